@@ -1,0 +1,5 @@
+import sys
+
+from mmlkit.cli import main
+
+sys.exit(main())

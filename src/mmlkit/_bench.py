@@ -1,0 +1,107 @@
+"""Side-by-side benchmarking: our routine and its oracle, same data, one process.
+
+A benchmark file in ``benchmarks/`` (named ``bench_<topic>.py``) defines
+
+    def run(smoke: bool = False) -> list[Comparison]
+
+and builds each row with :func:`compare`. ``smoke=True`` means tiny sizes and a
+single repeat, so CI can check that every benchmark still runs; timings from a
+smoke run mean nothing and nothing ever asserts on a time.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["Comparison", "best_time", "compare"]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One row of the benchmark table.
+
+    ``ratio`` is ours / reference: below 1 means mmlkit is faster.
+    ``higher_is_better`` says how to read the quality figures.
+    """
+
+    name: str
+    size: str
+    ours_s: float
+    ref_s: float
+    reference: str
+    quality_name: str = ""
+    ours_quality: float | None = None
+    ref_quality: float | None = None
+    higher_is_better: bool = True
+    target: float | None = None
+
+    @property
+    def ratio(self) -> float:
+        return self.ours_s / self.ref_s if self.ref_s > 0 else float("inf")
+
+
+def best_time(fn: Callable[[], Any], repeat: int = 3) -> tuple[float, Any]:
+    """Run ``fn`` ``repeat`` times; return the fastest wall time and the last result.
+
+    The minimum is the figure least disturbed by other load on the machine.
+    """
+    best, result = float("inf"), None
+    for _ in range(max(1, repeat)):
+        gc.collect()
+        start = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - start)
+    return best, result
+
+
+def compare(
+    name: str,
+    ours: Callable[[], Any],
+    reference: Callable[[], Any],
+    *,
+    reference_name: str,
+    size: str = "",
+    quality: Callable[[Any], float] | None = None,
+    quality_name: str = "",
+    higher_is_better: bool = True,
+    repeat: int = 3,
+    target: float | None = None,
+) -> Comparison:
+    """Time ``ours`` and ``reference`` alike and score each result with ``quality``.
+
+    Parameters
+    ----------
+    name : str
+        What is measured, e.g. ``"qr (householder)"``.
+    ours, reference : callable
+        Zero-argument callables doing the same work on the same data.
+    reference_name : str
+        The oracle, e.g. ``"numpy.linalg.qr"``.
+    size : str
+        The problem size, for the table (``"n=512"``).
+    quality : callable, optional
+        Maps a callable's result to a number (accuracy, residual, objective).
+    target : float, optional
+        The ratio the issue asks for; shown beside the measured ratio.
+    """
+    # One untimed call each first, so import and cache warm-up cost is excluded.
+    if repeat > 1:
+        ours(), reference()
+    t_ours, r_ours = best_time(ours, repeat)
+    t_ref, r_ref = best_time(reference, repeat)
+    return Comparison(
+        name=name,
+        size=size,
+        ours_s=t_ours,
+        ref_s=t_ref,
+        reference=reference_name,
+        quality_name=quality_name,
+        ours_quality=None if quality is None else float(quality(r_ours)),
+        ref_quality=None if quality is None else float(quality(r_ref)),
+        higher_is_better=higher_is_better,
+        target=target,
+    )

@@ -1,0 +1,201 @@
+"""Synthetic data sets for demonstrations and tests.
+
+Each generator takes ``random_state`` (int, Generator or None) and returns
+``(X, y)``: float64 features (n_samples, n_features) and a target.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from mmlkit._validation import as_float_array, check_random_state, check_scalar
+
+
+def _shuffled(rng, shuffle, *arrays):
+    if not shuffle:
+        return arrays
+    order = rng.permutation(len(arrays[0]))
+    return tuple(a[order] for a in arrays)
+
+
+def _split_counts(n_samples: int, parts: int) -> np.ndarray:
+    counts = np.full(parts, n_samples // parts)
+    counts[: n_samples % parts] += 1
+    return counts
+
+
+def make_blobs(n_samples=100, n_features=2, centers=None, cluster_std=1.0, center_box=(-10.0, 10.0),
+               shuffle=True, random_state=None, return_centers=False):
+    """Isotropic Gaussian blobs: xᵢ ~ N(μ_{yᵢ}, σ²_{yᵢ} I).
+
+    ``n_samples`` is a total split evenly over the centers, or a list of
+    per-center counts. ``centers`` is a count (default 3, drawn uniformly in
+    ``center_box``) or an array of shape (k, n_features).
+    """
+    rng = check_random_state(random_state)
+    if isinstance(n_samples, numbers.Integral):
+        check_scalar(n_samples, "n_samples", kind=numbers.Integral, low=1)
+        if centers is None:
+            centers = 3
+        if isinstance(centers, numbers.Integral):
+            centers = rng.uniform(center_box[0], center_box[1], size=(centers, n_features))
+        else:
+            centers = as_float_array(centers, "centers", ndim=2)
+        counts = _split_counts(n_samples, len(centers))
+    else:
+        counts = np.asarray(n_samples, dtype=int)
+        if centers is None:
+            centers = rng.uniform(center_box[0], center_box[1], size=(len(counts), n_features))
+        else:
+            centers = as_float_array(centers, "centers", ndim=2)
+        if len(centers) != len(counts):
+            raise ValueError(f"centers has {len(centers)} rows but n_samples lists {len(counts)} counts")
+    std = np.broadcast_to(np.asarray(cluster_std, dtype=float), (len(centers),))
+    if (std < 0).any():
+        raise ValueError("cluster_std must be non-negative")
+    y = np.repeat(np.arange(len(centers)), counts)
+    X = centers[y] + rng.standard_normal((len(y), centers.shape[1])) * std[y, None]
+    X, y = _shuffled(rng, shuffle, X, y)
+    return (X, y, centers) if return_centers else (X, y)
+
+
+def make_moons(n_samples=100, *, shuffle=True, noise=None, random_state=None):
+    """Two interleaving half circles (class 0 on top, class 1 below), with Gaussian ``noise``."""
+    rng = check_random_state(random_state)
+    n_out, n_in = (n_samples, n_samples) if not isinstance(n_samples, numbers.Integral) else (
+        n_samples - n_samples // 2, n_samples // 2)
+    if isinstance(n_samples, numbers.Integral):
+        check_scalar(n_samples, "n_samples", kind=numbers.Integral, low=1)
+    else:
+        n_out, n_in = n_samples
+    t_out, t_in = np.linspace(0, np.pi, n_out), np.linspace(0, np.pi, n_in)
+    X = np.vstack([np.c_[np.cos(t_out), np.sin(t_out)], np.c_[1 - np.cos(t_in), 1 - np.sin(t_in) - 0.5]])
+    y = np.r_[np.zeros(n_out, dtype=np.int64), np.ones(n_in, dtype=np.int64)]
+    if noise is not None:
+        X = X + rng.normal(scale=noise, size=X.shape)
+    X, y = _shuffled(rng, shuffle, X, y)
+    return X, y
+
+
+def make_circles(n_samples=100, *, shuffle=True, noise=None, random_state=None, factor=0.8):
+    """Two concentric circles: class 0 of radius 1, class 1 of radius ``factor`` (0 < factor < 1)."""
+    check_scalar(factor, "factor", low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
+    rng = check_random_state(random_state)
+    if isinstance(n_samples, numbers.Integral):
+        check_scalar(n_samples, "n_samples", kind=numbers.Integral, low=1)
+        n_out, n_in = n_samples - n_samples // 2, n_samples // 2
+    else:
+        n_out, n_in = n_samples
+    t_out = np.linspace(0, 2 * np.pi, n_out, endpoint=False)
+    t_in = np.linspace(0, 2 * np.pi, n_in, endpoint=False)
+    X = np.vstack([np.c_[np.cos(t_out), np.sin(t_out)], factor * np.c_[np.cos(t_in), np.sin(t_in)]])
+    y = np.r_[np.zeros(n_out, dtype=np.int64), np.ones(n_in, dtype=np.int64)]
+    if noise is not None:
+        X = X + rng.normal(scale=noise, size=X.shape)
+    X, y = _shuffled(rng, shuffle, X, y)
+    return X, y
+
+
+def make_regression(n_samples=100, n_features=100, *, n_informative=10, n_targets=1, bias=0.0,
+                    noise=0.0, shuffle=True, coef=False, random_state=None):
+    """A linear model y = X w + b + ε with ``n_informative`` non-zero weights.
+
+    X ~ N(0, I); the informative weights are 100·U(0, 1); ε ~ N(0, noise²).
+    Returns ``(X, y)`` or ``(X, y, w)`` when ``coef`` is true.
+    """
+    check_scalar(n_samples, "n_samples", kind=numbers.Integral, low=1)
+    check_scalar(n_features, "n_features", kind=numbers.Integral, low=1)
+    rng = check_random_state(random_state)
+    n_informative = min(n_features, n_informative)
+    X = rng.standard_normal((n_samples, n_features))
+    w = np.zeros((n_features, n_targets))
+    w[:n_informative] = 100.0 * rng.uniform(size=(n_informative, n_targets))
+    y = X @ w + bias
+    if noise > 0:
+        y = y + rng.normal(scale=noise, size=y.shape)
+    if shuffle:
+        order = rng.permutation(n_samples)
+        X, y = X[order], y[order]
+        cols = rng.permutation(n_features)
+        X, w = X[:, cols], w[cols]
+    if n_targets == 1:
+        y, w = y.ravel(), w.ravel()
+    return (X, y, w) if coef else (X, y)
+
+
+def make_classification(n_samples=100, n_features=20, *, n_informative=2, n_redundant=2, n_repeated=0,
+                        n_classes=2, n_clusters_per_class=2, weights=None, flip_y=0.01, class_sep=1.0,
+                        shuffle=True, random_state=None):
+    """Gaussian clusters on the vertices of a hypercube, after Guyon (2003).
+
+    Each class is ``n_clusters_per_class`` Gaussian clusters placed on vertices
+    of a hypercube of side 2·``class_sep`` in the ``n_informative`` subspace,
+    each given a random covariance; ``n_redundant`` features are random linear
+    combinations of the informative ones, ``n_repeated`` copy columns, the rest
+    is noise; a fraction ``flip_y`` of labels is reassigned at random.
+    """
+    check_scalar(n_samples, "n_samples", kind=numbers.Integral, low=1)
+    if n_informative + n_redundant + n_repeated > n_features:
+        raise ValueError("n_informative + n_redundant + n_repeated must be <= n_features")
+    if n_classes * n_clusters_per_class > 2**n_informative:
+        raise ValueError("n_classes * n_clusters_per_class must be <= 2**n_informative")
+    rng = check_random_state(random_state)
+    n_clusters = n_classes * n_clusters_per_class
+    if weights is None:
+        weights = np.full(n_classes, 1.0 / n_classes)
+    weights = np.asarray(weights, dtype=float)
+    if len(weights) != n_classes or (weights < 0).any():
+        raise ValueError(f"weights must hold {n_classes} non-negative class proportions")
+    cluster_share = np.repeat(weights / weights.sum(), n_clusters_per_class) / n_clusters_per_class
+    counts = np.floor(cluster_share * n_samples).astype(int)
+    counts[: n_samples - counts.sum()] += 1
+    # distinct hypercube vertices, one per cluster
+    vertex_ids = rng.choice(2**n_informative, size=n_clusters, replace=False)
+    bits = (vertex_ids[:, None] >> np.arange(n_informative)) & 1
+    centroids = (2.0 * bits - 1.0) * class_sep
+    X = np.zeros((n_samples, n_features))
+    y = np.repeat(np.arange(n_clusters) % n_classes, counts)
+    cluster_of = np.repeat(np.arange(n_clusters), counts)
+    informative = rng.standard_normal((n_samples, n_informative))
+    for k in range(n_clusters):  # loop over clusters (few), not samples
+        rows = cluster_of == k
+        A = 2.0 * rng.uniform(size=(n_informative, n_informative)) - 1.0
+        informative[rows] = informative[rows] @ A + centroids[k]
+    X[:, :n_informative] = informative
+    if n_redundant:
+        B = 2.0 * rng.uniform(size=(n_informative, n_redundant)) - 1.0
+        X[:, n_informative:n_informative + n_redundant] = informative @ B
+    if n_repeated:
+        n_used = n_informative + n_redundant
+        src = rng.integers(0, n_used, size=n_repeated)
+        X[:, n_used:n_used + n_repeated] = X[:, src]
+    n_useful = n_informative + n_redundant + n_repeated
+    X[:, n_useful:] = rng.standard_normal((n_samples, n_features - n_useful))
+    if flip_y > 0:
+        flip = rng.uniform(size=n_samples) < flip_y
+        y[flip] = rng.integers(0, n_classes, size=flip.sum())
+    if shuffle:
+        order = rng.permutation(n_samples)
+        X, y = X[order], y[order]
+        X = X[:, rng.permutation(n_features)]
+    return X, y
+
+
+def make_swiss_roll(n_samples=100, *, noise=0.0, random_state=None, hole=False):
+    """The swiss roll: t ~ U(1.5π, 4.5π), x = (t cos t, 21·U(0,1), t sin t) + noise; returns (X, t).
+
+    Take columns 0 and 2 for the 2-D roll used by the diffusion showcase.
+    """
+    check_scalar(n_samples, "n_samples", kind=numbers.Integral, low=1)
+    rng = check_random_state(random_state)
+    t = 1.5 * np.pi * (1 + 2 * rng.uniform(size=n_samples))
+    height = 21 * rng.uniform(size=n_samples)
+    if hole:
+        keep = ~((t > 2.5 * np.pi) & (t < 3.5 * np.pi) & (height > 7) & (height < 14))
+        t, height = t[keep], height[keep]
+    X = np.c_[t * np.cos(t), height, t * np.sin(t)]
+    if noise:
+        X = X + noise * rng.standard_normal(X.shape)
+    return X, t

@@ -1,0 +1,1 @@
+"""Tour sections, one module per mmlkit module; see ``mmlkit.tour._api``."""

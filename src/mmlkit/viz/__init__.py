@@ -1,0 +1,23 @@
+"""Figures that make the mathematics visible. Every function returns a Matplotlib ``Figure``.
+
+One module per topic (``viz/linalg.py``, ``viz/probability.py``, ...); each
+lists its figure functions in ``__all__`` and they are all re-exported here.
+All figures share the look set in ``viz._style``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+__all__: list[str] = []
+
+for _info in pkgutil.iter_modules(__path__):
+    if _info.name.startswith("_"):
+        continue
+    _module = importlib.import_module(f"{__name__}.{_info.name}")
+    for _name in getattr(_module, "__all__", ()):
+        globals()[_name] = getattr(_module, _name)
+        __all__.append(_name)
+
+del importlib, pkgutil
