@@ -1,0 +1,328 @@
+"""Gradient-based optimizers over autodiff parameters, with PyTorch's semantics.
+
+Usage is PyTorch's::
+
+    opt = Adam(model.parameters(), lr=1e-3)
+    for X, y in batches:
+        opt.zero_grad()
+        loss(model(X), y).backward()
+        opt.step()
+
+Each update is written exactly as ``torch.optim`` writes it (the same order of
+operations, so trajectories agree to rounding), and it runs in place on the
+parameter arrays: no graph is recorded and no new parameter arrays are made.
+Parameters may be float32 or float64; state arrays take the parameter's dtype.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+
+import numpy as np
+
+from mmlkit._validation import check_scalar
+
+__all__ = ["Optimizer", "SGD", "Adagrad", "RMSprop", "Adam", "AdamW"]
+
+
+def _grad_array(p):
+    g = p.grad
+    if g is None or isinstance(g, np.ndarray):
+        return g
+    return g.data
+
+
+class Optimizer:
+    """Base class: parameter groups, per-parameter state, ``zero_grad`` and ``state_dict``.
+
+    Parameters
+    ----------
+    params : iterable of Tensor, or iterable of dict
+        The parameters to optimise, or parameter groups: dicts with a
+        ``"params"`` list and per-group overrides of the defaults (``lr``, …).
+    defaults : dict
+        The hyperparameters every group starts from.
+    """
+
+    def __init__(self, params, defaults: dict):
+        params = list(params)
+        if not params:
+            raise ValueError("params must not be empty: the optimizer has nothing to optimise")
+        groups = params if isinstance(params[0], dict) else [{"params": params}]
+        self.defaults = dict(defaults)
+        self.param_groups: list[dict] = []
+        self.state: dict[int, dict] = {}
+        for group in groups:
+            self.add_param_group(group)
+
+    def add_param_group(self, group: dict) -> None:
+        """Add a group of parameters with its own hyperparameters."""
+        group = dict(group)
+        group["params"] = list(group["params"])
+        for p in group["params"]:
+            if not hasattr(p, "data") or not getattr(p, "requires_grad", True):
+                raise ValueError("params must be Tensors with requires_grad=True")
+        for key, value in self.defaults.items():
+            group.setdefault(key, value)
+        self._check_group(group)
+        group.setdefault("initial_lr", group["lr"])
+        self.param_groups.append(group)
+
+    def _check_group(self, group: dict) -> None:
+        check_scalar(group["lr"], "lr", low=0.0)
+        if "weight_decay" in group:
+            check_scalar(group["weight_decay"], "weight_decay", low=0.0)
+        if "eps" in group:
+            check_scalar(group["eps"], "eps", low=0.0)
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget the accumulated gradients (``None``, as PyTorch's default, or zeros)."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                if set_to_none:
+                    p.grad = None
+                elif p.grad is not None:
+                    _grad_array(p)[...] = 0
+
+    def step(self) -> None:
+        """Update every parameter that has a gradient."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                g = _grad_array(p)
+                if g is None:
+                    continue
+                state = self.state.setdefault(id(p), {})
+                self._update(p.data, g, state, group)
+
+    def _update(self, w: np.ndarray, g: np.ndarray, state: dict, group: dict) -> None:
+        raise NotImplementedError
+
+    def state_dict(self) -> dict:
+        """The optimizer's state and hyperparameters (parameters referred to by position)."""
+        index = {id(p): i for i, p in enumerate(p for g in self.param_groups for p in g["params"])}
+        return {
+            "state": {index[k]: copy.deepcopy(v) for k, v in self.state.items() if k in index},
+            "param_groups": [{**{k: v for k, v in g.items() if k != "params"},
+                              "params": [index[id(p)] for p in g["params"]]} for g in self.param_groups],
+        }
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        """Restore what :meth:`state_dict` saved, onto this optimizer's parameters."""
+        params = [p for g in self.param_groups for p in g["params"]]
+        saved = state_dict["param_groups"]
+        if len(saved) != len(self.param_groups) or any(
+                len(s["params"]) != len(g["params"]) for s, g in zip(saved, self.param_groups)):
+            raise ValueError("state_dict does not match this optimizer's parameter groups")
+        for group, saved_group in zip(self.param_groups, saved):
+            group.update({k: v for k, v in saved_group.items() if k != "params"})
+        self.state = {id(params[i]): copy.deepcopy(v) for i, v in state_dict["state"].items()}
+
+    def __repr__(self) -> str:
+        hyper = ", ".join(f"{k}={v}" for k, v in self.defaults.items())
+        return f"{type(self).__name__}({hyper})"
+
+
+class SGD(Optimizer):
+    r"""Stochastic gradient descent with momentum, dampening, Nesterov and weight decay.
+
+    Notes
+    -----
+    With g ← ∇L + λw (weight decay λ), momentum μ, dampening τ:
+
+        b₁ = g,  bₜ = μ bₜ₋₁ + (1 − τ) g
+        g ← g + μ bₜ  (Nesterov)   or   g ← bₜ
+        w ← w − η g
+
+    as ``torch.optim.SGD``: momentum is *not* damped by (1 − μ) unless
+    ``dampening`` says so.
+
+    Examples
+    --------
+    >>> from mmlkit.autodiff import tensor
+    >>> w = tensor([1.0, -2.0], requires_grad=True)
+    >>> opt = SGD([w], lr=0.1, momentum=0.9)
+    >>> (w * w).sum().backward(); opt.step()
+    >>> w.data
+    array([ 0.8, -1.6])
+    """
+
+    def __init__(self, params, lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False,
+                 maximize=False):
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError("nesterov momentum requires momentum > 0 and dampening = 0")
+        super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening,
+                                      weight_decay=weight_decay, nesterov=nesterov, maximize=maximize))
+
+    def _check_group(self, group):
+        super()._check_group(group)
+        check_scalar(group["momentum"], "momentum", low=0.0)
+
+    def _update(self, w, g, state, group):
+        if group["maximize"]:
+            g = -g
+        if group["weight_decay"]:
+            g = g + group["weight_decay"] * w
+        mu = group["momentum"]
+        if mu:
+            buf = state.get("momentum_buffer")
+            if buf is None:
+                buf = state["momentum_buffer"] = np.array(g, copy=True)
+            else:
+                buf *= mu
+                buf += (1 - group["dampening"]) * g
+            g = g + mu * buf if group["nesterov"] else buf
+        w -= group["lr"] * g
+
+
+class Adagrad(Optimizer):
+    r"""Adagrad: per-coordinate steps shrinking with the accumulated squared gradient.
+
+    Notes
+    -----
+    sₜ = sₜ₋₁ + g²,   w ← w − η̃ₜ g / (√sₜ + ε),   η̃ₜ = η / (1 + (t − 1)·lr_decay).
+    """
+
+    def __init__(self, params, lr=1e-2, lr_decay=0.0, weight_decay=0.0, initial_accumulator_value=0.0,
+                 eps=1e-10, maximize=False):
+        super().__init__(params, dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
+                                      initial_accumulator_value=initial_accumulator_value, eps=eps,
+                                      maximize=maximize))
+
+    def _update(self, w, g, state, group):
+        if not state:
+            state["step"] = 0
+            state["sum"] = np.full_like(w, group["initial_accumulator_value"])
+        state["step"] += 1
+        if group["maximize"]:
+            g = -g
+        if group["weight_decay"]:
+            g = g + group["weight_decay"] * w
+        clr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
+        state["sum"] += g * g
+        w -= clr * (g / (np.sqrt(state["sum"]) + group["eps"]))
+
+
+class RMSprop(Optimizer):
+    r"""RMSprop, optionally centred and with momentum.
+
+    Notes
+    -----
+    vₜ = α vₜ₋₁ + (1 − α) g²;  centred: ḡₜ = α ḡₜ₋₁ + (1 − α) g and the
+    denominator is √(vₜ − ḡₜ²) + ε, else √vₜ + ε.  With momentum μ:
+    bₜ = μ bₜ₋₁ + g/denom, w ← w − η bₜ; without, w ← w − η g/denom.
+    """
+
+    def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False,
+                 maximize=False):
+        super().__init__(params, dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,
+                                      momentum=momentum, centered=centered, maximize=maximize))
+
+    def _check_group(self, group):
+        super()._check_group(group)
+        check_scalar(group["alpha"], "alpha", low=0.0, high=1.0)
+        check_scalar(group["momentum"], "momentum", low=0.0)
+
+    def _update(self, w, g, state, group):
+        if not state:
+            state["step"] = 0
+            state["square_avg"] = np.zeros_like(w)
+            if group["momentum"] > 0:
+                state["momentum_buffer"] = np.zeros_like(w)
+            if group["centered"]:
+                state["grad_avg"] = np.zeros_like(w)
+        state["step"] += 1
+        if group["maximize"]:
+            g = -g
+        if group["weight_decay"]:
+            g = g + group["weight_decay"] * w
+        alpha = group["alpha"]
+        sq = state["square_avg"]
+        sq *= alpha
+        sq += (1 - alpha) * (g * g)
+        if group["centered"]:
+            ga = state["grad_avg"]
+            ga += (1 - alpha) * (g - ga)  # torch's lerp
+            avg = np.sqrt(sq - ga * ga) + group["eps"]
+        else:
+            avg = np.sqrt(sq) + group["eps"]
+        if group["momentum"] > 0:
+            buf = state["momentum_buffer"]
+            buf *= group["momentum"]
+            buf += g / avg
+            w -= group["lr"] * buf
+        else:
+            w -= group["lr"] * (g / avg)
+
+
+class Adam(Optimizer):
+    r"""Adam (Kingma & Ba, 2015), with the AMSGrad variant.
+
+    Notes
+    -----
+    mₜ = β₁mₜ₋₁ + (1 − β₁)g,   vₜ = β₂vₜ₋₁ + (1 − β₂)g²,
+    w ← w − (η / (1 − β₁ᵗ)) · mₜ / (√vₜ / √(1 − β₂ᵗ) + ε);
+    AMSGrad uses max(v₁, …, vₜ) in place of vₜ. ``weight_decay`` adds λw to the
+    gradient (L2 regularisation); see :class:`AdamW` for decoupled decay.
+    """
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False,
+                 maximize=False):
+        super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
+                                      amsgrad=amsgrad, maximize=maximize))
+
+    def _check_group(self, group):
+        super()._check_group(group)
+        b1, b2 = group["betas"]
+        check_scalar(b1, "betas[0]", low=0.0, high=1.0, high_inclusive=False)
+        check_scalar(b2, "betas[1]", low=0.0, high=1.0, high_inclusive=False)
+
+    _decoupled = False
+
+    def _update(self, w, g, state, group):
+        if not state:
+            state["step"] = 0
+            state["exp_avg"] = np.zeros_like(w)
+            state["exp_avg_sq"] = np.zeros_like(w)
+            if group["amsgrad"]:
+                state["max_exp_avg_sq"] = np.zeros_like(w)
+        state["step"] += 1
+        t = state["step"]
+        if group["maximize"]:
+            g = -g
+        lr, wd = group["lr"], group["weight_decay"]
+        if wd:
+            if self._decoupled:
+                w *= 1 - lr * wd
+            else:
+                g = g + wd * w
+        b1, b2 = group["betas"]
+        m, v = state["exp_avg"], state["exp_avg_sq"]
+        m += (1 - b1) * (g - m)  # torch's lerp
+        v *= b2
+        v += (1 - b2) * (g * g)
+        bias1 = 1 - b1**t
+        bias2_sqrt = math.sqrt(1 - b2**t)
+        if group["amsgrad"]:
+            vmax = state["max_exp_avg_sq"]
+            np.maximum(vmax, v, out=vmax)
+            denom = np.sqrt(vmax) / bias2_sqrt + group["eps"]
+        else:
+            denom = np.sqrt(v) / bias2_sqrt + group["eps"]
+        w -= (lr / bias1) * (m / denom)
+
+
+class AdamW(Adam):
+    r"""Adam with decoupled weight decay (Loshchilov & Hutter, 2019).
+
+    Notes
+    -----
+    w ← w(1 − ηλ) before the Adam step, instead of adding λw to the gradient.
+    """
+
+    _decoupled = True
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False,
+                 maximize=False):
+        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
+                         maximize=maximize)
