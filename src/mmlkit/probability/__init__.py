@@ -1,0 +1,41 @@
+"""Probability: distributions, Bayesian updating, Markov models.
+
+Distributions are classes with vectorised, broadcasting methods named as on
+SciPy's frozen distributions (``pdf``/``pmf``, ``logpdf``/``logpmf``, ``cdf``,
+``sf``, ``ppf``, ``sample``, ``mean``, ``var``, ``std``, ``entropy``) and a
+maximum-likelihood classmethod ``fit``. Conjugate models update a prior with
+data in closed form. The distribution functions under them (``normal_cdf``,
+``t_ppf``, ``chi2_sf``, ...) are plain vectorised functions in
+``mmlkit.probability._functions``, re-exported here.
+
+``MarkovChain``, ``HiddenMarkovModel`` and ``BayesianNetwork`` are imported
+on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from ._functions import *  # noqa: F403
+from ._functions import __all__ as _functions_all
+
+_LAZY = {
+    "MarkovChain": ".markov",
+    "HiddenMarkovModel": ".hmm",
+    "BayesianNetwork": ".bayesnet",
+}
+
+__all__ = [*_functions_all, *_LAZY]
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        module = importlib.import_module(_LAZY[name], __name__)
+        value = getattr(module, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'mmlkit.probability' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))
