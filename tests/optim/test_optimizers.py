@@ -1,0 +1,158 @@
+"""Optimizer trajectories equal torch.optim's, step for step (float64, rtol 1e-10)."""
+
+import numpy as np
+import pytest
+import torch
+
+from mmlkit import optim
+
+torch.set_default_dtype(torch.float64)
+
+
+class Param:
+    """A minimal parameter: the optimizers only read ``.data`` and ``.grad``."""
+
+    requires_grad = True
+
+    def __init__(self, value):
+        self.data = np.array(value, dtype=np.float64)
+        self.grad = None
+
+
+def logistic_problem(seed):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((40, 5))
+    y = (rng.uniform(size=40) < 0.5).astype(float)
+    w0 = rng.standard_normal(5)
+    b0 = rng.standard_normal(1)
+    return X, y, w0, b0
+
+
+def np_grads(X, y, w, b):
+    z = X @ w + b
+    r = 1 / (1 + np.exp(-z)) - y
+    return X.T @ r / len(y), np.array([r.mean()])
+
+
+def torch_loss(X, y, w, b):
+    z = X @ w + b
+    return torch.nn.functional.binary_cross_entropy_with_logits(z, y)
+
+
+CONFIGS = [
+    ("SGD", dict(lr=0.1)),
+    ("SGD", dict(lr=0.1, momentum=0.9)),
+    ("SGD", dict(lr=0.1, momentum=0.9, dampening=0.3, weight_decay=0.01)),
+    ("SGD", dict(lr=0.05, momentum=0.8, nesterov=True, weight_decay=0.1)),
+    ("SGD", dict(lr=0.05, maximize=True)),
+    ("Adagrad", dict(lr=0.1)),
+    ("Adagrad", dict(lr=0.1, lr_decay=0.01, weight_decay=0.05, initial_accumulator_value=0.1)),
+    ("RMSprop", dict(lr=0.01)),
+    ("RMSprop", dict(lr=0.01, alpha=0.9, momentum=0.5, centered=True, weight_decay=0.01)),
+    ("RMSprop", dict(lr=0.01, centered=True)),
+    ("Adam", dict(lr=0.05)),
+    ("Adam", dict(lr=0.05, betas=(0.8, 0.99), weight_decay=0.1, amsgrad=True)),
+    ("AdamW", dict(lr=0.05)),
+    ("AdamW", dict(lr=0.05, weight_decay=0.3, amsgrad=True, eps=1e-6)),
+]
+
+
+def run_both(name, kwargs, seed, steps=50, schedule=None):
+    X, y, w0, b0 = logistic_problem(seed)
+    w, b = Param(w0), Param(b0)
+    ours = getattr(optim, name)([w, b], **kwargs)
+    tw = torch.tensor(w0, requires_grad=True)
+    tb = torch.tensor(b0, requires_grad=True)
+    theirs = getattr(torch.optim, name)([tw, tb], **kwargs)
+    sched_ours = sched_theirs = None
+    if schedule:
+        sname, skw = schedule
+        sched_ours = getattr(optim, sname)(ours, **skw)
+        sched_theirs = getattr(torch.optim.lr_scheduler, sname)(theirs, **skw)
+    tX, ty = torch.tensor(X), torch.tensor(y)
+    for _ in range(steps):
+        w.grad, b.grad = np_grads(X, y, w.data, b.data)
+        ours.step()
+        theirs.zero_grad()
+        torch_loss(tX, ty, tw, tb).backward()
+        theirs.step()
+        if schedule:
+            sched_ours.step()
+            sched_theirs.step()
+            np.testing.assert_allclose(sched_ours.get_last_lr(), sched_theirs.get_last_lr(), rtol=1e-12)
+        np.testing.assert_allclose(w.data, tw.detach().numpy(), rtol=1e-10, atol=1e-13)
+        np.testing.assert_allclose(b.data, tb.detach().numpy(), rtol=1e-10, atol=1e-13)
+    return w.data
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+@pytest.mark.parametrize("name, kwargs", CONFIGS, ids=[f"{n}-{i}" for i, (n, _) in enumerate(CONFIGS)])
+def test_trajectory_equals_torch(name, kwargs, seed):
+    w = run_both(name, kwargs, seed)
+    assert np.all(np.isfinite(w))
+
+
+@pytest.mark.parametrize("schedule", [
+    ("StepLR", dict(step_size=7, gamma=0.5)),
+    ("ExponentialLR", dict(gamma=0.95)),
+    ("CosineAnnealingLR", dict(T_max=20, eta_min=0.001)),
+    ("LinearLR", dict(start_factor=0.1, end_factor=1.0, total_iters=10)),
+])
+@pytest.mark.parametrize("name, kwargs", [("SGD", dict(lr=0.1, momentum=0.9)), ("Adam", dict(lr=0.05))])
+def test_scheduled_trajectory_equals_torch(name, kwargs, schedule):
+    run_both(name, kwargs, seed=3, schedule=schedule)
+
+
+def test_param_groups_and_state_dict_round_trip():
+    X, y, w0, b0 = logistic_problem(5)
+    w, b = Param(w0), Param(b0)
+    opt = optim.Adam([{"params": [w]}, {"params": [b], "lr": 0.5}], lr=0.01)
+    assert [g["lr"] for g in opt.param_groups] == [0.01, 0.5]
+    for _ in range(3):
+        w.grad, b.grad = np_grads(X, y, w.data, b.data)
+        opt.step()
+    saved = opt.state_dict()
+    w2, b2 = Param(w.data), Param(b.data)
+    opt2 = optim.Adam([{"params": [w2]}, {"params": [b2], "lr": 0.5}], lr=0.01)
+    opt2.load_state_dict(saved)
+    for _ in range(3):
+        w.grad, b.grad = np_grads(X, y, w.data, b.data)
+        w2.grad, b2.grad = np_grads(X, y, w2.data, b2.data)
+        opt.step()
+        opt2.step()
+    np.testing.assert_array_equal(w.data, w2.data)
+    np.testing.assert_array_equal(b.data, b2.data)
+
+
+def test_zero_grad_and_skipping_params_without_grad():
+    w = Param([1.0, 2.0])
+    opt = optim.SGD([w], lr=0.1)
+    opt.step()  # no gradient yet: nothing moves
+    np.testing.assert_array_equal(w.data, [1.0, 2.0])
+    w.grad = np.array([1.0, 1.0])
+    opt.zero_grad(set_to_none=False)
+    np.testing.assert_array_equal(w.grad, [0.0, 0.0])
+    opt.zero_grad()
+    assert w.grad is None
+
+
+def test_float32_parameters_stay_float32():
+    w = Param(np.ones(3, dtype=np.float32))
+    w.data = w.data.astype(np.float32)
+    opt = optim.Adam([w], lr=0.1)
+    w.grad = np.ones(3, dtype=np.float32)
+    opt.step()
+    assert w.data.dtype == np.float32
+
+
+@pytest.mark.parametrize("make, match", [
+    (lambda p: optim.SGD([p], lr=-1.0), "lr must be >= 0"),
+    (lambda p: optim.SGD([p], lr=0.1, nesterov=True), "nesterov"),
+    (lambda p: optim.Adam([p], betas=(1.0, 0.9)), r"betas\[0\]"),
+    (lambda p: optim.RMSprop([p], alpha=1.5), "alpha must be <= 1"),
+    (lambda p: optim.SGD([], lr=0.1), "params must not be empty"),
+    (lambda p: optim.StepLR(optim.SGD([p], lr=0.1), step_size=0), "step_size must be >= 1"),
+])
+def test_bad_hyperparameters_raise(make, match):
+    with pytest.raises(ValueError, match=match):
+        make(Param([1.0]))
