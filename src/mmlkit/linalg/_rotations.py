@@ -1,0 +1,69 @@
+"""Givens rotations: recorded one sweep at a time, applied to a matrix in wavefronts.
+
+The implicit QR algorithms (symmetric tridiagonal, bidiagonal SVD) chase a
+bulge with a *sweep* of rotations in the adjacent planes ``(k, k+1)``,
+``k = l, …, p−1``. Computing a sweep's rotations is inherently sequential
+(scalar work, O(p − l) per sweep), but applying them to the n × n matrix of
+vectors is the O(n) part of each rotation, and that part can be batched.
+
+Rotation ``(k, c, s)`` acts on rows ``k`` and ``k+1`` of ``M`` as::
+
+    M[k]   ←  c·M[k] + s·M[k+1]
+    M[k+1] ← −s·M[k] + c·M[k+1]
+
+Two rotations commute when their planes share no row, and rotations of
+different sweeps only have to keep their order where they overlap. So each
+rotation gets a time step — the earliest one after every earlier rotation that
+touches one of its rows (a greedy *wavefront* schedule) — and all rotations of
+one time step are applied at once with fancy indexing. Many sweeps then run
+side by side, and the number of array operations drops from one per rotation
+(n² in all) to one per time step (a few n).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class RotationLog:
+    """Sweeps of adjacent-plane Givens rotations, to be applied to the rows of a matrix."""
+
+    def __init__(self, n: int):
+        self.n = n
+        self._last = np.full(n, -1, dtype=np.int64)  # last time step that touched each row
+        self._k, self._t, self._c, self._s = [], [], [], []
+
+    def add_sweep(self, start: int, c, s) -> None:
+        """Record rotations in planes ``(start + j, start + j + 1)`` with cosines ``c[j]``, sines ``s[j]``."""
+        L = len(c)
+        if L == 0:
+            return
+        j = np.arange(L)
+        rows = self._last[start:start + L + 1]
+        # rotation j may run once both its rows are free: t0 + j > last[row] for rows start+j, start+j+1
+        t0 = int(np.max(np.maximum(rows[:-1], rows[1:]) - j)) + 1
+        t = t0 + j
+        self._last[start:start + L] = t
+        self._last[start + L] = t[-1]
+        self._k.append(start + j)
+        self._t.append(t)
+        self._c.append(np.asarray(c, dtype=float))
+        self._s.append(np.asarray(s, dtype=float))
+
+    def flush(self, M: np.ndarray) -> None:
+        """Apply every recorded rotation to the rows of ``M`` (in place) and clear the log."""
+        if not self._k:
+            return
+        k, t = np.concatenate(self._k), np.concatenate(self._t)
+        c, s = np.concatenate(self._c), np.concatenate(self._s)
+        order = np.argsort(t, kind="stable")
+        k, t, c, s = k[order], t[order], c[order, None], s[order, None]
+        cuts = np.flatnonzero(np.diff(t)) + 1
+        for lo, hi in zip(np.r_[0, cuts], np.r_[cuts, len(t)]):
+            i = k[lo:hi]
+            top, bot = M[i], M[i + 1]
+            cc, ss = c[lo:hi], s[lo:hi]
+            M[i] = cc * top + ss * bot
+            M[i + 1] = cc * bot - ss * top
+        self._k, self._t, self._c, self._s = [], [], [], []
+        self._last[:] = -1
