@@ -1,0 +1,151 @@
+"""Kernel functions shared by the kernel models (SVC, KernelRidge, KernelPCA).
+
+A kernel k(x, z) = ⟨φ(x), φ(z)⟩ is an inner product in a feature space that
+is never built. The four classical kernels use scikit-learn's (and libsvm's)
+parameter names:
+
+============  ==========================================
+``linear``    k(x, z) = xᵀz
+``poly``      k(x, z) = (γ xᵀz + c₀)^degree
+``rbf``       k(x, z) = exp(−γ ‖x − z‖²)
+``sigmoid``   k(x, z) = tanh(γ xᵀz + c₀)
+============  ==========================================
+
+γ is ``gamma``: a positive float, ``"scale"`` (1 / (d · Var[X]), the
+variance taken over every entry of the training matrix), ``"auto"`` or
+``None`` (1 / d). c₀ is ``coef0``.
+
+Every kernel matrix is built from one matrix product X Zᵀ (BLAS, O(n m d)) plus
+O(n m) elementwise work, so building it costs little more than the product.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from mmlkit._pairwise import squared_distances
+from mmlkit._validation import check_in, check_scalar
+
+__all__ = [
+    "KERNELS",
+    "check_kernel_params",
+    "kernel_matrix",
+    "linear_kernel",
+    "polynomial_kernel",
+    "rbf_kernel",
+    "resolve_gamma",
+    "sigmoid_kernel",
+]
+
+#: Names accepted by :func:`kernel_matrix` (besides ``"precomputed"`` and callables).
+KERNELS = ("linear", "poly", "rbf", "sigmoid")
+
+
+def resolve_gamma(gamma, X: np.ndarray, *, name: str = "gamma") -> float:
+    """Turn ``gamma`` into a positive float for training data ``X`` of shape (n, d).
+
+    ``"scale"`` gives 1 / (d · Var[X]) (1 when X is constant), ``"auto"`` or
+    ``None`` give 1 / d, and a positive real number is returned as a float.
+    """
+    d = X.shape[1]
+    if gamma is None or (isinstance(gamma, str) and gamma == "auto"):
+        return 1.0 / d
+    if isinstance(gamma, str):
+        if gamma == "scale":
+            var = float(X.var())
+            return 1.0 / (d * var) if var > 0 else 1.0
+        raise ValueError(f"{name} must be 'scale', 'auto' or a positive float; got {gamma!r}")
+    check_scalar(gamma, name, kind=numbers.Real, low=0.0, low_inclusive=False)
+    return float(gamma)
+
+
+def linear_kernel(X: np.ndarray, Z: np.ndarray | None = None) -> np.ndarray:
+    """Linear kernel k(x, z) = xᵀz for X (n, d) and Z (m, d); returns (n, m)."""
+    Z = X if Z is None else Z
+    return X @ Z.T
+
+
+def polynomial_kernel(X: np.ndarray, Z: np.ndarray | None = None, *, gamma: float = 1.0,
+                      degree: float = 3, coef0: float = 1.0) -> np.ndarray:
+    """Polynomial kernel k(x, z) = (γ xᵀz + c₀)^degree for X (n, d) and Z (m, d); returns (n, m)."""
+    Z = X if Z is None else Z
+    K = X @ Z.T
+    K *= gamma
+    K += coef0
+    # Integer powers by repeated multiplication are exact and faster than pow.
+    if float(degree).is_integer() and 0 <= degree <= 8:
+        P = np.ones_like(K) if degree == 0 else K.copy()
+        for _ in range(int(degree) - 1):
+            P *= K
+        return P
+    return np.power(K, degree, out=K)
+
+
+def rbf_kernel(X: np.ndarray, Z: np.ndarray | None = None, *, gamma: float = 1.0) -> np.ndarray:
+    """Gaussian (RBF) kernel k(x, z) = exp(−γ ‖x − z‖²) for X (n, d) and Z (m, d); returns (n, m).
+
+    ‖x − z‖² comes from one matrix product (``mmlkit._pairwise.squared_distances``).
+    """
+    K = squared_distances(X, Z)
+    K *= -gamma
+    return np.exp(K, out=K)
+
+
+def sigmoid_kernel(X: np.ndarray, Z: np.ndarray | None = None, *, gamma: float = 1.0,
+                   coef0: float = 1.0) -> np.ndarray:
+    """Sigmoid kernel k(x, z) = tanh(γ xᵀz + c₀) for X (n, d) and Z (m, d); returns (n, m)."""
+    Z = X if Z is None else Z
+    K = X @ Z.T
+    K *= gamma
+    K += coef0
+    return np.tanh(K, out=K)
+
+
+def kernel_matrix(X: np.ndarray, Z: np.ndarray | None = None, *, kernel="rbf", gamma: float = 1.0,
+                  degree: float = 3, coef0: float = 0.0, kernel_params: dict | None = None) -> np.ndarray:
+    """The Gram matrix K[i, j] = k(xᵢ, zⱼ) for X (n, d) and Z (m, d) (Z defaults to X).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d)
+    Z : ndarray of shape (m, d), optional
+    kernel : {"linear", "poly", "rbf", "sigmoid", "precomputed"} or callable, default="rbf"
+        ``"precomputed"`` returns X itself (already a Gram matrix); a callable
+        is called as ``kernel(X, Z, **kernel_params)`` and must return (n, m).
+    gamma : float, default=1.0
+        Already resolved (see :func:`resolve_gamma`).
+    degree : float, default=3
+    coef0 : float, default=0.0
+    kernel_params : dict, optional
+        Extra keyword arguments for a callable kernel.
+
+    Returns
+    -------
+    K : ndarray of shape (n, m)
+    """
+    if callable(kernel):
+        K = np.asarray(kernel(X, X if Z is None else Z, **(kernel_params or {})), dtype=np.float64)
+        m = X.shape[0] if Z is None else Z.shape[0]
+        if K.shape != (X.shape[0], m):
+            raise ValueError(f"kernel callable must return an array of shape {(X.shape[0], m)}, got {K.shape}")
+        return K
+    if kernel == "precomputed":
+        return X
+    check_in(kernel, "kernel", KERNELS + ("precomputed",))
+    if kernel == "linear":
+        return linear_kernel(X, Z)
+    if kernel == "poly":
+        return polynomial_kernel(X, Z, gamma=gamma, degree=degree, coef0=coef0)
+    if kernel == "rbf":
+        return rbf_kernel(X, Z, gamma=gamma)
+    return sigmoid_kernel(X, Z, gamma=gamma, coef0=coef0)
+
+
+def check_kernel_params(kernel, degree, coef0, *, allow=("precomputed",)) -> None:
+    """Validate ``kernel``, ``degree`` and ``coef0`` (shared by the kernel estimators)."""
+    if not callable(kernel):
+        check_in(kernel, "kernel", KERNELS + tuple(allow))
+    check_scalar(degree, "degree", kind=numbers.Real, low=0.0)
+    check_scalar(coef0, "coef0", kind=numbers.Real)
