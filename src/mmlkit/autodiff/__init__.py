@@ -1,0 +1,59 @@
+"""Reverse-mode automatic differentiation over NumPy arrays.
+
+``Tensor`` records the operations applied to it; ``backward`` applies the
+chain rule in reverse over the recorded graph. Every primitive's derivative
+rule sits beside its forward computation and is written in differentiable
+operations, so derivatives of any order work. The function transforms
+(``grad``, ``jacobian``, ``hessian``, ...) take and return NumPy arrays, as
+HIPS autograd and JAX do.
+
+New primitives (a NumPy forward and its derivative rule) are defined with
+:func:`primitive` and ``.defvjp`` without touching this package.
+
+Examples
+--------
+>>> import numpy as np
+>>> from mmlkit.autodiff import tensor, grad, sin
+>>> x = tensor(2.0, requires_grad=True)
+>>> y = x * x + sin(x)
+>>> y.backward()
+>>> round(x.grad.item(), 6)   # 2x + cos x
+3.583853
+>>> grad(lambda x: (x ** 2).sum())(np.array([1.0, 2.0]))
+array([2., 4.])
+"""
+
+from __future__ import annotations
+
+from mmlkit.autodiff import _methods  # noqa: F401  (attaches operators and methods to Tensor)
+from mmlkit.autodiff._math import (
+    abs, add, arctan, clip, cos, cosh, divide, dot, einsum, erf, exp, expm1, gelu, log, log1p,
+    log_softmax, logsumexp, matmul, maximum, minimum, multiply, negative, norm, outer, power,
+    relu, sigmoid, sin, sinh, softmax, softplus, sqrt, square, std, subtract, tan, tanh, var,
+    where,
+)
+from mmlkit.autodiff._primitive import Primitive, defvjp, primitive
+from mmlkit.autodiff._shape import (
+    astype, broadcast_to, concatenate, expand_dims, flatten, getitem, index_add, max, mean, min,
+    reshape, squeeze, stack, sum, swapaxes, transpose,
+)
+from mmlkit.autodiff._tensor import (
+    Tensor, as_tensor, enable_grad, gradients, is_grad_enabled, no_grad, set_grad_enabled, tensor,
+)
+from mmlkit.autodiff.transforms import (
+    check_grad, grad, hessian, hvp, jacobian, jvp, value_and_grad, vjp,
+)
+
+pow = power  # noqa: A001  (NumPy's alias)
+
+__all__ = [
+    "Primitive", "Tensor", "abs", "add", "arctan", "as_tensor", "astype", "broadcast_to",
+    "check_grad", "clip", "concatenate", "cos", "cosh", "defvjp", "divide", "dot", "einsum",
+    "enable_grad", "erf", "exp", "expand_dims", "expm1", "flatten", "gelu", "getitem", "grad",
+    "gradients", "hessian", "hvp", "index_add", "is_grad_enabled", "jacobian", "jvp", "log",
+    "log1p", "log_softmax", "logsumexp", "matmul", "max", "maximum", "mean", "min", "minimum",
+    "multiply", "negative", "no_grad", "norm", "outer", "pow", "power", "primitive", "relu",
+    "reshape", "set_grad_enabled", "sigmoid", "sin", "sinh", "softmax", "softplus", "sqrt",
+    "square", "squeeze", "stack", "std", "subtract", "sum", "swapaxes", "tan", "tanh", "tensor",
+    "transpose", "value_and_grad", "var", "vjp", "where",
+]

@@ -1,0 +1,185 @@
+"""Operators, methods and NumPy interoperability of ``Tensor``, attached in one place."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mmlkit.autodiff import _math as M
+from mmlkit.autodiff import _shape as S
+from mmlkit.autodiff._tensor import _STATE, Tensor, _bump_version, _wrap
+
+# -- arithmetic operators (with reflected forms) -------------------------------
+Tensor.__add__ = M.add
+Tensor.__radd__ = lambda self, other: M.add(other, self)
+Tensor.__sub__ = M.subtract
+Tensor.__rsub__ = lambda self, other: M.subtract(other, self)
+Tensor.__mul__ = M.multiply
+Tensor.__rmul__ = lambda self, other: M.multiply(other, self)
+Tensor.__truediv__ = M.divide
+Tensor.__rtruediv__ = lambda self, other: M.divide(other, self)
+Tensor.__pow__ = M.power
+Tensor.__rpow__ = lambda self, other: M.power(other, self)
+Tensor.__matmul__ = M.matmul
+Tensor.__rmatmul__ = lambda self, other: M.matmul(other, self)
+Tensor.__neg__ = M.negative
+Tensor.__pos__ = lambda self: self
+Tensor.__abs__ = M.abs
+Tensor.__getitem__ = S.getitem
+
+
+# -- comparisons: no derivative, boolean arrays -------------------------------
+def _cmp(op):
+    def method(self, other):
+        o = other.data if isinstance(other, Tensor) else other
+        return op(self.data, o)
+
+    return method
+
+
+Tensor.__lt__ = _cmp(np.less)
+Tensor.__le__ = _cmp(np.less_equal)
+Tensor.__gt__ = _cmp(np.greater)
+Tensor.__ge__ = _cmp(np.greater_equal)
+Tensor.__eq__ = _cmp(np.equal)
+Tensor.__ne__ = _cmp(np.not_equal)
+
+
+# -- methods --------------------------------------------------------------------
+def _reshape(self, *shape):
+    return S.reshape(self, *shape)
+
+
+def _transpose(self, *axes):
+    if len(axes) == 1 and not isinstance(axes[0], int):
+        axes = tuple(axes[0])
+    return S.transpose(self, axes or None)
+
+
+Tensor.reshape = _reshape
+Tensor.transpose = _transpose
+Tensor.T = property(lambda self: S.transpose(self))
+Tensor.mT = property(lambda self: S.swapaxes(self, -1, -2))
+Tensor.swapaxes = S.swapaxes
+Tensor.flatten = S.flatten
+Tensor.squeeze = S.squeeze
+Tensor.expand_dims = S.expand_dims
+Tensor.unsqueeze = S.expand_dims
+Tensor.broadcast_to = S.broadcast_to
+Tensor.astype = S.astype
+Tensor.sum = S.sum
+Tensor.mean = S.mean
+Tensor.max = S.max
+Tensor.min = S.min
+Tensor.var = M.var
+Tensor.std = M.std
+Tensor.norm = M.norm
+Tensor.exp = M.exp
+Tensor.log = M.log
+Tensor.log1p = M.log1p
+Tensor.expm1 = M.expm1
+Tensor.sqrt = M.sqrt
+Tensor.square = M.square
+Tensor.sin = M.sin
+Tensor.cos = M.cos
+Tensor.tanh = M.tanh
+Tensor.sigmoid = M.sigmoid
+Tensor.relu = M.relu
+Tensor.abs = M.abs
+Tensor.clip = M.clip
+Tensor.clamp = M.clip
+Tensor.pow = M.power
+Tensor.matmul = M.matmul
+Tensor.dot = M.dot
+Tensor.softmax = M.softmax
+Tensor.log_softmax = M.log_softmax
+Tensor.logsumexp = M.logsumexp
+Tensor.argmax = lambda self, axis=None, keepdims=False: np.argmax(self.data, axis=axis, keepdims=keepdims)
+Tensor.argmin = lambda self, axis=None, keepdims=False: np.argmin(self.data, axis=axis, keepdims=keepdims)
+
+
+def _clone(self):
+    """A copy with its own memory that stays in the graph (its derivative is the identity)."""
+    return self * 1.0 if self.requires_grad and _STATE.enabled else _wrap(np.array(self.data))
+
+
+Tensor.clone = _clone
+
+
+# -- in-place operations (PyTorch semantics) -------------------------------------
+def _check_inplace(self, other=None):
+    if _STATE.enabled and (self.requires_grad or (isinstance(other, Tensor) and other.requires_grad)):
+        what = "a leaf that requires grad" if self.is_leaf else "a tensor that is part of a graph"
+        raise RuntimeError(
+            f"in-place operation on {what} while gradients are recorded; "
+            "wrap the update in `with no_grad():` or use an out-of-place operation")
+
+
+def _inplace(ufunc):
+    def method(self, other):
+        _check_inplace(self, other)
+        o = other.data if isinstance(other, Tensor) else other
+        ufunc(self.data, o, out=self.data, casting="same_kind")
+        _bump_version(self)
+        return self
+
+    return method
+
+
+Tensor.__iadd__ = Tensor.add_ = _inplace(np.add)
+Tensor.__isub__ = Tensor.sub_ = _inplace(np.subtract)
+Tensor.__imul__ = Tensor.mul_ = _inplace(np.multiply)
+Tensor.__itruediv__ = Tensor.div_ = _inplace(np.divide)
+
+
+def _setitem(self, idx, value):
+    _check_inplace(self, value)
+    self.data[S._plain_index(idx)] = value.data if isinstance(value, Tensor) else value
+    _bump_version(self)
+
+
+def _copy_(self, src):
+    """Overwrite the values with ``src`` (broadcast), in place."""
+    _setitem(self, Ellipsis, src)
+    return self
+
+
+def _fill_(self, value):
+    """Set every element to ``value``, in place."""
+    _setitem(self, Ellipsis, value)
+    return self
+
+
+def _zero_(self):
+    """Set every element to 0, in place."""
+    return _fill_(self, 0.0)
+
+
+Tensor.__setitem__ = _setitem
+Tensor.copy_ = _copy_
+Tensor.fill_ = _fill_
+Tensor.zero_ = _zero_
+
+
+# -- NumPy ufuncs on tensors dispatch to the differentiable versions --------------
+_UFUNCS = {
+    np.add: M.add, np.subtract: M.subtract, np.multiply: M.multiply, np.divide: M.divide,
+    np.true_divide: M.divide, np.power: M.power, np.negative: M.negative, np.exp: M.exp,
+    np.log: M.log, np.log1p: M.log1p, np.expm1: M.expm1, np.sqrt: M.sqrt, np.square: M.square,
+    np.sin: M.sin, np.cos: M.cos, np.tan: M.tan, np.sinh: M.sinh, np.cosh: M.cosh,
+    np.tanh: M.tanh, np.arctan: M.arctan, np.absolute: M.abs, np.maximum: M.maximum,
+    np.minimum: M.minimum, np.matmul: M.matmul,
+}
+_COMPARE = {np.less, np.less_equal, np.greater, np.greater_equal, np.equal, np.not_equal}
+
+
+def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
+    if method == "__call__" and not kwargs:
+        fn = _UFUNCS.get(ufunc)
+        if fn is not None:
+            return fn(*inputs)
+        if ufunc in _COMPARE:
+            return ufunc(*[i.data if isinstance(i, Tensor) else i for i in inputs])
+    return NotImplemented
+
+
+Tensor.__array_ufunc__ = _array_ufunc

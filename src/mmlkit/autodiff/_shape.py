@@ -1,0 +1,349 @@
+"""Shape, indexing and reduction primitives, each with its derivative rule beside it.
+
+Every rule receives the cotangent ``g`` (a Tensor) and the output node, and is
+written in differentiable operations, so it can itself be differentiated.
+During a batched backward pass ``g`` carries ``_STATE.batch_nd`` extra leading
+axes; the rules below shift their axes accordingly (``_bn()``).
+"""
+
+from __future__ import annotations
+
+import builtins
+import numbers
+
+import numpy as np
+
+from mmlkit.autodiff._tensor import _STATE, Tensor, _node, _wrap, as_tensor
+
+__all__ = [
+    "astype", "broadcast_to", "concatenate", "expand_dims", "flatten", "max", "mean", "min",
+    "reshape", "squeeze", "stack", "sum", "swapaxes", "transpose",
+]
+
+
+
+def _t(x) -> Tensor:
+    return x if isinstance(x, Tensor) else as_tensor(x)
+
+
+def _bn() -> int:
+    return _STATE.batch_nd
+
+
+def _norm_axes(axis, ndim: int) -> tuple:
+    """``axis`` (None, int or tuple) as a sorted tuple of non-negative axes."""
+    if axis is None:
+        return tuple(range(ndim))
+    axes = (axis,) if isinstance(axis, numbers.Integral) else tuple(axis)
+    out = []
+    for a in axes:
+        if not -ndim <= a < builtins.max(ndim, 1):
+            raise ValueError(f"axis {a} is out of bounds for a tensor with {ndim} dimensions")
+        out.append(int(a) % builtins.max(ndim, 1))
+    return tuple(sorted(out))
+
+
+def _unbroadcast(g: Tensor, shape: tuple) -> Tensor:
+    """Sum ``g`` over the axes that broadcasting added or stretched, back to ``shape``.
+
+    The one place where broadcasting is undone: if x of ``shape`` was broadcast
+    to g's shape in the forward pass, ∂L/∂x = Σ over the broadcast axes of g.
+    Leading batch axes (``_STATE.batch_nd``) are kept.
+    """
+    gs = g.data.shape
+    bn = _STATE.batch_nd
+    if gs[bn:] == shape:
+        return g
+    lead = len(gs) - bn - len(shape)
+    axes = tuple(range(bn, bn + lead)) + tuple(
+        bn + lead + i for i, s in enumerate(shape) if s == 1 and gs[bn + lead + i] != 1)
+    if axes:
+        g = sum(g, axis=axes, keepdims=True)
+    return reshape(g, gs[:bn] + tuple(shape))
+
+
+# ---------------------------------------------------------------------------
+# shape
+
+
+def reshape(x, *shape) -> Tensor:
+    """Give ``x`` a new shape without changing its data (``numpy.reshape``).
+
+    The derivative reshapes the cotangent back: ∂L/∂x = reshape(ḡ, x.shape).
+    """
+    x = _t(x)
+    if len(shape) == 1 and not isinstance(shape[0], numbers.Integral):
+        shape = tuple(shape[0])
+    out = x.data.reshape(shape)
+    if x.requires_grad and _STATE.enabled:
+        return _node(out, "reshape", (x,), _reshape_vjp)
+    return _wrap(out)
+
+
+def _reshape_vjp(g, node):
+    x = node._parents[0]
+    return (reshape(g, g.data.shape[:_STATE.batch_nd] + x.data.shape),)
+
+
+def transpose(x, axes=None) -> Tensor:
+    """Permute the axes of ``x`` (reverse them when ``axes`` is None).
+
+    The derivative applies the inverse permutation to the cotangent.
+    """
+    x = _t(x)
+    nd = x.data.ndim
+    perm = tuple(range(nd))[::-1] if axes is None else tuple(int(a) % builtins.max(nd, 1) for a in axes)
+    if sorted(perm) != list(range(nd)):
+        raise ValueError(f"axes must be a permutation of range({nd}), got {axes}")
+    out = x.data.transpose(perm)
+    if x.requires_grad and _STATE.enabled:
+        return _node(out, "transpose", (x,), _transpose_vjp, perm)
+    return _wrap(out)
+
+
+def _transpose_vjp(g, node):
+    bn = _STATE.batch_nd
+    inv = np.argsort(node._ctx)
+    return (transpose(g, tuple(range(bn)) + tuple(bn + int(a) for a in inv)),)
+
+
+def swapaxes(x, axis1: int, axis2: int) -> Tensor:
+    """Exchange two axes of ``x`` (a transpose)."""
+    x = _t(x)
+    perm = list(range(x.data.ndim))
+    a, b = axis1 % x.data.ndim, axis2 % x.data.ndim
+    perm[a], perm[b] = perm[b], perm[a]
+    return transpose(x, perm)
+
+
+def expand_dims(x, axis) -> Tensor:
+    """Insert axes of length one at ``axis`` (int or tuple), as ``numpy.expand_dims``."""
+    x = _t(x)
+    return reshape(x, np.expand_dims(np.empty(x.data.shape, dtype=bool), axis).shape)
+
+
+def squeeze(x, axis=None) -> Tensor:
+    """Remove axes of length one (all of them, or those in ``axis``)."""
+    x = _t(x)
+    if axis is not None:
+        for a in _norm_axes(axis, x.data.ndim):
+            if x.data.shape[a] != 1:
+                raise ValueError(f"cannot squeeze axis {a} of length {x.data.shape[a]}")
+    return reshape(x, np.squeeze(np.empty(x.data.shape, dtype=bool), axis).shape)
+
+
+def flatten(x) -> Tensor:
+    """The elements of ``x`` as a 1-D tensor."""
+    return reshape(x, (-1,))
+
+
+def broadcast_to(x, shape) -> Tensor:
+    """Broadcast ``x`` to ``shape`` (``numpy.broadcast_to``); the derivative sums back."""
+    x = _t(x)
+    shape = tuple(shape)
+    out = np.broadcast_to(x.data, shape)
+    if x.requires_grad and _STATE.enabled:
+        return _node(out, "broadcast_to", (x,), _broadcast_vjp)
+    return _wrap(out)
+
+
+def _broadcast_vjp(g, node):
+    return (_unbroadcast(g, node._parents[0].data.shape),)
+
+
+def astype(x, dtype) -> Tensor:
+    """Cast to another floating dtype; the cotangent is cast back."""
+    x = _t(x)
+    dtype = np.dtype(dtype)
+    if x.data.dtype == dtype:
+        return x
+    out = x.data.astype(dtype)
+    if x.requires_grad and _STATE.enabled:
+        return _node(out, "astype", (x,), _astype_vjp)
+    return _wrap(out)
+
+
+def _astype_vjp(g, node):
+    return (astype(g, node._parents[0].data.dtype),)
+
+
+def concatenate(tensors, axis: int = 0) -> Tensor:
+    """Join tensors along an existing axis; the cotangent is sliced back into pieces."""
+    ts = [_t(t) for t in tensors]
+    if not ts:
+        raise ValueError("concatenate needs at least one tensor")
+    out = np.concatenate([t.data for t in ts], axis=axis)
+    ax = axis % out.ndim
+    if _STATE.enabled and any(t.requires_grad for t in ts):
+        bounds = np.cumsum([0] + [t.data.shape[ax] for t in ts])
+        return _node(out, "concatenate", tuple(ts), _concat_vjp, (ax, bounds))
+    return _wrap(out)
+
+
+def _concat_vjp(g, node):
+    ax, bounds = node._ctx
+    pre = (slice(None),) * (_STATE.batch_nd + ax)
+    return tuple(g[pre + (slice(int(bounds[i]), int(bounds[i + 1])),)] if p.requires_grad else None
+                 for i, p in enumerate(node._parents))
+
+
+def stack(tensors, axis: int = 0) -> Tensor:
+    """Join tensors along a new axis; the cotangent is indexed back into pieces."""
+    ts = [_t(t) for t in tensors]
+    if not ts:
+        raise ValueError("stack needs at least one tensor")
+    out = np.stack([t.data for t in ts], axis=axis)
+    ax = axis % out.ndim
+    if _STATE.enabled and any(t.requires_grad for t in ts):
+        return _node(out, "stack", tuple(ts), _stack_vjp, ax)
+    return _wrap(out)
+
+
+def _stack_vjp(g, node):
+    pre = (slice(None),) * (_STATE.batch_nd + node._ctx)
+    return tuple(g[pre + (i,)] if p.requires_grad else None for i, p in enumerate(node._parents))
+
+
+# ---------------------------------------------------------------------------
+# indexing
+
+
+def _plain_index(idx):
+    """Unwrap tensors in an index; lists become arrays."""
+    if isinstance(idx, tuple):
+        return tuple(_plain_index(i) for i in idx)
+    if isinstance(idx, Tensor):
+        d = idx.data
+        return d.astype(np.intp) if d.dtype.kind == "f" else d
+    if isinstance(idx, list):
+        return np.asarray(idx)
+    return idx
+
+
+def _is_basic(idx) -> bool:
+    items = idx if isinstance(idx, tuple) else (idx,)
+    return all(i is None or i is Ellipsis or isinstance(i, (slice, numbers.Integral)) for i in items)
+
+
+def getitem(x, idx) -> Tensor:
+    """``x[idx]`` with NumPy indexing (slices, integers, integer arrays, boolean masks).
+
+    The derivative scatters the cotangent back into zeros of x's shape, adding
+    where an index repeats (``numpy.add.at``).
+    """
+    x = _t(x)
+    idx = _plain_index(idx)
+    out = x.data[idx]
+    if x.requires_grad and _STATE.enabled:
+        return _node(out, "getitem", (x,), _getitem_vjp, idx)
+    return _wrap(out)
+
+
+def _batch_index(idx):
+    bn = _STATE.batch_nd
+    if not bn:
+        return idx
+    return (slice(None),) * bn + (idx if isinstance(idx, tuple) else (idx,))
+
+
+def _getitem_vjp(g, node):
+    x = node._parents[0]
+    shape = g.data.shape[:_STATE.batch_nd] + x.data.shape
+    return (index_add(g, _batch_index(node._ctx), shape),)
+
+
+def index_add(g, idx, shape) -> Tensor:
+    """zeros(shape) with ``g`` added at ``idx`` (repeated indices accumulate).
+
+    The adjoint of indexing; its own derivative is indexing again.
+    """
+    g = _t(g)
+    out = np.zeros(shape, dtype=g.data.dtype)
+    if _is_basic(idx):
+        out[idx] = g.data
+    else:
+        np.add.at(out, idx, g.data)
+    if g.requires_grad and _STATE.enabled:
+        return _node(out, "index_add", (g,), _index_add_vjp, idx)
+    return _wrap(out)
+
+
+def _index_add_vjp(g, node):
+    return (getitem(g, _batch_index(node._ctx)),)
+
+
+# ---------------------------------------------------------------------------
+# reductions
+
+
+def _keep_shape(shape: tuple, axes: tuple) -> tuple:
+    return tuple(1 if i in axes else s for i, s in enumerate(shape))
+
+
+def _expand_back(g: Tensor, in_shape: tuple, axes: tuple, keepdims: bool) -> Tensor:
+    """Broadcast a reduced cotangent back over the reduced axes of ``in_shape``."""
+    batch = g.data.shape[:_STATE.batch_nd]
+    if not keepdims:
+        g = reshape(g, batch + _keep_shape(in_shape, axes))
+    return broadcast_to(g, batch + tuple(in_shape))
+
+
+def sum(x, axis=None, keepdims: bool = False) -> Tensor:
+    """Sum over ``axis`` (all axes when None). The derivative broadcasts ḡ back.
+
+    Notes
+    -----
+    ∂(Σᵢ xᵢ)/∂xⱼ = 1, so x̄ = ḡ broadcast over the summed axes.
+    """
+    x = _t(x)
+    axes = _norm_axes(axis, x.data.ndim)
+    out = x.data.sum(axis=axes, keepdims=keepdims)
+    if x.requires_grad and _STATE.enabled:
+        return _node(out, "sum", (x,), _sum_vjp, (axes, keepdims))
+    return _wrap(out)
+
+
+def _sum_vjp(g, node):
+    axes, keepdims = node._ctx
+    return (_expand_back(g, node._parents[0].data.shape, axes, keepdims),)
+
+
+def mean(x, axis=None, keepdims: bool = False) -> Tensor:
+    """Arithmetic mean over ``axis``: Σ x / n (a sum scaled by 1/n)."""
+    x = _t(x)
+    axes = _norm_axes(axis, x.data.ndim)
+    n = int(np.prod([x.data.shape[a] for a in axes])) if axes else 1
+    if n == 0:
+        raise ValueError("mean of an empty axis")
+    return sum(x, axes, keepdims) * (1.0 / n)
+
+
+def _extremum(x, axis, keepdims, fn, name):
+    x = _t(x)
+    axes = _norm_axes(axis, x.data.ndim)
+    if x.data.size == 0:
+        raise ValueError(f"{name} of an empty tensor")
+    out = fn(x.data, axis=axes, keepdims=keepdims)
+    if x.requires_grad and _STATE.enabled:
+        return _node(out, name, (x,), _extremum_vjp, (axes, keepdims))
+    return _wrap(out)
+
+
+def _extremum_vjp(g, node):
+    axes, keepdims = node._ctx
+    x = node._parents[0]
+    shape = x.data.shape
+    ans = node.data if keepdims else node.data.reshape(_keep_shape(shape, axes))
+    mask = (x.data == ans)
+    weight = mask / mask.sum(axis=axes, keepdims=True)  # ties share the gradient equally
+    return (_expand_back(g, shape, axes, keepdims) * weight.astype(x.data.dtype),)
+
+
+def max(x, axis=None, keepdims: bool = False) -> Tensor:
+    """Largest element over ``axis``. Ties share the gradient equally (like ``torch.amax``)."""
+    return _extremum(x, axis, keepdims, np.max, "max")
+
+
+def min(x, axis=None, keepdims: bool = False) -> Tensor:
+    """Smallest element over ``axis``. Ties share the gradient equally (like ``torch.amin``)."""
+    return _extremum(x, axis, keepdims, np.min, "min")
