@@ -1,0 +1,65 @@
+"""Greedy k-means++ seeding, shared by :class:`KMeans` and :class:`GaussianMixture`."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mmlkit._pairwise import squared_distances
+
+__all__ = ["kmeans_plusplus"]
+
+
+def kmeans_plusplus(X, n_clusters, rng, *, n_local_trials=None):
+    """Choose ``n_clusters`` initial centres from the rows of ``X`` by greedy k-means++.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        Validated data (internal helper: no checks are repeated here).
+    n_clusters : int
+        Number of centres, ``1 <= n_clusters <= n_samples``.
+    rng : numpy.random.Generator
+        Source of randomness.
+    n_local_trials : int, optional
+        Candidates drawn per step; ``2 + floor(log k)`` when None (Arthur and
+        Vassilvitskii's greedy variant, as in scikit-learn).
+
+    Returns
+    -------
+    centers : ndarray of shape (n_clusters, n_features)
+    indices : ndarray of shape (n_clusters,)
+        Rows of ``X`` chosen as centres.
+
+    Notes
+    -----
+    The first centre is drawn uniformly. Each later centre is drawn with
+    probability proportional to D(x)², the squared distance from x to its
+    nearest centre so far; the greedy variant draws ``n_local_trials``
+    candidates that way and keeps the one that lowers the potential
+    φ = Σᵢ D(xᵢ)² the most. Expected φ is O(log k) times the optimum.
+
+    Cost: O(n · d · k · n_local_trials) through matrix products.
+    """
+    n_samples = X.shape[0]
+    if n_local_trials is None:
+        n_local_trials = 2 + int(np.log(n_clusters))
+    indices = np.empty(n_clusters, dtype=np.intp)
+    indices[0] = rng.integers(n_samples)
+    closest_sq = squared_distances(X[indices[:1]], X)[0]
+    potential = closest_sq.sum()
+    for c in range(1, n_clusters):
+        if potential <= 0.0:  # every point already sits on a centre: take any unused row
+            unused = np.setdiff1d(np.arange(n_samples), indices[:c])
+            indices[c] = rng.choice(unused)
+            continue
+        targets = rng.uniform(size=n_local_trials) * potential
+        candidates = np.searchsorted(np.cumsum(closest_sq), targets)
+        np.clip(candidates, None, n_samples - 1, out=candidates)
+        # Each candidate's D² after adding it, and the resulting potential.
+        cand_sq = np.minimum(closest_sq, squared_distances(X[candidates], X))
+        cand_potential = cand_sq.sum(axis=1)
+        best = int(np.argmin(cand_potential))
+        indices[c] = candidates[best]
+        closest_sq = cand_sq[best]
+        potential = cand_potential[best]
+    return X[indices].copy(), indices

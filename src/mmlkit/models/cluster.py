@@ -1,0 +1,399 @@
+"""Clustering: k-means (Lloyd's algorithm with k-means++ seeding) and spectral clustering."""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+
+import numpy as np
+import scipy.linalg
+import scipy.sparse as sp
+import scipy.sparse.linalg
+from sklearn.base import BaseEstimator, ClusterMixin, TransformerMixin
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from mmlkit._pairwise import squared_distances
+from mmlkit._validation import as_float_array, check_in, check_random_state, check_scalar
+from mmlkit.exceptions import ConvergenceWarning
+from mmlkit.models._init import kmeans_plusplus
+
+__all__ = ["KMeans", "SpectralClustering"]
+
+
+# ----------------------------------------------------------------------------- k-means
+
+
+def _assign(X1, centers):
+    """Nearest centre of each row, and its squared distance minus ‖x‖².
+
+    ``X1`` is ``[X, 1]`` (the data with a column of ones appended), so one
+    matrix product gives ‖c‖² − 2 x·c for every pair: the ‖x‖² term is the same
+    for every centre and does not change the argmin.
+    """
+    C1 = np.hstack([-2.0 * centers, np.einsum("ij,ij->i", centers, centers)[:, None]])
+    G = X1 @ C1.T
+    labels = G.argmin(axis=1)
+    return labels, G[np.arange(G.shape[0]), labels]
+
+
+def _cluster_means(X, labels, k):
+    """Per-cluster sums (via a sparse one-hot product, O(n d)) and counts."""
+    n = X.shape[0]
+    onehot = sp.csc_matrix((np.ones(n), labels, np.arange(n + 1)), shape=(k, n))
+    return onehot @ X, np.bincount(labels, minlength=k).astype(np.float64)
+
+
+def _lloyd(X, X1, x2, centers, max_iter, tol):
+    """Lloyd's iterations from ``centers``; returns labels, inertia, centers, n_iter.
+
+    Stops when the labels no longer change (strict convergence) or when the
+    total squared centre shift is at most ``tol`` (already scaled to the data).
+    """
+    k = centers.shape[0]
+    labels_old = np.full(X.shape[0], -1)
+    strict = False
+    for n_iter in range(1, max_iter + 1):
+        labels, partial = _assign(X1, centers)
+        sums, counts = _cluster_means(X, labels, k)
+        empty = np.flatnonzero(counts == 0)
+        if empty.size:
+            # Re-seed each empty cluster at one of the points farthest from its centre,
+            # moving that point out of its old cluster.
+            far = np.argpartition(partial + x2, -empty.size)[-empty.size:]
+            np.subtract.at(sums, labels[far], X[far])
+            np.subtract.at(counts, labels[far], 1.0)
+            sums[empty], counts[empty] = X[far], 1.0
+        new_centers = sums / counts[:, None]
+        shift = np.sum((new_centers - centers) ** 2)
+        centers = new_centers
+        if np.array_equal(labels, labels_old):
+            strict = True
+            break
+        if shift <= tol:
+            break
+        labels_old = labels
+    if not strict:
+        labels, partial = _assign(X1, centers)
+    inertia = float(np.maximum(partial + x2, 0.0).sum())
+    converged = strict or shift <= tol
+    return labels, inertia, centers, n_iter, converged
+
+
+class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
+    """K-means clustering by Lloyd's algorithm with greedy k-means++ seeding.
+
+    Parameters
+    ----------
+    n_clusters : int, default=8
+        Number of clusters k.
+    init : {"k-means++", "random"} or array_like of shape (n_clusters, n_features), default="k-means++"
+        Seeding: greedy k-means++, k distinct rows drawn uniformly, or given centres
+        (then a single run is made).
+    n_init : "auto" or int, default="auto"
+        Number of seedings; the run with the lowest inertia is kept. ``"auto"``
+        means 1 for k-means++ and for given centres, 10 for ``"random"``.
+    max_iter : int, default=300
+        Maximum Lloyd iterations per run.
+    tol : float, default=1e-4
+        Convergence tolerance on the total squared centre shift, relative to the
+        mean per-feature variance of X.
+    random_state : int, numpy.random.Generator or None, default=None
+        Seed for the seeding.
+    algorithm : {"lloyd"}, default="lloyd"
+        Only Lloyd's algorithm is implemented.
+
+    Attributes
+    ----------
+    cluster_centers_ : ndarray of shape (n_clusters, n_features)
+    labels_ : ndarray of shape (n_samples,)
+    inertia_ : float
+        Sum of squared distances of the samples to their closest centre.
+    n_iter_ : int
+        Lloyd iterations of the kept run.
+    n_features_in_ : int
+
+    Notes
+    -----
+    K-means minimises the within-cluster sum of squares (inertia)
+
+        J(C, z) = Σᵢ ‖xᵢ − c_{zᵢ}‖².
+
+    Lloyd's algorithm alternates the two exact block minimisations: assign
+    zᵢ = argmin_j ‖xᵢ − c_j‖² (all n × k distances from one matrix product,
+    ‖x‖² − 2 x·c + ‖c‖²), then move each centre to its cluster mean. Neither
+    step can increase J, so J decreases monotonically to a local minimum.
+    An empty cluster is re-seeded at the point farthest from its centre.
+    The data are centred first (k-means is translation equivariant) to keep
+    the expanded distance formula accurate.
+
+    Cost: O(n · k · d) per iteration, O(n · d · k log k) for k-means++.
+
+    Examples
+    --------
+    >>> from mmlkit.datasets import make_blobs
+    >>> from mmlkit.models import KMeans
+    >>> X, _ = make_blobs(300, centers=3, random_state=0)
+    >>> km = KMeans(n_clusters=3, random_state=0).fit(X)
+    >>> km.cluster_centers_.shape
+    (3, 2)
+    """
+
+    def __init__(self, n_clusters=8, *, init="k-means++", n_init="auto", max_iter=300, tol=1e-4,
+                 random_state=None, algorithm="lloyd"):
+        self.n_clusters = n_clusters
+        self.init = init
+        self.n_init = n_init
+        self.max_iter = max_iter
+        self.tol = tol
+        self.random_state = random_state
+        self.algorithm = algorithm
+
+    def _check_params(self, X):
+        check_scalar(self.n_clusters, "n_clusters", kind=numbers.Integral, low=1)
+        check_scalar(self.max_iter, "max_iter", kind=numbers.Integral, low=1)
+        check_scalar(self.tol, "tol", low=0.0)
+        check_in(self.algorithm, "algorithm", ("lloyd",))
+        if X.shape[0] < self.n_clusters:
+            raise ValueError(f"n_samples={X.shape[0]} should be >= n_clusters={self.n_clusters}.")
+        if isinstance(self.init, str):
+            check_in(self.init, "init", ("k-means++", "random"))
+            init = self.init
+        else:
+            init = as_float_array(self.init, "init", ndim=2)
+            if init.shape != (self.n_clusters, X.shape[1]):
+                raise ValueError(f"init must have shape (n_clusters, n_features) = "
+                                 f"{(self.n_clusters, X.shape[1])}, got {init.shape}")
+        if self.n_init == "auto":
+            n_init = 10 if isinstance(init, str) and init == "random" else 1
+        else:
+            n_init = check_scalar(self.n_init, "n_init", kind=numbers.Integral, low=1)
+        if not isinstance(init, str):
+            n_init = 1
+        return init, n_init
+
+    def fit(self, X, y=None):
+        """Compute k-means clustering of X (n_samples, n_features); returns self."""
+        X = validate_data(self, X, dtype=np.float64)
+        init, n_init = self._check_params(X)
+        rng = check_random_state(self.random_state)
+        mean = X.mean(axis=0)
+        Xc = X - mean                      # a new array: the caller's X is never touched
+        X1 = np.hstack([Xc, np.ones((Xc.shape[0], 1))])
+        x2 = np.einsum("ij,ij->i", Xc, Xc)
+        tol = float(np.mean(np.var(Xc, axis=0))) * self.tol
+        best = None
+        for _ in range(n_init):
+            if isinstance(init, str) and init == "k-means++":
+                centers, _ = kmeans_plusplus(Xc, self.n_clusters, rng)
+            elif isinstance(init, str):
+                centers = Xc[rng.choice(Xc.shape[0], self.n_clusters, replace=False)]
+            else:
+                centers = init - mean
+            run = _lloyd(Xc, X1, x2, centers, self.max_iter, tol)
+            if best is None or run[1] < best[1]:
+                best = run
+        labels, inertia, centers, n_iter, converged = best
+        if not converged:
+            warnings.warn(f"KMeans stopped at max_iter={self.max_iter} before convergence; "
+                          "increase max_iter or tol.", ConvergenceWarning, stacklevel=2)
+        distinct = np.unique(labels).size
+        if distinct < self.n_clusters:
+            warnings.warn(f"Number of distinct clusters ({distinct}) found smaller than "
+                          f"n_clusters ({self.n_clusters}); X may hold duplicate points.",
+                          ConvergenceWarning, stacklevel=2)
+        self.cluster_centers_ = centers + mean
+        self.labels_ = labels
+        self.inertia_ = inertia
+        self.n_iter_ = n_iter
+        return self
+
+    def _validated(self, X):
+        check_is_fitted(self)
+        return validate_data(self, X, dtype=np.float64, reset=False)
+
+    def predict(self, X):
+        """Index of the closest centre for each row of X (n_samples, n_features)."""
+        X = self._validated(X)
+        return squared_distances(X, self.cluster_centers_).argmin(axis=1)
+
+    def transform(self, X):
+        """Euclidean distances (n_samples, n_clusters) from each row of X to each centre."""
+        X = self._validated(X)
+        return np.sqrt(squared_distances(X, self.cluster_centers_))
+
+    def fit_transform(self, X, y=None):
+        """Fit, then return the distances of X to the centres."""
+        return self.fit(X).transform(X)
+
+    def score(self, X, y=None):
+        """Opposite of the inertia of X against the fitted centres (higher is better)."""
+        X = self._validated(X)
+        return -float(squared_distances(X, self.cluster_centers_).min(axis=1).sum())
+
+
+# ----------------------------------------------------------------------------- spectral
+
+
+def _knn_connectivity(X, n_neighbors):
+    """Sparse 0/1 matrix A with Aᵢⱼ = 1 when j is among the n_neighbors nearest rows
+    to i (i itself included, as scikit-learn's ``include_self=True``).
+
+    Row blocks small enough to stay in cache; within a row the ranking only needs
+    ‖xⱼ‖² − 2 xᵢ·xⱼ (‖xᵢ‖² is common to the row), one matrix product per block.
+    Cost O(n² d) time, O(block · n) memory.
+    """
+    n = X.shape[0]
+    x2 = np.einsum("ij,ij->i", X, X)
+    block = max(1, min(n, 2**17 // n))
+    cols = np.empty((n, n_neighbors), dtype=np.intp)
+    for start in range(0, n, block):
+        stop = min(n, start + block)
+        G = X[start:stop] @ (-2.0 * X.T)
+        G += x2
+        G[np.arange(stop - start), np.arange(start, stop)] = -np.inf  # each point is its own first neighbour
+        cols[start:stop] = np.argpartition(G, n_neighbors - 1, axis=1)[:, :n_neighbors]
+    indptr = np.arange(0, n * n_neighbors + 1, n_neighbors)
+    return sp.csr_matrix((np.ones(n * n_neighbors), cols.ravel(), indptr), shape=(n, n))
+
+
+_DENSE_EIGH_MAX = 500  # below this size LAPACK's full eigh beats Lanczos
+
+
+def spectral_embedding(affinity, n_components, rng):
+    """Top eigenvectors of the normalised affinity D^{-1/2} W D^{-1/2}, rows normalised.
+
+    These are the eigenvectors of the smallest eigenvalues of the normalised
+    Laplacian L = I − D^{-1/2} W D^{-1/2} (Ng, Jordan and Weiss, 2001).
+    Small problems use LAPACK's ``eigh`` restricted to the wanted indices
+    (O(n³)); larger ones use Lanczos (``eigsh``, O(nnz · iterations), nnz = n²
+    for a dense affinity).
+    """
+    n = affinity.shape[0]
+    degree = np.asarray(affinity.sum(axis=1)).ravel()
+    d_isqrt = np.where(degree > 0, 1.0 / np.sqrt(np.where(degree > 0, degree, 1.0)), 0.0)
+    if sp.issparse(affinity):
+        M = (sp.diags(d_isqrt) @ affinity @ sp.diags(d_isqrt)).tocsr()
+    else:
+        M = d_isqrt[:, None] * affinity * d_isqrt[None, :]
+    if n <= _DENSE_EIGH_MAX or n_components >= n - 1:
+        M = M.toarray() if sp.issparse(M) else M
+        _, V = scipy.linalg.eigh(M, subset_by_index=[n - n_components, n - 1], check_finite=False)
+    else:
+        # Lanczos for the largest algebraic eigenvalues; each step is one product with M.
+        v0 = rng.uniform(-1.0, 1.0, n)
+        _, V = scipy.sparse.linalg.eigsh(M, k=n_components, which="LA", v0=v0, tol=1e-6,
+                                         ncv=min(n, max(2 * n_components + 1, 40)))
+    norms = np.linalg.norm(V, axis=1, keepdims=True)
+    return V / np.where(norms > 0, norms, 1.0)
+
+
+class SpectralClustering(ClusterMixin, BaseEstimator):
+    """Spectral clustering: k-means on the leading eigenvectors of the normalised Laplacian.
+
+    Parameters
+    ----------
+    n_clusters : int, default=8
+        Number of clusters k.
+    affinity : {"rbf", "nearest_neighbors", "precomputed"}, default="rbf"
+        How the similarity graph W is built: Wᵢⱼ = exp(−γ ‖xᵢ − xⱼ‖²); the
+        symmetrised k-nearest-neighbour graph ½(A + Aᵀ); or X itself is the
+        (n_samples, n_samples) affinity matrix.
+    gamma : float, default=1.0
+        Kernel coefficient γ of the rbf affinity.
+    n_neighbors : int, default=10
+        Neighbours per point of the nearest-neighbour graph (the point itself included).
+    n_components : int or None, default=None
+        Number of eigenvectors used; ``n_clusters`` when None.
+    assign_labels : {"kmeans"}, default="kmeans"
+        How the embedded points are clustered (mmlkit's :class:`KMeans`).
+    n_init : int, default=10
+        Seedings of the final k-means.
+    random_state : int, numpy.random.Generator or None, default=None
+        Seed for the eigensolver start vector and k-means.
+
+    Attributes
+    ----------
+    labels_ : ndarray of shape (n_samples,)
+    affinity_matrix_ : ndarray or sparse matrix of shape (n_samples, n_samples)
+    embedding_ : ndarray of shape (n_samples, n_components)
+        The row-normalised spectral embedding that k-means clustered.
+    n_features_in_ : int
+
+    Notes
+    -----
+    Spectral clustering relaxes the normalised cut
+    Ncut(A₁..A_k) = Σ_j cut(A_j, Ā_j) / vol(A_j): with degrees D = diag(W 1),
+    the relaxed problem is solved by the eigenvectors of the k smallest
+    eigenvalues of the normalised Laplacian
+
+        L = I − D^{-1/2} W D^{-1/2}.
+
+    Following Ng, Jordan and Weiss, the n × k eigenvector matrix has its rows
+    scaled to unit length and those rows are clustered with k-means.
+
+    Cost: building W is O(n² d); the eigenproblem is O(n³) for a dense W
+    (LAPACK ``eigh`` on the wanted indices, n ≤ 500) or O(nnz · iterations)
+    by Lanczos (larger n; nnz = n² for rbf, ≈ n · n_neighbors for the graph); k-means is O(n k² · iterations).
+
+    Examples
+    --------
+    >>> from mmlkit.datasets import make_moons
+    >>> from mmlkit.models import SpectralClustering
+    >>> X, y = make_moons(200, noise=0.05, random_state=0)
+    >>> sc = SpectralClustering(2, affinity="nearest_neighbors", random_state=0).fit(X)
+    >>> sc.labels_.shape
+    (200,)
+    """
+
+    def __init__(self, n_clusters=8, *, affinity="rbf", gamma=1.0, n_neighbors=10, n_components=None,
+                 assign_labels="kmeans", n_init=10, random_state=None):
+        self.n_clusters = n_clusters
+        self.affinity = affinity
+        self.gamma = gamma
+        self.n_neighbors = n_neighbors
+        self.n_components = n_components
+        self.assign_labels = assign_labels
+        self.n_init = n_init
+        self.random_state = random_state
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.pairwise = self.affinity == "precomputed"
+        return tags
+
+    def fit(self, X, y=None):
+        """Cluster X (n_samples, n_features), or an affinity matrix when precomputed; returns self."""
+        check_in(self.affinity, "affinity", ("rbf", "nearest_neighbors", "precomputed"))
+        check_in(self.assign_labels, "assign_labels", ("kmeans",))
+        check_scalar(self.n_clusters, "n_clusters", kind=numbers.Integral, low=1)
+        check_scalar(self.n_init, "n_init", kind=numbers.Integral, low=1)
+        X = validate_data(self, X, dtype=np.float64, ensure_min_samples=2)
+        n = X.shape[0]
+        n_components = self.n_clusters if self.n_components is None else self.n_components
+        check_scalar(n_components, "n_components", kind=numbers.Integral, low=1, high=n)
+        if n < self.n_clusters:
+            raise ValueError(f"n_samples={n} should be >= n_clusters={self.n_clusters}.")
+        rng = check_random_state(self.random_state)
+        if self.affinity == "rbf":
+            check_scalar(self.gamma, "gamma", low=0.0, low_inclusive=False)
+            W = squared_distances(X)
+            np.multiply(W, -self.gamma, out=W)
+            np.exp(W, out=W)
+        elif self.affinity == "nearest_neighbors":
+            check_scalar(self.n_neighbors, "n_neighbors", kind=numbers.Integral, low=1)
+            A = _knn_connectivity(X, min(self.n_neighbors, n))
+            W = 0.5 * (A + A.T)
+        else:
+            if X.shape[0] != X.shape[1]:
+                raise ValueError(f"X must be a square affinity matrix when affinity='precomputed', "
+                                 f"got shape {X.shape}")
+            if (X < 0).any():
+                raise ValueError("X must hold non-negative affinities when affinity='precomputed'")
+            W = 0.5 * (X + X.T)
+        self.affinity_matrix_ = W
+        self.embedding_ = spectral_embedding(W, n_components, rng)
+        km = KMeans(self.n_clusters, n_init=self.n_init, random_state=rng)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)  # duplicate embedded rows are harmless
+            self.labels_ = km.fit(self.embedding_).labels_
+        return self

@@ -1,0 +1,436 @@
+"""Gaussian mixture models fitted by expectation–maximisation in log space."""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+
+import numpy as np
+import scipy.linalg
+from scipy.special import logsumexp
+from sklearn.base import BaseEstimator, DensityMixin
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from mmlkit._validation import as_float_array, check_in, check_random_state, check_scalar
+from mmlkit.exceptions import ConvergenceWarning
+from mmlkit.models._init import kmeans_plusplus
+
+__all__ = ["GaussianMixture"]
+
+_COLLAPSED = (
+    "Fitting the mixture model failed because some components have ill-defined empirical "
+    "covariance (for instance caused by singleton or collapsed samples). Try to decrease the "
+    "number of components, or increase reg_covar."
+)
+_TINY = 10 * np.finfo(np.float64).eps
+
+
+# ----------------------------------------------------------------------------- parameters
+
+
+def _estimate_gaussian_parameters(X, resp, reg_covar, covariance_type):
+    """M-step statistics: component masses nₖ (k,), means μₖ (k, d) and covariances.
+
+    Covariance shapes: full (k, d, d), tied (d, d), diag (k, d), spherical (k,);
+    ``reg_covar`` is added to every variance.
+    """
+    nk = resp.sum(axis=0) + _TINY
+    means = (resp.T @ X) / nk[:, None]
+    d = X.shape[1]
+    if covariance_type == "full":
+        cov = np.empty((len(nk), d, d))
+        for k in range(len(nk)):  # a loop over components, each a BLAS product over samples
+            diff = X - means[k]
+            cov[k] = (resp[:, k, None] * diff).T @ diff / nk[k]
+            cov[k].flat[:: d + 1] += reg_covar
+    elif covariance_type == "tied":
+        cov = (X.T @ X - (nk * means.T) @ means) / nk.sum()
+        cov.flat[:: d + 1] += reg_covar
+    else:
+        cov = (resp.T @ (X * X)) / nk[:, None] - means**2 + reg_covar
+        if covariance_type == "spherical":
+            cov = cov.mean(axis=1)
+    return nk, means, cov
+
+
+def _precision_cholesky(cov, covariance_type):
+    """Cholesky factor U of each precision, Λ = U Uᵀ, from the covariances.
+
+    With Σ = L Lᵀ (lower Cholesky), U = L⁻ᵀ, found by a triangular solve.
+    Raises ``numpy.linalg.LinAlgError`` (a ``ValueError``) for a component
+    whose covariance is not positive definite.
+    """
+    if covariance_type in ("full", "tied"):
+        covs = cov if covariance_type == "full" else cov[None]
+        d = covs.shape[-1]
+        prec = np.empty_like(covs)
+        for k, S in enumerate(covs):
+            try:
+                L = scipy.linalg.cholesky(S, lower=True, check_finite=False)
+            except np.linalg.LinAlgError:
+                raise np.linalg.LinAlgError(_COLLAPSED) from None
+            prec[k] = scipy.linalg.solve_triangular(L, np.eye(d), lower=True, check_finite=False).T
+        return prec if covariance_type == "full" else prec[0]
+    if np.any(cov <= 0.0):
+        raise np.linalg.LinAlgError(_COLLAPSED)
+    return 1.0 / np.sqrt(cov)
+
+
+def _precision_cholesky_from_precisions(precisions, covariance_type):
+    """Cholesky factor of given precision matrices (used for ``precisions_init``)."""
+    if covariance_type in ("full", "tied"):
+        P = precisions if covariance_type == "full" else precisions[None]
+        U = np.stack([scipy.linalg.cholesky(p, lower=True) for p in P])
+        return U if covariance_type == "full" else U[0]
+    return np.sqrt(precisions)
+
+
+def _covariances_from_precision_cholesky(U, covariance_type):
+    """Σ = (U Uᵀ)⁻¹ = U⁻ᵀ U⁻¹ by a triangular solve (for ``max_iter=0`` with ``precisions_init``)."""
+    if covariance_type in ("full", "tied"):
+        Us = U if covariance_type == "full" else U[None]
+        eye = np.eye(Us.shape[-1])
+        Uinv = np.stack([scipy.linalg.solve_triangular(u, eye, lower=True) for u in Us])
+        cov = Uinv.transpose(0, 2, 1) @ Uinv
+        return cov if covariance_type == "full" else cov[0]
+    return 1.0 / U**2
+
+
+def _estimate_log_gaussian_prob(X, means, prec_chol, covariance_type):
+    """log N(xᵢ | μₖ, Σₖ) for every sample and component: (n_samples, n_components).
+
+    log N = −½ (d log 2π + ‖Uₖᵀ (x − μₖ)‖²) + log det Uₖ, with Uₖ the precision's
+    Cholesky factor, so neither Σ⁻¹ nor a determinant is formed explicitly.
+    """
+    n, d = X.shape
+    k = means.shape[0]
+    if covariance_type == "full":
+        log_det = np.log(np.diagonal(prec_chol, axis1=1, axis2=2)).sum(axis=1)
+        # All components in one product: X (n, d) @ [U₁ … U_k] (d, k·d).
+        U = prec_chol.transpose(1, 0, 2).reshape(d, k * d)
+        Y = (X @ U).reshape(n, k, d)
+        Y -= np.einsum("kd,kde->ke", means, prec_chol)
+        maha = np.einsum("nkd,nkd->nk", Y, Y)
+    elif covariance_type == "tied":
+        log_det = np.log(np.diag(prec_chol)).sum()
+        Y = X @ prec_chol
+        M = means @ prec_chol
+        maha = np.einsum("ij,ij->i", Y, Y)[:, None] - 2.0 * (Y @ M.T) + np.einsum("ij,ij->i", M, M)
+    elif covariance_type == "diag":
+        log_det = np.log(prec_chol).sum(axis=1)
+        prec = prec_chol**2
+        maha = np.sum(means**2 * prec, axis=1) - 2.0 * (X @ (means * prec).T) + (X * X) @ prec.T
+    else:
+        log_det = d * np.log(prec_chol)
+        prec = prec_chol**2
+        maha = (np.sum(means**2, axis=1) * prec - 2.0 * (X @ means.T) * prec
+                + np.einsum("ij,ij->i", X, X)[:, None] * prec)
+    return -0.5 * (d * np.log(2 * np.pi) + np.maximum(maha, 0.0)) + log_det
+
+
+class GaussianMixture(DensityMixin, BaseEstimator):
+    """Gaussian mixture model fitted by expectation–maximisation (EM).
+
+    Parameters
+    ----------
+    n_components : int, default=1
+        Number of mixture components K.
+    covariance_type : {"full", "tied", "diag", "spherical"}, default="full"
+        Each component's own full covariance (K, d, d); one shared full covariance
+        (d, d); per-component diagonal (K, d); per-component single variance (K,).
+    tol : float, default=1e-3
+        EM stops when the lower bound (mean log-likelihood) gains less than ``tol``.
+    reg_covar : float, default=1e-6
+        Non-negative ridge added to every variance, keeping covariances positive definite.
+    max_iter : int, default=100
+        EM iterations per initialisation.
+    n_init : int, default=1
+        Initialisations; the one with the highest lower bound is kept.
+    init_params : {"kmeans", "k-means++", "random"}, default="kmeans"
+        Initial responsibilities: one-hot from mmlkit's :class:`KMeans` labels,
+        one-hot to the nearest k-means++ seed, or random and normalised.
+    weights_init : array_like of shape (n_components,), optional
+        Initial mixing weights (non-negative, summing to 1).
+    means_init : array_like of shape (n_components, n_features), optional
+        Initial means.
+    precisions_init : array_like, optional
+        Initial precisions (inverse covariances), shaped as the covariances
+        for ``covariance_type``.
+    random_state : int, numpy.random.Generator or None, default=None
+        Seed for the initialisation.
+    warm_start : bool, default=False
+        Start a new ``fit`` from the last fitted parameters (then ``n_init`` is ignored).
+    verbose : int, default=0
+        Print the lower bound at each iteration when positive.
+
+    Attributes
+    ----------
+    weights_ : ndarray of shape (n_components,)
+    means_ : ndarray of shape (n_components, n_features)
+    covariances_, precisions_, precisions_cholesky_ : ndarray
+        Shaped by ``covariance_type`` (see above).
+    converged_ : bool
+    n_iter_ : int
+    lower_bound_ : float
+        Mean log-likelihood of the training data at the last E-step of the kept run.
+    lower_bounds_ : list of float
+        The lower bound at every iteration of the kept run.
+    n_features_in_ : int
+
+    Notes
+    -----
+    The model is p(x) = Σₖ πₖ N(x | μₖ, Σₖ); EM maximises the mean log-likelihood
+    ℓ(θ) = (1/n) Σᵢ log Σₖ πₖ N(xᵢ | μₖ, Σₖ).
+
+    E-step (log space): log rᵢₖ = log πₖ + log N(xᵢ | μₖ, Σₖ) − logsumexp_j(…);
+    the Gaussian log-density uses the Cholesky factor Uₖ of the precision,
+    log N = −½ (d log 2π + ‖(x − μₖ)ᵀ Uₖ‖²) + Σ log diag Uₖ.
+
+    M-step: nₖ = Σᵢ rᵢₖ, πₖ = nₖ / n, μₖ = Σᵢ rᵢₖ xᵢ / nₖ,
+    Σₖ = Σᵢ rᵢₖ (xᵢ − μₖ)(xᵢ − μₖ)ᵀ / nₖ + reg_covar · I.
+
+    Each iteration cannot decrease ℓ (Jensen's inequality), so the stored
+    lower bound is monotone. A collapsed component (one point, or points on a
+    lower-dimensional subspace, with ``reg_covar`` too small) makes Σₖ
+    singular: fitting then raises ``numpy.linalg.LinAlgError`` (a subclass of
+    ``ValueError``) asking for a larger ``reg_covar`` or fewer components,
+    instead of returning a degenerate density.
+
+    Cost per EM iteration: O(n K d²) for full covariances (O(n K d) for diag
+    and spherical), plus O(K d³) for the Cholesky factorisations.
+
+    Examples
+    --------
+    >>> from mmlkit.datasets import make_blobs
+    >>> from mmlkit.models import GaussianMixture
+    >>> X, _ = make_blobs(300, centers=3, random_state=0)
+    >>> gm = GaussianMixture(n_components=3, random_state=0).fit(X)
+    >>> gm.predict_proba(X[:2]).sum(axis=1)
+    array([1., 1.])
+    """
+
+    def __init__(self, n_components=1, *, covariance_type="full", tol=1e-3, reg_covar=1e-6, max_iter=100,
+                 n_init=1, init_params="kmeans", weights_init=None, means_init=None, precisions_init=None,
+                 random_state=None, warm_start=False, verbose=0):
+        self.n_components = n_components
+        self.covariance_type = covariance_type
+        self.tol = tol
+        self.reg_covar = reg_covar
+        self.max_iter = max_iter
+        self.n_init = n_init
+        self.init_params = init_params
+        self.weights_init = weights_init
+        self.means_init = means_init
+        self.precisions_init = precisions_init
+        self.random_state = random_state
+        self.warm_start = warm_start
+        self.verbose = verbose
+
+    # ------------------------------------------------------------------ checks
+
+    def _check_params(self, X):
+        k, d = self.n_components, X.shape[1]
+        check_scalar(k, "n_components", kind=numbers.Integral, low=1)
+        check_in(self.covariance_type, "covariance_type", ("full", "tied", "diag", "spherical"))
+        check_scalar(self.tol, "tol", low=0.0)
+        check_scalar(self.reg_covar, "reg_covar", low=0.0)
+        check_scalar(self.max_iter, "max_iter", kind=numbers.Integral, low=0)
+        check_scalar(self.n_init, "n_init", kind=numbers.Integral, low=1)
+        check_in(self.init_params, "init_params", ("kmeans", "k-means++", "random"))
+        if X.shape[0] < k:
+            raise ValueError(f"Expected n_samples >= n_components, got n_components={k}, "
+                             f"n_samples={X.shape[0]}")
+        self._weights0 = self._means0 = self._precisions0 = None
+        if self.weights_init is not None:
+            w = as_float_array(self.weights_init, "weights_init", ndim=1)
+            if w.shape != (k,):
+                raise ValueError(f"weights_init must have shape ({k},), got {w.shape}")
+            if (w < 0).any() or (w > 1).any() or not np.isclose(w.sum(), 1.0, rtol=0, atol=1e-6):
+                raise ValueError("weights_init must be non-negative and sum to 1, "
+                                 f"got sum {w.sum():.6g} and min {w.min():.6g}")
+            self._weights0 = w
+        if self.means_init is not None:
+            m = as_float_array(self.means_init, "means_init", ndim=2)
+            if m.shape != (k, d):
+                raise ValueError(f"means_init must have shape ({k}, {d}), got {m.shape}")
+            self._means0 = m
+        if self.precisions_init is not None:
+            shape = {"full": (k, d, d), "tied": (d, d), "diag": (k, d), "spherical": (k,)}[self.covariance_type]
+            p = as_float_array(self.precisions_init, "precisions_init")
+            if p.shape != shape:
+                raise ValueError(f"precisions_init must have shape {shape} for covariance_type="
+                                 f"{self.covariance_type!r}, got {p.shape}")
+            if self.covariance_type in ("full", "tied"):
+                for P in p.reshape(-1, d, d):
+                    if not np.allclose(P, P.T) or np.linalg.eigvalsh(P).min() <= 0:
+                        raise ValueError("precisions_init must hold symmetric positive-definite matrices")
+            elif (p <= 0).any():
+                raise ValueError("precisions_init must be positive")
+            self._precisions0 = p
+
+    # ------------------------------------------------------------------ EM
+
+    def _initialize(self, X, rng):
+        n, k = X.shape[0], self.n_components
+        if self.init_params == "kmeans":
+            from mmlkit.models.cluster import KMeans  # local: cluster imports nothing from here
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                labels = KMeans(k, n_init=1, random_state=rng).fit(X).labels_
+            resp = np.zeros((n, k))
+            resp[np.arange(n), labels] = 1.0
+        elif self.init_params == "k-means++":
+            _, idx = kmeans_plusplus(X, k, rng)
+            resp = np.zeros((n, k))
+            resp[idx, np.arange(k)] = 1.0
+        else:
+            resp = rng.uniform(size=(n, k))
+            resp /= resp.sum(axis=1, keepdims=True)
+        nk, means, cov = _estimate_gaussian_parameters(X, resp, self.reg_covar, self.covariance_type)
+        self.weights_ = nk / nk.sum() if self._weights0 is None else self._weights0.copy()
+        self.means_ = means if self._means0 is None else self._means0.copy()
+        if self._precisions0 is None:
+            self.covariances_ = cov
+            self.precisions_cholesky_ = _precision_cholesky(cov, self.covariance_type)
+        else:
+            U = _precision_cholesky_from_precisions(self._precisions0, self.covariance_type)
+            self.precisions_cholesky_ = U
+            self.covariances_ = _covariances_from_precision_cholesky(U, self.covariance_type)
+
+    def _e_step(self, X):
+        """Mean log-likelihood and log responsibilities (n_samples, n_components)."""
+        weighted = _estimate_log_gaussian_prob(X, self.means_, self.precisions_cholesky_, self.covariance_type)
+        weighted += np.log(self.weights_)
+        log_norm = logsumexp(weighted, axis=1)
+        weighted -= log_norm[:, None]
+        return float(log_norm.mean()), weighted
+
+    def _m_step(self, X, log_resp):
+        nk, self.means_, self.covariances_ = _estimate_gaussian_parameters(
+            X, np.exp(log_resp), self.reg_covar, self.covariance_type)
+        self.weights_ = nk / nk.sum()
+        self.precisions_cholesky_ = _precision_cholesky(self.covariances_, self.covariance_type)
+
+    def _get_parameters(self):
+        return (self.weights_, self.means_, self.covariances_, self.precisions_cholesky_)
+
+    def _set_parameters(self, params):
+        self.weights_, self.means_, self.covariances_, self.precisions_cholesky_ = params
+        U = self.precisions_cholesky_
+        if self.covariance_type == "full":
+            self.precisions_ = U @ U.transpose(0, 2, 1)
+        elif self.covariance_type == "tied":
+            self.precisions_ = U @ U.T
+        else:
+            self.precisions_ = U**2
+
+    def fit(self, X, y=None):
+        """Estimate the parameters by EM; returns self.
+
+        X : array_like of shape (n_samples, n_features).
+        """
+        self.fit_predict(X, y)
+        return self
+
+    def fit_predict(self, X, y=None):
+        """Fit by EM and return the most probable component of each training row."""
+        X = validate_data(self, X, dtype=np.float64, ensure_min_samples=2)
+        self._check_params(X)
+        do_init = not (self.warm_start and hasattr(self, "converged_"))
+        n_init = self.n_init if do_init else 1
+        rng = check_random_state(self.random_state)
+        best_bound, best = -np.inf, None
+        for _ in range(n_init):
+            if do_init:
+                self._initialize(X, rng)
+            bound = -np.inf if do_init else self.lower_bound_
+            bounds, converged, n_iter = [], False, 0
+            for n_iter in range(1, self.max_iter + 1):
+                previous = bound
+                log_norm, log_resp = self._e_step(X)
+                self._m_step(X, log_resp)
+                bound = log_norm
+                bounds.append(bound)
+                if self.verbose:
+                    print(f"  iteration {n_iter}: lower bound {bound:.6f}")
+                if abs(bound - previous) < self.tol:
+                    converged = True
+                    break
+            if best is None or bound > best_bound:
+                best_bound, best = bound, (self._get_parameters(), n_iter, bounds, converged)
+        params, self.n_iter_, self.lower_bounds_, self.converged_ = best
+        self.lower_bound_ = best_bound
+        self._set_parameters(params)
+        if not self.converged_ and self.max_iter > 0:
+            warnings.warn(f"GaussianMixture did not converge in max_iter={self.max_iter} iterations "
+                          "(lower bound still changing by more than tol); increase max_iter or tol.",
+                          ConvergenceWarning, stacklevel=2)
+        # A last E-step, so that the labels agree with predict(X) on the returned parameters.
+        return self._e_step(X)[1].argmax(axis=1)
+
+    # ------------------------------------------------------------------ inference
+
+    def _validated(self, X):
+        check_is_fitted(self)
+        return validate_data(self, X, dtype=np.float64, reset=False)
+
+    def _weighted_log_prob(self, X):
+        return (_estimate_log_gaussian_prob(X, self.means_, self.precisions_cholesky_, self.covariance_type)
+                + np.log(self.weights_))
+
+    def score_samples(self, X):
+        """Log density log p(x) of each row of X (n_samples, n_features); shape (n_samples,)."""
+        return logsumexp(self._weighted_log_prob(self._validated(X)), axis=1)
+
+    def score(self, X, y=None):
+        """Mean log-likelihood (1/n) Σᵢ log p(xᵢ) of X (n_samples, n_features)."""
+        return float(self.score_samples(X).mean())
+
+    def predict(self, X):
+        """Most probable component for each row of X (n_samples, n_features)."""
+        return self._weighted_log_prob(self._validated(X)).argmax(axis=1)
+
+    def predict_proba(self, X):
+        """Posterior responsibilities p(k | xᵢ), shape (n_samples, n_components); rows sum to 1."""
+        w = self._weighted_log_prob(self._validated(X))
+        return np.exp(w - logsumexp(w, axis=1, keepdims=True))
+
+    def sample(self, n_samples=1):
+        """Draw ``n_samples`` points; returns X (n_samples, n_features) and component labels y.
+
+        Component counts are multinomial(n, π); each component draws μₖ + Lₖ z with
+        Σₖ = Lₖ Lₖᵀ and z standard normal.
+        """
+        check_is_fitted(self)
+        check_scalar(n_samples, "n_samples", kind=numbers.Integral, low=1)
+        rng = check_random_state(self.random_state)
+        k, d = self.means_.shape
+        counts = rng.multinomial(n_samples, self.weights_)
+        y = np.repeat(np.arange(k), counts)
+        Z = rng.standard_normal((n_samples, d))
+        if self.covariance_type == "full":
+            L = np.linalg.cholesky(self.covariances_)
+            X = np.einsum("nij,nj->ni", L[y], Z)
+        elif self.covariance_type == "tied":
+            X = Z @ np.linalg.cholesky(self.covariances_).T
+        elif self.covariance_type == "diag":
+            X = Z * np.sqrt(self.covariances_)[y]
+        else:
+            X = Z * np.sqrt(self.covariances_)[y, None]
+        return X + self.means_[y], y
+
+    def _n_parameters(self):
+        k, d = self.means_.shape
+        cov = {"full": k * d * (d + 1) / 2, "tied": d * (d + 1) / 2, "diag": k * d, "spherical": k}
+        return int(cov[self.covariance_type] + k * d + k - 1)
+
+    def bic(self, X):
+        """Bayesian information criterion −2 log L + p log n (lower is better)."""
+        X = self._validated(X)
+        return -2.0 * self.score(X) * X.shape[0] + self._n_parameters() * np.log(X.shape[0])
+
+    def aic(self, X):
+        """Akaike information criterion −2 log L + 2p (lower is better)."""
+        X = self._validated(X)
+        return -2.0 * self.score(X) * X.shape[0] + 2.0 * self._n_parameters()
