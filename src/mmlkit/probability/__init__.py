@@ -15,9 +15,14 @@ on first use.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 
 from ._functions import *  # noqa: F403
 from ._functions import __all__ as _functions_all
+from .bayes import BetaBinomial, DirichletMultinomial, GammaPoisson, NormalNormal, bayes_rule
+from .continuous import Beta, ChiSquared, Exponential, Gamma, Normal, StudentT, Uniform
+from .discrete import BetaBinom, Bernoulli, Binomial, Categorical, Geometric, NegativeBinomial, Poisson
+from .multivariate import Dirichlet, MultivariateNormal
 
 _LAZY = {
     "MarkovChain": ".markov",
@@ -25,7 +30,18 @@ _LAZY = {
     "BayesianNetwork": ".bayesnet",
 }
 
-__all__ = [*_functions_all, *_LAZY]
+__all__ = [
+    # distributions
+    "Bernoulli", "Binomial", "Poisson", "Geometric", "Categorical", "NegativeBinomial", "BetaBinom",
+    "Uniform", "Normal", "Exponential", "Gamma", "Beta", "StudentT", "ChiSquared",
+    "MultivariateNormal", "Dirichlet",
+    # Bayesian updating
+    "bayes_rule", "BetaBinomial", "NormalNormal", "GammaPoisson", "DirichletMultinomial",
+    # distribution functions
+    *_functions_all,
+    # imported on first use (listed once their module has landed, so `import *` works)
+    *(name for name, mod in _LAZY.items() if importlib.util.find_spec(mod, __name__) is not None),
+]
 
 
 def __getattr__(name: str):
