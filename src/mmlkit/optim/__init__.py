@@ -10,13 +10,17 @@
 """
 
 from mmlkit.optim._result import OptimizeResult
+from mmlkit.optim.constrained import lagrange_solve, minimize_constrained, projected_gradient
+from mmlkit.optim.convexity import ConvexityReport, is_convex
 from mmlkit.optim.line_search import armijo_backtracking, strong_wolfe
 from mmlkit.optim.lr_scheduler import CosineAnnealingLR, ExponentialLR, LinearLR, LRScheduler, StepLR, warmup
 from mmlkit.optim.minimize import minimize
 from mmlkit.optim.optimizers import SGD, Adagrad, Adam, AdamW, Optimizer, RMSprop
+from mmlkit.optim.projections import project_ball, project_box, project_nonnegative, project_simplex
 
 __all__ = [
-    "SGD", "Adagrad", "Adam", "AdamW", "CosineAnnealingLR", "ExponentialLR", "LRScheduler", "LinearLR",
-    "OptimizeResult", "Optimizer", "RMSprop", "StepLR", "armijo_backtracking", "minimize", "strong_wolfe",
-    "warmup",
+    "SGD", "Adagrad", "Adam", "AdamW", "ConvexityReport", "CosineAnnealingLR", "ExponentialLR", "LRScheduler",
+    "LinearLR", "OptimizeResult", "Optimizer", "RMSprop", "StepLR", "armijo_backtracking", "is_convex",
+    "lagrange_solve", "minimize", "minimize_constrained", "project_ball", "project_box", "project_nonnegative",
+    "project_simplex", "projected_gradient", "strong_wolfe", "warmup",
 ]
