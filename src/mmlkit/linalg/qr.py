@@ -38,22 +38,15 @@ def _gram_schmidt_qr(A: np.ndarray, modified: bool) -> tuple[np.ndarray, np.ndar
 
 
 def _complete_basis(Q: np.ndarray) -> np.ndarray:
-    """Extend orthonormal columns ``Q`` (m × n) to an orthonormal basis of Rᵐ (m × m)."""
+    """Extend orthonormal columns ``Q`` (m × n) to an orthonormal basis of Rᵐ (m × m).
+
+    The last m − n columns of a complete Householder QR of ``Q`` are orthogonal
+    to ``col(Q)``: they complete the basis.
+    """
     m, n = Q.shape
-    basis = [Q]
-    found = n
-    for i in range(m):
-        if found == m:
-            break
-        B = np.hstack(basis)
-        e = -B @ B[i]  # e_i minus its projection onto the current basis ...
-        e[i] += 1.0
-        e -= B @ (B.T @ e)  # ... twice, for orthogonality to working precision
-        r = np.sqrt(e @ e)
-        if r > 0.5:  # e_i is well outside the span: at least one such i always exists
-            basis.append((e / r)[:, None])
-            found += 1
-    return np.hstack(basis)
+    W = np.array(Q)
+    complement = form_q(householder_qr_inplace(W), m, m)[:, n:]
+    return np.hstack([Q, complement])
 
 
 def gram_schmidt(A, modified: bool = True) -> np.ndarray:
