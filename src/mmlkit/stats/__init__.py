@@ -1,0 +1,80 @@
+"""Statistics: describing data, testing hypotheses, estimating with uncertainty.
+
+Descriptive statistics (``mean``, ``median``, ``mode``, ``var``, ``std``,
+``quantile``, ``skew``, ``kurtosis``, ``describe``, ``covariance``,
+``pearsonr``, ``spearmanr``), the streaming ``RunningStats``, hypothesis
+tests returning small named results (``statistic``, ``pvalue``, ``df``,
+``confidence_interval(level)``), resampling (``permutation_test``,
+``bootstrap_ci``), and estimation (``confidence_interval``, ``mle``). All
+p-values and quantiles come from ``mmlkit.probability``; ``scipy.stats`` is
+only the tests' oracle.
+"""
+
+from mmlkit.stats._results import ConfidenceInterval, TestResult, TTestResult, ZTestResult
+from mmlkit.stats.descriptive import (
+    DescribeResult,
+    ModeResult,
+    PearsonRResult,
+    covariance,
+    describe,
+    kurtosis,
+    mean,
+    median,
+    mode,
+    pearsonr,
+    quantile,
+    rankdata,
+    skew,
+    spearmanr,
+    std,
+    var,
+)
+from mmlkit.stats.estimation import confidence_interval, mle
+from mmlkit.stats.resampling import BootstrapResult, PermutationTestResult, bootstrap_ci, permutation_test
+from mmlkit.stats.running import RunningStats
+from mmlkit.stats.testing import (
+    chi2_contingency,
+    chisquare,
+    mcnemar,
+    ttest_1samp,
+    ttest_ind,
+    ttest_rel,
+    ztest,
+)
+
+__all__ = [
+    "BootstrapResult",
+    "ConfidenceInterval",
+    "DescribeResult",
+    "ModeResult",
+    "PearsonRResult",
+    "PermutationTestResult",
+    "RunningStats",
+    "TTestResult",
+    "TestResult",
+    "ZTestResult",
+    "bootstrap_ci",
+    "chi2_contingency",
+    "chisquare",
+    "confidence_interval",
+    "covariance",
+    "describe",
+    "kurtosis",
+    "mcnemar",
+    "mean",
+    "median",
+    "mle",
+    "mode",
+    "pearsonr",
+    "permutation_test",
+    "quantile",
+    "rankdata",
+    "skew",
+    "spearmanr",
+    "std",
+    "ttest_1samp",
+    "ttest_ind",
+    "ttest_rel",
+    "var",
+    "ztest",
+]
