@@ -37,9 +37,11 @@ def _score_all(scorers, estimator, X, y, error_score):
     for name, scorer in scorers.items():
         try:
             out[name] = float(scorer(estimator, X, y))
-        except Exception:
+        except Exception as exc:
             if error_score == "raise":
                 raise
+            warnings.warn(f"Scoring failed and was set to error_score={error_score}: "
+                          f"{type(exc).__name__}: {exc}", UserWarning, stacklevel=2)
             out[name] = float(error_score)
     return out
 
