@@ -20,6 +20,20 @@ from mmlkit.exceptions import GradientCheckError
 __all__ = ["check_grad", "grad", "hessian", "hvp", "jacobian", "jvp", "value_and_grad", "vjp"]
 
 
+class _Depth:
+    """How many transforms are running: an inner transform then returns differentiable Tensors."""
+
+    level = 0
+
+    def __enter__(self):
+        _Depth.level += 1
+        return self
+
+    def __exit__(self, *exc):
+        _Depth.level -= 1
+        return False
+
+
 def _identity_vjp(g, node):
     return (g,)
 
@@ -51,7 +65,7 @@ def _prepare(args, argnums):
     nums, single = _argnums(argnums, len(args))
     new_args = list(args)
     xs = []
-    nested = False
+    nested = _Depth.level > 1  # called from inside another transform's function
     for i in nums:
         x, n = _lift(args[i], f"argument {i}")
         nested |= n
@@ -109,7 +123,7 @@ def value_and_grad(f, argnums=0):
     """
 
     def wrapped(*args, **kwargs):
-        with enable_grad():
+        with enable_grad(), _Depth():
             new_args, xs, single, nested = _prepare(args, argnums)
             y = _scalar(_as_output(f(*new_args, **kwargs)))
             if not y.requires_grad:
@@ -167,7 +181,7 @@ def vjp(f, *primals):
     """
     if not primals:
         raise ValueError("vjp needs at least one primal")
-    with enable_grad():
+    with enable_grad(), _Depth():
         new_args, xs, _, nested = _prepare(primals, tuple(range(len(primals))))
         y = _as_output(f(*new_args))
 
@@ -175,7 +189,7 @@ def vjp(f, *primals):
         vt = v if isinstance(v, Tensor) else as_float_array(v, "v", finite=False, dtype=y.data.dtype)
         if np.shape(vt.data if isinstance(vt, Tensor) else vt) != y.data.shape:
             raise ValueError(f"v must have the output's shape {y.data.shape}, got {np.shape(vt)}")
-        with enable_grad():
+        with enable_grad(), _Depth():
             if not y.requires_grad:
                 gs = [_wrap(np.zeros_like(x.data)) for x in xs]
             else:
@@ -232,7 +246,7 @@ def jvp(f, primals, tangents):
     primals, tangents = tuple(primals), tuple(tangents)
     if len(primals) != len(tangents):
         raise ValueError(f"tangents must match primals in number: {len(primals)} vs {len(tangents)}")
-    with enable_grad():
+    with enable_grad(), _Depth():
         new_args, xs, _, nested = _prepare(primals, tuple(range(len(primals))))
         vs = []
         for x, t in zip(xs, tangents):
@@ -279,7 +293,7 @@ def jacobian(f, argnums=0, mode: str = "rev"):
     check_in(mode, "mode", ("rev", "fwd"))
 
     def wrapped(*args, **kwargs):
-        with enable_grad():
+        with enable_grad(), _Depth():
             new_args, xs, single, nested = _prepare(args, argnums)
             y = _as_output(f(*new_args, **kwargs))
             m = y.data.size
@@ -348,7 +362,7 @@ def hvp(f, x, v):
     >>> hvp(lambda x: (x ** 3).sum(), np.array([1.0, 2.0]), np.array([1.0, 1.0]))
     array([ 6., 12.])
     """
-    with enable_grad():
+    with enable_grad(), _Depth():
         _, (xt,), _, nested = _prepare((x,), 0)
         vt = v if isinstance(v, Tensor) else _wrap(as_float_array(v, "v", finite=False, dtype=xt.data.dtype))
         if vt.data.shape != xt.data.shape:
