@@ -159,39 +159,37 @@ def normal_isf(q):
 
 
 # --------------------------------------------------------------------------- Student t
-def _choose(mask, f_true, f_false, *args):
-    """Evaluate ``f_true`` where ``mask`` holds and ``f_false`` elsewhere, each once.
+def _piecewise(masks, funcs, *args):
+    """Evaluate ``funcs[i]`` on the elements where ``masks[i]`` holds, each element once.
 
-    ``args`` are arrays already broadcast to ``mask.shape``. Used where two
-    formulas are each accurate on one side of a split and are costly special
-    functions, so computing both everywhere would double the cost.
+    ``masks`` partition the broadcast shape of ``args``. Used where different
+    formulas are accurate in different regions and each is a costly special
+    function, so evaluating all of them everywhere would multiply the cost.
     """
-    if mask.ndim == 0:
-        return f_true(*args) if mask else f_false(*args)
-    out = np.empty(mask.shape)
-    if mask.all():
-        out[...] = f_true(*args)
-    elif not mask.any():
-        out[...] = f_false(*args)
-    else:
-        out[mask] = f_true(*(a[mask] for a in args))
-        rest = ~mask
-        out[rest] = f_false(*(a[rest] for a in args))
+    args = np.broadcast_arrays(*args)
+    shape = args[0].shape
+    out = np.empty(shape)
+    for mask, func in zip(masks, funcs):
+        mask = np.broadcast_to(mask, shape)
+        if mask.all():
+            out[...] = func(*args)
+            return out
+        if mask.any():
+            out[mask] = func(*(a[mask] for a in args))
     return out
 
 
 def _t_tail(t2, df):
-    """P(T > |t|) from t² and ν, accurate in both regimes (see :func:`t_cdf`)."""
-    t2, df = np.broadcast_arrays(t2, df)
-    denom = df + t2
-    # far: x = ν/(ν+t²) < ½ is formed accurately and ½ I_x(ν/2, ½) is the tail;
-    # near: y = t²/(ν+t²) ≤ ½ is formed accurately and the tail is ½ (1 − I_y(½, ν/2)),
-    # computed with betaincc so the complement does not cancel.
-    return 0.5 * _choose(
-        t2 > df,
-        lambda t2_, df_, den_: sc.betainc(0.5 * df_, 0.5, df_ / den_),
-        lambda t2_, df_, den_: sc.betaincc(0.5, 0.5 * df_, t2_ / den_),
-        t2, df, denom,
+    """P(T > |t|) from t² and ν, accurate in all three regimes (see :func:`t_cdf`)."""
+    far = t2 > df
+    centre = ~far & (t2 < 0.45)
+    mid = ~far & ~centre
+    return _piecewise(
+        (far, centre, mid),
+        (lambda t2_, df_: 0.5 * sc.betainc(0.5 * df_, 0.5, df_ / (df_ + t2_)),
+         lambda t2_, df_: 0.5 - 0.5 * sc.betainc(0.5, 0.5 * df_, t2_ / (df_ + t2_)),
+         lambda t2_, df_: 0.5 * sc.betaincc(0.5, 0.5 * df_, t2_ / (df_ + t2_))),
+        t2, df,
     )
 
 
@@ -211,10 +209,12 @@ def t_cdf(t, df):
     With x = ν/(ν + t²), the tail beyond |t| is P(T > |t|) = ½ I_x(ν/2, ½),
     I the regularised incomplete beta function, and P(T ≤ t) is the tail for
     t < 0 and one minus it for t ≥ 0. When t² > ν, x < ½ is formed with full
-    precision and used directly; otherwise x is near 1 and rounds, so the
+    precision and used directly. Otherwise x is near 1 and rounds, so the
     complementary argument y = 1 − x = t²/(ν + t²) is formed instead and the
-    tail is ½ (1 − I_y(½, ν/2)), evaluated without cancellation by the
-    complementary function ``betaincc``. Cost: one incomplete beta per element.
+    tail is ½ (1 − I_y(½, ν/2)): near the centre (t² < 0.45, where the tail
+    exceeds ¼ for every ν) by plain subtraction, and in between with the
+    complementary function ``betaincc``, which has no cancellation. Each
+    element is evaluated once: one incomplete beta per element.
 
     Examples
     --------
@@ -237,36 +237,38 @@ def t_sf(t, df):
 
 def _t_abs_quantile(p, df):
     """|t| with P(T > |t|) = p for p ≤ ½ (arrays of equal shape)."""
-    # The tail at t² = ν splits the two regimes of _t_tail.
-    p_split = 0.5 * sc.betainc(0.5 * df, 0.5, 0.5)
-
-    def far(p_, df_):  # x = ν/(ν+t²) < ½
-        a = 0.5 * df_
-        x = sc.betaincinv(a, 0.5, 2.0 * p_)
-        tiny = (p_ < 1e-20) & (x > 1e-280)
-        if np.any(tiny):
-            # betaincinv loses digits for tiny p with large ν: one Newton step on
-            # log I_x(ν/2, ½) = log 2p (cheap; only these elements) restores them.
-            xs, a_s, ps = x[tiny], a[tiny], p_[tiny]
-            log_i = np.log(sc.betainc(a_s, 0.5, xs))
-            log_dens = (a_s - 1) * np.log(xs) - 0.5 * np.log1p(-xs) - sc.betaln(a_s, 0.5)
-            x[tiny] = xs - (log_i - np.log(2.0 * ps)) * np.exp(log_i - log_dens)
-        t = np.sqrt(df_ * (1.0 - x)) / np.sqrt(x)
+    # the tail at t² = ν separates the far regime of _t_tail from the others
+    far = p < 0.5 * sc.betainc(0.5 * df, 0.5, 0.5)
+    centre = ~far & (p > 0.25)
+    mid = ~far & ~centre
+    # far: x = ν/(ν+t²) < ½ from ½ I_x(ν/2, ½) = p; centre: y = t²/(ν+t²) from
+    # I_y(½, ν/2) = 1 − 2p (exact for p ≥ ¼); mid: y from the complementary inverse
+    v = _piecewise(
+        (far, centre, mid),
+        (lambda p_, df_: sc.betaincinv(0.5 * df_, 0.5, 2.0 * p_),
+         lambda p_, df_: sc.betaincinv(0.5, 0.5 * df_, 1.0 - 2.0 * p_),
+         lambda p_, df_: sc.betainccinv(0.5, 0.5 * df_, 2.0 * p_)),
+        p, df,
+    )
+    half_df = 0.5 * df
+    tiny = far & (p < 1e-20) & (v > 1e-280)
+    if tiny.any():
+        # betaincinv loses digits for tiny p with large ν: one Newton step on
+        # log I_x(ν/2, ½) = log 2p (only these elements) restores them.
+        xs, a_s, ps = v[tiny], half_df[tiny], p[tiny]
+        log_i = np.log(sc.betainc(a_s, 0.5, xs))
+        log_dens = (a_s - 1) * np.log(xs) - 0.5 * np.log1p(-xs) - sc.betaln(a_s, 0.5)
+        v[tiny] = xs - (log_i - np.log(2.0 * ps)) * np.exp(log_i - log_dens)
+    num, den = np.where(far, 1.0 - v, v), np.where(far, v, 1.0 - v)
+    t = np.array(np.sqrt(df * num) / np.sqrt(den))  # a writable array, also when 0-d
+    under = far & (v < 1e-280)
+    if under.any():
         # x is (near-)subnormal for astronomically small p with small ν: there the
-        # leading term of the tail, p ≈ c ν^((ν−1)/2) |t|^(−ν)/… , is exact to rounding.
-        under = x < 1e-280
-        if np.any(under):
-            log_c = (sc.gammaln(0.5 * (df_ + 1)) - sc.gammaln(0.5 * df_)
-                     - 0.5 * np.log(np.pi * df_))
-            asym = np.exp((log_c + 0.5 * (df_ - 1) * np.log(df_) - np.log(p_)) / df_)
-            t = np.where(under, asym, t)
-        return t
-
-    def near(p_, df_):  # y = t²/(ν+t²) ≤ ½, from 1 − I_y(½, ν/2) = 2p
-        y = sc.betainccinv(0.5, 0.5 * df_, 2.0 * p_)
-        return np.sqrt(df_ * (y / (1.0 - y)))
-
-    return _choose(p < p_split, far, near, p, df)
+        # leading term of the tail, p ≈ c ν^((ν−1)/2) |t|^(−ν), inverts to rounding.
+        nu = df[under]
+        log_c = sc.gammaln(0.5 * (nu + 1)) - sc.gammaln(0.5 * nu) - 0.5 * np.log(np.pi * nu)
+        t[under] = np.exp((log_c + 0.5 * (nu - 1) * np.log(nu) - np.log(p[under])) / nu)
+    return t
 
 
 def t_ppf(q, df):
@@ -284,8 +286,9 @@ def t_ppf(q, df):
     For the tail probability p = min(q, 1 − q) (1 − q is exact for q ≥ ½),
     solve ½ I_x(ν/2, ½) = p for x = ν/(ν + t²) with ``betaincinv`` and take
     |t| = √(ν(1 − x)/x) when the answer has t² > ν (x < ½, accurate); otherwise
-    solve for y = 1 − x = t²/(ν + t²) with the complementary inverse
-    ``betainccinv`` and take |t| = √(νy/(1 − y)). Where x underflows
+    solve I_y(½, ν/2) = 1 − 2p for y = 1 − x = t²/(ν + t²) (with the
+    complementary inverse ``betainccinv`` at 2p unless p > ¼, where 1 − 2p is
+    exact) and take |t| = √(νy/(1 − y)). Where x underflows
     (p below ~1e-300 with ν ≈ 1) the asymptotic tail c ν^((ν−1)/2) |t|^(−ν)
     is inverted. Cost: one inverse incomplete beta per element.
 
@@ -364,6 +367,21 @@ def chi2_isf(q, df):
 
 
 # --------------------------------------------------------------------------- F
+def _betainc_complement(a, b, x):
+    """1 − I_x(a, b) to full relative precision for x ≤ ½ (arrays of equal shape).
+
+    Plain subtraction where I_x ≤ ½ (no cancellation); elsewhere the
+    complementary function ``betaincc``, evaluated only on those elements.
+    """
+    a, b, x = np.broadcast_arrays(a, b, x)
+    v = sc.betainc(a, b, x)
+    res = 1.0 - v
+    big = v > 0.5
+    if big.any():
+        res[big] = sc.betaincc(a[big], b[big], x[big])
+    return res
+
+
 def _f_parts(x, dfn, dfd):
     x = np.maximum(np.asarray(x, dtype=float), 0.0)
     dfn = np.asarray(dfn, dtype=float)
@@ -378,7 +396,8 @@ def f_cdf(x, dfn, dfd):
     r"""Cdf of the F distribution: I_y(d₁/2, d₂/2) with y = d₁x/(d₁x + d₂).
 
     Where y > ½ the complement z = d₂/(d₁x + d₂) is formed directly and the cdf
-    is 1 − I_z(d₂/2, d₁/2), evaluated by ``betaincc`` without cancellation.
+    is 1 − I_z(d₂/2, d₁/2), by subtraction where I_z ≤ ½ and by ``betaincc``
+    elsewhere, so no digits cancel.
 
     Examples
     --------
@@ -386,8 +405,10 @@ def f_cdf(x, dfn, dfd):
     0.5
     """
     y, z, a, b = _f_parts(x, dfn, dfd)
-    return _out(_choose(y <= 0.5, lambda y_, z_, a_, b_: sc.betainc(a_, b_, y_),
-                        lambda y_, z_, a_, b_: sc.betaincc(b_, a_, z_), y, z, a, b))
+    low = y <= 0.5
+    return _out(_piecewise((low, ~low), (lambda y_, z_, a_, b_: sc.betainc(a_, b_, y_),
+                                         lambda y_, z_, a_, b_: _betainc_complement(b_, a_, z_)),
+                           y, z, a, b))
 
 
 def f_sf(x, dfn, dfd):
@@ -397,8 +418,8 @@ def f_sf(x, dfn, dfd):
     -----
     P(F > x) = I_z(d₂/2, d₁/2) with z = d₂/(d₂ + d₁x), formed directly (not as
     1 − y), so tiny p-values for large x keep full relative precision. Where
-    z > ½ (small x) the complementary form 1 − I_y(d₁/2, d₂/2), evaluated by
-    ``betaincc``, avoids the rounding of z near 1.
+    z > ½ (small x) the complementary form 1 − I_y(d₁/2, d₂/2) avoids the
+    rounding of z near 1 (by subtraction where I_y ≤ ½, ``betaincc`` elsewhere).
 
     Examples
     --------
@@ -406,8 +427,10 @@ def f_sf(x, dfn, dfd):
     0.5
     """
     y, z, a, b = _f_parts(x, dfn, dfd)
-    return _out(_choose(z <= 0.5, lambda y_, z_, a_, b_: sc.betainc(b_, a_, z_),
-                        lambda y_, z_, a_, b_: sc.betaincc(a_, b_, y_), y, z, a, b))
+    low = z <= 0.5
+    return _out(_piecewise((low, ~low), (lambda y_, z_, a_, b_: sc.betainc(b_, a_, z_),
+                                         lambda y_, z_, a_, b_: _betainc_complement(a_, b_, y_)),
+                           y, z, a, b))
 
 
 def f_ppf(q, dfn, dfd):
@@ -442,9 +465,9 @@ def binom_cdf(k, n, p):
 
     Notes
     -----
-    P(X ≤ k) = I_{1−p}(n − k, k + 1) = 1 − I_p(k + 1, n − k), computed with the
-    complementary regularised incomplete beta ``betaincc`` at p so that no
-    1 − p is rounded.
+    P(X ≤ k) = I_{1−p}(n − k, k + 1) = 1 − I_p(k + 1, n − k), computed at p
+    (so that no 1 − p is rounded) as a subtraction where I_p ≤ ½ and with the
+    complementary function ``betaincc`` elsewhere.
 
     Examples
     --------
@@ -457,7 +480,7 @@ def binom_cdf(k, n, p):
     inside = (k >= 0) & (k < n)
     kk = np.where(inside, k, 0.0)
     nk = np.where(inside, n - k, 1.0)
-    val = sc.betaincc(kk + 1.0, nk, p)
+    val = _betainc_complement(kk + 1.0, nk, p)
     out = np.where(inside, val, np.where(k < 0, 0.0, 1.0))
     out = np.where((p >= 0) & (p <= 1), out, np.nan)
     return _out(out)
