@@ -375,7 +375,7 @@ def _betainc_complement(a, b, x):
     """
     a, b, x = np.broadcast_arrays(a, b, x)
     v = sc.betainc(a, b, x)
-    res = 1.0 - v
+    res = np.array(1.0 - v)  # writable, also when 0-d
     big = v > 0.5
     if big.any():
         res[big] = sc.betaincc(a[big], b[big], x[big])
