@@ -26,13 +26,14 @@ def house(x: np.ndarray) -> tuple[np.ndarray, float, float]:
     """Reflector for ``x``: returns ``(v, tau, beta)`` with ``(I − τ v vᵀ) x = β e₁``, ``v[0] = 1``."""
     alpha = float(x[0])
     tail = x[1:]
-    sigma = float(tail @ tail)
     v = np.empty_like(x)
     v[0] = 1.0
-    if sigma == 0.0:
+    amax = float(np.max(np.abs(tail))) if tail.size else 0.0
+    if amax == 0.0:
         v[1:] = 0.0
         return v, 0.0, alpha
-    beta = -math.copysign(math.sqrt(alpha * alpha + sigma), alpha)
+    scaled = tail / amax  # ‖tail‖ without underflow or overflow in the squares
+    beta = -math.copysign(math.hypot(alpha, amax * math.sqrt(float(scaled @ scaled))), alpha)
     v[1:] = tail / (alpha - beta)
     return v, (beta - alpha) / beta, beta
 

@@ -13,10 +13,20 @@ from mmlkit.exceptions import ConvergenceWarning
 from mmlkit.linalg._checks import as_matrix
 from mmlkit.linalg._householder import blocks_from_reflectors, form_q, house
 from mmlkit.linalg._rotations import RotationLog
+from mmlkit.linalg.vectors import _vector_norm
 
 __all__ = ["eig", "eigh", "eigvals", "eigvalsh", "hessenberg", "power_iteration"]
 
 _EPS = np.finfo(float).eps
+
+
+def _scaled(A: np.ndarray) -> tuple[np.ndarray, float]:
+    """``A / max|aᵢⱼ|`` (in place) and the factor: the iterations square entries, so keep them near 1."""
+    amax = float(np.abs(A).max())
+    if amax > 0 and amax != 1.0:
+        A /= amax
+        return A, amax
+    return A, 1.0
 
 
 # --------------------------------------------------------------------------- power iteration
@@ -69,7 +79,7 @@ def power_iteration(A, max_iter: int = 1000, tol: float = 1e-10, x0=None, random
         x = as_float_array(x0, "x0", ndim=1, dtype=np.float64, copy=True)
         if x.shape != (n,):
             raise ValueError(f"x0 must have shape ({n},), got {x.shape}")
-    nx = np.linalg.norm(x)  # a plain vector length, not a decomposition
+    nx = _vector_norm(x, 2)
     if nx == 0:
         raise ValueError("x0 must not be the zero vector")
     x /= nx
@@ -78,9 +88,9 @@ def power_iteration(A, max_iter: int = 1000, tol: float = 1e-10, x0=None, random
     for _ in range(max_iter):
         y = A @ x
         lam = float(x @ y)
-        if np.linalg.norm(y - lam * x) <= tol * scale:
+        if _vector_norm(y - lam * x, 2) <= tol * scale:
             break
-        ny = np.linalg.norm(y)
+        ny = _vector_norm(y, 2)
         if ny == 0:  # x is in the null space: eigenvalue 0
             break
         x = y / ny
@@ -209,7 +219,7 @@ def _tridiagonal_qr(d: np.ndarray, e: np.ndarray, Qt: np.ndarray | None, max_swe
         # Wilkinson shift: the eigenvalue of the trailing 2×2 block nearer d[p]
         delta = 0.5 * (d[p - 1] - d[p])
         b = e[p - 1]
-        mu = d[p] - b * b / (delta + math.copysign(hypot(delta, b), delta))
+        mu = d[p] - b * (b / (delta + math.copysign(hypot(delta, b), delta)))  # b·(b/…): no underflow
         x, z = d[l] - mu, e[l]
         cs, ss = [], []
         for k in range(l, p):
@@ -298,11 +308,13 @@ def eigh(A, method: str = "qr"):
     A = as_matrix(A, "A", square=True)
     check_symmetric(A, "A")
     A = np.tril(A) + np.tril(A, -1).T  # exactly symmetric, from the lower triangle
+    A, amax = _scaled(A)
     if method == "jacobi":
         w, V = _jacobi_eigh(A)
         order = np.argsort(w, kind="stable")
-        return w[order], V[:, order]
-    return _eigh_qr(A)
+        return amax * w[order], V[:, order]
+    w, V = _eigh_qr(A)
+    return amax * w, V
 
 
 def eigvalsh(A) -> np.ndarray:
@@ -329,8 +341,8 @@ def eigvalsh(A) -> np.ndarray:
     """
     A = as_matrix(A, "A", square=True)
     check_symmetric(A, "A")
-    A = np.tril(A) + np.tril(A, -1).T
-    return _eigh_qr(A, compute_v=False)[0]
+    A, amax = _scaled(np.tril(A) + np.tril(A, -1).T)
+    return amax * _eigh_qr(A, compute_v=False)[0]
 
 
 # --------------------------------------------------------------------------- general: Hessenberg + Francis
@@ -485,6 +497,22 @@ def _schur_eigenvalues(T: np.ndarray) -> np.ndarray:
     return w if n else w
 
 
+def _solve_2x2(a11, a12, a21, a22, r1, r2, smin):
+    """Solve many 2×2 systems [[a11, a12], [a21, a22]] x = r at once (arrays), by Gaussian
+    elimination with partial pivoting; pivots below ``smin`` are replaced by ``smin`` (LAPACK ``dlaln2``)."""
+    swap = np.abs(a21) > np.abs(a11)
+    p1, p2, q1, q2 = (np.where(swap, a21, a11), np.where(swap, a22, a12),
+                      np.where(swap, a11, a21), np.where(swap, a12, a22))
+    s1, s2 = np.where(swap, r2, r1), np.where(swap, r1, r2)
+    p1 = np.where(np.abs(p1) < smin, smin, p1)
+    l = q1 / p1
+    u22 = q2 - l * p2
+    u22 = np.where(np.abs(u22) < smin, smin, u22)
+    x2 = (s2 - l * s1) / u22
+    x1 = (s1 - p2 * x2) / p1
+    return x1, x2
+
+
 def _schur_eigenvectors(T: np.ndarray, w: np.ndarray) -> np.ndarray:
     """Eigenvectors of the quasi-triangular ``T``: back substitution for all of them at once.
 
@@ -527,11 +555,9 @@ def _schur_eigenvectors(T: np.ndarray, w: np.ndarray) -> np.ndarray:
             den = np.where(np.abs(den) < smin, smin, den)
             X[b, cols] = rhs[0] / den
         else:
-            a11, a12, a21, a22 = T[b, b] - lam, T[b, b + 1], T[b + 1, b], T[b + 1, b + 1] - lam
-            detm = a11 * a22 - a12 * a21
-            detm = np.where(np.abs(detm) < smin, smin, detm)
-            X[b, cols] = (a22 * rhs[0] - a12 * rhs[1]) / detm
-            X[b + 1, cols] = (a11 * rhs[1] - a21 * rhs[0]) / detm
+            X[b, cols], X[b + 1, cols] = _solve_2x2(
+                T[b, b] - lam, T[b, b + 1] + 0 * lam, T[b + 1, b] + 0 * lam, T[b + 1, b + 1] - lam,
+                rhs[0], rhs[1], smin)
         # rescale columns that grew large, to avoid overflow in later rows
         big = np.abs(X[:, cols]).max(axis=0)
         grow = big > 1e100
@@ -601,8 +627,9 @@ def eig(A):
     >>> w
     array([0.+1.j, 0.-1.j])
     """
-    A = as_matrix(A, "A", square=True)
-    return _eig(A, True)
+    A, amax = _scaled(as_matrix(A, "A", square=True))
+    w, V = _eig(A, True)
+    return amax * w, V
 
 
 def eigvals(A) -> np.ndarray:
@@ -627,5 +654,5 @@ def eigvals(A) -> np.ndarray:
     >>> eigvals([[2.0, 0.0], [0.0, 3.0]])
     array([2., 3.])
     """
-    A = as_matrix(A, "A", square=True)
-    return _eig(A, False)[0]
+    A, amax = _scaled(as_matrix(A, "A", square=True))
+    return amax * _eig(A, False)[0]

@@ -7,6 +7,7 @@ import numpy as np
 from mmlkit._validation import check_in
 from mmlkit.linalg._checks import as_matrix
 from mmlkit.linalg._householder import form_q, householder_qr_inplace
+from mmlkit.linalg.vectors import _vector_norm
 
 __all__ = ["gram_schmidt", "qr"]
 
@@ -16,15 +17,15 @@ def _gram_schmidt_qr(A: np.ndarray, modified: bool) -> tuple[np.ndarray, np.ndar
     m, n = A.shape
     Q = A  # orthogonalised in place, column by column
     R = np.zeros((n, n))
-    col_norms = np.sqrt(np.einsum("ij,ij->j", A, A))
+    col_norms = [_vector_norm(A[:, j], 2) for j in range(n)]
     tol = max(m, n) * np.finfo(float).eps
     for j in range(n):
         if not modified:
             # classical: all projections computed from the original column at once
             R[:j, j] = Q[:, :j].T @ Q[:, j]
             Q[:, j] -= Q[:, :j] @ R[:j, j]
-        r = np.sqrt(Q[:, j] @ Q[:, j])
-        if r <= tol * max(col_norms[j], 1e-300):
+        r = _vector_norm(Q[:, j], 2)
+        if r <= tol * col_norms[j]:
             raise np.linalg.LinAlgError(
                 f"A has linearly dependent columns (column {j} lies in the span of the previous ones); "
                 "Gram–Schmidt needs full column rank: use qr(A, method='householder')")

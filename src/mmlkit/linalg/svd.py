@@ -242,13 +242,16 @@ def svd(A, full_matrices: bool = False, compute_uv: bool = True):
     A = as_matrix(A, "A")
     full_matrices, compute_uv = bool(full_matrices), bool(compute_uv)
     m, n = A.shape
-    if m >= n:
-        return _svd_tall(A, full_matrices, compute_uv)
-    out = _svd_tall(np.array(A.T), full_matrices, compute_uv)
+    amax = float(np.abs(A).max())
+    if amax > 0:
+        A /= amax  # the shifts square the entries: keep them near 1
+    else:
+        amax = 1.0
+    out = _svd_tall(A if m >= n else np.array(A.T), full_matrices, compute_uv)
     if not compute_uv:
-        return out
+        return amax * out
     U, s, Vt = out
-    return Vt.T, s, U.T
+    return (U, amax * s, Vt) if m >= n else (Vt.T, amax * s, U.T)
 
 
 def svdvals(A) -> np.ndarray:
