@@ -67,7 +67,7 @@ def confidence_interval(data, level: float = 0.95, method: str = "t", sigma=None
     return ConfidenceInterval(m - half, m + half)
 
 
-def mle(distribution, data):
+def mle(distribution, data, **fit_kwargs):
     """Maximum-likelihood fit of a distribution family to data.
 
     Parameters
@@ -78,11 +78,14 @@ def mle(distribution, data):
         its class.
     data : array_like
         Observations (shape as the family's ``fit`` expects).
+    **fit_kwargs
+        Passed on to ``fit`` (e.g. the known number of trials ``n`` of a
+        ``Binomial``).
 
     Returns
     -------
     distribution instance
-        The fitted distribution, ``distribution.fit(data)``.
+        The fitted distribution, ``distribution.fit(data, **fit_kwargs)``.
 
     Notes
     -----
@@ -99,4 +102,4 @@ def mle(distribution, data):
     fit = getattr(cls, "fit", None)
     if not callable(fit):
         raise ValueError(f"distribution must be a distribution class with a fit method, got {cls.__name__}")
-    return fit(np.asarray(data) if not isinstance(data, np.ndarray) else data)
+    return fit(np.asarray(data) if not isinstance(data, np.ndarray) else data, **fit_kwargs)
