@@ -45,7 +45,7 @@ def bench(names: list[str], *, smoke: bool = False, directory: str | None = None
     from rich.console import Console
     from rich.table import Table
 
-    console = Console()
+    console = Console() if sys.stdout.isatty() else Console(width=170)
     table = Table(title="mmlkit vs the reference libraries" + (" (smoke sizes)" if smoke else ""))
     for col in ("benchmark", "size", "mmlkit", "reference", "ratio", "target", "quality (ours / ref)"):
         table.add_column(col, justify="right" if col in ("mmlkit", "ratio", "target") else "left")

@@ -96,7 +96,7 @@ def lagrange_solve(fun, x0, eq, *, multipliers0=None, tol=1e-10, max_iter=50):
     eq : callable or list of callables
         The equality constraints h(x) = 0 (each scalar or vector valued).
     multipliers0 : array_like (m,), optional
-        Starting multipliers (default zeros).
+        Starting multipliers (default: the least-squares estimate argmin ‖∇f(x0) − J(x0)ᵀλ‖).
     tol : float, default=1e-10
         Stop when ‖∇f − Jᵀλ‖∞ and ‖h‖∞ are both below ``tol``.
     max_iter : int, default=50
@@ -140,7 +140,10 @@ def lagrange_solve(fun, x0, eq, *, multipliers0=None, tol=1e-10, max_iter=50):
     f_and_grad = value_and_grad(fun)
     f_hess = hessian(fun)
     m = cons.values(x).size
-    lam = np.zeros(m) if multipliers0 is None else as_float_array(multipliers0, "multipliers0", ndim=1, copy=True)
+    if multipliers0 is None:  # least-squares multipliers: the λ that best balances ∇f = Jᵀλ at x0
+        lam = np.linalg.lstsq(cons.jacobian(x).T, f_and_grad(x)[1], rcond=None)[0]
+    else:
+        lam = as_float_array(multipliers0, "multipliers0", ndim=1, copy=True)
     if lam.size != m:
         raise ValueError(f"multipliers0 must have {m} entries (one per constraint), got {lam.size}")
     n = x.size
