@@ -587,7 +587,7 @@ class StudentT(Distribution):
         return float(np.sum(StudentT(nu, mu, sigma)._log_norm() - 0.5 * (nu + 1) * np.log1p(z2 / nu)))
 
     @classmethod
-    def fit(cls, data, *, df=None, tol=1e-10, max_iter=1000):
+    def fit(cls, data, *, df=None, tol=1e-13, max_iter=1000):
         """Maximum likelihood for (df, mu, sigma) by ECME; ``df`` may be fixed.
 
         Parameters
@@ -596,7 +596,7 @@ class StudentT(Distribution):
             Observations, not all equal.
         df : float, optional
             Fix ν at this value and fit only μ and σ.
-        tol : float, default=1e-10
+        tol : float, default=1e-13
             Stop when the log-likelihood gains less than ``tol`` × (1 + |loglik|).
         max_iter : int, default=1000
             Iterations before a ``ConvergenceWarning``.
