@@ -39,7 +39,7 @@ def test_quad_against_scipy_on_smooth_integrands(i):
     (lambda x: 1 / (1 + x ** 2), 0.0, np.inf, math.pi / 2),
     (lambda x: np.exp(x), -np.inf, 0.0, 1.0),
     (lambda x: x ** 2 * np.exp(-x), 0.0, np.inf, 2.0),
-    (lambda x: 1 / np.cosh(x), -np.inf, np.inf, math.pi),
+    (lambda x: 1 / np.cosh(np.clip(x, -700, 700)), -np.inf, np.inf, math.pi),
 ])
 def test_quad_infinite_limits_against_closed_forms_and_scipy(f, a, b, exact):
     value, error = quad(f, a, b, epsabs=1e-12, epsrel=1e-12, limit=100)
@@ -142,7 +142,7 @@ def test_integration_input_errors():
         quad(np.sin, 0, 1, epsabs=0, epsrel=0)
     with pytest.raises(ValueError, match="limit"):
         quad(np.sin, 0, 1, limit=0)
-    with pytest.raises(ValueError, match="not finite"):
+    with pytest.raises(ValueError, match="not finite"), np.errstate(divide="ignore"):
         quad(lambda x: 1 / x, -1.0, 1.0)
     with pytest.raises(ValueError, match="even"):
         simpson(np.sin, 0, 1, n=3)

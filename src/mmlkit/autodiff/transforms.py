@@ -15,7 +15,6 @@ import numpy as np
 
 from mmlkit._validation import as_float_array, check_in, check_random_state
 from mmlkit.autodiff._tensor import _STATE, Tensor, _node, _wrap, enable_grad, gradients
-from mmlkit.exceptions import GradientCheckError
 
 __all__ = ["check_grad", "grad", "hessian", "hvp", "jacobian", "jvp", "value_and_grad", "vjp"]
 
@@ -419,6 +418,8 @@ def check_grad(f, *args, eps: float | None = None, rtol: float = 1e-5, atol: flo
     >>> check_grad(lambda x: tanh(x).sum(), np.array([0.3, -1.2])) < 1e-6
     True
     """
+    from mmlkit.exceptions import GradientCheckError  # imported here: it pulls in scikit-learn
+
     if not args:
         raise ValueError("check_grad needs at least one argument")
     rng = check_random_state(random_state)

@@ -16,7 +16,6 @@ import numpy as np
 from scipy.linalg import eigh_tridiagonal
 
 from mmlkit._validation import as_float_array, check_random_state, check_scalar
-from mmlkit.exceptions import ConvergenceWarning
 
 __all__ = ["IntegrationResult", "MonteCarloResult", "gauss_legendre", "gauss_legendre_nodes",
            "monte_carlo", "nquad", "quad", "simpson", "trapezoid"]
@@ -325,6 +324,8 @@ def quad(f, a: float, b: float, epsabs: float = 1.49e-8, epsrel: float = 1.49e-8
         total = math.fsum(item[3] for item in heap)
         err = sum(-item[0] for item in heap)
     if err > max(epsabs, epsrel * abs(total)):
+        from mmlkit.exceptions import ConvergenceWarning  # here: it imports scikit-learn
+
         warnings.warn(f"quad reached limit={limit} subintervals with estimated error {err:.3g}",
                       ConvergenceWarning, stacklevel=2)
     return IntegrationResult(float(total), float(err))
