@@ -47,7 +47,7 @@ def _stirlerr(n):
 def _bd0(x, m):
     """Deviance term x log(x/m) + m − x, accurate when x ≈ m (series in (x−m)/(x+m))."""
     x, m = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(m, dtype=float))
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         direct = sc.xlogy(x, x / m) + m - x
         v = (x - m) / (x + m)
         s = (x - m) * v
@@ -58,6 +58,13 @@ def _bd0(x, m):
             s = s + ej / (2 * j + 1)
     near = np.abs(x - m) < 0.1 * (x + m)
     return np.where(near, s, direct)
+
+
+def _entropy_sum(logp):
+    """−Σ p log p over axis 0, with 0 log 0 = 0."""
+    with np.errstate(invalid="ignore"):
+        terms = np.where(np.isfinite(logp), np.exp(logp) * logp, 0.0)
+    return -np.sum(terms, axis=0)
 
 
 def _int_support(k, low=0, high=None):
@@ -110,7 +117,7 @@ class Bernoulli(DiscreteDistribution):
 
     def ppf(self, q):
         q = points(q)
-        val = np.where(q <= 1.0 - np.asarray(self.p), 0.0, 1.0)
+        val = np.where((q <= 1.0 - np.asarray(self.p)) & (q < 1), 0.0, 1.0)
         val = np.where(q == 0, -1.0, val)
         return out(np.where((q >= 0) & (q <= 1), val, np.nan))
 
@@ -208,7 +215,7 @@ class Binomial(DiscreteDistribution):
         n = np.broadcast_to(self.n, self.batch_shape)
         k = np.arange(float(np.max(n)) + 1.0).reshape((-1,) + (1,) * n.ndim)
         logp = self.logpmf(k)
-        return out(-np.sum(np.where(np.isfinite(logp), np.exp(logp) * logp, 0.0), axis=0))
+        return out(_entropy_sum(logp))
 
     def _sample(self, rng, shape):
         return rng.binomial(np.asarray(self.n, dtype=np.int64), self.p, size=shape)
@@ -293,7 +300,7 @@ class Poisson(DiscreteDistribution):
         lo = np.maximum(np.floor(lam - 40.0 * np.sqrt(lam) - 30.0), 0.0)
         k = lo + np.arange(width).reshape((-1,) + (1,) * lam.ndim)
         logp = self.logpmf(k)
-        return out(-np.sum(np.where(np.isfinite(logp), np.exp(logp) * logp, 0.0), axis=0))
+        return out(_entropy_sum(logp))
 
     def _sample(self, rng, shape):
         return rng.poisson(self.rate, size=shape)
@@ -340,13 +347,16 @@ class Geometric(DiscreteDistribution):
         val = sc.xlog1py(np.where(ok, k, 1.0) - 1.0, -p) + np.log(p)
         return out(np.where(ok, val, -np.inf))
 
+    def _log_survival(self, k):  # k log(1 − p), with 0 · log 0 = 0
+        return sc.xlog1py(np.maximum(k, 0.0), -np.asarray(self.p, dtype=float))
+
     def cdf(self, k):
         k = np.floor(points(k))
-        return out(np.where(k < 1, 0.0, -np.expm1(np.maximum(k, 0.0) * np.log1p(-np.asarray(self.p)))))
+        return out(np.where(k < 1, 0.0, -np.expm1(self._log_survival(k))))
 
     def sf(self, k):
         k = np.floor(points(k))
-        return out(np.where(k < 1, 1.0, np.exp(np.maximum(k, 0.0) * np.log1p(-np.asarray(self.p)))))
+        return out(np.where(k < 1, 1.0, np.exp(self._log_survival(k))))
 
     def ppf(self, q):
         q = points(q)
@@ -540,7 +550,7 @@ class NegativeBinomial(DiscreteDistribution):
         width = float(np.max(m + 60.0 * s + 60.0))
         k = np.arange(width).reshape((-1,) + (1,) * np.ndim(m))
         logp = self.logpmf(k)
-        return out(-np.sum(np.where(np.isfinite(logp), np.exp(logp) * logp, 0.0), axis=0))
+        return out(_entropy_sum(logp))
 
     def _sample(self, rng, shape):
         return rng.negative_binomial(self.n, self.p, size=shape)
