@@ -8,6 +8,7 @@ import warnings
 import numpy as np
 import scipy.linalg
 import scipy.sparse as sp
+import scipy.sparse.csgraph
 import scipy.sparse.linalg
 from sklearn.base import BaseEstimator, ClusterMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -259,6 +260,36 @@ def _knn_connectivity(X, n_neighbors):
 _DENSE_EIGH_MAX = 500  # below this size LAPACK's full eigh beats Lanczos
 
 
+def _top_eigenvectors_lanczos(M, degree, k, rng):
+    """k leading eigenvectors of the normalised affinity M by Lanczos (``eigsh``).
+
+    A graph with c connected components has eigenvalue 1 with multiplicity c,
+    which single-vector Lanczos cannot resolve; those eigenvectors are known in
+    closed form, D^{1/2} 1_C for each component C, so they are taken directly
+    (largest components first) and deflated from M before Lanczos looks for the rest.
+    """
+    n = M.shape[0]
+    graph = M if sp.issparse(M) else (sp.csr_matrix(M) if (M == 0).any() else None)
+    blocks = np.empty((n, 0))
+    if graph is not None:
+        n_comp, comp = scipy.sparse.csgraph.connected_components(graph, directed=False)
+        if n_comp > 1:
+            mass = np.bincount(comp, weights=degree, minlength=n_comp)
+            chosen = np.argsort(-mass, kind="stable")[:k]
+            chosen = chosen[mass[chosen] > 0]
+            blocks = np.where(comp[:, None] == chosen[None, :], np.sqrt(degree)[:, None], 0.0)
+            blocks /= np.linalg.norm(blocks, axis=0)
+    remaining = k - blocks.shape[1]
+    if remaining == 0:
+        return blocks
+    op = scipy.sparse.linalg.LinearOperator(
+        (n, n), matvec=lambda x: M @ x - blocks @ (blocks.T @ x), dtype=np.float64)
+    # Largest algebraic eigenvalues; each Lanczos step is one product with M.
+    _, V = scipy.sparse.linalg.eigsh(op, k=remaining, which="LA", v0=rng.uniform(-1.0, 1.0, n), tol=1e-6,
+                                     ncv=min(n, max(2 * remaining + 1, 40)))
+    return np.hstack([blocks, V])
+
+
 def spectral_embedding(affinity, n_components, rng):
     """Top eigenvectors of the normalised affinity D^{-1/2} W D^{-1/2}, rows normalised.
 
@@ -279,10 +310,7 @@ def spectral_embedding(affinity, n_components, rng):
         M = M.toarray() if sp.issparse(M) else M
         _, V = scipy.linalg.eigh(M, subset_by_index=[n - n_components, n - 1], check_finite=False)
     else:
-        # Lanczos for the largest algebraic eigenvalues; each step is one product with M.
-        v0 = rng.uniform(-1.0, 1.0, n)
-        _, V = scipy.sparse.linalg.eigsh(M, k=n_components, which="LA", v0=v0, tol=1e-6,
-                                         ncv=min(n, max(2 * n_components + 1, 40)))
+        V = _top_eigenvectors_lanczos(M, degree, n_components, rng)
     norms = np.linalg.norm(V, axis=1, keepdims=True)
     return V / np.where(norms > 0, norms, 1.0)
 
@@ -369,10 +397,10 @@ class SpectralClustering(ClusterMixin, BaseEstimator):
         check_scalar(self.n_init, "n_init", kind=numbers.Integral, low=1)
         X = validate_data(self, X, dtype=np.float64, ensure_min_samples=2)
         n = X.shape[0]
-        n_components = self.n_clusters if self.n_components is None else self.n_components
-        check_scalar(n_components, "n_components", kind=numbers.Integral, low=1, high=n)
         if n < self.n_clusters:
             raise ValueError(f"n_samples={n} should be >= n_clusters={self.n_clusters}.")
+        n_components = self.n_clusters if self.n_components is None else self.n_components
+        check_scalar(n_components, "n_components", kind=numbers.Integral, low=1, high=n)
         rng = check_random_state(self.random_state)
         if self.affinity == "rbf":
             check_scalar(self.gamma, "gamma", low=0.0, low_inclusive=False)
