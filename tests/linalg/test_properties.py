@@ -7,7 +7,7 @@ from hypothesis.extra.numpy import arrays
 
 from mmlkit.linalg import cholesky, det, eig, eigh, lu, pinv, qr, svd
 
-elements = st.floats(-10.0, 10.0, allow_nan=False, allow_infinity=False, width=64)
+elements = st.floats(-10.0, 10.0, allow_nan=False, allow_infinity=False, allow_subnormal=False, width=64)
 dims = st.integers(1, 6)
 
 
@@ -71,7 +71,8 @@ def test_eigh_diagonalises(B, method):
 def test_eig_diagonalises(A):
     w, V = eig(A)
     np.testing.assert_allclose(A @ V, V * w, atol=1e-9 * scale(A) * A.shape[0])
-    np.testing.assert_allclose(np.sort(w.real), np.sort(np.linalg.eigvals(A).real), atol=1e-5 * scale(A))
+    # the eigenvalues of a defective matrix move like ε^(1/k); their sum, the trace, does not
+    assert abs(np.sum(w) - np.trace(A)) <= 1e-11 * scale(A) * A.shape[0]
 
 
 @given(matrices(), st.booleans())
@@ -87,7 +88,10 @@ def test_svd_reconstructs(A, full_matrices):
 @given(matrices())
 def test_pseudo_inverse_identities(A):
     P = pinv(A)
-    tol = 1e-9 * scale(A) * max(A.shape)
+    s = np.linalg.svd(A, compute_uv=False)
+    kept = s[s > np.finfo(float).eps * max(A.shape) * s[0]]
+    kappa = kept[0] / kept[-1] if kept.size else 1.0  # the errors grow like κ ε over the kept part
+    tol = 1e-13 * kappa * scale(A) * max(A.shape)
     np.testing.assert_allclose(A @ P @ A, A, atol=tol)
     np.testing.assert_allclose(A @ P, (A @ P).T, atol=tol)
 

@@ -32,10 +32,13 @@ def house(x: np.ndarray) -> tuple[np.ndarray, float, float]:
     if amax == 0.0:
         v[1:] = 0.0
         return v, 0.0, alpha
-    scaled = tail / amax  # ‖tail‖ without underflow or overflow in the squares
-    beta = -math.copysign(math.hypot(alpha, amax * math.sqrt(float(scaled @ scaled))), alpha)
-    v[1:] = tail / (alpha - beta)
-    return v, (beta - alpha) / beta, beta
+    # v and τ do not depend on the scale of x: compute them for x / max|xᵢ|, so no square
+    # under- or overflows and even a subnormal x gives an orthogonal reflector
+    xmax = max(amax, abs(alpha))
+    a, t = alpha / xmax, tail / xmax
+    beta = -math.copysign(math.sqrt(a * a + float(t @ t)), a)
+    v[1:] = t / (a - beta)
+    return v, (beta - a) / beta, beta * xmax
 
 
 def t_factor(V: np.ndarray, tau: np.ndarray) -> np.ndarray:

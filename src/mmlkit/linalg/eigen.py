@@ -18,6 +18,7 @@ from mmlkit.linalg.vectors import _vector_norm
 __all__ = ["eig", "eigh", "eigvals", "eigvalsh", "hessenberg", "power_iteration"]
 
 _EPS = np.finfo(float).eps
+_SMALL = np.finfo(float).tiny / _EPS  # below this, entries are treated as zero (they would underflow)
 
 
 def _scaled(A: np.ndarray) -> tuple[np.ndarray, float]:
@@ -201,15 +202,18 @@ def _tridiagonal_qr(d: np.ndarray, e: np.ndarray, Qt: np.ndarray | None, max_swe
     log = RotationLog(n) if Qt is not None else None
     hypot = math.hypot
     sweeps, limit = 0, max_sweeps_per_value * max(n, 1)
+    # an off-diagonal entry is negligible next to its neighbours, or next to ‖T‖ (normwise backward
+    # stable; it also keeps the chase away from subnormal numbers, where rotations lose orthogonality)
+    floor = max(_EPS * max(max(map(abs, d)), max(map(abs, e), default=0.0)), _SMALL)
     p = n - 1
     while p > 0:
         # deflate: a negligible e[p-1] splits off d[p]
-        if abs(e[p - 1]) <= _EPS * (abs(d[p - 1]) + abs(d[p])):
+        if abs(e[p - 1]) <= max(_EPS * (abs(d[p - 1]) + abs(d[p])), floor):
             e[p - 1] = 0.0
             p -= 1
             continue
         l = p - 1
-        while l > 0 and abs(e[l - 1]) > _EPS * (abs(d[l - 1]) + abs(d[l])):
+        while l > 0 and abs(e[l - 1]) > max(_EPS * (abs(d[l - 1]) + abs(d[l])), floor):
             l -= 1
         if l > 0:
             e[l - 1] = 0.0
@@ -405,6 +409,7 @@ def _francis_schur(H: np.ndarray, Z: np.ndarray, max_iter_per_value: int = 40) -
     n = H.shape[0]
     p = n - 1
     its, total = 0, 0
+    floor = max(_EPS * float(np.abs(H).max()), _SMALL)  # normwise negligible
     while p >= 0:
         # find the start l of the unreduced block ending at p
         l = p
@@ -412,7 +417,7 @@ def _francis_schur(H: np.ndarray, Z: np.ndarray, max_iter_per_value: int = 40) -
             s = abs(H[l - 1, l - 1]) + abs(H[l, l])
             if s == 0.0:
                 s = np.abs(H[: p + 1, : p + 1]).sum() / n
-            if abs(H[l, l - 1]) <= _EPS * s:
+            if abs(H[l, l - 1]) <= max(_EPS * s, floor):
                 H[l, l - 1] = 0.0
                 break
             l -= 1
@@ -436,10 +441,16 @@ def _francis_schur(H: np.ndarray, Z: np.ndarray, max_iter_per_value: int = 40) -
         else:
             s = H[p - 1, p - 1] + H[p, p]
             t = H[p - 1, p - 1] * H[p, p] - H[p - 1, p] * H[p, p - 1]
-        # first column of (H − σ₁I)(H − σ₂I) = H² − sH + tI: only 3 non-zeros
-        x = H[l, l] * H[l, l] + H[l, l + 1] * H[l + 1, l] - s * H[l, l] + t
-        y = H[l + 1, l] * (H[l, l] + H[l + 1, l + 1] - s)
-        z = H[l + 1, l] * H[l + 2, l + 1]
+        # first column of (H − σ₁I)(H − σ₂I) = H² − sH + tI: only 3 non-zeros. Only its
+        # direction matters, so compute it in units of the corner's size (no underflow).
+        sc = max(abs(H[l, l]), abs(H[l, l + 1]), abs(H[l + 1, l]), abs(H[l + 1, l + 1]),
+                 abs(H[l + 2, l + 1]), abs(s), math.sqrt(abs(t)))
+        h11, h12, h21, h22, h32 = (H[l, l] / sc, H[l, l + 1] / sc, H[l + 1, l] / sc,
+                                   H[l + 1, l + 1] / sc, H[l + 2, l + 1] / sc)
+        s, t = s / sc, t / sc / sc
+        x = h11 * h11 + h12 * h21 - s * h11 + t
+        y = h21 * (h11 + h22 - s)
+        z = h21 * h32
         for k in range(l, p - 1):
             v, tau, _ = house(np.array([x, y, z]))
             r = max(l, k - 1)

@@ -13,6 +13,7 @@ from mmlkit.linalg._rotations import RotationLog
 __all__ = ["svd", "svdvals"]
 
 _EPS = np.finfo(float).eps
+_SMALL = np.finfo(float).tiny / _EPS  # below this, entries are treated as zero (they would underflow)
 
 
 def _bidiagonalize(A: np.ndarray, full_u: bool):
@@ -52,16 +53,16 @@ def _bidiagonal_qr(d, e, Ut: np.ndarray | None, Vt: np.ndarray | None, max_sweep
     hypot = math.hypot
     logU = RotationLog(n) if Ut is not None else None
     logV = RotationLog(n) if Vt is not None else None
-    thresh = _EPS * max(max(map(abs, d)), max(map(abs, e), default=0.0))
+    thresh = max(_EPS * max(max(map(abs, d)), max(map(abs, e), default=0.0)), _SMALL)
     sweeps, limit = 0, max_sweeps_per_value * n
     p = n - 1
     while p > 0:
-        if abs(e[p - 1]) <= _EPS * (abs(d[p - 1]) + abs(d[p])):
+        if abs(e[p - 1]) <= max(_EPS * (abs(d[p - 1]) + abs(d[p])), thresh):
             e[p - 1] = 0.0
             p -= 1
             continue
         l = p - 1
-        while l > 0 and abs(e[l - 1]) > _EPS * (abs(d[l - 1]) + abs(d[l])):
+        while l > 0 and abs(e[l - 1]) > max(_EPS * (abs(d[l - 1]) + abs(d[l])), thresh):
             l -= 1
         if l > 0:
             e[l - 1] = 0.0
@@ -70,15 +71,18 @@ def _bidiagonal_qr(d, e, Ut: np.ndarray | None, Vt: np.ndarray | None, max_sweep
             raise np.linalg.LinAlgError("SVD did not converge (bidiagonal QR)")
         zero = next((i for i in range(l, p + 1) if abs(d[i]) <= thresh), None)
         if zero is not None:
-            _chase_zero(d, e, zero, l, p, Ut, Vt, logU, logV)
+            _chase_zero(d, e, zero, l, p, Ut, Vt, logU, logV, thresh)
             continue
-        # Wilkinson shift from the trailing 2×2 of BᵀB
-        t11 = d[p - 1] ** 2 + (e[p - 2] ** 2 if p - 1 > l else 0.0)
-        t12 = d[p - 1] * e[p - 1]
-        t22 = d[p] ** 2 + e[p - 1] ** 2
+        # Wilkinson shift from the trailing 2×2 of BᵀB, in units of the block's size (squares
+        # of a tiny block would underflow; the rotations only depend on directions)
+        sc = max(max(map(abs, d[l:p + 1])), max(map(abs, e[l:p])))
+        dp1, dp, ep1 = d[p - 1] / sc, d[p] / sc, e[p - 1] / sc
+        t11 = dp1 * dp1 + ((e[p - 2] / sc) ** 2 if p - 1 > l else 0.0)
+        t12 = dp1 * ep1
+        t22 = dp * dp + ep1 * ep1
         delta = 0.5 * (t11 - t22)
-        mu = t22 - t12 * t12 / (delta + math.copysign(hypot(delta, t12), delta)) if t12 != 0 else t22
-        y, z = d[l] * d[l] - mu, d[l] * e[l]
+        mu = t22 - t12 * (t12 / (delta + math.copysign(hypot(delta, t12), delta))) if t12 != 0 else t22
+        y, z = (d[l] / sc) ** 2 - mu, (d[l] / sc) * (e[l] / sc)
         rc, rs, lc, ls = [], [], [], []
         for k in range(l, p):
             # right rotation on columns (k, k+1): zero z against y
@@ -116,7 +120,7 @@ def _bidiagonal_qr(d, e, Ut: np.ndarray | None, Vt: np.ndarray | None, max_sweep
     return np.array(d)
 
 
-def _chase_zero(d, e, i, l, p, Ut, Vt, logU, logV):
+def _chase_zero(d, e, i, l, p, Ut, Vt, logU, logV, thresh):
     """A (numerically) zero d[i] splits the bidiagonal: rotate its row (or last column) out."""
     d[i] = 0.0
     hypot = math.hypot
@@ -126,9 +130,9 @@ def _chase_zero(d, e, i, l, p, Ut, Vt, logU, logV):
             logU.flush(Ut)
         f, e[i] = e[i], 0.0
         for j in range(i + 1, p + 1):
-            r = hypot(d[j], f)
-            if r == 0.0:
+            if abs(f) <= thresh:  # what is left is below the backward error: drop it
                 break
+            r = hypot(d[j], f)
             c, s = d[j] / r, f / r
             d[j] = r
             if Ut is not None:
@@ -141,9 +145,9 @@ def _chase_zero(d, e, i, l, p, Ut, Vt, logU, logV):
             logV.flush(Vt)
         f, e[p - 1] = e[p - 1], 0.0
         for j in range(p - 1, l - 1, -1):
-            r = hypot(d[j], f)
-            if r == 0.0:
+            if abs(f) <= thresh:
                 break
+            r = hypot(d[j], f)
             c, s = d[j] / r, f / r
             d[j] = r
             if Vt is not None:
