@@ -158,7 +158,10 @@ def test_float32_is_preserved_end_to_end():
     W = tensor(np.ones((2, 4), np.float32), requires_grad=True)
     y = ad.softmax(ad.tanh(x @ W) * 2.0 + 1, axis=-1)
     y = ad.logsumexp(y, axis=1).mean() + ad.norm(x) + (x ** 2).sum() + np.float64(1.5) * x.sum()
+    y = y + (2.0 ** x).sum() + ad.maximum(x, 0.5).sum() + ad.where(x.data > 0, x, 0.0).sum() + ad.var(x)
     assert y.dtype == np.float32
+    (g,) = ad.gradients(y, [x], create_graph=True)
+    assert g.dtype == np.float32 and ad.gradients(g.sum(), [x], retain_graph=True)[0].dtype == np.float32
     y.backward()
     assert x.grad.dtype == np.float32 and W.grad.dtype == np.float32
     assert ad.grad(lambda t: (t * 2.0).sum())(np.ones(2, np.float32)).dtype == np.float32

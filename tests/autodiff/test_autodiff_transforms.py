@@ -231,3 +231,52 @@ def test_property_vjp_is_linear_and_adjoint_to_jvp(seed, a, b):
     np.testing.assert_allclose(pull(a * u1 + b * u2)[0], a * pull(u1)[0] + b * pull(u2)[0], atol=1e-11)
     _, jv = ad.jvp(f, (x,), (v,))
     np.testing.assert_allclose(u1 @ jv, pull(u1)[0] @ v, rtol=1e-10, atol=1e-12)  # ⟨u, Jv⟩ = ⟨Jᵀu, v⟩
+
+
+def _many_ops(lib):
+    """One function through (nearly) every primitive, for batched-rule checks."""
+    if lib == "ours":
+        m = ad
+        cat, stk, sw = ad.concatenate, ad.stack, ad.swapaxes
+
+        def lse(x, a):
+            return ad.logsumexp(x, axis=a)
+    else:
+        m = torch
+        cat, stk, sw = (lambda xs, axis: torch.cat(xs, dim=axis)), (lambda xs, axis: torch.stack(xs, dim=axis)), torch.swapaxes
+
+        def lse(x, a):
+            return torch.logsumexp(x, dim=a)
+
+    def f(x):  # x of shape (3, 4)
+        a = m.tanh(x) * m.sigmoid(x[:, ::-1] if lib == "ours" else torch.flip(x, [1]))
+        b = cat([a, m.exp(-x * x)], axis=0)  # (6, 4)
+        c = stk([b[:3], b[3:]], axis=1)  # (3, 2, 4)
+        d = sw(c, 0, 2).reshape(4, 6) @ b  # (4, 4)
+        e = m.where(x[0] > 0, d[0], d[1] * 2.0)  # (4,)
+        s = m.softmax(d, dim=1) if lib != "ours" else ad.softmax(d, axis=1)
+        ls = m.log_softmax(x, dim=0) if lib != "ours" else ad.log_softmax(x, axis=0)
+        mx = (torch.amax(x, dim=1) if lib != "ours" else ad.max(x, axis=1))
+        v = (torch.var(x, dim=0, correction=0) if lib != "ours" else ad.var(x, axis=0))
+        ein = (torch.einsum("ij,kj->ik", x, a) if lib != "ours" else ad.einsum("ij,kj->ik", x, a))
+        idx = x[[0, 2, 0], 1]
+        return cat([e, lse(s, 0), ls.reshape(-1), mx, v, ein.reshape(-1), idx, m.sqrt(x * x + 1.0).sum(0)], axis=0)
+
+    return f
+
+
+@pytest.mark.parametrize("mode", ["rev", "fwd"])
+def test_batched_rules_of_every_primitive_jacobian_against_torch(mode):
+    x = np.random.default_rng(8).standard_normal((3, 4))
+    J = ad.jacobian(_many_ops("ours"), mode=mode)(x)
+    ref = tf.jacrev(_many_ops("torch"))(torch.tensor(x)).numpy()
+    np.testing.assert_allclose(J, ref, rtol=1e-10, atol=1e-12)
+
+
+def test_batched_second_order_rules_hessian_against_torch():
+    x = np.random.default_rng(9).standard_normal((3, 4))
+    w = np.random.default_rng(10).standard_normal(43)
+    H = ad.hessian(lambda t: ad.sum(_many_ops("ours")(t) * w))(x)
+    ref = tf.hessian(lambda t: (_many_ops("torch")(t) * torch.tensor(w)).sum())(torch.tensor(x)).numpy()
+    assert H.shape == (3, 4, 3, 4)
+    np.testing.assert_allclose(H, ref, rtol=1e-9, atol=1e-11)

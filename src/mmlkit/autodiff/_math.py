@@ -154,9 +154,12 @@ def _pow_vjp(g, node):
             da = g * b * a ** (b - 1)
         res.append(_unbroadcast(da, a.data.shape))
     if rb:
-        ad = a.data if isinstance(a, Tensor) else np.asarray(a)
-        safe = where(ad > 0, a, 1.0)
-        res.append(_unbroadcast(g * node * log(safe), b.data.shape))
+        if type(a) in _SCALARS:  # a Python number stays a weak scalar (no float32 upcast)
+            log_a = math.log(a) if a > 0 else math.nan if a < 0 else 0.0
+        else:
+            ad = a.data if isinstance(a, Tensor) else a
+            log_a = log(where(ad > 0, a, 1.0))
+        res.append(_unbroadcast(g * node * log_a, b.data.shape))
     return res
 
 
