@@ -35,7 +35,8 @@ def binary_entropy(base: float = 2.0, *, marks=(0.1, 0.5, 0.9)):
     for m in marks:
         hm = entropy([m, 1 - m], base=base)
         ax.plot([m], [hm], "o", color=PALETTE[1])
-        ax.annotate(f"H({m:g}) = {hm:.2f}", (m, hm), textcoords="offset points", xytext=(4, -14), fontsize=8)
+        ax.annotate(f"H({m:g}) = {hm:.2f}", (m, hm), textcoords="offset points", fontsize=8,
+                    xytext=(-8, -14) if m > 0.6 else (6, -14), ha="right" if m > 0.6 else "left")
     unit = {2.0: "bits", np.e: "nats"}.get(float(base), f"log base {base:g}")
     ax.set_xlabel("p = P(heads)")
     ax.set_ylabel(f"H(p)  [{unit}]")
