@@ -39,7 +39,7 @@ def run(smoke: bool = False):
 
     def shap_exact():
         explainer = shap.explainers.Exact(model, shap.maskers.Independent(bg, max_samples=n_bg))
-        return explainer(X).values
+        return explainer(X, silent=True).values
 
     exact = shapley_values(model, X, bg).values
     rows.append(compare("exact Shapley values", lambda: shapley_values(model, X, bg).values,
