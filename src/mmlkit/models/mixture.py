@@ -113,9 +113,8 @@ def _estimate_log_gaussian_prob(X, means, prec_chol, covariance_type):
         maha = np.einsum("nkd,nkd->nk", Y, Y)
     elif covariance_type == "tied":
         log_det = np.log(np.diag(prec_chol)).sum()
-        Y = X @ prec_chol
-        M = means @ prec_chol
-        maha = np.einsum("ij,ij->i", Y, Y)[:, None] - 2.0 * (Y @ M.T) + np.einsum("ij,ij->i", M, M)
+        Y = (X @ prec_chol)[:, None, :] - (means @ prec_chol)[None]   # differences: no cancellation
+        maha = np.einsum("nkd,nkd->nk", Y, Y)
     elif covariance_type == "diag":
         log_det = np.log(prec_chol).sum(axis=1)
         prec = prec_chol**2
