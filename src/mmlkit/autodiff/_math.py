@@ -75,7 +75,29 @@ def _shape_of(v):
 
 
 def add(a, b) -> Tensor:
-    """a + b with broadcasting; ā = ḡ, b̄ = ḡ (un-broadcast)."""
+    """a + b elementwise, with NumPy broadcasting.
+
+    Parameters
+    ----------
+    a, b : Tensor, array_like or number
+        Broadcastable shapes. Python numbers keep a float32 tensor float32.
+
+    Returns
+    -------
+    Tensor
+        The broadcast shape.
+
+    Notes
+    -----
+    Derivative rule: ā = ḡ, b̄ = ḡ; each cotangent is summed back over the axes
+    broadcasting added (``_unbroadcast``). Cost O(n).
+
+    Examples
+    --------
+    >>> from mmlkit.autodiff import tensor, add
+    >>> add(tensor([1.0, 2.0]), 1.0)
+    Tensor([2., 3.])
+    """
     a, b, ad, bd = _args2(a, b)
     return _binary(ad + bd, "add", a, b, _add_vjp)
 
@@ -91,7 +113,29 @@ def _add_vjp(g, node):
 
 
 def subtract(a, b) -> Tensor:
-    """a − b with broadcasting; ā = ḡ, b̄ = −ḡ."""
+    """a − b elementwise, with NumPy broadcasting.
+
+    Parameters
+    ----------
+    a, b : Tensor, array_like or number
+        Broadcastable shapes. Python numbers keep a float32 tensor float32.
+
+    Returns
+    -------
+    Tensor
+        The broadcast shape.
+
+    Notes
+    -----
+    Derivative rule: ā = ḡ, b̄ = −ḡ; each cotangent is summed back over the axes
+    broadcasting added (``_unbroadcast``). Cost O(n).
+
+    Examples
+    --------
+    >>> from mmlkit.autodiff import tensor, subtract
+    >>> subtract(tensor([1.0, 2.0]), 1.0)
+    Tensor([0., 1.])
+    """
     a, b, ad, bd = _args2(a, b)
     return _binary(ad - bd, "subtract", a, b, _sub_vjp)
 
@@ -107,7 +151,29 @@ def _sub_vjp(g, node):
 
 
 def multiply(a, b) -> Tensor:
-    """a · b elementwise; ā = ḡ·b, b̄ = ḡ·a."""
+    """a · b elementwise, with NumPy broadcasting.
+
+    Parameters
+    ----------
+    a, b : Tensor, array_like or number
+        Broadcastable shapes. Python numbers keep a float32 tensor float32.
+
+    Returns
+    -------
+    Tensor
+        The broadcast shape.
+
+    Notes
+    -----
+    Derivative rule: ā = ḡ·b, b̄ = ḡ·a; each cotangent is summed back over the axes
+    broadcasting added (``_unbroadcast``). Cost O(n).
+
+    Examples
+    --------
+    >>> from mmlkit.autodiff import tensor, multiply
+    >>> multiply(tensor([1.0, 2.0]), 3.0)
+    Tensor([3., 6.])
+    """
     a, b, ad, bd = _args2(a, b)
     return _binary(ad * bd, "multiply", a, b, _mul_vjp)
 
@@ -123,7 +189,29 @@ def _mul_vjp(g, node):
 
 
 def divide(a, b) -> Tensor:
-    """a / b elementwise; ā = ḡ/b, b̄ = −ḡ·(a/b)/b."""
+    """a / b elementwise, with NumPy broadcasting.
+
+    Parameters
+    ----------
+    a, b : Tensor, array_like or number
+        Broadcastable shapes. Python numbers keep a float32 tensor float32.
+
+    Returns
+    -------
+    Tensor
+        The broadcast shape.
+
+    Notes
+    -----
+    Derivative rule: ā = ḡ/b, b̄ = −ḡ·(a/b)/b; each cotangent is summed back over the axes
+    broadcasting added (``_unbroadcast``). Cost O(n).
+
+    Examples
+    --------
+    >>> from mmlkit.autodiff import tensor, divide
+    >>> divide(tensor([1.0, 2.0]), 2.0)
+    Tensor([0.5, 1. ])
+    """
     a, b, ad, bd = _args2(a, b)
     return _binary(ad / bd, "divide", a, b, _div_vjp)
 
@@ -139,7 +227,29 @@ def _div_vjp(g, node):
 
 
 def power(a, b) -> Tensor:
-    """a ** b elementwise; ā = ḡ·b·a^(b−1), b̄ = ḡ·a^b·log a (log taken where a > 0)."""
+    """a ** b elementwise, with NumPy broadcasting.
+
+    Parameters
+    ----------
+    a, b : Tensor, array_like or number
+        Broadcastable shapes. Python numbers keep a float32 tensor float32.
+
+    Returns
+    -------
+    Tensor
+        The broadcast shape.
+
+    Notes
+    -----
+    Derivative rule: ā = ḡ·b·a^(b−1), b̄ = ḡ·a^b·log a (log taken where a > 0); each cotangent is summed back over the axes
+    broadcasting added (``_unbroadcast``). Cost O(n).
+
+    Examples
+    --------
+    >>> from mmlkit.autodiff import tensor, power
+    >>> power(tensor([2.0, 3.0]), 2)
+    Tensor([4., 9.])
+    """
     a, b, ad, bd = _args2(a, b)
     return _binary(ad ** bd, "power", a, b, _pow_vjp)
 
@@ -164,7 +274,26 @@ def _pow_vjp(g, node):
 
 
 def negative(x) -> Tensor:
-    """−x; x̄ = −ḡ."""
+    """−x elementwise.
+
+    Parameters
+    ----------
+    x : Tensor or array_like
+
+    Returns
+    -------
+    Tensor
+
+    Notes
+    -----
+    x̄ = −ḡ. Cost O(n).
+
+    Examples
+    --------
+    >>> from mmlkit.autodiff import tensor, negative
+    >>> negative(tensor([1.0, -2.0]))
+    Tensor([-1.,  2.])
+    """
     x = _t(x)
     out = -x.data
     if x.requires_grad and _STATE.enabled:
@@ -177,13 +306,57 @@ def _neg_vjp(g, node):
 
 
 def maximum(a, b) -> Tensor:
-    """Elementwise max(a, b); ḡ goes to the larger operand (halved on ties, as torch and autograd do)."""
+    """max(a, b) elementwise, with NumPy broadcasting.
+
+    Parameters
+    ----------
+    a, b : Tensor, array_like or number
+        Broadcastable shapes. Python numbers keep a float32 tensor float32.
+
+    Returns
+    -------
+    Tensor
+        The broadcast shape.
+
+    Notes
+    -----
+    Derivative rule: ḡ goes to the larger operand, halved on ties (as torch and autograd); each cotangent is summed back over the axes
+    broadcasting added (``_unbroadcast``). Cost O(n).
+
+    Examples
+    --------
+    >>> from mmlkit.autodiff import tensor, maximum
+    >>> maximum(tensor([1.0, 5.0]), 2.0)
+    Tensor([2., 5.])
+    """
     a, b, ad, bd = _args2(a, b)
     return _binary(np.maximum(ad, bd), "maximum", a, b, _maxmin_vjp)
 
 
 def minimum(a, b) -> Tensor:
-    """Elementwise min(a, b); ḡ goes to the smaller operand (halved on ties)."""
+    """min(a, b) elementwise, with NumPy broadcasting.
+
+    Parameters
+    ----------
+    a, b : Tensor, array_like or number
+        Broadcastable shapes. Python numbers keep a float32 tensor float32.
+
+    Returns
+    -------
+    Tensor
+        The broadcast shape.
+
+    Notes
+    -----
+    Derivative rule: ḡ goes to the smaller operand, halved on ties; each cotangent is summed back over the axes
+    broadcasting added (``_unbroadcast``). Cost O(n).
+
+    Examples
+    --------
+    >>> from mmlkit.autodiff import tensor, minimum
+    >>> minimum(tensor([1.0, 5.0]), 2.0)
+    Tensor([1., 2.])
+    """
     a, b, ad, bd = _args2(a, b)
     return _binary(np.minimum(ad, bd), "minimum", a, b, _maxmin_vjp)
 
@@ -203,7 +376,30 @@ def _maxmin_vjp(g, node):
 
 
 def where(condition, a, b) -> Tensor:
-    """Choose a where ``condition`` holds, else b; ā = where(c, ḡ, 0), b̄ = where(c, 0, ḡ)."""
+    """Choose ``a`` where ``condition`` holds, else ``b`` (``numpy.where``); broadcasting.
+
+    Parameters
+    ----------
+    condition : array_like of bool (or Tensor)
+        Not differentiated.
+    a, b : Tensor, array_like or number
+
+    Returns
+    -------
+    Tensor
+
+    Notes
+    -----
+    ā = where(c, ḡ, 0), b̄ = where(c, 0, ḡ), un-broadcast. Cost O(n).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mmlkit.autodiff import tensor, where
+    >>> x = tensor([-1.0, 2.0])
+    >>> where(x.data > 0, x, 0.0)
+    Tensor([0., 2.])
+    """
     cond = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
     cond = cond.astype(bool, copy=False)
     a, b, ad, bd = _args2(a, b)
@@ -313,7 +509,28 @@ gelu = _unary("gelu", lambda d: (0.5 * d * (1.0 + special.erf(d * _INV_SQRT2))).
 
 
 def clip(x, a_min=None, a_max=None) -> Tensor:
-    """Limit x to [a_min, a_max]; x̄ = ḡ where a_min ≤ x ≤ a_max, else 0 (as ``torch.clamp``)."""
+    """Limit x to [a_min, a_max] elementwise (``numpy.clip``, ``torch.clamp``).
+
+    Parameters
+    ----------
+    x : Tensor or array_like
+    a_min, a_max : float, optional
+        Bounds; None means no bound on that side.
+
+    Returns
+    -------
+    Tensor
+
+    Notes
+    -----
+    x̄ = ḡ where a_min ≤ x ≤ a_max, else 0 (as ``torch.clamp``). Cost O(n).
+
+    Examples
+    --------
+    >>> from mmlkit.autodiff import tensor, clip
+    >>> clip(tensor([-2.0, 0.5, 3.0]), -1.0, 1.0)
+    Tensor([-1. ,  0.5,  1. ])
+    """
     x = _t(x)
     lo = -np.inf if a_min is None else a_min
     hi = np.inf if a_max is None else a_max
@@ -382,7 +599,27 @@ def _matmul_vjp(g, node):
 
 
 def dot(a, b) -> Tensor:
-    """Dot product of vectors, or matrix product for 1-D/2-D operands (``numpy.dot``)."""
+    """Dot product of vectors, or the matrix product of 1-D/2-D operands (``numpy.dot``).
+
+    Parameters
+    ----------
+    a, b : Tensor or array_like
+        1-D or 2-D (0-D multiplies).
+
+    Returns
+    -------
+    Tensor
+
+    Notes
+    -----
+    ⟨a, b⟩ = Σᵢ aᵢbᵢ; ā = ḡ b, b̄ = ḡ a (via :func:`matmul`). Cost O(n) for vectors.
+
+    Examples
+    --------
+    >>> from mmlkit.autodiff import tensor, dot
+    >>> dot(tensor([1.0, 2.0]), tensor([3.0, 4.0]))
+    Tensor(11.)
+    """
     a, b = _t(a), _t(b)
     if a.data.ndim > 2 or b.data.ndim > 2:
         raise ValueError("dot supports 1-D and 2-D operands; use matmul or einsum for stacks")
@@ -392,19 +629,56 @@ def dot(a, b) -> Tensor:
 
 
 def outer(a, b) -> Tensor:
-    """Outer product aᵢ bⱼ of two vectors (flattened first, as ``numpy.outer``)."""
+    """Outer product (a ⊗ b)ᵢⱼ = aᵢ bⱼ of two vectors (flattened first, as ``numpy.outer``).
+
+    Parameters
+    ----------
+    a : Tensor or array_like, m elements
+    b : Tensor or array_like, n elements
+
+    Returns
+    -------
+    Tensor of shape (m, n)
+
+    Notes
+    -----
+    A broadcast product: ā = ḡ b, b̄ = ḡᵀ a. Cost O(mn).
+
+    Examples
+    --------
+    >>> from mmlkit.autodiff import tensor, outer
+    >>> outer(tensor([1.0, 2.0]), tensor([1.0, 0.0, -1.0])).shape
+    (2, 3)
+    """
     return reshape(_t(a), (-1, 1)) * reshape(_t(b), (1, -1))
 
 
 def einsum(subscripts: str, *operands) -> Tensor:
-    """Einstein summation (``numpy.einsum``) with explicit output, e.g. ``"ij,jk->ik"``.
+    """Einstein summation (``numpy.einsum``) with an explicit output, e.g. ``"ij,jk->ik"``.
+
+    Parameters
+    ----------
+    subscripts : str
+        ``"spec₁,spec₂,…->out"``; no ellipses, no index repeated within one operand.
+    *operands : Tensor or array_like
+
+    Returns
+    -------
+    Tensor
 
     Notes
     -----
     The cotangent of operand k is itself an einsum: ḡ contracted with the other
-    operands onto operand k's indices (indices summed only inside operand k
-    are broadcast back). Ellipses and repeated indices within one operand are
-    not supported.
+    operands onto operand k's indices (indices summed only inside operand k are
+    broadcast back). Cost: that of NumPy's einsum (optimised contraction order
+    for three or more operands).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mmlkit.autodiff import tensor, einsum
+    >>> einsum("ij,jk->ik", tensor(np.ones((2, 3))), tensor(np.ones((3, 4)))).shape
+    (2, 4)
     """
     ts = [_t(o) for o in operands]
     if "->" not in subscripts:
@@ -461,11 +735,29 @@ def _stable_lse(d, axis, keepdims):
 
 
 def logsumexp(x, axis=None, keepdims: bool = False) -> Tensor:
-    """log Σ exp(x) over ``axis``, computed stably (max subtracted first).
+    """log Σ exp(x) over ``axis`` (all axes when None), computed stably.
+
+    Parameters
+    ----------
+    x : Tensor or array_like
+    axis : int or tuple of int, optional
+    keepdims : bool, default=False
+
+    Returns
+    -------
+    Tensor
 
     Notes
     -----
-    x̄ = ḡ · softmax(x), i.e. ḡ · exp(x − logsumexp(x)).
+    logsumexp(x) = m + log Σ exp(x − m) with m = max x, so nothing overflows.
+    x̄ = ḡ · softmax(x) = ḡ · exp(x − logsumexp(x)). Cost O(n).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mmlkit.autodiff import tensor, logsumexp
+    >>> bool(float(logsumexp(tensor([1000.0, 1000.0]))) == 1000.0 + np.log(2.0))
+    True
     """
     x = _t(x)
     axes = _norm_axes(axis, x.data.ndim)
@@ -483,11 +775,28 @@ def _lse_vjp(g, node):
 
 
 def softmax(x, axis: int = -1) -> Tensor:
-    """softmax(x)ᵢ = exp(xᵢ) / Σⱼ exp(xⱼ) along ``axis`` (stable).
+    """softmax(x)ᵢ = exp(xᵢ) / Σⱼ exp(xⱼ) along ``axis``, computed stably.
+
+    Parameters
+    ----------
+    x : Tensor or array_like
+    axis : int, default=-1
+
+    Returns
+    -------
+    Tensor
+        Same shape; positive, summing to 1 along ``axis``.
 
     Notes
     -----
-    x̄ = s ⊙ (ḡ − Σⱼ ḡⱼ sⱼ) with s = softmax(x). Cost O(n).
+    The max is subtracted first (softmax is shift-invariant). With s = softmax(x),
+    x̄ = s ⊙ (ḡ − Σⱼ ḡⱼ sⱼ). Cost O(n).
+
+    Examples
+    --------
+    >>> from mmlkit.autodiff import tensor, softmax
+    >>> softmax(tensor([0.0, 0.0]))
+    Tensor([0.5, 0.5])
     """
     x = _t(x)
     ax = _norm_axes(axis, x.data.ndim)
@@ -504,11 +813,27 @@ def _softmax_vjp(g, node):
 
 
 def log_softmax(x, axis: int = -1) -> Tensor:
-    """log softmax(x) = x − logsumexp(x) along ``axis`` (stable).
+    """log softmax(x) = x − logsumexp(x) along ``axis``, computed stably.
+
+    Parameters
+    ----------
+    x : Tensor or array_like
+    axis : int, default=-1
+
+    Returns
+    -------
+    Tensor
+        Log-probabilities (never −inf from underflow of exp).
 
     Notes
     -----
-    x̄ = ḡ − softmax(x) · Σⱼ ḡⱼ.
+    x̄ = ḡ − softmax(x) · Σⱼ ḡⱼ. Cost O(n).
+
+    Examples
+    --------
+    >>> from mmlkit.autodiff import tensor, log_softmax
+    >>> log_softmax(tensor([0.0, 0.0])).data.round(4)
+    array([-0.6931, -0.6931])
     """
     x = _t(x)
     ax = _norm_axes(axis, x.data.ndim)
@@ -528,7 +853,31 @@ def _log_softmax_vjp(g, node):
 
 
 def var(x, axis=None, ddof: int = 0, keepdims: bool = False) -> Tensor:
-    """Variance Σ(x − x̄)² / (n − ddof) over ``axis`` (composed of primitives)."""
+    """Variance Σ(x − x̄)² / (n − ddof) over ``axis`` (composed of primitives).
+
+    Parameters
+    ----------
+    x : Tensor or array_like
+    axis : int or tuple of int, optional
+    ddof : int, default=0
+        Delta degrees of freedom (1 for the unbiased estimate).
+    keepdims : bool, default=False
+
+    Returns
+    -------
+    Tensor
+
+    Notes
+    -----
+    Built from mean, subtract, multiply and sum, so every derivative order
+    follows: x̄ = 2ḡ(x − x̄)/(n − ddof). Cost O(n).
+
+    Examples
+    --------
+    >>> from mmlkit.autodiff import tensor, var
+    >>> var(tensor([1.0, 2.0, 3.0, 4.0]))
+    Tensor(1.25)
+    """
     x = _t(x)
     axes = _norm_axes(axis, x.data.ndim)
     n = int(np.prod([x.data.shape[a] for a in axes])) if axes else 1
@@ -539,16 +888,57 @@ def var(x, axis=None, ddof: int = 0, keepdims: bool = False) -> Tensor:
 
 
 def std(x, axis=None, ddof: int = 0, keepdims: bool = False) -> Tensor:
-    """Standard deviation √var(x) over ``axis``."""
+    """Standard deviation √var(x) over ``axis``.
+
+    Parameters
+    ----------
+    x : Tensor or array_like
+    axis : int or tuple of int, optional
+    ddof : int, default=0
+    keepdims : bool, default=False
+
+    Returns
+    -------
+    Tensor
+
+    Notes
+    -----
+    std = √var; x̄ = ḡ (x − x̄) / ((n − ddof) · std) (undefined where std = 0). Cost O(n).
+
+    Examples
+    --------
+    >>> from mmlkit.autodiff import tensor, std
+    >>> std(tensor([1.0, 3.0]))
+    Tensor(1.)
+    """
     return sqrt(var(x, axis, ddof, keepdims))
 
 
 def norm(x, ord=None, axis=None, keepdims: bool = False) -> Tensor:
-    """Vector norm over ``axis`` (all elements when None): ord None/2/'fro', 1, inf, or p.
+    """Vector norm of the elements over ``axis`` (all elements when None).
+
+    Parameters
+    ----------
+    x : Tensor or array_like
+    ord : {None, 2, "fro", 1, inf, "inf"} or float > 0, default=None
+        None, 2 and "fro" give the Euclidean norm.
+    axis : int or tuple of int, optional
+    keepdims : bool, default=False
+
+    Returns
+    -------
+    Tensor
 
     Notes
     -----
-    ‖x‖_p = (Σ|xᵢ|^p)^(1/p); the 2-norm's gradient x/‖x‖ is undefined at 0.
+    ‖x‖_p = (Σ|xᵢ|^p)^(1/p), composed of primitives; the 2-norm's gradient is
+    x/‖x‖ (undefined at 0). Cost O(n).
+
+    Examples
+    --------
+    >>> from mmlkit.autodiff import tensor, norm
+    >>> norm(tensor([3.0, 4.0]))
+    Tensor(5.)
     """
     x = _t(x)
     if ord in (None, 2, "fro"):

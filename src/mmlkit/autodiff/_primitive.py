@@ -54,7 +54,7 @@ class Primitive:
     constants (first derivatives only). Recording costs one node per call.
     """
 
-    __slots__ = ("fun", "name", "rule", "batched", "__wrapped__", "__name__", "__dict__")
+    __slots__ = ("fun", "name", "rule", "batched", "__dict__")
 
     def __init__(self, fun, name: str | None = None, batched: bool = False):
         self.fun = fun

@@ -69,7 +69,28 @@ def _unbroadcast(g: Tensor, shape: tuple) -> Tensor:
 def reshape(x, *shape) -> Tensor:
     """Give ``x`` a new shape without changing its data (``numpy.reshape``).
 
-    The derivative reshapes the cotangent back: ∂L/∂x = reshape(ḡ, x.shape).
+    Parameters
+    ----------
+    x : Tensor or array_like
+    *shape : int or tuple of int
+        The new shape (one entry may be −1); ``reshape(x, 2, 3)`` or ``reshape(x, (2, 3))``.
+
+    Returns
+    -------
+    Tensor
+        Same elements, shape ``shape`` (a view of x's data when NumPy can make one).
+
+    Notes
+    -----
+    A reshape is a relabelling of the same numbers, so its derivative is the
+    inverse relabelling: x̄ = reshape(ḡ, x.shape). Cost O(1) (a view) forward,
+    O(1) backward.
+
+    Examples
+    --------
+    >>> from mmlkit.autodiff import tensor, reshape
+    >>> reshape(tensor([1.0, 2.0, 3.0, 4.0]), 2, 2).shape
+    (2, 2)
     """
     x = _t(x)
     if len(shape) == 1 and not isinstance(shape[0], numbers.Integral):
@@ -86,9 +107,29 @@ def _reshape_vjp(g, node):
 
 
 def transpose(x, axes=None) -> Tensor:
-    """Permute the axes of ``x`` (reverse them when ``axes`` is None).
+    """Permute the axes of ``x`` (reverse them when ``axes`` is None), as ``numpy.transpose``.
 
-    The derivative applies the inverse permutation to the cotangent.
+    Parameters
+    ----------
+    x : Tensor or array_like
+    axes : sequence of int, optional
+        A permutation of ``range(x.ndim)``.
+
+    Returns
+    -------
+    Tensor
+        Output axis i is input axis ``axes[i]``.
+
+    Notes
+    -----
+    The derivative applies the inverse permutation to the cotangent:
+    x̄ = transpose(ḡ, argsort(axes)). Cost O(1) (a view).
+
+    Examples
+    --------
+    >>> from mmlkit.autodiff import tensor, transpose
+    >>> transpose(tensor([[1.0, 2.0, 3.0]])).shape
+    (3, 1)
     """
     x = _t(x)
     nd = x.data.ndim
@@ -138,7 +179,30 @@ def flatten(x) -> Tensor:
 
 
 def broadcast_to(x, shape) -> Tensor:
-    """Broadcast ``x`` to ``shape`` (``numpy.broadcast_to``); the derivative sums back."""
+    """Broadcast ``x`` to ``shape``, as ``numpy.broadcast_to``.
+
+    Parameters
+    ----------
+    x : Tensor or array_like
+    shape : tuple of int
+        A shape x broadcasts to.
+
+    Returns
+    -------
+    Tensor
+        A read-only view.
+
+    Notes
+    -----
+    Every copy of an element receives cotangent, so x̄ = Σ of ḡ over the
+    broadcast axes (the one un-broadcast helper). Cost O(1) forward, O(n) backward.
+
+    Examples
+    --------
+    >>> from mmlkit.autodiff import tensor, broadcast_to
+    >>> broadcast_to(tensor([1.0, 2.0]), (3, 2)).shape
+    (3, 2)
+    """
     x = _t(x)
     shape = tuple(shape)
     out = np.broadcast_to(x.data, shape)
@@ -168,7 +232,28 @@ def _astype_vjp(g, node):
 
 
 def concatenate(tensors, axis: int = 0) -> Tensor:
-    """Join tensors along an existing axis; the cotangent is sliced back into pieces."""
+    """Join tensors along an existing axis, as ``numpy.concatenate``.
+
+    Parameters
+    ----------
+    tensors : sequence of Tensor or array_like
+        Shapes equal except along ``axis``.
+    axis : int, default=0
+
+    Returns
+    -------
+    Tensor
+
+    Notes
+    -----
+    Each input's cotangent is its slice of ḡ along ``axis``. Cost O(total size).
+
+    Examples
+    --------
+    >>> from mmlkit.autodiff import tensor, concatenate
+    >>> concatenate([tensor([1.0]), tensor([2.0, 3.0])]).shape
+    (3,)
+    """
     ts = [_t(t) for t in tensors]
     if not ts:
         raise ValueError("concatenate needs at least one tensor")
@@ -188,7 +273,29 @@ def _concat_vjp(g, node):
 
 
 def stack(tensors, axis: int = 0) -> Tensor:
-    """Join tensors along a new axis; the cotangent is indexed back into pieces."""
+    """Join same-shaped tensors along a new axis, as ``numpy.stack``.
+
+    Parameters
+    ----------
+    tensors : sequence of Tensor or array_like
+        All of one shape.
+    axis : int, default=0
+        Position of the new axis in the result.
+
+    Returns
+    -------
+    Tensor
+
+    Notes
+    -----
+    Input i's cotangent is ḡ indexed at i along ``axis``. Cost O(total size).
+
+    Examples
+    --------
+    >>> from mmlkit.autodiff import tensor, stack
+    >>> stack([tensor([1.0, 2.0]), tensor([3.0, 4.0])], axis=1).shape
+    (2, 2)
+    """
     ts = [_t(t) for t in tensors]
     if not ts:
         raise ValueError("stack needs at least one tensor")
@@ -226,10 +333,31 @@ def _is_basic(idx) -> bool:
 
 
 def getitem(x, idx) -> Tensor:
-    """``x[idx]`` with NumPy indexing (slices, integers, integer arrays, boolean masks).
+    """``x[idx]`` with NumPy indexing: slices, integers, ``None``, ``...``, integer arrays, boolean masks.
 
-    The derivative scatters the cotangent back into zeros of x's shape, adding
-    where an index repeats (``numpy.add.at``).
+    Parameters
+    ----------
+    x : Tensor or array_like
+    idx : index
+        Anything NumPy accepts; Tensors inside it are used as index arrays.
+
+    Returns
+    -------
+    Tensor
+
+    Notes
+    -----
+    The derivative scatters the cotangent back into zeros of x's shape,
+    adding where an index repeats (``numpy.add.at``): x̄ = index_add(ḡ, idx).
+    Cost O(size of the result) forward, O(size of x) backward.
+
+    Examples
+    --------
+    >>> from mmlkit.autodiff import tensor
+    >>> x = tensor([1.0, 2.0, 3.0], requires_grad=True)
+    >>> x[[0, 0, 2]].sum().backward()
+    >>> x.grad
+    Tensor([2., 0., 1.])
     """
     x = _t(x)
     idx = _plain_index(idx)
@@ -253,9 +381,29 @@ def _getitem_vjp(g, node):
 
 
 def index_add(g, idx, shape) -> Tensor:
-    """zeros(shape) with ``g`` added at ``idx`` (repeated indices accumulate).
+    """zeros(shape) with ``g`` added at ``idx`` (repeated indices accumulate) — the adjoint of indexing.
 
-    The adjoint of indexing; its own derivative is indexing again.
+    Parameters
+    ----------
+    g : Tensor or array_like
+        Values shaped like ``zeros(shape)[idx]``.
+    idx : index
+        A NumPy index into an array of ``shape``.
+    shape : tuple of int
+
+    Returns
+    -------
+    Tensor of shape ``shape``
+
+    Notes
+    -----
+    Linear in g; its own derivative is indexing again: ḡ_g = ḡ[idx]. Cost O(n).
+
+    Examples
+    --------
+    >>> from mmlkit.autodiff import tensor, index_add
+    >>> index_add(tensor([1.0, 1.0]), ([0, 0],), (3,))
+    Tensor([2., 0., 0.])
     """
     g = _t(g)
     out = np.zeros(shape, dtype=g.data.dtype)
@@ -289,11 +437,28 @@ def _expand_back(g: Tensor, in_shape: tuple, axes: tuple, keepdims: bool) -> Ten
 
 
 def sum(x, axis=None, keepdims: bool = False) -> Tensor:
-    """Sum over ``axis`` (all axes when None). The derivative broadcasts ḡ back.
+    """Sum of elements over ``axis`` (all axes when None), as ``numpy.sum``.
+
+    Parameters
+    ----------
+    x : Tensor or array_like
+    axis : int or tuple of int, optional
+    keepdims : bool, default=False
+        Keep the reduced axes with length one.
+
+    Returns
+    -------
+    Tensor
 
     Notes
     -----
-    ∂(Σᵢ xᵢ)/∂xⱼ = 1, so x̄ = ḡ broadcast over the summed axes.
+    ∂(Σᵢ xᵢ)/∂xⱼ = 1, so x̄ = ḡ broadcast back over the summed axes. Cost O(n).
+
+    Examples
+    --------
+    >>> from mmlkit.autodiff import tensor, sum
+    >>> sum(tensor([[1.0, 2.0], [3.0, 4.0]]), axis=0)
+    Tensor([4., 6.])
     """
     x = _t(x)
     axes = _norm_axes(axis, x.data.ndim)
@@ -309,7 +474,28 @@ def _sum_vjp(g, node):
 
 
 def mean(x, axis=None, keepdims: bool = False) -> Tensor:
-    """Arithmetic mean over ``axis``: Σ x / n (a sum scaled by 1/n)."""
+    """Arithmetic mean over ``axis`` (all axes when None), as ``numpy.mean``.
+
+    Parameters
+    ----------
+    x : Tensor or array_like
+    axis : int or tuple of int, optional
+    keepdims : bool, default=False
+
+    Returns
+    -------
+    Tensor
+
+    Notes
+    -----
+    mean(x) = Σ x / n, a sum scaled by 1/n, so x̄ = ḡ / n broadcast. Cost O(n).
+
+    Examples
+    --------
+    >>> from mmlkit.autodiff import tensor, mean
+    >>> mean(tensor([1.0, 2.0, 6.0]))
+    Tensor(3.)
+    """
     x = _t(x)
     axes = _norm_axes(axis, x.data.ndim)
     n = int(np.prod([x.data.shape[a] for a in axes])) if axes else 1
@@ -340,10 +526,55 @@ def _extremum_vjp(g, node):
 
 
 def max(x, axis=None, keepdims: bool = False) -> Tensor:
-    """Largest element over ``axis``. Ties share the gradient equally (like ``torch.amax``)."""
+    """Largest element over ``axis`` (all axes when None), as ``numpy.max``.
+
+    Parameters
+    ----------
+    x : Tensor or array_like
+        Non-empty.
+    axis : int or tuple of int, optional
+    keepdims : bool, default=False
+
+    Returns
+    -------
+    Tensor
+
+    Notes
+    -----
+    x̄ = ḡ · [x = max] / #ties: the gradient goes to the maximiser, shared
+    equally among ties (as ``torch.amax`` and autograd do). Cost O(n).
+
+    Examples
+    --------
+    >>> from mmlkit.autodiff import tensor, max
+    >>> max(tensor([[1.0, 5.0], [3.0, 2.0]]), axis=1)
+    Tensor([5., 3.])
+    """
     return _extremum(x, axis, keepdims, np.max, "max")
 
 
 def min(x, axis=None, keepdims: bool = False) -> Tensor:
-    """Smallest element over ``axis``. Ties share the gradient equally (like ``torch.amin``)."""
+    """Smallest element over ``axis`` (all axes when None), as ``numpy.min``.
+
+    Parameters
+    ----------
+    x : Tensor or array_like
+        Non-empty.
+    axis : int or tuple of int, optional
+    keepdims : bool, default=False
+
+    Returns
+    -------
+    Tensor
+
+    Notes
+    -----
+    x̄ = ḡ · [x = min] / #ties (shared equally among ties, as ``torch.amin``). Cost O(n).
+
+    Examples
+    --------
+    >>> from mmlkit.autodiff import tensor, min
+    >>> min(tensor([[1.0, 5.0], [3.0, 2.0]]), axis=1)
+    Tensor([1., 2.])
+    """
     return _extremum(x, axis, keepdims, np.min, "min")

@@ -446,7 +446,7 @@ def check_grad(f, *args, eps: float | None = None, rtol: float = 1e-5, atol: flo
             raise GradientCheckError(
                 f"gradient check failed: analytic directional derivative {analytic:.10g} vs "
                 f"central difference {numeric:.10g} (relative error {rel:.3g} > rtol={rtol})")
-    return worst
+    return float(worst)
 
 
 class _no_record:

@@ -82,7 +82,7 @@ def trapezoid(f, a: float, b: float, n: int = 100) -> float:
     Examples
     --------
     >>> import numpy as np
-    >>> round(trapezoid(np.sin, 0.0, np.pi, n=1000), 6)
+    >>> round(trapezoid(np.sin, 0.0, np.pi, n=1000), 5)
     2.0
     """
     _check_f(f)
