@@ -166,3 +166,25 @@ def test_cdfs_monotone(xs, df):
     x = np.sort(np.asarray(xs))
     for c in (F.normal_cdf(x), F.t_cdf(x, df), F.chi2_cdf(x, df), F.f_cdf(x, df, 3.0)):
         assert np.all(np.diff(c) >= 0)
+
+
+@pytest.mark.parametrize("df", [1.0, 2.0, 4.0])
+def test_t_ppf_closed_forms(df):
+    # ν = 1, 2, 4 have closed-form quantiles; check them against SciPy away from the
+    # centre and against mpmath's tail everywhere (SciPy's ν = 4 loses digits near q = ½)
+    q = np.concatenate([[1e-100, 1e-12], np.linspace(0.01, 0.99, 99)])
+    far = np.abs(q - 0.5) > 0.2
+    assert_close(F.t_ppf(q[far], df), st.t.ppf(q[far], df), rtol=1e-13)
+    mp.mp.dps = 40
+    for qq in (1e-12, 0.1, 0.3, 0.4999, 0.5 - 1e-9):
+        t = F.t_ppf(qq, df)
+        np.testing.assert_allclose(float(_mp_t_tail(t, df)), qq, rtol=1e-14)
+    np.testing.assert_allclose(F.t_ppf(0.9, df), -F.t_ppf(0.1, df), rtol=1e-15)
+    assert F.t_ppf(0.5, df) == 0.0
+
+
+@pytest.mark.parametrize(("t", "df"), [(-1.0, 1e6), (-30.0, 1e6), (-2.0, 1e4), (-0.7, 50.0)])
+def test_t_cdf_between_centre_and_sqrt_df_against_mpmath(t, df):
+    # where x = ν/(ν+t²) rounds near 1 the first-order correction restores full precision
+    mp.mp.dps = 40
+    np.testing.assert_allclose(F.t_cdf(t, df), float(_mp_t_tail(t, df)), rtol=2e-14)

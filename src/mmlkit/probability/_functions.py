@@ -179,18 +179,45 @@ def _piecewise(masks, funcs, *args):
     return out
 
 
+_SPLIT = 134217729.0  # 2**27 + 1, Dekker's splitting constant
+
+
+def _two_prod_err(a, b):
+    """The rounding error of a*b: a*b − fl(a*b) exactly (Dekker), without FMA."""
+    p = a * b
+    ca, cb = _SPLIT * a, _SPLIT * b
+    ah = ca - (ca - a)
+    bh = cb - (cb - b)
+    al, bl = a - ah, b - bh
+    return ((ah * bh - p) + ah * bl + al * bh) + al * bl
+
+
 def _t_tail(t2, df):
     """P(T > |t|) from t² and ν, accurate in all three regimes (see :func:`t_cdf`)."""
+    t2, df = np.broadcast_arrays(t2, df)
+    den = df + t2
     far = t2 > df
     centre = ~far & (t2 < 0.45)
+    # One betainc call with per-element arguments: I_y(½, ν/2) at y = t²/(ν+t²)
+    # in the centre, I_x(ν/2, ½) at x = ν/(ν+t²) elsewhere.
+    a = np.where(centre, 0.5, 0.5 * df)
+    b = np.where(centre, 0.5 * df, 0.5)
+    x = np.where(centre, t2, df) / den
+    val = np.array(sc.betainc(a, b, x))  # writable, also when 0-d
     mid = ~far & ~centre
-    return _piecewise(
-        (far, centre, mid),
-        (lambda t2_, df_: 0.5 * sc.betainc(0.5 * df_, 0.5, df_ / (df_ + t2_)),
-         lambda t2_, df_: 0.5 - 0.5 * sc.betainc(0.5, 0.5 * df_, t2_ / (df_ + t2_)),
-         lambda t2_, df_: 0.5 * sc.betaincc(0.5, 0.5 * df_, t2_ / (df_ + t2_))),
-        t2, df,
-    )
+    if mid.any():
+        # Between the centre and t² = ν, x = ν/(ν+t²) > ½ is near 1 and its rounding
+        # is amplified by up to ~ν/2 in I_x. Correct to first order with the exact
+        # residual δ = ν/(ν+t²) − x (error-free sum and product) and the
+        # density: I(x + δ) ≈ I(x) + δ x^{a−1}(1−x)^{−½}/B(a, ½).
+        nu, xm, dm, t2m = df[mid], x[mid], den[mid], t2[mid]
+        den_err = t2m - (dm - nu)  # ν + t² = dm + den_err exactly (|ν| ≥ t² here)
+        resid = (nu - xm * dm) - _two_prod_err(xm, dm)  # ν − xm·dm exactly
+        delta = (resid - xm * den_err) / dm
+        am = a[mid]
+        log_dens = (am - 1.0) * np.log(xm) - 0.5 * np.log(t2m / dm) - sc.betaln(am, 0.5)
+        val[mid] = val[mid] + delta * np.exp(log_dens)
+    return np.where(centre, 0.5 - 0.5 * val, 0.5 * val)
 
 
 def t_cdf(t, df):
@@ -209,12 +236,14 @@ def t_cdf(t, df):
     With x = ν/(ν + t²), the tail beyond |t| is P(T > |t|) = ½ I_x(ν/2, ½),
     I the regularised incomplete beta function, and P(T ≤ t) is the tail for
     t < 0 and one minus it for t ≥ 0. When t² > ν, x < ½ is formed with full
-    precision and used directly. Otherwise x is near 1 and rounds, so the
-    complementary argument y = 1 − x = t²/(ν + t²) is formed instead and the
-    tail is ½ (1 − I_y(½, ν/2)): near the centre (t² < 0.45, where the tail
-    exceeds ¼ for every ν) by plain subtraction, and in between with the
-    complementary function ``betaincc``, which has no cancellation. Each
-    element is evaluated once: one incomplete beta per element.
+    precision and used directly. Near the centre (t² < 0.45, where the tail
+    exceeds ¼ for every ν) x rounds towards 1, so the complementary argument
+    y = t²/(ν + t²) is formed instead and the tail is ½ − ½ I_y(½, ν/2). In
+    between, x is near 1 and its rounding error is amplified (by up to ν/2);
+    it is removed by a first-order correction I(x + δ) ≈ I(x) + δ f(x) with the
+    exact residual δ = ν/(ν + t²) − fl(x) from error-free arithmetic (Dekker's
+    product) and the beta density f. All elements share one vectorised
+    ``betainc`` call: one incomplete beta per element.
 
     Examples
     --------
@@ -223,16 +252,34 @@ def t_cdf(t, df):
     """
     t = np.asarray(t, dtype=float)
     df = np.asarray(df, dtype=float)
-    tail = _t_tail(t * t, df)
+    inf_df = np.isinf(df)
+    tail = _t_tail(t * t, np.where(inf_df, 1.0, df) if inf_df.any() else df)
     out = np.where(t < 0, tail, 1.0 - tail)
-    if np.isinf(df).any():
-        out = np.where(np.isinf(df), normal_cdf(t), out)
+    if inf_df.any():
+        out = np.where(inf_df, normal_cdf(t), out)
     return _out(out)
 
 
 def t_sf(t, df):
     r"""Survival function of Student's t: P(T > t) = cdf(−t) by symmetry."""
     return t_cdf(np.negative(t), df)
+
+
+def _t_abs_quantile_closed(p, nu):
+    """|t| with P(T > |t|) = p ≤ ½ in closed form for ν = 1, 2, 4 (Shaw 2006).
+
+    Each is written so that neither tail cancels: u = 1 − 2p, s = 2√(p(1−p)).
+    """
+    u = 1.0 - 2.0 * p
+    if nu == 1.0:  # Cauchy: |t| = cot(πp) = tan(πu/2)
+        return np.where(p < 0.25, 1.0 / np.tan(np.pi * p), np.tan(0.5 * np.pi * u))
+    s = 2.0 * np.sqrt(p * (1.0 - p))
+    if nu == 2.0:  # |t| = u / √(2p(1−p))
+        return u / (s / np.sqrt(2.0))
+    # ν = 4: t² = 4(cos(θ/3) − s)/s with θ = atan2(u, s); cos(θ/3) − s is
+    # rewritten as u²/(1+s) − 2 sin²(θ/6) so that it does not cancel near p = ½
+    theta = np.arctan2(u, s)
+    return 2.0 * np.sqrt((u * u / (1.0 + s) - 2.0 * np.sin(theta / 6.0) ** 2) / s)
 
 
 def _t_abs_quantile(p, df):
@@ -290,7 +337,10 @@ def t_ppf(q, df):
     complementary inverse ``betainccinv`` at 2p unless p > ¼, where 1 − 2p is
     exact) and take |t| = √(νy/(1 − y)). Where x underflows
     (p below ~1e-300 with ν ≈ 1) the asymptotic tail c ν^((ν−1)/2) |t|^(−ν)
-    is inverted. Cost: one inverse incomplete beta per element.
+    is inverted. Cost: one inverse incomplete beta per element. For ν = 1, 2
+    and 4 the quantile has a closed form (Shaw 2006), used when all of ``df``
+    is one of them: cot(πp), (1 − 2p)/√(2p(1 − p)), and the trigonometric
+    solution of the quartic for ν = 4, each arranged to avoid cancellation.
 
     Examples
     --------
@@ -300,13 +350,19 @@ def t_ppf(q, df):
     q = np.asarray(q, dtype=float)
     df = np.asarray(df, dtype=float)
     q, df = np.broadcast_arrays(q, df)
+    inf_df = np.isinf(df)
+    if inf_df.any():
+        df = np.where(inf_df, 1.0, df)
     lower = q < 0.5
     p = np.where(lower, q, 1.0 - q)
     with np.errstate(divide="ignore", over="ignore"):
-        absval = _t_abs_quantile(p, df)
+        if df.size and np.all(df == df.flat[0]) and df.flat[0] in (1.0, 2.0, 4.0):
+            absval = _t_abs_quantile_closed(p, float(df.flat[0]))
+        else:
+            absval = _t_abs_quantile(p, df)
     out = np.where(lower, -absval, absval)
-    if np.isinf(df).any():
-        out = np.where(np.isinf(df), normal_ppf(q), out)
+    if inf_df.any():
+        out = np.where(inf_df, normal_ppf(q), out)
     out = np.where((q >= 0) & (q <= 1), out, np.nan)
     return _out(out)
 
