@@ -164,3 +164,24 @@ def test_integration_input_errors():
         nquad(lambda x: x, [(0, 1)])
     with pytest.raises(ValueError, match="pair"):
         nquad(lambda x, y: x, [(0, 1, 2), (0, 1)])
+
+
+@given(st.floats(-3, 3), st.floats(0.1, 3), st.floats(0.1, 3), st.floats(-2, 2))
+def test_property_quad_is_additive_over_intervals_and_linear(a, w1, w2, c):
+    f = lambda x: np.exp(np.sin(x)) + c * x ** 2  # noqa: E731
+    b, d = a + w1, a + w1 + w2
+    whole = quad(f, a, d, epsabs=1e-13, epsrel=1e-13).value
+    parts = quad(f, a, b, epsabs=1e-13, epsrel=1e-13).value + quad(f, b, d, epsabs=1e-13, epsrel=1e-13).value
+    assert abs(whole - parts) < 1e-10 * max(1, abs(whole))
+    double = quad(lambda x: 2 * f(x), a, d, epsabs=1e-13, epsrel=1e-13).value
+    assert abs(double - 2 * whole) < 1e-10 * max(1, abs(whole))
+
+
+@given(st.integers(2, 60).map(lambda k: 2 * k), st.floats(-2, 2), st.floats(0.5, 4))
+def test_property_newton_cotes_exact_on_low_degree_polynomials(n, a, width):
+    b = a + width
+    cubic = lambda x: 3 * x ** 3 - x ** 2 + 2 * x - 5  # noqa: E731
+    exact = (0.75 * (b ** 4 - a ** 4) - (b ** 3 - a ** 3) / 3 + (b ** 2 - a ** 2) - 5 * width)
+    assert abs(simpson(cubic, a, b, n) - exact) < 1e-9 * max(1, abs(exact))
+    line = lambda x: 2 * x + 1  # noqa: E731
+    assert abs(trapezoid(line, a, b, n) - ((b ** 2 - a ** 2) + width)) < 1e-10 * max(1, width)

@@ -470,9 +470,8 @@ def _check_versions(node):
         if p._version > ep:
             raise RuntimeError(
                 f"an input of '{node._op}' (shape {p.data.shape}) was modified by an in-place "
-                "operation after '{node._op}' was recorded; the gradient would be wrong. "
-                "Clone the tensor before changing it, or change it outside the graph.".replace(
-                    "{node._op}", str(node._op)))
+                f"operation after '{node._op}' was recorded; the gradient would be wrong. "
+                "Clone the tensor before changing it, or change it outside the graph.")
 
 
 def _accumulate_leaf(leaf, g, create_graph):
