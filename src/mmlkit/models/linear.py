@@ -1,0 +1,497 @@
+"""Least squares: ordinary, ridge, and Bayesian linear regression.
+
+All three fit ``y ≈ Xw + b``. The intercept ``b`` is never penalised: the data
+are centred on their column means, the penalised problem is solved for ``w``,
+and ``b = ȳ − x̄ᵀw`` is recovered afterwards.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import scipy.linalg as sla
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from mmlkit.exceptions import ConvergenceWarning
+from mmlkit.models._linear_base import (
+    LinearPredictMixin,
+    center_data,
+    check_bool,
+    check_positive,
+    check_solver,
+)
+
+__all__ = ["BayesianLinearRegression", "LinearRegression", "Ridge"]
+
+_EPS = np.finfo(np.float64).eps
+
+
+def _as_2d(y):
+    return y[:, None] if y.ndim == 1 else y
+
+
+def _store_solution(est, W, X_mean, y_mean, y_ndim):
+    """Set ``coef_`` (targets × features, or features for 1-D y) and ``intercept_``."""
+    coef = W.T  # (n_targets, n_features)
+    intercept = y_mean - coef @ X_mean if np.ndim(y_mean) else y_mean - coef[0] @ X_mean
+    if y_ndim == 1:
+        est.coef_ = coef[0].copy()
+        est.intercept_ = float(np.ravel(intercept)[0]) if np.ndim(intercept) else float(intercept)
+    else:
+        est.coef_ = coef.copy()
+        est.intercept_ = np.asarray(intercept, dtype=np.float64).reshape(-1)
+
+
+def _cholesky_solve(A, B, what: str):
+    """Solve ``A X = B`` for symmetric positive definite ``A`` by Cholesky.
+
+    Raises ``LinAlgError`` when ``A`` is singular to working precision (a pivot
+    below ``d·eps·max diag``), which is how collinear columns show up.
+    """
+    try:
+        c, lower = sla.cho_factor(A, lower=True, check_finite=False)
+    except np.linalg.LinAlgError:
+        raise np.linalg.LinAlgError(f"{what} is singular: X has collinear or constant columns") from None
+    pivots = np.diag(c) ** 2
+    if pivots.min() <= A.shape[0] * _EPS * max(np.diag(A).max(), 1e-300):
+        raise np.linalg.LinAlgError(f"{what} is singular: X has collinear or constant columns")
+    return sla.cho_solve((c, lower), B, check_finite=False)
+
+
+def _largest_eigenvalue_gram(X):
+    """λ_max(XᵀX), from the smaller of XᵀX and XXᵀ (they share nonzero eigenvalues)."""
+    G = X.T @ X if X.shape[0] >= X.shape[1] else X @ X.T
+    k = G.shape[0]
+    return float(sla.eigh(G, eigvals_only=True, subset_by_index=[k - 1, k - 1])[0])
+
+
+class LinearRegression(LinearPredictMixin, RegressorMixin, BaseEstimator):
+    """Ordinary least squares, by four solvers.
+
+    Parameters
+    ----------
+    fit_intercept : bool, default=True
+        Fit an (unpenalised) intercept ``b``; otherwise the model passes through 0.
+    solver : {"svd", "normal", "qr", "gd"}, default="svd"
+        ``"svd"``: thin SVD, minimum-norm solution (works for rank-deficient X
+        and n < d). ``"normal"``: Cholesky on the normal equations XᵀX w = Xᵀy.
+        ``"qr"``: Householder QR, X = QR, R w = Qᵀy. ``"gd"``: gradient descent
+        with step 1/L, L = λ_max(XᵀX)/n.
+    max_iter : int, default=10000
+        Iteration cap for ``solver="gd"``.
+    tol : float, default=1e-10
+        ``solver="gd"`` stops when ‖∇f‖₂ ≤ tol·max(1, ‖∇f(0)‖₂).
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
+    intercept_ : float or ndarray of shape (n_targets,)
+    rank_ : int
+        Numerical rank of the centred X (``"svd"`` solver; full rank otherwise).
+    singular_values_ : ndarray of shape (min(n_samples, n_features),)
+        Singular values of the centred X (``"svd"`` solver only).
+    n_iter_ : int
+        Gradient-descent iterations (0 for the direct solvers).
+
+    Notes
+    -----
+    Minimises f(w, b) = (1/2n)‖y − Xw − b‖². With centred data Xc, yc:
+
+    * normal equations: XcᵀXc w = Xcᵀyc, Cholesky, cost O(nd² + d³);
+      squares the condition number, so it raises ``LinAlgError`` on
+      (numerically) collinear columns;
+    * QR: Xc = QR, w = R⁻¹Qᵀyc by back substitution, O(nd²), needs n ≥ d and
+      full column rank;
+    * SVD: Xc = USVᵀ, w = V S⁺ Uᵀ yc, singular values below
+      max(n, d)·eps·s₁ treated as zero — the minimum-norm least-squares
+      solution, O(nd·min(n, d));
+    * gradient descent: w ← w + (1/L)·Xcᵀ(yc − Xc w)/n, linear convergence at
+      rate 1 − 1/κ(XcᵀXc); O(nd) per iteration.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mmlkit.models import LinearRegression
+    >>> X = np.array([[0.0], [1.0], [2.0]])
+    >>> LinearRegression(solver="qr").fit(X, [1.0, 3.0, 5.0]).coef_.round(6)
+    array([2.])
+    """
+
+    def __init__(self, *, fit_intercept=True, solver="svd", max_iter=10000, tol=1e-10):
+        self.fit_intercept = fit_intercept
+        self.solver = solver
+        self.max_iter = max_iter
+        self.tol = tol
+
+    def fit(self, X, y):
+        """Fit the least-squares coefficients.
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+        y : array_like of shape (n_samples,) or (n_samples, n_targets)
+
+        Returns
+        -------
+        self
+        """
+        check_solver(self.solver, ("svd", "normal", "qr", "gd"))
+        check_bool(self.fit_intercept, "fit_intercept")
+        check_positive(self.max_iter, "max_iter", strict=True, integer=True)
+        check_positive(self.tol, "tol")
+        X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True, y_numeric=True)
+        Xc, yc, X_mean, y_mean = center_data(X, y, self.fit_intercept)
+        Y = _as_2d(yc)
+        n, d = Xc.shape
+        self.n_iter_ = 0
+        self.rank_ = d
+        if self.solver == "normal":
+            W = _cholesky_solve(Xc.T @ Xc, Xc.T @ Y, "XᵀX")
+        elif self.solver == "qr":
+            if n < d:
+                raise np.linalg.LinAlgError(
+                    f"solver='qr' needs n_samples >= n_features, got X of shape {X.shape}; use solver='svd'"
+                )
+            Q, R = sla.qr(Xc, mode="economic", check_finite=False)
+            r = np.abs(np.diag(R))
+            if r.min() <= max(n, d) * _EPS * max(r.max(), 1e-300):
+                raise np.linalg.LinAlgError("R is singular: X has collinear or constant columns; use solver='svd'")
+            W = sla.solve_triangular(R, Q.T @ Y, check_finite=False)
+        elif self.solver == "svd":
+            U, s, Vt = sla.svd(Xc, full_matrices=False, check_finite=False)
+            keep = s > max(n, d) * _EPS * (s[0] if s.size else 0.0)
+            self.rank_ = int(keep.sum())
+            self.singular_values_ = s
+            W = Vt[keep].T @ ((U[:, keep].T @ Y) / s[keep, None])
+        else:
+            W = self._gradient_descent(Xc, Y)
+        _store_solution(self, W, X_mean, y_mean, y.ndim)
+        return self
+
+    def _gradient_descent(self, Xc, Y):
+        n = Xc.shape[0]
+        L = _largest_eigenvalue_gram(Xc) / n
+        W = np.zeros((Xc.shape[1], Y.shape[1]))
+        if L == 0.0:
+            return W
+        grad = -(Xc.T @ Y) / n
+        stop = self.tol * max(1.0, np.linalg.norm(grad))
+        for it in range(1, self.max_iter + 1):
+            W -= grad / L
+            grad = Xc.T @ (Xc @ W - Y) / n
+            if np.linalg.norm(grad) <= stop:
+                self.n_iter_ = it
+                return W
+        self.n_iter_ = self.max_iter
+        warnings.warn(
+            f"LinearRegression(solver='gd') stopped at max_iter={self.max_iter} with gradient norm "
+            f"{np.linalg.norm(grad):.3g} > {stop:.3g}; increase max_iter or use a direct solver",
+            ConvergenceWarning, stacklevel=3,
+        )
+        return W
+
+
+class Ridge(LinearPredictMixin, RegressorMixin, BaseEstimator):
+    """Least squares with an L2 penalty on the weights (not the intercept).
+
+    Parameters
+    ----------
+    alpha : float, default=1.0
+        Penalty strength α ≥ 0.
+    fit_intercept : bool, default=True
+    solver : {"auto", "cholesky", "svd"}, default="auto"
+        ``"cholesky"``: Cholesky on the smaller of the primal system
+        (XᵀX + αI) w = Xᵀy (n ≥ d) and the dual (XXᵀ + αI) a = y, w = Xᵀa
+        (n < d). ``"svd"``: w = V diag(s/(s² + α)) Uᵀy. ``"auto"``: Cholesky,
+        falling back to SVD when the system is singular (α = 0 with collinear X).
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
+    intercept_ : float or ndarray of shape (n_targets,)
+
+    Notes
+    -----
+    Minimises ‖y − Xw − b‖² + α‖w‖² (scikit-learn's scaling). The solution is
+    w = (XcᵀXc + αI)⁻¹ Xcᵀyc = Xcᵀ(XcXcᵀ + αI)⁻¹ yc on centred data. Cost:
+    O(nd² + d³) primal, O(n²d + n³) dual. For n ≥ d the primal Gram matrix is
+    formed from the uncentred X as XᵀX − n x̄x̄ᵀ when the column means are small
+    next to the spreads (|x̄ⱼ| ≤ 10·sⱼ, so at most two digits are lost), which
+    saves centring a copy of X; otherwise X is centred first.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mmlkit.models import Ridge
+    >>> X = np.array([[0.0], [1.0], [2.0]])
+    >>> Ridge(alpha=1.0).fit(X, [1.0, 3.0, 5.0]).coef_.round(6)
+    array([1.333333])
+    """
+
+    def __init__(self, alpha=1.0, *, fit_intercept=True, solver="auto"):
+        self.alpha = alpha
+        self.fit_intercept = fit_intercept
+        self.solver = solver
+
+    def fit(self, X, y):
+        """Fit the ridge coefficients.
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+        y : array_like of shape (n_samples,) or (n_samples, n_targets)
+
+        Returns
+        -------
+        self
+        """
+        check_positive(self.alpha, "alpha")
+        check_bool(self.fit_intercept, "fit_intercept")
+        check_solver(self.solver, ("auto", "cholesky", "svd"))
+        X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True, y_numeric=True)
+        n, d = X.shape
+        alpha = float(self.alpha)
+        if self.solver != "svd":
+            try:
+                if n >= d:
+                    W, X_mean, y_mean = self._primal_cholesky(X, y, alpha)
+                else:
+                    Xc, yc, X_mean, y_mean = center_data(X, y, self.fit_intercept)
+                    K = Xc @ Xc.T
+                    K.flat[:: n + 1] += alpha
+                    W = Xc.T @ _cholesky_solve(K, _as_2d(yc), "XXᵀ + αI")
+                _store_solution(self, W, X_mean, y_mean, y.ndim)
+                return self
+            except np.linalg.LinAlgError:
+                if self.solver == "cholesky":
+                    raise
+        Xc, yc, X_mean, y_mean = center_data(X, y, self.fit_intercept)
+        U, s, Vt = sla.svd(Xc, full_matrices=False, check_finite=False)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            shrink = np.where(s > max(n, d) * _EPS * (s[0] if s.size else 0.0), s / (s**2 + alpha), 0.0)
+        W = Vt.T @ (shrink[:, None] * (U.T @ _as_2d(yc)))
+        _store_solution(self, W, X_mean, y_mean, y.ndim)
+        return self
+
+    def _primal_cholesky(self, X, y, alpha):
+        n, d = X.shape
+        if self.fit_intercept:
+            X_mean = X.mean(axis=0)
+            y_mean = y.mean(axis=0)
+            yc = _as_2d(y - y_mean)
+            G = X.T @ X
+            spread = np.diag(G) / n - X_mean**2
+            if np.all(X_mean**2 <= 100.0 * spread):
+                G -= n * np.outer(X_mean, X_mean)
+                rhs = X.T @ yc  # = Xcᵀyc because yc sums to zero
+            else:
+                Xc = X - X_mean
+                G = Xc.T @ Xc
+                rhs = Xc.T @ yc
+        else:
+            X_mean, y_mean = np.zeros(d), (np.zeros(y.shape[1]) if y.ndim > 1 else 0.0)
+            G, rhs = X.T @ X, X.T @ _as_2d(y)
+        G.flat[:: d + 1] += alpha
+        return _cholesky_solve(G, rhs, "XᵀX + αI"), X_mean, y_mean
+
+
+class BayesianLinearRegression(RegressorMixin, BaseEstimator):
+    """Bayesian linear regression: a Gaussian posterior over the weights.
+
+    Parameters
+    ----------
+    alpha_init : float, optional
+        Initial noise precision α (1/σ²). Default 1/Var(y).
+    lambda_init : float, optional
+        Initial weight precision λ (prior w ~ N(0, λ⁻¹I)). Default 1.
+    fit_evidence : bool, default=True
+        Re-estimate α and λ by maximising the marginal likelihood (evidence)
+        with MacKay's fixed-point updates; when False, α and λ stay at their
+        initial values (``alpha_init`` then defaults to 1 as well) and the
+        posterior is the conjugate closed form.
+    max_iter : int, default=300
+    tol : float, default=1e-3
+        Stop when Σ|w_new − w_old| < tol.
+    alpha_1, alpha_2, lambda_1, lambda_2 : float, default=1e-6
+        Shape and rate of Gamma hyper-priors on α and λ (as scikit-learn's
+        ``BayesianRidge``).
+    compute_score : bool, default=False
+        Record the log marginal likelihood at every iteration in ``scores_``.
+    fit_intercept : bool, default=True
+        Fit an intercept with a flat prior.
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_features,)
+        Posterior mean m of the weights.
+    sigma_ : ndarray of shape (n_features, n_features)
+        Posterior covariance Σ of the weights.
+    intercept_ : float
+    alpha_, lambda_ : float
+        Noise and weight precisions used for the final posterior.
+    n_iter_ : int
+    scores_ : ndarray
+        Log evidence per iteration (only with ``compute_score=True``).
+    log_marginal_likelihood_ : float
+        log p(y | X, α, λ) at the final hyper-parameters (without hyper-priors).
+
+    Notes
+    -----
+    Model: y = Xw + b + ε, ε ~ N(0, α⁻¹I), w ~ N(0, λ⁻¹I), flat prior on b.
+    With centred data and thin SVD Xc = U S Vᵀ the posterior is N(m, Σ),
+
+        Σ = (λI + αXcᵀXc)⁻¹ = V diag(1/(λ + αs²)) Vᵀ + λ⁻¹(I − VVᵀ),
+        m = αΣXcᵀyc = V diag(s/(s² + λ/α)) Uᵀyc.
+
+    The predictive distribution at x is Gaussian with mean xᵀm + b and variance
+    1/α + 1/(αn) + (x − x̄)ᵀΣ(x − x̄): noise, intercept and weight uncertainty.
+    (scikit-learn's ``BayesianRidge`` reports 1/α + xᵀΣx, which ignores the
+    intercept and equals ours only when ``fit_intercept=False``.)
+
+    Evidence maximisation (MacKay): with γ = Σᵢ αsᵢ²/(λ + αsᵢ²) the number of
+    well-determined parameters, λ ← (γ + 2λ₁)/(‖m‖² + 2λ₂) and
+    α ← (n − γ + 2α₁)/(‖yc − Xc m‖² + 2α₂). One SVD, O(nd·min(n, d)), then
+    O(d·min(n, d)) per iteration.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mmlkit.models import BayesianLinearRegression
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(50, 2)); y = X @ [1.0, -2.0] + 0.1 * rng.normal(size=50)
+    >>> model = BayesianLinearRegression().fit(X, y)
+    >>> mean, std = model.predict(X[:2], return_std=True)
+    >>> bool(np.all(std > 0))
+    True
+    """
+
+    def __init__(self, *, alpha_init=None, lambda_init=None, fit_evidence=True, max_iter=300, tol=1e-3,
+                 alpha_1=1e-6, alpha_2=1e-6, lambda_1=1e-6, lambda_2=1e-6, compute_score=False,
+                 fit_intercept=True):
+        self.alpha_init = alpha_init
+        self.lambda_init = lambda_init
+        self.fit_evidence = fit_evidence
+        self.max_iter = max_iter
+        self.tol = tol
+        self.alpha_1 = alpha_1
+        self.alpha_2 = alpha_2
+        self.lambda_1 = lambda_1
+        self.lambda_2 = lambda_2
+        self.compute_score = compute_score
+        self.fit_intercept = fit_intercept
+
+    def fit(self, X, y):
+        """Compute the posterior over the weights (and optimise α, λ).
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+        y : array_like of shape (n_samples,)
+
+        Returns
+        -------
+        self
+        """
+        for name in ("alpha_init", "lambda_init"):
+            if getattr(self, name) is not None:
+                check_positive(getattr(self, name), name, strict=True)
+        for name in ("alpha_1", "alpha_2", "lambda_1", "lambda_2", "tol"):
+            check_positive(getattr(self, name), name)
+        check_positive(self.max_iter, "max_iter", strict=True, integer=True)
+        for name in ("fit_evidence", "compute_score", "fit_intercept"):
+            check_bool(getattr(self, name), name)
+        X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True)
+        Xc, yc, X_mean, y_mean = center_data(X, y, self.fit_intercept)
+        n, d = Xc.shape
+        U, s, Vt = sla.svd(Xc, full_matrices=False, check_finite=False)
+        s2 = s**2
+        Uty = U.T @ yc
+        yy = float(yc @ yc)
+        if self.alpha_init is not None:
+            alpha = float(self.alpha_init)
+        elif self.fit_evidence:
+            alpha = 1.0 / (np.var(y) + _EPS)
+        else:
+            alpha = 1.0
+        lam = 1.0 if self.lambda_init is None else float(self.lambda_init)
+        scores = []
+        self.n_iter_ = 0
+        if self.fit_evidence:
+            coef_old = None
+            for it in range(self.max_iter):
+                z, rss = self._posterior_mean_spectral(s, s2, Uty, yy, alpha, lam)
+                if self.compute_score:
+                    scores.append(self._log_evidence(n, d, s2, z, rss, alpha, lam, priors=True))
+                gamma = np.sum(alpha * s2 / (lam + alpha * s2))
+                coef = Vt.T @ z
+                lam = (gamma + 2 * self.lambda_1) / (float(z @ z) + 2 * self.lambda_2)
+                alpha = (n - gamma + 2 * self.alpha_1) / (rss + 2 * self.alpha_2)
+                self.n_iter_ = it + 1
+                if coef_old is not None and np.sum(np.abs(coef_old - coef)) < self.tol:
+                    break
+                coef_old = coef
+            else:
+                warnings.warn(
+                    f"BayesianLinearRegression stopped at max_iter={self.max_iter} before the "
+                    f"weights changed by less than tol={self.tol}",
+                    ConvergenceWarning, stacklevel=2,
+                )
+        z, rss = self._posterior_mean_spectral(s, s2, Uty, yy, alpha, lam)
+        if self.compute_score:
+            scores.append(self._log_evidence(n, d, s2, z, rss, alpha, lam, priors=True))
+            self.scores_ = np.asarray(scores)
+        self.alpha_, self.lambda_ = float(alpha), float(lam)
+        self.coef_ = Vt.T @ z
+        # Σ on the row space of Xc plus the untouched prior on its null space.
+        self.sigma_ = (Vt.T / (lam + alpha * s2)) @ Vt + (np.eye(d) - Vt.T @ Vt) / lam
+        self.sigma_ = 0.5 * (self.sigma_ + self.sigma_.T)
+        self.intercept_ = float(y_mean - X_mean @ self.coef_)
+        self.X_offset_ = X_mean
+        self.n_samples_fit_ = n
+        self.log_marginal_likelihood_ = self._log_evidence(n, d, s2, z, rss, alpha, lam, priors=False)
+        return self
+
+    @staticmethod
+    def _posterior_mean_spectral(s, s2, Uty, yy, alpha, lam):
+        """Posterior mean in V-coordinates, z = Vᵀm, and the residual sum of squares."""
+        z = s * Uty / (s2 + lam / alpha)
+        fitted = s * z  # Uᵀ Xc m
+        rss = max(yy - 2 * float(fitted @ Uty) + float(fitted @ fitted), 0.0)
+        return z, rss
+
+    def _log_evidence(self, n, d, s2, z, rss, alpha, lam, *, priors):
+        """log p(yc | α, λ) = ½[d log λ + n log α − α·rss − λ‖m‖² − log|λI + αXᵀX| − n log 2π]."""
+        logdet = np.sum(np.log(lam + alpha * s2)) + (d - s2.size) * np.log(lam)
+        value = 0.5 * (d * np.log(lam) + n * np.log(alpha) - alpha * rss - lam * float(z @ z)
+                       - logdet - n * np.log(2 * np.pi))
+        if priors:
+            value += (self.lambda_1 * np.log(lam) - self.lambda_2 * lam
+                      + self.alpha_1 * np.log(alpha) - self.alpha_2 * alpha)
+        return float(value)
+
+    def predict(self, X, return_std=False):
+        """Posterior predictive mean (and standard deviation).
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+        return_std : bool, default=False
+
+        Returns
+        -------
+        y_mean : ndarray of shape (n_samples,)
+        y_std : ndarray of shape (n_samples,)
+            Only when ``return_std``: sqrt(1/α + 1/(αn)·[intercept] + (x − x̄)ᵀΣ(x − x̄)).
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, dtype=np.float64)
+        mean = X @ self.coef_ + self.intercept_
+        if not return_std:
+            return mean
+        Xc = X - self.X_offset_
+        var = np.einsum("ij,jk,ik->i", Xc, self.sigma_, Xc) + 1.0 / self.alpha_
+        if self.fit_intercept:
+            var += 1.0 / (self.alpha_ * self.n_samples_fit_)
+        return mean, np.sqrt(var)
