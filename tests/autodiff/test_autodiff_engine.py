@@ -358,3 +358,20 @@ def test_property_broadcast_gradient_sums_over_broadcast_axes(m, n, seed):
     (a * b).sum().backward()
     np.testing.assert_allclose(a.grad.data, np.full((m, 1), b.data.sum()), rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(b.grad.data, np.full(n, a.data.sum()), rtol=1e-12, atol=1e-12)
+
+
+def test_numpy_functions_dispatch_and_non_differentiable_ones_act_on_data():
+    x = tensor([[0.5, -1.0], [2.0, 3.0]], requires_grad=True)
+    y = np.sum(np.concatenate([x, np.exp(x)], axis=0)) + np.linalg.norm(x) + np.max(x) + np.mean(np.stack([x, x]))
+    y = y + np.dot(x[0], x[1]) + np.einsum("ij->", x) + np.where(x.data > 0, x, 0.0).sum() + np.clip(x, 0, 1).sum()
+    assert isinstance(y, Tensor)
+    y.backward()
+    X = torch.tensor(x.data, requires_grad=True)
+    Y = (torch.cat([X, torch.exp(X)]).sum() + torch.linalg.norm(X) + X.max() + torch.stack([X, X]).mean()
+         + X[0] @ X[1] + X.sum() + torch.where(X > 0, X, 0.0).sum() + torch.clamp(X, 0, 1).sum())
+    Y.backward()
+    np.testing.assert_allclose(x.grad.data, X.grad.numpy(), rtol=1e-12)
+    finite = np.isfinite(x)
+    assert isinstance(finite, np.ndarray) and finite.all()
+    assert isinstance(np.sign(x), np.ndarray)
+    assert isinstance(np.sum(x, dtype=np.float32), np.floating)  # NumPy-only keyword: plain result

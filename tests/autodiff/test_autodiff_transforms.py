@@ -210,6 +210,8 @@ def test_transform_input_errors():
         ad.check_grad(f)
     with pytest.raises(ValueError, match="must return"):
         ad.grad(lambda x: "nope")(x)
+    with pytest.raises(ValueError, match="one Tensor"):
+        ad.jacobian(lambda x: (x, x * 2))(x)
 
 
 @given(st.integers(1, 4), st.integers(1, 4), st.integers(0, 2**16))

@@ -172,14 +172,50 @@ _UFUNCS = {
 _COMPARE = {np.less, np.less_equal, np.greater, np.greater_equal, np.equal, np.not_equal}
 
 
+def _plain(value):
+    """Tensors (also inside lists and tuples) replaced by their arrays."""
+    if isinstance(value, Tensor):
+        return value.data
+    if isinstance(value, (list, tuple)):
+        return type(value)(_plain(v) for v in value)
+    return value
+
+
 def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
+    """np.exp(t), ndarray * t, ...: the differentiable version when there is one.
+
+    Ufuncs without a derivative here (np.isfinite, np.sign, ...) act on the data
+    and return a plain array, like the comparisons.
+    """
     if method == "__call__" and not kwargs:
         fn = _UFUNCS.get(ufunc)
         if fn is not None:
             return fn(*inputs)
-        if ufunc in _COMPARE:
-            return ufunc(*[i.data if isinstance(i, Tensor) else i for i in inputs])
-    return NotImplemented
+    return getattr(ufunc, method)(*_plain(inputs), **_plain(kwargs))
 
 
 Tensor.__array_ufunc__ = _array_ufunc
+
+# NumPy functions (not ufuncs) with a differentiable counterpart: np.sum(t), np.concatenate([t, u]), ...
+_FUNCTIONS = {
+    np.sum: S.sum, np.mean: S.mean, np.max: S.max, np.min: S.min, np.amax: S.max, np.amin: S.min,
+    np.reshape: S.reshape, np.transpose: S.transpose, np.swapaxes: S.swapaxes,
+    np.expand_dims: S.expand_dims, np.squeeze: S.squeeze, np.broadcast_to: S.broadcast_to,
+    np.concatenate: S.concatenate, np.stack: S.stack, np.where: M.where, np.clip: M.clip,
+    np.dot: M.dot, np.outer: M.outer, np.einsum: M.einsum, np.var: M.var, np.std: M.std,
+    np.linalg.norm: M.norm,
+}
+
+
+def _array_function(self, func, types, args, kwargs):
+    """Dispatch NumPy functions to their differentiable versions; others act on the data."""
+    fn = _FUNCTIONS.get(func)
+    if fn is not None:
+        try:
+            return fn(*args, **kwargs)
+        except TypeError:  # a NumPy-only argument (out=, dtype=, ...): fall through
+            pass
+    return func(*_plain(args), **_plain(kwargs))
+
+
+Tensor.__array_function__ = _array_function

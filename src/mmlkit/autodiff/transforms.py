@@ -76,6 +76,9 @@ def _prepare(args, argnums):
 def _as_output(y, name: str = "f") -> Tensor:
     if isinstance(y, Tensor):
         return y
+    if isinstance(y, (list, tuple)) and any(isinstance(v, Tensor) for v in y):
+        raise ValueError(f"{name} must return one Tensor, got a {type(y).__name__} of them; "
+                         "combine outputs with ad.stack or ad.concatenate")
     try:
         return _wrap(np.asarray(y, dtype=float))
     except (TypeError, ValueError):
