@@ -85,7 +85,7 @@ def _check_eig(A, w, V):
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("n", SQUARE)
+@pytest.mark.parametrize("n", [1, 2, 3, 10, 33, 50])
 def test_eig_matches_numpy(seed, n):
     A = random_matrix((n, n), seed)  # random real matrices have complex pairs
     w, V = eig(A)

@@ -42,6 +42,7 @@ class RotationLog:
         rows = self._last[start:start + L + 1]
         # rotation j may run once both its rows are free: t0 + j > last[row] for rows start+j, start+j+1
         t0 = int(np.max(np.maximum(rows[:-1], rows[1:]) - j)) + 1
+        t0 += (t0 - start) % 2  # every plane k runs at a time t ≡ k (mod 2): one parity per step
         t = t0 + j
         self._last[start:start + L] = t
         self._last[start + L] = t[-1]
@@ -51,19 +52,34 @@ class RotationLog:
         self._s.append(np.asarray(s, dtype=float))
 
     def flush(self, M: np.ndarray) -> None:
-        """Apply every recorded rotation to the rows of ``M`` (in place) and clear the log."""
+        """Apply every recorded rotation to the rows of ``M`` (in place) and clear the log.
+
+        All planes of one time step share a parity, so the row pairs ``(k, k+1)``
+        are whole items of ``M`` viewed as an array of 2-row blocks: each step is
+        one gather, one batch of 2 × 2 matrix products, one scatter.
+        """
         if not self._k:
+            return
+        if not M.flags.c_contiguous:  # the pair view below needs contiguous rows
+            C = np.ascontiguousarray(M)
+            self.flush(C)
+            M[...] = C
             return
         k, t = np.concatenate(self._k), np.concatenate(self._t)
         c, s = np.concatenate(self._c), np.concatenate(self._s)
         order = np.argsort(t, kind="stable")
-        k, t, c, s = k[order], t[order], c[order, None], s[order, None]
+        k, t, c, s = k[order], t[order], c[order], s[order]
+        G = np.empty((len(k), 2, 2))
+        G[:, 0, 0] = G[:, 1, 1] = c
+        G[:, 0, 1], G[:, 1, 0] = s, -s
+        n, w = M.shape
+        pairs = (M[: n - n % 2].reshape(n // 2, 2, w),                # planes (0,1), (2,3), ...
+                 M[1: n - (n - 1) % 2].reshape((n - 1) // 2, 2, w))   # planes (1,2), (3,4), ...
         cuts = np.flatnonzero(np.diff(t)) + 1
         for lo, hi in zip(np.r_[0, cuts], np.r_[cuts, len(t)]):
-            i = k[lo:hi]
-            top, bot = M[i], M[i + 1]
-            cc, ss = c[lo:hi], s[lo:hi]
-            M[i] = cc * top + ss * bot
-            M[i + 1] = cc * bot - ss * top
+            parity = t[lo] % 2
+            idx = k[lo:hi] // 2 if parity == 0 else (k[lo:hi] - 1) // 2
+            P = pairs[parity]
+            P[idx] = G[lo:hi] @ P[idx]
         self._k, self._t, self._c, self._s = [], [], [], []
         self._last[:] = -1

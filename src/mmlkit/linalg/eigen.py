@@ -224,8 +224,12 @@ def _tridiagonal_qr(d: np.ndarray, e: np.ndarray, Qt: np.ndarray | None, max_swe
         delta = 0.5 * (d[p - 1] - d[p])
         b = e[p - 1]
         mu = d[p] - b * (b / (delta + math.copysign(hypot(delta, b), delta)))  # b·(b/…): no underflow
-        x, z = d[l] - mu, e[l]
+        # chase the bulge down the block: R T Rᵀ with R = [[c, s], [-s, c]] in plane (k, k+1).
+        # dk, ek hold the current d[k], e[k] (the list entries are written once, when final).
+        dk, ek = d[l], e[l]
+        x, z = dk - mu, ek
         cs, ss = [], []
+        add_c, add_s = cs.append, ss.append
         for k in range(l, p):
             r = hypot(x, z)
             if r == 0.0:
@@ -234,18 +238,21 @@ def _tridiagonal_qr(d: np.ndarray, e: np.ndarray, Qt: np.ndarray | None, max_swe
                 c, s = x / r, z / r
             if k > l:
                 e[k - 1] = r
-            a, bb, cc = d[k], e[k], d[k + 1]
-            # (k, k+1) block of R T Rᵀ with R = [[c, s], [-s, c]]
-            csb = 2.0 * c * s * bb
-            d[k] = c * c * a + csb + s * s * cc
-            d[k + 1] = s * s * a - csb + c * c * cc
-            e[k] = c * s * (cc - a) + (c * c - s * s) * bb
+            dk1 = d[k + 1]
+            cc, sss, csn = c * c, s * s, c * s
+            csb = 2.0 * csn * ek
+            d[k] = cc * dk + csb + sss * dk1
+            x = csn * (dk1 - dk) + (cc - sss) * ek  # the new e[k]
+            dk = sss * dk - csb + cc * dk1          # the new d[k+1]
             if k + 1 < p:
-                z = s * e[k + 1]  # the bulge at (k, k+2)
-                e[k + 1] *= c
-                x = e[k]
-            cs.append(c)
-            ss.append(s)
+                enext = e[k + 1]
+                z = s * enext  # the bulge at (k, k+2)
+                ek = c * enext
+            else:
+                e[k] = x
+            add_c(c)
+            add_s(s)
+        d[p] = dk
         if log is not None:
             log.add_sweep(l, cs, ss)
     if log is not None:

@@ -84,31 +84,36 @@ def _bidiagonal_qr(d, e, Ut: np.ndarray | None, Vt: np.ndarray | None, max_sweep
         mu = t22 - t12 * (t12 / (delta + math.copysign(hypot(delta, t12), delta))) if t12 != 0 else t22
         y, z = (d[l] / sc) ** 2 - mu, (d[l] / sc) * (e[l] / sc)
         rc, rs, lc, ls = [], [], [], []
+        add_rc, add_rs, add_lc, add_ls = rc.append, rs.append, lc.append, ls.append
+        dk, ek = d[l], e[l]  # the current d[k], e[k]; list entries are written once final
         for k in range(l, p):
             # right rotation on columns (k, k+1): zero z against y
             r = hypot(y, z)
             c, s = (y / r, z / r) if r != 0.0 else (1.0, 0.0)
             if k > l:
                 e[k - 1] = r
-            dk, ek, dk1 = d[k], e[k], d[k + 1]
+            dk1 = d[k + 1]
             a = c * dk + s * ek
             ek = c * ek - s * dk
             low = s * dk1  # bulge below the diagonal at (k+1, k)
             dk1 = c * dk1
-            rc.append(c)
-            rs.append(s)
+            add_rc(c)
+            add_rs(s)
             # left rotation on rows (k, k+1): zero the bulge against a
             r = hypot(a, low)
             c, s = (a / r, low / r) if r != 0.0 else (1.0, 0.0)
             d[k] = r
-            e[k] = c * ek + s * dk1
-            d[k + 1] = c * dk1 - s * ek
+            y = c * ek + s * dk1   # the new e[k]
+            dk = c * dk1 - s * ek  # the new d[k+1]
             if k + 1 < p:
-                z = s * e[k + 1]  # bulge right of the superdiagonal at (k, k+2)
-                e[k + 1] *= c
-                y = e[k]
-            lc.append(c)
-            ls.append(s)
+                en = e[k + 1]
+                z = s * en  # bulge right of the superdiagonal at (k, k+2)
+                ek = c * en
+            else:
+                e[k] = y
+            add_lc(c)
+            add_ls(s)
+        d[p] = dk
         if logV is not None:
             logV.add_sweep(l, rc, rs)
         if logU is not None:
