@@ -24,6 +24,10 @@ __all__ = ["KernelShap", "shapley_values"]
 #: cache between being written and being read by the model (measured: 2 MiB chunks
 #: run about twice as fast as 64 MiB ones), large enough that per-call overhead is noise.
 _CHUNK_BYTES = 2**21
+#: Sampled coalitions per size ∝ mass^a · count^(1−a): a = 1 follows the kernel, a = 0
+#: samples coalitions uniformly. a = ½ measured closest to exact (mid sizes, with many
+#: coalitions and the largest non-additive residuals, get more distinct draws).
+_ALLOC_EXP = 0.5
 
 
 def _check_inputs(X, background, name_x="X"):
@@ -236,23 +240,27 @@ class KernelShap:
                 weights.append(np.full(idx.shape[0], mass[size - 1] / idx.shape[0]))
             left -= count
             s += 1
-        # Sample the remaining sizes: budget in proportion to mass, distinct pairs within a size.
+        # Sample the remaining sizes: stratified by size, distinct pairs within a size.
         if s <= half and left > 0:
-            rest = pair_mass[s - 1:] / pair_mass[s - 1:].sum()
             sizes_left = np.arange(s, half + 1)
-            per_size = np.floor(rest * left).astype(int)
-            # hand out the rounding remainder to the largest fractional parts
-            short = left - per_size.sum()
-            order = np.argsort(-(rest * left - per_size))
-            per_size[order[:short]] += 1
-            for size, budget in zip(sizes_left, per_size):
-                paired = d - size != size
-                n_draw = budget // 2 if paired else budget
-                n_draw = min(n_draw, comb(d, size))
+            cost = np.where(d - sizes_left != sizes_left, 2, 1)  # a draw and its complement
+            cap = np.array([comb(d, int(k)) for k in sizes_left])
+            rest = pair_mass[s - 1:] ** _ALLOC_EXP * (cap * cost) ** (1 - _ALLOC_EXP)
+            rest = rest / rest.sum()
+            ideal = rest * left  # coalitions each size deserves by its kernel mass
+            draws = np.minimum(np.floor(ideal / cost).astype(int), cap)
+            spare = left - int(draws @ cost)
+            # hand the rounding remainder out where the shortfall is largest
+            for i in np.argsort(-(ideal - draws * cost), kind="stable"):
+                extra = min(spare // cost[i], cap[i] - draws[i])
+                if extra > 0:
+                    draws[i] += extra
+                    spare -= extra * cost[i]
+            for size, n_draw, c in zip(sizes_left, draws, cost):
                 if n_draw <= 0:
                     continue
-                M = _distinct_subsets(d, size, n_draw, rng)
-                if paired:
+                M = _distinct_subsets(d, int(size), int(n_draw), rng)
+                if c == 2:
                     masks += [M, 1.0 - M]
                     weights += [np.full(n_draw, mass[size - 1] / n_draw),
                                 np.full(n_draw, mass[d - size - 1] / n_draw)]
