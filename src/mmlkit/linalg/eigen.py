@@ -166,7 +166,6 @@ def _tridiagonalize(A: np.ndarray, nb: int = 32):
     for k0 in range(0, n - 2, nb):
         k1 = min(k0 + nb, n - 2)
         for k in range(k0, k1):
-            i = k - k0  # reflectors already in this panel: columns k0..k-1 of V, W
             Vp, Wp = V[k:, k0:k], W[k:, k0:k]
             col = A[k:, k] - Vp @ W[k, k0:k] - Wp @ V[k, k0:k]  # column k with the panel's updates
             d[k] = col[0]
@@ -182,7 +181,6 @@ def _tridiagonalize(A: np.ndarray, nb: int = 32):
             V[k + 1:, k] = v
             W[k + 1:, k] = w
             taus[k] = tau
-            del i
         # trailing update with the whole panel: A ← A − V Wᵀ − W Vᵀ
         T = A[k1:, k1:]
         Vp, Wp = V[k1:, k0:k1], W[k1:, k0:k1]
@@ -502,17 +500,15 @@ def _standardize_2x2(H: np.ndarray, Z: np.ndarray, k: int) -> None:
 
 
 def _schur_eigenvalues(T: np.ndarray) -> np.ndarray:
-    n = T.shape[0]
     w = T.diagonal().astype(complex)
     sub = np.flatnonzero(T.diagonal(-1) != 0)  # a 2×2 block starts at each non-zero subdiagonal
     for k in sub:
         a, b, c, d = T[k, k], T[k, k + 1], T[k + 1, k], T[k + 1, k + 1]
-        half, disc = 0.5 * (a - d), 0.25 * (a - d) ** 2 + b * c
+        disc = 0.25 * (a - d) ** 2 + b * c  # < 0 for the complex pair of a 2×2 block
         im = math.sqrt(max(-disc, 0.0))
         re = 0.5 * (a + d)
         w[k], w[k + 1] = complex(re, im), complex(re, -im)
-        del half
-    return w if n else w
+    return w
 
 
 def _solve_2x2(a11, a12, a21, a22, r1, r2, smin):
@@ -585,7 +581,6 @@ def _schur_eigenvectors(T: np.ndarray, w: np.ndarray) -> np.ndarray:
 
 
 def _eig(A: np.ndarray, compute_v: bool):
-    n = A.shape[0]
     H = A
     Z = _hessenberg_inplace(H)
     _francis_schur(H, Z)
@@ -601,7 +596,6 @@ def _eig(A: np.ndarray, compute_v: bool):
     # conjugate pairs get exactly conjugate vectors
     for k in np.flatnonzero(w.imag > 0):
         V[:, k + 1] = V[:, k].conj()
-    del n
     return w, V
 
 
