@@ -31,6 +31,8 @@ from mmlkit._validation import check_in, check_scalar
 __all__ = [
     "KERNELS",
     "check_kernel_params",
+    "kernel_block_into",
+    "kernel_diagonal",
     "kernel_matrix",
     "linear_kernel",
     "polynomial_kernel",
@@ -149,3 +151,53 @@ def check_kernel_params(kernel, degree, coef0, *, allow=("precomputed",)) -> Non
         check_in(kernel, "kernel", KERNELS + tuple(allow))
     check_scalar(degree, "degree", kind=numbers.Real, low=0.0)
     check_scalar(coef0, "coef0", kind=numbers.Real)
+
+
+def kernel_block_into(out: np.ndarray, Xb: np.ndarray, Z: np.ndarray, *, kernel="rbf", gamma: float = 1.0,
+                      degree: float = 3, coef0: float = 0.0, z_sq: np.ndarray | None = None) -> np.ndarray:
+    """Write k(Xb, Z) into the preallocated ``out`` (b, m) with no temporaries of that size.
+
+    Used to fill large Gram matrices block by block: one matrix product
+    straight into ``out``, then in-place elementwise work. ``z_sq`` (the
+    squared row norms of Z) may be passed to avoid recomputing them per block.
+    Only the named kernels (not "precomputed" or callables) are supported.
+    """
+    np.matmul(Xb, Z.T, out=out)
+    if kernel == "linear":
+        return out
+    if kernel == "rbf":
+        z_sq = np.einsum("ij,ij->i", Z, Z) if z_sq is None else z_sq
+        out *= -2.0
+        out += np.einsum("ij,ij->i", Xb, Xb)[:, None]
+        out += z_sq[None, :]
+        np.maximum(out, 0.0, out=out)
+        out *= -gamma
+        return np.exp(out, out=out)
+    out *= gamma
+    out += coef0
+    if kernel == "sigmoid":
+        return np.tanh(out, out=out)
+    if float(degree).is_integer() and 1 <= degree <= 8:
+        base = out.copy() if degree > 1 else None
+        for _ in range(int(degree) - 1):
+            out *= base
+        return out
+    return np.power(out, degree, out=out)
+
+
+def kernel_diagonal(X: np.ndarray, *, kernel="rbf", gamma: float = 1.0, degree: float = 3,
+                    coef0: float = 0.0, kernel_params: dict | None = None) -> np.ndarray:
+    """The diagonal k(xᵢ, xᵢ) of the Gram matrix of X (n, d), in O(n d) (O(n² d) for callables)."""
+    if callable(kernel):
+        return np.array([kernel_matrix(X[i:i + 1], kernel=kernel, kernel_params=kernel_params)[0, 0]
+                         for i in range(X.shape[0])])
+    if kernel == "precomputed":
+        return np.diag(X).copy()
+    if kernel == "rbf":
+        return np.ones(X.shape[0])
+    sq = np.einsum("ij,ij->i", X, X)
+    if kernel == "linear":
+        return sq
+    if kernel == "poly":
+        return (gamma * sq + coef0) ** degree
+    return np.tanh(gamma * sq + coef0)

@@ -1,0 +1,770 @@
+"""Support vector classification: the soft-margin dual solved by SMO, as libsvm solves it."""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+from collections import OrderedDict
+
+import numpy as np
+from scipy.special import expit
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from mmlkit._validation import as_float_array, check_consistent_length, check_in, check_random_state, check_scalar
+from mmlkit.exceptions import ConvergenceWarning, NotFittedError
+from mmlkit.models._kernels import check_kernel_params, kernel_block_into, kernel_diagonal, kernel_matrix, resolve_gamma
+
+__all__ = ["SVC"]
+
+_TAU = 1e-12  # curvature floor for non-PSD kernels (libsvm's TAU)
+
+
+class _RowCache:
+    """Rows K[t, :] of the kernel matrix of an m-point (sub)problem, computed on demand.
+
+    libsvm's kernel cache: rows live in an LRU store of ``capacity_bytes / 8m``
+    slots (every row, when that is at least m). A miss computes k(x_t, X)
+    straight into its slot — one matrix-vector product and O(m) in-place
+    work, no temporaries — and evicts the least recently used row. Only the
+    rows SMO actually visits are ever computed (often far fewer than m), and
+    the store's memory is touched only as rows are written.
+    ``matrix`` gives a precomputed Gram matrix instead of inputs X.
+    """
+
+    def __init__(self, X: np.ndarray | None, capacity_bytes: float, *, kernel: str = "rbf", gamma: float = 1.0,
+                 degree: float = 3, coef0: float = 0.0, matrix: np.ndarray | None = None):
+        self.X, self.matrix = X, matrix
+        self.m = matrix.shape[0] if matrix is not None else X.shape[0]
+        self.params = dict(kernel=kernel, gamma=gamma, degree=degree, coef0=coef0)
+        self.hits = self.misses = 0
+        if matrix is None:
+            self.sq = np.einsum("ij,ij->i", X, X)
+            self.capacity = min(self.m, max(2, int(capacity_bytes // (8 * self.m))))  # i's row survives j's
+            self.store = np.empty((self.capacity, self.m))
+            self.slots: OrderedDict[int, int] = OrderedDict()
+
+    def row(self, t: int) -> np.ndarray:
+        if self.matrix is not None:
+            return self.matrix[t]
+        slot = self.slots.get(t)
+        if slot is not None:
+            self.hits += 1
+            self.slots.move_to_end(t)
+            return self.store[slot]
+        self.misses += 1
+        if len(self.slots) < self.capacity:
+            slot = len(self.slots)
+        else:
+            _, slot = self.slots.popitem(last=False)
+        out = self.store[slot:slot + 1]
+        kernel_block_into(out, self.X[t:t + 1], self.X, z_sq=self.sq, **self.params)
+        self.slots[t] = slot
+        return out[0]
+
+    def block(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """K[rows][:, cols] as a new array (computed from X, or gathered from the Gram matrix)."""
+        if self.matrix is not None:
+            return self.matrix[np.ix_(rows, cols)]
+        out = np.empty((rows.size, cols.size))
+        return kernel_block_into(out, self.X[rows], self.X[cols], z_sq=self.sq[cols], **self.params)
+
+    def matvec(self, rows: np.ndarray, cols: np.ndarray, c: np.ndarray) -> np.ndarray:
+        """K[rows][:, cols] @ c, without keeping the block.
+
+        K is symmetric, so the cached rows of ``cols`` serve: their part is one
+        product of c with the cache store (no copy); only uncached columns are
+        computed, in row blocks.
+        """
+        out = np.zeros(rows.size)
+        if self.matrix is None and self.slots:
+            slot_of = np.full(self.m, -1)
+            cached_t = np.fromiter(self.slots.keys(), dtype=np.intp, count=len(self.slots))
+            slot_of[cached_t] = np.fromiter(self.slots.values(), dtype=np.intp, count=len(self.slots))
+            hit = slot_of[cols] >= 0
+            if hit.any():
+                w = np.zeros(self.capacity)
+                w[slot_of[cols[hit]]] = c[hit]
+                filled = len(self.slots)
+                out += (w[:filled] @ self.store[:filled])[rows]
+                cols, c = cols[~hit], c[~hit]
+        if cols.size:
+            for start in range(0, rows.size, 1024):
+                out[start:start + 1024] += self.block(rows[start:start + 1024], cols) @ c
+        return out
+
+    def subset(self, idx: np.ndarray, capacity_bytes: float) -> _RowCache:
+        """The cache of the subproblem on the points idx."""
+        if self.matrix is not None:
+            return _RowCache(None, capacity_bytes, matrix=self.matrix[np.ix_(idx, idx)])
+        return _RowCache(self.X[idx], capacity_bytes, **self.params)
+
+
+class _SMOResult:
+    __slots__ = ("alpha", "rho", "n_iter", "converged", "objective")
+
+    def __init__(self, alpha, rho, n_iter, converged, objective):
+        self.alpha, self.rho, self.n_iter, self.converged, self.objective = alpha, rho, n_iter, converged, objective
+
+
+def _smo(cache: _RowCache, Kd: np.ndarray, y: np.ndarray, C: np.ndarray, tol: float, max_iter: int,
+         shrinking: bool) -> _SMOResult:
+    """Solve the C-SVC dual by SMO with second-order working-set selection (libsvm's Solver).
+
+    minimise ½ αᵀQα − 1ᵀα  subject to 0 ≤ αᵢ ≤ Cᵢ, yᵀα = 0, with Qᵢⱼ = yᵢyⱼKᵢⱼ.
+
+    The state is F = −y ⊙ ∇f(α), ∇f = Qα − 1. With I_up = {t: yₜ=+1, αₜ<Cₜ or
+    yₜ=−1, αₜ>0} and I_low its mirror, α is optimal iff m(α) = max_{I_up} F ≤
+    M(α) = min_{I_low} F. Each iteration picks i = argmax_{I_up} F and
+    j = argmax_{t ∈ I_low, bₜ>0} bₜ²/aₜ with bₜ = m − Fₜ and aₜ = Kᵢᵢ + Kₜₜ − 2Kᵢₜ
+    (the largest decrease of f along the pair; Fan, Chen & Lin 2005), solves the
+    two-variable problem in closed form, clips it to the box, and updates
+    F −= yᵢΔαᵢ Kᵢ + yⱼΔαⱼ Kⱼ. It stops when m − M < tol. Each iteration is
+    O(|active|) vectorised work plus two kernel rows from the cache.
+
+    Shrinking (Joachims 1999; libsvm): every min(n, 1000) iterations, bounded
+    variables whose F lies beyond [M, m] on the wrong side are set aside; the
+    gradient of the set-aside ones is rebuilt (one product with Kα) when the
+    active problem is nearly solved, and the check is repeated on all variables.
+    """
+    n = y.shape[0]
+    alpha = np.zeros(n)
+    F = y.astype(np.float64)  # α = 0: ∇f = −1, so F = y
+    counter_reset = min(n, 1000)
+    counter = counter_reset + 1
+    unshrunk = False
+    limit = max_iter if max_iter > 0 else max(10_000_000, 100 * n)
+
+    def compact(idx):
+        a = alpha[idx]
+        yy, cc = y[idx], C[idx]
+        up = np.where(yy > 0, a < cc, a > 0)
+        low = np.where(yy > 0, a > 0, a < cc)
+        return (idx, F[idx].copy(), a, yy, cc, Kd[idx].copy(),
+                np.where(up, 0.0, -np.inf), low.astype(np.float64))
+
+    def reconstruct(active):
+        """F on the inactive variables from scratch: F = y − K (y ⊙ α)."""
+        inactive = np.setdiff1d(np.arange(n), active, assume_unique=True)
+        sv = np.flatnonzero(alpha)
+        if inactive.size:
+            F[inactive] = y[inactive] - (cache.matvec(inactive, sv, (y * alpha)[sv]) if sv.size else 0.0)
+
+    everything = np.arange(n)
+    A, FA, aA, yA, CA, KdA, up_pen, low_w = compact(everything)
+    shrunk = False
+    scratch = np.empty(n)
+    n_iter = 0
+    converged = False
+    while n_iter < limit:
+        counter -= 1
+        if counter == 0:
+            counter = counter_reset
+            if shrinking:
+                m_up = float((FA + up_pen).max())
+                M_low = float(np.where(low_w > 0, FA, np.inf).min())
+                if not unshrunk and m_up - M_low <= 10 * tol:
+                    unshrunk = True
+                    if shrunk:
+                        alpha[A], F[A] = aA, FA
+                        reconstruct(A)
+                        A, FA, aA, yA, CA, KdA, up_pen, low_w = compact(everything)
+                        shrunk = False
+                up, low = up_pen == 0.0, low_w > 0
+                at_bound = (aA <= 0) | (aA >= CA)
+                drop = at_bound & (((low & ~up) & (FA > m_up)) | ((up & ~low) & (FA < M_low)))
+                if drop.any():
+                    alpha[A], F[A] = aA, FA
+                    A, FA, aA, yA, CA, KdA, up_pen, low_w = compact(A[~drop])
+                    shrunk = True
+
+        # --- working set: i maximal violator, j by second-order gain
+        v = FA + up_pen
+        last = A.size - 1  # ties go to the last index, as in libsvm's ">=" scans
+        i = last - int(v[::-1].argmax())
+        m_up = v[i]
+        b = np.subtract(m_up, FA, out=scratch[:A.size]) if np.isfinite(m_up) else np.zeros(A.size)
+        np.maximum(b, 0.0, out=b)
+        b *= low_w
+        gap = b.max() if b.size else 0.0
+        if gap < tol:
+            if not shrunk:
+                converged = True
+                break
+            # optimal on the active set: bring every variable back and check again
+            alpha[A], F[A] = aA, FA
+            reconstruct(A)
+            A, FA, aA, yA, CA, KdA, up_pen, low_w = compact(everything)
+            shrunk = False
+            counter = 2  # take one step on the full problem, then shrink again (libsvm's counter = 1)
+            continue
+        Ki = cache.row(A[i])
+        if shrunk:
+            Ki = Ki[A]
+        quad = KdA - 2.0 * Ki
+        quad += KdA[i]
+        np.maximum(quad, _TAU, out=quad)
+        b *= b
+        b /= quad
+        j = last - int(b[::-1].argmax())
+        Kj = cache.row(A[j])
+        if shrunk:
+            Kj = Kj[A]
+
+        # --- two-variable subproblem in closed form, clipped to the box (libsvm's update)
+        yi, yj, Ci, Cj = yA[i], yA[j], CA[i], CA[j]
+        ai_old, aj_old = aA[i], aA[j]
+        Gi, Gj = -yi * FA[i], -yj * FA[j]
+        a = KdA[i] + KdA[j] - 2.0 * Ki[j]
+        a = a if a > 0 else _TAU
+        if yi != yj:
+            delta = (-Gi - Gj) / a
+            diff = ai_old - aj_old
+            ai, aj = ai_old + delta, aj_old + delta
+            if diff > 0:
+                if aj < 0:
+                    aj, ai = 0.0, diff
+            elif ai < 0:
+                ai, aj = 0.0, -diff
+            if diff > Ci - Cj:
+                if ai > Ci:
+                    ai, aj = Ci, Ci - diff
+            elif aj > Cj:
+                aj, ai = Cj, Cj + diff
+        else:
+            delta = (Gi - Gj) / a
+            total = ai_old + aj_old
+            ai, aj = ai_old - delta, aj_old + delta
+            if total > Ci:
+                if ai > Ci:
+                    ai, aj = Ci, total - Ci
+            elif aj < 0:
+                aj, ai = 0.0, total
+            if total > Cj:
+                if aj > Cj:
+                    aj, ai = Cj, total - Cj
+            elif ai < 0:
+                ai, aj = 0.0, total
+        aA[i], aA[j] = ai, aj
+        # F −= yᵢΔαᵢ Kᵢ + yⱼΔαⱼ Kⱼ
+        tmp = np.multiply(Ki, yi * (ai - ai_old), out=scratch[:A.size])
+        FA -= tmp
+        np.multiply(Kj, yj * (aj - aj_old), out=tmp)
+        FA -= tmp
+        for t, at, yt, ct in ((i, ai, yi, Ci), (j, aj, yj, Cj)):
+            up_pen[t] = 0.0 if (at < ct if yt > 0 else at > 0) else -np.inf
+            low_w[t] = 1.0 if (at > 0 if yt > 0 else at < ct) else 0.0
+        n_iter += 1
+
+    alpha[A], F[A] = aA, FA
+    if shrunk:
+        reconstruct(A)
+    # ρ: the mean of y∇f over free variables, else the middle of the feasible interval.
+    yg = -F
+    upper, lower = alpha >= C, alpha <= 0
+    free = ~upper & ~lower
+    if free.any():
+        rho = float(yg[free].mean())
+    else:
+        ub_set = (upper & (y < 0)) | (lower & (y > 0))
+        lb_set = (upper & (y > 0)) | (lower & (y < 0))
+        ub = yg[ub_set].min() if ub_set.any() else np.inf
+        lb = yg[lb_set].max() if lb_set.any() else -np.inf
+        rho = float((ub + lb) / 2)
+    objective = float(np.dot(alpha, -y * F - 1.0) / 2)
+    return _SMOResult(alpha, rho, n_iter, converged, objective)
+
+
+def _sigmoid_train(dec: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
+    """Platt's sigmoid P(y=+1 | f) = 1 / (1 + exp(A f + B)) fitted by Newton's method.
+
+    Minimises the cross-entropy against Platt's smoothed targets t₊ = (N₊+1)/(N₊+2),
+    t₋ = 1/(N₋+2) with a backtracking Newton method (Lin, Lin & Weng 2007,
+    as in libsvm). O(n) per iteration.
+    """
+    prior1 = int((labels > 0).sum())
+    prior0 = labels.size - prior1
+    t = np.where(labels > 0, (prior1 + 1.0) / (prior1 + 2.0), 1.0 / (prior0 + 2.0))
+
+    def objective(A, B):
+        f = dec * A + B
+        return float(np.sum((t - 1.0) * f + np.logaddexp(0.0, f)))
+
+    A, B = 0.0, float(np.log((prior0 + 1.0) / (prior1 + 1.0)))
+    fval = objective(A, B)
+    for _ in range(100):
+        f = dec * A + B
+        p = expit(-f)  # 1 / (1 + e^f)
+        d2 = p * (1.0 - p)
+        h11 = 1e-12 + float(np.dot(dec * dec, d2))
+        h22 = 1e-12 + float(d2.sum())
+        h21 = float(np.dot(dec, d2))
+        d1 = t - p
+        g1, g2 = float(np.dot(dec, d1)), float(d1.sum())
+        if abs(g1) < 1e-5 and abs(g2) < 1e-5:
+            break
+        det = h11 * h22 - h21 * h21
+        dA = -(h22 * g1 - h21 * g2) / det
+        dB = -(-h21 * g1 + h11 * g2) / det
+        gd = g1 * dA + g2 * dB
+        step = 1.0
+        while step >= 1e-10:
+            newA, newB = A + step * dA, B + step * dB
+            newf = objective(newA, newB)
+            if newf < fval + 1e-4 * step * gd:
+                A, B, fval = newA, newB, newf
+                break
+            step /= 2.0
+        else:
+            break
+    return A, B
+
+
+def _pairwise_coupling(r: np.ndarray) -> np.ndarray:
+    """Class probabilities from pairwise ones (Wu, Lin & Weng 2004, method 2; libsvm).
+
+    r has shape (n, k, k) with r[:, i, j] ≈ P(y = i | y ∈ {i, j}). Solves
+    min_p pᵀQp subject to Σp = 1, Qₜₜ = Σ_{j≠t} rⱼₜ², Qₜⱼ = −rⱼₜ rₜⱼ, by the
+    fixed-point iteration of the paper, vectorised over the n samples (each
+    sample stops once its own optimality gap is below 0.005 / k).
+    """
+    n, k, _ = r.shape
+    rt = np.swapaxes(r, 1, 2)
+    Q = -rt * r
+    off = ~np.eye(k, dtype=bool)
+    Q[:, np.arange(k), np.arange(k)] = np.sum(np.where(off[None], rt**2, 0.0), axis=2)
+    p = np.full((n, k), 1.0 / k)
+    eps = 0.005 / k
+    active = np.ones(n, dtype=bool)
+    for _ in range(max(100, k)):
+        Qp = np.einsum("ntj,nj->nt", Q, p)
+        pQp = np.einsum("nt,nt->n", p, Qp)
+        active &= np.abs(Qp - pQp[:, None]).max(axis=1) >= eps
+        if not active.any():
+            break
+        for t in range(k):
+            diff = np.where(active, (-Qp[:, t] + pQp) / Q[:, t, t], 0.0)
+            p[:, t] += diff
+            scale = 1.0 + diff
+            pQp = (pQp + diff * (diff * Q[:, t, t] + 2.0 * Qp[:, t])) / scale**2
+            Qp = (Qp + diff[:, None] * Q[:, t, :]) / scale[:, None]
+            p /= scale[:, None]
+    return p
+
+
+def _ovr_decision(votes_for_first: np.ndarray, confidences: np.ndarray, n_classes: int) -> np.ndarray:
+    """One-vs-rest scores from one-vs-one results: votes plus confidences squashed into (−1/3, 1/3)."""
+    n = confidences.shape[0]
+    votes = np.zeros((n, n_classes))
+    sums = np.zeros((n, n_classes))
+    k = 0
+    for i in range(n_classes):
+        for j in range(i + 1, n_classes):
+            sums[:, i] += confidences[:, k]
+            sums[:, j] -= confidences[:, k]
+            votes[:, i] += votes_for_first[:, k]
+            votes[:, j] += 1 - votes_for_first[:, k]
+            k += 1
+    return votes + sums / (3 * (np.abs(sums) + 1))
+
+
+class SVC(ClassifierMixin, BaseEstimator):
+    """C-support vector classification (soft margin, kernel, one-vs-one multiclass).
+
+    Parameters
+    ----------
+    C : float, default=1.0
+        Penalty of margin violations (the box 0 ≤ αᵢ ≤ C of the dual).
+    kernel : {"linear", "poly", "rbf", "sigmoid", "precomputed"}, default="rbf"
+        The kernel k (see :mod:`mmlkit.models._kernels`). With ``"precomputed"``
+        ``fit`` takes the Gram matrix (n, n) and the prediction methods the
+        kernels (m, n) between new and training points.
+    degree : int, default=3
+        Degree of the poly kernel.
+    gamma : {"scale", "auto"} or float, default="scale"
+        Kernel coefficient of rbf, poly and sigmoid: "scale" is 1 / (d Var X),
+        "auto" is 1 / d.
+    coef0 : float, default=0.0
+        Constant term of the poly and sigmoid kernels.
+    shrinking : bool, default=True
+        Use the shrinking heuristic.
+    probability : bool, default=False
+        Fit Platt-scaled probabilities by internal 5-fold cross-validation
+        (enables ``predict_proba``; about 6 times the fitting cost).
+    tol : float, default=1e-3
+        Stop when the maximal KKT violation m(α) − M(α) falls below tol.
+    cache_size : float, default=200
+        Kernel-row cache size in MB (2²⁰ bytes) per binary subproblem; rows are
+        computed on demand and the least recently used is evicted when full.
+    class_weight : dict, "balanced" or None, default=None
+        Multiplies C per class: Cᵢ = C · w[yᵢ]; "balanced" uses n / (k nₖ).
+    verbose : bool, default=False
+        Ignored (kept for scikit-learn compatibility).
+    max_iter : int, default=-1
+        Cap on SMO iterations per subproblem (−1: libsvm's cap, max(10⁷, 100 n)).
+    decision_function_shape : {"ovr", "ovo"}, default="ovr"
+        Shape of ``decision_function`` for more than two classes.
+    break_ties : bool, default=False
+        With "ovr", predict the argmax of the decision function instead of the
+        one-vs-one vote (ties then go to the first class).
+    random_state : int, Generator or None, default=None
+        Seeds the cross-validation folds of ``probability``.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+    support_ : ndarray of shape (n_SV,)
+        Indices of the support vectors (αᵢ > 0), grouped by class.
+    support_vectors_ : ndarray of shape (n_SV, n_features)
+        (empty when the kernel is precomputed).
+    n_support_ : ndarray of shape (n_classes,), dtype int32
+    dual_coef_ : ndarray of shape (n_classes − 1, n_SV)
+        yᵢαᵢ in libsvm's layout: for the pair (a, b), the coefficients of the
+        class-a vectors are in row b − 1 and those of class b in row a. For two
+        classes the sign makes positive values vote for ``classes_[1]``.
+    intercept_ : ndarray of shape (n_classes (n_classes − 1) / 2,)
+        −ρ per pair.
+    coef_ : ndarray of shape (n_classes (n_classes − 1) / 2, n_features)
+        Primal weights w = Σ yᵢαᵢ xᵢ (linear kernel only).
+    probA_, probB_ : ndarray of shape (n_classes (n_classes − 1) / 2,)
+        Platt's sigmoid parameters per pair (when ``probability``).
+    n_iter_ : ndarray of shape (n_classes (n_classes − 1) / 2,)
+        SMO iterations per pair.
+    class_weight_ : ndarray of shape (n_classes,)
+    fit_status_ : int
+        0 if every subproblem converged, 1 otherwise.
+    shape_fit_ : tuple
+    n_features_in_ : int
+
+    Notes
+    -----
+    The soft-margin SVM, min ½‖w‖² + Σ Cᵢ ξᵢ subject to yᵢ(wᵀφ(xᵢ) + b) ≥ 1 − ξᵢ,
+    ξᵢ ≥ 0, is solved in its dual
+
+        min_α  ½ αᵀQα − 1ᵀα   subject to  0 ≤ αᵢ ≤ Cᵢ,  yᵀα = 0,   Qᵢⱼ = yᵢyⱼ k(xᵢ, xⱼ),
+
+    giving f(x) = Σᵢ yᵢαᵢ k(xᵢ, x) − ρ. The KKT conditions say αᵢ = 0 for
+    points outside the margin (yᵢf(xᵢ) ≥ 1), 0 < αᵢ < Cᵢ on it (yᵢf = 1) and
+    αᵢ = Cᵢ inside it (yᵢf ≤ 1); the points with αᵢ > 0 are the support vectors.
+
+    Algorithm: sequential minimal optimisation with libsvm's second-order
+    working-set selection, kernel-row cache and shrinking (see ``_smo``);
+    k > 2 classes are handled one-vs-one (k(k−1)/2 binary problems, predicted
+    by voting). Probabilities: Platt's sigmoid fitted on 5-fold
+    cross-validated decision values of each pair, coupled into class
+    probabilities by Wu, Lin & Weng's method (randomised by the folds).
+
+    Cost: O(n² d) for the kernel matrix when it fits in the cache, then
+    O(n_active) vectorised work per SMO iteration (libsvm needs O(n)–O(n²)
+    iterations); prediction is O(m n_SV d).
+
+    Examples
+    --------
+    >>> from mmlkit.datasets import make_blobs
+    >>> from mmlkit.models import SVC
+    >>> X, y = make_blobs(100, centers=2, random_state=0)
+    >>> clf = SVC(kernel="linear").fit(X, y)
+    >>> float(clf.score(X, y))
+    1.0
+    """
+
+    def __init__(self, *, C=1.0, kernel="rbf", degree=3, gamma="scale", coef0=0.0, shrinking=True,
+                 probability=False, tol=1e-3, cache_size=200, class_weight=None, verbose=False, max_iter=-1,
+                 decision_function_shape="ovr", break_ties=False, random_state=None):
+        self.C = C
+        self.kernel = kernel
+        self.degree = degree
+        self.gamma = gamma
+        self.coef0 = coef0
+        self.shrinking = shrinking
+        self.probability = probability
+        self.tol = tol
+        self.cache_size = cache_size
+        self.class_weight = class_weight
+        self.verbose = verbose
+        self.max_iter = max_iter
+        self.decision_function_shape = decision_function_shape
+        self.break_ties = break_ties
+        self.random_state = random_state
+
+    # ----------------------------------------------------------------- helpers
+    def _check_params(self):
+        check_scalar(self.C, "C", low=0.0, low_inclusive=False)
+        if callable(self.kernel):
+            raise ValueError("kernel must be one of 'linear', 'poly', 'rbf', 'sigmoid', 'precomputed'; "
+                             "callables are not supported by SVC")
+        check_kernel_params(self.kernel, self.degree, self.coef0)
+        check_scalar(self.tol, "tol", low=0.0, low_inclusive=False)
+        check_scalar(self.cache_size, "cache_size", low=0.0, low_inclusive=False)
+        check_scalar(self.max_iter, "max_iter", kind=numbers.Integral, low=-1)
+        if self.max_iter == 0:
+            raise ValueError("max_iter must be -1 (no limit) or a positive int, got 0")
+        check_in(self.decision_function_shape, "decision_function_shape", ("ovr", "ovo"))
+        if self.break_ties and self.decision_function_shape == "ovo":
+            raise ValueError("break_ties must be False when decision_function_shape is 'ovo'")
+
+    def _kernel(self, X, Z=None):
+        return kernel_matrix(X, Z, kernel=self.kernel, gamma=self._gamma, degree=self.degree, coef0=self.coef0)
+
+    def _class_weights(self, y_enc, n_classes):
+        cw = self.class_weight
+        if cw is None:
+            return np.ones(n_classes)
+        if isinstance(cw, str):
+            if cw != "balanced":
+                raise ValueError(f"class_weight must be a dict, 'balanced' or None; got {cw!r}")
+            return y_enc.size / (n_classes * np.bincount(y_enc, minlength=n_classes))
+        if not isinstance(cw, dict):
+            raise ValueError(f"class_weight must be a dict, 'balanced' or None; got {type(cw).__name__}")
+        w = np.ones(n_classes)
+        for label, weight in cw.items():
+            hit = np.flatnonzero(self.classes_ == label)
+            if hit.size == 0:
+                raise ValueError(f"class_weight has a label {label!r} that is not among the classes "
+                                 f"{self.classes_.tolist()}")
+            w[hit[0]] = weight
+        return w
+
+    def _binary(self, cache, Kd, y, C):
+        res = _smo(cache, Kd, y, C, float(self.tol), int(self.max_iter), bool(self.shrinking))
+        if not res.converged:
+            warnings.warn(f"SMO stopped at max_iter={self.max_iter} before reaching tol={self.tol}; "
+                          "consider standardising the data or raising max_iter", ConvergenceWarning,
+                          stacklevel=3)
+        return res
+
+    # --------------------------------------------------------------------- fit
+    def fit(self, X, y, sample_weight=None):
+        """Fit the one-vs-one SVMs.
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+            Training inputs (the Gram matrix (n_samples, n_samples) if precomputed).
+        y : array_like of shape (n_samples,)
+            Class labels (at least two classes).
+        sample_weight : array_like of shape (n_samples,), optional
+            Non-negative per-sample multipliers of C; zero-weight samples are dropped.
+
+        Returns
+        -------
+        self : SVC
+        """
+        self._check_params()
+        X, y = validate_data(self, X, y, dtype=np.float64)
+        if self.kernel == "precomputed" and X.shape[0] != X.shape[1]:
+            raise ValueError(f"X must be a square Gram matrix when kernel='precomputed', got shape {X.shape}")
+        self.classes_, y_enc = np.unique(y, return_inverse=True)
+        n_classes = self.classes_.size
+        if n_classes < 2:
+            raise ValueError(f"y must contain at least two classes to fit a classifier; got 1 class "
+                             f"({self.classes_[0]!r})")
+        n = X.shape[0]
+        self.class_weight_ = self._class_weights(y_enc, n_classes)
+        C_sample = float(self.C) * self.class_weight_[y_enc]
+        if sample_weight is not None:
+            sw = as_float_array(sample_weight, "sample_weight", ndim=1)
+            check_consistent_length((X, "X"), (sw, "sample_weight"))
+            if (sw < 0).any():
+                raise ValueError("sample_weight must be non-negative")
+            C_sample = C_sample * sw
+        keep = C_sample > 0
+        self._gamma = resolve_gamma(self.gamma, X) if self.kernel != "precomputed" else 0.0
+        self.shape_fit_ = X.shape
+
+        capacity = float(self.cache_size) * 2**20
+        if self.kernel == "precomputed":
+            root = _RowCache(None, capacity, matrix=X)
+        else:
+            root = _RowCache(X, 0.0, kernel=self.kernel, gamma=self._gamma, degree=self.degree, coef0=self.coef0)
+        Kd_all = kernel_diagonal(X, kernel=self.kernel, gamma=self._gamma, degree=self.degree, coef0=self.coef0)
+
+        by_class = [np.flatnonzero((y_enc == c) & keep) for c in range(n_classes)]
+        if any(ix.size == 0 for ix in by_class):
+            raise ValueError("every class needs at least one sample with positive weight")
+        rng = check_random_state(self.random_state)
+        pairs = [(a, b) for a in range(n_classes) for b in range(a + 1, n_classes)]
+        alphas, rhos, n_iter, prob_a, prob_b, status = [], [], [], [], [], 0
+        for a, b in pairs:
+            idx = np.flatnonzero(((y_enc == a) | (y_enc == b)) & keep)
+            ys = np.where(y_enc[idx] == a, 1.0, -1.0)
+            cache = root.subset(idx, capacity)
+            Kd = Kd_all[idx]
+            if self.probability:
+                A, B = self._platt(cache, Kd, ys, C_sample[idx], rng)
+                prob_a.append(A)
+                prob_b.append(B)
+            res = self._binary(cache, Kd, ys, C_sample[idx])
+            status |= int(not res.converged)
+            full_alpha = np.zeros(n)
+            full_alpha[idx] = res.alpha
+            alphas.append(full_alpha)
+            rhos.append(res.rho)
+            n_iter.append(res.n_iter)
+        self.fit_status_ = status
+        self.n_iter_ = np.array(n_iter, dtype=np.int32)
+
+        # libsvm's model layout: support vectors grouped by class, coefficients per pair.
+        alpha_mat = np.array(alphas)  # (n_pairs, n)
+        is_sv = (alpha_mat > 0).any(axis=0)
+        self.support_ = np.concatenate([ix[is_sv[ix]] for ix in by_class]).astype(np.int32)
+        self.n_support_ = np.array([int(is_sv[ix].sum()) for ix in by_class], dtype=np.int32)
+        sv_class = y_enc[self.support_]
+        n_sv = self.support_.size
+        dual = np.zeros((n_classes - 1, n_sv))
+        W = np.zeros((n_sv, len(pairs)))  # coefficient of each SV in each pair's decision value
+        for p, (a, b) in enumerate(pairs):
+            coef = alpha_mat[p, self.support_] * np.where(sv_class == a, 1.0, -1.0)
+            in_a, in_b = sv_class == a, sv_class == b
+            dual[b - 1, in_a] = coef[in_a]
+            dual[a, in_b] = coef[in_b]
+            W[in_a | in_b, p] = coef[in_a | in_b]
+        self._W = W
+        self._intercept_ = -np.array(rhos)
+        self._dual_coef_ = dual
+        self.support_vectors_ = (X[self.support_] if self.kernel != "precomputed" else np.empty((0, 0)))
+        self._sv_for_kernel = X[self.support_] if self.kernel != "precomputed" else None
+        sign = -1.0 if n_classes == 2 else 1.0  # two classes: positive votes for classes_[1]
+        self.dual_coef_ = sign * dual
+        self.intercept_ = sign * self._intercept_
+        if self.probability:
+            self.probA_, self.probB_ = np.array(prob_a), np.array(prob_b)
+        else:
+            self.probA_, self.probB_ = np.empty(0), np.empty(0)
+        return self
+
+    def _platt(self, parent_cache, Kd, y, C, rng):
+        """Platt's A, B from 5-fold cross-validated decision values (libsvm's svm_binary_svc_probability)."""
+        m = y.size
+        perm = rng.permutation(m)
+        dec = np.empty(m)
+        capacity = float(self.cache_size) * 2**20
+        for fold in range(5):
+            begin, end = fold * m // 5, (fold + 1) * m // 5
+            test, train = perm[begin:end], np.concatenate([perm[:begin], perm[end:]])
+            y_tr = y[train]
+            n_pos, n_neg = int((y_tr > 0).sum()), int((y_tr < 0).sum())
+            if n_pos == 0 or n_neg == 0:
+                dec[test] = 0.0 if n_pos == n_neg else (1.0 if n_pos > 0 else -1.0)
+                continue
+            cache = parent_cache.subset(train, capacity)
+            res = _smo(cache, Kd[train], y_tr, C[train], float(self.tol), int(self.max_iter), bool(self.shrinking))
+            sv = np.flatnonzero(res.alpha)
+            coef = (y_tr * res.alpha)[sv]
+            dec[test] = (parent_cache.matvec(test, train[sv], coef) if sv.size else 0.0) - res.rho
+        return _sigmoid_train(dec, y)
+
+    # ---------------------------------------------------------------- predict
+    def _ovo_values(self, X):
+        """libsvm's decision values, one column per pair (positive favours the pair's first class)."""
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=np.float64, reset=False)
+        if self.kernel == "precomputed":
+            if X.shape[1] != self.shape_fit_[0]:
+                raise ValueError(f"X must have {self.shape_fit_[0]} columns (one per training sample) "
+                                 f"when kernel='precomputed', got {X.shape[1]}")
+            K = X[:, self.support_]
+        else:
+            K = self._kernel(X, self._sv_for_kernel)
+        return K @ self._W + self._intercept_
+
+    def decision_function(self, X):
+        """Signed distances to the separating surfaces (up to ‖w‖).
+
+        Parameters
+        ----------
+        X : array_like of shape (n_queries, n_features)
+
+        Returns
+        -------
+        dec : ndarray of shape (n_queries,) for two classes (positive means
+            ``classes_[1]``), (n_queries, n_classes) for "ovr", or
+            (n_queries, n_classes (n_classes − 1) / 2) for "ovo".
+        """
+        dec = self._ovo_values(X)
+        if self.classes_.size == 2:
+            return -dec[:, 0]
+        if self.decision_function_shape == "ovr":
+            return _ovr_decision((dec >= 0).astype(np.float64), dec, self.classes_.size)
+        return dec
+
+    def predict(self, X):
+        """Predict class labels by one-vs-one voting (ties to the first class).
+
+        Parameters
+        ----------
+        X : array_like of shape (n_queries, n_features)
+
+        Returns
+        -------
+        y : ndarray of shape (n_queries,)
+        """
+        dec = self._ovo_values(X)
+        k = self.classes_.size
+        if k == 2:
+            return self.classes_[(dec[:, 0] <= 0).astype(int)]
+        if self.break_ties and self.decision_function_shape == "ovr":
+            return self.classes_[np.argmax(_ovr_decision((dec >= 0).astype(np.float64), dec, k), axis=1)]
+        votes = np.zeros((dec.shape[0], k), dtype=np.int64)
+        p = 0
+        for a in range(k):
+            for b in range(a + 1, k):
+                win_a = dec[:, p] > 0
+                votes[:, a] += win_a
+                votes[:, b] += ~win_a
+                p += 1
+        return self.classes_[np.argmax(votes, axis=1)]
+
+    def _has_probability(self):
+        if not self.probability:
+            raise AttributeError("predict_proba is not available when probability=False")
+        return True
+
+    @available_if(_has_probability)
+    def predict_proba(self, X):
+        """Class probabilities from Platt-scaled pairwise probabilities (needs ``probability=True``).
+
+        Parameters
+        ----------
+        X : array_like of shape (n_queries, n_features)
+
+        Returns
+        -------
+        proba : ndarray of shape (n_queries, n_classes)
+        """
+        check_is_fitted(self)
+        if self.probA_.size == 0:
+            raise NotFittedError("this SVC was fitted with probability=False; refit it to use predict_proba")
+        dec = self._ovo_values(X)
+        k = self.classes_.size
+        r_pair = np.clip(expit(-(dec * self.probA_ + self.probB_)), 1e-7, 1 - 1e-7)
+        if k == 2:
+            return np.column_stack([r_pair[:, 0], 1.0 - r_pair[:, 0]])
+        r = np.zeros((dec.shape[0], k, k))
+        p = 0
+        for a in range(k):
+            for b in range(a + 1, k):
+                r[:, a, b] = r_pair[:, p]
+                r[:, b, a] = 1.0 - r_pair[:, p]
+                p += 1
+        return _pairwise_coupling(r)
+
+    @available_if(_has_probability)
+    def predict_log_proba(self, X):
+        """Logarithm of ``predict_proba``, shape (n_queries, n_classes)."""
+        return np.log(self.predict_proba(X))
+
+    @property
+    def coef_(self):
+        """Primal weights w = Σ yᵢαᵢ xᵢ per pair (linear kernel only), shape (n_pairs, n_features)."""
+        check_is_fitted(self)
+        if self.kernel != "linear":
+            raise AttributeError("coef_ is only available when kernel='linear'")
+        sign = -1.0 if self.classes_.size == 2 else 1.0
+        return sign * (self._W.T @ self.support_vectors_)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.pairwise = self.kernel == "precomputed"
+        return tags
