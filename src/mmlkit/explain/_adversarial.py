@@ -3,8 +3,9 @@
 Gradients with respect to the *input* come from mmlkit's autodiff engine, so
 any model whose forward pass is written in ``mmlkit.autodiff`` operations is
 supported: an ``mmlkit.nn`` module, a function of a Tensor, an object with a
-``forward`` method, or a linear model exposing ``coef_`` and ``intercept_``
-(e.g. ``LogisticRegression``), whose logits are rebuilt as X Wᵀ + b.
+``forward`` method, a fitted ``mmlkit.models`` MLP (through its network), or a
+linear model exposing ``coef_`` and ``intercept_`` (e.g. ``LogisticRegression``),
+whose logits are rebuilt as X Wᵀ + b.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ def differentiable_forward(model):
     ----------
     model : object
         A function of a Tensor, an ``mmlkit.nn`` module, an object with
-        ``forward``, or a fitted linear model with ``coef_``/``intercept_``.
+        ``forward``, a fitted linear model with ``coef_``/``intercept_``, or a
+        fitted ``mmlkit.models`` MLP (its network ``model_``).
 
     Returns
     -------
@@ -44,6 +46,9 @@ def differentiable_forward(model):
             return Z[:, 0] if W.shape[0] == 1 else Z
 
         return linear
+    net = getattr(model, "model_", None)  # a fitted mmlkit MLP keeps its nn network here
+    if net is not None and callable(net):
+        return net
     if hasattr(model, "forward") and callable(model.forward):
         return model
     if callable(model) and not hasattr(model, "fit"):
@@ -338,7 +343,8 @@ def input_sensitivity(model, X, *, method="auto", output="raw", step=None):
 
 
 def _is_differentiable(model, X):
-    if hasattr(model, "coef_") and hasattr(model, "intercept_") or hasattr(model, "forward"):
+    if (hasattr(model, "coef_") and hasattr(model, "intercept_") or hasattr(model, "forward")
+            or callable(getattr(model, "model_", None))):
         return True
     if not callable(model) or hasattr(model, "fit"):
         return False
