@@ -175,7 +175,7 @@ def test_property_correlation_bounds(x, y):
         return
     r = pearsonr(x, y)
     assert -1.0 <= r.statistic <= 1.0 and 0.0 <= r.pvalue <= 1.0
-    assert pearsonr(x, 3 * x + 1).statistic == pytest.approx(1.0)
+    assert pearsonr(x, -2 * x).statistic == pytest.approx(-1.0)  # exact scaling keeps x non-constant
 
 
 @pytest.mark.parametrize("call, match", [

@@ -134,12 +134,24 @@ class BayesianNetwork:
         return {k: list(v) for k, v in self._states.items()}
 
     def parents(self, name) -> tuple:
-        """The parents of ``name``, in CPT axis order."""
+        """The parents of a variable, in CPT axis order.
+
+        Parameters
+        ----------
+        name : hashable
+            A variable of the network.
+        """
         self._check_variable(name)
         return self._parents[name]
 
     def children(self, name) -> list:
-        """The variables that have ``name`` as a parent."""
+        """The variables that have ``name`` as a parent.
+
+        Parameters
+        ----------
+        name : hashable
+            A variable of the network.
+        """
         self._check_variable(name)
         return [v for v, ps in self._parents.items() if name in ps]
 
@@ -229,13 +241,33 @@ class BayesianNetwork:
         return self
 
     def set_cpt(self, name, cpt) -> BayesianNetwork:
-        """Set (or replace) the CPT of ``name``; see :meth:`add_variable` for its layout."""
+        """Set (or replace) the CPT of a variable.
+
+        Parameters
+        ----------
+        name : hashable
+            A variable of the network.
+        cpt : array_like of shape (|parent₁|, …, |parent_m|, |states|)
+            Its conditional probability table, last axis summing to 1 (see
+            :meth:`add_variable`).
+
+        Returns
+        -------
+        BayesianNetwork
+            ``self``.
+        """
         self._check_variable(name)
         self._cpts[name] = self._check_cpt(name, cpt)
         return self
 
     def cpt(self, name) -> np.ndarray:
-        """The CPT of ``name`` (read-only), axes ``(*parents(name), name)``."""
+        """The CPT of a variable (read-only), axes ``(*parents(name), name)``.
+
+        Parameters
+        ----------
+        name : hashable
+            A variable of the network.
+        """
         self._check_variable(name)
         if name not in self._cpts:
             raise ValueError(f"the cpt of {name!r} has not been set (use set_cpt or fit)")
@@ -392,7 +424,17 @@ class BayesianNetwork:
         return float(logp[0]) if single else logp
 
     def probability(self, data):
-        """Joint probability ``p(x) = Πᵢ p(xᵢ | pa(xᵢ))`` of complete assignments (see :meth:`log_probability`)."""
+        """Joint probability ``p(x) = Πᵢ p(xᵢ | pa(xᵢ))`` of complete assignments.
+
+        Parameters
+        ----------
+        data : mapping name → label, mapping name → sequence, or 2-D array
+            As for :meth:`log_probability`.
+
+        Returns
+        -------
+        float or ndarray of shape (n,)
+        """
         logp = self.log_probability(data)
         return float(np.exp(logp)) if np.ndim(logp) == 0 else np.exp(logp)
 

@@ -389,7 +389,16 @@ class HiddenMarkovModel:
         return float(delta[path[-1]]), path
 
     def predict(self, X) -> np.ndarray:
-        """The Viterbi state path (shape (T,))."""
+        """The most probable state path (Viterbi).
+
+        Parameters
+        ----------
+        X : array_like of shape (T,) or (T, d)
+
+        Returns
+        -------
+        ndarray of int, shape (T,)
+        """
         return self.viterbi(X)[1]
 
     # ------------------------------------------------------------------ learning

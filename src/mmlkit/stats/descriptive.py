@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from mmlkit._validation import as_float_array, check_in, check_scalar
+from mmlkit._validation import as_float_array, check_finite, check_in, check_scalar
 from mmlkit.probability._functions import normal_ppf, t_cdf, t_sf
 from mmlkit.stats._results import ConfidenceInterval, TestResult, _check_alternative, _check_level
 
@@ -40,7 +40,28 @@ __all__ = [
 
 
 def _data(x, name="x") -> np.ndarray:
-    return as_float_array(x, name)
+    """Validated data whose finiteness is checked afterwards by :func:`_verified` (see there)."""
+    return as_float_array(x, name, finite=False)
+
+
+def _verified(result, x, name="x"):
+    """Return ``result`` after making sure the data were finite.
+
+    Every moment-based statistic (sums, means, variances, products) turns a
+    NaN or infinity in its input into a non-finite result, so the data need a
+    full ``isfinite`` pass only when the result is not finite — and then the
+    pass raises the usual error (or, for an overflow or 0/0 on finite data,
+    lets the result through). This saves a full pass over large arrays.
+    """
+    if not (math.isfinite(result) if isinstance(result, float) else np.all(np.isfinite(result))):
+        check_finite(x, name)
+    return result
+
+
+def _sum_of_squares(d: np.ndarray, axis):
+    """Σ d² along ``axis``, squaring in place (d is a temporary owned by the caller)."""
+    np.multiply(d, d, out=d)
+    return np.add.reduce(d, axis=axis)
 
 
 def _check_axis(x: np.ndarray, axis, name="x"):
@@ -52,7 +73,7 @@ def _check_axis(x: np.ndarray, axis, name="x"):
 
 
 def _scalar(a):
-    return float(a) if np.ndim(a) == 0 else a
+    return float(a) if isinstance(a, (float, np.floating)) or np.ndim(a) == 0 else a
 
 
 # ----------------------------------------------------------------------------- location and spread
@@ -80,7 +101,12 @@ def mean(x, axis=None):
     3.0
     """
     x = _data(x)
-    return _scalar(np.mean(x, axis=_check_axis(x, axis)))
+    axis = _check_axis(x, axis)
+    n = x.size if axis is None else x.shape[axis]
+    if n == 0:
+        raise ValueError("x must not be empty along axis")
+    # the pairwise sum NumPy's mean uses, without its Python wrapper
+    return _scalar(_verified(np.add.reduce(x, axis=axis) / n, x))
 
 
 def var(x, axis=None, ddof: int = 0):
@@ -116,11 +142,9 @@ def var(x, axis=None, ddof: int = 0):
     check_scalar(ddof, "ddof", kind=numbers.Integral, low=0)
     if n - ddof <= 0:
         raise ValueError(f"ddof={ddof} leaves no degrees of freedom for {n} observation(s)")
-    d = x - np.mean(x, axis=axis, keepdims=True)
-    if axis is None:
-        d = d.reshape(-1)
-        return float(d @ d) / (n - ddof)
-    return _scalar(np.sum(d * d, axis=axis) / (n - ddof))
+    d = x - np.add.reduce(x, axis=axis, keepdims=True) / n
+    ss = _sum_of_squares(d, axis)
+    return _scalar(_verified(ss / (n - ddof), x))
 
 
 def std(x, axis=None, ddof: int = 0):
@@ -189,6 +213,7 @@ def quantile(x, q, axis=None, method: str = "linear"):
     2.5
     """
     x = _data(x)
+    check_finite(x, "x")  # order statistics do not propagate NaN: check up front
     axis = _check_axis(x, axis)
     check_in(method, "method", _QUANTILE_METHODS)
     q_arr = as_float_array(q, "q")
@@ -281,9 +306,15 @@ def mode(x, axis: int | None = 0) -> ModeResult:
     ModeResult(mode=1.0, count=2)
     """
     x = _data(x)
+    check_finite(x, "x")
     axis = _check_axis(x, axis)
-    if axis is None:
-        x, axis = x.reshape(-1), 0
+    if axis is None or x.ndim == 1:
+        # one sample: sort, then run lengths from the positions where the value changes
+        s = np.sort(x, axis=None)
+        starts = np.flatnonzero(np.concatenate(([True], s[1:] != s[:-1])))
+        lengths = np.diff(np.append(starts, s.size))
+        best = int(np.argmax(lengths))  # the first longest run holds the smallest modal value
+        return ModeResult(float(s[starts[best]]), int(lengths[best]))
     moved = np.moveaxis(x, axis, -1)
     n = moved.shape[-1]
     flat = np.sort(moved.reshape(-1, n), axis=1)
@@ -351,6 +382,8 @@ def skew(x, axis: int = 0, bias: bool = True):
         if n < 3:
             raise ValueError("skew with bias=False needs at least 3 observations along axis")
         g1 = g1 * math.sqrt(n * (n - 1)) / (n - 2)
+    if not np.all(np.isfinite(m2)):
+        check_finite(x, "x")
     return _scalar(g1)
 
 
@@ -397,6 +430,8 @@ def kurtosis(x, axis: int = 0, fisher: bool = True, bias: bool = True):
         if n < 4:
             raise ValueError("kurtosis with bias=False needs at least 4 observations along axis")
         g2 = ((n + 1) * (g2 - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)) + 3
+    if not np.all(np.isfinite(m2)):
+        check_finite(x, "x")
     return _scalar(g2 - 3 if fisher else g2)
 
 
@@ -573,8 +608,8 @@ class PearsonRResult(TestResult):
 
 
 def _paired(x, y):
-    x = as_float_array(x, "x", ndim=1)
-    y = as_float_array(y, "y", ndim=1)
+    x = as_float_array(x, "x", ndim=1, finite=False)
+    y = as_float_array(y, "y", ndim=1, finite=False)
     if x.shape != y.shape:
         raise ValueError(f"x and y must have the same length, got {x.size} and {y.size}")
     if x.size < 2:
@@ -633,13 +668,17 @@ def pearsonr(x, y, alternative: str = "two-sided") -> PearsonRResult:
     _check_alternative(alternative)
     x, y = _paired(x, y)
     xc, yc = x - x.mean(), y - y.mean()
-    sxx, syy = float(xc @ xc), float(yc @ yc)
-    if sxx == 0 or syy == 0:
-        raise ValueError("x and y must not be constant: the correlation coefficient is undefined")
-    # one division by √(sxx syy) (not a product of two normalised vectors): exact ±1 for
-    # identical ranks; sxx·syy cannot overflow for data of ordinary magnitude
-    denom = math.sqrt(sxx * syy) if sxx * syy < 1e300 else math.sqrt(sxx) * math.sqrt(syy)
-    r = max(-1.0, min(1.0, float(xc @ yc) / denom))
+    for d, name, raw in ((xc, "x", x), (yc, "y", y)):
+        hi, lo = float(d.max()), float(d.min())
+        if not math.isfinite(hi - lo):
+            check_finite(raw, name)
+        if hi == lo:
+            raise ValueError(f"{name} must not be constant: the correlation coefficient is undefined")
+        d /= max(hi, -lo)  # scale to [-1, 1] so that squares of tiny or huge values neither under- nor overflow
+    sxy = float(np.add.reduce(xc * yc))
+    sxx, syy = float(_sum_of_squares(xc, None)), float(_sum_of_squares(yc, None))
+    # one division by √(sxx syy) (not a product of two normalised vectors): exact ±1 for identical ranks
+    r = max(-1.0, min(1.0, sxy / math.sqrt(sxx * syy)))
     n = x.size
     return PearsonRResult(r, _correlation_test(r, n, alternative), n - 2, n, alternative)
 
