@@ -282,3 +282,15 @@ def test_batched_second_order_rules_hessian_against_torch():
     ref = tf.hessian(lambda t: (_many_ops("torch")(t) * torch.tensor(w)).sum())(torch.tensor(x)).numpy()
     assert H.shape == (3, 4, 3, 4)
     np.testing.assert_allclose(H, ref, rtol=1e-9, atol=1e-11)
+
+
+def test_hessian_is_jacobian_of_grad_in_every_composition():
+    A, x = _problem(11)
+    f = ours_loss(A)
+    H = ad.hessian(f)(x)
+    np.testing.assert_allclose(ad.jacobian(ad.grad(f))(x), H, rtol=1e-12, atol=1e-13)
+    np.testing.assert_allclose(ad.jacobian(ad.grad(f), mode="fwd")(x), H, rtol=1e-12, atol=1e-13)
+    np.testing.assert_allclose(ad.jacobian(ad.jacobian(f))(x), H, rtol=1e-12, atol=1e-13)
+    np.testing.assert_allclose(np.stack([ad.hvp(f, x, e) for e in np.eye(4)]), H, rtol=1e-12, atol=1e-13)
+    taylor_like = ad.grad(lambda t: ad.sum(ad.grad(f)(t) * x))(x)  # ∇(∇f·x) = H x
+    np.testing.assert_allclose(taylor_like, H @ x, rtol=1e-12)
