@@ -85,6 +85,44 @@ def newton(step, x0, *, tol=1e-13, max_iter=100, what="fit"):
     return x
 
 
+_POINTS = """
+    Parameters
+    ----------
+    {arg} : array_like
+        {what}, any shape; broadcast against the parameters' ``batch_shape``.
+
+    Returns
+    -------
+    ndarray or float
+        {ret}
+"""
+
+#: Docstrings given to subclass methods that define none, so every method is documented once.
+_METHOD_DOCS = {
+    "pdf": "Probability density f(x) (0 outside the support)." + _POINTS.format(
+        arg="x", what="Points", ret="f(x), broadcast shape of x and the parameters."),
+    "logpdf": "Log-density log f(x) (−inf outside the support), computed in log space." + _POINTS.format(
+        arg="x", what="Points", ret="log f(x)."),
+    "pmf": "Probability mass P(X = k) (0 off the integer support)." + _POINTS.format(
+        arg="k", what="Points", ret="P(X = k)."),
+    "logpmf": "Log of the probability mass, log P(X = k) (−inf off the support)." + _POINTS.format(
+        arg="k", what="Points", ret="log P(X = k)."),
+    "cdf": "Cumulative distribution function F(x) = P(X ≤ x)." + _POINTS.format(
+        arg="x", what="Points", ret="F(x)."),
+    "sf": "Survival function 1 − F(x) = P(X > x), computed directly (accurate in the upper tail)."
+          + _POINTS.format(arg="x", what="Points", ret="1 − F(x)."),
+    "ppf": "Quantile function F⁻¹(q) (for discrete distributions the smallest k with F(k) ≥ q)."
+           + _POINTS.format(arg="q", what="Probabilities in [0, 1]", ret="F⁻¹(q); nan for q outside [0, 1]."),
+    "isf": "Inverse survival function: the x with 1 − F(x) = q (accurate for small q)." + _POINTS.format(
+        arg="q", what="Probabilities in [0, 1]", ret="F⁻¹(1 − q)."),
+    "logcdf": "log F(x)." + _POINTS.format(arg="x", what="Points", ret="log F(x)."),
+    "logsf": "log(1 − F(x))." + _POINTS.format(arg="x", what="Points", ret="log(1 − F(x))."),
+    "mean": "The mean E[X]; an array of ``batch_shape`` for array parameters.",
+    "var": "The variance Var[X]; an array of ``batch_shape`` for array parameters.",
+    "entropy": "The differential (continuous) or Shannon (discrete) entropy in nats.",
+}
+
+
 class Distribution:
     """Base class: the methods every distribution shares.
 
@@ -95,6 +133,13 @@ class Distribution:
 
     #: parameter names, in constructor order (for repr and broadcasting)
     _params: tuple[str, ...] = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for name, doc in _METHOD_DOCS.items():
+            fn = cls.__dict__.get(name)
+            if callable(fn) and not fn.__doc__:
+                fn.__doc__ = doc
 
     def __repr__(self):
         args = ", ".join(f"{p}={getattr(self, p)!r}" for p in self._params)

@@ -194,14 +194,16 @@ def _two_prod_err(a, b):
 
 def _t_tail(t2, df):
     """P(T > |t|) from t² and ν, accurate in all three regimes (see :func:`t_cdf`)."""
-    t2, df = np.broadcast_arrays(t2, df)
+    half_df = 0.5 * df  # before broadcasting: per-ν constants are computed once per ν
+    log_beta = sc.betaln(half_df, 0.5)
+    t2, df, half_df, log_beta = np.broadcast_arrays(t2, df, half_df, log_beta)
     den = df + t2
     far = t2 > df
     centre = ~far & (t2 < 0.45)
     # One betainc call with per-element arguments: I_y(½, ν/2) at y = t²/(ν+t²)
     # in the centre, I_x(ν/2, ½) at x = ν/(ν+t²) elsewhere.
-    a = np.where(centre, 0.5, 0.5 * df)
-    b = np.where(centre, 0.5 * df, 0.5)
+    a = np.where(centre, 0.5, half_df)
+    b = np.where(centre, half_df, 0.5)
     x = np.where(centre, t2, df) / den
     val = np.array(sc.betainc(a, b, x))  # writable, also when 0-d
     mid = ~far & ~centre
@@ -215,7 +217,7 @@ def _t_tail(t2, df):
         resid = (nu - xm * dm) - _two_prod_err(xm, dm)  # ν − xm·dm exactly
         delta = (resid - xm * den_err) / dm
         am = a[mid]
-        log_dens = (am - 1.0) * np.log(xm) - 0.5 * np.log(t2m / dm) - sc.betaln(am, 0.5)
+        log_dens = (am - 1.0) * np.log(xm) - 0.5 * np.log(t2m / dm) - log_beta[mid]
         val[mid] = val[mid] + delta * np.exp(log_dens)
     return np.where(centre, 0.5 - 0.5 * val, 0.5 * val)
 
@@ -282,10 +284,13 @@ def _t_abs_quantile_closed(p, nu):
     return 2.0 * np.sqrt((u * u / (1.0 + s) - 2.0 * np.sin(theta / 6.0) ** 2) / s)
 
 
-def _t_abs_quantile(p, df):
-    """|t| with P(T > |t|) = p for p ≤ ½ (arrays of equal shape)."""
-    # the tail at t² = ν separates the far regime of _t_tail from the others
-    far = p < 0.5 * sc.betainc(0.5 * df, 0.5, 0.5)
+def _t_abs_quantile(p, df, p_split):
+    """|t| with P(T > |t|) = p for p ≤ ½ (arrays of equal shape).
+
+    ``p_split`` is the tail at t² = ν, which separates the far regime of
+    _t_tail from the others (computed by the caller once per distinct ν).
+    """
+    far = p < p_split
     centre = ~far & (p > 0.25)
     mid = ~far & ~centre
     # far: x = ν/(ν+t²) < ½ from ½ I_x(ν/2, ½) = p; centre: y = t²/(ν+t²) from
@@ -349,17 +354,18 @@ def t_ppf(q, df):
     """
     q = np.asarray(q, dtype=float)
     df = np.asarray(df, dtype=float)
-    q, df = np.broadcast_arrays(q, df)
     inf_df = np.isinf(df)
     if inf_df.any():
         df = np.where(inf_df, 1.0, df)
+    p_split = 0.5 * sc.betainc(0.5 * df, 0.5, 0.5)  # once per ν, before broadcasting
+    q, df, p_split, inf_df = np.broadcast_arrays(q, df, p_split, inf_df)
     lower = q < 0.5
     p = np.where(lower, q, 1.0 - q)
     with np.errstate(divide="ignore", over="ignore"):
         if df.size and np.all(df == df.flat[0]) and df.flat[0] in (1.0, 2.0, 4.0):
             absval = _t_abs_quantile_closed(p, float(df.flat[0]))
         else:
-            absval = _t_abs_quantile(p, df)
+            absval = _t_abs_quantile(p, df, p_split)
     out = np.where(lower, -absval, absval)
     if inf_df.any():
         out = np.where(inf_df, normal_ppf(q), out)

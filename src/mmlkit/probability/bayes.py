@@ -190,6 +190,7 @@ class NormalNormal:
 
     @property
     def posterior(self) -> Normal:
+        """The posterior N(μₙ, τₙ²) of the mean (the prior before any update)."""
         return Normal(self.mu0, self.tau0)
 
     def posterior_predictive(self) -> Normal:
@@ -197,6 +198,7 @@ class NormalNormal:
         return Normal(self.mu0, float(np.hypot(self.sigma, self.tau0)))
 
     def credible_interval(self, level=0.95):
+        """Equal-tailed posterior interval (lower, upper) holding probability ``level``."""
         lo, hi = self.posterior.interval(level)
         return float(lo), float(hi)
 
@@ -237,12 +239,15 @@ class GammaPoisson:
 
     @property
     def posterior(self) -> Gamma:
+        """The posterior Gamma(shape, rate) of the rate (the prior before any update)."""
         return Gamma(self.shape, self.rate)
 
     def posterior_predictive(self) -> NegativeBinomial:
+        """NegativeBinomial(shape, rate/(rate + 1)), the distribution of the next count."""
         return NegativeBinomial(self.shape, self.rate / (self.rate + 1.0))
 
     def credible_interval(self, level=0.95):
+        """Equal-tailed posterior interval (lower, upper) holding probability ``level``."""
         lo, hi = self.posterior.interval(level)
         return float(lo), float(hi)
 
@@ -296,9 +301,11 @@ class DirichletMultinomial:
 
     @property
     def posterior(self) -> Dirichlet:
+        """The posterior Dirichlet(α) of the category probabilities."""
         return Dirichlet(self.alpha)
 
     def posterior_predictive(self) -> Categorical:
+        """Categorical(α/Σα), the distribution of the next category."""
         return Categorical(self.alpha / self.alpha.sum())
 
     def credible_interval(self, level=0.95):

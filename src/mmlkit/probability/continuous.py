@@ -13,10 +13,12 @@ density 0 (log-density −inf).
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 from scipy import special as sc
 
+from ..exceptions import ConvergenceWarning
 from . import _functions as F
 from ._base import Distribution, fit_data, newton, out, param, points
 
@@ -601,10 +603,6 @@ class StudentT(Distribution):
         max_iter : int, default=1000
             Iterations before a ``ConvergenceWarning``.
         """
-        import warnings
-
-        from ..exceptions import ConvergenceWarning
-
         x = fit_data(data)
         n = x.size
         if df is not None:

@@ -217,22 +217,26 @@ class Dirichlet:
         return out(np.where(on, val, -np.inf))
 
     def pdf(self, x):
+        """Density at points x on the simplex, shape (..., K) → (...)."""
         return out(np.exp(self.logpdf(x)))
 
     def mean(self):
+        """E[x] = α/α₀, shape (K,)."""
         return self.alpha / self.alpha.sum()
 
     def var(self):
+        """Marginal variances αₖ(α₀ − αₖ)/(α₀²(α₀ + 1)), shape (K,)."""
         a0 = self.alpha.sum()
         return self.alpha * (a0 - self.alpha) / (a0 * a0 * (a0 + 1.0))
 
     def cov(self):
-        """Covariance matrix, shape (K, K): (α₀ diag(m) − ... ) with m = α/α₀."""
+        """Covariance matrix (diag(m) − m mᵀ)/(α₀ + 1) with m = α/α₀, shape (K, K)."""
         a0 = self.alpha.sum()
         m = self.alpha / a0
         return (np.diag(m) - np.outer(m, m)) / (a0 + 1.0)
 
     def entropy(self):
+        """Differential entropy log B(α) + (α₀ − K)ψ(α₀) − Σ(αₖ − 1)ψ(αₖ), in nats."""
         a, a0, k = self.alpha, self.alpha.sum(), self.alpha.size
         log_b = np.sum(sc.gammaln(a)) - sc.gammaln(a0)
         return float(log_b + (a0 - k) * sc.digamma(a0) - np.sum((a - 1.0) * sc.digamma(a)))
