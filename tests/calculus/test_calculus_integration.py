@@ -185,3 +185,15 @@ def test_property_newton_cotes_exact_on_low_degree_polynomials(n, a, width):
     assert abs(simpson(cubic, a, b, n) - exact) < 1e-9 * max(1, abs(exact))
     line = lambda x: 2 * x + 1  # noqa: E731
     assert abs(trapezoid(line, a, b, n) - ((b ** 2 - a ** 2) + width)) < 1e-10 * max(1, width)
+
+
+@pytest.mark.parametrize("f,exact", [
+    (lambda x: 1 / np.sqrt(x), 2.0),
+    (lambda x: x ** -0.8, 5.0),
+    (lambda x: np.log(x) / np.sqrt(x), -4.0),
+    (lambda x: np.log(x) ** 2, 2.0),
+])
+def test_quad_integrable_endpoint_singularities_by_extrapolation(f, exact):
+    value, error = quad(f, 0.0, 1.0, epsabs=1e-12, epsrel=1e-12)
+    assert abs(value - exact) < 1e-10 and abs(value - exact) <= error + 1e-12
+    assert abs(value - si.quad(f, 0.0, 1.0)[0]) < 1e-10

@@ -286,9 +286,11 @@ def quad(f, a: float, b: float, epsabs: float = 1.49e-8, epsrel: float = 1.49e-8
     the error. Intervals with the largest errors are bisected until the total
     error meets the tolerance (QUADPACK's QAG strategy); each round bisects, in
     one vectorised call of f, the fewest worst intervals whose errors exceed the
-    tolerance's slack.
-    Infinite ranges are mapped to finite ones by x = a + t/(1 − t) or
-    x = t/(1 − t²). Cost: 30 evaluations per bisection.
+    tolerance's slack. When rounds keep bisecting one lone interval (an
+    endpoint singularity), Wynn's ε-algorithm extrapolates the sequence of
+    totals, as QUADPACK's QAGS does, so integrable singularities such as
+    1/√x converge. Infinite ranges are mapped to finite ones by
+    x = a + t/(1 − t) or x = t/(1 − t²). Cost: 30 evaluations per bisection.
 
     Examples
     --------
@@ -316,15 +318,27 @@ def quad(f, a: float, b: float, epsabs: float = 1.49e-8, epsrel: float = 1.49e-8
     g, lo, hi = _transform(f, a, b)
     lo, hi = np.array([lo]), np.array([hi])
     val, err = _gk15(g, lo, hi)
+    history: list[float] = []  # totals of consecutive rounds that bisected one interval only
     while True:
         total, total_err = math.fsum(val), float(err.sum())
         tol = max(epsabs, epsrel * abs(total))
-        if total_err <= tol or len(lo) >= limit:
+        if total_err <= tol:
+            break
+        history.append(total)
+        if len(history) >= 5:  # a lone interval keeps being bisected: an endpoint singularity
+            estimate, extrapolation_err = _wynn_epsilon(history)
+            rest = total_err - float(err.max())  # the error of every other interval
+            if extrapolation_err + rest <= tol:
+                total, total_err = estimate, extrapolation_err + rest
+                break
+        if len(lo) >= limit:
             break
         # bisect the fewest worst intervals whose errors must go for the total to meet tol
         order = np.argsort(-err)
         k = int(np.searchsorted(np.cumsum(err[order]), total_err - tol)) + 1
         split = order[:max(1, min(k, limit - len(lo)))]
+        if len(split) > 1:
+            history.clear()
         keep = np.ones(len(lo), dtype=bool)
         keep[split] = False
         mid = 0.5 * (lo[split] + hi[split])
@@ -338,6 +352,36 @@ def quad(f, a: float, b: float, epsabs: float = 1.49e-8, epsrel: float = 1.49e-8
         warnings.warn(f"quad reached limit={limit} subintervals with estimated error {total_err:.3g}",
                       ConvergenceWarning, stacklevel=2)
     return IntegrationResult(float(total), float(total_err))
+
+
+def _wynn_epsilon(seq: list) -> tuple[float, float]:
+    """Wynn's ε-algorithm on a sequence of partial results: (limit estimate, error estimate).
+
+    ε₋₁ = 0, ε₀⁽ʲ⁾ = sⱼ, ε_{k+1}⁽ʲ⁾ = ε_{k−1}⁽ʲ⁺¹⁾ + 1/(ε_k⁽ʲ⁺¹⁾ − ε_k⁽ʲ⁾); the even
+    columns accelerate sequences whose errors decay geometrically (QUADPACK's
+    QAGS uses it for endpoint singularities). The error estimate compares the
+    extrapolations of the last three prefixes of the sequence.
+    """
+
+    def extrapolate(s):
+        prev, cur = [0.0] * (len(s) + 1), list(s)
+        best = cur[-1]
+        for k in range(1, len(s)):
+            nxt = []
+            for j in range(len(cur) - 1):
+                diff = cur[j + 1] - cur[j]
+                if diff == 0.0:
+                    return cur[j + 1]  # the column has converged
+                nxt.append(prev[j + 1] + 1.0 / diff)
+            prev, cur = cur, nxt
+            if k % 2 == 0:
+                best = cur[-1]
+        return best
+
+    s = seq[-15:]
+    e0, e1, e2 = extrapolate(s[:-2]), extrapolate(s[:-1]), extrapolate(s)
+    err = abs(e2 - e1) + abs(e1 - e0) + 50.0 * np.finfo(float).eps * abs(e2)
+    return e2, err
 
 
 def monte_carlo(f, bounds, n: int = 10_000, random_state=None) -> MonteCarloResult:
