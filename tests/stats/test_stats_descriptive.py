@@ -209,3 +209,28 @@ def test_inputs_not_modified():
     x0 = x.copy()
     quantile(x, [0.1, 0.9], axis=0), mode(x), covariance(x), describe(x), median(x)
     np.testing.assert_array_equal(x, x0)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("shape", [(17,), (40, 3), (5, 4, 6)])
+def test_sem_zscore_iqr_match_scipy(seed, shape):
+    from mmlkit.stats import iqr, sem, zscore
+
+    x = data(shape, seed, "offset" if seed == 2 else "normal")
+    for axis in range(x.ndim):
+        np.testing.assert_allclose(sem(x, axis), scipy.stats.sem(x, axis), rtol=1e-9)
+        np.testing.assert_allclose(sem(x, axis, ddof=0), scipy.stats.sem(x, axis, ddof=0), rtol=1e-9)
+        np.testing.assert_allclose(zscore(x, axis), scipy.stats.zscore(x, axis), rtol=1e-7, atol=1e-9)
+        # a difference of two order statistics: rounding of each is eps·max|x| (large for offset data)
+        scale = 4 * np.finfo(float).eps * np.abs(x).max()
+        np.testing.assert_allclose(iqr(x, axis), scipy.stats.iqr(x, axis), rtol=1e-12, atol=scale)
+    np.testing.assert_allclose(zscore(x, None, ddof=1), scipy.stats.zscore(x, None, ddof=1), rtol=1e-7, atol=1e-9)
+    assert iqr(x) == pytest.approx(scipy.stats.iqr(x), rel=1e-12, abs=scale)
+
+
+def test_zscore_of_constant_data_is_nan():
+    from mmlkit.stats import zscore
+
+    assert np.isnan(zscore([2.0, 2.0, 2.0])).all()
+    with pytest.raises(ValueError, match="scalar"):
+        zscore(3.0)

@@ -271,3 +271,31 @@ def test_inputs_not_modified():
     np.testing.assert_array_equal(a, a0)
     np.testing.assert_array_equal(b, b0)
     np.testing.assert_array_equal(table, [[3.0, 0.0], [1.0, 7.0]])
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("sizes", [(2, 3), (5, 8, 13), (40, 1, 7, 9)])
+def test_f_oneway_matches_scipy(seed, sizes):
+    from mmlkit.stats import f_oneway
+
+    rng = np.random.default_rng(seed)
+    groups = [rng.normal(0.3 * i, 1.0 + 0.2 * i, size=n) for i, n in enumerate(sizes)]
+    ours, ref = f_oneway(*groups), scipy.stats.f_oneway(*groups)
+    close(ours.statistic, ref.statistic, rel=1e-11)
+    close(ours.pvalue, ref.pvalue)
+    assert ours.df == (len(sizes) - 1, sum(sizes) - len(sizes))
+    if len(sizes) == 2:  # F = t² for two groups
+        close(ours.statistic, ttest_ind(*groups).statistic ** 2, rel=1e-11)
+
+
+def test_f_oneway_errors():
+    from mmlkit.stats import f_oneway
+
+    with pytest.raises(ValueError, match="two samples"):
+        f_oneway([1.0, 2.0])
+    with pytest.raises(ValueError, match="degrees of freedom"):
+        f_oneway([1.0], [2.0])
+    with pytest.raises(ValueError, match="zero within-group"):
+        f_oneway([1.0, 1.0], [2.0, 2.0])
+    with pytest.raises(ValueError, match="empty"):
+        f_oneway([1.0, 2.0], [])

@@ -17,6 +17,7 @@ from mmlkit.stats.descriptive import (
     PearsonRResult,
     covariance,
     describe,
+    iqr,
     kurtosis,
     mean,
     median,
@@ -24,10 +25,12 @@ from mmlkit.stats.descriptive import (
     pearsonr,
     quantile,
     rankdata,
+    sem,
     skew,
     spearmanr,
     std,
     var,
+    zscore,
 )
 from mmlkit.stats.estimation import confidence_interval, mle
 from mmlkit.stats.resampling import BootstrapResult, PermutationTestResult, bootstrap_ci, permutation_test
@@ -35,6 +38,7 @@ from mmlkit.stats.running import RunningStats
 from mmlkit.stats.testing import (
     chi2_contingency,
     chisquare,
+    f_oneway,
     mcnemar,
     ttest_1samp,
     ttest_ind,
@@ -59,6 +63,8 @@ __all__ = [
     "confidence_interval",
     "covariance",
     "describe",
+    "f_oneway",
+    "iqr",
     "kurtosis",
     "mcnemar",
     "mean",
@@ -69,6 +75,7 @@ __all__ = [
     "permutation_test",
     "quantile",
     "rankdata",
+    "sem",
     "skew",
     "spearmanr",
     "std",
@@ -77,4 +84,5 @@ __all__ = [
     "ttest_rel",
     "var",
     "ztest",
+    "zscore",
 ]

@@ -25,6 +25,7 @@ __all__ = [
     "PearsonRResult",
     "covariance",
     "describe",
+    "iqr",
     "kurtosis",
     "mean",
     "median",
@@ -32,10 +33,12 @@ __all__ = [
     "pearsonr",
     "quantile",
     "rankdata",
+    "sem",
     "skew",
     "spearmanr",
     "std",
     "var",
+    "zscore",
 ]
 
 
@@ -173,6 +176,103 @@ def std(x, axis=None, ddof: int = 0):
     2.0
     """
     return _scalar(np.sqrt(var(x, axis=axis, ddof=ddof)))
+
+
+def sem(x, axis: int | None = 0, ddof: int = 1):
+    """Standard error of the mean, as ``scipy.stats.sem``.
+
+    Parameters
+    ----------
+    x : array_like
+        Data.
+    axis : int or None, default=0
+        Axis to reduce; ``None`` uses the flattened array.
+    ddof : int, default=1
+        Delta degrees of freedom of the standard deviation.
+
+    Returns
+    -------
+    float or ndarray
+
+    Notes
+    -----
+    ``SE(x̄) = s / √n`` with ``s`` the standard deviation (``ddof`` = 1: the
+    unbiased variance). O(n).
+
+    Examples
+    --------
+    >>> sem([1.0, 2.0, 3.0, 4.0])
+    0.6454972243679028
+    """
+    x = _data(x)
+    n = x.size if axis is None else x.shape[_check_axis(x, axis)]
+    return _scalar(np.sqrt(var(x, axis=axis, ddof=ddof) / n))
+
+
+def zscore(x, axis: int | None = 0, ddof: int = 0):
+    """Standardised values ``(x − x̄) / s``, as ``scipy.stats.zscore``.
+
+    Parameters
+    ----------
+    x : array_like
+        Data.
+    axis : int or None, default=0
+        Axis along which the mean and standard deviation are taken.
+    ddof : int, default=0
+        Delta degrees of freedom of the standard deviation.
+
+    Returns
+    -------
+    ndarray
+        The input's shape; NaN where the data along ``axis`` are constant.
+
+    Notes
+    -----
+    ``zᵢ = (xᵢ − x̄) / s``; the result has mean 0 and (with ddof=0)
+    standard deviation 1. O(n).
+
+    Examples
+    --------
+    >>> zscore([1.0, 2.0, 3.0])
+    array([-1.22474487,  0.        ,  1.22474487])
+    """
+    x = _data(x)
+    if x.ndim == 0:
+        raise ValueError("x must be an array of observations, got a scalar")
+    axis = _check_axis(x, axis)
+    m = np.add.reduce(x, axis=axis, keepdims=True) / (x.size if axis is None else x.shape[axis])
+    s = np.sqrt(var(x, axis=axis, ddof=ddof))
+    s = np.reshape(s, m.shape)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(s > 0, (x - m) / np.where(s > 0, s, 1.0), np.nan)
+
+
+def iqr(x, axis=None):
+    """Interquartile range ``Q(0.75) − Q(0.25)`` (linear interpolation), as ``scipy.stats.iqr``.
+
+    Parameters
+    ----------
+    x : array_like
+        Data.
+    axis : int, optional
+        Axis to reduce; ``None`` (the default) uses the flattened array.
+
+    Returns
+    -------
+    float or ndarray
+
+    Notes
+    -----
+    A spread measure robust to outliers: half the data lie within it. Two
+    quantiles from one selection, O(n).
+
+    Examples
+    --------
+    >>> iqr([1.0, 2.0, 3.0, 4.0, 100.0])
+    2.0
+    """
+    q = quantile(x, [0.25, 0.75], axis=axis)
+    return _scalar(q[1] - q[0])
 
 
 _QUANTILE_METHODS = ("linear", "lower", "higher", "nearest", "midpoint")

@@ -19,7 +19,7 @@ import numbers
 import numpy as np
 
 from mmlkit._validation import as_float_array, check_in, check_scalar
-from mmlkit.probability._functions import binom_cdf, chi2_sf, normal_cdf, normal_sf, t_cdf, t_sf
+from mmlkit.probability._functions import binom_cdf, chi2_sf, f_sf, normal_cdf, normal_sf, t_cdf, t_sf
 from mmlkit.stats._results import (
     _ALTERNATIVES,
     ChiSquareResult,
@@ -29,7 +29,7 @@ from mmlkit.stats._results import (
     _check_alternative,
 )
 
-__all__ = ["chi2_contingency", "chisquare", "mcnemar", "ttest_1samp", "ttest_ind", "ttest_rel", "ztest"]
+__all__ = ["chi2_contingency", "chisquare", "f_oneway", "mcnemar", "ttest_1samp", "ttest_ind", "ttest_rel", "ztest"]
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -521,3 +521,56 @@ def mcnemar(table, exact: bool = True, correction: bool = True) -> TestResult:
     diff = abs(b - c) - (1.0 if correction else 0.0)
     stat = diff * diff / n
     return TestResult(stat, float(chi2_sf(stat, 1.0)), 1.0)
+
+
+# ----------------------------------------------------------------------------- one-way ANOVA
+def f_oneway(*samples) -> TestResult:
+    """One-way analysis of variance: H₀ says every group has the same mean.
+
+    Parameters
+    ----------
+    *samples : array_like of shape (n_i,)
+        Two or more groups of observations (each n_i ≥ 1, N > k in total).
+
+    Returns
+    -------
+    TestResult
+        ``statistic`` F, ``pvalue`` (upper tail of F_{k−1, N−k}) and
+        ``df = (k − 1, N − k)``.
+
+    Raises
+    ------
+    ValueError
+        On fewer than two groups, an empty group, no residual degrees of
+        freedom, or zero within-group variance.
+
+    Notes
+    -----
+    With group means x̄ᵢ and grand mean x̄:
+    ``F = [Σᵢ nᵢ (x̄ᵢ − x̄)² / (k − 1)] / [Σᵢ Σⱼ (xᵢⱼ − x̄ᵢ)² / (N − k)]``,
+    the between-group over the within-group mean square. It generalises the
+    pooled two-sample t-test (F = t² for k = 2). O(N).
+
+    Examples
+    --------
+    >>> res = f_oneway([1.0, 2.0, 3.0], [2.0, 3.0, 4.0], [5.0, 6.0, 7.0])
+    >>> round(res.statistic, 4), res.df
+    (13.0, (2.0, 6.0))
+    """
+    if len(samples) < 2:
+        raise ValueError(f"f_oneway needs at least two samples, got {len(samples)}")
+    groups = [as_float_array(g, f"samples[{i}]", ndim=1) for i, g in enumerate(samples)]
+    k = len(groups)
+    sizes = np.array([g.size for g in groups], dtype=float)
+    N = sizes.sum()
+    if N - k <= 0:
+        raise ValueError("f_oneway needs more observations than groups (no within-group degrees of freedom)")
+    means = np.array([g.mean() for g in groups])
+    grand = float(sizes @ means) / N
+    ss_between = float(sizes @ (means - grand) ** 2)
+    ss_within = float(sum(((g - m) ** 2).sum() for g, m in zip(groups, means)))
+    if ss_within == 0:
+        raise ValueError("the samples have zero within-group variance: the F statistic is undefined")
+    dfn, dfd = float(k - 1), float(N - k)
+    F = (ss_between / dfn) / (ss_within / dfd)
+    return TestResult(F, float(f_sf(F, dfn, dfd)), (dfn, dfd))
