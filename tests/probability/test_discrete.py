@@ -141,8 +141,9 @@ def test_samples_pass_chi2_goodness_of_fit(ours, ref):
 def test_binomial_ppf_is_the_generalised_inverse(n, p, q):
     d = Binomial(n, p)
     k = d.ppf(q)
-    if q > 0:
+    if 0 < q < 1:  # ppf(0) and ppf(1) are the ends of the support, as in SciPy
         assert d.cdf(k) >= q and (k == 0 or d.cdf(k - 1) < q)
+    assert d.ppf(1.0) == n
     np.testing.assert_allclose(d.pmf(np.arange(n + 1)).sum(), 1.0, rtol=1e-12)
 
 
