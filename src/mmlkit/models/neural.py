@@ -1,0 +1,375 @@
+"""Multilayer perceptrons as scikit-learn estimators, trained on mmlkit's autodiff engine and optimizers."""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from mmlkit._validation import check_in, check_random_state, check_scalar
+from mmlkit.autodiff import no_grad, tensor
+from mmlkit.exceptions import ConvergenceWarning
+from mmlkit.nn import functional as F
+from mmlkit.nn.layers import Identity, Linear, ReLU, Sigmoid, Tanh
+from mmlkit.nn.module import Sequential
+from mmlkit.optim import SGD, Adam
+
+__all__ = ["MLPClassifier", "MLPRegressor"]
+
+_ACTIVATIONS = {"relu": ReLU, "tanh": Tanh, "logistic": Sigmoid, "identity": Identity}
+
+
+class _BaseMLP(BaseEstimator):
+    """Shared training loop: mini-batches, L2 penalty, Adam or SGD, early stopping."""
+
+    def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, solver="adam", alpha=1e-4,
+                 batch_size="auto", learning_rate="constant", learning_rate_init=1e-3, power_t=0.5, max_iter=200,
+                 shuffle=True, random_state=None, tol=1e-4, verbose=False, momentum=0.9, nesterovs_momentum=True,
+                 early_stopping=False, validation_fraction=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
+                 n_iter_no_change=10):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+
+    # --- subclass hooks: the output layer and its loss -------------------------------------------
+
+    def _encode_targets(self, y):
+        raise NotImplementedError
+
+    def _loss(self, out, target):
+        raise NotImplementedError
+
+    def _validation_score(self, X, target):
+        raise NotImplementedError
+
+    # ----------------------------------------------------------------------------------------------
+
+    def _check_params(self):
+        sizes = (self.hidden_layer_sizes,) if isinstance(self.hidden_layer_sizes, numbers.Integral) \
+            else tuple(self.hidden_layer_sizes)
+        if any(not isinstance(h, numbers.Integral) or h < 1 for h in sizes):
+            raise ValueError(f"hidden_layer_sizes must hold positive ints, got {self.hidden_layer_sizes}")
+        check_in(self.activation, "activation", tuple(_ACTIVATIONS))
+        check_in(self.solver, "solver", ("adam", "sgd"))
+        check_in(self.learning_rate, "learning_rate", ("constant", "invscaling", "adaptive"))
+        check_scalar(self.alpha, "alpha", low=0.0)
+        check_scalar(self.learning_rate_init, "learning_rate_init", low=0.0, low_inclusive=False)
+        check_scalar(self.max_iter, "max_iter", kind=numbers.Integral, low=1)
+        check_scalar(self.tol, "tol", low=0.0)
+        check_scalar(self.n_iter_no_change, "n_iter_no_change", kind=numbers.Integral, low=1)
+        check_scalar(self.validation_fraction, "validation_fraction", low=0.0, high=1.0, low_inclusive=False,
+                     high_inclusive=False)
+        if self.batch_size != "auto":
+            check_scalar(self.batch_size, "batch_size", kind=numbers.Integral, low=1)
+        return sizes
+
+    def _build(self, n_features, n_outputs, sizes, dtype, rng):
+        """Linear layers Glorot-initialised as scikit-learn does: U(−b, b), b = √(k / (fan_in + fan_out))."""
+        widths = [n_features, *sizes, n_outputs]
+        layers = []
+        factor = 2.0 if self.activation == "logistic" else 6.0
+        for i, (a, b) in enumerate(zip(widths[:-1], widths[1:])):
+            lin = Linear(a, b, dtype=dtype, random_state=rng)
+            bound = np.sqrt(factor / (a + b))
+            lin.weight.data[...] = rng.uniform(-bound, bound, (b, a))
+            lin.bias.data[...] = rng.uniform(-bound, bound, b)
+            layers.append(lin)
+            if i < len(widths) - 2:
+                layers.append(_ACTIVATIONS[self.activation]())
+        return Sequential(*layers)
+
+    def _fit(self, X, y):
+        sizes = self._check_params()
+        rng = check_random_state(self.random_state)
+        target = self._encode_targets(y)
+        dtype = X.dtype
+        n = X.shape[0]
+        X_val = t_val = None
+        if self.early_stopping:
+            order = rng.permutation(n)
+            n_val = max(1, int(self.validation_fraction * n))
+            if n - n_val < 1:
+                raise ValueError("validation_fraction leaves no training samples")
+            val, train = order[:n_val], order[n_val:]
+            X, X_val, t_val, target = X[train], X[val], target[val], target[train]
+            n = X.shape[0]
+        n_outputs = self._n_outputs
+        self.model_ = self._build(X.shape[1], n_outputs, sizes, dtype, rng)
+        weights = [m.weight for m in self.model_ if isinstance(m, Linear)]
+        params = list(self.model_.parameters())
+        if self.solver == "adam":
+            opt = Adam(params, lr=self.learning_rate_init, betas=(self.beta_1, self.beta_2), eps=self.epsilon)
+        else:
+            opt = SGD(params, lr=self.learning_rate_init, momentum=self.momentum,
+                      nesterov=self.nesterovs_momentum and self.momentum > 0)
+        batch = min(200, n) if self.batch_size == "auto" else min(self.batch_size, n)
+        self.loss_curve_, self.validation_scores_ = [], [] if self.early_stopping else None
+        self.best_loss_, best_score, best_state = np.inf, -np.inf, None
+        no_improve, self.t_ = 0, 0
+        converged = False
+        for epoch in range(self.max_iter):
+            order = rng.permutation(n) if self.shuffle else np.arange(n)
+            total = 0.0
+            for start in range(0, n, batch):
+                idx = order[start:start + batch]
+                opt.zero_grad()
+                loss = self._loss(self.model_(tensor(X[idx])), target[idx])
+                loss.backward()
+                penalty = 0.0
+                if self.alpha:
+                    scale = self.alpha / len(idx)
+                    for W in weights:  # ∂/∂W of (α / 2b)‖W‖²
+                        W.grad.data += scale * W.data
+                        penalty += 0.5 * scale * float(np.vdot(W.data, W.data))
+                opt.step()
+                self.t_ += len(idx)
+                total += (float(loss.data) + penalty) * len(idx)
+            if self.solver == "sgd" and self.learning_rate == "invscaling":  # per epoch, as scikit-learn
+                _set_sgd_lr(opt, self.learning_rate_init / (self.t_ + 1) ** self.power_t)
+            self.loss_ = total / n
+            self.loss_curve_.append(self.loss_)
+            if self.verbose:
+                print(f"Iteration {epoch + 1}, loss = {self.loss_:.8f}")
+            if self.early_stopping:
+                score = self._validation_score(X_val, t_val)
+                self.validation_scores_.append(score)
+                if score > best_score:
+                    best_state = self.model_.state_dict()
+                if score < best_score + self.tol:
+                    no_improve += 1
+                else:
+                    no_improve = 0
+                best_score = max(best_score, score)
+            else:
+                if self.loss_ > self.best_loss_ - self.tol:
+                    no_improve += 1
+                else:
+                    no_improve = 0
+                self.best_loss_ = min(self.best_loss_, self.loss_)
+            if no_improve > self.n_iter_no_change:
+                if self.solver == "sgd" and self.learning_rate == "adaptive" and opt.param_groups[0]["lr"] > 1e-6:
+                    _set_sgd_lr(opt, opt.param_groups[0]["lr"] / 5.0)
+                    no_improve = 0
+                    continue
+                converged = True
+                break
+        self.n_iter_ = epoch + 1
+        if self.early_stopping:
+            self.best_validation_score_ = best_score
+            self.best_loss_ = None
+            if best_state is not None:
+                self.model_.load_state_dict(best_state)
+        if not converged:
+            warnings.warn(f"{type(self).__name__}: stochastic optimizer stopped at max_iter={self.max_iter} "
+                          "without converging", ConvergenceWarning, stacklevel=3)
+        linears = [m for m in self.model_ if isinstance(m, Linear)]
+        self.coefs_ = [m.weight.data.T.copy() for m in linears]
+        self.intercepts_ = [m.bias.data.copy() for m in linears]
+        self.n_layers_ = len(linears) + 1
+        return self
+
+    def _forward(self, X):
+        check_is_fitted(self, "model_")
+        X = validate_data(self, X, reset=False, dtype=(np.float64, np.float32))
+        with no_grad():
+            return self.model_(tensor(X.astype(self.model_[0].weight.dtype, copy=False))).data
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = False
+        return tags
+
+
+def _set_sgd_lr(opt, lr):
+    """Change SGD's rate keeping scikit-learn's velocity v = −η·buf fixed.
+
+    PyTorch's momentum buffer holds gradients (step = η·buf); scikit-learn's
+    velocity holds parameter steps (v ← μv − ηg). Rescaling the buffer by
+    η_old/η_new when the rate changes makes the two updates identical.
+    """
+    group = opt.param_groups[0]
+    ratio = group["lr"] / lr
+    for state in opt.state.values():
+        if state.get("momentum_buffer") is not None:
+            state["momentum_buffer"] *= ratio
+    group["lr"] = lr
+
+
+class MLPClassifier(ClassifierMixin, _BaseMLP):
+    r"""A multilayer perceptron classifier trained by mini-batch Adam or SGD.
+
+    Objective (scikit-learn's): the mean cross-entropy over a batch plus an L2
+    penalty on the weights (not the biases),
+
+        L(W) = −(1/b) Σᵢ log softmax(f(xᵢ))_{yᵢ} + (α / 2b) Σ_ℓ ‖W_ℓ‖²_F,
+
+    with a single sigmoid output for two classes. f is Linear → activation → …
+    → Linear, initialised Glorot-uniform. Gradients come from mmlkit.autodiff
+    (fused affine and softmax-cross-entropy nodes), updates from mmlkit.optim.
+    Training stops when the training loss (or, with ``early_stopping``, the
+    validation accuracy) fails to improve by ``tol`` for ``n_iter_no_change``
+    epochs; otherwise a ConvergenceWarning at ``max_iter`` epochs.
+    Cost per epoch: O(n Σ_ℓ d_ℓ d_{ℓ+1}).
+
+    Parameters
+    ----------
+    hidden_layer_sizes : tuple of int, default=(100,)
+    activation : {"relu", "tanh", "logistic", "identity"}, default="relu"
+    solver : {"adam", "sgd"}, default="adam"
+    alpha : float, default=1e-4
+        L2 penalty strength.
+    batch_size : int or "auto", default="auto"
+        "auto" means min(200, n_samples).
+    learning_rate : {"constant", "invscaling", "adaptive"}, default="constant"
+        Schedule for ``solver="sgd"``.
+    learning_rate_init, power_t, max_iter, shuffle, random_state, tol, verbose, momentum,
+    nesterovs_momentum, early_stopping, validation_fraction, beta_1, beta_2, epsilon, n_iter_no_change
+        As in ``sklearn.neural_network.MLPClassifier``.
+
+    Attributes
+    ----------
+    classes_ : ndarray (n_classes,)
+    coefs_ : list of (fan_in, fan_out) arrays
+    intercepts_ : list of arrays
+    loss_curve_ : list of float
+    n_iter_ : int
+    model_ : mmlkit.nn.Sequential
+        The trained network itself.
+
+    Examples
+    --------
+    >>> from mmlkit.datasets import load_iris
+    >>> X, y = load_iris()
+    >>> clf = MLPClassifier((32,), max_iter=500, random_state=0).fit(X, y)
+    >>> clf.score(X, y) > 0.95
+    True
+    """
+
+    def fit(self, X, y):
+        """Train on X (n_samples, n_features) and class labels y (n_samples,)."""
+        X, y = validate_data(self, X, y, dtype=(np.float64, np.float32))
+        check_classification_targets(y)
+        self.classes_, _ = np.unique(y, return_inverse=True)
+        if len(self.classes_) < 2:
+            raise ValueError(f"MLPClassifier needs at least 2 classes in y; got {len(self.classes_)} class")
+        self._n_outputs = 1 if len(self.classes_) == 2 else len(self.classes_)
+        self.n_outputs_ = self._n_outputs
+        self.out_activation_ = "logistic" if self._n_outputs == 1 else "softmax"
+        return self._fit(X, y)
+
+    def _encode_targets(self, y):
+        codes = np.searchsorted(self.classes_, y)
+        return codes.astype(np.float64) if self._n_outputs == 1 else codes
+
+    def _loss(self, out, target):
+        if self._n_outputs == 1:
+            return F.binary_cross_entropy_with_logits(out.reshape(-1), target.astype(out.dtype))
+        return F.cross_entropy(out, target)
+
+    def _validation_score(self, X, target):
+        out = self._raw(X)
+        pred = (out.ravel() > 0).astype(int) if self._n_outputs == 1 else out.argmax(axis=1)
+        return float(np.mean(pred == target.astype(int)))
+
+    def _raw(self, X):
+        with no_grad():
+            return self.model_(tensor(X)).data
+
+    def predict_proba(self, X):
+        """Class probabilities (n_samples, n_classes): softmax, or [1 − σ, σ] for two classes."""
+        z = self._forward(X).astype(np.float64)
+        if self._n_outputs == 1:
+            p = 0.5 * (1 + np.tanh(0.5 * z.ravel()))
+            return np.c_[1 - p, p]
+        z = z - z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
+
+    def predict_log_proba(self, X):
+        """log predict_proba, computed stably from the logits."""
+        z = self._forward(X).astype(np.float64)
+        if self._n_outputs == 1:
+            z = z.ravel()
+            return np.c_[-np.logaddexp(0, z), -np.logaddexp(0, -z)]
+        z = z - z.max(axis=1, keepdims=True)
+        return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+
+    def predict(self, X):
+        """The most probable class for each row."""
+        z = self._forward(X)
+        idx = (z.ravel() > 0).astype(int) if self._n_outputs == 1 else z.argmax(axis=1)
+        return self.classes_[idx]
+
+
+class MLPRegressor(RegressorMixin, _BaseMLP):
+    r"""A multilayer perceptron regressor trained by mini-batch Adam or SGD.
+
+    Objective (scikit-learn's): half the mean squared error plus an L2 penalty,
+
+        L(W) = (1/2b) Σᵢ ‖f(xᵢ) − yᵢ‖² + (α / 2b) Σ_ℓ ‖W_ℓ‖²_F,
+
+    with an identity output layer. Parameters, attributes and stopping rules as
+    :class:`MLPClassifier` (the validation score is R²).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.linspace(-1, 1, 200)[:, None]
+    >>> reg = MLPRegressor((32,), max_iter=2000, learning_rate_init=0.01, random_state=0).fit(X, X.ravel() ** 2)
+    >>> reg.score(X, X.ravel() ** 2) > 0.95
+    True
+    """
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
+
+    def fit(self, X, y):
+        """Train on X (n_samples, n_features) and targets y (n_samples,) or (n_samples, n_targets)."""
+        X, y = validate_data(self, X, y, dtype=(np.float64, np.float32), multi_output=True, y_numeric=True)
+        self._y_1d = y.ndim == 1
+        self._n_outputs = 1 if y.ndim == 1 else y.shape[1]
+        self.n_outputs_ = self._n_outputs
+        self.out_activation_ = "identity"
+        return self._fit(X, y.astype(X.dtype))
+
+    def _encode_targets(self, y):
+        return y.reshape(len(y), -1)
+
+    def _loss(self, out, target):
+        return 0.5 * F.mse_loss(out, target) * float(self._n_outputs)
+
+    def _validation_score(self, X, target):
+        with no_grad():
+            pred = self.model_(tensor(X)).data
+        ss_res = ((target - pred) ** 2).sum(axis=0)
+        ss_tot = ((target - target.mean(axis=0)) ** 2).sum(axis=0)
+        return float(np.mean(1 - ss_res / np.where(ss_tot == 0, 1, ss_tot)))
+
+    def predict(self, X):
+        """Predicted targets, (n_samples,) or (n_samples, n_targets) as y was."""
+        out = self._forward(X)
+        return out.ravel() if self._y_1d else out
