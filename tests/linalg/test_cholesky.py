@@ -18,6 +18,12 @@ def test_cholesky_matches_numpy(seed, n):
 
 
 @pytest.mark.parametrize("seed", SEEDS)
+def test_cholesky_upper_matches_numpy(seed):
+    A = spd(7, seed)
+    np.testing.assert_allclose(cholesky(A, upper=True), np.linalg.cholesky(A, upper=True), rtol=1e-12)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
 def test_cholesky_ill_conditioned(seed):
     A = spd(40, seed, cond=1e12)
     L = cholesky(A)

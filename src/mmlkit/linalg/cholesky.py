@@ -40,18 +40,20 @@ def _chol_inplace(A: np.ndarray) -> None:
     _chol_inplace(A[h:, h:])                                       # L22
 
 
-def cholesky(a) -> np.ndarray:
+def cholesky(a, upper: bool = False) -> np.ndarray:
     """Lower Cholesky factor ``L`` with ``a = L Lᵀ``, as ``numpy.linalg.cholesky``.
 
     Parameters
     ----------
     a : array_like, shape (n, n)
         Symmetric positive definite.
+    upper : bool, default=False
+        Return the upper factor ``Lᵀ`` (``a = Lᵀᵀ Lᵀ``) instead, as NumPy's ``upper=True``.
 
     Returns
     -------
     L : ndarray, shape (n, n)
-        Lower triangular with a positive diagonal.
+        Lower triangular with a positive diagonal (upper triangular when ``upper``).
 
     Raises
     ------
@@ -84,7 +86,8 @@ def cholesky(a) -> np.ndarray:
         _chol_inplace(A)
     except _NotPositiveDefinite:
         raise np.linalg.LinAlgError("a is not positive definite (Cholesky met a non-positive pivot)") from None
-    return np.tril(A)
+    L = np.tril(A)
+    return np.ascontiguousarray(L.T) if upper else L
 
 
 def is_positive_definite(a) -> bool:

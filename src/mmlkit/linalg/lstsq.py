@@ -81,8 +81,9 @@ def lstsq(a, b, rcond=None, method: str = "svd"):
     if method == "qr":
         if m < n:
             raise np.linalg.LinAlgError(f"method='qr' needs m >= n, but a has shape {A.shape}: use method='svd'")
-        blocks = householder_qr_inplace(A)
-        R = np.triu(A[:n])
+        F = A.copy()  # keep A for the residuals
+        blocks = householder_qr_inplace(F)
+        R = np.triu(F[:n])
         s = svd(R, compute_uv=False)
         rank = int(np.sum(s > rcond * s[0])) if s[0] > 0 else 0
         if rank < n:
@@ -96,7 +97,7 @@ def lstsq(a, b, rcond=None, method: str = "svd"):
         rank = int(keep.sum())
         x = Vt[keep].T @ ((U[:, keep].T @ B2) / s[keep][:, None])
     if rank == n and m > n:
-        r = B2 - as_matrix(a, "a") @ x
+        r = B2 - A @ x
         residuals = np.sum(r * r, axis=0)
     else:
         residuals = np.empty(0)
