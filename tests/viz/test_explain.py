@@ -11,7 +11,7 @@ from mmlkit.viz.explain import adversarial_example, partial_dependence_plot, sha
 def _explanation(n=30, d=12):
     rng = np.random.default_rng(0)
     X = rng.normal(size=(n, d))
-    return Explanation(X * np.arange(d), np.zeros(n), X, [f"f{j}" for j in range(d)])
+    return Explanation(X * 2.0 ** np.arange(d), np.zeros(n), X, [f"f{j}" for j in range(d)])
 
 
 def test_shap_bar_orders_features_and_groups_the_rest():
