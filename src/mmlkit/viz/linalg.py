@@ -165,7 +165,8 @@ def singular_value_spectrum(A, *, mark: int | None = None):
     Returns
     -------
     matplotlib.figure.Figure
-        Left: σᵢ on a log scale. Right: ``Σ_{j≤i} σⱼ² / Σ σⱼ²``.
+        Left: σᵢ on a log scale (values below ``ε σ₁``, zero to working
+        precision, drawn at that floor). Right: ``Σ_{j≤i} σⱼ² / Σ σⱼ²``.
     """
     from mmlkit.linalg import svd
 
@@ -174,7 +175,9 @@ def singular_value_spectrum(A, *, mark: int | None = None):
     i = np.arange(1, len(s) + 1)
     share = np.cumsum(s ** 2) / np.sum(s ** 2)
     fig, (ax0, ax1) = new_figure(1, 2, width=4.2, height=3.2)
-    ax0.semilogy(i, np.maximum(s, np.finfo(float).tiny), "o-", ms=3, color=PALETTE[0])
+    floor = (s[0] if s[0] > 0 else 1.0) * np.finfo(float).eps  # (numerically) zero values sit on the floor
+    ax0.semilogy(i, np.maximum(s, floor), "o-", ms=3, color=PALETTE[0])
+    ax0.set_ylim(floor / 3, None)
     ax0.set_xlabel("i")
     ax0.set_ylabel("σᵢ")
     ax0.set_title("singular values")
