@@ -13,7 +13,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
 from sklearn.utils.validation import validate_data
 
 from mmlkit._validation import check_scalar
@@ -135,7 +135,7 @@ def _centred_gram(X, X_mean):
     return Xc.T @ Xc
 
 
-class ElasticNet(LinearPredictMixin, RegressorMixin, BaseEstimator):
+class ElasticNet(MultiOutputMixin, LinearPredictMixin, RegressorMixin, BaseEstimator):
     """Linear regression with a combined L1 and L2 penalty, by coordinate descent.
 
     Parameters

@@ -11,7 +11,7 @@ import warnings
 
 import numpy as np
 import scipy.linalg as sla
-from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from mmlkit.exceptions import ConvergenceWarning
@@ -44,7 +44,7 @@ def _store_solution(est, W, X_mean, y_mean, y_ndim):
         est.intercept_ = np.asarray(intercept, dtype=np.float64).reshape(-1)
 
 
-def _cholesky_solve(A, B, what: str):
+def _cholesky_solve(A, B, what: str, shape):
     """Solve ``A X = B`` for symmetric positive definite ``A`` by Cholesky.
 
     Raises ``LinAlgError`` when ``A`` is singular to working precision (a pivot
@@ -53,11 +53,16 @@ def _cholesky_solve(A, B, what: str):
     try:
         c, lower = sla.cho_factor(A, lower=True, check_finite=False)
     except np.linalg.LinAlgError:
-        raise np.linalg.LinAlgError(f"{what} is singular: X has collinear or constant columns") from None
+        raise np.linalg.LinAlgError(_singular_message(what, shape)) from None
     pivots = np.diag(c) ** 2
     if pivots.min() <= A.shape[0] * _EPS * max(np.diag(A).max(), 1e-300):
-        raise np.linalg.LinAlgError(f"{what} is singular: X has collinear or constant columns")
+        raise np.linalg.LinAlgError(_singular_message(what, shape))
     return sla.cho_solve((c, lower), B, check_finite=False)
+
+
+def _singular_message(what, shape):
+    return (f"{what} is singular: X (n_samples={shape[0]}, n_features={shape[1]}) has collinear or "
+            "constant columns, or fewer samples than features")
 
 
 def _largest_eigenvalue_gram(X):
@@ -67,7 +72,7 @@ def _largest_eigenvalue_gram(X):
     return float(sla.eigh(G, eigvals_only=True, subset_by_index=[k - 1, k - 1])[0])
 
 
-class LinearRegression(LinearPredictMixin, RegressorMixin, BaseEstimator):
+class LinearRegression(MultiOutputMixin, LinearPredictMixin, RegressorMixin, BaseEstimator):
     """Ordinary least squares, by four solvers.
 
     Parameters
@@ -93,7 +98,7 @@ class LinearRegression(LinearPredictMixin, RegressorMixin, BaseEstimator):
     singular_values_ : ndarray of shape (min(n_samples, n_features),)
         Singular values of the centred X (``"svd"`` solver only).
     n_iter_ : int
-        Gradient-descent iterations (0 for the direct solvers).
+        Gradient-descent iterations (1 for the direct solvers: one solve).
 
     Notes
     -----
@@ -145,19 +150,19 @@ class LinearRegression(LinearPredictMixin, RegressorMixin, BaseEstimator):
         Xc, yc, X_mean, y_mean = center_data(X, y, self.fit_intercept)
         Y = _as_2d(yc)
         n, d = Xc.shape
-        self.n_iter_ = 0
+        self.n_iter_ = 1  # one direct solve
         self.rank_ = d
         if self.solver == "normal":
-            W = _cholesky_solve(Xc.T @ Xc, Xc.T @ Y, "XᵀX")
+            W = _cholesky_solve(Xc.T @ Xc, Xc.T @ Y, "XᵀX", X.shape)
         elif self.solver == "qr":
             if n < d:
                 raise np.linalg.LinAlgError(
-                    f"solver='qr' needs n_samples >= n_features, got X of shape {X.shape}; use solver='svd'"
+                    f"solver='qr' needs n_samples >= n_features, got n_samples={n}, n_features={d}; use solver='svd'"
                 )
             Q, R = sla.qr(Xc, mode="economic", check_finite=False)
             r = np.abs(np.diag(R))
             if r.min() <= max(n, d) * _EPS * max(r.max(), 1e-300):
-                raise np.linalg.LinAlgError("R is singular: X has collinear or constant columns; use solver='svd'")
+                raise np.linalg.LinAlgError(_singular_message("R", X.shape) + "; use solver='svd'")
             W = sla.solve_triangular(R, Q.T @ Y, check_finite=False)
         elif self.solver == "svd":
             U, s, Vt = sla.svd(Xc, full_matrices=False, check_finite=False)
@@ -193,7 +198,7 @@ class LinearRegression(LinearPredictMixin, RegressorMixin, BaseEstimator):
         return W
 
 
-class Ridge(LinearPredictMixin, RegressorMixin, BaseEstimator):
+class Ridge(MultiOutputMixin, LinearPredictMixin, RegressorMixin, BaseEstimator):
     """Least squares with an L2 penalty on the weights (not the intercept).
 
     Parameters
@@ -261,7 +266,7 @@ class Ridge(LinearPredictMixin, RegressorMixin, BaseEstimator):
                     Xc, yc, X_mean, y_mean = center_data(X, y, self.fit_intercept)
                     K = Xc @ Xc.T
                     K.flat[:: n + 1] += alpha
-                    W = Xc.T @ _cholesky_solve(K, _as_2d(yc), "XXᵀ + αI")
+                    W = Xc.T @ _cholesky_solve(K, _as_2d(yc), "XXᵀ + αI", X.shape)
                 _store_solution(self, W, X_mean, y_mean, y.ndim)
                 return self
             except np.linalg.LinAlgError:
@@ -294,7 +299,7 @@ class Ridge(LinearPredictMixin, RegressorMixin, BaseEstimator):
             X_mean, y_mean = np.zeros(d), (np.zeros(y.shape[1]) if y.ndim > 1 else 0.0)
             G, rhs = X.T @ X, X.T @ _as_2d(y)
         G.flat[:: d + 1] += alpha
-        return _cholesky_solve(G, rhs, "XᵀX + αI"), X_mean, y_mean
+        return _cholesky_solve(G, rhs, "XᵀX + αI", X.shape), X_mean, y_mean
 
 
 class BayesianLinearRegression(RegressorMixin, BaseEstimator):

@@ -238,7 +238,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         check_classification_labels(y)
         self.classes_, y_index = np.unique(y, return_inverse=True)
         if self.classes_.size < 2:
-            raise ValueError(f"y must contain at least 2 classes, got only class {self.classes_[0]!r}")
+            raise ValueError(f"y must contain at least 2 classes, got only one class: {self.classes_[0]!r}")
         prob = _Problem(X, y_index, self.classes_.size, self.penalty, self.C)
         theta = np.zeros(prob.shape).ravel()
         solve = {"lbfgs": self._lbfgs, "newton": self._newton, "gd": self._proximal_gradient}[self.solver]
