@@ -300,5 +300,8 @@ def mutual_information(joint, y=None, base=None):
     1.0
     """
     P = _joint(joint, y)
-    outer = P.sum(axis=1, keepdims=True) * P.sum(axis=0, keepdims=True)
-    return float(max(0.0, rel_entr(P, outer).sum()) / _log_base(base))
+    px, py = P.sum(axis=1, keepdims=True), P.sum(axis=0, keepdims=True)
+    # log p(i,j) − log p(i) − log p(j), not log of the product p(i) p(j), which underflows for tiny margins
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(P > 0, P * (np.log(P) - np.log(px) - np.log(py)), 0.0)
+    return float(max(0.0, terms.sum()) / _log_base(base))
