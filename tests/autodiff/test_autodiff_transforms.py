@@ -294,3 +294,15 @@ def test_hessian_is_jacobian_of_grad_in_every_composition():
     np.testing.assert_allclose(np.stack([ad.hvp(f, x, e) for e in np.eye(4)]), H, rtol=1e-12, atol=1e-13)
     taylor_like = ad.grad(lambda t: ad.sum(ad.grad(f)(t) * x))(x)  # ∇(∇f·x) = H x
     np.testing.assert_allclose(taylor_like, H @ x, rtol=1e-12)
+
+
+@pytest.mark.parametrize("m,n", [(7, 3), (3, 7)])
+def test_jacobian_auto_mode_picks_a_mode_and_agrees_with_both(m, n):
+    rng = np.random.default_rng(12)
+    A, x = rng.standard_normal((m, n)), rng.standard_normal(n)
+    f = lambda x: ad.tanh(A @ x) ** 2  # noqa: E731
+    J = ad.jacobian(f)(x)
+    np.testing.assert_allclose(J, ad.jacobian(f, mode="rev")(x), rtol=1e-13, atol=1e-15)
+    np.testing.assert_allclose(J, ad.jacobian(f, mode="fwd")(x), rtol=1e-13, atol=1e-15)
+    np.testing.assert_allclose(J, tf.jacrev(lambda x: torch.tanh(torch.tensor(A) @ x) ** 2)(torch.tensor(x)).numpy(),
+                               rtol=1e-12, atol=1e-14)

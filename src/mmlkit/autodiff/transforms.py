@@ -261,7 +261,7 @@ def jvp(f, primals, tangents):
     return _out(y, nested), _out(jv, nested)
 
 
-def jacobian(f, argnums=0, mode: str = "rev"):
+def jacobian(f, argnums=0, mode: str = "auto"):
     """Return the Jacobian function x ↦ ∂f/∂x, of shape ``f(x).shape + x.shape``.
 
     Parameters
@@ -269,12 +269,13 @@ def jacobian(f, argnums=0, mode: str = "rev"):
     f : callable
         Written with Tensor operations.
     argnums : int or tuple of int, default=0
-    mode : {"rev", "fwd"}, default="rev"
+    mode : {"auto", "rev", "fwd"}, default="auto"
         "rev": m vector–Jacobian products (one per output), pushed through the
         graph together as one batched backward pass over the identity basis;
         best when outputs are fewer than inputs. "fwd": n Jacobian–vector
         products (one per input) batched the same way (double-vjp construction);
-        best when inputs are fewer.
+        best when inputs are fewer. "auto" picks "fwd" when the inputs have fewer
+        elements than the output, else "rev".
 
     Notes
     -----
@@ -292,7 +293,7 @@ def jacobian(f, argnums=0, mode: str = "rev"):
            [3., 4.],
            [5., 6.]])
     """
-    check_in(mode, "mode", ("rev", "fwd"))
+    check_in(mode, "mode", ("auto", "rev", "fwd"))
 
     def wrapped(*args, **kwargs):
         with enable_grad(), _Depth():
@@ -300,7 +301,10 @@ def jacobian(f, argnums=0, mode: str = "rev"):
             y = _as_output(f(*new_args, **kwargs))
             m = y.data.size
             jacs = []
-            if mode == "rev":
+            use = mode
+            if mode == "auto":
+                use = "fwd" if sum(x.data.size for x in xs) < m else "rev"
+            if use == "rev":
                 if not y.requires_grad:
                     gs = [_wrap(np.zeros((m,) + x.data.shape, dtype=x.data.dtype)) for x in xs]
                 else:
