@@ -375,3 +375,19 @@ def test_numpy_functions_dispatch_and_non_differentiable_ones_act_on_data():
     assert isinstance(finite, np.ndarray) and finite.all()
     assert isinstance(np.sign(x), np.ndarray)
     assert isinstance(np.sum(x, dtype=np.float32), np.floating)  # NumPy-only keyword: plain result
+
+
+def test_retain_grad_fills_non_leaf_grads_and_requires_grad_rules():
+    x = tensor([1.0, 2.0], requires_grad=True)
+    h = x * 3.0
+    h.retain_grad()
+    x.retain_grad()  # a leaf: a no-op, it gets .grad anyway
+    (h ** 2).sum().backward()
+    np.testing.assert_allclose(h.grad.data, 2 * h.data)
+    np.testing.assert_allclose(x.grad.data, 18 * x.data)
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        tensor(1.0).retain_grad()
+    with pytest.raises(RuntimeError, match="leaf"):
+        h.requires_grad_(False)
+    leaf = tensor([1.0]).requires_grad_()
+    assert leaf.requires_grad and leaf.is_leaf

@@ -23,6 +23,7 @@ optimizers use for their updates.
 from __future__ import annotations
 
 import functools
+import weakref
 
 import numpy as np
 
@@ -49,6 +50,7 @@ class _State:
 
 _STATE = _State()
 _new = object.__new__
+_RETAINED: dict = {}  # id -> weakref of non-leaf tensors that asked to keep their .grad
 
 
 # ---------------------------------------------------------------------------
@@ -375,6 +377,13 @@ class Tensor:
         """A new leaf sharing this tensor's data, cut from the graph."""
         return _wrap(self.data)
 
+    def retain_grad(self) -> None:
+        """Also fill ``.grad`` of this non-leaf tensor during ``backward`` (leaves always get it)."""
+        if not self.requires_grad:
+            raise RuntimeError("retain_grad() on a tensor that does not require grad")
+        if not self.is_leaf:
+            _RETAINED[id(self)] = weakref.ref(self, lambda _, k=id(self): _RETAINED.pop(k, None))
+
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Set ``requires_grad`` on a leaf in place; returns ``self``."""
         if not self.is_leaf and not requires_grad:
@@ -526,9 +535,9 @@ def _backprop(roots, seeds, inputs, retain_graph, create_graph, batch_nd=0):
                 if k not in relevant:
                     continue
             vjp = node._vjp
+            if targets is None and (vjp is None or (_RETAINED and k in _RETAINED)):
+                _accumulate_leaf(node, g, create_graph)
             if vjp is None:
-                if targets is None:
-                    _accumulate_leaf(node, g, create_graph)
                 continue
             if node._epoch < _STATE.epoch:
                 _check_versions(node)
