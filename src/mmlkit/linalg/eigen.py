@@ -149,7 +149,7 @@ def _jacobi_eigh(A: np.ndarray, max_sweeps: int = 60):
 
 
 # --------------------------------------------------------------------------- symmetric: tridiagonal QR
-def _tridiagonalize(A: np.ndarray, nb: int = 32):
+def _tridiagonalize(A: np.ndarray, nb: int = 32, compute_q: bool = True):
     """Householder reduction ``Qᵀ A Q = T`` of symmetric ``A`` (overwritten); returns d, e, Q.
 
     Blocked as LAPACK's ``dsytrd``/``dlatrd``: within a panel of ``nb`` columns
@@ -189,6 +189,8 @@ def _tridiagonalize(A: np.ndarray, nb: int = 32):
         d[n - 2], d[n - 1], e[n - 2] = A[n - 2, n - 2], A[n - 1, n - 1], A[n - 1, n - 2]
     else:
         d[0] = A[0, 0]
+    if not compute_q:
+        return d, e, None
     Q = form_q(blocks_from_reflectors(V, taus, offset=1), n, n) if n > 2 else np.eye(n)
     return d, e, Q
 
@@ -259,7 +261,7 @@ def _tridiagonal_qr(d: np.ndarray, e: np.ndarray, Qt: np.ndarray | None, max_swe
 
 
 def _eigh_qr(A: np.ndarray, compute_v: bool = True):
-    d, e, Q = _tridiagonalize(A)
+    d, e, Q = _tridiagonalize(A, compute_q=compute_v)
     Qt = np.ascontiguousarray(Q.T) if compute_v else None
     w = _tridiagonal_qr(d, e, Qt)
     order = np.argsort(w, kind="stable")

@@ -16,7 +16,7 @@ _EPS = np.finfo(float).eps
 _SMALL = np.finfo(float).tiny / _EPS  # below this, entries are treated as zero (they would underflow)
 
 
-def _bidiagonalize(A: np.ndarray, full_u: bool):
+def _bidiagonalize(A: np.ndarray, full_u: bool, compute_uv: bool = True):
     """Householder reduction ``Uᵀ A V = B`` (upper bidiagonal) of ``A`` (m × n, m ≥ n), in place."""
     m, n = A.shape
     VL, tl = np.zeros((m, n)), np.zeros(n)
@@ -36,6 +36,8 @@ def _bidiagonalize(A: np.ndarray, full_u: bool):
                 C = A[k + 1:, k + 1:]
                 C -= np.outer(C @ u, tau * u)
             VR[k + 1:, k], tr[k] = u, tau
+    if not compute_uv:
+        return d, e, None, None
     U = form_q(blocks_from_reflectors(VL, tl, offset=0), m, m if full_u else n)
     V = form_q(blocks_from_reflectors(VR[:, :n - 1], tr[:n - 1], offset=1), n, n) if n > 1 else np.eye(1)
     return d, e, U, V
@@ -174,7 +176,7 @@ def _svd_tall(A: np.ndarray, full_matrices: bool, compute_uv: bool):
         A, inner_full = R, False
     else:
         inner_full = full_matrices
-    d, e, U, V = _bidiagonalize(A, full_u=inner_full and compute_uv)
+    d, e, U, V = _bidiagonalize(A, full_u=inner_full and compute_uv, compute_uv=compute_uv)
     Ut = np.ascontiguousarray(U.T) if compute_uv else None
     Vt = np.ascontiguousarray(V.T) if compute_uv else None
     s = _bidiagonal_qr(d, e, Ut[:n] if compute_uv else None, Vt)
