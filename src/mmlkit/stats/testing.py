@@ -514,7 +514,7 @@ def mcnemar(table, exact: bool = True, correction: bool = True) -> TestResult:
     n = b + c
     if exact:
         k = min(b, c)
-        p = 1.0 if n == 0 else min(1.0, 2.0 * float(binom_cdf(np.array([k]), n, 0.5)[0]))
+        p = 1.0 if n == 0 else min(1.0, 2.0 * float(binom_cdf(k, n, 0.5)))
         return TestResult(k, p, None)
     if n == 0:
         raise ValueError("table has no discordant pairs (b + c = 0): the chi-squared statistic is undefined")
