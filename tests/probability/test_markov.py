@@ -193,3 +193,19 @@ def test_caller_matrix_not_modified():
     chain.stationary()
     np.testing.assert_array_equal(P, before)
     assert not chain.P.flags.writeable
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_mean_first_passage_times_match_first_step_analysis(seed):
+    P = random_chain(6, seed, sparsity=0.4)
+    M = MarkovChain(P).mean_first_passage_times()
+    k = P.shape[0]
+    for j in range(k):
+        # m_i = 1 + Σ_{l ≠ j} P[i, l] m_l for i ≠ j: one linear system per target
+        others = [i for i in range(k) if i != j]
+        m = np.linalg.solve(np.eye(k - 1) - P[np.ix_(others, others)], np.ones(k - 1))
+        np.testing.assert_allclose(M[others, j], m, rtol=1e-10)
+        np.testing.assert_allclose(M[j, j], 1 + P[j, others] @ m, rtol=1e-10)  # return time = 1/π_j
+    np.testing.assert_allclose(np.diag(M), 1 / MarkovChain(P).stationary(), rtol=1e-10)
+    with pytest.raises(ValueError, match="irreducible"):
+        MarkovChain([[1.0, 0.0], [0.5, 0.5]]).mean_first_passage_times()

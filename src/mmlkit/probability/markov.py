@@ -307,6 +307,40 @@ class MarkovChain:
         pi = np.clip(pi, 0.0, None)  # round-off can leave -1e-17 on transient states
         return pi / pi.sum()
 
+    def mean_first_passage_times(self) -> np.ndarray:
+        """Expected number of steps to reach state j from state i, for an irreducible chain.
+
+        Returns
+        -------
+        ndarray of shape (k, k)
+            ``M[i, j]``; the diagonal holds the mean return times ``1/πⱼ``.
+
+        Raises
+        ------
+        ValueError
+            If the chain is not irreducible (some passage times are infinite).
+
+        Notes
+        -----
+        With the fundamental matrix ``Z = (I − P + 1 πᵀ)⁻¹`` (Kemeny & Snell),
+        ``M[i, j] = (Z[j, j] − Z[i, j]) / πⱼ`` for i ≠ j and ``M[j, j] = 1/πⱼ``.
+        Z comes from one LU solve, so all k² times cost O(k³).
+
+        Examples
+        --------
+        >>> MarkovChain([[0.5, 0.5], [0.25, 0.75]]).mean_first_passage_times()
+        array([[3. , 2. ],
+               [4. , 1.5]])
+        """
+        if not self.is_irreducible:
+            raise ValueError("mean first passage times need an irreducible chain (some would be infinite)")
+        k = self.n_states
+        pi = self.stationary()
+        Z = np.linalg.solve(np.eye(k) - self.P + pi[None, :], np.eye(k))
+        M = (np.diag(Z)[None, :] - Z) / pi[None, :]
+        M[np.diag_indices(k)] = 1.0 / pi
+        return M
+
     # ------------------------------------------------------------------ structure
     def _adjacency(self) -> np.ndarray:
         return self.P > 0
