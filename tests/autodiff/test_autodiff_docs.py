@@ -45,7 +45,9 @@ def test_documented_defaults_equal_the_signature(qualname, obj):
         checked += 1
         actual = params[m.group(1)].default
         assert actual is not inspect.Parameter.empty, f"{qualname}: {m.group(1)} documented with a default"
-        assert documented in (repr(actual), str(actual), f"{actual:_}" if isinstance(actual, int) else None), (
+        spellings = (repr(actual), str(actual), f"{actual:_}" if isinstance(actual, int) else None,
+                     f"numpy.{actual.__name__}" if isinstance(actual, type) else None)
+        assert documented in spellings, (
             f"{qualname}: {m.group(1)} documented default {documented} != signature {actual!r}")
     # parameters with defaults that the docstring lists must say them
     documented_names = set(re.findall(r"^\s*(\w+)\s*:", obj.__doc__, re.M))

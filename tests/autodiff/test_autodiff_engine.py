@@ -391,3 +391,18 @@ def test_retain_grad_fills_non_leaf_grads_and_requires_grad_rules():
         h.requires_grad_(False)
     leaf = tensor([1.0]).requires_grad_()
     assert leaf.requires_grad and leaf.is_leaf
+
+
+def test_factories_and_cumsum_jacobians():
+    z = ad.zeros((2, 3), dtype=np.float32, requires_grad=True)
+    assert z.dtype == np.float32 and z.requires_grad and z.is_leaf and not z.data.any()
+    assert ad.ones(2).tolist() == [1.0, 1.0] and ad.ones_like(z).dtype == np.float32
+    assert ad.zeros_like(np.arange(3)).dtype == np.float64
+    x = np.random.default_rng(0).standard_normal(5)
+    J = ad.jacobian(lambda t: ad.cumsum(t) ** 2, mode="rev")(x)
+    np.testing.assert_allclose(J, ad.jacobian(lambda t: ad.cumsum(t) ** 2, mode="fwd")(x), rtol=1e-13)
+    np.testing.assert_allclose(J, 2 * np.cumsum(x)[:, None] * np.tril(np.ones((5, 5))), rtol=1e-13)
+    with pytest.raises(ValueError, match="axis"):
+        ad.cumsum(x, axis=(0,))
+    with pytest.raises(ValueError, match="square"):
+        ad.trace(np.ones((2, 3)))

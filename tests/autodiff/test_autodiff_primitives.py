@@ -192,6 +192,10 @@ SHAPE_OPS = [
     ("dot", lambda x: ad.dot(x[0], x[1].T) ** 2, lambda x: (x[0] @ x[1].T) ** 2),
     ("einsum", lambda x: ad.einsum("ijk,ilk->jl", x, x ** 2), lambda x: torch.einsum("ijk,ilk->jl", x, x ** 2)),
     ("einsum_sum_index", lambda x: ad.einsum("ijk->i", x) ** 2, lambda x: torch.einsum("ijk->i", x) ** 2),
+    ("cumsum", lambda x: ad.cumsum(x, axis=1) ** 2, lambda x: torch.cumsum(x, dim=1) ** 2),
+    ("cumsum_flat", lambda x: ad.cumsum(x) ** 2, lambda x: torch.cumsum(x.flatten(), dim=0) ** 2),
+    ("diagonal", lambda x: ad.diagonal(x[:, :3, :3]) ** 3, lambda x: torch.diagonal(x[:, :3, :3], dim1=-2, dim2=-1) ** 3),
+    ("trace", lambda x: ad.trace(x[:, :3, 1:]) ** 2, lambda x: torch.diagonal(x[:, :3, 1:], dim1=-2, dim2=-1).sum(-1) ** 2),
     ("astype", lambda x: ad.astype(x, np.float64).astype(x.dtype) ** 2, lambda x: x.double().to(x.dtype) ** 2),
 ]
 

@@ -34,11 +34,12 @@ from mmlkit.autodiff._math import (
 )
 from mmlkit.autodiff._primitive import Primitive, defvjp, primitive
 from mmlkit.autodiff._shape import (
-    astype, broadcast_to, concatenate, expand_dims, flatten, getitem, index_add, max, mean, min,
-    reshape, squeeze, stack, sum, swapaxes, transpose,
+    astype, broadcast_to, concatenate, cumsum, diagonal, expand_dims, flatten, getitem, index_add,
+    max, mean, min, reshape, squeeze, stack, sum, swapaxes, trace, transpose,
 )
 from mmlkit.autodiff._tensor import (
-    Tensor, as_tensor, enable_grad, gradients, is_grad_enabled, no_grad, set_grad_enabled, tensor,
+    Tensor, as_tensor, enable_grad, gradients, is_grad_enabled, no_grad, ones, ones_like,
+    set_grad_enabled, tensor, zeros, zeros_like,
 )
 from mmlkit.autodiff.transforms import (
     check_grad, grad, hessian, hvp, jacobian, jvp, value_and_grad, vjp,
@@ -48,12 +49,14 @@ pow = power  # noqa: A001  (NumPy's alias)
 
 __all__ = [
     "Primitive", "Tensor", "abs", "add", "arctan", "as_tensor", "astype", "broadcast_to",
-    "check_grad", "clip", "concatenate", "cos", "cosh", "defvjp", "divide", "dot", "einsum",
+    "check_grad", "clip", "concatenate", "cos", "cosh", "cumsum", "defvjp", "diagonal", "divide",
+    "dot", "einsum",
     "enable_grad", "erf", "exp", "expand_dims", "expm1", "flatten", "gelu", "getitem", "grad",
     "gradients", "hessian", "hvp", "index_add", "is_grad_enabled", "jacobian", "jvp", "log",
     "log1p", "log_softmax", "logsumexp", "matmul", "max", "maximum", "mean", "min", "minimum",
-    "multiply", "negative", "no_grad", "norm", "outer", "pow", "power", "primitive", "relu",
+    "multiply", "negative", "no_grad", "norm", "ones", "ones_like", "outer", "pow", "power",
+    "primitive", "relu",
     "reshape", "set_grad_enabled", "sigmoid", "sin", "sinh", "softmax", "softplus", "sqrt",
     "square", "squeeze", "stack", "std", "subtract", "sum", "swapaxes", "tan", "tanh", "tensor",
-    "transpose", "value_and_grad", "var", "vjp", "where",
+    "trace", "transpose", "value_and_grad", "var", "vjp", "where", "zeros", "zeros_like",
 ]

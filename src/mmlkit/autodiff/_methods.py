@@ -70,6 +70,9 @@ Tensor.sum = S.sum
 Tensor.mean = S.mean
 Tensor.max = S.max
 Tensor.min = S.min
+Tensor.cumsum = S.cumsum
+Tensor.diagonal = S.diagonal
+Tensor.trace = S.trace
 Tensor.var = M.var
 Tensor.std = M.std
 Tensor.norm = M.norm
@@ -203,7 +206,7 @@ _FUNCTIONS = {
     np.expand_dims: S.expand_dims, np.squeeze: S.squeeze, np.broadcast_to: S.broadcast_to,
     np.concatenate: S.concatenate, np.stack: S.stack, np.where: M.where, np.clip: M.clip,
     np.dot: M.dot, np.outer: M.outer, np.einsum: M.einsum, np.var: M.var, np.std: M.std,
-    np.linalg.norm: M.norm,
+    np.linalg.norm: M.norm, np.cumsum: S.cumsum, np.diagonal: S.diagonal, np.trace: S.trace,
 }
 
 

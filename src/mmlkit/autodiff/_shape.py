@@ -16,8 +16,9 @@ import numpy as np
 from mmlkit.autodiff._tensor import _STATE, Tensor, _node, _wrap, as_tensor
 
 __all__ = [
-    "astype", "broadcast_to", "concatenate", "expand_dims", "flatten", "max", "mean", "min",
-    "reshape", "squeeze", "stack", "sum", "swapaxes", "transpose",
+    "astype", "broadcast_to", "concatenate", "cumsum", "diagonal", "expand_dims", "flatten",
+    "getitem", "index_add", "max", "mean", "min", "reshape", "squeeze", "stack", "sum", "swapaxes",
+    "trace", "transpose",
 ]
 
 
@@ -578,3 +579,99 @@ def min(x, axis=None, keepdims: bool = False) -> Tensor:
     Tensor([1., 2.])
     """
     return _extremum(x, axis, keepdims, np.min, "min")
+
+
+def cumsum(x, axis=None) -> Tensor:
+    """Cumulative sum along ``axis`` (``numpy.cumsum``; None flattens first, as NumPy does).
+
+    Parameters
+    ----------
+    x : Tensor or array_like
+    axis : int, optional
+
+    Returns
+    -------
+    Tensor
+        Same shape (1-D when ``axis`` is None); element i is Σ_{j ≤ i} xⱼ along ``axis``.
+
+    Notes
+    -----
+    xⱼ feeds every output i ≥ j, so x̄ⱼ = Σ_{i ≥ j} ḡᵢ: the reversed cumulative
+    sum of the reversed cotangent. Cost O(n).
+
+    Examples
+    --------
+    >>> from mmlkit.autodiff import tensor, cumsum
+    >>> cumsum(tensor([1.0, 2.0, 3.0]))
+    Tensor([1., 3., 6.])
+    """
+    x = _t(x)
+    if axis is None:
+        x, axis = reshape(x, (-1,)), 0
+    if not isinstance(axis, numbers.Integral):
+        raise ValueError(f"axis must be an int or None, got {axis!r}")
+    (ax,) = _norm_axes(axis, x.data.ndim)
+    out = np.cumsum(x.data, axis=ax)
+    if x.requires_grad and _STATE.enabled:
+        return _node(out, "cumsum", (x,), _cumsum_vjp, ax)
+    return _wrap(out)
+
+
+def _cumsum_vjp(g, node):
+    ax = node._ctx + _STATE.batch_nd
+    flip = (slice(None),) * ax + (slice(None, None, -1),)
+    return (cumsum(g[flip], axis=ax)[flip],)
+
+
+def diagonal(x) -> Tensor:
+    """The main diagonal of the last two axes (for stacks of square matrices, each one's).
+
+    Parameters
+    ----------
+    x : Tensor or array_like of shape (..., n, n)
+
+    Returns
+    -------
+    Tensor of shape (..., n)
+
+    Notes
+    -----
+    Indexing x[..., i, i]; the derivative scatters ḡ onto the diagonal. Cost O(n).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mmlkit.autodiff import tensor, diagonal
+    >>> diagonal(tensor(np.arange(4.0).reshape(2, 2)))
+    Tensor([0., 3.])
+    """
+    x = _t(x)
+    if x.data.ndim < 2 or x.data.shape[-1] != x.data.shape[-2]:
+        raise ValueError(f"x must have square matrices in its last two axes, got shape {x.data.shape}")
+    i = np.arange(x.data.shape[-1])
+    return getitem(x, (Ellipsis, i, i))
+
+
+def trace(x) -> Tensor:
+    """Trace Σᵢ xᵢᵢ of a square matrix (or of each matrix in a stack).
+
+    Parameters
+    ----------
+    x : Tensor or array_like of shape (..., n, n)
+
+    Returns
+    -------
+    Tensor of shape (...)
+
+    Notes
+    -----
+    ∂ tr(X)/∂X = I, so X̄ = ḡ · I. Cost O(n).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mmlkit.autodiff import tensor, trace
+    >>> trace(tensor(np.eye(3)))
+    Tensor(3.)
+    """
+    return sum(diagonal(x), axis=-1)

@@ -34,8 +34,12 @@ __all__ = [
     "gradients",
     "is_grad_enabled",
     "no_grad",
+    "ones",
+    "ones_like",
     "set_grad_enabled",
     "tensor",
+    "zeros",
+    "zeros_like",
 ]
 
 
@@ -227,6 +231,46 @@ def tensor(data, requires_grad: bool = False, dtype=None) -> Tensor:
     t = _wrap(_float_array(data, dtype, copy=True))
     t.requires_grad = bool(requires_grad)
     return t
+
+
+def zeros(shape, dtype=np.float64, requires_grad: bool = False) -> Tensor:
+    """A leaf tensor of zeros.
+
+    Parameters
+    ----------
+    shape : int or tuple of int
+    dtype : {numpy.float64, numpy.float32}, default=numpy.float64
+    requires_grad : bool, default=False
+
+    Examples
+    --------
+    >>> zeros((2, 3)).shape
+    (2, 3)
+    """
+    return tensor(np.zeros(shape, dtype=dtype), requires_grad=requires_grad)
+
+
+def ones(shape, dtype=np.float64, requires_grad: bool = False) -> Tensor:
+    """A leaf tensor of ones (see :func:`zeros`).
+
+    Examples
+    --------
+    >>> ones(2)
+    Tensor([1., 1.])
+    """
+    return tensor(np.ones(shape, dtype=dtype), requires_grad=requires_grad)
+
+
+def zeros_like(x, requires_grad: bool = False) -> Tensor:
+    """Zeros with the shape and dtype of ``x`` (a Tensor or an array)."""
+    x = x.data if isinstance(x, Tensor) else np.asarray(x)
+    return zeros(x.shape, x.dtype if x.dtype in (np.float32, np.float64) else np.float64, requires_grad)
+
+
+def ones_like(x, requires_grad: bool = False) -> Tensor:
+    """Ones with the shape and dtype of ``x`` (a Tensor or an array)."""
+    x = x.data if isinstance(x, Tensor) else np.asarray(x)
+    return ones(x.shape, x.dtype if x.dtype in (np.float32, np.float64) else np.float64, requires_grad)
 
 
 def as_tensor(data, dtype=None) -> Tensor:
