@@ -188,3 +188,24 @@ def test_t_cdf_between_centre_and_sqrt_df_against_mpmath(t, df):
     # where x = ν/(ν+t²) rounds near 1 the first-order correction restores full precision
     mp.mp.dps = 40
     np.testing.assert_allclose(F.t_cdf(t, df), float(_mp_t_tail(t, df)), rtol=2e-14)
+
+
+@pytest.mark.parametrize(
+    ("func", "args"),
+    [
+        (F.t_cdf, (1.0, -1.0)),
+        (F.t_cdf, (1.0, 0.0)),
+        (F.t_ppf, (0.3, -2.0)),
+        (F.t_ppf, (1.5, 3.0)),
+        (F.chi2_cdf, (1.0, -1.0)),
+        (F.chi2_ppf, (1.5, 3.0)),
+        (F.f_sf, (1.0, -1.0, 2.0)),
+        (F.f_ppf, (2.0, 1.0, 1.0)),
+        (F.binom_cdf, (1, 5, 1.5)),
+        (F.poisson_cdf, (1, -1.0)),
+        (F.normal_ppf, (-0.1,)),
+    ],
+)
+def test_outside_the_domain_gives_nan_silently(func, args):
+    # the kernels behave like ufuncs: no exception, no warning, nan (the classes validate)
+    assert np.isnan(func(*args))

@@ -255,10 +255,13 @@ def t_cdf(t, df):
     t = np.asarray(t, dtype=float)
     df = np.asarray(df, dtype=float)
     inf_df = np.isinf(df)
-    tail = _t_tail(t * t, np.where(inf_df, 1.0, df) if inf_df.any() else df)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tail = _t_tail(t * t, np.where(inf_df, 1.0, df) if inf_df.any() else df)
     out = np.where(t < 0, tail, 1.0 - tail)
     if inf_df.any():
         out = np.where(inf_df, normal_cdf(t), out)
+    if not np.all(df > 0):
+        out = np.where(df > 0, out, np.nan)
     return _out(out)
 
 
