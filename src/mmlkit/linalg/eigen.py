@@ -298,14 +298,16 @@ def eigh(A, method: str = "qr"):
     -----
     Spectral theorem: ``A = V Λ Vᵀ`` with ``V`` orthogonal and ``Λ`` real.
 
-    QR: ``Qᵀ A Q = T`` by n − 2 Householder reflections (4n³/3 flops, BLAS-2),
+    QR: ``Qᵀ A Q = T`` by n − 2 Householder reflections (4n³/3 flops, blocked
+    as LAPACK's ``dsytrd``: half matrix–vector, half matrix–matrix products),
     ``Q`` formed in compact WY blocks (4n³/3, BLAS-3). Each QR sweep on ``T``
     applies ``T − μI = QR, T ← RQ + μI`` implicitly by chasing a bulge with
     Givens rotations; the Wilkinson shift ``μ`` (eigenvalue of the trailing
     2 × 2 nearer the corner) gives cubic convergence, about two sweeps per
-    eigenvalue, O(n²) scalar work in all. The rotations are applied to the
-    vectors in wavefronts (many sweeps at once as array operations), about
-    3n³ flops. Jacobi: each rotation zeroes one ``a_pq`` (``tan 2θ = 2a_pq/(a_qq − a_pp)``);
+    eigenvalue, O(n²) scalar work in all. The rotations (about n² of them, 6n
+    flops each: 6n³) are applied to the vectors in wavefronts, many sweeps at
+    once as batched array operations.
+    Jacobi: each rotation zeroes one ``a_pq`` (``tan 2θ = 2a_pq/(a_qq − a_pp)``);
     n/2 disjoint rotations are applied at once, a sweep is n − 1 such steps
     (about 8n³ flops), and the off-diagonal mass falls quadratically: 6–10 sweeps.
 
@@ -629,7 +631,7 @@ def eig(A):
        ``(H − σI)(H − σ̄I) = QR, H ← QᵀHQ`` in real arithmetic by chasing a
        3 × 3 bulge with Householder reflectors, deflating when a subdiagonal
        entry becomes negligible. The result is the real Schur form
-       ``A = Z T Zᵀ`` (about 10n³ flops with Z, two to four steps per eigenvalue).
+       ``A = Z T Zᵀ`` (about 25n³ flops in all with Z, two to four steps per eigenvalue).
     3. Eigenvectors of ``T`` by back substitution, vectorised over all of
        them (2n³/3 complex flops), mapped back by ``Z`` and normalised.
     Defective matrices have no basis of eigenvectors; the returned ``V`` is then
@@ -661,7 +663,7 @@ def eigvals(A) -> np.ndarray:
     Notes
     -----
     Hessenberg reduction and Francis double-shift QR without eigenvectors;
-    see :func:`eig`. About 10n³ flops.
+    see :func:`eig`. About 10n³ flops (no Z to accumulate).
 
     Examples
     --------
