@@ -7,9 +7,9 @@ import warnings
 
 import numpy as np
 import scipy.linalg
-from scipy.special import logsumexp
 from sklearn.base import BaseEstimator, DensityMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
+from threadpoolctl import threadpool_limits
 
 from mmlkit._validation import as_float_array, check_in, check_random_state, check_scalar
 from mmlkit.exceptions import ConvergenceWarning
@@ -26,6 +26,13 @@ _TINY = 10 * np.finfo(np.float64).eps
 
 
 # ----------------------------------------------------------------------------- parameters
+
+
+def _logsumexp_rows(A):
+    """log Σⱼ exp(Aᵢⱼ) for each row, shifted by the row maximum so nothing overflows."""
+    m = A.max(axis=1, keepdims=True)
+    m[~np.isfinite(m)] = 0.0
+    return np.log(np.exp(A - m).sum(axis=1)) + m[:, 0]
 
 
 def _estimate_gaussian_parameters(X, resp, reg_covar, covariance_type):
@@ -301,7 +308,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         """Mean log-likelihood and log responsibilities (n_samples, n_components)."""
         weighted = _estimate_log_gaussian_prob(X, self.means_, self.precisions_cholesky_, self.covariance_type)
         weighted += np.log(self.weights_)
-        log_norm = logsumexp(weighted, axis=1)
+        log_norm = _logsumexp_rows(weighted)
         weighted -= log_norm[:, None]
         return float(log_norm.mean()), weighted
 
@@ -336,6 +343,12 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         """Fit by EM and return the most probable component of each training row."""
         X = validate_data(self, X, dtype=np.float64, ensure_min_samples=2)
         self._check_params(X)
+        # Every product in EM is skinny (n × d by d × K·d) or tiny (d × d): BLAS threads
+        # cost more in synchronisation than they gain, so EM runs them on one thread.
+        with threadpool_limits(1, user_api="blas"):
+            return self._fit_predict(X)
+
+    def _fit_predict(self, X):
         do_init = not (self.warm_start and hasattr(self, "converged_"))
         n_init = self.n_init if do_init else 1
         rng = check_random_state(self.random_state)
@@ -380,7 +393,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
 
     def score_samples(self, X):
         """Log density log p(x) of each row of X (n_samples, n_features); shape (n_samples,)."""
-        return logsumexp(self._weighted_log_prob(self._validated(X)), axis=1)
+        return _logsumexp_rows(self._weighted_log_prob(self._validated(X)))
 
     def score(self, X, y=None):
         """Mean log-likelihood (1/n) Σᵢ log p(xᵢ) of X (n_samples, n_features)."""
@@ -393,7 +406,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     def predict_proba(self, X):
         """Posterior responsibilities p(k | xᵢ), shape (n_samples, n_components); rows sum to 1."""
         w = self._weighted_log_prob(self._validated(X))
-        return np.exp(w - logsumexp(w, axis=1, keepdims=True))
+        return np.exp(w - _logsumexp_rows(w)[:, None])
 
     def sample(self, n_samples=1):
         """Draw ``n_samples`` points; returns X (n_samples, n_features) and component labels y.
