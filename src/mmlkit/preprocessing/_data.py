@@ -1,0 +1,482 @@
+"""Feature scaling and missing-value imputation."""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+
+import numpy as np
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from mmlkit._validation import check_in, check_scalar
+from mmlkit.probability._functions import normal_ppf
+
+__all__ = ["MinMaxScaler", "RobustScaler", "SimpleImputer", "StandardScaler"]
+
+_EPS = np.finfo(np.float64).eps
+
+
+def _safe_scale(scale):
+    """Replace (near-)zero scales by 1, so constant features pass through unscaled."""
+    scale = np.asarray(scale, dtype=np.float64).copy()
+    scale[~np.isfinite(scale) | (scale < 10 * _EPS)] = 1.0
+    return scale
+
+
+def _check_flag(value, name):
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be True or False, got {value!r}")
+
+
+class _Scaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+    """x ↦ (x − offset) / scale, column by column; NaNs are ignored when fitting and kept."""
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        return tags
+
+    def _validate(self, X, *, reset):
+        return validate_data(self, X, reset=reset, dtype=[np.float64, np.float32],
+                             ensure_all_finite="allow-nan", copy=False)
+
+    def _offset_scale(self):
+        raise NotImplementedError  # pragma: no cover
+
+    def transform(self, X):
+        """Scale X column by column.
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_features)
+        """
+        check_is_fitted(self)
+        X = self._validate(X, reset=False)
+        offset, scale = self._offset_scale()
+        return ((X - offset) / scale).astype(X.dtype, copy=False)
+
+    def inverse_transform(self, X):
+        """Undo the scaling: x = z·scale + offset.
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_features)
+        """
+        check_is_fitted(self)
+        X = self._validate(X, reset=False)
+        offset, scale = self._offset_scale()
+        return (X * scale + offset).astype(X.dtype, copy=False)
+
+
+class StandardScaler(_Scaler):
+    """Standardise features: z = (x − μ)/σ.
+
+    Parameters
+    ----------
+    copy : bool, default=True
+        Kept for scikit-learn compatibility; the input is never modified.
+    with_mean : bool, default=True
+        Subtract the column means μ.
+    with_std : bool, default=True
+        Divide by the column standard deviations σ (ddof=0; constant columns get 1).
+
+    Attributes
+    ----------
+    mean_ : ndarray of shape (n_features,) or None
+    var_ : ndarray of shape (n_features,) or None
+    scale_ : ndarray of shape (n_features,) or None
+    n_samples_seen_ : int or ndarray of shape (n_features,)
+        Non-missing samples per feature (an int when there are no NaNs).
+
+    Notes
+    -----
+    μⱼ = (1/nⱼ)Σᵢ xᵢⱼ and σⱼ² = (1/nⱼ)Σᵢ(xᵢⱼ − μⱼ)² over the nⱼ non-NaN
+    entries (two passes, so no cancellation). O(nd).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mmlkit.preprocessing import StandardScaler
+    >>> StandardScaler().fit_transform(np.array([[0.0], [2.0]])).ravel()
+    array([-1.,  1.])
+    """
+
+    def __init__(self, *, copy=True, with_mean=True, with_std=True):
+        self.copy = copy
+        self.with_mean = with_mean
+        self.with_std = with_std
+
+    def fit(self, X, y=None):
+        """Learn the column means and standard deviations.
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+        y : ignored
+
+        Returns
+        -------
+        self
+        """
+        _check_flag(self.with_mean, "with_mean")
+        _check_flag(self.with_std, "with_std")
+        X = self._validate(X, reset=True)
+        counts = np.sum(~np.isnan(X), axis=0)
+        self.n_samples_seen_ = int(counts[0]) if np.all(counts == counts[0]) else counts
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.nanmean(X, axis=0, dtype=np.float64) if X.shape[0] else np.zeros(X.shape[1])
+            var = np.nanvar(X, axis=0, dtype=np.float64)
+        mean = np.where(counts > 0, mean, np.nan)
+        self.mean_ = mean if (self.with_mean or self.with_std) else None
+        self.var_ = var if self.with_std else None
+        self.scale_ = _safe_scale(np.sqrt(var)) if self.with_std else None
+        return self
+
+    def _offset_scale(self):
+        offset = self.mean_ if self.with_mean else 0.0
+        scale = self.scale_ if self.with_std else 1.0
+        return offset, scale
+
+
+class MinMaxScaler(_Scaler):
+    """Rescale each feature linearly onto ``feature_range``.
+
+    Parameters
+    ----------
+    feature_range : tuple (min, max), default=(0, 1)
+    copy : bool, default=True
+        Kept for scikit-learn compatibility; the input is never modified.
+    clip : bool, default=False
+        Clip transformed values of new data to ``feature_range``.
+
+    Attributes
+    ----------
+    data_min_, data_max_, data_range_ : ndarray of shape (n_features,)
+    scale_, min_ : ndarray of shape (n_features,)
+        z = x·scale_ + min_.
+
+    Notes
+    -----
+    z = a + (x − minⱼ)(b − a)/(maxⱼ − minⱼ) for range (a, b); a constant
+    column maps to a. NaNs are ignored when fitting. O(nd).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mmlkit.preprocessing import MinMaxScaler
+    >>> MinMaxScaler().fit_transform(np.array([[1.0], [3.0], [5.0]])).ravel()
+    array([0. , 0.5, 1. ])
+    """
+
+    def __init__(self, feature_range=(0, 1), *, copy=True, clip=False):
+        self.feature_range = feature_range
+        self.copy = copy
+        self.clip = clip
+
+    def fit(self, X, y=None):
+        """Learn the column minima and maxima.
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+        y : ignored
+
+        Returns
+        -------
+        self
+        """
+        low, high = self._range()
+        _check_flag(self.clip, "clip")
+        X = self._validate(X, reset=True)
+        with np.errstate(invalid="ignore"):
+            self.data_min_ = np.nanmin(X, axis=0).astype(np.float64)
+            self.data_max_ = np.nanmax(X, axis=0).astype(np.float64)
+        self.data_range_ = self.data_max_ - self.data_min_
+        self.scale_ = (high - low) / _safe_scale(self.data_range_)
+        self.min_ = low - self.data_min_ * self.scale_
+        self.n_samples_seen_ = X.shape[0]
+        return self
+
+    def _range(self):
+        rng = self.feature_range
+        if not (isinstance(rng, (tuple, list)) and len(rng) == 2) or not rng[0] < rng[1]:
+            raise ValueError(f"feature_range must be a pair (min, max) with min < max, got {rng!r}")
+        return float(rng[0]), float(rng[1])
+
+    def _offset_scale(self):
+        return -self.min_ / self.scale_, 1.0 / self.scale_
+
+    def transform(self, X):
+        """Map X onto ``feature_range`` (clipped when ``clip=True``).
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_features)
+        """
+        check_is_fitted(self)
+        X = self._validate(X, reset=False)
+        Z = (X * self.scale_ + self.min_).astype(X.dtype, copy=False)
+        if self.clip:
+            Z = np.clip(Z, *self._range())
+        return Z
+
+    def inverse_transform(self, X):
+        """x = (z − min_)/scale_.
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_features)
+        """
+        check_is_fitted(self)
+        X = self._validate(X, reset=False)
+        return ((X - self.min_) / self.scale_).astype(X.dtype, copy=False)
+
+
+class RobustScaler(_Scaler):
+    """Centre on the median and scale by an inter-quantile range (robust to outliers).
+
+    Parameters
+    ----------
+    with_centering : bool, default=True
+    with_scaling : bool, default=True
+    quantile_range : tuple (q_min, q_max), default=(25.0, 75.0)
+        Percentiles, 0 < q_min < q_max < 100.
+    copy : bool, default=True
+        Kept for scikit-learn compatibility; the input is never modified.
+    unit_variance : bool, default=False
+        Divide the scale by Φ⁻¹(q_max) − Φ⁻¹(q_min), so normal data get unit variance.
+
+    Attributes
+    ----------
+    center_ : ndarray of shape (n_features,) or None
+    scale_ : ndarray of shape (n_features,) or None
+
+    Notes
+    -----
+    z = (x − medianⱼ)/(Q_{q_max}ⱼ − Q_{q_min}ⱼ) with linearly interpolated
+    percentiles over the non-NaN entries; O(nd) with introselect.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mmlkit.preprocessing import RobustScaler
+    >>> RobustScaler().fit_transform(np.array([[1.0], [2.0], [3.0], [100.0]])).ravel().round(3)
+    array([-0.6  , -0.2  ,  0.2  , 38.999])
+    """
+
+    def __init__(self, *, with_centering=True, with_scaling=True, quantile_range=(25.0, 75.0), copy=True,
+                 unit_variance=False):
+        self.with_centering = with_centering
+        self.with_scaling = with_scaling
+        self.quantile_range = quantile_range
+        self.copy = copy
+        self.unit_variance = unit_variance
+
+    def fit(self, X, y=None):
+        """Learn medians and inter-quantile ranges.
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+        y : ignored
+
+        Returns
+        -------
+        self
+        """
+        q = self.quantile_range
+        if not (isinstance(q, (tuple, list)) and len(q) == 2 and 0 <= q[0] < q[1] <= 100):
+            raise ValueError(f"quantile_range must be (q_min, q_max) with 0 <= q_min < q_max <= 100, got {q!r}")
+        for name in ("with_centering", "with_scaling", "unit_variance"):
+            _check_flag(getattr(self, name), name)
+        X = self._validate(X, reset=True)
+        with np.errstate(invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns give NaN
+            self.center_ = np.nanmedian(X, axis=0).astype(np.float64) if self.with_centering else None
+            if self.with_scaling:
+                low, high = np.nanpercentile(X, [q[0], q[1]], axis=0)
+                scale = high - low
+                if self.unit_variance:
+                    scale = scale / (normal_ppf(q[1] / 100.0) - normal_ppf(q[0] / 100.0))
+                self.scale_ = _safe_scale(scale)
+            else:
+                self.scale_ = None
+        return self
+
+    def _offset_scale(self):
+        return (self.center_ if self.with_centering else 0.0), (self.scale_ if self.with_scaling else 1.0)
+
+
+class SimpleImputer(TransformerMixin, BaseEstimator):
+    """Fill missing values column by column with a statistic or a constant.
+
+    Parameters
+    ----------
+    missing_values : float, default=np.nan
+        The marker of a missing entry (NaN or a number such as -1).
+    strategy : {"mean", "median", "most_frequent", "constant"}, default="mean"
+    fill_value : float, optional
+        The constant for ``strategy="constant"`` (default 0).
+    keep_empty_features : bool, default=False
+        Keep columns that are entirely missing (filled with 0); otherwise they
+        are dropped by the statistical strategies, as scikit-learn does.
+    copy : bool, default=True
+        Kept for scikit-learn compatibility; the input is never modified.
+
+    Attributes
+    ----------
+    statistics_ : ndarray of shape (n_features,)
+        The fill value per column (NaN for an empty column).
+
+    Notes
+    -----
+    The statistics use the observed entries only. ``most_frequent`` breaks ties
+    towards the smallest value. Numeric input only. O(nd) (median: O(nd) by
+    introselect; most_frequent: O(nd log n) by sorting).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mmlkit.preprocessing import SimpleImputer
+    >>> SimpleImputer().fit_transform(np.array([[1.0], [np.nan], [3.0]])).ravel()
+    array([1., 2., 3.])
+    """
+
+    def __init__(self, *, missing_values=np.nan, strategy="mean", fill_value=None, keep_empty_features=False,
+                 copy=True):
+        self.missing_values = missing_values
+        self.strategy = strategy
+        self.fill_value = fill_value
+        self.keep_empty_features = keep_empty_features
+        self.copy = copy
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        return tags
+
+    def _mask(self, X):
+        mv = self.missing_values
+        if isinstance(mv, float) and np.isnan(mv) or mv is None:
+            return np.isnan(X)
+        return X == mv
+
+    def _validate(self, X, *, reset):
+        mv = self.missing_values
+        if not (mv is None or isinstance(mv, numbers.Real)):
+            raise ValueError(f"missing_values must be a number or np.nan, got {mv!r}")
+        return validate_data(self, X, reset=reset, dtype=np.float64, ensure_all_finite="allow-nan")
+
+    def fit(self, X, y=None):
+        """Compute the fill value of every column.
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+        y : ignored
+
+        Returns
+        -------
+        self
+        """
+        check_in(self.strategy, "strategy", ("mean", "median", "most_frequent", "constant"))
+        _check_flag(self.keep_empty_features, "keep_empty_features")
+        if self.fill_value is not None:
+            check_scalar(self.fill_value, "fill_value")
+        X = self._validate(X, reset=True)
+        mask = self._mask(X)
+        if self.strategy == "constant":
+            self.statistics_ = np.full(X.shape[1], 0.0 if self.fill_value is None else float(self.fill_value))
+            return self
+        observed = np.where(mask, np.nan, X)
+        empty = np.all(mask, axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # empty columns give NaN
+            if self.strategy == "mean":
+                stats = np.nanmean(observed, axis=0)
+            elif self.strategy == "median":
+                stats = np.nanmedian(observed, axis=0)
+            else:
+                stats = self._most_frequent(observed)
+        stats = np.where(empty, 0.0 if self.keep_empty_features else np.nan, stats)
+        self.statistics_ = stats
+        return self
+
+    @staticmethod
+    def _most_frequent(observed):
+        """Per column, the most frequent non-NaN value (smallest on ties)."""
+        S = np.sort(observed, axis=0)  # NaNs sort last
+        n, d = S.shape
+        stats = np.full(d, np.nan)
+        for j in range(d):  # one pass per column; each is vectorised
+            col = S[:, j][~np.isnan(S[:, j])]
+            if col.size:
+                values, counts = np.unique(col, return_counts=True)
+                stats[j] = values[np.argmax(counts)]
+        return stats
+
+    def transform(self, X):
+        """Replace missing entries with the learned statistics.
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_features_out)
+            Columns that were empty at fit time are dropped (unless
+            ``keep_empty_features`` or ``strategy="constant"``).
+        """
+        check_is_fitted(self)
+        X = self._validate(X, reset=False)
+        mask = self._mask(X)
+        out = np.where(mask, self.statistics_, X)
+        keep = ~np.isnan(self.statistics_)
+        return out[:, keep] if not np.all(keep) else out
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the kept columns.
+
+        Parameters
+        ----------
+        input_features : array_like of str, optional
+
+        Returns
+        -------
+        ndarray of str
+        """
+        check_is_fitted(self)
+        names = _input_names(self, input_features)
+        return names[~np.isnan(self.statistics_)]
+
+
+def _input_names(est, input_features):
+    """Input feature names: given, seen at fit time, or x0, x1, …"""
+    if input_features is not None:
+        names = np.asarray(input_features, dtype=object)
+        if names.shape != (est.n_features_in_,):
+            raise ValueError(f"input_features must have {est.n_features_in_} names, got {len(names)}")
+        if hasattr(est, "feature_names_in_") and not np.array_equal(names, est.feature_names_in_):
+            raise ValueError("input_features is not equal to feature_names_in_")
+        return names
+    if hasattr(est, "feature_names_in_"):
+        return np.asarray(est.feature_names_in_, dtype=object)
+    return np.asarray([f"x{i}" for i in range(est.n_features_in_)], dtype=object)
