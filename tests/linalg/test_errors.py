@@ -14,7 +14,8 @@ SQUARE_FUNCS = {
 }
 ANY_FUNCS = {
     "qr": la.qr, "lu": la.lu, "svd": la.svd, "svdvals": la.svdvals, "pinv": la.pinv,
-    "matrix_rank": la.matrix_rank, "cond": la.cond, "norm": la.norm, "gram_schmidt": la.gram_schmidt,
+    "matrix_rank": la.matrix_rank, "cond": la.cond, "orth": la.orth, "null_space": la.null_space,
+    "norm": la.norm, "gram_schmidt": la.gram_schmidt,
     "lstsq": lambda A: la.lstsq(A, np.ones(A.shape[0])),
 }
 ALL_FUNCS = {**SQUARE_FUNCS, **ANY_FUNCS}

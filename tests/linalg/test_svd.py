@@ -3,7 +3,9 @@
 import numpy as np
 import pytest
 
-from mmlkit.linalg import cond, lstsq, matrix_rank, pinv, svd, svdvals
+import scipy.linalg
+
+from mmlkit.linalg import cond, lstsq, matrix_rank, null_space, orth, pinv, svd, svdvals
 
 from linalg_cases import SEEDS, SHAPES, ill_conditioned, random_matrix, rank_deficient, with_singular_values
 
@@ -138,3 +140,19 @@ def test_cond_rectangular_and_singular():
     np.testing.assert_allclose(cond(A), np.linalg.cond(A), rtol=1e-10)
     assert cond(np.zeros((2, 2))) == np.inf
     assert cond(np.array([[1.0, 1.0], [1.0, 1.0]]), 1) == np.inf
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("A_of", [
+    lambda s: random_matrix((6, 4), s), lambda s: random_matrix((3, 7), s), lambda s: rank_deficient(8, 6, 2, s),
+    lambda s: np.zeros((3, 2)), lambda s: random_matrix((1, 1), s),
+])
+def test_orth_and_null_space_match_scipy(seed, A_of):
+    A = A_of(seed)
+    Q, N = orth(A), null_space(A)
+    Q0, N0 = scipy.linalg.orth(A), scipy.linalg.null_space(A)
+    assert Q.shape == Q0.shape and N.shape == N0.shape
+    # bases are not unique; their projectors are
+    np.testing.assert_allclose(Q @ Q.T, Q0 @ Q0.T, atol=1e-10)
+    np.testing.assert_allclose(N @ N.T, N0 @ N0.T, atol=1e-10)
+    np.testing.assert_allclose(A @ N, 0.0, atol=1e-12)

@@ -18,13 +18,14 @@ eigenvalues                    :func:`power_iteration`, :func:`eigh` (Jacobi; tr
                                :func:`eigvalsh`, :func:`hessenberg`, :func:`eig` and
                                :func:`eigvals` (Francis double-shift QR)
 singular values                :func:`svd`, :func:`svdvals`, :func:`pinv`, :func:`lstsq`,
-                               :func:`matrix_rank`, :func:`cond`
+                               :func:`matrix_rank`, :func:`cond`,
+                               :func:`orth`, :func:`null_space`
 ============================  ==========================================================
 """
 
 from mmlkit.linalg.cholesky import cholesky, is_positive_definite
 from mmlkit.linalg.eigen import eig, eigh, eigvals, eigvalsh, hessenberg, power_iteration
-from mmlkit.linalg.lstsq import cond, lstsq, matrix_rank, pinv
+from mmlkit.linalg.lstsq import cond, lstsq, matrix_rank, null_space, orth, pinv
 from mmlkit.linalg.lu import det, inv, lu, solve, solve_triangular
 from mmlkit.linalg.qr import gram_schmidt, qr
 from mmlkit.linalg.svd import svd, svdvals
@@ -33,6 +34,6 @@ from mmlkit.linalg.vectors import angle, cross, dot, norm, outer, project
 __all__ = [
     "angle", "cholesky", "cond", "cross", "det", "dot", "eig", "eigh", "eigvals", "eigvalsh",
     "gram_schmidt", "hessenberg", "inv", "is_positive_definite", "lstsq", "lu", "matrix_rank",
-    "norm", "outer", "pinv", "power_iteration", "project", "qr", "solve", "solve_triangular",
+    "norm", "null_space", "orth", "outer", "pinv", "power_iteration", "project", "qr", "solve", "solve_triangular",
     "svd", "svdvals",
 ]

@@ -12,7 +12,7 @@ from mmlkit.linalg._householder import apply_qt, householder_qr_inplace
 from mmlkit.linalg._triangular import trsm
 from mmlkit.linalg.svd import svd
 
-__all__ = ["cond", "lstsq", "matrix_rank", "pinv"]
+__all__ = ["cond", "lstsq", "matrix_rank", "null_space", "orth", "pinv"]
 
 _EPS = np.finfo(float).eps
 
@@ -217,3 +217,71 @@ def cond(x, p=None) -> float:
     except np.linalg.LinAlgError:
         return float("inf")
     return norm(X, p) * norm(Xinv, p)
+
+
+def _rank_split(A, rcond):
+    U, s, Vt = svd(A, full_matrices=True)
+    rcond = _EPS * max(A.shape) if rcond is None else float(rcond)
+    r = int(np.sum(s > rcond * s[0])) if s.size and s[0] > 0 else 0
+    return U, Vt, r
+
+
+def orth(A, rcond=None) -> np.ndarray:
+    """Orthonormal basis of the column space of ``A``, as ``scipy.linalg.orth``.
+
+    Parameters
+    ----------
+    A : array_like, shape (m, n)
+    rcond : float, optional
+        Singular values below ``rcond · σ_max`` count as zero. Default
+        ``ε · max(m, n)``.
+
+    Returns
+    -------
+    Q : ndarray, shape (m, r)
+        r = the numerical rank; ``QᵀQ = I`` and ``col(Q) = col(A)``.
+
+    Notes
+    -----
+    ``col(A) = span(u₁, …, u_r)``: the left singular vectors of the non-zero
+    singular values, from our :func:`svd` (cost of the full SVD, O(m²n + mn²)).
+
+    Examples
+    --------
+    >>> orth([[1.0, 2.0], [2.0, 4.0]]).shape
+    (2, 1)
+    """
+    _check_tol(rcond, "rcond")
+    U, _, r = _rank_split(as_matrix(A, "A"), rcond)
+    return U[:, :r]
+
+
+def null_space(A, rcond=None) -> np.ndarray:
+    """Orthonormal basis of the null space ``{x : A x = 0}``, as ``scipy.linalg.null_space``.
+
+    Parameters
+    ----------
+    A : array_like, shape (m, n)
+    rcond : float, optional
+        Singular values below ``rcond · σ_max`` count as zero. Default
+        ``ε · max(m, n)``.
+
+    Returns
+    -------
+    N : ndarray, shape (n, n − r)
+        ``A N ≈ 0`` and ``NᵀN = I``.
+
+    Notes
+    -----
+    ``null(A) = span(v_{r+1}, …, v_n)``: the right singular vectors beyond the
+    numerical rank (rank–nullity: r + dim null(A) = n). Cost of the full SVD.
+
+    Examples
+    --------
+    >>> N = null_space([[1.0, 1.0]])
+    >>> N.shape
+    (2, 1)
+    """
+    _check_tol(rcond, "rcond")
+    _, Vt, r = _rank_split(as_matrix(A, "A"), rcond)
+    return Vt[r:].T.copy()
