@@ -154,7 +154,8 @@ def kl_divergence(p, q, base=None, *, axis: int = -1):
     0.510826
     """
     p, q = _pair(p, q, axis)
-    d = rel_entr(p, q).sum(axis=axis) / _log_base(base)
+    # KL ≥ 0 (Gibbs); a sum of terms of both signs can round to −1e-17 when p ≈ q
+    d = np.maximum(rel_entr(p, q).sum(axis=axis), 0.0) / _log_base(base)
     return d if np.ndim(d) else float(d)
 
 
@@ -187,7 +188,7 @@ def js_divergence(p, q, base=None, *, axis: int = -1):
     """
     p, q = _pair(p, q, axis)
     m = 0.5 * (p + q)
-    d = 0.5 * (rel_entr(p, m).sum(axis=axis) + rel_entr(q, m).sum(axis=axis)) / _log_base(base)
+    d = 0.5 * np.maximum(rel_entr(p, m).sum(axis=axis) + rel_entr(q, m).sum(axis=axis), 0.0) / _log_base(base)
     return d if np.ndim(d) else float(d)
 
 
