@@ -254,3 +254,14 @@ def test_model_selection_errors():
         ev.learning_curve(GaussianNB(), X, y, train_sizes=[0.0, 0.5])
     with pytest.raises(ValueError, match="n_iter"):
         ev.ParameterSampler({"a": [1]}, n_iter=0)
+
+
+def test_grid_search_mmlkit_logistic_regression_matches_sklearn():
+    from mmlkit.models import LogisticRegression
+
+    X, y = make_classification(120, 4, random_state=6)
+    grid = {"C": [0.001, 0.01, 0.1, 1.0]}
+    ours = ev.GridSearchCV(LogisticRegression(max_iter=200), grid, cv=3, scoring="neg_log_loss").fit(X, y)
+    ref = skms.GridSearchCV(LogisticRegression(max_iter=200), grid, cv=3, scoring="neg_log_loss").fit(X, y)
+    _check_search(ours, ref)
+    np.testing.assert_allclose(ours.predict_proba(X), ref.predict_proba(X))
