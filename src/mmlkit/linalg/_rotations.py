@@ -75,11 +75,11 @@ class RotationLog:
         n, w = M.shape
         pairs = (M[: n - n % 2].reshape(n // 2, 2, w),                # planes (0,1), (2,3), ...
                  M[1: n - (n - 1) % 2].reshape((n - 1) // 2, 2, w))   # planes (1,2), (3,4), ...
+        pair = k // 2  # plane k is pair k // 2 of the even view, (k − 1) // 2 of the odd one
         cuts = np.flatnonzero(np.diff(t)) + 1
-        for lo, hi in zip(np.r_[0, cuts], np.r_[cuts, len(t)]):
-            parity = t[lo] % 2
-            idx = k[lo:hi] // 2 if parity == 0 else (k[lo:hi] - 1) // 2
-            P = pairs[parity]
+        for lo, hi in zip(np.r_[0, cuts].tolist(), np.r_[cuts, len(t)].tolist()):
+            P = pairs[t[lo] % 2]
+            idx = pair[lo:hi]
             P[idx] = G[lo:hi] @ P[idx]
         self._k, self._t, self._c, self._s = [], [], [], []
         self._last[:] = -1
