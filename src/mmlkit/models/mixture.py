@@ -50,11 +50,16 @@ def _estimate_gaussian_parameters(X, resp, reg_covar, covariance_type):
             diff = X - means[k]
             cov[k] = (resp[:, k, None] * diff).T @ diff / nk[k]
             cov[k].flat[:: d + 1] += reg_covar
-    elif covariance_type == "tied":
-        cov = (X.T @ X - (nk * means.T) @ means) / nk.sum()
-        cov.flat[:: d + 1] += reg_covar
     else:
-        cov = (resp.T @ (X * X)) / nk[:, None] - means**2 + reg_covar
+        # Second moments minus squared means, about the data mean so that the
+        # subtraction does not cancel digits when the data sit far from the origin.
+        centre = X.mean(axis=0)
+        Xc, Mc = X - centre, means - centre
+    if covariance_type == "tied":
+        cov = (Xc.T @ Xc - (nk * Mc.T) @ Mc) / nk.sum()
+        cov.flat[:: d + 1] += reg_covar
+    elif covariance_type in ("diag", "spherical"):
+        cov = (resp.T @ (Xc * Xc)) / nk[:, None] - Mc**2 + reg_covar
         if covariance_type == "spherical":
             cov = cov.mean(axis=1)
     return nk, means, cov
@@ -111,6 +116,10 @@ def _estimate_log_gaussian_prob(X, means, prec_chol, covariance_type):
     """
     n, d = X.shape
     k = means.shape[0]
+    # Work in a frame centred among the means (x − μ is unchanged), so that neither the
+    # products below nor the expanded squares lose digits for data far from the origin.
+    centre = means.mean(axis=0)
+    X, means = X - centre, means - centre
     if covariance_type == "full":
         log_det = np.log(np.diagonal(prec_chol, axis1=1, axis2=2)).sum(axis=1)
         # All components in one product: X (n, d) @ [U₁ … U_k] (d, k·d).
@@ -126,7 +135,7 @@ def _estimate_log_gaussian_prob(X, means, prec_chol, covariance_type):
         log_det = np.log(prec_chol).sum(axis=1)
         prec = prec_chol**2
         maha = np.sum(means**2 * prec, axis=1) - 2.0 * (X @ (means * prec).T) + (X * X) @ prec.T
-    else:
+    elif covariance_type == "spherical":
         log_det = d * np.log(prec_chol)
         prec = prec_chol**2
         maha = (np.sum(means**2, axis=1) * prec - 2.0 * (X @ means.T) * prec
