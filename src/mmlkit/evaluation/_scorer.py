@@ -129,7 +129,21 @@ for _name, _func in (("precision", precision_score), ("recall", recall_score), (
 
 
 def get_scorer_names():
-    """The names accepted by :func:`get_scorer`, sorted."""
+    """The names accepted by :func:`get_scorer`, sorted.
+
+    Returns
+    -------
+    list of str
+
+    Notes
+    -----
+    Losses appear negated (``neg_log_loss``) so that every scorer is "greater is better".
+
+    Examples
+    --------
+    >>> "f1_macro" in get_scorer_names()
+    True
+    """
     return sorted(_SCORERS)
 
 
@@ -144,6 +158,11 @@ def get_scorer(scoring):
     Returns
     -------
     callable ``(estimator, X, y) -> float``
+
+    Notes
+    -----
+    Every named scorer calls mmlkit's own metric on the estimator's
+    ``predict``, ``predict_proba`` or ranking scores.
 
     Examples
     --------
@@ -164,7 +183,29 @@ def _passthrough(estimator, X, y, sample_weight=None):
 
 
 def check_scoring(estimator, scoring=None):
-    """A single scorer: ``scoring`` resolved, or the estimator's own ``score`` when None."""
+    """A single scorer: ``scoring`` resolved, or the estimator's own ``score`` when None.
+
+    Parameters
+    ----------
+    estimator : estimator
+        The estimator to be scored.
+    scoring : str, callable or None, default=None
+        A scorer name, a scorer, or None for ``estimator.score``.
+
+    Returns
+    -------
+    callable ``(estimator, X, y) -> float``
+
+    Notes
+    -----
+    Raises ``ValueError`` when ``scoring`` is None and the estimator has no ``score``.
+
+    Examples
+    --------
+    >>> from sklearn.dummy import DummyClassifier
+    >>> check_scoring(DummyClassifier(), "accuracy") is get_scorer("accuracy")
+    True
+    """
     if scoring is None:
         if not hasattr(estimator, "score"):
             raise ValueError(f"scoring is None and estimator {estimator!r} has no score method")

@@ -170,9 +170,29 @@ class StratifiedKFold(_BaseKFold):
 def check_cv(cv=5, y=None, *, classifier=False):
     """Turn ``cv`` into a splitter.
 
-    An int gives ``StratifiedKFold(cv)`` for a classifier with binary or
-    multiclass ``y`` and ``KFold(cv)`` otherwise; an object with ``split`` is
-    returned as is; an iterable of (train, test) pairs is wrapped.
+    Parameters
+    ----------
+    cv : int, splitter, iterable or None, default=5
+        Number of folds, an object with ``split``/``get_n_splits``, or an
+        iterable of (train, test) index pairs; None means 5.
+    y : array_like of shape (n_samples,), optional
+        Targets (to decide on stratification).
+    classifier : bool, default=False
+        Whether the estimator is a classifier.
+
+    Returns
+    -------
+    splitter
+
+    Notes
+    -----
+    An int gives ``StratifiedKFold(cv)`` for a classifier with class labels
+    and ``KFold(cv)`` otherwise, as scikit-learn's ``check_cv``.
+
+    Examples
+    --------
+    >>> check_cv(3, [0, 1, 0, 1, 0, 1], classifier=True)
+    StratifiedKFold(n_splits=3, random_state=None, shuffle=False)
     """
     if cv is None:
         cv = 5

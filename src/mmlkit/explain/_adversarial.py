@@ -36,6 +36,20 @@ def differentiable_forward(model):
     -------
     callable
         ``forward(X: Tensor) -> Tensor`` of shape (n,) or (n, k).
+
+    Notes
+    -----
+    Checked in this order: ``coef_``/``intercept_`` (logits X Wᵀ + b), a fitted
+    network ``model_``, a ``forward`` method, a plain callable.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mmlkit.autodiff import tensor
+    >>> class Linear:
+    ...     coef_, intercept_ = np.array([[2.0, -1.0]]), np.array([0.5])
+    >>> differentiable_forward(Linear())(tensor(np.ones((1, 2)))).numpy()
+    array([1.5])
     """
     if hasattr(model, "coef_") and hasattr(model, "intercept_"):
         W = np.atleast_2d(np.asarray(model.coef_, dtype=np.float64))
