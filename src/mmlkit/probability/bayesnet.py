@@ -388,11 +388,16 @@ class BayesianNetwork:
         out = {}
         for v, col in cols.items():
             lookup = {label: i for i, label in enumerate(self._states[v])}
+            try:  # map the distinct values only, then broadcast back through the inverse index
+                uniques, inverse = np.unique(col, return_inverse=True)
+            except TypeError:  # unorderable mixed labels: map value by value
+                uniques, inverse = col, np.arange(len(col))
             try:
-                out[v] = np.fromiter((lookup[x] for x in col), dtype=np.intp, count=len(col))
+                codes = np.array([lookup[u] for u in uniques], dtype=np.intp)
             except KeyError as exc:
                 raise ValueError(f"{name} column {v!r} contains {exc.args[0]!r}, not a state of {v!r}; "
                                  f"its states are {self._states[v]}") from None
+            out[v] = codes[inverse.reshape(-1)] if len(col) else np.zeros(0, dtype=np.intp)
         return out
 
     def log_probability(self, data) -> np.ndarray:
