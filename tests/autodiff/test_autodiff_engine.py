@@ -324,6 +324,9 @@ def test_rule_returning_wrong_number_of_gradients_is_reported():
     mul2.defvjp(lambda g, ans, a, b: g * b)
     with pytest.raises(ValueError, match="mul2"):
         mul2(tensor(1.0, requires_grad=True), tensor(2.0)).backward()
+    mul2.defvjp(lambda g, ans, a, b: (ad.sum(g * b), None))  # wrong shape for a
+    with pytest.raises(ValueError, match="shape"):
+        ad.sum(mul2(tensor([1.0, 2.0], requires_grad=True), tensor(2.0))).backward()
 
 
 def test_gradients_function_like_torch_autograd_grad():

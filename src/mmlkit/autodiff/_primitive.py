@@ -95,9 +95,16 @@ class Primitive:
             raise ValueError(f"the rule of primitive '{self.name}' returned {len(grads)} gradients "
                              f"for {len(args)} arguments")
         out = []
-        for a, ga in zip(args, grads):
+        bn = _STATE.batch_nd
+        for i, (a, ga) in enumerate(zip(args, grads)):
             if isinstance(a, Tensor) and a.requires_grad:
-                out.append(_wrap(np.asarray(ga)) if ga is not None and not isinstance(ga, Tensor) else ga)
+                if ga is not None:
+                    ga = ga if isinstance(ga, Tensor) else _wrap(np.asarray(ga))
+                    if ga.data.shape[bn:] != a.data.shape:
+                        raise ValueError(
+                            f"the rule of primitive '{self.name}' returned a gradient of shape "
+                            f"{ga.data.shape[bn:]} for argument {i} of shape {a.data.shape}")
+                out.append(ga)
         return out
 
 
