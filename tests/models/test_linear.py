@@ -1,0 +1,241 @@
+"""LinearRegression, Ridge and BayesianLinearRegression against scikit-learn and closed forms."""
+
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from sklearn import linear_model as sk
+
+from mmlkit.datasets import load_wine
+from mmlkit.exceptions import ConvergenceWarning
+from mmlkit.models import BayesianLinearRegression, LinearRegression, Ridge
+
+TOL = 1e-6
+
+
+def _data(seed, n, d, offset=0.0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, d)) + offset
+    y = X @ rng.normal(size=d) + 0.5 * rng.normal(size=n) + 3.0
+    return X, y
+
+
+def _close(a, b, tol=TOL):
+    np.testing.assert_allclose(a, b, rtol=tol, atol=tol)
+
+
+# ---------------------------------------------------------------- LinearRegression
+
+@pytest.mark.parametrize("solver", ["svd", "normal", "qr", "gd"])
+@pytest.mark.parametrize("seed,n,d,offset", [(0, 80, 4, 0.0), (1, 200, 10, 5.0), (2, 40, 3, -2.0)])
+def test_linear_regression_matches_sklearn(solver, seed, n, d, offset):
+    X, y = _data(seed, n, d, offset)
+    ref = sk.LinearRegression().fit(X, y)
+    model = LinearRegression(solver=solver, tol=1e-13, max_iter=100000).fit(X, y)
+    _close(model.coef_, ref.coef_)
+    _close(model.intercept_, ref.intercept_)
+    _close(model.predict(X), ref.predict(X))
+
+
+@pytest.mark.parametrize("solver", ["svd", "normal", "qr"])
+def test_linear_regression_wine_and_multioutput(solver):
+    X, y = load_wine()
+    Y = np.column_stack([X[:, 0], X[:, 1] * 2 + y])
+    Xf = X[:, 2:]
+    ref = sk.LinearRegression().fit(Xf, Y)
+    model = LinearRegression(solver=solver).fit(Xf, Y)
+    assert model.coef_.shape == ref.coef_.shape
+    _close(model.coef_, ref.coef_)
+    _close(model.intercept_, ref.intercept_)
+
+
+def test_linear_regression_no_intercept():
+    X, y = _data(3, 60, 4)
+    _close(LinearRegression(fit_intercept=False).fit(X, y).coef_, sk.LinearRegression(fit_intercept=False).fit(X, y).coef_)
+
+
+def test_svd_minimum_norm_on_collinear_and_underdetermined():
+    X, y = _data(4, 50, 3)
+    Xc = np.column_stack([X, X[:, 0] * 2.0, np.ones(50)])  # collinear + constant column
+    model = LinearRegression(solver="svd").fit(Xc, y)
+    _close(model.predict(Xc), sk.LinearRegression().fit(Xc, y).predict(Xc))
+    assert model.rank_ == 3
+    # n < d: the minimum-norm interpolant, as lstsq gives
+    Xw, yw = _data(5, 6, 12)
+    model = LinearRegression(solver="svd", fit_intercept=False).fit(Xw, yw)
+    _close(model.coef_, np.linalg.lstsq(Xw, yw, rcond=None)[0])
+
+
+@pytest.mark.parametrize("solver", ["normal", "qr"])
+def test_direct_solvers_raise_on_collinear_columns(solver):
+    X, y = _data(6, 30, 3)
+    Xc = np.column_stack([X, X[:, 1] - X[:, 2]])
+    with pytest.raises(np.linalg.LinAlgError, match="singular"):
+        LinearRegression(solver=solver).fit(Xc, y)
+
+
+def test_qr_raises_when_underdetermined():
+    X, y = _data(7, 4, 6)
+    with pytest.raises(np.linalg.LinAlgError, match="n_samples"):
+        LinearRegression(solver="qr").fit(X, y)
+
+
+def test_gd_warns_at_max_iter():
+    X, y = _data(8, 50, 5)
+    X[:, 0] *= 100.0  # ill-conditioned
+    with pytest.warns(ConvergenceWarning, match="max_iter"):
+        model = LinearRegression(solver="gd", max_iter=5).fit(X, y)
+    assert model.n_iter_ == 5
+
+
+@pytest.mark.parametrize("bad", [dict(solver="cholesky"), dict(max_iter=0), dict(tol=-1.0), dict(fit_intercept="yes")])
+def test_linear_regression_bad_parameters(bad):
+    X, y = _data(9, 20, 2)
+    with pytest.raises(ValueError):
+        LinearRegression(**bad).fit(X, y)
+
+
+def test_inputs_not_modified():
+    X, y = _data(10, 30, 3, 2.0)
+    X0, y0 = X.copy(), y.copy()
+    for est in (LinearRegression(), Ridge(), BayesianLinearRegression()):
+        est.fit(X, y)
+    np.testing.assert_array_equal(X, X0)
+    np.testing.assert_array_equal(y, y0)
+
+
+@given(st.integers(0, 10_000), st.integers(5, 40), st.integers(1, 5))
+def test_normal_equations_hold(seed, n, d):
+    """The residual is orthogonal to the centred columns: Xcᵀ(y − Xw − b) = 0."""
+    X, y = _data(seed, n + d + 1, d)
+    model = LinearRegression().fit(X, y)
+    r = y - model.predict(X)
+    assert abs(r.sum()) <= 1e-8 * max(1.0, np.abs(y).sum())
+    assert np.abs(X.T @ r).max() <= 1e-8 * max(1.0, np.abs(X).sum() * np.abs(y).max())
+
+
+# ---------------------------------------------------------------- Ridge
+
+@pytest.mark.parametrize("solver", ["auto", "cholesky", "svd"])
+@pytest.mark.parametrize("seed,n,d,offset", [(0, 100, 5, 0.0), (1, 30, 60, 1.0), (2, 500, 20, 100.0)])
+@pytest.mark.parametrize("alpha", [1e-3, 1.0, 50.0])
+def test_ridge_matches_sklearn(solver, seed, n, d, offset, alpha):
+    X, y = _data(seed, n, d, offset)
+    ref = sk.Ridge(alpha=alpha, solver="svd").fit(X, y)
+    model = Ridge(alpha=alpha, solver=solver).fit(X, y)
+    _close(model.coef_, ref.coef_)
+    _close(model.intercept_, ref.intercept_)
+
+
+def test_ridge_multioutput_and_no_intercept():
+    X, y = _data(3, 50, 4)
+    Y = np.column_stack([y, -2 * y + 1])
+    for fi in (True, False):
+        ref = sk.Ridge(alpha=2.0, fit_intercept=fi).fit(X, Y)
+        model = Ridge(alpha=2.0, fit_intercept=fi).fit(X, Y)
+        _close(model.coef_, ref.coef_)
+        _close(model.intercept_, ref.intercept_)
+
+
+def test_ridge_alpha_zero_collinear_falls_back_to_svd():
+    X, y = _data(4, 40, 3)
+    Xc = np.column_stack([X, X[:, 0]])
+    model = Ridge(alpha=0.0).fit(Xc, y)
+    _close(model.predict(Xc), sk.LinearRegression().fit(Xc, y).predict(Xc))
+    with pytest.raises(np.linalg.LinAlgError):
+        Ridge(alpha=0.0, solver="cholesky").fit(Xc, y)
+
+
+@pytest.mark.parametrize("bad", [dict(alpha=-1.0), dict(solver="lsqr"), dict(alpha="big")])
+def test_ridge_bad_parameters(bad):
+    X, y = _data(5, 20, 2)
+    with pytest.raises(ValueError):
+        Ridge(**bad).fit(X, y)
+
+
+@given(st.integers(0, 10_000), st.floats(1e-3, 1e3))
+def test_ridge_stationarity(seed, alpha):
+    """∇[‖y − Xw − b‖² + α‖w‖²] = 0 at the solution."""
+    X, y = _data(seed, 30, 4, 1.0)
+    model = Ridge(alpha=alpha).fit(X, y)
+    r = y - model.predict(X)
+    grad = -X.T @ r + alpha * model.coef_
+    assert np.abs(grad).max() <= 1e-7 * max(1.0, np.abs(X.T @ y).max())
+
+
+# ---------------------------------------------------------------- BayesianLinearRegression
+
+@pytest.mark.parametrize("seed,n,d", [(0, 100, 5), (1, 40, 8), (2, 300, 3)])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_bayesian_matches_bayesian_ridge(seed, n, d, fit_intercept):
+    X, y = _data(seed, n, d, 1.0)
+    ref = sk.BayesianRidge(tol=1e-12, max_iter=2000, fit_intercept=fit_intercept, compute_score=True).fit(X, y)
+    model = BayesianLinearRegression(tol=1e-12, max_iter=2000, fit_intercept=fit_intercept,
+                                     compute_score=True).fit(X, y)
+    _close(model.coef_, ref.coef_)
+    _close(model.intercept_, ref.intercept_)
+    _close(model.alpha_, ref.alpha_)
+    _close(model.lambda_, ref.lambda_)
+    _close(model.sigma_, ref.sigma_)
+    _close(model.scores_[-1], ref.scores_[-1])
+    if not fit_intercept:  # scikit-learn's predictive std ignores the intercept's uncertainty
+        _close(model.predict(X, return_std=True)[1], ref.predict(X, return_std=True)[1])
+
+
+def test_bayesian_fixed_priors_closed_form():
+    X, y = _data(3, 25, 3, 2.0)
+    alpha, lam = 4.0, 0.5
+    model = BayesianLinearRegression(alpha_init=alpha, lambda_init=lam, fit_evidence=False).fit(X, y)
+    Xc, yc = X - X.mean(0), y - y.mean()
+    A = lam * np.eye(3) + alpha * Xc.T @ Xc
+    Sigma = np.linalg.inv(A)
+    _close(model.sigma_, Sigma)
+    _close(model.coef_, alpha * Sigma @ Xc.T @ yc)
+    Xt = np.random.default_rng(0).normal(size=(7, 3))
+    mean, std = model.predict(Xt, return_std=True)
+    d = Xt - X.mean(0)
+    _close(std**2, 1 / alpha + 1 / (alpha * 25) + np.einsum("ij,jk,ik->i", d, Sigma, d))
+    # log evidence: the Gaussian density of yc under N(0, α⁻¹I + λ⁻¹XcXcᵀ) restricted to centred data
+    cov = np.eye(25) / alpha + Xc @ Xc.T / lam
+    sign, logdet = np.linalg.slogdet(cov)
+    expected = -0.5 * (yc @ np.linalg.solve(cov, yc) + logdet + 25 * np.log(2 * np.pi))
+    _close(model.log_marginal_likelihood_, expected)
+
+
+def test_bayesian_n_less_than_d_covariance_is_full_rank():
+    X, y = _data(4, 5, 10)
+    model = BayesianLinearRegression(alpha_init=2.0, lambda_init=1.0, fit_evidence=False).fit(X, y)
+    Xc = X - X.mean(0)
+    _close(model.sigma_, np.linalg.inv(np.eye(10) + 2.0 * Xc.T @ Xc))
+
+
+def test_bayesian_warns_at_max_iter():
+    X, y = _data(5, 50, 4)
+    with pytest.warns(ConvergenceWarning):
+        BayesianLinearRegression(max_iter=1, tol=0.0).fit(X, y)
+
+
+@pytest.mark.parametrize("bad", [dict(alpha_init=0.0), dict(lambda_init=-1.0), dict(alpha_1=-1.0), dict(max_iter=0),
+                                 dict(fit_evidence=1)])
+def test_bayesian_bad_parameters(bad):
+    X, y = _data(6, 20, 2)
+    with pytest.raises(ValueError):
+        BayesianLinearRegression(**bad).fit(X, y)
+
+
+def test_predict_before_fit_raises():
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        BayesianLinearRegression().predict(np.zeros((2, 2)))
+
+
+def test_no_runtime_warnings_on_constant_column():
+    X, y = _data(7, 30, 3)
+    X[:, 1] = 4.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for est in (LinearRegression(), Ridge(), BayesianLinearRegression()):
+            est.fit(X, y)
