@@ -197,3 +197,17 @@ def test_quad_integrable_endpoint_singularities_by_extrapolation(f, exact):
     value, error = quad(f, 0.0, 1.0, epsabs=1e-12, epsrel=1e-12)
     assert abs(value - exact) < 1e-10 and abs(value - exact) <= error + 1e-12
     assert abs(value - si.quad(f, 0.0, 1.0)[0]) < 1e-10
+
+
+def test_nquad_falls_back_when_the_integrand_does_not_broadcast_and_handles_3d_regions():
+    def scalar_in_y(x, y):  # math.exp needs a scalar y: no batched first try
+        return np.exp(-x) * math.exp(-y)
+
+    v, _ = nquad(scalar_in_y, [(0, 1), (0, 1)])
+    assert abs(v - (1 - math.exp(-1)) ** 2) < 1e-12
+    # the unit ball's first octant: x² + y² + z² ≤ 1, volume π/6
+    ranges = [lambda y, z: (0.0, math.sqrt(max(0.0, 1 - y * y - z * z))),
+              lambda z: (0.0, math.sqrt(1 - z * z)), (0.0, 1.0)]
+    v3, _ = nquad(lambda x, y, z: np.ones_like(x), ranges, epsabs=1e-10, epsrel=1e-10)
+    ref = si.nquad(lambda x, y, z: 1.0, ranges, opts={"epsabs": 1e-10, "epsrel": 1e-10})[0]
+    assert abs(v3 - math.pi / 6) < 1e-8 and abs(v3 - ref) < 1e-8

@@ -228,6 +228,11 @@ def _gk15(f, lo: np.ndarray, hi: np.ndarray):
     half = 0.5 * (hi - lo)
     mid = 0.5 * (hi + lo)
     y = _evaluate(f, mid[:, None] + half[:, None] * _NODES[None, :])
+    return _kronrod(y, half)
+
+
+def _kronrod(y: np.ndarray, half: np.ndarray):
+    """K₁₅ values and QUADPACK error estimates from integrand samples y (intervals × 15 nodes)."""
     if not np.isfinite(y).all():
         raise ValueError("the integrand is not finite on the integration range (a singularity at a node?)")
     k15 = half * (y @ _W15)
@@ -434,6 +439,27 @@ def monte_carlo(f, bounds, n: int = 10_000, random_state=None) -> MonteCarloResu
     return MonteCarloResult(volume * float(y.mean()), volume * float(y.std(ddof=1)) / math.sqrt(n))
 
 
+def _batched_kronrod(f, bounds, ts, outer, epsabs, epsrel):
+    """One K₁₅ rule per inner integral, all in one call of f; None if f does not broadcast.
+
+    Returns (values, errors, done) where ``done`` marks the integrals whose error
+    estimate already meets the tolerance.
+    """
+    if not np.isfinite(bounds).all():
+        return None
+    half = 0.5 * (bounds[:, 1] - bounds[:, 0])
+    X = (0.5 * (bounds[:, 1] + bounds[:, 0]))[:, None] + half[:, None] * _NODES[None, :]
+    try:
+        Y = np.asarray(f(X, ts[:, None], *outer), dtype=float)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if Y.shape != X.shape or not np.isfinite(Y).all():
+        return None
+    vals, errs = _kronrod(Y, half)
+    done = errs <= np.maximum(epsabs, epsrel * np.abs(vals))
+    return vals, errs, done
+
+
 def nquad(f, ranges, epsabs: float = 1.49e-8, epsrel: float = 1.49e-8, limit: int = 50) -> IntegrationResult:
     """Iterated adaptive integration in 2 or 3 dimensions (``scipy.integrate.nquad``'s conventions).
 
@@ -458,7 +484,10 @@ def nquad(f, ranges, epsabs: float = 1.49e-8, epsrel: float = 1.49e-8, limit: in
     Notes
     -----
     ∫∫ f dx₀ dx₁ = ∫ [∫ f(x₀, x₁) dx₀] dx₁: :func:`quad` inside :func:`quad`.
-    Cost: (evaluations of the outer rule) × (cost of the inner integral).
+    The innermost integrals for all nodes of one outer round are first tried
+    with a single Gauss–Kronrod rule in one call of f (when f broadcasts over
+    its arguments); only those whose error estimate misses the tolerance are
+    integrated adaptively. Cost: (outer evaluations) × (inner cost).
 
     Examples
     --------
@@ -479,15 +508,29 @@ def nquad(f, ranges, epsabs: float = 1.49e-8, epsrel: float = 1.49e-8, limit: in
             raise ValueError(f"ranges[{i}] must be a (low, high) pair, got {lo_hi!r}")
         return float(lo_hi[0]), float(lo_hi[1])
 
+    def inner(ts, outer):
+        """∫ f(x₀, t, *outer) dx₀ for every t in ``ts`` (the innermost integrals, batched)."""
+        bounds = np.array([limits(0, (float(t),) + outer) for t in ts]).reshape(-1, 2)
+        values = _batched_kronrod(f, bounds, ts, outer, epsabs, epsrel)
+        if values is not None:
+            vals, errs, done = values
+        else:
+            vals, errs, done = np.zeros(len(ts)), np.zeros(len(ts)), np.zeros(len(ts), dtype=bool)
+        for j in np.flatnonzero(~done):  # adaptive quadrature only where one K15 rule was not enough
+            res = quad(lambda x, t=float(ts[j]): f(x, t, *outer), bounds[j, 0], bounds[j, 1], epsabs, epsrel, limit)
+            vals[j], errs[j] = res
+        inner_errors.append(float(errs.max()))
+        return vals
+
     def integrate(i, outer):
         lo, hi = limits(i, outer)
-        if i == 0:
-            res = quad(lambda x: f(x, *outer), lo, hi, epsabs, epsrel, limit)
+        if i == 1:
+            def h(t):
+                return inner(np.atleast_1d(t).ravel(), outer).reshape(np.shape(t))
         else:
             def h(t):
                 return np.array([integrate(i - 1, (float(ti),) + outer) for ti in np.atleast_1d(t)]).reshape(np.shape(t))
-
-            res = quad(h, lo, hi, epsabs, epsrel, limit)
+        res = quad(h, lo, hi, epsabs, epsrel, limit)
         inner_errors.append(res.error)
         return res.value
 
