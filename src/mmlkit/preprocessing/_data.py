@@ -335,8 +335,9 @@ class SimpleImputer(TransformerMixin, BaseEstimator):
     fill_value : float, optional
         The constant for ``strategy="constant"`` (default 0).
     keep_empty_features : bool, default=False
-        Keep columns that are entirely missing (filled with 0); otherwise they
-        are dropped by the statistical strategies, as scikit-learn does.
+        Keep columns that are entirely missing at fit time (filled with 0, or
+        ``fill_value`` for ``"constant"``); otherwise they are dropped with a
+        warning, as scikit-learn does.
     copy : bool, default=True
         Kept for scikit-learn compatibility; the input is never modified.
 
@@ -402,20 +403,27 @@ class SimpleImputer(TransformerMixin, BaseEstimator):
             check_scalar(self.fill_value, "fill_value")
         X = self._validate(X, reset=True)
         mask = self._mask(X)
-        if self.strategy == "constant":
-            self.statistics_ = np.full(X.shape[1], 0.0 if self.fill_value is None else float(self.fill_value))
-            return self
-        observed = np.where(mask, np.nan, X)
         empty = np.all(mask, axis=0)
-        with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # empty columns give NaN
-            if self.strategy == "mean":
-                stats = np.nanmean(observed, axis=0)
-            elif self.strategy == "median":
-                stats = np.nanmedian(observed, axis=0)
+        if self.strategy == "constant":
+            stats = np.full(X.shape[1], 0.0 if self.fill_value is None else float(self.fill_value))
+        else:
+            observed = np.where(mask, np.nan, X)
+            with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # empty columns give NaN
+                if self.strategy == "mean":
+                    stats = np.nanmean(observed, axis=0)
+                elif self.strategy == "median":
+                    stats = np.nanmedian(observed, axis=0)
+                else:
+                    stats = self._most_frequent(observed)
+        if empty.any():
+            if self.keep_empty_features:
+                stats = np.where(empty, stats if self.strategy == "constant" else 0.0, stats)
             else:
-                stats = self._most_frequent(observed)
-        stats = np.where(empty, 0.0 if self.keep_empty_features else np.nan, stats)
+                warnings.warn(f"Skipping features without any observed values: {np.flatnonzero(empty)}; "
+                              "they are dropped from the output (keep_empty_features=True keeps them)",
+                              UserWarning, stacklevel=2)
+                stats = np.where(empty, np.nan, stats)
         self.statistics_ = stats
         return self
 
