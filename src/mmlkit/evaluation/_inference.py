@@ -6,7 +6,6 @@ import numbers
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.special import bdtr, chdtrc, stdtr
 from sklearn.base import clone, is_classifier
 
 from mmlkit._validation import (
@@ -17,6 +16,7 @@ from mmlkit._validation import (
     check_scalar,
 )
 from mmlkit.evaluation._checks import as_label_array
+from mmlkit.probability._functions import binom_cdf, chi2_sf, normal_cdf, normal_ppf, t_sf
 from mmlkit.evaluation._cross_validation import cross_validate
 from mmlkit.evaluation._split import KFold, StratifiedKFold, _num_samples
 
@@ -179,7 +179,7 @@ def corrected_resampled_ttest(scores_a, scores_b, n_train, n_test):
         t = 0.0 if mean == 0 else np.copysign(np.inf, mean)
     else:
         t = mean / np.sqrt((1.0 / J + n_test / n_train) * var)
-    p = float(2 * stdtr(J - 1, -abs(t)))
+    p = float(min(1.0, 2 * t_sf(abs(t), J - 1)))
     return ComparisonResult(float(t), p, float(J - 1), "corrected resampled t-test", mean, a, b)
 
 
@@ -220,12 +220,12 @@ def mcnemar_test(y_true, y_pred_a, y_pred_b, *, exact=True, correction=True):
     c = int(np.sum(~right_a & right_b))
     if exact:
         n = b + c
-        p = 1.0 if n == 0 else float(min(1.0, 2 * bdtr(min(b, c), n, 0.5)))
+        p = 1.0 if n == 0 else float(min(1.0, 2 * binom_cdf(min(b, c), n, 0.5)))
         return ComparisonResult(float(min(b, c)), p, None, "McNemar exact", None)
     if b + c == 0:
         return ComparisonResult(0.0, 1.0, 1.0, "McNemar chi2", None)
     stat = (abs(b - c) - (1.0 if correction else 0.0)) ** 2 / (b + c)
-    return ComparisonResult(float(stat), float(chdtrc(1, stat)), 1.0, "McNemar chi2", None)
+    return ComparisonResult(float(stat), float(chi2_sf(stat, 1)), 1.0, "McNemar chi2", None)
 
 
 def compare_models(estimator_a, estimator_b, X, y, *, method="t_test", cv=10, n_repeats=1,
@@ -397,9 +397,7 @@ def metric_confidence_interval(metric, y_true, y_pred, *, n_resamples=1000, conf
     alpha = 1.0 - confidence_level
     levels = np.array([alpha / 2, 1 - alpha / 2])
     if method == "bca":
-        from scipy.special import ndtr, ndtri
-
-        z0 = ndtri(np.clip(np.mean(theta < estimate) + 0.5 * np.mean(theta == estimate), 1e-12, 1 - 1e-12))
+        z0 = normal_ppf(np.clip(np.mean(theta < estimate) + 0.5 * np.mean(theta == estimate), 1e-12, 1 - 1e-12))
         keep = np.ones(n, dtype=bool)
         jack = np.empty(n)
         for i in range(n):  # the jackknife needs n leave-one-out metric calls
@@ -409,8 +407,8 @@ def metric_confidence_interval(metric, y_true, y_pred, *, n_resamples=1000, conf
         dev = jack.mean() - jack
         denom = 6.0 * np.sum(dev**2) ** 1.5
         a = 0.0 if denom == 0 else float(np.sum(dev**3) / denom)
-        z = ndtri(levels)
-        levels = ndtr(z0 + (z0 + z) / (1 - a * (z0 + z)))
+        z = normal_ppf(levels)
+        levels = normal_cdf(z0 + (z0 + z) / (1 - a * (z0 + z)))
     low, high = np.quantile(theta, levels)
     if method == "basic":
         low, high = 2 * estimate - high, 2 * estimate - low
