@@ -461,25 +461,38 @@ def _francis_schur(H: np.ndarray, Z: np.ndarray, max_iter_per_value: int = 40) -
         y = h21 * (h11 + h22 - s)
         z = h21 * h32
         for k in range(l, p - 1):
-            v, tau, _ = house(np.array([x, y, z]))
+            v, tau = _small_house(x, y, z)
             r = max(l, k - 1)
             rows = slice(k, k + 3)
-            H[rows, r:] -= np.outer(tau * v, v @ H[rows, r:])
+            tv = tau * v
+            H[rows, r:] -= tv[:, None] * (v @ H[rows, r:])
             top = min(k + 4, p + 1)
-            H[:top, rows] -= np.outer(H[:top, rows] @ v, tau * v)
-            Z[:, rows] -= np.outer(Z[:, rows] @ v, tau * v)
+            H[:top, rows] -= (H[:top, rows] @ v)[:, None] * tv
+            Z[:, rows] -= (Z[:, rows] @ v)[:, None] * tv
             x = H[k + 1, k]
             y = H[k + 2, k]
             if k < p - 2:
                 z = H[k + 3, k]
-        v, tau, _ = house(np.array([x, y]))
+        v, tau = _small_house(x, y)
         rows = slice(p - 1, p + 1)
-        H[rows, p - 2:] -= np.outer(tau * v, v @ H[rows, p - 2:])
-        H[: p + 1, rows] -= np.outer(H[: p + 1, rows] @ v, tau * v)
-        Z[:, rows] -= np.outer(Z[:, rows] @ v, tau * v)
+        tv = tau * v
+        H[rows, p - 2:] -= tv[:, None] * (v @ H[rows, p - 2:])
+        H[: p + 1, rows] -= (H[: p + 1, rows] @ v)[:, None] * tv
+        Z[:, rows] -= (Z[:, rows] @ v)[:, None] * tv
         # clean the entries the chase leaves at rounding level below the subdiagonal
         for k in range(l + 2, p + 1):
             H[k, l:k - 1] = 0.0
+
+
+def _small_house(*x: float) -> tuple[np.ndarray, float]:
+    """``house`` for a 2- or 3-vector given as Python floats (the Francis bulge), without array overhead."""
+    xmax = max(abs(xi) for xi in x)
+    if xmax == 0.0 or all(xi == 0.0 for xi in x[1:]):
+        return np.array([1.0] + [0.0] * (len(x) - 1)), 0.0
+    a, *rest = (xi / xmax for xi in x)
+    beta = -math.copysign(math.sqrt(a * a + sum(t * t for t in rest)), a)
+    scale = 1.0 / (a - beta)
+    return np.array([1.0] + [t * scale for t in rest]), (beta - a) / beta
 
 
 def _standardize_2x2(H: np.ndarray, Z: np.ndarray, k: int) -> None:
