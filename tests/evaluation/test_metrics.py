@@ -230,10 +230,12 @@ def test_r2_constant_target():
     y = np.ones(5)
     for p in (np.ones(5), np.arange(5.0)):
         for ff in (True, False):
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                np.testing.assert_allclose(ev.r2_score(y, p, force_finite=ff),
-                                           skm.r2_score(y, p, force_finite=ff))
+            for mo in ("uniform_average", "variance_weighted", "raw_values"):
+                Y, P = np.c_[y, y], np.c_[p, np.ones(5)]
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    np.testing.assert_allclose(ev.r2_score(Y, P, force_finite=ff, multioutput=mo),
+                                               skm.r2_score(Y, P, force_finite=ff, multioutput=mo))
 
 
 def test_inputs_not_modified():

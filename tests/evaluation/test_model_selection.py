@@ -265,3 +265,15 @@ def test_grid_search_mmlkit_logistic_regression_matches_sklearn():
     ref = skms.GridSearchCV(LogisticRegression(max_iter=200), grid, cv=3, scoring="neg_log_loss").fit(X, y)
     _check_search(ours, ref)
     np.testing.assert_allclose(ours.predict_proba(X), ref.predict_proba(X))
+
+
+def test_search_is_a_classifier_for_nested_cross_validation():
+    from sklearn.base import clone, is_classifier
+
+    X, y = load_iris()
+    search = ev.GridSearchCV(KNeighborsClassifier(), {"n_neighbors": [1, 5]}, cv=3)
+    assert is_classifier(search) and clone(search).get_params()["cv"] == 3
+    ours = ev.cross_val_score(search, X, y, cv=3)  # stratified outer folds, as sklearn's
+    ref = skms.cross_val_score(skms.GridSearchCV(KNeighborsClassifier(), {"n_neighbors": [1, 5]}, cv=3),
+                               X, y, cv=3)
+    np.testing.assert_allclose(ours, ref)

@@ -174,5 +174,5 @@ def r2_score(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average
     if force_finite:
         per_output = np.where(nonzero_den, per_output, np.where(nonzero_num, 0.0, 1.0))
     if isinstance(multioutput, str) and multioutput == "variance_weighted":
-        return _combine(per_output, multioutput, den)
+        return _combine(per_output, multioutput, den)  # all-constant outputs: the plain mean
     return _combine(per_output, multioutput)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from copy import deepcopy
 import numbers
 import time
 from collections.abc import Mapping, Sequence
@@ -10,6 +11,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_classifier
+from sklearn.utils import get_tags
 
 from mmlkit._validation import check_random_state, check_scalar
 from mmlkit.evaluation._cross_validation import _fit_and_score, _warn_fit_failures
@@ -236,6 +238,17 @@ class _BaseSearchCV(MetaEstimatorMixin, BaseEstimator):
                 if which == "test":
                     out[f"rank_test_{key}"] = _rank_min(out[f"mean_test_{key}"])
         return out
+
+    def __sklearn_tags__(self):
+        # A search is a classifier (regressor, ...) exactly when its estimator is one, so that
+        # nested cross-validation stratifies and scorers pick the right response.
+        tags = super().__sklearn_tags__()
+        inner = get_tags(self.estimator)
+        tags.estimator_type = inner.estimator_type
+        tags.classifier_tags = deepcopy(inner.classifier_tags)
+        tags.regressor_tags = deepcopy(inner.regressor_tags)
+        tags.input_tags.pairwise = inner.input_tags.pairwise
+        return tags
 
     def _check_refit(self, method):
         if self.refit is False or not hasattr(self, "best_estimator_"):
