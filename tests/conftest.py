@@ -2,8 +2,13 @@ import os
 
 import matplotlib
 from hypothesis import HealthCheck, settings
+from threadpoolctl import threadpool_limits
 
 matplotlib.use("Agg")
+
+# The suite runs in parallel workers (pytest -n 2 on 2 cores): one BLAS thread per worker, or
+# multithreaded BLAS oversubscribes the cores and spin-waits (small matmuls become 20× slower).
+threadpool_limits(1)
 
 # Property tests: enough examples to find a counterexample, few enough for CI on 2 cores.
 settings.register_profile(
