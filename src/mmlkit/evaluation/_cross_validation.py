@@ -15,7 +15,7 @@ import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import clone, is_classifier
 
-from mmlkit._validation import check_random_state, check_scalar
+from mmlkit._validation import check_random_state
 from mmlkit.evaluation._scorer import check_multimetric
 from mmlkit.evaluation._split import _num_samples, check_cv
 
@@ -334,5 +334,3 @@ def learning_curve(estimator, X, y=None, *, groups=None, train_sizes=np.linspace
         return sizes, train, test, fit_t, score_t
     return sizes, train, test
 
-
-del check_scalar

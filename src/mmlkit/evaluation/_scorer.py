@@ -7,10 +7,6 @@ scorer calls mmlkit's own metric.
 
 from __future__ import annotations
 
-from functools import partial
-
-import numpy as np
-
 from mmlkit.evaluation._classification import (
     accuracy_score,
     balanced_accuracy_score,
@@ -228,5 +224,3 @@ def check_multimetric(estimator, scoring):
         return {n: get_scorer(n) for n in names}, True
     raise ValueError(f"scoring must be None, a name, a callable, a list or a dict; got {scoring!r}")
 
-
-del partial, np
