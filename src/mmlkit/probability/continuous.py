@@ -297,7 +297,8 @@ class Gamma(Distribution):
     Notes
     -----
     f(x) = λ^k x^{k−1} e^{−λx} / Γ(k); F(x) = P(k, λx), the regularised lower
-    incomplete gamma function; F⁻¹(q) = P⁻¹(k, q)/λ; mean k/λ, variance k/λ²,
+    incomplete gamma function; F⁻¹(q) = P⁻¹(k, q)/λ (by
+    :func:`mmlkit.probability.gamma_quantile`); mean k/λ, variance k/λ²,
     entropy k − log λ + log Γ(k) + (1 − k)ψ(k).
 
     ``fit`` (maximum likelihood, location fixed at 0): λ̂ = k̂/x̄ and k̂ solves
@@ -334,7 +335,7 @@ class Gamma(Distribution):
         return out(sc.gammaincc(self.shape, self.rate * np.maximum(points(x), 0.0)))
 
     def ppf(self, q):
-        return out(sc.gammaincinv(self.shape, q) / self.rate)
+        return out(F.gamma_quantile(q, self.shape) / self.rate)
 
     def isf(self, q):
         return out(sc.gammainccinv(self.shape, q) / self.rate)
@@ -394,7 +395,8 @@ class Beta(Distribution):
     Notes
     -----
     f(x) = x^{α−1}(1 − x)^{β−1}/B(α, β); F(x) = I_x(α, β), the regularised
-    incomplete beta function; F⁻¹ by its inverse. Mean α/(α+β), variance
+    incomplete beta function; F⁻¹ by :func:`mmlkit.probability.beta_quantile`
+    (its inverse, or a table and a Halley step for large arrays). Mean α/(α+β), variance
     αβ/((α+β)²(α+β+1)), entropy log B(α, β) − (α−1)ψ(α) − (β−1)ψ(β) + (α+β−2)ψ(α+β).
 
     ``fit`` (maximum likelihood on (0, 1)): solve ψ(α) − ψ(α+β) = mean(log x),
@@ -431,7 +433,7 @@ class Beta(Distribution):
         return out(sc.betaincc(self.a, self.b, np.clip(points(x), 0.0, 1.0)))
 
     def ppf(self, q):
-        return out(sc.betaincinv(self.a, self.b, q))
+        return out(F.beta_quantile(q, self.a, self.b))
 
     def isf(self, q):
         return out(sc.betainccinv(self.a, self.b, q))
