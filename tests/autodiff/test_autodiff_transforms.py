@@ -306,3 +306,15 @@ def test_jacobian_auto_mode_picks_a_mode_and_agrees_with_both(m, n):
     np.testing.assert_allclose(J, ad.jacobian(f, mode="fwd")(x), rtol=1e-13, atol=1e-15)
     np.testing.assert_allclose(J, tf.jacrev(lambda x: torch.tanh(torch.tensor(A) @ x) ** 2)(torch.tensor(x)).numpy(),
                                rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("mode", ["rev", "fwd"])
+def test_jacobian_through_separated_advanced_indices(mode):
+    x = np.random.default_rng(13).standard_normal((3, 4, 5))
+    f = lambda t: t[[0, 2], :, [1, 4]] ** 2  # noqa: E731  (NumPy moves the advanced axes first)
+    J = ad.jacobian(f, mode=mode)(x)
+    ref = tf.jacrev(lambda t: t[[0, 2], :, [1, 4]] ** 2)(torch.tensor(x)).numpy()
+    np.testing.assert_allclose(J, ref, rtol=1e-13)
+    H = ad.hessian(lambda t: ad.sum(f(t) ** 2))(x)
+    Href = tf.hessian(lambda t: ((t[[0, 2], :, [1, 4]] ** 2) ** 2).sum())(torch.tensor(x)).numpy()
+    np.testing.assert_allclose(H, Href, rtol=1e-12, atol=1e-12)

@@ -375,10 +375,34 @@ def _batch_index(idx):
     return (slice(None),) * bn + (idx if isinstance(idx, tuple) else (idx,))
 
 
+def _splits_advanced(idx) -> bool:
+    """True if idx has advanced (array) indices separated by others: NumPy then moves their
+    axes to the front, so a leading batch slice would not stay in front."""
+    items = idx if isinstance(idx, tuple) else (idx,)
+    pos = [i for i, it in enumerate(items) if isinstance(it, np.ndarray)]
+    return bool(pos) and pos[-1] - pos[0] + 1 != len(pos)
+
+
+def _per_batch(g, fn, tail_shape):
+    """Apply ``fn`` to each cotangent of a batch separately, then stack (rare layouts only)."""
+    bn = _STATE.batch_nd
+    batch = g.data.shape[:bn]
+    flat = reshape(g, (-1,) + g.data.shape[bn:])
+    _STATE.batch_nd = 0
+    try:
+        pieces = [fn(flat[i]) for i in range(flat.data.shape[0])]
+    finally:
+        _STATE.batch_nd = bn
+    return reshape(stack(pieces), batch + tuple(tail_shape))
+
+
 def _getitem_vjp(g, node):
     x = node._parents[0]
+    idx = node._ctx
+    if _STATE.batch_nd and _splits_advanced(idx):
+        return (_per_batch(g, lambda gi: index_add(gi, idx, x.data.shape), x.data.shape),)
     shape = g.data.shape[:_STATE.batch_nd] + x.data.shape
-    return (index_add(g, _batch_index(node._ctx), shape),)
+    return (index_add(g, _batch_index(idx), shape),)
 
 
 def index_add(g, idx, shape) -> Tensor:
@@ -418,7 +442,10 @@ def index_add(g, idx, shape) -> Tensor:
 
 
 def _index_add_vjp(g, node):
-    return (getitem(g, _batch_index(node._ctx)),)
+    idx = node._ctx
+    if _STATE.batch_nd and _splits_advanced(idx):
+        return (_per_batch(g, lambda gi: getitem(gi, idx), node._parents[0].data.shape),)
+    return (getitem(g, _batch_index(idx)),)
 
 
 # ---------------------------------------------------------------------------
