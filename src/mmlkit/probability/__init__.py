@@ -46,7 +46,13 @@ __all__ = [
 
 def __getattr__(name: str):
     if name in _LAZY:
-        module = importlib.import_module(_LAZY[name], __name__)
+        try:
+            module = importlib.import_module(_LAZY[name], __name__)
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}{_LAZY[name]}":
+                raise  # a missing dependency inside the module, not the module itself
+            raise AttributeError(f"mmlkit.probability.{name} is not available: "
+                                 f"module {exc.name} is missing") from None
         value = getattr(module, name)
         globals()[name] = value
         return value
