@@ -7,6 +7,7 @@ import numbers
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import validate_data
+from threadpoolctl import threadpool_limits
 
 from mmlkit._pairwise import squared_distances
 from mmlkit._validation import check_in, check_random_state, check_scalar
@@ -95,39 +96,47 @@ def joint_probabilities(D, perplexity):
     return P
 
 
-def _kl_gradient(Y, P, dof, compute_error):
+def _kl_gradient(Y, P, dof, compute_error, work=None):
     """KL(P ‖ Q) and its gradient with respect to the embedding Y (n, c).
 
     wᵢⱼ = (1 + ‖yᵢ − yⱼ‖²/ν)^{−(ν+1)/2}, qᵢⱼ = wᵢⱼ / Σ_{k≠l} w_kl, and
     ∂KL/∂yᵢ = (2(ν+1)/ν) Σⱼ (pᵢⱼ − qᵢⱼ) wᵢⱼ^{2/(ν+1)} (yᵢ − yⱼ),
     written as rowsum(A) ⊙ Y − A Y with Aᵢⱼ = (pᵢⱼ − qᵢⱼ) wᵢⱼ^{2/(ν+1)}.
 
-    The n × n work runs in P's dtype (float32 in :class:`TSNE`): it is memory
-    bound, and squared distances are summed from coordinate differences (no
-    cancellation), so single precision costs nothing visible in the embedding.
+    The n × n work runs in P's dtype (float32 in :class:`TSNE`) inside two
+    reusable buffers ``work`` (fresh n × n arrays every iteration would cost
+    more in page faults than the arithmetic): it is memory bound, and squared
+    distances are summed from coordinate differences (no cancellation), so
+    single precision costs nothing visible in the embedding.
     """
+    n = Y.shape[0]
+    D, T = work if work is not None else (np.empty_like(P), np.empty_like(P))
     Yd = Y.astype(P.dtype)
-    D = np.zeros_like(P)
-    for j in range(Yd.shape[1]):          # a loop over the c embedding axes, not over samples
-        diff = np.subtract.outer(Yd[:, j], Yd[:, j])
-        diff *= diff
-        D += diff
+    np.subtract.outer(Yd[:, 0], Yd[:, 0], out=D)
+    np.multiply(D, D, out=D)
+    for j in range(1, Yd.shape[1]):        # a loop over the c embedding axes, not over samples
+        np.subtract.outer(Yd[:, j], Yd[:, j], out=T)
+        np.multiply(T, T, out=T)
+        D += T
+    if dof != 1:
+        D /= dof
+    D += 1.0
     if dof == 1:
-        D += 1.0
         W = np.reciprocal(D, out=D)
     else:
-        D /= dof
-        D += 1.0
         W = np.power(D, -(dof + 1.0) / 2.0, out=D)
-    np.fill_diagonal(W, 0.0)
-    Q = W * (1.0 / W.sum(dtype=np.float64))
+    W.flat[:: n + 1] = 0.0
+    Q = np.multiply(W, 1.0 / W.sum(dtype=np.float64), out=T)
     error = None
     if compute_error:
-        Q64, P64 = np.maximum(Q, _EPS, dtype=np.float64), P.astype(np.float64)
+        P64, Q64 = P.astype(np.float64), np.maximum(Q, _EPS, dtype=np.float64)
         off = P64 > 0
         error = float(np.sum(P64[off] * np.log(P64[off] / Q64[off])))
-    A = np.subtract(P, Q, out=Q)
-    A *= W if dof == 1 else W ** (2.0 / (dof + 1.0))
+    A = np.subtract(P, Q, out=T)
+    if dof == 1:
+        A *= W
+    else:
+        A *= np.power(W, 2.0 / (dof + 1.0))
     grad = A.sum(axis=1, dtype=np.float64)[:, None] * Y - (A @ Yd).astype(np.float64)
     grad *= 2.0 * (dof + 1.0) / dof
     return error, grad
@@ -245,16 +254,20 @@ class TSNE(TransformerMixin, BaseEstimator):
             return 1e-4 * rng.standard_normal((n, c))
         return Y / sd * 1e-4
 
-    def _descend(self, Y, P, dof, *, start, stop, momentum, patience, lr):
-        """Gradient descent with momentum and gains over iterations [start, stop)."""
-        update, gains = self._update, self._gains
-        error, best_error, best_iter = np.finfo(float).max, np.finfo(float).max, start
+    def _descend(self, Y, P, dof, state, *, start, stop, momentum, patience):
+        """Gradient descent with momentum and gains over iterations [start, stop).
+
+        ``state`` holds the update (velocity), the gains and the n × n work buffers;
+        Y and the state are updated in place. Returns the index of the last iteration.
+        """
+        update, gains, work = state
+        lr = self.learning_rate_
+        best_error, best_iter = np.finfo(float).max, start
         i = start
         for i in range(start, stop):
             check = (i + 1) % _CHECK_EVERY == 0
-            err, grad = _kl_gradient(Y, P, dof, check or i == stop - 1)
-            error = err if err is not None else error
-            inc = update * grad < 0.0
+            error, grad = _kl_gradient(Y, P, dof, check, work)
+            inc = update * grad < 0.0             # the gradient turned against the last step
             gains[inc] += 0.2
             gains[~inc] *= 0.8
             np.maximum(gains, 0.01, out=gains)
@@ -271,7 +284,7 @@ class TSNE(TransformerMixin, BaseEstimator):
                     break
                 if np.linalg.norm(grad) <= self.min_grad_norm:
                     break
-        return error, i
+        return i
 
     def fit_transform(self, X, y=None):
         """Embed X (n_samples, n_features); returns the embedding (n_samples, n_components)."""
@@ -284,18 +297,18 @@ class TSNE(TransformerMixin, BaseEstimator):
         P = joint_probabilities(squared_distances(X), self.perplexity).astype(np.float32)
         Y = self._initial_embedding(X, rng)
         dof = max(self.n_components - 1, 1)
-        self._update, self._gains = np.zeros_like(Y), np.ones_like(Y)
-        explore = min(_EXPLORATION_ITER, self.max_iter)
-        P *= self.early_exaggeration
-        _, it = self._descend(Y, P, dof, start=0, stop=explore, momentum=0.5, patience=_EXPLORATION_ITER,
-                               lr=self.learning_rate_)
-        P /= self.early_exaggeration
-        if self.max_iter > it + 1:
-            _, it = self._descend(Y, P, dof, start=it + 1, stop=self.max_iter, momentum=0.8,
-                                  patience=self.n_iter_without_progress, lr=self.learning_rate_)
-        del self._update, self._gains
+        state = (np.zeros_like(Y), np.ones_like(Y), (np.empty_like(P), np.empty_like(P)))
+        # The one BLAS product per iteration is n × n by n × c: memory bound, not worth threads.
+        with threadpool_limits(1, user_api="blas"):
+            P *= self.early_exaggeration          # phase 1: exaggerated P, momentum 0.5
+            it = self._descend(Y, P, dof, state, start=0, stop=min(_EXPLORATION_ITER, self.max_iter),
+                               momentum=0.5, patience=_EXPLORATION_ITER)
+            P /= self.early_exaggeration          # phase 2: plain P, momentum 0.8
+            if self.max_iter > it + 1:
+                it = self._descend(Y, P, dof, state, start=it + 1, stop=self.max_iter, momentum=0.8,
+                                   patience=self.n_iter_without_progress)
+            self.kl_divergence_ = _kl_gradient(Y, P, dof, True, state[2])[0]   # final Y, plain P
         self.embedding_ = Y
-        self.kl_divergence_ = _kl_gradient(Y, P, dof, True)[0]   # of the final Y, without exaggeration
         self.n_iter_ = it
         return Y
 
