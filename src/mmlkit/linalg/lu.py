@@ -25,17 +25,26 @@ def _lu_inplace(A: np.ndarray, nb: int = _NB) -> np.ndarray:
     perm = np.arange(m)
     for j0 in range(0, k, nb):
         j1 = min(j0 + nb, k)
-        # panel: unblocked LU of the columns j0:j1, rows j0:, swapping whole rows
-        for j in range(j0, j1):
-            p = j + int(np.argmax(np.abs(A[j:, j])))
+        # panel: unblocked LU of columns j0:j1 (rows j0:) on a contiguous copy, pivots recorded
+        P = np.array(A[j0:, j0:j1])
+        local = np.arange(m - j0)
+        for j in range(j1 - j0):
+            p = j + int(np.argmax(np.abs(P[j:, j])))
             if p != j:
-                A[[j, p]] = A[[p, j]]
-                perm[[j, p]] = perm[[p, j]]
-            pivot = A[j, j]
+                P[[j, p]] = P[[p, j]]
+                local[[j, p]] = local[[p, j]]
+            pivot = P[j, j]
             if pivot != 0.0:
-                A[j + 1:, j] /= pivot
-                if j + 1 < j1:
-                    A[j + 1:, j + 1:j1] -= np.outer(A[j + 1:, j], A[j, j + 1:j1])
+                col = P[j + 1:, j]
+                col /= pivot
+                P[j + 1:, j + 1:] -= col[:, None] * P[j, j + 1:]
+        A[j0:, j0:j1] = P
+        # the panel's row interchanges, applied once to the columns left and right of it
+        if j0 > 0:
+            A[j0:, :j0] = A[j0:, :j0][local]
+        if j1 < n:
+            A[j0:, j1:] = A[j0:, j1:][local]
+        perm[j0:] = perm[j0:][local]
         if j1 < n:
             # U12 = L11⁻¹ A12, then the trailing update A22 −= L21 U12 (one matrix product)
             A[j0:j1, j1:] = trsm(A[j0:j1, j0:j1], A[j0:j1, j1:], lower=True, unit=True)
