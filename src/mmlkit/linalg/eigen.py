@@ -279,8 +279,9 @@ def eigh(A, method: str = "qr"):
         ``"qr"``: Householder tridiagonalisation, then the implicit
         Wilkinson-shift QR algorithm on the tridiagonal matrix (what LAPACK's
         ``dsteqr`` does); the fast default. ``"jacobi"``: cyclic Jacobi
-        rotations in parallel (round-robin) order; slower, but each
-        eigenvalue is found to high relative accuracy.
+        rotations in parallel (round-robin) order; slower (several full
+        sweeps over A), but the simplest to follow, and it works on A itself
+        with no reduction step.
 
     Returns
     -------
