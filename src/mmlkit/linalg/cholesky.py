@@ -102,6 +102,11 @@ def is_positive_definite(a) -> bool:
     -------
     bool
 
+    Raises
+    ------
+    ValueError
+        If ``a`` is not square and symmetric, or holds NaN/inf.
+
     Notes
     -----
     ``a ≻ 0  ⇔  xᵀ a x > 0 for all x ≠ 0  ⇔  a = L Lᵀ`` with ``lᵢᵢ > 0``: we

@@ -74,7 +74,8 @@ def lu(A):
     Gaussian elimination: at step j the largest |aᵢⱼ| (i ≥ j) is swapped onto
     the diagonal (partial pivoting), then ``lᵢⱼ = aᵢⱼ / aⱼⱼ`` and
     ``aᵢₖ ← aᵢₖ − lᵢⱼ aⱼₖ``. Blocked right-looking form: a panel of 48 columns
-    is eliminated column by column, then ``U₁₂ = L₁₁⁻¹ A₁₂`` (a blocked
+    is eliminated column by column (on a contiguous copy; its row interchanges
+    then reach the rest of the matrix in one permutation), then ``U₁₂ = L₁₁⁻¹ A₁₂`` (a blocked
     triangular solve) and the trailing update ``A₂₂ ← A₂₂ − L₂₁ U₁₂`` is one
     matrix product, so most of the 2n³/3 flops (square case; m n² − n³/3 in
     general) run in BLAS-3. A singular matrix still has an LU factorisation
