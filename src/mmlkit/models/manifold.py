@@ -295,11 +295,12 @@ class TSNE(TransformerMixin, BaseEstimator):
         self.learning_rate_ = (max(n / self.early_exaggeration / 4.0, 50.0) if self.learning_rate == "auto"
                                else float(self.learning_rate))
         P = joint_probabilities(squared_distances(X), self.perplexity).astype(np.float32)
-        Y = self._initial_embedding(X, rng)
         dof = max(self.n_components - 1, 1)
-        state = (np.zeros_like(Y), np.ones_like(Y), (np.empty_like(P), np.empty_like(P)))
-        # The one BLAS product per iteration is n × n by n × c: memory bound, not worth threads.
+        # The SVD of the PCA start is small and the one BLAS product per iteration is
+        # n × n by n × c, memory bound: neither is worth BLAS threads.
         with threadpool_limits(1, user_api="blas"):
+            Y = self._initial_embedding(X, rng)
+            state = (np.zeros_like(Y), np.ones_like(Y), (np.empty_like(P), np.empty_like(P)))
             P *= self.early_exaggeration          # phase 1: exaggerated P, momentum 0.5
             it = self._descend(Y, P, dof, state, start=0, stop=min(_EXPLORATION_ITER, self.max_iter),
                                momentum=0.5, patience=_EXPLORATION_ITER)
