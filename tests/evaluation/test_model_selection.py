@@ -277,3 +277,12 @@ def test_search_is_a_classifier_for_nested_cross_validation():
     ref = skms.cross_val_score(skms.GridSearchCV(KNeighborsClassifier(), {"n_neighbors": [1, 5]}, cv=3),
                                X, y, cv=3)
     np.testing.assert_allclose(ours, ref)
+
+
+@given(st.integers(2, 80), st.integers(2, 10))
+def test_kfold_matches_sklearn_property(n, k):
+    if k > n:
+        with pytest.raises(ValueError, match="n_splits"):
+            list(ev.KFold(k).split(np.zeros(n)))
+        return
+    _same_splits(ev.KFold(k).split(np.zeros(n)), skms.KFold(k).split(np.zeros(n)))

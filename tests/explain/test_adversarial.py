@@ -174,3 +174,19 @@ def test_differentiable_forward_and_errors(binary_model):
         input_sensitivity(lambda Z: Z, X, method="finite_difference", output="proba")
     with pytest.raises(ValueError, match="0/1"):
         fgsm(lambda x: x[:, 0], X[:2], np.array([0, 2]), 0.1)
+
+
+def test_fgsm_on_an_nn_module_matches_torch():
+    from mmlkit import nn
+
+    rng = np.random.default_rng(0)
+    net = nn.Sequential(nn.Linear(4, 6), nn.Tanh(), nn.Linear(6, 3))
+    X, y = rng.normal(size=(10, 4)), rng.integers(0, 3, 10)
+    tnet = torch.nn.Sequential(torch.nn.Linear(4, 6), torch.nn.Tanh(), torch.nn.Linear(6, 3)).double()
+    with torch.no_grad():
+        for t, m in zip((tnet[0], tnet[2]), (net[0], net[2])):
+            t.weight.copy_(torch.tensor(np.asarray(m.weight.data)))
+            t.bias.copy_(torch.tensor(np.asarray(m.bias.data)))
+    x = torch.tensor(X, requires_grad=True)
+    torch.nn.functional.cross_entropy(tnet(x), torch.tensor(y), reduction="sum").backward()
+    np.testing.assert_allclose(fgsm(net, X, y, 0.2), X + 0.2 * np.sign(x.grad.numpy()), atol=1e-12)
