@@ -105,6 +105,7 @@ class KernelRidge(RegressorMixin, BaseEstimator):
         """
         check_kernel_params(self.kernel, self.degree, self.coef0)
         X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True, y_numeric=True)
+        y = np.asarray(y, dtype=np.float64)
         alpha = as_float_array(self.alpha, "alpha", ndim=(0, 1))
         if (alpha <= 0).any():
             raise ValueError(f"alpha must be positive, got {self.alpha!r}")

@@ -582,7 +582,8 @@ class SVC(ClassifierMixin, BaseEstimator):
 
         by_class = [np.flatnonzero((y_enc == c) & keep) for c in range(n_classes)]
         if any(ix.size == 0 for ix in by_class):
-            raise ValueError("every class needs at least one sample with positive weight")
+            raise ValueError("sample_weight (times class_weight) is zero for every sample of a class: "
+                             "each class needs at least one sample with non-zero weight")
         rng = check_random_state(self.random_state)
         pairs = [(a, b) for a in range(n_classes) for b in range(a + 1, n_classes)]
         alphas, rhos, n_iter, prob_a, prob_b, status = [], [], [], [], [], 0
