@@ -149,10 +149,11 @@ def normal_ppf(q):
     1.959964
     """
     q = np.asarray(q, dtype=float)
-    lower = q < 0.5
-    tail = np.where(lower, q, 1.0 - q)
-    z = sc.erfcinv(2.0 * tail) * _SQRT2
-    return _out(np.where(lower, -z, z))
+    tail = np.minimum(q, 1.0 - q)  # the smaller tail; outside [0, 1] it is negative → nan
+    tail *= 2.0
+    z = sc.erfcinv(tail)
+    z *= np.sign(q - 0.5) * _SQRT2  # sign(0) = 0 gives ppf(½) = 0; nan stays nan
+    return _out(z)
 
 
 def normal_isf(q):

@@ -185,7 +185,12 @@ class Normal(Distribution):
         return out(F.normal_logsf(self._z(x)))
 
     def ppf(self, q):
-        return out(self.mu + self.sigma * F.normal_ppf(q))
+        z = np.asarray(F.normal_ppf(q))
+        if self._scalar and z.ndim:  # in place: one pass each, no temporaries
+            z *= self.sigma
+            z += self.mu
+            return z
+        return out(self.mu + self.sigma * z)
 
     def isf(self, q):
         return out(self.mu + self.sigma * F.normal_isf(q))
