@@ -10,6 +10,7 @@ remaining features from each background row, averaging the model's output:
 from __future__ import annotations
 
 import numbers
+from itertools import combinations
 from math import comb, factorial
 
 import numpy as np
@@ -220,7 +221,7 @@ class KernelShap:
         sizes = np.arange(1, d)
         mass = (d - 1) / (sizes * (d - sizes))  # kernel mass of all coalitions of each size
         mass = mass / mass.sum()
-        half = (d - 1 + 1) // 2  # sizes 1..half pair with d−s (the middle size pairs with itself)
+        half = d // 2  # sizes 1..half pair with d − s (an even d's middle size pairs with itself)
         masks, weights = [], []
         left = nsamples
         pair_mass = np.array([mass[s - 1] + (mass[d - s - 1] if d - s != s else 0.0) for s in range(1, half + 1)])
@@ -233,7 +234,7 @@ class KernelShap:
             if left * share < count - 1e-8:
                 break
             for size in {s, d - s}:
-                idx = np.array(list(_combinations(d, size)))
+                idx = np.array(list(combinations(range(d), size)))
                 M = np.zeros((idx.shape[0], d))
                 np.put_along_axis(M, idx, 1.0, axis=1)
                 masks.append(M)
@@ -247,7 +248,7 @@ class KernelShap:
             cap = np.array([comb(d, int(k)) for k in sizes_left])
             rest = pair_mass[s - 1:] ** _ALLOC_EXP * (cap * cost) ** (1 - _ALLOC_EXP)
             rest = rest / rest.sum()
-            ideal = rest * left  # coalitions each size deserves by its kernel mass
+            ideal = rest * left  # coalitions each size deserves
             draws = np.minimum(np.floor(ideal / cost).astype(int), cap)
             spare = left - int(draws @ cost)
             # hand the rounding remainder out where the shortfall is largest
@@ -322,29 +323,23 @@ class KernelShap:
         return self.explain(X, nsamples=nsamples, random_state=random_state).values
 
 
-def _combinations(d, size):
-    from itertools import combinations
-
-    return combinations(range(d), size)
-
-
 def _distinct_subsets(d, size, count, rng):
-    """``count`` distinct random subsets of {0..d−1} of the given size, as 0/1 rows."""
+    """``count`` distinct random subsets of {0..d−1} of the given size, as 0/1 rows.
+
+    Draws batches of random subsets (the first ``size`` entries of random
+    permutations) and keeps the first occurrence of each one not seen before.
+    """
     found = np.zeros((0, d))
-    keys = set()
-    weights = 2.0 ** np.arange(d)
+    seen = np.zeros((0,), dtype=f"V{(d + 7) // 8}")
     while found.shape[0] < count:
         need = count - found.shape[0]
         draw = np.argsort(rng.random((2 * need + 8, d)), axis=1)[:, :size]
         M = np.zeros((draw.shape[0], d))
         np.put_along_axis(M, draw, 1.0, axis=1)
-        fresh = []
-        for row, key in zip(M, M @ weights):
-            if key not in keys:
-                keys.add(key)
-                fresh.append(row)
-                if len(fresh) == need:
-                    break
-        if fresh:
-            found = np.vstack([found, np.array(fresh)])
+        keys = np.packbits(M.astype(bool), axis=1).view(seen.dtype).ravel()
+        _, first = np.unique(keys, return_index=True)
+        first = np.sort(first)  # keep the draw order
+        first = first[~np.isin(keys[first], seen)][:need]
+        found = np.vstack([found, M[first]])
+        seen = np.concatenate([seen, keys[first]])
     return found
