@@ -6,7 +6,6 @@ the comparison, and checked against mpmath in test_functions.py.
 """
 
 import math
-import warnings
 
 import numpy as np
 import pytest

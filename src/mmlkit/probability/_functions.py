@@ -51,7 +51,6 @@ __all__ = [
 ]
 
 _SQRT2 = np.sqrt(2.0)
-_LOG_HALF = np.log(0.5)
 
 
 def _out(a):
