@@ -26,7 +26,7 @@ class TorchVAE(torch.nn.Module):
 
 def train_torch(X, epochs, batch=64, seed=0):
     torch.manual_seed(seed)
-    model = TorchVAE()
+    model = TorchVAE().double()  # float64 on both sides
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     tX = torch.from_numpy(X)
     for _ in range(epochs):
