@@ -119,7 +119,8 @@ def test_kl_divergence_attribute_is_the_final_objective():
     X = load_iris().data
     ts = TSNE(perplexity=20, max_iter=300, random_state=0).fit(X)
     P = joint_probabilities(squared_distances(X), 20).astype(np.float32)
-    assert ts.kl_divergence_ == pytest.approx(_kl_gradient(ts.embedding_, P, 1, True)[0], rel=1e-6)  # P went through x and / by alpha in float32
+    # rel=1e-6: inside fit P went through × and ÷ by the exaggeration in float32.
+    assert ts.kl_divergence_ == pytest.approx(_kl_gradient(ts.embedding_, P, 1, True)[0], rel=1e-6)
     assert ts.learning_rate_ == 50.0
 
 

@@ -365,7 +365,10 @@ class SpectralClustering(ClusterMixin, BaseEstimator):
 
     Cost: building W is O(n² d); the eigenproblem is O(n³) for a dense W
     (LAPACK ``eigh`` on the wanted indices, n ≤ 500) or O(nnz · iterations)
-    by Lanczos (larger n; nnz = n² for rbf, ≈ n · n_neighbors for the graph); k-means is O(n k² · iterations).
+    by Lanczos (larger n; nnz = n² for rbf, ≈ n · n_neighbors for the graph);
+    a disconnected graph's eigenvalue-1 eigenvectors (one indicator per
+    connected component) are written down exactly rather than searched for.
+    k-means on the embedding costs O(n k² · iterations).
 
     Examples
     --------
@@ -423,7 +426,10 @@ class SpectralClustering(ClusterMixin, BaseEstimator):
                 raise ValueError("X must hold non-negative affinities when affinity='precomputed'")
             W = 0.5 * (X + X.T)
         self.affinity_matrix_ = W
-        self.embedding_ = spectral_embedding(W, n_components, rng)
+        # Lanczos' products with W are memory bound and the small dense eigenproblems are
+        # quick: BLAS/LAPACK threads only add synchronisation.
+        with threadpool_limits(1, user_api="blas"):
+            self.embedding_ = spectral_embedding(W, n_components, rng)
         km = KMeans(self.n_clusters, n_init=self.n_init, random_state=rng)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)  # duplicate embedded rows are harmless

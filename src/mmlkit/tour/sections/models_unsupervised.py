@@ -64,8 +64,10 @@ def run(quick: bool) -> Showcase:
     km = KMeans(2, n_init=10, random_state=0).fit(Xm)
     sc = SpectralClustering(2, affinity="nearest_neighbors", n_neighbors=10, random_state=0).fit(Xm)
     acc_km, acc_sc = _agreement(km.labels_, ym), _agreement(sc.labels_, ym)
-    moons_fig = cluster_comparison(Xm, {f"k-means ({acc_km:.0%} agree with the moons)": km.labels_,
-                                        f"spectral, kNN graph ({acc_sc:.0%})": sc.labels_})
+    moons_fig = cluster_comparison(Xm, {
+        f"k-means ({acc_km:.0%} agree with the moons)": km.labels_,
+        f"spectral, kNN graph ({acc_sc:.0%})": sc.labels_,
+    })
 
     # 3. t-SNE of the 8×8 digits.
     digits = load_digits()
