@@ -73,7 +73,8 @@ def _enet_path_point(X, X_mean, y, l1, l2, w, *, max_iter, tol, gram):
     if gram:
         G = X.T @ X - n * np.outer(X_mean, X_mean) if _small_means(X, X_mean) else _centred_gram(X, X_mean)
     gap_tol = tol * yy
-    inner_tol = 0.01 * tol  # sweeps on the working set are O(k²): solve it well before paying for a gap check
+    # Sweeps on the working set cost O(k²): solve it well (tol/100) before paying O(nd) for a gap check.
+    inner_tol = max(0.01 * tol, 1e-10)
     n_iter = 0
     previous = None
     while True:
