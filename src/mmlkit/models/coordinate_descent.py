@@ -190,7 +190,7 @@ class ElasticNet(MultiOutputMixin, LinearPredictMixin, RegressorMixin, BaseEstim
     >>> from mmlkit.models import ElasticNet
     >>> X = np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 1.0], [3.0, 0.0]])
     >>> ElasticNet(alpha=0.1, l1_ratio=0.5).fit(X, [0.0, 1.0, 2.0, 3.0]).coef_.round(3)
-    array([ 0.923, -0.   ])
+    array([0.923, 0.   ])
     """
 
     def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, precompute="auto", max_iter=1000,
@@ -294,7 +294,7 @@ class Lasso(ElasticNet):
     >>> from mmlkit.models import Lasso
     >>> X = np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 1.0], [3.0, 0.0]])
     >>> Lasso(alpha=0.1).fit(X, [0.0, 1.0, 2.0, 3.0]).coef_.round(3)
-    array([ 0.92, -0.  ])
+    array([0.92, 0.  ])
     """
 
     def __init__(self, alpha=1.0, *, fit_intercept=True, precompute="auto", max_iter=1000, tol=1e-4,

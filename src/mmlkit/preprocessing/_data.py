@@ -278,7 +278,7 @@ class RobustScaler(_Scaler):
     >>> import numpy as np
     >>> from mmlkit.preprocessing import RobustScaler
     >>> RobustScaler().fit_transform(np.array([[1.0], [2.0], [3.0], [100.0]])).ravel().round(3)
-    array([-0.6  , -0.2  ,  0.2  , 38.999])
+    array([-0.059, -0.02 ,  0.02 ,  3.824])
     """
 
     def __init__(self, *, with_centering=True, with_scaling=True, quantile_range=(25.0, 75.0), copy=True,
