@@ -44,17 +44,22 @@ class Comparison:
         return self.ours_s / self.ref_s if self.ref_s > 0 else float("inf")
 
 
+#: The clock every comparison uses: wall time by default; ``mmlkit bench --cpu-time`` switches to
+#: process CPU time, steadier on a loaded machine (but it adds up the time of every BLAS thread).
+TIMER: Callable[[], float] = time.perf_counter
+
+
 def best_time(fn: Callable[[], Any], repeat: int = 3) -> tuple[float, Any]:
-    """Run ``fn`` ``repeat`` times; return the fastest wall time and the last result.
+    """Run ``fn`` ``repeat`` times; return the fastest time (by :data:`TIMER`) and the last result.
 
     The minimum is the figure least disturbed by other load on the machine.
     """
     best, result = float("inf"), None
     gc.collect()  # once per side: a collection inside the loop would cost more than small timed calls
     for _ in range(max(1, repeat)):
-        start = time.perf_counter()
+        start = TIMER()
         result = fn()
-        best = min(best, time.perf_counter() - start)
+        best = min(best, TIMER() - start)
     return best, result
 
 
