@@ -1,37 +1,138 @@
-"""``mmlkit lab``: the interactive marimo notebooks, one per module."""
+"""``mmlkit lab``: the interactive marimo notebooks, one per module.
+
+Each notebook explains a concept with its formula, computes it with mmlkit's
+own functions and lets you move the parameter that matters with a slider.
+``mmlkit lab`` opens the index; ``mmlkit lab NAME`` opens one notebook (see
+:data:`CATALOGUE` for the names). The notebooks are ordinary marimo files in
+``mmlkit/lab/notebooks/`` and also run as scripts (``python vectors.py``).
+"""
 
 from __future__ import annotations
 
-import shutil
+import secrets
+import socket
 import subprocess
 import sys
+import time
+import webbrowser
 from pathlib import Path
+
+__all__ = ["CATALOGUE", "NOTEBOOK_DIR", "notebooks", "open_lab"]
 
 NOTEBOOK_DIR = Path(__file__).parent / "notebooks"
 
+#: The ten notebooks in reading order: name (file stem) → (title, what it lets you play with).
+CATALOGUE: dict[str, tuple[str, str]] = {
+    "vectors": ("Vectors & matrices",
+                "projection onto a line; a 2×2 matrix's action on the unit circle, its eigen- and singular vectors"),
+    "decompositions": ("Decompositions",
+                       "LU, QR, Cholesky, eigh and SVD; PCA reconstruction of a digit from k components"),
+    "calculus": ("Calculus & autodiff",
+                 "Taylor polynomials of rising order; a computational graph's forward values and adjoints; "
+                 "finite-difference error"),
+    "optimization": ("Optimization",
+                     "learning rate and momentum on an ill-conditioned loss surface; BFGS, CG, Adam on Rosenbrock"),
+    "probability": ("Probability",
+                    "Bayes' rule for a diagnostic test; prior strength in Beta–Binomial updating"),
+    "statistics": ("Statistics",
+                   "confidence-interval coverage against sample size; a permutation test against Welch's t"),
+    "information": ("Information theory",
+                    "entropy; softmax temperature; KL divergence between two Gaussians as they move"),
+    "models": ("Classical models",
+               "the kernel width and C of an RBF SVM; k-means against a Gaussian mixture"),
+    "neural": ("Neural networks & geometric deep learning",
+               "universal approximation by width; attention sharpness; message passing over k hops of a graph"),
+    "evaluation": ("Evaluation, trust and robustness",
+                   "a ROC curve as the classes separate; an FGSM attack on a digit as ε grows"),
+}
+
 
 def notebooks() -> dict[str, Path]:
-    """The lab's notebooks by name (file stem)."""
-    return {p.stem: p for p in sorted(NOTEBOOK_DIR.glob("*.py")) if not p.name.startswith("_")}
+    """The lab's notebooks by name (file stem): the index first, then :data:`CATALOGUE`'s order.
+
+    Returns
+    -------
+    dict of str to pathlib.Path
+        Every ``*.py`` file in :data:`NOTEBOOK_DIR` not starting with ``_``.
+
+    Examples
+    --------
+    >>> from mmlkit.lab import notebooks
+    >>> list(notebooks())[:3]
+    ['index', 'vectors', 'decompositions']
+    """
+    found = {p.stem: p for p in NOTEBOOK_DIR.glob("*.py") if not p.name.startswith("_")}
+    order = ["index", *CATALOGUE]
+    return dict(sorted(found.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else len(order), kv[0])))
 
 
-def open_lab(name: str | None = None) -> int:
-    """Open the lab's index (or one notebook) in marimo; return marimo's exit code."""
-    if shutil.which("marimo") is None and importlib_missing("marimo"):
-        print("mmlkit lab needs marimo: pip install 'mmlkit[lab]'", file=sys.stderr)
-        return 1
-    books = notebooks()
-    if name is None:
-        target = books.get("index", NOTEBOOK_DIR)
-    elif name in books:
-        target = books[name]
-    else:
-        print(f"mmlkit lab: no notebook {name!r}; choose from {', '.join(books) or 'none yet'}", file=sys.stderr)
-        return 2
-    return subprocess.call([sys.executable, "-m", "marimo", "edit", str(target)])
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
-def importlib_missing(module: str) -> bool:
+def _wait_for_port(port: int, proc: subprocess.Popen, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return True
+        except OSError:
+            time.sleep(0.2)
+    return False
+
+
+def open_lab(name: str | None = None, *, mode: str = "edit", port: int | None = None,
+             open_browser: bool = True) -> int:
+    """Serve the lab with marimo and open the index (or one notebook) in the browser.
+
+    marimo serves the whole notebook folder on 127.0.0.1 (so the index's links
+    to the other notebooks work), protected by a random access token.
+
+    Parameters
+    ----------
+    name : str, optional
+        A notebook's name (a key of :func:`notebooks`); default the index.
+    mode : {"edit", "run"}, default="edit"
+        ``"edit"``: the marimo editor (code visible and editable); ``"run"``:
+        the notebooks as read-only apps.
+    port : int, optional
+        Port to serve on; default a free one.
+    open_browser : bool, default=True
+        Open the notebook's address in the default web browser.
+
+    Returns
+    -------
+    int
+        marimo's exit code (after you stop it with Ctrl-C); 1 when marimo is
+        missing, 2 for an unknown notebook name or mode.
+    """
     import importlib.util
 
-    return importlib.util.find_spec(module) is None
+    if importlib.util.find_spec("marimo") is None:
+        print("mmlkit lab needs marimo: pip install 'mmlkit[lab]'", file=sys.stderr)
+        return 1
+    if mode not in ("edit", "run"):
+        print(f"mmlkit lab: mode must be 'edit' or 'run', got {mode!r}", file=sys.stderr)
+        return 2
+    books = notebooks()
+    name = "index" if name is None else name.removesuffix(".py")
+    if name not in books:
+        print(f"mmlkit lab: no notebook {name!r}; choose from {', '.join(books) or 'none'}", file=sys.stderr)
+        return 2
+    port = _free_port() if port is None else int(port)
+    token = secrets.token_urlsafe(16)
+    cmd = [sys.executable, "-m", "marimo", mode, str(NOTEBOOK_DIR), "--headless", "--host", "127.0.0.1",
+           "--port", str(port), "--token-password", token]
+    url = f"http://127.0.0.1:{port}/?file={books[name].name}&access_token={token}"
+    proc = subprocess.Popen(cmd)
+    try:
+        if _wait_for_port(port, proc, timeout=60.0):
+            print(f"mmlkit lab: {url}  (Ctrl-C to stop)")
+            if open_browser:
+                webbrowser.open(url)
+        return proc.wait()
+    except KeyboardInterrupt:
+        proc.terminate()
+        return proc.wait()
