@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from mmlkit._pairwise import squared_distances
-
 __all__ = ["kmeans_plusplus"]
 
 
-def kmeans_plusplus(X, n_clusters, rng, *, n_local_trials=None):
+def _sq_dist_to(X, x2, rows):
+    """Squared distances (len(rows), n) from X[rows] to every row of X, reusing ‖x‖²."""
+    D = (-2.0 * X[rows]) @ X.T
+    D += x2[rows, None]
+    D += x2[None, :]
+    return np.maximum(D, 0.0, out=D)
+
+
+def kmeans_plusplus(X, n_clusters, rng, *, n_local_trials=None, x_squared_norms=None):
     """Choose ``n_clusters`` initial centres from the rows of ``X`` by greedy k-means++.
 
     Parameters
@@ -23,6 +29,8 @@ def kmeans_plusplus(X, n_clusters, rng, *, n_local_trials=None):
     n_local_trials : int, optional
         Candidates drawn per step; ``2 + floor(log k)`` when None (Arthur and
         Vassilvitskii's greedy variant, as in scikit-learn).
+    x_squared_norms : ndarray of shape (n_samples,), optional
+        ‖xᵢ‖², when the caller already has them (several seedings of the same X).
 
     Returns
     -------
@@ -38,14 +46,18 @@ def kmeans_plusplus(X, n_clusters, rng, *, n_local_trials=None):
     candidates that way and keeps the one that lowers the potential
     φ = Σᵢ D(xᵢ)² the most. Expected φ is O(log k) times the optimum.
 
+    Distances use ‖x − c‖² = ‖x‖² − 2 x·c + ‖c‖² (one matrix product per step, as
+    ``mmlkit._pairwise.squared_distances``) with the norms computed once.
+
     Cost: O(n · d · k · n_local_trials) through matrix products.
     """
     n_samples = X.shape[0]
+    x2 = np.einsum("ij,ij->i", X, X) if x_squared_norms is None else x_squared_norms
     if n_local_trials is None:
         n_local_trials = 2 + int(np.log(n_clusters))
     indices = np.empty(n_clusters, dtype=np.intp)
     indices[0] = rng.integers(n_samples)
-    closest_sq = squared_distances(X[indices[:1]], X)[0]
+    closest_sq = _sq_dist_to(X, x2, indices[:1])[0]
     potential = closest_sq.sum()
     for c in range(1, n_clusters):
         if potential <= 0.0:  # every point already sits on a centre: take any unused row
@@ -56,7 +68,7 @@ def kmeans_plusplus(X, n_clusters, rng, *, n_local_trials=None):
         candidates = np.searchsorted(np.cumsum(closest_sq), targets)
         np.clip(candidates, None, n_samples - 1, out=candidates)
         # Each candidate's D² after adding it, and the resulting potential.
-        cand_sq = np.minimum(closest_sq, squared_distances(X[candidates], X))
+        cand_sq = np.minimum(closest_sq, _sq_dist_to(X, x2, candidates))
         cand_potential = cand_sq.sum(axis=1)
         best = int(np.argmin(cand_potential))
         indices[c] = candidates[best]

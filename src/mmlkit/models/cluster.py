@@ -189,7 +189,7 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         with threadpool_limits(1, user_api="blas"):
             for _ in range(n_init):
                 if isinstance(init, str) and init == "k-means++":
-                    centers, _ = kmeans_plusplus(Xc, self.n_clusters, rng)
+                    centers, _ = kmeans_plusplus(Xc, self.n_clusters, rng, x_squared_norms=x2)
                 elif isinstance(init, str):
                     centers = Xc[rng.choice(Xc.shape[0], self.n_clusters, replace=False)]
                 else:

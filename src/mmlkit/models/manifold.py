@@ -17,6 +17,7 @@ __all__ = ["TSNE", "joint_probabilities"]
 _EPS = np.finfo(np.float64).eps
 _EXPLORATION_ITER = 250   # iterations with early exaggeration and momentum 0.5
 _CHECK_EVERY = 50         # how often the KL divergence and the gradient norm are checked
+_WORK_DTYPE = np.float32  # dtype of the n × n arrays in the optimisation loop (see _kl_gradient)
 
 
 def conditional_probabilities(D, perplexity, *, tol=1e-5, max_steps=100):
@@ -294,7 +295,7 @@ class TSNE(TransformerMixin, BaseEstimator):
         rng = check_random_state(self.random_state)
         self.learning_rate_ = (max(n / self.early_exaggeration / 4.0, 50.0) if self.learning_rate == "auto"
                                else float(self.learning_rate))
-        P = joint_probabilities(squared_distances(X), self.perplexity).astype(np.float32)
+        P = joint_probabilities(squared_distances(X), self.perplexity).astype(_WORK_DTYPE)
         dof = max(self.n_components - 1, 1)
         # The SVD of the PCA start is small and the one BLAS product per iteration is
         # n × n by n × c, memory bound: neither is worth BLAS threads.
