@@ -73,7 +73,7 @@ def _(PALETTE, ad, info, mo, new_figure, np, temperature):
     _ax.set(ylim=(0, 1), ylabel="probability",
             title=f"softmax(z / T), T = {temperature.value:.2f}: entropy {_H:.3f} of {np.log2(len(_p)):.3f} bits")
     _ax.legend()
-    mo.vstack([_fig, mo.md(f"logits z = {logits.tolist()}; "
+    mo.vstack([_fig, mo.md(f"At T = {temperature.value:.2f}: entropy {_H:.3f} bits; logits z = {logits.tolist()}; "
                            f"cross-entropy loss if the label is 'cat': "
                            f"{info.cross_entropy(np.eye(len(_p))[0], _p, base=2):.3f} bits")])
     return (logits,)

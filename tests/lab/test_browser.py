@@ -1,0 +1,131 @@
+"""The lab in a real browser: ``marimo run`` a notebook, move a slider in headless Chromium, see the figure change.
+
+Uses Debian's Chromium (``apt-get install chromium``) driven by Playwright's Python API with that executable;
+Playwright's own browser downloads are never used.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from mmlkit.lab import notebooks
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+#: The notebook under test: its first slider is the softmax temperature, which redraws one figure.
+NOTEBOOK = "information"
+SERVER_START_S = 90
+RENDER_TIMEOUT_MS = 90_000
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def marimo_app(tmp_path_factory):
+    """``marimo run NOTEBOOK --headless`` on a free port of 127.0.0.1; yields the app's URL."""
+    port, token = _free_port(), secrets.token_urlsafe(12)
+    log = (tmp_path_factory.mktemp("marimo") / "server.log").open("w")
+    env = dict(os.environ, MPLBACKEND="Agg", OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "marimo", "run", str(notebooks()[NOTEBOOK]), "--headless", "--host", "127.0.0.1",
+         "--port", str(port), "--token-password", token, "--no-sandbox"],
+        stdout=log, stderr=subprocess.STDOUT, env=env)
+    try:
+        deadline = time.monotonic() + SERVER_START_S
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"marimo run exited with {proc.returncode}:\n{Path(log.name).read_text()[-3000:]}")
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"marimo run did not listen on port {port} within {SERVER_START_S} s")
+                time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}/?access_token={token}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail(f"the browser test needs Debian's Chromium at {CHROMIUM}: apt-get install -y chromium "
+                    "(Playwright's own browser downloads are not used)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _figure_sources(page) -> list[str]:
+    """The ``src`` of every image in the app (marimo renders Matplotlib figures as PNG data URLs)."""
+    return page.locator("img").evaluate_all("els => els.map(e => e.getAttribute('src') || '')")
+
+
+def _wait_for(condition, timeout_s: float, what: str):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.25)
+    pytest.fail(f"timed out after {timeout_s:.0f} s waiting for {what}")
+
+
+def test_slider_redraws_the_figure(marimo_app, browser, tmp_path):
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.set_default_timeout(RENDER_TIMEOUT_MS)
+    page.goto(marimo_app)
+
+    # Three figures: binary entropy, the softmax bars (below the temperature slider), the two Gaussians' KL.
+    def all_rendered():
+        sources = _figure_sources(page)
+        return sources if len(sources) >= 3 and all(s.startswith("data:image/png") for s in sources) else None
+
+    before = _wait_for(all_rendered, RENDER_TIMEOUT_MS / 1000, "the notebook's three figures")
+    page.screenshot(path=tmp_path / "before.png", full_page=True)
+
+    slider = page.get_by_role("slider").first
+    slider.scroll_into_view_if_needed()
+    value_before = slider.get_attribute("aria-valuenow")
+    slider.focus()
+    for _ in range(10):  # temperature 1.00 → 1.50 in steps of 0.05
+        page.keyboard.press("ArrowRight")
+    _wait_for(lambda: slider.get_attribute("aria-valuenow") != value_before, 10, "the slider to move")
+    assert float(slider.get_attribute("aria-valuenow")) == pytest.approx(1.5)
+
+    # The cell reruns once per intermediate value; wait for the final one (the markdown under the figure).
+    page.get_by_text("At T = 1.50:").wait_for()
+
+    def redrawn():
+        sources = _figure_sources(page)
+        changed = [i for i, (a, b) in enumerate(zip(before, sources)) if a != b]
+        return changed if len(sources) == len(before) and changed else None
+
+    changed = _wait_for(redrawn, RENDER_TIMEOUT_MS / 1000, "the softmax figure to be redrawn")
+    page.screenshot(path=tmp_path / "after.png", full_page=True)
+    # Only the figure that depends on the temperature is recomputed; the other two stay as they were.
+    assert changed == [1], f"expected only the softmax figure (index 1) to change, got {changed}"
+    page.close()
