@@ -293,6 +293,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             if prob.optimality(theta, grad) <= self.tol:
                 return theta, it - 1
             H = prob.hessian(theta)[np.ix_(free, free)]
+            # A relative 1e-12 jitter keeps Cholesky alive on flat directions (separable data, no penalty).
             H[np.diag_indices_from(H)] += 1e-12 * max(1.0, float(np.max(np.diag(H))))
             g = grad[free]
             if l1 is None:
