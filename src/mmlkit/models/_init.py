@@ -1,10 +1,30 @@
-"""Greedy k-means++ seeding, shared by :class:`KMeans` and :class:`GaussianMixture`."""
+"""Shared pieces of the unsupervised models: greedy k-means++ seeding (used by
+:class:`KMeans` and :class:`GaussianMixture`) and a one-thread BLAS context."""
 
 from __future__ import annotations
 
-import numpy as np
+from functools import lru_cache
 
-__all__ = ["kmeans_plusplus"]
+import numpy as np
+from threadpoolctl import ThreadpoolController
+
+__all__ = ["kmeans_plusplus", "single_blas_thread"]
+
+
+@lru_cache(maxsize=1)
+def _controller() -> ThreadpoolController:
+    # Inspecting the loaded BLAS libraries takes tens of milliseconds: do it once.
+    return ThreadpoolController()
+
+
+def single_blas_thread():
+    """Context manager running BLAS/LAPACK on one thread.
+
+    For the tall-and-skinny products (n × d by d × k) and the small d × d
+    factorisations of these models, BLAS threads cost more in synchronisation
+    than they gain (scikit-learn's k-means does the same).
+    """
+    return _controller().limit(limits=1, user_api="blas")
 
 
 def _sq_dist_to(X, x2, rows):

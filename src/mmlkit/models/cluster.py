@@ -12,12 +12,11 @@ import scipy.sparse.csgraph
 import scipy.sparse.linalg
 from sklearn.base import BaseEstimator, ClusterMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
-from threadpoolctl import threadpool_limits
 
 from mmlkit._pairwise import squared_distances
 from mmlkit._validation import as_float_array, check_in, check_random_state, check_scalar
 from mmlkit.exceptions import ConvergenceWarning
-from mmlkit.models._init import kmeans_plusplus
+from mmlkit.models._init import kmeans_plusplus, single_blas_thread
 
 __all__ = ["KMeans", "SpectralClustering"]
 
@@ -182,11 +181,11 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         Xc = X - mean                      # a new array: the caller's X is never touched
         X1 = np.hstack([Xc, np.ones((Xc.shape[0], 1))])
         x2 = np.einsum("ij,ij->i", Xc, Xc)
-        tol = float(np.mean(np.var(Xc, axis=0))) * self.tol
+        tol = float(x2.sum()) / Xc.size * self.tol    # mean per-feature variance (Xc is centred)
         best = None
         # The products here are tall and skinny (n × d by d × k): BLAS threads cost more
         # in synchronisation than they gain, so run them on one thread (as scikit-learn does).
-        with threadpool_limits(1, user_api="blas"):
+        with single_blas_thread():
             for _ in range(n_init):
                 if isinstance(init, str) and init == "k-means++":
                     centers, _ = kmeans_plusplus(Xc, self.n_clusters, rng, x_squared_norms=x2)
@@ -428,7 +427,7 @@ class SpectralClustering(ClusterMixin, BaseEstimator):
         self.affinity_matrix_ = W
         # Lanczos' products with W are memory bound and the small dense eigenproblems are
         # quick: BLAS/LAPACK threads only add synchronisation.
-        with threadpool_limits(1, user_api="blas"):
+        with single_blas_thread():
             self.embedding_ = spectral_embedding(W, n_components, rng)
         km = KMeans(self.n_clusters, n_init=self.n_init, random_state=rng)
         with warnings.catch_warnings():

@@ -7,10 +7,10 @@ import numbers
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import validate_data
-from threadpoolctl import threadpool_limits
 
 from mmlkit._pairwise import squared_distances
 from mmlkit._validation import check_in, check_random_state, check_scalar
+from mmlkit.models._init import single_blas_thread
 
 __all__ = ["TSNE", "joint_probabilities"]
 
@@ -299,7 +299,7 @@ class TSNE(TransformerMixin, BaseEstimator):
         dof = max(self.n_components - 1, 1)
         # The SVD of the PCA start is small and the one BLAS product per iteration is
         # n × n by n × c, memory bound: neither is worth BLAS threads.
-        with threadpool_limits(1, user_api="blas"):
+        with single_blas_thread():
             Y = self._initial_embedding(X, rng)
             state = (np.zeros_like(Y), np.ones_like(Y), (np.empty_like(P), np.empty_like(P)))
             P *= self.early_exaggeration          # phase 1: exaggerated P, momentum 0.5

@@ -9,11 +9,10 @@ import numpy as np
 import scipy.linalg
 from sklearn.base import BaseEstimator, DensityMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
-from threadpoolctl import threadpool_limits
 
 from mmlkit._validation import as_float_array, check_in, check_random_state, check_scalar
 from mmlkit.exceptions import ConvergenceWarning
-from mmlkit.models._init import kmeans_plusplus
+from mmlkit.models._init import kmeans_plusplus, single_blas_thread
 
 __all__ = ["GaussianMixture"]
 
@@ -354,7 +353,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         self._check_params(X)
         # Every product in EM is skinny (n × d by d × K·d) or tiny (d × d): BLAS threads
         # cost more in synchronisation than they gain, so EM runs them on one thread.
-        with threadpool_limits(1, user_api="blas"):
+        with single_blas_thread():
             return self._fit_predict(X)
 
     def _fit_predict(self, X):
