@@ -255,3 +255,19 @@ def test_transformers_do_not_modify_input():
     for est in (StandardScaler(), MinMaxScaler(), RobustScaler(), SimpleImputer()):
         est.fit_transform(X)
     np.testing.assert_array_equal(X, X0)
+
+
+@pytest.mark.parametrize("nan_seed", [None, 2])
+def test_standard_scaler_partial_fit_matches_sklearn_and_fit(nan_seed):
+    X = load_wine().data
+    if nan_seed is not None:
+        X = _with_nans(nan_seed, X, 0.2)
+    ours, ref = StandardScaler(), skpre.StandardScaler()
+    for part in np.array_split(np.arange(X.shape[0]), 4):
+        ours.partial_fit(X[part])
+        ref.partial_fit(X[part])
+    full = StandardScaler().fit(X)
+    for name in ("mean_", "var_", "scale_"):
+        np.testing.assert_allclose(getattr(ours, name), getattr(ref, name), rtol=1e-10)
+        np.testing.assert_allclose(getattr(ours, name), getattr(full, name), rtol=1e-10)
+    np.testing.assert_array_equal(ours.n_samples_seen_, ref.n_samples_seen_)

@@ -127,15 +127,50 @@ class StandardScaler(_Scaler):
         -------
         self
         """
+        for name in ("mean_", "var_", "scale_", "n_samples_seen_", "_moments"):
+            self.__dict__.pop(name, None)
+        return self.partial_fit(X, y)
+
+    def partial_fit(self, X, y=None):
+        """Update the means and variances with one batch (Chan et al.'s merge).
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+        y : ignored
+
+        Returns
+        -------
+        self
+
+        Notes
+        -----
+        With n₁, μ₁, σ₁² so far and n₂, μ₂, σ₂² from the batch (per feature,
+        NaNs skipped): n = n₁ + n₂, μ = μ₁ + (n₂/n)(μ₂ − μ₁),
+        σ² = [n₁σ₁² + n₂σ₂² + (n₁n₂/n)(μ₂ − μ₁)²]/n — exactly the statistics
+        of the concatenated data.
+        """
         _check_flag(self.with_mean, "with_mean")
         _check_flag(self.with_std, "with_std")
-        X = self._validate(X, reset=True)
-        counts = np.sum(~np.isnan(X), axis=0)
-        self.n_samples_seen_ = int(counts[0]) if np.all(counts == counts[0]) else counts
-        with np.errstate(invalid="ignore", divide="ignore"):
-            mean = np.nanmean(X, axis=0, dtype=np.float64) if X.shape[0] else np.zeros(X.shape[1])
-            var = np.nanvar(X, axis=0, dtype=np.float64)
-        mean = np.where(counts > 0, mean, np.nan)
+        first = not hasattr(self, "_moments")
+        X = self._validate(X, reset=first)
+        d = X.shape[1]
+        counts = np.sum(~np.isnan(X), axis=0).astype(np.float64)
+        with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns
+            batch_mean = np.where(counts > 0, np.nanmean(X, axis=0, dtype=np.float64), 0.0)
+            batch_var = np.where(counts > 0, np.nanvar(X, axis=0, dtype=np.float64), 0.0)
+        n_old, mean_old, var_old = self._moments if not first else (np.zeros(d), np.zeros(d), np.zeros(d))
+        total = n_old + counts
+        safe = np.maximum(total, 1.0)
+        delta = batch_mean - mean_old
+        mean = mean_old + delta * counts / safe
+        var = (n_old * var_old + counts * batch_var + n_old * counts / safe * delta**2) / safe
+        self._moments = (total, mean, var)
+        seen = total.astype(np.int64)
+        self.n_samples_seen_ = int(seen[0]) if d and np.all(seen == seen[0]) else seen
+        mean = np.where(total > 0, mean, np.nan)
+        var = np.where(total > 0, var, np.nan)
         self.mean_ = mean if (self.with_mean or self.with_std) else None
         self.var_ = var if self.with_std else None
         self.scale_ = _safe_scale(np.sqrt(var)) if self.with_std else None
