@@ -150,3 +150,15 @@ def test_gradient_vanishes_at_solution(seed, C):
     grad_w = X.T @ (p - y) / 80 + model.coef_[0] / (C * 80)
     assert np.abs(grad_w).max() < 1e-8
     assert abs(np.sum(p - y)) / 80 < 1e-8
+
+
+@pytest.mark.parametrize("solver", ["lbfgs", "newton"])
+def test_awkward_inputs_n_less_than_d_and_collinear(solver):
+    rng = np.random.default_rng(7)
+    X = rng.normal(size=(25, 40))
+    y = rng.integers(0, 3, 25)
+    Xc = np.column_stack([X[:, :5], X[:, 0], np.ones(25)])  # duplicated and constant columns
+    for data in (X, Xc):
+        ref = _sk_l2(data, y, 0.3)
+        model = LogisticRegression(C=0.3, solver=solver, tol=1e-10, max_iter=1000).fit(data, y)
+        _check(model, ref, data, y, 0.3, "l2")
