@@ -229,3 +229,22 @@ def test_spectral_bad_input(kwargs, X, match):
     X = np.random.default_rng(0).normal(size=(20, 2)) if X is None else X
     with pytest.raises(ValueError, match=match):
         SpectralClustering(**{"n_clusters": 2, **kwargs}).fit(X)
+
+
+def test_kmeans_plusplus_with_given_norms_is_identical():
+    X = _data("blobs", 0)
+    a, ia = kmeans_plusplus(X, 4, np.random.default_rng(3))
+    b, ib = kmeans_plusplus(X, 4, np.random.default_rng(3), x_squared_norms=(X * X).sum(1))
+    np.testing.assert_array_equal(ia, ib)
+    np.testing.assert_array_equal(a, b)
+
+
+def test_single_blas_thread_limits_and_restores():
+    from threadpoolctl import threadpool_info
+
+    from mmlkit.models._init import single_blas_thread
+
+    before = [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
+    with single_blas_thread():
+        assert all(p["num_threads"] == 1 for p in threadpool_info() if p["user_api"] == "blas")
+    assert [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"] == before
