@@ -117,34 +117,28 @@ class _LazyColumn:
 
     def add(self, arr: np.ndarray) -> None:
         self.levels.append(arr)
-        while len(self.levels) > 1 and 2 * self.levels[-1].size >= self.levels[-2].size:
+        while len(self.levels) > 1 and self.levels[-1].size >= self.levels[-2].size:
             top = self.levels.pop()
             merged = np.setxor1d(self.levels.pop(), top, assume_unique=True)
             if merged.size:
                 self.levels.append(merged)
 
     def pivot(self):
-        for _ in range(4):          # fast path: compare the heads of the levels
-            if not self.levels:
-                return None
-            heads = [int(lv[0]) for lv in self.levels]
-            p = min(heads)
-            hits = [h == p for h in heads]
-            if sum(hits) % 2:
-                return p
-            self.levels = [lv[1:] if hit else lv for lv, hit in zip(self.levels, hits)]
-            self.levels = [lv for lv in self.levels if lv.size]
-        while self.levels:
-            bound = min(int(lv[min(lv.size, self._PREFIX) - 1]) for lv in self.levels)
-            cuts = [int(np.searchsorted(lv, bound, side="right")) for lv in self.levels]
-            keys, counts = np.unique(np.concatenate([lv[:c] for lv, c in zip(self.levels, cuts)]),
-                                     return_counts=True)
-            odd = keys[counts % 2 == 1]
+        levels = self.levels
+        while levels:
+            if len(levels) == 1:            # keys within a level are distinct: no cancellation
+                return int(levels[0][0])
+            bound = min(int(lv[min(lv.size, self._PREFIX) - 1]) for lv in levels)
+            cuts = [int(lv.searchsorted(bound, side="right")) for lv in levels]
+            head = np.sort(np.concatenate([lv[:c] for lv, c in zip(levels, cuts)]))
+            # a key's multiplicity is the length of its run in the sorted heads: find the first odd run
+            starts = np.flatnonzero(np.concatenate(([True], head[1:] != head[:-1])))
+            odd = np.flatnonzero(np.diff(np.append(starts, head.size)) % 2)
             if odd.size:
-                p = int(odd[0])     # entries below p cancel in pairs: drop them
-                self.levels = [lv[np.searchsorted(lv, p):] for lv in self.levels]
+                p = int(head[starts[odd[0]]])     # entries below p cancel in pairs: drop them
+                self.levels = [lv[lv.searchsorted(p):] for lv in levels]
                 return p
-            self.levels = [lv[c:] for lv, c in zip(self.levels, cuts) if c < lv.size]
+            levels = self.levels = [lv[c:] for lv, c in zip(levels, cuts) if c < lv.size]
         return None
 
     def materialize(self) -> np.ndarray:
@@ -179,16 +173,21 @@ def _h1(Rk, cols_i, cols_j, n_values):
         hi, lo = np.maximum(i, k), np.minimum(j, k)
         return rank * T + (T - 1 - _triangle_index(hi, i + j + k - hi - lo, lo))
 
-    vertices = np.arange(n)
+    v = np.arange(n)
+    C2, C3 = v * (v - 1) // 2, v * (v - 1) * (v - 2) // 6
     cache: dict[int, np.ndarray] = {}
 
     def coboundary(c):
+        """Sorted keys of the cofaces {i, j, k} of column c within the threshold."""
         col = cache.get(c)
         if col is None:
             i, j = cols_i[c], cols_j[c]
-            rank = np.maximum(r[c], np.maximum(Rk[i], Rk[j]))
-            keep = (rank < n_values) & (vertices != i) & (vertices != j)
-            col = cache[c] = np.sort(key(rank[keep].astype(np.int64), i, j, vertices[keep]))
+            # colexicographic index of {i, j, k} over the three ranges k < j < i, j < k < i, k > i
+            index = np.concatenate([C3[i] + C2[j] + v[:j], C3[i] + C2[j + 1:i] + j, C3[i + 1:] + C2[i] + j])
+            others = np.concatenate((v[:j], v[j + 1:i], v[i + 1:]))
+            rank = np.maximum(np.maximum(Rk[i, others], Rk[j, others]), r[c])
+            keep = rank < n_values
+            col = cache[c] = np.sort(rank[keep].astype(np.int64) * T + (T - 1 - index[keep]))
         return col
 
     a_keys = key(r[apparent], cols_i[apparent], cols_j[apparent], k[apparent])
