@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -26,19 +27,42 @@ def _env():
     return env
 
 
+@contextmanager
+def _exclusive(lock_path: Path):
+    """Hold an exclusive lock on ``lock_path`` (POSIX); without fcntl, no lock (each worker runs its own)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    with lock_path.open("w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="module")
 def script_runs(tmp_path_factory):
     """Run every notebook as a script in one fresh subprocess; name → {"ok", "seconds", "error"}.
 
     In script mode marimo executes every cell in dependency order with the controls at their default
-    values and raises the first cell's exception, which the runner records with its traceback.
+    values and raises the first cell's exception, which the runner records with its traceback. Under
+    pytest-xdist the workers share one run (the first to take the lock runs it, the others read its report).
     """
-    cwd = tmp_path_factory.mktemp("lab_scripts")
-    report = cwd / "report.json"
-    proc = subprocess.run([sys.executable, str(RUNNER), str(report), *map(str, NOTEBOOKS.values())], cwd=cwd,
-                          env=_env(), capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
-    assert report.exists(), f"the notebook runner crashed (exit {proc.returncode}):\n{proc.stderr[-4000:]}"
-    by_path = json.loads(report.read_text(encoding="utf-8"))
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # shared by all workers of this session
+    report = root / "lab_notebook_report.json"
+    with _exclusive(root / "lab_notebook_report.lock"):
+        if not report.exists():
+            cwd = root / "lab_scripts"
+            cwd.mkdir(exist_ok=True)
+            proc = subprocess.run([sys.executable, str(RUNNER), str(report), *map(str, NOTEBOOKS.values())],
+                                  cwd=cwd, env=_env(), capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
+            assert report.exists(), f"the notebook runner crashed (exit {proc.returncode}):\n{proc.stderr[-4000:]}"
+        by_path = json.loads(report.read_text(encoding="utf-8"))
     return {name: by_path[str(path)] for name, path in NOTEBOOKS.items()}
 
 

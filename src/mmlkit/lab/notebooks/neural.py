@@ -83,7 +83,7 @@ def _(mo):
 
 @app.cell
 def _(mo):
-    scale = mo.ui.slider(0.0, 4.0, step=0.1, value=1.0, label="logit scale", show_value=True)
+    scale = mo.ui.slider(0.0, 2.0, step=0.05, value=0.3, label="logit scale", show_value=True)
     scale
     return (scale,)
 
@@ -98,7 +98,7 @@ def _(attention_heatmap, mo, np, scale, scaled_dot_product_attention, tensor):
                                            return_weights=True)
     _w = _w.numpy()[0]
     _H = -(_w * np.log(_w + 1e-300)).sum(axis=1).mean()
-    mo.vstack([attention_heatmap(_w, _tokens, title=f"attention weights, scale {scale.value:.1f}"),
+    mo.vstack([attention_heatmap(_w, _tokens, title=f"attention weights, scale {scale.value:.2f}"),
                mo.md(f"mean entropy of a row: {_H:.3f} nats (uniform: {np.log(6):.3f})")])
     return
 
@@ -120,7 +120,7 @@ def _(mo):
 
 @app.cell
 def _(mo):
-    hops = mo.ui.slider(1, 8, step=1, value=2, label="hops k", show_value=True)
+    hops = mo.ui.slider(1, 8, step=1, value=1, label="hops k", show_value=True)
     hops
     return (hops,)
 
