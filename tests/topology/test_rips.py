@@ -212,3 +212,22 @@ def test_bad_distance_matrices(D, match):
 def test_bad_points(X):
     with pytest.raises(ValueError, match="X"):
         vietoris_rips(X)
+
+
+@given(st.lists(st.sets(st.integers(0, 60), min_size=1, max_size=40), min_size=1, max_size=12))
+def test_lazy_column_is_the_z2_sum(sets):
+    """The lazy column used by the reduction: pivot = min of the symmetric difference."""
+    from mmlkit.topology.rips import _LazyColumn
+
+    class ShortPrefix(_LazyColumn):          # several prefix rounds per pivot search
+        _PREFIX = 3
+
+    for cls in (_LazyColumn, ShortPrefix):
+        col = cls(np.array(sorted(sets[0]), dtype=np.int64))
+        total = set(sets[0])
+        for s in sets[1:]:
+            col.add(np.array(sorted(s), dtype=np.int64))
+            total ^= s
+            assert col.pivot() == (min(total) if total else None)
+        if total:
+            np.testing.assert_array_equal(col.materialize(), sorted(total))

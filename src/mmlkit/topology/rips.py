@@ -136,7 +136,7 @@ class _LazyColumn:
             odd = np.flatnonzero(np.diff(np.append(starts, head.size)) % 2)
             if odd.size:
                 p = int(head[starts[odd[0]]])     # entries below p cancel in pairs: drop them
-                self.levels = [lv[lv.searchsorted(p):] for lv in levels]
+                self.levels = [rest for rest in (lv[lv.searchsorted(p):] for lv in levels) if rest.size]
                 return p
             levels = self.levels = [lv[c:] for lv, c in zip(levels, cuts) if c < lv.size]
         return None
