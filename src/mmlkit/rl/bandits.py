@@ -228,9 +228,15 @@ class ThompsonSampling(_Agent):
                 raise ValueError("rewards must lie in [0, 1] for ThompsonSampling(prior='beta')")
             # Bernoulli trial with success probability r (Agrawal & Goyal): exact for 0/1 rewards
             rewards = np.where((rewards == 0) | (rewards == 1), rewards,
-                               (self._rng.random(rewards.shape) < rewards).astype(float))
+                               (self._draws().random(rewards.shape) < rewards).astype(float))
             self.successes_[np.arange(arms.size), arms] += rewards
         super().update(arms, rewards)
+
+    def _draws(self) -> np.random.Generator:
+        """The generator of the last ``select`` (a fresh one if ``update`` comes first)."""
+        if self._rng is None:
+            self._rng = check_random_state(None)
+        return self._rng
 
     def posterior(self) -> tuple[np.ndarray, np.ndarray]:
         """Posterior parameters, each (n_runs, n_arms): (α, β) for "beta", (mean, std) for "gaussian"."""

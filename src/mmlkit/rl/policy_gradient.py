@@ -19,8 +19,7 @@ class Corridor:
     episode ends at cell ``length − 1`` or after ``max_steps`` steps. The optimal
     policy always goes right, for a return of −(length − 1). With ``slip`` > 0
     the chosen move is reversed with that probability (the optimal policy is
-    still "always right"; its expected return is −(length − 1) / (1 − 2 slip)
-    away from the wall when slip < ½).
+    still "always right", and episodes get longer).
 
     Batches of episodes run at once: states are int arrays of shape (n_episodes,).
 
