@@ -112,3 +112,36 @@ def test_open_lab_rejects_unknown_notebook(capsys):
 def test_open_lab_rejects_unknown_mode(capsys):
     assert open_lab("vectors", mode="present", open_browser=False) == 2
     assert "mode" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("name", "mode", "file"), [(None, "edit", "index.py"), ("models", "run", "models.py"),
+                                                    ("vectors.py", "edit", "vectors.py")])
+def test_open_lab_serves_the_folder_and_opens_the_notebook(monkeypatch, capsys, name, mode, file):
+    """marimo serves the whole notebook folder on 127.0.0.1 with a token; the URL names the notebook."""
+    import mmlkit.lab as lab
+
+    calls = []
+
+    class FakeServer:
+        def __init__(self, cmd, env):
+            calls.append((cmd, env))
+
+        def poll(self):
+            return None
+
+        def wait(self):
+            return 0
+
+    opened = []
+    monkeypatch.setattr(lab.subprocess, "Popen", FakeServer)
+    monkeypatch.setattr(lab, "_wait_for_port", lambda port, proc, timeout: True)
+    monkeypatch.setattr(lab.webbrowser, "open", opened.append)
+    assert lab.open_lab(name, mode=mode, port=2718) == 0
+    (cmd, env), = calls
+    assert cmd[1:4] == ["-m", "marimo", mode] and cmd[4] == str(NOTEBOOK_DIR)
+    assert cmd[cmd.index("--host") + 1] == "127.0.0.1" and cmd[cmd.index("--port") + 1] == "2718"
+    token = cmd[cmd.index("--token-password") + 1]
+    assert len(token) >= 16
+    assert opened == [f"http://127.0.0.1:2718/?file={file}&access_token={token}"]
+    assert opened[0] in capsys.readouterr().out
+    assert env["_MARIMO_CONFIG_OVERLOAD_RUNTIME_AUTO_INSTANTIATE"] == "true"

@@ -9,6 +9,7 @@ own functions and lets you move the parameter that matters with a slider.
 
 from __future__ import annotations
 
+import os
 import secrets
 import socket
 import subprocess
@@ -126,7 +127,11 @@ def open_lab(name: str | None = None, *, mode: str = "edit", port: int | None = 
     cmd = [sys.executable, "-m", "marimo", mode, str(NOTEBOOK_DIR), "--headless", "--host", "127.0.0.1",
            "--port", str(port), "--token-password", token]
     url = f"http://127.0.0.1:{port}/?file={books[name].name}&access_token={token}"
-    proc = subprocess.Popen(cmd)
+    # The lab's notebooks are the package's own code: run them on opening, as `marimo run` does, rather than
+    # showing stale cells (marimo's editor does not auto-run a notebook unless configured to; this is the
+    # environment override marimo reads for that setting).
+    env = dict(os.environ, _MARIMO_CONFIG_OVERLOAD_RUNTIME_AUTO_INSTANTIATE="true")
+    proc = subprocess.Popen(cmd, env=env)
     try:
         if _wait_for_port(port, proc, timeout=60.0):
             print(f"mmlkit lab: {url}  (Ctrl-C to stop)")
