@@ -111,13 +111,16 @@ class _LazyColumn:
     """
 
     _PREFIX = 64
+    _SMALL = 2048
 
     def __init__(self, first: np.ndarray):
         self.levels = [first] if first.size else []
 
     def add(self, arr: np.ndarray) -> None:
         self.levels.append(arr)
-        while len(self.levels) > 1 and self.levels[-1].size >= self.levels[-2].size:
+        # merge equal-sized levels (a binary counter), and always fold into a small last level
+        while len(self.levels) > 1 and (self.levels[-1].size >= self.levels[-2].size
+                                        or self.levels[-2].size <= self._SMALL):
             top = self.levels.pop()
             merged = np.setxor1d(self.levels.pop(), top, assume_unique=True)
             if merged.size:
@@ -175,6 +178,7 @@ def _h1(Rk, cols_i, cols_j, n_values):
 
     v = np.arange(n)
     C2, C3 = v * (v - 1) // 2, v * (v - 1) * (v - 2) // 6
+    Rk64 = Rk.astype(np.int64)
     cache: dict[int, np.ndarray] = {}
 
     def coboundary(c):
@@ -182,12 +186,13 @@ def _h1(Rk, cols_i, cols_j, n_values):
         col = cache.get(c)
         if col is None:
             i, j = cols_i[c], cols_j[c]
-            # colexicographic index of {i, j, k} over the three ranges k < j < i, j < k < i, k > i
-            index = np.concatenate([C3[i] + C2[j] + v[:j], C3[i] + C2[j + 1:i] + j, C3[i + 1:] + C2[i] + j])
-            others = np.concatenate((v[:j], v[j + 1:i], v[i + 1:]))
-            rank = np.maximum(np.maximum(Rk[i, others], Rk[j, others]), r[c])
+            # colexicographic index of {i, j, k} over the ranges k < j, j <= k < i, k >= i
+            # (k = i, j are dropped below)
+            index = np.concatenate((C3[i] + C2[j] + v[:j], C3[i] + C2[j:i] + j, C3[i:] + C2[i] + j))
+            rank = np.maximum(np.maximum(Rk64[i], Rk64[j]), r[c])
             keep = rank < n_values
-            col = cache[c] = np.sort(rank[keep].astype(np.int64) * T + (T - 1 - index[keep]))
+            keep[i] = keep[j] = False
+            col = cache[c] = np.sort((rank * T + (T - 1 - index))[keep])
         return col
 
     a_keys = key(r[apparent], cols_i[apparent], cols_j[apparent], k[apparent])
