@@ -85,7 +85,8 @@ def _(mo):
     assumes round clusters of equal size. A Gaussian mixture fits
     $p(x) = \sum_k \pi_k\, \mathcal N(x \mid \mu_k, \Sigma_k)$ by EM, alternating responsibilities
     $r_{ik} \propto \pi_k \mathcal N(x_i\mid\mu_k,\Sigma_k)$ (E-step) with weighted means and covariances
-    (M-step), and so can follow stretched clusters. Choose the number of clusters.
+    (M-step), and so can follow stretched clusters. Below, three long parallel clusters: k-means cuts them
+    across, the mixture (best of five EM runs) finds them. Choose the number of clusters.
     """)
     return
 
@@ -99,15 +100,18 @@ def _(mo):
 
 @app.cell
 def _(make_blobs, np):
-    _X, _ = make_blobs(300, centers=3, cluster_std=[1.0, 1.0, 0.6], random_state=2)
-    X_blobs = _X @ np.array([[0.6, -0.64], [-0.41, 0.85]])  # stretch the blobs
+    # Three parallel, elongated clusters: long along one direction, close across it.
+    _X, _ = make_blobs(300, centers=np.array([[0.0, -2.5], [0.0, 0.0], [0.0, 2.5]]), cluster_std=0.5,
+                       random_state=1)
+    X_blobs = np.c_[5 * _X[:, 0], _X[:, 1]] @ np.array([[0.8, 0.6], [-0.6, 0.8]])  # stretch, then rotate
     return (X_blobs,)
 
 
 @app.cell
 def _(GaussianMixture, KMeans, X_blobs, cluster_comparison, gmm_ellipses, mo, n_clusters):
     _km = KMeans(n_clusters.value, n_init=3, random_state=0).fit(X_blobs)
-    _gm = GaussianMixture(n_clusters.value, covariance_type="full", random_state=0).fit(X_blobs)
+    _gm = GaussianMixture(n_clusters.value, covariance_type="full", n_init=5, init_params="k-means++",
+                          random_state=0).fit(X_blobs)
     mo.vstack([
         cluster_comparison(X_blobs, {f"k-means, K = {n_clusters.value}": _km.labels_,
                                      f"Gaussian mixture, K = {n_clusters.value}": _gm.predict(X_blobs)}),

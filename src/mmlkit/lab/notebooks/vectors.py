@@ -63,9 +63,12 @@ def _(PALETTE, la, mo, new_figure, np, theta):
     _p = la.project(_u, _v)
     _fig, _ax = new_figure(width=4.6, height=4.2)
     _ax.axline((0, 0), _v, color="0.7", lw=1, ls="--")
-    for _vec, _c, _name in [(_u, PALETTE[0], "u"), (_v, PALETTE[1], "v"), (_p, PALETTE[2], r"proj$_v$ u")]:
-        _ax.annotate("", _vec, (0, 0), arrowprops=dict(arrowstyle="-|>", color=_c, lw=2))
-        _ax.text(*(_vec * 1.08), _name, color=_c, fontsize=11)
+    # The projection first (wide), so that v stays visible on top of it.
+    for _vec, _c, _name, _lw in [(_p, PALETTE[2], r"proj$_v$ u", 5), (_u, PALETTE[0], "u", 2),
+                                 (_v, PALETTE[1], "v", 2)]:
+        _ax.annotate("", _vec, (0, 0), arrowprops=dict(arrowstyle="-|>", color=_c, lw=_lw, alpha=0.9))
+        _ax.text(*(_vec * (1.1 if _name != "v" else 0.5) + (0, 0.12 if _name == "v" else 0)), _name, color=_c,
+                 fontsize=11)
     _ax.plot([_u[0], _p[0]], [_u[1], _p[1]], color=PALETTE[3], lw=1.5, ls=":", label="residual u − proj")
     _ax.set(xlim=(-2.6, 2.6), ylim=(-0.6, 2.8), aspect="equal", title="projection of u onto v")
     _ax.legend(loc="lower left")
