@@ -49,7 +49,7 @@ def _torch_reinforce_body(env, n_iterations, batch_size, lr, seed):
     policy = torch.nn.Linear(env.n_features, env.n_actions, dtype=torch.float64)
     opt = torch.optim.Adam(policy.parameters(), lr=lr)
     for _ in range(n_iterations):
-        states, alive = env.reset(batch_size), np.ones(batch_size, bool)
+        states, alive = env.reset(batch_size, rng), np.ones(batch_size, bool)
         logps, rews, masks = [], [], []
         for _ in range(env.max_steps):
             if not alive.any():
@@ -69,7 +69,7 @@ def _torch_reinforce_body(env, n_iterations, batch_size, lr, seed):
         opt.zero_grad()
         loss.backward()
         opt.step()
-    states, ret = env.reset(1), 0.0
+    states, ret = env.reset(1, rng), 0.0
     for _ in range(env.max_steps):
         with torch.no_grad():
             a = policy(torch.from_numpy(env.observe(states))).argmax(1).numpy()

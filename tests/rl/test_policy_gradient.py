@@ -96,3 +96,52 @@ def test_reinforce_bad_input(kwargs, match):
 def test_corridor_bad_input(kwargs, match):
     with pytest.raises(ValueError, match=match):
         Corridor(**kwargs)
+
+
+def _gym_step(state, action):
+    """gym's CartPole-v1 step, written out for one scalar state (the reference formulas)."""
+    x, x_dot, theta, theta_dot = state
+    g, mc, mp, l, fm, tau = 9.8, 1.0, 0.1, 0.5, 10.0, 0.02
+    force = fm if action == 1 else -fm
+    costheta, sintheta = np.cos(theta), np.sin(theta)
+    temp = (force + mp * l * theta_dot ** 2 * sintheta) / (mc + mp)
+    thetaacc = (g * sintheta - costheta * temp) / (l * (4.0 / 3.0 - mp * costheta ** 2 / (mc + mp)))
+    xacc = temp - mp * l * thetaacc * costheta / (mc + mp)
+    return np.array([x + tau * x_dot, x_dot + tau * xacc, theta + tau * theta_dot, theta_dot + tau * thetaacc])
+
+
+def test_cartpole_step_matches_the_classic_equations():
+    from mmlkit.rl import CartPole
+
+    env = CartPole()
+    rng = np.random.default_rng(0)
+    states = rng.uniform(-0.2, 0.2, (6, 4))
+    actions = rng.integers(0, 2, 6)
+    nxt, r, done = env.step(states, actions, rng)
+    for s, a, n in zip(states, actions, nxt):
+        np.testing.assert_allclose(n, _gym_step(s, a), rtol=1e-13, atol=1e-15)
+    np.testing.assert_array_equal(r, 1.0)
+    tipped = np.array([[0.0, 0.0, 0.21, 0.0], [2.39, 1.0, 0.0, 0.0]])
+    assert env.step(tipped, np.array([1, 1]), rng)[2].all()     # pole past 12°, cart past 2.4
+
+
+def test_cartpole_hand_controller_balances_and_reinforce_learns_it():
+    from mmlkit.rl import CartPole
+
+    env = CartPole(max_steps=100)
+    rng = np.random.default_rng(1)
+    s, alive = env.reset(20, rng), np.ones(20, bool)
+    for _ in range(500):                           # a linear PD controller keeps it up
+        s, _, done = env.step(s, (s[:, 2] + 0.5 * s[:, 3] > 0).astype(int), rng)
+        alive &= ~done
+    assert alive.all()
+    res = reinforce(env, n_iterations=40, batch_size=8, lr=0.05, random_state=0)
+    assert res.greedy_return == env.optimal_return
+    assert res.returns[-5:].mean() > 2 * res.returns[:5].mean()
+
+
+def test_cartpole_bad_input():
+    from mmlkit.rl import CartPole
+
+    with pytest.raises(ValueError, match="max_steps"):
+        CartPole(max_steps=0)

@@ -5,7 +5,7 @@
   and Gaussian), vectorised over independent runs; ``simulate`` for regret curves.
 - Policy gradients (:mod:`~mmlkit.rl.policy_gradient`): ``reinforce`` with a
   baseline, training an :mod:`mmlkit.nn` policy with :mod:`mmlkit.optim` on the
-  ``Corridor`` environment.
+  ``Corridor`` and ``CartPole`` environments.
 
 Examples
 --------
@@ -18,7 +18,7 @@ Examples
 from mmlkit.rl.bandits import (
     BanditResult, BernoulliBandit, EpsilonGreedy, GaussianBandit, ThompsonSampling, UCB1, simulate,
 )
-from mmlkit.rl.policy_gradient import Corridor, ReinforceResult, reinforce
+from mmlkit.rl.policy_gradient import CartPole, Corridor, ReinforceResult, reinforce
 
-__all__ = ["BanditResult", "BernoulliBandit", "Corridor", "EpsilonGreedy", "GaussianBandit", "ReinforceResult",
+__all__ = ["BanditResult", "BernoulliBandit", "CartPole", "Corridor", "EpsilonGreedy", "GaussianBandit", "ReinforceResult",
            "ThompsonSampling", "UCB1", "reinforce", "simulate"]

@@ -9,7 +9,7 @@ import numpy as np
 
 from mmlkit._validation import check_random_state, check_scalar
 
-__all__ = ["Corridor", "ReinforceResult", "reinforce"]
+__all__ = ["CartPole", "Corridor", "ReinforceResult", "reinforce"]
 
 
 class Corridor:
@@ -56,8 +56,8 @@ class Corridor:
         """Return of the optimal deterministic policy (no slip): −(length − 1)."""
         return -float(self.length - 1)
 
-    def reset(self, n_episodes: int) -> np.ndarray:
-        """Initial states, shape (n_episodes,)."""
+    def reset(self, n_episodes: int, rng=None) -> np.ndarray:
+        """Initial states (all at cell 0), shape (n_episodes,); ``rng`` is unused."""
         return np.zeros(n_episodes, dtype=int)
 
     def observe(self, states: np.ndarray) -> np.ndarray:
@@ -71,6 +71,73 @@ class Corridor:
             move = np.where(rng.random(move.shape) < self.slip, -move, move)
         nxt = np.clip(states + move, 0, self.length - 1)
         return nxt, -np.ones(states.shape), nxt == self.length - 1
+
+
+class CartPole:
+    """The classic cart-pole (Barto, Sutton & Anderson 1983), with gym's CartPole-v1 constants.
+
+    A pole hinged on a cart; push the cart left (action 0) or right (action 1)
+    with a force of ``force_mag``. Reward +1 per step until the pole leans more
+    than 12° or the cart leaves [−2.4, 2.4], or ``max_steps`` pass (the optimal
+    return is ``max_steps``). States are (n_episodes, 4) arrays (x, ẋ, θ, θ̇);
+    the features are the state itself.
+
+    Parameters
+    ----------
+    max_steps : int, default=500
+        Episode time limit.
+
+    Notes
+    -----
+    With total mass M = m_c + m_p, half-length l and temp = (F + m_p l θ̇² sin θ)/M:
+    θ̈ = (g sin θ − cos θ · temp) / (l (4/3 − m_p cos² θ / M)),
+    ẍ = temp − m_p l θ̈ cos θ / M, integrated by explicit Euler with τ = 0.02 s.
+
+    Examples
+    --------
+    >>> env = CartPole()
+    >>> s = env.reset(3, np.random.default_rng(0))
+    >>> nxt, r, done = env.step(s, np.array([0, 1, 1]), None)
+    >>> nxt.shape, r.tolist(), done.tolist()
+    ((3, 4), [1.0, 1.0, 1.0], [False, False, False])
+    """
+
+    n_actions = 2
+    n_features = 4
+    gravity, masscart, masspole, length, force_mag, tau = 9.8, 1.0, 0.1, 0.5, 10.0, 0.02
+    theta_threshold, x_threshold = 12 * 2 * np.pi / 360, 2.4
+
+    def __init__(self, max_steps: int = 500):
+        self.max_steps = check_scalar(max_steps, "max_steps", kind=numbers.Integral, low=1)
+
+    @property
+    def optimal_return(self) -> float:
+        """Balancing until the time limit: ``max_steps``."""
+        return float(self.max_steps)
+
+    def reset(self, n_episodes: int, rng=None) -> np.ndarray:
+        """Initial states, each coordinate uniform on [−0.05, 0.05]; shape (n_episodes, 4)."""
+        return check_random_state(rng).uniform(-0.05, 0.05, (n_episodes, 4))
+
+    def observe(self, states: np.ndarray) -> np.ndarray:
+        """The features are the state, shape (n_episodes, 4)."""
+        return np.asarray(states, dtype=float)
+
+    def step(self, states, actions, rng):
+        """One Euler step for every episode: returns (next states, rewards, done)."""
+        x, x_dot, theta, theta_dot = np.asarray(states, dtype=float).T
+        force = np.where(actions == 1, self.force_mag, -self.force_mag)
+        total = self.masscart + self.masspole
+        pole_ml = self.masspole * self.length
+        cos, sin = np.cos(theta), np.sin(theta)
+        temp = (force + pole_ml * theta_dot ** 2 * sin) / total
+        theta_acc = (self.gravity * sin - cos * temp) / (
+            self.length * (4.0 / 3.0 - self.masspole * cos ** 2 / total))
+        x_acc = temp - pole_ml * theta_acc * cos / total
+        nxt = np.stack([x + self.tau * x_dot, x_dot + self.tau * x_acc,
+                        theta + self.tau * theta_dot, theta_dot + self.tau * theta_acc], axis=1)
+        done = (np.abs(nxt[:, 0]) > self.x_threshold) | (np.abs(nxt[:, 2]) > self.theta_threshold)
+        return nxt, np.ones(len(nxt)), done
 
 
 @dataclass
@@ -91,7 +158,7 @@ def _rollout(env, policy, n_episodes, rng, greedy=False):
     """Run a batch of episodes; returns features, actions, rewards, alive masks, each (T, n_episodes, ...)."""
     from mmlkit.autodiff import no_grad, softmax
 
-    states = env.reset(n_episodes)
+    states = env.reset(n_episodes, rng)
     alive = np.ones(n_episodes, dtype=bool)
     feats, acts, rews, masks = [], [], [], []
     for _ in range(env.max_steps):
@@ -110,7 +177,8 @@ def _rollout(env, policy, n_episodes, rng, greedy=False):
         acts.append(a)
         rews.append(np.where(alive, r, 0.0))
         masks.append(alive.copy())
-        states = np.where(alive, nxt, states)
+        keep = alive.reshape((-1,) + (1,) * (np.ndim(states) - 1))
+        states = np.where(keep, nxt, states)
         alive &= ~done
     return np.array(feats), np.array(acts), np.array(rews), np.array(masks)
 
@@ -121,7 +189,7 @@ def reinforce(env=None, n_iterations: int = 200, batch_size: int = 16, lr: float
 
     Parameters
     ----------
-    env : Corridor or compatible, default=None
+    env : Corridor, CartPole or compatible, default=None
         Environment with ``reset``, ``observe``, ``step``, ``n_features``,
         ``n_actions`` and ``max_steps``; ``Corridor()`` when None.
     n_iterations : int, default=200
