@@ -116,8 +116,11 @@ def test_open_lab_rejects_unknown_mode(capsys):
 
 @pytest.mark.parametrize(("name", "mode", "file"), [(None, "edit", "index.py"), ("models", "run", "models.py"),
                                                     ("vectors.py", "edit", "vectors.py")])
-def test_open_lab_serves_the_folder_and_opens_the_notebook(monkeypatch, capsys, name, mode, file):
-    """marimo serves the whole notebook folder on 127.0.0.1 with a token; the URL names the notebook."""
+def test_open_lab_serves_the_folder_and_opens_the_notebook(monkeypatch, capsys, tmp_path, name, mode, file):
+    """marimo serves a whole notebook folder on 127.0.0.1 with a token; the URL names the notebook.
+
+    The editor works on copies in a workspace folder, never on the installed package's files.
+    """
     import mmlkit.lab as lab
 
     calls = []
@@ -136,12 +139,30 @@ def test_open_lab_serves_the_folder_and_opens_the_notebook(monkeypatch, capsys, 
     monkeypatch.setattr(lab.subprocess, "Popen", FakeServer)
     monkeypatch.setattr(lab, "_wait_for_port", lambda port, proc, timeout: True)
     monkeypatch.setattr(lab.webbrowser, "open", opened.append)
-    assert lab.open_lab(name, mode=mode, port=2718) == 0
+    workspace = tmp_path / "my-lab"
+    assert lab.open_lab(name, mode=mode, port=2718, directory=workspace) == 0
     (cmd, env), = calls
-    assert cmd[1:4] == ["-m", "marimo", mode] and cmd[4] == str(NOTEBOOK_DIR)
+    assert cmd[1:4] == ["-m", "marimo", mode]
+    if mode == "edit":
+        assert cmd[4] == str(workspace)
+        assert sorted(p.name for p in workspace.iterdir()) == sorted(p.name for p in NOTEBOOKS.values())
+    else:
+        assert cmd[4] == str(NOTEBOOK_DIR) and not workspace.exists()
     assert cmd[cmd.index("--host") + 1] == "127.0.0.1" and cmd[cmd.index("--port") + 1] == "2718"
     token = cmd[cmd.index("--token-password") + 1]
     assert len(token) >= 16
     assert opened == [f"http://127.0.0.1:2718/?file={file}&access_token={token}"]
     assert opened[0] in capsys.readouterr().out
     assert env["_MARIMO_CONFIG_OVERLOAD_RUNTIME_AUTO_INSTANTIATE"] == "true"
+
+
+def test_workspace_copies_missing_notebooks_and_keeps_edits(tmp_path):
+    from mmlkit.lab import workspace
+
+    folder = workspace(tmp_path / "lab")
+    edited = folder / "vectors.py"
+    edited.write_text("# my edits\n", encoding="utf-8")
+    (folder / "models.py").unlink()
+    workspace(folder)
+    assert edited.read_text(encoding="utf-8") == "# my edits\n"
+    assert (folder / "models.py").read_text(encoding="utf-8") == NOTEBOOKS["models"].read_text(encoding="utf-8")

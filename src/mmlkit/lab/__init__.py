@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -18,7 +19,7 @@ import time
 import webbrowser
 from pathlib import Path
 
-__all__ = ["CATALOGUE", "NOTEBOOK_DIR", "notebooks", "open_lab"]
+__all__ = ["CATALOGUE", "NOTEBOOK_DIR", "notebooks", "open_lab", "workspace"]
 
 NOTEBOOK_DIR = Path(__file__).parent / "notebooks"
 
@@ -84,12 +85,41 @@ def _wait_for_port(port: int, proc: subprocess.Popen, timeout: float) -> bool:
     return False
 
 
+def workspace(directory: str | Path = "mmlkit-lab") -> Path:
+    """A folder holding your own copies of the lab's notebooks, to edit freely.
+
+    Notebooks missing from ``directory`` are copied from the package; ones
+    already there (perhaps edited by you) are left alone. Delete a file to get
+    the original back.
+
+    Parameters
+    ----------
+    directory : str or pathlib.Path, default="mmlkit-lab"
+        Created if needed.
+
+    Returns
+    -------
+    pathlib.Path
+        ``directory``.
+    """
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    for path in notebooks().values():
+        target = directory / path.name
+        if not target.exists():
+            shutil.copyfile(path, target)
+    return directory
+
+
 def open_lab(name: str | None = None, *, mode: str = "edit", port: int | None = None,
-             open_browser: bool = True) -> int:
+             open_browser: bool = True, directory: str | Path = "mmlkit-lab") -> int:
     """Serve the lab with marimo and open the index (or one notebook) in the browser.
 
-    marimo serves the whole notebook folder on 127.0.0.1 (so the index's links
-    to the other notebooks work), protected by a random access token.
+    marimo serves a whole folder of notebooks on 127.0.0.1 (so the index's
+    links to the other notebooks work), protected by a random access token.
+    In ``"edit"`` mode that folder is your :func:`workspace` (``./mmlkit-lab``
+    by default), so edits never touch the installed package; ``"run"`` serves
+    the package's notebooks read-only.
 
     Parameters
     ----------
@@ -102,6 +132,8 @@ def open_lab(name: str | None = None, *, mode: str = "edit", port: int | None = 
         Port to serve on; default a free one.
     open_browser : bool, default=True
         Open the notebook's address in the default web browser.
+    directory : str or pathlib.Path, default="mmlkit-lab"
+        The workspace for ``"edit"`` mode.
 
     Returns
     -------
@@ -124,7 +156,11 @@ def open_lab(name: str | None = None, *, mode: str = "edit", port: int | None = 
         return 2
     port = _free_port() if port is None else int(port)
     token = secrets.token_urlsafe(16)
-    cmd = [sys.executable, "-m", "marimo", mode, str(NOTEBOOK_DIR), "--headless", "--host", "127.0.0.1",
+    folder = NOTEBOOK_DIR
+    if mode == "edit":
+        folder = workspace(directory)
+        print(f"mmlkit lab: your copies of the notebooks are in {folder}/ (edits are saved there)")
+    cmd = [sys.executable, "-m", "marimo", mode, str(folder), "--headless", "--host", "127.0.0.1",
            "--port", str(port), "--token-password", token]
     url = f"http://127.0.0.1:{port}/?file={books[name].name}&access_token={token}"
     # The lab's notebooks are the package's own code: run them on opening, as `marimo run` does, rather than
