@@ -129,6 +129,8 @@ class KernelRidge(RegressorMixin, BaseEstimator):
             check_consistent_length((X, "X"), (sw, "sample_weight"))
             if (sw < 0).any():
                 raise ValueError("sample_weight must be non-negative")
+            if not sw.any():
+                raise ValueError("sample_weight is zero for every sample: nothing to fit")
             sqrt_sw = np.sqrt(sw)
             K *= sqrt_sw[:, None]
             K *= sqrt_sw[None, :]

@@ -555,6 +555,9 @@ class SVC(ClassifierMixin, BaseEstimator):
         X, y = validate_data(self, X, y, dtype=np.float64)
         if self.kernel == "precomputed" and X.shape[0] != X.shape[1]:
             raise ValueError(f"X must be a square Gram matrix when kernel='precomputed', got shape {X.shape}")
+        if y.dtype.kind == "f" and not np.array_equal(y, np.round(y)):
+            raise ValueError("Unknown label type: continuous. y must hold class labels (SVC is a classifier), "
+                             "got non-integer floats")
         self.classes_, y_enc = np.unique(y, return_inverse=True)
         n_classes = self.classes_.size
         if n_classes < 2:
