@@ -90,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
 
     p_lab = sub.add_parser("lab", help="open the interactive marimo lab")
     p_lab.add_argument("name", nargs="?", help="one notebook (default: the index)")
+    p_lab.add_argument("--run", action="store_true", help="serve the notebooks read-only as apps (no editor)")
+    p_lab.add_argument("--dir", default="mmlkit-lab", help="where edit mode keeps your copies (default: ./mmlkit-lab)")
 
     args = parser.parse_args(argv)
     if args.command == "tour":
@@ -102,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from mmlkit.lab import open_lab
 
-    return open_lab(args.name)
+    return open_lab(args.name, mode="run" if args.run else "edit", directory=args.dir)
 
 
 if __name__ == "__main__":

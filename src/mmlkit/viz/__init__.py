@@ -10,7 +10,10 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-__all__: list[str] = []
+from mmlkit.viz._style import CMAP, CMAP_DIVERGING, PALETTE, new_figure, style
+
+# the look, public so notebooks and user code can build figures that match
+__all__: list[str] = ["CMAP", "CMAP_DIVERGING", "PALETTE", "new_figure", "style"]
 
 for _info in pkgutil.iter_modules(__path__):
     if _info.name.startswith("_"):

@@ -13,7 +13,7 @@ def _():
     from mmlkit.datasets import load_digits
     from mmlkit.models import PCA
     from mmlkit.viz import low_rank_reconstructions, singular_value_spectrum
-    from mmlkit.viz._style import new_figure
+    from mmlkit.viz import new_figure
     return PCA, la, load_digits, low_rank_reconstructions, mo, new_figure, np, singular_value_spectrum
 
 

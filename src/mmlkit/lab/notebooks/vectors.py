@@ -11,7 +11,7 @@ def _():
 
     import mmlkit.linalg as la
     from mmlkit.viz import transformation_circle
-    from mmlkit.viz._style import PALETTE, new_figure
+    from mmlkit.viz import PALETTE, new_figure
     return PALETTE, la, mo, new_figure, np, transformation_circle
 
 
