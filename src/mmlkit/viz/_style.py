@@ -18,7 +18,7 @@ RC = {
     "savefig.dpi": 110,
     "font.size": 10,
     "axes.titlesize": 11,
-    "axes.titleweight": "semibold",
+    "axes.titleweight": "bold",
     "axes.labelsize": 10,
     "axes.spines.top": False,
     "axes.spines.right": False,
