@@ -136,13 +136,12 @@ def kernel_matrix(X: np.ndarray, Z: np.ndarray | None = None, *, kernel="rbf", g
     if kernel == "precomputed":
         return X
     check_in(kernel, "kernel", KERNELS + ("precomputed",))
-    if kernel == "linear":
-        return linear_kernel(X, Z)
-    if kernel == "poly":
-        return polynomial_kernel(X, Z, gamma=gamma, degree=degree, coef0=coef0)
-    if kernel == "rbf":
-        return rbf_kernel(X, Z, gamma=gamma)
-    return sigmoid_kernel(X, Z, gamma=gamma, coef0=coef0)
+    # One allocation: the product goes straight into the result and the rest is in place.
+    out = np.empty((X.shape[0], X.shape[0] if Z is None else Z.shape[0]))
+    kernel_block_into(out, X, X if Z is None else Z, kernel=kernel, gamma=gamma, degree=degree, coef0=coef0)
+    if kernel == "rbf" and Z is None:
+        np.fill_diagonal(out, 1.0)  # ‖xᵢ − xᵢ‖² = 0 exactly, whatever the round-off of the expansion
+    return out
 
 
 def check_kernel_params(kernel, degree, coef0, *, allow=("precomputed",)) -> None:
