@@ -8,7 +8,6 @@ eigen-decomposition of the centred Gram matrix.
 from __future__ import annotations
 
 import numbers
-import warnings
 
 import numpy as np
 import scipy.linalg
