@@ -30,7 +30,7 @@ def _torch_model(ours):
     layers = []
     for m in ours:
         if isinstance(m, nn.Linear):
-            lin = torch.nn.Linear(m.in_features, m.out_features)
+            lin = torch.nn.Linear(m.in_features, m.out_features, dtype=torch.float32)
             with torch.no_grad():
                 lin.weight.copy_(torch.from_numpy(m.weight.data))
                 lin.bias.copy_(torch.from_numpy(m.bias.data))

@@ -6,9 +6,6 @@ import torch
 
 from mmlkit import optim
 
-torch.set_default_dtype(torch.float64)
-
-
 class Param:
     """A minimal parameter: the optimizers only read ``.data`` and ``.grad``."""
 
@@ -61,8 +58,8 @@ def run_both(name, kwargs, seed, steps=50, schedule=None):
     X, y, w0, b0 = logistic_problem(seed)
     w, b = Param(w0), Param(b0)
     ours = getattr(optim, name)([w, b], **kwargs)
-    tw = torch.tensor(w0, requires_grad=True)
-    tb = torch.tensor(b0, requires_grad=True)
+    tw = torch.tensor(w0, dtype=torch.float64, requires_grad=True)
+    tb = torch.tensor(b0, dtype=torch.float64, requires_grad=True)
     theirs = getattr(torch.optim, name)([tw, tb], **kwargs)
     sched_ours = sched_theirs = None
     if schedule:
