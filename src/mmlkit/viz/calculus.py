@@ -144,7 +144,7 @@ def computational_graph(f, *inputs, names=None, title: str | None = None):
         name = labels.get(id(node)) or _OP_SYMBOL.get(node.op, node.op)
         if is_out:
             name = f"f = {name}"
-        ax.text(x, y + 0.12, name, ha="center", va="center", fontsize=11, fontweight="semibold", color=colour)
+        ax.text(x, y + 0.12, name, ha="center", va="center", fontsize=11, fontweight="bold", color=colour)
         ax.text(x, y - 0.03, f"v = {_fmt(node.data)}", ha="center", va="center", fontsize=8.5)
         ax.text(x, y - 0.16, f"v̄ = {_fmt(adj.data)}", ha="center", va="center", fontsize=8.5, color=PALETTE[3])
     ax.set_xlim(-0.6, n_cols - 0.4)
