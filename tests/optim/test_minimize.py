@@ -1,6 +1,5 @@
 """minimize reaches scipy.optimize.minimize's minimum with a comparable number of evaluations."""
 
-import warnings
 
 import numpy as np
 import pytest

@@ -58,7 +58,7 @@ __all__ = [
     "UndefinedMetricWarning", "accuracy_score", "auc", "average_precision_score",
     "balanced_accuracy_score", "bias_variance_decomposition", "check_cv", "check_scoring",
     "compare_models", "confusion_matrix", "corrected_resampled_ttest", "cross_val_score",
-    "cross_validate", "f1_score", "fbeta_score", "get_scorer", "get_scorer_names",
+    "cross_validate", "f1_score", "fbeta_score", "get_scorer", "get_scorer_names", "make_scorer",
     "learning_curve", "log_loss", "mcnemar_test", "mean_absolute_error", "mean_squared_error",
     "metric_confidence_interval", "precision_recall_curve", "precision_recall_fscore_support",
     "precision_score", "r2_score", "recall_score", "roc_auc_score", "roc_curve",

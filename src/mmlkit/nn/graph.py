@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from mmlkit import autodiff as ad
-from mmlkit.autodiff import Tensor, is_grad_enabled, primitive
+from mmlkit.autodiff import is_grad_enabled, primitive
 from mmlkit.nn import init
 from mmlkit.nn.layers import Linear
 from mmlkit.nn.module import Module, Parameter

@@ -14,7 +14,6 @@ import numbers
 import warnings
 
 import numpy as np
-from scipy.special import logsumexp
 
 from mmlkit._validation import as_float_array, check_in, check_random_state, check_scalar
 from mmlkit.exceptions import ConvergenceWarning, NotFittedError

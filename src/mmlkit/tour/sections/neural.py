@@ -45,7 +45,7 @@ def _universal(quick):
 
 def _previous_token_transformer(quick):
     """Learn y_i = x_{i−1}: the only way is to attend one position back."""
-    from mmlkit.autodiff import no_grad, tensor
+    from mmlkit.autodiff import no_grad
     from mmlkit.nn import Embedding, Linear, Module, TransformerBlock, cross_entropy
     from mmlkit.optim import Adam
 
