@@ -92,6 +92,12 @@ def make_scorer(score_func, *, greater_is_better=True, response_method="predict"
     -------
     Scorer
 
+    Notes
+    -----
+    A scorer evaluates s(estimator, X, y) = ± score_func(y, response(X)), the sign
+    chosen so that larger is always better: model selection then maximises every
+    scorer, losses included (as scikit-learn's ``neg_*`` scorers).
+
     Examples
     --------
     >>> from mmlkit.evaluation import fbeta_score
