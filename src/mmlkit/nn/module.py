@@ -165,33 +165,8 @@ class Module:
         return lines[0] + ")" if len(lines) == 1 else "\n".join(lines) + "\n)"
 
 
-class Sequential(Module):
-    """Modules applied in order: ``Sequential(Linear(4, 8), ReLU(), Linear(8, 1))``."""
-
-    def __init__(self, *modules: Module):
-        super().__init__()
-        for i, m in enumerate(modules):
-            if not isinstance(m, Module):
-                raise ValueError(f"Sequential takes Modules, got {type(m).__name__} at position {i}")
-            setattr(self, str(i), m)
-
-    def forward(self, x):
-        for m in self._modules.values():
-            x = m(x)
-        return x
-
-    def __getitem__(self, i):
-        return list(self._modules.values())[i]
-
-    def __len__(self):
-        return len(self._modules)
-
-    def __iter__(self):
-        return iter(self._modules.values())
-
-
 class ModuleList(Module):
-    """A list of sub-modules whose parameters are registered."""
+    """A list of sub-modules whose parameters are registered (named "0", "1", …)."""
 
     def __init__(self, modules=()):
         super().__init__()
@@ -199,6 +174,8 @@ class ModuleList(Module):
             self.append(m)
 
     def append(self, m: Module) -> ModuleList:
+        if not isinstance(m, Module):
+            raise ValueError(f"{type(self).__name__} takes Modules, got {type(m).__name__} at position {len(self)}")
         setattr(self, str(len(self._modules)), m)
         return self
 
@@ -210,3 +187,15 @@ class ModuleList(Module):
 
     def __iter__(self):
         return iter(self._modules.values())
+
+
+class Sequential(ModuleList):
+    """Modules applied in order: ``Sequential(Linear(4, 8), ReLU(), Linear(8, 1))``."""
+
+    def __init__(self, *modules: Module):
+        super().__init__(modules)
+
+    def forward(self, x):
+        for m in self._modules.values():
+            x = m(x)
+        return x
