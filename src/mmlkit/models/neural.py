@@ -190,11 +190,15 @@ class _BaseMLP(BaseEstimator):
         self.n_layers_ = len(linears) + 1
         return self
 
+    def _raw(self, X):
+        """The network's output on already-validated X, without recording a graph."""
+        with no_grad():
+            return self.model_(tensor(X)).data
+
     def _forward(self, X):
         check_is_fitted(self, "model_")
         X = validate_data(self, X, reset=False, dtype=(np.float64, np.float32))
-        with no_grad():
-            return self.model_(tensor(X.astype(self.model_[0].weight.dtype, copy=False))).data
+        return self._raw(X.astype(self.model_[0].weight.dtype, copy=False))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -293,10 +297,6 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         pred = (out.ravel() > 0).astype(int) if self._n_outputs == 1 else out.argmax(axis=1)
         return float(np.mean(pred == target.astype(int)))
 
-    def _raw(self, X):
-        with no_grad():
-            return self.model_(tensor(X)).data
-
     def predict_proba(self, X):
         """Class probabilities (n_samples, n_classes): softmax, or [1 − σ, σ] for two classes."""
         z = self._forward(X).astype(np.float64)
@@ -363,8 +363,7 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
         return 0.5 * F.mse_loss(out, target) * float(self._n_outputs)
 
     def _validation_score(self, X, target):
-        with no_grad():
-            pred = self.model_(tensor(X)).data
+        pred = self._raw(X)
         ss_res = ((target - pred) ** 2).sum(axis=0)
         ss_tot = ((target - target.mean(axis=0)) ** 2).sum(axis=0)
         return float(np.mean(1 - ss_res / np.where(ss_tot == 0, 1, ss_tot)))
