@@ -239,3 +239,30 @@ def test_bad_construction_raises():
         nn.MLP((3, 2), activation="swish")
     with pytest.raises(ValueError, match="Sequential takes Modules"):
         nn.Sequential(nn.ReLU(), 3)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("mask", [None, "bool", "float", "causal"])
+def test_scaled_dot_product_attention_matches_torch(dtype, mask):
+    rng = np.random.default_rng(8)
+    q, k, v = (rng.standard_normal((2, 3, 4, 5)).astype(dtype) for _ in range(3))
+    kwargs_o, kwargs_t = {}, {}
+    if mask == "bool":  # True = may attend, as torch.nn.functional's convention
+        m = rng.uniform(size=(4, 4)) < 0.7
+        np.fill_diagonal(m, True)
+        kwargs_o["attn_mask"], kwargs_t["attn_mask"] = m, torch.from_numpy(m)
+    elif mask == "float":
+        m = rng.standard_normal((4, 4)).astype(dtype)
+        kwargs_o["attn_mask"], kwargs_t["attn_mask"] = m, torch.from_numpy(m)
+    elif mask == "causal":
+        kwargs_o["is_causal"] = kwargs_t["is_causal"] = True
+    ins_o = [tensor(a, requires_grad=True) for a in (q, k, v)]
+    ins_t = [torch.tensor(a, requires_grad=True) for a in (q, k, v)]
+    out_o = nn.scaled_dot_product_attention(*ins_o, **kwargs_o)
+    out_t = torch.nn.functional.scaled_dot_product_attention(*ins_t, **kwargs_t)
+    np.testing.assert_allclose(out_o.data, out_t.detach().numpy(), **TOL[dtype])
+    g = rng.standard_normal(out_o.shape).astype(dtype)
+    out_o.backward(g)
+    out_t.backward(torch.from_numpy(g))
+    for a, b in zip(ins_o, ins_t):
+        np.testing.assert_allclose(a.grad.data, b.grad.numpy(), **TOL[dtype])

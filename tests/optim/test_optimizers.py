@@ -153,3 +153,17 @@ def test_float32_parameters_stay_float32():
 def test_bad_hyperparameters_raise(make, match):
     with pytest.raises(ValueError, match=match):
         make(Param([1.0]))
+
+
+def test_warmup_is_linear_lr_from_start_factor():
+    w = Param([1.0])
+    ours = optim.warmup(optim.SGD([w], lr=0.2), warmup_iters=4, start_factor=0.01)
+    t = torch.zeros(1, requires_grad=True)
+    theirs = torch.optim.lr_scheduler.LinearLR(torch.optim.SGD([t], lr=0.2), start_factor=0.01, end_factor=1.0,
+                                               total_iters=4)
+    for _ in range(6):
+        np.testing.assert_allclose(ours.get_last_lr(), theirs.get_last_lr(), rtol=1e-12)
+        ours.step()
+        theirs.optimizer.step()
+        theirs.step()
+    assert ours.get_last_lr() == [pytest.approx(0.2)]
