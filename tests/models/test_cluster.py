@@ -33,14 +33,15 @@ def _data(name, seed):
 
 # ----------------------------------------------------------------------------- KMeans oracle
 
+@pytest.mark.parametrize("algorithm", ["hamerly", "lloyd"])
 @pytest.mark.parametrize("name", ["iris", "wine", "digits", "blobs", "far"])
 @pytest.mark.parametrize("seed", [0, 1])
-def test_kmeans_matches_sklearn_from_same_init(name, seed):
+def test_kmeans_matches_sklearn_from_same_init(name, seed, algorithm):
     """Lloyd is deterministic given the initial centres: same centres, labels, inertia, n_iter."""
     X = _data(name, seed)
     k = 3 if name != "digits" else 10
     init = X[np.random.default_rng(seed).choice(len(X), k, replace=False)]
-    ours = KMeans(k, init=init, n_init=1, max_iter=300).fit(X)
+    ours = KMeans(k, init=init, n_init=1, max_iter=300, algorithm=algorithm).fit(X)
     ref = skc.KMeans(k, init=init, n_init=1, max_iter=300).fit(X)
     scale = np.abs(X).max()
     np.testing.assert_allclose(ours.cluster_centers_, ref.cluster_centers_, rtol=1e-8, atol=1e-9 * scale)
@@ -72,10 +73,11 @@ def test_kmeans_random_init_and_predict_transform_score():
     np.testing.assert_allclose(km.fit_transform(X), D, rtol=1e-9, atol=1e-9)
 
 
-def test_kmeans_empty_cluster_is_reseeded_like_sklearn():
+@pytest.mark.parametrize("algorithm", ["hamerly", "lloyd"])
+def test_kmeans_empty_cluster_is_reseeded_like_sklearn(algorithm):
     X, _ = make_blobs(200, centers=3, random_state=0)
     init = np.vstack([X[:2], [[1e3, 1e3]]])         # the third centre attracts nobody
-    ours = KMeans(3, init=init, n_init=1).fit(X)
+    ours = KMeans(3, init=init, n_init=1, algorithm=algorithm).fit(X)
     ref = skc.KMeans(3, init=init, n_init=1).fit(X)
     assert np.bincount(ours.labels_, minlength=3).min() > 0
     np.testing.assert_allclose(ours.cluster_centers_, ref.cluster_centers_, rtol=1e-8, atol=1e-8)
@@ -113,6 +115,55 @@ def test_lloyd_never_increases_inertia(seed, k):
         for t in range(1, 7):
             inertias.append(KMeans(k, init=init, max_iter=t, tol=0.0).fit(X).inertia_)
     assert all(b <= a * (1 + 1e-12) + 1e-12 for a, b in zip(inertias, inertias[1:]))
+
+
+def _assert_same_run(a, b):
+    np.testing.assert_array_equal(a.labels_, b.labels_)
+    np.testing.assert_allclose(a.cluster_centers_, b.cluster_centers_, rtol=1e-12, atol=1e-12)
+    assert a.inertia_ == pytest.approx(b.inertia_, rel=1e-12)
+    assert a.n_iter_ == b.n_iter_
+
+
+@given(seed=st.integers(0, 2**16), k=st.integers(1, 7), spread=st.sampled_from([0.3, 1.0, 5.0]))
+def test_hamerly_computes_lloyds_iterations(seed, k, spread):
+    """The bounds only skip work: labels, centres, inertia and n_iter equal plain Lloyd's."""
+    rng = np.random.default_rng(seed)
+    X, _ = make_blobs(150, n_features=3, centers=4, cluster_std=spread, random_state=seed)
+    init = X[rng.choice(150, k, replace=False)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        runs = [KMeans(k, init=init, max_iter=50, tol=tol, algorithm=a).fit(X)
+                for tol in (0.0, 1e-4) for a in ("hamerly", "lloyd")]
+    _assert_same_run(runs[0], runs[1])
+    _assert_same_run(runs[2], runs[3])
+
+
+@pytest.mark.parametrize("k", [2, 5])
+def test_hamerly_on_row_blocks_equals_one_block(monkeypatch, k):
+    """Split over three threads (tiny blocks forced), the run is the single-block run."""
+    import mmlkit._threads as threads
+
+    X, _ = make_blobs(3_000, n_features=4, centers=5, cluster_std=3.0, random_state=k)
+    init = X[np.random.default_rng(k).choice(3_000, k, replace=False)]
+    serial = KMeans(k, init=init, algorithm="hamerly").fit(X)
+    monkeypatch.setattr(threads, "MIN_ROWS_PER_THREAD", 64)
+    monkeypatch.setattr(threads, "_n_cpus", lambda: 3)
+    assert len(threads.row_blocks(3_000)) == 3
+    blocked = KMeans(k, init=init, algorithm="hamerly").fit(X)
+    _assert_same_run(serial, blocked)
+    _assert_same_run(blocked, KMeans(k, init=init, algorithm="lloyd").fit(X))
+
+
+@pytest.mark.parametrize("algorithm", ["hamerly", "lloyd"])
+def test_kmeans_duplicate_centres_and_reseeding_agree(algorithm):
+    """Two identical initial centres: one empties, is re-seeded, and both runs end alike."""
+    X, _ = make_blobs(300, centers=3, random_state=1)
+    init = X[[0, 0, 150]]
+    ours = KMeans(3, init=init, algorithm=algorithm).fit(X)
+    ref = skc.KMeans(3, init=init, n_init=1).fit(X)
+    assert np.bincount(ours.labels_, minlength=3).min() > 0
+    assert ours.inertia_ == pytest.approx(ref.inertia_, rel=1e-9)
+    assert adjusted_rand_score(ref.labels_, ours.labels_) == pytest.approx(1.0)
 
 
 @given(seed=st.integers(0, 2**16), k=st.integers(1, 8))

@@ -14,6 +14,7 @@ from sklearn.base import BaseEstimator, ClusterMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from mmlkit._pairwise import squared_distances
+from mmlkit._threads import map_blocks, row_blocks
 from mmlkit._validation import as_float_array, check_in, check_random_state, check_scalar
 from mmlkit.exceptions import ConvergenceWarning
 from mmlkit.models._init import kmeans_plusplus, single_blas_thread
@@ -24,6 +25,11 @@ __all__ = ["KMeans", "SpectralClustering"]
 # ----------------------------------------------------------------------------- k-means
 
 
+def _augmented(centers):
+    """``[-2 C, ‖c‖²]``: with ``X1 = [X, 1]``, ``X1 @ _augmented(C).T`` is ‖c‖² − 2 x·c."""
+    return np.hstack([-2.0 * centers, np.einsum("ij,ij->i", centers, centers)[:, None]])
+
+
 def _assign(X1, centers):
     """Nearest centre of each row, and its squared distance minus ‖x‖².
 
@@ -31,40 +37,98 @@ def _assign(X1, centers):
     matrix product gives ‖c‖² − 2 x·c for every pair: the ‖x‖² term is the same
     for every centre and does not change the argmin.
     """
-    C1 = np.hstack([-2.0 * centers, np.einsum("ij,ij->i", centers, centers)[:, None]])
-    G = X1 @ C1.T
+    G = X1 @ _augmented(centers).T
     labels = G.argmin(axis=1)
     return labels, G[np.arange(G.shape[0]), labels]
 
 
-def _cluster_means(X, labels, k):
-    """Per-cluster sums (via a sparse one-hot product, O(n d)) and counts."""
-    n = X.shape[0]
+def _argmin_columns(G):
+    """``G.argmin(axis=0)`` for a short, wide (k, m) array: k vectorised passes
+    instead of m tiny reductions. Ties go to the lowest index."""
+    best = G.min(axis=0)
+    labels = np.full(G.shape[1], G.shape[0] - 1)
+    for j in range(G.shape[0] - 2, -1, -1):
+        np.copyto(labels, j, where=G[j] == best)
+    return labels, best
+
+
+def _nearest_two(X1, x2, centers, guess=None):
+    """Nearest centre of each row of ``X1 = [X, 1]`` and the distances to the nearest two.
+
+    Returns ``labels``, ``first`` = ‖x − c_label‖ and ``second`` = the distance to
+    the nearest other centre (``inf`` when k = 1). ``guess`` holds labels that
+    are probably still right (the previous ones): a row whose guessed centre is
+    at the minimum distance keeps it, and only the others search all k; without
+    a guess, ties go to the lowest index, as ``argmin``.
+    """
+    GT = _augmented(centers) @ X1.T                 # (k, m): ‖c‖² − 2 x·c
+    k, m = GT.shape
+    flat, cols = GT.ravel(), np.arange(m)
+    if guess is None:
+        labels, first = _argmin_columns(GT)
+    else:
+        first = GT.min(axis=0)
+        labels = guess.copy()
+        wrong = np.flatnonzero(flat[guess * m + cols] != first)
+        labels[wrong] = _argmin_columns(GT[:, wrong])[0]
+    flat[labels * m + cols] = np.inf                # hide the nearest (flat indices: a fast scatter)
+    second = GT.min(axis=0)
+    for d in (first, second):
+        d += x2
+        np.sqrt(np.maximum(d, 0.0, out=d), out=d)
+    return labels, first, second
+
+
+def _half_gaps(centers):
+    """sⱼ = ½ min_{i≠j} ‖cᵢ − cⱼ‖: a point closer than sⱼ to cⱼ has cⱼ as its nearest centre."""
+    gaps = np.sqrt(squared_distances(centers))
+    np.fill_diagonal(gaps, np.inf)
+    return 0.5 * gaps.min(axis=1)
+
+
+def _cluster_sums(X1, labels, k):
+    """Per-cluster ``[Σ x, count]`` as one (k, d + 1) array: a sparse one-hot product
+    with ``X1 = [X, 1]``, O(n d)."""
+    n = X1.shape[0]
     onehot = sp.csc_matrix((np.ones(n), labels, np.arange(n + 1)), shape=(k, n))
-    return onehot @ X, np.bincount(labels, minlength=k).astype(np.float64)
+    return onehot @ X1
 
 
-def _lloyd(X, X1, x2, centers, max_iter, tol):
-    """Lloyd's iterations from ``centers``; returns labels, inertia, centers, n_iter.
+def _means(S):
+    """Centres from the ``[Σ x, count]`` rows of :func:`_cluster_sums`."""
+    return S[:, :-1] / S[:, -1:]
 
-    Stops when the labels no longer change (strict convergence) or when the
-    total squared centre shift is at most ``tol`` (already scaled to the data).
+
+def _reseed_empty(X1, labels, dist_sq, S):
+    """Re-seed each empty cluster at one of the points farthest from its centre.
+
+    ``dist_sq`` holds each point's squared distance to its assigned centre. The
+    chosen points leave their old clusters (the ``[Σ x, count]`` rows ``S`` are
+    updated in place); returns their indices and the clusters they now seed.
+    """
+    empty = np.flatnonzero(S[:, -1] == 0)
+    far = np.argpartition(dist_sq, -empty.size)[-empty.size:]
+    np.subtract.at(S, labels[far], X1[far])
+    S[empty] = X1[far]
+    return far, empty
+
+
+def _lloyd(X1, x2, centers, max_iter, tol):
+    """Lloyd's iterations from ``centers``; returns labels, inertia, centers, n_iter, converged.
+
+    ``X1 = [X, 1]`` and ``x2 = ‖x‖²`` row by row. Stops when the labels no longer
+    change (strict convergence) or when the total squared centre shift is at
+    most ``tol`` (already scaled to the data).
     """
     k = centers.shape[0]
-    labels_old = np.full(X.shape[0], -1)
+    labels_old = np.full(X1.shape[0], -1)
     strict = False
     for n_iter in range(1, max_iter + 1):
         labels, partial = _assign(X1, centers)
-        sums, counts = _cluster_means(X, labels, k)
-        empty = np.flatnonzero(counts == 0)
-        if empty.size:
-            # Re-seed each empty cluster at one of the points farthest from its centre,
-            # moving that point out of its old cluster.
-            far = np.argpartition(partial + x2, -empty.size)[-empty.size:]
-            np.subtract.at(sums, labels[far], X[far])
-            np.subtract.at(counts, labels[far], 1.0)
-            sums[empty], counts[empty] = X[far], 1.0
-        new_centers = sums / counts[:, None]
+        S = _cluster_sums(X1, labels, k)
+        if (S[:, -1] == 0).any():
+            _reseed_empty(X1, labels, partial + x2, S)
+        new_centers = _means(S)
         shift = np.sum((new_centers - centers) ** 2)
         centers = new_centers
         if np.array_equal(labels, labels_old):
@@ -75,6 +139,94 @@ def _lloyd(X, X1, x2, centers, max_iter, tol):
         labels_old = labels
     if not strict:
         labels, partial = _assign(X1, centers)
+    inertia = float(np.maximum(partial + x2, 0.0).sum())
+    converged = strict or shift <= tol
+    return labels, inertia, centers, n_iter, converged
+
+
+def _own_sq_dist(X1, x2, centers, labels):
+    """‖xᵢ − c_{labelᵢ}‖² for every row, without the n × k matrix."""
+    return np.maximum(x2 + np.einsum("ij,ij->i", X1, _augmented(centers)[labels]), 0.0)
+
+
+def _hamerly_pass(X1, x2, labels, upper, lower, centers, drift, half_gaps):
+    """One assignment pass of Hamerly's algorithm over a block of rows.
+
+    Moves the bounds by the centre drifts, recomputes the rows they no longer
+    certify and relabels them (``labels``, ``upper``, ``lower`` are updated in
+    place). Returns the change of the ``[Σ x, count]`` rows, how many points
+    changed cluster and how many rows were recomputed.
+    """
+    upper += drift[labels]
+    lower -= drift.max()
+    stale = np.flatnonzero(upper > lower)
+    stale = stale[upper[stale] > half_gaps[labels[stale]]]
+    if 2 * stale.size > labels.size:              # past half the rows, a gather costs more than it saves
+        stale, rows = np.arange(labels.size), X1
+    else:
+        rows = X1[stale]
+    new, upper[stale], lower[stale] = _nearest_two(rows, x2[stale], centers, guess=labels[stale])
+    n_stale = stale.size
+    moved = new != labels[stale]
+    stale, new = stale[moved], new[moved]
+    # Moving x from cluster `old` to `new` adds [x, 1] to row new of S and takes it
+    # from row old: one sparse (k, m) matrix of +1s and −1s times the moved rows.
+    m, k = stale.size, centers.shape[0]
+    change = sp.csc_matrix((np.tile([1.0, -1.0], m), np.column_stack([new, labels[stale]]).ravel(),
+                            np.arange(0, 2 * m + 1, 2)), shape=(k, m))
+    labels[stale] = new
+    return change @ X1[stale], m, n_stale
+
+
+def _hamerly(X1, x2, centers, max_iter, tol):
+    """Lloyd's iterations with Hamerly's bounds: same labels, centres and n_iter as
+    :func:`_lloyd`, but only the distances the triangle inequality cannot rule out.
+
+    Each point keeps an upper bound u ≥ ‖x − c_a‖ to its own centre a and a lower
+    bound l ≤ min_{j≠a} ‖x − c_j‖ to all others. When the centres move by δⱼ,
+    u grows by δ_a and l shrinks by max δ. The point keeps its centre while
+    u ≤ l or u ≤ s_a (half the gap from c_a to its nearest other centre); only
+    the others get a fresh row of k distances. The cluster sums are updated
+    with the points that changed cluster alone. Row blocks run on threads.
+    """
+    n, k = X1.shape[0], centers.shape[0]
+    blocks = row_blocks(n)
+    labels, upper, lower = np.empty(n, dtype=np.intp), np.empty(n), np.empty(n)
+
+    def first_pass(b):
+        labels[b], upper[b], lower[b] = _nearest_two(X1[b], x2[b], centers)
+        return _cluster_sums(X1[b], labels[b], k)
+
+    S = sum(map_blocks(first_pass, blocks))
+    n_changed, n_stale, strict = n, n, False      # iteration 1 never converges strictly
+    for n_iter in range(1, max_iter + 1):
+        far = np.empty(0, dtype=np.intp)
+        if (S[:, -1] == 0).any():
+            far, seeded = _reseed_empty(X1, labels, _own_sq_dist(X1, x2, centers, labels), S)
+            labels[far] = seeded
+        new_centers = _means(S)
+        drift = np.sqrt(np.sum((new_centers - centers) ** 2, axis=1))
+        shift = float(drift @ drift)
+        centers = new_centers
+        if n_changed == 0:
+            strict = True
+            break
+        if shift <= tol:
+            break
+        upper[far] = lower[far] = 0.0             # re-seeded points: bounds that force a recomputation
+        half_gaps = _half_gaps(centers)
+        # Threads only pay while many rows need recomputing (the previous pass is the guide).
+        passes = map_blocks(lambda b: _hamerly_pass(X1[b], x2[b], labels[b], upper[b], lower[b],
+                                                    centers, drift, half_gaps), row_blocks(n, work=n_stale))
+        S += sum(p[0] for p in passes)
+        n_changed = sum(p[1] for p in passes) + far.size
+        n_stale = sum(p[2] for p in passes)
+    # Exact means of the final labels (the incremental sums carry round-off).
+    # Then one full assignment, as _lloyd ends (after a strict convergence it only
+    # confirms the labels; after a small last move it may still change some).
+    centers = _means(sum(map_blocks(lambda b: _cluster_sums(X1[b], labels[b], k), blocks)))
+    labels, partial = (np.concatenate(parts) for parts in
+                       zip(*map_blocks(lambda b: _assign(X1[b], centers), blocks)))
     inertia = float(np.maximum(partial + x2, 0.0).sum())
     converged = strict or shift <= tol
     return labels, inertia, centers, n_iter, converged
@@ -100,8 +252,12 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         mean per-feature variance of X.
     random_state : int, numpy.random.Generator or None, default=None
         Seed for the seeding.
-    algorithm : {"lloyd"}, default="lloyd"
-        Only Lloyd's algorithm is implemented.
+    algorithm : {"hamerly", "lloyd"}, default="hamerly"
+        How Lloyd's iterations are computed. ``"lloyd"`` computes all n × k
+        distances every iteration; ``"hamerly"`` keeps triangle-inequality
+        bounds and recomputes only the points whose nearest centre may have
+        changed. Both give the same clustering; Hamerly's is much faster once
+        the centres settle.
 
     Attributes
     ----------
@@ -127,7 +283,17 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
     The data are centred first (k-means is translation equivariant) to keep
     the expanded distance formula accurate.
 
-    Cost: O(n · k · d) per iteration, O(n · d · k log k) for k-means++.
+    Hamerly's acceleration (2010) computes the same iterations with fewer
+    distances. With u ≥ ‖x − c_z‖ and l ≤ min_{j≠z} ‖x − c_j‖, the triangle
+    inequality gives, after the centres move by δⱼ,
+
+        u ← u + δ_z,    l ← l − max_j δⱼ,
+
+    and x cannot change cluster while u ≤ max(l, ½ min_{j≠z} ‖c_z − c_j‖).
+    Only the other points get their k distances recomputed.
+
+    Cost: O(n · k · d) per Lloyd iteration (Hamerly: O(n) for the bounds plus
+    O(m · k · d) for the m points that need it); O(n · d · k log k) for k-means++.
 
     Examples
     --------
@@ -140,7 +306,7 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
     """
 
     def __init__(self, n_clusters=8, *, init="k-means++", n_init="auto", max_iter=300, tol=1e-4,
-                 random_state=None, algorithm="lloyd"):
+                 random_state=None, algorithm="hamerly"):
         self.n_clusters = n_clusters
         self.init = init
         self.n_init = n_init
@@ -153,7 +319,7 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         check_scalar(self.n_clusters, "n_clusters", kind=numbers.Integral, low=1)
         check_scalar(self.max_iter, "max_iter", kind=numbers.Integral, low=1)
         check_scalar(self.tol, "tol", low=0.0)
-        check_in(self.algorithm, "algorithm", ("lloyd",))
+        check_in(self.algorithm, "algorithm", ("hamerly", "lloyd"))
         if X.shape[0] < self.n_clusters:
             raise ValueError(f"n_samples={X.shape[0]} should be >= n_clusters={self.n_clusters}.")
         if isinstance(self.init, str):
@@ -178,10 +344,15 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         init, n_init = self._check_params(X)
         rng = check_random_state(self.random_state)
         mean = X.mean(axis=0)
-        Xc = X - mean                      # a new array: the caller's X is never touched
-        X1 = np.hstack([Xc, np.ones((Xc.shape[0], 1))])
+        # X1 = [X − mean, 1]: a new array (the caller's X is never touched) whose
+        # column of ones turns distances and cluster counts into matrix products.
+        X1 = np.empty((X.shape[0], X.shape[1] + 1))
+        Xc = X1[:, :-1]
+        np.subtract(X, mean, out=Xc)
+        X1[:, -1] = 1.0
         x2 = np.einsum("ij,ij->i", Xc, Xc)
         tol = float(x2.sum()) / Xc.size * self.tol    # mean per-feature variance (Xc is centred)
+        iterate = _hamerly if self.algorithm == "hamerly" else _lloyd
         best = None
         # The products here are tall and skinny (n × d by d × k): BLAS threads cost more
         # in synchronisation than they gain, so run them on one thread (as scikit-learn does).
@@ -193,14 +364,14 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
                     centers = Xc[rng.choice(Xc.shape[0], self.n_clusters, replace=False)]
                 else:
                     centers = init - mean
-                run = _lloyd(Xc, X1, x2, centers, self.max_iter, tol)
+                run = iterate(X1, x2, centers, self.max_iter, tol)
                 if best is None or run[1] < best[1]:
                     best = run
         labels, inertia, centers, n_iter, converged = best
         if not converged:
             warnings.warn(f"KMeans stopped at max_iter={self.max_iter} before convergence; "
                           "increase max_iter or tol.", ConvergenceWarning, stacklevel=2)
-        distinct = np.unique(labels).size
+        distinct = np.count_nonzero(np.bincount(labels, minlength=self.n_clusters))
         if distinct < self.n_clusters:
             warnings.warn(f"Number of distinct clusters ({distinct}) found smaller than "
                           f"n_clusters ({self.n_clusters}); X may hold duplicate points.",

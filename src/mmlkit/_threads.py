@@ -1,0 +1,54 @@
+"""Row-block parallelism for the models whose passes over the data are independent
+row by row (k-means' assignment step).
+
+NumPy releases the GIL inside its array operations, so Python threads running
+the same vectorised code on disjoint row blocks use several cores; each block
+is large enough that the interpreter's share of the work stays small.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+__all__ = ["map_blocks", "row_blocks"]
+
+MIN_ROWS_PER_THREAD = 8192    # below this a thread's start-up and the GIL hand-offs cost more than they save
+
+_pool: ThreadPoolExecutor | None = None
+_pool_pid: int | None = None
+
+
+def _n_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))   # the CPUs this process may run on (containers, taskset)
+    except AttributeError:                    # macOS, Windows
+        return os.cpu_count() or 1
+
+
+def _executor() -> ThreadPoolExecutor:
+    """One pool per process: a pool inherited through fork() has no live threads."""
+    global _pool, _pool_pid
+    if _pool is None or _pool_pid != os.getpid():
+        _pool, _pool_pid = ThreadPoolExecutor(max_workers=_n_cpus(), thread_name_prefix="mmlkit"), os.getpid()
+    return _pool
+
+
+def row_blocks(n_rows: int, work: int | None = None) -> list[slice]:
+    """Contiguous row ranges covering ``n_rows``, one per thread.
+
+    As many as there are CPUs, but each with at least ``MIN_ROWS_PER_THREAD``
+    rows of ``work`` (the rows that really need computing, ``n_rows`` by
+    default): small jobs get a single range and run on the calling thread.
+    """
+    work = n_rows if work is None else work
+    n_blocks = max(1, min(_n_cpus(), work // MIN_ROWS_PER_THREAD))
+    edges = [n_rows * i // n_blocks for i in range(n_blocks + 1)]
+    return [slice(a, b) for a, b in zip(edges[:-1], edges[1:])]
+
+
+def map_blocks(fn, blocks: list[slice]) -> list:
+    """``[fn(block) for block in blocks]``, the blocks run on the thread pool when there are several."""
+    if len(blocks) == 1:
+        return [fn(blocks[0])]
+    return list(_executor().map(fn, blocks))

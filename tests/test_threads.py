@@ -1,0 +1,68 @@
+"""Row blocks and the thread pool behind the row-parallel passes."""
+
+import os
+
+import pytest
+
+import mmlkit._threads as threads
+
+
+@pytest.mark.parametrize("n_rows", [0, 1, 100, 8_192 * 3 + 5, 1_000_003])
+@pytest.mark.parametrize("n_cpus", [1, 2, 7])
+def test_row_blocks_partition_the_rows(monkeypatch, n_rows, n_cpus):
+    monkeypatch.setattr(threads, "_n_cpus", lambda: n_cpus)
+    blocks = threads.row_blocks(n_rows)
+    assert blocks[0].start == 0 and blocks[-1].stop == n_rows
+    assert all(a.stop == b.start for a, b in zip(blocks, blocks[1:]))
+    assert 1 <= len(blocks) <= n_cpus
+    if len(blocks) > 1:
+        assert min(b.stop - b.start for b in blocks) >= threads.MIN_ROWS_PER_THREAD
+
+
+def test_row_blocks_follow_the_work_not_the_rows(monkeypatch):
+    monkeypatch.setattr(threads, "_n_cpus", lambda: 4)
+    assert len(threads.row_blocks(10**6)) == 4
+    assert len(threads.row_blocks(10**6, work=100)) == 1
+    assert len(threads.row_blocks(10**6, work=2 * threads.MIN_ROWS_PER_THREAD)) == 2
+
+
+def test_map_blocks_keeps_order_and_uses_threads(monkeypatch):
+    import threading
+
+    monkeypatch.setattr(threads, "_n_cpus", lambda: 3)
+    blocks = [slice(0, 5), slice(5, 9), slice(9, 20)]
+    names = []
+
+    def fn(b):
+        names.append(threading.current_thread().name)
+        return b.stop - b.start
+
+    assert threads.map_blocks(fn, blocks) == [5, 4, 11]
+    assert all(name.startswith("mmlkit") for name in names)
+    assert threads.map_blocks(fn, blocks[:1]) == [5]            # a single block runs here
+    assert names[-1] == threading.current_thread().name
+
+
+def test_a_forked_child_gets_a_fresh_pool(monkeypatch):
+    pool = threads._executor()
+    monkeypatch.setattr(threads, "_pool", pool)                  # restored after the test
+    monkeypatch.setattr(threads, "_pool_pid", threads._pool_pid)
+    assert threads._executor() is pool
+    monkeypatch.setattr(os, "getpid", lambda: -1)                # as seen from a fork() child
+    assert threads._executor() is not pool
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork() is POSIX-only")
+def test_map_blocks_works_in_a_forked_child(monkeypatch):
+    """A pool inherited through fork() has no threads: the child must not hang on it."""
+    import signal
+
+    monkeypatch.setattr(threads, "_n_cpus", lambda: 2)
+    blocks = [slice(0, 3), slice(3, 10)]
+    assert threads.map_blocks(lambda b: b.stop, blocks) == [3, 10]   # the parent's pool is live
+    pid = os.fork()
+    if pid == 0:                                                     # child: exit 0 on success
+        signal.alarm(20)                                             # a hang ends in SIGALRM
+        os._exit(0 if threads.map_blocks(lambda b: b.stop, blocks) == [3, 10] else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
