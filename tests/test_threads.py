@@ -1,6 +1,7 @@
 """Row blocks and the thread pool behind the row-parallel passes."""
 
 import os
+from itertools import pairwise
 
 import pytest
 
@@ -13,7 +14,7 @@ def test_row_blocks_partition_the_rows(monkeypatch, n_rows, n_cpus):
     monkeypatch.setattr(threads, "_n_cpus", lambda: n_cpus)
     blocks = threads.row_blocks(n_rows)
     assert blocks[0].start == 0 and blocks[-1].stop == n_rows
-    assert all(a.stop == b.start for a, b in zip(blocks, blocks[1:]))
+    assert all(a.stop == b.start for a, b in pairwise(blocks))
     assert 1 <= len(blocks) <= n_cpus
     if len(blocks) > 1:
         assert min(b.stop - b.start for b in blocks) >= threads.MIN_ROWS_PER_THREAD

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
+from itertools import pairwise
 
 __all__ = ["map_blocks", "row_blocks"]
 
@@ -44,7 +45,7 @@ def row_blocks(n_rows: int, work: int | None = None) -> list[slice]:
     work = n_rows if work is None else work
     n_blocks = max(1, min(_n_cpus(), work // MIN_ROWS_PER_THREAD))
     edges = [n_rows * i // n_blocks for i in range(n_blocks + 1)]
-    return [slice(a, b) for a, b in zip(edges[:-1], edges[1:])]
+    return [slice(a, b) for a, b in pairwise(edges)]
 
 
 def map_blocks(fn, blocks: list[slice]) -> list:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import numbers
 import warnings
 
@@ -62,7 +63,7 @@ def _nearest_two(X1, x2, centers, guess=None):
     a guess, ties go to the lowest index, as ``argmin``.
     """
     GT = _augmented(centers) @ X1.T                 # (k, m): ‖c‖² − 2 x·c
-    k, m = GT.shape
+    m = GT.shape[1]
     flat, cols = GT.ravel(), np.arange(m)
     if guess is None:
         labels, first = _argmin_columns(GT)
@@ -178,6 +179,11 @@ def _hamerly_pass(X1, x2, labels, upper, lower, centers, drift, half_gaps):
     return change @ X1[stale], m, n_stale
 
 
+def _block_pass(X1, x2, labels, upper, lower, centers, drift, half_gaps, b):
+    """:func:`_hamerly_pass` on the rows ``b`` of the whole-data arrays."""
+    return _hamerly_pass(X1[b], x2[b], labels[b], upper[b], lower[b], centers, drift, half_gaps)
+
+
 def _hamerly(X1, x2, centers, max_iter, tol):
     """Lloyd's iterations with Hamerly's bounds: same labels, centres and n_iter as
     :func:`_lloyd`, but only the distances the triangle inequality cannot rule out.
@@ -214,10 +220,9 @@ def _hamerly(X1, x2, centers, max_iter, tol):
         if shift <= tol:
             break
         upper[far] = lower[far] = 0.0             # re-seeded points: bounds that force a recomputation
-        half_gaps = _half_gaps(centers)
         # Threads only pay while many rows need recomputing (the previous pass is the guide).
-        passes = map_blocks(lambda b: _hamerly_pass(X1[b], x2[b], labels[b], upper[b], lower[b],
-                                                    centers, drift, half_gaps), row_blocks(n, work=n_stale))
+        step = functools.partial(_block_pass, X1, x2, labels, upper, lower, centers, drift, _half_gaps(centers))
+        passes = map_blocks(step, row_blocks(n, work=n_stale))
         S += sum(p[0] for p in passes)
         n_changed = sum(p[1] for p in passes) + far.size
         n_stale = sum(p[2] for p in passes)
