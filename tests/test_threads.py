@@ -27,6 +27,13 @@ def test_row_blocks_follow_the_work_not_the_rows(monkeypatch):
     assert len(threads.row_blocks(10**6, work=2 * threads.MIN_ROWS_PER_THREAD)) == 2
 
 
+def test_row_blocks_in_other_units_of_work(monkeypatch):
+    monkeypatch.setattr(threads, "_n_cpus", lambda: 8)
+    assert len(threads.row_blocks(3_000, work=3_000**2, min_work=2**20)) == 8
+    assert len(threads.row_blocks(500, work=500**2, min_work=2**20)) == 1
+    assert len(threads.row_blocks(3, work=10**9, min_work=1)) == 3      # never an empty range
+
+
 def test_map_blocks_keeps_order_and_uses_threads(monkeypatch):
     import threading
 

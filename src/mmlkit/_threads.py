@@ -35,15 +35,18 @@ def _executor() -> ThreadPoolExecutor:
     return _pool
 
 
-def row_blocks(n_rows: int, work: int | None = None) -> list[slice]:
+def row_blocks(n_rows: int, work: int | None = None, min_work: int | None = None) -> list[slice]:
     """Contiguous row ranges covering ``n_rows``, one per thread.
 
-    As many as there are CPUs, but each with at least ``MIN_ROWS_PER_THREAD``
-    rows of ``work`` (the rows that really need computing, ``n_rows`` by
-    default): small jobs get a single range and run on the calling thread.
+    As many as there are CPUs, but each with at least ``min_work`` units of
+    ``work``: by default rows, ``MIN_ROWS_PER_THREAD`` of them. A caller may
+    count only the rows that really need computing, or count its work in
+    other units (distances, say). Small jobs get a single range and run on
+    the calling thread.
     """
     work = n_rows if work is None else work
-    n_blocks = max(1, min(_n_cpus(), work // MIN_ROWS_PER_THREAD))
+    min_work = MIN_ROWS_PER_THREAD if min_work is None else min_work
+    n_blocks = max(1, min(_n_cpus(), n_rows, work // min_work))
     edges = [n_rows * i // n_blocks for i in range(n_blocks + 1)]
     return [slice(a, b) for a, b in pairwise(edges)]
 

@@ -282,6 +282,22 @@ def test_spectral_bad_input(kwargs, X, match):
         SpectralClustering(**{"n_clusters": 2, **kwargs}).fit(X)
 
 
+def test_knn_connectivity_on_threads_equals_one_thread(monkeypatch):
+    import mmlkit._threads as threads
+    from mmlkit.models import cluster
+
+    X = make_moons(700, noise=0.1, random_state=0)[0]
+    serial = cluster._knn_connectivity(X, 8)
+    monkeypatch.setattr(cluster, "_KNN_MIN_WORK", 1_000)
+    monkeypatch.setattr(threads, "_n_cpus", lambda: 3)
+    threaded = cluster._knn_connectivity(X, 8)
+    assert (serial != threaded).nnz == 0
+    D = ((X[:, None] - X[None]) ** 2).sum(-1)
+    np.fill_diagonal(D, -1.0)
+    ref = np.sort(np.argsort(D, axis=1, kind="stable")[:, :8], axis=1)
+    np.testing.assert_array_equal(np.sort(threaded.indices.reshape(700, 8), axis=1), ref)
+
+
 def test_kmeans_plusplus_with_given_norms_is_identical():
     X = _data("blobs", 0)
     a, ia = kmeans_plusplus(X, 4, np.random.default_rng(3))
