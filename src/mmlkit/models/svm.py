@@ -7,6 +7,7 @@ import warnings
 from collections import OrderedDict
 
 import numpy as np
+from scipy.linalg.blas import daxpy
 from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.metaestimators import available_if
@@ -41,6 +42,7 @@ class _RowCache:
         self.hits = self.misses = 0
         if matrix is None:
             self.sq = np.einsum("ij,ij->i", X, X)
+            self.neg_gamma_sq = -gamma * self.sq  # rbf rows: exp(2γ x_t·x − γ‖x_t‖² − γ‖x‖²)
             self.capacity = min(self.m, max(2, int(capacity_bytes // (8 * self.m))))  # i's row survives j's
             self.store = np.empty((self.capacity, self.m))
             self.slots: OrderedDict[int, int] = OrderedDict()
@@ -58,10 +60,18 @@ class _RowCache:
             slot = len(self.slots)
         else:
             _, slot = self.slots.popitem(last=False)
-        out = self.store[slot:slot + 1]
-        kernel_block_into(out, self.X[t:t + 1], self.X, z_sq=self.sq, **self.params)
+        out = self.store[slot]
+        if self.params["kernel"] == "rbf":   # one matrix-vector product and four in-place passes
+            np.dot(self.X, self.X[t], out=out)
+            out *= 2.0 * self.params["gamma"]
+            out += self.neg_gamma_sq
+            out += self.neg_gamma_sq[t]
+            np.minimum(out, 0.0, out=out)    # ‖x_t − x‖² ≥ 0, whatever the round-off
+            np.exp(out, out=out)
+        else:
+            kernel_block_into(out[None, :], self.X[t:t + 1], self.X, z_sq=self.sq, **self.params)
         self.slots[t] = slot
-        return out[0]
+        return out
 
     def block(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """K[rows][:, cols] as a new array (computed from X, or gathered from the Gram matrix)."""
@@ -154,7 +164,7 @@ def _smo(cache: _RowCache, Kd: np.ndarray, y: np.ndarray, C: np.ndarray, tol: fl
     everything = np.arange(n)
     A, FA, aA, yA, CA, KdA, up_pen, low_w = compact(everything)
     shrunk = False
-    scratch = np.empty(n)
+    scratch, scratch_v = np.empty(n), np.empty(n)
     n_iter = 0
     converged = False
     while n_iter < limit:
@@ -180,7 +190,7 @@ def _smo(cache: _RowCache, Kd: np.ndarray, y: np.ndarray, C: np.ndarray, tol: fl
                     shrunk = True
 
         # --- working set: i maximal violator, j by second-order gain
-        v = FA + up_pen
+        v = np.add(FA, up_pen, out=scratch_v[:A.size])
         last = A.size - 1  # ties go to the last index, as in libsvm's ">=" scans
         i = last - int(v[::-1].argmax())
         m_up = v[i]
@@ -247,11 +257,9 @@ def _smo(cache: _RowCache, Kd: np.ndarray, y: np.ndarray, C: np.ndarray, tol: fl
             elif ai < 0:
                 ai, aj = 0.0, total
         aA[i], aA[j] = ai, aj
-        # F −= yᵢΔαᵢ Kᵢ + yⱼΔαⱼ Kⱼ
-        tmp = np.multiply(Ki, yi * (ai - ai_old), out=scratch[:A.size])
-        FA -= tmp
-        np.multiply(Kj, yj * (aj - aj_old), out=tmp)
-        FA -= tmp
+        # F −= yᵢΔαᵢ Kᵢ + yⱼΔαⱼ Kⱼ, in place (BLAS axpy: FA is contiguous)
+        daxpy(Ki, FA, a=-yi * (ai - ai_old))
+        daxpy(Kj, FA, a=-yj * (aj - aj_old))
         for t, at, yt, ct in ((i, ai, yi, Ci), (j, aj, yj, Cj)):
             up_pen[t] = 0.0 if (at < ct if yt > 0 else at > 0) else -np.inf
             low_w[t] = 1.0 if (at > 0 if yt > 0 else at < ct) else 0.0
