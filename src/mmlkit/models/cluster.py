@@ -31,18 +31,6 @@ def _augmented(centers):
     return np.hstack([-2.0 * centers, np.einsum("ij,ij->i", centers, centers)[:, None]])
 
 
-def _assign(X1, centers):
-    """Nearest centre of each row, and its squared distance minus ‖x‖².
-
-    ``X1`` is ``[X, 1]`` (the data with a column of ones appended), so one
-    matrix product gives ‖c‖² − 2 x·c for every pair: the ‖x‖² term is the same
-    for every centre and does not change the argmin.
-    """
-    G = X1 @ _augmented(centers).T
-    labels = G.argmin(axis=1)
-    return labels, G[np.arange(G.shape[0]), labels]
-
-
 def _argmin_columns(G):
     """``G.argmin(axis=0)`` for a short, wide (k, m) array: k vectorised passes
     instead of m tiny reductions. Ties go to the lowest index."""
@@ -51,6 +39,32 @@ def _argmin_columns(G):
     for j in range(G.shape[0] - 2, -1, -1):
         np.copyto(labels, j, where=G[j] == best)
     return labels, best
+
+
+_BLOCK_ELEMENTS = 2**17  # (k, rows) distance blocks of the assignment step: 1 MiB, in cache
+
+
+def _assign(X1, centers):
+    """Nearest centre of each row, and its squared distance minus ‖x‖².
+
+    ``X1`` is ``[X, 1]`` (the data with a column of ones appended), so one
+    matrix product gives ‖c‖² − 2 x·c for every pair: the ‖x‖² term is the same
+    for every centre and does not change the argmin. Rows go in cache-sized
+    chunks, the row blocks on threads.
+    """
+    n = X1.shape[0]
+    C1 = _augmented(centers)
+    labels, partial = np.empty(n, dtype=np.intp), np.empty(n)
+
+    step = max(256, _BLOCK_ELEMENTS // C1.shape[0])
+
+    def assign_rows(rows):
+        for start in range(rows.start, rows.stop, step):
+            chunk = slice(start, min(rows.stop, start + step))
+            labels[chunk], partial[chunk] = _argmin_columns(C1 @ X1[chunk].T)
+
+    map_blocks(assign_rows, row_blocks(n))
+    return labels, partial
 
 
 def _nearest_two(X1, x2, centers, guess=None):
@@ -196,14 +210,13 @@ def _hamerly(X1, x2, centers, max_iter, tol):
     with the points that changed cluster alone. Row blocks run on threads.
     """
     n, k = X1.shape[0], centers.shape[0]
-    blocks = row_blocks(n)
     labels, upper, lower = np.empty(n, dtype=np.intp), np.empty(n), np.empty(n)
 
     def first_pass(b):
         labels[b], upper[b], lower[b] = _nearest_two(X1[b], x2[b], centers)
-        return _cluster_sums(X1[b], labels[b], k)
 
-    S = sum(map_blocks(first_pass, blocks))
+    map_blocks(first_pass, row_blocks(n))
+    S = _cluster_sums(X1, labels, k)
     n_changed, n_stale, strict = n, n, False      # iteration 1 never converges strictly
     for n_iter in range(1, max_iter + 1):
         far = np.empty(0, dtype=np.intp)
@@ -229,9 +242,8 @@ def _hamerly(X1, x2, centers, max_iter, tol):
     # Exact means of the final labels (the incremental sums carry round-off).
     # Then one full assignment, as _lloyd ends (after a strict convergence it only
     # confirms the labels; after a small last move it may still change some).
-    centers = _means(sum(map_blocks(lambda b: _cluster_sums(X1[b], labels[b], k), blocks)))
-    labels, partial = (np.concatenate(parts) for parts in
-                       zip(*map_blocks(lambda b: _assign(X1[b], centers), blocks)))
+    centers = _means(_cluster_sums(X1, labels, k))
+    labels, partial = _assign(X1, centers)
     inertia = float(np.maximum(partial + x2, 0.0).sum())
     converged = strict or shift <= tol
     return labels, inertia, centers, n_iter, converged
