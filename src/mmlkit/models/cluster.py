@@ -208,6 +208,8 @@ def _hamerly(X1, x2, centers, max_iter, tol):
     u ≤ l or u ≤ s_a (half the gap from c_a to its nearest other centre); only
     the others get a fresh row of k distances. The cluster sums are updated
     with the points that changed cluster alone. Row blocks run on threads.
+    (An exact tie between a point's centre and another keeps the point where
+    it is; plain Lloyd would move it to the lower index.)
     """
     n, k = X1.shape[0], centers.shape[0]
     labels, upper, lower = np.empty(n, dtype=np.intp), np.empty(n), np.empty(n)
@@ -232,7 +234,7 @@ def _hamerly(X1, x2, centers, max_iter, tol):
             break
         if shift <= tol:
             break
-        upper[far] = lower[far] = 0.0             # re-seeded points: bounds that force a recomputation
+        upper[far] = lower[far] = 0.0             # a re-seeded point is its centre: u = 0 exactly, l = 0 safely
         # Threads only pay while many rows need recomputing (the previous pass is the guide).
         step = functools.partial(_block_pass, X1, x2, labels, upper, lower, centers, drift, _half_gaps(centers))
         passes = map_blocks(step, row_blocks(n, work=n_stale))
