@@ -24,3 +24,30 @@ def test_benchmark_smoke(path):
         assert row.ours_s > 0 and row.ref_s > 0
         for q in (row.ours_quality, row.ref_quality):
             assert q is None or math.isfinite(q), f"{row.name}: quality {q} is not finite"
+
+
+def test_compare_alternates_the_sides_and_keeps_each_fastest_run(monkeypatch):
+    import mmlkit._bench as bench
+
+    clock = iter(range(1000))
+    monkeypatch.setattr(bench, "TIMER", lambda: next(clock))
+    calls = []
+    ours_costs, ref_costs = iter([0, 5, 2, 9]), iter([0, 4, 7, 3])   # first entry: the untimed warm-up
+
+    def ours():
+        calls.append("ours")
+        for _ in range(next(ours_costs)):
+            next(clock)
+        return "a"
+
+    def reference():
+        calls.append("ref")
+        for _ in range(next(ref_costs)):
+            next(clock)
+        return "b"
+
+    row = bench.compare("x", ours, reference, reference_name="r", repeat=3,
+                        quality=lambda res: {"a": 1.0, "b": 2.0}[res])
+    assert calls == ["ours", "ref"] * 4
+    assert (row.ours_s, row.ref_s) == (3, 4)          # one tick to read the clock, plus the cost
+    assert (row.ours_quality, row.ref_quality) == (1.0, 2.0)
