@@ -19,7 +19,7 @@ from mmlkit.models import KMeans, SpectralClustering
 
 
 def run(smoke: bool = False):
-    repeat = 1 if smoke else 3
+    repeat = 1 if smoke else 5   # each fit is a fraction of a second: five turns each steady the minimum
     n = 2_000 if smoke else 100_000
     # Overlapping blobs (std 4 around centres in [-10, 10]^20): Lloyd needs a few dozen iterations.
     X, _ = make_blobs(n, n_features=20, centers=10, cluster_std=4.0, random_state=0)
