@@ -251,6 +251,26 @@ def _hamerly(X1, x2, centers, max_iter, tol):
     return labels, inertia, centers, n_iter, converged
 
 
+def _centred_with_ones(X):
+    """``mean``, ``X1 = [X − mean, 1]`` and the squared row norms ``x2`` of X − mean.
+
+    X1 is a new array (the caller's X is never touched); its column of ones turns
+    distances and cluster counts into matrix products. Filled by row blocks on threads.
+    """
+    n, d = X.shape
+    blocks = row_blocks(n)
+    mean = sum(map_blocks(lambda b: X[b].sum(axis=0), blocks)) / n
+    X1, x2 = np.empty((n, d + 1)), np.empty(n)
+
+    def fill(b):
+        Xc = np.subtract(X[b], mean, out=X1[b, :-1])
+        X1[b, -1] = 1.0
+        x2[b] = np.einsum("ij,ij->i", Xc, Xc)
+
+    map_blocks(fill, blocks)
+    return mean, X1, x2
+
+
 class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
     """K-means clustering by Lloyd's algorithm with greedy k-means++ seeding.
 
@@ -362,14 +382,8 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         X = validate_data(self, X, dtype=np.float64)
         init, n_init = self._check_params(X)
         rng = check_random_state(self.random_state)
-        mean = X.mean(axis=0)
-        # X1 = [X − mean, 1]: a new array (the caller's X is never touched) whose
-        # column of ones turns distances and cluster counts into matrix products.
-        X1 = np.empty((X.shape[0], X.shape[1] + 1))
+        mean, X1, x2 = _centred_with_ones(X)
         Xc = X1[:, :-1]
-        np.subtract(X, mean, out=Xc)
-        X1[:, -1] = 1.0
-        x2 = np.einsum("ij,ij->i", Xc, Xc)
         tol = float(x2.sum()) / Xc.size * self.tol    # mean per-feature variance (Xc is centred)
         iterate = _hamerly if self.algorithm == "hamerly" else _lloyd
         best = None
