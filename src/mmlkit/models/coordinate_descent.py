@@ -77,13 +77,19 @@ def _enet_path_point(X, X_mean, y, l1, l2, w, *, max_iter, tol, gram):
     inner_tol = max(0.01 * tol, 1e-10)
     n_iter = 0
     previous = None
+    # Without the full Gram matrix: the working set's centred columns, one per row of XAt
+    # (only new columns are ever gathered), and their Gram matrix GA, grown block by block.
+    # The row store is reserved whole but only its used rows are ever touched.
+    rows = np.empty((d, n)) if G is None else None
+    XAt, GA = rows[:0] if G is None else None, np.empty((0, 0))
     while True:
         nz = np.flatnonzero(w)
         if G is not None:
             c = q - G[:, nz] @ w[nz]
             rr = yy - 2.0 * float(w @ q) + float(w[nz] @ (G[np.ix_(nz, nz)] @ w[nz]))
         else:
-            r = y - (X[:, nz] - X_mean[nz]) @ w[nz]
+            # w is zero outside the working set once there is one (a warm start may not be)
+            r = y - (XAt.T @ w[previous] if previous is not None else (X[:, nz] - X_mean[nz]) @ w[nz])
             c = X.T @ r - X_mean * r.sum()
             rr = float(r @ r)
         ry = yy - float(w @ q)
@@ -104,10 +110,11 @@ def _enet_path_point(X, X_mean, y, l1, l2, w, *, max_iter, tol, gram):
             violation[previous] = -np.inf
         n_new = min(int(np.count_nonzero(violation > 0)), max(10, 2 * nz.size))
         new = np.argpartition(-violation, n_new - 1)[:n_new] if 0 < n_new < d else np.flatnonzero(violation > 0)
+        new = np.sort(new)
         if previous is None:
-            active = np.sort(new)
+            active = new
         elif new.size:
-            active = np.union1d(previous, new)
+            active = np.concatenate([previous, new])   # new never meets previous (its violation is −inf)
         else:
             active = previous
             inner_tol /= 10.0  # nothing to add, gap still too large: solve the sub-problem harder
@@ -116,9 +123,12 @@ def _enet_path_point(X, X_mean, y, l1, l2, w, *, max_iter, tol, gram):
         previous = active
         if G is not None:
             GA = G[np.ix_(active, active)]
-        else:
-            XA = X[:, active] - X_mean[active]
-            GA = XA.T @ XA
+        elif new.size:
+            k, m = XAt.shape[0], new.size
+            Xn = np.subtract(X[:, new].T, X_mean[new, None], out=rows[k:k + m])   # the new centred columns
+            cross = XAt @ Xn.T
+            GA = np.block([[GA, cross], [cross.T, Xn @ Xn.T]])
+            XAt = rows[:k + m]
         cA = c[active].copy()
         wA = w[active].copy()
         n_iter += cd_epochs(GA, cA, wA, l1, l2, inner_tol, max_iter - n_iter)
