@@ -315,3 +315,19 @@ def test_single_blas_thread_limits_and_restores():
     with single_blas_thread():
         assert all(p["num_threads"] == 1 for p in threadpool_info() if p["user_api"] == "blas")
     assert [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"] == before
+
+
+@pytest.mark.parametrize("max_iter", [1, 2, 3, 5])
+def test_hamerly_stopped_at_max_iter_is_lloyd_stopped_there(max_iter):
+    """Cut short, both return Lloyd's centres after max_iter updates and the labels of
+    one more assignment to them."""
+    X, _ = make_blobs(2_000, n_features=4, centers=6, cluster_std=3.0, random_state=3)
+    init = X[np.random.default_rng(3).choice(2_000, 6, replace=False)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        runs = [KMeans(6, init=init, max_iter=max_iter, tol=0.0, algorithm=a).fit(X) for a in ("hamerly", "lloyd")]
+        ref = skc.KMeans(6, init=init, n_init=1, max_iter=max_iter, tol=0.0).fit(X)
+    _assert_same_run(*runs)
+    np.testing.assert_allclose(runs[0].cluster_centers_, ref.cluster_centers_, rtol=1e-10, atol=1e-10)
+    np.testing.assert_array_equal(runs[0].labels_, ref.labels_)
+    assert runs[0].inertia_ == pytest.approx(ref.inertia_, rel=1e-10)

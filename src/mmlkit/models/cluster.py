@@ -212,19 +212,26 @@ def _hamerly(X1, x2, centers, max_iter, tol):
     it is; plain Lloyd would move it to the lower index.)
     """
     n, k = X1.shape[0], centers.shape[0]
-    labels, upper, lower = np.empty(n, dtype=np.intp), np.empty(n), np.empty(n)
-
-    def first_pass(b):
-        labels[b], upper[b], lower[b] = _nearest_two(X1[b], x2[b], centers)
-
-    map_blocks(first_pass, row_blocks(n))
+    labels, partial = _assign(X1, centers)
+    upper = np.sqrt(np.maximum(partial + x2, 0.0))   # exact
+    lower = np.zeros(n)                               # nothing known yet: the first pass checks every point
     S = _cluster_sums(X1, labels, k)
-    n_changed, n_stale, strict = n, n, False      # iteration 1 never converges strictly
+
+    def relabel(centers, drift, n_stale):
+        """One pass of the bounds against ``centers`` (moved by ``drift`` since the last one)."""
+        step = functools.partial(_block_pass, X1, x2, labels, upper, lower, centers, drift, _half_gaps(centers))
+        # Threads only pay while many rows need recomputing (the previous pass is the guide).
+        passes = map_blocks(step, row_blocks(n, work=n_stale))
+        return sum(p[0] for p in passes), sum(p[1] for p in passes), sum(p[2] for p in passes)
+
+    n_changed, n_stale, strict = n, n, False          # iteration 1 never converges strictly
     for n_iter in range(1, max_iter + 1):
-        far = np.empty(0, dtype=np.intp)
+        n_reseeded = 0
         if (S[:, -1] == 0).any():
             far, seeded = _reseed_empty(X1, labels, _own_sq_dist(X1, x2, centers, labels), S)
-            labels[far] = seeded
+            labels[far] = seeded                      # (Lloyd sees these moves in the next labels)
+            upper[far] = lower[far] = 0.0             # a re-seeded point is its centre: u = 0 exactly, l = 0 safely
+            n_reseeded = far.size
         new_centers = _means(S)
         drift = np.sqrt(np.sum((new_centers - centers) ** 2, axis=1))
         shift = float(drift @ drift)
@@ -232,23 +239,25 @@ def _hamerly(X1, x2, centers, max_iter, tol):
         if n_changed == 0:
             strict = True
             break
-        if shift <= tol:
+        if shift <= tol or n_iter == max_iter:
             break
-        upper[far] = lower[far] = 0.0             # a re-seeded point is its centre: u = 0 exactly, l = 0 safely
-        # Threads only pay while many rows need recomputing (the previous pass is the guide).
-        step = functools.partial(_block_pass, X1, x2, labels, upper, lower, centers, drift, _half_gaps(centers))
-        passes = map_blocks(step, row_blocks(n, work=n_stale))
-        S += sum(p[0] for p in passes)
-        n_changed = sum(p[1] for p in passes) + far.size
-        n_stale = sum(p[2] for p in passes)
-    # Exact means of the final labels (the incremental sums carry round-off).
-    # Then one full assignment, as _lloyd ends (after a strict convergence it only
-    # confirms the labels; after a small last move it may still change some).
-    centers = _means(_cluster_sums(X1, labels, k))
-    labels, partial = _assign(X1, centers)
-    inertia = float(np.maximum(partial + x2, 0.0).sum())
+        change, n_moved, n_stale = relabel(centers, drift, n_stale)
+        S += change
+        n_changed = n_moved + n_reseeded
+    # The centres Lloyd ends with: the exact means of the last labels (the incremental
+    # sums carry round-off).
+    S = _cluster_sums(X1, labels, k)
+    centers = _means(S)
+    if strict:
+        # Σᵢ ‖xᵢ − c_zᵢ‖² = Σᵢ ‖xᵢ‖² − 2 Σⱼ cⱼ·(Σ_{z=j} x) + Σⱼ nⱼ ‖cⱼ‖², from the cluster sums.
+        inertia = float(x2.sum() - 2.0 * np.einsum("jd,jd->", centers, S[:, :-1])
+                        + S[:, -1] @ np.einsum("jd,jd->j", centers, centers))
+    else:
+        # Lloyd assigns the points to those centres once more (ties to the lower index).
+        labels, partial = _assign(X1, centers)
+        inertia = float(np.maximum(partial + x2, 0.0).sum())
     converged = strict or shift <= tol
-    return labels, inertia, centers, n_iter, converged
+    return labels, max(inertia, 0.0), centers, n_iter, converged
 
 
 def _centred_with_ones(X):
