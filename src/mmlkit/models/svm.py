@@ -42,7 +42,12 @@ class _RowCache:
         self.hits = self.misses = 0
         if matrix is None:
             self.sq = np.einsum("ij,ij->i", X, X)
-            self.neg_gamma_sq = -gamma * self.sq  # rbf rows: exp(2γ x_t·x − γ‖x_t‖² − γ‖x‖²)
+            if kernel == "rbf":
+                # −γ‖x_t − x‖² = 2γ x_t·x − γ‖x‖² − γ‖x_t‖² as one product of augmented rows:
+                # [2γx, −γ‖x‖², 1] · [x_t, 1, −γ‖x_t‖²].
+                ones, neg = np.ones((self.m, 1)), -gamma * self.sq[:, None]
+                self.X_aug = np.hstack([2.0 * gamma * X, neg, ones])
+                self.query_aug = np.hstack([X, ones, neg])
             self.capacity = min(self.m, max(2, int(capacity_bytes // (8 * self.m))))  # i's row survives j's
             self.store = np.empty((self.capacity, self.m))
             self.slots: OrderedDict[int, int] = OrderedDict()
@@ -61,11 +66,8 @@ class _RowCache:
         else:
             _, slot = self.slots.popitem(last=False)
         out = self.store[slot]
-        if self.params["kernel"] == "rbf":   # one matrix-vector product and four in-place passes
-            np.dot(self.X, self.X[t], out=out)
-            out *= 2.0 * self.params["gamma"]
-            out += self.neg_gamma_sq
-            out += self.neg_gamma_sq[t]
+        if self.params["kernel"] == "rbf":   # one matrix-vector product and two in-place passes
+            np.dot(self.X_aug, self.query_aug[t], out=out)
             np.minimum(out, 0.0, out=out)    # ‖x_t − x‖² ≥ 0, whatever the round-off
             np.exp(out, out=out)
         else:
