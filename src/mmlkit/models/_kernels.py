@@ -26,6 +26,7 @@ import numbers
 import numpy as np
 
 from mmlkit._pairwise import squared_distances
+from mmlkit._threads import map_blocks, row_blocks
 from mmlkit._validation import check_in, check_scalar
 
 __all__ = [
@@ -43,6 +44,8 @@ __all__ = [
 
 #: Names accepted by :func:`kernel_matrix` (besides ``"precomputed"`` and callables).
 KERNELS = ("linear", "poly", "rbf", "sigmoid")
+_BLOCK_ELEMENTS = 2**17            # Gram matrix entries per in-cache block (1 MiB)
+_MIN_ENTRIES_PER_THREAD = 2**20    # below this, filling a Gram matrix stays on one thread
 
 
 def resolve_gamma(gamma, X: np.ndarray, *, name: str = "gamma") -> float:
@@ -136,9 +139,20 @@ def kernel_matrix(X: np.ndarray, Z: np.ndarray | None = None, *, kernel="rbf", g
     if kernel == "precomputed":
         return X
     check_in(kernel, "kernel", KERNELS + ("precomputed",))
-    # One allocation: the product goes straight into the result and the rest is in place.
-    out = np.empty((X.shape[0], X.shape[0] if Z is None else Z.shape[0]))
-    kernel_block_into(out, X, X if Z is None else Z, kernel=kernel, gamma=gamma, degree=degree, coef0=coef0)
+    # One allocation: each block's product goes straight into the result and the rest is
+    # done in place while the block is in cache; large matrices fill by row blocks on threads.
+    Zm = X if Z is None else Z
+    n, m = X.shape[0], Zm.shape[0]
+    out = np.empty((n, m))
+    z_sq = np.einsum("ij,ij->i", Zm, Zm) if kernel == "rbf" else None
+    step = max(1, _BLOCK_ELEMENTS // max(m, 1))
+
+    def fill(rows):
+        for start in range(rows.start, rows.stop, step):
+            b = slice(start, min(rows.stop, start + step))
+            kernel_block_into(out[b], X[b], Zm, kernel=kernel, gamma=gamma, degree=degree, coef0=coef0, z_sq=z_sq)
+
+    map_blocks(fill, row_blocks(n, work=n * m, min_work=_MIN_ENTRIES_PER_THREAD))
     if kernel == "rbf" and Z is None:
         np.fill_diagonal(out, 1.0)  # ‖xᵢ − xᵢ‖² = 0 exactly, whatever the round-off of the expansion
     return out
