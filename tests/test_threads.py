@@ -74,3 +74,20 @@ def test_map_blocks_works_in_a_forked_child(monkeypatch):
         os._exit(0 if threads.map_blocks(lambda b: b.stop, blocks) == [3, 10] else 1)
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+def test_limit_caps_the_blocks_and_restores(monkeypatch):
+    monkeypatch.setattr(threads, "_n_cpus", lambda: 4)
+    with threads.limit(1):
+        assert len(threads.row_blocks(10**6)) == 1
+        with threads.limit(3):
+            assert len(threads.row_blocks(10**6)) == 3
+        assert len(threads.row_blocks(10**6)) == 1
+    assert len(threads.row_blocks(10**6)) == 4
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5, "2"])
+def test_limit_rejects_a_bad_count(bad):
+    with pytest.raises(ValueError, match="n_threads"):
+        with threads.limit(bad):
+            pass

@@ -9,15 +9,19 @@ is large enough that the interpreter's share of the work stays small.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from contextvars import ContextVar
 from itertools import pairwise
 
-__all__ = ["map_blocks", "row_blocks"]
+__all__ = ["limit", "map_blocks", "row_blocks"]
 
 MIN_ROWS_PER_THREAD = 8192    # below this a thread's start-up and the GIL hand-offs cost more than they save
 
 _pool: ThreadPoolExecutor | None = None
 _pool_pid: int | None = None
+_limit: ContextVar[int | None] = ContextVar("mmlkit_thread_limit", default=None)
 
 
 def _n_cpus() -> int:
@@ -25,6 +29,22 @@ def _n_cpus() -> int:
         return len(os.sched_getaffinity(0))   # the CPUs this process may run on (containers, taskset)
     except AttributeError:                    # macOS, Windows
         return os.cpu_count() or 1
+
+
+@contextmanager
+def limit(n_threads: int) -> Iterator[None]:
+    """Within the block, split work over at most ``n_threads`` threads (1: none at all).
+
+    For like-for-like timings against a single-threaded reference, or to leave
+    cores to other work.
+    """
+    if not isinstance(n_threads, int) or n_threads < 1:
+        raise ValueError(f"n_threads must be a positive integer, got {n_threads!r}")
+    token = _limit.set(n_threads)
+    try:
+        yield
+    finally:
+        _limit.reset(token)
 
 
 def _executor() -> ThreadPoolExecutor:
@@ -46,7 +66,8 @@ def row_blocks(n_rows: int, work: int | None = None, min_work: int | None = None
     """
     work = n_rows if work is None else work
     min_work = MIN_ROWS_PER_THREAD if min_work is None else min_work
-    n_blocks = max(1, min(_n_cpus(), n_rows, work // min_work))
+    n_threads = min(_n_cpus(), _limit.get() or _n_cpus())
+    n_blocks = max(1, min(n_threads, n_rows, work // min_work))
     edges = [n_rows * i // n_blocks for i in range(n_blocks + 1)]
     return [slice(a, b) for a, b in pairwise(edges)]
 

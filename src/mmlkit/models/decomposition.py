@@ -11,6 +11,7 @@ import numbers
 
 import numpy as np
 import scipy.linalg
+from scipy.linalg.blas import dsymv
 from scipy.special import gammaln
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -676,10 +677,14 @@ class KernelPCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
             lam, V = scipy.linalg.eigh(K, subset_by_index=(n - k, n - 1), check_finite=False,
                                        overwrite_a=True)
         elif solver == "arpack":
-            from scipy.sparse.linalg import eigsh
+            from scipy.sparse.linalg import LinearOperator, eigsh
 
+            # K is symmetric: BLAS symv reads one triangle, half the memory traffic of K @ v
+            # (each Lanczos step is one such product). K.T is K's Fortran-ordered view, no copy.
+            Kf = np.ascontiguousarray(K).T
+            op = LinearOperator((n, n), matvec=lambda v: dsymv(1.0, Kf, np.ravel(v)), dtype=np.float64)
             v0 = rng.uniform(-1.0, 1.0, size=n)
-            lam, V = eigsh(K, k, which="LA", tol=self.tol, maxiter=self.max_iter, v0=v0)
+            lam, V = eigsh(op, k, which="LA", tol=self.tol, maxiter=self.max_iter, v0=v0)
         else:
             n_iter = self.iterated_power
             if n_iter == "auto":
