@@ -88,6 +88,5 @@ def test_limit_caps_the_blocks_and_restores(monkeypatch):
 
 @pytest.mark.parametrize("bad", [0, -1, 1.5, "2"])
 def test_limit_rejects_a_bad_count(bad):
-    with pytest.raises(ValueError, match="n_threads"):
-        with threads.limit(bad):
-            pass
+    with pytest.raises(ValueError, match="n_threads"), threads.limit(bad):
+        pass
