@@ -90,3 +90,18 @@ def test_limit_caps_the_blocks_and_restores(monkeypatch):
 def test_limit_rejects_a_bad_count(bad):
     with pytest.raises(ValueError, match="n_threads"), threads.limit(bad):
         pass
+
+
+def test_map_blocks_nested_in_a_pool_thread_runs_in_place(monkeypatch):
+    """A block that maps blocks itself must not wait on a pool it is occupying."""
+    import threading
+
+    monkeypatch.setattr(threads, "_n_cpus", lambda: 2)
+    blocks = [slice(0, 2), slice(2, 4)]
+
+    def outer(b):
+        inner = threads.map_blocks(lambda c: threading.current_thread().name, blocks)
+        assert len(set(inner)) == 1 and inner[0] == threading.current_thread().name
+        return b.stop
+
+    assert threads.map_blocks(outer, blocks) == [2, 4]

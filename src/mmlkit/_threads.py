@@ -9,6 +9,7 @@ is large enough that the interpreter's share of the work stays small.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ __all__ = ["limit", "map_blocks", "row_blocks"]
 
 MIN_ROWS_PER_THREAD = 8192    # below this a thread's start-up and the GIL hand-offs cost more than they save
 
+_THREAD_PREFIX = "mmlkit-rows"
 _pool: ThreadPoolExecutor | None = None
 _pool_pid: int | None = None
 _limit: ContextVar[int | None] = ContextVar("mmlkit_thread_limit", default=None)
@@ -51,7 +53,7 @@ def _executor() -> ThreadPoolExecutor:
     """One pool per process: a pool inherited through fork() has no live threads."""
     global _pool, _pool_pid
     if _pool is None or _pool_pid != os.getpid():
-        _pool, _pool_pid = ThreadPoolExecutor(max_workers=_n_cpus(), thread_name_prefix="mmlkit"), os.getpid()
+        _pool, _pool_pid = ThreadPoolExecutor(max_workers=_n_cpus(), thread_name_prefix=_THREAD_PREFIX), os.getpid()
     return _pool
 
 
@@ -73,7 +75,11 @@ def row_blocks(n_rows: int, work: int | None = None, min_work: int | None = None
 
 
 def map_blocks(fn, blocks: list[slice]) -> list:
-    """``[fn(block) for block in blocks]``, the blocks run on the thread pool when there are several."""
-    if len(blocks) == 1:
-        return [fn(blocks[0])]
+    """``[fn(block) for block in blocks]``, the blocks run on the thread pool when there are several.
+
+    Called from one of the pool's own threads it runs them in place: a task waiting
+    on tasks queued behind it could otherwise wait forever.
+    """
+    if len(blocks) == 1 or threading.current_thread().name.startswith(_THREAD_PREFIX):
+        return [fn(b) for b in blocks]
     return list(_executor().map(fn, blocks))

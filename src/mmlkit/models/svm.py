@@ -260,8 +260,8 @@ def _smo(cache: _RowCache, Kd: np.ndarray, y: np.ndarray, C: np.ndarray, tol: fl
                 ai, aj = 0.0, total
         aA[i], aA[j] = ai, aj
         # F −= yᵢΔαᵢ Kᵢ + yⱼΔαⱼ Kⱼ, in place (BLAS axpy: FA is contiguous)
-        daxpy(Ki, FA, a=-yi * (ai - ai_old))
-        daxpy(Kj, FA, a=-yj * (aj - aj_old))
+        FA = daxpy(Ki, FA, a=-yi * (ai - ai_old))
+        FA = daxpy(Kj, FA, a=-yj * (aj - aj_old))
         for t, at, yt, ct in ((i, ai, yi, Ci), (j, aj, yj, Cj)):
             up_pen[t] = 0.0 if (at < ct if yt > 0 else at > 0) else -np.inf
             low_w[t] = 1.0 if (at > 0 if yt > 0 else at < ct) else 0.0
