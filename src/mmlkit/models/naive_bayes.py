@@ -24,7 +24,48 @@ __all__ = ["BernoulliNB", "GaussianNB", "MultinomialNB"]
 
 
 class _BaseNB(ClassifierMixin, BaseEstimator):
-    """Shared prediction: everything follows from ``_joint_log_likelihood``."""
+    """Shared fitting and prediction: a subclass accumulates its statistics in
+    ``_partial_fit`` and scores classes in ``_joint_log_likelihood``."""
+
+    #: The statistic whose presence marks a fitted model (a later partial_fit adds to it).
+    _statistic: str
+
+    def fit(self, X, y):
+        """Estimate the class statistics from scratch.
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+        y : array_like of shape (n_samples,)
+
+        Returns
+        -------
+        self
+        """
+        for name in (self._statistic, "classes_"):
+            self.__dict__.pop(name, None)
+        X, y = validate_data(self, X, y, dtype=np.float64)
+        check_classification_labels(y)
+        return self._partial_fit(X, y, np.unique(y), first_call=True, validated=True)
+
+    def partial_fit(self, X, y, classes=None):
+        """Update the class statistics with one batch.
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+        y : array_like of shape (n_samples,)
+        classes : array_like of shape (n_classes,), optional
+            All classes; required on the first call.
+
+        Returns
+        -------
+        self
+        """
+        return self._partial_fit(X, y, classes, first_call=not hasattr(self, self._statistic))
+
+    def _partial_fit(self, X, y, classes, *, first_call, validated=False):  # pragma: no cover - abstract
+        raise NotImplementedError
 
     def _joint_log_likelihood(self, X):  # pragma: no cover - abstract
         raise NotImplementedError
@@ -158,43 +199,11 @@ class GaussianNB(_BaseNB):
     0.96
     """
 
+    _statistic = "theta_"
+
     def __init__(self, *, priors=None, var_smoothing=1e-9):
         self.priors = priors
         self.var_smoothing = var_smoothing
-
-    def fit(self, X, y):
-        """Estimate class priors, means and variances.
-
-        Parameters
-        ----------
-        X : array_like of shape (n_samples, n_features)
-        y : array_like of shape (n_samples,)
-
-        Returns
-        -------
-        self
-        """
-        for name in ("theta_", "classes_"):
-            self.__dict__.pop(name, None)
-        X, y = validate_data(self, X, y, dtype=np.float64)
-        check_classification_labels(y)
-        return self._partial_fit(X, y, np.unique(y), first_call=True, validated=True)
-
-    def partial_fit(self, X, y, classes=None):
-        """Update the statistics with one batch.
-
-        Parameters
-        ----------
-        X : array_like of shape (n_samples, n_features)
-        y : array_like of shape (n_samples,)
-        classes : array_like of shape (n_classes,), optional
-            All classes; required on the first call.
-
-        Returns
-        -------
-        self
-        """
-        return self._partial_fit(X, y, classes, first_call=not hasattr(self, "theta_"))
 
     def _partial_fit(self, X, y, classes, *, first_call, validated=False):
         check_positive(self.var_smoothing, "var_smoothing")
@@ -255,6 +264,8 @@ class GaussianNB(_BaseNB):
 class _BaseDiscreteNB(_BaseNB):
     """Count-based naive Bayes: statistics are the per-class feature counts Yᵀ X."""
 
+    _statistic = "feature_count_"
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         # The contract's training-accuracy check uses continuous blobs, which count
@@ -269,40 +280,6 @@ class _BaseDiscreteNB(_BaseNB):
         check_positive(self.alpha, "alpha")
         check_bool(self.fit_prior, "fit_prior")
         check_bool(self.force_alpha, "force_alpha")
-
-    def fit(self, X, y):
-        """Count class frequencies and per-class feature totals.
-
-        Parameters
-        ----------
-        X : array_like of shape (n_samples, n_features)
-        y : array_like of shape (n_samples,)
-
-        Returns
-        -------
-        self
-        """
-        for name in ("feature_count_", "classes_"):
-            self.__dict__.pop(name, None)
-        X, y = validate_data(self, X, y, dtype=np.float64)
-        check_classification_labels(y)
-        return self._partial_fit(X, y, np.unique(y), first_call=True, validated=True)
-
-    def partial_fit(self, X, y, classes=None):
-        """Add one batch's counts.
-
-        Parameters
-        ----------
-        X : array_like of shape (n_samples, n_features)
-        y : array_like of shape (n_samples,)
-        classes : array_like of shape (n_classes,), optional
-            All classes; required on the first call.
-
-        Returns
-        -------
-        self
-        """
-        return self._partial_fit(X, y, classes, first_call=not hasattr(self, "feature_count_"))
 
     def _partial_fit(self, X, y, classes, *, first_call, validated=False):
         self._check_params()
