@@ -14,6 +14,7 @@ import scipy.sparse.linalg
 from sklearn.base import BaseEstimator, ClusterMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from mmlkit._dask import dask_unsupported
 from mmlkit._pairwise import squared_distances
 from mmlkit._threads import map_blocks, row_blocks
 from mmlkit._validation import as_float_array, check_in, check_random_state, check_scalar
@@ -539,6 +540,7 @@ def spectral_embedding(affinity, n_components, rng):
     return V / np.where(norms > 0, norms, 1.0)
 
 
+@dask_unsupported
 class SpectralClustering(ClusterMixin, BaseEstimator):
     """Spectral clustering: k-means on the leading eigenvectors of the normalised Laplacian.
 

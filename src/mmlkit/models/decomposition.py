@@ -16,6 +16,7 @@ from scipy.special import gammaln
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from mmlkit._dask import dask_unsupported
 from mmlkit._validation import as_float_array, check_in, check_ndim, check_random_state, check_scalar
 from mmlkit.models._kernels import check_kernel_params, kernel_matrix, resolve_gamma
 
@@ -517,6 +518,7 @@ def _randomized_eigsh(K: np.ndarray, k: int, n_oversamples: int, n_iter: int,
     return lam[order], Q @ S[:, order]
 
 
+@dask_unsupported
 class KernelPCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     """Kernel principal component analysis.
 

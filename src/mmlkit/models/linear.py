@@ -14,7 +14,9 @@ import scipy.linalg as sla
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from mmlkit._dask import any_dask, dask_unsupported
 from mmlkit.exceptions import ConvergenceWarning
+from mmlkit.models import _dask_fit
 from mmlkit.models._linear_base import (
     LinearPredictMixin,
     center_data,
@@ -146,6 +148,8 @@ class LinearRegression(MultiOutputMixin, LinearPredictMixin, RegressorMixin, Bas
         check_bool(self.fit_intercept, "fit_intercept")
         check_positive(self.max_iter, "max_iter", strict=True, integer=True)
         check_positive(self.tol, "tol")
+        if any_dask(X, y):
+            return _dask_fit.linear_regression(self, X, y)
         X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True, y_numeric=True)
         Xc, yc, X_mean, y_mean = center_data(X, y, self.fit_intercept)
         Y = _as_2d(yc)
@@ -255,6 +259,8 @@ class Ridge(MultiOutputMixin, LinearPredictMixin, RegressorMixin, BaseEstimator)
         check_positive(self.alpha, "alpha")
         check_bool(self.fit_intercept, "fit_intercept")
         check_solver(self.solver, ("auto", "cholesky", "svd"))
+        if any_dask(X, y):
+            return _dask_fit.ridge(self, X, y)
         X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True, y_numeric=True)
         n, d = X.shape
         alpha = float(self.alpha)
@@ -302,6 +308,7 @@ class Ridge(MultiOutputMixin, LinearPredictMixin, RegressorMixin, BaseEstimator)
         return _cholesky_solve(G, rhs, "XᵀX + αI", X.shape), X_mean, y_mean
 
 
+@dask_unsupported
 class BayesianLinearRegression(RegressorMixin, BaseEstimator):
     """Bayesian linear regression: a Gaussian posterior over the weights.
 

@@ -10,6 +10,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from mmlkit._dask import dask_unsupported
 from mmlkit._validation import check_in, check_random_state, check_scalar
 from mmlkit.autodiff import no_grad, tensor
 from mmlkit.exceptions import ConvergenceWarning
@@ -221,6 +222,7 @@ def _set_sgd_lr(opt, lr):
     group["lr"] = lr
 
 
+@dask_unsupported
 class MLPClassifier(ClassifierMixin, _BaseMLP):
     r"""A multilayer perceptron classifier trained by mini-batch Adam or SGD.
 
@@ -323,6 +325,7 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         return self.classes_[idx]
 
 
+@dask_unsupported
 class MLPRegressor(RegressorMixin, _BaseMLP):
     r"""A multilayer perceptron regressor trained by mini-batch Adam or SGD.
 

@@ -9,6 +9,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from mmlkit._dask import dask_unsupported, is_dask_collection, map_rows
 from mmlkit._validation import check_in, check_scalar
 from mmlkit.probability._functions import normal_ppf
 
@@ -55,6 +56,8 @@ class _Scaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         -------
         ndarray of shape (n_samples, n_features)
         """
+        if is_dask_collection(X):
+            return map_rows(self.transform, X)
         check_is_fitted(self)
         X = self._validate(X, reset=False)
         offset, scale = self._offset_scale()
@@ -71,6 +74,8 @@ class _Scaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         -------
         ndarray of shape (n_samples, n_features)
         """
+        if is_dask_collection(X):
+            return map_rows(self.inverse_transform, X)
         check_is_fitted(self)
         X = self._validate(X, reset=False)
         offset, scale = self._offset_scale()
@@ -153,6 +158,10 @@ class StandardScaler(_Scaler):
         _check_flag(self.with_mean, "with_mean")
         _check_flag(self.with_std, "with_std")
         first = not hasattr(self, "_moments")
+        if is_dask_collection(X):
+            from mmlkit.models import _dask_fit
+
+            return _dask_fit.standard_scaler(self, X, first=first)
         X = self._validate(X, reset=first)
         d = X.shape[1]
         counts = np.sum(~np.isnan(X), axis=0).astype(np.float64)
@@ -231,6 +240,10 @@ class MinMaxScaler(_Scaler):
         """
         low, high = self._range()
         _check_flag(self.clip, "clip")
+        if is_dask_collection(X):
+            from mmlkit.models import _dask_fit
+
+            return _dask_fit.min_max_scaler(self, X)
         X = self._validate(X, reset=True)
         with np.errstate(invalid="ignore"):
             self.data_min_ = np.nanmin(X, axis=0).astype(np.float64)
@@ -261,6 +274,8 @@ class MinMaxScaler(_Scaler):
         -------
         ndarray of shape (n_samples, n_features)
         """
+        if is_dask_collection(X):
+            return map_rows(self.transform, X)
         check_is_fitted(self)
         X = self._validate(X, reset=False)
         Z = (X * self.scale_ + self.min_).astype(X.dtype, copy=False)
@@ -279,11 +294,14 @@ class MinMaxScaler(_Scaler):
         -------
         ndarray of shape (n_samples, n_features)
         """
+        if is_dask_collection(X):
+            return map_rows(self.inverse_transform, X)
         check_is_fitted(self)
         X = self._validate(X, reset=False)
         return ((X - self.min_) / self.scale_).astype(X.dtype, copy=False)
 
 
+@dask_unsupported
 class RobustScaler(_Scaler):
     """Centre on the median and scale by an inter-quantile range (robust to outliers).
 
@@ -359,6 +377,7 @@ class RobustScaler(_Scaler):
         return (self.center_ if self.with_centering else 0.0), (self.scale_ if self.with_scaling else 1.0)
 
 
+@dask_unsupported
 class SimpleImputer(TransformerMixin, BaseEstimator):
     """Fill missing values column by column with a statistic or a constant.
 

@@ -1,0 +1,165 @@
+"""Sufficient statistics per row block, and the merges that make them exact for the union.
+
+Each ``*_stats`` function maps one row block to a small statistic; each
+``merge_*`` function combines two statistics into that of the concatenated
+blocks, associatively, so blocks can be reduced in any tree. The same pair
+serves NumPy row blocks on threads (:func:`reduce_rows`) and Dask blocks on a
+cluster (:func:`mmlkit._dask.reduce_blocks`).
+
+Centred statistics are merged with Chan, Golub & LeVeque's update: for blocks
+a, b with counts nₐ, n_b, means μₐ, μ_b and δ = μ_b − μₐ,
+
+    n = nₐ + n_b,   μ = μₐ + δ·n_b/n,   M = Mₐ + M_b + δδᵀ·nₐn_b/n,
+
+where M is the centred cross-product Σ(z − μ)(z − μ)ᵀ (or its diagonal). The
+R factor of the centred data merges the same way: the centred union is the
+stack of the centred blocks plus one row √(nₐn_b/n)·δᵀ, so
+
+    R = qr_r([Rₐ; R_b; √(nₐn_b/n)·δᵀ])
+
+— a one-pass, centred TSQR (Demmel et al. 2012) whose RᵀR is M.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mmlkit._threads import map_blocks, row_blocks
+
+__all__ = [
+    "class_moment_stats",
+    "gram_stats",
+    "merge_class_moments",
+    "merge_gram",
+    "merge_minmax",
+    "merge_nan_moments",
+    "merge_r",
+    "minmax_stats",
+    "nan_moment_stats",
+    "r_stats",
+    "reduce_rows",
+]
+
+
+def reduce_rows(fn, arrays, merge, *, args=()):
+    """``merge``-reduce ``fn(*row_blocks, *args)`` over row blocks of in-memory arrays, on threads."""
+    blocks = row_blocks(arrays[0].shape[0])
+    parts = map_blocks(lambda s: fn(*(a[s] for a in arrays), *args), blocks)
+    out = parts[0]
+    for part in parts[1:]:
+        out = merge(out, part)
+    return out
+
+
+def _stack_xy(X, Y):
+    return X if Y is None else np.hstack([X, Y.reshape(Y.shape[0], -1)])
+
+
+# ------------------------------------------------------------ centred Gram / R
+def gram_stats(X, Y=None, center=True):
+    """(n, μ, M): count, column means and centred cross-product of Z = [X, Y]; n·p + p² numbers."""
+    Z = _stack_xy(X, Y)
+    mean = Z.mean(axis=0) if center and Z.shape[0] else np.zeros(Z.shape[1])
+    Zc = Z - mean
+    return Z.shape[0], mean, Zc.T @ Zc
+
+
+def merge_gram(a, b):
+    """Chan's merge of two ``gram_stats`` (the centred one: means differ; else μ = 0 and δ = 0)."""
+    na, ma, Ma = a
+    nb, mb, Mb = b
+    n = na + nb
+    if n == 0:
+        return a
+    delta = mb - ma
+    return n, ma + delta * (nb / n), Ma + Mb + np.outer(delta, delta) * (na * nb / n)
+
+
+def r_stats(X, Y=None, center=True):
+    """(n, μ, R): R factor of the centred Z = [X, Y] block (QR without Q), p² numbers."""
+    Z = _stack_xy(X, Y)
+    mean = Z.mean(axis=0) if center and Z.shape[0] else np.zeros(Z.shape[1])
+    return Z.shape[0], mean, np.linalg.qr(Z - mean, mode="r")
+
+
+def merge_r(a, b):
+    """The R factor of the centred union: QR of [Rₐ; R_b; √(nₐn_b/n)·δᵀ]."""
+    na, ma, Ra = a
+    nb, mb, Rb = b
+    n = na + nb
+    if na == 0 or nb == 0:
+        return b if na == 0 else a
+    delta = mb - ma
+    rows = [Ra, Rb]
+    if np.any(delta):
+        rows.append(np.sqrt(na * nb / n) * delta[None, :])
+    R = np.linalg.qr(np.vstack(rows), mode="r")
+    return n, ma + delta * (nb / n), R
+
+
+def square_r(R, p):
+    """R padded with zero rows to p × p (fewer samples than columns leave it short)."""
+    if R.shape[0] >= p:
+        return R[:p]
+    return np.vstack([R, np.zeros((p - R.shape[0], p))])
+
+
+# ------------------------------------------------------------- feature moments
+def nan_moment_stats(X):
+    """(counts, μ, M₂) per feature over the non-NaN entries; 3d numbers."""
+    observed = ~np.isnan(X)
+    counts = observed.sum(axis=0).astype(np.float64)
+    safe = np.maximum(counts, 1.0)
+    mean = np.where(observed, X, 0.0).sum(axis=0) / safe
+    resid = np.where(observed, X - mean, 0.0)
+    return counts, mean, np.einsum("ij,ij->j", resid, resid)
+
+
+def merge_nan_moments(a, b):
+    """Chan's merge, feature by feature (each feature with its own count)."""
+    na, ma, Ma = a
+    nb, mb, Mb = b
+    n = na + nb
+    safe = np.maximum(n, 1.0)
+    delta = mb - ma
+    return n, ma + delta * nb / safe, Ma + Mb + delta**2 * na * nb / safe
+
+
+def minmax_stats(X):
+    """(n, min, max) per feature ignoring NaN (±inf where a feature is all NaN); 2d + 1 numbers."""
+    with np.errstate(invalid="ignore"):
+        low = np.fmin.reduce(X, axis=0, initial=np.inf)
+        high = np.fmax.reduce(X, axis=0, initial=-np.inf)
+    return X.shape[0], low, high
+
+
+def merge_minmax(a, b):
+    return a[0] + b[0], np.fmin(a[1], b[1]), np.fmax(a[2], b[2])
+
+
+# ------------------------------------------------------------- class moments
+def class_moment_stats(X, y):
+    """{label: (n, μ, M₂)} per class present in the block; K(2d + 1) numbers."""
+    labels, index = np.unique(y, return_inverse=True)
+    out = {}
+    for k, label in enumerate(labels):
+        rows = X[index == k]
+        mean = rows.mean(axis=0)
+        resid = rows - mean
+        out[label.item() if hasattr(label, "item") else label] = (rows.shape[0], mean,
+                                                                   np.einsum("ij,ij->j", resid, resid))
+    return out
+
+
+def merge_class_moments(a, b):
+    out = dict(a)
+    for label, stat in b.items():
+        if label in out:
+            na, ma, Ma = out[label]
+            nb, mb, Mb = stat
+            n = na + nb
+            delta = mb - ma
+            out[label] = (n, ma + delta * (nb / n), Ma + Mb + delta**2 * (na * nb / n))
+        else:
+            out[label] = stat
+    return out

@@ -1,0 +1,207 @@
+"""Fits on Dask arrays: per-block statistics from :mod:`mmlkit.models._blockwise`, reduced on the workers.
+
+Each function here is the Dask branch of one estimator's ``fit``: it validates
+the lazy input, runs its passes through :func:`mmlkit._dask.reduce_blocks`
+(only the merged statistic reaches the client) and then finishes exactly as
+the in-memory fit does from the same statistic. Passes and bytes per pass are
+stated in each estimator's docstring; d is the number of features, t of
+targets, K of classes or clusters.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.linalg as sla
+
+from mmlkit._dask import as_dask_array, check_dask_xy, reduce_blocks
+from mmlkit.models import _blockwise as bw
+
+_EPS = np.finfo(np.float64).eps
+
+
+def _check_features(est, d, reset):
+    if reset:
+        est.n_features_in_ = d
+        est.__dict__.pop("feature_names_in_", None)
+    elif d != est.n_features_in_:
+        raise ValueError(f"X has {d} features, but {type(est).__name__} is expecting {est.n_features_in_} "
+                         "features as input.")
+
+
+# ---------------------------------------------------------------- least squares
+def _centred_statistics(X, y, center, kind):
+    """(n, mean of [X, y], Gram or R of the centred [X, y]) in one pass."""
+    stats, merge = (bw.gram_stats, bw.merge_gram) if kind == "gram" else (bw.r_stats, bw.merge_r)
+    n, mean, M = reduce_blocks(stats, [X, y], merge, args=(center,), check_finite=True)
+    if kind == "r":
+        M = bw.square_r(M, mean.shape[0])
+    return n, mean, M
+
+
+def _split_mean(mean, d, y_ndim):
+    return mean[:d], (mean[d:] if y_ndim > 1 else float(mean[d]))
+
+
+def linear_regression(est, X, y):
+    """LinearRegression.fit on Dask: Gram (normal, gd) or centred TSQR (qr, svd), one pass."""
+    from mmlkit.models.linear import _cholesky_solve, _singular_message, _store_solution
+
+    X, y = check_dask_xy(X, y, multi_output=True)
+    (n, d), t = X.shape, (y.shape[1] if y.ndim > 1 else 1)
+    _check_features(est, d, reset=True)
+    est.n_iter_, est.rank_ = 1, d
+    est.__dict__.pop("singular_values_", None)
+    if est.solver in ("normal", "gd"):
+        n, mean, M = _centred_statistics(X, y, est.fit_intercept, "gram")
+        G, rhs = M[:d, :d], M[:d, d:]
+        W = _cholesky_solve(G, rhs, "XᵀX", (n, d)) if est.solver == "normal" else _gram_descent(est, G, rhs, n)
+    else:
+        n, mean, R = _centred_statistics(X, y, est.fit_intercept, "r")
+        R11, R12 = R[:d, :d], R[:d, d:]
+        if est.solver == "qr":
+            if n < d:
+                raise np.linalg.LinAlgError(f"solver='qr' needs n_samples >= n_features, got n_samples={n}, "
+                                            f"n_features={d}; use solver='svd'")
+            r = np.abs(np.diag(R11))
+            if r.min() <= max(n, d) * _EPS * max(r.max(), 1e-300):
+                raise np.linalg.LinAlgError(_singular_message("R", (n, d)) + "; use solver='svd'")
+            W = sla.solve_triangular(R11, R12, check_finite=False)
+        else:
+            # Xc = Q₁R₁₁ and Q₁ᵀyc = R₁₂, so Xc's SVD is Q₁U·S·Vᵀ and its Uᵀyc is U_Rᵀ R₁₂.
+            U, s, Vt = sla.svd(R11, full_matrices=False, check_finite=False)
+            s, Vt, U = s[: min(n, d)], Vt[: min(n, d)], U[:, : min(n, d)]
+            keep = s > max(n, d) * _EPS * (s[0] if s.size else 0.0)
+            est.rank_ = int(keep.sum())
+            est.singular_values_ = s
+            W = Vt[keep].T @ ((U[:, keep].T @ R12) / s[keep, None])
+    del t
+    _store_solution(est, W, *_split_mean(mean, d, y.ndim), y.ndim)
+    return est
+
+
+def _gram_descent(est, G, rhs, n):
+    """LinearRegression's gradient descent, from XcᵀXc and Xcᵀyc (each step costs O(d²t), no pass)."""
+    import warnings
+
+    from mmlkit.exceptions import ConvergenceWarning
+
+    d = G.shape[0]
+    L = float(sla.eigh(G, eigvals_only=True, subset_by_index=[d - 1, d - 1])[0]) / n
+    W = np.zeros_like(rhs)
+    if L == 0.0:
+        return W
+    grad = -rhs / n
+    stop = est.tol * max(1.0, np.linalg.norm(grad))
+    for it in range(1, est.max_iter + 1):
+        W -= grad / L
+        grad = (G @ W - rhs) / n
+        if np.linalg.norm(grad) <= stop:
+            est.n_iter_ = it
+            return W
+    est.n_iter_ = est.max_iter
+    warnings.warn(f"LinearRegression(solver='gd') stopped at max_iter={est.max_iter} with gradient norm "
+                  f"{np.linalg.norm(grad):.3g} > {stop:.3g}; increase max_iter or use a direct solver",
+                  ConvergenceWarning, stacklevel=4)
+    return W
+
+
+def ridge(est, X, y):
+    """Ridge.fit on Dask: centred Gram + αI by Cholesky (auto, cholesky) or TSQR + SVD (svd), one pass."""
+    from mmlkit.models.linear import _cholesky_solve, _store_solution
+
+    X, y = check_dask_xy(X, y, multi_output=True)
+    n, d = X.shape
+    _check_features(est, d, reset=True)
+    alpha = float(est.alpha)
+    if est.solver != "svd":
+        n, mean, M = _centred_statistics(X, y, est.fit_intercept, "gram")
+        G = M[:d, :d].copy()
+        G.flat[:: d + 1] += alpha
+        try:
+            W = _cholesky_solve(G, M[:d, d:], "XᵀX + αI", (n, d))
+            _store_solution(est, W, *_split_mean(mean, d, y.ndim), y.ndim)
+            return est
+        except np.linalg.LinAlgError:
+            if est.solver == "cholesky":
+                raise
+    n, mean, R = _centred_statistics(X, y, est.fit_intercept, "r")
+    U, s, Vt = sla.svd(R[:d, :d], full_matrices=False, check_finite=False)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shrink = np.where(s > max(n, d) * _EPS * (s[0] if s.size else 0.0), s / (s**2 + alpha), 0.0)
+    W = Vt.T @ (shrink[:, None] * (U.T @ R[:d, d:]))
+    _store_solution(est, W, *_split_mean(mean, d, y.ndim), y.ndim)
+    return est
+
+
+# --------------------------------------------------------------------- scalers
+def standard_scaler(est, X, *, first):
+    """StandardScaler.partial_fit on Dask: per-feature (count, mean, M₂), one pass, 3d numbers per block."""
+    from mmlkit.preprocessing._data import _safe_scale
+
+    X = as_dask_array(X, "X")
+    d = X.shape[1]
+    _check_features(est, d, reset=first)
+    counts, batch_mean, M2 = reduce_blocks(bw.nan_moment_stats, [X], bw.merge_nan_moments,
+                                           check_finite="allow-nan")
+    old = est._moments if not first else (np.zeros(d), np.zeros(d), np.zeros(d))
+    total, mean, M2 = bw.merge_nan_moments((old[0], old[1], old[0] * old[2]), (counts, batch_mean, M2))
+    var = M2 / np.maximum(total, 1.0)
+    est._moments = (total, mean, var)
+    seen = total.astype(np.int64)
+    est.n_samples_seen_ = int(seen[0]) if d and np.all(seen == seen[0]) else seen
+    mean = np.where(total > 0, mean, np.nan)
+    var = np.where(total > 0, var, np.nan)
+    est.mean_ = mean if (est.with_mean or est.with_std) else None
+    est.var_ = var if est.with_std else None
+    est.scale_ = _safe_scale(np.sqrt(var)) if est.with_std else None
+    return est
+
+
+def min_max_scaler(est, X):
+    """MinMaxScaler.fit on Dask: per-feature min and max, one pass, 2d + 1 numbers per block."""
+    from mmlkit.preprocessing._data import _safe_scale
+
+    low, high = est._range()
+    X = as_dask_array(X, "X")
+    _check_features(est, X.shape[1], reset=True)
+    n, data_min, data_max = reduce_blocks(bw.minmax_stats, [X], bw.merge_minmax, check_finite="allow-nan")
+    empty = np.isinf(data_min)  # all-NaN columns: NaN as nanmin gives
+    est.data_min_ = np.where(empty, np.nan, data_min)
+    est.data_max_ = np.where(empty, np.nan, data_max)
+    est.data_range_ = est.data_max_ - est.data_min_
+    est.scale_ = (high - low) / _safe_scale(est.data_range_)
+    est.min_ = low - est.data_min_ * est.scale_
+    est.n_samples_seen_ = int(n)
+    return est
+
+
+# ------------------------------------------------------------------ naive Bayes
+def gaussian_nb(est, X, y):
+    """GaussianNB.fit on Dask: per-class (count, mean, M₂), one pass, K(2d + 1) numbers per block."""
+    from mmlkit._validation import check_probability_vector
+    from mmlkit.models._linear_base import check_classification_labels, check_positive
+
+    check_positive(est.var_smoothing, "var_smoothing")
+    X, y = check_dask_xy(X, y, y_numeric=False)
+    _check_features(est, X.shape[1], reset=True)
+    stats = reduce_blocks(bw.class_moment_stats, [X, y], bw.merge_class_moments, check_finite=True)
+    classes = np.unique(np.asarray(list(stats), dtype=y.dtype))
+    check_classification_labels(classes)
+    est.classes_ = classes
+    counts = np.array([stats[c.item() if hasattr(c, "item") else c][0] for c in classes], dtype=np.float64)
+    est.theta_ = np.array([stats[c.item() if hasattr(c, "item") else c][1] for c in classes])
+    raw_var = np.array([stats[c.item() if hasattr(c, "item") else c][2] for c in classes]) / counts[:, None]
+    est.class_count_ = counts
+    weights = counts / counts.sum()
+    grand_mean = weights @ est.theta_
+    overall_var = weights @ (raw_var + (est.theta_ - grand_mean) ** 2)
+    est.epsilon_ = float(est.var_smoothing * overall_var.max())
+    est.var_ = raw_var + est.epsilon_
+    if est.priors is not None:
+        priors = check_probability_vector(est.priors, "priors")
+        if priors.shape != (classes.size,):
+            raise ValueError(f"priors must have one entry per class ({classes.size}), got shape {priors.shape}")
+        est.class_prior_ = priors.copy()
+    else:
+        est.class_prior_ = counts / counts.sum()
+    return est
