@@ -6,6 +6,7 @@ import numbers
 
 import numpy as np
 
+from mmlkit._dask import is_dask_collection
 from mmlkit._validation import as_float_array, check_in, check_scalar
 from mmlkit.linalg._checks import as_matrix
 from mmlkit.linalg._householder import apply_qt, householder_qr_inplace
@@ -70,6 +71,10 @@ def lstsq(a, b, rcond=None, method: str = "svd"):
     """
     check_in(method, "method", ("svd", "qr"))
     _check_tol(rcond, "rcond")
+    if is_dask_collection(a):
+        from mmlkit.linalg._tsqr import tsqr_lstsq
+
+        return tsqr_lstsq(a, b, rcond, method)
     A = as_matrix(a, "a")
     B = as_float_array(b, "b", ndim=(1, 2), dtype=np.float64)
     m, n = A.shape

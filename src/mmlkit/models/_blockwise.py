@@ -34,10 +34,12 @@ __all__ = [
     "merge_minmax",
     "merge_nan_moments",
     "merge_r",
+    "merge_sketch",
     "minmax_stats",
     "nan_moment_stats",
     "r_stats",
     "reduce_rows",
+    "sketch_stats",
 ]
 
 
@@ -163,3 +165,15 @@ def merge_class_moments(a, b):
         else:
             out[label] = stat
     return out
+
+
+# ------------------------------------------------------------- randomized range
+def sketch_stats(X, mean, M):
+    """For Y = (X − μ)M: (R factor of Y, (X − μ)ᵀY); size² + d·size numbers."""
+    Xc = X - mean
+    Y = Xc @ M
+    return np.linalg.qr(Y, mode="r"), Xc.T @ Y
+
+
+def merge_sketch(a, b):
+    return np.linalg.qr(np.vstack([a[0], b[0]]), mode="r"), a[1] + b[1]

@@ -205,3 +205,91 @@ def gaussian_nb(est, X, y):
     else:
         est.class_prior_ = counts / counts.sum()
     return est
+
+
+# ------------------------------------------------------------------------- PCA
+def pca(est, X):
+    """PCA's fit on Dask: centred TSQR then the SVD of R ("full"), or a distributed range finder."""
+    from mmlkit._validation import check_random_state
+    from mmlkit.models.decomposition import _flip_rows, _infer_dimension, _lu_normalise, _qr_normalise
+
+    X = as_dask_array(X, "X")
+    n, d = X.shape
+    if n < 2:
+        raise ValueError(f"Found array with {n} sample(s) (shape={X.shape}) while a minimum of 2 is required.")
+    k = est._check_params(n, d)
+    solver = est.svd_solver
+    if solver == "auto":  # the in-memory rule, so that "auto" means the same model
+        if d <= 1000 and n >= 10 * d or max(n, d) <= 500 or not isinstance(k, int):
+            solver = "lapack"
+        elif 1 <= k < 0.8 * min(n, d):
+            solver = "randomized"
+        else:
+            solver = "lapack"
+    if solver == "arpack":
+        raise ValueError("svd_solver='arpack' is not offered for Dask input (each Lanczos step would be a pass "
+                         "over the data); use 'lapack' (TSQR) or 'randomized'")
+    if n < d:
+        raise ValueError(f"a Dask X must be tall and skinny (n_samples >= n_features), got shape {X.shape}")
+    _check_features(est, d, reset=True)
+    est._fit_svd_solver = solver
+    est.n_samples_ = n
+    if solver in ("lapack", "mmlkit"):
+        n, est.mean_, R = reduce_blocks(bw.r_stats, [X], bw.merge_r, args=(None, True), check_finite=True)
+        R = bw.square_r(R, d)
+        if solver == "mmlkit":
+            from mmlkit.linalg import svd as mmlkit_svd
+
+            _, sigma, Vt = mmlkit_svd(R)
+        else:
+            _, sigma, Vt = sla.svd(R, full_matrices=False, check_finite=False)
+        ev = sigma**2 / (n - 1)
+        Vt = _flip_rows(Vt)
+        total = ev.sum()
+        ratio = ev / total if total > 0 else np.zeros_like(ev)
+        if k == "mle":
+            k = _infer_dimension(ev, n)
+        elif isinstance(k, float):
+            k = min(int(np.searchsorted(np.cumsum(ratio), k, side="right") + 1), len(ev))
+        est.noise_variance_ = float(ev[k:].mean()) if k < min(n, d) else 0.0
+        est.n_components_ = k
+        est.components_ = np.ascontiguousarray(Vt[:k])
+        est.explained_variance_ = ev[:k].copy()
+        est.explained_variance_ratio_ = ratio[:k].copy()
+        est.singular_values_ = np.sqrt(ev[:k] * (n - 1))
+        est._n_features_out = est.n_components_
+        return X
+    if not isinstance(k, int) or not 1 <= k <= min(n, d):
+        raise ValueError(f"svd_solver='randomized' needs an int n_components in [1, min(n_samples, "
+                         f"n_features)={min(n, d)}], got {est.n_components!r}")
+    counts, mu, M2 = reduce_blocks(bw.nan_moment_stats, [X], bw.merge_nan_moments, check_finite=True)
+    est.mean_ = mu
+    rng = check_random_state(est.random_state)
+    n_iter = est.iterated_power
+    if n_iter == "auto":
+        n_iter = 7 if k < 0.1 * min(n, d) else 4
+    normaliser = est.power_iteration_normalizer
+    if normaliser == "auto":
+        normaliser = "none" if n_iter <= 2 else "LU"
+    normalise = {"LU": _lu_normalise, "QR": _qr_normalise, "none": lambda Y: Y}[normaliser]
+    size = min(k + est.n_oversamples, n, d)
+    M = rng.standard_normal((d, size))
+    for it in range(n_iter + 1):
+        # One pass: Y = A M stays on the workers; its R factor and S = AᵀY come back, and
+        # AᵀQ = S R⁻¹ for the orthonormal Q = Y R⁻¹ spanning the same range as Y.
+        R, S = reduce_blocks(bw.sketch_stats, [X], bw.merge_sketch, args=(mu, M))
+        Z = sla.solve_triangular(bw.square_r(R, size), S.T, trans="T", check_finite=False).T
+        if it < n_iter:
+            M = normalise(Z)
+    _, sigma, Vt = sla.svd(Z.T, full_matrices=False, check_finite=False)  # B = QᵀA = (AᵀQ)ᵀ
+    sigma, Vt = sigma[:k], _flip_rows(Vt[:k])
+    ev = sigma**2 / (n - 1)
+    total_var = float(M2.sum()) / (n - 1)
+    est.n_components_ = k
+    est.components_ = np.ascontiguousarray(Vt)
+    est.explained_variance_ = ev
+    est.explained_variance_ratio_ = ev / total_var if total_var > 0 else np.zeros_like(ev)
+    est.singular_values_ = sigma.copy()
+    est.noise_variance_ = float((total_var - ev.sum()) / (min(n, d) - k)) if k < min(n, d) else 0.0
+    est._n_features_out = est.n_components_
+    return X

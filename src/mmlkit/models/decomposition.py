@@ -16,7 +16,7 @@ from scipy.special import gammaln
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from mmlkit._dask import dask_unsupported
+from mmlkit._dask import dask_unsupported, is_dask_collection, map_rows
 from mmlkit._validation import as_float_array, check_in, check_ndim, check_random_state, check_scalar
 from mmlkit.models._kernels import check_kernel_params, kernel_matrix, resolve_gamma
 
@@ -237,6 +237,10 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         return self._project(X)
 
     def _fit(self, X):
+        if is_dask_collection(X):
+            from mmlkit.models import _dask_fit
+
+            return _dask_fit.pca(self, X)
         X = validate_data(self, X, dtype=np.float64, ensure_min_samples=2)
         n, d = X.shape
         k = self._check_params(n, d)
@@ -377,6 +381,8 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         Z : ndarray of shape (n_samples, n_components_)
             (X − μ) Wₖᵀ, divided by √λ when whitening.
         """
+        if is_dask_collection(X):
+            return map_rows(self.transform, X)
         check_is_fitted(self)
         X = validate_data(self, X, dtype=np.float64, reset=False)
         return self._project(X)
@@ -392,6 +398,8 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         -------
         X_original : ndarray of shape (n_samples, n_features)
         """
+        if is_dask_collection(X):
+            return map_rows(self.inverse_transform, X)
         check_is_fitted(self)
         Z = _check_projection(X, self.n_components_)
         W = self.components_
@@ -449,6 +457,8 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         log_like : ndarray of shape (n_samples,)
             log N(x | μ, C) = −½ [(x − μ)ᵀ C⁻¹ (x − μ) + log det C + d log 2π].
         """
+        if is_dask_collection(X):
+            return map_rows(self.score_samples, X)
         check_is_fitted(self)
         X = validate_data(self, X, dtype=np.float64, reset=False)
         lam, log_det = self._model_spectrum()
