@@ -150,12 +150,14 @@ def _fold(combine, *parts):
     return out
 
 
-def reduce_blocks(fn, arrays, combine, *, args=(), names=None, check_finite=False, split_every=_SPLIT_EVERY):
+def reduce_blocks(fn, arrays, combine, *, args=(), block_args=None, names=None, check_finite=False,
+                  split_every=_SPLIT_EVERY):
     """``combine``-reduce ``fn(x_block, y_block, ..., *args)`` over aligned row blocks; computed.
 
     ``arrays`` are Dask arrays with the same row chunks (and a single column
     chunk). ``args`` (small NumPy arrays or scalars: current weights, centres)
-    enter the graph once and reach every block. The partial results are merged
+    enter the graph once and reach every block; ``block_args`` holds one more
+    argument per block (a seed, say), passed after ``args``. The partial results are merged
     in a tree on the workers, ``split_every`` at a time; the root is returned
     to the caller. With ``check_finite`` each float block is checked for NaN
     and infinity first (a ``ValueError`` naming the argument, as in memory;
@@ -169,7 +171,8 @@ def reduce_blocks(fn, arrays, combine, *, args=(), names=None, check_finite=Fals
         fn = _finite_then(fn, names, allow_nan=check_finite == "allow-nan")
     task = dask.delayed(fn, pure=False)
     shared = [dask.delayed(a) if isinstance(a, np.ndarray) else a for a in args]
-    parts = [task(*row, *shared) for row in zip(*blocks)]
+    extra = [()] * len(blocks[0]) if block_args is None else [(a,) for a in block_args]
+    parts = [task(*row, *shared, *more) for row, more in zip(zip(*blocks), extra)]
     merge = dask.delayed(functools.partial(_fold, combine), pure=False)
     while len(parts) > 1:
         parts = [merge(*parts[i:i + split_every]) for i in range(0, len(parts), split_every)]

@@ -177,3 +177,66 @@ def sketch_stats(X, mean, M):
 
 def merge_sketch(a, b):
     return np.linalg.qr(np.vstack([a[0], b[0]]), mode="r"), a[1] + b[1]
+
+
+# ---------------------------------------------------------------------- k-means
+def _nearest(Xc, centers):
+    """Nearest centre of each centred row and the squared distance, as KMeans' assignment step."""
+    from mmlkit.models.cluster import _argmin_columns, _augmented
+
+    X1 = np.hstack([Xc, np.ones((Xc.shape[0], 1))])
+    labels, partial = _argmin_columns(_augmented(centers) @ X1.T)
+    return X1, labels, np.maximum(partial + np.einsum("ij,ij->i", Xc, Xc), 0.0)
+
+
+def kmeans_labels(X, mean, centers):
+    """Labels of a block against centred ``centers`` (KMeans.labels_ on Dask, lazily)."""
+    return _nearest(X - mean, centers)[1]
+
+
+def lloyd_stats(X, mean, centers):
+    """One Lloyd step's statistics: per-cluster [Σx, count] (k(d + 1)), inertia, and the block's
+    k farthest points (for re-seeding an empty cluster): k(d + 3) numbers more."""
+    from mmlkit.models.cluster import _cluster_sums
+
+    k = centers.shape[0]
+    X1, labels, dist = _nearest(X - mean, centers)
+    far = np.argsort(dist)[::-1][:k]
+    return _cluster_sums(X1, labels, k), float(dist.sum()), (dist[far], X1[far], labels[far])
+
+
+def merge_lloyd(a, b):
+    k = a[0].shape[0]
+    dist, rows, labels = (np.concatenate([x, y]) for x, y in zip(a[2], b[2]))
+    top = np.argsort(dist, kind="stable")[::-1][:k]
+    return a[0] + b[0], a[1] + b[1], (dist[top], rows[top], labels[top])
+
+
+def kmeans_parallel_stats(X, mean, centers, oversampling, seed):
+    """One k-means|| round on a block: its cost ψ_b = Σ D², and the rows that may be sampled.
+
+    A row is sampled with probability min(1, ℓD²/ψ) (ψ the cost over all blocks).
+    With u ~ U(0, 1) that is D²/u > ψ/ℓ, and since ψ ≥ ψ_b only the rows with
+    D²/u > ψ_b/ℓ can qualify: about ℓ of them per block. The merge knows ψ and
+    keeps those above ψ/ℓ.
+    """
+    Xc = X - mean
+    _, _, dist = _nearest(Xc, centers)
+    psi = float(dist.sum())
+    with np.errstate(divide="ignore"):
+        keys = dist / np.random.default_rng(seed).uniform(size=dist.shape[0])
+    keep = keys > psi / oversampling
+    return psi, keys[keep], Xc[keep]
+
+
+def merge_kmeans_parallel(a, b):
+    return a[0] + b[0], np.concatenate([a[1], b[1]]), np.vstack([a[2], b[2]])
+
+
+def closest_counts(X, mean, centers):
+    """How many rows of the block are closest to each centre (k numbers)."""
+    return np.bincount(_nearest(X - mean, centers)[1], minlength=centers.shape[0]).astype(np.float64)
+
+
+def merge_sum(a, b):
+    return a + b

@@ -14,7 +14,7 @@ import scipy.sparse.linalg
 from sklearn.base import BaseEstimator, ClusterMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from mmlkit._dask import dask_unsupported
+from mmlkit._dask import dask_unsupported, is_dask_collection, map_rows
 from mmlkit._pairwise import squared_distances
 from mmlkit._threads import map_blocks, row_blocks
 from mmlkit._validation import as_float_array, check_in, check_random_state, check_scalar
@@ -389,6 +389,10 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
 
     def fit(self, X, y=None):
         """Compute k-means clustering of X (n_samples, n_features); returns self."""
+        if is_dask_collection(X):
+            from mmlkit.models import _dask_fit
+
+            return _dask_fit.kmeans(self, X)
         X = validate_data(self, X, dtype=np.float64)
         init, n_init = self._check_params(X)
         rng = check_random_state(self.random_state)
@@ -431,11 +435,15 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
 
     def predict(self, X):
         """Index of the closest centre for each row of X (n_samples, n_features)."""
+        if is_dask_collection(X):
+            return map_rows(self.predict, X)
         X = self._validated(X)
         return squared_distances(X, self.cluster_centers_).argmin(axis=1)
 
     def transform(self, X):
         """Euclidean distances (n_samples, n_clusters) from each row of X to each centre."""
+        if is_dask_collection(X):
+            return map_rows(self.transform, X)
         X = self._validated(X)
         return np.sqrt(squared_distances(X, self.cluster_centers_))
 
@@ -445,6 +453,8 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
 
     def score(self, X, y=None):
         """Opposite of the inertia of X against the fitted centres (higher is better)."""
+        if is_dask_collection(X):
+            return -float((map_rows(self.transform, X) ** 2).min(axis=1).sum().compute())
         X = self._validated(X)
         return -float(squared_distances(X, self.cluster_centers_).min(axis=1).sum())
 
