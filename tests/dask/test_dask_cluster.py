@@ -43,8 +43,8 @@ def test_kmeans_same_init_same_result(threaded, name, seed, tol):
 
 def test_kmeans_on_cluster_outputs_are_lazy(on_cluster):
     X = _data("blobs", 2)
-    Xd = as_dask(X)
-    init = X[:5]
+    Xd = as_dask(X, 500).persist()
+    init = X[np.random.default_rng(0).choice(X.shape[0], 5, replace=False)]
     a, b = KMeans(5, init=init).fit(X), KMeans(5, init=init).fit(Xd)
     np.testing.assert_allclose(b.inertia_, a.inertia_, rtol=1e-10)
     assert isinstance(b.cluster_centers_, np.ndarray)
@@ -55,7 +55,7 @@ def test_kmeans_on_cluster_outputs_are_lazy(on_cluster):
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
-def test_kmeans_parallel_init_reaches_the_optimum(on_cluster, seed):
+def test_kmeans_parallel_init_reaches_the_optimum(threaded, seed):
     """k-means|| (the default for Dask input) + Lloyd finds the blobs, as k-means++ in memory does."""
     X = make_blobs(3000, n_features=4, centers=6, cluster_std=1.0, random_state=seed)[0]
     best = min(KMeans(6, random_state=r, n_init=3).fit(X).inertia_ for r in range(2))

@@ -60,7 +60,7 @@ def test_pca_randomized_equals_in_memory(threaded, kwargs, seed):
 
 def test_pca_on_cluster_outputs_are_lazy(on_cluster):
     X = pca_data(2)
-    Xd = as_dask(X)
+    Xd = as_dask(X, 500).persist()
     for kwargs in [{"n_components": 4}, {"n_components": 4, "svd_solver": "randomized", "random_state": 0}]:
         a, b = PCA(**kwargs).fit(X), PCA(**kwargs).fit(Xd)
         assert_same_pca(a, b)

@@ -240,3 +240,62 @@ def closest_counts(X, mean, centers):
 
 def merge_sum(a, b):
     return a + b
+
+
+# ------------------------------------------------------------ logistic regression
+def label_stats(X, y):
+    """The distinct labels of a block (the pass that also checks X and y)."""
+    return np.unique(y)
+
+
+def merge_labels(a, b):
+    return np.union1d(a, b)
+
+
+def _logistic_scores(X, theta, K):
+    T = theta.reshape(K, X.shape[1] + 1)
+    return X @ T[:, :-1].T + T[:, -1]
+
+
+def logistic_stats(X, y_index, theta, K):
+    """Σ loss and Σ gradient of the logistic (K = 1) or softmax loss over a block: K(d + 1) + 1 numbers."""
+    from scipy.special import expit, logsumexp
+
+    Z = _logistic_scores(X, theta, K)
+    if K == 1:
+        z, y = Z[:, 0], y_index.astype(np.float64)
+        loss = float(np.sum(np.logaddexp(0.0, z) - y * z))
+        R = (expit(z) - y)[:, None]
+    else:
+        Y = np.eye(K)[y_index]
+        lse = logsumexp(Z, axis=1)
+        loss = float(np.sum(lse) - np.sum(Z * Y))
+        R = np.exp(Z - lse[:, None]) - Y
+    grad = np.empty((K, X.shape[1] + 1))
+    grad[:, :-1] = (X.T @ R).T
+    grad[:, -1] = R.sum(axis=0)
+    return loss, grad
+
+
+def logistic_hessian_stats(X, y_index, theta, K):
+    """Σ of the loss's Hessian over a block, [X 1]ᵀ diag(weights) [X 1] per class pair: (K(d + 1))² numbers."""
+    from scipy.special import expit, softmax
+
+    Xa = np.hstack([X, np.ones((X.shape[0], 1))])
+    Z = _logistic_scores(X, theta, K)
+    if K == 1:
+        p = expit(Z[:, 0])
+        return (Xa.T * (p * (1 - p))) @ Xa
+    P = softmax(Z, axis=1)
+    D = Xa.shape[1]
+    H = np.empty((K * D, K * D))
+    for k in range(K):
+        for m in range(k, K):
+            block = (Xa.T * (P[:, k] * ((k == m) - P[:, m]))) @ Xa
+            H[k * D:(k + 1) * D, m * D:(m + 1) * D] = block
+            H[m * D:(m + 1) * D, k * D:(k + 1) * D] = block.T
+    return H
+
+
+def merge_tuple_sum(a, b):
+    return tuple(x + y for x, y in zip(a, b)) if isinstance(a, tuple) else a + b

@@ -446,3 +446,88 @@ def _lloyd_dask(X, mean, centers, max_iter, tol):
         _, inertia, _ = reduce_blocks(bw.lloyd_stats, [X], bw.merge_lloyd, args=(mean, centers))
     del k
     return inertia, centers, n_iter, strict or shift <= tol
+
+
+# --------------------------------------------------------------- logistic regression
+def _logistic_problem_class():
+    from mmlkit.models.logistic import _Problem
+
+    class _DaskProblem(_Problem):
+        """The same averaged objective, its gradient and Hessian summed over X's row blocks on the workers.
+
+        L-BFGS and gradient descent make one pass per loss + gradient (K(d + 1) + 1
+        numbers per block); Newton one more per Hessian ((K(d + 1))² numbers).
+        """
+
+        def __init__(self, X, y_index, n_classes, penalty, C):
+            self.X, self.y_index = X, y_index
+            self.n, self.d = X.shape
+            self.binary = n_classes == 2
+            self.K = 1 if self.binary else n_classes
+            self.penalty = penalty
+            self.lam = 0.0 if penalty is None else 1.0 / (C * self.n)
+            self.shape = (self.K, self.d + 1)
+            mask = np.ones(self.shape, dtype=bool)
+            mask[:, -1] = False
+            self.penalised = mask.ravel()
+
+        def smooth(self, theta, *, l2=True):
+            loss, grad = reduce_blocks(bw.logistic_stats, [self.X, self.y_index], bw.merge_tuple_sum,
+                                       args=(np.asarray(theta, dtype=np.float64), self.K))
+            loss, grad = loss / self.n, grad / self.n
+            if l2 and self.penalty == "l2":
+                W, _ = self.split(theta)
+                loss += 0.5 * self.lam * float(np.sum(W * W))
+                grad[:, :-1] += self.lam * W
+            return loss, grad.ravel()
+
+        def hessian(self, theta):
+            H = reduce_blocks(bw.logistic_hessian_stats, [self.X, self.y_index], bw.merge_tuple_sum,
+                              args=(np.asarray(theta, dtype=np.float64), self.K)) / self.n
+            if not self.binary:  # the in-memory Hessian's fix of the softmax null space
+                D = self.d + 1
+                free = ~self.penalised if self.penalty is not None else np.ones(self.K * D, dtype=bool)
+                idx = np.flatnonzero(free)
+                col = idx % D
+                H[np.ix_(idx, idx)] += (col[:, None] == col[None, :]) / self.n
+            if self.penalty == "l2":
+                H[np.diag_indices_from(H)] += self.lam * self.penalised
+            return H
+
+        def lipschitz(self):
+            n, _, G = reduce_blocks(bw.gram_stats, [self.X], bw.merge_gram, args=(None, False))
+            d = G.shape[0]
+            s = reduce_blocks(bw.nan_moment_stats, [self.X], bw.merge_nan_moments)[1] * n  # column sums
+            Ga = np.empty((d + 1, d + 1))
+            Ga[:d, :d], Ga[:d, d], Ga[d, :d], Ga[d, d] = G, s, s, n
+            top = float(sla.eigh(Ga, eigvals_only=True, subset_by_index=[d, d])[0])
+            return (0.25 if self.binary else 0.5) * top / self.n + (self.lam if self.penalty == "l2" else 0.0)
+
+    return _DaskProblem
+
+
+def _class_index(block, classes):
+    return np.searchsorted(classes, block)
+
+
+def logistic_regression(est, X, y):
+    """LogisticRegression.fit on Dask: the in-memory solvers on a problem whose passes run on the workers."""
+    from mmlkit.models._linear_base import check_classification_labels
+
+    X, y = check_dask_xy(X, y, y_numeric=False)
+    _check_features(est, X.shape[1], reset=True)
+    classes = reduce_blocks(bw.label_stats, [X, y], bw.merge_labels, check_finite=True)
+    check_classification_labels(classes)
+    if classes.size < 2:
+        raise ValueError(f"y must contain at least 2 classes, got only one class: {classes[0]!r}")
+    est.classes_ = classes
+    y_index = y.map_blocks(_class_index, classes, dtype=np.intp, meta=np.empty((0,), np.intp))
+    prob = _logistic_problem_class()(X, y_index, classes.size, est.penalty, est.C)
+    theta = np.zeros(prob.shape).ravel()
+    solve = {"lbfgs": est._lbfgs, "newton": est._newton, "gd": est._proximal_gradient}[est.solver]
+    theta, n_iter = solve(prob, theta)
+    W, b = prob.split(theta)
+    est.coef_ = W.copy()
+    est.intercept_ = b.copy() if est.fit_intercept else np.zeros(prob.K)
+    est.n_iter_ = np.array([n_iter])
+    return est

@@ -10,6 +10,7 @@ from scipy.special import expit, log_expit, log_softmax, logsumexp, softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from mmlkit._dask import any_dask, is_dask_collection, map_rows
 from mmlkit.exceptions import ConvergenceWarning
 from mmlkit.models._linear_base import (
     cd_epochs,
@@ -234,6 +235,10 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         if self.penalty == "l1" and self.solver == "lbfgs":
             raise ValueError("solver='lbfgs' supports only penalty='l2' or None; use solver='newton' "
                              "or 'gd' for penalty='l1'")
+        if any_dask(X, y):
+            from mmlkit.models import _dask_fit
+
+            return _dask_fit.logistic_regression(self, X, y)
         X, y = validate_data(self, X, y, dtype=np.float64)
         check_classification_labels(y)
         self.classes_, y_index = np.unique(y, return_inverse=True)
@@ -369,6 +374,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         ----------
         X : array_like of shape (n_samples, n_features)
         """
+        if is_dask_collection(X):
+            return map_rows(self.decision_function, X)
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, dtype=np.float64)
         Z = X @ self.coef_.T + self.intercept_
@@ -385,6 +392,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         -------
         ndarray of shape (n_samples, n_classes)
         """
+        if is_dask_collection(X):
+            return map_rows(self.predict_log_proba, X)
         Z = self.decision_function(X)
         if self.classes_.size == 2:
             return np.column_stack([log_expit(-Z), log_expit(Z)])
@@ -401,6 +410,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         -------
         ndarray of shape (n_samples, n_classes)
         """
+        if is_dask_collection(X):
+            return map_rows(self.predict_proba, X)
         return np.exp(self.predict_log_proba(X))
 
     def predict(self, X):
@@ -414,6 +425,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         -------
         ndarray of shape (n_samples,)
         """
+        if is_dask_collection(X):
+            return map_rows(self.predict, X)
         Z = self.decision_function(X)
         index = (Z > 0).astype(int) if self.classes_.size == 2 else np.argmax(Z, axis=1)
         return self.classes_[index]
