@@ -14,8 +14,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mmlkit.models import GaussianNB, LinearRegression, Ridge
+from mmlkit.models import ElasticNet, GaussianNB, Lasso, LinearRegression, Ridge
 from mmlkit.models import _blockwise as bw
+from mmlkit.models.coordinate_descent import enet_objective
 from mmlkit.preprocessing import MinMaxScaler, StandardScaler
 
 RTOL = 1e-8
@@ -205,3 +206,20 @@ def test_mismatched_lengths_and_features(threaded):
         model.predict(as_dask(X[:, :3]))
     with pytest.raises(ValueError, match="continuous"):
         GaussianNB().fit(as_dask(X), as_dask(y))
+
+
+@pytest.mark.parametrize("make", [lambda: Lasso(alpha=0.1), lambda: ElasticNet(alpha=0.05, l1_ratio=0.3)])
+@pytest.mark.parametrize("t", [None, 2])
+def test_lasso_elastic_net_equal_the_in_memory_gram_path(threaded, make, t):
+    """The Dask fit runs the in-memory Gram-matrix coordinate descent on the merged Gram statistics."""
+    X, y = regression_data(8, t=t, shift=3.0)
+    a = make().set_params(precompute=True).fit(X, y)
+    b = make().fit(as_dask(X), as_dask(y))
+    coef_a, coef_b = np.atleast_2d(a.coef_), np.atleast_2d(b.coef_)
+    Y = y[:, None] if t is None else y
+    for k in range(coef_a.shape[0]):
+        fa = enet_objective(X, Y[:, k], coef_a[k], np.ravel(a.intercept_)[k], a.alpha, a._l1_ratio())
+        fb = enet_objective(X, Y[:, k], coef_b[k], np.ravel(b.intercept_)[k], b.alpha, b._l1_ratio())
+        np.testing.assert_allclose(fb, fa, rtol=1e-8)
+    np.testing.assert_allclose(coef_b, coef_a, rtol=1e-6, atol=1e-8)
+    assert isinstance(b.predict(as_dask(X)), da.Array)

@@ -344,6 +344,14 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
     Cost: O(n · k · d) per Lloyd iteration (Hamerly: O(n) for the bounds plus
     O(m · k · d) for the m points that need it); O(n · d · k log k) for k-means++.
 
+    On a Dask X: ``init="k-means++"`` (the default) or ``"k-means||"`` seeds by
+    k-means|| (Bahmani et al. 2012: ℓ = 2k, five rounds of one pass each, about ℓ(d + 1)
+    numbers per block; one pass for the candidates' weights, then a weighted greedy
+    k-means++ and Lloyd on the candidates); then one pass per Lloyd iteration, each block
+    sending its cluster sums and counts, inertia and k farthest points (k(2d + 4) + 1
+    numbers). Hamerly's bounds are per-point state and are not kept: the iterations are
+    Lloyd's, with the same results. ``labels_`` is then a lazy Dask array.
+
     Examples
     --------
     >>> from mmlkit.datasets import make_blobs

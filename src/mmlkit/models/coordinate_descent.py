@@ -16,8 +16,10 @@ import numpy as np
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
 from sklearn.utils.validation import validate_data
 
+from mmlkit._dask import any_dask
 from mmlkit._validation import check_scalar
 from mmlkit.exceptions import ConvergenceWarning
+from mmlkit.models import _dask_fit
 from mmlkit.models._linear_base import LinearPredictMixin, cd_epochs, check_bool, check_positive
 
 __all__ = ["ElasticNet", "Lasso", "enet_objective"]
@@ -233,6 +235,8 @@ class ElasticNet(MultiOutputMixin, LinearPredictMixin, RegressorMixin, BaseEstim
             raise ValueError(f"precompute must be 'auto', True or False, got {self.precompute!r}")
         check_positive(self.max_iter, "max_iter", strict=True, integer=True)
         check_positive(self.tol, "tol")
+        if any_dask(X, y):
+            return _dask_fit.elastic_net(self, X, y)
         X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True, y_numeric=True)
         n, d = X.shape
         if self.fit_intercept:

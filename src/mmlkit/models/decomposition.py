@@ -168,6 +168,12 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     Cost: covariance route O(n d² + d³); SVD O(n d min(n, d));
     randomized O(q n d (k + p)) for q power iterations.
 
+    On a Dask X (tall: n ≥ d): ``"lapack"``/``"mmlkit"`` make one pass, each block
+    sending the R factor of its centred rows with its count and means (d² + d + 1
+    numbers; a centred TSQR), then the SVD of R; ``"randomized"`` makes one pass for
+    the means plus one per power iteration and one for the final sketch, each block
+    sending s² + ds numbers (s = n_components + n_oversamples). ``"arpack"`` is refused.
+
     Examples
     --------
     >>> import numpy as np

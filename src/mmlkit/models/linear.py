@@ -117,6 +117,11 @@ class LinearRegression(MultiOutputMixin, LinearPredictMixin, RegressorMixin, Bas
     * gradient descent: w ← w + (1/L)·Xcᵀ(yc − Xc w)/n, linear convergence at
       rate 1 − 1/κ(XcᵀXc); O(nd) per iteration.
 
+    On a Dask X (chunked by rows): one pass over the data; each row block sends its
+    count, means and the R factor (``"qr"``, ``"svd"``) or the centred Gram matrix
+    (``"normal"``, ``"gd"``) of [X, y], (d + t)² + d + t + 1 numbers, merged in a tree
+    (Chan's update); the client never holds X.
+
     Examples
     --------
     >>> import numpy as np
@@ -229,6 +234,9 @@ class Ridge(MultiOutputMixin, LinearPredictMixin, RegressorMixin, BaseEstimator)
     formed from the uncentred X as XᵀX − n x̄x̄ᵀ when the column means are small
     next to the spreads (|x̄ⱼ| ≤ 10·sⱼ, so at most two digits are lost), which
     saves centring a copy of X; otherwise X is centred first.
+
+    On a Dask X: one pass, (d + t)² + d + t + 1 numbers per block (the centred Gram
+    matrix of [X, y], or its R factor for ``"svd"``; ``"auto"`` falls back to that second pass).
 
     Examples
     --------

@@ -194,6 +194,10 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     log-softmax, so they never overflow. Cost per gradient O(nKd); per
     Newton step O(nK²d² + K³d³).
 
+    On Dask X, y: the same solvers, with one pass over the data per loss and
+    gradient evaluation (K(d + 1) + 1 numbers per block) and for ``"newton"`` one more
+    per Hessian ((K(d + 1))² numbers per block); one first pass finds the classes.
+
     Examples
     --------
     >>> from mmlkit.datasets import load_iris

@@ -203,6 +203,9 @@ class GaussianNB(_BaseNB):
     from the variance of all data seen, so batches give exactly what one
     ``fit`` on their concatenation gives.
 
+    On Dask X, y: one pass; each block sends its per-class counts, means and centred
+    sums of squares, K(2d + 1) numbers, merged by the update above.
+
     Examples
     --------
     >>> from mmlkit.datasets import load_iris

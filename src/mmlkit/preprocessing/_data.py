@@ -107,6 +107,9 @@ class StandardScaler(_Scaler):
     μⱼ = (1/nⱼ)Σᵢ xᵢⱼ and σⱼ² = (1/nⱼ)Σᵢ(xᵢⱼ − μⱼ)² over the nⱼ non-NaN
     entries (two passes, so no cancellation). O(nd).
 
+    On a Dask X: one pass, 3d numbers per block (counts, means, centred sums of
+    squares), merged by Chan's update; ``transform`` returns a lazy Dask array.
+
     Examples
     --------
     >>> import numpy as np
@@ -212,6 +215,8 @@ class MinMaxScaler(_Scaler):
     -----
     z = a + (x − minⱼ)(b − a)/(maxⱼ − minⱼ) for range (a, b); a constant
     column maps to a. NaNs are ignored when fitting. O(nd).
+
+    On a Dask X: one pass, 2d + 1 numbers per block (minima, maxima, count).
 
     Examples
     --------
