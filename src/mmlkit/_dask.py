@@ -204,8 +204,8 @@ def _call_on_block(method, args, kwargs, block):
 
 
 _SUPPORTED = (
-    "LinearRegression, Ridge, Lasso, ElasticNet, LogisticRegression, PCA, KMeans, GaussianMixture, "
-    "GaussianNB, StandardScaler, MinMaxScaler"
+    "LinearRegression, Ridge, Lasso, ElasticNet, LogisticRegression, PCA, KMeans, GaussianNB, "
+    "StandardScaler, MinMaxScaler"
 )
 _GUARDED = ("fit", "partial_fit", "fit_transform", "fit_predict", "predict", "predict_proba",
             "predict_log_proba", "decision_function", "transform", "inverse_transform", "score_samples", "score")

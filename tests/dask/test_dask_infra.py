@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from mmlkit._dask import is_dask_collection
-from mmlkit.models import SVC, BayesianLinearRegression, KernelRidge, MultinomialNB
+from mmlkit.models import SVC, BayesianLinearRegression, GaussianMixture, KernelRidge, MultinomialNB
 from mmlkit.preprocessing import OneHotEncoder, RobustScaler
 
 
@@ -29,7 +29,7 @@ def test_detection():
     assert not is_dask_collection([[1.0]])
 
 
-@pytest.mark.parametrize("make", [SVC, KernelRidge, BayesianLinearRegression, MultinomialNB])
+@pytest.mark.parametrize("make", [SVC, KernelRidge, BayesianLinearRegression, MultinomialNB, GaussianMixture])
 def test_unsupported_estimators_raise_type_error_naming_dask(make):
     X = da.from_array(np.abs(np.random.default_rng(0).normal(size=(20, 3))), chunks=10)
     y = da.from_array(np.arange(20) % 2, chunks=10)

@@ -10,6 +10,7 @@ import scipy.linalg
 from sklearn.base import BaseEstimator, DensityMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from mmlkit._dask import dask_unsupported
 from mmlkit._validation import as_float_array, check_in, check_random_state, check_scalar
 from mmlkit.exceptions import ConvergenceWarning
 from mmlkit.models._init import kmeans_plusplus, single_blas_thread
@@ -142,6 +143,7 @@ def _estimate_log_gaussian_prob(X, means, prec_chol, covariance_type):
     return -0.5 * (d * np.log(2 * np.pi) + np.maximum(maha, 0.0)) + log_det
 
 
+@dask_unsupported
 class GaussianMixture(DensityMixin, BaseEstimator):
     """Gaussian mixture model fitted by expectation–maximisation (EM).
 
