@@ -11,7 +11,12 @@ from hypothesis import strategies as st
 
 import mmlkit.autodiff as ad
 from mmlkit.calculus import (
-    derivative, finite_difference_weights, gradient_fd, hessian_fd, jacobian_fd, taylor,
+    derivative,
+    finite_difference_weights,
+    gradient_fd,
+    hessian_fd,
+    jacobian_fd,
+    taylor,
 )
 
 # f, its first four derivatives (closed forms)

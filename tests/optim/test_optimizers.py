@@ -6,6 +6,7 @@ import torch
 
 from mmlkit import optim
 
+
 class Param:
     """A minimal parameter: the optimizers only read ``.data`` and ``.grad``."""
 

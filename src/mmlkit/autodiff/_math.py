@@ -13,8 +13,17 @@ import numpy as np
 from scipy import special
 
 from mmlkit.autodiff._shape import (
-    _expand_back, _keep_shape, _norm_axes, _t, _unbroadcast, broadcast_to, expand_dims, mean,
-    reshape, sum, swapaxes,
+    _expand_back,
+    _keep_shape,
+    _norm_axes,
+    _t,
+    _unbroadcast,
+    broadcast_to,
+    expand_dims,
+    mean,
+    reshape,
+    sum,
+    swapaxes,
 )
 from mmlkit.autodiff._tensor import _STATE, Tensor, _node, _wrap
 
@@ -241,7 +250,8 @@ def power(a, b) -> Tensor:
 
     Notes
     -----
-    Derivative rule: ā = ḡ·b·a^(b−1), b̄ = ḡ·a^b·log a (log taken where a > 0); each cotangent is summed back over the axes
+    Derivative rule: ā = ḡ·b·a^(b−1), b̄ = ḡ·a^b·log a (log taken where a > 0); each cotangent is summed back over
+    the axes
     broadcasting added (``_unbroadcast``). Cost O(n).
 
     Examples
@@ -320,7 +330,8 @@ def maximum(a, b) -> Tensor:
 
     Notes
     -----
-    Derivative rule: ḡ goes to the larger operand, halved on ties (as torch and autograd); each cotangent is summed back over the axes
+    Derivative rule: ḡ goes to the larger operand, halved on ties (as torch and autograd); each cotangent is summed
+    back over the axes
     broadcasting added (``_unbroadcast``). Cost O(n).
 
     Examples

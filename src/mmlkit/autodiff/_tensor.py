@@ -426,7 +426,7 @@ class Tensor:
         if not self.requires_grad:
             raise RuntimeError("retain_grad() on a tensor that does not require grad")
         if not self.is_leaf:
-            _RETAINED[id(self)] = weakref.ref(self, lambda _, k=id(self): _RETAINED.pop(k, None))
+            _RETAINED[id(self)] = weakref.ref(self, lambda _, k=id(self): _RETAINED.pop(k, None))  # noqa: B008 (bind the key now)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Set ``requires_grad`` on a leaf in place; returns ``self``."""
@@ -676,7 +676,8 @@ def gradients(outputs, inputs, grad_outputs=None, retain_graph: bool | None = No
             seeds.append(v)
     if retain_graph is None:
         retain_graph = create_graph
-    found = _backprop(roots, seeds, ins, retain_graph, create_graph, 1 if batched else 0) if roots else [None] * len(ins)
+    found = (_backprop(roots, seeds, ins, retain_graph, create_graph, 1 if batched else 0) if roots
+             else [None] * len(ins))
     result = []
     batch = () if not batched or not gos else (np.shape(gos[0].data if isinstance(gos[0], Tensor) else gos[0])[0],)
     for x, gx in zip(ins, found):

@@ -440,7 +440,7 @@ def check_grad(f, *args, eps: float | None = None, rtol: float = 1e-5, atol: flo
         steps = [eps or np.finfo(np.float64).eps ** (1 / 3) * max(1.0, float(np.max(np.abs(x)))) for x in xs]
         h = min(steps)
 
-        def at(t):
+        def at(t, xs=xs, vs=vs):
             with _no_record():
                 out = f(*[_wrap(x + t * v) for x, v in zip(xs, vs)])
             return np.asarray(out.data if isinstance(out, Tensor) else out)
