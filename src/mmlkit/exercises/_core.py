@@ -14,8 +14,9 @@ import inspect
 import linecache
 import traceback
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -129,6 +130,8 @@ class CheckResult:
 
 def fmt(value: Any, *, python: bool = False) -> str:
     """A short readable form of an input or output (arrays via NumPy's repr, rounded)."""
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        return fmt(value.item())
     if isinstance(value, np.ndarray) and python:
         return f"np.array({value.tolist()!r})"
     if isinstance(value, np.ndarray):

@@ -71,7 +71,8 @@ def _scalar_fns(g):
         g.Fn("np.sin", np.sin, extra=lambda x: -np.sin(x)),
         g.Fn("np.exp", np.exp, extra=np.exp),
         g.Fn("lambda x: x ** 3", lambda x: x**3, extra=lambda x: 6 * x),
-        g.Fn("lambda x: np.log(1 + x ** 2)", lambda x: np.log1p(x**2), extra=lambda x: 2 * (1 - x**2) / (1 + x**2) ** 2),
+        g.Fn("lambda x: np.log(1 + x ** 2)", lambda x: np.log1p(x**2),
+             extra=lambda x: 2 * (1 - x**2) / (1 + x**2) ** 2),
     ]
 
 
