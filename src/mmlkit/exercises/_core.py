@@ -372,11 +372,12 @@ def _generated(func: Callable, ex: Exercise, max_examples: int):
 
 
 def against(oracle: Callable, prop: str, *, rtol: float = 1e-9, atol: float = 1e-12, names: tuple | None = None,
-            props: tuple | None = None) -> Callable:
+            props: tuple | None = None, order: tuple | None = None) -> Callable:
     """A judge comparing the learner's output with ``oracle(*args)`` (a tuple of outputs when ``names``).
 
     ``prop`` names the property ("equals mmlkit.information.entropy(p, base)"); for tuple outputs
-    ``props`` names one per entry (default: ``"<name> is correct"``).
+    ``props`` names one per entry (default: ``"<name> is correct"``); ``order`` is the order in which the
+    entries are judged (the cause before its consequences), default first to last.
     """
     def judge(got, args):
         expected = oracle(*args)
@@ -384,8 +385,8 @@ def against(oracle: Callable, prop: str, *, rtol: float = 1e-9, atol: float = 1e
             close(prop, got, expected, rtol=rtol, atol=atol)
             return
         parts = unpack(got, names)
-        for i, (name, g, e) in enumerate(zip(names, parts, expected)):
-            close(props[i] if props else f"{name} {prop}", g, e, rtol=rtol, atol=atol)
+        for i in order or range(len(names)):
+            close(props[i] if props else f"{names[i]} {prop}", parts[i], expected[i], rtol=rtol, atol=atol)
 
     return judge
 

@@ -46,7 +46,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Dispatch ``mmlkit exercises ACTION``; return the exit code (0 ok, 1 failed check, 2 usage error)."""
     try:
-        return {"list": _list, "start": _start, "check": _check, "hint": _hint, "solution": _solution}[args.action](args)
+        actions = {"list": _list, "start": _start, "check": _check, "hint": _hint, "solution": _solution}
+        return actions[args.action](args)
     except _UsageError as exc:
         print(f"mmlkit exercises {args.action}: {exc}", file=sys.stderr)
         return 2

@@ -59,11 +59,12 @@ def _judge_attn(got, args):
     Q, K, V, mask = args
     ref = _attn_oracle(*args)
     out = as_array("the output", got, ref.shape)
-    if mask is not None:
-        # Each output row must be a convex combination of the allowed value rows only.
-        ref_nomask = _attn_oracle(Q, K, V, None)
-        if not np.allclose(out, ref, rtol=1e-9, atol=1e-12) and np.allclose(out, ref_nomask, rtol=1e-9, atol=1e-12):
+    if mask is not None and not np.allclose(out, ref, rtol=1e-9, atol=1e-12):
+        if np.allclose(out, _attn_oracle(Q, K, V, None), rtol=1e-9, atol=1e-12):
             raise Fail("masked positions (mask False) get zero weight", "your output ignores the mask",
+                       expected=ref, got=got)
+        if (~mask).any(axis=1).all() and np.allclose(out, _attn_oracle(Q, K, V, ~mask), rtol=1e-9, atol=1e-12):
+            raise Fail("mask True means 'may attend' (as torch)", "your output attends exactly where mask is False",
                        expected=ref, got=got)
     close("softmax(QKᵀ/√d + mask) V, softmax over the keys (equals mmlkit.nn.scaled_dot_product_attention)",
           out, ref, rtol=1e-9, atol=1e-12)
