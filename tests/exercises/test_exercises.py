@@ -276,3 +276,33 @@ def test_mmlkit_help_lists_exercises(capsys):
     with pytest.raises(SystemExit):
         cli.main(["--help"])
     assert re.search(r"exercises\s", capsys.readouterr().out)
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_every_module_notebook_has_a_graded_your_turn_cell(module):
+    from mmlkit.lab import NOTEBOOK_DIR
+
+    source = (NOTEBOOK_DIR / f"{module}.py").read_text(encoding="utf-8")
+    assert "## Your turn" in source
+    keys = re.findall(r'_check\((_\w+), "([\w.]+)"\)', source)
+    assert keys, "no graded cell"
+    for fn, key in keys:
+        assert get(key).module == module and f"def {fn}(" in source
+
+
+def test_a_notebook_cell_grades_the_function_it_defines(tmp_path):
+    """Script mode runs the your-turn cell; with a correct body the cell's output is a passed result."""
+    import runpy
+    import warnings
+
+    from mmlkit.lab import NOTEBOOK_DIR
+
+    source = (NOTEBOOK_DIR / "information.py").read_text(encoding="utf-8")
+    body = "        e = np.exp(z - z.max(axis=-1, keepdims=True))\n        return e / e.sum(axis=-1, keepdims=True)"
+    path = tmp_path / "information.py"
+    path.write_text(source.replace("        raise NotImplementedError", body), encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        outputs, _ = runpy.run_path(str(path))["app"].run()
+    results = [o for o in outputs if isinstance(o, CheckResult)]
+    assert [r.status for r in results] == ["passed"]
