@@ -215,7 +215,8 @@ def test_start_all_modules_and_check_the_references(capsys, tmp_path):
     code, out, _ = _run(capsys, "check", "decompositions", "--dir", tmp_path)
     assert code == 0, out
     code, out, _ = _run(capsys, "check", "--dir", tmp_path)
-    assert code == 1 and "not started" in out and "10 of 50 passed" in out
+    n_done = len(exercises("decompositions")) + len(exercises("evaluation"))
+    assert code == 1 and "not started" in out and f"{n_done} of {len(EXERCISES)} passed" in out
 
 
 def test_check_reports_a_wrong_function_a_missing_one_and_a_broken_file(capsys, tmp_path):
@@ -306,3 +307,27 @@ def test_a_notebook_cell_grades_the_function_it_defines(tmp_path):
         outputs, _ = runpy.run_path(str(path))["app"].run()
     results = [o for o in outputs if isinstance(o, CheckResult)]
     assert [r.status for r in results] == ["passed"]
+
+
+def test_the_console_command_exit_codes(tmp_path):
+    """``python -m mmlkit exercises …`` in a fresh process: 0 for list, 2 for an unknown module, 1 for stubs."""
+    import os
+    import subprocess
+    import sys
+
+    import mmlkit
+
+    env = dict(os.environ, PYTHONPATH=str(Path(mmlkit.__file__).parents[1]))
+
+    def run(*argv):
+        return subprocess.run([sys.executable, "-m", "mmlkit", "exercises", *argv], cwd=tmp_path, env=env,
+                              capture_output=True, text=True, timeout=120)
+
+    listed = run("list")
+    assert listed.returncode == 0 and "vectors.project" in listed.stdout
+    unknown = run("check", "nope")
+    assert unknown.returncode == 2 and "vectors" in unknown.stderr
+    assert run("start", "vectors").returncode == 0
+    assert (tmp_path / "mmlkit-exercises" / "vectors.py").exists()
+    stubs = run("check", "vectors.project")
+    assert stubs.returncode == 1 and "not started" in stubs.stdout

@@ -97,6 +97,23 @@ def gmm_unnormalised(x, weights, means, sigmas):
     return weights * np.exp(-0.5 * ((x[:, None] - means) / sigmas) ** 2) / (sigmas * np.sqrt(2 * np.pi))
 
 
+def linkage_complete(X, k):
+    labels = np.arange(len(X))
+    D = np.sqrt(((X[:, None] - X[None]) ** 2).sum(2))
+    while len(np.unique(labels)) > k:
+        u = np.unique(labels)
+        pairs = [(D[np.ix_(labels == a, labels == b)].max(), a, b) for i, a in enumerate(u) for b in u[i + 1:]]
+        _, a, b = min(pairs)
+        labels[labels == b] = a
+    return labels
+
+
+def linkage_one_merge_short(X, k):
+    from mmlkit.exercises._solutions.models import single_linkage
+
+    return single_linkage(X, min(k + 1, len(X)))
+
+
 # ---------------------------------------------------------------- neural
 
 
@@ -270,6 +287,8 @@ MISTAKES = [
     ("models.gmm_responsibilities", gmm_variance, "r_ik ∝ π_k N"),
     ("models.gmm_responsibilities", gmm_underflow, "log space"),
     ("models.gmm_responsibilities", gmm_unnormalised, "sums to 1"),
+    ("models.single_linkage", linkage_complete, "single linkage's"),
+    ("models.single_linkage", linkage_one_merge_short, "exactly k clusters"),
     ("neural.softmax_cross_entropy_grad", ce_no_mean_in_grad, "dlogits"),
     ("neural.softmax_cross_entropy_grad", ce_unstable, "finite for large logits"),
     ("neural.softmax_cross_entropy_grad", ce_plus_onehot, "dlogits"),
@@ -302,3 +321,10 @@ def test_mistake_is_caught(key, wrong, prop):
     assert not result.passed
     assert result.status == "failed", result.message
     assert prop in result.prop, result.message
+
+
+def test_cluster_labels_are_judged_up_to_a_permutation():
+    from mmlkit.exercises import get
+
+    reference = get("models.single_linkage").reference
+    assert check(lambda X, k: 10 * (k - 1 - reference(X, k)) + 3, "models.single_linkage").passed

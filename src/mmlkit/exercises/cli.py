@@ -233,7 +233,7 @@ def _solution(args) -> int:
     ex = _exercise(args.target)
     directory = Path(args.dir)
     progress = _load_progress(directory)
-    if ex.key not in progress["failed"] and progress["status"].get(ex.key) != "passed":
+    if ex.key not in progress["failed"]:
         print(f"mmlkit exercises solution: the solution of {ex.key} is revealed after a check of your attempt has "
               f"failed; try it first (`mmlkit exercises check {ex.key} --dir {directory}`), and "
               f"`mmlkit exercises hint {ex.key}` for a hint.", file=sys.stderr)

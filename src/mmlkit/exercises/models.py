@@ -109,6 +109,48 @@ def _judge_gmm(got, args):
     close("r_ik ∝ π_k N(x_i | μ_k, σ_k²)", r, ref, rtol=1e-8, atol=1e-12)
 
 
+def _linkage_args(g):
+    def unambiguous(t):
+        X, k = t
+        ref = _linkage_heights(X)
+        # The cut between k and k − 1 clusters must not be a tie (else two partitions are right).
+        return k == len(X) or ref[len(X) - k] - ref[len(X) - k - 1] > 1e-6
+
+    return g.st.tuples(g.sizes(2, 7), g.sizes(1, 2)).flatmap(lambda s: g.st.tuples(
+        g.mat(s), g.st.integers(1, s[0]))).filter(unambiguous)
+
+
+def _linkage_heights(X):
+    """The merge heights of single linkage (the minimum spanning tree's edge lengths, sorted), then +inf."""
+    n = len(X)
+    D = np.sqrt(((X[:, None, :] - X[None, :, :]) ** 2).sum(axis=2))
+    inside, dist, heights = np.zeros(n, bool), D[0].copy(), []
+    inside[0] = True
+    for _ in range(n - 1):  # Prim
+        j = int(np.argmin(np.where(inside, np.inf, dist)))
+        heights.append(dist[j])
+        inside[j] = True
+        dist = np.minimum(dist, D[j])
+    return np.append(np.sort(heights), np.inf)
+
+
+def _judge_linkage(got, args):
+    X, k = args
+    from mmlkit.exercises._solutions.models import single_linkage
+
+    lab = as_array("labels", got, (len(X),))
+    ref = single_linkage(X, k)
+    if len(np.unique(lab)) != k:
+        raise Fail("there are exactly k clusters", f"got {len(np.unique(lab))} distinct labels", expected=ref,
+                   got=got)
+    same, same_ref = lab[:, None] == lab[None, :], ref[:, None] == ref[None, :]
+    if (same != same_ref).any():
+        i, j = np.argwhere(same != same_ref)[0]
+        raise Fail("the partition is single linkage's (labels may be numbered in any order)",
+                   f"points {i} and {j} are {'together' if same[i, j] else 'apart'} in yours, "
+                   f"{'together' if same_ref[i, j] else 'apart'} in single linkage's", expected=ref, got=got)
+
+
 EXERCISES = [
     E(name="kmeans_step", title="One step of k-means (Lloyd's algorithm)",
       task="Given points X (n, d) and k centres (k, d), assign each point to its nearest centre (labels, "
@@ -193,4 +235,24 @@ EXERCISES = [
              "Far away every density underflows to 0 and 0/0 = NaN: compute log π_j + log N, subtract the row "
              "maximum, then exponentiate and normalise."),
       tolerance="rtol 1e-8"),
+    E(name="single_linkage", title="Single-linkage clustering",
+      task="Cluster the rows of X (n, d) into k groups by single linkage: start with every point alone and "
+           "repeatedly merge the two clusters whose closest points are nearest, until k clusters are left. "
+           "Return labels (n,) of ints; any numbering of the clusters is accepted.",
+      formula="d(A, B) = min_{a ∈ A, b ∈ B} ‖a − b‖;  merge argmin d(A, B) until k clusters remain "
+              "(= cut the k − 1 longest edges of the minimum spanning tree)",
+      returns="ndarray of shape (n,), integer labels",
+      args=_linkage_args,
+      cases=[("the example", (np.array([[0.0], [1.0], [5.0], [6.5]]), 2)),
+             ("a chain (single linkage follows it)", (np.array([[0.0, 0.0], [1.0, 0.0], [2.0, 0.0], [3.0, 0.0],
+                                                              [1.5, 2.4]]), 2)),
+             ("k = n", (np.array([[0.0], [1.0], [3.0]]), 3)),
+             ("k = 1", (np.array([[0.0], [10.0]]), 1))],
+      judge=_judge_linkage,
+      hints=("Keep a label per point; merging two clusters relabels all the points of one of them.",
+             "The distance between clusters is the *smallest* distance between their points (max would be "
+             "complete linkage). Stop when exactly k clusters are left.",
+             "Equivalently: sort all pairs by distance and join their clusters (union-find) unless already "
+             "joined, until k clusters remain."),
+      tolerance="exact partition; labels compared up to a permutation"),
 ]

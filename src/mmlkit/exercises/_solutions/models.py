@@ -40,3 +40,27 @@ def gmm_responsibilities(x, weights, means, sigmas):
     log_p -= log_p.max(axis=1, keepdims=True)  # log-sum-exp: no underflow far from every component
     p = np.exp(log_p)
     return p / p.sum(axis=1, keepdims=True)
+
+
+def single_linkage(X, k):
+    n = len(X)
+    parent = list(range(n))
+
+    def find(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    D = np.sqrt(((X[:, None, :] - X[None, :, :]) ** 2).sum(axis=2))
+    edges = sorted((D[i, j], i, j) for i in range(n) for j in range(i + 1, n))
+    clusters = n
+    for _, i, j in edges:  # Kruskal: merge the closest pair of clusters until k are left
+        if clusters == k:
+            break
+        ri, rj = find(i), find(j)
+        if ri != rj:
+            parent[ri] = rj
+            clusters -= 1
+    roots = [find(i) for i in range(n)]
+    return np.unique(roots, return_inverse=True)[1]
