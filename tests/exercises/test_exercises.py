@@ -331,3 +331,13 @@ def test_the_console_command_exit_codes(tmp_path):
     assert (tmp_path / "mmlkit-exercises" / "vectors.py").exists()
     stubs = run("check", "vectors.project")
     assert stubs.returncode == 1 and "not started" in stubs.stdout
+
+
+@pytest.mark.parametrize(("key", "wrong", "words"), [
+    ("models.kmeans_step", lambda X, centers: None, "`return` missing"),
+    ("evaluation.kfold_indices", lambda n, k: 5, "could not be read"),
+    ("information.softmax", lambda z: "abc", "number or array"),
+])
+def test_outputs_of_the_wrong_kind_are_failures_not_crashes(key, wrong, words):
+    result = check(wrong, key)
+    assert result.status == "failed" and words in result.message

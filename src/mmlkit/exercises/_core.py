@@ -101,7 +101,7 @@ class CheckResult:
     status: str
     message: str
     prop: str | None = None
-    input: dict | None = field(default=None, repr=False)
+    input: dict | None = field(default=None, repr=False)  # the failing input, by argument name
 
     @property
     def passed(self) -> bool:
@@ -151,6 +151,8 @@ def fmt(value: Any, *, python: bool = False) -> str:
 
 def as_array(prop: str, got: Any, shape: tuple | None = None) -> np.ndarray:
     """``got`` as a float array of ``shape``, or a :class:`Fail` naming ``prop``."""
+    if got is None:
+        raise Fail(f"{prop} is returned", "got None (is a `return` missing?)")
     try:
         arr = np.asarray(got, dtype=float)
     except (TypeError, ValueError):
@@ -184,6 +186,8 @@ def close(prop: str, got: Any, expected: Any, *, rtol: float = 1e-9, atol: float
 
 def unpack(got: Any, names: tuple) -> tuple:
     """The learner's tuple output, checked to have one entry per name."""
+    if got is None:
+        raise Fail(f"returns a tuple ({', '.join(names)})", "got None (is a `return` missing?)")
     if not isinstance(got, (tuple, list)) or len(got) != len(names):
         raise Fail(f"returns a tuple ({', '.join(names)})",
                    f"got {type(got).__name__}" + (f" of length {len(got)}" if isinstance(got, (tuple, list)) else ""),
@@ -239,10 +243,20 @@ def _trial(func: Callable, ex: Exercise, args: tuple) -> None:
     got = _call(func, args)
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
-        ex.judge(got, copy.deepcopy(args))
+        try:
+            ex.judge(got, copy.deepcopy(args))
+        except Fail:
+            raise
+        except Exception as exc:  # noqa: BLE001 - an output of the wrong kind breaks the judge: say so
+            raise Fail(f"returns {ex.returns}", f"the output could not be read ({type(exc).__name__}: {exc})",
+                       got=got) from None
 
 
 # ---------------------------------------------------------------- messages
+
+
+def _named(ex: Exercise, args: tuple) -> dict:
+    return dict(zip(inspect.signature(ex.reference).parameters, args))
 
 
 def _input_text(ex: Exercise, args: tuple) -> str:
@@ -312,9 +326,9 @@ def check(func: Callable, key: str, *, max_examples: int | None = None) -> Check
                                                   "NotImplementedError)")
     except (Fail, _LearnerError) as exc:
         status, msg, prop = _failure_message(ex, "the example", args, exc)
-        return CheckResult(ex.key, status, msg, prop, dict(enumerate(args)))
+        return CheckResult(ex.key, status, msg, prop, _named(ex, args))
 
-    failure = _generated(func, ex, max_examples or ex.max_examples)
+    failure, n_generated = _generated(func, ex, max_examples or ex.max_examples)
     if failure is None:
         for label, args in cases[1:]:
             try:
@@ -329,8 +343,8 @@ def check(func: Callable, key: str, *, max_examples: int | None = None) -> Check
     if failure is not None:
         label, args, exc = failure
         status, msg, prop = _failure_message(ex, label, args, exc)
-        return CheckResult(ex.key, status, msg, prop, dict(enumerate(args)))
-    n = len(cases) + (max_examples or ex.max_examples)
+        return CheckResult(ex.key, status, msg, prop, _named(ex, args))
+    n = len(cases) + n_generated
     return CheckResult(ex.key, "passed", f"✓ {ex.key}: passed on {n} inputs, awkward ones included "
                                          f"(tolerance: {ex.tolerance})")
 
@@ -342,12 +356,14 @@ def _generated(func: Callable, ex: Exercise, max_examples: int):
     from mmlkit.exercises import _gen
 
     last: list = []
+    calls = [0]
 
     @settings(derandomize=True, max_examples=max_examples, deadline=None, database=None,
               suppress_health_check=list(HealthCheck), report_multiple_bugs=False, verbosity=Verbosity.quiet,
               phases=(Phase.explicit, Phase.generate, Phase.shrink), print_blob=False)
     @given(ex.args(_gen))
     def run(args):
+        calls[0] += 1
         try:
             _trial(func, ex, args)
         except _NotStarted:
@@ -364,10 +380,10 @@ def _generated(func: Callable, ex: Exercise, max_examples: int):
         pass
     except Exception as exc:  # noqa: BLE001 - Hypothesis' own errors (flaky function, unsatisfiable) are reported
         if not last:
-            return ("generated input", (), exc)
+            return ("generated input", (), exc), calls[0]
     if not last:
-        return None
-    return (None, last[0], last[1])
+        return None, calls[0]
+    return (None, last[0], last[1]), calls[0]
 
 
 
