@@ -84,8 +84,13 @@ class Exercise:
     def example_text(self) -> str:
         """The docstring example: the first fixed case and the reference's answer."""
         args = self.cases[0][1]
+        shown = list(args)
+        defaults = [p.default for p in inspect.signature(self.reference).parameters.values()][:len(args)]
+        while shown and defaults[len(shown) - 1] is not inspect.Parameter.empty and _same_value(
+                shown[-1], defaults[len(shown) - 1]):
+            shown.pop()  # arguments equal to their defaults are left out, as a reader would write the call
         with np.printoptions(precision=4, suppress=True):
-            call = f"{self.name}({', '.join(fmt(a, python=True) for a in args)})"
+            call = f"{self.name}({', '.join(fmt(a, python=True) for a in shown)})"
             out = self.reference(*copy.deepcopy(args))
             return f">>> {call}\n{fmt(out)}"
 
@@ -196,6 +201,13 @@ def unpack(got: Any, names: tuple) -> tuple:
 
 
 # ---------------------------------------------------------------- calling the learner's function
+
+
+def _same_value(a: Any, b: Any) -> bool:
+    try:
+        return type(a) is type(b) and bool(a == b) if not isinstance(a, np.ndarray) else False
+    except (TypeError, ValueError):
+        return False
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -112,8 +112,10 @@ def stub_source(module: str) -> str:
              f'    mmlkit exercises check {module}\n(or `check {module}.NAME` for one function; '
              f'`mmlkit exercises hint {module}.NAME` for a hint).\n"""\n\nimport numpy as np\n']
     for ex in exercises(module):
-        ind = textwrap.TextWrapper(width=96, initial_indent="    ", subsequent_indent="    ")
-        doc = [f"{ex.title}.", "", *textwrap.wrap(ex.task, 96), "", "Formula:", *ind.wrap(ex.formula), "",
+        ind = textwrap.TextWrapper(width=96, initial_indent="    ", subsequent_indent="        ",
+                                   break_on_hyphens=False)
+        formula = [line for part in ex.formula.split(";  ") for line in ind.wrap(part)]
+        doc = [f"{ex.title}.", "", *textwrap.wrap(ex.task, 96), "", "Formula:", *formula, "",
                f"Signature: {ex.signature} -> {ex.returns}", "", "Example:",
                *("    " + line for line in ex.example_text().splitlines()), "",
                *textwrap.wrap(f"Graded on generated inputs, awkward ones included; tolerance: {ex.tolerance}.", 96),
