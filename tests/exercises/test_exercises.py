@@ -341,3 +341,26 @@ def test_the_console_command_exit_codes(tmp_path):
 def test_outputs_of_the_wrong_kind_are_failures_not_crashes(key, wrong, words):
     result = check(wrong, key)
     assert result.status == "failed" and words in result.message
+
+
+def test_optimizer_step_oracles_match_mmlkit_optim():
+    """adam_step and momentum_step are graded against formulas; these equal mmlkit.optim's Adam and SGD."""
+    import mmlkit.autodiff as ad
+    import mmlkit.optim as optim
+    from mmlkit.exercises.optimization import _adam_oracle
+
+    grads = [np.array([0.5, -1.0]), np.array([1e-10, 3.0]), np.array([-2.0, 0.25])]
+    for make, step in [
+        (lambda p: optim.Adam([p], lr=0.1, betas=(0.8, 0.99), eps=1e-6),
+         lambda x, g, s, t: _adam_oracle(x, g, s[0], s[1], t, 0.1, 0.8, 0.99, 1e-6)),
+        (lambda p: optim.SGD([p], lr=0.1, momentum=0.9),
+         lambda x, g, s, t: (x - 0.1 * (0.9 * s[0] + g), 0.9 * s[0] + g, None)),
+    ]:
+        param = ad.tensor(np.array([1.0, 2.0]), requires_grad=True)
+        opt = make(param)
+        x, state = np.array([1.0, 2.0]), (np.zeros(2), np.zeros(2))
+        for t, g in enumerate(grads, 1):
+            param.grad = g
+            opt.step()
+            x, *state = step(x, g, state, t)
+            np.testing.assert_allclose(param.numpy(), x, rtol=1e-12)

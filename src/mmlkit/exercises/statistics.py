@@ -58,6 +58,12 @@ def _zscore_args(g):
         lambda X: all(_spread(c) for c in X.T)).map(lambda X: (X,))
 
 
+def _sem_oracle(x):
+    import mmlkit.stats as S
+
+    return S.sem(x)
+
+
 def _zscore_oracle(X):
     import mmlkit.stats as S
 
@@ -99,8 +105,7 @@ EXERCISES = [
       args=lambda g: g.vec(g.sizes(2, 8)).map(lambda x: (x,)),
       cases=[("the example", (np.array([1.0, 2.0, 3.0, 4.0]),)),
              ("two points", (np.array([0.0, 2.0]),))],
-      judge=against(lambda x: np.std(x, ddof=1) / np.sqrt(len(x)), "equals std(x, ddof=1)/√n (mmlkit.stats.sem)",
-                    rtol=1e-9, atol=1e-12),
+      judge=against(_sem_oracle, "equals std(x, ddof=1)/√n (mmlkit.stats.sem)", rtol=1e-9, atol=1e-12),
       hints=("The variance of a mean of n independent draws is σ²/n.",
              "Estimate σ with ddof = 1 (divide by n − 1), then divide by √n, not by n.",
              "return np.std(x, ddof=1) / np.sqrt(len(x))"),
