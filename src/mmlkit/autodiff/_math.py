@@ -914,7 +914,8 @@ def std(x, axis=None, ddof: int = 0, keepdims: bool = False) -> Tensor:
 
     Notes
     -----
-    std = √var; x̄ = ḡ (x − x̄) / ((n − ddof) · std) (undefined where std = 0). Cost O(n).
+    std = √var; x̄ = ḡ (x − x̄) / ((n − ddof) · std), and 0 where std = 0 (the
+    subgradient, as torch). Cost O(n).
 
     Examples
     --------
@@ -922,7 +923,28 @@ def std(x, axis=None, ddof: int = 0, keepdims: bool = False) -> Tensor:
     >>> std(tensor([1.0, 3.0]))
     Tensor(1.)
     """
-    return sqrt(var(x, axis, ddof, keepdims))
+    return _root(var(x, axis, ddof, keepdims), 2)
+
+
+def _root(s, p):
+    """s^(1/p) for s ≥ 0, with derivative 0 where s = 0.
+
+    The p-th root's derivative s^(1/p − 1)/p is infinite at 0, and the chain rule
+    then multiplies it by the inner derivative 0: NaN. Where s = 0 the norm (or
+    standard deviation) has a minimum, 0 is a subgradient there, and it is what
+    torch gives. Elsewhere the rule is the usual one, written in differentiable
+    operations so higher derivatives follow.
+    """
+    out = np.sqrt(s.data) if p == 2 else s.data ** (1.0 / p)
+    if s.requires_grad and _GRAD_ENABLED.get():
+        return _node(out, "sqrt" if p == 2 else "root", (s,), _root_vjp, p)
+    return _wrap(out)
+
+
+def _root_vjp(g, node):
+    s = node._parents[0]
+    pos = s.data > 0
+    return (g * (node * pos) / (node._ctx * where(pos, s, 1.0)),)
 
 
 def norm(x, ord=None, axis=None, keepdims: bool = False) -> Tensor:
@@ -943,7 +965,7 @@ def norm(x, ord=None, axis=None, keepdims: bool = False) -> Tensor:
     Notes
     -----
     ‖x‖_p = (Σ|xᵢ|^p)^(1/p), composed of primitives; the 2-norm's gradient is
-    x/‖x‖ (undefined at 0). Cost O(n).
+    x/‖x‖, and 0 at x = 0 (a subgradient, as torch gives). Cost O(n).
 
     Examples
     --------
@@ -953,14 +975,14 @@ def norm(x, ord=None, axis=None, keepdims: bool = False) -> Tensor:
     """
     x = _t(x)
     if ord in (None, 2, "fro"):
-        return sqrt(sum(x * x, axis, keepdims))
+        return _root(sum(x * x, axis, keepdims), 2)
     if ord == 1:
         return sum(abs(x), axis, keepdims)
     if ord in (np.inf, "inf"):
         from mmlkit.autodiff._shape import max as _max
         return _max(abs(x), axis, keepdims)
     if isinstance(ord, (int, float)) and ord > 0:
-        return sum(abs(x) ** ord, axis, keepdims) ** (1.0 / ord)
+        return _root(sum(abs(x) ** ord, axis, keepdims), ord)
     raise ValueError(f"ord must be None, 1, 2, inf, 'fro' or a positive number, got {ord!r}")
 
 

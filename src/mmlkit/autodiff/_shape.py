@@ -31,17 +31,21 @@ def _bn() -> int:
     return _BATCH_ND.get()
 
 
+def _axis(a, ndim: int, name: str = "axis") -> int:
+    """One axis, checked to lie in [−ndim, ndim), as a non-negative int (0 for a 0-d tensor)."""
+    if not isinstance(a, numbers.Integral) or isinstance(a, bool):
+        raise ValueError(f"{name} must be an int, got {a!r}")
+    if not -ndim <= a < builtins.max(ndim, 1):
+        raise ValueError(f"{name}={a} is out of bounds for a tensor with {ndim} dimensions")
+    return int(a) % builtins.max(ndim, 1)
+
+
 def _norm_axes(axis, ndim: int) -> tuple:
     """``axis`` (None, int or tuple) as a sorted tuple of non-negative axes."""
     if axis is None:
         return tuple(range(ndim))
     axes = (axis,) if isinstance(axis, numbers.Integral) else tuple(axis)
-    out = []
-    for a in axes:
-        if not -ndim <= a < builtins.max(ndim, 1):
-            raise ValueError(f"axis {a} is out of bounds for a tensor with {ndim} dimensions")
-        out.append(int(a) % builtins.max(ndim, 1))
-    return tuple(sorted(out))
+    return tuple(sorted(_axis(a, ndim) for a in axes))
 
 
 def _unbroadcast(g: Tensor, shape: tuple) -> Tensor:
@@ -134,7 +138,7 @@ def transpose(x, axes=None) -> Tensor:
     """
     x = _t(x)
     nd = x.data.ndim
-    perm = tuple(range(nd))[::-1] if axes is None else tuple(int(a) % builtins.max(nd, 1) for a in axes)
+    perm = tuple(range(nd))[::-1] if axes is None else tuple(_axis(a, nd, "axes") for a in axes)
     if sorted(perm) != list(range(nd)):
         raise ValueError(f"axes must be a permutation of range({nd}), got {axes}")
     out = x.data.transpose(perm)
@@ -153,7 +157,7 @@ def swapaxes(x, axis1: int, axis2: int) -> Tensor:
     """Exchange two axes of ``x`` (a transpose)."""
     x = _t(x)
     perm = list(range(x.data.ndim))
-    a, b = axis1 % x.data.ndim, axis2 % x.data.ndim
+    a, b = _axis(axis1, x.data.ndim, "axis1"), _axis(axis2, x.data.ndim, "axis2")
     perm[a], perm[b] = perm[b], perm[a]
     return transpose(x, perm)
 
@@ -161,6 +165,10 @@ def swapaxes(x, axis1: int, axis2: int) -> Tensor:
 def expand_dims(x, axis) -> Tensor:
     """Insert axes of length one at ``axis`` (int or tuple), as ``numpy.expand_dims``."""
     x = _t(x)
+    axes = (axis,) if isinstance(axis, numbers.Integral) else tuple(axis)
+    nd = x.data.ndim + len(axes)
+    for a in axes:
+        _axis(a, nd)
     return reshape(x, np.expand_dims(np.empty(x.data.shape, dtype=bool), axis).shape)
 
 
@@ -258,8 +266,8 @@ def concatenate(tensors, axis: int = 0) -> Tensor:
     ts = [_t(t) for t in tensors]
     if not ts:
         raise ValueError("concatenate needs at least one tensor")
-    out = np.concatenate([t.data for t in ts], axis=axis)
-    ax = axis % out.ndim
+    ax = _axis(axis, ts[0].data.ndim)
+    out = np.concatenate([t.data for t in ts], axis=ax)
     if _GRAD_ENABLED.get() and any(t.requires_grad for t in ts):
         bounds = np.cumsum([0] + [t.data.shape[ax] for t in ts])
         return _node(out, "concatenate", tuple(ts), _concat_vjp, (ax, bounds))
@@ -300,8 +308,8 @@ def stack(tensors, axis: int = 0) -> Tensor:
     ts = [_t(t) for t in tensors]
     if not ts:
         raise ValueError("stack needs at least one tensor")
-    out = np.stack([t.data for t in ts], axis=axis)
-    ax = axis % out.ndim
+    ax = _axis(axis, ts[0].data.ndim + 1)
+    out = np.stack([t.data for t in ts], axis=ax)
     if _GRAD_ENABLED.get() and any(t.requires_grad for t in ts):
         return _node(out, "stack", tuple(ts), _stack_vjp, ax)
     return _wrap(out)
@@ -635,9 +643,7 @@ def cumsum(x, axis=None) -> Tensor:
     x = _t(x)
     if axis is None:
         x, axis = reshape(x, (-1,)), 0
-    if not isinstance(axis, numbers.Integral):
-        raise ValueError(f"axis must be an int or None, got {axis!r}")
-    (ax,) = _norm_axes(axis, x.data.ndim)
+    ax = _axis(axis, x.data.ndim)
     out = np.cumsum(x.data, axis=ax)
     if x.requires_grad and _GRAD_ENABLED.get():
         return _node(out, "cumsum", (x,), _cumsum_vjp, ax)

@@ -393,9 +393,17 @@ class Tensor:
     __hash__ = object.__hash__
 
     def __array__(self, dtype=None, copy=None):
-        if dtype is not None:
-            return self.data.astype(dtype)
-        return self.data
+        """NumPy 2's protocol: a view of ``.data`` unless a copy is asked for or needed.
+
+        ``copy=True`` always copies, ``copy=False`` never does (``ValueError`` when a
+        dtype conversion would need one), ``copy=None`` copies only to convert.
+        """
+        if dtype is None or np.dtype(dtype) == self.data.dtype:
+            return self.data.copy() if copy else self.data
+        if copy is False:
+            raise ValueError(f"converting a {self.data.dtype} Tensor to {np.dtype(dtype)} needs a copy, "
+                             "but copy=False was given")
+        return self.data.astype(dtype)
 
     def __bool__(self) -> bool:
         return bool(self.data)
@@ -529,15 +537,21 @@ def _check_versions(node):
 
 
 def _accumulate_leaf(leaf, g, create_graph):
+    if g.data.shape != leaf.data.shape:
+        raise ValueError(f"the gradient reaching a tensor of shape {leaf.data.shape} has shape "
+                         f"{g.data.shape}: a derivative rule returned a wrongly shaped cotangent")
     if g.data.dtype != leaf.data.dtype:
         g = g.astype(leaf.data.dtype)
     if leaf.grad is None:
         leaf.grad = g if create_graph else _wrap(np.array(g.data, copy=True))
+    elif leaf.grad.data.shape != g.data.shape:
+        raise ValueError(f".grad of a tensor of shape {leaf.data.shape} was set to shape "
+                         f"{leaf.grad.data.shape}; cannot accumulate a gradient into it")
     elif create_graph or leaf.grad.requires_grad or g.requires_grad:
         leaf.grad = leaf.grad + g
     else:
         gd = leaf.grad.data
-        if gd.flags.writeable and gd.shape == g.data.shape:
+        if gd.flags.writeable:
             np.add(gd, g.data, out=gd, casting="unsafe")
         else:
             leaf.grad = _wrap(gd + g.data)
@@ -649,6 +663,10 @@ def gradients(outputs, inputs, grad_outputs=None, retain_graph: bool | None = No
     """
     outs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
     ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    for i, x in enumerate(ins):
+        if not isinstance(x, Tensor):
+            raise TypeError(f"inputs must be Tensors (those the outputs were computed from), "
+                            f"got {type(x).__name__} at position {i}")
     if grad_outputs is None:
         gos = [None] * len(outs)
     elif isinstance(grad_outputs, (Tensor, np.ndarray)) and len(outs) == 1:
@@ -660,7 +678,7 @@ def gradients(outputs, inputs, grad_outputs=None, retain_graph: bool | None = No
     roots, seeds = [], []
     for y, v in zip(outs, gos):
         if not isinstance(y, Tensor):
-            raise ValueError(f"outputs must be Tensors, got {type(y).__name__}")
+            raise TypeError(f"outputs must be Tensors, got {type(y).__name__}")
         if v is None:
             if y.data.size != 1 or batched:
                 raise RuntimeError("grad_outputs is needed for outputs with more than one element")
@@ -685,8 +703,10 @@ def gradients(outputs, inputs, grad_outputs=None, retain_graph: bool | None = No
             if not allow_unused:
                 raise RuntimeError(f"an input of shape {x.data.shape} is not used to compute the outputs")
             gx = _wrap(np.zeros(batch + x.data.shape, dtype=x.data.dtype))
-        elif gx.data.shape != batch + x.data.shape:  # pragma: no cover - defensive
-            gx = gx.reshape(batch + x.data.shape)
+        elif gx.data.shape != batch + x.data.shape:
+            raise ValueError(f"the gradient reaching an input of shape {x.data.shape} has shape "
+                             f"{gx.data.shape}, expected {batch + x.data.shape}: a derivative rule "
+                             "returned a wrongly shaped cotangent")
         result.append(gx)
     return result
 
