@@ -41,12 +41,16 @@ def _rss(X, y, coef, intercept):
 
 
 def run(smoke: bool = False):
-    import dask
-    import dask.array as da
-    from dask_ml.cluster import KMeans as DKMeans
-    from dask_ml.decomposition import PCA as DPCA
-    from dask_ml.linear_model import LogisticRegression as DLogisticRegression
-    from distributed import Client, LocalCluster, wait
+    try:
+        import dask
+        import dask.array as da
+        from dask_ml.cluster import KMeans as DKMeans
+        from dask_ml.decomposition import PCA as DPCA
+        from dask_ml.linear_model import LogisticRegression as DLogisticRegression
+        from distributed import Client, LocalCluster, wait
+    except ImportError as exc:
+        raise ImportError(f'mmlkit bench scale needs Dask, distributed and dask-ml ({exc.name} is missing): '
+                          'pip install "mmlkit[bench]"') from exc
 
     from mmlkit.models import PCA, KMeans, LinearRegression, LogisticRegression
 
