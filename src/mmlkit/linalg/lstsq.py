@@ -61,6 +61,9 @@ def lstsq(a, b, rcond=None, method: str = "svd"):
     equations ``aᵀa x = aᵀb`` are never formed (they square κ(a)); cost
     2mn² − 2n³/3 + 4mnk, plus an n × n SVD of R for ``s``.
 
+    For a tall-and-skinny Dask ``a`` the R factor of [a, b] comes from one TSQR
+    pass (:mod:`mmlkit.linalg._tsqr`); x, the residuals and s follow from it.
+
     Examples
     --------
     >>> x, res, rank, s = lstsq([[1.0, 0.0], [1.0, 1.0], [1.0, 2.0]], [1.0, 2.0, 3.0])

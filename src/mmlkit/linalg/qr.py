@@ -158,6 +158,10 @@ def qr(A, method: str = "householder", mode: str = "reduced"):
     The signs of R's diagonal follow LAPACK for ``"householder"`` (so they match
     NumPy's) and are non-negative for the other methods.
 
+    A tall-and-skinny Dask array (chunked by rows) is factored by TSQR
+    (:mod:`mmlkit.linalg._tsqr`): R comes back as a NumPy array after one pass,
+    Q as a lazy Dask array with A's row chunks (``method="householder"`` only).
+
     Examples
     --------
     >>> A = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])

@@ -243,6 +243,9 @@ def svd(A, full_matrices: bool = False, compute_uv: bool = True):
        (see :mod:`mmlkit.linalg._rotations`), about 6mn² + 6n³ flops.
     3. Signs moved into ``V``, values sorted in descending order.
 
+    A tall-and-skinny Dask ``A`` is reduced by TSQR first (A = QR, R = U_R Σ Vᵀ):
+    U = Q U_R comes back as a lazy Dask array, s and Vt as NumPy arrays.
+
     Examples
     --------
     >>> U, s, Vt = svd([[3.0, 0.0], [0.0, -2.0]])
