@@ -40,7 +40,8 @@ def _rss(X, y, coef, intercept):
     return float((r * r).sum().compute())
 
 
-def run(smoke: bool = False):
+def run(smoke: bool = False, *, shrink: int = 1):
+    """The four comparisons; ``shrink`` divides every row count (smoke: by 1000)."""
     try:
         import dask
         import dask.array as da
@@ -55,7 +56,7 @@ def run(smoke: bool = False):
     from mmlkit.models import PCA, KMeans, LinearRegression, LogisticRegression
 
     repeat = 1 if smoke else 2
-    scale = 1_000 if smoke else 1
+    scale = 1_000 if smoke else shrink
     n_pca, n_km, n_lr, n_ls = (x // scale for x in (1_000_000, 1_000_000, 1_000_000, 2_000_000))
     chunk = max(n_pca // 16, 100)
     rows = []

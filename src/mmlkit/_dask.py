@@ -24,6 +24,25 @@ one level deeper per factor ``split_every``; what limits scaling is ``s``
 (``d²`` for a Gram matrix) times the number of passes (one for least squares,
 tens for L-BFGS or Lloyd).
 
+Per estimator (d features, t targets, K classes or clusters; numbers each block
+sends up the tree):
+
+=========================  ==============================  ===========================
+estimator                  passes over X                   numbers per block and pass
+=========================  ==============================  ===========================
+LinearRegression, Ridge    1                               (d + t)² + d + t + 1
+Lasso, ElasticNet          1 (then descent on the client)  (d + t)² + d + t + 1
+StandardScaler             1                               3d
+MinMaxScaler               1                               2d + 1
+GaussianNB                 1                               K(2d + 1)
+PCA (full, TSQR)           1                               d² + d + 1
+PCA (randomized)           2 + iterated_power              s² + ds  (s = k + oversamples)
+KMeans                     1 + 5 + 1 (k-means||) + 1/iter  about 2k(d + 1); k(2d + 4) + 1
+LogisticRegression         1 per loss+gradient evaluation  K(d + 1) + 1
+  (newton)                 + 1 per Hessian                 (K(d + 1))²
+linalg.qr / lstsq / svd    1 for R (2 with a lazy Q or U)  n²  (n columns)
+=========================  ==============================  ===========================
+
 Chunking: X must be chunked along rows only. An X chunked across columns is
 rechunked to whole rows (``X.rechunk({1: -1})``), which moves data once; chunk
 it by rows when it is created to avoid that.
