@@ -18,6 +18,7 @@ import numpy as np
 from mmlkit._validation import as_float_array, check_finite, check_in, check_scalar
 from mmlkit.probability._functions import normal_ppf, t_cdf, t_sf
 from mmlkit.stats._results import ConfidenceInterval, TestResult, _check_alternative, _check_level
+from mmlkit.stats._scaled import centred
 
 __all__ = [
     "DescribeResult",
@@ -43,22 +44,8 @@ __all__ = [
 
 
 def _data(x, name="x") -> np.ndarray:
-    """Validated data whose finiteness is checked afterwards by :func:`_verified` (see there)."""
+    """Validated data whose finiteness is checked by the computation (:func:`centred` or the order statistics)."""
     return as_float_array(x, name, finite=False)
-
-
-def _verified(result, x, name="x"):
-    """Return ``result`` after making sure the data were finite.
-
-    Every moment-based statistic (sums, means, variances, products) turns a
-    NaN or infinity in its input into a non-finite result, so the data need a
-    full ``isfinite`` pass only when the result is not finite — and then the
-    pass raises the usual error (or, for an overflow or 0/0 on finite data,
-    lets the result through). This saves a full pass over large arrays.
-    """
-    if not (math.isfinite(result) if isinstance(result, float) else np.all(np.isfinite(result))):
-        check_finite(x, name)
-    return result
 
 
 def _sum_of_squares(d: np.ndarray, axis):
@@ -73,6 +60,13 @@ def _check_axis(x: np.ndarray, axis, name="x"):
     if not isinstance(axis, (numbers.Integral, np.integer)) or not -x.ndim <= axis < max(x.ndim, 1):
         raise ValueError(f"axis={axis!r} is out of range for {name} with {x.ndim} dimension(s)")
     return int(axis)
+
+
+def _check_ddof(x, axis, ddof):
+    n = x.size if axis is None else x.shape[axis]
+    check_scalar(ddof, "ddof", kind=numbers.Integral, low=0)
+    if n - ddof <= 0:
+        raise ValueError(f"ddof={ddof} leaves no degrees of freedom for {n} observation(s)")
 
 
 def _scalar(a):
@@ -109,7 +103,11 @@ def mean(x, axis=None):
     if n == 0:
         raise ValueError("x must not be empty along axis")
     # the pairwise sum NumPy's mean uses, without its Python wrapper
-    return _scalar(_verified(np.add.reduce(x, axis=axis) / n, x))
+    with np.errstate(over="ignore", invalid="ignore"):
+        m = np.add.reduce(x, axis=axis) / n
+    if not (math.isfinite(m) if isinstance(m, float) else np.all(np.isfinite(m))):
+        m = centred(x, axis)[0]  # raises on non-finite data; else the sum overflowed: sum x/2**e instead
+    return _scalar(m)
 
 
 def var(x, axis=None, ddof: int = 0):
@@ -132,7 +130,9 @@ def var(x, axis=None, ddof: int = 0):
     Notes
     -----
     ``s² = Σᵢ (xᵢ − x̄)² / (n − ddof)``, two passes (the mean first, then the
-    squared deviations) so that large offsets do not cancel. O(n).
+    squared deviations) so that large offsets do not cancel, on the deviations
+    rescaled by a power of two so that no scale of the data over- or
+    underflows. O(n).
 
     Examples
     --------
@@ -141,13 +141,17 @@ def var(x, axis=None, ddof: int = 0):
     """
     x = _data(x)
     axis = _check_axis(x, axis)
+    _check_ddof(x, axis, ddof)
+    v, E = _scaled_var(x, axis, ddof)
+    with np.errstate(over="ignore"):  # inf only where the variance itself exceeds the float64 range
+        return _scalar(np.ldexp(v, 2 * E))
+
+
+def _scaled_var(x, axis, ddof):
+    """``(v, E)`` with the variance ``v · 4**E`` and ``v`` free of over- and underflow."""
     n = x.size if axis is None else x.shape[axis]
-    check_scalar(ddof, "ddof", kind=numbers.Integral, low=0)
-    if n - ddof <= 0:
-        raise ValueError(f"ddof={ddof} leaves no degrees of freedom for {n} observation(s)")
-    d = x - np.add.reduce(x, axis=axis, keepdims=True) / n
-    ss = _sum_of_squares(d, axis)
-    return _scalar(_verified(ss / (n - ddof), x))
+    _, d, E = centred(x, axis)
+    return _sum_of_squares(d, axis) / (n - ddof), E
 
 
 def std(x, axis=None, ddof: int = 0):
@@ -175,7 +179,11 @@ def std(x, axis=None, ddof: int = 0):
     >>> std([2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0])
     2.0
     """
-    return _scalar(np.sqrt(var(x, axis=axis, ddof=ddof)))
+    x = _data(x)
+    axis = _check_axis(x, axis)
+    _check_ddof(x, axis, ddof)
+    v, E = _scaled_var(x, axis, ddof)
+    return _scalar(np.ldexp(np.sqrt(v), E))
 
 
 def sem(x, axis: int | None = 0, ddof: int = 1):
@@ -205,8 +213,11 @@ def sem(x, axis: int | None = 0, ddof: int = 1):
     0.6454972243679028
     """
     x = _data(x)
-    n = x.size if axis is None else x.shape[_check_axis(x, axis)]
-    return _scalar(np.sqrt(var(x, axis=axis, ddof=ddof) / n))
+    axis = _check_axis(x, axis)
+    n = x.size if axis is None else x.shape[axis]
+    _check_ddof(x, axis, ddof)
+    v, E = _scaled_var(x, axis, ddof)
+    return _scalar(np.ldexp(np.sqrt(v / n), E))
 
 
 def zscore(x, axis: int | None = 0, ddof: int = 0):
@@ -240,11 +251,12 @@ def zscore(x, axis: int | None = 0, ddof: int = 0):
     if x.ndim == 0:
         raise ValueError("x must be an array of observations, got a scalar")
     axis = _check_axis(x, axis)
-    m = np.add.reduce(x, axis=axis, keepdims=True) / (x.size if axis is None else x.shape[axis])
-    s = np.sqrt(var(x, axis=axis, ddof=ddof))
-    s = np.reshape(s, m.shape)
+    _check_ddof(x, axis, ddof)
+    n = x.size if axis is None else x.shape[axis]
+    _, d, _ = centred(x, axis)  # z is scale-invariant: read it off the rescaled deviations
+    s = np.sqrt(np.add.reduce(d * d, axis=axis, keepdims=True) / (n - ddof))
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(s > 0, (x - m) / np.where(s > 0, s, 1.0), np.nan)
+        return np.where(s > 0, d / np.where(s > 0, s, 1.0), np.nan)
 
 
 def iqr(x, axis=None):
@@ -434,11 +446,10 @@ def mode(x, axis: int | None = 0) -> ModeResult:
 
 # ----------------------------------------------------------------------------- shape
 def _central_moments(x, axis):
-    m = np.mean(x, axis=axis, keepdims=True)
-    d = x - m
+    """Deviations, their squares and m₂, all in the rescaled units of :func:`centred`."""
+    _, d, _ = centred(x, axis)
     d2 = d * d
-    m2 = np.mean(d2, axis=axis)
-    return d, d2, m2, np.squeeze(m, axis=axis)
+    return d, d2, np.mean(d2, axis=axis)
 
 
 def skew(x, axis: int = 0, bias: bool = True):
@@ -474,7 +485,7 @@ def skew(x, axis: int = 0, bias: bool = True):
     if x.ndim == 0:
         x, axis = x.reshape(1), 0
     n = x.shape[axis]
-    d, d2, m2, _ = _central_moments(x, axis)
+    d, d2, m2 = _central_moments(x, axis)
     m3 = np.mean(d2 * d, axis=axis)
     with np.errstate(divide="ignore", invalid="ignore"):
         g1 = np.where(m2 > 0, m3 / np.where(m2 > 0, m2, 1.0) ** 1.5, np.nan)
@@ -482,8 +493,6 @@ def skew(x, axis: int = 0, bias: bool = True):
         if n < 3:
             raise ValueError("skew with bias=False needs at least 3 observations along axis")
         g1 = g1 * math.sqrt(n * (n - 1)) / (n - 2)
-    if not np.all(np.isfinite(m2)):
-        check_finite(x, "x")
     return _scalar(g1)
 
 
@@ -522,7 +531,7 @@ def kurtosis(x, axis: int = 0, fisher: bool = True, bias: bool = True):
     if x.ndim == 0:
         x, axis = x.reshape(1), 0
     n = x.shape[axis]
-    _, d2, m2, _ = _central_moments(x, axis)
+    _, d2, m2 = _central_moments(x, axis)
     m4 = np.mean(d2 * d2, axis=axis)
     with np.errstate(divide="ignore", invalid="ignore"):
         g2 = np.where(m2 > 0, m4 / np.where(m2 > 0, m2, 1.0) ** 2, np.nan)
@@ -530,8 +539,6 @@ def kurtosis(x, axis: int = 0, fisher: bool = True, bias: bool = True):
         if n < 4:
             raise ValueError("kurtosis with bias=False needs at least 4 observations along axis")
         g2 = ((n + 1) * (g2 - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)) + 3
-    if not np.all(np.isfinite(m2)):
-        check_finite(x, "x")
     return _scalar(g2 - 3 if fisher else g2)
 
 
@@ -582,7 +589,7 @@ def describe(x, axis: int = 0, ddof: int = 1, bias: bool = True) -> DescribeResu
     return DescribeResult(
         nobs=n,
         minmax=(_scalar(np.min(x, axis=axis)), _scalar(np.max(x, axis=axis))),
-        mean=_scalar(np.mean(x, axis=axis)),
+        mean=_scalar(centred(x, axis)[0]),
         variance=var(x, axis=axis, ddof=ddof),
         skewness=skew(x, axis=axis, bias=bias),
         kurtosis=kurtosis(x, axis=axis, bias=bias),
@@ -768,14 +775,11 @@ def pearsonr(x, y, alternative: str = "two-sided") -> PearsonRResult:
     """
     _check_alternative(alternative)
     x, y = _paired(x, y)
-    xc, yc = x - x.mean(), y - y.mean()
-    for d, name, raw in ((xc, "x", x), (yc, "y", y)):
-        hi, lo = float(d.max()), float(d.min())
-        if not math.isfinite(hi - lo):
-            check_finite(raw, name)
-        if hi == lo:
+    # deviations rescaled by powers of two, so that squares of tiny or huge values neither under- nor overflow
+    (_, xc, _), (_, yc, _) = centred(x, None, "x"), centred(y, None, "y")
+    for d, name in ((xc, "x"), (yc, "y")):
+        if not d.any():
             raise ValueError(f"{name} must not be constant: the correlation coefficient is undefined")
-        d /= max(hi, -lo)  # scale to [-1, 1] so that squares of tiny or huge values neither under- nor overflow
     sxy = float(np.add.reduce(xc * yc))
     sxx, syy = float(_sum_of_squares(xc, None)), float(_sum_of_squares(yc, None))
     # one division by √(sxx syy) (not a product of two normalised vectors): exact ±1 for identical ranks
