@@ -268,3 +268,27 @@ def test_fit_rejects_bad_data(cls, data, match):
 def test_interval_level_validated():
     with pytest.raises(ValueError, match="level"):
         Normal(0, 1).interval(1.5)
+
+
+# ---------------------------------------------- quantiles of non-probabilities (issue 20)
+def _every_distribution():
+    from mmlkit import probability as P
+
+    return [P.Exponential(1.0), P.Normal(), P.Uniform(), P.Beta(2.0, 3.0), P.StudentT(3.0), P.Gamma(2.0),
+            P.ChiSquared(3.0), P.Poisson(2.0), P.Binomial(5, 0.3), P.Bernoulli(0.3), P.Geometric(0.4),
+            P.NegativeBinomial(3, 0.4), P.BetaBinom(5, 2.0, 3.0), P.Categorical([0.2, 0.8])]
+
+
+@pytest.mark.parametrize("method", ["ppf", "isf"])
+@pytest.mark.parametrize("q", [-0.1, 1.5, -1e-300, [0.5, 2.0], np.array([[0.1], [-3.0]])])
+def test_every_quantile_method_rejects_q_outside_0_1(method, q):
+    """``Exponential.ppf(-0.1)`` returned −0.048: every ppf/isf now raises, naming q."""
+    for d in _every_distribution():
+        with pytest.raises(ValueError, match="q must"):
+            getattr(d, method)(q)
+
+
+def test_quantiles_at_the_ends_and_nan_still_work():
+    for d in _every_distribution():
+        assert np.all(np.isfinite(d.ppf([0.25, 0.5]))), d
+        assert np.isnan(d.ppf(np.nan)) or type(d).__name__ in {"Categorical"}, d
