@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from mmlkit._pairwise import euclidean_distances, squared_distances
-from mmlkit._validation import as_float_array
+from mmlkit._validation import as_float_array, check_scalar
 
 __all__ = ["energy_distance", "mmd_rbf"]
 
@@ -34,11 +34,18 @@ def mmd_rbf(X, Y, gamma=None):
     r"""Squared maximum mean discrepancy with the RBF kernel k(x, y) = exp(−γ‖x − y‖²).
 
     MMD² = E k(X, X') + E k(Y, Y') − 2 E k(X, Y) (biased V-statistic). ``gamma``
-    defaults to 1 / median squared distance of the pooled sample (the median heuristic).
+    defaults to 1 / median squared distance of the pooled sample (the median heuristic);
+    a given ``gamma`` must be > 0 (a negative one makes the "kernel" indefinite and
+    MMD² negative).
     """
     X, Y = _pair(X, Y)
     if gamma is None:
         pooled = squared_distances(np.vstack([X, Y]))
-        gamma = 1.0 / max(np.median(pooled[pooled > 0]), 1e-12)
+        positive = pooled[pooled > 0]
+        # all points equal: every kernel value is 1 whatever γ, and MMD² = 0
+        gamma = 1.0 / max(float(np.median(positive)), 1e-12) if positive.size else 1.0
+    else:
+        check_scalar(gamma, "gamma", low=0.0, low_inclusive=False)
     k = lambda A, B: np.exp(-gamma * squared_distances(A, B))  # noqa: E731
-    return float(k(X, X).mean() + k(Y, Y).mean() - 2 * k(X, Y).mean())
+    # MMD² = ‖μ_X − μ_Y‖² in the kernel's feature space: ≥ 0 (clip the rounding below it)
+    return max(0.0, float(k(X, X).mean() + k(Y, Y).mean() - 2 * k(X, Y).mean()))
