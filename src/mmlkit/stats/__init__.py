@@ -1,6 +1,6 @@
 """Statistics: describing data, testing hypotheses, estimating with uncertainty.
 
-Descriptive statistics (``mean``, ``median``, ``mode``, ``var``, ``std``,
+The autocorrelation function ``acf``. Descriptive statistics (``mean``, ``median``, ``mode``, ``var``, ``std``,
 ``quantile``, ``skew``, ``kurtosis``, ``describe``, ``covariance``,
 ``pearsonr``, ``spearmanr``), the streaming ``RunningStats``, hypothesis
 tests returning small named results (``statistic``, ``pvalue``, ``df``,
@@ -11,6 +11,7 @@ only the tests' oracle.
 """
 
 from mmlkit.stats._results import ConfidenceInterval, TestResult, TTestResult, ZTestResult
+from mmlkit.stats.autocorrelation import acf
 from mmlkit.stats.descriptive import (
     DescribeResult,
     ModeResult,
@@ -57,6 +58,7 @@ __all__ = [
     "TTestResult",
     "TestResult",
     "ZTestResult",
+    "acf",
     "bootstrap_ci",
     "chi2_contingency",
     "chisquare",
