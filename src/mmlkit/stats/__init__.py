@@ -11,31 +11,13 @@ only the tests' oracle.
 """
 
 from mmlkit.stats._results import ConfidenceInterval, TestResult, TTestResult, ZTestResult
+from mmlkit.stats.association import PearsonRResult, covariance, pearsonr, rankdata, spearmanr
 from mmlkit.stats.autocorrelation import acf
-from mmlkit.stats.descriptive import (
-    DescribeResult,
-    ModeResult,
-    PearsonRResult,
-    covariance,
-    describe,
-    iqr,
-    kurtosis,
-    mean,
-    median,
-    mode,
-    pearsonr,
-    quantile,
-    rankdata,
-    sem,
-    skew,
-    spearmanr,
-    std,
-    var,
-    zscore,
-)
+from mmlkit.stats.descriptive import ModeResult, iqr, mean, median, mode, quantile, sem, std, var, zscore
 from mmlkit.stats.estimation import confidence_interval, mle
 from mmlkit.stats.resampling import BootstrapResult, PermutationTestResult, bootstrap_ci, permutation_test
 from mmlkit.stats.running import RunningStats
+from mmlkit.stats.shape import DescribeResult, describe, kurtosis, skew
 from mmlkit.stats.testing import (
     chi2_contingency,
     chisquare,
