@@ -14,6 +14,7 @@ from hypothesis import strategies as hs
 from scipy.special import betainc, betaln
 
 from mmlkit.probability import _functions as F
+from mmlkit.probability._special import _TABLE_MIN_SIZE
 
 RTOL = 1e-12
 Q = np.concatenate([[1e-300, 1e-100, 1e-12], np.linspace(1e-3, 1 - 1e-3, 201), [1 - 1e-12]])
@@ -224,7 +225,7 @@ BIG_Q = np.concatenate([
 
 @pytest.mark.parametrize("shape", [1.0, 1.5, 2.5, 40.0, 1e4])
 def test_gamma_quantile_table_route(shape):
-    assert BIG_Q.size >= F._TABLE_MIN_SIZE
+    assert BIG_Q.size >= _TABLE_MIN_SIZE
     assert_close(F.gamma_quantile(BIG_Q, shape), st.gamma.ppf(BIG_Q, shape), rtol=1e-12)
     assert_close(F.chi2_ppf(BIG_Q, 2 * shape), st.chi2.ppf(BIG_Q, 2 * shape), rtol=1e-12)
 
