@@ -212,7 +212,7 @@ def _joint(joint_or_x, y, name="joint"):
             raise ValueError(f"{name} must be a joint probability table: non-negative entries summing to 1")
         return joint
     x, y = np.asarray(joint_or_x), np.asarray(y)
-    for arr, nm in ((x, "x"), (y, "y")):
+    for arr, nm in ((x, f"{name} (the sample of X)"), (y, "y")):
         if arr.ndim != 1 or arr.size == 0:
             raise ValueError(f"{nm} must be a non-empty 1-D sample of discrete values, got shape {arr.shape}")
         _check_labels(arr, nm)

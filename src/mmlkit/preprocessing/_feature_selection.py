@@ -23,6 +23,8 @@ def _xy(X, y, test=None):
     if y.ndim != 1:
         raise ValueError(f"y must be 1-D, got shape {y.shape}")
     check_consistent_length((X, "X"), (y, "y"))
+    if y.dtype.kind == "f" and not np.isfinite(y).all():
+        raise ValueError("y must hold class labels, but it contains NaN or infinity")
     classes, index = np.unique(y, return_inverse=True)
     if test is not None and classes.size < 2:  # no between-class variation: the statistic is undefined
         raise ValueError(f"y must hold at least 2 classes for {test}, got {classes.size} class(es)")

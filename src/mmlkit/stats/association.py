@@ -7,7 +7,7 @@ import numbers
 
 import numpy as np
 
-from mmlkit._validation import as_float_array, check_scalar
+from mmlkit._validation import as_float_array, check_finite, check_scalar
 from mmlkit.probability._functions import normal_ppf, t_cdf, t_sf
 from mmlkit.stats._results import ConfidenceInterval, TestResult, _check_alternative, _check_level
 from mmlkit.stats._scaled import centred
@@ -234,4 +234,6 @@ def spearmanr(x, y, alternative: str = "two-sided") -> PearsonRResult:
     """
     _check_alternative(alternative)
     x, y = _paired(x, y)
+    for arr, name in ((x, "x"), (y, "y")):
+        check_finite(arr, name)  # ranks of NaN are meaningless: say which argument holds it
     return pearsonr(rankdata(x), rankdata(y), alternative=alternative)
