@@ -101,42 +101,47 @@ def lstsq(a, b, rcond=None, method: str = "svd"):
     B2 = B[:, None] if vec else B
     rcond = _EPS * max(m, n) if rcond is None else float(rcond)
     d = _column_scales(A)
-    As = A / d  # exact: powers of two
-    if method == "qr":
-        if m < n:
-            raise np.linalg.LinAlgError(f"method='qr' needs m >= n, but a has shape {A.shape}: use method='svd'")
-        R, QtB, perm, apply_qt = _pivoted_qr(As, B2)
-        diag = np.abs(np.diag(R))
-        rank = int(np.sum(diag > rcond * diag[0])) if n and diag[0] > 0 else 0
-        if rank < n:
-            raise np.linalg.LinAlgError(f"a is rank deficient (rank {rank} < {n}): use method='svd'")
-        y = np.empty((n, B2.shape[1]))
-        y[perm] = trsm(R, QtB[:n], lower=False)
-        # one step of iterative refinement: y += argmin ‖A_s δ − (b − A_s y)‖ through the same factors
-        delta = np.empty_like(y)
-        delta[perm] = trsm(R, apply_qt(B2 - As @ y)[:n], lower=False)
-        x = (y + delta) / d[:, None]
-        s = svd(R * d[perm], compute_uv=False)
-    else:
-        U, s_eq, Vt = svd(As, full_matrices=False)
-        keep = s_eq > (rcond * s_eq[0] if s_eq.size else 0.0)
-        rank = int(keep.sum())
-        if rank == n:  # the unique solution, from the equilibrated factorisation
-            x = (Vt.T @ ((U.T @ B2) / s_eq[:, None])) / d[:, None]
-            s = svd(A, compute_uv=False)
-        else:
-            if rank < min(m, n):
-                    warnings.warn(f"lstsq: a is rank deficient to the tolerance rcond={rcond:.3g} (rank {rank} < "
-                              f"{min(m, n)}): {min(m, n) - rank} direction(s) dropped, minimum-norm solution "
-                              "returned", np.exceptions.RankWarning, stacklevel=2)
-            U, s, Vt = svd(A, full_matrices=False)  # the minimum-norm x is a property of a, not of A_s
-            x = Vt[:rank].T @ ((U[:, :rank].T @ B2) / s[:rank][:, None])
+    solve = _solve_qr if method == "qr" else _solve_svd
+    x, rank, s = solve(A, A / d, d, B2, rcond)  # A / d is exact: powers of two
     if rank == n and m > n:
         r = B2 - A @ x
         residuals = np.sum(r * r, axis=0)
     else:
         residuals = np.empty(0)
     return (x[:, 0] if vec else x), residuals, rank, s
+
+
+def _solve_qr(A, As, d, B, rcond):
+    """x, rank and σ(A) by pivoted Householder QR of the equilibrated ``As = A / d`` (full column rank only)."""
+    m, n = A.shape
+    if m < n:
+        raise np.linalg.LinAlgError(f"method='qr' needs m >= n, but a has shape {A.shape}: use method='svd'")
+    R, QtB, perm, apply_qt = _pivoted_qr(As, B)
+    diag = np.abs(np.diag(R))
+    rank = int(np.sum(diag > rcond * diag[0])) if n and diag[0] > 0 else 0
+    if rank < n:
+        raise np.linalg.LinAlgError(f"a is rank deficient (rank {rank} < {n}): use method='svd'")
+    y = np.empty((n, B.shape[1]))
+    y[perm] = trsm(R, QtB[:n], lower=False)
+    # one step of iterative refinement: y += argmin ‖A_s δ − (b − A_s y)‖ through the same factors
+    delta = np.empty_like(y)
+    delta[perm] = trsm(R, apply_qt(B - As @ y)[:n], lower=False)
+    return (y + delta) / d[:, None], rank, svd(R * d[perm], compute_uv=False)
+
+
+def _solve_svd(A, As, d, B, rcond):
+    """x, rank and σ(A) by the SVD of the equilibrated ``As``; the minimum-norm x when directions drop."""
+    m, n = A.shape
+    U, s_eq, Vt = svd(As, full_matrices=False)
+    rank = int(np.sum(s_eq > (rcond * s_eq[0] if s_eq.size else 0.0)))
+    if rank == n:  # the unique solution, from the equilibrated factorisation
+        return (Vt.T @ ((U.T @ B) / s_eq[:, None])) / d[:, None], rank, svd(A, compute_uv=False)
+    if rank < min(m, n):
+        warnings.warn(f"lstsq: a is rank deficient to the tolerance rcond={rcond:.3g} (rank {rank} < "
+                      f"{min(m, n)}): {min(m, n) - rank} direction(s) dropped, minimum-norm solution returned",
+                      np.exceptions.RankWarning, stacklevel=3)
+    U, s, Vt = svd(A, full_matrices=False)  # the minimum-norm x is a property of a, not of A_s
+    return Vt[:rank].T @ ((U[:, :rank].T @ B) / s[:rank][:, None]), rank, s
 
 
 def _column_scales(A: np.ndarray) -> np.ndarray:
