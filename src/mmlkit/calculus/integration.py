@@ -324,30 +324,41 @@ def quad(f, a: float, b: float, epsabs: float = 1.49e-8, epsrel: float = 1.49e-8
         value, error = quad(f, b, a, epsabs, epsrel, limit)
         return IntegrationResult(-value, error)
     g, lo, hi = _transform(f, a, b)
-    lo, hi = np.array([lo]), np.array([hi])
+    total, total_err, status = _qag(g, np.array([lo]), np.array([hi]), epsabs, epsrel, limit)
+    if status != "converged":
+        from mmlkit.exceptions import ConvergenceWarning  # here: it imports scikit-learn
+
+        message = ("quad: the integral appears divergent (the partial sums grow without bound as the interval at "
+                   "a singularity is bisected); returning ±inf" if status == "divergent" else
+                   f"quad reached limit={limit} subintervals with estimated error {total_err:.3g}")
+        warnings.warn(message, ConvergenceWarning, stacklevel=2)
+    return IntegrationResult(float(total), float(total_err))
+
+
+def _qag(g, lo, hi, epsabs, epsrel, limit):
+    """QUADPACK's QAG(S) loop on the intervals [lo, hi]: ``(total, error, status)``.
+
+    ``status`` is "converged", "limit" (``limit`` subintervals without meeting the
+    tolerance) or "divergent" (then the total is ±inf).
+    """
     val, err = _gk15(g, lo, hi)
     history: list[float] = []  # totals of consecutive rounds that bisected one interval only
     while True:
         total, total_err = math.fsum(val), float(err.sum())
         tol = max(epsabs, epsrel * abs(total))
         if total_err <= tol:
-            break
+            return total, total_err, "converged"
         history.append(total)
         if _diverging(history):
-            from mmlkit.exceptions import ConvergenceWarning  # here: it imports scikit-learn
-
-            warnings.warn("quad: the integral appears divergent (the partial sums grow without bound as the "
-                          "interval at a singularity is bisected); returning ±inf", ConvergenceWarning, stacklevel=2)
-            return IntegrationResult(math.copysign(math.inf, history[-1] - history[-2]), math.inf)
+            return math.copysign(math.inf, history[-1] - history[-2]), math.inf, "divergent"
         shrinking = len(history) >= 5 and abs(history[-1] - history[-2]) < abs(history[-2] - history[-3])
         if shrinking:  # a lone interval keeps being bisected: an endpoint singularity
             estimate, extrapolation_err = _wynn_epsilon(history)
             rest = total_err - float(err.max())  # the error of every other interval
             if extrapolation_err + rest <= tol:
-                total, total_err = estimate, extrapolation_err + rest
-                break
+                return estimate, extrapolation_err + rest, "converged"
         if len(lo) >= limit:
-            break
+            return total, total_err, "limit"
         # bisect the fewest worst intervals whose errors must go for the total to meet tol
         order = np.argsort(-err)
         k = int(np.searchsorted(np.cumsum(err[order]), total_err - tol)) + 1
@@ -361,12 +372,6 @@ def quad(f, a: float, b: float, epsabs: float = 1.49e-8, epsrel: float = 1.49e-8
         new_val, new_err = _gk15(g, new_lo, new_hi)
         lo, hi = np.concatenate([lo[keep], new_lo]), np.concatenate([hi[keep], new_hi])
         val, err = np.concatenate([val[keep], new_val]), np.concatenate([err[keep], new_err])
-    if total_err > tol:
-        from mmlkit.exceptions import ConvergenceWarning  # here: it imports scikit-learn
-
-        warnings.warn(f"quad reached limit={limit} subintervals with estimated error {total_err:.3g}",
-                      ConvergenceWarning, stacklevel=2)
-    return IntegrationResult(float(total), float(total_err))
 
 
 def _diverging(history: list, rounds: int = 5) -> bool:
