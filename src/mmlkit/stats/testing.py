@@ -288,6 +288,15 @@ def _ttest_ind_scaled(n1, m1, v1, E1, n2, m2, v2, E2, equal_var, alternative):
 
 
 # ----------------------------------------------------------------------------- z-test
+def _z_moments(x, name, estimate_var, ddof):
+    """n, mean, scaled variance and exponent (the variance is ``v · 4**E``; 0 when σ is known)."""
+    n = x.size
+    if estimate_var and n - ddof <= 0:
+        raise ValueError(f"{name} needs more than ddof={ddof} observations")
+    m, d, E = centred(x, None, name)
+    return n, m, (float(d @ d) / (n - ddof) if estimate_var else 0.0), E
+
+
 def ztest(x1, x2=None, value: float = 0.0, sigma=None, alternative: str = "two-sided",
           usevar: str = "pooled", ddof: int = 1) -> ZTestResult:
     """z-test for a mean (one sample) or a difference of means (two samples).
@@ -337,15 +346,7 @@ def ztest(x1, x2=None, value: float = 0.0, sigma=None, alternative: str = "two-s
     if sig is not None and (sig <= 0).any():
         raise ValueError("sigma must be positive")
 
-    def moments(x, name):
-        """n, mean, scaled variance and exponent (the variance is ``v · 4**E``)."""
-        n = x.size
-        if sigma is None and n - ddof <= 0:
-            raise ValueError(f"{name} needs more than ddof={ddof} observations")
-        m, d, E = centred(x, None, name)
-        return n, m, (float(d @ d) / (n - ddof) if sigma is None else 0.0), E
-
-    n1, m1, v1, E1 = moments(x1, "x1")
+    n1, m1, v1, E1 = _z_moments(x1, "x1", sigma is None, ddof)
     E = 0  # the standard error is se · 2**E
     if x2 is None:
         est = m1
@@ -355,7 +356,7 @@ def ztest(x1, x2=None, value: float = 0.0, sigma=None, alternative: str = "two-s
             se, E = math.sqrt(v1 / n1), E1
     else:
         x2 = as_float_array(x2, "x2", ndim=1)
-        n2, m2, v2, E2 = moments(x2, "x2")
+        n2, m2, v2, E2 = _z_moments(x2, "x2", sigma is None, ddof)
         est = m1 - m2
         if sig is not None:
             se = math.hypot(float(sig[0]) / math.sqrt(n1), float(sig[1]) / math.sqrt(n2))
