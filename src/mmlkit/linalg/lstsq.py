@@ -71,16 +71,10 @@ def lstsq(a, b, rcond=None, method: str = "svd"):
     an SVD cutoff relative to σ_max of the raw matrix would discard its
     smallest direction). ``x = D⁻¹ y`` with ``y`` the solution for ``A_s``.
 
-    SVD: ``y = V Σ⁺ Uᵀ b = Σ_{σᵢ > tol} vᵢ (uᵢᵀ b) / σᵢ``; when directions are
-    dropped, the minimum-norm x is taken from the SVD of ``a`` itself at the
-    rank found (also for wide a, whose minimisers form an affine space). Cost
-    of the SVD (≈ 4mn² + 8n³) plus 2mnk. QR (Businger & Golub): ``A_s P = QR``
-    choosing at each step the remaining column of largest norm, so that
-    ``|R₁₁| ≥ |R₂₂| ≥ …``; rank = #{|Rᵢᵢ| > rcond·|R₁₁|};
-    ``y = P R⁻¹ (Qᵀ b)[:n]`` — the normal equations ``aᵀa x = aᵀb`` are never
-    formed (they square κ) — then one step of iterative refinement with the
-    same factors, ``y += R⁻¹ Qᵀ (b − A_s y)``. Cost 2mn² − 2n³/3 + 8mnk, plus
-    an n × n SVD of R for ``s``.
+    SVD: ``y = Σ_{σᵢ > tol} vᵢ (uᵢᵀ b) / σᵢ``, ≈ 4mn² + 8n³ + 2mnk. QR: pivoted
+    Householder ``A_s P = QR``, rank = #{|Rᵢᵢ| > rcond·|R₁₁|}, ``y = P R⁻¹ (Qᵀb)[:n]``
+    plus one refinement step, ≈ 2mn² − 2n³/3 + 8mnk; the normal equations
+    (which square κ) are never formed. Details in ``_solve_svd``/``_solve_qr``.
 
     Examples
     --------
@@ -112,7 +106,13 @@ def lstsq(a, b, rcond=None, method: str = "svd"):
 
 
 def _solve_qr(A, As, d, B, rcond):
-    """x, rank and σ(A) by pivoted Householder QR of the equilibrated ``As = A / d`` (full column rank only)."""
+    """x, rank and σ(A) by pivoted Householder QR of the equilibrated ``As = A / d`` (full column rank only).
+
+    Businger & Golub: ``A_s P = QR`` choosing at each step the remaining column of
+    largest norm, so that ``|R₁₁| ≥ |R₂₂| ≥ …`` and the rank test is a test on R's
+    diagonal; ``y = P R⁻¹ (Qᵀ b)[:n]``, then one step of iterative refinement with
+    the same factors, ``y += P R⁻¹ Qᵀ (b − A_s y)``; σ(A) from an n × n SVD of R·D.
+    """
     m, n = A.shape
     if m < n:
         raise np.linalg.LinAlgError(f"method='qr' needs m >= n, but a has shape {A.shape}: use method='svd'")
@@ -130,7 +130,13 @@ def _solve_qr(A, As, d, B, rcond):
 
 
 def _solve_svd(A, As, d, B, rcond):
-    """x, rank and σ(A) by the SVD of the equilibrated ``As``; the minimum-norm x when directions drop."""
+    """x, rank and σ(A) by the SVD of the equilibrated ``As``; the minimum-norm x when directions drop.
+
+    Full column rank: ``y = V Σ⁺ Uᵀ b`` for ``A_s``. Otherwise (rank deficient,
+    or wide a, whose minimisers form an affine space) the minimum-norm x is a
+    property of a, not of A_s: it comes from the SVD of a truncated at the rank
+    found, with a ``RankWarning`` when directions were dropped.
+    """
     m, n = A.shape
     U, s_eq, Vt = svd(As, full_matrices=False)
     rank = int(np.sum(s_eq > (rcond * s_eq[0] if s_eq.size else 0.0)))
