@@ -71,9 +71,9 @@ def lstsq(a, b, rcond=None, method: str = "svd"):
     an SVD cutoff relative to σ_max of the raw matrix would discard its
     smallest direction). ``x = D⁻¹ y`` with ``y`` the solution for ``A_s``.
 
-    SVD: ``y = Σ_{σᵢ > tol} vᵢ (uᵢᵀ b) / σᵢ``, ≈ 4mn² + 8n³ + 2mnk. QR: pivoted
+    SVD: ``y = Σ_{σᵢ > tol} vᵢ (uᵢᵀ b) / σᵢ``, cost ≈ 4mn² + 8n³ + 2mnk. QR: pivoted
     Householder ``A_s P = QR``, rank = #{|Rᵢᵢ| > rcond·|R₁₁|}, ``y = P R⁻¹ (Qᵀb)[:n]``
-    plus one refinement step, ≈ 2mn² − 2n³/3 + 8mnk; the normal equations
+    plus one refinement step, cost ≈ 2mn² − 2n³/3 + 8mnk; the normal equations
     (which square κ) are never formed. Details in ``_solve_svd``/``_solve_qr``.
 
     Examples
