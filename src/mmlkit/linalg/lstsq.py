@@ -16,6 +16,8 @@ from mmlkit.linalg.svd import svd
 __all__ = ["cond", "lstsq", "matrix_rank", "null_space", "orth", "pinv"]
 
 _EPS = np.finfo(float).eps
+# numpy.exceptions exists from NumPy 1.25; the runtime floor is 1.24
+_RankWarning = np.exceptions.RankWarning if hasattr(np, "exceptions") else np.RankWarning  # noqa: NPY201
 
 
 def _check_tol(value, name):
@@ -145,7 +147,7 @@ def _solve_svd(A, As, d, B, rcond):
     if rank < min(m, n):
         warnings.warn(f"lstsq: a is rank deficient to the tolerance rcond={rcond:.3g} (rank {rank} < "
                       f"{min(m, n)}): {min(m, n) - rank} direction(s) dropped, minimum-norm solution returned",
-                      np.exceptions.RankWarning, stacklevel=3)
+                      _RankWarning, stacklevel=3)
     U, s, Vt = svd(A, full_matrices=False)  # the minimum-norm x is a property of a, not of A_s
     return Vt[:rank].T @ ((U[:, :rank].T @ B) / s[:rank][:, None]), rank, s
 
