@@ -85,19 +85,45 @@ def _apparent_cofaces(Rk, I, J, r):
     The triangle {i, j, k} has the diameter of e exactly for such k, and among
     cofaces of that diameter the one with the largest index comes first in the
     filtration; the colexicographic index of {i, j, k} grows with k.
+
+    The vertices are scanned from the top down in blocks of growing width, and a
+    column leaves the scan at its first hit: a long edge finds a vertex near both
+    ends among the first few, so the O(n) scan is paid only by short edges.
     """
     n = Rk.shape[0]
     out = np.full(I.size, -1)
-    step = max(1, _CHUNK // n)
-    for s in range(0, I.size, step):
-        i, j, rr = I[s:s + step], J[s:s + step], r[s:s + step, None]
-        M = np.maximum(Rk[i], Rk[j]) <= rr
-        rows = np.arange(i.size)
-        M[rows, i] = False
-        M[rows, j] = False
-        last = n - 1 - np.argmax(M[:, ::-1], axis=1)
-        out[s:s + step] = np.where(M.any(axis=1), last, -1)
+    todo = np.arange(I.size)
+    top, width = n, 8
+    while todo.size and top > 0:
+        ks = np.arange(top - 1, max(top - width, 0) - 1, -1)          # k = top-1, top-2, … (descending)
+        step = max(1, _CHUNK // ks.size)
+        hit = np.empty(todo.size, dtype=bool)
+        for s in range(0, todo.size, step):
+            c = todo[s:s + step]
+            i, j, rr = I[c, None], J[c, None], r[c, None]
+            M = (Rk[i, ks] <= rr) & (Rk[j, ks] <= rr) & (ks != i) & (ks != j)
+            first = np.argmax(M, axis=1)                                 # the largest such k in this block
+            hit[s:s + step] = M[np.arange(c.size), first]
+            out[c] = np.where(hit[s:s + step], ks[first], -1)
+        todo = todo[~hit]
+        top -= ks.size
+        width *= 2
     return out
+
+
+def _xor_sorted(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Symmetric difference of two sorted arrays of distinct keys, sorted.
+
+    The stable sort of the two concatenated runs is a linear merge (Timsort);
+    a key present in both appears twice in a row and is dropped.
+    """
+    c = np.concatenate((a, b))
+    c.sort(kind="stable")
+    single = c[1:] != c[:-1]
+    keep = np.ones(c.size, dtype=bool)
+    keep[1:] &= single
+    keep[:-1] &= single
+    return c[keep]
 
 
 class _LazyColumn:
@@ -122,7 +148,7 @@ class _LazyColumn:
         while len(self.levels) > 1 and (self.levels[-1].size >= self.levels[-2].size
                                         or self.levels[-2].size <= self._SMALL):
             top = self.levels.pop()
-            merged = np.setxor1d(self.levels.pop(), top, assume_unique=True)
+            merged = _xor_sorted(self.levels.pop(), top)
             if merged.size:
                 self.levels.append(merged)
 
