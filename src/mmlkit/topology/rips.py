@@ -13,7 +13,12 @@ refinement — and hence every pairing — is Ripser's.
   * clearing — tree edges are H0 deaths and are never columns;
   * apparent pairs — an edge e whose earliest coface t has e as its latest
     facet is paired with t without any reduction; they are found for all edges
-    at once with array operations;
+    at once with array operations (vertices scanned top-down, each edge
+    stopping at its first coface of its own diameter);
+  * the few remaining columns reduced in one Z/2 column of a byte per
+    triangle (additions toggle bytes; the pivot is read from per-diameter
+    counts), reduced columns kept as their summands, as Ripser keeps V; beyond
+    2²⁶ triangles, lazily merged sorted key arrays instead;
   * a threshold equal to the enclosing radius when no ``max_edge`` is given
     (the complex is a cone from there on, so nothing later changes H1).
 """
@@ -175,6 +180,72 @@ class _LazyColumn:
         return keys[counts % 2 == 1]
 
 
+class _DenseColumn:
+    """A Z/2 column over all T triangles of the complex: one byte per triangle, and
+    the number of live entries at each diameter rank.
+
+    Adding a coboundary toggles its bytes (no sorting, no merging). The pivot —
+    the earliest live coface — has the smallest diameter rank with a non-zero
+    count (ranks only grow while one column is reduced, so the scan resumes where
+    it stopped); within that rank it is the live coface of largest index, read off
+    the O(n) cofaces of that rank's edge(s). Reused for every column: ``clear``
+    resets only what the column touched. Memory T bytes (T = C(n, 3)).
+    """
+
+    def __init__(self, Rk, n_values, T, C2, C3):
+        self.Rk, self.n_values, self.T, self.C2, self.C3 = Rk, n_values, T, C2, C3
+        self.bits = np.zeros(T, dtype=np.uint8)
+        self.count = np.zeros(n_values + 1, dtype=np.int64)
+        I, J = np.tril_indices(Rk.shape[0], -1)
+        er = Rk[I, J]
+        order = np.argsort(er, kind="stable")
+        self.EI, self.EJ = I[order], J[order]
+        # the edges of diameter rank r are EI, EJ[edge_start[r]:edge_start[r + 1]]
+        self.edge_start = np.searchsorted(er[order], np.arange(n_values + 2))
+        self.clear()
+
+    def clear(self):
+        if getattr(self, "touched", None):
+            self.bits[np.concatenate(self.touched)] = 0
+            self.count[np.concatenate(self.touched_ranks)] = 0
+        self.touched, self.touched_ranks, self.rank = [], [], 0
+
+    def add(self, index, rank):
+        old = self.bits[index]
+        self.bits[index] = old ^ 1
+        np.add.at(self.count, rank, 1 - 2 * old.astype(np.int64))
+        self.touched.append(index)
+        self.touched_ranks.append(rank)
+
+    def pivot(self):
+        """Key (diameter rank · T + T − 1 − index) of the earliest live coface, or None."""
+        r, width = self.rank, 64
+        while r < self.n_values:
+            nz = np.flatnonzero(self.count[r:r + width])
+            if nz.size:
+                r += int(nz[0])
+                break
+            r += width
+            width *= 2
+        else:
+            return None
+        self.rank = r
+        Rk, C2, C3, best = self.Rk, self.C2, self.C3, -1
+        for e in range(self.edge_start[r], self.edge_start[r + 1]):
+            i, j = int(self.EI[e]), int(self.EJ[e])
+            k = np.flatnonzero((Rk[i] <= r) & (Rk[j] <= r))
+            k = k[(k != i) & (k != j)]
+            hi, lo = np.maximum(i, k), np.minimum(j, k)
+            tri = C3[hi] + C2[i + j + k - hi - lo] + lo
+            live = tri[self.bits[tri] == 1]
+            if live.size:
+                best = max(best, int(live.max()))
+        return r * self.T + (self.T - 1 - best)
+
+
+_DENSE_MAX_TRIANGLES = 1 << 26   # above this the dense column's bytes cost too much memory: lazy sorted columns
+
+
 def _h1(Rk, cols_i, cols_j, n_values):
     """Reduce the coboundary matrix of the given edge columns.
 
@@ -207,8 +278,9 @@ def _h1(Rk, cols_i, cols_j, n_values):
     Rk64 = Rk.astype(np.int64)
     cache: dict[int, np.ndarray] = {}
 
-    def coboundary(c):
-        """Sorted keys of the cofaces {i, j, k} of column c within the threshold."""
+    def cofaces(c):
+        """Colexicographic indices and diameter ranks of the cofaces {i, j, k} of column c
+        within the threshold, in increasing k."""
         col = cache.get(c)
         if col is None:
             i, j = cols_i[c], cols_j[c]
@@ -218,8 +290,13 @@ def _h1(Rk, cols_i, cols_j, n_values):
             rank = np.maximum(np.maximum(Rk64[i], Rk64[j]), r[c])
             keep = rank < n_values
             keep[i] = keep[j] = False
-            col = cache[c] = np.sort((rank * T + (T - 1 - index))[keep])
+            col = cache[c] = (index[keep], rank[keep])
         return col
+
+    def coboundary(c):
+        """Sorted keys of the cofaces of column c within the threshold."""
+        index, rank = cofaces(c)
+        return np.sort(rank * T + (T - 1 - index))
 
     a_keys = key(r[apparent], cols_i[apparent], cols_j[apparent], k[apparent])
     apparent_of = dict(zip(a_keys.tolist(), np.flatnonzero(apparent).tolist()))
@@ -227,8 +304,41 @@ def _h1(Rk, cols_i, cols_j, n_values):
     # --- the remaining columns, in reverse filtration order ---------------------------------
     rest = np.flatnonzero(~apparent)
     rest = rest[np.lexsort((eidx[rest], -r[rest]))]
-    reduced: dict[int, np.ndarray] = {}
     pairs = []
+    if T <= _DENSE_MAX_TRIANGLES:
+        # reduced columns kept as their summands (the edges whose coboundaries they add up)
+        column = _DenseColumn(Rk64, n_values, T, C2, C3)
+        summands: dict[int, np.ndarray] = {}
+        for c in rest:
+            column.clear()
+            index, rank = cofaces(c)
+            if index.size == 0:
+                pairs.append((r[c], -1))
+                continue
+            column.rank = int(rank.min())
+            column.add(index, rank)
+            used = [np.array([c])]
+            while (pivot := column.pivot()) is not None:
+                terms = summands.get(pivot)
+                if terms is None:
+                    e = apparent_of.get(pivot)
+                    if e is None:
+                        break
+                    terms = np.array([e])
+                for e in terms.tolist():
+                    column.add(*cofaces(e))
+                used.append(terms)
+            if pivot is None:
+                pairs.append((r[c], -1))
+                continue
+            ids, times = np.unique(np.concatenate(used), return_counts=True)
+            summands[pivot] = ids[times % 2 == 1]
+            if pivot // T > r[c]:
+                pairs.append((r[c], pivot // T))
+        column.clear()
+        return np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+
+    reduced: dict[int, np.ndarray] = {}
     for c in rest:
         column = _LazyColumn(coboundary(c))
         while (pivot := column.pivot()) is not None:
@@ -289,7 +399,8 @@ def vietoris_rips(X, maxdim: int = 1, max_edge: float = np.inf, metric: str = "e
     dimension 0), and *apparent pairs* — e whose earliest coface t has e as its
     latest facet, found for all edges with array operations in O(n³) —
     are paired with no arithmetic. In practice the few remaining columns cost
-    O(n) each plus their additions. Memory O(n²).
+    O(n) each plus their additions, each addition O(n). Memory O(n²), plus one
+    byte per triangle (C(n, 3), at most 64 MiB) for the column being reduced.
 
     References: U. Bauer, "Ripser: efficient computation of Vietoris–Rips
     persistence barcodes", J. Appl. Comput. Topol. 5 (2021).
