@@ -233,8 +233,9 @@ class _DenseColumn:
         Rk, C2, C3, best = self.Rk, self.C2, self.C3, -1
         for e in range(self.edge_start[r], self.edge_start[r + 1]):
             i, j = int(self.EI[e]), int(self.EJ[e])
-            k = np.flatnonzero((Rk[i] <= r) & (Rk[j] <= r))
-            k = k[(k != i) & (k != j)]
+            near = (Rk[i] <= r) & (Rk[j] <= r)
+            near[i] = near[j] = False
+            k = np.flatnonzero(near)
             hi, lo = np.maximum(i, k), np.minimum(j, k)
             tri = C3[hi] + C2[i + j + k - hi - lo] + lo
             live = tri[self.bits[tri] == 1]
