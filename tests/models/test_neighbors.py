@@ -26,7 +26,7 @@ def _textbook(X, k):
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
-@pytest.mark.parametrize("n, d, k", [(2000, 2, 10), (700, 3, 7), (900, 5, 20), (300, 1, 4),
+@pytest.mark.parametrize("n, d, k", [(1200, 2, 10), (700, 3, 7), (900, 5, 20), (300, 1, 4),
                                      (150, 8, 150), (400, 2, 1), (500, 16, 12)])
 def test_tree_and_brute_match_sklearn(seed, n, d, k):
     rng = np.random.default_rng(seed)
