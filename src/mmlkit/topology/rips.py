@@ -192,17 +192,23 @@ class _DenseColumn:
     resets only what the column touched. Memory T bytes (T = C(n, 3)).
     """
 
-    def __init__(self, Rk, n_values, T, C2, C3):
+    def __init__(self, Rk, n_values, T, C2, C3, edges_by_rank):
         self.Rk, self.n_values, self.T, self.C2, self.C3 = Rk, n_values, T, C2, C3
         self.bits = np.zeros(T, dtype=np.uint8)
         self.count = np.zeros(n_values + 1, dtype=np.int64)
-        I, J = np.tril_indices(Rk.shape[0], -1)
-        er = Rk[I, J]
-        order = np.argsort(er, kind="stable")
-        self.EI, self.EJ = I[order], J[order]
         # the edges of diameter rank r are EI, EJ[edge_start[r]:edge_start[r + 1]]
-        self.edge_start = np.searchsorted(er[order], np.arange(n_values + 2))
+        self.EI, self.EJ, edge_rank = edges_by_rank
+        self.edge_start = np.searchsorted(edge_rank, np.arange(n_values + 2))
         self.clear()
+
+    def entries(self, limit):
+        """The live (index, rank) pairs, or None when the column touched more than ``limit`` entries."""
+        if sum(t.size for t in self.touched) > limit:
+            return None
+        index, rank = np.concatenate(self.touched), np.concatenate(self.touched_ranks)
+        live = self.bits[index] == 1
+        index, first = np.unique(index[live], return_index=True)
+        return index, rank[live][first]
 
     def clear(self):
         if getattr(self, "touched", None):
@@ -247,12 +253,12 @@ class _DenseColumn:
 _DENSE_MAX_TRIANGLES = 1 << 26   # above this the dense column's bytes cost too much memory: lazy sorted columns
 
 
-def _h1(Rk, cols_i, cols_j, n_values):
+def _h1(Rk, cols_i, cols_j, n_values, edges_by_rank):
     """Reduce the coboundary matrix of the given edge columns.
 
     ``Rk`` holds the rank of every edge's diameter (``n_values`` for edges beyond
-    the threshold). Returns (birth rank, death rank) pairs, death rank -1 for
-    essential classes.
+    the threshold); ``edges_by_rank`` is (I, J, rank) of all edges sorted by rank.
+    Returns (birth rank, death rank) pairs, death rank -1 for essential classes.
     """
     n = Rk.shape[0]
     r = Rk[cols_i, cols_j].astype(np.int64)
@@ -307,36 +313,53 @@ def _h1(Rk, cols_i, cols_j, n_values):
     rest = rest[np.lexsort((eidx[rest], -r[rest]))]
     pairs = []
     if T <= _DENSE_MAX_TRIANGLES:
-        # reduced columns kept as their summands (the edges whose coboundaries they add up)
-        column = _DenseColumn(Rk64, n_values, T, C2, C3)
-        summands: dict[int, np.ndarray] = {}
+        # Each reduced column is kept as its summands (the edges whose coboundaries add up to
+        # it, as Ripser keeps V) and, unless it is long, also as its entries (index, rank).
+        held_at: dict[int, tuple] = {}
+
+        def partner(pivot):
+            """(summands, entries or None) of the column already holding this pivot, or None."""
+            held = held_at.get(pivot)
+            if held is None and (e := apparent_of.get(pivot)) is not None:
+                held = (np.array([e]), cofaces(e))
+            return held
+
+        column = None
         for c in rest:
-            column.clear()
             index, rank = cofaces(c)
             if index.size == 0:
                 pairs.append((r[c], -1))
                 continue
-            column.rank = int(rank.min())
-            column.add(index, rank)
-            used = [np.array([c])]
-            while (pivot := column.pivot()) is not None:
-                terms = summands.get(pivot)
-                if terms is None:
-                    e = apparent_of.get(pivot)
-                    if e is None:
-                        break
-                    terms = np.array([e])
-                for e in terms.tolist():
-                    column.add(*cofaces(e))
-                used.append(terms)
-            if pivot is None:
-                pairs.append((r[c], -1))
-                continue
-            ids, times = np.unique(np.concatenate(used), return_counts=True)
-            summands[pivot] = ids[times % 2 == 1]
+            pivot = int((rank * T + (T - 1 - index)).min())
+            held = partner(pivot)
+            if held is None:                    # most columns: their first pivot is new, nothing to add
+                held_at[pivot] = (np.array([c]), (index, rank))
+            else:
+                if column is None:
+                    column = _DenseColumn(Rk64, n_values, T, C2, C3, edges_by_rank)
+                column.clear()
+                column.rank = pivot // T
+                column.add(index, rank)
+                used = [np.array([c])]
+                while held is not None:
+                    terms, entries = held
+                    if entries is not None:
+                        column.add(*entries)
+                    else:
+                        for e in terms.tolist():
+                            column.add(*cofaces(e))
+                    used.append(terms)
+                    pivot = column.pivot()
+                    held = None if pivot is None else partner(pivot)
+                if pivot is None:
+                    pairs.append((r[c], -1))
+                    continue
+                ids, times = np.unique(np.concatenate(used), return_counts=True)
+                held_at[pivot] = (ids[times % 2 == 1], column.entries(limit=32 * n))
             if pivot // T > r[c]:
                 pairs.append((r[c], pivot // T))
-        column.clear()
+        if column is not None:
+            column.clear()
         return np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
 
     reduced: dict[int, np.ndarray] = {}
@@ -438,13 +461,17 @@ def vietoris_rips(X, maxdim: int = 1, max_edge: float = np.inf, metric: str = "e
     thr = min(float(max_edge), float(D.max(axis=1).min())) if np.isinf(max_edge) else float(max_edge)
 
     I, J = np.tril_indices(n, -1)
-    d = D[I, J]
-    eidx = _edge_index(I, J)                           # = position in tril_indices order
-    values = np.unique(d[d <= thr])
-    # diameter ranks (n_values beyond the threshold) and the filtration order of edges
-    Rk = np.searchsorted(values, D).astype(np.int32)
-    Rk[D > thr] = values.size
-    order = np.lexsort((-eidx, d))
+    d = D[I, J]                                        # edge {I, J} sits at its colexicographic index
+    # the filtration order of edges: by length, ties by decreasing index (a stable sort of the reversed list)
+    order = I.size - 1 - np.argsort(d[::-1], kind="stable")
+    # diameter ranks (n_values beyond the threshold), read off the same sort
+    ds = d[order]
+    first = np.concatenate(([True], ds[1:] != ds[:-1]))[:ds.size]
+    values = ds[first]
+    values = values[:np.searchsorted(values, thr, side="right")]
+    Rk = np.zeros((n, n), dtype=np.int32)
+    Rk[I[order], J[order]] = np.minimum(np.cumsum(first) - 1, values.size)
+    Rk += Rk.T
     rank = np.empty(I.size, dtype=np.int64)
     rank[order] = np.arange(I.size)
     R = np.zeros((n, n), dtype=np.int64)
@@ -463,7 +490,8 @@ def vietoris_rips(X, maxdim: int = 1, max_edge: float = np.inf, metric: str = "e
                 ti, tj = np.asarray(tree).T
                 in_tree[_edge_index(ti, tj)] = True
             cols = ~in_tree & (d <= thr)
-            ranks = _h1(Rk, I[cols], J[cols], values.size)
+            edges_by_rank = (I[order], J[order], Rk[I[order], J[order]])
+            ranks = _h1(Rk, I[cols], J[cols], values.size, edges_by_rank)
             h1 = np.c_[values[ranks[:, 0]], np.where(ranks[:, 1] < 0, np.inf, values[ranks[:, 1]])]
         dgms.append(h1[np.lexsort((h1[:, 1], h1[:, 0]))])
     return dgms
