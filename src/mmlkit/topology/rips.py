@@ -15,10 +15,12 @@ refinement — and hence every pairing — is Ripser's.
     facet is paired with t without any reduction; they are found for all edges
     at once with array operations (vertices scanned top-down, each edge
     stopping at its first coface of its own diameter);
-  * the few remaining columns reduced in one Z/2 column of a byte per
-    triangle (additions toggle bytes; the pivot is read from per-diameter
-    counts), reduced columns kept as their summands, as Ripser keeps V; beyond
-    2²⁶ triangles, lazily merged sorted key arrays instead;
+  * of the remaining columns, those whose earliest coface is no other
+    column's pivot are paired at once (an unsorted minimum); the few that need
+    additions are reduced in one Z/2 column of a byte per triangle (additions
+    toggle bytes; the pivot is read from per-diameter counts), and each reduced
+    column is kept as its summands, as Ripser keeps V, and its entries unless
+    long; beyond 2²⁶ triangles, lazily merged sorted key arrays instead;
   * a threshold equal to the enclosing radius when no ``max_edge`` is given
     (the complex is a cone from there on, so nothing later changes H1).
 """
