@@ -388,8 +388,12 @@ def kmeans(est, X):
         init = as_float_array(est.init, "init", ndim=2)
         if init.shape != (k, d):
             raise ValueError(f"init must have shape (n_clusters, n_features) = {(k, d)}, got {init.shape}")
-    n_init = 1 if est.n_init == "auto" or not isinstance(init, str) else check_scalar(
-        est.n_init, "n_init", kind=numbers.Integral, low=1)
+    if not isinstance(init, str):
+        n_init = 1
+    elif est.n_init == "auto":
+        n_init = 10 if init == "random" else 1
+    else:
+        n_init = check_scalar(est.n_init, "n_init", kind=numbers.Integral, low=1)
     _check_features(est, d, reset=True)
     rng = check_random_state(est.random_state)
     counts, mean, M2 = reduce_blocks(bw.nan_moment_stats, [X], bw.merge_nan_moments, check_finite=True)
