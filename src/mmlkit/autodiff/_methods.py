@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from mmlkit.autodiff import _math as M
+from mmlkit.autodiff import _products as P
 from mmlkit.autodiff import _shape as S
+from mmlkit.autodiff import _statistics as St
 from mmlkit.autodiff._tensor import _GRAD_ENABLED, Tensor, _bump_version, _wrap
 
 # -- arithmetic operators (with reflected forms) -------------------------------
@@ -73,9 +75,9 @@ Tensor.min = S.min
 Tensor.cumsum = S.cumsum
 Tensor.diagonal = S.diagonal
 Tensor.trace = S.trace
-Tensor.var = M.var
-Tensor.std = M.std
-Tensor.norm = M.norm
+Tensor.var = St.var
+Tensor.std = St.std
+Tensor.norm = St.norm
 Tensor.exp = M.exp
 Tensor.log = M.log
 Tensor.log1p = M.log1p
@@ -92,10 +94,10 @@ Tensor.clip = M.clip
 Tensor.clamp = M.clip
 Tensor.pow = M.power
 Tensor.matmul = M.matmul
-Tensor.dot = M.dot
-Tensor.softmax = M.softmax
-Tensor.log_softmax = M.log_softmax
-Tensor.logsumexp = M.logsumexp
+Tensor.dot = P.dot
+Tensor.softmax = St.softmax
+Tensor.log_softmax = St.log_softmax
+Tensor.logsumexp = St.logsumexp
 Tensor.argmax = lambda self, axis=None, keepdims=False: np.argmax(self.data, axis=axis, keepdims=keepdims)
 Tensor.argmin = lambda self, axis=None, keepdims=False: np.argmin(self.data, axis=axis, keepdims=keepdims)
 
@@ -205,8 +207,8 @@ _FUNCTIONS = {
     np.reshape: S.reshape, np.transpose: S.transpose, np.swapaxes: S.swapaxes,
     np.expand_dims: S.expand_dims, np.squeeze: S.squeeze, np.broadcast_to: S.broadcast_to,
     np.concatenate: S.concatenate, np.stack: S.stack, np.where: M.where, np.clip: M.clip,
-    np.dot: M.dot, np.outer: M.outer, np.einsum: M.einsum, np.var: M.var, np.std: M.std,
-    np.linalg.norm: M.norm, np.cumsum: S.cumsum, np.diagonal: S.diagonal, np.trace: S.trace,
+    np.dot: P.dot, np.outer: P.outer, np.einsum: P.einsum, np.var: St.var, np.std: St.std,
+    np.linalg.norm: St.norm, np.cumsum: S.cumsum, np.diagonal: S.diagonal, np.trace: S.trace,
 }
 
 

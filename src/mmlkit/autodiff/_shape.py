@@ -2,8 +2,10 @@
 
 Every rule receives the cotangent ``g`` (a Tensor) and the output node, and is
 written in differentiable operations, so it can itself be differentiated.
-During a batched backward pass ``g`` carries ``_BATCH_ND.get()`` extra leading
-axes; the rules below shift their axes accordingly (``_bn()``).
+During a batched backward pass (many cotangents at once) ``g`` carries extra
+leading axes, as many as it has beyond the node's own: ``_batch_nd(g, node)``.
+A rule that addresses axes by position shifts them by that; nothing is read
+from global state.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import numbers
 
 import numpy as np
 
-from mmlkit.autodiff._tensor import _BATCH_ND, _GRAD_ENABLED, Tensor, _node, _wrap, as_tensor
+from mmlkit.autodiff._tensor import _GRAD_ENABLED, Tensor, _batch_nd, _node, _wrap, as_tensor
 
 __all__ = [
     "astype", "broadcast_to", "concatenate", "cumsum", "diagonal", "expand_dims", "flatten",
@@ -25,10 +27,6 @@ __all__ = [
 
 def _t(x) -> Tensor:
     return x if isinstance(x, Tensor) else as_tensor(x)
-
-
-def _bn() -> int:
-    return _BATCH_ND.get()
 
 
 def _axis(a, ndim: int, name: str = "axis") -> int:
@@ -48,15 +46,14 @@ def _norm_axes(axis, ndim: int) -> tuple:
     return tuple(sorted(_axis(a, ndim) for a in axes))
 
 
-def _unbroadcast(g: Tensor, shape: tuple) -> Tensor:
+def _unbroadcast(g: Tensor, shape: tuple, bn: int = 0) -> Tensor:
     """Sum ``g`` over the axes that broadcasting added or stretched, back to ``shape``.
 
     The one place where broadcasting is undone: if x of ``shape`` was broadcast
     to g's shape in the forward pass, ∂L/∂x = Σ over the broadcast axes of g.
-    Leading batch axes (``_BATCH_ND.get()``) are kept.
+    The ``bn`` leading batch axes of ``g`` are kept.
     """
     gs = g.data.shape
-    bn = _BATCH_ND.get()
     if gs[bn:] == shape:
         return g
     lead = len(gs) - bn - len(shape)
@@ -108,7 +105,7 @@ def reshape(x, *shape) -> Tensor:
 
 def _reshape_vjp(g, node):
     x = node._parents[0]
-    return (reshape(g, g.data.shape[:_BATCH_ND.get()] + x.data.shape),)
+    return (reshape(g, g.data.shape[:_batch_nd(g, node)] + x.data.shape),)
 
 
 def transpose(x, axes=None) -> Tensor:
@@ -148,7 +145,7 @@ def transpose(x, axes=None) -> Tensor:
 
 
 def _transpose_vjp(g, node):
-    bn = _BATCH_ND.get()
+    bn = _batch_nd(g, node)
     inv = np.argsort(node._ctx)
     return (transpose(g, tuple(range(bn)) + tuple(bn + int(a) for a in inv)),)
 
@@ -221,7 +218,7 @@ def broadcast_to(x, shape) -> Tensor:
 
 
 def _broadcast_vjp(g, node):
-    return (_unbroadcast(g, node._parents[0].data.shape),)
+    return (_unbroadcast(g, node._parents[0].data.shape, _batch_nd(g, node)),)
 
 
 def astype(x, dtype) -> Tensor:
@@ -276,7 +273,7 @@ def concatenate(tensors, axis: int = 0) -> Tensor:
 
 def _concat_vjp(g, node):
     ax, bounds = node._ctx
-    pre = (slice(None),) * (_BATCH_ND.get() + ax)
+    pre = (slice(None),) * (_batch_nd(g, node) + ax)
     return tuple(g[pre + (slice(int(bounds[i]), int(bounds[i + 1])),)] if p.requires_grad else None
                  for i, p in enumerate(node._parents))
 
@@ -316,7 +313,7 @@ def stack(tensors, axis: int = 0) -> Tensor:
 
 
 def _stack_vjp(g, node):
-    pre = (slice(None),) * (_BATCH_ND.get() + node._ctx)
+    pre = (slice(None),) * (_batch_nd(g, node) + node._ctx)
     return tuple(g[pre + (i,)] if p.requires_grad else None for i, p in enumerate(node._parents))
 
 
@@ -376,8 +373,7 @@ def getitem(x, idx) -> Tensor:
     return _wrap(out)
 
 
-def _batch_index(idx):
-    bn = _BATCH_ND.get()
+def _batch_index(idx, bn):
     if not bn:
         return idx
     return (slice(None),) * bn + (idx if isinstance(idx, tuple) else (idx,))
@@ -391,26 +387,23 @@ def _splits_advanced(idx) -> bool:
     return bool(pos) and pos[-1] - pos[0] + 1 != len(pos)
 
 
-def _per_batch(g, fn, tail_shape):
-    """Apply ``fn`` to each cotangent of a batch separately, then stack (rare layouts only)."""
-    bn = _BATCH_ND.get()
+def _per_batch(g, bn, fn, tail_shape):
+    """Apply ``fn`` to each of the cotangents in the ``bn`` batch axes of ``g``, then stack
+    (rare layouts only)."""
     batch = g.data.shape[:bn]
     flat = reshape(g, (-1,) + g.data.shape[bn:])
-    token = _BATCH_ND.set(0)
-    try:
-        pieces = [fn(flat[i]) for i in range(flat.data.shape[0])]
-    finally:
-        _BATCH_ND.reset(token)
+    pieces = [fn(flat[i]) for i in range(flat.data.shape[0])]
     return reshape(stack(pieces), batch + tuple(tail_shape))
 
 
 def _getitem_vjp(g, node):
     x = node._parents[0]
     idx = node._ctx
-    if _BATCH_ND.get() and _splits_advanced(idx):
-        return (_per_batch(g, lambda gi: index_add(gi, idx, x.data.shape), x.data.shape),)
-    shape = g.data.shape[:_BATCH_ND.get()] + x.data.shape
-    return (index_add(g, _batch_index(idx), shape),)
+    bn = _batch_nd(g, node)
+    if bn and _splits_advanced(idx):
+        return (_per_batch(g, bn, lambda gi: index_add(gi, idx, x.data.shape), x.data.shape),)
+    shape = g.data.shape[:bn] + x.data.shape
+    return (index_add(g, _batch_index(idx, bn), shape),)
 
 
 def index_add(g, idx, shape) -> Tensor:
@@ -451,9 +444,10 @@ def index_add(g, idx, shape) -> Tensor:
 
 def _index_add_vjp(g, node):
     idx = node._ctx
-    if _BATCH_ND.get() and _splits_advanced(idx):
-        return (_per_batch(g, lambda gi: getitem(gi, idx), node._parents[0].data.shape),)
-    return (getitem(g, _batch_index(idx)),)
+    bn = _batch_nd(g, node)
+    if bn and _splits_advanced(idx):
+        return (_per_batch(g, bn, lambda gi: getitem(gi, idx), node._parents[0].data.shape),)
+    return (getitem(g, _batch_index(idx, bn)),)
 
 
 # ---------------------------------------------------------------------------
@@ -464,9 +458,9 @@ def _keep_shape(shape: tuple, axes: tuple) -> tuple:
     return tuple(1 if i in axes else s for i, s in enumerate(shape))
 
 
-def _expand_back(g: Tensor, in_shape: tuple, axes: tuple, keepdims: bool) -> Tensor:
-    """Broadcast a reduced cotangent back over the reduced axes of ``in_shape``."""
-    batch = g.data.shape[:_BATCH_ND.get()]
+def _expand_back(g: Tensor, node: Tensor, in_shape: tuple, axes: tuple, keepdims: bool) -> Tensor:
+    """Broadcast the cotangent of the reduction ``node`` back over the reduced axes of ``in_shape``."""
+    batch = g.data.shape[:_batch_nd(g, node)]
     if not keepdims:
         g = reshape(g, batch + _keep_shape(in_shape, axes))
     return broadcast_to(g, batch + tuple(in_shape))
@@ -506,7 +500,7 @@ def sum(x, axis=None, keepdims: bool = False) -> Tensor:
 
 def _sum_vjp(g, node):
     axes, keepdims = node._ctx
-    return (_expand_back(g, node._parents[0].data.shape, axes, keepdims),)
+    return (_expand_back(g, node, node._parents[0].data.shape, axes, keepdims),)
 
 
 def mean(x, axis=None, keepdims: bool = False) -> Tensor:
@@ -558,7 +552,7 @@ def _extremum_vjp(g, node):
     ans = node.data if keepdims else node.data.reshape(_keep_shape(shape, axes))
     mask = (x.data == ans)
     weight = mask / mask.sum(axis=axes, keepdims=True)  # ties share the gradient equally
-    return (_expand_back(g, shape, axes, keepdims) * weight.astype(x.data.dtype),)
+    return (_expand_back(g, node, shape, axes, keepdims) * weight.astype(x.data.dtype),)
 
 
 def max(x, axis=None, keepdims: bool = False) -> Tensor:
@@ -651,7 +645,7 @@ def cumsum(x, axis=None) -> Tensor:
 
 
 def _cumsum_vjp(g, node):
-    ax = node._ctx + _BATCH_ND.get()
+    ax = node._ctx + _batch_nd(g, node)
     flip = (slice(None),) * ax + (slice(None, None, -1),)
     return (cumsum(g[flip], axis=ax)[flip],)
 

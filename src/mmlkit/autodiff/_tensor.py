@@ -19,9 +19,13 @@ correctly, and ``backward`` says so. Writing into ``.data`` (the raw array)
 bypasses tracking, exactly like ``torch.Tensor.data``: it is the escape hatch
 optimizers use for their updates.
 
-Threads: gradient mode and the batch depth of a running backward pass live in
-context variables, so each thread (and each asyncio task) has its own, as
-PyTorch keeps grad mode per thread: ``no_grad()`` in one thread never switches
+Batched backward passes (many cotangents at once, for Jacobians): a cotangent
+carries leading batch axes, as many as it has beyond its node's own
+(:func:`_batch_nd`); rules written with trailing axes need not know, the
+others read the count off their arguments. No global state is involved.
+
+Threads: gradient mode lives in a context variable, so each thread (and each
+asyncio task) has its own, as PyTorch keeps grad mode per thread: ``no_grad()`` in one thread never switches
 recording off in another, and a new thread starts with recording on. The
 version counter is shared by all threads (a tensor may be shared too) and
 advanced under a lock, so stamps stay unique and increasing.
@@ -53,8 +57,6 @@ __all__ = [
 
 # Record operations? Per thread/context; a fresh thread sees the default (on).
 _GRAD_ENABLED: ContextVar[bool] = ContextVar("mmlkit_autodiff_grad_enabled", default=True)
-# Leading batch axes of the cotangents in this thread's running backward pass.
-_BATCH_ND: ContextVar[int] = ContextVar("mmlkit_autodiff_batch_nd", default=0)
 
 
 class _Epoch:
@@ -500,6 +502,11 @@ def _freed(g, node):
         "were freed by the first backward. Pass retain_graph=True to the first call.")
 
 
+def _batch_nd(g: Tensor, node: Tensor) -> int:
+    """Leading batch axes of the cotangent ``g`` of ``node``: those it has beyond node's shape."""
+    return g.data.ndim - node.data.ndim
+
+
 def _toposort(roots) -> list:
     """Nodes reachable from ``roots`` through tensors that require grad, parents first."""
     order = []
@@ -557,13 +564,13 @@ def _accumulate_leaf(leaf, g, create_graph):
             leaf.grad = _wrap(gd + g.data)
 
 
-def _backprop(roots, seeds, inputs, retain_graph, create_graph, batch_nd=0):
+def _backprop(roots, seeds, inputs, retain_graph, create_graph):
     """Run reverse accumulation from ``roots`` with cotangents ``seeds``.
 
     With ``inputs`` None, leaf gradients are accumulated into ``.grad``;
     otherwise the adjoints of ``inputs`` are returned (in order, None where
-    unreached) and nothing is written to ``.grad``. ``batch_nd`` leading axes
-    of every cotangent are batch axes (many backward passes at once).
+    unreached) and nothing is written to ``.grad``. Seeds may carry leading
+    batch axes (many backward passes at once; see :func:`_batch_nd`).
     """
     order = _toposort(roots)
     targets = None
@@ -580,7 +587,6 @@ def _backprop(roots, seeds, inputs, retain_graph, create_graph, batch_nd=0):
         grads[k] = grads[k] + s if k in grads else s
     captured: dict = {}
     mode_token = _GRAD_ENABLED.set(bool(create_graph))
-    batch_token = _BATCH_ND.set(batch_nd)
     try:
         for node in reversed(order):
             k = id(node)
@@ -614,7 +620,6 @@ def _backprop(roots, seeds, inputs, retain_graph, create_graph, batch_nd=0):
                 node._vjp = _freed
                 node._ctx = None
     finally:
-        _BATCH_ND.reset(batch_token)
         _GRAD_ENABLED.reset(mode_token)
     if inputs is None:
         return None
@@ -694,7 +699,7 @@ def gradients(outputs, inputs, grad_outputs=None, retain_graph: bool | None = No
             seeds.append(v)
     if retain_graph is None:
         retain_graph = create_graph
-    found = (_backprop(roots, seeds, ins, retain_graph, create_graph, 1 if batched else 0) if roots
+    found = (_backprop(roots, seeds, ins, retain_graph, create_graph) if roots
              else [None] * len(ins))
     result = []
     batch = () if not batched or not gos else (np.shape(gos[0].data if isinstance(gos[0], Tensor) else gos[0])[0],)
