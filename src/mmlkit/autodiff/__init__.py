@@ -25,7 +25,8 @@ array([2., 4.])
 
 from __future__ import annotations
 
-from mmlkit.autodiff import _methods  # noqa: F401  (attaches operators and methods to Tensor)
+from mmlkit.autodiff import _methods  # noqa: F401  (attaches the NumPy-like methods to Tensor)
+from mmlkit.autodiff._engine import gradients
 from mmlkit.autodiff._math import (
     abs,
     add,
@@ -93,7 +94,6 @@ from mmlkit.autodiff._tensor import (
     Tensor,
     as_tensor,
     enable_grad,
-    gradients,
     is_grad_enabled,
     no_grad,
     ones,

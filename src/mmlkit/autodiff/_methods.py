@@ -1,4 +1,7 @@
-"""Operators, methods and NumPy interoperability of ``Tensor``, attached in one place."""
+"""The NumPy-like methods of ``Tensor`` and its NumPy interoperability, attached in one place.
+
+The operators (``+``, ``@``, ``[]``, ``+=``, ...) are defined in ``Tensor``'s class body.
+"""
 
 from __future__ import annotations
 
@@ -8,42 +11,7 @@ from mmlkit.autodiff import _math as M
 from mmlkit.autodiff import _products as P
 from mmlkit.autodiff import _shape as S
 from mmlkit.autodiff import _statistics as St
-from mmlkit.autodiff._tensor import _GRAD_ENABLED, Tensor, _bump_version, _wrap
-
-# -- arithmetic operators (with reflected forms) -------------------------------
-Tensor.__add__ = M.add
-Tensor.__radd__ = lambda self, other: M.add(other, self)
-Tensor.__sub__ = M.subtract
-Tensor.__rsub__ = lambda self, other: M.subtract(other, self)
-Tensor.__mul__ = M.multiply
-Tensor.__rmul__ = lambda self, other: M.multiply(other, self)
-Tensor.__truediv__ = M.divide
-Tensor.__rtruediv__ = lambda self, other: M.divide(other, self)
-Tensor.__pow__ = M.power
-Tensor.__rpow__ = lambda self, other: M.power(other, self)
-Tensor.__matmul__ = M.matmul
-Tensor.__rmatmul__ = lambda self, other: M.matmul(other, self)
-Tensor.__neg__ = M.negative
-Tensor.__pos__ = lambda self: self
-Tensor.__abs__ = M.abs
-Tensor.__getitem__ = S.getitem
-
-
-# -- comparisons: no derivative, boolean arrays -------------------------------
-def _cmp(op):
-    def method(self, other):
-        o = other.data if isinstance(other, Tensor) else other
-        return op(self.data, o)
-
-    return method
-
-
-Tensor.__lt__ = _cmp(np.less)
-Tensor.__le__ = _cmp(np.less_equal)
-Tensor.__gt__ = _cmp(np.greater)
-Tensor.__ge__ = _cmp(np.greater_equal)
-Tensor.__eq__ = _cmp(np.equal)
-Tensor.__ne__ = _cmp(np.not_equal)
+from mmlkit.autodiff._tensor import _GRAD_ENABLED, Tensor, _wrap
 
 
 # -- methods --------------------------------------------------------------------
@@ -110,47 +78,16 @@ def _clone(self):
 Tensor.clone = _clone
 
 
-# -- in-place operations (PyTorch semantics) -------------------------------------
-def _check_inplace(self, other=None):
-    if _GRAD_ENABLED.get() and (self.requires_grad or (isinstance(other, Tensor) and other.requires_grad)):
-        what = "a leaf that requires grad" if self.is_leaf else "a tensor that is part of a graph"
-        raise RuntimeError(
-            f"in-place operation on {what} while gradients are recorded; "
-            "wrap the update in `with no_grad():` or use an out-of-place operation")
-
-
-def _inplace(ufunc):
-    def method(self, other):
-        _check_inplace(self, other)
-        o = other.data if isinstance(other, Tensor) else other
-        ufunc(self.data, o, out=self.data, casting="same_kind")
-        _bump_version(self)
-        return self
-
-    return method
-
-
-Tensor.__iadd__ = Tensor.add_ = _inplace(np.add)
-Tensor.__isub__ = Tensor.sub_ = _inplace(np.subtract)
-Tensor.__imul__ = Tensor.mul_ = _inplace(np.multiply)
-Tensor.__itruediv__ = Tensor.div_ = _inplace(np.divide)
-
-
-def _setitem(self, idx, value):
-    _check_inplace(self, value)
-    self.data[S._plain_index(idx)] = value.data if isinstance(value, Tensor) else value
-    _bump_version(self)
-
-
+# -- in-place fills (the operators themselves are in Tensor's class body) ---------
 def _copy_(self, src):
     """Overwrite the values with ``src`` (broadcast), in place."""
-    _setitem(self, Ellipsis, src)
+    self[...] = src
     return self
 
 
 def _fill_(self, value):
     """Set every element to ``value``, in place."""
-    _setitem(self, Ellipsis, value)
+    self[...] = value
     return self
 
 
@@ -159,7 +96,6 @@ def _zero_(self):
     return _fill_(self, 0.0)
 
 
-Tensor.__setitem__ = _setitem
 Tensor.copy_ = _copy_
 Tensor.fill_ = _fill_
 Tensor.zero_ = _zero_
