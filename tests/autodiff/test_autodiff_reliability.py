@@ -178,3 +178,17 @@ def test_binary_rules_broadcast_and_batch(seed):
     ref = torch.func.jacrev(lambda x, y: f(x, y, torch), argnums=(0, 1))(torch.tensor(a), torch.tensor(b))
     for j, r in zip(jac, ref):
         np.testing.assert_allclose(j, r.numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("module", ["_shape", "_indexing", "_math", "_engine", "_methods", "_statistics",
+                                    "_products", "_primitive", "transforms", "_tensor"])
+def test_every_submodule_imports_first_in_a_fresh_process(module):
+    """The operator modules and _tensor import each other; any entry point must work."""
+    import subprocess
+    import sys
+
+    code = (f"import mmlkit.autodiff.{module}; import mmlkit.autodiff as ad; "
+            "x = ad.tensor([1.0, 2.0], requires_grad=True); (x[[0, 1]] @ x).backward(); print(x.grad.data)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[2. 4.]"

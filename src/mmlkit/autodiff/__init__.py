@@ -25,8 +25,11 @@ array([2., 4.])
 
 from __future__ import annotations
 
+# _tensor first: it imports, at its end, the modules its operators call, which build on it.
+import mmlkit.autodiff._tensor  # noqa: F401
 from mmlkit.autodiff import _methods  # noqa: F401  (attaches the NumPy-like methods to Tensor)
 from mmlkit.autodiff._engine import gradients
+from mmlkit.autodiff._indexing import diagonal, getitem, index_add, trace
 from mmlkit.autodiff._math import (
     abs,
     add,
@@ -66,11 +69,8 @@ from mmlkit.autodiff._shape import (
     broadcast_to,
     concatenate,
     cumsum,
-    diagonal,
     expand_dims,
     flatten,
-    getitem,
-    index_add,
     max,
     mean,
     min,
@@ -79,7 +79,6 @@ from mmlkit.autodiff._shape import (
     stack,
     sum,
     swapaxes,
-    trace,
     transpose,
 )
 from mmlkit.autodiff._statistics import (

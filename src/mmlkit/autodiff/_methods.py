@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from mmlkit.autodiff import _indexing as I
 from mmlkit.autodiff import _math as M
 from mmlkit.autodiff import _products as P
 from mmlkit.autodiff import _shape as S
@@ -41,8 +42,8 @@ Tensor.mean = S.mean
 Tensor.max = S.max
 Tensor.min = S.min
 Tensor.cumsum = S.cumsum
-Tensor.diagonal = S.diagonal
-Tensor.trace = S.trace
+Tensor.diagonal = I.diagonal
+Tensor.trace = I.trace
 Tensor.var = St.var
 Tensor.std = St.std
 Tensor.norm = St.norm
@@ -144,7 +145,7 @@ _FUNCTIONS = {
     np.expand_dims: S.expand_dims, np.squeeze: S.squeeze, np.broadcast_to: S.broadcast_to,
     np.concatenate: S.concatenate, np.stack: S.stack, np.where: M.where, np.clip: M.clip,
     np.dot: P.dot, np.outer: P.outer, np.einsum: P.einsum, np.var: St.var, np.std: St.std,
-    np.linalg.norm: St.norm, np.cumsum: S.cumsum, np.diagonal: S.diagonal, np.trace: S.trace,
+    np.linalg.norm: St.norm, np.cumsum: S.cumsum, np.diagonal: I.diagonal, np.trace: I.trace,
 }
 
 

@@ -9,7 +9,7 @@ separate node class, so recording an operation costs one object.
 
 Every operator of ``Tensor`` (``+ - * / ** @``, comparisons, indexing,
 in-place updates) is defined in its class body and calls the differentiable
-function of the same name (``_math``, ``_shape``); the NumPy-like methods
+function of the same name (``_math``, ``_indexing``); the NumPy-like methods
 (``sum``, ``exp``, ...) and the NumPy protocols are attached in ``_methods``.
 
 In-place changes are tracked with version stamps: every in-place ``Tensor``
@@ -439,7 +439,7 @@ class Tensor:
         return _M.abs(self)
 
     def __getitem__(self, idx):
-        return _S.getitem(self, idx)
+        return _I.getitem(self, idx)
 
     # -- comparisons: no derivative, boolean arrays --------------------------------
     def __lt__(self, other):
@@ -492,7 +492,7 @@ class Tensor:
 
     def __setitem__(self, idx, value):
         self._check_inplace(value)
-        self.data[_S._plain_index(idx)] = _plain(value)
+        self.data[_I._plain_index(idx)] = _plain(value)
         _bump_version(self)
 
     def __array__(self, dtype=None, copy=None):
@@ -601,5 +601,5 @@ def _plain(value):
 
 # The functions the operators and ``backward`` call; imported last, as they build on Tensor.
 from mmlkit.autodiff import _engine as _E  # noqa: E402
+from mmlkit.autodiff import _indexing as _I  # noqa: E402
 from mmlkit.autodiff import _math as _M  # noqa: E402
-from mmlkit.autodiff import _shape as _S  # noqa: E402
