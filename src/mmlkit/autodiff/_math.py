@@ -87,7 +87,7 @@ def _binary(name, forward, rule_a, rule_b, formula, derivative, example, operand
     no derivative for that operand). ``example`` is a (call, result) pair for
     the docstring.
     """
-    rules = (rule_a, rule_b)
+    rules = (rule_a or _no_rule(0), rule_b or _no_rule(1))
 
     def op(a, b):
         a, b, ad, bd = operands(a, b)
@@ -131,16 +131,25 @@ def _binary(name, forward, rule_a, rule_b, formula, derivative, example, operand
 def _binary_vjp(g, node):
     """The one backward wrapper of the table: rule, then un-broadcast (batch axes kept)."""
     rules, a, b, ra, rb = node._ctx
-    bn = _batch_nd(g, node)
-    res = []
-    for i, (x, needed) in enumerate(((a, ra), (b, rb))):
-        if needed:
-            rule = rules[i]
-            if rule is None:
-                raise NotImplementedError(
-                    f"primitive '{node._op}' has no derivative rule for its {('first', 'second')[i]} operand")
-            res.append(_unbroadcast(rule(g, node, a, b), x.data.shape, bn))
-    return res
+    bn = g.data.ndim - node.data.ndim  # _batch_nd(g, node), inlined: this runs once per recorded operation
+    if ra:
+        ga = rules[0](g, node, a, b)
+        if ga.data.shape[bn:] != a.data.shape:
+            ga = _unbroadcast(ga, a.data.shape, bn)
+        if not rb:
+            return (ga,)
+    gb = rules[1](g, node, a, b)
+    if gb.data.shape[bn:] != b.data.shape:
+        gb = _unbroadcast(gb, b.data.shape, bn)
+    return (ga, gb) if ra else (gb,)
+
+
+def _no_rule(i):
+    """The rule of an operand that has none: a clear error naming the primitive and the operand."""
+    def rule(g, ans, a, b):
+        raise NotImplementedError(
+            f"primitive '{ans._op}' has no derivative rule for its {('first', 'second')[i]} operand")
+    return rule
 
 
 def _pow_rule_a(g, ans, a, b):
