@@ -11,6 +11,8 @@ import pytest
 
 MODULES = [
     "mmlkit.autodiff._tensor", "mmlkit.autodiff._shape", "mmlkit.autodiff._math",
+    "mmlkit.autodiff._products", "mmlkit.autodiff._statistics", "mmlkit.autodiff._engine",
+    "mmlkit.autodiff._indexing",
     "mmlkit.autodiff._primitive", "mmlkit.autodiff.transforms", "mmlkit.autodiff",
     "mmlkit.calculus.differentiation", "mmlkit.calculus.integration", "mmlkit.calculus",
     "mmlkit.viz.calculus",
