@@ -20,12 +20,14 @@ sys.path.insert(0, str(HERE / "_ext"))
 sys.path.insert(0, str(HERE.parent / "src"))
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-import mmlkit  # noqa: E402
-import mmlkit_docs  # noqa: E402
+import mmlkit_docs
+
+import mmlkit
 
 # The reference and the tour's gallery examples follow the package: written before Sphinx reads.
 mmlkit_docs.write_api_pages(HERE)
 mmlkit_docs.write_tour_examples(HERE)
+mmlkit_docs.write_benchmark_table(HERE)
 
 project = "mmlkit"
 author = "the mmlkit developers"
@@ -106,7 +108,15 @@ plot_include_source = True
 plot_html_show_source_link = False
 plot_html_show_formats = False
 plot_formats = [("png", 90)]
-plot_pre_code = "import numpy as np\nimport matplotlib.pyplot as plt\n"
+plot_pre_code = """
+import numpy as np
+import matplotlib.pyplot as plt
+
+
+def show(fig):
+    \"\"\"Display an mmlkit figure (mmlkit.viz returns Figures that pyplot does not manage).\"\"\"
+    plt.figure(fig)
+"""
 plot_rcparams = {"figure.figsize": (6.0, 3.6)}
 
 # --- HTML --------------------------------------------------------------------------------------------

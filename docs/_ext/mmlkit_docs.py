@@ -20,6 +20,7 @@ import pkgutil
 import re
 from pathlib import Path
 from types import ModuleType
+from typing import ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import Directive, directives
@@ -123,7 +124,7 @@ def write_api_pages(srcdir: Path) -> list[str]:
     return pages
 
 
-_DOCSTRING = re.compile(r'\A(?:[ \t]*#[^\n]*\n)*[ \t]*[rRuU]?("""|\'\'\')(.*?)\1[ \t]*\n', re.S)
+_DOCSTRING = re.compile(r'\A(?:[ \t]*#[^\n]*\n)*[ \t]*[rRuU]?("""|\'\'\')(.*?)\1[ \t]*\n', re.DOTALL)
 
 
 def write_tour_examples(srcdir: Path) -> list[str]:
@@ -131,11 +132,7 @@ def write_tour_examples(srcdir: Path) -> list[str]:
     from mmlkit.tour import discover_sections
 
     out = srcdir / "gallery" / "tour"
-    _write_if_changed(out / "GALLERY_HEADER.rst", "\n".join([
-        "The tour's figures", "------------------", "",
-        "Every figure of ``mmlkit tour``, with the code that draws it: each example below is one tour ",
-        "section (``mmlkit/tour/sections/<name>.py``) run in its quick mode, exactly as ",
-        "``mmlkit tour --quick`` runs it.", ""]))
+    _write_if_changed(out / "GALLERY_HEADER.rst", "The tour's figures\n------------------\n\nEvery figure of ``mmlkit tour``, with the code that draws it: each example below is one tour \nsection (``mmlkit/tour/sections/<name>.py``) run in its quick mode, exactly as \n``mmlkit tour --quick`` runs it.\n")
     written = []
     for section in discover_sections():
         short = section.__name__.rsplit(".", 1)[1]
@@ -150,8 +147,8 @@ def write_tour_examples(srcdir: Path) -> list[str]:
         text = "\n".join([
             '"""', title, "=" * len(title), "", intro, "", section.SUMMARY, "", "The mathematics::", "",
             formula, "",
-            f"{course_line}This example is the tour section ``mmlkit.tour.sections.{short}`` (its source, "
-            "unchanged, is the first code block); ``mmlkit tour`` runs it at full size.",
+            (f"{course_line}This example is the tour section ``mmlkit.tour.sections.{short}`` (its source, "
+            "unchanged, is the first code block); ``mmlkit tour`` runs it at full size."),
             '"""', "", body.rstrip(), "", "", "# %%",
             "# Run the section in its quick mode; each figure follows with its caption.", "",
             "showcase = run(quick=True)",
@@ -167,6 +164,47 @@ def write_tour_examples(srcdir: Path) -> list[str]:
         if stale.name not in written:
             stale.unlink()
     return written
+
+
+def read_benchmarks(path: Path) -> tuple[str, list[dict]]:
+    """The stored benchmark table: its ``# recorded ...`` line and its rows."""
+    import csv
+
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = lines[0].lstrip("# ").strip() if lines and lines[0].startswith("#") else ""
+    rows = list(csv.DictReader(line for line in lines if not line.startswith("#")))
+    return header, rows
+
+
+def _fmt_seconds(text: str) -> str:
+    t = float(text)
+    return f"{t * 1e3:.3g} ms" if t < 1 else f"{t:.3g} s"
+
+
+def _fmt_quality(row: dict) -> str:
+    if not row["quality_name"] or row["ours_quality"] == "":
+        return ""
+    return f"{row['quality_name']}: {float(row['ours_quality']):.4g} / {float(row['ref_quality']):.4g}"
+
+
+def write_benchmark_table(srcdir: Path) -> None:
+    """Render ``_data/benchmarks.csv`` as ``benchmarks_table.inc`` (reST), one table per topic."""
+    header, rows = read_benchmarks(srcdir / "_data" / "benchmarks.csv")
+    out = [f"*Recorded:* {header}.", ""]
+    topics = sorted({row["topic"] for row in rows})
+    for topic in topics:
+        out += [topic, "~" * len(topic), "", ".. list-table::", "   :header-rows: 1", "   :class: mmlkit-bench", "",
+                "   * - benchmark", "     - size", "     - mmlkit", "     - reference", "     - time",
+                "     - ratio", "     - quality (mmlkit / reference)"]
+        for row in rows:
+            if row["topic"] != topic:
+                continue
+            cells = [row["name"], row["size"], _fmt_seconds(row["ours_s"]), row["reference"],
+                     _fmt_seconds(row["ref_s"]), f"{float(row['ratio']):.2f}", _fmt_quality(row)]
+            out.append("   * - " + (_escape_prose(cells[0]) or " "))
+            out += ["     - " + (_escape_prose(c) if c else " ") for c in cells[1:]]
+        out.append("")
+    _write_if_changed(srcdir / "benchmarks_table.inc", "\n".join(out))
 
 
 # --------------------------------------------------------------------------------------------- scraper
@@ -262,7 +300,7 @@ class LabDirective(Directive):
     """``.. mmlkit-lab:: NAME``: how to open the lab notebook NAME, checked against the lab's catalogue."""
 
     required_arguments = 1
-    option_spec = {"exercises": directives.unchanged}
+    option_spec: ClassVar[dict] = {"exercises": directives.unchanged}
 
     def run(self):
         from mmlkit.lab import CATALOGUE
@@ -272,17 +310,17 @@ class LabDirective(Directive):
         if name in CATALOGUE:
             title, what = CATALOGUE[name]
             lab = [f"**Lab** — *{title}*: {what}. Open it with", "", ".. code-block:: bash", "",
-                   f"   pip install \"mmlkit[lab]\"    # marimo", f"   mmlkit lab {name}", ""]
+                   "   pip install \"mmlkit[lab]\"    # marimo", f"   mmlkit lab {name}", ""]
         else:
-            lab = ["**Lab** — this version's lab has no notebook of its own for this topic yet; "
-                   "``mmlkit lab`` lists the notebooks it has.", ""]
+            lab = [("**Lab** — this version's lab has no notebook of its own for this topic yet; "
+                   "``mmlkit lab`` lists the notebooks it has."), ""]
         text = [".. admonition:: Practise", "   :class: tip", ""]
         if exercises == "-":
-            body = lab + ["**Exercises** — this topic has no exercise set of its own; ``mmlkit exercises list`` "
-                          "shows the sets there are.", ""]
+            body = lab + [("**Exercises** — this topic has no exercise set of its own; ``mmlkit exercises list`` "
+                          "shows the sets there are."), ""]
         else:
-            body = lab + ["**Exercises** — functions to write yourself, graded against mmlkit's own "
-                          "implementation on generated inputs:", "", ".. code-block:: bash", "",
+            body = lab + [("**Exercises** — functions to write yourself, graded against mmlkit's own "
+                          "implementation on generated inputs:"), "", ".. code-block:: bash", "",
                           f"   mmlkit exercises start {exercises}   # copies stubs into ./mmlkit-exercises/",
                           f"   mmlkit exercises check {exercises}", ""]
         text += ["   " + line if line else "" for line in body]
@@ -294,7 +332,7 @@ class LabDirective(Directive):
 # --------------------------------------------------------------------------------- course ↔ API links
 
 _ROLE = re.compile(r":(?:func|class|meth|obj|data|attr):`~?(mmlkit\.[\w.]+)`")
-_LISTED = re.compile(r"^\s{3,}~?(mmlkit\.[\w.]+)\s*$", re.M)
+_LISTED = re.compile(r"^\s{3,}~?(mmlkit\.[\w.]+)\s*$", re.MULTILINE)
 
 
 def course_usage(srcdir: Path) -> dict[str, list[tuple[str, str]]]:
@@ -317,7 +355,7 @@ def _add_course_links(app, what, name, obj, options, lines):
     if not pages or what not in ("function", "class", "data", "module"):
         return
     links = ", ".join(f":doc:`{title} </course/{stem}>`" for stem, title in pages)
-    lines += ["", f".. rubric:: Used in the course", "", links, ""]
+    lines += ["", ".. rubric:: Used in the course", "", links, ""]
 
 
 def _on_builder_inited(app):
