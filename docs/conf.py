@@ -101,6 +101,8 @@ sphinx_gallery_conf = {
     "abort_on_example_error": False,
     "only_warn_on_example_error": False,
     "min_reported_time": 5,
+    # The timing pages load DataTables from a CDN: not written (the site loads nothing from the network).
+    "write_computation_times": False,
 }
 
 # --- plots in the course pages -------------------------------------------------------------------
@@ -130,7 +132,7 @@ html_theme_options = {
     "show_toc_level": 2,
     "navigation_with_keys": False,
     "header_links_before_dropdown": 6,
-    "secondary_sidebar_items": ["page-toc"],
+    "secondary_sidebar_items": {"**": ["page-toc"], "benchmarks": []},
     "footer_start": ["copyright"],
     "footer_end": ["sphinx-version"],
 }

@@ -190,7 +190,7 @@ def _fmt_quality(row: dict) -> str:
 def write_benchmark_table(srcdir: Path) -> None:
     """Render ``_data/benchmarks.csv`` as ``benchmarks_table.inc`` (reST), one table per topic."""
     header, rows = read_benchmarks(srcdir / "_data" / "benchmarks.csv")
-    out = [f"*Recorded:* {header}.", ""]
+    out = [f"*Table {header}.*", ""]
     topics = sorted({row["topic"] for row in rows})
     for topic in topics:
         out += [topic, "~" * len(topic), "", ".. list-table::", "   :header-rows: 1", "   :class: mmlkit-bench", "",

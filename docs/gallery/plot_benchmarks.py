@@ -1,4 +1,4 @@
-"""
+r"""
 Benchmarks: mmlkit beside the reference libraries
 ==================================================
 

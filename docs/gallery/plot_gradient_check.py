@@ -1,4 +1,4 @@
-"""
+r"""
 Reverse-mode gradients against finite differences
 ==================================================
 

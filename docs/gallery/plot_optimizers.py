@@ -1,4 +1,4 @@
-"""
+r"""
 Gradient descent, momentum and Adam on an ill-conditioned loss
 ===============================================================
 

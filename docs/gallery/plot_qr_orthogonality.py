@@ -1,4 +1,4 @@
-"""
+r"""
 Gram–Schmidt against Householder: losing orthogonality
 =======================================================
 
