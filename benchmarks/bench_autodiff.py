@@ -28,7 +28,6 @@ import numpy as np
 
 from mmlkit._bench import compare
 
-
 THREADS = 1
 
 

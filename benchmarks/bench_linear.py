@@ -87,4 +87,5 @@ def run(smoke: bool = False):
 if __name__ == "__main__":
     for row in run():
         print(f"{row.name:34s} {row.size:12s} ours {row.ours_s:8.3f}s  ref {row.ref_s:8.3f}s  "
-              f"ratio {row.ratio:5.2f} (target {row.target})  quality {row.ours_quality:.10g} vs {row.ref_quality:.10g}")
+              f"ratio {row.ratio:5.2f} (target {row.target})  "
+              f"quality {row.ours_quality:.10g} vs {row.ref_quality:.10g}")

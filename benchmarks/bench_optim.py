@@ -36,7 +36,7 @@ def run(smoke=False):
         return so.minimize(fg, x0, jac=True, method="L-BFGS-B", options={"gtol": 1e-5, "ftol": 0.0})
 
     # per-iteration cost: time each whole solve, then divide by its iteration count
-    c = compare(f"lbfgs per iteration (W2 logistic)", ours, ref, reference_name="scipy L-BFGS-B",
+    c = compare("lbfgs per iteration (W2 logistic)", ours, ref, reference_name="scipy L-BFGS-B",
                 size=f"{n}×{d}", quality=lambda r: r.fun, quality_name="objective", higher_is_better=False,
                 repeat=repeat, target=1.0)
     r_ours, r_ref = ours(), ref()

@@ -14,7 +14,7 @@ import numpy as np
 import torch
 
 from mmlkit._bench import compare
-from mmlkit.rl import BernoulliBandit, Corridor, UCB1, reinforce, simulate
+from mmlkit.rl import UCB1, BernoulliBandit, Corridor, reinforce, simulate
 
 
 def _ucb1_loop(means, horizon, n_runs, seed):

@@ -16,7 +16,8 @@ def test_small_expression_matches_torch():
     x, y = tensor(1.5, requires_grad=True), tensor(-0.7, requires_grad=True)
     f = x * y + ad.sin(x)
     f.backward()
-    tx, ty = torch.tensor(1.5, requires_grad=True, dtype=torch.float64), torch.tensor(-0.7, requires_grad=True, dtype=torch.float64)
+    tx = torch.tensor(1.5, requires_grad=True, dtype=torch.float64)
+    ty = torch.tensor(-0.7, requires_grad=True, dtype=torch.float64)
     (tx * ty + torch.sin(tx)).backward()
     assert np.isclose(x.grad.item(), tx.grad.item(), rtol=1e-14)
     assert np.isclose(y.grad.item(), ty.grad.item(), rtol=1e-14)
@@ -210,7 +211,8 @@ def test_comparisons_are_boolean_arrays_and_reflected_ops_work():
     y = (2.0 - x) * (3.0 / (1.0 + x ** 2)) + 2 ** x + np.array([1.0, 1.0]) @ x - (-x)
     y.sum().backward()
     xv = np.array([1.0, -2.0])
-    expected = -3.0 / (1 + xv ** 2) + (2 - xv) * (-6 * xv / (1 + xv ** 2) ** 2) + np.log(2) * 2 ** xv + 2 + 1  # the scalar a@x is broadcast over 2 entries
+    # the scalar a@x is broadcast over 2 entries
+    expected = -3.0 / (1 + xv ** 2) + (2 - xv) * (-6 * xv / (1 + xv ** 2) ** 2) + np.log(2) * 2 ** xv + 2 + 1
     np.testing.assert_allclose(x.grad.data, expected, rtol=1e-12)
 
 

@@ -26,7 +26,8 @@ def ours_loss(A):
 
 def torch_loss(A):
     At = torch.tensor(A)
-    return lambda x: torch.nn.functional.softplus(At @ x).sum() + 0.5 * (x * x).sum() + (torch.sin(x) * torch.tanh(x)).sum()
+    softplus = torch.nn.functional.softplus
+    return lambda x: softplus(At @ x).sum() + 0.5 * (x * x).sum() + (torch.sin(x) * torch.tanh(x)).sum()
 
 
 def ours_vec(A):
@@ -245,7 +246,8 @@ def _many_ops(lib):
             return ad.logsumexp(x, axis=a)
     else:
         m = torch
-        cat, stk, sw = (lambda xs, axis: torch.cat(xs, dim=axis)), (lambda xs, axis: torch.stack(xs, dim=axis)), torch.swapaxes
+        cat, stk = (lambda xs, axis: torch.cat(xs, dim=axis)), (lambda xs, axis: torch.stack(xs, dim=axis))
+        sw = torch.swapaxes
 
         def lse(x, a):
             return torch.logsumexp(x, dim=a)

@@ -11,7 +11,12 @@ from hypothesis import strategies as st
 
 import mmlkit.autodiff as ad
 from mmlkit.calculus import (
-    derivative, finite_difference_weights, gradient_fd, hessian_fd, jacobian_fd, taylor,
+    derivative,
+    finite_difference_weights,
+    gradient_fd,
+    hessian_fd,
+    jacobian_fd,
+    taylor,
 )
 
 # f, its first four derivatives (closed forms)
@@ -157,3 +162,7 @@ def test_differentiation_input_errors():
         taylor(lambda x: ad.stack([x, x]), 0.0, 2)
     with pytest.raises(ValueError, match="callable"):
         taylor("sin", 0.0, 2)
+    with pytest.raises(TypeError, match="mmlkit.autodiff operations"):
+        taylor(lambda x: math.sin(float(x)), 0.0, 2)  # not autodiff: its derivatives are not zero
+    with pytest.raises(TypeError, match="mmlkit.autodiff operations"):
+        taylor(lambda x: np.sin(x.data), 0.0, 1)

@@ -12,7 +12,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mmlkit.calculus import (
-    gauss_legendre, gauss_legendre_nodes, monte_carlo, nquad, quad, simpson, trapezoid,
+    gauss_legendre,
+    gauss_legendre_nodes,
+    monte_carlo,
+    nquad,
+    quad,
+    simpson,
+    trapezoid,
 )
 from mmlkit.exceptions import ConvergenceWarning
 

@@ -8,8 +8,8 @@ import pytest
 import sklearn.model_selection as skms
 from hypothesis import given
 from hypothesis import strategies as st
-from sklearn.naive_bayes import GaussianNB
 from sklearn.linear_model import Ridge as SkRidge
+from sklearn.naive_bayes import GaussianNB
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.tree import DecisionTreeClassifier
 

@@ -1,4 +1,7 @@
-"""Shared cases for the linalg tests. Matrices that test a decomposition: random, ill-conditioned, rank-deficient, tiny, non-square."""
+"""Shared cases for the linalg tests.
+
+Matrices that test a decomposition: random, ill-conditioned, rank-deficient, tiny, non-square.
+"""
 
 import numpy as np
 

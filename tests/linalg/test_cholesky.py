@@ -2,10 +2,9 @@
 
 import numpy as np
 import pytest
+from linalg_cases import SEEDS, SQUARE, spd, symmetric
 
 from mmlkit.linalg import cholesky, is_positive_definite
-
-from linalg_cases import SEEDS, SQUARE, spd, symmetric
 
 
 @pytest.mark.parametrize("seed", SEEDS)

@@ -3,12 +3,11 @@
 import numpy as np
 import pytest
 import scipy.linalg
+from linalg_cases import SEEDS, SQUARE, random_matrix, same_up_to_sign, spd, symmetric
 from scipy.optimize import linear_sum_assignment
 
 from mmlkit.exceptions import ConvergenceWarning
 from mmlkit.linalg import eig, eigh, eigvals, eigvalsh, hessenberg, power_iteration
-
-from linalg_cases import SEEDS, SQUARE, random_matrix, same_up_to_sign, spd, symmetric
 
 
 def match(w, w0):

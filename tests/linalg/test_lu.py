@@ -3,10 +3,9 @@
 import numpy as np
 import pytest
 import scipy.linalg
+from linalg_cases import SEEDS, SHAPES, SQUARE, ill_conditioned, random_matrix, rank_deficient
 
 from mmlkit.linalg import det, inv, lu, solve, solve_triangular
-
-from linalg_cases import SEEDS, SHAPES, SQUARE, ill_conditioned, random_matrix, rank_deficient
 
 
 @pytest.mark.parametrize("seed", SEEDS)

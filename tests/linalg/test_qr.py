@@ -2,10 +2,9 @@
 
 import numpy as np
 import pytest
+from linalg_cases import SEEDS, SHAPES, ill_conditioned, random_matrix, rank_deficient
 
 from mmlkit.linalg import gram_schmidt, qr
-
-from linalg_cases import SEEDS, SHAPES, ill_conditioned, random_matrix, rank_deficient
 
 METHODS = ["householder", "gram_schmidt", "givens"]
 

@@ -2,12 +2,10 @@
 
 import numpy as np
 import pytest
-
 import scipy.linalg
+from linalg_cases import SEEDS, SHAPES, ill_conditioned, random_matrix, rank_deficient, with_singular_values
 
 from mmlkit.linalg import cond, lstsq, matrix_rank, null_space, orth, pinv, svd, svdvals
-
-from linalg_cases import SEEDS, SHAPES, ill_conditioned, random_matrix, rank_deficient, with_singular_values
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -72,7 +70,8 @@ def test_pinv_rank_deficient_and_rcond(seed):
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("shape, rank", [((20, 5), None), ((5, 20), None), ((30, 10), 4), ((8, 8), None), ((1, 1), None)])
+@pytest.mark.parametrize("shape, rank", [((20, 5), None), ((5, 20), None), ((30, 10), 4), ((8, 8), None),
+                                         ((1, 1), None)])
 @pytest.mark.parametrize("nrhs", [None, 3])
 def test_lstsq_svd_matches_numpy(seed, shape, rank, nrhs):
     rng = np.random.default_rng(seed)

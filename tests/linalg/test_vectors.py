@@ -2,10 +2,9 @@
 
 import numpy as np
 import pytest
+from linalg_cases import SEEDS, rank_deficient
 
 from mmlkit.linalg import angle, cross, dot, norm, outer, project
-
-from linalg_cases import SEEDS, rank_deficient
 
 
 @pytest.mark.parametrize("seed", SEEDS)

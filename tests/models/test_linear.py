@@ -53,7 +53,8 @@ def test_linear_regression_wine_and_multioutput(solver):
 
 def test_linear_regression_no_intercept():
     X, y = _data(3, 60, 4)
-    _close(LinearRegression(fit_intercept=False).fit(X, y).coef_, sk.LinearRegression(fit_intercept=False).fit(X, y).coef_)
+    ours = LinearRegression(fit_intercept=False).fit(X, y)
+    _close(ours.coef_, sk.LinearRegression(fit_intercept=False).fit(X, y).coef_)
 
 
 def test_svd_minimum_norm_on_collinear_and_underdetermined():

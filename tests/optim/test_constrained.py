@@ -7,11 +7,19 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from mmlkit.autodiff import exp, log, sum as ad_sum
+from mmlkit.autodiff import exp, log
+from mmlkit.autodiff import sum as ad_sum
 from mmlkit.exceptions import ConvergenceWarning
 from mmlkit.optim import (
-    is_convex, lagrange_solve, minimize, minimize_constrained, project_ball, project_box,
-    project_nonnegative, project_simplex, projected_gradient,
+    is_convex,
+    lagrange_solve,
+    minimize,
+    minimize_constrained,
+    project_ball,
+    project_box,
+    project_nonnegative,
+    project_simplex,
+    projected_gradient,
 )
 
 # (f, x0, eq, ineq) as mmlkit callables; SciPy gets the same functions on plain arrays.

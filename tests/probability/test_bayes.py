@@ -100,7 +100,7 @@ def test_beta_binomial_predictive_matches_scipy_and_integration():
     np.testing.assert_allclose(pred.pmf(k), st.betabinom.pmf(k, 10, model.a, model.b), rtol=1e-12)
     # P(k) = ∫ Binomial(k | 10, θ) Beta(θ | a, b) dθ
     for kk in (0, 4, 10):
-        val, _ = si.quad(lambda t: st.binom.pmf(kk, 10, t) * st.beta.pdf(t, model.a, model.b), 0, 1)
+        val, _ = si.quad(lambda t, kk=kk: st.binom.pmf(kk, 10, t) * st.beta.pdf(t, model.a, model.b), 0, 1)
         np.testing.assert_allclose(pred.pmf(kk), val, rtol=1e-8)
 
 
@@ -134,7 +134,7 @@ def test_gamma_poisson_posterior_and_predictive(seed):
     pred = model.posterior_predictive()
     assert isinstance(pred, NegativeBinomial)
     for k in (0, 3, 9):  # P(k) = ∫ Poisson(k | λ) Gamma(λ) dλ
-        val, _ = si.quad(lambda lam: st.poisson.pmf(k, lam) * model.posterior.pdf(lam), 0, 60)
+        val, _ = si.quad(lambda lam, k=k: st.poisson.pmf(k, lam) * model.posterior.pdf(lam), 0, 60)
         np.testing.assert_allclose(pred.pmf(k), val, rtol=1e-8)
 
 

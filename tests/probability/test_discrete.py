@@ -7,8 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as hs
 
 from mmlkit.probability import (
-    BetaBinom,
     Bernoulli,
+    BetaBinom,
     Binomial,
     Categorical,
     Geometric,

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy import stats
 
-from mmlkit.rl import BernoulliBandit, EpsilonGreedy, GaussianBandit, ThompsonSampling, UCB1, simulate
+from mmlkit.rl import UCB1, BernoulliBandit, EpsilonGreedy, GaussianBandit, ThompsonSampling, simulate
 
 MEANS = [0.2, 0.5, 0.8]
 T = 4000

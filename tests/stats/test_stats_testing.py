@@ -84,7 +84,8 @@ def test_batched_tests_along_an_axis(axis, equal_var):
     a, b = rng.normal(size=(12, 4)), rng.normal(0.3, 1.5, size=(9, 4))
     if axis != 0:
         a, b = a.T, b.T
-    ours, ref = ttest_ind(a, b, equal_var=equal_var, axis=axis), scipy.stats.ttest_ind(a, b, equal_var=equal_var, axis=axis)
+    ours = ttest_ind(a, b, equal_var=equal_var, axis=axis)
+    ref = scipy.stats.ttest_ind(a, b, equal_var=equal_var, axis=axis)
     close(ours.statistic, ref.statistic)
     close(ours.pvalue, ref.pvalue)
     close(ours.df, ref.df)

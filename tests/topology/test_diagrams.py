@@ -10,7 +10,11 @@ from hypothesis import strategies as st
 from persim.persistent_entropy import persistent_entropy
 
 from mmlkit.topology import (
-    betti_curve, bottleneck_distance, persistence_entropy, persistence_landscape, total_persistence,
+    betti_curve,
+    bottleneck_distance,
+    persistence_entropy,
+    persistence_landscape,
+    total_persistence,
 )
 
 

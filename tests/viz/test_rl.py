@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from mmlkit.rl import BernoulliBandit, UCB1, simulate
+from mmlkit.rl import UCB1, BernoulliBandit, simulate
 from mmlkit.viz.rl import policy_learning_curve, regret_curves
 
 

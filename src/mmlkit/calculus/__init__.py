@@ -22,12 +22,24 @@ Examples
 from __future__ import annotations
 
 from mmlkit.calculus.differentiation import (
-    TaylorPolynomial, derivative, finite_difference_weights, gradient_fd, hessian_fd, jacobian_fd,
+    TaylorPolynomial,
+    derivative,
+    finite_difference_weights,
+    gradient_fd,
+    hessian_fd,
+    jacobian_fd,
     taylor,
 )
 from mmlkit.calculus.integration import (
-    IntegrationResult, MonteCarloResult, gauss_legendre, gauss_legendre_nodes, monte_carlo, nquad,
-    quad, simpson, trapezoid,
+    IntegrationResult,
+    MonteCarloResult,
+    gauss_legendre,
+    gauss_legendre_nodes,
+    monte_carlo,
+    nquad,
+    quad,
+    simpson,
+    trapezoid,
 )
 
 __all__ = [

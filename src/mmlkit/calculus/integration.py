@@ -529,7 +529,8 @@ def nquad(f, ranges, epsabs: float = 1.49e-8, epsrel: float = 1.49e-8, limit: in
                 return inner(np.atleast_1d(t).ravel(), outer).reshape(np.shape(t))
         else:
             def h(t):
-                return np.array([integrate(i - 1, (float(ti),) + outer) for ti in np.atleast_1d(t)]).reshape(np.shape(t))
+                values = [integrate(i - 1, (float(ti),) + outer) for ti in np.atleast_1d(t)]
+                return np.array(values).reshape(np.shape(t))
         res = quad(h, lo, hi, epsabs, epsrel, limit)
         inner_errors.append(res.error)
         return res.value

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import numpy as np
@@ -47,7 +47,7 @@ def _meta() -> dict:
     return json.loads((_DATA / "meta.json").read_text(encoding="utf-8"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _table(filename: str) -> tuple[np.ndarray, np.ndarray]:
     """Read a scikit-learn-style CSV (header ``n,d,names...``; last column the class)."""
     raw = (_DATA / filename).read_bytes()

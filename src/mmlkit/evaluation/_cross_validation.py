@@ -251,7 +251,7 @@ def _train_sizes_abs(train_sizes, n_max):
     return unique
 
 
-def learning_curve(estimator, X, y=None, *, groups=None, train_sizes=np.linspace(0.1, 1.0, 5),
+def learning_curve(estimator, X, y=None, *, groups=None, train_sizes=(0.1, 0.325, 0.55, 0.775, 1.0),
                    cv=None, scoring=None, n_jobs=None, shuffle=False, random_state=None,
                    error_score=np.nan, return_times=False, params=None):
     """Training and validation scores as the training set grows.
@@ -266,7 +266,7 @@ def learning_curve(estimator, X, y=None, *, groups=None, train_sizes=np.linspace
         Targets.
     groups : array_like of shape (n_samples,), optional
         Passed to the splitter.
-    train_sizes : array_like of shape (n_ticks,), default=np.linspace(0.1, 1.0, 5)
+    train_sizes : array_like of shape (n_ticks,), default=(0.1, 0.325, 0.55, 0.775, 1.0)
         Fractions (floats in (0, 1]) of the largest training fold, or counts.
     cv : int, splitter or iterable, default=None
         The folds (5 when None).

@@ -16,9 +16,9 @@ from mmlkit._validation import (
     check_scalar,
 )
 from mmlkit.evaluation._checks import as_label_array
-from mmlkit.probability._functions import binom_cdf, chi2_sf, normal_cdf, normal_ppf, t_sf
 from mmlkit.evaluation._cross_validation import cross_validate
 from mmlkit.evaluation._split import KFold, StratifiedKFold, _num_samples
+from mmlkit.probability._functions import binom_cdf, chi2_sf, normal_cdf, normal_ppf, t_sf
 
 __all__ = [
     "BiasVariance", "ComparisonResult", "ConfidenceInterval", "bias_variance_decomposition",

@@ -140,7 +140,8 @@ def r2_score(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average
         Targets and predictions.
     sample_weight : array_like of shape (n_samples,), optional
         Weight of each sample.
-    multioutput : {"raw_values", "uniform_average", "variance_weighted"} or array_like of shape (n_outputs,), default="uniform_average"
+    multioutput : {"raw_values", "uniform_average", "variance_weighted"} or array_like, default="uniform_average"
+        An array_like has shape (n_outputs,).
         Per-output scores, their mean, their mean weighted by each output's
         variance, or a weighted mean.
     force_finite : bool, default=True

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import itertools
-from copy import deepcopy
 import numbers
 import time
 from collections.abc import Mapping, Sequence
+from copy import deepcopy
 
 import numpy as np
 from joblib import Parallel, delayed

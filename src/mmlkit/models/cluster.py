@@ -138,7 +138,7 @@ def _lloyd(X1, x2, centers, max_iter, tol):
     k = centers.shape[0]
     labels_old = np.full(X1.shape[0], -1)
     strict = False
-    for n_iter in range(1, max_iter + 1):
+    for n_iter in range(1, max_iter + 1):  # noqa: B007 (n_iter is returned)
         labels, partial = _assign(X1, centers)
         S = _cluster_sums(X1, labels, k)
         if (S[:, -1] == 0).any():

@@ -145,7 +145,9 @@ def fit(model, loss, optimizer, X, y, epochs=10, batch_size=32, *, validation_sp
             else:
                 waited += 1
             if bar is not None:
-                desc = f"loss {history.loss[-1]:.4f}" + (f" · val {history.val_loss[-1]:.4f}" if history.val_loss else "")
+                desc = f"loss {history.loss[-1]:.4f}"
+                if history.val_loss:
+                    desc += f" · val {history.val_loss[-1]:.4f}"
                 bar[0].update(bar[1], advance=1, description=desc)
             if early_stopping and waited >= patience:
                 history.stopped_early = True

@@ -271,7 +271,7 @@ def minimize_constrained(fun, x0, eq=(), ineq=(), *, jac=None, tol=1e-8, max_ite
     can_polish = jac is None and getattr(E, "autodiff", True) and getattr(I, "autodiff", True)
     violation = np.inf
     path, success, message = [x.copy()], False, ""
-    for nit in range(1, max_iter + 1):
+    for nit in range(1, max_iter + 1):  # noqa: B007 (nit is reported)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)  # inner solves may stop early; the outer loop decides
             inner = minimize(augmented, x, "lbfgs", jac=True, tol=tol / 10, max_iter=inner_max_iter)

@@ -77,7 +77,8 @@ class OneHotEncoder(TransformerMixin, BaseEstimator):
         if X.dtype.kind == "O":
             kinds = {type(v) for v in X.ravel()}
             if len(kinds) > 1 and not all(issubclass(k, (numbers.Number, np.number)) for k in kinds):
-                raise ValueError(f"X must hold one type per column set, got mixed types {sorted(k.__name__ for k in kinds)}")
+                raise ValueError("X must hold one type per column set, got mixed types "
+                                 f"{sorted(k.__name__ for k in kinds)}")
         if X.dtype.kind == "f" and np.isnan(X).any():
             raise ValueError("X must not contain NaN; impute missing values first (SimpleImputer)")
         return X

@@ -21,7 +21,7 @@ from ._functions import *  # noqa: F403
 from ._functions import __all__ as _functions_all
 from .bayes import BetaBinomial, DirichletMultinomial, GammaPoisson, NormalNormal, bayes_rule
 from .continuous import Beta, ChiSquared, Exponential, Gamma, Normal, StudentT, Uniform
-from .discrete import BetaBinom, Bernoulli, Binomial, Categorical, Geometric, NegativeBinomial, Poisson
+from .discrete import Bernoulli, BetaBinom, Binomial, Categorical, Geometric, NegativeBinomial, Poisson
 from .multivariate import Dirichlet, MultivariateNormal
 
 _LAZY = {

@@ -351,7 +351,7 @@ class BayesianNetwork:
         hidden = relevant - set(targets) - set(ev_index)
         while hidden:
             # greedy order: eliminate the variable whose new factor is smallest
-            def cost(z):
+            def cost(z, factors=factors):
                 scope = set().union(*(f.variables for f in factors if z in f.variables)) - {z}
                 return int(np.prod([len(self._states[u]) for u in scope])), str(z)
 

@@ -165,7 +165,8 @@ class HiddenMarkovModel:
 
     def _check_fitted(self):
         if not hasattr(self, "startprob_"):
-            raise NotFittedError("this HiddenMarkovModel has no parameters yet: pass them to the constructor or call fit")
+            raise NotFittedError("this HiddenMarkovModel has no parameters yet: "
+                                 "pass them to the constructor or call fit")
 
     # ------------------------------------------------------------------ observations
     def _check_X(self, X, name="X", *, against_model=True):

@@ -16,9 +16,15 @@ Examples
 """
 
 from mmlkit.rl.bandits import (
-    BanditResult, BernoulliBandit, EpsilonGreedy, GaussianBandit, ThompsonSampling, UCB1, simulate,
+    UCB1,
+    BanditResult,
+    BernoulliBandit,
+    EpsilonGreedy,
+    GaussianBandit,
+    ThompsonSampling,
+    simulate,
 )
 from mmlkit.rl.policy_gradient import CartPole, Corridor, ReinforceResult, reinforce
 
-__all__ = ["BanditResult", "BernoulliBandit", "CartPole", "Corridor", "EpsilonGreedy", "GaussianBandit", "ReinforceResult",
-           "ThompsonSampling", "UCB1", "reinforce", "simulate"]
+__all__ = ["BanditResult", "BernoulliBandit", "CartPole", "Corridor", "EpsilonGreedy", "GaussianBandit",
+           "ReinforceResult", "ThompsonSampling", "UCB1", "reinforce", "simulate"]

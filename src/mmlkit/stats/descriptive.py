@@ -697,7 +697,8 @@ class PearsonRResult(TestResult):
         level = _check_level(level)
         if self.n <= 3:
             raise ValueError("the Fisher confidence interval needs at least 4 observations")
-        z, se = math.atanh(self.statistic) if abs(self.statistic) < 1 else math.copysign(math.inf, self.statistic), 1.0 / math.sqrt(self.n - 3)
+        z = math.atanh(self.statistic) if abs(self.statistic) < 1 else math.copysign(math.inf, self.statistic)
+        se = 1.0 / math.sqrt(self.n - 3)
         if self.alternative == "two-sided":
             c = float(normal_ppf(0.5 + 0.5 * level))
             return ConfidenceInterval(math.tanh(z - c * se), math.tanh(z + c * se))

@@ -17,7 +17,11 @@ Examples
 """
 
 from mmlkit.topology.diagrams import (
-    betti_curve, bottleneck_distance, persistence_entropy, persistence_landscape, total_persistence,
+    betti_curve,
+    bottleneck_distance,
+    persistence_entropy,
+    persistence_landscape,
+    total_persistence,
 )
 from mmlkit.topology.rips import vietoris_rips
 

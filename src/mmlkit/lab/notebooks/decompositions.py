@@ -12,8 +12,7 @@ def _():
     import mmlkit.linalg as la
     from mmlkit.datasets import load_digits
     from mmlkit.models import PCA
-    from mmlkit.viz import low_rank_reconstructions, singular_value_spectrum
-    from mmlkit.viz import new_figure
+    from mmlkit.viz import low_rank_reconstructions, new_figure, singular_value_spectrum
     return PCA, la, load_digits, low_rank_reconstructions, mo, new_figure, np, singular_value_spectrum
 
 

@@ -11,8 +11,7 @@ def _():
 
     import mmlkit.autodiff as ad
     import mmlkit.information as info
-    from mmlkit.viz import binary_entropy, kl_asymmetry
-    from mmlkit.viz import PALETTE, new_figure
+    from mmlkit.viz import PALETTE, binary_entropy, kl_asymmetry, new_figure
     return PALETTE, ad, binary_entropy, info, kl_asymmetry, mo, new_figure, np
 
 

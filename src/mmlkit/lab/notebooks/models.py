@@ -11,8 +11,7 @@ def _():
 
     from mmlkit.datasets import make_blobs, make_moons
     from mmlkit.models import SVC, GaussianMixture, KMeans
-    from mmlkit.viz import cluster_comparison, gmm_ellipses
-    from mmlkit.viz import CMAP_DIVERGING, PALETTE, new_figure
+    from mmlkit.viz import CMAP_DIVERGING, PALETTE, cluster_comparison, gmm_ellipses, new_figure
     return (CMAP_DIVERGING, GaussianMixture, KMeans, PALETTE, SVC, cluster_comparison, gmm_ellipses, make_blobs,
             make_moons, mo, new_figure, np)
 

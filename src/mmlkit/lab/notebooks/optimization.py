@@ -13,8 +13,7 @@ def _():
 
     from mmlkit.exceptions import ConvergenceWarning
     from mmlkit.optim import minimize
-    from mmlkit.viz import loss_curves, optimization_paths
-    from mmlkit.viz import new_figure
+    from mmlkit.viz import loss_curves, new_figure, optimization_paths
     return ConvergenceWarning, loss_curves, minimize, mo, new_figure, np, optimization_paths, warnings
 
 

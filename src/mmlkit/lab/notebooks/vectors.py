@@ -10,8 +10,7 @@ def _():
     import numpy as np
 
     import mmlkit.linalg as la
-    from mmlkit.viz import transformation_circle
-    from mmlkit.viz import PALETTE, new_figure
+    from mmlkit.viz import PALETTE, new_figure, transformation_circle
     return PALETTE, la, mo, new_figure, np, transformation_circle
 
 

@@ -45,7 +45,8 @@ def run(quick: bool) -> Showcase:
     notes = [
         f"∂f/∂x and ∂f/∂y of f = x·y + sin x at (1.5, 2): {2.0 + np.cos(1.5):.6f} and 1.5 "
         "(read them off the input boxes).",
-        f"Taylor derivatives f⁽¹⁻⁴⁾(0.5) by autodiff vs 4th-order finite differences: max relative gap {agreement:.1e}.",
+        f"Taylor derivatives f⁽¹⁻⁴⁾(0.5) by autodiff vs 4th-order finite differences: "
+        f"max relative gap {agreement:.1e}.",
         f"Hessian of Σ softplus(Ax) + ½‖x‖² (20×20) by forward-over-reverse: symmetric to "
         f"{np.abs(h - h.T).max():.0e}, smallest eigenvalue {np.linalg.eigvalsh(h)[0]:.3f} ≥ 1.",
         f"∫ e^(−x²) dx over ℝ by adaptive Gauss–Kronrod: {gauss:.12f} (√π = {np.sqrt(np.pi):.12f}, "

@@ -26,13 +26,20 @@ def _split(n, test_fraction, rng):
 def run(quick: bool) -> Showcase:
     from mmlkit.datasets import load_breast_cancer, load_digits
     from mmlkit.evaluation import (
-        StratifiedKFold, accuracy_score, compare_models, learning_curve, metric_confidence_interval,
+        StratifiedKFold,
+        accuracy_score,
+        compare_models,
+        learning_curve,
+        metric_confidence_interval,
         roc_auc_score,
     )
     from mmlkit.explain import KernelShap, fgsm
     from mmlkit.models import GaussianNB, LogisticRegression
     from mmlkit.viz.evaluation import (
-        confusion_matrix_plot, learning_curve_plot, pr_curve_plot, roc_curve_plot,
+        confusion_matrix_plot,
+        learning_curve_plot,
+        pr_curve_plot,
+        roc_curve_plot,
     )
     from mmlkit.viz.explain import adversarial_example, shap_bar, shap_beeswarm
 

@@ -42,5 +42,5 @@ def run(quick: bool) -> Showcase:
             ("Singular values of the centred digit matrix and the share of variance the first k carry", spectrum),
         ],
         key_number=("variance captured by rank 8", f"{captured8:.1%}"),
-        notes=[f"Rank-k errors for digit 0: " + ", ".join(f"k={k}: {e:.1%}" for k, e in zip(ranks, recon.errors))],
+        notes=["Rank-k errors for digit 0: " + ", ".join(f"k={k}: {e:.1%}" for k, e in zip(ranks, recon.errors))],
     )

@@ -22,8 +22,8 @@ SUMMARY = ("A support vector machine keeps only the points that touch or cross i
 def run(quick: bool) -> Showcase:
     from mmlkit.datasets import load_digits, make_moons
     from mmlkit.models import PCA, SVC
-    from mmlkit.viz.models import pca_projection, scree_plot, svm_margins
     from mmlkit.viz._style import new_figure
+    from mmlkit.viz.models import pca_projection, scree_plot, svm_margins
 
     X, y = make_moons(120 if quick else 300, noise=0.2, random_state=0)
     fig, axes = new_figure(1, 2, width=5.0, height=4.3)

@@ -10,13 +10,15 @@ TITLE = "Classical models: supervised"
 ORDER = 80
 FORMULA = ("Bayesian regression:  w | y ~ N(m, Σ),  Σ = (λI + αΦᵀΦ)⁻¹,  m = αΣΦᵀy,  "
            "Var[y* | x*] = 1/α + φ(x*)ᵀΣφ(x*)\n"
-           "logistic:  P(y = k | x) = softmax(Wx + b)ₖ;   naive Bayes:  log P(y = k | x) = log πₖ + Σⱼ log p(xⱼ | k) − log Z\n"
+           "logistic:  P(y = k | x) = softmax(Wx + b)ₖ;   "
+           "naive Bayes:  log P(y = k | x) = log πₖ + Σⱼ log p(xⱼ | k) − log Z\n"
            "lasso:  min (1/2n)‖y − Xw‖² + α‖w‖₁  (coordinate descent: wⱼ ← S(cⱼ + Gⱼⱼwⱼ, nα)/Gⱼⱼ)")
 SUMMARY = ("A model that knows what it does not know: Bayesian linear regression on polynomial features "
            "puts a Gaussian posterior on the weights, so its predictive band is narrow where the data are and "
            "widens where they are not (α and λ chosen by maximising the evidence). Logistic regression and "
            "Gaussian naive Bayes turn the same 2-D data into class probabilities — one a linear boundary in "
-           "log-odds of whatever features it is given, the other quadratic from per-class variances. The lasso's L1 penalty switches "
+           "log-odds of whatever features it is given, the other quadratic from per-class variances. "
+           "The lasso's L1 penalty switches "
            "coefficients off one by one as α grows.")
 
 

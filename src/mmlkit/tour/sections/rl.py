@@ -18,7 +18,7 @@ SUMMARY = ("A bandit agent must trade exploring for exploiting. A fixed ε keeps
 
 
 def run(quick: bool) -> Showcase:
-    from mmlkit.rl import BernoulliBandit, Corridor, EpsilonGreedy, ThompsonSampling, UCB1, reinforce, simulate
+    from mmlkit.rl import UCB1, BernoulliBandit, Corridor, EpsilonGreedy, ThompsonSampling, reinforce, simulate
     from mmlkit.viz.rl import policy_learning_curve, regret_curves
 
     horizon, n_runs = (2000, 60) if quick else (10000, 300)
