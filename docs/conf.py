@@ -14,15 +14,20 @@ import os
 import sys
 from pathlib import Path
 
+from threadpoolctl import threadpool_limits
+
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE / "_ext"))
 # A checkout builds its own source even when another mmlkit is installed.
 sys.path.insert(0, str(HERE.parent / "src"))
 os.environ.setdefault("MPLBACKEND", "Agg")
+# The examples use quick sizes: one BLAS thread each. Multithreaded BLAS on a busy machine (CI runs
+# the build beside other tests) spin-waits and makes small products many times slower.
+threadpool_limits(1)
 
-import mmlkit_docs
+import mmlkit_docs  # noqa: E402
 
-import mmlkit
+import mmlkit  # noqa: E402 - from the checkout's src, put on the path above
 
 # The reference and the tour's gallery examples follow the package: written before Sphinx reads.
 mmlkit_docs.write_api_pages(HERE)
