@@ -132,7 +132,11 @@ def write_tour_examples(srcdir: Path) -> list[str]:
     from mmlkit.tour import discover_sections
 
     out = srcdir / "gallery" / "tour"
-    _write_if_changed(out / "GALLERY_HEADER.rst", "The tour's figures\n------------------\n\nEvery figure of ``mmlkit tour``, with the code that draws it: each example below is one tour \nsection (``mmlkit/tour/sections/<name>.py``) run in its quick mode, exactly as \n``mmlkit tour --quick`` runs it.\n")
+    _write_if_changed(out / "GALLERY_HEADER.rst", (
+        "The tour's figures\n------------------\n\n"
+        "Every figure of ``mmlkit tour``, with the code that draws it: each example below is one tour\n"
+        "section (``mmlkit/tour/sections/<name>.py``) run in its quick mode, exactly as\n"
+        "``mmlkit tour --quick`` runs it.\n"))
     written = []
     for section in discover_sections():
         short = section.__name__.rsplit(".", 1)[1]
@@ -250,10 +254,18 @@ _LITERAL = re.compile(r"(``.+?``|:[\w:]+:`[^`]*`|`[^`]*`_{0,2})")
 _TRAILING_UNDERSCORE = re.compile(r"(?<=\w)_(?=[\s.,;:)\]}'\"/]|$)")
 
 
+#: A starred name in a shape, ``(*size, d)`` or ``(n, *shape)``, would open an emphasis: escaped.
+_STARRED = re.compile(r"(?:(?<=\()|(?<=, ))\*(?=\w+[,)])")
+#: numpydoc's section names: a header needs a blank line above it.
+_SECTIONS = {"Parameters", "Returns", "Yields", "Raises", "Warns", "Attributes", "Methods", "Notes", "Examples",
+             "References", "See Also", "Other Parameters", "Warnings"}
+
+
 def _escape_prose(text: str) -> str:
     parts = _LITERAL.split(text)
     for i in range(0, len(parts), 2):  # even parts are outside literals
-        parts[i] = _TRAILING_UNDERSCORE.sub(r"\\_", parts[i].replace("|", r"\|"))
+        part = _TRAILING_UNDERSCORE.sub(r"\\_", parts[i].replace("|", r"\|"))
+        parts[i] = _STARRED.sub(r"\\*", part)
     return "".join(parts)
 
 
@@ -264,6 +276,11 @@ def escape_docstring(lines: list[str]) -> None:
     reST would read ``|x|`` as a substitution and ``coef_`` as a link. Outside literal blocks,
     directives, doctest blocks and inline literals, ``|`` and a word's trailing ``_`` are escaped.
     """
+    # A section header straight under the summary (a docstring built from a template) starts its section.
+    for i in range(len(lines) - 2, 0, -1):
+        if (lines[i].strip() in _SECTIONS and set(lines[i + 1].strip()) == {"-"}
+                and lines[i - 1].strip()):
+            lines.insert(i, "")
     literal_indent = None
     in_doctest = False
     for i, line in enumerate(lines):
@@ -358,6 +375,16 @@ def _add_course_links(app, what, name, obj, options, lines):
     lines += ["", ".. rubric:: Used in the course", "", links, ""]
 
 
+def _skip_foreign_members(app, what, name, obj, skip, options):
+    """A class page lists mmlkit's methods, inherited ones included, but not scikit-learn's own
+    (``get_params``, ``set_output``, the metadata-routing ``set_*_request``): those are documented
+    by scikit-learn, in its own cross-references."""
+    module = getattr(obj, "__module__", None) or getattr(getattr(obj, "fget", None), "__module__", None) or ""
+    if what == "class" and module.split(".")[0] in ("sklearn", "builtins", "abc"):
+        return True
+    return None
+
+
 def _on_builder_inited(app):
     app.env.mmlkit_course_usage = course_usage(Path(app.srcdir))
 
@@ -365,6 +392,7 @@ def _on_builder_inited(app):
 def setup(app):
     app.add_directive("mmlkit-lab", LabDirective)
     app.connect("builder-inited", _on_builder_inited)
+    app.connect("autodoc-skip-member", _skip_foreign_members)
     # Before numpydoc (priority 500) parses the sections.
     app.connect("autodoc-process-docstring", _escape_docstring, priority=400)
     # After numpydoc (priority 500) has turned the docstring into reST.
