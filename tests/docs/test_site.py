@@ -36,7 +36,8 @@ COURSE_PAGES = ["vectors", "decompositions", "calculus", "optimization", "probab
 #: Raw LaTeX that must never reach the reader.
 RAW_LATEX = ["\\frac", "_{", "^{", "$$", "\\(", "\\[", "\\begin{", "\\mathbb", "\\sum"]
 #: A script, stylesheet, frame or image taken from the network.
-REMOTE = re.compile(r"<(?:script|link|iframe|img|source)\b[^>]*\b(?:src|href)\s*=\s*[\"']?\s*(?:https?:)?//", re.IGNORECASE)
+REMOTE = re.compile(r"<(?:script|link|iframe|img|source)\b[^>]*\b(?:src|href)\s*=\s*[\"']?\s*(?:https?:)?//",
+                    re.IGNORECASE)
 
 
 def _build(out: Path) -> subprocess.CompletedProcess:
@@ -63,7 +64,8 @@ def site(tmp_path_factory):
     result = _build(out)
     seconds = time.monotonic() - start
     assert result.returncode == 0, (
-        f"the documentation build failed (sphinx -W, {seconds:.0f} s):\n{result.stdout[-4000:]}\n{result.stderr[-8000:]}")
+        f"the documentation build failed (sphinx -W, {seconds:.0f} s):\n"
+        f"{result.stdout[-4000:]}\n{result.stderr[-8000:]}")
     print(f"documentation built in {seconds:.0f} s")
     return out / "html"
 
