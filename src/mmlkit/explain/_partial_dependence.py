@@ -18,7 +18,7 @@ class PartialDependence:
     """Grid and curves of :func:`partial_dependence`.
 
     ``grid_values``: one grid per requested feature; ``average``: shape
-    (n_outputs, *grid_shape); ``individual`` (ICE): (n_outputs, n_samples, *grid_shape),
+    ``(n_outputs, *grid_shape)``; ``individual`` (ICE): ``(n_outputs, n_samples, *grid_shape)``,
     present for ``kind`` "individual" or "both".
     """
 

@@ -648,6 +648,7 @@ def eig(A):
        ``A = Z T Zᵀ`` (about 25n³ flops in all with Z, two to four steps per eigenvalue).
     3. Eigenvectors of ``T`` by back substitution, vectorised over all of
        them (2n³/3 complex flops), mapped back by ``Z`` and normalised.
+
     Defective matrices have no basis of eigenvectors; the returned ``V`` is then
     (nearly) singular, as with LAPACK.
 

@@ -403,8 +403,11 @@ class BernoulliNB(_BaseDiscreteNB):
 
     Notes
     -----
-    jll_k(x) = log π_k + Σⱼ [xⱼ log p_kj + (1 − xⱼ) log(1 − p_kj)]
-             = log π_k + Σⱼ log(1 − p_kj) + xᵀ(log p_k − log(1 − p_k)),
+    ::
+
+        jll_k(x) = log π_k + Σⱼ [xⱼ log p_kj + (1 − xⱼ) log(1 − p_kj)]
+                 = log π_k + Σⱼ log(1 − p_kj) + xᵀ(log p_k − log(1 − p_k)),
+
     one matrix product, O(nKd); absent features count as evidence, unlike the
     multinomial model.
 

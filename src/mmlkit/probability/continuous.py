@@ -1,6 +1,6 @@
 """Continuous univariate distributions.
 
-Parameterised as SciPy's are, with readable names (SPEC §2b): ``Normal(mu,
+Parameterised as SciPy's are, with readable names: ``Normal(mu,
 sigma)`` with σ a standard deviation, ``Exponential(rate)``, ``Gamma(shape,
 rate)``, ``Uniform(low, high)``, ``Beta(a, b)``, ``StudentT(df, mu, sigma)``,
 ``ChiSquared(df)``. Parameters broadcast against each other and against the
