@@ -126,7 +126,7 @@ def test_open_lab_serves_the_folder_and_opens_the_notebook(monkeypatch, capsys, 
     calls = []
 
     class FakeServer:
-        def __init__(self, cmd, env):
+        def __init__(self, cmd, env, **kwargs):
             calls.append((cmd, env))
 
         def poll(self):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -144,7 +145,7 @@ def open_lab(name: str | None = None, *, mode: str = "edit", port: int | None = 
     import importlib.util
 
     if importlib.util.find_spec("marimo") is None:
-        print("mmlkit lab needs marimo: pip install 'mmlkit[lab]'", file=sys.stderr)
+        print('mmlkit lab needs the lab extra (marimo): pip install "mmlkit[lab]"', file=sys.stderr)
         return 1
     if mode not in ("edit", "run"):
         print(f"mmlkit lab: mode must be 'edit' or 'run', got {mode!r}", file=sys.stderr)
@@ -167,13 +168,59 @@ def open_lab(name: str | None = None, *, mode: str = "edit", port: int | None = 
     # showing stale cells (marimo's editor does not auto-run a notebook unless configured to; this is the
     # environment override marimo reads for that setting).
     env = dict(os.environ, _MARIMO_CONFIG_OVERLOAD_RUNTIME_AUTO_INSTANTIATE="true")
-    proc = subprocess.Popen(cmd, env=env)
+    # marimo runs in its own process group, so stopping the lab (Ctrl-C, or SIGTERM from a service manager or
+    # `kill`) stops marimo and everything it started instead of leaving a server listening on the port.
+    proc = subprocess.Popen(cmd, env=env, **_new_group())
+    previous = _on_sigterm()
     try:
         if _wait_for_port(port, proc, timeout=60.0):
-            print(f"mmlkit lab: {url}  (Ctrl-C to stop)")
+            print(f"mmlkit lab: {url}  (Ctrl-C to stop)", flush=True)
             if open_browser:
                 webbrowser.open(url)
         return proc.wait()
-    except KeyboardInterrupt:
-        proc.terminate()
+    except (KeyboardInterrupt, _Terminated):
+        _stop(proc)
         return proc.wait()
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+class _Terminated(Exception):
+    """Raised in the main thread by the SIGTERM handler, to leave ``proc.wait()`` and clean up."""
+
+
+def _new_group() -> dict:
+    if os.name == "posix":
+        return {"start_new_session": True}
+    return {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)}  # pragma: no cover - Windows
+
+
+def _on_sigterm():
+    """Make SIGTERM raise :class:`_Terminated` (main thread only); return the previous handler, or None."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def on_term(signum, frame):
+        raise _Terminated
+
+    return signal.signal(signal.SIGTERM, on_term)
+
+
+def _stop(proc, timeout: float = 10.0) -> None:
+    """Terminate the marimo server and its process group; kill it if it does not stop within ``timeout``."""
+    if proc.poll() is not None:
+        return
+    try:
+        if os.name == "posix":
+            os.killpg(proc.pid, signal.SIGTERM)
+        else:  # pragma: no cover - Windows
+            proc.terminate()
+    except (ProcessLookupError, PermissionError, AttributeError):
+        proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
