@@ -10,8 +10,17 @@ from mmlkit import cli
 from mmlkit.tour import discover_sections, resolve_sections, run_tour, section_names
 
 
-def test_quick_tour_writes_every_section_and_figure(tmp_path):
-    results = run_tour(tmp_path, quick=True, console=Console(file=open(tmp_path / "log.txt", "w")))
+@pytest.fixture(scope="module")
+def quick_tour(tmp_path_factory):
+    """The whole quick tour, once for this module: (report folder, results)."""
+    out = tmp_path_factory.mktemp("tour")
+    with open(out / "log.txt", "w") as log:
+        results = run_tour(out, quick=True, console=Console(file=log))
+    return out, results
+
+
+def test_quick_tour_writes_every_section_and_figure(quick_tour):
+    tmp_path, results = quick_tour
     failed = {r.name: r.error for r in results if r.error}
     assert not failed, failed
     html = (tmp_path / "index.html").read_text()
@@ -92,3 +101,79 @@ def test_version_comes_from_the_package_metadata(capsys):
         cli.main(["--version"])
     assert info.value.code == 0
     assert capsys.readouterr().out.strip() == f"mmlkit {version('mmlkit')}"
+
+
+# --- the report -----------------------------------------------------------------------------------------------
+
+RAW_LATEX = re.compile(r"_\{|\^\{|\\frac|\\[a-zA-Z]+")
+
+
+def _visible_text(page: str) -> str:
+    """The report's text outside <math>, <details> (the source code), <style> and tags."""
+    for tag in ("math", "details", "style"):
+        page = re.sub(rf"<{tag}\b.*?</{tag}>", " ", page, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", page)
+
+
+def test_report_typesets_formulas_and_links_each_section(tmp_path, monkeypatch):
+    monkeypatch.setenv("MMLKIT_DOCS_URL", "https://docs.example/mmlkit/")
+    run_tour(tmp_path, quick=True, only=["statistics", "rl"], console=Console(file=io.StringIO()))
+    page = (tmp_path / "index.html").read_text()
+    assert not RAW_LATEX.search(_visible_text(page)), RAW_LATEX.search(_visible_text(page))
+    assert page.count('display="block"') >= 4            # two display lines per section
+    assert "<nav class=\"toc\"" in page and "href='#statistics'" in page and "href='#top'" in page
+    assert "mmlkit lab statistics" in page and "mmlkit lab rl" in page
+    assert "href='https://docs.example/mmlkit/api/mmlkit.stats.html'" in page
+    assert "<details><summary>The code that drew these figures" in page and "def run(quick" in page
+    assert "http://" not in page.replace("http://www.w3.org/1998/Math/MathML", "")  # nothing fetched online
+    assert "<script" not in page
+
+
+def test_typeset_turns_dollar_math_into_mathml_and_escapes_the_rest():
+    from mmlkit.tour.report import typeset
+
+    out = typeset("a <b> & $x_{i}^2$ end")
+    assert out.startswith("a &lt;b&gt; &amp; <math") and out.endswith("</math> end")
+    assert "<msubsup>" in out and "_{" not in out
+
+
+def test_every_section_formula_and_caption_is_valid_latex():
+    from mmlkit.tour.report import tex_to_mathml
+
+    for module in discover_sections():
+        for line in module.FORMULA.splitlines():
+            mathml = tex_to_mathml(line, display=True)
+            assert not RAW_LATEX.search(re.sub(r"<[^>]+>", "", mathml)), (module.__name__, line)
+        assert all(lab in cli.lab_notebooks() for lab in module.LAB), module.__name__
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def test_quick_report_in_chromium_shows_typeset_math_and_no_raw_latex(quick_tour):
+    """Load the report in headless Chromium: every section's formulas are MathML elements that the browser lays
+    out (non-zero size), and the rendered text (the code listings aside) holds no LaTeX source."""
+    from pathlib import Path
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"the report's browser test needs Debian's Chromium at {CHROMIUM}: apt-get install -y chromium")
+    from playwright.sync_api import sync_playwright
+
+    out, results = quick_tour
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto((out / "index.html").as_uri())
+            text = page.evaluate("""() => { const c = document.body.cloneNode(true);
+                c.querySelectorAll('details, math').forEach(e => e.remove()); return c.innerText; }""")
+            sizes = page.evaluate("""() => [...document.querySelectorAll('section.tour-section')].map(s =>
+                [s.id, [...s.querySelectorAll('.formula math')].map(m => m.getBoundingClientRect().width)])""")
+            math_text = page.evaluate("() => [...document.querySelectorAll('math')].map(m => m.textContent)")
+        finally:
+            browser.close()
+    assert not RAW_LATEX.search(text), text[max(0, RAW_LATEX.search(text).start() - 80):][:160]
+    assert [name for name, _ in sizes] == [r.name for r in results]
+    for name, widths in sizes:
+        assert widths and all(w > 50 for w in widths), (name, widths)
+    assert not any(RAW_LATEX.search(t) for t in math_text)

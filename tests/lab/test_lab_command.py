@@ -50,8 +50,8 @@ def test_lab_without_marimo_names_the_extra(monkeypatch, capsys):
 def test_lab_passes_port_and_no_browser(monkeypatch):
     seen = {}
     monkeypatch.setattr(lab, "open_lab", lambda name, **kw: seen.update(kw, name=name) or 0)
-    assert cli.main(["lab", "vectors", "--run", "--port", "2719", "--no-browser"]) == 0
-    assert seen == {"name": "vectors", "mode": "run", "directory": "mmlkit-lab", "port": 2719, "open_browser": False}
+    assert cli.main(["lab", "rl", "--run", "--port", "2719", "--no-browser"]) == 0
+    assert seen == {"name": "rl", "mode": "run", "directory": "mmlkit-lab", "port": 2719, "open_browser": False}
     assert cli.main(["lab", "--headless"]) == 0
     assert seen["open_browser"] is False and seen["name"] is None and seen["port"] is None
 

@@ -24,7 +24,7 @@ __all__ = ["CATALOGUE", "NOTEBOOK_DIR", "notebooks", "open_lab", "workspace"]
 
 NOTEBOOK_DIR = Path(__file__).parent / "notebooks"
 
-#: The ten notebooks in reading order: name (file stem) → (title, what it lets you play with).
+#: The fourteen notebooks in reading order: name (file stem) → (title, what it lets you play with).
 CATALOGUE: dict[str, tuple[str, str]] = {
     "vectors": ("Vectors & matrices",
                 "projection onto a line; a 2×2 matrix's action on the unit circle, its eigen- and singular vectors"),
@@ -47,6 +47,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                "universal approximation by width; attention sharpness; message passing over k hops of a graph"),
     "evaluation": ("Evaluation, trust and robustness",
                    "a ROC curve as the classes separate; an FGSM attack on a digit as ε grows"),
+    "explanations": ("Explanations",
+                     "one prediction's Shapley values as a waterfall, row by row; Kernel SHAP's error as it "
+                     "samples more coalitions"),
+    "topology": ("Topology: the shape of data",
+                 "persistent homology of a noisy circle as the noise and the number of points change"),
+    "rl": ("Reinforcement learning",
+           "ε-greedy, UCB1 and Thompson sampling: regret as ε and the gap between the best arms change"),
+    "generative": ("Generative models",
+                   "the diffusion forward process step by step, linear against cosine schedule; a small DDPM "
+                   "trained for more and more iterations"),
 }
 
 

@@ -49,7 +49,7 @@ def markov_convergence(P, p0, n_steps: int = 30, *, state_names=None):
         if pi is not None:
             ax.axhline(pi[i], color=colour, linestyle="--", linewidth=1.0, alpha=0.8)
     ax.set_xlabel("step t")
-    ax.set_ylabel("Pr(X_t = state)")
+    ax.set_ylabel(r"$\Pr(X_t = s)$")
     ax.set_ylim(-0.02, 1.02)
     ax.set_title("p_t = p_0 Pᵗ  (dashed: stationary π)")
     ax.legend(fontsize=8, loc="best")

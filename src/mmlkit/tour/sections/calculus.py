@@ -8,8 +8,10 @@ from mmlkit.tour._api import Showcase
 
 TITLE = "Calculus and autodiff"
 ORDER = 30
-FORMULA = ("forward: vᵢ = φᵢ(parents)   backward: v̄ⱼ = Σ_{i: j→i} v̄ᵢ ∂φᵢ/∂vⱼ,  v̄_out = 1\n"
-           "f(x) ≈ Σₖ f⁽ᵏ⁾(x₀)/k! (x − x₀)ᵏ      ∫ₐᵇ f ≈ Σᵢ wᵢ f(xᵢ)")
+LAB = ("calculus",)
+API = ("mmlkit.calculus", "mmlkit.autodiff")
+FORMULA = (r"\text{forward: } v_i = \varphi_i(\text{parents}) \qquad \text{backward: } \bar v_j = \sum_{i:\, j \to i} \bar v_i \frac{\partial \varphi_i}{\partial v_j}, \quad \bar v_{\text{out}} = 1" "\n"
+           r"f(x) \approx \sum_k \frac{f^{(k)}(x_0)}{k!} (x - x_0)^k \qquad \int_a^b f \approx \sum_i w_i f(x_i)")
 SUMMARY = ("Learning is differentiation. Reverse-mode automatic differentiation runs the program forward, "
            "recording each operation, then sweeps the chain rule backward so every intermediate value "
            "learns its adjoint ∂f/∂v — the whole gradient for the price of a few forward passes. The same "
@@ -44,7 +46,7 @@ def run(quick: bool) -> Showcase:
     gauss, err = quad(lambda x: np.exp(-x * x), -np.inf, np.inf)
     notes = [
         f"∂f/∂x and ∂f/∂y of f = x·y + sin x at (1.5, 2): {2.0 + np.cos(1.5):.6f} and 1.5 "
-        "(read them off the input boxes).",
+        "(read them off the adjoints v̄ of the graph's two input nodes, x and y).",
         f"Taylor derivatives f⁽¹⁻⁴⁾(0.5) by autodiff vs 4th-order finite differences: "
         f"max relative gap {agreement:.1e}.",
         f"Hessian of Σ softplus(Ax) + ½‖x‖² (20×20) by forward-over-reverse: symmetric to "
