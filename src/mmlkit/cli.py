@@ -6,8 +6,6 @@ a command that needs an optional extra that is not installed names the extra
 and the ``pip install`` command that brings it.
 """
 
-from __future__ import annotations
-
 import argparse
 import importlib
 import importlib.util

@@ -23,8 +23,6 @@ Examples
 array([2., 4.])
 """
 
-from __future__ import annotations
-
 from mmlkit.autodiff import _methods  # noqa: F401  (attaches operators and methods to Tensor)
 from mmlkit.autodiff._math import (
     abs,

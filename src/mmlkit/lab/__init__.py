@@ -7,8 +7,6 @@ own functions and lets you move the parameter that matters with a slider.
 ``mmlkit/lab/notebooks/`` and also run as scripts (``python vectors.py``).
 """
 
-from __future__ import annotations
-
 import os
 import secrets
 import shutil

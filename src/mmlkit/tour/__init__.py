@@ -1,7 +1,5 @@
 """``mmlkit tour``: one showcase per module, a results table and an HTML report."""
 
-from __future__ import annotations
-
 import importlib
 import pkgutil
 import time
