@@ -26,8 +26,9 @@ def run(quick: bool) -> Showcase:
 
     X, _ = make_moons(1500, noise=0.05, random_state=0)
     train, held = X[:1000], X[1000:]
-    # Quick: a narrower network on smaller batches (about 2.5 s of CPU, still well under the held-out baseline).
-    ddpm = DiffusionModel(n_steps=100, n_iter=1500 if quick else 4000, lr=3e-3 if quick else 2e-3,
+    # Quick: a narrower network on smaller batches (about 3 s of CPU; energy distance 0.010 against the
+    # held-out halves' 0.025, and the two moons are visible at t = 0).
+    ddpm = DiffusionModel(n_steps=100, n_iter=2500 if quick else 4000, lr=3e-3 if quick else 2e-3,
                           hidden=(64, 64, 64) if quick else (128, 128, 128), batch_size=128 if quick else 256,
                           random_state=0).fit(train)
     samples, trajectory = ddpm.sample(500, random_state=1, return_trajectory=True)
