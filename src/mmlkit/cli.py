@@ -1,4 +1,4 @@
-"""The ``mmlkit`` command line: ``tour``, ``bench`` and ``lab`` (and ``--version``).
+"""The ``mmlkit`` command line: ``tour``, ``bench``, ``lab`` and ``exercises`` (and ``--version``).
 
 Every command's ``--help`` lists the names it accepts; an unknown name is an
 error (exit status 2, the valid names in the message), never an empty result;
@@ -211,7 +211,10 @@ def build_parser() -> argparse.ArgumentParser:
     p_lab.add_argument("--no-browser", "--headless", dest="no_browser", action="store_true",
                        help="only print the address; do not open a web browser")
 
-    # Further subcommands (e.g. `exercises`) register themselves here.
+    p_exercises = sub.add_parser("exercises", help="practice with feedback: stubs to fill in, graded by properties")
+    from mmlkit.exercises.cli import configure as _configure_exercises
+
+    _configure_exercises(p_exercises)
     return parser
 
 
@@ -230,6 +233,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "bench":
         bench(args.names, smoke=args.smoke, directory=args.dir, cpu_time=args.cpu_time)
         return 0
+    if args.command == "exercises":
+        from mmlkit.exercises.cli import run as _run_exercises
+
+        return _run_exercises(args)
     if args.command == "lab":
         books = lab_notebooks()
         if args.name is not None and args.name.removesuffix(".py") not in books:
