@@ -51,14 +51,14 @@ def run(quick: bool) -> Showcase:
         f"max relative gap {agreement:.1e}.",
         f"Hessian of Σ softplus(Ax) + ½‖x‖² (20×20) by forward-over-reverse: symmetric to "
         f"{np.abs(h - h.T).max():.0e}, smallest eigenvalue {np.linalg.eigvalsh(h)[0]:.3f} ≥ 1.",
-        f"∫ e^(−x²) dx over ℝ by adaptive Gauss–Kronrod: {gauss:.12f} (√π = {np.sqrt(np.pi):.12f}, "
+        f"$\\int_{{-\\infty}}^{{\\infty}} e^{{-x^2}}\\, dx$ by adaptive Gauss–Kronrod: {gauss:.12f} (√π = {np.sqrt(np.pi):.12f}, "
         f"estimated error {err:.0e}).",
     ]
     return Showcase(
         figures=[
             ("The chain rule made visible: f(x, y) = x·y + sin x with forward values v and backward "
              "adjoints v̄ = ∂f/∂v on every node", graph),
-            ("Taylor polynomials of rising order close in on sin(x)·e^(−x/5) around x₀ = 0.5", taylor_fig),
+            ("Taylor polynomials of rising order close in on $\\sin(x)\\, e^{-x/5}$ around $x_0 = 0.5$", taylor_fig),
             ("Finite differences: truncation falls with h, rounding grows — the complex step has no "
              "cancellation", fd_fig),
         ],

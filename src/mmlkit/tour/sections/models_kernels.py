@@ -36,7 +36,7 @@ def run(quick: bool) -> Showcase:
         svm_margins(svc, X, y, ax=ax, title=f"{kernel} kernel: {svc.support_.size} support vectors, "
                                              f"training accuracy {accuracy[kernel]:.2f}",
                     resolution=70 if quick else 200)
-        notes.append(f"SVC {kernel}: {svc.support_.size} support vectors of {y.size}, n_support_ = "
+        notes.append(f"SVC {kernel}: {svc.support_.size} support vectors of {y.size}, per class "
                      f"{svc.n_support_.tolist()}, SMO iterations {int(svc.n_iter_[0])}.")
 
     digits = load_digits()
