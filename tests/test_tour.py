@@ -118,7 +118,9 @@ def test_version_comes_from_the_package_metadata(capsys):
 
 # --- the report -----------------------------------------------------------------------------------------------
 
-RAW_LATEX = re.compile(r"_\{|\^\{|\\frac|\\[a-zA-Z]+")
+#: LaTeX source a reader must never see: braces after _ or ^, commands, and plain-text stand-ins for typesetting
+#: such as e^(−x) or a one-letter subscript (π_θ, X_t).
+RAW_LATEX = re.compile(r"_\{|\^\{|\^\(|\\frac|\\[a-zA-Z]+|(?<![A-Za-z_])[A-Za-zα-ωΑ-Ω]_[A-Za-zα-ω0-9]")
 
 
 def _visible_text(page: str) -> str:
