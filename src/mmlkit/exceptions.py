@@ -5,8 +5,6 @@ Every error a user can trigger is a built-in exception (``ValueError``,
 here cover the cases that need their own type.
 """
 
-from __future__ import annotations
-
 __all__ = ["ConvergenceWarning", "GradientCheckError", "NotFittedError"]
 
 from sklearn.exceptions import ConvergenceWarning as _SkConvergenceWarning

@@ -23,8 +23,6 @@ Examples
 array([2., 4.])
 """
 
-from __future__ import annotations
-
 # _tensor first: it imports, at its end, the modules its operators call, which build on it.
 import mmlkit.autodiff._tensor  # noqa: F401
 from mmlkit.autodiff import _methods  # noqa: F401  (attaches the NumPy-like methods to Tensor)
