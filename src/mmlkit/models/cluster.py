@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import functools
-import numbers
 import warnings
+from numbers import Integral, Real
 
 import numpy as np
 import scipy.linalg
@@ -16,7 +16,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from mmlkit._pairwise import squared_distances
 from mmlkit._threads import map_blocks, row_blocks
-from mmlkit._validation import as_float_array, check_in, check_random_state, check_scalar
+from mmlkit._validation import Interval, Options, as_float_array, check_random_state, validate_params
 from mmlkit.exceptions import ConvergenceWarning
 from mmlkit.models._init import kmeans_plusplus, single_blas_thread
 
@@ -353,6 +353,16 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
     (3, 2)
     """
 
+    _parameter_constraints = {
+        "n_clusters": [Interval(Integral, 1, None)],
+        "init": [Options(("k-means++", "random")), "array-like"],
+        "n_init": [Options(("auto",)), Interval(Integral, 1, None)],
+        "max_iter": [Interval(Integral, 1, None)],
+        "tol": [Interval(Real, 0, None)],
+        "random_state": ["random_state"],
+        "algorithm": [Options(("hamerly", "lloyd"))],
+    }
+
     def __init__(self, n_clusters=8, *, init="k-means++", n_init="auto", max_iter=300, tol=1e-4,
                  random_state=None, algorithm="hamerly"):
         self.n_clusters = n_clusters
@@ -364,30 +374,27 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         self.algorithm = algorithm
 
     def _check_params(self, X):
-        check_scalar(self.n_clusters, "n_clusters", kind=numbers.Integral, low=1)
-        check_scalar(self.max_iter, "max_iter", kind=numbers.Integral, low=1)
-        check_scalar(self.tol, "tol", low=0.0)
-        check_in(self.algorithm, "algorithm", ("hamerly", "lloyd"))
+        """The parameters that depend on the data: ``init`` as an array, and ``n_init``."""
         if X.shape[0] < self.n_clusters:
             raise ValueError(f"n_samples={X.shape[0]} should be >= n_clusters={self.n_clusters}.")
         if isinstance(self.init, str):
-            check_in(self.init, "init", ("k-means++", "random"))
             init = self.init
         else:
             init = as_float_array(self.init, "init", ndim=2)
             if init.shape != (self.n_clusters, X.shape[1]):
                 raise ValueError(f"init must have shape (n_clusters, n_features) = "
                                  f"{(self.n_clusters, X.shape[1])}, got {init.shape}")
-        if self.n_init == "auto":
+        if isinstance(self.n_init, str):  # "auto"
             n_init = 10 if isinstance(init, str) and init == "random" else 1
         else:
-            n_init = check_scalar(self.n_init, "n_init", kind=numbers.Integral, low=1)
+            n_init = self.n_init
         if not isinstance(init, str):
             n_init = 1
         return init, n_init
 
     def fit(self, X, y=None):
         """Compute k-means clustering of X (n_samples, n_features); returns self."""
+        validate_params(self)
         X = validate_data(self, X, dtype=np.float64)
         init, n_init = self._check_params(X)
         rng = check_random_state(self.random_state)
@@ -600,6 +607,17 @@ class SpectralClustering(ClusterMixin, BaseEstimator):
     (200,)
     """
 
+    _parameter_constraints = {
+        "n_clusters": [Interval(Integral, 1, None)],
+        "affinity": [Options(("rbf", "nearest_neighbors", "precomputed"))],
+        "gamma": [Interval(Real, 0, None, closed="neither")],
+        "n_neighbors": [Interval(Integral, 1, None)],
+        "n_components": [None, Interval(Integral, 1, None)],
+        "assign_labels": [Options(("kmeans",))],
+        "n_init": [Interval(Integral, 1, None)],
+        "random_state": ["random_state"],
+    }
+
     def __init__(self, n_clusters=8, *, affinity="rbf", gamma=1.0, n_neighbors=10, n_components=None,
                  assign_labels="kmeans", n_init=10, random_state=None):
         self.n_clusters = n_clusters
@@ -618,24 +636,20 @@ class SpectralClustering(ClusterMixin, BaseEstimator):
 
     def fit(self, X, y=None):
         """Cluster X (n_samples, n_features), or an affinity matrix when precomputed; returns self."""
-        check_in(self.affinity, "affinity", ("rbf", "nearest_neighbors", "precomputed"))
-        check_in(self.assign_labels, "assign_labels", ("kmeans",))
-        check_scalar(self.n_clusters, "n_clusters", kind=numbers.Integral, low=1)
-        check_scalar(self.n_init, "n_init", kind=numbers.Integral, low=1)
+        validate_params(self)
         X = validate_data(self, X, dtype=np.float64, ensure_min_samples=2)
         n = X.shape[0]
         if n < self.n_clusters:
             raise ValueError(f"n_samples={n} should be >= n_clusters={self.n_clusters}.")
         n_components = self.n_clusters if self.n_components is None else self.n_components
-        check_scalar(n_components, "n_components", kind=numbers.Integral, low=1, high=n)
+        if n_components > n:
+            raise ValueError(f"n_components must be <= n_samples={n}, got {n_components}")
         rng = check_random_state(self.random_state)
         if self.affinity == "rbf":
-            check_scalar(self.gamma, "gamma", low=0.0, low_inclusive=False)
             W = squared_distances(X)
             np.multiply(W, -self.gamma, out=W)
             np.exp(W, out=W)
         elif self.affinity == "nearest_neighbors":
-            check_scalar(self.n_neighbors, "n_neighbors", kind=numbers.Integral, low=1)
             A = _knn_connectivity(X, min(self.n_neighbors, n))
             W = 0.5 * (A + A.T)
         else:

@@ -8,6 +8,7 @@ eigen-decomposition of the centred Gram matrix.
 from __future__ import annotations
 
 import numbers
+from numbers import Integral, Real
 
 import numpy as np
 import scipy.linalg
@@ -16,8 +17,8 @@ from scipy.special import gammaln
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from mmlkit._validation import as_float_array, check_in, check_ndim, check_random_state, check_scalar
-from mmlkit.models._kernels import check_kernel_params, kernel_matrix, resolve_gamma
+from mmlkit._validation import Interval, Options, as_float_array, check_ndim, check_random_state, validate_params
+from mmlkit.models._kernels import KERNEL_PARAMETERS, kernel_matrix, resolve_gamma
 
 __all__ = ["KernelPCA", "PCA"]
 
@@ -177,6 +178,17 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     array([0.91, 0.09])
     """
 
+    _parameter_constraints = {
+        "n_components": [None, Options(("mle",)), Interval(Integral, 0, None), Interval(Real, 0, 1, closed="neither")],
+        "whiten": ["boolean"],
+        "svd_solver": [Options(("auto", "lapack", "mmlkit", "randomized", "arpack"))],
+        "tol": [Interval(Real, 0, None)],
+        "iterated_power": [Options(("auto",)), Interval(Integral, 0, None)],
+        "n_oversamples": [Interval(Integral, 0, None)],
+        "power_iteration_normalizer": [Options(("auto", "QR", "LU", "none"))],
+        "random_state": ["random_state"],
+    }
+
     def __init__(self, n_components=None, *, whiten=False, svd_solver="auto", tol=0.0, iterated_power="auto",
                  n_oversamples=10, power_iteration_normalizer="auto", random_state=None):
         self.n_components = n_components
@@ -190,12 +202,7 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ fitting
     def _check_params(self, n_samples: int, n_features: int):
-        check_in(self.svd_solver, "svd_solver", ("auto", "lapack", "mmlkit", "randomized", "arpack"))
-        check_in(self.power_iteration_normalizer, "power_iteration_normalizer", ("auto", "QR", "LU", "none"))
-        check_scalar(self.tol, "tol", low=0.0)
-        check_scalar(self.n_oversamples, "n_oversamples", kind=numbers.Integral, low=0)
-        if self.iterated_power != "auto":
-            check_scalar(self.iterated_power, "iterated_power", kind=numbers.Integral, low=0)
+        validate_params(self)
         k, rank = self.n_components, min(n_samples, n_features)
         if k is None:
             return rank
@@ -601,6 +608,19 @@ class KernelPCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
     (200, 2)
     """
 
+    _parameter_constraints = {
+        **KERNEL_PARAMETERS,
+        "n_components": [None, Interval(Integral, 1, None)],
+        "alpha": [Interval(Real, 0, None)],
+        "fit_inverse_transform": ["boolean"],
+        "eigen_solver": [Options(("auto", "dense", "arpack", "randomized"))],
+        "tol": [Interval(Real, 0, None)],
+        "max_iter": [None, Interval(Integral, 1, None)],
+        "iterated_power": [Options(("auto",)), Interval(Integral, 0, None)],
+        "remove_zero_eig": ["boolean"],
+        "random_state": ["random_state"],
+    }
+
     def __init__(self, n_components=None, *, kernel="linear", gamma=None, degree=3, coef0=1, kernel_params=None,
                  alpha=1.0, fit_inverse_transform=False, eigen_solver="auto", tol=0, max_iter=None,
                  iterated_power="auto", remove_zero_eig=False, random_state=None):
@@ -624,16 +644,7 @@ class KernelPCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
                              coef0=self.coef0, kernel_params=self.kernel_params)
 
     def _check_params(self):
-        check_kernel_params(self.kernel, self.degree, self.coef0)
-        check_in(self.eigen_solver, "eigen_solver", ("auto", "dense", "arpack", "randomized"))
-        if self.n_components is not None:
-            check_scalar(self.n_components, "n_components", kind=numbers.Integral, low=1)
-        check_scalar(self.alpha, "alpha", low=0.0)
-        check_scalar(self.tol, "tol", low=0.0)
-        if self.max_iter is not None:
-            check_scalar(self.max_iter, "max_iter", kind=numbers.Integral, low=1)
-        if self.iterated_power != "auto":
-            check_scalar(self.iterated_power, "iterated_power", kind=numbers.Integral, low=0)
+        validate_params(self)
         if self.fit_inverse_transform and self.kernel == "precomputed":
             raise ValueError("fit_inverse_transform=True cannot be used with kernel='precomputed'")
 

@@ -8,20 +8,16 @@ and ``b = ȳ − x̄ᵀw`` is recovered afterwards.
 from __future__ import annotations
 
 import warnings
+from numbers import Integral, Real
 
 import numpy as np
 import scipy.linalg as sla
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from mmlkit._validation import Interval, Options, validate_params
 from mmlkit.exceptions import ConvergenceWarning
-from mmlkit.models._linear_base import (
-    LinearPredictMixin,
-    center_data,
-    check_bool,
-    check_positive,
-    check_solver,
-)
+from mmlkit.models._linear_base import LinearPredictMixin, center_data
 
 __all__ = ["BayesianLinearRegression", "LinearRegression", "Ridge"]
 
@@ -124,6 +120,13 @@ class LinearRegression(MultiOutputMixin, LinearPredictMixin, RegressorMixin, Bas
     array([2.])
     """
 
+    _parameter_constraints = {
+        "fit_intercept": ["boolean"],
+        "solver": [Options(("svd", "normal", "qr", "gd"))],
+        "max_iter": [Interval(Integral, 1, None)],
+        "tol": [Interval(Real, 0, None)],
+    }
+
     def __init__(self, *, fit_intercept=True, solver="svd", max_iter=10000, tol=1e-10):
         self.fit_intercept = fit_intercept
         self.solver = solver
@@ -142,10 +145,7 @@ class LinearRegression(MultiOutputMixin, LinearPredictMixin, RegressorMixin, Bas
         -------
         self
         """
-        check_solver(self.solver, ("svd", "normal", "qr", "gd"))
-        check_bool(self.fit_intercept, "fit_intercept")
-        check_positive(self.max_iter, "max_iter", strict=True, integer=True)
-        check_positive(self.tol, "tol")
+        validate_params(self)
         X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True, y_numeric=True)
         Xc, yc, X_mean, y_mean = center_data(X, y, self.fit_intercept)
         Y = _as_2d(yc)
@@ -235,6 +235,12 @@ class Ridge(MultiOutputMixin, LinearPredictMixin, RegressorMixin, BaseEstimator)
     array([1.333333])
     """
 
+    _parameter_constraints = {
+        "alpha": [Interval(Real, 0, None)],
+        "fit_intercept": ["boolean"],
+        "solver": [Options(("auto", "cholesky", "svd"))],
+    }
+
     def __init__(self, alpha=1.0, *, fit_intercept=True, solver="auto"):
         self.alpha = alpha
         self.fit_intercept = fit_intercept
@@ -252,9 +258,7 @@ class Ridge(MultiOutputMixin, LinearPredictMixin, RegressorMixin, BaseEstimator)
         -------
         self
         """
-        check_positive(self.alpha, "alpha")
-        check_bool(self.fit_intercept, "fit_intercept")
-        check_solver(self.solver, ("auto", "cholesky", "svd"))
+        validate_params(self)
         X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True, y_numeric=True)
         n, d = X.shape
         alpha = float(self.alpha)
@@ -372,6 +376,14 @@ class BayesianLinearRegression(RegressorMixin, BaseEstimator):
     True
     """
 
+    _parameter_constraints = {
+        "alpha_init": [None, Interval(Real, 0, None, closed="neither")],
+        "lambda_init": [None, Interval(Real, 0, None, closed="neither")],
+        **{name: [Interval(Real, 0, None)] for name in ("alpha_1", "alpha_2", "lambda_1", "lambda_2", "tol")},
+        "max_iter": [Interval(Integral, 1, None)],
+        **{name: ["boolean"] for name in ("fit_evidence", "compute_score", "fit_intercept")},
+    }
+
     def __init__(self, *, alpha_init=None, lambda_init=None, fit_evidence=True, max_iter=300, tol=1e-3,
                  alpha_1=1e-6, alpha_2=1e-6, lambda_1=1e-6, lambda_2=1e-6, compute_score=False,
                  fit_intercept=True):
@@ -399,14 +411,7 @@ class BayesianLinearRegression(RegressorMixin, BaseEstimator):
         -------
         self
         """
-        for name in ("alpha_init", "lambda_init"):
-            if getattr(self, name) is not None:
-                check_positive(getattr(self, name), name, strict=True)
-        for name in ("alpha_1", "alpha_2", "lambda_1", "lambda_2", "tol"):
-            check_positive(getattr(self, name), name)
-        check_positive(self.max_iter, "max_iter", strict=True, integer=True)
-        for name in ("fit_evidence", "compute_score", "fit_intercept"):
-            check_bool(getattr(self, name), name)
+        validate_params(self)
         X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True)
         Xc, yc, X_mean, y_mean = center_data(X, y, self.fit_intercept)
         n, d = Xc.shape

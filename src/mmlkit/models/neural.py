@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import numbers
 import warnings
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from mmlkit._validation import check_in, check_random_state, check_scalar
+from mmlkit._validation import Interval, Options, check_classification_labels, check_random_state, validate_params
 from mmlkit.autodiff import no_grad, tensor
 from mmlkit.exceptions import ConvergenceWarning
 from mmlkit.nn import functional as F
@@ -25,6 +25,30 @@ _ACTIVATIONS = {"relu": ReLU, "tanh": Tanh, "logistic": Sigmoid, "identity": Ide
 
 class _BaseMLP(BaseEstimator):
     """Shared training loop: mini-batches, L2 penalty, Adam or SGD, early stopping."""
+
+    _parameter_constraints = {
+        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None)],
+        "activation": [Options(tuple(_ACTIVATIONS))],
+        "solver": [Options(("adam", "sgd"))],
+        "alpha": [Interval(Real, 0, None)],
+        "batch_size": [Options(("auto",)), Interval(Integral, 1, None)],
+        "learning_rate": [Options(("constant", "invscaling", "adaptive"))],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "power_t": [Interval(Real, 0, None)],
+        "max_iter": [Interval(Integral, 1, None)],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "tol": [Interval(Real, 0, None)],
+        "verbose": ["boolean", Interval(Integral, 0, None)],
+        "momentum": [Interval(Real, 0, 1)],
+        "nesterovs_momentum": ["boolean"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "beta_1": [Interval(Real, 0, 1, closed="left")],
+        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None)],
+    }
 
     def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, solver="adam", alpha=1e-4,
                  batch_size="auto", learning_rate="constant", learning_rate_init=1e-3, power_t=0.5, max_iter=200,
@@ -67,22 +91,11 @@ class _BaseMLP(BaseEstimator):
     # ----------------------------------------------------------------------------------------------
 
     def _check_params(self):
+        validate_params(self)
         sizes = (self.hidden_layer_sizes,) if isinstance(self.hidden_layer_sizes, numbers.Integral) \
             else tuple(self.hidden_layer_sizes)
-        if any(not isinstance(h, numbers.Integral) or h < 1 for h in sizes):
+        if any(not isinstance(h, numbers.Integral) or isinstance(h, bool) or h < 1 for h in sizes):
             raise ValueError(f"hidden_layer_sizes must hold positive ints, got {self.hidden_layer_sizes}")
-        check_in(self.activation, "activation", tuple(_ACTIVATIONS))
-        check_in(self.solver, "solver", ("adam", "sgd"))
-        check_in(self.learning_rate, "learning_rate", ("constant", "invscaling", "adaptive"))
-        check_scalar(self.alpha, "alpha", low=0.0)
-        check_scalar(self.learning_rate_init, "learning_rate_init", low=0.0, low_inclusive=False)
-        check_scalar(self.max_iter, "max_iter", kind=numbers.Integral, low=1)
-        check_scalar(self.tol, "tol", low=0.0)
-        check_scalar(self.n_iter_no_change, "n_iter_no_change", kind=numbers.Integral, low=1)
-        check_scalar(self.validation_fraction, "validation_fraction", low=0.0, high=1.0, low_inclusive=False,
-                     high_inclusive=False)
-        if self.batch_size != "auto":
-            check_scalar(self.batch_size, "batch_size", kind=numbers.Integral, low=1)
         return sizes
 
     def _build(self, n_features, n_outputs, sizes, dtype, rng):
@@ -274,7 +287,7 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
     def fit(self, X, y):
         """Train on X (n_samples, n_features) and class labels y (n_samples,)."""
         X, y = validate_data(self, X, y, dtype=(np.float64, np.float32))
-        check_classification_targets(y)
+        check_classification_labels(y)
         self.classes_, _ = np.unique(y, return_inverse=True)
         if len(self.classes_) < 2:
             raise ValueError(f"MLPClassifier needs at least 2 classes in y; got {len(self.classes_)} class")

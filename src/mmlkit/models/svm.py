@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import numbers
 import warnings
 from collections import OrderedDict
+from numbers import Integral, Real
 
 import numpy as np
 from scipy.linalg.blas import daxpy
@@ -13,9 +13,23 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from mmlkit._validation import as_float_array, check_consistent_length, check_in, check_random_state, check_scalar
+from mmlkit._validation import (
+    Interval,
+    Options,
+    check_classification_labels,
+    check_random_state,
+    check_sample_weight,
+    validate_params,
+)
 from mmlkit.exceptions import ConvergenceWarning, NotFittedError
-from mmlkit.models._kernels import check_kernel_params, kernel_block_into, kernel_diagonal, kernel_matrix, resolve_gamma
+from mmlkit.models._kernels import (
+    KERNEL_PARAMETERS,
+    KERNELS,
+    kernel_block_into,
+    kernel_diagonal,
+    kernel_matrix,
+    resolve_gamma,
+)
 
 __all__ = ["SVC"]
 
@@ -479,6 +493,23 @@ class SVC(ClassifierMixin, BaseEstimator):
     1.0
     """
 
+    _parameter_constraints = {
+        **KERNEL_PARAMETERS,
+        "kernel": [Options(KERNELS + ("precomputed",))],  # callables are not supported by SVC
+        "gamma": KERNEL_PARAMETERS["gamma"][1:],
+        "C": [Interval(Real, 0, None, closed="neither")],
+        "shrinking": ["boolean"],
+        "probability": ["boolean"],
+        "tol": [Interval(Real, 0, None, closed="neither")],
+        "cache_size": [Interval(Real, 0, None, closed="neither")],
+        "class_weight": [None, Options(("balanced",)), dict],
+        "verbose": ["boolean"],
+        "max_iter": [Options((-1,)), Interval(Integral, 1, None)],
+        "decision_function_shape": [Options(("ovr", "ovo"))],
+        "break_ties": ["boolean"],
+        "random_state": ["random_state"],
+    }
+
     def __init__(self, *, C=1.0, kernel="rbf", degree=3, gamma="scale", coef0=0.0, shrinking=True,
                  probability=False, tol=1e-3, cache_size=200, class_weight=None, verbose=False, max_iter=-1,
                  decision_function_shape="ovr", break_ties=False, random_state=None):
@@ -500,17 +531,7 @@ class SVC(ClassifierMixin, BaseEstimator):
 
     # ----------------------------------------------------------------- helpers
     def _check_params(self):
-        check_scalar(self.C, "C", low=0.0, low_inclusive=False)
-        if callable(self.kernel):
-            raise ValueError("kernel must be one of 'linear', 'poly', 'rbf', 'sigmoid', 'precomputed'; "
-                             "callables are not supported by SVC")
-        check_kernel_params(self.kernel, self.degree, self.coef0)
-        check_scalar(self.tol, "tol", low=0.0, low_inclusive=False)
-        check_scalar(self.cache_size, "cache_size", low=0.0, low_inclusive=False)
-        check_scalar(self.max_iter, "max_iter", kind=numbers.Integral, low=-1)
-        if self.max_iter == 0:
-            raise ValueError("max_iter must be -1 (no limit) or a positive int, got 0")
-        check_in(self.decision_function_shape, "decision_function_shape", ("ovr", "ovo"))
+        validate_params(self)
         if self.break_ties and self.decision_function_shape == "ovo":
             raise ValueError("break_ties must be False when decision_function_shape is 'ovo'")
 
@@ -521,12 +542,8 @@ class SVC(ClassifierMixin, BaseEstimator):
         cw = self.class_weight
         if cw is None:
             return np.ones(n_classes)
-        if isinstance(cw, str):
-            if cw != "balanced":
-                raise ValueError(f"class_weight must be a dict, 'balanced' or None; got {cw!r}")
+        if isinstance(cw, str):  # "balanced"
             return y_enc.size / (n_classes * np.bincount(y_enc, minlength=n_classes))
-        if not isinstance(cw, dict):
-            raise ValueError(f"class_weight must be a dict, 'balanced' or None; got {type(cw).__name__}")
         w = np.ones(n_classes)
         for label, weight in cw.items():
             hit = np.flatnonzero(self.classes_ == label)
@@ -565,9 +582,7 @@ class SVC(ClassifierMixin, BaseEstimator):
         X, y = validate_data(self, X, y, dtype=np.float64)
         if self.kernel == "precomputed" and X.shape[0] != X.shape[1]:
             raise ValueError(f"X must be a square Gram matrix when kernel='precomputed', got shape {X.shape}")
-        if y.dtype.kind == "f" and not np.array_equal(y, np.round(y)):
-            raise ValueError("Unknown label type: continuous. y must hold class labels (SVC is a classifier), "
-                             "got non-integer floats")
+        check_classification_labels(y)
         self.classes_, y_enc = np.unique(y, return_inverse=True)
         n_classes = self.classes_.size
         if n_classes < 2:
@@ -577,11 +592,7 @@ class SVC(ClassifierMixin, BaseEstimator):
         self.class_weight_ = self._class_weights(y_enc, n_classes)
         C_sample = float(self.C) * self.class_weight_[y_enc]
         if sample_weight is not None:
-            sw = as_float_array(sample_weight, "sample_weight", ndim=1)
-            check_consistent_length((X, "X"), (sw, "sample_weight"))
-            if (sw < 0).any():
-                raise ValueError("sample_weight must be non-negative")
-            C_sample = C_sample * sw
+            C_sample = C_sample * check_sample_weight(sample_weight, n)
         keep = C_sample > 0
         self._gamma = resolve_gamma(self.gamma, X) if self.kernel != "precomputed" else 0.0
         self.shape_fit_ = X.shape

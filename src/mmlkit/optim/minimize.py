@@ -13,8 +13,8 @@ from collections import deque
 
 import numpy as np
 
+from mmlkit import exceptions  # its sklearn-derived names resolve on first use
 from mmlkit._validation import as_float_array, check_in, check_scalar
-from mmlkit.exceptions import ConvergenceWarning
 from mmlkit.optim._result import OptimizeResult
 from mmlkit.optim.line_search import armijo_backtracking, strong_wolfe
 
@@ -155,7 +155,7 @@ def minimize(fun, x0, method="lbfgs", *, jac=None, hess=None, args=(), tol=1e-6,
             break
         if nit >= max_iter:
             message = f"stopped at max_iter={max_iter} with ‖∇f‖∞ = {np.max(np.abs(g)):.3g} > tol"
-            warnings.warn(f"minimize({method!r}) {message}", ConvergenceWarning, stacklevel=2)
+            warnings.warn(f"minimize({method!r}) {message}", exceptions.ConvergenceWarning, stacklevel=2)
             break
         x_new, f_new, g_new = step(x, f, g)
         if x_new is None:
