@@ -131,12 +131,7 @@ class _BaseMLP(BaseEstimator):
         n_outputs = self._n_outputs
         self.model_ = self._build(X.shape[1], n_outputs, sizes, dtype, rng)
         weights = [m.weight for m in self.model_ if isinstance(m, Linear)]
-        params = list(self.model_.parameters())
-        if self.solver == "adam":
-            opt = Adam(params, lr=self.learning_rate_init, betas=(self.beta_1, self.beta_2), eps=self.epsilon)
-        else:
-            opt = SGD(params, lr=self.learning_rate_init, momentum=self.momentum,
-                      nesterov=self.nesterovs_momentum and self.momentum > 0)
+        opt = self._optimizer(list(self.model_.parameters()))
         batch = min(200, n) if self.batch_size == "auto" else min(self.batch_size, n)
         self.loss_curve_, self.validation_scores_ = [], [] if self.early_stopping else None
         self.best_loss_, best_score, best_state = np.inf, -np.inf, None
@@ -144,21 +139,7 @@ class _BaseMLP(BaseEstimator):
         converged = False
         for epoch in range(self.max_iter):
             order = rng.permutation(n) if self.shuffle else np.arange(n)
-            total = 0.0
-            for start in range(0, n, batch):
-                idx = order[start:start + batch]
-                opt.zero_grad()
-                loss = self._loss(self.model_(tensor(X[idx])), target[idx])
-                loss.backward()
-                penalty = 0.0
-                if self.alpha:
-                    scale = self.alpha / len(idx)
-                    for W in weights:  # ∂/∂W of (α / 2b)‖W‖²
-                        W.grad.data += scale * W.data
-                        penalty += 0.5 * scale * float(np.vdot(W.data, W.data))
-                opt.step()
-                self.t_ += len(idx)
-                total += (float(loss.data) + penalty) * len(idx)
+            total = self._epoch(X, target, order, batch, opt, weights)
             if self.solver == "sgd" and self.learning_rate == "invscaling":  # per epoch, as scikit-learn
                 _set_sgd_lr(opt, self.learning_rate_init / (self.t_ + 1) ** self.power_t)
             self.loss_ = total / n
@@ -202,6 +183,31 @@ class _BaseMLP(BaseEstimator):
         self.intercepts_ = [m.bias.data.copy() for m in linears]
         self.n_layers_ = len(linears) + 1
         return self
+
+    def _optimizer(self, params):
+        if self.solver == "adam":
+            return Adam(params, lr=self.learning_rate_init, betas=(self.beta_1, self.beta_2), eps=self.epsilon)
+        return SGD(params, lr=self.learning_rate_init, momentum=self.momentum,
+                   nesterov=self.nesterovs_momentum and self.momentum > 0)
+
+    def _epoch(self, X, target, order, batch, opt, weights):
+        """One pass over the mini-batches in ``order``; returns the summed penalised loss."""
+        total = 0.0
+        for start in range(0, X.shape[0], batch):
+            idx = order[start:start + batch]
+            opt.zero_grad()
+            loss = self._loss(self.model_(tensor(X[idx])), target[idx])
+            loss.backward()
+            penalty = 0.0
+            if self.alpha:
+                scale = self.alpha / len(idx)
+                for W in weights:  # ∂/∂W of (α / 2b)‖W‖²
+                    W.grad.data += scale * W.data
+                    penalty += 0.5 * scale * float(np.vdot(W.data, W.data))
+            opt.step()
+            self.t_ += len(idx)
+            total += (float(loss.data) + penalty) * len(idx)
+        return total
 
     def _raw(self, X):
         """The network's output on already-validated X, without recording a graph."""
