@@ -129,21 +129,38 @@ def _reseed_empty(X1, labels, dist_sq, S):
 
 
 def _lloyd(X1, x2, centers, max_iter, tol):
-    """Lloyd's iterations from ``centers``; returns labels, inertia, centers, n_iter, converged.
+    """Lloyd's algorithm as written in the textbook; returns labels, inertia, centers, n_iter, converged.
 
-    ``X1 = [X, 1]`` and ``x2 = ‖x‖²`` row by row. Stops when the labels no longer
-    change (strict convergence) or when the total squared centre shift is at
-    most ``tol`` (already scaled to the data).
+    The reference for the accelerated :func:`_hamerly` (which computes the same
+    iterations). ``X1[:, :-1]`` is the centred data (the column of ones is the
+    fast path's and is not used here); ``x2`` is not needed either. Each
+    iteration::
+
+        D[i, j] = ‖xᵢ − c_j‖²              (all n × k squared distances)
+        zᵢ = argmin_j D[i, j]               (assign; ties to the lowest j)
+        c_j = mean of {xᵢ : zᵢ = j}         (update; an empty cluster is re-seeded
+                                              at the point farthest from its centre)
+
+    Stops when the labels no longer change (strict convergence) or when the
+    total squared centre shift is at most ``tol`` (already scaled to the data).
     """
-    k = centers.shape[0]
-    labels_old = np.full(X1.shape[0], -1)
+    X = X1[:, :-1]
+    n, k = X.shape[0], centers.shape[0]
+    labels_old = np.full(n, -1)
     strict = False
     for n_iter in range(1, max_iter + 1):  # noqa: B007 (n_iter is returned)
-        labels, partial = _assign(X1, centers)
-        S = _cluster_sums(X1, labels, k)
-        if (S[:, -1] == 0).any():
-            _reseed_empty(X1, labels, partial + x2, S)
-        new_centers = _means(S)
+        D = squared_distances(X, centers)
+        labels = D.argmin(axis=1)
+        counts = np.bincount(labels, minlength=k).astype(np.float64)
+        sums = np.column_stack([np.bincount(labels, weights=X[:, f], minlength=k) for f in range(X.shape[1])])
+        empty = np.flatnonzero(counts == 0)
+        if empty.size:
+            far = np.argpartition(D[np.arange(n), labels], -empty.size)[-empty.size:]
+            for i, j in zip(far, empty):  # the point leaves its cluster and seeds the empty one
+                sums[labels[i]] -= X[i]
+                counts[labels[i]] -= 1
+                sums[j], counts[j] = X[i], 1.0
+        new_centers = sums / counts[:, None]
         shift = np.sum((new_centers - centers) ** 2)
         centers = new_centers
         if np.array_equal(labels, labels_old):
@@ -152,11 +169,10 @@ def _lloyd(X1, x2, centers, max_iter, tol):
         if shift <= tol:
             break
         labels_old = labels
-    if not strict:
-        labels, partial = _assign(X1, centers)
-    inertia = float(np.maximum(partial + x2, 0.0).sum())
-    converged = strict or shift <= tol
-    return labels, inertia, centers, n_iter, converged
+    D = squared_distances(X, centers)
+    labels = labels if strict else D.argmin(axis=1)
+    inertia = float(D[np.arange(n), labels].sum())
+    return labels, inertia, centers, n_iter, strict or shift <= tol
 
 
 def _own_sq_dist(X1, x2, centers, labels):
@@ -435,15 +451,24 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         return validate_data(self, X, dtype=np.float64, reset=False)
 
+    def _squared_distances(self, X):
+        """‖x − c_j‖² for each row of X and each centre, on data centred as in ``fit``.
+
+        The expanded formula ‖x‖² − 2 x·c + ‖c‖² cancels when the data sit far
+        from the origin; distances are translation invariant, so X and the
+        centres are first shifted by the centres' mean (which is the training
+        data's mean up to the cluster weights).
+        """
+        shift = self.cluster_centers_.mean(axis=0)
+        return squared_distances(self._validated(X) - shift, self.cluster_centers_ - shift)
+
     def predict(self, X):
         """Index of the closest centre for each row of X (n_samples, n_features)."""
-        X = self._validated(X)
-        return squared_distances(X, self.cluster_centers_).argmin(axis=1)
+        return self._squared_distances(X).argmin(axis=1)
 
     def transform(self, X):
         """Euclidean distances (n_samples, n_clusters) from each row of X to each centre."""
-        X = self._validated(X)
-        return np.sqrt(squared_distances(X, self.cluster_centers_))
+        return np.sqrt(self._squared_distances(X))
 
     def fit_transform(self, X, y=None):
         """Fit, then return the distances of X to the centres."""
@@ -451,8 +476,7 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
 
     def score(self, X, y=None):
         """Opposite of the inertia of X against the fitted centres (higher is better)."""
-        X = self._validated(X)
-        return -float(squared_distances(X, self.cluster_centers_).min(axis=1).sum())
+        return -float(self._squared_distances(X).min(axis=1).sum())
 
 
 # ----------------------------------------------------------------------------- spectral
