@@ -16,7 +16,7 @@ look these names up where they warn or raise, not at import time.
 from __future__ import annotations
 
 __all__ = [  # noqa: F822 (ConvergenceWarning and NotFittedError come from __getattr__)
-    "ConvergenceWarning", "GradientCheckError", "InvalidParameterError", "NotFittedError",
+    "ConvergenceWarning", "GradientCheckError", "InvalidParameterError", "NotFittedError", "RankWarning",
 ]
 
 
@@ -27,6 +27,11 @@ class InvalidParameterError(ValueError, TypeError):
     ``mmlkit._validation.validate_params``; the message names the parameter and
     what was expected.
     """
+
+
+class RankWarning(UserWarning):
+    """A least-squares solve treated a direction of the data as zero (the matrix is
+    rank deficient to working precision), so the solution is one of many."""
 
 
 class GradientCheckError(AssertionError):

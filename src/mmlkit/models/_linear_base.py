@@ -16,6 +16,7 @@ __all__ = [
     "LinearPredictMixin",
     "cd_epochs",
     "center_data",
+    "centred_gram",
     "soft_threshold",
 ]
 
@@ -39,6 +40,27 @@ def center_data(X, y, fit_intercept: bool):
     X_mean = X.mean(axis=0)
     y_mean = y.mean(axis=0)
     return X - X_mean, y - y_mean, X_mean, y_mean
+
+
+def centred_gram(X, mean, Y=None, *, block: int = 2048):
+    """X̃ᵀX̃ (and X̃ᵀY) with X̃ = X − 1μᵀ, accumulated over row blocks.
+
+    The textbook way (centre, then multiply) without a centred copy of X: each
+    block of rows is centred into a small buffer and its products added, so the
+    cost is that of XᵀX plus one pass, and no digits are lost to the
+    cancellation of the shortcut XᵀX − n·μμᵀ when |μ| is large against the
+    spread. Returns ``G`` (d, d), or ``(G, X̃ᵀY)`` when ``Y`` (n, t) is given.
+    """
+    n, d = X.shape
+    G = np.zeros((d, d))
+    XtY = None if Y is None else np.zeros((d, Y.shape[1]))
+    buf = np.empty((min(block, n), d))
+    for start in range(0, n, block):
+        R = np.subtract(X[start:start + block], mean, out=buf[:min(block, n - start)])
+        G += R.T @ R
+        if Y is not None:
+            XtY += R.T @ Y[start:start + block]
+    return G if Y is None else (G, XtY)
 
 
 def soft_threshold(z, t):

@@ -19,7 +19,7 @@ from sklearn.utils.validation import validate_data
 
 from mmlkit._validation import Interval, Options, validate_params
 from mmlkit.exceptions import ConvergenceWarning
-from mmlkit.models._linear_base import LinearPredictMixin, cd_epochs
+from mmlkit.models._linear_base import LinearPredictMixin, cd_epochs, centred_gram
 
 __all__ = ["ElasticNet", "Lasso", "enet_objective"]
 
@@ -72,7 +72,7 @@ def _enet_path_point(X, X_mean, y, l1, l2, w, *, max_iter, tol, gram):
     q = X.T @ y  # = Xcᵀy since y sums to zero
     G = None
     if gram:
-        G = X.T @ X - n * np.outer(X_mean, X_mean) if _small_means(X, X_mean) else _centred_gram(X, X_mean)
+        G = centred_gram(X, X_mean)
     gap_tol = tol * yy
     # Sweeps on the working set cost O(k²): solve it well (tol/100) before paying O(nd) for a gap check.
     inner_tol = max(0.01 * tol, 1e-10)
@@ -134,17 +134,6 @@ def _enet_path_point(X, X_mean, y, l1, l2, w, *, max_iter, tol, gram):
         wA = w[active].copy()
         n_iter += cd_epochs(GA, cA, wA, l1, l2, inner_tol, max_iter - n_iter)
         w[active] = wA
-
-
-def _small_means(X, X_mean):
-    """True when |x̄ⱼ| ≤ 10·sⱼ for every column, so XᵀX − n x̄x̄ᵀ loses at most two digits."""
-    spread = np.einsum("ij,ij->j", X, X) / X.shape[0] - X_mean**2
-    return bool(np.all(X_mean**2 <= 100.0 * spread))
-
-
-def _centred_gram(X, X_mean):
-    Xc = X - X_mean
-    return Xc.T @ Xc
 
 
 class ElasticNet(MultiOutputMixin, LinearPredictMixin, RegressorMixin, BaseEstimator):

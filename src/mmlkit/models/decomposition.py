@@ -19,6 +19,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from mmlkit._validation import Interval, Options, as_float_array, check_ndim, check_random_state, validate_params
 from mmlkit.models._kernels import KERNEL_PARAMETERS, kernel_matrix, resolve_gamma
+from mmlkit.models._linear_base import centred_gram
 
 __all__ = ["KernelPCA", "PCA"]
 
@@ -40,17 +41,6 @@ def _flip_rows(Vt: np.ndarray) -> np.ndarray:
     signs = np.sign(Vt[np.arange(Vt.shape[0]), idx])
     signs[signs == 0] = 1.0
     return Vt * signs[:, None]
-
-
-def _centred_gram(X: np.ndarray, mean: np.ndarray, block: int = 2048) -> np.ndarray:
-    """X̃ᵀX̃ = Σ_blocks (X_b − μ)ᵀ(X_b − μ): centred in row blocks (no centred copy of X, no cancellation)."""
-    d = X.shape[1]
-    S = np.zeros((d, d))
-    buf = np.empty((min(block, X.shape[0]), d))
-    for start in range(0, X.shape[0], block):
-        R = np.subtract(X[start:start + block], mean, out=buf[:min(block, X.shape[0] - start)])
-        S += R.T @ R
-    return S
 
 
 def _centred_sum_of_squares(X: np.ndarray, mean: np.ndarray, block: int = 1024) -> float:
@@ -276,7 +266,7 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         ev = None
         if solver == "lapack" and n >= 10 * d:
             # Covariance route: S = X̃ᵀX̃/(n−1), blocked products and a d×d eigh.
-            S = _centred_gram(X, self.mean_)
+            S = centred_gram(X, self.mean_)
             S /= n - 1
             lam, V = scipy.linalg.eigh(S, check_finite=False, driver="evd")
             lam, Vt = np.maximum(lam[::-1], 0.0), V[:, ::-1].T
