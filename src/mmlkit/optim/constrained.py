@@ -203,7 +203,7 @@ def minimize_constrained(fun, x0, eq=(), ineq=(), *, jac=None, tol=1e-8, max_ite
         f: ℝⁿ → ℝ.
     x0 : array_like (n,)
         Starting point (need not be feasible).
-    eq, ineq : callable, dict or list of them
+    eq, ineq : callable, dict or list of them, default=(), ()
         Equality constraints h(x) = 0 and inequality constraints g(x) ≥ 0; a
         dict ``{"fun": c, "jac": J}`` supplies its own Jacobian.
     jac : None, True or callable, default=None
