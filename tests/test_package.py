@@ -98,3 +98,22 @@ def test_estimators_still_raise_scikit_learns_not_fitted_error():
     assert issubclass(NotFittedError, ValueError) and issubclass(NotFittedError, AttributeError)
     with pytest.raises(NotFittedError):
         Ridge().predict([[1.0]])
+
+
+def test_no_function_has_more_than_80_lines_of_code():
+    # numpydoc docstrings (formula, shapes, cost, examples) are not counted; the tour's
+    # narrative sections are scripts, not functions to read in one screen
+    long = []
+    for path in SRC.rglob("*.py"):
+        if "tour/sections" in path.as_posix():
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                lines = node.end_lineno - node.lineno + 1
+                first = node.body[0]
+                if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) \
+                        and isinstance(first.value.value, str):
+                    lines -= first.end_lineno - first.lineno + 1
+                if lines > 80:
+                    long.append(f"{path.relative_to(SRC)}:{node.lineno} {node.name} ({lines} lines)")
+    assert not long, long
