@@ -11,7 +11,7 @@ import importlib
 from mmlkit._version import __version__
 
 _SUBMODULES = (
-    "autodiff", "calculus", "datasets", "evaluation", "exceptions", "explain", "generative",
+    "autodiff", "calculus", "datasets", "evaluation", "exceptions", "exercises", "explain", "generative",
     "information", "linalg", "models", "nn", "optim", "preprocessing", "probability", "rl",
     "stats", "topology", "viz",
 )
