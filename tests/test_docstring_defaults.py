@@ -14,7 +14,7 @@ import re
 import numpy as np
 import pytest
 
-SUBPACKAGES = ["autodiff", "calculus", "datasets", "evaluation", "exceptions", "explain", "generative",
+SUBPACKAGES = ["autodiff", "calculus", "datasets", "evaluation", "exceptions", "exercises", "explain", "generative",
                "information", "linalg", "models", "nn", "optim", "preprocessing", "probability", "rl",
                "stats", "topology", "viz"]
 
