@@ -459,8 +459,9 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         centres are first shifted by the centres' mean (which is the training
         data's mean up to the cluster weights).
         """
+        X = self._validated(X)
         shift = self.cluster_centers_.mean(axis=0)
-        return squared_distances(self._validated(X) - shift, self.cluster_centers_ - shift)
+        return squared_distances(X - shift, self.cluster_centers_ - shift)
 
     def predict(self, X):
         """Index of the closest centre for each row of X (n_samples, n_features)."""
