@@ -18,7 +18,7 @@ import warnings
 import numpy as np
 from scipy import special as sc
 
-from ..exceptions import ConvergenceWarning
+from .. import exceptions  # its sklearn-derived names resolve on first use
 from . import _functions as F
 from ._base import Distribution, fit_data, newton, out, param, points
 
@@ -646,7 +646,7 @@ class StudentT(Distribution):
                 break
             ll = ll_new
         else:
-            warnings.warn(f"StudentT.fit: ECME stopped at max_iter={max_iter}", ConvergenceWarning,
+            warnings.warn(f"StudentT.fit: ECME stopped at max_iter={max_iter}", exceptions.ConvergenceWarning,
                           stacklevel=2)
         return cls(nu, mu, sigma)
 

@@ -45,7 +45,7 @@ def gmm_ellipses(X, snapshots, *, n_std=2.0, width=3.6, height=3.4, ncols=2):
         ``means`` (K, 2) and full ``covariances`` (K, 2, 2) at some EM iteration.
     n_std : float, default=2.0
         Each component is drawn as its n_std-σ ellipse, {x : (x − μ)ᵀ Σ⁻¹ (x − μ) = n_std²}.
-    width, height : float
+    width, height : float, default=3.6, 3.4
         Size of each panel in inches.
     ncols : int, default=2
         Panels per row (a grid keeps the text readable when the figure is scaled to a page).
