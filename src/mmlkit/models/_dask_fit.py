@@ -178,10 +178,9 @@ def min_max_scaler(est, X):
 # ------------------------------------------------------------------ naive Bayes
 def gaussian_nb(est, X, y):
     """GaussianNB.fit on Dask: per-class (count, mean, M₂), one pass, K(2d + 1) numbers per block."""
-    from mmlkit._validation import check_probability_vector
-    from mmlkit.models._linear_base import check_classification_labels, check_positive
+    from mmlkit._validation import check_classification_labels, check_probability_vector, validate_params
 
-    check_positive(est.var_smoothing, "var_smoothing")
+    validate_params(est)
     X, y = check_dask_xy(X, y, y_numeric=False)
     _check_features(est, X.shape[1], reset=True)
     stats = reduce_blocks(bw.class_moment_stats, [X, y], bw.merge_class_moments, check_finite=True)
@@ -516,7 +515,7 @@ def _class_index(block, classes):
 
 def logistic_regression(est, X, y):
     """LogisticRegression.fit on Dask: the in-memory solvers on a problem whose passes run on the workers."""
-    from mmlkit.models._linear_base import check_classification_labels
+    from mmlkit._validation import check_classification_labels
 
     X, y = check_dask_xy(X, y, y_numeric=False)
     _check_features(est, X.shape[1], reset=True)
