@@ -47,7 +47,7 @@ def linear_regression(est, X, y):
     from mmlkit.models.linear import _cholesky_solve, _singular_message, _store_solution
 
     X, y = check_dask_xy(X, y, multi_output=True)
-    (n, d), t = X.shape, (y.shape[1] if y.ndim > 1 else 1)
+    n, d = X.shape
     _check_features(est, d, reset=True)
     est.n_iter_, est.rank_ = 1, d
     est.__dict__.pop("singular_values_", None)
@@ -67,16 +67,37 @@ def linear_regression(est, X, y):
                 raise np.linalg.LinAlgError(_singular_message("R", (n, d)) + "; use solver='svd'")
             W = sla.solve_triangular(R11, R12, check_finite=False)
         else:
-            # Xc = Q₁R₁₁ and Q₁ᵀyc = R₁₂, so Xc's SVD is Q₁U·S·Vᵀ and its Uᵀyc is U_Rᵀ R₁₂.
-            U, s, Vt = sla.svd(R11, full_matrices=False, check_finite=False)
-            s, Vt, U = s[: min(n, d)], Vt[: min(n, d)], U[:, : min(n, d)]
-            keep = s > max(n, d) * _EPS * (s[0] if s.size else 0.0)
-            est.rank_ = int(keep.sum())
-            est.singular_values_ = s
-            W = Vt[keep].T @ ((U[:, keep].T @ R12) / s[keep, None])
-    del t
+            W = _svd_from_r(est, R11, R12, n)
     _store_solution(est, W, *_split_mean(mean, d, y.ndim), y.ndim)
     return est
+
+
+def _svd_from_r(est, R11, R12, n):
+    """LinearRegression's ``_svd_solve`` from R: Xc = Q₁R₁₁ and Q₁ᵀyc = R₁₂, so Xc's column norms,
+    singular values and right singular vectors are R₁₁'s, and Uᵀyc is U_Rᵀ R₁₂."""
+    import warnings
+
+    from mmlkit.exceptions import RankWarning
+
+    d = R11.shape[1]
+    norms = np.sqrt(np.einsum("ij,ij->j", R11, R11))
+    live = norms > 0
+    U, s, Vt = sla.svd(R11[:, live] / norms[live], full_matrices=False, check_finite=False)
+    s = s[: min(n, d)]
+    keep = s > max(n, d) * _EPS * (s[0] if s.size else 0.0)
+    est.rank_ = r = int(keep.sum())
+    est.singular_values_ = np.zeros(min(n, d))
+    est.singular_values_[:s.size] = s
+    W = np.zeros((d, R12.shape[1]))
+    if r == live.sum():
+        W[live] = (Vt[: s.size].T @ ((U[:, : s.size].T @ R12) / s[:, None])) / norms[live, None]
+        return W
+    if r < s.size:
+        warnings.warn(f"LinearRegression(solver='svd'): X (centred, columns scaled to unit norm) has rank {r} of "
+                      f"{s.size}; {s.size - r} direction(s) with singular value <= {max(n, d) * _EPS:.2g}·s₁ were "
+                      "treated as zero (the minimum-norm solution is returned)", RankWarning, stacklevel=4)
+    U, s, Vt = sla.svd(R11, full_matrices=False, check_finite=False)
+    return Vt[:r].T @ ((U[:, :r].T @ R12) / s[:r, None])
 
 
 def _gram_descent(est, G, rhs, n):
