@@ -82,6 +82,17 @@ def form_q(blocks, m: int, ncols: int) -> np.ndarray:
     return Q
 
 
+def apply_q(blocks, C: np.ndarray) -> np.ndarray:
+    """Overwrite ``C`` (m × k) with ``Q C`` for ``Q = ∏ blocks`` (last block first); returns ``C``.
+
+    Each block costs three matrix products, ``C ← C − V (T (Vᵀ C))``: 4 m k b flops for b reflectors.
+    """
+    for row0, Vb, Tb in reversed(blocks):
+        D = C[row0:]
+        D -= Vb @ (Tb @ (Vb.T @ D))
+    return C
+
+
 def apply_qt(blocks, C: np.ndarray) -> np.ndarray:
     """Overwrite ``C`` (m × k) with ``Qᵀ C`` for ``Q = ∏ blocks``; returns ``C``."""
     for row0, Vb, Tb in blocks:

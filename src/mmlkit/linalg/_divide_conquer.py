@@ -1,0 +1,263 @@
+"""Cuppen's divide and conquer for the symmetric tridiagonal eigenproblem, one tree level at a time.
+
+Tearing. ``T = diag(T₁, T₂) + ρ v vᵀ`` with ``ρ = |β|`` (β the off-diagonal entry
+joining the halves) and ``v = (e_last; sign(β) e_first)``: the halves lose ``ρ``
+from their touching diagonal entries. Tearing every off-diagonal entry at once
+leaves n decoupled 1 × 1 blocks; the tree is then climbed bottom-up, and every
+merge of one level is done in the same array operations (the level is a batch of
+``B`` independent blocks of equal size; n is padded to a power of two with
+decoupled entries, which deflate at once and are dropped at the end).
+
+Merging. With ``Tᵢ = Qᵢ Λᵢ Qᵢᵀ``,
+``T = diag(Q₁, Q₂) (D + ρ z zᵀ) diag(Q₁, Q₂)ᵀ`` where ``D = diag(Λ₁, Λ₂)`` and
+``z = (Q₁ᵀ e_last; sign(β) Q₂ᵀ e_first)``. The eigenvalues of ``D + ρ z zᵀ``
+(``D`` sorted, ``‖z‖ = 1``) are the roots of the secular equation
+
+    f(λ) = 1/ρ + Σⱼ zⱼ² / (dⱼ − λ) = 0,
+
+one in each gap ``(dᵢ, dᵢ₊₁)`` and one in ``(d_K, d_K + ρ)``, after *deflation*:
+an entry with ``ρ|zᵢ| ≤ tol`` keeps ``dᵢ`` and its vector as they are, and two
+close ``dᵢ, dⱼ`` are rotated so one of the two ``z`` entries vanishes (LAPACK's
+``dlaed2``). The roots are found to full accuracy by the *middle way*
+(Li; LAPACK's ``dlaed4``): each is written ``λ = d_o + τ`` from its nearer pole
+``d_o`` so ``dⱼ − λ = (dⱼ − d_o) − τ`` keeps its digits, and each step fits
+the two nearest poles exactly and the rest by a rational function. Every
+iteration is one array operation over all roots of the level.
+
+Vectors. The computed roots are the exact eigenvalues of ``D + ρ ẑ ẑᵀ`` for
+
+    ẑᵢ² = ∏ⱼ (λⱼ − dᵢ) / (ρ ∏_{j≠i} (dⱼ − dᵢ))     (Gu and Eisenstat),
+
+and ``uⱼ = (D − λⱼ)⁻¹ ẑ / ‖·‖`` are then orthogonal to working precision. The
+new eigenvector block is ``diag(Q₁, Q₂) U``: two matrix products per merge,
+which exploit the block-diagonal ``diag(Q₁, Q₂)``; the permutation and the
+deflating rotations are folded into ``U`` first.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+_EPS = np.finfo(float).eps
+
+
+def tridiagonal_eigh_dc(d: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Eigenvalues (ascending) and eigenvectors of the symmetric tridiagonal ``(d, e)``."""
+    n = len(d)
+    N = 1 << max(n - 1, 0).bit_length()
+    dd = np.zeros(N)
+    dd[:n] = d
+    ee = np.zeros(max(N - 1, 0))
+    ee[:n - 1] = e
+    if N > n:
+        dd[n:] = d[-1]  # padding: decoupled (ee = 0), deflated at every merge
+    # tear every off-diagonal entry: the 1×1 leaves
+    rho_all = np.abs(ee)
+    lam = dd.copy()
+    lam[:-1] -= rho_all
+    lam[1:] -= rho_all
+    lam = lam.reshape(N, 1)
+    Q = np.ones((N, 1, 1))
+    pad = (np.arange(N) >= n).reshape(N, 1)
+    s = 1
+    while s < N:
+        B = N // (2 * s)
+        beta = ee[s - 1::2 * s]
+        lam, Q, pad = _merge_level(lam, Q, pad, beta)
+        s *= 2
+    lam, Z, pad = lam[0], Q[0], pad[0]
+    keep = ~pad
+    lam, Z = lam[keep], Z[:n][:, keep]
+    order = np.argsort(lam, kind="stable")
+    return lam[order], Z[:, order]
+
+
+def _merge_level(lam: np.ndarray, Q: np.ndarray, pad: np.ndarray, beta: np.ndarray):
+    """Merge the blocks ``2b, 2b+1`` (eigenvalues ``lam``, vectors ``Q``) into block ``b``, for every b."""
+    nb, s = lam.shape
+    B, K = nb // 2, 2 * s
+    rho = np.abs(beta)
+    sgn = np.where(beta < 0, -1.0, 1.0)
+    Q4 = Q.reshape(B, 2, s, s)
+    D = lam.reshape(B, K)
+    z = np.concatenate([Q4[:, 0, s - 1, :], sgn[:, None] * Q4[:, 1, 0, :]], axis=1)
+    pad = pad.reshape(B, K)
+    perm = np.argsort(D, axis=1, kind="stable")
+    D = np.take_along_axis(D, perm, axis=1)
+    z = np.take_along_axis(z, perm, axis=1)
+    pad = np.take_along_axis(pad, perm, axis=1)
+    znorm2 = np.einsum("bk,bk->b", z, z)
+    z /= np.sqrt(znorm2)[:, None]
+    rho = rho * znorm2
+    tol = 8.0 * _EPS * np.maximum(np.abs(D).max(axis=1), rho)
+    defl = rho[:, None] * np.abs(z) <= tol[:, None]
+    rotations = _deflate_close(D, z, defl, tol)
+    U, lam_new = _secular_vectors(D, z, rho, defl)
+    for b, rots in rotations.items():  # X G₁ ⋯ G_k U = X (G₁ ⋯ G_k U): apply the last first
+        Ub = U[b]
+        for pj, j, c, sn in reversed(rots):
+            upj, uj = Ub[pj].copy(), Ub[j].copy()
+            Ub[pj] = c * upj - sn * uj
+            Ub[j] = sn * upj + c * uj
+    # diag(Q₁, Q₂) P (G U): undo the sort on the rows, then one product per half
+    PU = np.empty_like(U)
+    np.put_along_axis(PU, perm[:, :, None], U, axis=1)
+    Qn = np.empty((B, K, K))
+    np.matmul(Q4[:, 0], PU[:, :s], out=Qn[:, :s])
+    np.matmul(Q4[:, 1], PU[:, s:], out=Qn[:, s:])
+    return lam_new, Qn, pad
+
+
+def _deflate_close(D: np.ndarray, z: np.ndarray, defl: np.ndarray, tol: np.ndarray) -> dict:
+    """Deflate neighbours whose eigenvalues are too close to separate (in place); returns the rotations.
+
+    For consecutive undeflated ``d_p < d_j``, the rotation that zeroes ``z_p`` against ``z_j``
+    changes ``D + ρ z zᵀ`` by at most ``|(d_j − d_p) c s|``: below ``tol``, ``d_p`` deflates.
+    """
+    B, K = D.shape
+    idx = np.where(defl, -1, np.arange(K))
+    prev = np.maximum.accumulate(np.concatenate([np.full((B, 1), -1), idx[:, :-1]], axis=1), axis=1)
+    zp = np.take_along_axis(z, np.maximum(prev, 0), axis=1)
+    Dp = np.take_along_axis(D, np.maximum(prev, 0), axis=1)
+    r2 = zp * zp + z * z
+    with np.errstate(invalid="ignore", divide="ignore"):
+        close = (~defl) & (prev >= 0) & (np.abs((D - Dp) * zp * z) <= tol[:, None] * r2)
+    rotations = {}
+    for b in np.flatnonzero(close.any(axis=1)).tolist():
+        rotations[b] = _deflate_block(D[b], z[b], defl[b], float(tol[b]))
+    return rotations
+
+
+def _deflate_block(d: np.ndarray, z: np.ndarray, defl: np.ndarray, tol: float) -> list:
+    """The sequential deflation sweep of one block (LAPACK ``dlaed2``), in place."""
+    rots = []
+    pj = None
+    for j in np.flatnonzero(~defl).tolist():
+        if pj is None:
+            pj = j
+            continue
+        s, c = float(z[pj]), float(z[j])
+        r = float(np.hypot(c, s))
+        c, s = c / r, -s / r
+        t = float(d[j] - d[pj])
+        if abs(t * c * s) <= tol:
+            z[j], z[pj] = r, 0.0
+            dp, dj = float(d[pj]), float(d[j])
+            d[pj] = dp * c * c + dj * s * s
+            d[j] = dp * s * s + dj * c * c
+            defl[pj] = True
+            rots.append((pj, j, c, s))
+        pj = j
+    return rots
+
+
+def _secular_vectors(D: np.ndarray, z: np.ndarray, rho: np.ndarray, defl: np.ndarray):
+    """Roots of every block's secular equation and the eigenvectors ``U`` of ``D + ρ ẑ ẑᵀ``.
+
+    Returns ``U`` (B, K, K) (column j: the vector of the j-th returned value; a
+    deflated j keeps ``e_j``) and the values (B, K), in the order of ``D``.
+    """
+    B, K = D.shape
+    live = ~defl
+    U = np.zeros((B, K, K))
+    lam = D.copy()
+    bi, ii = np.nonzero(live)
+    if bi.size == 0:
+        U[:] = np.eye(K)
+        return U, lam
+    kpos = np.arange(K)
+    # next / previous live pole of each pole, within its block
+    idx_n = np.where(live, kpos, K)
+    nxt = np.minimum.accumulate(np.concatenate([idx_n[:, 1:], np.full((B, 1), K)], axis=1)[:, ::-1], axis=1)[:, ::-1]
+    idx_p = np.where(live, kpos, -1)
+    prv = np.maximum.accumulate(np.concatenate([np.full((B, 1), -1), idx_p[:, :-1]], axis=1), axis=1)
+    nxt_r, prv_r = nxt[bi, ii], prv[bi, ii]
+    zz = np.where(live, z * z, 0.0)
+    zzr = zz[bi]                      # (R, K)
+    Dr = D[bi]                        # (R, K)
+    rinv = 1.0 / rho[bi]
+    d_i = D[bi, ii]
+    interior = nxt_r < K
+    single = (~interior) & (prv_r < 0)
+    # choose the origin: the pole nearer the root (sign of f at the midpoint of the gap)
+    gap = np.where(interior, D[bi, np.minimum(nxt_r, K - 1)] - d_i, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fmid = rinv + np.sum(zzr / ((Dr - d_i[:, None]) - 0.5 * gap[:, None]), axis=1)
+    left = (~interior) | (fmid >= 0)
+    origin = np.where(left, ii, np.minimum(nxt_r, K - 1))
+    lo = np.where(left, 0.0, -0.5 * gap)
+    hi = np.where(interior, np.where(left, 0.5 * gap, 0.0), rho[bi])
+    # the two poles modelled exactly: (i, next) inside, (previous, i) for the last root
+    pa = np.where(interior, ii, np.maximum(prv_r, 0))
+    pb = np.where(interior, np.minimum(nxt_r, K - 1), ii)
+    DEL0 = Dr - D[bi, origin][:, None]  # dⱼ − d_o, exact for close poles
+    DEL0[~live[bi]] = np.inf            # deflated poles: z = 0, no contribution
+    tau = 0.5 * (lo + hi)
+    tau[single] = rho[bi][single] * zz[bi[single], ii[single]]
+    leftmask = kpos[None, :] <= pa[:, None]
+    act = np.flatnonzero(~single)
+    for _ in range(60):
+        if act.size == 0:
+            break
+        t = tau[act]
+        Dl = DEL0[act] - t[:, None]
+        T = zzr[act] / Dl
+        T2 = T / Dl
+        lm = leftmask[act]
+        psi = np.where(lm, T, 0.0).sum(axis=1)
+        tot = T.sum(axis=1)
+        phi = tot - psi
+        dpsi = np.where(lm, T2, 0.0).sum(axis=1)
+        dw = T2.sum(axis=1)
+        dphi = dw - dpsi
+        w = rinv[act] + tot
+        erretm = 8.0 * np.abs(T).sum(axis=1) + 2.0 * rinv[act] + 3.0 * np.abs(t) * dw
+        done = np.abs(w) <= _EPS * erretm
+        l0, h0 = lo[act], hi[act]
+        l0 = np.where(w < 0, t, l0)
+        h0 = np.where(w > 0, t, h0)
+        lo[act], hi[act] = l0, h0
+        ra = np.arange(act.size)
+        da = Dl[ra, pa[act]]
+        db = Dl[ra, pb[act]]
+        C = w - da * dpsi - db * dphi
+        A = (da + db) * w - da * db * dw
+        Bq = da * db * w
+        with np.errstate(divide="ignore", invalid="ignore"):
+            root = np.sqrt(np.abs(A * A - 4.0 * Bq * C))
+            # the root of the two-pole model inside the bracket (LAPACK dlaed4's choice of sign)
+            eta_in = np.where(A <= 0, (A - root) / (2.0 * C), 2.0 * Bq / (A + root))
+            eta_in = np.where(C == 0, Bq / A, eta_in)
+            Cl = np.abs(C)
+            eta_last = np.where(A >= 0, (A + root) / (2.0 * Cl), 2.0 * Bq / (A - root))
+            eta = np.where(interior[act], eta_in, eta_last)
+            newton = -w / dw
+        eta = np.where(~np.isfinite(eta) | (w * eta >= 0), newton, eta)
+        tn = t + eta
+        out = (tn >= h0) | (tn <= l0) | ~np.isfinite(tn)
+        tn = np.where(out, 0.5 * (l0 + h0), tn)
+        tn = np.where(done, t, tn)
+        tau[act] = tn
+        stuck = (h0 - l0) <= 2.0 * _EPS * np.maximum(np.abs(t), _EPS * np.abs(d_i[act]))
+        act = act[~(done | stuck)]
+    # Δ[r, j] = dⱼ − λ_r for every live pole j of root r's block
+    Dl = DEL0 - tau[:, None]
+    lam[bi, ii] = D[bi, origin] + tau
+    # Gu–Eisenstat: ẑᵢ² = |Δᵢᵢ ∏_{j≠i} Δᵢⱼ / (dᵢ − dⱼ)| with Δᵢⱼ = dᵢ − λⱼ
+    M = np.ones((B, K, K))  # M[b, i, j] = Δ(pole i, root j) for live i, j; 1 elsewhere
+    M[bi, :, ii] = np.where(live[bi], Dl, 1.0)
+    dif = D[:, :, None] - D[:, None, :]
+    both = live[:, :, None] & live[:, None, :]
+    ar = np.arange(K)
+    dif[:, ar, ar] = 1.0
+    ratio = np.where(both, M / np.where(both, dif, 1.0), 1.0)
+    ratio[:, ar, ar] = np.where(live, M[:, ar, ar], 1.0)
+    zhat = np.sqrt(np.abs(np.prod(ratio, axis=2))) * np.where(z < 0, -1.0, 1.0)
+    zhat = np.where(live, zhat, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        V = np.where(both, zhat[:, :, None] / M, 0.0)
+    V /= np.where(live, np.sqrt(np.einsum("bij,bij->bj", V, V)), 1.0)[:, None, :]
+    bd, jd = np.nonzero(defl)
+    V[bd, jd, jd] = 1.0
+    U[...] = V
+    return U, lam
