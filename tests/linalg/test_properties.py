@@ -57,7 +57,7 @@ def test_cholesky_reconstructs(B):
     assert np.all(np.diag(L) > 0)
 
 
-@given(matrices(square=True), st.sampled_from(["qr", "jacobi"]))
+@given(matrices(square=True), st.sampled_from(["dc", "qr", "jacobi"]))
 def test_eigh_diagonalises(B, method):
     A = (B + B.T) / 2
     w, V = eigh(A, method=method)

@@ -61,7 +61,6 @@ def tridiagonal_eigh_dc(d: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, np.nd
     pad = (np.arange(N) >= n).reshape(N, 1)
     s = 1
     while s < N:
-        B = N // (2 * s)
         beta = ee[s - 1::2 * s]
         lam, Q, pad = _merge_level(lam, Q, pad, beta)
         s *= 2
@@ -204,9 +203,7 @@ def _secular_vectors(D: np.ndarray, z: np.ndarray, rho: np.ndarray, defl: np.nda
         T = zzr[act] / Dl
         T2 = T / Dl
         lm = leftmask[act]
-        psi = np.where(lm, T, 0.0).sum(axis=1)
         tot = T.sum(axis=1)
-        phi = tot - psi
         dpsi = np.where(lm, T2, 0.0).sum(axis=1)
         dw = T2.sum(axis=1)
         dphi = dw - dpsi

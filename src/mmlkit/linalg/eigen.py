@@ -1,4 +1,4 @@
-"""Eigenvalues and eigenvectors: power iteration, symmetric (divide and conquer; tridiagonal QR; Jacobi) and general (Francis QR)."""
+"""Eigenvalues and eigenvectors: power iteration, symmetric (divide and conquer, QR, Jacobi), general (Francis QR)."""
 
 from __future__ import annotations
 
