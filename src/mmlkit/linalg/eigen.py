@@ -159,7 +159,7 @@ def _tridiagonalize(A: np.ndarray, nb: int = 32, compute_q: bool = True):
     return d, e, form_q(blocks, n, n)
 
 
-def _tridiagonal_reflectors(A: np.ndarray, nb: int = 32):
+def _tridiagonal_reflectors(A: np.ndarray, nb: int = 32, nb_apply: int = 32):
     """Householder reduction ``Qᵀ A Q = T`` of symmetric ``A`` (overwritten); returns d, e and Q's WY blocks.
 
     Blocked as LAPACK's ``dsytrd``/``dlatrd``: within a panel of ``nb`` columns
@@ -199,7 +199,7 @@ def _tridiagonal_reflectors(A: np.ndarray, nb: int = 32):
         d[n - 2], d[n - 1], e[n - 2] = A[n - 2, n - 2], A[n - 1, n - 1], A[n - 1, n - 2]
     else:
         d[0] = A[0, 0]
-    return d, e, blocks_from_reflectors(V, taus, offset=1) if n > 2 else []
+    return d, e, blocks_from_reflectors(V, taus, offset=1, nb=nb_apply) if n > 2 else []
 
 
 def _tridiagonal_qr(d: np.ndarray, e: np.ndarray, Qt: np.ndarray | None, max_sweeps_per_value: int = 30):
@@ -276,7 +276,7 @@ def _eigh_qr(A: np.ndarray, compute_v: bool = True):
 
 
 def _eigh_dc(A: np.ndarray):
-    d, e, blocks = _tridiagonal_reflectors(A)
+    d, e, blocks = _tridiagonal_reflectors(A, nb_apply=128)
     w, Z = tridiagonal_eigh_dc(d, e)
     return w, apply_q(blocks, Z)
 
