@@ -97,8 +97,9 @@ def bidiagonal_svd_dc(d: np.ndarray, e: np.ndarray, refine=None):
     off = np.empty(2 * n - 1)
     off[0::2] = d
     off[1::2] = e
-    w, Z = tridiagonal_eigh_dc(np.zeros(2 * n), off)
     scale = max(float(np.abs(off).max()) if off.size else 0.0, np.finfo(float).tiny)
+    # only the eigenpairs above −(the refinement threshold) are needed: σ₁ ≤ ‖B‖ ≤ 2 max|entry|
+    w, Z = tridiagonal_eigh_dc(np.zeros(2 * n), off, lower=-(2.1e-4 + 8 * n * _EPS) * scale)
     top = Z[:, ::-1][:, :n]  # eigenvalues descending: the n largest are +σ
     s = np.maximum(w[::-1][:n], 0.0)
     V = top[0::2].copy()

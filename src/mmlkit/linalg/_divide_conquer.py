@@ -41,8 +41,12 @@ import numpy as np
 _EPS = np.finfo(float).eps
 
 
-def tridiagonal_eigh_dc(d: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Eigenvalues (ascending) and eigenvectors of the symmetric tridiagonal ``(d, e)``."""
+def tridiagonal_eigh_dc(d: np.ndarray, e: np.ndarray, lower: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Eigenvalues (ascending) and eigenvectors of the symmetric tridiagonal ``(d, e)``.
+
+    With ``lower``, only the eigenpairs with eigenvalue ``≥ lower`` are returned
+    (the last merge then forms only their vectors).
+    """
     n = len(d)
     N = 1 << max(n - 1, 0).bit_length()
     dd = np.zeros(N)
@@ -62,17 +66,20 @@ def tridiagonal_eigh_dc(d: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, np.nd
     s = 1
     while s < N:
         beta = ee[s - 1::2 * s]
-        lam, Q, pad = _merge_level(lam, Q, pad, beta)
+        lam, Q, pad = _merge_level(lam, Q, pad, beta, lower if 2 * s == N else None)
         s *= 2
     lam, Z, pad = lam[0], Q[0], pad[0]
-    keep = ~pad
+    keep = ~pad if lower is None or N > 1 else ~pad & (lam >= lower)
     lam, Z = lam[keep], Z[:n][:, keep]
     order = np.argsort(lam, kind="stable")
     return lam[order], Z[:, order]
 
 
-def _merge_level(lam: np.ndarray, Q: np.ndarray, pad: np.ndarray, beta: np.ndarray):
-    """Merge the blocks ``2b, 2b+1`` (eigenvalues ``lam``, vectors ``Q``) into block ``b``, for every b."""
+def _merge_level(lam: np.ndarray, Q: np.ndarray, pad: np.ndarray, beta: np.ndarray, lower=None):
+    """Merge the blocks ``2b, 2b+1`` (eigenvalues ``lam``, vectors ``Q``) into block ``b``, for every b.
+
+    With ``lower`` (a single block), only the eigenpairs with eigenvalue ``≥ lower`` are formed.
+    """
     nb, s = lam.shape
     B, K = nb // 2, 2 * s
     rho = np.abs(beta)
@@ -91,7 +98,7 @@ def _merge_level(lam: np.ndarray, Q: np.ndarray, pad: np.ndarray, beta: np.ndarr
     tol = 8.0 * _EPS * np.maximum(np.abs(D).max(axis=1), rho)
     defl = rho[:, None] * np.abs(z) <= tol[:, None]
     rotations = _deflate_close(D, z, defl, tol)
-    U, lam_new = _secular_vectors(D, z, rho, defl)
+    U, lam_new, cols = _secular_vectors(D, z, rho, defl, lower)
     for b, rots in rotations.items():  # X G₁ ⋯ G_k U = X (G₁ ⋯ G_k U): apply the last first
         Ub = U[b]
         for pj, j, c, sn in reversed(rots):
@@ -101,10 +108,10 @@ def _merge_level(lam: np.ndarray, Q: np.ndarray, pad: np.ndarray, beta: np.ndarr
     # diag(Q₁, Q₂) P (G U): undo the sort on the rows, then one product per half
     PU = np.empty_like(U)
     np.put_along_axis(PU, perm[:, :, None], U, axis=1)
-    Qn = np.empty((B, K, K))
+    Qn = np.empty((B, K, len(cols)))
     np.matmul(Q4[:, 0], PU[:, :s], out=Qn[:, :s])
     np.matmul(Q4[:, 1], PU[:, s:], out=Qn[:, s:])
-    return lam_new, Qn, pad
+    return lam_new[:, cols], Qn, pad[:, cols]
 
 
 def _deflate_close(D: np.ndarray, z: np.ndarray, defl: np.ndarray, tol: np.ndarray) -> dict:
@@ -150,20 +157,37 @@ def _deflate_block(d: np.ndarray, z: np.ndarray, defl: np.ndarray, tol: float) -
     return rots
 
 
-def _secular_vectors(D: np.ndarray, z: np.ndarray, rho: np.ndarray, defl: np.ndarray):
+def _initial_guess(fmid, gap, zi, zn, left, interior, lo, hi):
+    """Start of each root: the two nearest poles exactly, the others frozen at the gap's midpoint (``dlaed4``).
+
+    With ``c = f(mid)`` less the two poles' terms, ``c + zᵢ²/(dᵢ − λ) + zₙ²/(dₙ − λ) = 0``
+    is a quadratic ``c τ² − a τ + b = 0`` in ``τ = λ − d_o``; its root of smaller modulus is taken.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        c = fmid + 2.0 * (zi - zn) / gap
+        a = np.where(left, c * gap + zi + zn, -c * gap + zi + zn)
+        b = np.where(left, zi * gap, -zn * gap)
+        sq = np.sqrt(np.abs(a * a - 4.0 * b * c))
+        tau = 2.0 * b / (a + np.where(a >= 0, sq, -sq))
+    mid = 0.5 * (lo + hi)
+    bad = ~interior | ~np.isfinite(tau) | (tau <= lo) | (tau >= hi)
+    return np.where(bad, mid, tau)
+
+
+def _secular_vectors(D: np.ndarray, z: np.ndarray, rho: np.ndarray, defl: np.ndarray, lower=None):
     """Roots of every block's secular equation and the eigenvectors ``U`` of ``D + ρ ẑ ẑᵀ``.
 
-    Returns ``U`` (B, K, K) (column j: the vector of the j-th returned value; a
-    deflated j keeps ``e_j``) and the values (B, K), in the order of ``D``.
+    Returns ``U`` (B, K, k) (column j: the vector of value ``cols[j]``; a
+    deflated value keeps its ``e_j``), the values (B, K), in the order of
+    ``D``, and ``cols``: all K, or (B = 1) those ``≥ lower`` when given.
     """
     B, K = D.shape
     live = ~defl
-    U = np.zeros((B, K, K))
     lam = D.copy()
     bi, ii = np.nonzero(live)
     if bi.size == 0:
-        U[:] = np.eye(K)
-        return U, lam
+        cols = np.arange(K) if lower is None else np.flatnonzero(lam[0] >= lower)
+        return np.broadcast_to(np.eye(K)[:, cols], (B, K, len(cols))).copy(), lam, cols
     kpos = np.arange(K)
     # next / previous live pole of each pole, within its block
     idx_n = np.where(live, kpos, K)
@@ -191,30 +215,35 @@ def _secular_vectors(D: np.ndarray, z: np.ndarray, rho: np.ndarray, defl: np.nda
     pb = np.where(interior, np.minimum(nxt_r, K - 1), ii)
     DEL0 = Dr - D[bi, origin][:, None]  # dⱼ − d_o, exact for close poles
     DEL0[~live[bi]] = np.inf            # deflated poles: z = 0, no contribution
-    tau = 0.5 * (lo + hi)
+    tau = _initial_guess(fmid, gap, zz[bi, ii], zz[bi, np.minimum(nxt_r, K - 1)], left, interior, lo, hi)
     tau[single] = rho[bi][single] * zz[bi[single], ii[single]]
-    leftmask = kpos[None, :] <= pa[:, None]
+    leftmask = (kpos[None, :] <= pa[:, None]).astype(float)
     act = np.flatnonzero(~single)
     for _ in range(60):
         if act.size == 0:
             break
         t = tau[act]
-        Dl = DEL0[act] - t[:, None]
-        T = zzr[act] / Dl
+        Dl = DEL0[act] if act.size < len(tau) else DEL0.copy()
+        Dl -= t[:, None]
+        T = zzr[act] if act.size < len(tau) else zzr.copy()
+        T /= Dl
         T2 = T / Dl
         lm = leftmask[act]
         tot = T.sum(axis=1)
-        dpsi = np.where(lm, T2, 0.0).sum(axis=1)
+        psi = np.einsum("ij,ij->i", lm, T)  # poles left of the root: Δ < 0, terms ≤ 0
+        dpsi = np.einsum("ij,ij->i", lm, T2)
         dw = T2.sum(axis=1)
         dphi = dw - dpsi
         w = rinv[act] + tot
-        erretm = 8.0 * np.abs(T).sum(axis=1) + 2.0 * rinv[act] + 3.0 * np.abs(t) * dw
+        ra = np.arange(act.size)
+        # Σ|terms|: left of the root they are ≤ 0; the last root's own pole is also left of it
+        absum = tot - 2.0 * psi - 2.0 * np.where(interior[act], 0.0, T[ra, pb[act]])
+        erretm = 8.0 * absum + 2.0 * rinv[act] + 3.0 * np.abs(t) * dw
         done = np.abs(w) <= _EPS * erretm
         l0, h0 = lo[act], hi[act]
         l0 = np.where(w < 0, t, l0)
         h0 = np.where(w > 0, t, h0)
         lo[act], hi[act] = l0, h0
-        ra = np.arange(act.size)
         da = Dl[ra, pa[act]]
         db = Dl[ra, pb[act]]
         C = w - da * dpsi - db * dphi
@@ -240,21 +269,23 @@ def _secular_vectors(D: np.ndarray, z: np.ndarray, rho: np.ndarray, defl: np.nda
     # Δ[r, j] = dⱼ − λ_r for every live pole j of root r's block
     Dl = DEL0 - tau[:, None]
     lam[bi, ii] = D[bi, origin] + tau
-    # Gu–Eisenstat: ẑᵢ² = |Δᵢᵢ ∏_{j≠i} Δᵢⱼ / (dᵢ − dⱼ)| with Δᵢⱼ = dᵢ − λⱼ
-    M = np.ones((B, K, K))  # M[b, i, j] = Δ(pole i, root j) for live i, j; 1 elsewhere
-    M[bi, :, ii] = np.where(live[bi], Dl, 1.0)
+    # Gu–Eisenstat: ẑᵢ² = |Δᵢᵢ ∏_{j≠i} Δᵢⱼ / (dᵢ − dⱼ)| with Δᵢⱼ = dᵢ − λⱼ. M[b, i, j] = Δ(pole i, root j)
+    # for a live root j (∞ at a deflated pole i), 1 for a deflated j; the ratio is 1 wherever j is deflated
+    M = np.ones((B, K, K))
+    M[bi, :, ii] = Dl
     dif = D[:, :, None] - D[:, None, :]
-    both = live[:, :, None] & live[:, None, :]
+    np.copyto(dif, 1.0, where=defl[:, None, :])
     ar = np.arange(K)
     dif[:, ar, ar] = 1.0
-    ratio = np.where(both, M / np.where(both, dif, 1.0), 1.0)
-    ratio[:, ar, ar] = np.where(live, M[:, ar, ar], 1.0)
-    zhat = np.sqrt(np.abs(np.prod(ratio, axis=2))) * np.where(z < 0, -1.0, 1.0)
-    zhat = np.where(live, zhat, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        ratio = np.divide(M, dif, out=dif)
+        zhat = np.sqrt(np.abs(np.prod(ratio, axis=2)))
+    zhat = np.where(live, np.where(z < 0, -zhat, zhat), 0.0)
+    cols = ar if lower is None else np.flatnonzero(lam[0] >= lower)
     with np.errstate(divide="ignore", invalid="ignore"):
-        V = np.where(both, zhat[:, :, None] / M, 0.0)
-    V /= np.where(live, np.sqrt(np.einsum("bij,bij->bj", V, V)), 1.0)[:, None, :]
-    bd, jd = np.nonzero(defl)
-    V[bd, jd, jd] = 1.0
-    U[...] = V
-    return U, lam
+        V = zhat[:, :, None] / M[:, :, cols]
+    dc_, jc = np.nonzero(defl[:, cols])
+    V[dc_, :, jc] = 0.0
+    V[dc_, cols[jc], jc] = 1.0
+    V /= np.sqrt(np.einsum("bij,bij->bj", V, V))[:, None, :]
+    return V, lam, cols
