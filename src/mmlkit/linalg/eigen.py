@@ -11,6 +11,7 @@ import numpy as np
 from mmlkit._validation import as_float_array, check_in, check_random_state, check_scalar, check_symmetric
 from mmlkit.exceptions import ConvergenceWarning
 from mmlkit.linalg._checks import as_matrix
+from mmlkit.linalg._deflation import unreduced_block
 from mmlkit.linalg._divide_conquer import tridiagonal_eigh_dc
 from mmlkit.linalg._householder import apply_q, blocks_from_reflectors, form_q, house
 from mmlkit.linalg._rotations import RotationLog
@@ -214,16 +215,10 @@ def _tridiagonal_qr(d: np.ndarray, e: np.ndarray, Qt: np.ndarray | None, max_swe
     floor = max(_EPS * max(max(map(abs, d)), max(map(abs, e), default=0.0)), _SMALL)
     p = n - 1
     while p > 0:
-        # deflate: a negligible e[p-1] splits off d[p]
-        if abs(e[p - 1]) <= max(_EPS * (abs(d[p - 1]) + abs(d[p])), floor):
-            e[p - 1] = 0.0
+        l = unreduced_block(d, e, p, floor)
+        if l == p:  # a negligible e[p-1] splits off d[p]
             p -= 1
             continue
-        l = p - 1
-        while l > 0 and abs(e[l - 1]) > max(_EPS * (abs(d[l - 1]) + abs(d[l])), floor):
-            l -= 1
-        if l > 0:
-            e[l - 1] = 0.0
         sweeps += 1
         if sweeps > limit:
             raise np.linalg.LinAlgError("Eigenvalues did not converge (tridiagonal QR)")
@@ -246,11 +241,12 @@ def _tridiagonal_qr(d: np.ndarray, e: np.ndarray, Qt: np.ndarray | None, max_swe
             if k > l:
                 e[k - 1] = r
             dk1 = d[k + 1]
-            cc, sss, csn = c * c, s * s, c * s
-            csb = 2.0 * csn * ek
-            d[k] = cc * dk + csb + sss * dk1
-            x = csn * (dk1 - dk) + (cc - sss) * ek  # the new e[k]
-            dk = sss * dk - csb + cc * dk1          # the new d[k+1]
+            # R T Rᵀ on the 2×2 block [[dk, ek], [ek, dk1]]
+            cos2, sin2, cos_sin = c * c, s * s, c * s
+            cross = 2.0 * cos_sin * ek
+            d[k] = cos2 * dk + cross + sin2 * dk1
+            x = cos_sin * (dk1 - dk) + (cos2 - sin2) * ek  # the new e[k]
+            dk = sin2 * dk - cross + cos2 * dk1            # the new d[k+1]
             if k + 1 < p:
                 enext = e[k + 1]
                 z = s * enext  # the bulge at (k, k+2)

@@ -9,6 +9,7 @@ import numpy as np
 from mmlkit._validation import check_in
 from mmlkit.linalg._bidiagonal import bidiagonal_reflectors, bidiagonal_svd_dc
 from mmlkit.linalg._checks import as_matrix
+from mmlkit.linalg._deflation import unreduced_block
 from mmlkit.linalg._householder import apply_q, blocks_from_reflectors, form_q, house, householder_qr_inplace
 from mmlkit.linalg._rotations import RotationLog
 
@@ -61,15 +62,10 @@ def _bidiagonal_qr(d, e, Ut: np.ndarray | None, Vt: np.ndarray | None, max_sweep
     sweeps, limit = 0, max_sweeps_per_value * n
     p = n - 1
     while p > 0:
-        if abs(e[p - 1]) <= max(_EPS * (abs(d[p - 1]) + abs(d[p])), thresh):
-            e[p - 1] = 0.0
+        l = unreduced_block(d, e, p, thresh)
+        if l == p:  # a negligible e[p-1] splits off d[p]
             p -= 1
             continue
-        l = p - 1
-        while l > 0 and abs(e[l - 1]) > max(_EPS * (abs(d[l - 1]) + abs(d[l])), thresh):
-            l -= 1
-        if l > 0:
-            e[l - 1] = 0.0
         sweeps += 1
         if sweeps > limit:
             raise np.linalg.LinAlgError("SVD did not converge (bidiagonal QR)")
