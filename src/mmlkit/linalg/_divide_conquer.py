@@ -57,6 +57,7 @@ def tridiagonal_eigh_dc(d: np.ndarray, e: np.ndarray, lower: float | None = None
         dd[n:] = d[-1]  # padding: decoupled (ee = 0), deflated at every merge
     # tear every off-diagonal entry: the 1×1 leaves
     rho_all = np.abs(ee)
+    tnorm = float(np.abs(dd).max()) + 2.0 * (float(rho_all.max()) if rho_all.size else 0.0)  # ≥ ‖T‖₂
     lam = dd.copy()
     lam[:-1] -= rho_all
     lam[1:] -= rho_all
@@ -66,7 +67,7 @@ def tridiagonal_eigh_dc(d: np.ndarray, e: np.ndarray, lower: float | None = None
     s = 1
     while s < N:
         beta = ee[s - 1::2 * s]
-        lam, Q, pad = _merge_level(lam, Q, pad, beta, lower if 2 * s == N else None)
+        lam, Q, pad = _merge_level(lam, Q, pad, beta, tnorm, lower if 2 * s == N else None)
         s *= 2
     lam, Z, pad = lam[0], Q[0], pad[0]
     keep = ~pad if lower is None or N > 1 else ~pad & (lam >= lower)
@@ -75,7 +76,7 @@ def tridiagonal_eigh_dc(d: np.ndarray, e: np.ndarray, lower: float | None = None
     return lam[order], Z[:, order]
 
 
-def _merge_level(lam: np.ndarray, Q: np.ndarray, pad: np.ndarray, beta: np.ndarray, lower=None):
+def _merge_level(lam: np.ndarray, Q: np.ndarray, pad: np.ndarray, beta: np.ndarray, tnorm: float, lower=None):
     """Merge the blocks ``2b, 2b+1`` (eigenvalues ``lam``, vectors ``Q``) into block ``b``, for every b.
 
     With ``lower`` (a single block), only the eigenpairs with eigenvalue ``≥ lower`` are formed.
@@ -95,7 +96,9 @@ def _merge_level(lam: np.ndarray, Q: np.ndarray, pad: np.ndarray, beta: np.ndarr
     znorm2 = np.einsum("bk,bk->b", z, z)
     z /= np.sqrt(znorm2)[:, None]
     rho = rho * znorm2
-    tol = 8.0 * _EPS * np.maximum(np.abs(D).max(axis=1), rho)
+    # deflation tolerance: 8ε‖T‖ (normwise backward stable; LAPACK's dlaed2 uses the block's own norm
+    # after scaling it, which the whole matrix's bound keeps clear of under- and overflow in f)
+    tol = 8.0 * _EPS * np.maximum(np.maximum(np.abs(D).max(axis=1), rho), tnorm)
     defl = rho[:, None] * np.abs(z) <= tol[:, None]
     rotations = _deflate_close(D, z, defl, tol)
     U, lam_new, cols = _secular_vectors(D, z, rho, defl, lower)
