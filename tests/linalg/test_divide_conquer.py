@@ -52,11 +52,12 @@ SPECTRA = {
     "glued-W21+-tight": lambda s: tridiag(*glued_wilkinson(copies=5, glue=1e-14)),
     "graded": lambda s: with_eigenvalues(np.geomspace(1.0, 1e-15, 60), s),
     "graded-signs": lambda s: with_eigenvalues(np.geomspace(1.0, 1e-15, 60) * (-1) ** np.arange(60), s),
-    "clustered": lambda s: with_eigenvalues(1.0 + 1e-10 * np.arange(40), s),
-    "repeated": lambda s: with_eigenvalues(np.repeat([-2.0, 0.5, 3.0], [10, 17, 13]), s),
-    "nearly-degenerate": lambda s: with_eigenvalues(np.r_[np.ones(20), 1 + 1e-13 * np.arange(1, 21)], s),
-    "diagonal": lambda s: np.diag(np.random.default_rng(s).standard_normal(37)),
-    "zero": lambda s: np.zeros((9, 9)),
+    "clustered": lambda s: with_eigenvalues(1.0 + 1e-10 * np.arange(60), s),
+    "repeated": lambda s: with_eigenvalues(np.repeat([-2.0, 0.5, 3.0], [20, 27, 23]), s),
+    "nearly-degenerate": lambda s: with_eigenvalues(np.r_[np.ones(30), 1 + 1e-13 * np.arange(1, 31)], s),
+    "diagonal": lambda s: np.diag(np.random.default_rng(s).standard_normal(67)),
+    "zero": lambda s: np.zeros((64, 64)),
+    "zero-small": lambda s: np.zeros((9, 9)),
     "1x1": lambda s: np.array([[-4.5]]),
     "2x2": lambda s: np.array([[1.0, 1e-9], [1e-9, 1.0]]),
     "random-300": lambda s: with_eigenvalues(np.random.default_rng(s).standard_normal(300), s),
@@ -67,7 +68,7 @@ SPECTRA = {
 @pytest.mark.parametrize("case", sorted(SPECTRA))
 def test_eigh_dc_hard_spectra(case, seed):
     A = SPECTRA[case](seed)
-    w, V = eigh(A)  # "dc" is the default
+    w, V = eigh(A)  # "dc" is the default (QR below n = 48)
     check_eigh(A, w, V)
 
 
@@ -93,7 +94,7 @@ def test_tridiagonal_dc_any_size_and_lower(n):
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_eigh_dc_agrees_with_qr_and_jacobi(seed):
-    A = with_eigenvalues(np.random.default_rng(seed).standard_normal(50), seed)
+    A = with_eigenvalues(np.random.default_rng(seed).standard_normal(70), seed)
     w = eigh(A)[0]
     np.testing.assert_allclose(w, eigh(A, method="qr")[0], atol=1e-13)
     np.testing.assert_allclose(w, eigh(A, method="jacobi")[0], atol=1e-13)
@@ -112,13 +113,15 @@ def check_svd(A, U, s, Vt):
 
 SINGULAR = {
     "graded": lambda s: with_singular_values(60, 60, np.geomspace(1.0, 1e-15, 60), s),
-    "clustered": lambda s: with_singular_values(50, 40, 1.0 + 1e-10 * np.arange(40), s),
+    "clustered": lambda s: with_singular_values(70, 60, 1.0 + 1e-10 * np.arange(60), s),
     "repeated-and-zero": lambda s: with_singular_values(45, 45, np.repeat([3.0, 1.0, 0.0], 15), s),
-    "tiny-cluster": lambda s: with_singular_values(40, 40, np.r_[np.ones(20), 1e-9 * np.arange(1, 21)], s),
+    "tiny-cluster": lambda s: with_singular_values(60, 60, np.r_[np.ones(30), 1e-9 * np.arange(1, 31)], s),
     "tall": lambda s: np.random.default_rng(s).standard_normal((200, 50)),
     "wide": lambda s: np.random.default_rng(s).standard_normal((30, 90)),
     "square-130": lambda s: np.random.default_rng(s).standard_normal((130, 130)),
-    "zero": lambda s: np.zeros((7, 5)),
+    "zero": lambda s: np.zeros((70, 50)),
+    "zero-small": lambda s: np.zeros((7, 5)),
+    "rank-5": lambda s: with_singular_values(80, 60, np.arange(5.0, 0.0, -1.0), s),
     "1x1": lambda s: np.array([[-2.0]]),
     "2x2": lambda s: np.array([[1.0, 1e-9], [0.0, 1.0]]),
 }
@@ -133,7 +136,7 @@ def test_svd_dc_hard_spectra(case, seed):
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_svd_dc_agrees_with_qr(seed):
-    A = np.random.default_rng(seed).standard_normal((40, 30))
+    A = np.random.default_rng(seed).standard_normal((70, 55))
     U, s, Vt = svd(A)
     U2, s2, Vt2 = svd(A, method="qr")
     np.testing.assert_allclose(s, s2, atol=1e-13 * s[0])

@@ -40,6 +40,9 @@ import numpy as np
 
 _EPS = np.finfo(float).eps
 
+#: Below this order eigh/svd "dc" hand over to the QR iteration, faster there (as LAPACK's ``dstedc``).
+DC_MIN = 48
+
 
 def tridiagonal_eigh_dc(d: np.ndarray, e: np.ndarray, lower: float | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Eigenvalues (ascending) and eigenvectors of the symmetric tridiagonal ``(d, e)``.

@@ -10,6 +10,7 @@ from mmlkit._validation import check_in
 from mmlkit.linalg._bidiagonal import bidiagonal_reflectors, bidiagonal_svd_dc
 from mmlkit.linalg._checks import as_matrix
 from mmlkit.linalg._deflation import unreduced_block
+from mmlkit.linalg._divide_conquer import DC_MIN
 from mmlkit.linalg._householder import apply_q, blocks_from_reflectors, form_q, house, householder_qr_inplace
 from mmlkit.linalg._rotations import RotationLog
 
@@ -174,7 +175,7 @@ def _svd_tall(A: np.ndarray, full_matrices: bool, compute_uv: bool, method: str 
         A, inner_full = R, False
     else:
         inner_full = full_matrices
-    if method == "dc" and compute_uv and n > 1:
+    if method == "dc" and compute_uv and n >= DC_MIN:
         U, s, Vt = _svd_dc(A, inner_full)
     else:
         U, s, Vt = _svd_qr(A, inner_full, compute_uv)
@@ -246,7 +247,8 @@ def svd(A, full_matrices: bool = False, compute_uv: bool = True, method: str = "
         form), as LAPACK's ``dgesdd``; the fast default. ``"qr"``: the
         textbook Golub–Kahan implicit-shift QR on the bidiagonal matrix
         (LAPACK's ``dbdsqr``). Singular values alone (``compute_uv=False``)
-        always use QR without vectors, O(n²) after the reduction.
+        always use QR without vectors, O(n²) after the reduction, and so
+        does "dc" below min(m, n) = 48, where QR is faster.
 
     Returns
     -------
