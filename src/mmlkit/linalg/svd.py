@@ -171,7 +171,7 @@ def _svd_tall(A: np.ndarray, full_matrices: bool, compute_uv: bool, method: str 
         blocks = householder_qr_inplace(A)
         R = np.triu(A[:n])
         if compute_uv:
-            Q = form_q(blocks, m, m if full_matrices else n)
+            Q = blocks
         A, inner_full = R, False
     else:
         inner_full = full_matrices
@@ -181,11 +181,10 @@ def _svd_tall(A: np.ndarray, full_matrices: bool, compute_uv: bool, method: str 
         U, s, Vt = _svd_qr(A, inner_full, compute_uv)
     if not compute_uv:
         return s
-    if Q is not None:
-        if full_matrices:
-            U = np.hstack([Q[:, :n] @ U, Q[:, n:]])
-        else:
-            U = Q @ U
+    if Q is not None:  # U ← Q [U 0; 0 I], the reflectors applied in compact WY blocks
+        Uq = np.eye(m, m if full_matrices else n)
+        Uq[:n, :n] = U
+        U = apply_q(Q, Uq)
     return U, s, Vt
 
 
