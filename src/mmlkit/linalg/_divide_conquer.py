@@ -229,12 +229,17 @@ def _secular_vectors(D: np.ndarray, z: np.ndarray, rho: np.ndarray, defl: np.nda
         if act.size == 0:
             break
         t = tau[act]
-        Dl = DEL0[act] if act.size < len(tau) else DEL0.copy()
-        Dl -= t[:, None]
-        T = zzr[act] if act.size < len(tau) else zzr.copy()
-        T /= Dl
+        part = act.size < len(tau)  # a gathered subset is a private copy: work in place on it
+        if part:
+            Dl = DEL0[act]
+            Dl -= t[:, None]
+            T = zzr[act]
+            T /= Dl
+        else:
+            Dl = DEL0 - t[:, None]
+            T = zzr / Dl
         T2 = T / Dl
-        lm = leftmask[act]
+        lm = leftmask[act] if part else leftmask
         tot = T.sum(axis=1)
         psi = np.einsum("ij,ij->i", lm, T)  # poles left of the root: Δ < 0, terms ≤ 0
         dpsi = np.einsum("ij,ij->i", lm, T2)
