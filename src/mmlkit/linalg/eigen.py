@@ -171,36 +171,41 @@ def _tridiagonal_reflectors(A: np.ndarray, nb: int = 32, nb_apply: int = 32):
     """
     n = A.shape[0]
     V = np.zeros((n, max(n - 2, 0)))
-    W = np.zeros((n, max(n - 2, 0)))
     taus = np.zeros(max(n - 2, 0))
     d, e = np.zeros(n), np.zeros(max(n - 1, 0))
     for k0 in range(0, n - 2, nb):
         k1 = min(k0 + nb, n - 2)
+        # the panel's v and w side by side, v_j in column 2j and w_j in 2j+1, so that
+        # V Wᵀ x + W Vᵀ x = P · swap(Pᵀ x), with swap exchanging the entries of each pair
+        P = np.zeros((n - k0, 2 * (k1 - k0)))
         for k in range(k0, k1):
-            Vp, Wp = V[k:, k0:k], W[k:, k0:k]
-            col = A[k:, k] - Vp @ W[k, k0:k] - Wp @ V[k, k0:k]  # column k with the panel's updates
+            r, j2 = k - k0, 2 * (k - k0)
+            Pk = P[r:, :j2]
+            col = A[k:, k] - Pk @ _swap_pairs(P[r, :j2])  # column k with the panel's updates
             d[k] = col[0]
             v, tau, beta = house(col[1:])
             e[k] = beta
-            if tau != 0.0:
-                Vt, Wt = Vp[1:], Wp[1:]
-                p = A[k + 1:, k + 1:] @ v - Vt @ (Wt.T @ v) - Wt @ (Vt.T @ v)
-                p *= tau
-                w = p - (0.5 * tau * (p @ v)) * v
-            else:
-                w = np.zeros_like(v)
             V[k + 1:, k] = v
-            W[k + 1:, k] = w
             taus[k] = tau
-        # trailing update with the whole panel: A ← A − V Wᵀ − W Vᵀ
-        T = A[k1:, k1:]
-        Vp, Wp = V[k1:, k0:k1], W[k1:, k0:k1]
-        T -= Vp @ Wp.T + Wp @ Vp.T
+            if tau != 0.0:
+                Pt = Pk[1:]
+                p = A[k + 1:, k + 1:] @ v - Pt @ _swap_pairs(Pt.T @ v)
+                p *= tau
+                P[r + 1:, j2] = v
+                P[r + 1:, j2 + 1] = p - (0.5 * tau * (p @ v)) * v
+        # trailing update with the whole panel: A ← A − V Wᵀ − W Vᵀ, one matrix product
+        Pt = P[k1 - k0:]
+        A[k1:, k1:] -= Pt @ _swap_pairs(Pt.T)
     if n >= 2:
         d[n - 2], d[n - 1], e[n - 2] = A[n - 2, n - 2], A[n - 1, n - 1], A[n - 1, n - 2]
     else:
         d[0] = A[0, 0]
     return d, e, blocks_from_reflectors(V, taus, offset=1, nb=nb_apply) if n > 2 else []
+
+
+def _swap_pairs(x: np.ndarray) -> np.ndarray:
+    """``x`` (length or rows 2m) with entries (rows) 2j and 2j+1 exchanged."""
+    return x.reshape(-1, 2, *x.shape[1:])[:, ::-1].reshape(x.shape)
 
 
 def _tridiagonal_qr(d: np.ndarray, e: np.ndarray, Qt: np.ndarray | None, max_sweeps_per_value: int = 30):
