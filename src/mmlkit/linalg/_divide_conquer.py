@@ -5,8 +5,9 @@ joining the halves) and ``v = (e_last; sign(β) e_first)``: the halves lose ``ρ
 from their touching diagonal entries. Tearing every off-diagonal entry at once
 leaves n decoupled 1 × 1 blocks; the tree is then climbed bottom-up, and every
 merge of one level is done in the same array operations (the level is a batch of
-``B`` independent blocks of equal size; n is padded to a power of two with
-decoupled entries, which deflate at once and are dropped at the end).
+``B`` independent blocks of equal size). An order that is not a power of two is
+split into its largest power-of-two head and the rest (recursively), and the
+pieces are merged once each at the end.
 
 Merging. With ``Tᵢ = Qᵢ Λᵢ Qᵢᵀ``,
 ``T = diag(Q₁, Q₂) (D + ρ z zᵀ) diag(Q₁, Q₂)ᵀ`` where ``D = diag(Λ₁, Λ₂)`` and
@@ -51,51 +52,54 @@ def tridiagonal_eigh_dc(d: np.ndarray, e: np.ndarray, lower: float | None = None
     (the last merge then forms only their vectors).
     """
     n = len(d)
-    N = 1 << max(n - 1, 0).bit_length()
-    dd = np.zeros(N)
-    dd[:n] = d
-    ee = np.zeros(max(N - 1, 0))
-    ee[:n - 1] = e
-    if N > n:
-        dd[n:] = d[-1]  # padding: decoupled (ee = 0), deflated at every merge
     # tear every off-diagonal entry: the 1×1 leaves
-    rho_all = np.abs(ee)
-    tnorm = float(np.abs(dd).max()) + 2.0 * (float(rho_all.max()) if rho_all.size else 0.0)  # ≥ ‖T‖₂
-    lam = dd.copy()
-    lam[:-1] -= rho_all
-    lam[1:] -= rho_all
-    lam = lam.reshape(N, 1)
-    Q = np.ones((N, 1, 1))
-    pad = (np.arange(N) >= n).reshape(N, 1)
-    s = 1
-    while s < N:
-        beta = ee[s - 1::2 * s]
-        lam, Q, pad = _merge_level(lam, Q, pad, beta, tnorm, lower if 2 * s == N else None)
-        s *= 2
-    lam, Z, pad = lam[0], Q[0], pad[0]
-    keep = ~pad if lower is None or N > 1 else ~pad & (lam >= lower)
-    lam, Z = lam[keep], Z[:n][:, keep]
+    rho_all = np.abs(e)
+    tnorm = float(np.abs(d).max()) + 2.0 * (float(rho_all.max()) if rho_all.size else 0.0)  # ≥ ‖T‖₂
+    leaves = np.array(d, dtype=float)
+    leaves[:-1] -= rho_all
+    leaves[1:] -= rho_all
+    lam, Z = _solve_segment(leaves, np.asarray(e, dtype=float), tnorm, lower)
+    if lower is not None and n == 1:
+        keep = lam >= lower
+        lam, Z = lam[keep], Z[:, keep]
     order = np.argsort(lam, kind="stable")
     return lam[order], Z[:, order]
 
 
-def _merge_level(lam: np.ndarray, Q: np.ndarray, pad: np.ndarray, beta: np.ndarray, tnorm: float, lower=None):
-    """Merge the blocks ``2b, 2b+1`` (eigenvalues ``lam``, vectors ``Q``) into block ``b``, for every b.
+def _solve_segment(leaves: np.ndarray, e: np.ndarray, tnorm: float, lower=None):
+    """Eigenpairs of the torn segment: a power-of-two length climbs its tree one level at a time;
+    any other length is split into its largest power-of-two head and the rest, merged once."""
+    n = len(leaves)
+    head = 1 << (n.bit_length() - 1)
+    if head == n:
+        lam, Q = leaves.reshape(n, 1), np.ones((n, 1, 1))
+        s = 1
+        while s < n:
+            beta = e[s - 1::2 * s]
+            lam, Q = _merge_level(lam.reshape(-1, 2 * s), Q[0::2], Q[1::2], beta, tnorm, lower if 2 * s == n else None)
+            s *= 2
+        return lam[0], Q[0]
+    lam1, Q1 = _solve_segment(leaves[:head], e[:head - 1], tnorm)
+    lam2, Q2 = _solve_segment(leaves[head:], e[head:], tnorm)
+    lam, Q = _merge_level(np.concatenate([lam1, lam2])[None], Q1[None], Q2[None], e[head - 1:head], tnorm, lower)
+    return lam[0], Q[0]
+
+
+def _merge_level(lam: np.ndarray, Q1: np.ndarray, Q2: np.ndarray, beta: np.ndarray, tnorm: float, lower=None):
+    """Merge the halves (vectors ``Q1``: B × s₁ × s₁, ``Q2``: B × s₂ × s₂; eigenvalues ``lam``,
+    B × (s₁ + s₂), first half first) of every block b across the torn entry ``beta[b]``.
 
     With ``lower`` (a single block), only the eigenpairs with eigenvalue ``≥ lower`` are formed.
     """
-    nb, s = lam.shape
-    B, K = nb // 2, 2 * s
+    B, K = lam.shape
+    s = Q1.shape[1]
     rho = np.abs(beta)
     sgn = np.where(beta < 0, -1.0, 1.0)
-    Q4 = Q.reshape(B, 2, s, s)
-    D = lam.reshape(B, K)
-    z = np.concatenate([Q4[:, 0, s - 1, :], sgn[:, None] * Q4[:, 1, 0, :]], axis=1)
-    pad = pad.reshape(B, K)
+    D = lam
+    z = np.concatenate([Q1[:, s - 1, :], sgn[:, None] * Q2[:, 0, :]], axis=1)
     perm = np.argsort(D, axis=1, kind="stable")
     D = np.take_along_axis(D, perm, axis=1)
     z = np.take_along_axis(z, perm, axis=1)
-    pad = np.take_along_axis(pad, perm, axis=1)
     znorm2 = np.einsum("bk,bk->b", z, z)
     z /= np.sqrt(znorm2)[:, None]
     rho = rho * znorm2
@@ -115,9 +119,9 @@ def _merge_level(lam: np.ndarray, Q: np.ndarray, pad: np.ndarray, beta: np.ndarr
     PU = np.empty_like(U)
     np.put_along_axis(PU, perm[:, :, None], U, axis=1)
     Qn = np.empty((B, K, len(cols)))
-    np.matmul(Q4[:, 0], PU[:, :s], out=Qn[:, :s])
-    np.matmul(Q4[:, 1], PU[:, s:], out=Qn[:, s:])
-    return lam_new[:, cols], Qn, pad[:, cols]
+    np.matmul(Q1, PU[:, :s], out=Qn[:, :s])
+    np.matmul(Q2, PU[:, s:], out=Qn[:, s:])
+    return lam_new[:, cols], Qn
 
 
 def _deflate_close(D: np.ndarray, z: np.ndarray, defl: np.ndarray, tol: np.ndarray) -> dict:
