@@ -184,6 +184,65 @@ def _initial_guess(fmid, gap, zi, zn, left, interior, lo, hi):
     return np.where(bad, mid, tau)
 
 
+def _middle_way(E0, Z2, LM, rinv, inter, pa, pb, t, lo, hi, dscale, max_iter: int = 60):
+    """Solve the secular equations of the given roots to full accuracy; returns their ``τ``.
+
+    Row r: ``E0[r]`` the poles' offsets ``dⱼ − d_o`` from the root's origin (∞ for deflated
+    poles), ``Z2[r]`` the weights ``zⱼ²``, ``LM[r]`` 1 for the poles left of the root, ``pa, pb``
+    the two poles modelled exactly, ``[lo, hi]`` a bracket. Every step is one array operation
+    over all the roots still moving; converged rows are dropped from the arrays as they finish.
+    """
+    out = t.copy()
+    idx = np.arange(len(t))
+    last = (~inter).astype(float)
+    for _ in range(max_iter):
+        if idx.size == 0:
+            break
+        ra = np.arange(idx.size)
+        Dl = E0 - t[:, None]
+        T = Z2 / Dl
+        T2 = T / Dl
+        tot = T.sum(axis=1)
+        dw = T2.sum(axis=1)
+        psi = np.einsum("ij,ij->i", LM, T)  # poles left of the root: Δ < 0, terms ≤ 0
+        dpsi = np.einsum("ij,ij->i", LM, T2)
+        w = rinv + tot
+        # Σ|terms|: left of the root they are ≤ 0; the last root's own pole is also left of it
+        absum = tot - 2.0 * psi - 2.0 * last * T[ra, pb]
+        done = np.abs(w) <= _EPS * (8.0 * absum + 2.0 * rinv + 3.0 * np.abs(t) * dw)
+        lo = np.where(w < 0, t, lo)
+        hi = np.where(w > 0, t, hi)
+        da, db = Dl[ra, pa], Dl[ra, pb]
+        dadb = da * db
+        C = w - da * dpsi - db * (dw - dpsi)
+        A = (da + db) * w - dadb * dw
+        Bq = dadb * w
+        with np.errstate(divide="ignore", invalid="ignore"):
+            root = np.sqrt(np.abs(A * A - 4.0 * Bq * C))
+            # the root of the two-pole model inside the bracket (LAPACK dlaed4's choice of sign):
+            # inside a gap the smaller one, beyond the last pole the larger one
+            Ce = np.where(inter, C, np.abs(C))
+            small = np.where(inter, A <= 0, A >= 0)
+            Ar = np.where(inter, A - root, A + root)
+            eta = np.where(small, Ar / (2.0 * Ce), 2.0 * Bq / (2.0 * A - Ar))
+            eta = np.where(inter & (C == 0), Bq / A, eta)
+            bad = ~np.isfinite(eta) | (w * eta >= 0)
+            eta = np.where(bad, -w / dw, eta)  # Newton's step when the model fails
+            tn = t + eta
+            outside = ~((tn > lo) & (tn < hi))
+            tn = np.where(outside, 0.5 * (lo + hi), tn)
+        tn = np.where(done, t, tn)
+        stuck = (hi - lo) <= 2.0 * _EPS * np.maximum(np.abs(t), _EPS * dscale)
+        out[idx] = tn
+        keep = ~(done | stuck)
+        if not keep.all():
+            idx, E0, Z2, LM, rinv, inter, last, pa, pb, lo, hi, dscale = (
+                x[keep] for x in (idx, E0, Z2, LM, rinv, inter, last, pa, pb, lo, hi, dscale))
+            tn = tn[keep]
+        t = tn
+    return out
+
+
 def _secular_vectors(D: np.ndarray, z: np.ndarray, rho: np.ndarray, defl: np.ndarray, lower=None):
     """Roots of every block's secular equation and the eigenvectors ``U`` of ``D + ρ ẑ ẑᵀ``.
 
@@ -229,58 +288,8 @@ def _secular_vectors(D: np.ndarray, z: np.ndarray, rho: np.ndarray, defl: np.nda
     tau[single] = rho[bi][single] * zz[bi[single], ii[single]]
     leftmask = (kpos[None, :] <= pa[:, None]).astype(float)
     act = np.flatnonzero(~single)
-    for _ in range(60):
-        if act.size == 0:
-            break
-        t = tau[act]
-        part = act.size < len(tau)  # a gathered subset is a private copy: work in place on it
-        if part:
-            Dl = DEL0[act]
-            Dl -= t[:, None]
-            T = zzr[act]
-            T /= Dl
-        else:
-            Dl = DEL0 - t[:, None]
-            T = zzr / Dl
-        T2 = T / Dl
-        lm = leftmask[act] if part else leftmask
-        tot = T.sum(axis=1)
-        psi = np.einsum("ij,ij->i", lm, T)  # poles left of the root: Δ < 0, terms ≤ 0
-        dpsi = np.einsum("ij,ij->i", lm, T2)
-        dw = T2.sum(axis=1)
-        dphi = dw - dpsi
-        w = rinv[act] + tot
-        ra = np.arange(act.size)
-        # Σ|terms|: left of the root they are ≤ 0; the last root's own pole is also left of it
-        absum = tot - 2.0 * psi - 2.0 * np.where(interior[act], 0.0, T[ra, pb[act]])
-        erretm = 8.0 * absum + 2.0 * rinv[act] + 3.0 * np.abs(t) * dw
-        done = np.abs(w) <= _EPS * erretm
-        l0, h0 = lo[act], hi[act]
-        l0 = np.where(w < 0, t, l0)
-        h0 = np.where(w > 0, t, h0)
-        lo[act], hi[act] = l0, h0
-        da = Dl[ra, pa[act]]
-        db = Dl[ra, pb[act]]
-        C = w - da * dpsi - db * dphi
-        A = (da + db) * w - da * db * dw
-        Bq = da * db * w
-        with np.errstate(divide="ignore", invalid="ignore"):
-            root = np.sqrt(np.abs(A * A - 4.0 * Bq * C))
-            # the root of the two-pole model inside the bracket (LAPACK dlaed4's choice of sign)
-            eta_in = np.where(A <= 0, (A - root) / (2.0 * C), 2.0 * Bq / (A + root))
-            eta_in = np.where(C == 0, Bq / A, eta_in)
-            Cl = np.abs(C)
-            eta_last = np.where(A >= 0, (A + root) / (2.0 * Cl), 2.0 * Bq / (A - root))
-            eta = np.where(interior[act], eta_in, eta_last)
-            newton = -w / dw
-        eta = np.where(~np.isfinite(eta) | (w * eta >= 0), newton, eta)
-        tn = t + eta
-        out = (tn >= h0) | (tn <= l0) | ~np.isfinite(tn)
-        tn = np.where(out, 0.5 * (l0 + h0), tn)
-        tn = np.where(done, t, tn)
-        tau[act] = tn
-        stuck = (h0 - l0) <= 2.0 * _EPS * np.maximum(np.abs(t), _EPS * np.abs(d_i[act]))
-        act = act[~(done | stuck)]
+    tau[act] = _middle_way(DEL0[act], zzr[act], leftmask[act], rinv[act], interior[act], pa[act], pb[act],
+                           tau[act], lo[act], hi[act], np.abs(d_i[act]))
     # Δ[r, j] = dⱼ − λ_r for every live pole j of root r's block
     Dl = DEL0 - tau[:, None]
     lam[bi, ii] = D[bi, origin] + tau
