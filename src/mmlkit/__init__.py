@@ -11,7 +11,7 @@ import importlib
 __version__ = "0.1.0"
 
 _SUBMODULES = (
-    "autodiff", "calculus", "datasets", "evaluation", "exceptions", "explain", "generative",
+    "autodiff", "calculus", "datasets", "evaluation", "exceptions", "exercises", "explain", "generative",
     "information", "linalg", "models", "nn", "optim", "preprocessing", "probability", "rl",
     "stats", "topology", "viz",
 )

@@ -93,6 +93,11 @@ def main(argv: list[str] | None = None) -> int:
     p_lab.add_argument("--run", action="store_true", help="serve the notebooks read-only as apps (no editor)")
     p_lab.add_argument("--dir", default="mmlkit-lab", help="where edit mode keeps your copies (default: ./mmlkit-lab)")
 
+    p_exercises = sub.add_parser("exercises", help="practice with feedback: stubs to fill in, graded by properties")
+    from mmlkit.exercises.cli import configure as _configure_exercises
+
+    _configure_exercises(p_exercises)
+
     args = parser.parse_args(argv)
     if args.command == "tour":
         from mmlkit.tour import run_tour
@@ -102,6 +107,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "bench":
         bench(args.names, smoke=args.smoke, directory=args.dir, cpu_time=args.cpu_time)
         return 0
+    if args.command == "exercises":
+        from mmlkit.exercises.cli import run as _run_exercises
+
+        return _run_exercises(args)
     from mmlkit.lab import open_lab
 
     return open_lab(args.name, mode="run" if args.run else "edit", directory=args.dir)

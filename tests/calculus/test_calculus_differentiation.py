@@ -162,3 +162,7 @@ def test_differentiation_input_errors():
         taylor(lambda x: ad.stack([x, x]), 0.0, 2)
     with pytest.raises(ValueError, match="callable"):
         taylor("sin", 0.0, 2)
+    with pytest.raises(TypeError, match="mmlkit.autodiff operations"):
+        taylor(lambda x: math.sin(float(x)), 0.0, 2)  # not autodiff: its derivatives are not zero
+    with pytest.raises(TypeError, match="mmlkit.autodiff operations"):
+        taylor(lambda x: np.sin(x.data), 0.0, 1)

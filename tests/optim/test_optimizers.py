@@ -5,16 +5,12 @@ import pytest
 import torch
 
 from mmlkit import optim
+from mmlkit.autodiff import tensor
 
 
-class Param:
-    """A minimal parameter: the optimizers only read ``.data`` and ``.grad``."""
-
-    requires_grad = True
-
-    def __init__(self, value):
-        self.data = np.array(value, dtype=np.float64)
-        self.grad = None
+def Param(value):  # noqa: N802  (reads like a class)
+    """A leaf parameter; the optimizers read its ``.data`` and ``.grad`` (an array is enough)."""
+    return tensor(np.array(value, dtype=np.float64), requires_grad=True)
 
 
 def logistic_problem(seed):
@@ -168,3 +164,73 @@ def test_warmup_is_linear_lr_from_start_factor():
         theirs.optimizer.step()
         theirs.step()
     assert ours.get_last_lr() == [pytest.approx(0.2)]
+
+
+_HYPER_CASES = [
+    ("SGD", dict(lr=-0.1)), ("SGD", dict(lr=0.0)), ("SGD", dict(lr=0.1, momentum=-0.5)),
+    ("SGD", dict(lr=0.1, momentum=0.9, nesterov=True)), ("SGD", dict(lr=0.1, nesterov=True)),
+    ("SGD", dict(lr=0.1, momentum=0.9, dampening=0.1, nesterov=True)),
+    ("SGD", dict(lr=0.1, weight_decay=-1e-3)), ("SGD", dict(lr=0.1, momentum=0.9, dampening=0.5)),
+    ("Adam", dict(lr=-1e-3)), ("Adam", dict(betas=(1.0, 0.999))), ("Adam", dict(betas=(0.9, 1.0))),
+    ("Adam", dict(betas=(-0.1, 0.999))), ("Adam", dict(betas=(0.0, 0.0))), ("Adam", dict(eps=-1e-8)),
+    ("Adam", dict(eps=0.0)), ("Adam", dict(weight_decay=-0.1)), ("AdamW", dict(weight_decay=-0.1)),
+    ("AdamW", dict(betas=(0.9, 1.5))), ("AdamW", dict(lr=0.0, amsgrad=True)),
+    ("Adagrad", dict(lr=-0.1)), ("Adagrad", dict(lr_decay=-0.1)), ("Adagrad", dict(eps=-1.0)),
+    ("Adagrad", dict(initial_accumulator_value=-1.0)), ("Adagrad", dict(weight_decay=-1.0)),
+    ("RMSprop", dict(lr=-0.1)), ("RMSprop", dict(alpha=-0.1)), ("RMSprop", dict(alpha=0.0)),
+    ("RMSprop", dict(eps=-1.0)), ("RMSprop", dict(momentum=-0.1)), ("RMSprop", dict(weight_decay=-0.1)),
+    ("RMSprop", dict(momentum=0.9, centered=True)),
+]
+
+
+@pytest.mark.parametrize("name, kwargs", _HYPER_CASES)
+def test_hyperparameters_accepted_and_rejected_as_torch_does(name, kwargs):
+    """Construction succeeds or raises ValueError exactly when torch.optim's does."""
+    try:
+        getattr(torch.optim, name)([torch.zeros(2, requires_grad=True)], **kwargs)
+        torch_ok = True
+    except ValueError:
+        torch_ok = False
+    if torch_ok:
+        getattr(optim, name)([Param([0.0, 0.0])], **kwargs)
+    else:
+        with pytest.raises(ValueError, match="|".join(kwargs)):
+            getattr(optim, name)([Param([0.0, 0.0])], **kwargs)
+
+
+def test_rmsprop_alpha_above_one_rejected_where_torch_accepts():
+    """The one deliberate difference: alpha > 1 gives the running average a negative weight."""
+    torch.optim.RMSprop([torch.zeros(1, requires_grad=True)], alpha=1.5)
+    with pytest.raises(ValueError, match="alpha must be <= 1"):
+        optim.RMSprop([Param([0.0])], alpha=1.5)
+
+
+@pytest.mark.parametrize("cls", [optim.SGD, optim.Adam, optim.AdamW, optim.Adagrad, optim.RMSprop])
+@pytest.mark.parametrize("params, exc", [
+    ([np.ones(3)], TypeError),                   # arrays: not Tensors (failed at step() before)
+    (np.ones(3), TypeError),                     # an array, not an iterable of parameters
+    (Param([1.0, 2.0]), TypeError),              # one Tensor, not an iterable of them (torch: TypeError)
+    ([[1.0, 2.0]], TypeError),
+    ([tensor([1.0])], ValueError),               # requires_grad=False
+    ([Param([1.0]) * 2.0], ValueError),          # a non-leaf
+    (5, TypeError),
+])
+def test_bad_params_raise_at_construction_naming_params(cls, params, exc):
+    with pytest.raises(exc, match="params"):
+        cls(params, lr=0.1)
+
+
+def test_repeated_parameter_rejected_as_torch_does():
+    w, t = Param([1.0]), torch.zeros(1, requires_grad=True)
+    with pytest.raises(ValueError):
+        torch.optim.SGD([{"params": [t]}, {"params": [t]}], lr=0.1)
+    with pytest.raises(ValueError, match="params must be distinct"):
+        optim.SGD([{"params": [w]}, {"params": [w]}], lr=0.1)
+
+
+def test_parameter_group_may_hold_a_single_tensor_as_torch():
+    w = Param([1.0, 2.0])
+    opt = optim.SGD([{"params": w, "lr": 0.5}], lr=0.1)
+    w.grad = np.array([1.0, 1.0])
+    opt.step()
+    np.testing.assert_array_equal(w.data, [0.5, 1.5])

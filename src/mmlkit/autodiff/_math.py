@@ -25,7 +25,7 @@ from mmlkit.autodiff._shape import (
     sum,
     swapaxes,
 )
-from mmlkit.autodiff._tensor import _STATE, Tensor, _node, _wrap
+from mmlkit.autodiff._tensor import _BATCH_ND, _GRAD_ENABLED, Tensor, _node, _wrap
 
 __all__ = [
     "abs", "add", "arctan", "clip", "cos", "cosh", "divide", "dot", "einsum", "erf", "exp",
@@ -70,7 +70,7 @@ def _args2(a, b):
 
 
 def _binary(out, op, a, b, vjp):
-    if _STATE.enabled:
+    if _GRAD_ENABLED.get():
         ra = isinstance(a, Tensor) and a.requires_grad
         rb = isinstance(b, Tensor) and b.requires_grad
         if ra or rb:
@@ -306,7 +306,7 @@ def negative(x) -> Tensor:
     """
     x = _t(x)
     out = -x.data
-    if x.requires_grad and _STATE.enabled:
+    if x.requires_grad and _GRAD_ENABLED.get():
         return _node(out, "negative", (x,), _neg_vjp)
     return _wrap(out)
 
@@ -415,7 +415,7 @@ def where(condition, a, b) -> Tensor:
     cond = cond.astype(bool, copy=False)
     a, b, ad, bd = _args2(a, b)
     out = np.where(cond, ad, bd)
-    if _STATE.enabled:
+    if _GRAD_ENABLED.get():
         ra = isinstance(a, Tensor) and a.requires_grad
         rb = isinstance(b, Tensor) and b.requires_grad
         if ra or rb:
@@ -443,7 +443,7 @@ def _unary(name, forward, rule, formula, derivative):
         if not isinstance(x, Tensor):
             x = _t(x)
         out = forward(x.data)
-        if x.requires_grad and _STATE.enabled:
+        if x.requires_grad and _GRAD_ENABLED.get():
             return _node(out, name, (x,), rule)
         return _wrap(out)
 
@@ -546,7 +546,7 @@ def clip(x, a_min=None, a_max=None) -> Tensor:
     lo = -np.inf if a_min is None else a_min
     hi = np.inf if a_max is None else a_max
     out = np.clip(x.data, lo, hi).astype(x.data.dtype, copy=False)
-    if x.requires_grad and _STATE.enabled:
+    if x.requires_grad and _GRAD_ENABLED.get():
         return _node(out, "clip", (x,), _clip_vjp, (lo, hi))
     return _wrap(out)
 
@@ -573,7 +573,7 @@ def matmul(a, b) -> Tensor:
     a = _t(a)
     b = _t(b)
     out = a.data @ b.data
-    if _STATE.enabled and (a.requires_grad or b.requires_grad):
+    if _GRAD_ENABLED.get() and (a.requires_grad or b.requires_grad):
         ra, rb = a.requires_grad, b.requires_grad
         parents = (a, b) if ra and rb else (a,) if ra else (b,)
         return _node(out, "matmul", parents, _matmul_vjp, (a, b, ra, rb))
@@ -706,7 +706,7 @@ def einsum(subscripts: str, *operands) -> Tensor:
         if len(s) != t.data.ndim:
             raise ValueError(f"einsum: spec {s!r} does not match an operand of shape {t.data.shape}")
     out = np.einsum(f"{ins}->{outs}", *[t.data for t in ts], optimize=len(ts) > 2)
-    if _STATE.enabled and any(t.requires_grad for t in ts):
+    if _GRAD_ENABLED.get() and any(t.requires_grad for t in ts):
         return _node(out, "einsum", tuple(ts), _einsum_vjp, (specs, outs))
     return _wrap(out)
 
@@ -715,7 +715,7 @@ def _einsum_vjp(g, node):
     specs, outs = node._ctx
     ts = node._parents
     used = set("".join(specs)) | set(outs)
-    batch = "".join(c for c in "ZYXWVUTSRQ" if c not in used)[:_STATE.batch_nd]
+    batch = "".join(c for c in "ZYXWVUTSRQ" if c not in used)[:_BATCH_ND.get()]
     res = []
     for k, t in enumerate(ts):
         if not t.requires_grad:
@@ -728,8 +728,8 @@ def _einsum_vjp(g, node):
         gk = einsum(expr, g, *[o for _, o in others])
         if target != specs[k]:
             shape = tuple(t.data.shape[i] if c in avail else 1 for i, c in enumerate(specs[k]))
-            gk = broadcast_to(reshape(gk, g.data.shape[:_STATE.batch_nd] + shape),
-                              g.data.shape[:_STATE.batch_nd] + t.data.shape)
+            gk = broadcast_to(reshape(gk, g.data.shape[:_BATCH_ND.get()] + shape),
+                              g.data.shape[:_BATCH_ND.get()] + t.data.shape)
         res.append(gk)
     return res
 
@@ -773,7 +773,7 @@ def logsumexp(x, axis=None, keepdims: bool = False) -> Tensor:
     x = _t(x)
     axes = _norm_axes(axis, x.data.ndim)
     out = _stable_lse(x.data, axes, keepdims)
-    if x.requires_grad and _STATE.enabled:
+    if x.requires_grad and _GRAD_ENABLED.get():
         return _node(out, "logsumexp", (x,), _lse_vjp, (axes, keepdims))
     return _wrap(out)
 
@@ -813,13 +813,13 @@ def softmax(x, axis: int = -1) -> Tensor:
     ax = _norm_axes(axis, x.data.ndim)
     e = np.exp(x.data - np.max(x.data, axis=ax, keepdims=True))
     out = e / e.sum(axis=ax, keepdims=True)
-    if x.requires_grad and _STATE.enabled:
+    if x.requires_grad and _GRAD_ENABLED.get():
         return _node(out, "softmax", (x,), _softmax_vjp, ax)
     return _wrap(out)
 
 
 def _softmax_vjp(g, node):
-    ax = tuple(a + _STATE.batch_nd for a in node._ctx)
+    ax = tuple(a + _BATCH_ND.get() for a in node._ctx)
     return (node * (g - sum(g * node, axis=ax, keepdims=True)),)
 
 
@@ -849,13 +849,13 @@ def log_softmax(x, axis: int = -1) -> Tensor:
     x = _t(x)
     ax = _norm_axes(axis, x.data.ndim)
     out = x.data - _stable_lse(x.data, ax, True)
-    if x.requires_grad and _STATE.enabled:
+    if x.requires_grad and _GRAD_ENABLED.get():
         return _node(out, "log_softmax", (x,), _log_softmax_vjp, ax)
     return _wrap(out)
 
 
 def _log_softmax_vjp(g, node):
-    ax = tuple(a + _STATE.batch_nd for a in node._ctx)
+    ax = tuple(a + _BATCH_ND.get() for a in node._ctx)
     return (g - exp(node) * sum(g, axis=ax, keepdims=True),)
 
 
@@ -914,7 +914,8 @@ def std(x, axis=None, ddof: int = 0, keepdims: bool = False) -> Tensor:
 
     Notes
     -----
-    std = √var; x̄ = ḡ (x − x̄) / ((n − ddof) · std) (undefined where std = 0). Cost O(n).
+    std = √var; x̄ = ḡ (x − x̄) / ((n − ddof) · std), and 0 where std = 0 (the
+    subgradient, as torch). Cost O(n).
 
     Examples
     --------
@@ -922,7 +923,28 @@ def std(x, axis=None, ddof: int = 0, keepdims: bool = False) -> Tensor:
     >>> std(tensor([1.0, 3.0]))
     Tensor(1.)
     """
-    return sqrt(var(x, axis, ddof, keepdims))
+    return _root(var(x, axis, ddof, keepdims), 2)
+
+
+def _root(s, p):
+    """s^(1/p) for s ≥ 0, with derivative 0 where s = 0.
+
+    The p-th root's derivative s^(1/p − 1)/p is infinite at 0, and the chain rule
+    then multiplies it by the inner derivative 0: NaN. Where s = 0 the norm (or
+    standard deviation) has a minimum, 0 is a subgradient there, and it is what
+    torch gives. Elsewhere the rule is the usual one, written in differentiable
+    operations so higher derivatives follow.
+    """
+    out = np.sqrt(s.data) if p == 2 else s.data ** (1.0 / p)
+    if s.requires_grad and _GRAD_ENABLED.get():
+        return _node(out, "sqrt" if p == 2 else "root", (s,), _root_vjp, p)
+    return _wrap(out)
+
+
+def _root_vjp(g, node):
+    s = node._parents[0]
+    pos = s.data > 0
+    return (g * (node * pos) / (node._ctx * where(pos, s, 1.0)),)
 
 
 def norm(x, ord=None, axis=None, keepdims: bool = False) -> Tensor:
@@ -943,7 +965,7 @@ def norm(x, ord=None, axis=None, keepdims: bool = False) -> Tensor:
     Notes
     -----
     ‖x‖_p = (Σ|xᵢ|^p)^(1/p), composed of primitives; the 2-norm's gradient is
-    x/‖x‖ (undefined at 0). Cost O(n).
+    x/‖x‖, and 0 at x = 0 (a subgradient, as torch gives). Cost O(n).
 
     Examples
     --------
@@ -953,14 +975,14 @@ def norm(x, ord=None, axis=None, keepdims: bool = False) -> Tensor:
     """
     x = _t(x)
     if ord in (None, 2, "fro"):
-        return sqrt(sum(x * x, axis, keepdims))
+        return _root(sum(x * x, axis, keepdims), 2)
     if ord == 1:
         return sum(abs(x), axis, keepdims)
     if ord in (np.inf, "inf"):
         from mmlkit.autodiff._shape import max as _max
         return _max(abs(x), axis, keepdims)
     if isinstance(ord, (int, float)) and ord > 0:
-        return sum(abs(x) ** ord, axis, keepdims) ** (1.0 / ord)
+        return _root(sum(abs(x) ** ord, axis, keepdims), ord)
     raise ValueError(f"ord must be None, 1, 2, inf, 'fro' or a positive number, got {ord!r}")
 
 

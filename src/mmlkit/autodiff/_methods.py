@@ -6,7 +6,7 @@ import numpy as np
 
 from mmlkit.autodiff import _math as M
 from mmlkit.autodiff import _shape as S
-from mmlkit.autodiff._tensor import _STATE, Tensor, _bump_version, _wrap
+from mmlkit.autodiff._tensor import _GRAD_ENABLED, Tensor, _bump_version, _wrap
 
 # -- arithmetic operators (with reflected forms) -------------------------------
 Tensor.__add__ = M.add
@@ -102,7 +102,7 @@ Tensor.argmin = lambda self, axis=None, keepdims=False: np.argmin(self.data, axi
 
 def _clone(self):
     """A copy with its own memory that stays in the graph (its derivative is the identity)."""
-    return self * 1.0 if self.requires_grad and _STATE.enabled else _wrap(np.array(self.data))
+    return self * 1.0 if self.requires_grad and _GRAD_ENABLED.get() else _wrap(np.array(self.data))
 
 
 Tensor.clone = _clone
@@ -110,7 +110,7 @@ Tensor.clone = _clone
 
 # -- in-place operations (PyTorch semantics) -------------------------------------
 def _check_inplace(self, other=None):
-    if _STATE.enabled and (self.requires_grad or (isinstance(other, Tensor) and other.requires_grad)):
+    if _GRAD_ENABLED.get() and (self.requires_grad or (isinstance(other, Tensor) and other.requires_grad)):
         what = "a leaf that requires grad" if self.is_leaf else "a tensor that is part of a graph"
         raise RuntimeError(
             f"in-place operation on {what} while gradients are recorded; "

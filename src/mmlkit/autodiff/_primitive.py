@@ -22,7 +22,7 @@ import functools
 import numpy as np
 
 from mmlkit.autodiff._shape import stack
-from mmlkit.autodiff._tensor import _STATE, Tensor, _node, _wrap
+from mmlkit.autodiff._tensor import _BATCH_ND, _GRAD_ENABLED, Tensor, _node, _wrap
 
 __all__ = ["Primitive", "defvjp", "primitive"]
 
@@ -70,7 +70,7 @@ class Primitive:
 
     def __call__(self, *args, **kwargs):
         out = self.fun(*[a.data if isinstance(a, Tensor) else a for a in args], **kwargs)
-        if _STATE.enabled:
+        if _GRAD_ENABLED.get():
             parents = tuple(a for a in args if isinstance(a, Tensor) and a.requires_grad)
             if parents:
                 return _node(out, self.name, parents, _primitive_vjp, (self, args, kwargs))
@@ -95,7 +95,7 @@ class Primitive:
             raise ValueError(f"the rule of primitive '{self.name}' returned {len(grads)} gradients "
                              f"for {len(args)} arguments")
         out = []
-        bn = _STATE.batch_nd
+        bn = _BATCH_ND.get()
         for i, (a, ga) in enumerate(zip(args, grads)):
             if isinstance(a, Tensor) and a.requires_grad:
                 if ga is not None:
@@ -114,16 +114,16 @@ def _primitive_vjp(g, node):
         raise NotImplementedError(
             f"no derivative rule is defined for primitive '{prim.name}'; attach one with "
             f"{prim.name}.defvjp(rule)")
-    bn = _STATE.batch_nd
+    bn = _BATCH_ND.get()
     if not bn or prim.batched:
         return prim._grads(g, node, args, kwargs)
     # A rule written for one cotangent: apply it to each batch element and stack.
-    _STATE.batch_nd = 0
+    token = _BATCH_ND.set(0)
     try:
         flat = g.reshape((-1,) + g.data.shape[bn:])
         per = [prim._grads(flat[i], node, args, kwargs) for i in range(flat.data.shape[0])]
     finally:
-        _STATE.batch_nd = bn
+        _BATCH_ND.reset(token)
     result = []
     for j, p in enumerate(node._parents):
         col = [row[j] if row[j] is not None else _wrap(np.zeros_like(p.data)) for row in per]

@@ -2,7 +2,7 @@
 
 Every rule receives the cotangent ``g`` (a Tensor) and the output node, and is
 written in differentiable operations, so it can itself be differentiated.
-During a batched backward pass ``g`` carries ``_STATE.batch_nd`` extra leading
+During a batched backward pass ``g`` carries ``_BATCH_ND.get()`` extra leading
 axes; the rules below shift their axes accordingly (``_bn()``).
 """
 
@@ -13,7 +13,7 @@ import numbers
 
 import numpy as np
 
-from mmlkit.autodiff._tensor import _STATE, Tensor, _node, _wrap, as_tensor
+from mmlkit.autodiff._tensor import _BATCH_ND, _GRAD_ENABLED, Tensor, _node, _wrap, as_tensor
 
 __all__ = [
     "astype", "broadcast_to", "concatenate", "cumsum", "diagonal", "expand_dims", "flatten",
@@ -28,7 +28,16 @@ def _t(x) -> Tensor:
 
 
 def _bn() -> int:
-    return _STATE.batch_nd
+    return _BATCH_ND.get()
+
+
+def _axis(a, ndim: int, name: str = "axis") -> int:
+    """One axis, checked to lie in [−ndim, ndim), as a non-negative int (0 for a 0-d tensor)."""
+    if not isinstance(a, numbers.Integral) or isinstance(a, bool):
+        raise ValueError(f"{name} must be an int, got {a!r}")
+    if not -ndim <= a < builtins.max(ndim, 1):
+        raise ValueError(f"{name}={a} is out of bounds for a tensor with {ndim} dimensions")
+    return int(a) % builtins.max(ndim, 1)
 
 
 def _norm_axes(axis, ndim: int) -> tuple:
@@ -36,12 +45,7 @@ def _norm_axes(axis, ndim: int) -> tuple:
     if axis is None:
         return tuple(range(ndim))
     axes = (axis,) if isinstance(axis, numbers.Integral) else tuple(axis)
-    out = []
-    for a in axes:
-        if not -ndim <= a < builtins.max(ndim, 1):
-            raise ValueError(f"axis {a} is out of bounds for a tensor with {ndim} dimensions")
-        out.append(int(a) % builtins.max(ndim, 1))
-    return tuple(sorted(out))
+    return tuple(sorted(_axis(a, ndim) for a in axes))
 
 
 def _unbroadcast(g: Tensor, shape: tuple) -> Tensor:
@@ -49,10 +53,10 @@ def _unbroadcast(g: Tensor, shape: tuple) -> Tensor:
 
     The one place where broadcasting is undone: if x of ``shape`` was broadcast
     to g's shape in the forward pass, ∂L/∂x = Σ over the broadcast axes of g.
-    Leading batch axes (``_STATE.batch_nd``) are kept.
+    Leading batch axes (``_BATCH_ND.get()``) are kept.
     """
     gs = g.data.shape
-    bn = _STATE.batch_nd
+    bn = _BATCH_ND.get()
     if gs[bn:] == shape:
         return g
     lead = len(gs) - bn - len(shape)
@@ -97,14 +101,14 @@ def reshape(x, *shape) -> Tensor:
     if len(shape) == 1 and not isinstance(shape[0], numbers.Integral):
         shape = tuple(shape[0])
     out = x.data.reshape(shape)
-    if x.requires_grad and _STATE.enabled:
+    if x.requires_grad and _GRAD_ENABLED.get():
         return _node(out, "reshape", (x,), _reshape_vjp)
     return _wrap(out)
 
 
 def _reshape_vjp(g, node):
     x = node._parents[0]
-    return (reshape(g, g.data.shape[:_STATE.batch_nd] + x.data.shape),)
+    return (reshape(g, g.data.shape[:_BATCH_ND.get()] + x.data.shape),)
 
 
 def transpose(x, axes=None) -> Tensor:
@@ -134,17 +138,17 @@ def transpose(x, axes=None) -> Tensor:
     """
     x = _t(x)
     nd = x.data.ndim
-    perm = tuple(range(nd))[::-1] if axes is None else tuple(int(a) % builtins.max(nd, 1) for a in axes)
+    perm = tuple(range(nd))[::-1] if axes is None else tuple(_axis(a, nd, "axes") for a in axes)
     if sorted(perm) != list(range(nd)):
         raise ValueError(f"axes must be a permutation of range({nd}), got {axes}")
     out = x.data.transpose(perm)
-    if x.requires_grad and _STATE.enabled:
+    if x.requires_grad and _GRAD_ENABLED.get():
         return _node(out, "transpose", (x,), _transpose_vjp, perm)
     return _wrap(out)
 
 
 def _transpose_vjp(g, node):
-    bn = _STATE.batch_nd
+    bn = _BATCH_ND.get()
     inv = np.argsort(node._ctx)
     return (transpose(g, tuple(range(bn)) + tuple(bn + int(a) for a in inv)),)
 
@@ -153,7 +157,7 @@ def swapaxes(x, axis1: int, axis2: int) -> Tensor:
     """Exchange two axes of ``x`` (a transpose)."""
     x = _t(x)
     perm = list(range(x.data.ndim))
-    a, b = axis1 % x.data.ndim, axis2 % x.data.ndim
+    a, b = _axis(axis1, x.data.ndim, "axis1"), _axis(axis2, x.data.ndim, "axis2")
     perm[a], perm[b] = perm[b], perm[a]
     return transpose(x, perm)
 
@@ -161,6 +165,10 @@ def swapaxes(x, axis1: int, axis2: int) -> Tensor:
 def expand_dims(x, axis) -> Tensor:
     """Insert axes of length one at ``axis`` (int or tuple), as ``numpy.expand_dims``."""
     x = _t(x)
+    axes = (axis,) if isinstance(axis, numbers.Integral) else tuple(axis)
+    nd = x.data.ndim + len(axes)
+    for a in axes:
+        _axis(a, nd)
     return reshape(x, np.expand_dims(np.empty(x.data.shape, dtype=bool), axis).shape)
 
 
@@ -207,7 +215,7 @@ def broadcast_to(x, shape) -> Tensor:
     x = _t(x)
     shape = tuple(shape)
     out = np.broadcast_to(x.data, shape)
-    if x.requires_grad and _STATE.enabled:
+    if x.requires_grad and _GRAD_ENABLED.get():
         return _node(out, "broadcast_to", (x,), _broadcast_vjp)
     return _wrap(out)
 
@@ -223,7 +231,7 @@ def astype(x, dtype) -> Tensor:
     if x.data.dtype == dtype:
         return x
     out = x.data.astype(dtype)
-    if x.requires_grad and _STATE.enabled:
+    if x.requires_grad and _GRAD_ENABLED.get():
         return _node(out, "astype", (x,), _astype_vjp)
     return _wrap(out)
 
@@ -258,9 +266,9 @@ def concatenate(tensors, axis: int = 0) -> Tensor:
     ts = [_t(t) for t in tensors]
     if not ts:
         raise ValueError("concatenate needs at least one tensor")
-    out = np.concatenate([t.data for t in ts], axis=axis)
-    ax = axis % out.ndim
-    if _STATE.enabled and any(t.requires_grad for t in ts):
+    ax = _axis(axis, ts[0].data.ndim)
+    out = np.concatenate([t.data for t in ts], axis=ax)
+    if _GRAD_ENABLED.get() and any(t.requires_grad for t in ts):
         bounds = np.cumsum([0] + [t.data.shape[ax] for t in ts])
         return _node(out, "concatenate", tuple(ts), _concat_vjp, (ax, bounds))
     return _wrap(out)
@@ -268,7 +276,7 @@ def concatenate(tensors, axis: int = 0) -> Tensor:
 
 def _concat_vjp(g, node):
     ax, bounds = node._ctx
-    pre = (slice(None),) * (_STATE.batch_nd + ax)
+    pre = (slice(None),) * (_BATCH_ND.get() + ax)
     return tuple(g[pre + (slice(int(bounds[i]), int(bounds[i + 1])),)] if p.requires_grad else None
                  for i, p in enumerate(node._parents))
 
@@ -300,15 +308,15 @@ def stack(tensors, axis: int = 0) -> Tensor:
     ts = [_t(t) for t in tensors]
     if not ts:
         raise ValueError("stack needs at least one tensor")
-    out = np.stack([t.data for t in ts], axis=axis)
-    ax = axis % out.ndim
-    if _STATE.enabled and any(t.requires_grad for t in ts):
+    ax = _axis(axis, ts[0].data.ndim + 1)
+    out = np.stack([t.data for t in ts], axis=ax)
+    if _GRAD_ENABLED.get() and any(t.requires_grad for t in ts):
         return _node(out, "stack", tuple(ts), _stack_vjp, ax)
     return _wrap(out)
 
 
 def _stack_vjp(g, node):
-    pre = (slice(None),) * (_STATE.batch_nd + node._ctx)
+    pre = (slice(None),) * (_BATCH_ND.get() + node._ctx)
     return tuple(g[pre + (i,)] if p.requires_grad else None for i, p in enumerate(node._parents))
 
 
@@ -363,13 +371,13 @@ def getitem(x, idx) -> Tensor:
     x = _t(x)
     idx = _plain_index(idx)
     out = x.data[idx]
-    if x.requires_grad and _STATE.enabled:
+    if x.requires_grad and _GRAD_ENABLED.get():
         return _node(out, "getitem", (x,), _getitem_vjp, idx)
     return _wrap(out)
 
 
 def _batch_index(idx):
-    bn = _STATE.batch_nd
+    bn = _BATCH_ND.get()
     if not bn:
         return idx
     return (slice(None),) * bn + (idx if isinstance(idx, tuple) else (idx,))
@@ -385,23 +393,23 @@ def _splits_advanced(idx) -> bool:
 
 def _per_batch(g, fn, tail_shape):
     """Apply ``fn`` to each cotangent of a batch separately, then stack (rare layouts only)."""
-    bn = _STATE.batch_nd
+    bn = _BATCH_ND.get()
     batch = g.data.shape[:bn]
     flat = reshape(g, (-1,) + g.data.shape[bn:])
-    _STATE.batch_nd = 0
+    token = _BATCH_ND.set(0)
     try:
         pieces = [fn(flat[i]) for i in range(flat.data.shape[0])]
     finally:
-        _STATE.batch_nd = bn
+        _BATCH_ND.reset(token)
     return reshape(stack(pieces), batch + tuple(tail_shape))
 
 
 def _getitem_vjp(g, node):
     x = node._parents[0]
     idx = node._ctx
-    if _STATE.batch_nd and _splits_advanced(idx):
+    if _BATCH_ND.get() and _splits_advanced(idx):
         return (_per_batch(g, lambda gi: index_add(gi, idx, x.data.shape), x.data.shape),)
-    shape = g.data.shape[:_STATE.batch_nd] + x.data.shape
+    shape = g.data.shape[:_BATCH_ND.get()] + x.data.shape
     return (index_add(g, _batch_index(idx), shape),)
 
 
@@ -436,14 +444,14 @@ def index_add(g, idx, shape) -> Tensor:
         out[idx] = g.data
     else:
         np.add.at(out, idx, g.data)
-    if g.requires_grad and _STATE.enabled:
+    if g.requires_grad and _GRAD_ENABLED.get():
         return _node(out, "index_add", (g,), _index_add_vjp, idx)
     return _wrap(out)
 
 
 def _index_add_vjp(g, node):
     idx = node._ctx
-    if _STATE.batch_nd and _splits_advanced(idx):
+    if _BATCH_ND.get() and _splits_advanced(idx):
         return (_per_batch(g, lambda gi: getitem(gi, idx), node._parents[0].data.shape),)
     return (getitem(g, _batch_index(idx)),)
 
@@ -458,7 +466,7 @@ def _keep_shape(shape: tuple, axes: tuple) -> tuple:
 
 def _expand_back(g: Tensor, in_shape: tuple, axes: tuple, keepdims: bool) -> Tensor:
     """Broadcast a reduced cotangent back over the reduced axes of ``in_shape``."""
-    batch = g.data.shape[:_STATE.batch_nd]
+    batch = g.data.shape[:_BATCH_ND.get()]
     if not keepdims:
         g = reshape(g, batch + _keep_shape(in_shape, axes))
     return broadcast_to(g, batch + tuple(in_shape))
@@ -491,7 +499,7 @@ def sum(x, axis=None, keepdims: bool = False) -> Tensor:
     x = _t(x)
     axes = _norm_axes(axis, x.data.ndim)
     out = x.data.sum(axis=axes, keepdims=keepdims)
-    if x.requires_grad and _STATE.enabled:
+    if x.requires_grad and _GRAD_ENABLED.get():
         return _node(out, "sum", (x,), _sum_vjp, (axes, keepdims))
     return _wrap(out)
 
@@ -538,7 +546,7 @@ def _extremum(x, axis, keepdims, fn, name):
     if x.data.size == 0:
         raise ValueError(f"{name} of an empty tensor")
     out = fn(x.data, axis=axes, keepdims=keepdims)
-    if x.requires_grad and _STATE.enabled:
+    if x.requires_grad and _GRAD_ENABLED.get():
         return _node(out, name, (x,), _extremum_vjp, (axes, keepdims))
     return _wrap(out)
 
@@ -635,17 +643,15 @@ def cumsum(x, axis=None) -> Tensor:
     x = _t(x)
     if axis is None:
         x, axis = reshape(x, (-1,)), 0
-    if not isinstance(axis, numbers.Integral):
-        raise ValueError(f"axis must be an int or None, got {axis!r}")
-    (ax,) = _norm_axes(axis, x.data.ndim)
+    ax = _axis(axis, x.data.ndim)
     out = np.cumsum(x.data, axis=ax)
-    if x.requires_grad and _STATE.enabled:
+    if x.requires_grad and _GRAD_ENABLED.get():
         return _node(out, "cumsum", (x,), _cumsum_vjp, ax)
     return _wrap(out)
 
 
 def _cumsum_vjp(g, node):
-    ax = node._ctx + _STATE.batch_nd
+    ax = node._ctx + _BATCH_ND.get()
     flip = (slice(None),) * ax + (slice(None, None, -1),)
     return (cumsum(g[flip], axis=ax)[flip],)
 

@@ -12,18 +12,26 @@ topological order, and sums the contributions that reach a node along every
 path (re-used nodes get the sum of their adjoints).
 
 In-place changes are tracked with version stamps: every in-place ``Tensor``
-operation stamps the tensor with a fresh value of a global counter; each
+operation stamps the tensor with a fresh value of a process-wide counter; each
 recorded node remembers the counter's value when it was made; a node whose
 inputs (or itself) were stamped later than that cannot be differentiated
 correctly, and ``backward`` says so. Writing into ``.data`` (the raw array)
 bypasses tracking, exactly like ``torch.Tensor.data``: it is the escape hatch
 optimizers use for their updates.
+
+Threads: gradient mode and the batch depth of a running backward pass live in
+context variables, so each thread (and each asyncio task) has its own, as
+PyTorch keeps grad mode per thread: ``no_grad()`` in one thread never switches
+recording off in another, and a new thread starts with recording on. The
+version counter is shared by all threads (a tensor may be shared too) and
+advanced under a lock, so stamps stay unique and increasing.
 """
 
 from __future__ import annotations
 
 import functools
-import weakref
+import threading
+from contextvars import ContextVar
 
 import numpy as np
 
@@ -43,18 +51,24 @@ __all__ = [
 ]
 
 
-class _State:
-    __slots__ = ("enabled", "epoch", "batch_nd")
+# Record operations? Per thread/context; a fresh thread sees the default (on).
+_GRAD_ENABLED: ContextVar[bool] = ContextVar("mmlkit_autodiff_grad_enabled", default=True)
+# Leading batch axes of the cotangents in this thread's running backward pass.
+_BATCH_ND: ContextVar[int] = ContextVar("mmlkit_autodiff_batch_nd", default=0)
+
+
+class _Epoch:
+    """The process-wide in-place counter (version stamps), advanced under a lock."""
+
+    __slots__ = ("value", "lock")
 
     def __init__(self):
-        self.enabled = True  # record operations?
-        self.epoch = 0  # global in-place counter (version stamps)
-        self.batch_nd = 0  # leading batch axes of the cotangents in the running backward pass
+        self.value = 0
+        self.lock = threading.Lock()
 
 
-_STATE = _State()
+_EPOCH = _Epoch()
 _new = object.__new__
-_RETAINED: dict = {}  # id -> weakref of non-leaf tensors that asked to keep their .grad
 
 
 # ---------------------------------------------------------------------------
@@ -72,8 +86,9 @@ class set_grad_enabled:
     Notes
     -----
     Like ``torch.set_grad_enabled``: calling it sets the mode at once; used in
-    a ``with`` block it restores the previous mode on exit. The mode is global
-    to the process (not per thread).
+    a ``with`` block it restores the previous mode on exit. The mode belongs to
+    the calling thread (and asyncio task): other threads keep theirs, and a new
+    thread starts with recording on.
 
     Examples
     --------
@@ -86,14 +101,14 @@ class set_grad_enabled:
     """
 
     def __init__(self, mode: bool):
-        self.prev = _STATE.enabled
-        _STATE.enabled = bool(mode)
+        self.prev = _GRAD_ENABLED.get()
+        _GRAD_ENABLED.set(bool(mode))
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
-        _STATE.enabled = self.prev
+        _GRAD_ENABLED.set(self.prev)
         return False
 
 
@@ -101,12 +116,12 @@ class _GradMode:
     _mode = True
 
     def __enter__(self):
-        self.prev = _STATE.enabled
-        _STATE.enabled = self._mode
+        self.prev = _GRAD_ENABLED.get()
+        _GRAD_ENABLED.set(self._mode)
         return self
 
     def __exit__(self, *exc):
-        _STATE.enabled = self.prev
+        _GRAD_ENABLED.set(self.prev)
         return False
 
     def __call__(self, func):
@@ -147,46 +162,40 @@ class enable_grad(_GradMode):
 
 
 def is_grad_enabled() -> bool:
-    """Whether operations are being recorded for differentiation."""
-    return _STATE.enabled
+    """Whether operations are being recorded for differentiation (in this thread)."""
+    return _GRAD_ENABLED.get()
 
 
 # ---------------------------------------------------------------------------
 # construction
 
 
-def _wrap(data) -> Tensor:
-    """A tensor with no history (the fast path of every operation)."""
+def _node(data, op: str | None = None, parents: tuple = (), vjp=None, ctx=None, t=None) -> Tensor:
+    """Set up a tensor's fields: the one place they are written.
+
+    A recorded result when ``vjp`` is given (``vjp(g, node)`` returns one
+    gradient per parent); otherwise a tensor with no history (:func:`_wrap`,
+    the fast path of every operation). ``t``: an allocated tensor to fill
+    (``Tensor.__init__``); a new one when None.
+    """
     if type(data) is not np.ndarray:
         data = np.asarray(data)
-    t = _new(Tensor)
+    if t is None:
+        t = _new(Tensor)
     t.data = data
     t.grad = None
-    t.requires_grad = False
-    t._parents = ()
-    t._vjp = None
-    t._ctx = None
-    t._op = None
-    t._version = 0
-    t._epoch = 0
-    return t
-
-
-def _node(data, op: str, parents: tuple, vjp, ctx=None) -> Tensor:
-    """A recorded result: ``vjp(g, node)`` returns one gradient per parent."""
-    if type(data) is not np.ndarray:
-        data = np.asarray(data)
-    t = _new(Tensor)
-    t.data = data
-    t.grad = None
-    t.requires_grad = True
+    t.requires_grad = vjp is not None
     t._parents = parents
     t._vjp = vjp
     t._ctx = ctx
     t._op = op
     t._version = 0
-    t._epoch = _STATE.epoch
+    t._epoch = _EPOCH.value
+    t._retain = False
     return t
+
+
+_wrap = _node  # ``_wrap(array)``: a tensor with no history
 
 
 def _float_array(data, dtype, copy: bool) -> np.ndarray:
@@ -327,19 +336,12 @@ class Tensor:
     """
 
     __slots__ = ("data", "grad", "requires_grad", "_parents", "_vjp", "_ctx", "_op",
-                 "_version", "_epoch", "__weakref__")
+                 "_version", "_epoch", "_retain", "__weakref__")
     __array_priority__ = 1000.0
 
     def __init__(self, data, requires_grad: bool = False, dtype=None):
-        self.data = _float_array(data, dtype, copy=True)
-        self.grad = None
+        _node(_float_array(data, dtype, copy=True), t=self)
         self.requires_grad = bool(requires_grad)
-        self._parents = ()
-        self._vjp = None
-        self._ctx = None
-        self._op = None
-        self._version = 0
-        self._epoch = 0
 
     # -- array-like attributes ---------------------------------------------
     @property
@@ -391,9 +393,17 @@ class Tensor:
     __hash__ = object.__hash__
 
     def __array__(self, dtype=None, copy=None):
-        if dtype is not None:
-            return self.data.astype(dtype)
-        return self.data
+        """NumPy 2's protocol: a view of ``.data`` unless a copy is asked for or needed.
+
+        ``copy=True`` always copies, ``copy=False`` never does (``ValueError`` when a
+        dtype conversion would need one), ``copy=None`` copies only to convert.
+        """
+        if dtype is None or np.dtype(dtype) == self.data.dtype:
+            return self.data.copy() if copy else self.data
+        if copy is False:
+            raise ValueError(f"converting a {self.data.dtype} Tensor to {np.dtype(dtype)} needs a copy, "
+                             "but copy=False was given")
+        return self.data.astype(dtype)
 
     def __bool__(self) -> bool:
         return bool(self.data)
@@ -425,8 +435,7 @@ class Tensor:
         """Also fill ``.grad`` of this non-leaf tensor during ``backward`` (leaves always get it)."""
         if not self.requires_grad:
             raise RuntimeError("retain_grad() on a tensor that does not require grad")
-        if not self.is_leaf:
-            _RETAINED[id(self)] = weakref.ref(self, lambda _, k=id(self): _RETAINED.pop(k, None))  # noqa: B008 (bind the key now)
+        self._retain = True  # a flag on the tensor itself: no shared registry to race on
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Set ``requires_grad`` on a leaf in place; returns ``self``."""
@@ -528,15 +537,21 @@ def _check_versions(node):
 
 
 def _accumulate_leaf(leaf, g, create_graph):
+    if g.data.shape != leaf.data.shape:
+        raise ValueError(f"the gradient reaching a tensor of shape {leaf.data.shape} has shape "
+                         f"{g.data.shape}: a derivative rule returned a wrongly shaped cotangent")
     if g.data.dtype != leaf.data.dtype:
         g = g.astype(leaf.data.dtype)
     if leaf.grad is None:
         leaf.grad = g if create_graph else _wrap(np.array(g.data, copy=True))
+    elif leaf.grad.data.shape != g.data.shape:
+        raise ValueError(f".grad of a tensor of shape {leaf.data.shape} was set to shape "
+                         f"{leaf.grad.data.shape}; cannot accumulate a gradient into it")
     elif create_graph or leaf.grad.requires_grad or g.requires_grad:
         leaf.grad = leaf.grad + g
     else:
         gd = leaf.grad.data
-        if gd.flags.writeable and gd.shape == g.data.shape:
+        if gd.flags.writeable:
             np.add(gd, g.data, out=gd, casting="unsafe")
         else:
             leaf.grad = _wrap(gd + g.data)
@@ -564,9 +579,8 @@ def _backprop(roots, seeds, inputs, retain_graph, create_graph, batch_nd=0):
         k = id(r)
         grads[k] = grads[k] + s if k in grads else s
     captured: dict = {}
-    prev_enabled, prev_bn = _STATE.enabled, _STATE.batch_nd
-    _STATE.enabled = bool(create_graph)
-    _STATE.batch_nd = batch_nd
+    mode_token = _GRAD_ENABLED.set(bool(create_graph))
+    batch_token = _BATCH_ND.set(batch_nd)
     try:
         for node in reversed(order):
             k = id(node)
@@ -579,11 +593,11 @@ def _backprop(roots, seeds, inputs, retain_graph, create_graph, batch_nd=0):
                 if k not in relevant:
                     continue
             vjp = node._vjp
-            if targets is None and (vjp is None or (_RETAINED and k in _RETAINED)):
+            if targets is None and (vjp is None or node._retain):
                 _accumulate_leaf(node, g, create_graph)
             if vjp is None:
                 continue
-            if node._epoch < _STATE.epoch:
+            if node._epoch < _EPOCH.value:
                 _check_versions(node)
             pgrads = vjp(g, node)
             for p, pg in zip(node._parents, pgrads):
@@ -600,8 +614,8 @@ def _backprop(roots, seeds, inputs, retain_graph, create_graph, batch_nd=0):
                 node._vjp = _freed
                 node._ctx = None
     finally:
-        _STATE.enabled = prev_enabled
-        _STATE.batch_nd = prev_bn
+        _BATCH_ND.reset(batch_token)
+        _GRAD_ENABLED.reset(mode_token)
     if inputs is None:
         return None
     return [captured.get(id(x)) for x in inputs]
@@ -649,6 +663,10 @@ def gradients(outputs, inputs, grad_outputs=None, retain_graph: bool | None = No
     """
     outs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
     ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    for i, x in enumerate(ins):
+        if not isinstance(x, Tensor):
+            raise TypeError(f"inputs must be Tensors (those the outputs were computed from), "
+                            f"got {type(x).__name__} at position {i}")
     if grad_outputs is None:
         gos = [None] * len(outs)
     elif isinstance(grad_outputs, (Tensor, np.ndarray)) and len(outs) == 1:
@@ -660,7 +678,7 @@ def gradients(outputs, inputs, grad_outputs=None, retain_graph: bool | None = No
     roots, seeds = [], []
     for y, v in zip(outs, gos):
         if not isinstance(y, Tensor):
-            raise ValueError(f"outputs must be Tensors, got {type(y).__name__}")
+            raise TypeError(f"outputs must be Tensors, got {type(y).__name__}")
         if v is None:
             if y.data.size != 1 or batched:
                 raise RuntimeError("grad_outputs is needed for outputs with more than one element")
@@ -685,12 +703,15 @@ def gradients(outputs, inputs, grad_outputs=None, retain_graph: bool | None = No
             if not allow_unused:
                 raise RuntimeError(f"an input of shape {x.data.shape} is not used to compute the outputs")
             gx = _wrap(np.zeros(batch + x.data.shape, dtype=x.data.dtype))
-        elif gx.data.shape != batch + x.data.shape:  # pragma: no cover - defensive
-            gx = gx.reshape(batch + x.data.shape)
+        elif gx.data.shape != batch + x.data.shape:
+            raise ValueError(f"the gradient reaching an input of shape {x.data.shape} has shape "
+                             f"{gx.data.shape}, expected {batch + x.data.shape}: a derivative rule "
+                             "returned a wrongly shaped cotangent")
         result.append(gx)
     return result
 
 
 def _bump_version(t: Tensor):
-    _STATE.epoch += 1
-    t._version = _STATE.epoch
+    with _EPOCH.lock:
+        _EPOCH.value += 1
+        t._version = _EPOCH.value

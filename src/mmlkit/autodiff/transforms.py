@@ -10,26 +10,29 @@ Tensors, so transforms compose: ``hessian(f) == jacobian(grad(f))`` and
 from __future__ import annotations
 
 import numbers
+from contextvars import ContextVar
 
 import numpy as np
 
 from mmlkit._validation import as_float_array, check_in, check_random_state
-from mmlkit.autodiff._tensor import _STATE, Tensor, _node, _wrap, enable_grad, gradients
+from mmlkit.autodiff._tensor import _GRAD_ENABLED, Tensor, _node, _wrap, enable_grad, gradients
 
 __all__ = ["check_grad", "grad", "hessian", "hvp", "jacobian", "jvp", "value_and_grad", "vjp"]
 
 
-class _Depth:
-    """How many transforms are running: an inner transform then returns differentiable Tensors."""
+_DEPTH: ContextVar[int] = ContextVar("mmlkit_autodiff_transform_depth", default=0)
 
-    level = 0
+
+class _Depth:
+    """How many transforms are running in this thread: an inner transform then
+    returns differentiable Tensors. Per thread (a context variable), like grad mode."""
 
     def __enter__(self):
-        _Depth.level += 1
+        self.token = _DEPTH.set(_DEPTH.get() + 1)
         return self
 
     def __exit__(self, *exc):
-        _Depth.level -= 1
+        _DEPTH.reset(self.token)
         return False
 
 
@@ -64,7 +67,7 @@ def _prepare(args, argnums):
     nums, single = _argnums(argnums, len(args))
     new_args = list(args)
     xs = []
-    nested = _Depth.level > 1  # called from inside another transform's function
+    nested = _DEPTH.get() > 1  # called from inside another transform's function
     for i in nums:
         x, n = _lift(args[i], f"argument {i}")
         nested |= n
@@ -458,9 +461,8 @@ def check_grad(f, *args, eps: float | None = None, rtol: float = 1e-5, atol: flo
 
 class _no_record:
     def __enter__(self):
-        self.prev = _STATE.enabled
-        _STATE.enabled = False
+        self.token = _GRAD_ENABLED.set(False)
 
     def __exit__(self, *exc):
-        _STATE.enabled = self.prev
+        _GRAD_ENABLED.reset(self.token)
         return False

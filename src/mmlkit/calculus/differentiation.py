@@ -338,6 +338,11 @@ def taylor(f, x0, order: int) -> TaylorPolynomial:
     with enable_grad():
         x = tensor(float(x0), requires_grad=True)
         y = f(x)
+        if order > 0 and not isinstance(y, Tensor):
+            raise TypeError(
+                "f must be written with mmlkit.autodiff operations on its Tensor argument so it can be "
+                f"differentiated; it returned a {type(y).__name__}, which carries no derivative (a "
+                "constant function may return ad.tensor(c))")
         if not isinstance(y, Tensor):
             y = tensor(y)
         if y.size != 1:

@@ -22,6 +22,7 @@ import math
 import numpy as np
 
 from mmlkit._validation import check_scalar
+from mmlkit.autodiff import Tensor
 
 __all__ = ["Optimizer", "SGD", "Adagrad", "RMSprop", "Adam", "AdamW"]
 
@@ -46,10 +47,16 @@ class Optimizer:
     """
 
     def __init__(self, params, defaults: dict):
+        if isinstance(params, (Tensor, np.ndarray, dict)) or not hasattr(params, "__iter__"):
+            raise TypeError("params must be an iterable of Tensors or of parameter-group dicts "
+                            f"(model.parameters(), [w, b]), got {type(params).__name__}")
         params = list(params)
         if not params:
             raise ValueError("params must not be empty: the optimizer has nothing to optimise")
-        groups = params if isinstance(params[0], dict) else [{"params": params}]
+        n_dicts = sum(isinstance(p, dict) for p in params)
+        if n_dicts not in (0, len(params)):
+            raise TypeError("params must hold either Tensors or parameter-group dicts, not both")
+        groups = params if n_dicts else [{"params": params}]
         self.defaults = dict(defaults)
         self.param_groups: list[dict] = []
         self.state: dict[int, dict] = {}
@@ -58,11 +65,25 @@ class Optimizer:
 
     def add_param_group(self, group: dict) -> None:
         """Add a group of parameters with its own hyperparameters."""
+        if not isinstance(group, dict) or "params" not in group:
+            raise TypeError(f"a parameter group must be a dict with a 'params' entry, got {group!r:.80}")
         group = dict(group)
-        group["params"] = list(group["params"])
+        ps = group["params"]
+        group["params"] = [ps] if isinstance(ps, Tensor) else list(ps)
+        seen = {id(q) for g in self.param_groups for q in g["params"]}
         for p in group["params"]:
-            if not hasattr(p, "data") or not getattr(p, "requires_grad", True):
+            if not isinstance(p, Tensor):
+                raise TypeError(f"params must be autodiff Tensors (requires_grad=True), got "
+                                f"{type(p).__name__}: wrap arrays with mmlkit.autodiff.tensor(a, requires_grad=True)")
+            if not p.requires_grad:
                 raise ValueError("params must be Tensors with requires_grad=True")
+            if not p.is_leaf:
+                raise ValueError("params must be leaf Tensors (made by the user, not computed): "
+                                 "an optimizer cannot update a non-leaf Tensor")
+            if id(p) in seen:
+                raise ValueError("params must be distinct: a parameter appears twice "
+                                 "(in one group or in two)")
+            seen.add(id(p))
         for key, value in self.defaults.items():
             group.setdefault(key, value)
         self._check_group(group)
@@ -149,14 +170,15 @@ class SGD(Optimizer):
 
     def __init__(self, params, lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False,
                  maximize=False):
-        if nesterov and (momentum <= 0 or dampening != 0):
-            raise ValueError("nesterov momentum requires momentum > 0 and dampening = 0")
         super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening,
                                       weight_decay=weight_decay, nesterov=nesterov, maximize=maximize))
 
     def _check_group(self, group):
         super()._check_group(group)
         check_scalar(group["momentum"], "momentum", low=0.0)
+        check_scalar(group["dampening"], "dampening")
+        if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
+            raise ValueError("nesterov momentum requires momentum > 0 and dampening = 0")
 
     def _update(self, w, g, state, group):
         if group["maximize"]:
@@ -188,6 +210,11 @@ class Adagrad(Optimizer):
         super().__init__(params, dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
                                       initial_accumulator_value=initial_accumulator_value, eps=eps,
                                       maximize=maximize))
+
+    def _check_group(self, group):
+        super()._check_group(group)
+        check_scalar(group["lr_decay"], "lr_decay", low=0.0)
+        check_scalar(group["initial_accumulator_value"], "initial_accumulator_value", low=0.0)
 
     def _update(self, w, g, state, group):
         if not state:

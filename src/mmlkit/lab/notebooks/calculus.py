@@ -124,5 +124,34 @@ def _(derivative, finite_difference_error, mo, np):
     return
 
 
+@app.cell
+def _(mo):
+    mo.md(r"""
+    ## Your turn: `numerical_gradient`
+
+    Write the gradient of $f$ at $x$ by central differences:
+
+    $$\frac{\partial f}{\partial x_i} \approx \frac{f(x + h e_i) - f(x - h e_i)}{2h}$$
+
+    Replace `raise NotImplementedError` in the cell below with your code: the cell grades your function on
+    generated inputs, awkward ones included, and shows the first property that fails, on the smallest input
+    that breaks it. In a terminal, `mmlkit exercises start calculus` gives you the other exercises of this
+    module, and `mmlkit exercises hint calculus.numerical_gradient` a hint.
+    """)
+    return
+
+
+@app.cell
+def _(np):
+    from mmlkit.exercises import check as _check
+
+    def _numerical_gradient(f, x, h=1e-5):
+        # Your turn (the leading underscore keeps the name local to this cell). NumPy is `np`.
+        raise NotImplementedError
+
+    _check(_numerical_gradient, "calculus.numerical_gradient")
+    return
+
+
 if __name__ == "__main__":
     app.run()

@@ -136,5 +136,35 @@ def _(X, digit, low_rank_reconstructions):
     return
 
 
+@app.cell
+def _(mo):
+    mo.md(r"""
+    ## Your turn: `gram_schmidt`
+
+    Write Gram–Schmidt: $Q$ with orthonormal columns spanning $A$'s, $R = Q^\top A$ with a positive diagonal
+    (it is graded on an ill-conditioned $A$ too):
+
+    $$q_k = \frac{r_k}{\lVert r_k \rVert}, \qquad r_k = a_k - \sum_{j<k} (q_j \cdot a_k)\, q_j$$
+
+    Replace `raise NotImplementedError` in the cell below with your code: the cell grades your function on
+    generated inputs, awkward ones included, and shows the first property that fails, on the smallest input
+    that breaks it. In a terminal, `mmlkit exercises start decompositions` gives you the other exercises of this
+    module, and `mmlkit exercises hint decompositions.gram_schmidt` a hint.
+    """)
+    return
+
+
+@app.cell
+def _(np):
+    from mmlkit.exercises import check as _check
+
+    def _gram_schmidt(A):
+        # Your turn (the leading underscore keeps the name local to this cell). NumPy is `np`.
+        raise NotImplementedError
+
+    _check(_gram_schmidt, "decompositions.gram_schmidt")
+    return
+
+
 if __name__ == "__main__":
     app.run()

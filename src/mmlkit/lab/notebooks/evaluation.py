@@ -118,5 +118,34 @@ def _(X_digits, accuracy_score, adversarial_example, clf, epsilon, fgsm, mo, whi
     return
 
 
+@app.cell
+def _(mo):
+    mo.md(r"""
+    ## Your turn: `roc_auc`
+
+    Write the area under the ROC curve, ties counting ½:
+
+    $$\mathrm{AUC} = \frac{1}{n_+ n_-} \sum_{i \in +} \sum_{j \in -} \big([s_i > s_j] + \tfrac12 [s_i = s_j]\big)$$
+
+    Replace `raise NotImplementedError` in the cell below with your code: the cell grades your function on
+    generated inputs, awkward ones included, and shows the first property that fails, on the smallest input
+    that breaks it. In a terminal, `mmlkit exercises start evaluation` gives you the other exercises of this
+    module, and `mmlkit exercises hint evaluation.roc_auc` a hint.
+    """)
+    return
+
+
+@app.cell
+def _(np):
+    from mmlkit.exercises import check as _check
+
+    def _roc_auc(y_true, scores):
+        # Your turn (the leading underscore keeps the name local to this cell). NumPy is `np`.
+        raise NotImplementedError
+
+    _check(_roc_auc, "evaluation.roc_auc")
+    return
+
+
 if __name__ == "__main__":
     app.run()

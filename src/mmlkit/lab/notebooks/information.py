@@ -117,5 +117,34 @@ def _(info, kl_asymmetry, mo, mu_p, mu_q, sigma_p, sigma_q):
     return
 
 
+@app.cell
+def _(mo):
+    mo.md(r"""
+    ## Your turn: `softmax`
+
+    Write the softmax over the last axis, stable for logits of 1000:
+
+    $$\operatorname{softmax}(z)_i = \frac{e^{z_i - \max z}}{\sum_j e^{z_j - \max z}}$$
+
+    Replace `raise NotImplementedError` in the cell below with your code: the cell grades your function on
+    generated inputs, awkward ones included, and shows the first property that fails, on the smallest input
+    that breaks it. In a terminal, `mmlkit exercises start information` gives you the other exercises of this
+    module, and `mmlkit exercises hint information.softmax` a hint.
+    """)
+    return
+
+
+@app.cell
+def _(np):
+    from mmlkit.exercises import check as _check
+
+    def _softmax(z):
+        # Your turn (the leading underscore keeps the name local to this cell). NumPy is `np`.
+        raise NotImplementedError
+
+    _check(_softmax, "information.softmax")
+    return
+
+
 if __name__ == "__main__":
     app.run()

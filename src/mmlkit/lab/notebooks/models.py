@@ -121,5 +121,34 @@ def _(GaussianMixture, KMeans, X_blobs, cluster_comparison, gmm_ellipses, mo, n_
     return
 
 
+@app.cell
+def _(mo):
+    mo.md(r"""
+    ## Your turn: `kmeans_step`
+
+    Write one step of Lloyd's algorithm, `(new_centers, labels)`; an empty cluster keeps its centre:
+
+    $$\ell_i = \arg\min_j \lVert x_i - c_j \rVert^2, \qquad c_j \leftarrow \operatorname{mean}\{x_i : \ell_i = j\}$$
+
+    Replace `raise NotImplementedError` in the cell below with your code: the cell grades your function on
+    generated inputs, awkward ones included, and shows the first property that fails, on the smallest input
+    that breaks it. In a terminal, `mmlkit exercises start models` gives you the other exercises of this
+    module, and `mmlkit exercises hint models.kmeans_step` a hint.
+    """)
+    return
+
+
+@app.cell
+def _(np):
+    from mmlkit.exercises import check as _check
+
+    def _kmeans_step(X, centers):
+        # Your turn (the leading underscore keeps the name local to this cell). NumPy is `np`.
+        raise NotImplementedError
+
+    _check(_kmeans_step, "models.kmeans_step")
+    return
+
+
 if __name__ == "__main__":
     app.run()

@@ -151,5 +151,34 @@ def _(club, club_pos, graph_plot, hops, mo, normalized_adjacency, np):
     return
 
 
+@app.cell
+def _(mo):
+    mo.md(r"""
+    ## Your turn: `attention`
+
+    Write scaled dot-product attention; `mask` (boolean) is True where attending is allowed:
+
+    $$\operatorname{Attention}(Q, K, V) = \operatorname{softmax}\!\Big(\frac{QK^\top}{\sqrt d}\Big) V$$
+
+    Replace `raise NotImplementedError` in the cell below with your code: the cell grades your function on
+    generated inputs, awkward ones included, and shows the first property that fails, on the smallest input
+    that breaks it. In a terminal, `mmlkit exercises start neural` gives you the other exercises of this
+    module, and `mmlkit exercises hint neural.attention` a hint.
+    """)
+    return
+
+
+@app.cell
+def _(np):
+    from mmlkit.exercises import check as _check
+
+    def _attention(Q, K, V, mask=None):
+        # Your turn (the leading underscore keeps the name local to this cell). NumPy is `np`.
+        raise NotImplementedError
+
+    _check(_attention, "neural.attention")
+    return
+
+
 if __name__ == "__main__":
     app.run()

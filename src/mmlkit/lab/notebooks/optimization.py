@@ -129,5 +129,34 @@ def _(ConvergenceWarning, method, minimize, mo, np, optimization_paths, warnings
     return
 
 
+@app.cell
+def _(mo):
+    mo.md(r"""
+    ## Your turn: `gradient_descent`
+
+    Write $x$ after exactly `n_steps` steps of gradient descent:
+
+    $$x_{t+1} = x_t - \eta\, \nabla f(x_t)$$
+
+    Replace `raise NotImplementedError` in the cell below with your code: the cell grades your function on
+    generated inputs, awkward ones included, and shows the first property that fails, on the smallest input
+    that breaks it. In a terminal, `mmlkit exercises start optimization` gives you the other exercises of this
+    module, and `mmlkit exercises hint optimization.gradient_descent` a hint.
+    """)
+    return
+
+
+@app.cell
+def _(np):
+    from mmlkit.exercises import check as _check
+
+    def _gradient_descent(grad, x0, lr, n_steps):
+        # Your turn (the leading underscore keeps the name local to this cell). NumPy is `np`.
+        raise NotImplementedError
+
+    _check(_gradient_descent, "optimization.gradient_descent")
+    return
+
+
 if __name__ == "__main__":
     app.run()

@@ -100,5 +100,34 @@ def _(Bernoulli, BetaBinomial, mo, n_flips, np, posterior_sharpening, prior_mean
     return
 
 
+@app.cell
+def _(mo):
+    mo.md(r"""
+    ## Your turn: `bayes_posterior`
+
+    Write the posterior over a discrete set of hypotheses:
+
+    $$P(h \mid D) = \frac{P(D \mid h)\, P(h)}{\sum_{h'} P(D \mid h')\, P(h')}$$
+
+    Replace `raise NotImplementedError` in the cell below with your code: the cell grades your function on
+    generated inputs, awkward ones included, and shows the first property that fails, on the smallest input
+    that breaks it. In a terminal, `mmlkit exercises start probability` gives you the other exercises of this
+    module, and `mmlkit exercises hint probability.bayes_posterior` a hint.
+    """)
+    return
+
+
+@app.cell
+def _(np):
+    from mmlkit.exercises import check as _check
+
+    def _bayes_posterior(prior, likelihood):
+        # Your turn (the leading underscore keeps the name local to this cell). NumPy is `np`.
+        raise NotImplementedError
+
+    _check(_bayes_posterior, "probability.bayes_posterior")
+    return
+
+
 if __name__ == "__main__":
     app.run()

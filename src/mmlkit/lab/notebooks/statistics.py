@@ -104,5 +104,35 @@ def _(effect, mo, n_group, np, permutation_null, st):
     return
 
 
+@app.cell
+def _(mo):
+    mo.md(r"""
+    ## Your turn: `welch_t`
+
+    Write Welch's $t$ statistic and its degrees of freedom, as `(t, df)`:
+
+    $$t = \frac{\bar a - \bar b}{\sqrt{s_a^2/n_a + s_b^2/n_b}}, \qquad
+    \nu = \frac{(s_a^2/n_a + s_b^2/n_b)^2}{\frac{(s_a^2/n_a)^2}{n_a - 1} + \frac{(s_b^2/n_b)^2}{n_b - 1}}$$
+
+    Replace `raise NotImplementedError` in the cell below with your code: the cell grades your function on
+    generated inputs, awkward ones included, and shows the first property that fails, on the smallest input
+    that breaks it. In a terminal, `mmlkit exercises start statistics` gives you the other exercises of this
+    module, and `mmlkit exercises hint statistics.welch_t` a hint.
+    """)
+    return
+
+
+@app.cell
+def _(np):
+    from mmlkit.exercises import check as _check
+
+    def _welch_t(a, b):
+        # Your turn (the leading underscore keeps the name local to this cell). NumPy is `np`.
+        raise NotImplementedError
+
+    _check(_welch_t, "statistics.welch_t")
+    return
+
+
 if __name__ == "__main__":
     app.run()

@@ -125,5 +125,34 @@ def _(a, b, c, d, la, mo, np, transformation_circle):
     return (A,)
 
 
+@app.cell
+def _(mo):
+    mo.md(r"""
+    ## Your turn: `project`
+
+    Write the orthogonal projection of $u$ onto the line spanned by $v$:
+
+    $$\operatorname{proj}_v u = \frac{u \cdot v}{v \cdot v}\, v$$
+
+    Replace `raise NotImplementedError` in the cell below with your code: the cell grades your function on
+    generated inputs, awkward ones included, and shows the first property that fails, on the smallest input
+    that breaks it. In a terminal, `mmlkit exercises start vectors` gives you the other exercises of this
+    module, and `mmlkit exercises hint vectors.project` a hint.
+    """)
+    return
+
+
+@app.cell
+def _(np):
+    from mmlkit.exercises import check as _check
+
+    def _project(u, v):
+        # Your turn (the leading underscore keeps the name local to this cell). NumPy is `np`.
+        raise NotImplementedError
+
+    _check(_project, "vectors.project")
+    return
+
+
 if __name__ == "__main__":
     app.run()

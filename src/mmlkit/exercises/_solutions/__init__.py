@@ -1,0 +1,1 @@
+"""Reference solutions, one module per course module. Never copied into the learner's stubs."""
