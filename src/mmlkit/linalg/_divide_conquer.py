@@ -116,7 +116,7 @@ def _merge_level(lam: np.ndarray, Q1: np.ndarray, Q2: np.ndarray, beta: np.ndarr
             Ub[pj] = c * upj - sn * uj
             Ub[j] = sn * upj + c * uj
     # diag(Q₁, Q₂) P (G U): undo the sort on the rows, then one product per half
-    PU = np.empty_like(U)
+    PU = np.empty((B, U.shape[2], K)).transpose(0, 2, 1)  # rows of U are poles: undo the sort on them
     np.put_along_axis(PU, perm[:, :, None], U, axis=1)
     Qn = np.empty((B, K, len(cols)))
     np.matmul(Q1, PU[:, :s], out=Qn[:, :s])
@@ -290,26 +290,28 @@ def _secular_vectors(D: np.ndarray, z: np.ndarray, rho: np.ndarray, defl: np.nda
     act = np.flatnonzero(~single)
     tau[act] = _middle_way(DEL0[act], zzr[act], leftmask[act], rinv[act], interior[act], pa[act], pb[act],
                            tau[act], lo[act], hi[act], np.abs(d_i[act]))
-    # Δ[r, j] = dⱼ − λ_r for every live pole j of root r's block
-    Dl = DEL0 - tau[:, None]
     lam[bi, ii] = D[bi, origin] + tau
-    # Gu–Eisenstat: ẑᵢ² = |Δᵢᵢ ∏_{j≠i} Δᵢⱼ / (dᵢ − dⱼ)| with Δᵢⱼ = dᵢ − λⱼ. M[b, i, j] = Δ(pole i, root j)
-    # for a live root j (∞ at a deflated pole i), 1 for a deflated j; the ratio is 1 wherever j is deflated
+    # Gu–Eisenstat: ẑᵢ² = |Δᵢᵢ ∏_{j≠i} Δᵢⱼ / (dᵢ − dⱼ)| with Δᵢⱼ = dᵢ − λⱼ. Rows are roots:
+    # M[b, j, i] = Δ(pole i, root j) for a live root j (∞ at a deflated pole i), 1 for a deflated j,
+    # so the ratio is 1 wherever j is deflated
     M = np.ones((B, K, K))
-    M[bi, :, ii] = Dl
-    dif = D[:, :, None] - D[:, None, :]
-    np.copyto(dif, 1.0, where=defl[:, None, :])
+    DEL0 -= tau[:, None]
+    M[bi, ii] = DEL0
+    dif = D[:, None, :] - D[:, :, None]
+    np.copyto(dif, 1.0, where=defl[:, :, None])
     ar = np.arange(K)
     dif[:, ar, ar] = 1.0
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         ratio = np.divide(M, dif, out=dif)
-        zhat = np.sqrt(np.abs(np.prod(ratio, axis=2)))
+        zhat = np.sqrt(np.abs(np.prod(ratio, axis=1)))
+    del ratio, dif
     zhat = np.where(live, np.where(z < 0, -zhat, zhat), 0.0)
     cols = ar if lower is None else np.flatnonzero(lam[0] >= lower)
+    Mc = M if lower is None else M[:, cols]
     with np.errstate(divide="ignore", invalid="ignore"):
-        V = zhat[:, :, None] / M[:, :, cols]
+        V = np.divide(zhat[:, None, :], Mc, out=Mc)  # row j: (D − λⱼ)⁻¹ ẑ
     dc_, jc = np.nonzero(defl[:, cols])
-    V[dc_, :, jc] = 0.0
-    V[dc_, cols[jc], jc] = 1.0
-    V /= np.sqrt(np.einsum("bij,bij->bj", V, V))[:, None, :]
-    return V, lam, cols
+    V[dc_, jc] = 0.0
+    V[dc_, jc, cols[jc]] = 1.0
+    V /= np.sqrt(np.einsum("bji,bji->bj", V, V))[:, :, None]
+    return V.transpose(0, 2, 1), lam, cols
