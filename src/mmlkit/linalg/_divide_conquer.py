@@ -190,13 +190,15 @@ def _middle_way(E0, Z2, LM, rinv, inter, pa, pb, t, lo, hi, dscale, max_iter: in
     Row r: ``E0[r]`` the poles' offsets ``dⱼ − d_o`` from the root's origin (∞ for deflated
     poles), ``Z2[r]`` the weights ``zⱼ²``, ``LM[r]`` 1 for the poles left of the root, ``pa, pb``
     the two poles modelled exactly, ``[lo, hi]`` a bracket. Every step is one array operation
-    over all the roots still moving; converged rows are dropped from the arrays as they finish.
+    over the rows still held; converged roots keep their τ, and their rows are dropped once
+    they are the majority.
     """
     out = t.copy()
     idx = np.arange(len(t))
     last = (~inter).astype(float)
+    moving = np.ones(idx.size, dtype=bool)
     for _ in range(max_iter):
-        if idx.size == 0:
+        if not moving.any():
             break
         ra = np.arange(idx.size)
         Dl = E0 - t[:, None]
@@ -231,14 +233,14 @@ def _middle_way(E0, Z2, LM, rinv, inter, pa, pb, t, lo, hi, dscale, max_iter: in
             tn = t + eta
             outside = ~((tn > lo) & (tn < hi))
             tn = np.where(outside, 0.5 * (lo + hi), tn)
-        tn = np.where(done, t, tn)
         stuck = (hi - lo) <= 2.0 * _EPS * np.maximum(np.abs(t), _EPS * dscale)
+        moving &= ~(done | stuck)
+        tn = np.where(moving, tn, t)  # a converged root keeps its τ
         out[idx] = tn
-        keep = ~(done | stuck)
-        if not keep.all():
-            idx, E0, Z2, LM, rinv, inter, last, pa, pb, lo, hi, dscale = (
-                x[keep] for x in (idx, E0, Z2, LM, rinv, inter, last, pa, pb, lo, hi, dscale))
-            tn = tn[keep]
+        if 2 * np.count_nonzero(moving) < idx.size:  # drop the finished rows once they are the majority
+            idx, E0, Z2, LM, rinv, inter, last, pa, pb, lo, hi, dscale, tn = (
+                x[moving] for x in (idx, E0, Z2, LM, rinv, inter, last, pa, pb, lo, hi, dscale, tn))
+            moving = np.ones(idx.size, dtype=bool)
         t = tn
     return out
 
@@ -265,16 +267,17 @@ def _secular_vectors(D: np.ndarray, z: np.ndarray, rho: np.ndarray, defl: np.nda
     prv = np.maximum.accumulate(np.concatenate([np.full((B, 1), -1), idx_p[:, :-1]], axis=1), axis=1)
     nxt_r, prv_r = nxt[bi, ii], prv[bi, ii]
     zz = np.where(live, z * z, 0.0)
-    zzr = zz[bi]                      # (R, K)
-    Dr = D[bi]                        # (R, K)
+    R = bi.size
+    zzr = np.broadcast_to(zz, (R, K)) if B == 1 else zz[bi]  # (R, K): each root's weights
     rinv = 1.0 / rho[bi]
     d_i = D[bi, ii]
     interior = nxt_r < K
     single = (~interior) & (prv_r < 0)
     # choose the origin: the pole nearer the root (sign of f at the midpoint of the gap)
     gap = np.where(interior, D[bi, np.minimum(nxt_r, K - 1)] - d_i, 0.0)
+    DEL0 = (D if B == 1 else D[bi]) - d_i[:, None]  # dⱼ − dᵢ, (R, K)
     with np.errstate(divide="ignore", invalid="ignore"):
-        fmid = rinv + np.sum(zzr / ((Dr - d_i[:, None]) - 0.5 * gap[:, None]), axis=1)
+        fmid = rinv + np.sum(zzr / (DEL0 - 0.5 * gap[:, None]), axis=1)
     left = (~interior) | (fmid >= 0)
     origin = np.where(left, ii, np.minimum(nxt_r, K - 1))
     lo = np.where(left, 0.0, -0.5 * gap)
@@ -282,8 +285,10 @@ def _secular_vectors(D: np.ndarray, z: np.ndarray, rho: np.ndarray, defl: np.nda
     # the two poles modelled exactly: (i, next) inside, (previous, i) for the last root
     pa = np.where(interior, ii, np.maximum(prv_r, 0))
     pb = np.where(interior, np.minimum(nxt_r, K - 1), ii)
-    DEL0 = Dr - D[bi, origin][:, None]  # dⱼ − d_o, exact for close poles
-    DEL0[~live[bi]] = np.inf            # deflated poles: z = 0, no contribution
+    shifted = np.flatnonzero(~left)  # origin at the next pole: dⱼ − d_o afresh, exact for close poles
+    if shifted.size:
+        DEL0[shifted] = (D if B == 1 else D[bi[shifted]]) - D[bi[shifted], origin[shifted]][:, None]
+    np.copyto(DEL0, np.inf, where=defl if B == 1 else defl[bi])  # deflated poles: z = 0, no contribution
     tau = _initial_guess(fmid, gap, zz[bi, ii], zz[bi, np.minimum(nxt_r, K - 1)], left, interior, lo, hi)
     tau[single] = rho[bi][single] * zz[bi[single], ii[single]]
     leftmask = (kpos[None, :] <= pa[:, None]).astype(float)
@@ -294,9 +299,11 @@ def _secular_vectors(D: np.ndarray, z: np.ndarray, rho: np.ndarray, defl: np.nda
     # Gu–Eisenstat: ẑᵢ² = |Δᵢᵢ ∏_{j≠i} Δᵢⱼ / (dᵢ − dⱼ)| with Δᵢⱼ = dᵢ − λⱼ. Rows are roots:
     # M[b, j, i] = Δ(pole i, root j) for a live root j (∞ at a deflated pole i), 1 for a deflated j,
     # so the ratio is 1 wherever j is deflated
-    M = np.ones((B, K, K))
+    M = np.empty((B, K, K))
     DEL0 -= tau[:, None]
     M[bi, ii] = DEL0
+    bd, jd = np.nonzero(defl)
+    M[bd, jd] = 1.0
     dif = D[:, None, :] - D[:, :, None]
     np.copyto(dif, 1.0, where=defl[:, :, None])
     ar = np.arange(K)
