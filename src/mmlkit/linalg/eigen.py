@@ -325,9 +325,11 @@ def eigh(A, method: str = "dc"):
     symmetric rank-2b update ``A ← A − V Wᵀ − W Vᵀ``; half matrix–vector,
     half matrix–matrix products).
 
-    Divide and conquer ("dc"): tearing ``T = diag(T₁, T₂) + ρ v vᵀ`` at
-    every off-diagonal entry, the tree of halves is climbed bottom-up, a whole
-    level of merges at a time. A merge is the eigenproblem of ``D + ρ z zᵀ``
+    Divide and conquer ("dc", Cuppen): tearing ``T = diag(T₁, T₂) + ρ v vᵀ``
+    at every off-diagonal entry, the tree of halves is climbed bottom-up, a
+    whole level of merges at a time (an order that is not a power of two is
+    split into power-of-two pieces, merged once each at the end). A merge is
+    the eigenproblem of ``D + ρ z zᵀ``
     (``D`` the halves' eigenvalues, ``z`` the last/first rows of their
     eigenvectors): entries with negligible ``zᵢ`` and pairs of too-close
     ``dᵢ`` deflate (a Givens rotation zeroes one ``z`` entry of the pair); the
