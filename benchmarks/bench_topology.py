@@ -35,7 +35,7 @@ def run(smoke: bool = False):
     rows = [compare("vietoris_rips maxdim=1", lambda: vietoris_rips(X, maxdim=1),
                     lambda: ripser.ripser(X, maxdim=1)["dgms"], reference_name="ripser.ripser",
                     size=f"n={n} noisy circle", quality=_top_h1, quality_name="top H1 persistence",
-                    repeat=repeat, target=3.0)]
+                    repeat=repeat, target=1.5)]
     A = vietoris_rips(_noisy_circle(n, 1))[1]
     B = vietoris_rips(_noisy_circle(n, 2))[1]
     rows.append(compare("bottleneck_distance (H1)", lambda: bottleneck_distance(A, B),

@@ -284,11 +284,12 @@ def test_spectral_bad_input(kwargs, X, match):
 
 def test_knn_connectivity_on_threads_equals_one_thread(monkeypatch):
     import mmlkit._threads as threads
-    from mmlkit.models import cluster
+    from mmlkit.models import _neighbors, cluster
 
     X = make_moons(700, noise=0.1, random_state=0)[0]
+    X = np.hstack([X, np.zeros((700, 18))])          # 20 features: the matrix-product search
     serial = cluster._knn_connectivity(X, 8)
-    monkeypatch.setattr(cluster, "_KNN_MIN_WORK", 1_000)
+    monkeypatch.setattr(_neighbors, "_MIN_WORK", 1_000)
     monkeypatch.setattr(threads, "_n_cpus", lambda: 3)
     threaded = cluster._knn_connectivity(X, 8)
     assert (serial != threaded).nnz == 0

@@ -231,3 +231,47 @@ def test_lazy_column_is_the_z2_sum(sets):
             assert col.pivot() == (min(total) if total else None)
         if total:
             np.testing.assert_array_equal(col.materialize(), sorted(total))
+
+
+def test_benchmark_size_circle_matches_ripser():
+    # W14's size: 400 points, where most H1 work is in a few long column reductions
+    check_against_ripser(float32_distances(noisy_circle(400, 0.1, np.random.default_rng(0))))
+
+
+def _both_reductions(D, thresh, monkeypatch):
+    """Diagrams from the dense byte-per-triangle column and from the lazy sorted-array column."""
+    import mmlkit.topology.rips as rips
+
+    dense = vietoris_rips(D, max_edge=thresh, distance_matrix=True)
+    with monkeypatch.context() as m:
+        m.setattr(rips, "_DENSE_MAX_TRIANGLES", 0)
+        lazy = vietoris_rips(D, max_edge=thresh, distance_matrix=True)
+    return dense, lazy
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_dense_and_lazy_column_reductions_agree(seed, monkeypatch):
+    rng = np.random.default_rng(seed)
+    for D in (float32_distances(noisy_circle(120, 0.2, rng)),
+              float32_distances(np.round(rng.uniform(0, 5, (60, 2))))):   # ties and duplicates
+        for thresh in (np.inf, float(np.quantile(D, 0.3))):
+            dense, lazy = _both_reductions(D, thresh, monkeypatch)
+            for a, b in zip(dense, lazy):
+                np.testing.assert_array_equal(a, b)
+
+
+@given(seed=st.integers(0, 2**16), n=st.integers(3, 40), levels=st.integers(2, 6))
+def test_dense_and_lazy_reductions_agree_on_grids(seed, n, levels):
+    import mmlkit.topology.rips as rips
+
+    X = np.random.default_rng(seed).integers(0, levels, (n, 2)).astype(float)
+    D = np.sqrt(((X[:, None] - X[None]) ** 2).sum(-1))
+    dense = vietoris_rips(D, distance_matrix=True)
+    saved = rips._DENSE_MAX_TRIANGLES
+    rips._DENSE_MAX_TRIANGLES = 0
+    try:
+        lazy = vietoris_rips(D, distance_matrix=True)
+    finally:
+        rips._DENSE_MAX_TRIANGLES = saved
+    for a, b in zip(dense, lazy):
+        np.testing.assert_array_equal(a, b)

@@ -451,32 +451,16 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
 # ----------------------------------------------------------------------------- spectral
 
 
-_KNN_MIN_WORK = 2**20  # distances ranked per thread, at least
-
-
 def _knn_connectivity(X, n_neighbors):
     """Sparse 0/1 matrix A with Aᵢⱼ = 1 when j is among the n_neighbors nearest rows
-    to i (i itself included, as scikit-learn's ``include_self=True``).
-
-    Row blocks small enough to stay in cache; within a row the ranking only needs
-    ‖xⱼ‖² − 2 xᵢ·xⱼ (‖xᵢ‖² is common to the row), one matrix product per block.
-    Large problems split the rows across threads (the selection releases the GIL).
-    Cost O(n² d) time, O(block · n) memory per thread.
+    to i (i itself included, as scikit-learn's ``include_self=True``; ties to the
+    lower index). The neighbours come from a KD-tree for few features and from
+    blocked matrix products otherwise (:func:`mmlkit.models._neighbors.kneighbors`).
     """
+    from mmlkit.models._neighbors import kneighbors  # imported here: this function is its only user
+
     n = X.shape[0]
-    x2 = np.einsum("ij,ij->i", X, X)
-    block = max(1, min(n, 2**17 // n))
-    cols = np.empty((n, n_neighbors), dtype=np.intp)
-
-    def rank(rows):
-        for start in range(rows.start, rows.stop, block):
-            stop = min(rows.stop, start + block)
-            G = X[start:stop] @ (-2.0 * X.T)
-            G += x2
-            G[np.arange(stop - start), np.arange(start, stop)] = -np.inf  # each point is its own first neighbour
-            cols[start:stop] = np.argpartition(G, n_neighbors - 1, axis=1)[:, :n_neighbors]
-
-    map_blocks(rank, row_blocks(n, work=n * n, min_work=_KNN_MIN_WORK))
+    cols = kneighbors(X, n_neighbors)
     indptr = np.arange(0, n * n_neighbors + 1, n_neighbors)
     return sp.csr_matrix((np.ones(n * n_neighbors), cols.ravel(), indptr), shape=(n, n))
 

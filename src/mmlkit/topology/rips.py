@@ -13,7 +13,14 @@ refinement — and hence every pairing — is Ripser's.
   * clearing — tree edges are H0 deaths and are never columns;
   * apparent pairs — an edge e whose earliest coface t has e as its latest
     facet is paired with t without any reduction; they are found for all edges
-    at once with array operations;
+    at once with array operations (vertices scanned top-down, each edge
+    stopping at its first coface of its own diameter);
+  * of the remaining columns, those whose earliest coface is no other
+    column's pivot are paired at once (an unsorted minimum); the few that need
+    additions are reduced in one Z/2 column of a byte per triangle (additions
+    toggle bytes; the pivot is read from per-diameter counts), and each reduced
+    column is kept as its summands, as Ripser keeps V, and its entries unless
+    long; beyond 2²⁶ triangles, lazily merged sorted key arrays instead;
   * a threshold equal to the enclosing radius when no ``max_edge`` is given
     (the complex is a cone from there on, so nothing later changes H1).
 """
@@ -85,19 +92,45 @@ def _apparent_cofaces(Rk, I, J, r):
     The triangle {i, j, k} has the diameter of e exactly for such k, and among
     cofaces of that diameter the one with the largest index comes first in the
     filtration; the colexicographic index of {i, j, k} grows with k.
+
+    The vertices are scanned from the top down in blocks of growing width, and a
+    column leaves the scan at its first hit: a long edge finds a vertex near both
+    ends among the first few, so the O(n) scan is paid only by short edges.
     """
     n = Rk.shape[0]
     out = np.full(I.size, -1)
-    step = max(1, _CHUNK // n)
-    for s in range(0, I.size, step):
-        i, j, rr = I[s:s + step], J[s:s + step], r[s:s + step, None]
-        M = np.maximum(Rk[i], Rk[j]) <= rr
-        rows = np.arange(i.size)
-        M[rows, i] = False
-        M[rows, j] = False
-        last = n - 1 - np.argmax(M[:, ::-1], axis=1)
-        out[s:s + step] = np.where(M.any(axis=1), last, -1)
+    todo = np.arange(I.size)
+    top, width = n, 8
+    while todo.size and top > 0:
+        ks = np.arange(top - 1, max(top - width, 0) - 1, -1)          # k = top-1, top-2, … (descending)
+        step = max(1, _CHUNK // ks.size)
+        hit = np.empty(todo.size, dtype=bool)
+        for s in range(0, todo.size, step):
+            c = todo[s:s + step]
+            i, j, rr = I[c, None], J[c, None], r[c, None]
+            M = (Rk[i, ks] <= rr) & (Rk[j, ks] <= rr) & (ks != i) & (ks != j)
+            first = np.argmax(M, axis=1)                                 # the largest such k in this block
+            hit[s:s + step] = M[np.arange(c.size), first]
+            out[c] = np.where(hit[s:s + step], ks[first], -1)
+        todo = todo[~hit]
+        top -= ks.size
+        width *= 2
     return out
+
+
+def _xor_sorted(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Symmetric difference of two sorted arrays of distinct keys, sorted.
+
+    The stable sort of the two concatenated runs is a linear merge (Timsort);
+    a key present in both appears twice in a row and is dropped.
+    """
+    c = np.concatenate((a, b))
+    c.sort(kind="stable")
+    single = c[1:] != c[:-1]
+    keep = np.ones(c.size, dtype=bool)
+    keep[1:] &= single
+    keep[:-1] &= single
+    return c[keep]
 
 
 class _LazyColumn:
@@ -122,7 +155,7 @@ class _LazyColumn:
         while len(self.levels) > 1 and (self.levels[-1].size >= self.levels[-2].size
                                         or self.levels[-2].size <= self._SMALL):
             top = self.levels.pop()
-            merged = np.setxor1d(self.levels.pop(), top, assume_unique=True)
+            merged = _xor_sorted(self.levels.pop(), top)
             if merged.size:
                 self.levels.append(merged)
 
@@ -149,12 +182,85 @@ class _LazyColumn:
         return keys[counts % 2 == 1]
 
 
-def _h1(Rk, cols_i, cols_j, n_values):
+class _DenseColumn:
+    """A Z/2 column over all T triangles of the complex: one byte per triangle, and
+    the number of live entries at each diameter rank.
+
+    Adding a coboundary toggles its bytes (no sorting, no merging). The pivot —
+    the earliest live coface — has the smallest diameter rank with a non-zero
+    count (ranks only grow while one column is reduced, so the scan resumes where
+    it stopped); within that rank it is the live coface of largest index, read off
+    the O(n) cofaces of that rank's edge(s). Reused for every column: ``clear``
+    resets only what the column touched. Memory T bytes (T = C(n, 3)).
+    """
+
+    def __init__(self, Rk, n_values, T, C2, C3, edges_by_rank):
+        self.Rk, self.n_values, self.T, self.C2, self.C3 = Rk, n_values, T, C2, C3
+        self.bits = np.zeros(T, dtype=np.uint8)
+        self.count = np.zeros(n_values + 1, dtype=np.int64)
+        # the edges of diameter rank r are EI, EJ[edge_start[r]:edge_start[r + 1]]
+        self.EI, self.EJ, edge_rank = edges_by_rank
+        self.edge_start = np.searchsorted(edge_rank, np.arange(n_values + 2))
+        self.clear()
+
+    def entries(self, limit):
+        """The live (index, rank) pairs, or None when the column touched more than ``limit`` entries."""
+        if sum(t.size for t in self.touched) > limit:
+            return None
+        index, rank = np.concatenate(self.touched), np.concatenate(self.touched_ranks)
+        live = self.bits[index] == 1
+        index, first = np.unique(index[live], return_index=True)
+        return index, rank[live][first]
+
+    def clear(self):
+        if getattr(self, "touched", None):
+            self.bits[np.concatenate(self.touched)] = 0
+            self.count[np.concatenate(self.touched_ranks)] = 0
+        self.touched, self.touched_ranks, self.rank = [], [], 0
+
+    def add(self, index, rank):
+        old = self.bits[index]
+        self.bits[index] = old ^ 1
+        np.add.at(self.count, rank, 1 - 2 * old.astype(np.int64))
+        self.touched.append(index)
+        self.touched_ranks.append(rank)
+
+    def pivot(self):
+        """Key (diameter rank · T + T − 1 − index) of the earliest live coface, or None."""
+        r, width = self.rank, 64
+        while r < self.n_values:
+            nz = np.flatnonzero(self.count[r:r + width])
+            if nz.size:
+                r += int(nz[0])
+                break
+            r += width
+            width *= 2
+        else:
+            return None
+        self.rank = r
+        Rk, C2, C3, best = self.Rk, self.C2, self.C3, -1
+        for e in range(self.edge_start[r], self.edge_start[r + 1]):
+            i, j = int(self.EI[e]), int(self.EJ[e])
+            near = (Rk[i] <= r) & (Rk[j] <= r)
+            near[i] = near[j] = False
+            k = np.flatnonzero(near)
+            hi, lo = np.maximum(i, k), np.minimum(j, k)
+            tri = C3[hi] + C2[i + j + k - hi - lo] + lo
+            live = tri[self.bits[tri] == 1]
+            if live.size:
+                best = max(best, int(live.max()))
+        return r * self.T + (self.T - 1 - best)
+
+
+_DENSE_MAX_TRIANGLES = 1 << 26   # above this the dense column's bytes cost too much memory: lazy sorted columns
+
+
+def _h1(Rk, cols_i, cols_j, n_values, edges_by_rank):
     """Reduce the coboundary matrix of the given edge columns.
 
     ``Rk`` holds the rank of every edge's diameter (``n_values`` for edges beyond
-    the threshold). Returns (birth rank, death rank) pairs, death rank -1 for
-    essential classes.
+    the threshold); ``edges_by_rank`` is (I, J, rank) of all edges sorted by rank.
+    Returns (birth rank, death rank) pairs, death rank -1 for essential classes.
     """
     n = Rk.shape[0]
     r = Rk[cols_i, cols_j].astype(np.int64)
@@ -181,8 +287,9 @@ def _h1(Rk, cols_i, cols_j, n_values):
     Rk64 = Rk.astype(np.int64)
     cache: dict[int, np.ndarray] = {}
 
-    def coboundary(c):
-        """Sorted keys of the cofaces {i, j, k} of column c within the threshold."""
+    def cofaces(c):
+        """Colexicographic indices and diameter ranks of the cofaces {i, j, k} of column c
+        within the threshold, in increasing k."""
         col = cache.get(c)
         if col is None:
             i, j = cols_i[c], cols_j[c]
@@ -192,8 +299,13 @@ def _h1(Rk, cols_i, cols_j, n_values):
             rank = np.maximum(np.maximum(Rk64[i], Rk64[j]), r[c])
             keep = rank < n_values
             keep[i] = keep[j] = False
-            col = cache[c] = np.sort((rank * T + (T - 1 - index))[keep])
+            col = cache[c] = (index[keep], rank[keep])
         return col
+
+    def coboundary(c):
+        """Sorted keys of the cofaces of column c within the threshold."""
+        index, rank = cofaces(c)
+        return np.sort(rank * T + (T - 1 - index))
 
     a_keys = key(r[apparent], cols_i[apparent], cols_j[apparent], k[apparent])
     apparent_of = dict(zip(a_keys.tolist(), np.flatnonzero(apparent).tolist()))
@@ -201,8 +313,58 @@ def _h1(Rk, cols_i, cols_j, n_values):
     # --- the remaining columns, in reverse filtration order ---------------------------------
     rest = np.flatnonzero(~apparent)
     rest = rest[np.lexsort((eidx[rest], -r[rest]))]
-    reduced: dict[int, np.ndarray] = {}
     pairs = []
+    if T <= _DENSE_MAX_TRIANGLES:
+        # Each reduced column is kept as its summands (the edges whose coboundaries add up to
+        # it, as Ripser keeps V) and, unless it is long, also as its entries (index, rank).
+        held_at: dict[int, tuple] = {}
+
+        def partner(pivot):
+            """(summands, entries or None) of the column already holding this pivot, or None."""
+            held = held_at.get(pivot)
+            if held is None and (e := apparent_of.get(pivot)) is not None:
+                held = (np.array([e]), cofaces(e))
+            return held
+
+        column = None
+        for c in rest:
+            index, rank = cofaces(c)
+            if index.size == 0:
+                pairs.append((r[c], -1))
+                continue
+            pivot = int((rank * T + (T - 1 - index)).min())
+            held = partner(pivot)
+            if held is None:                    # most columns: their first pivot is new, nothing to add
+                held_at[pivot] = (np.array([c]), (index, rank))
+            else:
+                if column is None:
+                    column = _DenseColumn(Rk64, n_values, T, C2, C3, edges_by_rank)
+                column.clear()
+                column.rank = pivot // T
+                column.add(index, rank)
+                used = [np.array([c])]
+                while held is not None:
+                    terms, entries = held
+                    if entries is not None:
+                        column.add(*entries)
+                    else:
+                        for e in terms.tolist():
+                            column.add(*cofaces(e))
+                    used.append(terms)
+                    pivot = column.pivot()
+                    held = None if pivot is None else partner(pivot)
+                if pivot is None:
+                    pairs.append((r[c], -1))
+                    continue
+                ids, times = np.unique(np.concatenate(used), return_counts=True)
+                held_at[pivot] = (ids[times % 2 == 1], column.entries(limit=32 * n))
+            if pivot // T > r[c]:
+                pairs.append((r[c], pivot // T))
+        if column is not None:
+            column.clear()
+        return np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+
+    reduced: dict[int, np.ndarray] = {}
     for c in rest:
         column = _LazyColumn(coboundary(c))
         while (pivot := column.pivot()) is not None:
@@ -263,7 +425,8 @@ def vietoris_rips(X, maxdim: int = 1, max_edge: float = np.inf, metric: str = "e
     dimension 0), and *apparent pairs* — e whose earliest coface t has e as its
     latest facet, found for all edges with array operations in O(n³) —
     are paired with no arithmetic. In practice the few remaining columns cost
-    O(n) each plus their additions. Memory O(n²).
+    O(n) each plus their additions, each addition O(n). Memory O(n²), plus one
+    byte per triangle (C(n, 3), at most 64 MiB) for the column being reduced.
 
     References: U. Bauer, "Ripser: efficient computation of Vietoris–Rips
     persistence barcodes", J. Appl. Comput. Topol. 5 (2021).
@@ -300,13 +463,17 @@ def vietoris_rips(X, maxdim: int = 1, max_edge: float = np.inf, metric: str = "e
     thr = min(float(max_edge), float(D.max(axis=1).min())) if np.isinf(max_edge) else float(max_edge)
 
     I, J = np.tril_indices(n, -1)
-    d = D[I, J]
-    eidx = _edge_index(I, J)                           # = position in tril_indices order
-    values = np.unique(d[d <= thr])
-    # diameter ranks (n_values beyond the threshold) and the filtration order of edges
-    Rk = np.searchsorted(values, D).astype(np.int32)
-    Rk[D > thr] = values.size
-    order = np.lexsort((-eidx, d))
+    d = D[I, J]                                        # edge {I, J} sits at its colexicographic index
+    # the filtration order of edges: by length, ties by decreasing index (a stable sort of the reversed list)
+    order = I.size - 1 - np.argsort(d[::-1], kind="stable")
+    # diameter ranks (n_values beyond the threshold), read off the same sort
+    ds = d[order]
+    first = np.concatenate(([True], ds[1:] != ds[:-1]))[:ds.size]
+    values = ds[first]
+    values = values[:np.searchsorted(values, thr, side="right")]
+    Rk = np.zeros((n, n), dtype=np.int32)
+    Rk[I[order], J[order]] = np.minimum(np.cumsum(first) - 1, values.size)
+    Rk += Rk.T
     rank = np.empty(I.size, dtype=np.int64)
     rank[order] = np.arange(I.size)
     R = np.zeros((n, n), dtype=np.int64)
@@ -325,7 +492,8 @@ def vietoris_rips(X, maxdim: int = 1, max_edge: float = np.inf, metric: str = "e
                 ti, tj = np.asarray(tree).T
                 in_tree[_edge_index(ti, tj)] = True
             cols = ~in_tree & (d <= thr)
-            ranks = _h1(Rk, I[cols], J[cols], values.size)
+            edges_by_rank = (I[order], J[order], Rk[I[order], J[order]])
+            ranks = _h1(Rk, I[cols], J[cols], values.size, edges_by_rank)
             h1 = np.c_[values[ranks[:, 0]], np.where(ranks[:, 1] < 0, np.inf, values[ranks[:, 1]])]
         dgms.append(h1[np.lexsort((h1[:, 1], h1[:, 0]))])
     return dgms

@@ -1,0 +1,222 @@
+"""Exact k-nearest neighbours of every row of X among the rows of X: a KD-tree and brute force.
+
+Both answer the same question with the same arithmetic, so they return the same
+neighbours, bit for bit:
+
+- the distance key of a pair is ‖xᵢ − xⱼ‖² summed feature by feature in feature
+  order (elementwise operations, so the rounding does not depend on how the
+  pairs are grouped into blocks);
+- each point is its own first neighbour (scikit-learn's ``include_self=True``),
+  even when duplicates of it exist;
+- ties go to the lower row index.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mmlkit._threads import map_blocks, row_blocks
+
+__all__ = ["kneighbors", "kneighbors_brute", "kneighbors_kd_tree"]
+
+_LEAF_SIZE = 48
+_TREE_MAX_DIM = 16     # above this many features boxes barely prune: brute force by matrix products
+_MIN_WORK = 2**20     # keys ranked per thread, at least, in the matrix-product search
+_BRUTE_BLOCK = 2**18  # entries of one (rows × n) key block in the brute-force search
+_SLACK = 1.0 + 1e-9   # box bounds compared with computed keys: room for the keys' rounding (≪ 1e-9)
+
+
+def _rescaled(X):
+    """X times a power of two bringing its largest magnitude near 1.
+
+    Multiplying by 2ᵉ is exact (outside the subnormal range), so every key is
+    scaled by exactly 4ᵉ and the ranking is unchanged — while keys of data near
+    1e±300 neither overflow nor underflow.
+    """
+    top = float(np.max(np.abs(X))) if X.size else 0.0
+    if top == 0.0 or not np.isfinite(top):
+        return np.array(X, dtype=np.float64)
+    return np.ldexp(X, -np.frexp(top)[1])
+
+
+def _keys(Q, C):
+    """(len(Q), len(C)) squared distances, Σ_f (q_f − c_f)², accumulated in feature order."""
+    K = np.subtract.outer(Q[:, 0], C[:, 0])
+    K *= K
+    for f in range(1, Q.shape[1]):
+        t = np.subtract.outer(Q[:, f], C[:, f])
+        t *= t
+        K += t
+    return K
+
+
+def _select(K, k, ids):
+    """For each row of keys K (rows, m), the ids (rows, k) of its k smallest keys, in
+    increasing (key, id) order: ties go to the lower id.
+
+    A partition finds each row's k-th key and every key up to it is taken; only
+    rows where the k-th key is tied (more than k keys up to it, rare) sort their
+    candidates by (key, id). O(m) per row, plus O(k log k).
+    """
+    rows, m = K.shape
+    if k < m:
+        kth = np.partition(K, k - 1, axis=1)[:, k - 1:k]
+        take = K <= kth
+        tied = np.flatnonzero(np.count_nonzero(take, axis=1) != k)
+        for i in tied:
+            c = np.flatnonzero(take[i])
+            c = c[np.lexsort((ids[c], K[i, c]))[:k]]
+            take[i] = False
+            take[i, c] = True
+        cols = np.nonzero(take)[1].reshape(rows, k)
+    else:
+        cols = np.broadcast_to(np.arange(m), K.shape)
+    out = ids[cols]
+    order = np.lexsort((out, np.take_along_axis(K, cols, axis=1)), axis=1)
+    return np.take_along_axis(out, order, axis=1)
+
+
+def kneighbors_brute(X, k):
+    """Indices (n, k) of the k nearest rows of X to each row (itself first), by comparing all pairs.
+
+    The textbook method: for each row, the key to every row, a stable sort, the
+    first k. Cost O(n² d) time, O(block · n) memory.
+    """
+    X = _rescaled(X)
+    n = X.shape[0]
+    out = np.empty((n, k), dtype=np.intp)
+    rows = max(1, _BRUTE_BLOCK // max(n, 1))
+    ids = np.arange(n)
+    for start in range(0, n, rows):
+        stop = min(n, start + rows)
+        K = _keys(X[start:stop], X)
+        K[np.arange(stop - start), np.arange(start, stop)] = -1.0   # itself first, whatever its duplicates
+        out[start:stop] = _select(K, k, ids)
+    return out
+
+
+def _build(X, leaf_size):
+    """KD-tree leaves: a permutation of the rows and the [start, stop) range of each leaf.
+
+    Each node splits its points at the median of its widest coordinate; one Python
+    step per node, O(n / leaf_size) nodes, O(n log n) work in all.
+    """
+    perm = np.arange(X.shape[0])
+    stack, leaves = [(0, X.shape[0])], []
+    while stack:
+        start, stop = stack.pop()
+        if stop - start <= leaf_size:
+            leaves.append((start, stop))
+            continue
+        idx = perm[start:stop]
+        P = X[idx]
+        dim = int(np.argmax(P.max(axis=0) - P.min(axis=0)))
+        half = (stop - start) // 2
+        perm[start:stop] = idx[np.argpartition(P[:, dim], half)]
+        stack += [(start + half, stop), (start, start + half)]
+    leaves.sort()
+    return perm, np.asarray(leaves, dtype=np.intp).reshape(-1, 2)
+
+
+def kneighbors_kd_tree(X, k, leaf_size=_LEAF_SIZE):
+    """Indices (n, k) of the k nearest rows of X to each row (itself first), with a KD-tree.
+
+    All the points of one leaf are queried together. A first block of keys to the
+    leaves nearest by bounding box (enough of them to hold k points) bounds every
+    query's k-th key by r; only leaves whose box lies within √r of the query
+    leaf's box are then looked at. Equal to :func:`kneighbors_brute`.
+    """
+    X = _rescaled(X)
+    n = X.shape[0]
+    perm, leaves = _build(X, leaf_size)
+    Xp = X[perm]
+    sizes = leaves[:, 1] - leaves[:, 0]
+    lo = np.array([Xp[a:b].min(axis=0) for a, b in leaves])
+    hi = np.array([Xp[a:b].max(axis=0) for a, b in leaves])
+    out = np.empty((n, k), dtype=np.intp)
+    for (a, b), blo, bhi in zip(leaves, lo, hi):
+        gap = np.maximum(0.0, np.maximum(lo - bhi, blo - hi))
+        box = np.einsum("ij,ij->i", gap, gap)                  # min key between this leaf's box and each box
+        near = np.argsort(box, kind="stable")
+        first = near[:np.searchsorted(np.cumsum(sizes[near]), k) + 1]
+        Q = Xp[a:b]
+        cand = np.concatenate([np.arange(*leaves[m]) for m in first])
+        K = _keys(Q, Xp[cand])
+        r = float(np.partition(K, k - 1, axis=1)[:, k - 1].max())   # every query's k-th key is at most r
+        more = box <= r * _SLACK
+        more[first] = False
+        if more.any():
+            extra = np.concatenate([np.arange(*leaves[m]) for m in np.flatnonzero(more)])
+            cand = np.concatenate((cand, extra))
+            K = np.hstack((K, _keys(Q, Xp[extra])))
+        own = np.arange(b - a)
+        K[own, own + np.flatnonzero(cand == a)[0]] = -1.0   # the leaf's own rows lie together in cand
+        out[perm[a:b]] = _select(K, k, perm[cand])
+    return out
+
+
+def _kneighbors_gemm(X, k):
+    """Brute force with keys ‖xⱼ‖² − 2 xᵢ·xⱼ (‖xᵢ‖² is common to the row): one matrix
+    product per row block, blocks spread over threads. For many features, where
+    it is the fast method; its keys round differently from :func:`_keys`, so
+    near-ties may resolve differently from the two exact methods."""
+    X = _rescaled(X)
+    n = X.shape[0]
+    x2 = np.einsum("ij,ij->i", X, X)
+    block = max(1, min(n, 2**17 // n))
+    out = np.empty((n, k), dtype=np.intp)
+    ids = np.arange(n)
+
+    def rank(rows):
+        for start in range(rows.start, rows.stop, block):
+            stop = min(rows.stop, start + block)
+            G = X[start:stop] @ (-2.0 * X.T)
+            G += x2
+            G[np.arange(stop - start), np.arange(start, stop)] = -np.inf   # itself first
+            out[start:stop] = _select(G, k, ids)
+
+    map_blocks(rank, row_blocks(n, work=n * n, min_work=_MIN_WORK))
+    return out
+
+
+def kneighbors(X, k, algorithm="auto"):
+    """Indices (n, k) of the k nearest rows of X (n, d) to each row, the row itself first.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d)
+        Finite points, one per row.
+    k : int
+        Neighbours per point, itself included; 1 <= k <= n.
+    algorithm : {"auto", "kd_tree", "brute"}, default="auto"
+        "kd_tree" and "brute" give identical results (squared Euclidean
+        distances summed feature by feature, ties to the lower index); "auto"
+        takes the tree when d <= 16 and, above, brute force by matrix products
+        (BLAS), whose rounding may settle near-ties otherwise.
+
+    Returns
+    -------
+    ndarray of shape (n, k)
+        Row i lists its neighbours by increasing distance, i first.
+
+    Notes
+    -----
+    Brute force costs O(n² d). The KD-tree splits at the median of the widest
+    coordinate down to leaves of at most 48 points and queries a whole leaf at a
+    time; for low d its cost is about O(n log n + n · c · d) with c the few
+    hundred candidates left by the box bounds.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.array([[0.0], [1.0], [3.0], [4.0]])
+    >>> kneighbors(X, 2).tolist()
+    [[0, 1], [1, 0], [2, 3], [3, 2]]
+    """
+    if algorithm == "kd_tree":
+        return kneighbors_kd_tree(X, k)
+    if algorithm == "brute":
+        return kneighbors_brute(X, k)
+    if X.shape[1] > _TREE_MAX_DIM:
+        return _kneighbors_gemm(X, k)
+    return kneighbors_kd_tree(X, k) if X.shape[0] > 2 * _LEAF_SIZE else kneighbors_brute(X, k)
