@@ -10,6 +10,9 @@ root, or vectors without Gu–Eisenstat's ẑ) fails while rounding differences 
 import numpy as np
 import pytest
 import scipy.linalg
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 from linalg_cases import SEEDS, with_singular_values
 
 from mmlkit.linalg import eigh, svd
@@ -143,3 +146,29 @@ def test_svd_dc_agrees_with_qr(seed):
     signs = np.sign(np.sum(U * U2, axis=0))
     np.testing.assert_allclose(U * signs, U2, atol=1e-9)
     np.testing.assert_allclose(Vt * signs[:, None], Vt2, atol=1e-9)
+
+
+# ----------------------------------------------------------------------------- properties
+# eigh/svd send orders below 48 to QR, so the tridiagonal divide and conquer is checked directly here
+_entries = st.floats(-10.0, 10.0, allow_nan=False, allow_infinity=False, allow_subnormal=False, width=64)
+
+
+@st.composite
+def tridiagonals(draw):
+    n = draw(st.integers(1, 40))
+    d = draw(arrays(np.float64, n, elements=_entries))
+    e = draw(arrays(np.float64, n - 1, elements=_entries | st.just(0.0)))
+    return d, e
+
+
+@given(tridiagonals())
+def test_tridiagonal_dc_diagonalises(de):
+    d, e = de
+    n = len(d)
+    T = tridiag(d, e)
+    w, Z = tridiagonal_eigh_dc(d, e)
+    scale = max(1.0, np.abs(T).max())
+    assert np.all(np.diff(w) >= 0)
+    np.testing.assert_allclose((Z * w) @ Z.T, T, atol=1e-12 * scale * n)
+    np.testing.assert_allclose(Z.T @ Z, np.eye(n), atol=1e-12 * n)
+    np.testing.assert_allclose(w, np.linalg.eigvalsh(T), atol=1e-12 * scale * n)

@@ -52,13 +52,20 @@ def tridiagonal_eigh_dc(d: np.ndarray, e: np.ndarray, lower: float | None = None
     (the last merge then forms only their vectors).
     """
     n = len(d)
+    # work on T / max|tᵢⱼ| (as LAPACK's dstedc): the secular equation squares its entries
+    amax = max(float(np.abs(d).max()), float(np.abs(e).max()) if len(e) else 0.0)
+    amax = amax if amax > 0 else 1.0
+    d, e = np.asarray(d, dtype=float) / amax, np.asarray(e, dtype=float) / amax
+    lower = None if lower is None else lower / amax
     # tear every off-diagonal entry: the 1×1 leaves
     rho_all = np.abs(e)
     tnorm = float(np.abs(d).max()) + 2.0 * (float(rho_all.max()) if rho_all.size else 0.0)  # ≥ ‖T‖₂
-    leaves = np.array(d, dtype=float)
+    leaves = d.copy()
     leaves[:-1] -= rho_all
     leaves[1:] -= rho_all
-    lam, Z = _solve_segment(leaves, np.asarray(e, dtype=float), tnorm, lower)
+    lam, Z = _solve_segment(leaves, e, tnorm, lower)
+    lam *= amax
+    lower = None if lower is None else lower * amax
     if lower is not None and n == 1:
         keep = lam >= lower
         lam, Z = lam[keep], Z[:, keep]
