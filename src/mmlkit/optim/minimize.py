@@ -16,7 +16,7 @@ import numpy as np
 from mmlkit._validation import as_float_array, check_in, check_scalar
 from mmlkit.exceptions import ConvergenceWarning
 from mmlkit.optim._result import OptimizeResult
-from mmlkit.optim.line_search import armijo_backtracking, strong_wolfe
+from mmlkit.optim.line_search import _armijo, _strong_wolfe
 
 __all__ = ["minimize", "METHODS"]
 
@@ -86,9 +86,9 @@ def minimize(fun, x0, method="lbfgs", *, jac=None, hess=None, args=(), tol=1e-6,
         Step size for gd (None: Armijo backtracking), momentum (default 0.01)
         and adam (default 0.01).
     momentum : float, default=0.9
-        Heavy-ball coefficient μ for ``method="momentum"``.
+        Heavy-ball coefficient μ ∈ [0, 1) for ``method="momentum"``.
     betas, eps : default=(0.9, 0.999), 1e-8
-        Adam's moment decay rates and denominator guard.
+        Adam's moment decay rates (each in [0, 1)) and denominator guard (> 0).
     memory : int, default=10
         Number of (s, y) pairs L-BFGS keeps.
     ftol : float, default=0.0
@@ -139,6 +139,14 @@ def minimize(fun, x0, method="lbfgs", *, jac=None, hess=None, args=(), tol=1e-6,
     check_scalar(max_iter, "max_iter", kind=numbers.Integral, low=0)
     if lr is not None:
         check_scalar(lr, "lr", low=0.0, low_inclusive=False)
+    check_scalar(momentum, "momentum", low=0.0, high=1.0, high_inclusive=False)
+    if np.ndim(betas) != 1 or len(betas) != 2:
+        raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
+    check_scalar(betas[0], "betas[0]", low=0.0, high=1.0, high_inclusive=False)
+    check_scalar(betas[1], "betas[1]", low=0.0, high=1.0, high_inclusive=False)
+    check_scalar(eps, "eps", low=0.0, low_inclusive=False)
+    check_scalar(memory, "memory", kind=numbers.Integral, low=1)
+    check_scalar(ftol, "ftol", low=0.0)
     obj = _Objective(fun, jac, args)
     f, g = obj(x)
     if not np.isfinite(f):
@@ -190,7 +198,7 @@ def _gd(obj, x0, f0, g0, opt):
         if lr is not None:
             x_new = x - lr * g
             return (x_new, *obj(x_new))
-        a, f_new, g_new, _ = armijo_backtracking(obj, x, -g, f, g, alpha0=min(2.0 * alpha[0], 1e6))
+        a, f_new, g_new, _ = _armijo(obj, x, -g, f, g, alpha0=min(2.0 * alpha[0], 1e6))
         if a == 0.0:
             return None, f, g
         alpha[0] = a
@@ -248,7 +256,7 @@ def _newton(obj, x0, f0, g0, opt):
         if H.shape != (x.size, x.size):
             raise ValueError(f"hess must return an array of shape {(x.size, x.size)}, got {H.shape}")
         p = -_damped_newton_solve(H, g)
-        a, f_new, g_new, _ = armijo_backtracking(obj, x, p, f, g)
+        a, f_new, g_new, _ = _armijo(obj, x, p, f, g)
         if a == 0.0:
             return None, f, g
         return x + a * p, f_new, g_new
@@ -300,9 +308,9 @@ def _first_alpha(g):
 
 def _quasi_newton_step(obj, x, f, g, p, alpha0, opt, c2=0.9):
     if opt["line_search"] == "wolfe":
-        a, f_new, g_new, _ = strong_wolfe(obj, x, p, f, g, alpha0=alpha0, c2=c2)
+        a, f_new, g_new, _ = _strong_wolfe(obj, x, p, f, g, alpha0=alpha0, c2=c2)
     else:
-        a, f_new, g_new, _ = armijo_backtracking(obj, x, p, f, g, alpha0=alpha0)
+        a, f_new, g_new, _ = _armijo(obj, x, p, f, g, alpha0=alpha0)
         a = None if a == 0.0 else a
     return a, f_new, g_new
 

@@ -17,13 +17,17 @@ from mmlkit.probability._functions import chi2_sf, f_sf
 __all__ = ["SelectKBest", "chi2", "f_classif", "mutual_info_classif"]
 
 
-def _xy(X, y):
+def _xy(X, y, test=None):
     X = as_float_array(X, "X", ndim=2)
     y = np.asarray(y)
     if y.ndim != 1:
         raise ValueError(f"y must be 1-D, got shape {y.shape}")
     check_consistent_length((X, "X"), (y, "y"))
+    if y.dtype.kind == "f" and not np.isfinite(y).all():
+        raise ValueError("y must hold class labels, but it contains NaN or infinity")
     classes, index = np.unique(y, return_inverse=True)
+    if test is not None and classes.size < 2:  # no between-class variation: the statistic is undefined
+        raise ValueError(f"y must hold at least 2 classes for {test}, got {classes.size} class(es)")
     Y = np.zeros((y.size, classes.size))
     Y[np.arange(y.size), index] = 1.0
     return X, Y, index
@@ -56,8 +60,11 @@ def f_classif(X, y):
     >>> bool(p[0] < 0.01)
     True
     """
-    X, Y, index = _xy(X, y)
+    X, Y, index = _xy(X, y, "f_classif")
     n, K = Y.shape
+    if n <= K:
+        raise ValueError(f"f_classif needs more samples than classes (within-class degrees of freedom), "
+                         f"got {n} samples and {K} classes")
     counts = Y.sum(axis=0)
     means = (X.T @ Y).T / counts[:, None]
     grand = X.mean(axis=0)
@@ -100,7 +107,7 @@ def chi2(X, y):
     >>> stat.round(2)
     array([6.4, 6.4])
     """
-    X, Y, _ = _xy(X, y)
+    X, Y, _ = _xy(X, y, "chi2")
     if np.any(X < 0):
         raise ValueError("X must be non-negative for chi2 (it treats values as counts)")
     observed = (X.T @ Y).T
