@@ -175,37 +175,36 @@ def _tridiagonal_reflectors(A: np.ndarray, nb: int = 32, nb_apply: int = 32):
     d, e = np.zeros(n), np.zeros(max(n - 1, 0))
     for k0 in range(0, n - 2, nb):
         k1 = min(k0 + nb, n - 2)
-        # the panel's v and w side by side, v_j in column 2j and w_j in 2j+1, so that
-        # V Wᵀ x + W Vᵀ x = P · swap(Pᵀ x), with swap exchanging the entries of each pair
+        # the panel's v and w side by side, v_j in column 2j and w_j in 2j+1, and Q the same with
+        # each pair exchanged, so that V Wᵀ x + W Vᵀ x = P (Qᵀ x): one product per lazy update
         P = np.zeros((n - k0, 2 * (k1 - k0)))
+        Q = np.zeros_like(P)
         for k in range(k0, k1):
             r, j2 = k - k0, 2 * (k - k0)
             Pk = P[r:, :j2]
-            col = A[k:, k] - Pk @ _swap_pairs(P[r, :j2])  # column k with the panel's updates
+            col = A[k:, k] - Pk @ Q[r, :j2]  # column k with the panel's updates
             d[k] = col[0]
             v, tau, beta = house(col[1:])
             e[k] = beta
             V[k + 1:, k] = v
             taus[k] = tau
             if tau != 0.0:
-                Pt = Pk[1:]
-                p = A[k + 1:, k + 1:] @ v - Pt @ _swap_pairs(Pt.T @ v)
+                p = A[k + 1:, k + 1:] @ v
+                p -= Pk[1:] @ (Q[r + 1:, :j2].T @ v)
                 p *= tau
+                p -= (0.5 * tau * (p @ v)) * v
                 P[r + 1:, j2] = v
-                P[r + 1:, j2 + 1] = p - (0.5 * tau * (p @ v)) * v
+                P[r + 1:, j2 + 1] = p
+                Q[r + 1:, j2] = p
+                Q[r + 1:, j2 + 1] = v
         # trailing update with the whole panel: A ← A − V Wᵀ − W Vᵀ, one matrix product
-        Pt = P[k1 - k0:]
-        A[k1:, k1:] -= Pt @ _swap_pairs(Pt.T)
+        r1 = k1 - k0
+        A[k1:, k1:] -= P[r1:] @ Q[r1:].T
     if n >= 2:
         d[n - 2], d[n - 1], e[n - 2] = A[n - 2, n - 2], A[n - 1, n - 1], A[n - 1, n - 2]
     else:
         d[0] = A[0, 0]
     return d, e, blocks_from_reflectors(V, taus, offset=1, nb=nb_apply) if n > 2 else []
-
-
-def _swap_pairs(x: np.ndarray) -> np.ndarray:
-    """``x`` (length or rows 2m) with entries (rows) 2j and 2j+1 exchanged."""
-    return x.reshape(-1, 2, *x.shape[1:])[:, ::-1].reshape(x.shape)
 
 
 def _tridiagonal_qr(d: np.ndarray, e: np.ndarray, Qt: np.ndarray | None, max_sweeps_per_value: int = 30):
