@@ -204,13 +204,16 @@ def _middle_way(E0, Z2, LM, rinv, inter, pa, pb, t, lo, hi, dscale, max_iter: in
     idx = np.arange(len(t))
     last = (~inter).astype(float)
     moving = np.ones(idx.size, dtype=bool)
+    # the three row-by-pole work arrays are allocated once (and again only when rows are dropped):
+    # fresh temporaries of this size each step would cost more than the arithmetic
+    Dl, T, T2 = np.empty(E0.shape), np.empty(E0.shape), np.empty(E0.shape)
     for _ in range(max_iter):
         if not moving.any():
             break
         ra = np.arange(idx.size)
-        Dl = E0 - t[:, None]
-        T = Z2 / Dl
-        T2 = T / Dl
+        np.subtract(E0, t[:, None], out=Dl)
+        np.divide(Z2, Dl, out=T)
+        np.divide(T, Dl, out=T2)
         tot = T.sum(axis=1)
         dw = T2.sum(axis=1)
         psi = np.einsum("ij,ij->i", LM, T)  # poles left of the root: Δ < 0, terms ≤ 0
@@ -248,6 +251,7 @@ def _middle_way(E0, Z2, LM, rinv, inter, pa, pb, t, lo, hi, dscale, max_iter: in
             idx, E0, Z2, LM, rinv, inter, last, pa, pb, lo, hi, dscale, tn = (
                 x[moving] for x in (idx, E0, Z2, LM, rinv, inter, last, pa, pb, lo, hi, dscale, tn))
             moving = np.ones(idx.size, dtype=bool)
+            Dl, T, T2 = Dl[:idx.size], T[:idx.size], T2[:idx.size]
         t = tn
     return out
 
@@ -284,7 +288,9 @@ def _secular_vectors(D: np.ndarray, z: np.ndarray, rho: np.ndarray, defl: np.nda
     gap = np.where(interior, D[bi, np.minimum(nxt_r, K - 1)] - d_i, 0.0)
     DEL0 = (D if B == 1 else D[bi]) - d_i[:, None]  # dⱼ − dᵢ, (R, K)
     with np.errstate(divide="ignore", invalid="ignore"):
-        fmid = rinv + np.sum(zzr / (DEL0 - 0.5 * gap[:, None]), axis=1)
+        fm = np.subtract(DEL0, 0.5 * gap[:, None])
+        fmid = rinv + np.sum(np.divide(zzr, fm, out=fm), axis=1)
+        del fm
     left = (~interior) | (fmid >= 0)
     origin = np.where(left, ii, np.minimum(nxt_r, K - 1))
     lo = np.where(left, 0.0, -0.5 * gap)
@@ -299,9 +305,12 @@ def _secular_vectors(D: np.ndarray, z: np.ndarray, rho: np.ndarray, defl: np.nda
     tau = _initial_guess(fmid, gap, zz[bi, ii], zz[bi, np.minimum(nxt_r, K - 1)], left, interior, lo, hi)
     tau[single] = rho[bi][single] * zz[bi[single], ii[single]]
     leftmask = (kpos[None, :] <= pa[:, None]).astype(float)
-    act = np.flatnonzero(~single)
-    tau[act] = _middle_way(DEL0[act], zzr[act], leftmask[act], rinv[act], interior[act], pa[act], pb[act],
-                           tau[act], lo[act], hi[act], np.abs(d_i[act]))
+    if single.any():
+        act = np.flatnonzero(~single)
+        tau[act] = _middle_way(DEL0[act], zzr[act], leftmask[act], rinv[act], interior[act], pa[act], pb[act],
+                               tau[act], lo[act], hi[act], np.abs(d_i[act]))
+    else:  # every root iterates: no copies of the row-by-pole arrays
+        tau = _middle_way(DEL0, zzr, leftmask, rinv, interior, pa, pb, tau, lo, hi, np.abs(d_i))
     lam[bi, ii] = D[bi, origin] + tau
     # Gu–Eisenstat: ẑᵢ² = |Δᵢᵢ ∏_{j≠i} Δᵢⱼ / (dᵢ − dⱼ)| with Δᵢⱼ = dᵢ − λⱼ. Rows are roots:
     # M[b, j, i] = Δ(pole i, root j) for a live root j (∞ at a deflated pole i), 1 for a deflated j,
