@@ -123,8 +123,8 @@ def _merge_level(lam: np.ndarray, Q1: np.ndarray, Q2: np.ndarray, beta: np.ndarr
             Ub[pj] = c * upj - sn * uj
             Ub[j] = sn * upj + c * uj
     # diag(Q₁, Q₂) P (G U): undo the sort on the rows, then one product per half
-    PU = np.empty((B, U.shape[2], K)).transpose(0, 2, 1)  # rows of U are poles: undo the sort on them
-    np.put_along_axis(PU, perm[:, :, None], U, axis=1)
+    PU = np.empty((B, K, U.shape[2]))  # rows of U are poles: undo the sort on them
+    PU[np.arange(B)[:, None], perm] = U
     Qn = np.empty((B, K, len(cols)))
     np.matmul(Q1, PU[:, :s], out=Qn[:, :s])
     np.matmul(Q2, PU[:, s:], out=Qn[:, s:])
@@ -315,9 +315,12 @@ def _secular_vectors(D: np.ndarray, z: np.ndarray, rho: np.ndarray, defl: np.nda
     # Gu–Eisenstat: ẑᵢ² = |Δᵢᵢ ∏_{j≠i} Δᵢⱼ / (dᵢ − dⱼ)| with Δᵢⱼ = dᵢ − λⱼ. Rows are roots:
     # M[b, j, i] = Δ(pole i, root j) for a live root j (∞ at a deflated pole i), 1 for a deflated j,
     # so the ratio is 1 wherever j is deflated
-    M = np.empty((B, K, K))
     DEL0 -= tau[:, None]
-    M[bi, ii] = DEL0
+    if R == B * K:  # nothing deflated: the rows of DEL0 are M's, in order
+        M = DEL0.reshape(B, K, K)
+    else:
+        M = np.empty((B, K, K))
+        M[bi, ii] = DEL0
     bd, jd = np.nonzero(defl)
     M[bd, jd] = 1.0
     dif = D[:, None, :] - D[:, :, None]
