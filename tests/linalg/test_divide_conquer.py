@@ -172,3 +172,18 @@ def test_tridiagonal_dc_diagonalises(de):
     np.testing.assert_allclose((Z * w) @ Z.T, T, atol=1e-12 * scale * n)
     np.testing.assert_allclose(Z.T @ Z, np.eye(n), atol=1e-12 * n)
     np.testing.assert_allclose(w, np.linalg.eigvalsh(T), atol=1e-12 * scale * n)
+
+
+def test_secular_deflated_pole_at_gap_midpoint():
+    # a deflated pole (z = 0) exactly halfway between two live poles once made the first
+    # evaluation of f 0/0 = NaN and sent that root to the wrong place
+    from mmlkit.linalg._divide_conquer import _secular_vectors
+
+    D = np.array([[-2.0, -1.0, 1.0, 3.0]]) / 3.0
+    z = np.array([[0.5, 0.5, 0.0, np.sqrt(0.5)]])
+    rho = np.array([2.0 / 3.0])
+    defl = np.array([[False, False, True, False]])
+    U, lam, _ = _secular_vectors(D.copy(), z.copy(), rho, defl)
+    M = np.diag(D[0]) + rho[0] * np.outer(z[0], z[0])
+    np.testing.assert_allclose(np.sort(lam[0]), np.linalg.eigvalsh(M), atol=1e-15)
+    np.testing.assert_allclose(M @ U[0], U[0] * lam[0], atol=1e-15)

@@ -66,7 +66,7 @@ def tridiagonal_eigh_dc(d: np.ndarray, e: np.ndarray, lower: float | None = None
     lam, Z = _solve_segment(leaves, e, tnorm, lower)
     lam *= amax
     lower = None if lower is None else lower * amax
-    if lower is not None and n == 1:
+    if lower is not None and n <= 2:  # no merge was made, which would have kept only these
         keep = lam >= lower
         lam, Z = lam[keep], Z[:, keep]
     order = np.argsort(lam, kind="stable")
@@ -79,8 +79,10 @@ def _solve_segment(leaves: np.ndarray, e: np.ndarray, tnorm: float, lower=None):
     n = len(leaves)
     head = 1 << (n.bit_length() - 1)
     if head == n:
-        lam, Q = leaves.reshape(n, 1), np.ones((n, 1, 1))
-        s = 1
+        if n == 1:
+            return leaves.copy(), np.ones((1, 1))
+        lam, Q = _pairs(leaves, e[0::2])
+        s = 2
         while s < n:
             beta = e[s - 1::2 * s]
             lam, Q = _merge_level(lam.reshape(-1, 2 * s), Q[0::2], Q[1::2], beta, tnorm, lower if 2 * s == n else None)
@@ -90,6 +92,29 @@ def _solve_segment(leaves: np.ndarray, e: np.ndarray, tnorm: float, lower=None):
     lam2, Q2 = _solve_segment(leaves[head:], e[head:], tnorm)
     lam, Q = _merge_level(np.concatenate([lam1, lam2])[None], Q1[None], Q2[None], e[head - 1:head], tnorm, lower)
     return lam[0], Q[0]
+
+
+def _pairs(leaves: np.ndarray, beta: np.ndarray):
+    """The first level in closed form: each pair of leaves joined across ``beta`` is the 2 × 2
+    ``[[a, β], [β, c]]`` (a, c the leaves plus ``|β|``), diagonalised by one Jacobi rotation.
+
+    With ``θ = (c − a) / 2β`` and ``t = sign(θ) / (|θ| + √(1 + θ²))`` (the smaller root of
+    ``t² + 2θt − 1 = 0``), ``J = [[c, s], [−s, c]]``, ``c = 1/√(1 + t²)``, ``s = tc`` gives
+    ``Jᵀ A J = diag(a − tβ, c + tβ)``; returns the values (B, 2) and the vectors (B, 2, 2).
+    """
+    rho = np.abs(beta)
+    a, c = leaves[0::2] + rho, leaves[1::2] + rho
+    nz = beta != 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        theta = np.where(nz, (c - a) / (2.0 * np.where(nz, beta, 1.0)), 0.0)
+        t = np.where(theta >= 0, 1.0, -1.0) / (np.abs(theta) + np.hypot(1.0, theta))
+    t = np.where(nz, t, 0.0)
+    cs = 1.0 / np.sqrt(1.0 + t * t)
+    sn = t * cs
+    lam = np.stack([a - t * beta, c + t * beta], axis=1)
+    Q = np.empty((len(a), 2, 2))
+    Q[:, 0, 0], Q[:, 1, 0], Q[:, 0, 1], Q[:, 1, 1] = cs, -sn, sn, cs
+    return lam, Q
 
 
 def _merge_level(lam: np.ndarray, Q1: np.ndarray, Q2: np.ndarray, beta: np.ndarray, tnorm: float, lower=None):
@@ -248,8 +273,11 @@ def _middle_way(E0, Z2, LM, rinv, inter, pa, pb, t, lo, hi, dscale, max_iter: in
         tn = np.where(moving, tn, t)  # a converged root keeps its τ
         out[idx] = tn
         if 2 * np.count_nonzero(moving) < idx.size:  # drop the finished rows once they are the majority
+            m = np.count_nonzero(moving)
+            shared = Z2.strides[0] == 0  # one block: every row has the same weights (a broadcast view)
             idx, E0, Z2, LM, rinv, inter, last, pa, pb, lo, hi, dscale, tn = (
-                x[moving] for x in (idx, E0, Z2, LM, rinv, inter, last, pa, pb, lo, hi, dscale, tn))
+                x[:m] if x is Z2 and shared else x[moving]
+                for x in (idx, E0, Z2, LM, rinv, inter, last, pa, pb, lo, hi, dscale, tn))
             moving = np.ones(idx.size, dtype=bool)
             Dl, T, T2 = Dl[:idx.size], T[:idx.size], T2[:idx.size]
         t = tn
@@ -289,6 +317,8 @@ def _secular_vectors(D: np.ndarray, z: np.ndarray, rho: np.ndarray, defl: np.nda
     DEL0 = (D if B == 1 else D[bi]) - d_i[:, None]  # dⱼ − dᵢ, (R, K)
     with np.errstate(divide="ignore", invalid="ignore"):
         fm = np.subtract(DEL0, 0.5 * gap[:, None])
+        # a deflated pole (zⱼ = 0) contributes nothing, even one exactly at the midpoint (0/0)
+        np.copyto(fm, np.inf, where=defl if B == 1 else defl[bi])
         fmid = rinv + np.sum(np.divide(zzr, fm, out=fm), axis=1)
         del fm
     left = (~interior) | (fmid >= 0)
