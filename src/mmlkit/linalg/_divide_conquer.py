@@ -334,7 +334,8 @@ def _secular_vectors(D: np.ndarray, z: np.ndarray, rho: np.ndarray, defl: np.nda
     np.copyto(DEL0, np.inf, where=defl if B == 1 else defl[bi])  # deflated poles: z = 0, no contribution
     tau = _initial_guess(fmid, gap, zz[bi, ii], zz[bi, np.minimum(nxt_r, K - 1)], left, interior, lo, hi)
     tau[single] = rho[bi][single] * zz[bi[single], ii[single]]
-    leftmask = (kpos[None, :] <= pa[:, None]).astype(float)
+    leftmask = np.empty((R, K))
+    np.less_equal(kpos[None, :], pa[:, None], out=leftmask)
     if single.any():
         act = np.flatnonzero(~single)
         tau[act] = _middle_way(DEL0[act], zzr[act], leftmask[act], rinv[act], interior[act], pa[act], pb[act],
@@ -353,7 +354,8 @@ def _secular_vectors(D: np.ndarray, z: np.ndarray, rho: np.ndarray, defl: np.nda
         M[bi, ii] = DEL0
     bd, jd = np.nonzero(defl)
     M[bd, jd] = 1.0
-    dif = D[:, None, :] - D[:, :, None]
+    # dᵢ − dⱼ; the poles-left mask is no longer needed and has the right size when nothing deflated
+    dif = np.subtract(D[:, None, :], D[:, :, None], out=leftmask.reshape(B, K, K) if R == B * K else None)
     np.copyto(dif, 1.0, where=defl[:, :, None])
     ar = np.arange(K)
     dif[:, ar, ar] = 1.0
