@@ -227,7 +227,9 @@ def _middle_way(E0, Z2, LM, rinv, inter, pa, pb, t, lo, hi, dscale, max_iter: in
     """
     out = t.copy()
     idx = np.arange(len(t))
-    last = (~inter).astype(float)
+    last2 = 2.0 * (~inter)  # 2 for the last root (its own pole is left of it), else 0
+    sg = np.where(inter, 1.0, -1.0)
+    rinv2, epsd = 2.0 * rinv, _EPS * dscale
     moving = np.ones(idx.size, dtype=bool)
     # the three row-by-pole work arrays are allocated once (and again only when rows are dropped):
     # fresh temporaries of this size each step would cost more than the arithmetic
@@ -245,8 +247,8 @@ def _middle_way(E0, Z2, LM, rinv, inter, pa, pb, t, lo, hi, dscale, max_iter: in
         dpsi = np.einsum("ij,ij->i", LM, T2)
         w = rinv + tot
         # Σ|terms|: left of the root they are ≤ 0; the last root's own pole is also left of it
-        absum = tot - 2.0 * psi - 2.0 * last * T[ra, pb]
-        done = np.abs(w) <= _EPS * (8.0 * absum + 2.0 * rinv + 3.0 * np.abs(t) * dw)
+        absum = tot - 2.0 * psi - last2 * T[ra, pb]
+        done = np.abs(w) <= _EPS * (8.0 * absum + rinv2 + 3.0 * np.abs(t) * dw)
         lo = np.where(w < 0, t, lo)
         hi = np.where(w > 0, t, hi)
         da, db = Dl[ra, pa], Dl[ra, pb]
@@ -259,25 +261,24 @@ def _middle_way(E0, Z2, LM, rinv, inter, pa, pb, t, lo, hi, dscale, max_iter: in
             # the root of the two-pole model inside the bracket (LAPACK dlaed4's choice of sign):
             # inside a gap the smaller one, beyond the last pole the larger one
             Ce = np.where(inter, C, np.abs(C))
-            small = np.where(inter, A <= 0, A >= 0)
-            Ar = np.where(inter, A - root, A + root)
+            small = sg * A <= 0  # A ≤ 0 inside a gap, A ≥ 0 beyond the last pole
+            Ar = A - sg * root
             eta = np.where(small, Ar / (2.0 * Ce), 2.0 * Bq / (2.0 * A - Ar))
             eta = np.where(inter & (C == 0), Bq / A, eta)
             bad = ~np.isfinite(eta) | (w * eta >= 0)
             eta = np.where(bad, -w / dw, eta)  # Newton's step when the model fails
             tn = t + eta
-            outside = ~((tn > lo) & (tn < hi))
-            tn = np.where(outside, 0.5 * (lo + hi), tn)
-        stuck = (hi - lo) <= 2.0 * _EPS * np.maximum(np.abs(t), _EPS * dscale)
+            tn = np.where((tn > lo) & (tn < hi), tn, 0.5 * (lo + hi))
+        stuck = (hi - lo) <= 2.0 * _EPS * np.maximum(np.abs(t), epsd)
         moving &= ~(done | stuck)
         tn = np.where(moving, tn, t)  # a converged root keeps its τ
         out[idx] = tn
         if 2 * np.count_nonzero(moving) < idx.size:  # drop the finished rows once they are the majority
             m = np.count_nonzero(moving)
             shared = Z2.strides[0] == 0  # one block: every row has the same weights (a broadcast view)
-            idx, E0, Z2, LM, rinv, inter, last, pa, pb, lo, hi, dscale, tn = (
+            idx, E0, Z2, LM, rinv, rinv2, inter, sg, last2, pa, pb, lo, hi, epsd, tn = (
                 x[:m] if x is Z2 and shared else x[moving]
-                for x in (idx, E0, Z2, LM, rinv, inter, last, pa, pb, lo, hi, dscale, tn))
+                for x in (idx, E0, Z2, LM, rinv, rinv2, inter, sg, last2, pa, pb, lo, hi, epsd, tn))
             moving = np.ones(idx.size, dtype=bool)
             Dl, T, T2 = Dl[:idx.size], T[:idx.size], T2[:idx.size]
         t = tn
