@@ -186,17 +186,17 @@ def _tridiagonal_reflectors(A: np.ndarray, nb: int = 32, nb_apply: int = 32):
             d[k] = col[0]
             v, tau, beta = house(col[1:])
             e[k] = beta
-            V[k + 1:, k] = v
             taus[k] = tau
+            P[r + 1:, j2] = v  # also V's column k, copied out once per panel
             if tau != 0.0:
                 p = A[k + 1:, k + 1:] @ v
                 p -= Pk[1:] @ (Q[r + 1:, :j2].T @ v)
                 p *= tau
                 p -= (0.5 * tau * (p @ v)) * v
-                P[r + 1:, j2] = v
                 P[r + 1:, j2 + 1] = p
                 Q[r + 1:, j2] = p
                 Q[r + 1:, j2 + 1] = v
+        V[k0 + 1:, k0:k1] = P[1:, 0:2 * (k1 - k0):2]
         # trailing update with the whole panel: A ← A − V Wᵀ − W Vᵀ, one matrix product
         r1 = k1 - k0
         A[k1:, k1:] -= P[r1:] @ Q[r1:].T
