@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from mmlkit._dask import is_dask_collection
 from mmlkit._validation import check_in
 from mmlkit.linalg._bidiagonal import bidiagonal_reflectors, bidiagonal_svd_dc
 from mmlkit.linalg._checks import as_matrix
@@ -290,6 +291,9 @@ def svd(A, full_matrices: bool = False, compute_uv: bool = True, method: str = "
        (see :mod:`mmlkit.linalg._rotations`), about 6mn² + 6n³ flops.
        Signs moved into ``V``, values sorted in descending order.
 
+    A tall-and-skinny Dask ``A`` is reduced by TSQR first (A = QR, R = U_R Σ Vᵀ):
+    U = Q U_R comes back as a lazy Dask array, s and Vt as NumPy arrays.
+
     Examples
     --------
     >>> U, s, Vt = svd([[3.0, 0.0], [0.0, -2.0]])
@@ -299,6 +303,12 @@ def svd(A, full_matrices: bool = False, compute_uv: bool = True, method: str = "
     True
     """
     check_in(method, "method", ("dc", "qr"))
+    if is_dask_collection(A):
+        from mmlkit.linalg._tsqr import tsqr_svd
+
+        if full_matrices:
+            raise ValueError("a Dask A gets the thin SVD by TSQR: full_matrices must be False")
+        return tsqr_svd(A, compute_uv)
     A = as_matrix(A, "A")
     full_matrices, compute_uv = bool(full_matrices), bool(compute_uv)
     m, n = A.shape
