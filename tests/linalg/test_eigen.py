@@ -19,7 +19,7 @@ def match(w, w0):
 # ----------------------------------------------------------------------------- eigh
 @pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("n", SQUARE)
-@pytest.mark.parametrize("method", ["qr", "jacobi"])
+@pytest.mark.parametrize("method", ["dc", "qr", "jacobi"])
 def test_eigh_matches_numpy(seed, n, method):
     A = symmetric(n, seed)
     w, V = eigh(A, method=method)
@@ -29,7 +29,7 @@ def test_eigh_matches_numpy(seed, n, method):
     np.testing.assert_allclose(V.T @ V, np.eye(n), atol=1e-12 * n)
 
 
-@pytest.mark.parametrize("method", ["qr", "jacobi"])
+@pytest.mark.parametrize("method", ["dc", "qr", "jacobi"])
 @pytest.mark.parametrize("seed", SEEDS)
 def test_eigh_repeated_eigenvalues(method, seed):
     rng = np.random.default_rng(seed)
@@ -43,7 +43,7 @@ def test_eigh_repeated_eigenvalues(method, seed):
     np.testing.assert_allclose(V.T @ V, np.eye(12), atol=1e-12)
 
 
-@pytest.mark.parametrize("method", ["qr", "jacobi"])
+@pytest.mark.parametrize("method", ["dc", "qr", "jacobi"])
 def test_eigh_ill_conditioned_diagonal_and_tiny(method):
     A = spd(30, 1, cond=1e12)
     w, V = eigh(A, method=method)

@@ -92,6 +92,7 @@ def test_non_symmetric_raises_value_error(func):
     (lambda: la.qr(np.eye(2), method="cholesky"), "method must be one of"),
     (lambda: la.qr(np.eye(2), mode="raw"), "mode must be one of"),
     (lambda: la.eigh(np.eye(2), method="divide"), "method must be one of"),
+    (lambda: la.svd(np.eye(2), method="jacobi"), "method must be one of"),
     (lambda: la.lstsq(np.eye(2), np.ones(2), method="normal"), "method must be one of"),
     (lambda: la.solve(np.eye(2), np.ones(3)), "b must have 2 rows"),
     (lambda: la.lstsq(np.eye(2), np.ones(3)), "b must have 2 rows"),
@@ -120,6 +121,7 @@ def test_callers_arrays_are_never_modified():
     calls = [lambda f=f: f(S) for f in ALL_FUNCS.values()] + [
         lambda: la.qr(X, method="givens"), lambda: la.qr(X, method="gram_schmidt", mode="complete"),
         lambda: la.eigh(S, method="jacobi"), lambda: la.lstsq(X, b, method="qr"), lambda: la.solve(X, b),
+        lambda: la.svd(X, method="qr"), lambda: la.eigh(S, method="qr"),
         lambda: la.project(b, X[:, :3]), lambda: la.project(b, X[:, 0]), lambda: la.angle(b, X[0]),
         lambda: la.cross(X[:, :3], X[:, 3:]), lambda: la.outer(b, b), lambda: la.dot(X, b),
         lambda: la.power_iteration(S, x0=b), lambda: la.svd(X.T, full_matrices=True), lambda: la.eig(X),

@@ -57,7 +57,7 @@ def test_cholesky_reconstructs(B):
     assert np.all(np.diag(L) > 0)
 
 
-@given(matrices(square=True), st.sampled_from(["qr", "jacobi"]))
+@given(matrices(square=True), st.sampled_from(["dc", "qr", "jacobi"]))
 def test_eigh_diagonalises(B, method):
     A = (B + B.T) / 2
     w, V = eigh(A, method=method)
@@ -75,9 +75,9 @@ def test_eig_diagonalises(A):
     assert abs(np.sum(w) - np.trace(A)) <= 1e-11 * scale(A) * A.shape[0]
 
 
-@given(matrices(), st.booleans())
-def test_svd_reconstructs(A, full_matrices):
-    U, s, Vt = svd(A, full_matrices=full_matrices)
+@given(matrices(), st.booleans(), st.sampled_from(["dc", "qr"]))
+def test_svd_reconstructs(A, full_matrices, method):
+    U, s, Vt = svd(A, full_matrices=full_matrices, method=method)
     k = len(s)
     np.testing.assert_allclose((U[:, :k] * s) @ Vt[:k], A, atol=1e-12 * scale(A) * max(A.shape))
     np.testing.assert_allclose(U.T @ U, np.eye(U.shape[1]), atol=1e-12 * max(A.shape))

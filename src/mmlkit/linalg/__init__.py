@@ -14,10 +14,12 @@ orthogonalisation              :func:`gram_schmidt`, :func:`qr` (Householder in 
 elimination                    :func:`lu` (blocked, partial pivoting), :func:`solve`,
                                :func:`solve_triangular`, :func:`det`, :func:`inv`
 positive definite              :func:`cholesky` (recursive, blocked), :func:`is_positive_definite`
-eigenvalues                    :func:`power_iteration`, :func:`eigh` (Jacobi; tridiagonal QR),
+eigenvalues                    :func:`power_iteration`, :func:`eigh` (divide and conquer;
+                               tridiagonal QR; Jacobi),
                                :func:`eigvalsh`, :func:`hessenberg`, :func:`eig` and
                                :func:`eigvals` (Francis double-shift QR)
-singular values                :func:`svd`, :func:`svdvals`, :func:`pinv`, :func:`lstsq`,
+singular values                :func:`svd` (divide and conquer; Golub–Kahan QR),
+                               :func:`svdvals`, :func:`pinv`, :func:`lstsq`,
                                :func:`matrix_rank`, :func:`cond`,
                                :func:`orth`, :func:`null_space`
 ============================  ==========================================================

@@ -22,12 +22,21 @@ import numpy as np
 BLOCK = 32
 
 
+#: Squared norms strictly between these need no rescaling (no under- or overflow in ``xᵀx``).
+_SAFE_LOW, _SAFE_HIGH = np.finfo(float).tiny / np.finfo(float).eps, 1e290
+
+
 def house(x: np.ndarray) -> tuple[np.ndarray, float, float]:
     """Reflector for ``x``: returns ``(v, tau, beta)`` with ``(I − τ v vᵀ) x = β e₁``, ``v[0] = 1``."""
     alpha = float(x[0])
     tail = x[1:]
     v = np.empty_like(x)
     v[0] = 1.0
+    sigma = float(tail @ tail)
+    if _SAFE_LOW < sigma < _SAFE_HIGH and abs(alpha) < 1e145:  # the common case: one dot product
+        beta = -math.copysign(math.sqrt(alpha * alpha + sigma), alpha)
+        np.divide(tail, alpha - beta, out=v[1:])
+        return v, (beta - alpha) / beta, beta
     amax = float(np.max(np.abs(tail))) if tail.size else 0.0
     if amax == 0.0:
         v[1:] = 0.0
@@ -80,6 +89,17 @@ def form_q(blocks, m: int, ncols: int) -> np.ndarray:
         C = Q[row0:, row0:]
         C -= Vb @ (Tb @ (Vb.T @ C))
     return Q
+
+
+def apply_q(blocks, C: np.ndarray) -> np.ndarray:
+    """Overwrite ``C`` (m × k) with ``Q C`` for ``Q = ∏ blocks`` (last block first); returns ``C``.
+
+    Each block costs three matrix products, ``C ← C − V (T (Vᵀ C))``: 4 m k b flops for b reflectors.
+    """
+    for row0, Vb, Tb in reversed(blocks):
+        D = C[row0:]
+        D -= Vb @ (Tb @ (Vb.T @ D))
+    return C
 
 
 def apply_qt(blocks, C: np.ndarray) -> np.ndarray:

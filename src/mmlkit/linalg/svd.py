@@ -1,4 +1,4 @@
-"""The singular value decomposition: Golub–Kahan bidiagonalisation and implicit-shift QR."""
+"""The singular value decomposition: Golub–Kahan bidiagonalisation, then divide and conquer or implicit-shift QR."""
 
 from __future__ import annotations
 
@@ -7,8 +7,12 @@ import math
 import numpy as np
 
 from mmlkit._dask import is_dask_collection
+from mmlkit._validation import check_in
+from mmlkit.linalg._bidiagonal import bidiagonal_reflectors, bidiagonal_svd_dc
 from mmlkit.linalg._checks import as_matrix
-from mmlkit.linalg._householder import blocks_from_reflectors, form_q, house, householder_qr_inplace
+from mmlkit.linalg._deflation import unreduced_block
+from mmlkit.linalg._divide_conquer import DC_MIN
+from mmlkit.linalg._householder import apply_q, blocks_from_reflectors, form_q, house, householder_qr_inplace
 from mmlkit.linalg._rotations import RotationLog
 
 __all__ = ["svd", "svdvals"]
@@ -60,15 +64,10 @@ def _bidiagonal_qr(d, e, Ut: np.ndarray | None, Vt: np.ndarray | None, max_sweep
     sweeps, limit = 0, max_sweeps_per_value * n
     p = n - 1
     while p > 0:
-        if abs(e[p - 1]) <= max(_EPS * (abs(d[p - 1]) + abs(d[p])), thresh):
-            e[p - 1] = 0.0
+        l = unreduced_block(d, e, p, thresh)
+        if l == p:  # a negligible e[p-1] splits off d[p]
             p -= 1
             continue
-        l = p - 1
-        while l > 0 and abs(e[l - 1]) > max(_EPS * (abs(d[l - 1]) + abs(d[l])), thresh):
-            l -= 1
-        if l > 0:
-            e[l - 1] = 0.0
         sweeps += 1
         if sweeps > limit:
             raise np.linalg.LinAlgError("SVD did not converge (bidiagonal QR)")
@@ -164,7 +163,7 @@ def _chase_zero(d, e, i, l, p, Ut, Vt, logU, logV, thresh):
                 f, e[j - 1] = -s * e[j - 1], c * e[j - 1]
 
 
-def _svd_tall(A: np.ndarray, full_matrices: bool, compute_uv: bool):
+def _svd_tall(A: np.ndarray, full_matrices: bool, compute_uv: bool, method: str = "dc"):
     """SVD of m × n with m ≥ n; ``A`` is a private copy."""
     m, n = A.shape
     Q = None
@@ -173,32 +172,64 @@ def _svd_tall(A: np.ndarray, full_matrices: bool, compute_uv: bool):
         blocks = householder_qr_inplace(A)
         R = np.triu(A[:n])
         if compute_uv:
-            Q = form_q(blocks, m, m if full_matrices else n)
+            Q = blocks
         A, inner_full = R, False
     else:
         inner_full = full_matrices
-    d, e, U, V = _bidiagonalize(A, full_u=inner_full and compute_uv, compute_uv=compute_uv)
+    if method == "dc" and compute_uv and n >= DC_MIN:
+        U, s, Vt = _svd_dc(A, inner_full)
+    else:
+        U, s, Vt = _svd_qr(A, inner_full, compute_uv)
+    if not compute_uv:
+        return s
+    if Q is not None:  # U ← Q [U 0; 0 I], the reflectors applied in compact WY blocks
+        Uq = np.eye(m, m if full_matrices else n)
+        Uq[:n, :n] = U
+        U = apply_q(Q, Uq)
+    return U, s, Vt
+
+
+def _svd_dc(A: np.ndarray, full_u: bool):
+    """Blocked bidiagonalisation, divide and conquer on B, the reflectors applied to B's singular vectors."""
+    m, n = A.shape
+    d, e, left, right = bidiagonal_reflectors(A)
+    Ub, s, Vb = bidiagonal_svd_dc(d, e, refine=_svd_small)
+    U = np.eye(m, m if full_u else n)
+    U[:n, :n] = Ub
+    apply_q(left, U)
+    apply_q(right, Vb)
+    return U, s, np.ascontiguousarray(Vb.T)
+
+
+def _svd_small(M: np.ndarray):
+    """SVD of a small square matrix by Golub–Kahan QR (the Rayleigh–Ritz step of :func:`_svd_dc`)."""
+    amax = float(np.abs(M).max()) if M.size else 0.0
+    if amax == 0.0:
+        k = M.shape[0]
+        return np.eye(k), np.zeros(k), np.eye(k)
+    U, s, Vt = _svd_qr(M / amax, False, True)
+    return U, amax * s, Vt
+
+
+def _svd_qr(A: np.ndarray, full_u: bool, compute_uv: bool):
+    """Golub–Kahan bidiagonalisation and implicit-shift QR on B (the textbook method)."""
+    m, n = A.shape
+    d, e, U, V = _bidiagonalize(A, full_u=full_u and compute_uv, compute_uv=compute_uv)
     Ut = np.ascontiguousarray(U.T) if compute_uv else None
     Vt = np.ascontiguousarray(V.T) if compute_uv else None
     s = _bidiagonal_qr(d, e, Ut[:n] if compute_uv else None, Vt)
     order = np.argsort(-np.abs(s), kind="stable")
     if not compute_uv:
-        return np.abs(s)[order]
+        return None, np.abs(s)[order], None
     neg = s < 0
     Vt[neg] *= -1.0  # σ = |d|: move the sign into V
     s = np.abs(s)[order]
     Vt = Vt[order]
     Ut[:n] = Ut[:n][order]
-    U = Ut.T
-    if Q is not None:
-        if full_matrices:
-            U = np.hstack([Q[:, :n] @ U, Q[:, n:]])
-        else:
-            U = Q @ U
-    return U, s, Vt
+    return Ut.T, s, Vt
 
 
-def svd(A, full_matrices: bool = False, compute_uv: bool = True):
+def svd(A, full_matrices: bool = False, compute_uv: bool = True, method: str = "dc"):
     """Singular value decomposition ``A = U Σ Vᵀ``, as ``numpy.linalg.svd``.
 
     Parameters
@@ -210,6 +241,14 @@ def svd(A, full_matrices: bool = False, compute_uv: bool = True):
         the reduced form.)
     compute_uv : bool, default=True
         Return only ``s`` when False.
+    method : {"dc", "qr"}, default="dc"
+        ``"dc"``: blocked Golub–Kahan bidiagonalisation and divide and
+        conquer on the bidiagonal matrix (through its Golub–Kahan tridiagonal
+        form), as LAPACK's ``dgesdd``; the fast default. ``"qr"``: the
+        textbook Golub–Kahan implicit-shift QR on the bidiagonal matrix
+        (LAPACK's ``dbdsqr``). Singular values alone (``compute_uv=False``)
+        always use QR without vectors, O(n²) after the reduction, and so
+        does "dc" below min(m, n) = 48, where QR is faster.
 
     Returns
     -------
@@ -233,15 +272,24 @@ def svd(A, full_matrices: bool = False, compute_uv: bool = True):
     ``R`` follows (2mn² − 2n³/3 flops).
 
     1. Golub–Kahan bidiagonalisation ``Uᵀ A V = B`` by alternating left and
-       right Householder reflections (4mn² − 4n³/3 flops), ``U`` and ``V``
-       formed in compact WY blocks.
-    2. Implicit-shift QR on ``B``: each Golub–Kahan step is one QR step on
+       right Householder reflections (4mn² − 4n³/3 flops). For "dc" it is
+       blocked as LAPACK's ``dgebrd``: a panel's updates are kept aside as
+       ``A ← A − V Yᵀ − X Uᵀ`` and the trailing matrix takes them in two
+       matrix products.
+    2. "dc": the 2n × 2n Golub–Kahan tridiagonal matrix (zero diagonal,
+       off-diagonal ``d₁, e₁, d₂, …, dₙ``) has eigenvalues ``±σᵢ`` and
+       eigenvectors ``(v₁, ±u₁, v₂, ±u₂, …)/√2``; it is solved by the
+       divide and conquer of :func:`mmlkit.linalg.eigh`. The singular values
+       below ``1e-4·σ₁`` (whose ``±σ`` eigenvectors can mix) are refined by
+       Rayleigh–Ritz on the span of their vectors. The reflectors are then
+       applied to ``B``'s singular vectors in compact WY blocks (BLAS-3).
+       "qr": implicit-shift QR on ``B``: each Golub–Kahan step is one QR step on
        ``BᵀB`` with the Wilkinson shift, done on ``B`` itself by chasing a bulge
        with alternating right and left Givens rotations; a zero on ``B``'s
        diagonal is rotated out explicitly. About two steps per singular value,
        O(n²) scalar work; the rotations reach ``U`` and ``V`` in wavefronts
        (see :mod:`mmlkit.linalg._rotations`), about 6mn² + 6n³ flops.
-    3. Signs moved into ``V``, values sorted in descending order.
+       Signs moved into ``V``, values sorted in descending order.
 
     A tall-and-skinny Dask ``A`` is reduced by TSQR first (A = QR, R = U_R Σ Vᵀ):
     U = Q U_R comes back as a lazy Dask array, s and Vt as NumPy arrays.
@@ -254,6 +302,7 @@ def svd(A, full_matrices: bool = False, compute_uv: bool = True):
     >>> bool(np.allclose((U * s) @ Vt, [[3.0, 0.0], [0.0, -2.0]]))
     True
     """
+    check_in(method, "method", ("dc", "qr"))
     if is_dask_collection(A):
         from mmlkit.linalg._tsqr import tsqr_svd
 
@@ -268,7 +317,7 @@ def svd(A, full_matrices: bool = False, compute_uv: bool = True):
         A /= amax  # the shifts square the entries: keep them near 1
     else:
         amax = 1.0
-    out = _svd_tall(A if m >= n else np.array(A.T), full_matrices, compute_uv)
+    out = _svd_tall(A if m >= n else np.array(A.T), full_matrices, compute_uv, method)
     if not compute_uv:
         return amax * out
     U, s, Vt = out

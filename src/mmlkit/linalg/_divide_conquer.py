@@ -1,0 +1,376 @@
+"""Cuppen's divide and conquer for the symmetric tridiagonal eigenproblem, one tree level at a time.
+
+Tearing. ``T = diag(T₁, T₂) + ρ v vᵀ`` with ``ρ = |β|`` (β the off-diagonal entry
+joining the halves) and ``v = (e_last; sign(β) e_first)``: the halves lose ``ρ``
+from their touching diagonal entries. Tearing every off-diagonal entry at once
+leaves n decoupled 1 × 1 blocks; the tree is then climbed bottom-up, and every
+merge of one level is done in the same array operations (the level is a batch of
+``B`` independent blocks of equal size). An order that is not a power of two is
+split into its largest power-of-two head and the rest (recursively), and the
+pieces are merged once each at the end.
+
+Merging. With ``Tᵢ = Qᵢ Λᵢ Qᵢᵀ``,
+``T = diag(Q₁, Q₂) (D + ρ z zᵀ) diag(Q₁, Q₂)ᵀ`` where ``D = diag(Λ₁, Λ₂)`` and
+``z = (Q₁ᵀ e_last; sign(β) Q₂ᵀ e_first)``. The eigenvalues of ``D + ρ z zᵀ``
+(``D`` sorted, ``‖z‖ = 1``) are the roots of the secular equation
+
+    f(λ) = 1/ρ + Σⱼ zⱼ² / (dⱼ − λ) = 0,
+
+one in each gap ``(dᵢ, dᵢ₊₁)`` and one in ``(d_K, d_K + ρ)``, after *deflation*:
+an entry with ``ρ|zᵢ| ≤ tol`` keeps ``dᵢ`` and its vector as they are, and two
+close ``dᵢ, dⱼ`` are rotated so one of the two ``z`` entries vanishes (LAPACK's
+``dlaed2``). The roots are found to full accuracy by the *middle way*
+(Li; LAPACK's ``dlaed4``): each is written ``λ = d_o + τ`` from its nearer pole
+``d_o`` so ``dⱼ − λ = (dⱼ − d_o) − τ`` keeps its digits, and each step fits
+the two nearest poles exactly and the rest by a rational function. Every
+iteration is one array operation over all roots of the level.
+
+Vectors. The computed roots are the exact eigenvalues of ``D + ρ ẑ ẑᵀ`` for
+
+    ẑᵢ² = ∏ⱼ (λⱼ − dᵢ) / (ρ ∏_{j≠i} (dⱼ − dᵢ))     (Gu and Eisenstat),
+
+and ``uⱼ = (D − λⱼ)⁻¹ ẑ / ‖·‖`` are then orthogonal to working precision. The
+new eigenvector block is ``diag(Q₁, Q₂) U``: two matrix products per merge,
+which exploit the block-diagonal ``diag(Q₁, Q₂)``; the permutation and the
+deflating rotations are folded into ``U`` first.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+_EPS = np.finfo(float).eps
+
+#: Below this order eigh/svd "dc" hand over to the QR iteration, faster there (as LAPACK's ``dstedc``).
+DC_MIN = 48
+
+
+def tridiagonal_eigh_dc(d: np.ndarray, e: np.ndarray, lower: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Eigenvalues (ascending) and eigenvectors of the symmetric tridiagonal ``(d, e)``.
+
+    With ``lower``, only the eigenpairs with eigenvalue ``≥ lower`` are returned
+    (the last merge then forms only their vectors).
+    """
+    n = len(d)
+    # work on T / max|tᵢⱼ| (as LAPACK's dstedc): the secular equation squares its entries
+    amax = max(float(np.abs(d).max()), float(np.abs(e).max()) if len(e) else 0.0)
+    amax = amax if amax > 0 else 1.0
+    d, e = np.asarray(d, dtype=float) / amax, np.asarray(e, dtype=float) / amax
+    lower = None if lower is None else lower / amax
+    # tear every off-diagonal entry: the 1×1 leaves
+    rho_all = np.abs(e)
+    tnorm = float(np.abs(d).max()) + 2.0 * (float(rho_all.max()) if rho_all.size else 0.0)  # ≥ ‖T‖₂
+    leaves = d.copy()
+    leaves[:-1] -= rho_all
+    leaves[1:] -= rho_all
+    lam, Z = _solve_segment(leaves, e, tnorm, lower)
+    lam *= amax
+    lower = None if lower is None else lower * amax
+    if lower is not None and n <= 2:  # no merge was made, which would have kept only these
+        keep = lam >= lower
+        lam, Z = lam[keep], Z[:, keep]
+    order = np.argsort(lam, kind="stable")
+    return lam[order], Z[:, order]
+
+
+def _solve_segment(leaves: np.ndarray, e: np.ndarray, tnorm: float, lower=None):
+    """Eigenpairs of the torn segment: a power-of-two length climbs its tree one level at a time;
+    any other length is split into its largest power-of-two head and the rest, merged once."""
+    n = len(leaves)
+    head = 1 << (n.bit_length() - 1)
+    if head == n:
+        if n == 1:
+            return leaves.copy(), np.ones((1, 1))
+        lam, Q = _pairs(leaves, e[0::2])
+        s = 2
+        while s < n:
+            beta = e[s - 1::2 * s]
+            lam, Q = _merge_level(lam.reshape(-1, 2 * s), Q[0::2], Q[1::2], beta, tnorm, lower if 2 * s == n else None)
+            s *= 2
+        return lam[0], Q[0]
+    lam1, Q1 = _solve_segment(leaves[:head], e[:head - 1], tnorm)
+    lam2, Q2 = _solve_segment(leaves[head:], e[head:], tnorm)
+    lam, Q = _merge_level(np.concatenate([lam1, lam2])[None], Q1[None], Q2[None], e[head - 1:head], tnorm, lower)
+    return lam[0], Q[0]
+
+
+def _pairs(leaves: np.ndarray, beta: np.ndarray):
+    """The first level in closed form: each pair of leaves joined across ``beta`` is the 2 × 2
+    ``[[a, β], [β, c]]`` (a, c the leaves plus ``|β|``), diagonalised by one Jacobi rotation.
+
+    With ``θ = (c − a) / 2β`` and ``t = sign(θ) / (|θ| + √(1 + θ²))`` (the smaller root of
+    ``t² + 2θt − 1 = 0``), ``J = [[c, s], [−s, c]]``, ``c = 1/√(1 + t²)``, ``s = tc`` gives
+    ``Jᵀ A J = diag(a − tβ, c + tβ)``; returns the values (B, 2) and the vectors (B, 2, 2).
+    """
+    rho = np.abs(beta)
+    a, c = leaves[0::2] + rho, leaves[1::2] + rho
+    nz = beta != 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        theta = np.where(nz, (c - a) / (2.0 * np.where(nz, beta, 1.0)), 0.0)
+        t = np.where(theta >= 0, 1.0, -1.0) / (np.abs(theta) + np.hypot(1.0, theta))
+    t = np.where(nz, t, 0.0)
+    cs = 1.0 / np.sqrt(1.0 + t * t)
+    sn = t * cs
+    lam = np.stack([a - t * beta, c + t * beta], axis=1)
+    Q = np.empty((len(a), 2, 2))
+    Q[:, 0, 0], Q[:, 1, 0], Q[:, 0, 1], Q[:, 1, 1] = cs, -sn, sn, cs
+    return lam, Q
+
+
+def _merge_level(lam: np.ndarray, Q1: np.ndarray, Q2: np.ndarray, beta: np.ndarray, tnorm: float, lower=None):
+    """Merge the halves (vectors ``Q1``: B × s₁ × s₁, ``Q2``: B × s₂ × s₂; eigenvalues ``lam``,
+    B × (s₁ + s₂), first half first) of every block b across the torn entry ``beta[b]``.
+
+    With ``lower`` (a single block), only the eigenpairs with eigenvalue ``≥ lower`` are formed.
+    """
+    B, K = lam.shape
+    s = Q1.shape[1]
+    rho = np.abs(beta)
+    sgn = np.where(beta < 0, -1.0, 1.0)
+    D = lam
+    z = np.concatenate([Q1[:, s - 1, :], sgn[:, None] * Q2[:, 0, :]], axis=1)
+    perm = np.argsort(D, axis=1, kind="stable")
+    D = np.take_along_axis(D, perm, axis=1)
+    z = np.take_along_axis(z, perm, axis=1)
+    znorm2 = np.einsum("bk,bk->b", z, z)
+    z /= np.sqrt(znorm2)[:, None]
+    rho = rho * znorm2
+    # deflation tolerance: 8ε‖T‖ (normwise backward stable; LAPACK's dlaed2 uses the block's own norm
+    # after scaling it, which the whole matrix's bound keeps clear of under- and overflow in f)
+    tol = 8.0 * _EPS * np.maximum(np.maximum(np.abs(D).max(axis=1), rho), tnorm)
+    defl = rho[:, None] * np.abs(z) <= tol[:, None]
+    rotations = _deflate_close(D, z, defl, tol)
+    U, lam_new, cols = _secular_vectors(D, z, rho, defl, lower)
+    for b, rots in rotations.items():  # X G₁ ⋯ G_k U = X (G₁ ⋯ G_k U): apply the last first
+        Ub = U[b]
+        for pj, j, c, sn in reversed(rots):
+            upj, uj = Ub[pj].copy(), Ub[j].copy()
+            Ub[pj] = c * upj - sn * uj
+            Ub[j] = sn * upj + c * uj
+    # diag(Q₁, Q₂) P (G U): undo the sort on the rows, then one product per half
+    PU = np.empty((B, K, U.shape[2]))  # rows of U are poles: undo the sort on them
+    PU[np.arange(B)[:, None], perm] = U
+    Qn = np.empty((B, K, len(cols)))
+    np.matmul(Q1, PU[:, :s], out=Qn[:, :s])
+    np.matmul(Q2, PU[:, s:], out=Qn[:, s:])
+    return lam_new[:, cols], Qn
+
+
+def _deflate_close(D: np.ndarray, z: np.ndarray, defl: np.ndarray, tol: np.ndarray) -> dict:
+    """Deflate neighbours whose eigenvalues are too close to separate (in place); returns the rotations.
+
+    For consecutive undeflated ``d_p < d_j``, the rotation that zeroes ``z_p`` against ``z_j``
+    changes ``D + ρ z zᵀ`` by at most ``|(d_j − d_p) c s|``: below ``tol``, ``d_p`` deflates.
+    """
+    B, K = D.shape
+    idx = np.where(defl, -1, np.arange(K))
+    prev = np.maximum.accumulate(np.concatenate([np.full((B, 1), -1), idx[:, :-1]], axis=1), axis=1)
+    zp = np.take_along_axis(z, np.maximum(prev, 0), axis=1)
+    Dp = np.take_along_axis(D, np.maximum(prev, 0), axis=1)
+    r2 = zp * zp + z * z
+    with np.errstate(invalid="ignore", divide="ignore"):
+        close = (~defl) & (prev >= 0) & (np.abs((D - Dp) * zp * z) <= tol[:, None] * r2)
+    rotations = {}
+    for b in np.flatnonzero(close.any(axis=1)).tolist():
+        rotations[b] = _deflate_block(D[b], z[b], defl[b], float(tol[b]))
+    return rotations
+
+
+def _deflate_block(d: np.ndarray, z: np.ndarray, defl: np.ndarray, tol: float) -> list:
+    """The sequential deflation sweep of one block (LAPACK ``dlaed2``), in place."""
+    rots = []
+    pj = None
+    for j in np.flatnonzero(~defl).tolist():
+        if pj is None:
+            pj = j
+            continue
+        s, c = float(z[pj]), float(z[j])
+        r = float(np.hypot(c, s))
+        c, s = c / r, -s / r
+        t = float(d[j] - d[pj])
+        if abs(t * c * s) <= tol:
+            z[j], z[pj] = r, 0.0
+            dp, dj = float(d[pj]), float(d[j])
+            d[pj] = dp * c * c + dj * s * s
+            d[j] = dp * s * s + dj * c * c
+            defl[pj] = True
+            rots.append((pj, j, c, s))
+        pj = j
+    return rots
+
+
+def _initial_guess(fmid, gap, zi, zn, left, interior, lo, hi):
+    """Start of each root: the two nearest poles exactly, the others frozen at the gap's midpoint (``dlaed4``).
+
+    With ``c = f(mid)`` less the two poles' terms, ``c + zᵢ²/(dᵢ − λ) + zₙ²/(dₙ − λ) = 0``
+    is a quadratic ``c τ² − a τ + b = 0`` in ``τ = λ − d_o``; its root of smaller modulus is taken.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        c = fmid + 2.0 * (zi - zn) / gap
+        a = np.where(left, c * gap + zi + zn, -c * gap + zi + zn)
+        b = np.where(left, zi * gap, -zn * gap)
+        sq = np.sqrt(np.abs(a * a - 4.0 * b * c))
+        tau = 2.0 * b / (a + np.where(a >= 0, sq, -sq))
+    mid = 0.5 * (lo + hi)
+    bad = ~interior | ~np.isfinite(tau) | (tau <= lo) | (tau >= hi)
+    return np.where(bad, mid, tau)
+
+
+def _middle_way(E0, Z2, LM, rinv, inter, pa, pb, t, lo, hi, dscale, max_iter: int = 60):
+    """Solve the secular equations of the given roots to full accuracy; returns their ``τ``.
+
+    Row r: ``E0[r]`` the poles' offsets ``dⱼ − d_o`` from the root's origin (∞ for deflated
+    poles), ``Z2[r]`` the weights ``zⱼ²``, ``LM[r]`` 1 for the poles left of the root, ``pa, pb``
+    the two poles modelled exactly, ``[lo, hi]`` a bracket. Every step is one array operation
+    over the rows still held; converged roots keep their τ, and their rows are dropped once
+    they are the majority.
+    """
+    out = t.copy()
+    idx = np.arange(len(t))
+    last2 = 2.0 * (~inter)  # 2 for the last root (its own pole is left of it), else 0
+    sg = np.where(inter, 1.0, -1.0)
+    rinv2, epsd = 2.0 * rinv, _EPS * dscale
+    moving = np.ones(idx.size, dtype=bool)
+    # the three row-by-pole work arrays are allocated once (and again only when rows are dropped):
+    # fresh temporaries of this size each step would cost more than the arithmetic
+    Dl, T, T2 = np.empty(E0.shape), np.empty(E0.shape), np.empty(E0.shape)
+    for _ in range(max_iter):
+        if not moving.any():
+            break
+        ra = np.arange(idx.size)
+        np.subtract(E0, t[:, None], out=Dl)
+        np.divide(Z2, Dl, out=T)
+        np.divide(T, Dl, out=T2)
+        tot = T.sum(axis=1)
+        dw = T2.sum(axis=1)
+        psi = np.einsum("ij,ij->i", LM, T)  # poles left of the root: Δ < 0, terms ≤ 0
+        dpsi = np.einsum("ij,ij->i", LM, T2)
+        w = rinv + tot
+        # Σ|terms|: left of the root they are ≤ 0; the last root's own pole is also left of it
+        absum = tot - 2.0 * psi - last2 * T[ra, pb]
+        done = np.abs(w) <= _EPS * (8.0 * absum + rinv2 + 3.0 * np.abs(t) * dw)
+        lo = np.where(w < 0, t, lo)
+        hi = np.where(w > 0, t, hi)
+        da, db = Dl[ra, pa], Dl[ra, pb]
+        dadb = da * db
+        C = w - da * dpsi - db * (dw - dpsi)
+        A = (da + db) * w - dadb * dw
+        Bq = dadb * w
+        with np.errstate(divide="ignore", invalid="ignore"):
+            root = np.sqrt(np.abs(A * A - 4.0 * Bq * C))
+            # the root of the two-pole model inside the bracket (LAPACK dlaed4's choice of sign):
+            # inside a gap the smaller one, beyond the last pole the larger one
+            Ce = np.where(inter, C, np.abs(C))
+            small = sg * A <= 0  # A ≤ 0 inside a gap, A ≥ 0 beyond the last pole
+            Ar = A - sg * root
+            eta = np.where(small, Ar / (2.0 * Ce), 2.0 * Bq / (2.0 * A - Ar))
+            eta = np.where(inter & (C == 0), Bq / A, eta)
+            bad = ~np.isfinite(eta) | (w * eta >= 0)
+            eta = np.where(bad, -w / dw, eta)  # Newton's step when the model fails
+            tn = t + eta
+            tn = np.where((tn > lo) & (tn < hi), tn, 0.5 * (lo + hi))
+        stuck = (hi - lo) <= 2.0 * _EPS * np.maximum(np.abs(t), epsd)
+        moving &= ~(done | stuck)
+        tn = np.where(moving, tn, t)  # a converged root keeps its τ
+        out[idx] = tn
+        if 2 * np.count_nonzero(moving) < idx.size:  # drop the finished rows once they are the majority
+            m = np.count_nonzero(moving)
+            shared = Z2.strides[0] == 0  # one block: every row has the same weights (a broadcast view)
+            idx, E0, Z2, LM, rinv, rinv2, inter, sg, last2, pa, pb, lo, hi, epsd, tn = (
+                x[:m] if x is Z2 and shared else x[moving]
+                for x in (idx, E0, Z2, LM, rinv, rinv2, inter, sg, last2, pa, pb, lo, hi, epsd, tn))
+            moving = np.ones(idx.size, dtype=bool)
+            Dl, T, T2 = Dl[:idx.size], T[:idx.size], T2[:idx.size]
+        t = tn
+    return out
+
+
+def _secular_vectors(D: np.ndarray, z: np.ndarray, rho: np.ndarray, defl: np.ndarray, lower=None):
+    """Roots of every block's secular equation and the eigenvectors ``U`` of ``D + ρ ẑ ẑᵀ``.
+
+    Returns ``U`` (B, K, k) (column j: the vector of value ``cols[j]``; a
+    deflated value keeps its ``e_j``), the values (B, K), in the order of
+    ``D``, and ``cols``: all K, or (B = 1) those ``≥ lower`` when given.
+    """
+    B, K = D.shape
+    live = ~defl
+    lam = D.copy()
+    bi, ii = np.nonzero(live)
+    if bi.size == 0:
+        cols = np.arange(K) if lower is None else np.flatnonzero(lam[0] >= lower)
+        return np.broadcast_to(np.eye(K)[:, cols], (B, K, len(cols))).copy(), lam, cols
+    kpos = np.arange(K)
+    # next / previous live pole of each pole, within its block
+    idx_n = np.where(live, kpos, K)
+    nxt = np.minimum.accumulate(np.concatenate([idx_n[:, 1:], np.full((B, 1), K)], axis=1)[:, ::-1], axis=1)[:, ::-1]
+    idx_p = np.where(live, kpos, -1)
+    prv = np.maximum.accumulate(np.concatenate([np.full((B, 1), -1), idx_p[:, :-1]], axis=1), axis=1)
+    nxt_r, prv_r = nxt[bi, ii], prv[bi, ii]
+    zz = np.where(live, z * z, 0.0)
+    R = bi.size
+    zzr = np.broadcast_to(zz, (R, K)) if B == 1 else zz[bi]  # (R, K): each root's weights
+    rinv = 1.0 / rho[bi]
+    d_i = D[bi, ii]
+    interior = nxt_r < K
+    single = (~interior) & (prv_r < 0)
+    # choose the origin: the pole nearer the root (sign of f at the midpoint of the gap)
+    gap = np.where(interior, D[bi, np.minimum(nxt_r, K - 1)] - d_i, 0.0)
+    DEL0 = (D if B == 1 else D[bi]) - d_i[:, None]  # dⱼ − dᵢ, (R, K)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fm = np.subtract(DEL0, 0.5 * gap[:, None])
+        # a deflated pole (zⱼ = 0) contributes nothing, even one exactly at the midpoint (0/0)
+        np.copyto(fm, np.inf, where=defl if B == 1 else defl[bi])
+        fmid = rinv + np.sum(np.divide(zzr, fm, out=fm), axis=1)
+        del fm
+    left = (~interior) | (fmid >= 0)
+    origin = np.where(left, ii, np.minimum(nxt_r, K - 1))
+    lo = np.where(left, 0.0, -0.5 * gap)
+    hi = np.where(interior, np.where(left, 0.5 * gap, 0.0), rho[bi])
+    # the two poles modelled exactly: (i, next) inside, (previous, i) for the last root
+    pa = np.where(interior, ii, np.maximum(prv_r, 0))
+    pb = np.where(interior, np.minimum(nxt_r, K - 1), ii)
+    shifted = np.flatnonzero(~left)  # origin at the next pole: dⱼ − d_o afresh, exact for close poles
+    if shifted.size:
+        DEL0[shifted] = (D if B == 1 else D[bi[shifted]]) - D[bi[shifted], origin[shifted]][:, None]
+    np.copyto(DEL0, np.inf, where=defl if B == 1 else defl[bi])  # deflated poles: z = 0, no contribution
+    tau = _initial_guess(fmid, gap, zz[bi, ii], zz[bi, np.minimum(nxt_r, K - 1)], left, interior, lo, hi)
+    tau[single] = rho[bi][single] * zz[bi[single], ii[single]]
+    leftmask = np.empty((R, K))
+    np.less_equal(kpos[None, :], pa[:, None], out=leftmask)
+    if single.any():
+        act = np.flatnonzero(~single)
+        tau[act] = _middle_way(DEL0[act], zzr[act], leftmask[act], rinv[act], interior[act], pa[act], pb[act],
+                               tau[act], lo[act], hi[act], np.abs(d_i[act]))
+    else:  # every root iterates: no copies of the row-by-pole arrays
+        tau = _middle_way(DEL0, zzr, leftmask, rinv, interior, pa, pb, tau, lo, hi, np.abs(d_i))
+    lam[bi, ii] = D[bi, origin] + tau
+    # Gu–Eisenstat: ẑᵢ² = |Δᵢᵢ ∏_{j≠i} Δᵢⱼ / (dᵢ − dⱼ)| with Δᵢⱼ = dᵢ − λⱼ. Rows are roots:
+    # M[b, j, i] = Δ(pole i, root j) for a live root j (∞ at a deflated pole i), 1 for a deflated j,
+    # so the ratio is 1 wherever j is deflated
+    DEL0 -= tau[:, None]
+    if R == B * K:  # nothing deflated: the rows of DEL0 are M's, in order
+        M = DEL0.reshape(B, K, K)
+    else:
+        M = np.empty((B, K, K))
+        M[bi, ii] = DEL0
+    bd, jd = np.nonzero(defl)
+    M[bd, jd] = 1.0
+    # dᵢ − dⱼ; the poles-left mask is no longer needed and has the right size when nothing deflated
+    dif = np.subtract(D[:, None, :], D[:, :, None], out=leftmask.reshape(B, K, K) if R == B * K else None)
+    np.copyto(dif, 1.0, where=defl[:, :, None])
+    ar = np.arange(K)
+    dif[:, ar, ar] = 1.0
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        ratio = np.divide(M, dif, out=dif)
+        zhat = np.sqrt(np.abs(np.prod(ratio, axis=1)))
+    del ratio, dif
+    zhat = np.where(live, np.where(z < 0, -zhat, zhat), 0.0)
+    cols = ar if lower is None else np.flatnonzero(lam[0] >= lower)
+    Mc = M if lower is None else M[:, cols]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        V = np.divide(zhat[:, None, :], Mc, out=Mc)  # row j: (D − λⱼ)⁻¹ ẑ
+    dc_, jc = np.nonzero(defl[:, cols])
+    V[dc_, jc] = 0.0
+    V[dc_, jc, cols[jc]] = 1.0
+    V /= np.sqrt(np.einsum("bji,bji->bj", V, V))[:, :, None]
+    return V.transpose(0, 2, 1), lam, cols
