@@ -95,6 +95,17 @@ def test_kmeans_init_reaches_the_same_optimum(threaded, kind):
     np.testing.assert_allclose(b.means_[order_b], a.means_[order_a], atol=1e-4)
 
 
+@pytest.mark.parametrize("kind", ["full", "diag"])
+def test_warm_start_continues_as_in_memory(threaded, kind):
+    X = _data("blobs", 1)
+    kw = dict(covariance_type=kind, warm_start=True, max_iter=3, tol=0.0, **_inits(X, kind, 3, 1))
+    a, b = GaussianMixture(3, **kw), GaussianMixture(3, **kw)
+    for _ in range(2):
+        a.fit(X)
+        b.fit(as_dask(X))
+        _assert_same_fit(a, b, X)
+
+
 def test_random_init_fits(threaded):
     X = _data("blobs", 0)
     b = GaussianMixture(3, init_params="random", random_state=0, max_iter=500).fit(as_dask(X))
