@@ -38,6 +38,9 @@ GaussianNB                 1                               K(2d + 1)
 PCA (full, TSQR)           1                               d² + d + 1
 PCA (randomized)           2 + iterated_power              s² + ds  (s = k + oversamples)
 KMeans                     1 + 5 + 1 (k-means||) + 1/iter  about 2k(d + 1); k(2d + 4) + 1
+GaussianMixture            1 + init + 1 per EM iteration   K(d² + d + 1) + 1 (full);
+                                                           K(2d + 1) + 1 (diag, spherical);
+                                                           K(d + 1) + 1 (tied)
 LogisticRegression         1 per loss+gradient evaluation  K(d + 1) + 1
   (newton)                 + 1 per Hessian                 (K(d + 1))²
 linalg.qr / lstsq / svd    1 for R (2 with a lazy Q or U)  n²  (n columns)
@@ -224,7 +227,7 @@ def _call_on_block(method, args, kwargs, block):
 
 _SUPPORTED = (
     "LinearRegression, Ridge, Lasso, ElasticNet, LogisticRegression, PCA, KMeans, GaussianNB, "
-    "StandardScaler, MinMaxScaler"
+    "GaussianMixture, StandardScaler, MinMaxScaler"
 )
 _GUARDED = ("fit", "partial_fit", "fit_transform", "fit_predict", "predict", "predict_proba",
             "predict_log_proba", "decision_function", "transform", "inverse_transform", "score_samples", "score")

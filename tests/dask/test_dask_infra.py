@@ -30,7 +30,7 @@ def test_detection():
 
 
 DASK_ESTIMATORS = {"LinearRegression", "Ridge", "Lasso", "ElasticNet", "LogisticRegression", "PCA", "KMeans",
-                   "GaussianNB"}
+                   "GaussianMixture", "GaussianNB"}
 
 
 @pytest.mark.parametrize("name", sorted(set(mmlkit.models.__all__) - DASK_ESTIMATORS))

@@ -14,7 +14,7 @@ import pytest
 from distributed import Client, LocalCluster
 
 from mmlkit.evaluation import GridSearchCV, RandomizedSearchCV, cross_validate
-from mmlkit.models import PCA, KMeans, LinearRegression, LogisticRegression, Ridge
+from mmlkit.models import PCA, GaussianMixture, KMeans, LinearRegression, LogisticRegression, Ridge
 from mmlkit.preprocessing import StandardScaler
 
 cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the workers cannot import this test module
@@ -69,6 +69,8 @@ def test_out_of_core_fit_within_worker_memory_limit(on_disk):
 @pytest.mark.parametrize("make", [
     lambda: LinearRegression(), lambda: Ridge(), lambda: StandardScaler(), lambda: PCA(3),
     lambda: KMeans(3, init=np.zeros((3, 20)) + np.arange(3)[:, None], tol=1e3),
+    lambda: GaussianMixture(2, tol=1e9, weights_init=[0.5, 0.5], means_init=np.eye(2, 20),
+                            precisions_init=np.stack([np.eye(20)] * 2)),
 ])
 def test_client_never_holds_x(on_cluster, make):
     """tracemalloc sees NumPy's buffers: the client's peak stays far below X's 64 MB during a fit."""

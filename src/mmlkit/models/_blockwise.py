@@ -28,6 +28,8 @@ from mmlkit._threads import map_blocks, row_blocks
 
 __all__ = [
     "class_moment_stats",
+    "gmm_em_stats",
+    "gmm_init_stats",
     "gram_stats",
     "merge_class_moments",
     "merge_gram",
@@ -299,3 +301,64 @@ def logistic_hessian_stats(X, y_index, theta, K):
 
 def merge_tuple_sum(a, b):
     return tuple(x + y for x, y in zip(a, b)) if isinstance(a, tuple) else a + b
+
+
+# ------------------------------------------------------------ Gaussian mixture
+def mean_stats(X):
+    """(n, μ): count and column means of a block; d + 1 numbers."""
+    return X.shape[0], X.mean(axis=0)
+
+
+def merge_mean(a, b):
+    """Chan's merge of two (n, μ)."""
+    n = a[0] + b[0]
+    return n, a[1] + (b[1] - a[1]) * (b[0] / n)
+
+
+def _gmm_resp_stats(X, resp, shift, covariance_type, centre):
+    """(Nₖ, Σ r(x − cₖ), second moments about cₖ) of a block given its responsibilities.
+
+    full: cₖ = ``shift[k]`` (the current means) and Qₖ = Σ rᵢₖ (xᵢ − cₖ)(xᵢ − cₖ)ᵀ;
+    diag, spherical: c = ``centre`` (the data mean) and Q = Σ rᵢₖ (xᵢ − c)²;
+    tied: c = ``centre`` and no Q (the pooled scatter does not depend on r).
+    """
+    N = resp.sum(axis=0)
+    if covariance_type == "full":
+        k, d = shift.shape
+        Sy, Q = np.empty((k, d)), np.empty((k, d, d))
+        for j in range(k):
+            diff = X - shift[j]
+            w = resp[:, j, None] * diff
+            Sy[j] = w.sum(axis=0)
+            Q[j] = w.T @ diff
+        return N, Sy, Q
+    Xc = X - centre
+    Sy = resp.T @ Xc
+    if covariance_type == "tied":
+        return N, Sy, 0.0
+    return N, Sy, resp.T @ (Xc * Xc)
+
+
+def gmm_em_stats(X, weights, means, prec_chol, centre, covariance_type):
+    """One EM pass over a block: (Σ log p(xᵢ), Nₖ, Σ r(x − c), Q); E-step as in memory."""
+    from mmlkit.models.mixture import _estimate_log_gaussian_prob, _logsumexp_rows
+
+    weighted = _estimate_log_gaussian_prob(X, means, prec_chol, covariance_type) + np.log(weights)
+    log_norm = _logsumexp_rows(weighted)
+    resp = np.exp(weighted - log_norm[:, None])
+    return (float(log_norm.sum()), *_gmm_resp_stats(X, resp, means, covariance_type, centre))
+
+
+def gmm_init_stats(X, centre, centers, n_components, covariance_type, seed=None):
+    """The initial M-step's statistics of a block: responsibilities one-hot to the nearest of
+    ``centers`` (KMeans' labels), or uniform random and normalised when ``centers`` is None."""
+    if centers is not None:
+        labels = kmeans_labels(X, centre, centers - centre)
+        resp = np.zeros((X.shape[0], n_components))
+        resp[np.arange(X.shape[0]), labels] = 1.0
+        shift = centers
+    else:
+        resp = np.random.default_rng(seed).uniform(size=(X.shape[0], n_components))
+        resp /= resp.sum(axis=1, keepdims=True)
+        shift = np.broadcast_to(centre, (n_components, X.shape[1]))
+    return (0.0, *_gmm_resp_stats(X, resp, shift, covariance_type, centre))

@@ -633,3 +633,88 @@ def _gram_enet(G, q, yy, l1, l2, w, max_iter, tol, duality_gap):
         cA, wA = c[active].copy(), w[active].copy()
         n_iter += cd_epochs(G[np.ix_(active, active)], cA, wA, l1, l2, inner_tol, max_iter - n_iter)
         w[active] = wA
+
+
+# ------------------------------------------------------------ Gaussian mixture
+def _gmm_parameters(stats, shift, centre, G, reg_covar, covariance_type):
+    """The M-step from merged statistics, the same formulas as the in-memory M-step.
+
+    With Sₖ = Σ rᵢₖ (xᵢ − cₖ) and Qₖ = Σ rᵢₖ (xᵢ − cₖ)(xᵢ − cₖ)ᵀ about a shift cₖ,
+    μₖ = (Sₖ + Nₖ cₖ)/nₖ and, with mₖ = μₖ − cₖ,
+    Σ rᵢₖ (xᵢ − μₖ)(xᵢ − μₖ)ᵀ = Qₖ − Sₖ mₖᵀ − mₖ Sₖᵀ + Nₖ mₖ mₖᵀ.
+    """
+    from mmlkit.models.mixture import _TINY
+
+    _, N, Sy, Q = stats
+    nk = N + _TINY
+    means = (Sy + N[:, None] * shift) / nk[:, None]
+    d = means.shape[1]
+    diag = np.arange(d)
+    if covariance_type == "full":
+        m = means - shift
+        cov = (Q - Sy[:, :, None] * m[:, None, :] - m[:, :, None] * Sy[:, None, :]
+               + N[:, None, None] * m[:, :, None] * m[:, None, :]) / nk[:, None, None]
+        cov[:, diag, diag] += reg_covar
+        return nk, means, cov
+    Mc = means - centre
+    if covariance_type == "tied":
+        cov = (G - (nk * Mc.T) @ Mc) / nk.sum()
+        cov[diag, diag] += reg_covar
+        return nk, means, cov
+    cov = Q / nk[:, None] - Mc**2 + reg_covar
+    return nk, means, (cov.mean(axis=1) if covariance_type == "spherical" else cov)
+
+
+def gaussian_mixture(est, X):
+    """GaussianMixture.fit on Dask: blockwise EM sufficient statistics; the EM loop of the in-memory fit."""
+    import warnings
+
+    from mmlkit.exceptions import ConvergenceWarning
+    from mmlkit.models.cluster import KMeans
+    from mmlkit.models.mixture import _precision_cholesky
+
+    X = as_dask_array(X, "X")
+    n, d = X.shape
+    if n < 2:
+        raise ValueError(f"Found array with {n} sample(s) (shape={X.shape}) while a minimum of 2 is "
+                         "required by GaussianMixture.")
+    _check_features(est, d, reset=True)
+    est._check_params(X)
+    k, kind = est.n_components, est.covariance_type
+    given_all = est._weights0 is not None and est._means0 is not None and est._precisions0 is not None
+    if est.init_params == "k-means++" and not given_all:
+        raise ValueError('init_params="k-means++" is not available for Dask input (its seeding visits the '
+                         'rows one by one); use "kmeans" (k-means|| seeding on the workers) or "random"')
+    # Pass 1: the finiteness check and the data mean (and, for "tied", the pooled scatter about it).
+    if kind == "tied":
+        _, centre, G = reduce_blocks(bw.gram_stats, [X], bw.merge_gram, check_finite=True)
+    else:
+        (_, centre), G = reduce_blocks(bw.mean_stats, [X], bw.merge_mean, check_finite=True), None
+
+    def initialize(X, rng):
+        if given_all:
+            return est._set_initial(None, None, None)
+        if est.init_params == "kmeans":
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                centers = KMeans(k, n_init=1, random_state=rng).fit(X).cluster_centers_
+            stats = reduce_blocks(bw.gmm_init_stats, [X], bw.merge_tuple_sum, args=(centre, centers, k, kind))
+            shift = centers if kind == "full" else centre
+        else:
+            seeds = rng.integers(2**63, size=len(X.chunks[0]))
+            stats = reduce_blocks(bw.gmm_init_stats, [X], bw.merge_tuple_sum, args=(centre, None, k, kind),
+                                  block_args=seeds)
+            shift = centre
+        est._set_initial(*_gmm_parameters(stats, shift, centre, G, est.reg_covar, kind))
+
+    def em_step(X):
+        stats = reduce_blocks(bw.gmm_em_stats, [X], bw.merge_tuple_sum,
+                              args=(est.weights_, est.means_, est.precisions_cholesky_, centre, kind))
+        shift = est.means_ if kind == "full" else centre
+        nk, est.means_, est.covariances_ = _gmm_parameters(stats, shift, centre, G, est.reg_covar, kind)
+        est.weights_ = nk / nk.sum()
+        est.precisions_cholesky_ = _precision_cholesky(est.covariances_, kind)
+        return stats[0] / n
+
+    est._fit_loop(X, initialize, em_step)
+    return est

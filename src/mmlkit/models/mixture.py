@@ -11,7 +11,7 @@ import scipy.linalg
 from sklearn.base import BaseEstimator, DensityMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from mmlkit._dask import dask_unsupported
+from mmlkit._dask import is_dask_collection, map_rows
 from mmlkit._validation import Interval, Options, as_float_array, check_random_state, check_scalar, validate_params
 from mmlkit.exceptions import ConvergenceWarning
 from mmlkit.models._init import kmeans_plusplus, single_blas_thread
@@ -144,7 +144,6 @@ def _estimate_log_gaussian_prob(X, means, prec_chol, covariance_type):
     return -0.5 * (d * np.log(2 * np.pi) + np.maximum(maha, 0.0)) + log_det
 
 
-@dask_unsupported
 class GaussianMixture(DensityMixin, BaseEstimator):
     """Gaussian mixture model fitted by expectation–maximisation (EM).
 
@@ -216,6 +215,26 @@ class GaussianMixture(DensityMixin, BaseEstimator):
 
     Cost per EM iteration: O(n K d²) for full covariances (O(n K d) for diag
     and spherical), plus O(K d³) for the Cholesky factorisations.
+
+    Dask input (a ``dask.array.Array`` chunked by rows): each EM iteration is
+    one pass over X in which every block does the E-step and sends up a tree
+    reduction, on the workers, only its sufficient statistics — Σ log p(xᵢ),
+    Nₖ = Σᵢ rᵢₖ, Sₖ = Σᵢ rᵢₖ (xᵢ − cₖ) and the second moments Qₖ about a shift
+    cₖ, from which μₖ = (Sₖ + Nₖ cₖ)/Nₖ and
+    Σᵢ rᵢₖ (xᵢ − μₖ)(xᵢ − μₖ)ᵀ = Qₖ − Sₖ mₖᵀ − mₖ Sₖᵀ + Nₖ mₖ mₖᵀ (mₖ = μₖ − cₖ).
+    "full" takes cₖ = the current means and sends K(d² + d + 1) + 1 numbers per
+    block; "diag" and "spherical" take c = the data mean and send K(2d + 1) + 1;
+    "tied" sends K(d + 1) + 1, its pooled scatter Σ (xᵢ − c)(xᵢ − c)ᵀ (d² numbers
+    per block) being taken once in the first pass. Passes: 1 (finiteness check
+    and data mean), then for ``init_params="kmeans"`` the Dask :class:`KMeans`
+    (k-means|| seeding and Lloyd) and one pass for the initial M-step (none when
+    ``weights_init``, ``means_init`` and ``precisions_init`` are all given),
+    then one per EM iteration. From the same initial parameters the result
+    equals the in-memory fit up to rounding. ``"random"`` draws each block's
+    responsibilities from its own seed (not the in-memory draws);
+    ``"k-means++"`` is not available on Dask. ``predict``, ``predict_proba``,
+    ``score_samples`` and ``fit_predict`` return lazy Dask arrays with X's row
+    chunks; ``score``, ``bic`` and ``aic`` compute one number.
 
     Examples
     --------
@@ -314,7 +333,10 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         else:
             resp = rng.uniform(size=(n, k))
             resp /= resp.sum(axis=1, keepdims=True)
-        nk, means, cov = _estimate_gaussian_parameters(X, resp, self.reg_covar, self.covariance_type)
+        self._set_initial(*_estimate_gaussian_parameters(X, resp, self.reg_covar, self.covariance_type))
+
+    def _set_initial(self, nk, means, cov):
+        """Initial parameters: the given inits, else those of the initial M-step (nk, means, cov)."""
         self.weights_ = nk / nk.sum() if self._weights0 is None else self._weights0.copy()
         self.means_ = means if self._means0 is None else self._means0.copy()
         if self._precisions0 is None:
@@ -332,6 +354,12 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         log_norm = _logsumexp_rows(weighted)
         weighted -= log_norm[:, None]
         return float(log_norm.mean()), weighted
+
+    def _em_step(self, X):
+        """One E-step and M-step; returns the mean log-likelihood under the parameters before it."""
+        log_norm, log_resp = self._e_step(X)
+        self._m_step(X, log_resp)
+        return log_norm
 
     def _m_step(self, X, log_resp):
         nk, self.means_, self.covariances_ = _estimate_gaussian_parameters(
@@ -363,28 +391,33 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     def fit_predict(self, X, y=None):
         """Fit by EM and return the most probable component of each training row."""
         validate_params(self)
+        if is_dask_collection(X):
+            from mmlkit.models import _dask_fit
+
+            return map_rows(_dask_fit.gaussian_mixture(self, X).predict, X)
         X = validate_data(self, X, dtype=np.float64, ensure_min_samples=2)
         self._check_params(X)
         # Every product in EM is skinny (n × d by d × K·d) or tiny (d × d): BLAS threads
         # cost more in synchronisation than they gain, so EM runs them on one thread.
         with single_blas_thread():
-            return self._fit_predict(X)
+            self._fit_loop(X, self._initialize, self._em_step)
+            # A last E-step, so that the labels agree with predict(X) on the returned parameters.
+            return self._e_step(X)[1].argmax(axis=1)
 
-    def _fit_predict(self, X):
+    def _fit_loop(self, X, initialize, em_step):
+        """EM from ``initialize(X, rng)``, one ``em_step(X)`` (returning the lower bound) per iteration."""
         do_init = not (self.warm_start and hasattr(self, "converged_"))
         n_init = self.n_init if do_init else 1
         rng = check_random_state(self.random_state)
         best_bound, best = -np.inf, None
         for _ in range(n_init):
             if do_init:
-                self._initialize(X, rng)
+                initialize(X, rng)
             bound = -np.inf if do_init else self.lower_bound_
             bounds, converged, n_iter = [], False, 0
             for n_iter in range(1, self.max_iter + 1):
                 previous = bound
-                log_norm, log_resp = self._e_step(X)
-                self._m_step(X, log_resp)
-                bound = log_norm
+                bound = em_step(X)
                 bounds.append(bound)
                 if self.verbose:
                     print(f"  iteration {n_iter}: lower bound {bound:.6f}")
@@ -400,8 +433,6 @@ class GaussianMixture(DensityMixin, BaseEstimator):
             warnings.warn(f"GaussianMixture did not converge in max_iter={self.max_iter} iterations "
                           "(lower bound still changing by more than tol); increase max_iter or tol.",
                           ConvergenceWarning, stacklevel=2)
-        # A last E-step, so that the labels agree with predict(X) on the returned parameters.
-        return self._e_step(X)[1].argmax(axis=1)
 
     # ------------------------------------------------------------------ inference
 
@@ -415,18 +446,26 @@ class GaussianMixture(DensityMixin, BaseEstimator):
 
     def score_samples(self, X):
         """Log density log p(x) of each row of X (n_samples, n_features); shape (n_samples,)."""
+        if is_dask_collection(X):
+            return map_rows(self.score_samples, X)
         return _logsumexp_rows(self._weighted_log_prob(self._validated(X)))
 
     def score(self, X, y=None):
         """Mean log-likelihood (1/n) Σᵢ log p(xᵢ) of X (n_samples, n_features)."""
+        if is_dask_collection(X):
+            return float(self.score_samples(X).mean().compute())
         return float(self.score_samples(X).mean())
 
     def predict(self, X):
         """Most probable component for each row of X (n_samples, n_features)."""
+        if is_dask_collection(X):
+            return map_rows(self.predict, X)
         return self._weighted_log_prob(self._validated(X)).argmax(axis=1)
 
     def predict_proba(self, X):
         """Posterior responsibilities p(k | xᵢ), shape (n_samples, n_components); rows sum to 1."""
+        if is_dask_collection(X):
+            return map_rows(self.predict_proba, X)
         w = self._weighted_log_prob(self._validated(X))
         return np.exp(w - _logsumexp_rows(w)[:, None])
 
@@ -459,12 +498,17 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         cov = {"full": k * d * (d + 1) / 2, "tied": d * (d + 1) / 2, "diag": k * d, "spherical": k}
         return int(cov[self.covariance_type] + k * d + k - 1)
 
+    def _n_and_score(self, X):
+        if not is_dask_collection(X):
+            X = self._validated(X)
+        return X.shape[0], self.score(X)
+
     def bic(self, X):
         """Bayesian information criterion −2 log L + p log n (lower is better)."""
-        X = self._validated(X)
-        return -2.0 * self.score(X) * X.shape[0] + self._n_parameters() * np.log(X.shape[0])
+        n, mean_log_lik = self._n_and_score(X)
+        return -2.0 * mean_log_lik * n + self._n_parameters() * np.log(n)
 
     def aic(self, X):
         """Akaike information criterion −2 log L + 2p (lower is better)."""
-        X = self._validated(X)
-        return -2.0 * self.score(X) * X.shape[0] + 2.0 * self._n_parameters()
+        n, mean_log_lik = self._n_and_score(X)
+        return -2.0 * mean_log_lik * n + 2.0 * self._n_parameters()
