@@ -27,3 +27,13 @@ def label_margin(scores, labels):
     top2 = np.sort(scores, axis=1)[:, -2:]
     assert np.array_equal(np.take_along_axis(scores, np.asarray(labels)[:, None], 1)[:, 0], top2[:, 1])
     return top2[:, 1] - top2[:, 0]
+
+
+def assert_within(actual, desired, tol):
+    """|actual − desired| ≤ tol elementwise, ``tol`` an array of per-element bounds
+    (``np.testing.assert_allclose`` takes only a scalar atol)."""
+    actual, desired = np.asarray(actual, dtype=float), np.asarray(desired, dtype=float)
+    err = np.abs(actual - desired)
+    bad = ~(err <= tol)
+    assert not bad.any(), (f"{bad.sum()} of {bad.size} elements off by more than their bound; "
+                           f"worst error/bound = {np.max(err / np.broadcast_to(tol, err.shape)):.3g}")
