@@ -93,7 +93,7 @@ class DiffusionModel:
     --------
     >>> from mmlkit.datasets import make_moons
     >>> X, _ = make_moons(500, noise=0.05, random_state=0)
-    >>> model = DiffusionModel(n_iter=200, random_state=0).fit(X)
+    >>> model = DiffusionModel(n_steps=50, hidden=(64, 64), n_iter=100, random_state=0).fit(X)
     >>> model.sample(10, random_state=0).shape
     (10, 2)
     """

@@ -205,7 +205,7 @@ def svd(A, full_matrices: bool = False, compute_uv: bool = True):
     A : array_like, shape (m, n)
     full_matrices : bool, default=False
         ``U`` of shape (m, m) and ``Vt`` (n, n) instead of (m, k) and (k, n),
-        k = min(m, n). (NumPy's default is True; mmlkit's, as the SPEC says, is
+        k = min(m, n). (NumPy's default is True; mmlkit's is
         the reduced form.)
     compute_uv : bool, default=True
         Return only ``s`` when False.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from numbers import Integral, Real
 
 import numpy as np
 import scipy.linalg as sla
@@ -10,15 +11,9 @@ from scipy.special import expit, log_expit, log_softmax, logsumexp, softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from mmlkit._validation import Interval, Options, check_classification_labels, validate_params
 from mmlkit.exceptions import ConvergenceWarning
-from mmlkit.models._linear_base import (
-    cd_epochs,
-    check_bool,
-    check_classification_labels,
-    check_positive,
-    check_solver,
-    soft_threshold,
-)
+from mmlkit.models._linear_base import cd_epochs, soft_threshold
 
 __all__ = ["LogisticRegression", "logistic_objective"]
 
@@ -203,6 +198,15 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     0.97
     """
 
+    _parameter_constraints = {
+        "penalty": [Options(("l2", "l1")), None],
+        "C": [Interval(Real, 0, None, closed="neither")],
+        "solver": [Options(("lbfgs", "newton", "gd"))],
+        "fit_intercept": ["boolean"],
+        "max_iter": [Interval(Integral, 1, None)],
+        "tol": [Interval(Real, 0, None)],
+    }
+
     def __init__(self, penalty="l2", *, C=1.0, solver="lbfgs", fit_intercept=True, max_iter=100, tol=1e-4):
         self.penalty = penalty
         self.C = C
@@ -224,13 +228,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         -------
         self
         """
-        if self.penalty not in ("l2", "l1", None):
-            raise ValueError(f"penalty must be 'l2', 'l1' or None, got {self.penalty!r}")
-        check_positive(self.C, "C", strict=True)
-        check_solver(self.solver, ("lbfgs", "newton", "gd"))
-        check_bool(self.fit_intercept, "fit_intercept")
-        check_positive(self.max_iter, "max_iter", strict=True, integer=True)
-        check_positive(self.tol, "tol")
+        validate_params(self)
         if self.penalty == "l1" and self.solver == "lbfgs":
             raise ValueError("solver='lbfgs' supports only penalty='l2' or None; use solver='newton' "
                              "or 'gd' for penalty='l1'")

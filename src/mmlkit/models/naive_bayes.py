@@ -11,14 +11,14 @@ normalised with logsumexp, so no probability ever underflows.
 from __future__ import annotations
 
 import warnings
+from numbers import Real
 
 import numpy as np
 from scipy.special import logsumexp
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from mmlkit._validation import check_probability_vector
-from mmlkit.models._linear_base import check_bool, check_classification_labels, check_positive
+from mmlkit._validation import Interval, check_classification_labels, check_probability_vector, validate_params
 
 __all__ = ["BernoulliNB", "GaussianNB", "MultinomialNB"]
 
@@ -200,13 +200,14 @@ class GaussianNB(_BaseNB):
     """
 
     _statistic = "theta_"
+    _parameter_constraints = {"priors": [None, "array-like"], "var_smoothing": [Interval(Real, 0, None)]}
 
     def __init__(self, *, priors=None, var_smoothing=1e-9):
         self.priors = priors
         self.var_smoothing = var_smoothing
 
     def _partial_fit(self, X, y, classes, *, first_call, validated=False):
-        check_positive(self.var_smoothing, "var_smoothing")
+        validate_params(self)
         X, Y, index = self._prepare(X, y, classes, first_call=first_call, validated=validated)
         K, d = Y.shape[1], X.shape[1]
         if first_call:
@@ -276,13 +277,16 @@ class _BaseDiscreteNB(_BaseNB):
     def _count_input(self, X):
         return X
 
-    def _check_params(self):
-        check_positive(self.alpha, "alpha")
-        check_bool(self.fit_prior, "fit_prior")
-        check_bool(self.force_alpha, "force_alpha")
+    _parameter_constraints = {
+        "alpha": [Interval(Real, 0, None)],
+        "fit_prior": ["boolean"],
+        "force_alpha": ["boolean"],
+        "binarize": [None, Interval(Real, None, None)],
+        "class_prior": [None, "array-like"],
+    }
 
     def _partial_fit(self, X, y, classes, *, first_call, validated=False):
-        self._check_params()
+        validate_params(self)
         X, Y, _ = self._prepare(X, y, classes, first_call=first_call, validated=validated)
         X = self._count_input(X)
         if first_call:
@@ -403,8 +407,11 @@ class BernoulliNB(_BaseDiscreteNB):
 
     Notes
     -----
-    jll_k(x) = log π_k + Σⱼ [xⱼ log p_kj + (1 − xⱼ) log(1 − p_kj)]
-             = log π_k + Σⱼ log(1 − p_kj) + xᵀ(log p_k − log(1 − p_k)),
+    ::
+
+        jll_k(x) = log π_k + Σⱼ [xⱼ log p_kj + (1 − xⱼ) log(1 − p_kj)]
+                 = log π_k + Σⱼ log(1 − p_kj) + xᵀ(log p_k − log(1 − p_k)),
+
     one matrix product, O(nKd); absent features count as evidence, unlike the
     multinomial model.
 

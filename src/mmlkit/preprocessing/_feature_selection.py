@@ -11,7 +11,14 @@ from sklearn.base import BaseEstimator
 from sklearn.feature_selection import SelectorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from mmlkit._validation import as_float_array, check_consistent_length, check_random_state
+from mmlkit._validation import (
+    Interval,
+    Options,
+    as_float_array,
+    check_consistent_length,
+    check_random_state,
+    validate_params,
+)
 from mmlkit.probability._functions import chi2_sf, f_sf
 
 __all__ = ["SelectKBest", "chi2", "f_classif", "mutual_info_classif"]
@@ -298,6 +305,8 @@ class SelectKBest(SelectorMixin, BaseEstimator):
     array([2, 3])
     """
 
+    _parameter_constraints = {"score_func": ["callable"], "k": [Options(("all",)), Interval(numbers.Integral, 0, None)]}
+
     def __init__(self, score_func=f_classif, *, k=10):
         self.score_func = score_func
         self.k = k
@@ -319,11 +328,7 @@ class SelectKBest(SelectorMixin, BaseEstimator):
         -------
         self
         """
-        if not callable(self.score_func):
-            raise ValueError(f"score_func must be callable, got {self.score_func!r}")
-        if not (self.k == "all" or (isinstance(self.k, numbers.Integral) and not isinstance(self.k, bool)
-                                    and self.k >= 0)):
-            raise ValueError(f"k must be a non-negative int or 'all', got {self.k!r}")
+        validate_params(self)
         X, y = validate_data(self, X, y, dtype=np.float64)
         if self.k != "all" and self.k > X.shape[1]:
             warnings.warn(f"k={self.k} is greater than n_features={X.shape[1]}; all features will be kept",

@@ -8,8 +8,8 @@ import warnings
 
 import numpy as np
 
+from .. import exceptions  # its sklearn-derived names resolve on first use
 from .._validation import as_float_array, check_random_state
-from ..exceptions import ConvergenceWarning
 
 __all__ = ["Distribution", "DiscreteDistribution"]
 
@@ -82,7 +82,7 @@ def newton(step, x0, *, tol=1e-13, max_iter=100, what="fit"):
         if np.all(np.abs(dx) <= tol * np.maximum(np.abs(x), 1e-300)):
             return x
     warnings.warn(f"{what}: Newton iteration stopped at max_iter={max_iter} before reaching "
-                  f"tol={tol:g}", ConvergenceWarning, stacklevel=3)
+                  f"tol={tol:g}", exceptions.ConvergenceWarning, stacklevel=3)
     return x
 
 

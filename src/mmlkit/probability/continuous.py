@@ -1,6 +1,6 @@
 """Continuous univariate distributions.
 
-Parameterised as SciPy's are, with readable names (SPEC §2b): ``Normal(mu,
+Parameterised as SciPy's are, with readable names: ``Normal(mu,
 sigma)`` with σ a standard deviation, ``Exponential(rate)``, ``Gamma(shape,
 rate)``, ``Uniform(low, high)``, ``Beta(a, b)``, ``StudentT(df, mu, sigma)``,
 ``ChiSquared(df)``. Parameters broadcast against each other and against the
@@ -18,7 +18,7 @@ import warnings
 import numpy as np
 from scipy import special as sc
 
-from ..exceptions import ConvergenceWarning
+from .. import exceptions  # its sklearn-derived names resolve on first use
 from . import _functions as F
 from ._base import Distribution, fit_data, newton, out, param, points
 
@@ -646,7 +646,7 @@ class StudentT(Distribution):
                 break
             ll = ll_new
         else:
-            warnings.warn(f"StudentT.fit: ECME stopped at max_iter={max_iter}", ConvergenceWarning,
+            warnings.warn(f"StudentT.fit: ECME stopped at max_iter={max_iter}", exceptions.ConvergenceWarning,
                           stacklevel=2)
         return cls(nu, mu, sigma)
 

@@ -20,6 +20,7 @@ import numpy as np
 from mmlkit._validation import (
     as_float_array,
     check_in,
+    check_int_sequence,
     check_random_state,
     check_scalar,
     check_square,
@@ -557,14 +558,4 @@ class MarkovChain:
 
 
 def _as_state_array(s, name: str) -> np.ndarray:
-    arr = np.asarray(s)
-    if arr.ndim != 1 or arr.size == 0:
-        raise ValueError(f"{name} must hold non-empty 1-D sequences of state indices")
-    if arr.dtype.kind not in "iu":
-        if arr.dtype.kind == "f" and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)):
-            arr = arr.astype(np.intp)
-        else:
-            raise ValueError(f"{name} must contain integer state indices, got dtype {arr.dtype}")
-    if (arr < 0).any():
-        raise ValueError(f"{name} must contain non-negative state indices")
-    return arr.astype(np.intp)
+    return check_int_sequence(s, name, what="state indices")

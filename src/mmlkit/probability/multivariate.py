@@ -9,8 +9,8 @@ import numpy as np
 from scipy import linalg as sla
 from scipy import special as sc
 
+from .. import exceptions  # its sklearn-derived names resolve on first use
 from .._validation import as_float_array, check_random_state, check_symmetric
-from ..exceptions import ConvergenceWarning
 from . import _functions as F
 from ._base import out
 
@@ -351,6 +351,6 @@ class Dirichlet:
             alpha = new
             if done:
                 return cls(alpha)
-        warnings.warn(f"Dirichlet.fit: fixed point stopped at max_iter={max_iter}", ConvergenceWarning,
+        warnings.warn(f"Dirichlet.fit: fixed point stopped at max_iter={max_iter}", exceptions.ConvergenceWarning,
                       stacklevel=2)
         return cls(alpha)
