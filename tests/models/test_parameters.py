@@ -89,7 +89,14 @@ BAD = [
 ]
 
 
-@pytest.mark.parametrize("cls, kwargs, match", BAD, ids=lambda x: getattr(x, "__name__", None) or str(x))
+def _case_id(value):
+    """A stable test id (no object addresses, so every xdist worker collects the same names)."""
+    if isinstance(value, dict):
+        return ",".join(f"{k}={getattr(v, '__name__', v)!s}" for k, v in value.items())
+    return getattr(value, "__name__", None) or str(value)
+
+
+@pytest.mark.parametrize("cls, kwargs, match", BAD, ids=_case_id)
 def test_bad_parameter_raises_naming_it(cls, kwargs, match):
     extra = {"param_grid": {"fit_intercept": [True]}} if cls is evaluation.GridSearchCV else {}
     est = cls(SkLinearRegression(), **extra, **kwargs) if cls is evaluation.GridSearchCV else cls(**kwargs)

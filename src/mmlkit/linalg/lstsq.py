@@ -7,6 +7,7 @@ import warnings
 
 import numpy as np
 
+from mmlkit._dask import is_dask_collection
 from mmlkit._validation import as_float_array, check_in, check_scalar
 from mmlkit.linalg._checks import as_matrix
 from mmlkit.linalg._householder import house
@@ -78,6 +79,9 @@ def lstsq(a, b, rcond=None, method: str = "svd"):
     plus one refinement step, cost ≈ 2mn² − 2n³/3 + 8mnk; the normal equations
     (which square κ) are never formed. Details in ``_solve_svd``/``_solve_qr``.
 
+    For a tall-and-skinny Dask ``a`` the R factor of [a, b] comes from one TSQR
+    pass (:mod:`mmlkit.linalg._tsqr`); x, the residuals and s follow from it.
+
     Examples
     --------
     >>> x, res, rank, s = lstsq([[1.0, 0.0], [1.0, 1.0], [1.0, 2.0]], [1.0, 2.0, 3.0])
@@ -88,6 +92,10 @@ def lstsq(a, b, rcond=None, method: str = "svd"):
     """
     check_in(method, "method", ("svd", "qr"))
     _check_tol(rcond, "rcond")
+    if is_dask_collection(a):
+        from mmlkit.linalg._tsqr import tsqr_lstsq
+
+        return tsqr_lstsq(a, b, rcond, method)
     A = as_matrix(a, "a")
     B = as_float_array(b, "b", ndim=(1, 2), dtype=np.float64)
     m, n = A.shape

@@ -12,6 +12,8 @@ import math
 import numpy as np
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from mmlkit._dask import is_dask_collection, map_rows
+
 __all__ = [
     "LinearPredictMixin",
     "cd_epochs",
@@ -115,6 +117,8 @@ class LinearPredictMixin:
         -------
         ndarray of shape (n_samples,) or (n_samples, n_targets)
         """
+        if is_dask_collection(X):
+            return map_rows(self.predict, X)
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, dtype=np.float64)
         return X @ self.coef_.T + self.intercept_

@@ -14,6 +14,7 @@ import scipy.sparse.linalg
 from sklearn.base import BaseEstimator, ClusterMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from mmlkit._dask import dask_unsupported, is_dask_collection, map_rows
 from mmlkit._pairwise import squared_distances
 from mmlkit._threads import map_blocks, row_blocks
 from mmlkit._validation import Interval, Options, as_float_array, check_random_state, validate_params
@@ -359,6 +360,14 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
     Cost: O(n · k · d) per Lloyd iteration (Hamerly: O(n) for the bounds plus
     O(m · k · d) for the m points that need it); O(n · d · k log k) for k-means++.
 
+    On a Dask X, ``init="k-means++"`` (the default) seeds by the scalable variant
+    k-means|| (Bahmani et al. 2012: ℓ = 2k, five rounds of one pass each, about ℓ(d + 1)
+    numbers per block; one pass for the candidates' weights, then a weighted greedy
+    k-means++ and Lloyd on the candidates); then one pass per Lloyd iteration, each block
+    sending its cluster sums and counts, inertia and k farthest points (k(2d + 4) + 1
+    numbers). Hamerly's bounds are per-point state and are not kept: the iterations are
+    Lloyd's, with the same results. ``labels_`` is then a lazy Dask array.
+
     Examples
     --------
     >>> from mmlkit.datasets import make_blobs
@@ -411,6 +420,10 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
     def fit(self, X, y=None):
         """Compute k-means clustering of X (n_samples, n_features); returns self."""
         validate_params(self)
+        if is_dask_collection(X):
+            from mmlkit.models import _dask_fit
+
+            return _dask_fit.kmeans(self, X)
         X = validate_data(self, X, dtype=np.float64)
         init, n_init = self._check_params(X)
         rng = check_random_state(self.random_state)
@@ -465,10 +478,14 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
 
     def predict(self, X):
         """Index of the closest centre for each row of X (n_samples, n_features)."""
+        if is_dask_collection(X):
+            return map_rows(self.predict, X)
         return self._squared_distances(X).argmin(axis=1)
 
     def transform(self, X):
         """Euclidean distances (n_samples, n_clusters) from each row of X to each centre."""
+        if is_dask_collection(X):
+            return map_rows(self.transform, X)
         return np.sqrt(self._squared_distances(X))
 
     def fit_transform(self, X, y=None):
@@ -477,6 +494,8 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
 
     def score(self, X, y=None):
         """Opposite of the inertia of X against the fitted centres (higher is better)."""
+        if is_dask_collection(X):
+            return -float((map_rows(self.transform, X) ** 2).min(axis=1).sum().compute())
         return -float(self._squared_distances(X).min(axis=1).sum())
 
 
@@ -555,6 +574,7 @@ def spectral_embedding(affinity, n_components, rng):
     return V / np.where(norms > 0, norms, 1.0)
 
 
+@dask_unsupported
 class SpectralClustering(ClusterMixin, BaseEstimator):
     """Spectral clustering: k-means on the leading eigenvectors of the normalised Laplacian.
 

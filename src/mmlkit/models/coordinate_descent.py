@@ -17,8 +17,10 @@ import numpy as np
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
 from sklearn.utils.validation import validate_data
 
+from mmlkit._dask import any_dask
 from mmlkit._validation import Interval, Options, validate_params
 from mmlkit.exceptions import ConvergenceWarning
+from mmlkit.models import _dask_fit
 from mmlkit.models._linear_base import LinearPredictMixin, cd_epochs, centred_gram
 
 __all__ = ["ElasticNet", "Lasso", "enet_objective"]
@@ -227,6 +229,8 @@ class ElasticNet(MultiOutputMixin, LinearPredictMixin, RegressorMixin, BaseEstim
         """
         validate_params(self)
         rho = self._l1_ratio()
+        if any_dask(X, y):
+            return _dask_fit.elastic_net(self, X, y)
         X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True, y_numeric=True)
         n, d = X.shape
         if self.fit_intercept:

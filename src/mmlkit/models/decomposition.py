@@ -17,6 +17,7 @@ from scipy.special import gammaln
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from mmlkit._dask import dask_unsupported, is_dask_collection, map_rows
 from mmlkit._validation import Interval, Options, as_float_array, check_ndim, check_random_state, validate_params
 from mmlkit.models._kernels import KERNEL_PARAMETERS, kernel_matrix, resolve_gamma
 from mmlkit.models._linear_base import centred_gram
@@ -158,6 +159,12 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     Cost: covariance route O(n d² + d³); SVD O(n d min(n, d));
     randomized O(q n d (k + p)) for q power iterations.
 
+    On a Dask X (tall: n ≥ d): ``"lapack"``/``"mmlkit"`` make one pass, each block
+    sending the R factor of its centred rows with its count and means (d² + d + 1
+    numbers; a centred TSQR), then the SVD of R; ``"randomized"`` makes one pass for
+    the means plus one per power iteration and one for the final sketch, each block
+    sending s² + ds numbers (s = n_components + n_oversamples). ``"arpack"`` is refused.
+
     Examples
     --------
     >>> import numpy as np
@@ -233,6 +240,10 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         return self._project(X)
 
     def _fit(self, X):
+        if is_dask_collection(X):
+            from mmlkit.models import _dask_fit
+
+            return _dask_fit.pca(self, X)
         X = validate_data(self, X, dtype=np.float64, ensure_min_samples=2)
         n, d = X.shape
         k = self._check_params(n, d)
@@ -373,6 +384,8 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         Z : ndarray of shape (n_samples, n_components_)
             (X − μ) Wₖᵀ, divided by √λ when whitening.
         """
+        if is_dask_collection(X):
+            return map_rows(self.transform, X)
         check_is_fitted(self)
         X = validate_data(self, X, dtype=np.float64, reset=False)
         return self._project(X)
@@ -388,6 +401,8 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         -------
         X_original : ndarray of shape (n_samples, n_features)
         """
+        if is_dask_collection(X):
+            return map_rows(self.inverse_transform, X)
         check_is_fitted(self)
         Z = _check_projection(X, self.n_components_)
         W = self.components_
@@ -445,6 +460,8 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         log_like : ndarray of shape (n_samples,)
             log N(x | μ, C) = −½ [(x − μ)ᵀ C⁻¹ (x − μ) + log det C + d log 2π].
         """
+        if is_dask_collection(X):
+            return map_rows(self.score_samples, X)
         check_is_fitted(self)
         X = validate_data(self, X, dtype=np.float64, reset=False)
         lam, log_det = self._model_spectrum()
@@ -514,6 +531,7 @@ def _randomized_eigsh(K: np.ndarray, k: int, n_oversamples: int, n_iter: int,
     return lam[order], Q @ S[:, order]
 
 
+@dask_unsupported
 class KernelPCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     """Kernel principal component analysis.
 

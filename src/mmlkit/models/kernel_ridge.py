@@ -10,12 +10,14 @@ import scipy.linalg
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from mmlkit._dask import dask_unsupported
 from mmlkit._validation import Interval, as_float_array, check_sample_weight, validate_params
 from mmlkit.models._kernels import KERNEL_PARAMETERS, kernel_matrix, resolve_gamma
 
 __all__ = ["KernelRidge"]
 
 
+@dask_unsupported
 class KernelRidge(RegressorMixin, BaseEstimator):
     """Kernel ridge regression (ridge regression with the kernel trick).
 

@@ -16,8 +16,10 @@ from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from mmlkit import linalg
+from mmlkit._dask import any_dask, dask_unsupported
 from mmlkit._validation import Interval, Options, validate_params
 from mmlkit.exceptions import ConvergenceWarning, RankWarning
+from mmlkit.models import _dask_fit
 from mmlkit.models._linear_base import LinearPredictMixin, center_data, centred_gram
 
 __all__ = ["BayesianLinearRegression", "LinearRegression", "Ridge"]
@@ -117,6 +119,11 @@ class LinearRegression(MultiOutputMixin, LinearPredictMixin, RegressorMixin, Bas
     * gradient descent: w ← w + (1/L)·Xcᵀ(yc − Xc w)/n, linear convergence at
       rate 1 − 1/κ(XcᵀXc); O(nd) per iteration.
 
+    On a Dask X (chunked by rows): one pass over the data; each row block sends its
+    count, means and the R factor (``"qr"``, ``"svd"``) or the centred Gram matrix
+    (``"normal"``, ``"gd"``) of [X, y], (d + t)² + d + t + 1 numbers, merged in a tree
+    (Chan's update); the client never holds X.
+
     Examples
     --------
     >>> import numpy as np
@@ -152,6 +159,8 @@ class LinearRegression(MultiOutputMixin, LinearPredictMixin, RegressorMixin, Bas
         self
         """
         validate_params(self)
+        if any_dask(X, y):
+            return _dask_fit.linear_regression(self, X, y)
         X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True, y_numeric=True)
         Xc, yc, X_mean, y_mean = center_data(X, y, self.fit_intercept)
         Y = _as_2d(yc)
@@ -262,6 +271,9 @@ class Ridge(MultiOutputMixin, LinearPredictMixin, RegressorMixin, BaseEstimator)
     next to the spreads (|x̄ⱼ| ≤ 10·sⱼ, so at most two digits are lost), which
     saves centring a copy of X; otherwise X is centred first.
 
+    On a Dask X: one pass, (d + t)² + d + t + 1 numbers per block (the centred Gram
+    matrix of [X, y], or its R factor for ``"svd"``; ``"auto"`` falls back to that second pass).
+
     Examples
     --------
     >>> import numpy as np
@@ -295,6 +307,8 @@ class Ridge(MultiOutputMixin, LinearPredictMixin, RegressorMixin, BaseEstimator)
         self
         """
         validate_params(self)
+        if any_dask(X, y):
+            return _dask_fit.ridge(self, X, y)
         X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True, y_numeric=True)
         n, d = X.shape
         alpha = float(self.alpha)
@@ -333,6 +347,7 @@ class Ridge(MultiOutputMixin, LinearPredictMixin, RegressorMixin, BaseEstimator)
         return _cholesky_solve(G, rhs, "XᵀX + αI", X.shape), X_mean, y_mean
 
 
+@dask_unsupported
 class BayesianLinearRegression(RegressorMixin, BaseEstimator):
     """Bayesian linear regression: a Gaussian posterior over the weights.
 

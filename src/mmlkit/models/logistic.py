@@ -11,6 +11,7 @@ from scipy.special import expit, log_expit, log_softmax, logsumexp, softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from mmlkit._dask import any_dask, is_dask_collection, map_rows
 from mmlkit._validation import Interval, Options, check_classification_labels, validate_params
 from mmlkit.exceptions import ConvergenceWarning
 from mmlkit.models._linear_base import cd_epochs, soft_threshold
@@ -188,6 +189,10 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     log-softmax, so they never overflow. Cost per gradient O(nKd); per
     Newton step O(nK²d² + K³d³).
 
+    On Dask X, y: the same solvers, with one pass over the data per loss and
+    gradient evaluation (K(d + 1) + 1 numbers per block) and for ``"newton"`` one more
+    per Hessian ((K(d + 1))² numbers per block); one first pass finds the classes.
+
     Examples
     --------
     >>> from mmlkit.datasets import load_iris
@@ -232,6 +237,10 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         if self.penalty == "l1" and self.solver == "lbfgs":
             raise ValueError("solver='lbfgs' supports only penalty='l2' or None; use solver='newton' "
                              "or 'gd' for penalty='l1'")
+        if any_dask(X, y):
+            from mmlkit.models import _dask_fit
+
+            return _dask_fit.logistic_regression(self, X, y)
         X, y = validate_data(self, X, y, dtype=np.float64)
         check_classification_labels(y)
         self.classes_, y_index = np.unique(y, return_inverse=True)
@@ -367,6 +376,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         ----------
         X : array_like of shape (n_samples, n_features)
         """
+        if is_dask_collection(X):
+            return map_rows(self.decision_function, X)
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, dtype=np.float64)
         Z = X @ self.coef_.T + self.intercept_
@@ -383,6 +394,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         -------
         ndarray of shape (n_samples, n_classes)
         """
+        if is_dask_collection(X):
+            return map_rows(self.predict_log_proba, X)
         Z = self.decision_function(X)
         if self.classes_.size == 2:
             return np.column_stack([log_expit(-Z), log_expit(Z)])
@@ -399,6 +412,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         -------
         ndarray of shape (n_samples, n_classes)
         """
+        if is_dask_collection(X):
+            return map_rows(self.predict_proba, X)
         return np.exp(self.predict_log_proba(X))
 
     def predict(self, X):
@@ -412,6 +427,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         -------
         ndarray of shape (n_samples,)
         """
+        if is_dask_collection(X):
+            return map_rows(self.predict, X)
         Z = self.decision_function(X)
         index = (Z > 0).astype(int) if self.classes_.size == 2 else np.argmax(Z, axis=1)
         return self.classes_[index]

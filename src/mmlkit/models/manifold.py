@@ -8,6 +8,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import validate_data
 
+from mmlkit._dask import dask_unsupported
 from mmlkit._pairwise import squared_distances
 from mmlkit._validation import Interval, Options, check_random_state, validate_params
 from mmlkit.models._init import single_blas_thread
@@ -143,6 +144,7 @@ def _kl_gradient(Y, P, dof, compute_error, work=None):
     return error, grad
 
 
+@dask_unsupported
 class TSNE(TransformerMixin, BaseEstimator):
     """t-distributed stochastic neighbour embedding (exact gradient).
 

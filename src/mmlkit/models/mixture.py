@@ -11,6 +11,7 @@ import scipy.linalg
 from sklearn.base import BaseEstimator, DensityMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from mmlkit._dask import dask_unsupported
 from mmlkit._validation import Interval, Options, as_float_array, check_random_state, check_scalar, validate_params
 from mmlkit.exceptions import ConvergenceWarning
 from mmlkit.models._init import kmeans_plusplus, single_blas_thread
@@ -143,6 +144,7 @@ def _estimate_log_gaussian_prob(X, means, prec_chol, covariance_type):
     return -0.5 * (d * np.log(2 * np.pi) + np.maximum(maha, 0.0)) + log_det
 
 
+@dask_unsupported
 class GaussianMixture(DensityMixin, BaseEstimator):
     """Gaussian mixture model fitted by expectation–maximisation (EM).
 

@@ -18,6 +18,7 @@ from scipy.special import logsumexp
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from mmlkit._dask import any_dask, dask_unsupported, is_dask_collection, map_rows
 from mmlkit._validation import Interval, check_classification_labels, check_probability_vector, validate_params
 
 __all__ = ["BernoulliNB", "GaussianNB", "MultinomialNB"]
@@ -44,6 +45,10 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
         """
         for name in (self._statistic, "classes_"):
             self.__dict__.pop(name, None)
+        if any_dask(X, y):
+            from mmlkit.models import _dask_fit
+
+            return _dask_fit.gaussian_nb(self, X, y)
         X, y = validate_data(self, X, y, dtype=np.float64)
         check_classification_labels(y)
         return self._partial_fit(X, y, np.unique(y), first_call=True, validated=True)
@@ -84,6 +89,8 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
         -------
         ndarray of shape (n_samples, n_classes)
         """
+        if is_dask_collection(X):
+            return map_rows(self.predict_joint_log_proba, X)
         check_is_fitted(self)
         return self._joint_log_likelihood(self._check_X(X))
 
@@ -98,6 +105,8 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
         -------
         ndarray of shape (n_samples, n_classes)
         """
+        if is_dask_collection(X):
+            return map_rows(self.predict_log_proba, X)
         jll = self.predict_joint_log_proba(X)
         return jll - logsumexp(jll, axis=1, keepdims=True)
 
@@ -112,6 +121,8 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
         -------
         ndarray of shape (n_samples, n_classes)
         """
+        if is_dask_collection(X):
+            return map_rows(self.predict_proba, X)
         return np.exp(self.predict_log_proba(X))
 
     def predict(self, X):
@@ -125,6 +136,8 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
         -------
         ndarray of shape (n_samples,)
         """
+        if is_dask_collection(X):
+            return map_rows(self.predict, X)
         jll = self.predict_joint_log_proba(X)
         return self.classes_[np.argmax(jll, axis=1)]
 
@@ -189,6 +202,9 @@ class GaussianNB(_BaseNB):
     and, unlike scikit-learn (which takes ε from the last batch), recomputes ε
     from the variance of all data seen, so batches give exactly what one
     ``fit`` on their concatenation gives.
+
+    On Dask X, y: one pass; each block sends its per-class counts, means and centred
+    sums of squares, K(2d + 1) numbers, merged by the update above.
 
     Examples
     --------
@@ -321,6 +337,7 @@ class _BaseDiscreteNB(_BaseNB):
             self.class_log_prior_ = np.full(K, -np.log(K))
 
 
+@dask_unsupported
 class MultinomialNB(_BaseDiscreteNB):
     """Multinomial naive Bayes for counts (word counts, histograms).
 
@@ -384,6 +401,7 @@ class MultinomialNB(_BaseDiscreteNB):
         return X @ self.feature_log_prob_.T + self.class_log_prior_
 
 
+@dask_unsupported
 class BernoulliNB(_BaseDiscreteNB):
     """Bernoulli naive Bayes for binary (presence/absence) features.
 

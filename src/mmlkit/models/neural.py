@@ -10,6 +10,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from mmlkit._dask import dask_unsupported
 from mmlkit._validation import Interval, Options, check_classification_labels, check_random_state, validate_params
 from mmlkit.autodiff import no_grad, tensor
 from mmlkit.exceptions import ConvergenceWarning
@@ -240,6 +241,7 @@ def _set_sgd_lr(opt, lr):
     group["lr"] = lr
 
 
+@dask_unsupported
 class MLPClassifier(ClassifierMixin, _BaseMLP):
     r"""A multilayer perceptron classifier trained by mini-batch Adam or SGD.
 
@@ -342,6 +344,7 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         return self.classes_[idx]
 
 
+@dask_unsupported
 class MLPRegressor(RegressorMixin, _BaseMLP):
     r"""A multilayer perceptron regressor trained by mini-batch Adam or SGD.
 

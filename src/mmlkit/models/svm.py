@@ -13,6 +13,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from mmlkit._dask import dask_unsupported
 from mmlkit._validation import (
     Interval,
     Options,
@@ -462,6 +463,7 @@ def _ovr_decision(votes_for_first: np.ndarray, confidences: np.ndarray, n_classe
     return votes + sums / (3 * (np.abs(sums) + 1))
 
 
+@dask_unsupported
 class SVC(ClassifierMixin, BaseEstimator):
     """C-support vector classification (soft margin, kernel, one-vs-one multiclass).
 

@@ -9,6 +9,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from mmlkit._dask import dask_unsupported, is_dask_collection, map_rows
 from mmlkit._validation import IncreasingPair, Interval, Options, validate_params
 from mmlkit.probability._functions import normal_ppf
 
@@ -50,6 +51,8 @@ class _Scaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         -------
         ndarray of shape (n_samples, n_features)
         """
+        if is_dask_collection(X):
+            return map_rows(self.transform, X)
         check_is_fitted(self)
         X = self._validate(X, reset=False)
         offset, scale = self._offset_scale()
@@ -66,6 +69,8 @@ class _Scaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         -------
         ndarray of shape (n_samples, n_features)
         """
+        if is_dask_collection(X):
+            return map_rows(self.inverse_transform, X)
         check_is_fitted(self)
         X = self._validate(X, reset=False)
         offset, scale = self._offset_scale()
@@ -96,6 +101,9 @@ class StandardScaler(_Scaler):
     -----
     μⱼ = (1/nⱼ)Σᵢ xᵢⱼ and σⱼ² = (1/nⱼ)Σᵢ(xᵢⱼ − μⱼ)² over the nⱼ non-NaN
     entries (two passes, so no cancellation). O(nd).
+
+    On a Dask X: one pass, 3d numbers per block (counts, means, centred sums of
+    squares), merged by Chan's update; ``transform`` returns a lazy Dask array.
 
     Examples
     --------
@@ -149,6 +157,10 @@ class StandardScaler(_Scaler):
         """
         validate_params(self)
         first = not hasattr(self, "_moments")
+        if is_dask_collection(X):
+            from mmlkit.models import _dask_fit
+
+            return _dask_fit.standard_scaler(self, X, first=first)
         X = self._validate(X, reset=first)
         d = X.shape[1]
         counts = np.sum(~np.isnan(X), axis=0).astype(np.float64)
@@ -200,6 +212,8 @@ class MinMaxScaler(_Scaler):
     z = a + (x − minⱼ)(b − a)/(maxⱼ − minⱼ) for range (a, b); a constant
     column maps to a. NaNs are ignored when fitting. O(nd).
 
+    On a Dask X: one pass, 2d + 1 numbers per block (minima, maxima, count).
+
     Examples
     --------
     >>> import numpy as np
@@ -229,6 +243,10 @@ class MinMaxScaler(_Scaler):
         """
         validate_params(self)
         low, high = self._range()
+        if is_dask_collection(X):
+            from mmlkit.models import _dask_fit
+
+            return _dask_fit.min_max_scaler(self, X)
         X = self._validate(X, reset=True)
         with np.errstate(invalid="ignore"):
             self.data_min_ = np.nanmin(X, axis=0).astype(np.float64)
@@ -256,6 +274,8 @@ class MinMaxScaler(_Scaler):
         -------
         ndarray of shape (n_samples, n_features)
         """
+        if is_dask_collection(X):
+            return map_rows(self.transform, X)
         check_is_fitted(self)
         X = self._validate(X, reset=False)
         Z = (X * self.scale_ + self.min_).astype(X.dtype, copy=False)
@@ -274,11 +294,14 @@ class MinMaxScaler(_Scaler):
         -------
         ndarray of shape (n_samples, n_features)
         """
+        if is_dask_collection(X):
+            return map_rows(self.inverse_transform, X)
         check_is_fitted(self)
         X = self._validate(X, reset=False)
         return ((X - self.min_) / self.scale_).astype(X.dtype, copy=False)
 
 
+@dask_unsupported
 class RobustScaler(_Scaler):
     """Centre on the median and scale by an inter-quantile range (robust to outliers).
 
@@ -359,6 +382,7 @@ class RobustScaler(_Scaler):
         return (self.center_ if self.with_centering else 0.0), (self.scale_ if self.with_scaling else 1.0)
 
 
+@dask_unsupported
 class SimpleImputer(TransformerMixin, BaseEstimator):
     """Fill missing values column by column with a statistic or a constant.
 

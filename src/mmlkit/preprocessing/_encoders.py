@@ -10,12 +10,14 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from mmlkit._dask import dask_unsupported
 from mmlkit._validation import Interval, Options, validate_params
 from mmlkit.preprocessing._data import _input_names
 
 __all__ = ["OneHotEncoder", "PolynomialFeatures"]
 
 
+@dask_unsupported
 class OneHotEncoder(TransformerMixin, BaseEstimator):
     """Encode categorical columns as one indicator column per category.
 
@@ -231,6 +233,7 @@ class OneHotEncoder(TransformerMixin, BaseEstimator):
         return np.asarray(out, dtype=object)
 
 
+@dask_unsupported
 class PolynomialFeatures(TransformerMixin, BaseEstimator):
     """All monomials of the features up to a degree.
 

@@ -11,6 +11,7 @@ from sklearn.base import BaseEstimator
 from sklearn.feature_selection import SelectorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from mmlkit._dask import dask_unsupported
 from mmlkit._validation import (
     Interval,
     Options,
@@ -274,6 +275,7 @@ def mutual_info_classif(X, y, *, discrete_features="auto", n_neighbors=3, copy=T
     ])
 
 
+@dask_unsupported
 class SelectKBest(SelectorMixin, BaseEstimator):
     """Keep the k features with the highest univariate scores.
 
