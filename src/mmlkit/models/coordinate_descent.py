@@ -18,6 +18,7 @@ from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
 from sklearn.utils.validation import validate_data
 
 from mmlkit._dask import any_dask
+from mmlkit._scaling import power_of_two_scale, rescale
 from mmlkit._validation import Interval, Options, validate_params
 from mmlkit.exceptions import ConvergenceWarning
 from mmlkit.models import _dask_fit
@@ -232,6 +233,14 @@ class ElasticNet(MultiOutputMixin, LinearPredictMixin, RegressorMixin, BaseEstim
         if any_dask(X, y):
             return _dask_fit.elastic_net(self, X, y)
         X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True, y_numeric=True)
+        # Fit in exact power-of-two units so any finite scale (1e±300) neither overflows nor
+        # underflows: X = 2^ex·X', y = 2^ey·y', w = 2^(ey−ex)·w'. The objective becomes
+        # 2^(2ey)·[(1/2n)‖y' − X'w'‖² + α·ρ·2^(−ex−ey)‖w'‖₁ + ½α(1 − ρ)·2^(−2ex)‖w'‖²], so the
+        # L1 penalty scales by 2^(−ex−ey) and the L2 penalty by 2^(−2ex); the duality-gap rule
+        # (gap ≤ tol·‖y‖²) is invariant. Coefficients come back by 2^(ey−ex), the intercept by
+        # 2^ey and the gap by 2^(2ey).
+        ex, ey = power_of_two_scale(X), power_of_two_scale(y)
+        X, y = rescale(X, ex), rescale(y, ey)
         n, d = X.shape
         if self.fit_intercept:
             X_mean, y_mean = X.mean(axis=0), y.mean(axis=0)
@@ -239,22 +248,37 @@ class ElasticNet(MultiOutputMixin, LinearPredictMixin, RegressorMixin, BaseEstim
             X_mean, y_mean = np.zeros(d), np.zeros(y.shape[1:]) if y.ndim > 1 else 0.0
         Y = (y - y_mean)[:, None] if y.ndim == 1 else y - y_mean
         gram = (n > 2 * d and d <= 100) if self.precompute == "auto" else bool(self.precompute)
-        l1 = n * self.alpha * rho
-        l2 = n * self.alpha * (1.0 - rho)
+        with np.errstate(over="ignore"):
+            l1 = float(np.ldexp(n * self.alpha * rho, -ex - ey))
+            l2 = float(np.ldexp(n * self.alpha * (1.0 - rho), -2 * ex))
+        # a positive penalty that underflows in these units is kept at the smallest normal
+        # float: negligible against the O(1) loss, and the solver's formulas stay defined
+        tiny = np.finfo(np.float64).tiny
+        l1 = max(l1, tiny) if rho > 0 else l1
+        l2 = max(l2, tiny) if rho < 1 else l2
         W0 = np.zeros((Y.shape[1], d))
         if self.warm_start and hasattr(self, "coef_"):
             prev = np.atleast_2d(self.coef_)
             if prev.shape == W0.shape:
-                W0 = prev.copy()
+                W0 = np.ldexp(prev, ex - ey)
         coef, gaps, iters = [], [], []
         for k in range(Y.shape[1]):
+            if not (np.isfinite(l1) and np.isfinite(l2)):
+                # a penalty past the float range in these units: any w ≠ 0 costs more than w = 0
+                coef.append(np.zeros(d))
+                gaps.append(0.0)
+                iters.append(0)
+                continue
             w, gap, it = _enet_path_point(X, X_mean, Y[:, k], l1, l2, W0[k].copy(), max_iter=self.max_iter,
                                           tol=self.tol, gram=gram)
             coef.append(w)
             gaps.append(gap)
             iters.append(it)
         coef = np.array(coef)
-        intercept = y_mean - coef @ X_mean
+        intercept = np.ldexp(y_mean - coef @ X_mean, ey)
+        coef = np.ldexp(coef, ey - ex)
+        with np.errstate(over="ignore"):   # the gap is in y² units: it saturates when y² does
+            gaps = [float(np.ldexp(g, 2 * ey)) for g in gaps]
         if y.ndim == 1:
             self.coef_, self.intercept_ = coef[0], float(intercept[0])
             self.dual_gap_, self.n_iter_ = gaps[0], iters[0]
