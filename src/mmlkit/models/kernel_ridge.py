@@ -11,8 +11,9 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from mmlkit._dask import dask_unsupported
+from mmlkit._scaling import power_of_two_scale, rescale
 from mmlkit._validation import Interval, as_float_array, check_sample_weight, validate_params
-from mmlkit.models._kernels import KERNEL_PARAMETERS, kernel_matrix, resolve_gamma
+from mmlkit.models._kernels import KERNEL_PARAMETERS, KERNELS, kernel_matrix, resolve_gamma
 
 __all__ = ["KernelRidge"]
 
@@ -87,9 +88,42 @@ class KernelRidge(RegressorMixin, BaseEstimator):
         self.coef0 = coef0
         self.kernel_params = kernel_params
 
-    def _kernel(self, X, Z=None):
-        return kernel_matrix(X, Z, kernel=self.kernel, gamma=self.gamma_, degree=self.degree,
-                             coef0=self.coef0, kernel_params=self.kernel_params)
+    def _kernel(self, X, Z=None, gamma=None):
+        return kernel_matrix(X, Z, kernel=self.kernel, gamma=self.gamma_ if gamma is None else gamma,
+                             degree=self.degree, coef0=self.coef0, kernel_params=self.kernel_params)
+
+    def _scales(self, X):
+        """Exact power-of-two units for a fit on X (any finite scale, 1e±300 included).
+
+        The fit runs on X' = X/2^ex. For the named kernels the kernel is a function of
+        γ·xᵀz or γ‖x − z‖², so γ' = γ·2^(2ex) gives the very same kernel values (c = 1);
+        the linear kernel has no γ and K' = K/2^(2ex) (c = 2^(2ex)); a precomputed Gram
+        matrix is itself scaled, K' = K/2^ex (c = 2^ex). Ridge in the new units:
+        (K + αI)a = y ⇔ (K' + (α/c)I)(c·a/2^ey) = y/2^ey, so α' = α/c and a = a'·2^ey/c.
+        Callables are used as given (ex = 0, c = 1). Returns (ex, log2 c, γ', γ).
+        """
+        if callable(self.kernel) or self.kernel not in KERNELS + ("precomputed",):
+            return 0, 0, None, resolve_gamma(self.gamma, X)
+        ex = power_of_two_scale(X)
+        if self.kernel in ("precomputed", "linear"):   # γ unused; reported as given
+            with np.errstate(over="ignore"):
+                gamma = resolve_gamma(self.gamma, X)
+            return ex, ex if self.kernel == "precomputed" else 2 * ex, None, gamma
+        big = np.finfo(np.float64).max
+        if isinstance(self.gamma, str) and self.gamma == "scale":
+            var = float(rescale(X, ex).var())    # 1/(d·Var X) in the scaled units, then back
+            if var > 0:
+                g_scaled = 1.0 / (X.shape[1] * var)
+                with np.errstate(over="ignore", under="ignore"):
+                    return ex, 0, g_scaled, float(np.ldexp(g_scaled, -2 * ex))
+            gamma = 1.0
+        else:
+            gamma = resolve_gamma(self.gamma, X)
+        with np.errstate(over="ignore"):
+            # past the float range the kernel is 0 off the diagonal either way (rbf) or its
+            # overflow is real (poly), which fit reports
+            g_scaled = min(float(np.ldexp(gamma, 2 * ex)), big)
+        return ex, 0, g_scaled, gamma
 
     def fit(self, X, y, sample_weight=None):
         """Fit the dual coefficients.
@@ -115,10 +149,20 @@ class KernelRidge(RegressorMixin, BaseEstimator):
             raise ValueError(f"alpha must be positive, got {self.alpha!r}")
         if self.kernel == "precomputed" and X.shape[0] != X.shape[1]:
             raise ValueError(f"X must be a square Gram matrix when kernel='precomputed', got shape {X.shape}")
-        self.gamma_ = resolve_gamma(self.gamma, X)
-        K = self._kernel(X)
+        ex, kexp, g_scaled, self.gamma_ = self._scales(X)
+        Xs = rescale(X, ex) if ex else X
+        K = self._kernel(Xs, gamma=g_scaled)
         if K is X and sample_weight is not None:
             K = K.copy()  # weighted in place below; never touch the caller's Gram matrix
+        if not np.all(np.isfinite(K)):
+            raise ValueError(f"the {self.kernel!r} kernel matrix of X overflows at this scale of X "
+                             f"(max |X| = {float(np.max(np.abs(X))):.3g}); standardise X (e.g. with "
+                             "StandardScaler) or lower gamma")
+        ey = power_of_two_scale(y)
+        y = rescale(y, ey)
+        big, tiny = np.finfo(np.float64).max, np.finfo(np.float64).tiny
+        with np.errstate(over="ignore", under="ignore"):
+            alpha = np.clip(np.ldexp(alpha, -kexp), tiny, big)   # α' = α/c (see _scales)
 
         ravel = y.ndim == 1
         Y = y.reshape(-1, 1) if ravel else y
@@ -133,11 +177,14 @@ class KernelRidge(RegressorMixin, BaseEstimator):
             K *= sqrt_sw[None, :]
             Y = Y * sqrt_sw[:, None]
 
-        self.dual_coef_ = _solve_regularised(K, Y, alpha)
+        dual = _solve_regularised(K, Y, alpha)
         if sqrt_sw is not None:
-            self.dual_coef_ *= sqrt_sw[:, None]
+            dual *= sqrt_sw[:, None]
         if ravel:
-            self.dual_coef_ = self.dual_coef_.ravel()
+            dual = dual.ravel()
+        self._scaled_fit = (ex, ey, g_scaled, dual)   # what predict uses: a' in the scaled units
+        with np.errstate(over="ignore", under="ignore"):
+            self.dual_coef_ = np.ldexp(dual, ey - kexp)   # a = a'·2^ey/c; saturates only if a does
         self.X_fit_ = X
         return self
 
@@ -159,7 +206,13 @@ class KernelRidge(RegressorMixin, BaseEstimator):
         if self.kernel == "precomputed" and X.shape[1] != self.X_fit_.shape[0]:
             raise ValueError(f"X must have {self.X_fit_.shape[0]} columns (one per training sample) "
                              f"when kernel='precomputed', got {X.shape[1]}")
-        return self._kernel(X, self.X_fit_) @ self.dual_coef_
+        ex, ey, g_scaled, dual = getattr(self, "_scaled_fit", (0, 0, None, self.dual_coef_))
+        if ex:
+            K = self._kernel(rescale(X, ex), rescale(self.X_fit_, ex), gamma=g_scaled)
+        else:
+            K = self._kernel(X, self.X_fit_, gamma=g_scaled)
+        with np.errstate(over="ignore"):
+            return np.ldexp(K @ dual, ey)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
