@@ -17,6 +17,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from mmlkit import linalg
 from mmlkit._dask import any_dask, dask_unsupported
+from mmlkit._scaling import power_of_two_scale, rescale
 from mmlkit._validation import Interval, Options, validate_params
 from mmlkit.exceptions import ConvergenceWarning, RankWarning
 from mmlkit.models import _dask_fit
@@ -455,19 +456,37 @@ class BayesianLinearRegression(RegressorMixin, BaseEstimator):
         """
         validate_params(self)
         X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True)
+        # Fit in exact power-of-two units X = 2^ex·X', y = 2^ey·y' (any finite scale works):
+        # w = 2^(ey−ex)·w'. The noise precision α is in 1/y² and the weight precision λ in
+        # x²/y², so α = 2^(−2ey)·α', λ = 2^(2ex−2ey)·λ', Σ = 2^(2ey−2ex)·Σ'; the Gamma rates
+        # convert inversely (α₂' = α₂·2^(−2ey), λ₂' = λ₂·2^(2ex−2ey)), the shapes α₁, λ₁ are
+        # unitless; the log evidence of y shifts by −n·ey·log 2 (the Jacobian of y = 2^ey·y'),
+        # and the hyperprior terms by α₁·log 2^(−2ey) + λ₁·log 2^(2ex−2ey).
+        ex, ey = power_of_two_scale(X), power_of_two_scale(y)
+        X, y = rescale(X, ex), rescale(y, ey)
+        big, tiny = np.finfo(np.float64).max, np.finfo(np.float64).tiny
+        with np.errstate(over="ignore", under="ignore"):
+            a2 = float(np.ldexp(self.alpha_2, -2 * ey))
+            l2 = float(np.ldexp(self.lambda_2, 2 * ex - 2 * ey))
+            alpha_init = (None if self.alpha_init is None
+                          else float(np.clip(np.ldexp(self.alpha_init, 2 * ey), tiny, big)))
+            lambda_init = (None if self.lambda_init is None
+                           else float(np.clip(np.ldexp(self.lambda_init, 2 * ey - 2 * ex), tiny, big)))
+            tol = float(np.ldexp(self.tol, ex - ey))   # the stopping rule is on w's change, in w's units
+        self._hyper_rates = (a2, l2)
         Xc, yc, X_mean, y_mean = center_data(X, y, self.fit_intercept)
         n, d = Xc.shape
         U, s, Vt = sla.svd(Xc, full_matrices=False, check_finite=False)
         s2 = s**2
         Uty = U.T @ yc
         yy = float(yc @ yc)
-        if self.alpha_init is not None:
-            alpha = float(self.alpha_init)
+        if alpha_init is not None:
+            alpha = alpha_init
         elif self.fit_evidence:
             alpha = 1.0 / (np.var(y) + _EPS)
         else:
             alpha = 1.0
-        lam = 1.0 if self.lambda_init is None else float(self.lambda_init)
+        lam = 1.0 if lambda_init is None else lambda_init
         scores = []
         self.n_iter_ = 0
         if self.fit_evidence:
@@ -478,10 +497,16 @@ class BayesianLinearRegression(RegressorMixin, BaseEstimator):
                     scores.append(self._log_evidence(n, d, s2, z, rss, alpha, lam, priors=True))
                 gamma = np.sum(alpha * s2 / (lam + alpha * s2))
                 coef = Vt.T @ z
-                lam = (gamma + 2 * self.lambda_1) / (float(z @ z) + 2 * self.lambda_2)
-                alpha = (n - gamma + 2 * self.alpha_1) / (rss + 2 * self.alpha_2)
+                lam = (gamma + 2 * self.lambda_1) / (float(z @ z) + 2 * l2)
+                alpha = (n - gamma + 2 * self.alpha_1) / (rss + 2 * a2)
+                if not (0.0 < alpha < np.inf and 0.0 < lam < np.inf):
+                    raise ValueError(
+                        f"the Gamma hyperpriors (alpha_2={self.alpha_2!r}, lambda_2={self.lambda_2!r}) "
+                        f"dominate data this small or large (max |X| = 2^{ex}, max |y| = 2^{ey}): the "
+                        "posterior precisions are not representable; standardise X and y (e.g. with "
+                        "StandardScaler) or scale alpha_2 and lambda_2 with the data")
                 self.n_iter_ = it + 1
-                if coef_old is not None and np.sum(np.abs(coef_old - coef)) < self.tol:
+                if coef_old is not None and np.sum(np.abs(coef_old - coef)) < tol:
                     break
                 coef_old = coef
             else:
@@ -493,16 +518,28 @@ class BayesianLinearRegression(RegressorMixin, BaseEstimator):
         z, rss = self._posterior_mean_spectral(s, s2, Uty, yy, alpha, lam)
         if self.compute_score:
             scores.append(self._log_evidence(n, d, s2, z, rss, alpha, lam, priors=True))
-            self.scores_ = np.asarray(scores)
-        self.alpha_, self.lambda_ = float(alpha), float(lam)
-        self.coef_ = Vt.T @ z
+        ln2 = np.log(2.0)
+        shift = -n * ey * ln2
+        prior_shift = shift - 2 * ey * self.alpha_1 * ln2 + (2 * ex - 2 * ey) * self.lambda_1 * ln2
+        if self.compute_score:
+            self.scores_ = np.asarray(scores) + prior_shift
+        coef = Vt.T @ z
         # Σ on the row space of Xc plus the untouched prior on its null space.
-        self.sigma_ = (Vt.T / (lam + alpha * s2)) @ Vt + (np.eye(d) - Vt.T @ Vt) / lam
-        self.sigma_ = 0.5 * (self.sigma_ + self.sigma_.T)
-        self.intercept_ = float(y_mean - X_mean @ self.coef_)
-        self.X_offset_ = X_mean
+        sigma = (Vt.T / (lam + alpha * s2)) @ Vt + (np.eye(d) - Vt.T @ Vt) / lam
+        sigma = 0.5 * (sigma + sigma.T)
+        intercept = float(y_mean - X_mean @ coef)
+        # predict works in the scaled units; the public attributes are converted back
+        # (ldexp saturates to inf or 0 only where the true value is not representable)
+        self._scaled_fit = (ex, ey, coef, intercept, sigma, X_mean, float(alpha))
+        with np.errstate(over="ignore", under="ignore"):
+            self.alpha_ = float(np.ldexp(alpha, -2 * ey))
+            self.lambda_ = float(np.ldexp(lam, 2 * ex - 2 * ey))
+            self.coef_ = np.ldexp(coef, ey - ex)
+            self.sigma_ = np.ldexp(sigma, 2 * ey - 2 * ex)
+            self.intercept_ = float(np.ldexp(intercept, ey))
+            self.X_offset_ = np.ldexp(X_mean, ex)
         self.n_samples_fit_ = n
-        self.log_marginal_likelihood_ = self._log_evidence(n, d, s2, z, rss, alpha, lam, priors=False)
+        self.log_marginal_likelihood_ = self._log_evidence(n, d, s2, z, rss, alpha, lam, priors=False) + shift
         return self
 
     @staticmethod
@@ -519,8 +556,9 @@ class BayesianLinearRegression(RegressorMixin, BaseEstimator):
         value = 0.5 * (d * np.log(lam) + n * np.log(alpha) - alpha * rss - lam * float(z @ z)
                        - logdet - n * np.log(2 * np.pi))
         if priors:
-            value += (self.lambda_1 * np.log(lam) - self.lambda_2 * lam
-                      + self.alpha_1 * np.log(alpha) - self.alpha_2 * alpha)
+            a2, l2 = getattr(self, "_hyper_rates", (self.alpha_2, self.lambda_2))
+            value += (self.lambda_1 * np.log(lam) - l2 * lam
+                      + self.alpha_1 * np.log(alpha) - a2 * alpha)
         return float(value)
 
     def predict(self, X, return_std=False):
@@ -539,11 +577,15 @@ class BayesianLinearRegression(RegressorMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, dtype=np.float64)
-        mean = X @ self.coef_ + self.intercept_
-        if not return_std:
-            return mean
-        Xc = X - self.X_offset_
-        var = np.einsum("ij,jk,ik->i", Xc, self.sigma_, Xc) + 1.0 / self.alpha_
-        if self.fit_intercept:
-            var += 1.0 / (self.alpha_ * self.n_samples_fit_)
-        return mean, np.sqrt(var)
+        ex, ey, coef, intercept, sigma, X_offset, alpha = getattr(
+            self, "_scaled_fit", (0, 0, self.coef_, self.intercept_, self.sigma_, self.X_offset_, self.alpha_))
+        X = rescale(X, ex)   # the fit's units (see fit)
+        with np.errstate(over="ignore"):
+            mean = np.ldexp(X @ coef + intercept, ey)
+            if not return_std:
+                return mean
+            Xc = X - X_offset
+            var = np.einsum("ij,jk,ik->i", Xc, sigma, Xc) + 1.0 / alpha
+            if self.fit_intercept:
+                var += 1.0 / (alpha * self.n_samples_fit_)
+            return mean, np.ldexp(np.sqrt(var), ey)
