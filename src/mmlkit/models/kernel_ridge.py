@@ -151,7 +151,8 @@ class KernelRidge(RegressorMixin, BaseEstimator):
             raise ValueError(f"X must be a square Gram matrix when kernel='precomputed', got shape {X.shape}")
         ex, kexp, g_scaled, self.gamma_ = self._scales(X)
         Xs = rescale(X, ex) if ex else X
-        K = self._kernel(Xs, gamma=g_scaled)
+        with np.errstate(over="ignore", invalid="ignore"):   # overflow is reported just below
+            K = self._kernel(Xs, gamma=g_scaled)
         if K is X and sample_weight is not None:
             K = K.copy()  # weighted in place below; never touch the caller's Gram matrix
         if not np.all(np.isfinite(K)):
@@ -207,10 +208,13 @@ class KernelRidge(RegressorMixin, BaseEstimator):
             raise ValueError(f"X must have {self.X_fit_.shape[0]} columns (one per training sample) "
                              f"when kernel='precomputed', got {X.shape[1]}")
         ex, ey, g_scaled, dual = getattr(self, "_scaled_fit", (0, 0, None, self.dual_coef_))
-        if ex:
-            K = self._kernel(rescale(X, ex), rescale(self.X_fit_, ex), gamma=g_scaled)
-        else:
-            K = self._kernel(X, self.X_fit_, gamma=g_scaled)
+        with np.errstate(over="ignore", invalid="ignore"):
+            # γ' saturated at the float maximum: exp(−γ'd) is 0 off the diagonal as it should be
+            K = self._kernel(rescale(X, ex) if ex else X, rescale(self.X_fit_, ex) if ex else self.X_fit_,
+                             gamma=g_scaled)
+        if not np.all(np.isfinite(K)):
+            raise ValueError(f"the {self.kernel!r} kernel between X and the training data overflows "
+                             f"(max |X| = {float(np.max(np.abs(X))):.3g}); standardise X as for fit")
         with np.errstate(over="ignore"):
             return np.ldexp(K @ dual, ey)
 

@@ -10,6 +10,7 @@ from sklearn.utils.validation import validate_data
 
 from mmlkit._dask import dask_unsupported
 from mmlkit._pairwise import squared_distances
+from mmlkit._scaling import power_of_two_scale, rescale
 from mmlkit._validation import Interval, Options, check_random_state, validate_params
 from mmlkit.models._init import single_blas_thread
 
@@ -297,6 +298,10 @@ class TSNE(TransformerMixin, BaseEstimator):
     def fit_transform(self, X, y=None):
         """Embed X (n_samples, n_features); returns the embedding (n_samples, n_components)."""
         X = validate_data(self, X, dtype=np.float64, ensure_min_samples=2)
+        # The embedding depends on X only through perplexity-calibrated affinities and a PCA
+        # start normalised to a fixed spread, both invariant to X's scale: embed X/2^e (exact)
+        # so that squared distances neither overflow nor underflow at any finite scale.
+        X = rescale(X, power_of_two_scale(X))
         n = X.shape[0]
         self._check_params(n)
         rng = check_random_state(self.random_state)

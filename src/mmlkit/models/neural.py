@@ -140,10 +140,19 @@ class _BaseMLP(BaseEstimator):
         converged = False
         for epoch in range(self.max_iter):
             order = rng.permutation(n) if self.shuffle else np.arange(n)
-            total = self._epoch(X, target, order, batch, opt, weights)
+            with np.errstate(over="ignore", invalid="ignore"):   # overflow is reported just below
+                total = self._epoch(X, target, order, batch, opt, weights)
             if self.solver == "sgd" and self.learning_rate == "invscaling":  # per epoch, as scikit-learn
                 _set_sgd_lr(opt, self.learning_rate_init / (self.t_ + 1) ** self.power_t)
             self.loss_ = total / n
+            if not np.isfinite(self.loss_):
+                # A network is not scale-equivariant: at extreme scales its float arithmetic
+                # overflows; say so instead of returning NaN weights.
+                raise ValueError(
+                    f"{type(self).__name__}: the training loss became {self.loss_} at epoch {epoch + 1} "
+                    f"(max |X| = {_amax(X):.3g}{self._target_scale(target)}): the data are too large "
+                    "(or the learning rate too high) for the network's float arithmetic; standardise "
+                    "X and y (e.g. with StandardScaler) or lower learning_rate_init")
             self.loss_curve_.append(self.loss_)
             if self.verbose:
                 print(f"Iteration {epoch + 1}, loss = {self.loss_:.8f}")
@@ -185,6 +194,9 @@ class _BaseMLP(BaseEstimator):
         self.n_layers_ = len(linears) + 1
         return self
 
+    def _target_scale(self, target):
+        return ""
+
     def _optimizer(self, params):
         if self.solver == "adam":
             return Adam(params, lr=self.learning_rate_init, betas=(self.beta_1, self.beta_2), eps=self.epsilon)
@@ -218,12 +230,22 @@ class _BaseMLP(BaseEstimator):
     def _forward(self, X):
         check_is_fitted(self, "model_")
         X = validate_data(self, X, reset=False, dtype=(np.float64, np.float32))
-        return self._raw(X.astype(self.model_[0].weight.dtype, copy=False))
+        with np.errstate(over="ignore", invalid="ignore"):   # overflow is reported just below
+            out = self._raw(X.astype(self.model_[0].weight.dtype, copy=False))
+        if not np.all(np.isfinite(out)):
+            raise ValueError(f"{type(self).__name__}: the network's output overflows on X (max |X| = "
+                             f"{_amax(X):.3g}); X is far outside the scale the network was trained on "
+                             "(standardise X as for fit, e.g. with StandardScaler)")
+        return out
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = False
         return tags
+
+
+def _amax(a):
+    return float(np.max(np.abs(a))) if np.size(a) else 0.0
 
 
 def _set_sgd_lr(opt, lr):
@@ -381,6 +403,9 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
 
     def _encode_targets(self, y):
         return y.reshape(len(y), -1)
+
+    def _target_scale(self, target):
+        return f", max |y| = {_amax(target):.3g}"
 
     def _loss(self, out, target):
         return 0.5 * F.mse_loss(out, target) * float(self._n_outputs)
