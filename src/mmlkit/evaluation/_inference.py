@@ -172,14 +172,19 @@ def corrected_resampled_ttest(scores_a, scores_b, n_train, n_test):
         raise ValueError(f"scores_a must hold at least 2 folds, got {a.size}")
     check_scalar(n_train, "n_train", kind=numbers.Integral, low=1)
     check_scalar(n_test, "n_test", kind=numbers.Integral, low=1)
-    d = a - b
+    # t is scale-invariant: compute it on the differences in exact power-of-two units
+    # (d/2^e with max|d| in [1/2, 1)) so the variance neither overflows nor underflows
+    e = int(np.frexp(max(float(np.max(np.abs(a))), float(np.max(np.abs(b)))))[1])
+    d = np.ldexp(a, -e) - np.ldexp(b, -e)
     J = d.size
     var = d.var(ddof=1)
-    mean = float(d.mean())
+    mean_s = float(d.mean())
+    with np.errstate(over="ignore"):
+        mean = float(np.ldexp(mean_s, e))   # the mean difference, in the scores' units
     if var == 0:
-        t = 0.0 if mean == 0 else np.copysign(np.inf, mean)
+        t = 0.0 if mean_s == 0 else np.copysign(np.inf, mean_s)
     else:
-        t = mean / np.sqrt((1.0 / J + n_test / n_train) * var)
+        t = mean_s / np.sqrt((1.0 / J + n_test / n_train) * var)
     p = float(min(1.0, 2 * t_sf(abs(t), J - 1)))
     return ComparisonResult(float(t), p, float(J - 1), "corrected resampled t-test", mean, a, b)
 

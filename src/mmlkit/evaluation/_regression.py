@@ -32,6 +32,12 @@ def _check_reg(y_true, y_pred, sample_weight, multioutput):
     return Yt, Yp, w, multioutput
 
 
+def _exponents(Yt, Yp, axis):
+    """Exponents e with max(|Yt|, |Yp|)/2^e in [1/2, 1) along ``axis`` (0 for all-zero data)."""
+    amax = np.maximum(np.max(np.abs(Yt), axis=axis), np.max(np.abs(Yp), axis=axis)) if Yt.size else 0.0
+    return np.frexp(amax)[1]
+
+
 def _combine(per_output, multioutput, variance=None):
     if isinstance(multioutput, str):
         if multioutput == "raw_values":
@@ -99,7 +105,11 @@ def root_mean_squared_error(y_true, y_pred, *, sample_weight=None, multioutput="
     3.5355339059327378
     """
     Yt, Yp, w, multioutput = _check_reg(y_true, y_pred, sample_weight, multioutput)
-    return _combine(np.sqrt(np.average((Yt - Yp) ** 2, axis=0, weights=w)), multioutput)
+    # per output, in exact power-of-two units so squaring neither overflows nor underflows
+    e = _exponents(Yt, Yp, axis=0)
+    rmse = np.sqrt(np.average((np.ldexp(Yt, -e) - np.ldexp(Yp, -e)) ** 2, axis=0, weights=w))
+    with np.errstate(over="ignore"):
+        return _combine(np.ldexp(rmse, e), multioutput)
 
 
 def mean_absolute_error(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average"):
@@ -166,6 +176,10 @@ def r2_score(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average
     if Yt.shape[0] < 2:
         raise ValueError("y_true must have at least two samples for R² to be defined")
     ww = np.ones(Yt.shape[0]) if w is None else w
+    # R² is scale-invariant: compute it in exact power-of-two units (one exponent for all
+    # outputs, so "variance_weighted" keeps the outputs' relative variances)
+    e = _exponents(Yt, Yp, axis=None)
+    Yt, Yp = np.ldexp(Yt, -e), np.ldexp(Yp, -e)
     num = ww @ (Yt - Yp) ** 2
     mean = (ww @ Yt) / ww.sum()
     den = ww @ (Yt - mean) ** 2

@@ -186,17 +186,25 @@ def project(u, onto):
     onto = as_float_array(onto, "onto", ndim=(1, 2), dtype=np.float64)
     if u.shape[0] != onto.shape[0]:
         raise ValueError(f"u and onto must have the same number of rows, got {u.shape} and {onto.shape}")
+    # The projection depends on onto's direction only and is linear in u: work in exact
+    # power-of-two units (max |·| in [1/2, 1)) so no product overflows or underflows.
+    eu = int(np.frexp(np.max(np.abs(u)))[1]) if u.size else 0
+    ea = int(np.frexp(np.max(np.abs(onto)))[1]) if onto.size else 0
+    u, onto = np.ldexp(u, -eu), np.ldexp(onto, -ea)
     if onto.ndim == 1:
         aa = float(onto @ onto)
         if aa == 0:
             raise ValueError("onto is the zero vector; there is no direction to project onto")
-        return np.multiply.outer(onto, (onto @ u) / aa)
-    from mmlkit.linalg.svd import svd
+        out = np.multiply.outer(onto, (onto @ u) / aa)
+    else:
+        from mmlkit.linalg.svd import svd
 
-    U, s, _ = svd(onto, full_matrices=False)
-    tol = max(onto.shape) * np.finfo(float).eps * (s[0] if s.size else 0.0)
-    Q = U[:, s > tol]
-    return Q @ (Q.T @ u)
+        U, s, _ = svd(onto, full_matrices=False)
+        tol = max(onto.shape) * np.finfo(float).eps * (s[0] if s.size else 0.0)
+        Q = U[:, s > tol]
+        out = Q @ (Q.T @ u)
+    with np.errstate(over="ignore"):
+        return np.ldexp(out, eu)
 
 
 def cross(a, b) -> np.ndarray:

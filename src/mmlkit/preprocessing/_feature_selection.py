@@ -69,6 +69,8 @@ def f_classif(X, y):
     True
     """
     X, Y, index = _xy(X, y, "f_classif")
+    # F is scale-invariant per feature: work in exact power-of-two units per column
+    X = np.ldexp(X, -_column_exponents(X))
     n, K = Y.shape
     if n <= K:
         raise ValueError(f"f_classif needs more samples than classes (within-class degrees of freedom), "
@@ -118,13 +120,21 @@ def chi2(X, y):
     X, Y, _ = _xy(X, y, "chi2")
     if np.any(X < 0):
         raise ValueError("X must be non-negative for chi2 (it treats values as counts)")
+    # χ² is linear in a feature's scale: compute it on X/2^eⱼ (exact) and scale back
+    e = _column_exponents(X)
+    X = np.ldexp(X, -e)
     observed = (X.T @ Y).T
     expected = np.outer(Y.mean(axis=0), X.sum(axis=0))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        stat = np.sum((observed - expected) ** 2 / expected, axis=0)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        stat = np.ldexp(np.sum((observed - expected) ** 2 / expected, axis=0), e)
     K = Y.shape[1]
     pvalues = np.where(np.isnan(stat), np.nan, chi2_sf(np.where(np.isnan(stat), 0.0, stat), K - 1))
     return stat, pvalues
+
+
+def _column_exponents(X):
+    """eⱼ with max |X[:, j]|/2^eⱼ in [1/2, 1) (0 for an all-zero or empty column)."""
+    return np.frexp(np.max(np.abs(X), axis=0))[1] if X.shape[0] else np.zeros(X.shape[1], dtype=int)
 
 
 def _mi_discrete(x, y_index):
