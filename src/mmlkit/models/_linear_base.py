@@ -24,12 +24,13 @@ __all__ = [
 ]
 
 
-def center_data(X, y, fit_intercept: bool):
+def center_data(X, y, fit_intercept: bool, order: str = "C"):
     """Centre ``X`` and ``y`` on their column means when an intercept is fitted.
 
     With centred data the intercept drops out of any penalised least-squares
     problem (the penalty never touches it) and is recovered afterwards as
-    ``b = ȳ − x̄ᵀw``. Returns new arrays; the caller's are untouched.
+    ``b = ȳ − x̄ᵀw``. Returns new arrays; the caller's are untouched. ``order="F"``
+    lays ``Xc`` out column by column, as LAPACK wants it (no further copy there).
 
     Returns
     -------
@@ -42,7 +43,7 @@ def center_data(X, y, fit_intercept: bool):
         return X, y, np.zeros(X.shape[1]), np.zeros(y.shape[1:]) if y.ndim > 1 else 0.0
     X_mean = X.mean(axis=0)
     y_mean = y.mean(axis=0)
-    return X - X_mean, y - y_mean, X_mean, y_mean
+    return np.subtract(X, X_mean, order=order), y - y_mean, X_mean, y_mean
 
 
 def soft_threshold(z, t):

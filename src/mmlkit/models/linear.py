@@ -147,7 +147,7 @@ class LinearRegression(MultiOutputMixin, LinearPredictMixin, RegressorMixin, Bas
         check_positive(self.max_iter, "max_iter", strict=True, integer=True)
         check_positive(self.tol, "tol")
         X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True, y_numeric=True)
-        Xc, yc, X_mean, y_mean = center_data(X, y, self.fit_intercept)
+        Xc, yc, X_mean, y_mean = center_data(X, y, self.fit_intercept, "F" if self.solver == "svd" else "C")
         Y = _as_2d(yc)
         n, d = Xc.shape
         self.n_iter_ = 1  # one direct solve
@@ -165,11 +165,12 @@ class LinearRegression(MultiOutputMixin, LinearPredictMixin, RegressorMixin, Bas
                 raise np.linalg.LinAlgError(_singular_message("R", X.shape) + "; use solver='svd'")
             W = sla.solve_triangular(R, Q.T @ Y, check_finite=False)
         elif self.solver == "svd":
-            U, s, Vt = sla.svd(Xc, full_matrices=False, check_finite=False)
+            U, s, Vt = sla.svd(Xc, full_matrices=False, check_finite=False, overwrite_a=Xc is not X)  # Xc ours
             keep = s > max(n, d) * _EPS * (s[0] if s.size else 0.0)
             self.rank_ = int(keep.sum())
             self.singular_values_ = s
-            W = Vt[keep].T @ ((U[:, keep].T @ Y) / s[keep, None])
+            r = self.rank_   # s is sorted, so the kept columns are the first r: a view, not an n×r copy
+            W = Vt[keep].T @ ((U[:, :r].T @ Y) / s[keep, None])
         else:
             W = self._gradient_descent(Xc, Y)
         _store_solution(self, W, X_mean, y_mean, y.ndim)
