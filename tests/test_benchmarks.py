@@ -1,24 +1,31 @@
 """Every benchmark still runs (smoke sizes). Times are never asserted on."""
 
-import importlib.util
+import importlib
 import math
+import sys
 from pathlib import Path
 
 import pytest
 
+import mmlkit.benchmarks
+from mmlkit import cli
 from mmlkit._bench import Comparison
 
-BENCH_DIR = Path(__file__).resolve().parents[1] / "benchmarks"
-FILES = sorted(BENCH_DIR.glob("bench_*.py"))
+BENCH_DIR = Path(mmlkit.benchmarks.__file__).parent
+TOPICS = cli.benchmark_topics()
 
 
-@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
-def test_benchmark_smoke(path):
-    spec = importlib.util.spec_from_file_location(f"smoke_{path.stem}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+def test_benchmarks_ship_inside_the_package():
+    assert BENCH_DIR.name == "benchmarks" and BENCH_DIR.parent.name == "mmlkit"
+    assert TOPICS == sorted(p.stem.removeprefix("bench_") for p in BENCH_DIR.glob("bench_*.py"))
+    assert {"linalg", "nn", "stats", "topology"} <= set(TOPICS)
+
+
+@pytest.mark.parametrize("topic", TOPICS)
+def test_benchmark_smoke(topic):
+    module = importlib.import_module(f"mmlkit.benchmarks.bench_{topic}")
     rows = module.run(smoke=True)
-    assert rows, f"{path.name} produced no comparisons"
+    assert rows, f"bench_{topic} produced no comparisons"
     for row in rows:
         assert isinstance(row, Comparison)
         assert row.ours_s > 0 and row.ref_s > 0
@@ -71,3 +78,72 @@ def test_compare_memory_measures_each_sides_peak_in_the_given_unit():
     assert row.ref_peak < 0.01
     assert row.memory_unit == "× X"
     assert bench.compare("x", ours, reference, reference_name="r", repeat=1).ours_peak is None
+
+
+class _NotInstalled:
+    """A meta-path finder that makes ``import name`` fail exactly as for a package that is not installed."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname == self.name or fullname.startswith(self.name + "."):
+            raise ModuleNotFoundError(f"No module named {fullname!r}", name=fullname)
+        return None
+
+
+def _hide_module(monkeypatch, name):
+    """Make ``import name`` fail as if it were not installed (restored after the test)."""
+    for mod in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
+        monkeypatch.delitem(sys.modules, mod)
+    monkeypatch.setattr(sys, "meta_path", [_NotInstalled(name), *sys.meta_path])
+    for topic in TOPICS:  # re-import the benchmark modules so their top-level imports run again
+        monkeypatch.delitem(sys.modules, f"mmlkit.benchmarks.bench_{topic}", raising=False)
+
+
+def test_bench_without_a_reference_prints_the_rows_it_can_and_one_line_per_skip(monkeypatch, capsys):
+    _hide_module(monkeypatch, "torch")
+    rows = cli.bench(["nn", "naive_bayes", "rl"], smoke=True)
+    out = capsys.readouterr().out
+    assert rows and all(isinstance(r, Comparison) for r in rows)
+    assert "Traceback" not in out and "naive" in out.lower()
+    skipped = [line for line in out.splitlines() if line.startswith("skipped")]
+    assert len(skipped) == 2, out
+    for topic, line in zip(["nn", "rl"], skipped):
+        assert line.startswith(f"skipped {topic}:") and "torch" in line and 'pip install "mmlkit[bench]"' in line
+
+
+def test_bench_with_every_reference_missing_prints_only_the_notes(monkeypatch, capsys):
+    _hide_module(monkeypatch, "torch")
+    assert cli.bench(["nn"], smoke=True) == []
+    out = capsys.readouterr().out
+    assert out.strip().splitlines() == [
+        'skipped nn: its reference needs torch, which is not installed (pip install "mmlkit[bench]")']
+
+
+def test_bench_rejects_an_unknown_topic_and_lists_the_known(capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.main(["bench", "--smoke", "linalg", "no_such_topic"])
+    message = str(info.value.code)
+    assert "no_such_topic" in message and all(t in message for t in TOPICS)
+
+
+def test_bench_help_lists_every_topic_and_the_extra(capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.main(["bench", "--help"])
+    assert info.value.code == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert all(t in out for t in TOPICS) and 'pip install "mmlkit[bench]"' in out
+
+
+def test_bench_runs_an_external_folder(tmp_path, capsys):
+    (tmp_path / "bench_toy.py").write_text(
+        "from mmlkit._bench import compare\n"
+        "def run(smoke=False):\n"
+        "    return [compare('toy', lambda: 1, lambda: 2, reference_name='ref', repeat=1)]\n")
+    rows = cli.bench([], smoke=True, directory=str(tmp_path))
+    assert [r.name for r in rows] == ["toy"]
+    with pytest.raises(SystemExit, match="choose from: toy"):
+        cli.bench(["linalg"], directory=str(tmp_path))
+    with pytest.raises(SystemExit, match="not a folder"):
+        cli.bench([], directory=str(tmp_path / "missing"))

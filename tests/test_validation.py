@@ -1,7 +1,10 @@
+from numbers import Integral, Real
+
 import numpy as np
 import pytest
 
 from mmlkit import _validation as v
+from mmlkit.exceptions import InvalidParameterError
 
 
 def test_as_float_array_keeps_float32_and_converts_ints():
@@ -65,3 +68,77 @@ def test_random_state_reproducible_and_shared():
         v.check_random_state("seed")
     with pytest.raises(ValueError, match="non-negative"):
         v.check_random_state(-1)
+
+
+# ------------------------------------------------------------------ the parameter-constraint layer
+
+
+@pytest.mark.parametrize("constraint, good, bad", [
+    (v.Interval(Integral, 1, None), [1, 5, np.int64(3)], [0, 2.5, True, None, "3"]),
+    (v.Interval(Real, 0, 1, closed="neither"), [0.5, 1e-300], [0.0, 1.0, np.nan, np.inf, False]),
+    (v.Interval(Real, 0, 1, closed="left"), [0.0, 0.999], [1.0, -0.1]),
+    (v.Interval(Real, None, None), [-1e300, 0, 3], [np.nan, np.inf, -np.inf]),
+    (v.Options(("a", "b")), ["a", "b"], ["c", None, 1, ["a"]]),
+    (v.Options((-1,)), [-1], [1, "-1"]),
+    (v.IncreasingPair(), [(0, 1), [-2.0, 3.0]], [(1, 0), (0, np.inf), (0,), (0, 1, 2), "ab", (0, 0)]),
+    (v.IncreasingPair(0, 100), [(25, 75)], [(-1, 50), (50, 101)]),
+])
+def test_constraints_accept_and_reject(constraint, good, bad):
+    for value in good:
+        assert constraint.is_satisfied_by(value), value
+    for value in bad:
+        assert not constraint.is_satisfied_by(value), value
+
+
+def test_validate_params_names_the_parameter_and_what_was_expected():
+    constraints = {"k": [v.Interval(Integral, 1, None)], "flag": ["boolean"], "how": [v.Options(("a",)), None],
+                   "seed": ["random_state"], "fn": ["callable"], "mv": ["nan", v.Interval(Real, None, None)]}
+    v.validate_params({"k": 2, "flag": False, "how": None, "seed": np.random.default_rng(0), "fn": len,
+                       "mv": np.nan, "other": object()}, constraints)  # unconstrained names pass
+    cases = [({"k": 0}, r"k must be an int in the range \[1, inf\), got 0 \(a parameter of Thing\)"),
+             ({"flag": "yes"}, "flag must be True or False, got 'yes'"),
+             ({"how": "b"}, r"how must be one of \{'a'\} or None, got 'b'"),
+             ({"seed": -1}, "seed must be None, an int >= 0 or a numpy.random.Generator, got -1"),
+             ({"fn": 3}, "fn must be a callable"),
+             ({"mv": "x"}, "mv must be np.nan or a float")]
+    for params, match in cases:
+        with pytest.raises(InvalidParameterError, match=match) as info:
+            v.validate_params(params, constraints, owner="Thing")
+        assert isinstance(info.value, ValueError) and isinstance(info.value, TypeError)
+
+
+def test_sample_weight_one_check():
+    np.testing.assert_array_equal(v.check_sample_weight([1, 2], 2), [1.0, 2.0])
+    assert v.check_sample_weight(None, 3) is None
+    np.testing.assert_array_equal(v.check_sample_weight(2.0, 3, allow_scalar=True), [2.0, 2.0, 2.0])
+    for bad, match in [([1.0, -1.0], "sample_weight must be non-negative"),
+                       ([1.0], "sample_weight must have 2 entries"),
+                       ([1.0, np.nan], "sample_weight must be finite"),
+                       ([[1.0, 1.0]], "sample_weight must be 1-D"),
+                       (2.0, "sample_weight must be 1-D")]:
+        with pytest.raises(ValueError, match=match):
+            v.check_sample_weight(bad, 2)
+    with pytest.raises(ValueError, match="zero for every sample"):
+        v.check_sample_weight([0.0, 0.0], 2, require_positive_sum=True)
+
+
+def test_classification_labels_one_check():
+    v.check_classification_labels(np.array([0.0, 1.0, 2.0]))
+    v.check_classification_labels(np.array(["a", "b"]))
+    for bad, match in [([0.5, 1.0], "Unknown label type: continuous"),
+                       ([0.0, np.nan], "y must hold class labels, but it contains NaN"),
+                       (np.array([1, "a"], dtype=object), "mixed types")]:
+        with pytest.raises(ValueError, match=match):
+            v.check_classification_labels(np.asarray(bad))
+
+
+def test_int_sequence_one_check():
+    np.testing.assert_array_equal(v.check_int_sequence([0.0, 2.0, 1.0], "s"), [0, 2, 1])
+    assert v.check_int_sequence(np.array([1, 2], np.int8), "s").dtype == np.intp
+    for bad, match in [([], "s must be a non-empty 1-D sequence of states"),
+                       ([[0, 1]], "non-empty 1-D"),
+                       ([0.5], "s must contain integer states"),
+                       ([0, -1], "s must contain non-negative states"),
+                       ([0.0, np.nan], "integer states")]:
+        with pytest.raises(ValueError, match=match):
+            v.check_int_sequence(bad, "s", what="states")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 
-__version__ = "0.1.0"
+from mmlkit._version import __version__
 
 _SUBMODULES = (
     "autodiff", "calculus", "datasets", "evaluation", "exceptions", "exercises", "explain", "generative",

@@ -1,6 +1,6 @@
 """Side-by-side benchmarking: our routine and its oracle, same data, one process.
 
-A benchmark file in ``benchmarks/`` (named ``bench_<topic>.py``) defines
+A benchmark module in ``mmlkit/benchmarks/`` (named ``bench_<topic>.py``) defines
 
     def run(smoke: bool = False) -> list[Comparison]
 

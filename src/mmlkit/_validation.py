@@ -17,17 +17,24 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 __all__ = [
+    "IncreasingPair",
+    "Interval",
+    "Options",
     "as_float_array",
+    "check_classification_labels",
     "check_consistent_length",
     "check_finite",
     "check_in",
+    "check_int_sequence",
     "check_ndim",
     "check_nonempty",
     "check_probability_vector",
     "check_random_state",
+    "check_sample_weight",
     "check_scalar",
     "check_square",
     "check_symmetric",
+    "validate_params",
 ]
 
 _FLOAT_DTYPES = (np.float64, np.float32)
@@ -216,3 +223,228 @@ def check_in(value, name: str, options: Iterable) -> None:
     options = tuple(options)
     if value not in options:
         raise ValueError(f"{name} must be one of {', '.join(map(repr, options))}; got {value!r}")
+
+
+def check_sample_weight(sample_weight, n: int, *, name: str = "sample_weight", allow_scalar: bool = False,
+                        require_positive_sum: bool = False) -> np.ndarray | None:
+    """``None``, or a finite, non-negative float64 vector with one weight per sample.
+
+    Parameters
+    ----------
+    sample_weight : None, array_like of shape (n,) or float
+        The weights (a scalar, when ``allow_scalar``, weighs every sample alike).
+    n : int
+        The number of samples.
+    name : str, default="sample_weight"
+        The argument's name, used in error messages.
+    allow_scalar : bool, default=False
+        Accept one real number for every sample.
+    require_positive_sum : bool, default=False
+        Reject weights that are zero for every sample (nothing to fit).
+    """
+    if sample_weight is None:
+        return None
+    if allow_scalar and isinstance(sample_weight, numbers.Real) and not isinstance(sample_weight, bool):
+        sample_weight = np.full(n, float(sample_weight))
+    w = as_float_array(sample_weight, name, ndim=1, dtype=np.float64, nonempty=False)
+    if w.shape[0] != n:
+        raise ValueError(f"{name} must have {n} entries (one per sample), got {w.shape[0]}")
+    if (w < 0).any():
+        raise ValueError(f"{name} must be non-negative, got a minimum of {w.min():g}")
+    if require_positive_sum and not (w > 0).any():
+        raise ValueError(f"{name} is zero for every sample: nothing to fit")
+    return w
+
+
+def check_classification_labels(y, name: str = "y") -> None:
+    """Reject targets that are not class labels, as scikit-learn's classifiers do.
+
+    A float target whose values are not all integers is a regression target
+    (feeding it to a classifier is almost always a mistake); NaN and infinity are
+    no labels; an object array may mix ints with ints only.
+    """
+    y = np.asarray(y)
+    if y.dtype.kind == "f":
+        if not np.isfinite(y).all():
+            raise ValueError(f"{name} must hold class labels, but it contains NaN or infinity")
+        if not np.all(y == np.round(y)):
+            raise ValueError(
+                f"Unknown label type: continuous. {name} must hold class labels "
+                "(integers or strings), not continuous values"
+            )
+    if y.dtype.kind == "c":
+        raise ValueError(f"{name} must hold class labels, got complex values")
+    if y.dtype.kind == "O":
+        kinds = {type(v) for v in y.ravel()}
+        if len(kinds) > 1 and not all(issubclass(k, numbers.Integral) for k in kinds):
+            raise ValueError(f"Unknown label type: mixed types {sorted(k.__name__ for k in kinds)} in {name}")
+
+
+def check_int_sequence(s, name: str, *, what: str = "integers") -> np.ndarray:
+    """A non-empty 1-D array of non-negative integers (state indices, symbols) as ``intp``.
+
+    Floats that are whole numbers are accepted; anything else is rejected with a
+    message naming ``name`` and ``what`` the entries stand for.
+    """
+    arr = np.asarray(s)
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"{name} must be a non-empty 1-D sequence of {what}, got shape {arr.shape}")
+    if arr.dtype.kind not in "iu":
+        if arr.dtype.kind == "f" and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)):
+            arr = arr.astype(np.intp)
+        else:
+            raise ValueError(f"{name} must contain integer {what}, got dtype {arr.dtype}")
+    if (arr < 0).any():
+        raise ValueError(f"{name} must contain non-negative {what}")
+    return arr.astype(np.intp)
+
+
+# ---------------------------------------------------------------------------- parameter constraints
+#
+# Each estimator declares ``_parameter_constraints = {"name": [constraint, ...]}``;
+# a parameter is valid when it satisfies any one of its constraints. A constraint
+# is an ``Interval``, an ``Options``, an ``IncreasingPair``, a type, ``None`` or one
+# of the strings "boolean", "random_state", "array-like", "callable", "nan". ``validate_params`` checks
+# them once, at the start of ``fit``, and raises ``InvalidParameterError`` (a
+# ValueError and a TypeError) whose message names the parameter and lists what
+# was expected.
+
+
+class Interval:
+    """Real or integer numbers between ``low`` and ``high`` (``None``: unbounded).
+
+    ``closed`` is "both", "left", "right" or "neither". Booleans, NaN and
+    infinity never satisfy an interval.
+    """
+
+    def __init__(self, kind, low, high, *, closed: str = "both"):
+        check_in(closed, "closed", ("both", "left", "right", "neither"))
+        self.kind, self.low, self.high, self.closed = kind, low, high, closed
+
+    def is_satisfied_by(self, value) -> bool:
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, self.kind):
+            return False
+        if not np.isfinite(value):
+            return False
+        if self.low is not None:
+            if value < self.low or (value == self.low and self.closed not in ("both", "left")):
+                return False
+        if self.high is not None:
+            if value > self.high or (value == self.high and self.closed not in ("both", "right")):
+                return False
+        return True
+
+    def __str__(self) -> str:
+        kind = "an int" if self.kind is numbers.Integral else "a float"
+        left = "[" if self.closed in ("both", "left") and self.low is not None else "("
+        right = "]" if self.closed in ("both", "right") and self.high is not None else ")"
+        low = "-inf" if self.low is None else f"{self.low:g}"
+        high = "inf" if self.high is None else f"{self.high:g}"
+        return f"{kind} in the range {left}{low}, {high}{right}"
+
+
+class Options:
+    """One of a fixed set of values (strings, usually)."""
+
+    def __init__(self, options):
+        self.options = tuple(options)
+
+    def is_satisfied_by(self, value) -> bool:
+        return any(value is o or (isinstance(value, str) and isinstance(o, str) and value == o)
+                   for o in self.options)
+
+    def __str__(self) -> str:
+        return f"one of {{{', '.join(map(repr, self.options))}}}"
+
+
+class IncreasingPair:
+    """A pair ``(a, b)`` of finite real numbers with ``a < b`` inside ``[low, high]``."""
+
+    def __init__(self, low=None, high=None):
+        self.low, self.high = low, high
+
+    def is_satisfied_by(self, value) -> bool:
+        if not (isinstance(value, (tuple, list)) and len(value) == 2):
+            return False
+        real = Interval(numbers.Real, self.low, self.high)
+        return all(real.is_satisfied_by(v) for v in value) and value[0] < value[1]
+
+    def __str__(self) -> str:
+        bounds = f" within [{self.low:g}, {self.high:g}]" if self.low is not None and self.high is not None else ""
+        return f"a pair (min, max) of finite numbers with min < max{bounds}"
+
+
+class _Test:
+    def __init__(self, test, text):
+        self.is_satisfied_by, self.text = test, text
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _is_random_state(v) -> bool:
+    if v is None or isinstance(v, (np.random.Generator, np.random.RandomState)):
+        return True
+    return isinstance(v, numbers.Integral) and not isinstance(v, (bool, np.bool_)) and v >= 0
+
+
+def _is_array_like(v) -> bool:
+    return not isinstance(v, (str, bytes)) and (hasattr(v, "__len__") or hasattr(v, "__array__"))
+
+
+_NAMED = {
+    "boolean": _Test(lambda v: isinstance(v, (bool, np.bool_)), "True or False"),
+    "random_state": _Test(_is_random_state, "None, an int >= 0 or a numpy.random.Generator"),
+    "array-like": _Test(_is_array_like, "an array-like"),
+    "callable": _Test(callable, "a callable"),
+    "nan": _Test(lambda v: isinstance(v, numbers.Real) and v != v, "np.nan"),
+}
+
+
+def _constraint(c):
+    if c is None:
+        return _Test(lambda v: v is None, "None")
+    if isinstance(c, str):
+        return _NAMED[c]
+    if isinstance(c, type):
+        return _Test(lambda v: isinstance(v, c), f"an instance of {c.__name__}")
+    return c
+
+
+def validate_params(params, constraints: dict | None = None, *, owner: str | None = None) -> None:
+    """Check parameters against their declared constraints.
+
+    Parameters
+    ----------
+    params : estimator or dict
+        An estimator (its ``get_params(deep=False)`` are checked against its
+        class's ``_parameter_constraints``) or a ``{name: value}`` dict.
+    constraints : dict, optional
+        ``{name: [constraint, ...]}``; required when ``params`` is a dict.
+        Parameters without an entry are not checked.
+    owner : str, optional
+        Who owns the parameters, for the message (the estimator's class name
+        by default).
+
+    Raises
+    ------
+    mmlkit.exceptions.InvalidParameterError
+        A ``ValueError`` (and ``TypeError``) naming the first parameter that
+        satisfies none of its constraints and listing them.
+    """
+    if not isinstance(params, dict):
+        owner = owner or type(params).__name__
+        constraints = type(params)._parameter_constraints if constraints is None else constraints
+        params = params.get_params(deep=False)
+    for name, allowed in constraints.items():
+        if name not in params:
+            continue
+        value = params[name]
+        checks = [_constraint(c) for c in allowed]
+        if any(c.is_satisfied_by(value) for c in checks):
+            continue
+        from mmlkit.exceptions import InvalidParameterError
+
+        want = " or ".join(map(str, checks))
+        where = f" (a parameter of {owner})" if owner else ""
+        raise InvalidParameterError(f"{name} must be {want}, got {value!r}{where}")

@@ -217,3 +217,29 @@ def test_nquad_falls_back_when_the_integrand_does_not_broadcast_and_handles_3d_r
     v3, _ = nquad(lambda x, y, z: np.ones_like(x), ranges, epsabs=1e-10, epsrel=1e-10)
     ref = si.nquad(lambda x, y, z: 1.0, ranges, opts={"epsabs": 1e-10, "epsrel": 1e-10})[0]
     assert abs(v3 - math.pi / 6) < 1e-8 and abs(v3 - ref) < 1e-8
+
+# ----------------------------------------------------------------------------- divergence (issue 20)
+@pytest.mark.parametrize(("f", "a", "b", "sign"), [
+    (lambda x: 1 / x**2, 0.0, 1.0, 1.0),      # Wynn's ε extrapolated this to the "antilimit" −1
+    (lambda x: -1 / x**2, 0.0, 1.0, -1.0),
+    (lambda x: 1 / x, 0.0, 1.0, 1.0),         # logarithmic divergence: constant increments
+    (lambda x: 1 / (1 - x) ** 1.5, 0.0, 1.0, 1.0),
+    (lambda x: 1 / x, 1.0, np.inf, 1.0),
+])
+def test_divergent_integrals_warn_and_return_inf(f, a, b, sign):
+    from mmlkit.exceptions import ConvergenceWarning
+
+    with pytest.warns(ConvergenceWarning, match="divergent"):
+        value, error = quad(f, a, b)
+    assert value == sign * np.inf and error == np.inf
+
+
+@pytest.mark.parametrize(("f", "expected"), [
+    (lambda x: 1 / np.sqrt(x), 2.0),
+    (lambda x: x ** -0.9, 10.0),
+    (lambda x: np.log(x), -1.0),
+    (lambda x: np.log(x) ** 2 / np.sqrt(x), 16.0),
+])
+def test_integrable_singularities_still_converge(f, expected):
+    value, error = quad(f, 0.0, 1.0)
+    assert abs(value - expected) <= max(error, 1e-9 * abs(expected)) * 10

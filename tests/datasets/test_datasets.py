@@ -60,3 +60,26 @@ def test_generators_reject_bad_arguments():
         ds.make_regression(0)
     with pytest.raises(ValueError, match="n_informative"):
         ds.make_classification(n_features=3, n_informative=3, n_redundant=2)
+
+
+# ----------------------------------------------------------------------------- bad parameters (issue 20)
+@pytest.mark.parametrize(("call", "match"), [
+    (lambda: ds.make_blobs(centers=0), "centers"),
+    (lambda: ds.make_blobs(10.5), "n_samples"),
+    (lambda: ds.make_blobs([0, 0]), "n_samples"),
+    (lambda: ds.make_blobs(n_features=0), "n_features"),
+    (lambda: ds.make_blobs(cluster_std=-1.0), "cluster_std"),
+    (lambda: ds.make_blobs(center_box=(1.0, 0.0)), "center_box"),
+    (lambda: ds.make_moons(noise=-1.0), "noise"),
+    (lambda: ds.make_moons((3,)), "n_samples"),
+    (lambda: ds.make_circles(noise=-0.1), "noise"),
+    (lambda: ds.make_regression(noise=-1.0), "noise"),
+    (lambda: ds.make_regression(n_targets=0), "n_targets"),
+    (lambda: ds.make_classification(flip_y=2.0), "flip_y"),
+    (lambda: ds.make_classification(n_classes=1), "n_classes"),
+    (lambda: ds.make_classification(n_clusters_per_class=0), "n_clusters_per_class"),
+    (lambda: ds.make_swiss_roll(noise=-1.0), "noise"),
+])
+def test_generators_reject_bad_parameters_by_name(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()

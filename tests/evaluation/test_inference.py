@@ -125,7 +125,12 @@ def test_inference_errors():
     with pytest.raises(ValueError, match="method"):
         ev.compare_models(LinearRegression(), LinearRegression(), X, y, method="anova")
     with pytest.raises(ValueError, match="X_test and y_test"):
-        ev.compare_models(LinearRegression(), LinearRegression(), X, y, method="mcnemar", X_test=X)
+        ev.compare_models(GaussianNB(), DummyClassifier(), X, y > np.median(y), method="mcnemar", X_test=X)
+    # McNemar counts misclassifications: two regressors have none to count (it used to compute silently)
+    with pytest.raises(ValueError, match="estimator_a .LinearRegression. is not a classifier"):
+        ev.compare_models(LinearRegression(), GaussianNB(), X, y, method="mcnemar")
+    with pytest.raises(ValueError, match="estimator_b .DecisionTreeRegressor. is not a classifier"):
+        ev.compare_models(GaussianNB(), DecisionTreeRegressor(), X, y, method="mcnemar")
     with pytest.raises(ValueError, match="metric must be callable"):
         ev.metric_confidence_interval("accuracy", [0, 1], [0, 1])
     with pytest.raises(ValueError, match="confidence_level"):

@@ -182,3 +182,21 @@ def test_permutation_importance_errors():
         permutation_importance(est, X, np.zeros(9))
     with pytest.raises(ValueError, match="max_samples"):
         permutation_importance(est, X, np.zeros(10), max_samples=1.5)
+
+
+def test_sample_weight_checked_once_by_the_shared_check():
+    # permutation_importance used to accept negative weights (a negative weight flips a sample's score)
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 3))
+    y = X[:, 0] + 0.1 * rng.normal(size=40)
+    est = LinearRegression().fit(X, y)
+    w = np.ones(40)
+    w[3] = -1.0
+    with pytest.raises(ValueError, match="sample_weight must be non-negative"):
+        permutation_importance(est, X, y, sample_weight=w, random_state=0)
+    with pytest.raises(ValueError, match="sample_weight must have 40 entries"):
+        permutation_importance(est, X, y, sample_weight=np.ones(39), random_state=0)
+    with pytest.raises(ValueError, match="sample_weight must be non-negative"):
+        partial_dependence(est, X, 0, sample_weight=w)
+    with pytest.raises(ValueError, match="sample_weight must be finite"):
+        partial_dependence(est, X, 0, sample_weight=np.r_[np.ones(39), np.nan])

@@ -100,3 +100,32 @@ def test_vae_outputs_and_errors(digits_vae):
         DiffusionModel().sample(3)
     with pytest.raises(ValueError, match="n_iter must be >= 1"):
         DiffusionModel(n_iter=0).fit(np.zeros((5, 2)))
+
+
+# ------------------------------------------------------------- degenerate and bad input (issue 20)
+@pytest.mark.parametrize("X", [np.ones((5, 2)), np.zeros((3, 1)), np.full((4, 3), -2.5)])
+def test_mmd_of_identical_constant_samples_is_zero(X):
+    assert mmd_rbf(X, X.copy()) == 0.0  # was NaN: the median of no positive distance
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_mmd_is_never_negative(seed):
+    X = np.random.default_rng(seed).normal(size=(20, 2))
+    assert mmd_rbf(X, X + 1e-9) >= 0.0
+
+
+@pytest.mark.parametrize("gamma", [-1.0, 0.0, np.nan, np.inf])
+def test_mmd_rejects_a_non_positive_gamma(gamma):
+    with pytest.raises(ValueError, match="gamma"):
+        mmd_rbf(np.zeros((3, 2)), np.ones((3, 2)), gamma=gamma)
+
+
+@pytest.mark.parametrize(("kwargs", "match"), [
+    ({"beta_start": -0.1}, "beta_start"), ({"beta_start": 0.0}, "beta_start"),
+    ({"beta_end": 1.5}, "beta_end"), ({"beta_end": 1.0}, "beta_end"),
+    ({"beta_start": 0.02, "beta_end": 0.01}, "beta_end"),
+    ({"beta_start": 0.5, "beta_end": 0.6}, "beta_start"),
+])
+def test_noise_schedule_rejects_variances_outside_0_1(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        noise_schedule(10, **kwargs)

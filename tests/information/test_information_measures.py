@@ -196,7 +196,7 @@ def test_property_mutual_information_bounds(table):
     (lambda: mutual_information([[0.5, 0.6]]), "joint probability table"),
     (lambda: mutual_information([0.5, 0.5]), "2-D"),
     (lambda: mutual_information([0, 1, 1], [0, 1]), "same number"),
-    (lambda: mutual_information([[0, 1]], [0, 1]), "x must be"),
+    (lambda: mutual_information([[0, 1]], [0, 1]), "joint .the sample of X. must be"),
     (lambda: gaussian_entropy([[1.0, 0.5], [0.4, 1.0]]), "symmetric"),
     (lambda: gaussian_kl([0, 0], np.eye(2), [0, 0, 0], np.eye(2)), "mu1"),
     (lambda: gaussian_kl([0, 0], np.eye(2), [0, 0], np.eye(3)), "dimension"),
@@ -219,3 +219,17 @@ def test_inputs_not_modified():
     kl_divergence(p, q), js_divergence(p, q), cross_entropy(p, q)
     np.testing.assert_array_equal(p, p0)
     np.testing.assert_array_equal(q, q0)
+
+
+@pytest.mark.parametrize("f", ["mutual_information", "joint_entropy", "conditional_entropy"])
+@pytest.mark.parametrize(("x", "y", "name"), [
+    ([0.0, 1.0, np.nan], [0, 1, 1], "joint"),
+    (np.array([0, 1, float("nan")], dtype=object), [0, 1, 1], "joint"),
+    ([0, 1, 1], [0.0, np.inf, 1.0], "y"),
+])
+def test_samples_with_nan_labels_are_rejected(f, x, y, name):
+    """Issue 20: NaN ≠ NaN, so each NaN counted as its own class and I(X; Y) came out silently inflated."""
+    import mmlkit.information as info
+
+    with pytest.raises(ValueError, match=f"{name}.* must hold discrete labels"):
+        getattr(info, f)(x, y)

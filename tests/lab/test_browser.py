@@ -130,3 +130,66 @@ def test_slider_redraws_the_figure(marimo_app, browser, tmp_path):
     # Only the figure that depends on the temperature is recomputed; the other two stay as they were.
     assert changed == [1], f"expected only the softmax figure (index 1) to change, got {changed}"
     page.close()
+
+
+@pytest.fixture(scope="module")
+def marimo_folder(tmp_path_factory):
+    """``marimo run`` over the whole notebook folder (as ``mmlkit lab --run`` does); yields (base URL, token)."""
+    port, token = _free_port(), secrets.token_urlsafe(12)
+    log = (tmp_path_factory.mktemp("marimo_all") / "server.log").open("w")
+    env = dict(os.environ, MPLBACKEND="Agg", OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
+    folder = next(iter(notebooks().values())).parent
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "marimo", "run", str(folder), "--headless", "--host", "127.0.0.1",
+         "--port", str(port), "--token-password", token, "--no-sandbox"],
+        stdout=log, stderr=subprocess.STDOUT, env=env)
+    try:
+        deadline = time.monotonic() + SERVER_START_S
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"marimo run exited with {proc.returncode}:\n{Path(log.name).read_text()[-3000:]}")
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"marimo run did not listen on port {port} within {SERVER_START_S} s")
+                time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}/", token
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@pytest.mark.parametrize("name", list(notebooks()))
+def test_every_notebook_renders_in_the_browser(marimo_folder, browser, name):
+    """Each of the lab's notebooks, opened in Chromium as `mmlkit lab --run` serves it, renders its typeset
+    formulas, its figures and its controls, and shows no error."""
+    base, token = marimo_folder
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.set_default_timeout(RENDER_TIMEOUT_MS)
+    try:
+        page.goto(f"{base}?file={name}.py&access_token={token}")
+        if name == "index":
+            page.get_by_text("mmlkit lab rl").first.wait_for()
+            assert "read-only view" in page.inner_text("body")
+            assert "Edit any cell" not in page.inner_text("body")
+            return
+
+        def rendered():
+            sources = _figure_sources(page)
+            figures = [s for s in sources if s.startswith("data:image/png")]
+            return figures if figures and page.get_by_role("slider").count() + page.locator("select").count() else None
+
+        _wait_for(rendered, RENDER_TIMEOUT_MS / 1000, f"{name}'s figures and controls")
+        text = page.inner_text("body")
+        assert "Traceback" not in text and "An internal error" not in text, text[-2000:]
+        assert page.locator(".katex, mjx-container, math").count() > 0, f"{name}: no typeset formula"
+        assert page.locator("[data-status='error'], .marimo-error").count() == 0
+    finally:
+        page.close()

@@ -66,9 +66,10 @@ def script_runs(tmp_path_factory):
     return {name: by_path[str(path)] for name, path in NOTEBOOKS.items()}
 
 
-def test_the_lab_has_an_index_and_the_ten_modules():
+def test_the_lab_has_an_index_and_the_fourteen_topics():
     assert list(NOTEBOOKS) == ["index", *CATALOGUE]
-    assert len(CATALOGUE) == 10
+    assert len(CATALOGUE) == 14
+    assert {"explanations", "topology", "rl", "generative"} <= set(CATALOGUE)
     assert all(path.parent == NOTEBOOK_DIR for path in NOTEBOOKS.values())
 
 
@@ -126,7 +127,7 @@ def test_open_lab_serves_the_folder_and_opens_the_notebook(monkeypatch, capsys, 
     calls = []
 
     class FakeServer:
-        def __init__(self, cmd, env):
+        def __init__(self, cmd, env, **kwargs):
             calls.append((cmd, env))
 
         def poll(self):
@@ -166,3 +167,9 @@ def test_workspace_copies_missing_notebooks_and_keeps_edits(tmp_path):
     workspace(folder)
     assert edited.read_text(encoding="utf-8") == "# my edits\n"
     assert (folder / "models.py").read_text(encoding="utf-8") == NOTEBOOKS["models"].read_text(encoding="utf-8")
+
+
+def test_index_says_edit_only_in_the_editor():
+    source = NOTEBOOKS["index"].read_text(encoding="utf-8")
+    assert 'mo.app_meta().mode == "edit"' in source
+    assert source.count("Edit any cell") == 1 and "read-only view" in source

@@ -332,3 +332,16 @@ def test_hamerly_stopped_at_max_iter_is_lloyd_stopped_there(max_iter):
     np.testing.assert_allclose(runs[0].cluster_centers_, ref.cluster_centers_, rtol=1e-10, atol=1e-10)
     np.testing.assert_array_equal(runs[0].labels_, ref.labels_)
     assert runs[0].inertia_ == pytest.approx(ref.inertia_, rel=1e-10)
+
+
+def test_predict_and_score_centre_like_fit_far_from_the_origin():
+    # ‖x‖² − 2x·c + ‖c‖² at |x| ~ 1e8 cancels to ~1e16·ε ≈ 1: without the shift, predict disagrees with
+    # labels_ and score with −inertia_ (fit centres the data, so its numbers are right)
+    X, _ = make_blobs(400, n_features=3, centers=4, cluster_std=0.5, random_state=3)
+    far = X + 1e8
+    km = KMeans(4, random_state=0).fit(far)
+    np.testing.assert_array_equal(km.predict(far), km.labels_)
+    assert km.score(far) == pytest.approx(-km.inertia_, rel=1e-6)
+    near = KMeans(4, init=km.cluster_centers_ - 1e8).fit(X)
+    assert km.inertia_ == pytest.approx(near.inertia_, rel=1e-6)
+    np.testing.assert_allclose(km.transform(far), near.transform(X), atol=1e-6)

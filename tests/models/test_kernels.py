@@ -54,10 +54,12 @@ def test_gamma_resolution_and_dispatch():
     K = X @ X.T
     assert kernel_matrix(K, kernel="precomputed") is K
     np.testing.assert_allclose(kernel_matrix(X, kernel=lambda a, b: a @ b.T), K)
-    with pytest.raises(ValueError, match="gamma"):
-        resolve_gamma(0.0, X)
-    with pytest.raises(ValueError, match="gamma"):
-        resolve_gamma("wide", X)
+    # gamma is checked once, by the estimators' constraint table (resolve_gamma trusts it)
+    from mmlkit.models import SVC, KernelRidge
+    with pytest.raises(ValueError, match="gamma must be None or one of {'scale', 'auto'} or a float"):
+        KernelRidge(gamma=0.0).fit(X, X[:, 0])
+    with pytest.raises(ValueError, match="gamma must be one of {'scale', 'auto'} or a float"):
+        SVC(gamma="wide").fit(X, X[:, 0] > 0)
     with pytest.raises(ValueError, match="kernel"):
         kernel_matrix(X, kernel="cosine")
     with pytest.raises(ValueError, match="shape"):

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from sklearn import linear_model as sk
 
 from mmlkit.datasets import load_wine
-from mmlkit.exceptions import ConvergenceWarning
+from mmlkit.exceptions import ConvergenceWarning, RankWarning
 from mmlkit.models import BayesianLinearRegression, LinearRegression, Ridge
 
 TOL = 1e-6
@@ -60,7 +60,8 @@ def test_linear_regression_no_intercept():
 def test_svd_minimum_norm_on_collinear_and_underdetermined():
     X, y = _data(4, 50, 3)
     Xc = np.column_stack([X, X[:, 0] * 2.0, np.ones(50)])  # collinear + constant column
-    model = LinearRegression(solver="svd").fit(Xc, y)
+    with pytest.warns(RankWarning, match="rank 3 of 4"):  # the constant column is no direction
+        model = LinearRegression(solver="svd").fit(Xc, y)
     _close(model.predict(Xc), sk.LinearRegression().fit(Xc, y).predict(Xc))
     assert model.rank_ == 3
     # n < d: the minimum-norm interpolant, as lstsq gives
@@ -240,3 +241,70 @@ def test_no_runtime_warnings_on_constant_column():
         warnings.simplefilter("error")
         for est in (LinearRegression(), Ridge(), BayesianLinearRegression()):
             est.fit(X, y)
+
+
+@pytest.mark.parametrize("interval, digits", [((0.0, 1.0), 8.0), ((3.0, 9.0), 6.5), ((-9.0, -3.0), 5.0)])
+def test_svd_keeps_every_direction_of_a_full_rank_polynomial_design(interval, digits):
+    """Degree-10 polynomial least squares (NIST Filip's shape): κ(centred X) ~ 1e15 on [3, 9].
+
+    Without column equilibration the cutoff max(n, d)·ε·s₁ dropped the smallest singular value
+    (rank_ 9 of 10) and returned an intercept of the wrong sign, silently. The reference is the
+    exact least-squares solution in 60-digit arithmetic; the digit targets are what Householder QR
+    (solver="qr") reaches on the same problem, less a margin.
+    """
+    import mpmath
+
+    x = np.linspace(*interval, 82)
+    rng = np.random.default_rng(0)
+    V = np.vander(x, 11, increasing=True)
+    y = V @ rng.normal(size=11) * 1e-6 + rng.normal(size=82) * 1e-3
+    with mpmath.workdps(60):
+        A, b = mpmath.matrix(V.tolist()), mpmath.matrix(y.tolist())
+        ref = np.array([float(v) for v in mpmath.lu_solve(A.T * A, A.T * b)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RankWarning)
+        model = LinearRegression(solver="svd").fit(V[:, 1:], y)
+    assert model.rank_ == 10
+    got = np.r_[model.intercept_, model.coef_]
+    assert np.min(-np.log10(np.abs(got - ref) / np.abs(ref))) >= digits
+
+
+def test_svd_warns_when_it_drops_a_direction():
+    X, y = _data(4, 50, 3)
+    Xc = np.column_stack([X, X[:, 0] * 1e6])  # collinear at any scale: equilibration keeps it rank 3
+    with pytest.warns(RankWarning, match="rank 3 of 4; 1 direction"):
+        model = LinearRegression(solver="svd").fit(Xc, y)
+    assert model.rank_ == 3
+    # any least-squares solution predicts the projection of y onto span(1, X)
+    Q, _ = np.linalg.qr(np.column_stack([np.ones(50), X]))
+    _close(model.predict(Xc), Q @ (Q.T @ y))
+
+
+@pytest.mark.parametrize("offset", [9.0, 1e6, -3e8])
+@pytest.mark.parametrize("n_features", [3, 40])
+def test_ridge_keeps_its_digits_on_uncentred_data(offset, n_features):
+    # The Gram matrix is formed from centred row blocks: an offset far above the spread
+    # changes nothing but the intercept (the shortcut XᵀX − n·x̄x̄ᵀ cancelled ~log10(offset²) digits).
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(500, n_features))
+    y = X @ rng.normal(size=n_features) + rng.normal(size=500)
+    near = Ridge(alpha=2.0).fit(X, y)
+    far = Ridge(alpha=2.0).fit(X + offset, y)
+    # centring X + offset rounds each entry by ~|offset|·ε: that, times κ, bounds the change
+    tol = 50 * abs(offset) * np.finfo(float).eps + 1e-13
+    np.testing.assert_allclose(far.coef_, near.coef_, rtol=tol, atol=tol)
+    # b = ȳ − x̄ᵀw: an error δ in w moves b by up to |offset|·Σ|δ|
+    b_tol = abs(offset) * tol * (np.abs(near.coef_).sum() + 1) + 1e-9
+    assert far.intercept_ == pytest.approx(near.intercept_ - offset * near.coef_.sum(), abs=b_tol)
+
+
+def test_qr_solver_runs_mmlkits_householder_qr(monkeypatch):
+    from mmlkit import linalg
+
+    calls = []
+    qr = linalg.qr
+    monkeypatch.setattr(linalg, "qr", lambda A, *a, **k: calls.append(np.shape(A)) or qr(A, *a, **k))
+    X, y = _data(2, 40, 3)
+    model = LinearRegression(solver="qr").fit(X, y)
+    assert calls == [(40, 4)]  # [Xc, yc]: R's last column is Qᵀyc
+    _close(model.coef_, sk.LinearRegression().fit(X, y).coef_)

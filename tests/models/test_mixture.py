@@ -149,11 +149,18 @@ def test_warm_start_continues_from_previous_fit():
     assert gm.lower_bound_ == pytest.approx(cold.lower_bound_, abs=1e-10)
 
 
-def test_max_iter_zero_keeps_the_initial_parameters():
+def test_max_iter_zero_is_rejected():
+    # with no EM step the lower bound is undefined (-inf) and n_init > 1 would pick an arbitrary start
+    with pytest.raises(ValueError, match=r"max_iter must be an int in the range \[1, inf\), got 0"):
+        GaussianMixture(3, max_iter=0).fit(_data("iris"))
+
+
+def test_one_em_step_from_given_means_moves_them_by_one_m_step():
     X = _data("iris")
     means = X[[0, 60, 120]]
-    gm = GaussianMixture(3, max_iter=0, means_init=means).fit(X)
-    np.testing.assert_array_equal(gm.means_, means)
+    gm = _silent(GaussianMixture(3, max_iter=1, means_init=means, tol=0.0).fit, X)
+    assert gm.n_iter_ == 1 and np.isfinite(gm.lower_bound_)
+    assert gm.means_.shape == means.shape
 
 
 def test_warns_when_not_converged():

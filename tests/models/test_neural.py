@@ -96,9 +96,18 @@ def test_warns_at_max_iter_and_rejects_bad_parameters():
     for params, match in [({"hidden_layer_sizes": (0,)}, "hidden_layer_sizes"),
                           ({"activation": "swish"}, "activation must be one of"),
                           ({"solver": "lbfgs"}, "solver must be one of"),
-                          ({"alpha": -1.0}, "alpha must be >= 0"),
-                          ({"batch_size": 0}, "batch_size must be >= 1")]:
+                          ({"alpha": -1.0}, r"alpha must be a float in the range \[0, inf\)"),
+                          ({"batch_size": 0}, r"batch_size must be one of {'auto'} or an int in the range \[1, inf\)"),
+                          ({"momentum": 2.0}, r"momentum must be a float in the range \[0, 1\]"),
+                          ({"momentum": -0.1}, "momentum"),
+                          ({"beta_1": 1.0}, r"beta_1 must be a float in the range \[0, 1\)"),
+                          ({"beta_2": -0.5}, "beta_2"),
+                          ({"epsilon": 0.0}, "epsilon"),
+                          ({"power_t": -1.0}, "power_t"),
+                          ({"shuffle": "yes"}, "shuffle must be True or False")]:
         with pytest.raises(ValueError, match=match):
             MLPClassifier(**params).fit(X[:20], y[:20])
+        with pytest.raises(ValueError, match=match):
+            MLPRegressor(**params).fit(X[:20], X[:20, 0])
     with pytest.raises(ValueError, match="at least 2 classes"):
         MLPClassifier().fit(X[:5], np.zeros(5))

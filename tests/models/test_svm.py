@@ -253,3 +253,60 @@ def test_bad_data():
         clf.coef_
     with pytest.raises(NotFittedError):
         SVC().predict(X)
+
+
+def _smo_pin_cases():
+    X, y = make_classification(300, 8, n_informative=4, random_state=1)
+    Xb, yb = load_breast_cancer()
+    Xb = (Xb - Xb.mean(0)) / Xb.std(0)
+    return [
+        ("rbf", {}, X, y, None),
+        ("rbf, no shrinking", {"shrinking": False}, X, y, None),
+        ("rbf, C=10 (shrinks)", {"C": 10.0}, X, y, None),
+        ("linear, 3 classes", {"kernel": "linear"}, *load_iris(), None),
+        ("poly, 2175 iterations", {"kernel": "poly", "degree": 2, "C": 5.0}, Xb, yb, None),
+        ("sigmoid", {"kernel": "sigmoid", "gamma": 0.1, "coef0": 0.5}, *make_blobs(200, centers=3, random_state=2),
+         None),
+        ("weighted", {"class_weight": "balanced"}, X[:200], y[:200], np.linspace(0.1, 2.0, 200)),
+        ("max_iter", {"max_iter": 25}, X, y, None),
+        ("precomputed", {"kernel": "precomputed", "C": 0.5}, X @ X.T, y, None),
+    ]
+
+
+@pytest.mark.parametrize("case", _smo_pin_cases(), ids=lambda c: c[0])
+def test_smo_takes_the_same_steps_as_the_frozen_libsvm_style_solver(case, monkeypatch):
+    # Each binary subproblem is solved twice from the same start (the same cache state, so the same
+    # kernel rows): by the solver written as its pseudocode and by a frozen copy of the former one.
+    # Same iterations, support vectors and dual coefficients (to 1e-12: the same arithmetic).
+    import copy
+    import importlib.util
+    import pathlib
+
+    from mmlkit.models import svm
+
+    path = pathlib.Path(__file__).with_name("_svm_smo_reference.py")
+    spec = importlib.util.spec_from_file_location("_svm_smo_reference", path)
+    reference = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(reference)
+    smo_reference = reference.smo_reference
+
+    _, params, X, y, sw = case
+    solve = svm._smo
+    seen = []
+
+    def both(cache, Kd, yy, C, tol, max_iter, shrinking):
+        ref = smo_reference(copy.deepcopy(cache), Kd, yy, C, tol, max_iter, shrinking)
+        new = solve(cache, Kd, yy, C, tol, max_iter, shrinking)
+        seen.append((new, ref))
+        return new
+
+    monkeypatch.setattr(svm, "_smo", both)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        SVC(**params).fit(X, y, sample_weight=sw)
+    assert seen
+    for new, ref in seen:
+        assert (new.n_iter, new.converged) == (ref.n_iter, ref.converged)
+        np.testing.assert_array_equal(np.flatnonzero(new.alpha), np.flatnonzero(ref.alpha))
+        np.testing.assert_allclose(new.alpha, ref.alpha, rtol=0, atol=1e-12)
+        assert new.rho == pytest.approx(ref.rho, abs=1e-12)

@@ -272,3 +272,20 @@ def test_standard_scaler_partial_fit_matches_sklearn_and_fit(nan_seed):
         np.testing.assert_allclose(getattr(ours, name), getattr(ref, name), rtol=1e-10)
         np.testing.assert_allclose(getattr(ours, name), getattr(full, name), rtol=1e-10)
     np.testing.assert_array_equal(ours.n_samples_seen_, ref.n_samples_seen_)
+
+
+@pytest.mark.parametrize("score", ["chi2", "f_classif"])
+def test_univariate_scores_reject_a_single_class(score):
+    """Issue 20: chi2 gave p = 0 and f_classif inf/NaN, silently, when y held one class."""
+    import mmlkit.preprocessing as pp
+
+    X = np.abs(np.random.default_rng(0).normal(size=(6, 3)))
+    with pytest.raises(ValueError, match="y must hold at least 2 classes"):
+        getattr(pp, score)(X, np.zeros(6))
+
+
+def test_f_classif_needs_within_class_degrees_of_freedom():
+    from mmlkit.preprocessing import f_classif
+
+    with pytest.raises(ValueError, match="more samples than classes"):
+        f_classif(np.array([[1.0], [2.0]]), [0, 1])

@@ -268,3 +268,50 @@ def test_fit_rejects_bad_data(cls, data, match):
 def test_interval_level_validated():
     with pytest.raises(ValueError, match="level"):
         Normal(0, 1).interval(1.5)
+
+
+# ---------------------------------------------- quantiles of non-probabilities (issue 20)
+def _every_distribution():
+    from mmlkit import probability as P
+
+    return [P.Exponential(1.0), P.Normal(), P.Uniform(), P.Beta(2.0, 3.0), P.StudentT(3.0), P.Gamma(2.0),
+            P.ChiSquared(3.0), P.Poisson(2.0), P.Binomial(5, 0.3), P.Bernoulli(0.3), P.Geometric(0.4),
+            P.NegativeBinomial(3, 0.4), P.BetaBinom(5, 2.0, 3.0), P.Categorical([0.2, 0.8])]
+
+
+@pytest.mark.parametrize("method", ["ppf", "isf"])
+@pytest.mark.parametrize("q", [-0.1, 1.5, -1e-300, [0.5, 2.0], np.array([[0.1], [-3.0]])])
+def test_every_quantile_method_rejects_q_outside_0_1(method, q):
+    """``Exponential.ppf(-0.1)`` returned −0.048: every ppf/isf now raises, naming q."""
+    for d in _every_distribution():
+        with pytest.raises(ValueError, match="q must"):
+            getattr(d, method)(q)
+
+
+def test_quantiles_at_the_ends_and_nan_still_work():
+    for d in _every_distribution():
+        assert np.all(np.isfinite(d.ppf([0.25, 0.5]))), d
+        assert np.isnan(d.ppf(np.nan)) or type(d).__name__ in {"Categorical"}, d
+
+
+# ---------------------------------------------- Normal: one code path, one return type (issue 14)
+@pytest.mark.parametrize(("mu", "sigma"), [(0.0, 1.0), (1.5, 0.3), (-2.0, 7.0)])
+def test_normal_scalar_calls_equal_the_array_path_and_the_textbook_formulas(mu, sigma):
+    """The lean scalar path (math.exp/erfc) gives the same numbers as before, as np.float64 everywhere."""
+    from mmlkit.probability import Normal
+
+    d = Normal(mu, sigma)
+    xs = list(np.random.default_rng(0).normal(size=50) * 5) + [0.0, 1e-300, -40.0, 40.0]
+    arrays = {m: getattr(d, m)(np.array(xs)) for m in ("pdf", "logpdf", "cdf", "sf", "logcdf", "logsf")}
+    for i, x in enumerate(xs):
+        z = (x - mu) / sigma
+        textbook = {"pdf": 1 / math.sqrt(2 * math.pi) / sigma * math.exp(-0.5 * z * z),
+                    "cdf": 0.5 * math.erfc((mu - x) / (sigma * math.sqrt(2))),
+                    "sf": 0.5 * math.erfc((x - mu) / (sigma * math.sqrt(2)))}
+        for m, arr in arrays.items():
+            v = getattr(d, m)(x)
+            assert type(v) is np.float64, m
+            # scalar and array paths: math's and SciPy's erfc differ by a few ulps far in the tails
+            assert v == pytest.approx(arr[i], rel=1e-13, abs=1e-300), (m, x)
+            if m in textbook:  # the same operations as the former fast path: the same number
+                assert v == textbook[m], (m, x)

@@ -209,3 +209,24 @@ def test_mean_first_passage_times_match_first_step_analysis(seed):
     np.testing.assert_allclose(np.diag(M), 1 / MarkovChain(P).stationary(), rtol=1e-10)
     with pytest.raises(ValueError, match="irreducible"):
         MarkovChain([[1.0, 0.0], [0.5, 0.5]]).mean_first_passage_times()
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("n", [10**6, 10**12, 10**18, 2**62 + 1])
+def test_n_step_of_huge_n_stays_stochastic_and_reaches_the_stationary_limit(seed, n):
+    """Issue 20: ``n_step(10**18)`` gave entries near 2e7 (rounding compounded over 120 products)."""
+    P = np.random.default_rng(seed).uniform(size=(4, 4)) + 0.1
+    P /= P.sum(axis=1, keepdims=True)
+    mc = MarkovChain(P)
+    Pn = mc.n_step(n)
+    assert np.all(Pn >= 0)
+    np.testing.assert_allclose(Pn.sum(axis=1), 1.0, rtol=1e-14)
+    # an ergodic chain: every row converges to π (the mixing is fast for these dense P)
+    np.testing.assert_allclose(Pn, np.tile(mc.stationary(), (4, 1)), atol=1e-12)
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 5, 13])
+def test_n_step_small_n_matches_matrix_power(n):
+    P = np.array([[0.9, 0.1, 0.0], [0.2, 0.7, 0.1], [0.3, 0.3, 0.4]])
+    # each renormalisation changes an entry by O(k ε) relative
+    np.testing.assert_allclose(MarkovChain(P).n_step(n), np.linalg.matrix_power(P, n), rtol=1e-13, atol=1e-16)

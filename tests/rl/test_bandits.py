@@ -124,3 +124,11 @@ def test_simulate_is_reproducible_and_regret_is_cumulative_gap():
 def test_bad_input(make, match):
     with pytest.raises(ValueError, match=match):
         make()
+
+
+@pytest.mark.parametrize("agent", [EpsilonGreedy(0.1), UCB1(), ThompsonSampling()])
+@pytest.mark.parametrize(("n_runs", "n_arms", "match"), [(3, 0, "n_arms"), (0, 2, "n_runs"), (2, 1.5, "n_arms")])
+def test_reset_rejects_zero_arms_or_runs(agent, n_runs, n_arms, match):
+    """Issue 20: ``reset(n_runs, 0)`` was accepted and failed later with NumPy's message."""
+    with pytest.raises(ValueError, match=match):
+        agent.reset(n_runs, n_arms)

@@ -1,10 +1,8 @@
 """Every public function and method of the statistics, information and Markov-model modules
-documents each parameter, and the defaults in the docstrings equal the signatures."""
+documents each parameter (the defaults: tests/test_docstring_defaults.py)."""
 
-import ast
 import importlib
 import inspect
-import re
 
 import pytest
 
@@ -44,7 +42,7 @@ CASES = list(public_callables())
 
 
 @pytest.mark.parametrize("qualname, func", CASES, ids=[c[0] for c in CASES])
-def test_parameters_documented_with_matching_defaults(qualname, func):
+def test_parameters_documented(qualname, func):
     doc = inspect.getdoc(func) or ""
     assert doc, f"{qualname} has no docstring"
     for p in inspect.signature(func).parameters.values():
@@ -52,14 +50,4 @@ def test_parameters_documented_with_matching_defaults(qualname, func):
             continue
         found = documented_line(doc, p.name)
         assert found is not None, f"{qualname}: parameter {p.name!r} is not documented"
-        names, line = found
-        if p.default is p.empty:
-            continue
-        m = re.search(r"default=(.*)$", line)
-        if m is None:
-            assert "optional" in line and p.default is None, \
-                f"{qualname}: {p.name!r} defaults to {p.default!r} but its doc line says {line!r}"
-            continue
-        texts = [v.strip() for v in m.group(1).split(",")]
-        text = texts[names.index(p.name)] if len(names) > 1 and len(texts) == len(names) else m.group(1).strip()
-        assert ast.literal_eval(text) == p.default, f"{qualname}: {p.name!r} default {p.default!r} vs doc {text}"
+        # the defaults themselves are checked for every subpackage in tests/test_docstring_defaults.py

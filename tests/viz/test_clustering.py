@@ -60,3 +60,16 @@ def test_embedding_scatter_annotates_each_class_with_distinct_colours():
 def test_bad_input(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_gmm_ellipses_panels_share_the_data_range_in_a_grid():
+    X = _X()
+    means, covs = np.zeros((1, 2)), np.eye(2)[None]
+    fig = gmm_ellipses(X, [(f"it {i}", means + i, covs) for i in range(4)])
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(visible) == 4
+    assert {ax.get_subplotspec().rowspan.start for ax in visible} == {0, 1}   # 2 × 2, not 1 × 4
+    limits = {(ax.get_xlim(), ax.get_ylim()) for ax in visible}
+    assert len(limits) == 1
+    (x0, x1), (y0, y1) = limits.pop()
+    assert x0 < X[:, 0].min() and x1 > X[:, 0].max() and y0 < X[:, 1].min() and y1 > X[:, 1].max()

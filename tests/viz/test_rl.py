@@ -27,3 +27,13 @@ def test_policy_learning_curve_shows_returns_and_optimum():
     assert isinstance(fig, Figure) and len(lines) == 3
     np.testing.assert_allclose(lines[1].get_ydata(), np.convolve(r, np.ones(5) / 5, "valid"))
     assert lines[2].get_ydata()[0] == pytest.approx(-5.0)
+
+
+def test_regret_curves_spread_band_covers_the_runs_percentiles():
+    R = np.cumsum(np.random.default_rng(0).uniform(size=(50, 40)), axis=1)
+    fig = regret_curves({"a": R}, spread=(10, 90))
+    bands = fig.axes[0].collections
+    assert len(bands) == 2
+    verts = bands[1].get_paths()[0].vertices
+    lo, hi = np.percentile(R, (10, 90), axis=0)
+    assert np.isclose(verts[:, 1].min(), lo.min()) and np.isclose(verts[:, 1].max(), hi.max())

@@ -23,9 +23,11 @@ Examples
 array([2., 4.])
 """
 
-from __future__ import annotations
-
-from mmlkit.autodiff import _methods  # noqa: F401  (attaches operators and methods to Tensor)
+# _tensor first: it imports, at its end, the modules its operators call, which build on it.
+import mmlkit.autodiff._tensor  # noqa: F401
+from mmlkit.autodiff import _methods  # noqa: F401  (attaches the NumPy-like methods to Tensor)
+from mmlkit.autodiff._engine import gradients
+from mmlkit.autodiff._indexing import diagonal, getitem, index_add, trace
 from mmlkit.autodiff._math import (
     abs,
     add,
@@ -34,50 +36,39 @@ from mmlkit.autodiff._math import (
     cos,
     cosh,
     divide,
-    dot,
-    einsum,
     erf,
     exp,
     expm1,
     gelu,
     log,
     log1p,
-    log_softmax,
-    logsumexp,
     matmul,
     maximum,
     minimum,
     multiply,
     negative,
-    norm,
-    outer,
     power,
     relu,
     sigmoid,
     sin,
     sinh,
-    softmax,
     softplus,
     sqrt,
     square,
-    std,
     subtract,
     tan,
     tanh,
-    var,
     where,
 )
 from mmlkit.autodiff._primitive import Primitive, defvjp, primitive
+from mmlkit.autodiff._products import dot, einsum, outer
 from mmlkit.autodiff._shape import (
     astype,
     broadcast_to,
     concatenate,
     cumsum,
-    diagonal,
     expand_dims,
     flatten,
-    getitem,
-    index_add,
     max,
     mean,
     min,
@@ -86,14 +77,20 @@ from mmlkit.autodiff._shape import (
     stack,
     sum,
     swapaxes,
-    trace,
     transpose,
+)
+from mmlkit.autodiff._statistics import (
+    log_softmax,
+    logsumexp,
+    norm,
+    softmax,
+    std,
+    var,
 )
 from mmlkit.autodiff._tensor import (
     Tensor,
     as_tensor,
     enable_grad,
-    gradients,
     is_grad_enabled,
     no_grad,
     ones,

@@ -1,45 +1,41 @@
-"""Arithmetic, elementwise functions, products and normalisations, with their rules.
+"""Elementwise arithmetic and functions, and the matrix product, with their rules.
 
-One primitive per function, its derivative rule beside it, written in
-differentiable operations (so rules of rules exist and any order works).
-Broadcasting is undone in one place, :func:`_shape._unbroadcast`.
+Two tables, in the style of HIPS autograd: one line per primitive giving its
+NumPy forward and its derivative rule(s), written in differentiable operations
+(so rules of rules exist and any order works).
+
+- ``_binary(name, forward, rule_a, rule_b, ...)``: two operands with NumPy
+  broadcasting. Each rule maps (ḡ, ans, a, b) to the cotangent of its operand
+  *before* broadcasting is undone; the one wrapper :func:`_binary_vjp` undoes
+  it (``_shape._unbroadcast``) and keeps any batch axes of ḡ.
+- ``_unary(name, forward, rule, ...)``: one operand, same shape out.
+
+Rules use trailing axes only, so cotangents carrying leading batch axes (many
+backward passes at once) go through them unchanged.
 """
 
 from __future__ import annotations
 
 import math
+import operator
 
 import numpy as np
 from scipy import special
 
-from mmlkit.autodiff._shape import (
-    _expand_back,
-    _keep_shape,
-    _norm_axes,
-    _t,
-    _unbroadcast,
-    broadcast_to,
-    expand_dims,
-    mean,
-    reshape,
-    sum,
-    swapaxes,
-)
-from mmlkit.autodiff._tensor import _BATCH_ND, _GRAD_ENABLED, Tensor, _node, _wrap
+from mmlkit.autodiff._shape import _t, _unbroadcast, expand_dims, reshape, swapaxes
+from mmlkit.autodiff._tensor import _GRAD_ENABLED, Tensor, _batch_nd, _node, _wrap
 
 __all__ = [
-    "abs", "add", "arctan", "clip", "cos", "cosh", "divide", "dot", "einsum", "erf", "exp",
-    "expm1", "gelu", "log", "log1p", "log_softmax", "logsumexp", "matmul", "maximum",
-    "minimum", "multiply", "negative", "norm", "outer", "power", "relu", "sigmoid", "sin",
-    "sinh", "softmax", "softplus", "sqrt", "square", "std", "subtract", "tan", "tanh", "var",
-    "where",
+    "abs", "add", "arctan", "clip", "cos", "cosh", "divide", "erf", "exp", "expm1", "gelu", "log",
+    "log1p", "matmul", "maximum", "minimum", "multiply", "negative", "power", "relu", "sigmoid",
+    "sin", "sinh", "softplus", "sqrt", "square", "subtract", "tan", "tanh", "where",
 ]
 
 _SCALARS = (int, float, bool)
 
 
 # ---------------------------------------------------------------------------
-# binary arithmetic
+# operands
 
 
 def _const(c, like: np.ndarray):
@@ -55,6 +51,7 @@ def _const(c, like: np.ndarray):
 
 
 def _args2(a, b):
+    """The operands (at least one a Tensor) and their arrays; constants kept weak."""
     if isinstance(a, Tensor):
         ad = a.data
         if isinstance(b, Tensor):
@@ -69,22 +66,43 @@ def _args2(a, b):
     return _args2(a, b)
 
 
-def _binary(out, op, a, b, vjp):
-    if _GRAD_ENABLED.get():
-        ra = isinstance(a, Tensor) and a.requires_grad
-        rb = isinstance(b, Tensor) and b.requires_grad
-        if ra or rb:
-            parents = (a, b) if ra and rb else (a,) if ra else (b,)
-            return _node(out, op, parents, vjp, (a, b, ra, rb))
-    return _wrap(out)
+def _tensors2(a, b):
+    """Both operands as Tensors (the matrix product has no weak scalars)."""
+    a, b = _t(a), _t(b)
+    return a, b, a.data, b.data
 
 
-def _shape_of(v):
-    return v.data.shape if isinstance(v, Tensor) else np.shape(v)
+def _data(v):
+    return v.data if isinstance(v, Tensor) else np.asarray(v)
 
 
-def add(a, b) -> Tensor:
-    """a + b elementwise, with NumPy broadcasting.
+# ---------------------------------------------------------------------------
+# the binary table
+
+
+def _binary(name, forward, rule_a, rule_b, formula, derivative, example, operands=_args2, cost="O(n)"):
+    """Make the primitive ``name(a, b) = forward(a, b)`` with one rule per operand.
+
+    ``rule_a(g, ans, a, b)`` returns ā before un-broadcasting (None as a rule:
+    no derivative for that operand). ``example`` is a (call, result) pair for
+    the docstring.
+    """
+    rules = (rule_a or _no_rule(0), rule_b or _no_rule(1))
+
+    def op(a, b):
+        a, b, ad, bd = operands(a, b)
+        out = forward(ad, bd)
+        if _GRAD_ENABLED.get():
+            ra = isinstance(a, Tensor) and a.requires_grad
+            rb = isinstance(b, Tensor) and b.requires_grad
+            if ra or rb:
+                parents = (a, b) if ra and rb else (a,) if ra else (b,)
+                return _node(out, name, parents, _binary_vjp, (rules, a, b, ra, rb))
+        return _wrap(out)
+
+    call, result = example
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"""{formula}.
 
     Parameters
     ----------
@@ -98,189 +116,118 @@ def add(a, b) -> Tensor:
 
     Notes
     -----
-    Derivative rule: ā = ḡ, b̄ = ḡ; each cotangent is summed back over the axes
-    broadcasting added (``_unbroadcast``). Cost O(n).
+    Derivative rule: {derivative}; each cotangent is summed back over the axes
+    broadcasting added (``_unbroadcast``). Cost {cost}.
 
     Examples
     --------
-    >>> from mmlkit.autodiff import tensor, add
-    >>> add(tensor([1.0, 2.0]), 1.0)
-    Tensor([2., 3.])
+    >>> from mmlkit.autodiff import tensor, {name}
+    >>> {call}
+    {result}
     """
-    a, b, ad, bd = _args2(a, b)
-    return _binary(ad + bd, "add", a, b, _add_vjp)
+    return op
 
 
-def _add_vjp(g, node):
-    a, b, ra, rb = node._ctx
-    res = []
+def _binary_vjp(g, node):
+    """The one backward wrapper of the table: rule, then un-broadcast (batch axes kept)."""
+    rules, a, b, ra, rb = node._ctx
+    bn = g.data.ndim - node.data.ndim  # _batch_nd(g, node), inlined: this runs once per recorded operation
     if ra:
-        res.append(_unbroadcast(g, a.data.shape))
-    if rb:
-        res.append(_unbroadcast(g, b.data.shape))
-    return res
+        ga = rules[0](g, node, a, b)
+        if ga.data.shape[bn:] != a.data.shape:
+            ga = _unbroadcast(ga, a.data.shape, bn)
+        if not rb:
+            return (ga,)
+    gb = rules[1](g, node, a, b)
+    if gb.data.shape[bn:] != b.data.shape:
+        gb = _unbroadcast(gb, b.data.shape, bn)
+    return (ga, gb) if ra else (gb,)
 
 
-def subtract(a, b) -> Tensor:
-    """a − b elementwise, with NumPy broadcasting.
-
-    Parameters
-    ----------
-    a, b : Tensor, array_like or number
-        Broadcastable shapes. Python numbers keep a float32 tensor float32.
-
-    Returns
-    -------
-    Tensor
-        The broadcast shape.
-
-    Notes
-    -----
-    Derivative rule: ā = ḡ, b̄ = −ḡ; each cotangent is summed back over the axes
-    broadcasting added (``_unbroadcast``). Cost O(n).
-
-    Examples
-    --------
-    >>> from mmlkit.autodiff import tensor, subtract
-    >>> subtract(tensor([1.0, 2.0]), 1.0)
-    Tensor([0., 1.])
-    """
-    a, b, ad, bd = _args2(a, b)
-    return _binary(ad - bd, "subtract", a, b, _sub_vjp)
+def _no_rule(i):
+    """The rule of an operand that has none: a clear error naming the primitive and the operand."""
+    def rule(g, ans, a, b):
+        raise NotImplementedError(
+            f"primitive '{ans._op}' has no derivative rule for its {('first', 'second')[i]} operand")
+    return rule
 
 
-def _sub_vjp(g, node):
-    a, b, ra, rb = node._ctx
-    res = []
-    if ra:
-        res.append(_unbroadcast(g, a.data.shape))
-    if rb:
-        res.append(_unbroadcast(-g, b.data.shape))
-    return res
+def _pow_rule_a(g, ans, a, b):
+    if type(b) in _SCALARS:
+        return g * (b * a ** (b - 1)) if b != 2 else g * (2.0 * a)
+    return g * b * a ** (b - 1)
 
 
-def multiply(a, b) -> Tensor:
-    """a · b elementwise, with NumPy broadcasting.
-
-    Parameters
-    ----------
-    a, b : Tensor, array_like or number
-        Broadcastable shapes. Python numbers keep a float32 tensor float32.
-
-    Returns
-    -------
-    Tensor
-        The broadcast shape.
-
-    Notes
-    -----
-    Derivative rule: ā = ḡ·b, b̄ = ḡ·a; each cotangent is summed back over the axes
-    broadcasting added (``_unbroadcast``). Cost O(n).
-
-    Examples
-    --------
-    >>> from mmlkit.autodiff import tensor, multiply
-    >>> multiply(tensor([1.0, 2.0]), 3.0)
-    Tensor([3., 6.])
-    """
-    a, b, ad, bd = _args2(a, b)
-    return _binary(ad * bd, "multiply", a, b, _mul_vjp)
+def _pow_rule_b(g, ans, a, b):
+    if type(a) in _SCALARS:  # a Python number stays a weak scalar (no float32 upcast)
+        log_a = math.log(a) if a > 0 else math.nan if a < 0 else 0.0
+    else:
+        log_a = log(where(_data(a) > 0, a, 1.0))
+    return g * ans * log_a
 
 
-def _mul_vjp(g, node):
-    a, b, ra, rb = node._ctx
-    res = []
-    if ra:
-        res.append(_unbroadcast(g * b, a.data.shape))
-    if rb:
-        res.append(_unbroadcast(g * a, b.data.shape))
-    return res
+def _first_wins(ans, a, b):
+    """1 where a gave the extremum, ½ on ties: the derivative share of ``a`` in max/min."""
+    ad, bd = _data(a), _data(b)
+    return (ad == ans.data).astype(ans.data.dtype) - 0.5 * (ad == bd)
 
 
-def divide(a, b) -> Tensor:
-    """a / b elementwise, with NumPy broadcasting.
-
-    Parameters
-    ----------
-    a, b : Tensor, array_like or number
-        Broadcastable shapes. Python numbers keep a float32 tensor float32.
-
-    Returns
-    -------
-    Tensor
-        The broadcast shape.
-
-    Notes
-    -----
-    Derivative rule: ā = ḡ/b, b̄ = −ḡ·(a/b)/b; each cotangent is summed back over the axes
-    broadcasting added (``_unbroadcast``). Cost O(n).
-
-    Examples
-    --------
-    >>> from mmlkit.autodiff import tensor, divide
-    >>> divide(tensor([1.0, 2.0]), 2.0)
-    Tensor([0.5, 1. ])
-    """
-    a, b, ad, bd = _args2(a, b)
-    return _binary(ad / bd, "divide", a, b, _div_vjp)
+def _matmul_rule_a(g, ans, a, b):
+    na, nb = a.data.ndim, b.data.ndim
+    if nb == 1:  # (…, n) @ (n,): ā = ḡ ⊗ b
+        return expand_dims(g, -1) * b
+    if na == 1:  # (n,) @ (…, n, m): ā = b ḡ, row by row
+        bt = swapaxes(b, -1, -2)
+        return g @ bt if nb == 2 else reshape(expand_dims(g, -2) @ bt, g.data.shape[:-1] + (a.data.shape[0],))
+    return g @ swapaxes(b, -1, -2)
 
 
-def _div_vjp(g, node):
-    a, b, ra, rb = node._ctx
-    res = []
-    if ra:
-        res.append(_unbroadcast(g / b, a.data.shape))
-    if rb:
-        res.append(_unbroadcast(-g * node / b, b.data.shape))
-    return res
+def _matmul_rule_b(g, ans, a, b):
+    na, nb = a.data.ndim, b.data.ndim
+    if na == 1 and nb == 1:
+        return expand_dims(g, -1) * a
+    if nb == 1:  # (…, m, n) @ (n,): b̄ = aᵀ ḡ
+        return g @ a if na == 2 else reshape(expand_dims(g, -2) @ a, g.data.shape[:-1] + (b.data.shape[0],))
+    if na == 1:  # (n,) @ (…, n, m): b̄ = a ⊗ ḡ
+        return expand_dims(a, -1) * expand_dims(g, -2)
+    return swapaxes(a, -1, -2) @ g
 
 
-def power(a, b) -> Tensor:
-    """a ** b elementwise, with NumPy broadcasting.
+add = _binary("add", operator.add, lambda g, ans, a, b: g, lambda g, ans, a, b: g,
+              "a + b elementwise, with NumPy broadcasting", "ā = ḡ, b̄ = ḡ",
+              ("add(tensor([1.0, 2.0]), 1.0)", "Tensor([2., 3.])"))
+subtract = _binary("subtract", operator.sub, lambda g, ans, a, b: g, lambda g, ans, a, b: -g,
+                   "a − b elementwise, with NumPy broadcasting", "ā = ḡ, b̄ = −ḡ",
+                   ("subtract(tensor([1.0, 2.0]), 1.0)", "Tensor([0., 1.])"))
+multiply = _binary("multiply", operator.mul, lambda g, ans, a, b: g * b, lambda g, ans, a, b: g * a,
+                   "a · b elementwise, with NumPy broadcasting", "ā = ḡ·b, b̄ = ḡ·a",
+                   ("multiply(tensor([1.0, 2.0]), 3.0)", "Tensor([3., 6.])"))
+divide = _binary("divide", operator.truediv, lambda g, ans, a, b: g / b, lambda g, ans, a, b: -g * ans / b,
+                 "a / b elementwise, with NumPy broadcasting", "ā = ḡ/b, b̄ = −ḡ·(a/b)/b",
+                 ("divide(tensor([1.0, 2.0]), 2.0)", "Tensor([0.5, 1. ])"))
+power = _binary("power", operator.pow, _pow_rule_a, _pow_rule_b,
+                "a ** b elementwise, with NumPy broadcasting",
+                "ā = ḡ·b·a^(b−1), b̄ = ḡ·a^b·log a (log taken where a > 0)",
+                ("power(tensor([2.0, 3.0]), 2)", "Tensor([4., 9.])"))
+maximum = _binary("maximum", np.maximum, lambda g, ans, a, b: g * _first_wins(ans, a, b),
+                  lambda g, ans, a, b: g * (1.0 - _first_wins(ans, a, b)),
+                  "max(a, b) elementwise, with NumPy broadcasting",
+                  "ḡ goes to the larger operand, halved on ties (as torch and autograd)",
+                  ("maximum(tensor([1.0, 5.0]), 2.0)", "Tensor([2., 5.])"))
+minimum = _binary("minimum", np.minimum, lambda g, ans, a, b: g * _first_wins(ans, a, b),
+                  lambda g, ans, a, b: g * (1.0 - _first_wins(ans, a, b)),
+                  "min(a, b) elementwise, with NumPy broadcasting",
+                  "ḡ goes to the smaller operand, halved on ties",
+                  ("minimum(tensor([1.0, 5.0]), 2.0)", "Tensor([1., 2.])"))
+matmul = _binary("matmul", operator.matmul, _matmul_rule_a, _matmul_rule_b,
+                 "Matrix product a @ b with NumPy's rules (vectors, matrices, stacks of matrices)",
+                 "for C = AB, Ā = C̄ Bᵀ and B̄ = Aᵀ C̄ (1-D operands as row / column vectors)",
+                 ("matmul(tensor([[1.0, 2.0]]), tensor([[3.0], [4.0]]))", "Tensor([[11.]])"),
+                 operands=_tensors2, cost="O(mkn) per product, through BLAS")
 
-    Parameters
-    ----------
-    a, b : Tensor, array_like or number
-        Broadcastable shapes. Python numbers keep a float32 tensor float32.
 
-    Returns
-    -------
-    Tensor
-        The broadcast shape.
-
-    Notes
-    -----
-    Derivative rule: ā = ḡ·b·a^(b−1), b̄ = ḡ·a^b·log a (log taken where a > 0); each cotangent is summed back over
-    the axes
-    broadcasting added (``_unbroadcast``). Cost O(n).
-
-    Examples
-    --------
-    >>> from mmlkit.autodiff import tensor, power
-    >>> power(tensor([2.0, 3.0]), 2)
-    Tensor([4., 9.])
-    """
-    a, b, ad, bd = _args2(a, b)
-    return _binary(ad ** bd, "power", a, b, _pow_vjp)
-
-
-def _pow_vjp(g, node):
-    a, b, ra, rb = node._ctx
-    res = []
-    if ra:
-        if type(b) in _SCALARS:
-            da = g * (b * a ** (b - 1)) if b != 2 else g * (2.0 * a)
-        else:
-            da = g * b * a ** (b - 1)
-        res.append(_unbroadcast(da, a.data.shape))
-    if rb:
-        if type(a) in _SCALARS:  # a Python number stays a weak scalar (no float32 upcast)
-            log_a = math.log(a) if a > 0 else math.nan if a < 0 else 0.0
-        else:
-            ad = a.data if isinstance(a, Tensor) else a
-            log_a = log(where(ad > 0, a, 1.0))
-        res.append(_unbroadcast(g * node * log_a, b.data.shape))
-    return res
+# ---------------------------------------------------------------------------
+# negation and selection
 
 
 def negative(x) -> Tensor:
@@ -313,77 +260,6 @@ def negative(x) -> Tensor:
 
 def _neg_vjp(g, node):
     return (-g,)
-
-
-def maximum(a, b) -> Tensor:
-    """max(a, b) elementwise, with NumPy broadcasting.
-
-    Parameters
-    ----------
-    a, b : Tensor, array_like or number
-        Broadcastable shapes. Python numbers keep a float32 tensor float32.
-
-    Returns
-    -------
-    Tensor
-        The broadcast shape.
-
-    Notes
-    -----
-    Derivative rule: ḡ goes to the larger operand, halved on ties (as torch and autograd); each cotangent is summed
-    back over the axes
-    broadcasting added (``_unbroadcast``). Cost O(n).
-
-    Examples
-    --------
-    >>> from mmlkit.autodiff import tensor, maximum
-    >>> maximum(tensor([1.0, 5.0]), 2.0)
-    Tensor([2., 5.])
-    """
-    a, b, ad, bd = _args2(a, b)
-    return _binary(np.maximum(ad, bd), "maximum", a, b, _maxmin_vjp)
-
-
-def minimum(a, b) -> Tensor:
-    """min(a, b) elementwise, with NumPy broadcasting.
-
-    Parameters
-    ----------
-    a, b : Tensor, array_like or number
-        Broadcastable shapes. Python numbers keep a float32 tensor float32.
-
-    Returns
-    -------
-    Tensor
-        The broadcast shape.
-
-    Notes
-    -----
-    Derivative rule: ḡ goes to the smaller operand, halved on ties; each cotangent is summed back over the axes
-    broadcasting added (``_unbroadcast``). Cost O(n).
-
-    Examples
-    --------
-    >>> from mmlkit.autodiff import tensor, minimum
-    >>> minimum(tensor([1.0, 5.0]), 2.0)
-    Tensor([1., 2.])
-    """
-    a, b, ad, bd = _args2(a, b)
-    return _binary(np.minimum(ad, bd), "minimum", a, b, _maxmin_vjp)
-
-
-def _maxmin_vjp(g, node):
-    a, b, ra, rb = node._ctx
-    ad = a.data if isinstance(a, Tensor) else np.asarray(a)
-    bd = b.data if isinstance(b, Tensor) else np.asarray(b)
-    dt = node.data.dtype
-    wa = (ad == node.data).astype(dt) - 0.5 * (ad == bd)
-    res = []
-    if ra:
-        res.append(_unbroadcast(g * wa, a.data.shape))
-    if rb:
-        res.append(_unbroadcast(g * (1.0 - wa), b.data.shape))
-    return res
 
 
 def where(condition, a, b) -> Tensor:
@@ -426,11 +302,12 @@ def where(condition, a, b) -> Tensor:
 
 def _where_vjp(g, node):
     a, b, ra, rb, cond = node._ctx
+    bn = _batch_nd(g, node)
     res = []
     if ra:
-        res.append(_unbroadcast(where(cond, g, 0.0), a.data.shape))
+        res.append(_unbroadcast(where(cond, g, 0.0), a.data.shape, bn))
     if rb:
-        res.append(_unbroadcast(where(cond, 0.0, g), b.data.shape))
+        res.append(_unbroadcast(where(cond, 0.0, g), b.data.shape, bn))
     return res
 
 
@@ -555,435 +432,3 @@ def _clip_vjp(g, node):
     lo, hi = node._ctx
     d = node._parents[0].data
     return (g * ((d >= lo) & (d <= hi)),)
-
-
-# ---------------------------------------------------------------------------
-# products
-
-
-def matmul(a, b) -> Tensor:
-    """Matrix product a @ b with NumPy's rules (vectors, matrices, stacks of matrices).
-
-    Notes
-    -----
-    For C = AB: Ā = C̄ Bᵀ and B̄ = Aᵀ C̄ (un-broadcast over stacked batch axes);
-    1-D operands are treated as row / column vectors. Cost: O(mkn) per product,
-    through BLAS.
-    """
-    a = _t(a)
-    b = _t(b)
-    out = a.data @ b.data
-    if _GRAD_ENABLED.get() and (a.requires_grad or b.requires_grad):
-        ra, rb = a.requires_grad, b.requires_grad
-        parents = (a, b) if ra and rb else (a,) if ra else (b,)
-        return _node(out, "matmul", parents, _matmul_vjp, (a, b, ra, rb))
-    return _wrap(out)
-
-
-def _matmul_vjp(g, node):
-    a, b, ra, rb = node._ctx
-    na, nb = a.data.ndim, b.data.ndim
-    res = []
-    if ra:
-        if na == 1 and nb == 1:
-            da = expand_dims(g, -1) * b
-        elif na == 1:
-            da = g @ swapaxes(b, -1, -2) if nb == 2 else reshape(
-                expand_dims(g, -2) @ swapaxes(b, -1, -2), g.data.shape[:-1] + (a.data.shape[0],))
-        elif nb == 1:
-            da = expand_dims(g, -1) * b
-        else:
-            da = g @ swapaxes(b, -1, -2)
-        res.append(_unbroadcast(da, a.data.shape))
-    if rb:
-        if na == 1 and nb == 1:
-            db = expand_dims(g, -1) * a
-        elif nb == 1:
-            db = g @ a if na == 2 else reshape(
-                expand_dims(g, -2) @ a, g.data.shape[:-1] + (b.data.shape[0],))
-        elif na == 1:
-            db = expand_dims(a, -1) * expand_dims(g, -2)
-        else:
-            db = swapaxes(a, -1, -2) @ g
-        res.append(_unbroadcast(db, b.data.shape))
-    return res
-
-
-def dot(a, b) -> Tensor:
-    """Dot product of vectors, or the matrix product of 1-D/2-D operands (``numpy.dot``).
-
-    Parameters
-    ----------
-    a, b : Tensor or array_like
-        1-D or 2-D (0-D multiplies).
-
-    Returns
-    -------
-    Tensor
-
-    Notes
-    -----
-    ⟨a, b⟩ = Σᵢ aᵢbᵢ; ā = ḡ b, b̄ = ḡ a (via :func:`matmul`). Cost O(n) for vectors.
-
-    Examples
-    --------
-    >>> from mmlkit.autodiff import tensor, dot
-    >>> dot(tensor([1.0, 2.0]), tensor([3.0, 4.0]))
-    Tensor(11.)
-    """
-    a, b = _t(a), _t(b)
-    if a.data.ndim > 2 or b.data.ndim > 2:
-        raise ValueError("dot supports 1-D and 2-D operands; use matmul or einsum for stacks")
-    if a.data.ndim == 0 or b.data.ndim == 0:
-        return a * b
-    return matmul(a, b)
-
-
-def outer(a, b) -> Tensor:
-    """Outer product (a ⊗ b)ᵢⱼ = aᵢ bⱼ of two vectors (flattened first, as ``numpy.outer``).
-
-    Parameters
-    ----------
-    a : Tensor or array_like, m elements
-    b : Tensor or array_like, n elements
-
-    Returns
-    -------
-    Tensor of shape (m, n)
-
-    Notes
-    -----
-    A broadcast product: ā = ḡ b, b̄ = ḡᵀ a. Cost O(mn).
-
-    Examples
-    --------
-    >>> from mmlkit.autodiff import tensor, outer
-    >>> outer(tensor([1.0, 2.0]), tensor([1.0, 0.0, -1.0])).shape
-    (2, 3)
-    """
-    return reshape(_t(a), (-1, 1)) * reshape(_t(b), (1, -1))
-
-
-def einsum(subscripts: str, *operands) -> Tensor:
-    """Einstein summation (``numpy.einsum``) with an explicit output, e.g. ``"ij,jk->ik"``.
-
-    Parameters
-    ----------
-    subscripts : str
-        ``"spec₁,spec₂,…->out"``; no ellipses, no index repeated within one operand.
-    *operands : Tensor or array_like
-
-    Returns
-    -------
-    Tensor
-
-    Notes
-    -----
-    The cotangent of operand k is itself an einsum: ḡ contracted with the other
-    operands onto operand k's indices (indices summed only inside operand k are
-    broadcast back). Cost: that of NumPy's einsum (optimised contraction order
-    for three or more operands).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from mmlkit.autodiff import tensor, einsum
-    >>> einsum("ij,jk->ik", tensor(np.ones((2, 3))), tensor(np.ones((3, 4)))).shape
-    (2, 4)
-    """
-    ts = [_t(o) for o in operands]
-    if "->" not in subscripts:
-        raise ValueError("einsum needs an explicit output, e.g. 'ij,jk->ik'")
-    ins, outs = subscripts.replace(" ", "").split("->")
-    specs = ins.split(",")
-    if len(specs) != len(ts):
-        raise ValueError(f"einsum: {len(specs)} operand specs for {len(ts)} operands")
-    if "." in subscripts:
-        raise ValueError("einsum: ellipses are not supported")
-    for s, t in zip(specs, ts):
-        if len(set(s)) != len(s):
-            raise ValueError(f"einsum: repeated index within one operand ({s!r}) is not supported")
-        if len(s) != t.data.ndim:
-            raise ValueError(f"einsum: spec {s!r} does not match an operand of shape {t.data.shape}")
-    out = np.einsum(f"{ins}->{outs}", *[t.data for t in ts], optimize=len(ts) > 2)
-    if _GRAD_ENABLED.get() and any(t.requires_grad for t in ts):
-        return _node(out, "einsum", tuple(ts), _einsum_vjp, (specs, outs))
-    return _wrap(out)
-
-
-def _einsum_vjp(g, node):
-    specs, outs = node._ctx
-    ts = node._parents
-    used = set("".join(specs)) | set(outs)
-    batch = "".join(c for c in "ZYXWVUTSRQ" if c not in used)[:_BATCH_ND.get()]
-    res = []
-    for k, t in enumerate(ts):
-        if not t.requires_grad:
-            res.append(None)
-            continue
-        others = [(s, o) for i, (s, o) in enumerate(zip(specs, ts)) if i != k]
-        avail = set(batch + outs).union(*[set(s) for s, _ in others])
-        target = "".join(c for c in specs[k] if c in avail)
-        expr = ",".join([batch + outs] + [s for s, _ in others]) + "->" + batch + target
-        gk = einsum(expr, g, *[o for _, o in others])
-        if target != specs[k]:
-            shape = tuple(t.data.shape[i] if c in avail else 1 for i, c in enumerate(specs[k]))
-            gk = broadcast_to(reshape(gk, g.data.shape[:_BATCH_ND.get()] + shape),
-                              g.data.shape[:_BATCH_ND.get()] + t.data.shape)
-        res.append(gk)
-    return res
-
-
-# ---------------------------------------------------------------------------
-# normalisations along an axis
-
-
-def _stable_lse(d, axis, keepdims):
-    m = np.max(d, axis=axis, keepdims=True)
-    m = np.where(np.isfinite(m), m, 0)
-    out = np.log(np.sum(np.exp(d - m), axis=axis, keepdims=True)) + m
-    return out if keepdims else np.squeeze(out, axis=axis)
-
-
-def logsumexp(x, axis=None, keepdims: bool = False) -> Tensor:
-    """log Σ exp(x) over ``axis`` (all axes when None), computed stably.
-
-    Parameters
-    ----------
-    x : Tensor or array_like
-    axis : int or tuple of int, optional
-    keepdims : bool, default=False
-
-    Returns
-    -------
-    Tensor
-
-    Notes
-    -----
-    logsumexp(x) = m + log Σ exp(x − m) with m = max x, so nothing overflows.
-    x̄ = ḡ · softmax(x) = ḡ · exp(x − logsumexp(x)). Cost O(n).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from mmlkit.autodiff import tensor, logsumexp
-    >>> bool(float(logsumexp(tensor([1000.0, 1000.0]))) == 1000.0 + np.log(2.0))
-    True
-    """
-    x = _t(x)
-    axes = _norm_axes(axis, x.data.ndim)
-    out = _stable_lse(x.data, axes, keepdims)
-    if x.requires_grad and _GRAD_ENABLED.get():
-        return _node(out, "logsumexp", (x,), _lse_vjp, (axes, keepdims))
-    return _wrap(out)
-
-
-def _lse_vjp(g, node):
-    axes, keepdims = node._ctx
-    x = node._parents[0]
-    ans = node if keepdims else reshape(node, _keep_shape(x.data.shape, axes))
-    return (_expand_back(g, x.data.shape, axes, keepdims) * exp(x - ans),)
-
-
-def softmax(x, axis: int = -1) -> Tensor:
-    """softmax(x)ᵢ = exp(xᵢ) / Σⱼ exp(xⱼ) along ``axis``, computed stably.
-
-    Parameters
-    ----------
-    x : Tensor or array_like
-    axis : int, default=-1
-
-    Returns
-    -------
-    Tensor
-        Same shape; positive, summing to 1 along ``axis``.
-
-    Notes
-    -----
-    The max is subtracted first (softmax is shift-invariant). With s = softmax(x),
-    x̄ = s ⊙ (ḡ − Σⱼ ḡⱼ sⱼ). Cost O(n).
-
-    Examples
-    --------
-    >>> from mmlkit.autodiff import tensor, softmax
-    >>> softmax(tensor([0.0, 0.0]))
-    Tensor([0.5, 0.5])
-    """
-    x = _t(x)
-    ax = _norm_axes(axis, x.data.ndim)
-    e = np.exp(x.data - np.max(x.data, axis=ax, keepdims=True))
-    out = e / e.sum(axis=ax, keepdims=True)
-    if x.requires_grad and _GRAD_ENABLED.get():
-        return _node(out, "softmax", (x,), _softmax_vjp, ax)
-    return _wrap(out)
-
-
-def _softmax_vjp(g, node):
-    ax = tuple(a + _BATCH_ND.get() for a in node._ctx)
-    return (node * (g - sum(g * node, axis=ax, keepdims=True)),)
-
-
-def log_softmax(x, axis: int = -1) -> Tensor:
-    """log softmax(x) = x − logsumexp(x) along ``axis``, computed stably.
-
-    Parameters
-    ----------
-    x : Tensor or array_like
-    axis : int, default=-1
-
-    Returns
-    -------
-    Tensor
-        Log-probabilities (never −inf from underflow of exp).
-
-    Notes
-    -----
-    x̄ = ḡ − softmax(x) · Σⱼ ḡⱼ. Cost O(n).
-
-    Examples
-    --------
-    >>> from mmlkit.autodiff import tensor, log_softmax
-    >>> log_softmax(tensor([0.0, 0.0])).data.round(4)
-    array([-0.6931, -0.6931])
-    """
-    x = _t(x)
-    ax = _norm_axes(axis, x.data.ndim)
-    out = x.data - _stable_lse(x.data, ax, True)
-    if x.requires_grad and _GRAD_ENABLED.get():
-        return _node(out, "log_softmax", (x,), _log_softmax_vjp, ax)
-    return _wrap(out)
-
-
-def _log_softmax_vjp(g, node):
-    ax = tuple(a + _BATCH_ND.get() for a in node._ctx)
-    return (g - exp(node) * sum(g, axis=ax, keepdims=True),)
-
-
-# ---------------------------------------------------------------------------
-# composite statistics
-
-
-def var(x, axis=None, ddof: int = 0, keepdims: bool = False) -> Tensor:
-    """Variance Σ(x − x̄)² / (n − ddof) over ``axis`` (composed of primitives).
-
-    Parameters
-    ----------
-    x : Tensor or array_like
-    axis : int or tuple of int, optional
-    ddof : int, default=0
-        Delta degrees of freedom (1 for the unbiased estimate).
-    keepdims : bool, default=False
-
-    Returns
-    -------
-    Tensor
-
-    Notes
-    -----
-    Built from mean, subtract, multiply and sum, so every derivative order
-    follows: x̄ = 2ḡ(x − x̄)/(n − ddof). Cost O(n).
-
-    Examples
-    --------
-    >>> from mmlkit.autodiff import tensor, var
-    >>> var(tensor([1.0, 2.0, 3.0, 4.0]))
-    Tensor(1.25)
-    """
-    x = _t(x)
-    axes = _norm_axes(axis, x.data.ndim)
-    n = int(np.prod([x.data.shape[a] for a in axes])) if axes else 1
-    if n - ddof <= 0:
-        raise ValueError(f"ddof={ddof} must be smaller than the number of elements ({n})")
-    c = x - mean(x, axes, keepdims=True)
-    return sum(c * c, axes, keepdims) * (1.0 / (n - ddof))
-
-
-def std(x, axis=None, ddof: int = 0, keepdims: bool = False) -> Tensor:
-    """Standard deviation √var(x) over ``axis``.
-
-    Parameters
-    ----------
-    x : Tensor or array_like
-    axis : int or tuple of int, optional
-    ddof : int, default=0
-    keepdims : bool, default=False
-
-    Returns
-    -------
-    Tensor
-
-    Notes
-    -----
-    std = √var; x̄ = ḡ (x − x̄) / ((n − ddof) · std), and 0 where std = 0 (the
-    subgradient, as torch). Cost O(n).
-
-    Examples
-    --------
-    >>> from mmlkit.autodiff import tensor, std
-    >>> std(tensor([1.0, 3.0]))
-    Tensor(1.)
-    """
-    return _root(var(x, axis, ddof, keepdims), 2)
-
-
-def _root(s, p):
-    """s^(1/p) for s ≥ 0, with derivative 0 where s = 0.
-
-    The p-th root's derivative s^(1/p − 1)/p is infinite at 0, and the chain rule
-    then multiplies it by the inner derivative 0: NaN. Where s = 0 the norm (or
-    standard deviation) has a minimum, 0 is a subgradient there, and it is what
-    torch gives. Elsewhere the rule is the usual one, written in differentiable
-    operations so higher derivatives follow.
-    """
-    out = np.sqrt(s.data) if p == 2 else s.data ** (1.0 / p)
-    if s.requires_grad and _GRAD_ENABLED.get():
-        return _node(out, "sqrt" if p == 2 else "root", (s,), _root_vjp, p)
-    return _wrap(out)
-
-
-def _root_vjp(g, node):
-    s = node._parents[0]
-    pos = s.data > 0
-    return (g * (node * pos) / (node._ctx * where(pos, s, 1.0)),)
-
-
-def norm(x, ord=None, axis=None, keepdims: bool = False) -> Tensor:
-    """Vector norm of the elements over ``axis`` (all elements when None).
-
-    Parameters
-    ----------
-    x : Tensor or array_like
-    ord : {None, 2, "fro", 1, inf, "inf"} or float > 0, default=None
-        None, 2 and "fro" give the Euclidean norm.
-    axis : int or tuple of int, optional
-    keepdims : bool, default=False
-
-    Returns
-    -------
-    Tensor
-
-    Notes
-    -----
-    ‖x‖_p = (Σ|xᵢ|^p)^(1/p), composed of primitives; the 2-norm's gradient is
-    x/‖x‖, and 0 at x = 0 (a subgradient, as torch gives). Cost O(n).
-
-    Examples
-    --------
-    >>> from mmlkit.autodiff import tensor, norm
-    >>> norm(tensor([3.0, 4.0]))
-    Tensor(5.)
-    """
-    x = _t(x)
-    if ord in (None, 2, "fro"):
-        return _root(sum(x * x, axis, keepdims), 2)
-    if ord == 1:
-        return sum(abs(x), axis, keepdims)
-    if ord in (np.inf, "inf"):
-        from mmlkit.autodiff._shape import max as _max
-        return _max(abs(x), axis, keepdims)
-    if isinstance(ord, (int, float)) and ord > 0:
-        return _root(sum(abs(x) ** ord, axis, keepdims), ord)
-    raise ValueError(f"ord must be None, 1, 2, inf, 'fro' or a positive number, got {ord!r}")
-
-
-_ = _expand_back, broadcast_to  # re-exported helpers used by sibling modules

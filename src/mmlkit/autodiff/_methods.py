@@ -1,47 +1,18 @@
-"""Operators, methods and NumPy interoperability of ``Tensor``, attached in one place."""
+"""The NumPy-like methods of ``Tensor`` and its NumPy interoperability, attached in one place.
+
+The operators (``+``, ``@``, ``[]``, ``+=``, ...) are defined in ``Tensor``'s class body.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
+from mmlkit.autodiff import _indexing as I
 from mmlkit.autodiff import _math as M
+from mmlkit.autodiff import _products as P
 from mmlkit.autodiff import _shape as S
-from mmlkit.autodiff._tensor import _GRAD_ENABLED, Tensor, _bump_version, _wrap
-
-# -- arithmetic operators (with reflected forms) -------------------------------
-Tensor.__add__ = M.add
-Tensor.__radd__ = lambda self, other: M.add(other, self)
-Tensor.__sub__ = M.subtract
-Tensor.__rsub__ = lambda self, other: M.subtract(other, self)
-Tensor.__mul__ = M.multiply
-Tensor.__rmul__ = lambda self, other: M.multiply(other, self)
-Tensor.__truediv__ = M.divide
-Tensor.__rtruediv__ = lambda self, other: M.divide(other, self)
-Tensor.__pow__ = M.power
-Tensor.__rpow__ = lambda self, other: M.power(other, self)
-Tensor.__matmul__ = M.matmul
-Tensor.__rmatmul__ = lambda self, other: M.matmul(other, self)
-Tensor.__neg__ = M.negative
-Tensor.__pos__ = lambda self: self
-Tensor.__abs__ = M.abs
-Tensor.__getitem__ = S.getitem
-
-
-# -- comparisons: no derivative, boolean arrays -------------------------------
-def _cmp(op):
-    def method(self, other):
-        o = other.data if isinstance(other, Tensor) else other
-        return op(self.data, o)
-
-    return method
-
-
-Tensor.__lt__ = _cmp(np.less)
-Tensor.__le__ = _cmp(np.less_equal)
-Tensor.__gt__ = _cmp(np.greater)
-Tensor.__ge__ = _cmp(np.greater_equal)
-Tensor.__eq__ = _cmp(np.equal)
-Tensor.__ne__ = _cmp(np.not_equal)
+from mmlkit.autodiff import _statistics as St
+from mmlkit.autodiff._tensor import _GRAD_ENABLED, Tensor, _wrap
 
 
 # -- methods --------------------------------------------------------------------
@@ -71,11 +42,11 @@ Tensor.mean = S.mean
 Tensor.max = S.max
 Tensor.min = S.min
 Tensor.cumsum = S.cumsum
-Tensor.diagonal = S.diagonal
-Tensor.trace = S.trace
-Tensor.var = M.var
-Tensor.std = M.std
-Tensor.norm = M.norm
+Tensor.diagonal = I.diagonal
+Tensor.trace = I.trace
+Tensor.var = St.var
+Tensor.std = St.std
+Tensor.norm = St.norm
 Tensor.exp = M.exp
 Tensor.log = M.log
 Tensor.log1p = M.log1p
@@ -92,10 +63,10 @@ Tensor.clip = M.clip
 Tensor.clamp = M.clip
 Tensor.pow = M.power
 Tensor.matmul = M.matmul
-Tensor.dot = M.dot
-Tensor.softmax = M.softmax
-Tensor.log_softmax = M.log_softmax
-Tensor.logsumexp = M.logsumexp
+Tensor.dot = P.dot
+Tensor.softmax = St.softmax
+Tensor.log_softmax = St.log_softmax
+Tensor.logsumexp = St.logsumexp
 Tensor.argmax = lambda self, axis=None, keepdims=False: np.argmax(self.data, axis=axis, keepdims=keepdims)
 Tensor.argmin = lambda self, axis=None, keepdims=False: np.argmin(self.data, axis=axis, keepdims=keepdims)
 
@@ -108,47 +79,16 @@ def _clone(self):
 Tensor.clone = _clone
 
 
-# -- in-place operations (PyTorch semantics) -------------------------------------
-def _check_inplace(self, other=None):
-    if _GRAD_ENABLED.get() and (self.requires_grad or (isinstance(other, Tensor) and other.requires_grad)):
-        what = "a leaf that requires grad" if self.is_leaf else "a tensor that is part of a graph"
-        raise RuntimeError(
-            f"in-place operation on {what} while gradients are recorded; "
-            "wrap the update in `with no_grad():` or use an out-of-place operation")
-
-
-def _inplace(ufunc):
-    def method(self, other):
-        _check_inplace(self, other)
-        o = other.data if isinstance(other, Tensor) else other
-        ufunc(self.data, o, out=self.data, casting="same_kind")
-        _bump_version(self)
-        return self
-
-    return method
-
-
-Tensor.__iadd__ = Tensor.add_ = _inplace(np.add)
-Tensor.__isub__ = Tensor.sub_ = _inplace(np.subtract)
-Tensor.__imul__ = Tensor.mul_ = _inplace(np.multiply)
-Tensor.__itruediv__ = Tensor.div_ = _inplace(np.divide)
-
-
-def _setitem(self, idx, value):
-    _check_inplace(self, value)
-    self.data[S._plain_index(idx)] = value.data if isinstance(value, Tensor) else value
-    _bump_version(self)
-
-
+# -- in-place fills (the operators themselves are in Tensor's class body) ---------
 def _copy_(self, src):
     """Overwrite the values with ``src`` (broadcast), in place."""
-    _setitem(self, Ellipsis, src)
+    self[...] = src
     return self
 
 
 def _fill_(self, value):
     """Set every element to ``value``, in place."""
-    _setitem(self, Ellipsis, value)
+    self[...] = value
     return self
 
 
@@ -157,7 +97,6 @@ def _zero_(self):
     return _fill_(self, 0.0)
 
 
-Tensor.__setitem__ = _setitem
 Tensor.copy_ = _copy_
 Tensor.fill_ = _fill_
 Tensor.zero_ = _zero_
@@ -205,8 +144,8 @@ _FUNCTIONS = {
     np.reshape: S.reshape, np.transpose: S.transpose, np.swapaxes: S.swapaxes,
     np.expand_dims: S.expand_dims, np.squeeze: S.squeeze, np.broadcast_to: S.broadcast_to,
     np.concatenate: S.concatenate, np.stack: S.stack, np.where: M.where, np.clip: M.clip,
-    np.dot: M.dot, np.outer: M.outer, np.einsum: M.einsum, np.var: M.var, np.std: M.std,
-    np.linalg.norm: M.norm, np.cumsum: S.cumsum, np.diagonal: S.diagonal, np.trace: S.trace,
+    np.dot: P.dot, np.outer: P.outer, np.einsum: P.einsum, np.var: St.var, np.std: St.std,
+    np.linalg.norm: St.norm, np.cumsum: S.cumsum, np.diagonal: I.diagonal, np.trace: I.trace,
 }
 
 

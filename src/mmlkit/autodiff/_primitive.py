@@ -22,7 +22,7 @@ import functools
 import numpy as np
 
 from mmlkit.autodiff._shape import stack
-from mmlkit.autodiff._tensor import _BATCH_ND, _GRAD_ENABLED, Tensor, _node, _wrap
+from mmlkit.autodiff._tensor import _GRAD_ENABLED, Tensor, _batch_nd, _node, _wrap
 
 __all__ = ["Primitive", "defvjp", "primitive"]
 
@@ -87,7 +87,7 @@ class Primitive:
             self.batched = bool(batched)
         return rule
 
-    def _grads(self, g, node, args, kwargs):
+    def _grads(self, g, node, args, kwargs, bn):
         grads = self.rule(g, node, *args, **kwargs)
         if not isinstance(grads, (tuple, list)):
             grads = (grads,)
@@ -95,7 +95,6 @@ class Primitive:
             raise ValueError(f"the rule of primitive '{self.name}' returned {len(grads)} gradients "
                              f"for {len(args)} arguments")
         out = []
-        bn = _BATCH_ND.get()
         for i, (a, ga) in enumerate(zip(args, grads)):
             if isinstance(a, Tensor) and a.requires_grad:
                 if ga is not None:
@@ -114,16 +113,13 @@ def _primitive_vjp(g, node):
         raise NotImplementedError(
             f"no derivative rule is defined for primitive '{prim.name}'; attach one with "
             f"{prim.name}.defvjp(rule)")
-    bn = _BATCH_ND.get()
+    bn = _batch_nd(g, node)
     if not bn or prim.batched:
-        return prim._grads(g, node, args, kwargs)
-    # A rule written for one cotangent: apply it to each batch element and stack.
-    token = _BATCH_ND.set(0)
-    try:
-        flat = g.reshape((-1,) + g.data.shape[bn:])
-        per = [prim._grads(flat[i], node, args, kwargs) for i in range(flat.data.shape[0])]
-    finally:
-        _BATCH_ND.reset(token)
+        return prim._grads(g, node, args, kwargs, bn)
+    # The one place batching meets a rule written for one cotangent: apply it to
+    # each cotangent of the batch and stack.
+    flat = g.reshape((-1,) + g.data.shape[bn:])
+    per = [prim._grads(flat[i], node, args, kwargs, 0) for i in range(flat.data.shape[0])]
     result = []
     for j, p in enumerate(node._parents):
         col = [row[j] if row[j] is not None else _wrap(np.zeros_like(p.data)) for row in per]

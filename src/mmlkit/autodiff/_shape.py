@@ -1,9 +1,11 @@
-"""Shape, indexing and reduction primitives, each with its derivative rule beside it.
+"""Shape and reduction primitives, each with its derivative rule beside it (indexing: ``_indexing``).
 
 Every rule receives the cotangent ``g`` (a Tensor) and the output node, and is
 written in differentiable operations, so it can itself be differentiated.
-During a batched backward pass ``g`` carries ``_BATCH_ND.get()`` extra leading
-axes; the rules below shift their axes accordingly (``_bn()``).
+During a batched backward pass (many cotangents at once) ``g`` carries extra
+leading axes, as many as it has beyond the node's own: ``_batch_nd(g, node)``.
+A rule that addresses axes by position shifts them by that; nothing is read
+from global state.
 """
 
 from __future__ import annotations
@@ -13,22 +15,17 @@ import numbers
 
 import numpy as np
 
-from mmlkit.autodiff._tensor import _BATCH_ND, _GRAD_ENABLED, Tensor, _node, _wrap, as_tensor
+from mmlkit.autodiff._tensor import _GRAD_ENABLED, Tensor, _batch_nd, _node, _wrap, as_tensor
 
 __all__ = [
-    "astype", "broadcast_to", "concatenate", "cumsum", "diagonal", "expand_dims", "flatten",
-    "getitem", "index_add", "max", "mean", "min", "reshape", "squeeze", "stack", "sum", "swapaxes",
-    "trace", "transpose",
+    "astype", "broadcast_to", "concatenate", "cumsum", "expand_dims", "flatten", "max", "mean", "min",
+    "reshape", "squeeze", "stack", "sum", "swapaxes", "transpose",
 ]
 
 
 
 def _t(x) -> Tensor:
     return x if isinstance(x, Tensor) else as_tensor(x)
-
-
-def _bn() -> int:
-    return _BATCH_ND.get()
 
 
 def _axis(a, ndim: int, name: str = "axis") -> int:
@@ -48,15 +45,14 @@ def _norm_axes(axis, ndim: int) -> tuple:
     return tuple(sorted(_axis(a, ndim) for a in axes))
 
 
-def _unbroadcast(g: Tensor, shape: tuple) -> Tensor:
+def _unbroadcast(g: Tensor, shape: tuple, bn: int = 0) -> Tensor:
     """Sum ``g`` over the axes that broadcasting added or stretched, back to ``shape``.
 
     The one place where broadcasting is undone: if x of ``shape`` was broadcast
     to g's shape in the forward pass, ∂L/∂x = Σ over the broadcast axes of g.
-    Leading batch axes (``_BATCH_ND.get()``) are kept.
+    The ``bn`` leading batch axes of ``g`` are kept.
     """
     gs = g.data.shape
-    bn = _BATCH_ND.get()
     if gs[bn:] == shape:
         return g
     lead = len(gs) - bn - len(shape)
@@ -108,7 +104,7 @@ def reshape(x, *shape) -> Tensor:
 
 def _reshape_vjp(g, node):
     x = node._parents[0]
-    return (reshape(g, g.data.shape[:_BATCH_ND.get()] + x.data.shape),)
+    return (reshape(g, g.data.shape[:_batch_nd(g, node)] + x.data.shape),)
 
 
 def transpose(x, axes=None) -> Tensor:
@@ -148,7 +144,7 @@ def transpose(x, axes=None) -> Tensor:
 
 
 def _transpose_vjp(g, node):
-    bn = _BATCH_ND.get()
+    bn = _batch_nd(g, node)
     inv = np.argsort(node._ctx)
     return (transpose(g, tuple(range(bn)) + tuple(bn + int(a) for a in inv)),)
 
@@ -221,7 +217,7 @@ def broadcast_to(x, shape) -> Tensor:
 
 
 def _broadcast_vjp(g, node):
-    return (_unbroadcast(g, node._parents[0].data.shape),)
+    return (_unbroadcast(g, node._parents[0].data.shape, _batch_nd(g, node)),)
 
 
 def astype(x, dtype) -> Tensor:
@@ -276,7 +272,7 @@ def concatenate(tensors, axis: int = 0) -> Tensor:
 
 def _concat_vjp(g, node):
     ax, bounds = node._ctx
-    pre = (slice(None),) * (_BATCH_ND.get() + ax)
+    pre = (slice(None),) * (_batch_nd(g, node) + ax)
     return tuple(g[pre + (slice(int(bounds[i]), int(bounds[i + 1])),)] if p.requires_grad else None
                  for i, p in enumerate(node._parents))
 
@@ -316,144 +312,8 @@ def stack(tensors, axis: int = 0) -> Tensor:
 
 
 def _stack_vjp(g, node):
-    pre = (slice(None),) * (_BATCH_ND.get() + node._ctx)
+    pre = (slice(None),) * (_batch_nd(g, node) + node._ctx)
     return tuple(g[pre + (i,)] if p.requires_grad else None for i, p in enumerate(node._parents))
-
-
-# ---------------------------------------------------------------------------
-# indexing
-
-
-def _plain_index(idx):
-    """Unwrap tensors in an index; lists become arrays."""
-    if isinstance(idx, tuple):
-        return tuple(_plain_index(i) for i in idx)
-    if isinstance(idx, Tensor):
-        d = idx.data
-        return d.astype(np.intp) if d.dtype.kind == "f" else d
-    if isinstance(idx, list):
-        return np.asarray(idx)
-    return idx
-
-
-def _is_basic(idx) -> bool:
-    items = idx if isinstance(idx, tuple) else (idx,)
-    return all(i is None or i is Ellipsis or isinstance(i, (slice, numbers.Integral)) for i in items)
-
-
-def getitem(x, idx) -> Tensor:
-    """``x[idx]`` with NumPy indexing: slices, integers, ``None``, ``...``, integer arrays, boolean masks.
-
-    Parameters
-    ----------
-    x : Tensor or array_like
-    idx : index
-        Anything NumPy accepts; Tensors inside it are used as index arrays.
-
-    Returns
-    -------
-    Tensor
-
-    Notes
-    -----
-    The derivative scatters the cotangent back into zeros of x's shape,
-    adding where an index repeats (``numpy.add.at``): x̄ = index_add(ḡ, idx).
-    Cost O(size of the result) forward, O(size of x) backward.
-
-    Examples
-    --------
-    >>> from mmlkit.autodiff import tensor
-    >>> x = tensor([1.0, 2.0, 3.0], requires_grad=True)
-    >>> x[[0, 0, 2]].sum().backward()
-    >>> x.grad
-    Tensor([2., 0., 1.])
-    """
-    x = _t(x)
-    idx = _plain_index(idx)
-    out = x.data[idx]
-    if x.requires_grad and _GRAD_ENABLED.get():
-        return _node(out, "getitem", (x,), _getitem_vjp, idx)
-    return _wrap(out)
-
-
-def _batch_index(idx):
-    bn = _BATCH_ND.get()
-    if not bn:
-        return idx
-    return (slice(None),) * bn + (idx if isinstance(idx, tuple) else (idx,))
-
-
-def _splits_advanced(idx) -> bool:
-    """True if idx has advanced (array) indices separated by others: NumPy then moves their
-    axes to the front, so a leading batch slice would not stay in front."""
-    items = idx if isinstance(idx, tuple) else (idx,)
-    pos = [i for i, it in enumerate(items) if isinstance(it, np.ndarray)]
-    return bool(pos) and pos[-1] - pos[0] + 1 != len(pos)
-
-
-def _per_batch(g, fn, tail_shape):
-    """Apply ``fn`` to each cotangent of a batch separately, then stack (rare layouts only)."""
-    bn = _BATCH_ND.get()
-    batch = g.data.shape[:bn]
-    flat = reshape(g, (-1,) + g.data.shape[bn:])
-    token = _BATCH_ND.set(0)
-    try:
-        pieces = [fn(flat[i]) for i in range(flat.data.shape[0])]
-    finally:
-        _BATCH_ND.reset(token)
-    return reshape(stack(pieces), batch + tuple(tail_shape))
-
-
-def _getitem_vjp(g, node):
-    x = node._parents[0]
-    idx = node._ctx
-    if _BATCH_ND.get() and _splits_advanced(idx):
-        return (_per_batch(g, lambda gi: index_add(gi, idx, x.data.shape), x.data.shape),)
-    shape = g.data.shape[:_BATCH_ND.get()] + x.data.shape
-    return (index_add(g, _batch_index(idx), shape),)
-
-
-def index_add(g, idx, shape) -> Tensor:
-    """zeros(shape) with ``g`` added at ``idx`` (repeated indices accumulate) — the adjoint of indexing.
-
-    Parameters
-    ----------
-    g : Tensor or array_like
-        Values shaped like ``zeros(shape)[idx]``.
-    idx : index
-        A NumPy index into an array of ``shape``.
-    shape : tuple of int
-
-    Returns
-    -------
-    Tensor of shape ``shape``
-
-    Notes
-    -----
-    Linear in g; its own derivative is indexing again: ḡ_g = ḡ[idx]. Cost O(n).
-
-    Examples
-    --------
-    >>> from mmlkit.autodiff import tensor, index_add
-    >>> index_add(tensor([1.0, 1.0]), ([0, 0],), (3,))
-    Tensor([2., 0., 0.])
-    """
-    g = _t(g)
-    out = np.zeros(shape, dtype=g.data.dtype)
-    if _is_basic(idx):
-        out[idx] = g.data
-    else:
-        np.add.at(out, idx, g.data)
-    if g.requires_grad and _GRAD_ENABLED.get():
-        return _node(out, "index_add", (g,), _index_add_vjp, idx)
-    return _wrap(out)
-
-
-def _index_add_vjp(g, node):
-    idx = node._ctx
-    if _BATCH_ND.get() and _splits_advanced(idx):
-        return (_per_batch(g, lambda gi: getitem(gi, idx), node._parents[0].data.shape),)
-    return (getitem(g, _batch_index(idx)),)
 
 
 # ---------------------------------------------------------------------------
@@ -464,9 +324,9 @@ def _keep_shape(shape: tuple, axes: tuple) -> tuple:
     return tuple(1 if i in axes else s for i, s in enumerate(shape))
 
 
-def _expand_back(g: Tensor, in_shape: tuple, axes: tuple, keepdims: bool) -> Tensor:
-    """Broadcast a reduced cotangent back over the reduced axes of ``in_shape``."""
-    batch = g.data.shape[:_BATCH_ND.get()]
+def _expand_back(g: Tensor, node: Tensor, in_shape: tuple, axes: tuple, keepdims: bool) -> Tensor:
+    """Broadcast the cotangent of the reduction ``node`` back over the reduced axes of ``in_shape``."""
+    batch = g.data.shape[:_batch_nd(g, node)]
     if not keepdims:
         g = reshape(g, batch + _keep_shape(in_shape, axes))
     return broadcast_to(g, batch + tuple(in_shape))
@@ -506,7 +366,7 @@ def sum(x, axis=None, keepdims: bool = False) -> Tensor:
 
 def _sum_vjp(g, node):
     axes, keepdims = node._ctx
-    return (_expand_back(g, node._parents[0].data.shape, axes, keepdims),)
+    return (_expand_back(g, node, node._parents[0].data.shape, axes, keepdims),)
 
 
 def mean(x, axis=None, keepdims: bool = False) -> Tensor:
@@ -558,7 +418,7 @@ def _extremum_vjp(g, node):
     ans = node.data if keepdims else node.data.reshape(_keep_shape(shape, axes))
     mask = (x.data == ans)
     weight = mask / mask.sum(axis=axes, keepdims=True)  # ties share the gradient equally
-    return (_expand_back(g, shape, axes, keepdims) * weight.astype(x.data.dtype),)
+    return (_expand_back(g, node, shape, axes, keepdims) * weight.astype(x.data.dtype),)
 
 
 def max(x, axis=None, keepdims: bool = False) -> Tensor:
@@ -651,60 +511,6 @@ def cumsum(x, axis=None) -> Tensor:
 
 
 def _cumsum_vjp(g, node):
-    ax = node._ctx + _BATCH_ND.get()
+    ax = node._ctx + _batch_nd(g, node)
     flip = (slice(None),) * ax + (slice(None, None, -1),)
     return (cumsum(g[flip], axis=ax)[flip],)
-
-
-def diagonal(x) -> Tensor:
-    """The main diagonal of the last two axes (for stacks of square matrices, each one's).
-
-    Parameters
-    ----------
-    x : Tensor or array_like of shape (..., n, n)
-
-    Returns
-    -------
-    Tensor of shape (..., n)
-
-    Notes
-    -----
-    Indexing x[..., i, i]; the derivative scatters ḡ onto the diagonal. Cost O(n).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from mmlkit.autodiff import tensor, diagonal
-    >>> diagonal(tensor(np.arange(4.0).reshape(2, 2)))
-    Tensor([0., 3.])
-    """
-    x = _t(x)
-    if x.data.ndim < 2 or x.data.shape[-1] != x.data.shape[-2]:
-        raise ValueError(f"x must have square matrices in its last two axes, got shape {x.data.shape}")
-    i = np.arange(x.data.shape[-1])
-    return getitem(x, (Ellipsis, i, i))
-
-
-def trace(x) -> Tensor:
-    """Trace Σᵢ xᵢᵢ of a square matrix (or of each matrix in a stack).
-
-    Parameters
-    ----------
-    x : Tensor or array_like of shape (..., n, n)
-
-    Returns
-    -------
-    Tensor of shape (...)
-
-    Notes
-    -----
-    ∂ tr(X)/∂X = I, so X̄ = ḡ · I. Cost O(n).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from mmlkit.autodiff import tensor, trace
-    >>> trace(tensor(np.eye(3)))
-    Tensor(3.)
-    """
-    return sum(diagonal(x), axis=-1)

@@ -1,4 +1,4 @@
-"""The ``Tensor``, gradient mode, and the reverse-mode engine.
+"""The ``Tensor``, its operators, and gradient mode (the engine is in ``_engine``).
 
 A ``Tensor`` wraps a NumPy array (``.data``). When gradient recording is on and
 an operation has an input that requires a gradient, its output remembers
@@ -7,9 +7,10 @@ rule, a function ``(g, node) -> tuple of gradients``, one per parent) and
 ``_ctx`` (whatever else the rule needs). That is the whole graph: there is no
 separate node class, so recording an operation costs one object.
 
-``backward`` walks the graph iteratively (no recursion limit), in reverse
-topological order, and sums the contributions that reach a node along every
-path (re-used nodes get the sum of their adjoints).
+Every operator of ``Tensor`` (``+ - * / ** @``, comparisons, indexing,
+in-place updates) is defined in its class body and calls the differentiable
+function of the same name (``_math``, ``_indexing``); the NumPy-like methods
+(``sum``, ``exp``, ...) and the NumPy protocols are attached in ``_methods``.
 
 In-place changes are tracked with version stamps: every in-place ``Tensor``
 operation stamps the tensor with a fresh value of a process-wide counter; each
@@ -19,10 +20,14 @@ correctly, and ``backward`` says so. Writing into ``.data`` (the raw array)
 bypasses tracking, exactly like ``torch.Tensor.data``: it is the escape hatch
 optimizers use for their updates.
 
-Threads: gradient mode and the batch depth of a running backward pass live in
-context variables, so each thread (and each asyncio task) has its own, as
-PyTorch keeps grad mode per thread: ``no_grad()`` in one thread never switches
-recording off in another, and a new thread starts with recording on. The
+Batched backward passes (many cotangents at once, for Jacobians): a cotangent
+carries leading batch axes, as many as it has beyond its node's own
+(:func:`_batch_nd`); rules written with trailing axes need not know, the
+others read the count off their arguments. No global state is involved.
+
+Threads: gradient mode lives in a context variable, so each thread (and each
+asyncio task) has its own, as PyTorch keeps grad mode per thread: ``no_grad()``
+in one thread never switches recording off in another, and a new thread starts with recording on. The
 version counter is shared by all threads (a tensor may be shared too) and
 advanced under a lock, so stamps stay unique and increasing.
 """
@@ -39,7 +44,6 @@ __all__ = [
     "Tensor",
     "as_tensor",
     "enable_grad",
-    "gradients",
     "is_grad_enabled",
     "no_grad",
     "ones",
@@ -53,8 +57,6 @@ __all__ = [
 
 # Record operations? Per thread/context; a fresh thread sees the default (on).
 _GRAD_ENABLED: ContextVar[bool] = ContextVar("mmlkit_autodiff_grad_enabled", default=True)
-# Leading batch axes of the cotangents in this thread's running backward pass.
-_BATCH_ND: ContextVar[int] = ContextVar("mmlkit_autodiff_batch_nd", default=0)
 
 
 class _Epoch:
@@ -390,7 +392,108 @@ class Tensor:
             extra += ", requires_grad=True"
         return f"Tensor({body}{extra})"
 
+    # -- operators: each calls the differentiable function of the same name ------
+    def __add__(self, other):
+        return _M.add(self, other)
+
+    def __radd__(self, other):
+        return _M.add(other, self)
+
+    def __sub__(self, other):
+        return _M.subtract(self, other)
+
+    def __rsub__(self, other):
+        return _M.subtract(other, self)
+
+    def __mul__(self, other):
+        return _M.multiply(self, other)
+
+    def __rmul__(self, other):
+        return _M.multiply(other, self)
+
+    def __truediv__(self, other):
+        return _M.divide(self, other)
+
+    def __rtruediv__(self, other):
+        return _M.divide(other, self)
+
+    def __pow__(self, other):
+        return _M.power(self, other)
+
+    def __rpow__(self, other):
+        return _M.power(other, self)
+
+    def __matmul__(self, other):
+        return _M.matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return _M.matmul(other, self)
+
+    def __neg__(self):
+        return _M.negative(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return _M.abs(self)
+
+    def __getitem__(self, idx):
+        return _I.getitem(self, idx)
+
+    # -- comparisons: no derivative, boolean arrays --------------------------------
+    def __lt__(self, other):
+        return np.less(self.data, _plain(other))
+
+    def __le__(self, other):
+        return np.less_equal(self.data, _plain(other))
+
+    def __gt__(self, other):
+        return np.greater(self.data, _plain(other))
+
+    def __ge__(self, other):
+        return np.greater_equal(self.data, _plain(other))
+
+    def __eq__(self, other):
+        return np.equal(self.data, _plain(other))
+
+    def __ne__(self, other):
+        return np.not_equal(self.data, _plain(other))
+
     __hash__ = object.__hash__
+
+    # -- in-place updates (PyTorch semantics: refused on a recorded tensor) ---------
+    def _check_inplace(self, other=None):
+        if _GRAD_ENABLED.get() and (self.requires_grad or (isinstance(other, Tensor) and other.requires_grad)):
+            what = "a leaf that requires grad" if self.is_leaf else "a tensor that is part of a graph"
+            raise RuntimeError(
+                f"in-place operation on {what} while gradients are recorded; "
+                "wrap the update in `with no_grad():` or use an out-of-place operation")
+
+    def _inplace(self, ufunc, other):
+        self._check_inplace(other)
+        ufunc(self.data, _plain(other), out=self.data, casting="same_kind")
+        _bump_version(self)
+        return self
+
+    def __iadd__(self, other):
+        return self._inplace(np.add, other)
+
+    def __isub__(self, other):
+        return self._inplace(np.subtract, other)
+
+    def __imul__(self, other):
+        return self._inplace(np.multiply, other)
+
+    def __itruediv__(self, other):
+        return self._inplace(np.divide, other)
+
+    add_, sub_, mul_, div_ = __iadd__, __isub__, __imul__, __itruediv__
+
+    def __setitem__(self, idx, value):
+        self._check_inplace(value)
+        self.data[_I._plain_index(idx)] = _plain(value)
+        _bump_version(self)
 
     def __array__(self, dtype=None, copy=None):
         """NumPy 2's protocol: a view of ``.data`` unless a copy is asked for or needed.
@@ -474,244 +577,29 @@ class Tensor:
                     f"backward(): gradient can be omitted only for one-element outputs, got shape {self.data.shape}")
             seed = _wrap(np.ones_like(self.data))
         else:
-            seed = _seed(gradient, self)
+            seed = _E._seed(gradient, self)
         if retain_graph is None:
             retain_graph = create_graph
-        _backprop([self], [seed], None, retain_graph, create_graph)
-
-
-def _seed(gradient, like: Tensor) -> Tensor:
-    if isinstance(gradient, Tensor):
-        g = gradient
-    else:
-        g = _wrap(np.asarray(gradient, dtype=like.data.dtype))
-    if g.data.shape != like.data.shape:
-        raise ValueError(f"gradient must have the output's shape {like.data.shape}, got {g.data.shape}")
-    return g
-
-
-# ---------------------------------------------------------------------------
-# the engine
-
-
-def _freed(g, node):
-    raise RuntimeError(
-        f"Trying to backward through the graph a second time (at '{node._op}'): its saved values "
-        "were freed by the first backward. Pass retain_graph=True to the first call.")
-
-
-def _toposort(roots) -> list:
-    """Nodes reachable from ``roots`` through tensors that require grad, parents first."""
-    order = []
-    seen = set()
-    for root in roots:
-        if id(root) in seen:
-            continue
-        seen.add(id(root))
-        stack = [(root, iter(root._parents))]
-        while stack:
-            node, it = stack[-1]
-            for p in it:
-                if id(p) not in seen and p.requires_grad:
-                    seen.add(id(p))
-                    stack.append((p, iter(p._parents)))
-                    break
-            else:
-                stack.pop()
-                order.append(node)
-    return order
-
-
-def _check_versions(node):
-    ep = node._epoch
-    if node._version > ep:
-        raise RuntimeError(
-            f"the output of '{node._op}' was modified by an in-place operation after it was "
-            "recorded; its derivative needs the original value")
-    for p in node._parents:
-        if p._version > ep:
-            raise RuntimeError(
-                f"an input of '{node._op}' (shape {p.data.shape}) was modified by an in-place "
-                f"operation after '{node._op}' was recorded; the gradient would be wrong. "
-                "Clone the tensor before changing it, or change it outside the graph.")
-
-
-def _accumulate_leaf(leaf, g, create_graph):
-    if g.data.shape != leaf.data.shape:
-        raise ValueError(f"the gradient reaching a tensor of shape {leaf.data.shape} has shape "
-                         f"{g.data.shape}: a derivative rule returned a wrongly shaped cotangent")
-    if g.data.dtype != leaf.data.dtype:
-        g = g.astype(leaf.data.dtype)
-    if leaf.grad is None:
-        leaf.grad = g if create_graph else _wrap(np.array(g.data, copy=True))
-    elif leaf.grad.data.shape != g.data.shape:
-        raise ValueError(f".grad of a tensor of shape {leaf.data.shape} was set to shape "
-                         f"{leaf.grad.data.shape}; cannot accumulate a gradient into it")
-    elif create_graph or leaf.grad.requires_grad or g.requires_grad:
-        leaf.grad = leaf.grad + g
-    else:
-        gd = leaf.grad.data
-        if gd.flags.writeable:
-            np.add(gd, g.data, out=gd, casting="unsafe")
-        else:
-            leaf.grad = _wrap(gd + g.data)
-
-
-def _backprop(roots, seeds, inputs, retain_graph, create_graph, batch_nd=0):
-    """Run reverse accumulation from ``roots`` with cotangents ``seeds``.
-
-    With ``inputs`` None, leaf gradients are accumulated into ``.grad``;
-    otherwise the adjoints of ``inputs`` are returned (in order, None where
-    unreached) and nothing is written to ``.grad``. ``batch_nd`` leading axes
-    of every cotangent are batch axes (many backward passes at once).
-    """
-    order = _toposort(roots)
-    targets = None
-    relevant = None
-    if inputs is not None:
-        targets = {id(x) for x in inputs}
-        relevant = set()
-        for node in order:  # parents come first, so one sweep suffices
-            if id(node) in targets or any(id(p) in relevant for p in node._parents):
-                relevant.add(id(node))
-    grads: dict = {}
-    for r, s in zip(roots, seeds):
-        k = id(r)
-        grads[k] = grads[k] + s if k in grads else s
-    captured: dict = {}
-    mode_token = _GRAD_ENABLED.set(bool(create_graph))
-    batch_token = _BATCH_ND.set(batch_nd)
-    try:
-        for node in reversed(order):
-            k = id(node)
-            g = grads.pop(k, None)
-            if g is None:
-                continue
-            if targets is not None:
-                if k in targets:
-                    captured[k] = g
-                if k not in relevant:
-                    continue
-            vjp = node._vjp
-            if targets is None and (vjp is None or node._retain):
-                _accumulate_leaf(node, g, create_graph)
-            if vjp is None:
-                continue
-            if node._epoch < _EPOCH.value:
-                _check_versions(node)
-            pgrads = vjp(g, node)
-            for p, pg in zip(node._parents, pgrads):
-                if pg is None or not p.requires_grad:
-                    continue
-                kp = id(p)
-                if relevant is not None and kp not in relevant:
-                    continue
-                if type(pg) is np.ndarray:
-                    pg = _wrap(pg)
-                prev = grads.get(kp)
-                grads[kp] = pg if prev is None else prev + pg
-            if not retain_graph:
-                node._vjp = _freed
-                node._ctx = None
-    finally:
-        _BATCH_ND.reset(batch_token)
-        _GRAD_ENABLED.reset(mode_token)
-    if inputs is None:
-        return None
-    return [captured.get(id(x)) for x in inputs]
-
-
-def gradients(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
-              create_graph: bool = False, allow_unused: bool = True, batched: bool = False):
-    """Gradients of ``outputs`` with respect to ``inputs``, without touching ``.grad``.
-
-    The counterpart of ``torch.autograd.grad``: the building block of the
-    function transforms (``grad``, ``jacobian``, ``hessian``, ...).
-
-    Parameters
-    ----------
-    outputs : Tensor or sequence of Tensor
-        The roots y_j.
-    inputs : Tensor or sequence of Tensor
-        The x_i to differentiate with respect to (leaves or intermediate nodes).
-    grad_outputs : array_like, Tensor or sequence of them, optional
-        Cotangents v_j, one per output, each of its output's shape (with a leading
-        batch axis when ``batched``). Defaults to ones for one-element outputs.
-    retain_graph : bool, optional
-        Keep the graph for another pass; defaults to ``create_graph``.
-    create_graph : bool, default=False
-        Record this pass so the result can be differentiated again.
-    allow_unused : bool, default=True
-        If False, raise when an input is not reached from the outputs;
-        otherwise its gradient is zeros.
-    batched : bool, default=False
-        The cotangents carry one leading batch axis of size B: B vector–Jacobian
-        products are computed in one pass (the results carry the batch axis too).
-
-    Returns
-    -------
-    list of Tensor
-        Σ_j v_jᵀ ∂y_j/∂x_i for each input, shaped like it.
-
-    Examples
-    --------
-    >>> from mmlkit.autodiff import tensor, gradients
-    >>> x = tensor([1.0, 2.0], requires_grad=True)
-    >>> (gx,) = gradients((x * x).sum(), x)
-    >>> gx
-    Tensor([2., 4.])
-    """
-    outs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
-    ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
-    for i, x in enumerate(ins):
-        if not isinstance(x, Tensor):
-            raise TypeError(f"inputs must be Tensors (those the outputs were computed from), "
-                            f"got {type(x).__name__} at position {i}")
-    if grad_outputs is None:
-        gos = [None] * len(outs)
-    elif isinstance(grad_outputs, (Tensor, np.ndarray)) and len(outs) == 1:
-        gos = [grad_outputs]
-    else:
-        gos = list(grad_outputs)
-    if len(gos) != len(outs):
-        raise ValueError(f"grad_outputs must have one entry per output ({len(outs)}), got {len(gos)}")
-    roots, seeds = [], []
-    for y, v in zip(outs, gos):
-        if not isinstance(y, Tensor):
-            raise TypeError(f"outputs must be Tensors, got {type(y).__name__}")
-        if v is None:
-            if y.data.size != 1 or batched:
-                raise RuntimeError("grad_outputs is needed for outputs with more than one element")
-            v = _wrap(np.ones_like(y.data))
-        elif not isinstance(v, Tensor):
-            v = _wrap(np.asarray(v, dtype=y.data.dtype))
-        expected = y.data.shape
-        if (v.data.shape[1:] if batched else v.data.shape) != expected:
-            raise ValueError(f"grad_outputs entry must have shape {'(B,) + ' if batched else ''}{expected}, "
-                             f"got {v.data.shape}")
-        if y.requires_grad:
-            roots.append(y)
-            seeds.append(v)
-    if retain_graph is None:
-        retain_graph = create_graph
-    found = (_backprop(roots, seeds, ins, retain_graph, create_graph, 1 if batched else 0) if roots
-             else [None] * len(ins))
-    result = []
-    batch = () if not batched or not gos else (np.shape(gos[0].data if isinstance(gos[0], Tensor) else gos[0])[0],)
-    for x, gx in zip(ins, found):
-        if gx is None:
-            if not allow_unused:
-                raise RuntimeError(f"an input of shape {x.data.shape} is not used to compute the outputs")
-            gx = _wrap(np.zeros(batch + x.data.shape, dtype=x.data.dtype))
-        elif gx.data.shape != batch + x.data.shape:
-            raise ValueError(f"the gradient reaching an input of shape {x.data.shape} has shape "
-                             f"{gx.data.shape}, expected {batch + x.data.shape}: a derivative rule "
-                             "returned a wrongly shaped cotangent")
-        result.append(gx)
-    return result
+        _E._backprop([self], [seed], None, retain_graph, create_graph)
 
 
 def _bump_version(t: Tensor):
     with _EPOCH.lock:
         _EPOCH.value += 1
         t._version = _EPOCH.value
+
+
+def _batch_nd(g: Tensor, node: Tensor) -> int:
+    """Leading batch axes of the cotangent ``g`` of ``node``: those it has beyond node's shape."""
+    return g.data.ndim - node.data.ndim
+
+
+def _plain(value):
+    """A Tensor operand as its array; anything else unchanged."""
+    return value.data if isinstance(value, Tensor) else value
+
+
+# The functions the operators and ``backward`` call; imported last, as they build on Tensor.
+from mmlkit.autodiff import _engine as _E  # noqa: E402
+from mmlkit.autodiff import _indexing as _I  # noqa: E402
+from mmlkit.autodiff import _math as _M  # noqa: E402

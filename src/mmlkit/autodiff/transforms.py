@@ -15,7 +15,8 @@ from contextvars import ContextVar
 import numpy as np
 
 from mmlkit._validation import as_float_array, check_in, check_random_state
-from mmlkit.autodiff._tensor import _GRAD_ENABLED, Tensor, _node, _wrap, enable_grad, gradients
+from mmlkit.autodiff._engine import gradients
+from mmlkit.autodiff._tensor import _GRAD_ENABLED, Tensor, _node, _wrap, enable_grad
 
 __all__ = ["check_grad", "grad", "hessian", "hvp", "jacobian", "jvp", "value_and_grad", "vjp"]
 

@@ -19,8 +19,6 @@ Examples
 2.0
 """
 
-from __future__ import annotations
-
 from mmlkit.calculus.differentiation import (
     TaylorPolynomial,
     derivative,

@@ -282,7 +282,8 @@ def quad(f, a: float, b: float, epsabs: float = 1.49e-8, epsrel: float = 1.49e-8
     Warns
     -----
     ConvergenceWarning
-        If ``limit`` subintervals do not reach the tolerance.
+        If ``limit`` subintervals do not reach the tolerance, or if the
+        integral appears divergent (then the value is ±inf).
 
     Notes
     -----
@@ -294,7 +295,9 @@ def quad(f, a: float, b: float, epsabs: float = 1.49e-8, epsrel: float = 1.49e-8
     tolerance's slack. When rounds keep bisecting one lone interval (an
     endpoint singularity), Wynn's ε-algorithm extrapolates the sequence of
     totals, as QUADPACK's QAGS does, so integrable singularities such as
-    1/√x converge. Infinite ranges are mapped to finite ones by
+    1/√x converge; increments that keep their sign and do not shrink mean a
+    non-integrable singularity (1/x, 1/x²): the result is ±inf, with a
+    warning. Infinite ranges are mapped to finite ones by
     x = a + t/(1 − t) or x = t/(1 − t²). Cost: 30 evaluations per bisection.
 
     Examples
@@ -321,23 +324,41 @@ def quad(f, a: float, b: float, epsabs: float = 1.49e-8, epsrel: float = 1.49e-8
         value, error = quad(f, b, a, epsabs, epsrel, limit)
         return IntegrationResult(-value, error)
     g, lo, hi = _transform(f, a, b)
-    lo, hi = np.array([lo]), np.array([hi])
+    total, total_err, status = _qag(g, np.array([lo]), np.array([hi]), epsabs, epsrel, limit)
+    if status != "converged":
+        from mmlkit.exceptions import ConvergenceWarning  # here: it imports scikit-learn
+
+        message = ("quad: the integral appears divergent (the partial sums grow without bound as the interval at "
+                   "a singularity is bisected); returning ±inf" if status == "divergent" else
+                   f"quad reached limit={limit} subintervals with estimated error {total_err:.3g}")
+        warnings.warn(message, ConvergenceWarning, stacklevel=2)
+    return IntegrationResult(float(total), float(total_err))
+
+
+def _qag(g, lo, hi, epsabs, epsrel, limit):
+    """QUADPACK's QAG(S) loop on the intervals [lo, hi]: ``(total, error, status)``.
+
+    ``status`` is "converged", "limit" (``limit`` subintervals without meeting the
+    tolerance) or "divergent" (then the total is ±inf).
+    """
     val, err = _gk15(g, lo, hi)
     history: list[float] = []  # totals of consecutive rounds that bisected one interval only
     while True:
         total, total_err = math.fsum(val), float(err.sum())
         tol = max(epsabs, epsrel * abs(total))
         if total_err <= tol:
-            break
+            return total, total_err, "converged"
         history.append(total)
-        if len(history) >= 5:  # a lone interval keeps being bisected: an endpoint singularity
+        if _diverging(history):
+            return math.copysign(math.inf, history[-1] - history[-2]), math.inf, "divergent"
+        shrinking = len(history) >= 5 and abs(history[-1] - history[-2]) < abs(history[-2] - history[-3])
+        if shrinking:  # a lone interval keeps being bisected: an endpoint singularity
             estimate, extrapolation_err = _wynn_epsilon(history)
             rest = total_err - float(err.max())  # the error of every other interval
             if extrapolation_err + rest <= tol:
-                total, total_err = estimate, extrapolation_err + rest
-                break
+                return estimate, extrapolation_err + rest, "converged"
         if len(lo) >= limit:
-            break
+            return total, total_err, "limit"
         # bisect the fewest worst intervals whose errors must go for the total to meet tol
         order = np.argsort(-err)
         k = int(np.searchsorted(np.cumsum(err[order]), total_err - tol)) + 1
@@ -351,12 +372,21 @@ def quad(f, a: float, b: float, epsabs: float = 1.49e-8, epsrel: float = 1.49e-8
         new_val, new_err = _gk15(g, new_lo, new_hi)
         lo, hi = np.concatenate([lo[keep], new_lo]), np.concatenate([hi[keep], new_hi])
         val, err = np.concatenate([val[keep], new_val]), np.concatenate([err[keep], new_err])
-    if total_err > tol:
-        from mmlkit.exceptions import ConvergenceWarning  # here: it imports scikit-learn
 
-        warnings.warn(f"quad reached limit={limit} subintervals with estimated error {total_err:.3g}",
-                      ConvergenceWarning, stacklevel=2)
-    return IntegrationResult(float(total), float(total_err))
+
+def _diverging(history: list, rounds: int = 5) -> bool:
+    """Whether the totals of the last ``rounds`` lone bisections grow without bound.
+
+    Near an integrable singularity the increments sₖ₊₁ − sₖ shrink geometrically
+    (for x^(−α), α < 1, by 2^(α−1) a round); at a non-integrable one they keep
+    one sign and do not shrink (constant for 1/x, doubling for 1/x²), and Wynn's
+    ε-algorithm would extrapolate them to a finite "antilimit" (−1 for ∫₀¹ x⁻² dx).
+    """
+    if len(history) < rounds:
+        return False
+    d = np.diff(history[-rounds:])
+    same_sign = bool(np.all(d > 0) or np.all(d < 0))
+    return same_sign and bool(np.all(np.abs(d[1:]) >= (1.0 - 1e-9) * np.abs(d[:-1])))
 
 
 def _wynn_epsilon(seq: list) -> tuple[float, float]:

@@ -20,6 +20,29 @@ def _shuffled(rng, shuffle, *arrays):
     return tuple(a[order] for a in arrays)
 
 
+def _check_noise(noise, name="noise"):
+    """None (no noise) or a finite standard deviation ≥ 0."""
+    if noise is not None:
+        check_scalar(noise, name, low=0.0)
+    return noise
+
+
+def _check_counts(n_samples, name="n_samples", parts=None):
+    """An int ≥ 1, or a sequence of ``parts`` ints ≥ 0 with a positive sum (per-part counts)."""
+    if isinstance(n_samples, numbers.Integral) and not isinstance(n_samples, bool):
+        return check_scalar(n_samples, name, kind=numbers.Integral, low=1)
+    if np.ndim(n_samples) != 1:
+        raise ValueError(f"{name} must be an int or a sequence of ints, got {n_samples!r}")
+    counts = list(n_samples)
+    for i, c in enumerate(counts):
+        check_scalar(c, f"{name}[{i}]", kind=numbers.Integral, low=0)
+    if parts is not None and len(counts) != parts:
+        raise ValueError(f"{name} must be an int or a sequence of {parts} ints, got {n_samples!r}")
+    if sum(counts) == 0:
+        raise ValueError(f"{name} must ask for at least one sample, got {n_samples!r}")
+    return np.asarray(counts, dtype=int)
+
+
 def _split_counts(n_samples: int, parts: int) -> np.ndarray:
     counts = np.full(parts, n_samples // parts)
     counts[: n_samples % parts] += 1
@@ -35,8 +58,15 @@ def make_blobs(n_samples=100, n_features=2, centers=None, cluster_std=1.0, cente
     ``center_box``) or an array of shape (k, n_features).
     """
     rng = check_random_state(random_state)
+    check_scalar(n_features, "n_features", kind=numbers.Integral, low=1)
+    if np.ndim(center_box) != 1 or len(center_box) != 2:
+        raise ValueError(f"center_box must be a pair (low, high), got {center_box!r}")
+    check_scalar(center_box[0], "center_box[0]")
+    check_scalar(center_box[1], "center_box[1]", low=center_box[0])
+    if isinstance(centers, numbers.Integral) or isinstance(centers, bool):
+        check_scalar(centers, "centers", kind=numbers.Integral, low=1)
+    n_samples = _check_counts(n_samples)
     if isinstance(n_samples, numbers.Integral):
-        check_scalar(n_samples, "n_samples", kind=numbers.Integral, low=1)
         if centers is None:
             centers = 3
         if isinstance(centers, numbers.Integral):
@@ -45,16 +75,16 @@ def make_blobs(n_samples=100, n_features=2, centers=None, cluster_std=1.0, cente
             centers = as_float_array(centers, "centers", ndim=2)
         counts = _split_counts(n_samples, len(centers))
     else:
-        counts = np.asarray(n_samples, dtype=int)
+        counts = n_samples
         if centers is None:
             centers = rng.uniform(center_box[0], center_box[1], size=(len(counts), n_features))
         else:
             centers = as_float_array(centers, "centers", ndim=2)
         if len(centers) != len(counts):
             raise ValueError(f"centers has {len(centers)} rows but n_samples lists {len(counts)} counts")
-    std = np.broadcast_to(np.asarray(cluster_std, dtype=float), (len(centers),))
+    std = np.broadcast_to(as_float_array(cluster_std, "cluster_std", ndim=(0, 1)), (len(centers),))
     if (std < 0).any():
-        raise ValueError("cluster_std must be non-negative")
+        raise ValueError(f"cluster_std must be non-negative, got {cluster_std!r}")
     y = np.repeat(np.arange(len(centers)), counts)
     X = centers[y] + rng.standard_normal((len(y), centers.shape[1])) * std[y, None]
     X, y = _shuffled(rng, shuffle, X, y)
@@ -64,10 +94,10 @@ def make_blobs(n_samples=100, n_features=2, centers=None, cluster_std=1.0, cente
 def make_moons(n_samples=100, *, shuffle=True, noise=None, random_state=None):
     """Two interleaving half circles (class 0 on top, class 1 below), with Gaussian ``noise``."""
     rng = check_random_state(random_state)
-    n_out, n_in = (n_samples, n_samples) if not isinstance(n_samples, numbers.Integral) else (
-        n_samples - n_samples // 2, n_samples // 2)
+    _check_noise(noise)
+    n_samples = _check_counts(n_samples, parts=2)
     if isinstance(n_samples, numbers.Integral):
-        check_scalar(n_samples, "n_samples", kind=numbers.Integral, low=1)
+        n_out, n_in = n_samples - n_samples // 2, n_samples // 2
     else:
         n_out, n_in = n_samples
     t_out, t_in = np.linspace(0, np.pi, n_out), np.linspace(0, np.pi, n_in)
@@ -83,8 +113,9 @@ def make_circles(n_samples=100, *, shuffle=True, noise=None, random_state=None, 
     """Two concentric circles: class 0 of radius 1, class 1 of radius ``factor`` (0 < factor < 1)."""
     check_scalar(factor, "factor", low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
     rng = check_random_state(random_state)
+    _check_noise(noise)
+    n_samples = _check_counts(n_samples, parts=2)
     if isinstance(n_samples, numbers.Integral):
-        check_scalar(n_samples, "n_samples", kind=numbers.Integral, low=1)
         n_out, n_in = n_samples - n_samples // 2, n_samples // 2
     else:
         n_out, n_in = n_samples
@@ -107,6 +138,10 @@ def make_regression(n_samples=100, n_features=100, *, n_informative=10, n_target
     """
     check_scalar(n_samples, "n_samples", kind=numbers.Integral, low=1)
     check_scalar(n_features, "n_features", kind=numbers.Integral, low=1)
+    check_scalar(n_informative, "n_informative", kind=numbers.Integral, low=0)
+    check_scalar(n_targets, "n_targets", kind=numbers.Integral, low=1)
+    check_scalar(bias, "bias")
+    _check_noise(noise)
     rng = check_random_state(random_state)
     n_informative = min(n_features, n_informative)
     X = rng.standard_normal((n_samples, n_features))
@@ -137,6 +172,14 @@ def make_classification(n_samples=100, n_features=20, *, n_informative=2, n_redu
     is noise; a fraction ``flip_y`` of labels is reassigned at random.
     """
     check_scalar(n_samples, "n_samples", kind=numbers.Integral, low=1)
+    check_scalar(n_features, "n_features", kind=numbers.Integral, low=1)
+    check_scalar(n_informative, "n_informative", kind=numbers.Integral, low=1)
+    check_scalar(n_redundant, "n_redundant", kind=numbers.Integral, low=0)
+    check_scalar(n_repeated, "n_repeated", kind=numbers.Integral, low=0)
+    check_scalar(n_classes, "n_classes", kind=numbers.Integral, low=2)
+    check_scalar(n_clusters_per_class, "n_clusters_per_class", kind=numbers.Integral, low=1)
+    check_scalar(flip_y, "flip_y", low=0.0, high=1.0)
+    check_scalar(class_sep, "class_sep")
     if n_informative + n_redundant + n_repeated > n_features:
         raise ValueError("n_informative + n_redundant + n_repeated must be <= n_features")
     if n_classes * n_clusters_per_class > 2**n_informative:
@@ -145,8 +188,8 @@ def make_classification(n_samples=100, n_features=20, *, n_informative=2, n_redu
     n_clusters = n_classes * n_clusters_per_class
     if weights is None:
         weights = np.full(n_classes, 1.0 / n_classes)
-    weights = np.asarray(weights, dtype=float)
-    if len(weights) != n_classes or (weights < 0).any():
+    weights = as_float_array(weights, "weights", ndim=1)
+    if len(weights) != n_classes or (weights < 0).any() or weights.sum() == 0:
         raise ValueError(f"weights must hold {n_classes} non-negative class proportions")
     cluster_share = np.repeat(weights / weights.sum(), n_clusters_per_class) / n_clusters_per_class
     counts = np.floor(cluster_share * n_samples).astype(int)
@@ -189,6 +232,7 @@ def make_swiss_roll(n_samples=100, *, noise=0.0, random_state=None, hole=False):
     Take columns 0 and 2 for the 2-D roll used by the diffusion showcase.
     """
     check_scalar(n_samples, "n_samples", kind=numbers.Integral, low=1)
+    check_scalar(noise, "noise", low=0.0)
     rng = check_random_state(random_state)
     t = 1.5 * np.pi * (1 + 2 * rng.uniform(size=n_samples))
     height = 21 * rng.uniform(size=n_samples)

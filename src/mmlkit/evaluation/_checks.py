@@ -11,7 +11,7 @@ import warnings
 import numpy as np
 from sklearn.exceptions import UndefinedMetricWarning as _SkUndefinedMetricWarning
 
-from mmlkit._validation import as_float_array, check_consistent_length, check_ndim, check_nonempty
+from mmlkit._validation import check_consistent_length, check_ndim, check_nonempty, check_sample_weight
 
 
 class UndefinedMetricWarning(_SkUndefinedMetricWarning):
@@ -38,18 +38,6 @@ def as_label_array(y, name: str) -> np.ndarray:
     if y.dtype.kind == "c":
         raise ValueError(f"{name} must hold class labels, got complex values")
     return y
-
-
-def check_sample_weight(sample_weight, n: int) -> np.ndarray | None:
-    """None, or a finite non-negative float vector of length ``n``."""
-    if sample_weight is None:
-        return None
-    w = as_float_array(sample_weight, "sample_weight", ndim=1, dtype=np.float64)
-    if w.shape[0] != n:
-        raise ValueError(f"sample_weight must have {n} entries (one per sample), got {w.shape[0]}")
-    if (w < 0).any():
-        raise ValueError("sample_weight must be non-negative")
-    return w
 
 
 def check_label_pair(y_true, y_pred, sample_weight=None):

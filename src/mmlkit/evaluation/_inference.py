@@ -13,6 +13,7 @@ from mmlkit._validation import (
     check_consistent_length,
     check_in,
     check_random_state,
+    check_sample_weight,
     check_scalar,
 )
 from mmlkit.evaluation._checks import as_label_array
@@ -286,6 +287,10 @@ def compare_models(estimator_a, estimator_b, X, y, *, method="t_test", cv=10, n_
     if _num_samples(y) != n:
         raise ValueError(f"X and y must have the same number of samples: X has {n}, y has {_num_samples(y)}")
     if method == "mcnemar":
+        for name, est in (("estimator_a", estimator_a), ("estimator_b", estimator_b)):
+            if not is_classifier(est):
+                raise ValueError(f"method='mcnemar' compares the errors of two classifiers, but {name} "
+                                 f"({type(est).__name__}) is not a classifier; use method='t_test'")
         if (X_test is None) != (y_test is None):
             raise ValueError("X_test and y_test must be given together")
         if X_test is None:
@@ -377,9 +382,7 @@ def metric_confidence_interval(metric, y_true, y_pred, *, n_resamples=1000, conf
     if y_true.ndim == 0 or y_true.shape[0] == 0:
         raise ValueError("y_true must be a non-empty array")
     check_consistent_length((y_true, "y_true"), (y_pred, "y_pred"))
-    w = None if sample_weight is None else as_float_array(sample_weight, "sample_weight", ndim=1)
-    if w is not None:
-        check_consistent_length((y_true, "y_true"), (w, "sample_weight"))
+    w = check_sample_weight(sample_weight, y_true.shape[0])
 
     def stat(idx):
         if w is None:

@@ -13,10 +13,11 @@ from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_classifier
 from sklearn.utils import get_tags
 
-from mmlkit._validation import check_random_state, check_scalar
+from mmlkit._validation import Interval, Options, check_random_state, check_scalar, validate_params
 from mmlkit.evaluation._cross_validation import _fit_and_score, _warn_fit_failures
 from mmlkit.evaluation._scorer import check_multimetric
 from mmlkit.evaluation._split import _num_samples, check_cv
+from mmlkit.exceptions import NotFittedError
 
 __all__ = ["GridSearchCV", "ParameterGrid", "ParameterSampler", "RandomizedSearchCV"]
 
@@ -141,6 +142,16 @@ def _rank_min(scores):
 
 
 class _BaseSearchCV(MetaEstimatorMixin, BaseEstimator):
+    _parameter_constraints = {
+        "n_jobs": [None, Interval(numbers.Integral, None, None)],
+        "refit": ["boolean", str, "callable"],
+        "verbose": ["boolean", Interval(numbers.Integral, 0, None)],
+        "error_score": [Options(("raise",)), Interval(numbers.Real, None, None), "nan"],
+        "return_train_score": ["boolean"],
+        "n_iter": [Interval(numbers.Integral, 1, None)],
+        "random_state": ["random_state"],
+    }
+
     def __init__(self, estimator, *, scoring=None, n_jobs=None, refit=True, cv=None, verbose=0,
                  error_score=np.nan, return_train_score=False):
         self.estimator = estimator
@@ -168,6 +179,7 @@ class _BaseSearchCV(MetaEstimatorMixin, BaseEstimator):
         -------
         self
         """
+        validate_params(self)
         if y is not None and _num_samples(y) != _num_samples(X):
             raise ValueError(f"X and y must have the same number of samples: X has "
                              f"{_num_samples(X)}, y has {_num_samples(y)}")
@@ -251,6 +263,8 @@ class _BaseSearchCV(MetaEstimatorMixin, BaseEstimator):
         return tags
 
     def _check_refit(self, method):
+        if not hasattr(self, "cv_results_"):
+            raise NotFittedError(f"This {type(self).__name__} instance is not fitted yet: call fit before {method}")
         if self.refit is False or not hasattr(self, "best_estimator_"):
             raise AttributeError(f"{method} is available only after fit with refit=True")
         return getattr(self.best_estimator_, method)

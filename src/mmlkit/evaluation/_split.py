@@ -11,7 +11,7 @@ import warnings
 
 import numpy as np
 
-from mmlkit._validation import check_random_state, check_scalar
+from mmlkit._validation import Interval, check_random_state, validate_params
 from mmlkit.evaluation._checks import as_label_array
 
 __all__ = ["KFold", "StratifiedKFold", "check_cv"]
@@ -27,10 +27,15 @@ def _num_samples(X):
 
 
 class _BaseKFold:
+    _parameter_constraints = {
+        "n_splits": [Interval(numbers.Integral, 2, None)],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+    }
+
     def __init__(self, n_splits=5, *, shuffle=False, random_state=None):
-        check_scalar(n_splits, "n_splits", kind=numbers.Integral, low=2)
-        if not isinstance(shuffle, (bool, np.bool_)):
-            raise ValueError(f"shuffle must be True or False, got {shuffle!r}")
+        validate_params({"n_splits": n_splits, "shuffle": shuffle, "random_state": random_state},
+                        self._parameter_constraints, owner=type(self).__name__)
         if not shuffle and random_state is not None:
             raise ValueError("random_state has no effect unless shuffle=True; leave it None")
         self.n_splits = int(n_splits)

@@ -8,8 +8,6 @@ function on generated inputs, awkward ones included, and says which property fai
 True
 """
 
-from __future__ import annotations
-
 import importlib
 
 from mmlkit.exercises._core import CheckResult, Exercise, check

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mmlkit._validation import as_float_array, check_in, check_scalar
+from mmlkit._validation import as_float_array, check_in, check_sample_weight, check_scalar
 from mmlkit.explain._common import evaluate
 
 __all__ = ["PartialDependence", "partial_dependence"]
@@ -18,7 +18,7 @@ class PartialDependence:
     """Grid and curves of :func:`partial_dependence`.
 
     ``grid_values``: one grid per requested feature; ``average``: shape
-    (n_outputs, *grid_shape); ``individual`` (ICE): (n_outputs, n_samples, *grid_shape),
+    ``(n_outputs, *grid_shape)``; ``individual`` (ICE): ``(n_outputs, n_samples, *grid_shape)``,
     present for ``kind`` "individual" or "both".
     """
 
@@ -113,9 +113,7 @@ def partial_dependence(estimator, X, features, *, response_method="auto", percen
     lo, hi = percentiles
     if not 0 <= lo < hi <= 1:
         raise ValueError(f"percentiles must be (low, high) with 0 <= low < high <= 1, got {percentiles!r}")
-    w = None if sample_weight is None else as_float_array(sample_weight, "sample_weight", ndim=1)
-    if w is not None and w.shape[0] != n:
-        raise ValueError(f"sample_weight must have {n} entries, got {w.shape[0]}")
+    w = check_sample_weight(sample_weight, n)
     f, positive_only = _response(estimator, response_method)
 
     grids = []

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from joblib import Parallel, delayed
 
-from mmlkit._validation import as_float_array, check_random_state, check_scalar
+from mmlkit._validation import as_float_array, check_random_state, check_sample_weight, check_scalar
 from mmlkit.evaluation._scorer import check_multimetric
 
 __all__ = ["PermutationImportance", "permutation_importance"]
@@ -96,7 +96,7 @@ def permutation_importance(estimator, X, y, *, scoring=None, n_repeats=5, n_jobs
     else:
         check_scalar(max_samples, "max_samples", low=0.0, high=1.0, low_inclusive=False)
         m = max(1, int(max_samples * n))
-    w = None if sample_weight is None else as_float_array(sample_weight, "sample_weight", ndim=1)
+    w = check_sample_weight(sample_weight, n)
     y_arr = None if y is None else np.asarray(y)
     if m < n:
         rows = rng.choice(n, m, replace=False)

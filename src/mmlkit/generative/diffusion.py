@@ -24,12 +24,18 @@ def noise_schedule(n_steps, kind="linear", beta_start=1e-4, beta_end=0.02):
     Dhariwal, 2021), βₜ clipped at 0.999.
 
     Returns ``(beta, alpha, alpha_bar)``, each of shape (T,), with αₜ = 1 − βₜ
-    and ᾱₜ = Πₛ≤ₜ αₛ.
+    and ᾱₜ = Πₛ≤ₜ αₛ. Each βₜ is a variance of the forward step, so it must
+    lie in (0, 1): ``0 < beta_start ≤ beta_end < 1`` (and the rescaled start below 1).
     """
     check_scalar(n_steps, "n_steps", kind=numbers.Integral, low=1)
     check_in(kind, "kind", ("linear", "cosine"))
     if kind == "linear":
+        check_scalar(beta_start, "beta_start", low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
+        check_scalar(beta_end, "beta_end", low=beta_start, high=1.0, high_inclusive=False)
         scale = 1000.0 / n_steps
+        if scale * beta_start >= 1.0:
+            raise ValueError(f"beta_start * 1000 / n_steps must be < 1 (a variance βₜ in (0, 1)), "
+                             f"got {scale * beta_start:g} for beta_start={beta_start!r}, n_steps={n_steps}")
         beta = np.linspace(scale * beta_start, min(scale * beta_end, 0.999), n_steps)
     else:
         s = 0.008
@@ -87,7 +93,7 @@ class DiffusionModel:
     --------
     >>> from mmlkit.datasets import make_moons
     >>> X, _ = make_moons(500, noise=0.05, random_state=0)
-    >>> model = DiffusionModel(n_iter=200, random_state=0).fit(X)
+    >>> model = DiffusionModel(n_steps=50, hidden=(64, 64), n_iter=100, random_state=0).fit(X)
     >>> model.sample(10, random_state=0).shape
     (10, 2)
     """

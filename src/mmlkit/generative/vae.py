@@ -21,8 +21,13 @@ def gaussian_kl_standard(mu, logvar):
 
     Works on arrays and on autodiff Tensors (rows in the first axis).
     """
-    return 0.5 * (mu * mu + ad.exp(logvar) - logvar - 1.0).sum(axis=-1) if isinstance(mu, ad.Tensor) else \
-        0.5 * np.sum(mu * mu + np.exp(logvar) - logvar - 1.0, axis=-1)
+    if isinstance(mu, ad.Tensor):
+        return 0.5 * (mu * mu + ad.exp(logvar) - logvar - 1.0).sum(axis=-1)
+    mu = as_float_array(mu, "mu", ndim=(1, 2))
+    logvar = as_float_array(logvar, "logvar", ndim=(1, 2))
+    if mu.shape != logvar.shape:
+        raise ValueError(f"mu and logvar must have the same shape, got {mu.shape} and {logvar.shape}")
+    return 0.5 * np.sum(mu * mu + np.exp(logvar) - logvar - 1.0, axis=-1)
 
 
 class _Encoder(Module):

@@ -192,6 +192,18 @@ def js_divergence(p, q, base=None, *, axis: int = -1):
     return d if np.ndim(d) else float(d)
 
 
+def _check_labels(arr: np.ndarray, name: str) -> None:
+    """Reject NaN (a missing label: NaN ≠ NaN, so each would count as its own class) and infinities."""
+    if arr.dtype.kind in "fc":
+        bad = not np.isfinite(arr).all()
+    elif arr.dtype == object:
+        bad = any(isinstance(v, float) and not math.isfinite(v) for v in arr)
+    else:
+        return
+    if bad:
+        raise ValueError(f"{name} must hold discrete labels, but it contains NaN or infinity")
+
+
 def _joint(joint_or_x, y, name="joint"):
     """A 2-D joint probability table, from a table or from two paired samples."""
     if y is None:
@@ -200,9 +212,10 @@ def _joint(joint_or_x, y, name="joint"):
             raise ValueError(f"{name} must be a joint probability table: non-negative entries summing to 1")
         return joint
     x, y = np.asarray(joint_or_x), np.asarray(y)
-    for arr, nm in ((x, "x"), (y, "y")):
+    for arr, nm in ((x, f"{name} (the sample of X)"), (y, "y")):
         if arr.ndim != 1 or arr.size == 0:
             raise ValueError(f"{nm} must be a non-empty 1-D sample of discrete values, got shape {arr.shape}")
+        _check_labels(arr, nm)
     check_consistent_length((x, "x"), (y, "y"))
     _, xi = np.unique(x, return_inverse=True)
     _, yi = np.unique(y, return_inverse=True)

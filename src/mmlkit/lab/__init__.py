@@ -7,11 +7,10 @@ own functions and lets you move the parameter that matters with a slider.
 ``mmlkit/lab/notebooks/`` and also run as scripts (``python vectors.py``).
 """
 
-from __future__ import annotations
-
 import os
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -23,7 +22,7 @@ __all__ = ["CATALOGUE", "NOTEBOOK_DIR", "notebooks", "open_lab", "workspace"]
 
 NOTEBOOK_DIR = Path(__file__).parent / "notebooks"
 
-#: The ten notebooks in reading order: name (file stem) → (title, what it lets you play with).
+#: The fourteen notebooks in reading order: name (file stem) → (title, what it lets you play with).
 CATALOGUE: dict[str, tuple[str, str]] = {
     "vectors": ("Vectors & matrices",
                 "projection onto a line; a 2×2 matrix's action on the unit circle, its eigen- and singular vectors"),
@@ -46,6 +45,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                "universal approximation by width; attention sharpness; message passing over k hops of a graph"),
     "evaluation": ("Evaluation, trust and robustness",
                    "a ROC curve as the classes separate; an FGSM attack on a digit as ε grows"),
+    "explanations": ("Explanations",
+                     "one prediction's Shapley values as a waterfall, row by row; Kernel SHAP's error as it "
+                     "samples more coalitions"),
+    "topology": ("Topology: the shape of data",
+                 "persistent homology of a noisy circle as the noise and the number of points change"),
+    "rl": ("Reinforcement learning",
+           "ε-greedy, UCB1 and Thompson sampling: regret as ε and the gap between the best arms change"),
+    "generative": ("Generative models",
+                   "the diffusion forward process step by step, linear against cosine schedule; a small DDPM "
+                   "trained for more and more iterations"),
 }
 
 
@@ -144,7 +153,7 @@ def open_lab(name: str | None = None, *, mode: str = "edit", port: int | None = 
     import importlib.util
 
     if importlib.util.find_spec("marimo") is None:
-        print("mmlkit lab needs marimo: pip install 'mmlkit[lab]'", file=sys.stderr)
+        print('mmlkit lab needs the lab extra (marimo): pip install "mmlkit[lab]"', file=sys.stderr)
         return 1
     if mode not in ("edit", "run"):
         print(f"mmlkit lab: mode must be 'edit' or 'run', got {mode!r}", file=sys.stderr)
@@ -167,13 +176,59 @@ def open_lab(name: str | None = None, *, mode: str = "edit", port: int | None = 
     # showing stale cells (marimo's editor does not auto-run a notebook unless configured to; this is the
     # environment override marimo reads for that setting).
     env = dict(os.environ, _MARIMO_CONFIG_OVERLOAD_RUNTIME_AUTO_INSTANTIATE="true")
-    proc = subprocess.Popen(cmd, env=env)
+    # marimo runs in its own process group, so stopping the lab (Ctrl-C, or SIGTERM from a service manager or
+    # `kill`) stops marimo and everything it started instead of leaving a server listening on the port.
+    proc = subprocess.Popen(cmd, env=env, **_new_group())
+    previous = _on_sigterm()
     try:
         if _wait_for_port(port, proc, timeout=60.0):
-            print(f"mmlkit lab: {url}  (Ctrl-C to stop)")
+            print(f"mmlkit lab: {url}  (Ctrl-C to stop)", flush=True)
             if open_browser:
                 webbrowser.open(url)
         return proc.wait()
-    except KeyboardInterrupt:
-        proc.terminate()
+    except (KeyboardInterrupt, _Terminated):
+        _stop(proc)
         return proc.wait()
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+class _Terminated(Exception):
+    """Raised in the main thread by the SIGTERM handler, to leave ``proc.wait()`` and clean up."""
+
+
+def _new_group() -> dict:
+    if os.name == "posix":
+        return {"start_new_session": True}
+    return {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)}  # pragma: no cover - Windows
+
+
+def _on_sigterm():
+    """Make SIGTERM raise :class:`_Terminated` (main thread only); return the previous handler, or None."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def on_term(signum, frame):
+        raise _Terminated
+
+    return signal.signal(signal.SIGTERM, on_term)
+
+
+def _stop(proc, timeout: float = 10.0) -> None:
+    """Terminate the marimo server and its process group; kill it if it does not stop within ``timeout``."""
+    if proc.poll() is not None:
+        return
+    try:
+        if os.name == "posix":
+            os.killpg(proc.pid, signal.SIGTERM)
+        else:  # pragma: no cover - Windows
+            proc.terminate()
+    except (ProcessLookupError, PermissionError, AttributeError):
+        proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()

@@ -8,8 +8,8 @@ import warnings
 
 import numpy as np
 
+from mmlkit import exceptions  # its sklearn-derived names resolve on first use
 from mmlkit._validation import as_float_array, check_in, check_random_state, check_scalar, check_symmetric
-from mmlkit.exceptions import ConvergenceWarning
 from mmlkit.linalg._checks import as_matrix
 from mmlkit.linalg._householder import blocks_from_reflectors, form_q, house
 from mmlkit.linalg._rotations import RotationLog
@@ -97,7 +97,7 @@ def power_iteration(A, max_iter: int = 1000, tol: float = 1e-10, x0=None, random
         x = y / ny
     else:
         warnings.warn(f"power_iteration did not reach tol={tol:g} in max_iter={max_iter} iterations",
-                      ConvergenceWarning, stacklevel=2)
+                      exceptions.ConvergenceWarning, stacklevel=2)
     if x[np.argmax(np.abs(x))] < 0:
         x = -x
     return lam, x
@@ -648,6 +648,7 @@ def eig(A):
        ``A = Z T Zᵀ`` (about 25n³ flops in all with Z, two to four steps per eigenvalue).
     3. Eigenvectors of ``T`` by back substitution, vectorised over all of
        them (2n³/3 complex flops), mapped back by ``Z`` and normalised.
+
     Defective matrices have no basis of eigenvectors; the returned ``V`` is then
     (nearly) singular, as with LAPACK.
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from mmlkit._dask import is_dask_collection
 from mmlkit._validation import check_in
 from mmlkit.linalg._checks import as_matrix
 from mmlkit.linalg._householder import form_q, householder_qr_inplace
@@ -157,6 +158,10 @@ def qr(A, method: str = "householder", mode: str = "reduced"):
     The signs of R's diagonal follow LAPACK for ``"householder"`` (so they match
     NumPy's) and are non-negative for the other methods.
 
+    A tall-and-skinny Dask array (chunked by rows) is factored by TSQR
+    (:mod:`mmlkit.linalg._tsqr`): R comes back as a NumPy array after one pass,
+    Q as a lazy Dask array with A's row chunks (``method="householder"`` only).
+
     Examples
     --------
     >>> A = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
@@ -168,6 +173,8 @@ def qr(A, method: str = "householder", mode: str = "reduced"):
     """
     check_in(method, "method", ("householder", "gram_schmidt", "givens"))
     check_in(mode, "mode", ("reduced", "complete", "r"))
+    if is_dask_collection(A):
+        return _dask_qr(A, method, mode)
     A = as_matrix(A, "A")
     m, n = A.shape
     k = min(m, n)
@@ -191,3 +198,13 @@ def qr(A, method: str = "householder", mode: str = "reduced"):
     if mode == "complete":
         return _complete_basis(Q), np.vstack([R, np.zeros((m - n, n))])
     return Q, R
+
+
+def _dask_qr(A, method, mode):
+    """TSQR for a tall-and-skinny Dask array (see :mod:`mmlkit.linalg._tsqr`): Q lazy, R in memory."""
+    from mmlkit.linalg._tsqr import tsqr_qr
+
+    if method != "householder" or mode == "complete":
+        raise ValueError(f"a Dask A is factored by TSQR: method='householder' with mode 'reduced' or 'r', "
+                         f"got method={method!r}, mode={mode!r}")
+    return tsqr_qr(A, mode)

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from mmlkit._dask import is_dask_collection
 from mmlkit.linalg._checks import as_matrix
 from mmlkit.linalg._householder import blocks_from_reflectors, form_q, house, householder_qr_inplace
 from mmlkit.linalg._rotations import RotationLog
@@ -205,7 +206,7 @@ def svd(A, full_matrices: bool = False, compute_uv: bool = True):
     A : array_like, shape (m, n)
     full_matrices : bool, default=False
         ``U`` of shape (m, m) and ``Vt`` (n, n) instead of (m, k) and (k, n),
-        k = min(m, n). (NumPy's default is True; mmlkit's, as the SPEC says, is
+        k = min(m, n). (NumPy's default is True; mmlkit's is
         the reduced form.)
     compute_uv : bool, default=True
         Return only ``s`` when False.
@@ -242,6 +243,9 @@ def svd(A, full_matrices: bool = False, compute_uv: bool = True):
        (see :mod:`mmlkit.linalg._rotations`), about 6mn² + 6n³ flops.
     3. Signs moved into ``V``, values sorted in descending order.
 
+    A tall-and-skinny Dask ``A`` is reduced by TSQR first (A = QR, R = U_R Σ Vᵀ):
+    U = Q U_R comes back as a lazy Dask array, s and Vt as NumPy arrays.
+
     Examples
     --------
     >>> U, s, Vt = svd([[3.0, 0.0], [0.0, -2.0]])
@@ -250,6 +254,12 @@ def svd(A, full_matrices: bool = False, compute_uv: bool = True):
     >>> bool(np.allclose((U * s) @ Vt, [[3.0, 0.0], [0.0, -2.0]]))
     True
     """
+    if is_dask_collection(A):
+        from mmlkit.linalg._tsqr import tsqr_svd
+
+        if full_matrices:
+            raise ValueError("a Dask A gets the thin SVD by TSQR: full_matrices must be False")
+        return tsqr_svd(A, compute_uv)
     A = as_matrix(A, "A")
     full_matrices, compute_uv = bool(full_matrices), bool(compute_uv)
     m, n = A.shape

@@ -8,6 +8,8 @@ from functools import lru_cache
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
+from mmlkit._pairwise import squared_distances
+
 __all__ = ["kmeans_plusplus", "single_blas_thread"]
 
 
@@ -25,14 +27,6 @@ def single_blas_thread():
     than they gain (scikit-learn's k-means does the same).
     """
     return _controller().limit(limits=1, user_api="blas")
-
-
-def _sq_dist_to(X, x2, rows):
-    """Squared distances (len(rows), n) from X[rows] to every row of X, reusing ‖x‖²."""
-    D = (-2.0 * X[rows]) @ X.T
-    D += x2[rows, None]
-    D += x2[None, :]
-    return np.maximum(D, 0.0, out=D)
 
 
 def kmeans_plusplus(X, n_clusters, rng, *, n_local_trials=None, x_squared_norms=None):
@@ -66,7 +60,7 @@ def kmeans_plusplus(X, n_clusters, rng, *, n_local_trials=None, x_squared_norms=
     candidates that way and keeps the one that lowers the potential
     φ = Σᵢ D(xᵢ)² the most. Expected φ is O(log k) times the optimum.
 
-    Distances use ‖x − c‖² = ‖x‖² − 2 x·c + ‖c‖² (one matrix product per step, as
+    Distances use ‖x − c‖² = ‖x‖² − 2 x·c + ‖c‖² (one matrix product per step,
     ``mmlkit._pairwise.squared_distances``) with the norms computed once.
 
     Cost: O(n · d · k · n_local_trials) through matrix products.
@@ -77,7 +71,7 @@ def kmeans_plusplus(X, n_clusters, rng, *, n_local_trials=None, x_squared_norms=
         n_local_trials = 2 + int(np.log(n_clusters))
     indices = np.empty(n_clusters, dtype=np.intp)
     indices[0] = rng.integers(n_samples)
-    closest_sq = _sq_dist_to(X, x2, indices[:1])[0]
+    closest_sq = squared_distances(X[indices[:1]], X, x_sq=x2[indices[:1]], y_sq=x2)[0]
     potential = closest_sq.sum()
     for c in range(1, n_clusters):
         if potential <= 0.0:  # every point already sits on a centre: take any unused row
@@ -88,7 +82,7 @@ def kmeans_plusplus(X, n_clusters, rng, *, n_local_trials=None, x_squared_norms=
         candidates = np.searchsorted(np.cumsum(closest_sq), targets)
         np.clip(candidates, None, n_samples - 1, out=candidates)
         # Each candidate's D² after adding it, and the resulting potential.
-        cand_sq = np.minimum(closest_sq, _sq_dist_to(X, x2, candidates))
+        cand_sq = np.minimum(closest_sq, squared_distances(X[candidates], X, x_sq=x2[candidates], y_sq=x2))
         cand_potential = cand_sq.sum(axis=1)
         best = int(np.argmin(cand_potential))
         indices[c] = candidates[best]

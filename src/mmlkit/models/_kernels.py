@@ -27,11 +27,11 @@ import numpy as np
 
 from mmlkit._pairwise import squared_distances
 from mmlkit._threads import map_blocks, row_blocks
-from mmlkit._validation import check_in, check_scalar
+from mmlkit._validation import Interval, Options, check_in
 
 __all__ = [
     "KERNELS",
-    "check_kernel_params",
+    "KERNEL_PARAMETERS",
     "kernel_block_into",
     "kernel_diagonal",
     "kernel_matrix",
@@ -44,25 +44,31 @@ __all__ = [
 
 #: Names accepted by :func:`kernel_matrix` (besides ``"precomputed"`` and callables).
 KERNELS = ("linear", "poly", "rbf", "sigmoid")
+#: Constraints on the kernel parameters shared by the kernel estimators (see ``validate_params``).
+KERNEL_PARAMETERS = {
+    "kernel": [Options(KERNELS + ("precomputed",)), "callable"],
+    "gamma": [None, Options(("scale", "auto")), Interval(numbers.Real, 0, None, closed="neither")],
+    "degree": [Interval(numbers.Real, 0, None)],
+    "coef0": [Interval(numbers.Real, None, None)],
+    "kernel_params": [None, dict],
+}
 _BLOCK_ELEMENTS = 2**17            # Gram matrix entries per in-cache block (1 MiB)
 _MIN_ENTRIES_PER_THREAD = 2**20    # below this, filling a Gram matrix stays on one thread
 
 
-def resolve_gamma(gamma, X: np.ndarray, *, name: str = "gamma") -> float:
+def resolve_gamma(gamma, X: np.ndarray) -> float:
     """Turn ``gamma`` into a positive float for training data ``X`` of shape (n, d).
 
     ``"scale"`` gives 1 / (d · Var[X]) (1 when X is constant), ``"auto"`` or
     ``None`` give 1 / d, and a positive real number is returned as a float.
+    ``gamma`` has been validated against ``KERNEL_PARAMETERS["gamma"]``.
     """
     d = X.shape[1]
     if gamma is None or (isinstance(gamma, str) and gamma == "auto"):
         return 1.0 / d
-    if isinstance(gamma, str):
-        if gamma == "scale":
-            var = float(X.var())
-            return 1.0 / (d * var) if var > 0 else 1.0
-        raise ValueError(f"{name} must be 'scale', 'auto' or a positive float; got {gamma!r}")
-    check_scalar(gamma, name, kind=numbers.Real, low=0.0, low_inclusive=False)
+    if isinstance(gamma, str):  # "scale"
+        var = float(X.var())
+        return 1.0 / (d * var) if var > 0 else 1.0
     return float(gamma)
 
 
@@ -156,14 +162,6 @@ def kernel_matrix(X: np.ndarray, Z: np.ndarray | None = None, *, kernel="rbf", g
     if kernel == "rbf" and Z is None:
         np.fill_diagonal(out, 1.0)  # ‖xᵢ − xᵢ‖² = 0 exactly, whatever the round-off of the expansion
     return out
-
-
-def check_kernel_params(kernel, degree, coef0, *, allow=("precomputed",)) -> None:
-    """Validate ``kernel``, ``degree`` and ``coef0`` (shared by the kernel estimators)."""
-    if not callable(kernel):
-        check_in(kernel, "kernel", KERNELS + tuple(allow))
-    check_scalar(degree, "degree", kind=numbers.Real, low=0.0)
-    check_scalar(coef0, "coef0", kind=numbers.Real)
 
 
 def kernel_block_into(out: np.ndarray, Xb: np.ndarray, Z: np.ndarray, *, kernel="rbf", gamma: float = 1.0,

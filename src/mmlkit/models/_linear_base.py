@@ -1,25 +1,24 @@
 """Private helpers shared by the linear models, logistic regression and naive Bayes.
 
 Centring for an unpenalised intercept, the linear prediction, soft
-thresholding, and label encoding for classifiers.
+thresholding and cyclic coordinate descent. (Parameters, labels and sample
+weights are checked by ``mmlkit._validation``.)
 """
 
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from mmlkit._validation import check_in, check_scalar
+from mmlkit._dask import is_dask_collection, map_rows
 
 __all__ = [
     "LinearPredictMixin",
     "cd_epochs",
     "center_data",
-    "check_classification_labels",
-    "check_positive",
+    "centred_gram",
     "soft_threshold",
 ]
 
@@ -44,6 +43,27 @@ def center_data(X, y, fit_intercept: bool, order: str = "C"):
     X_mean = X.mean(axis=0)
     y_mean = y.mean(axis=0)
     return np.subtract(X, X_mean, order=order), y - y_mean, X_mean, y_mean
+
+
+def centred_gram(X, mean, Y=None, *, block: int = 2048):
+    """X̃ᵀX̃ (and X̃ᵀY) with X̃ = X − 1μᵀ, accumulated over row blocks.
+
+    The textbook way (centre, then multiply) without a centred copy of X: each
+    block of rows is centred into a small buffer and its products added, so the
+    cost is that of XᵀX plus one pass, and no digits are lost to the
+    cancellation of the shortcut XᵀX − n·μμᵀ when |μ| is large against the
+    spread. Returns ``G`` (d, d), or ``(G, X̃ᵀY)`` when ``Y`` (n, t) is given.
+    """
+    n, d = X.shape
+    G = np.zeros((d, d))
+    XtY = None if Y is None else np.zeros((d, Y.shape[1]))
+    buf = np.empty((min(block, n), d))
+    for start in range(0, n, block):
+        R = np.subtract(X[start:start + block], mean, out=buf[:min(block, n - start)])
+        G += R.T @ R
+        if Y is not None:
+            XtY += R.T @ Y[start:start + block]
+    return G if Y is None else (G, XtY)
 
 
 def soft_threshold(z, t):
@@ -105,36 +125,6 @@ def cd_epochs(G, c, w, l1, l2, tol, max_epochs):
     return epochs
 
 
-def check_positive(value, name: str, *, strict: bool = False, integer: bool = False):
-    """A real (or integer) hyper-parameter that must be ``>= 0`` (``> 0`` when ``strict``)."""
-    kind = numbers.Integral if integer else numbers.Real
-    return check_scalar(value, name, kind=kind, low=0, low_inclusive=not strict)
-
-
-def check_bool(value, name: str) -> None:
-    """Raise ``ValueError`` unless ``value`` is a bool."""
-    if not isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"{name} must be True or False, got {value!r}")
-
-
-def check_classification_labels(y) -> None:
-    """Reject continuous targets, as scikit-learn's classifiers do.
-
-    A float target whose values are not all integers is a regression target;
-    feeding it to a classifier is almost always a mistake.
-    """
-    y = np.asarray(y)
-    if y.dtype.kind == "f" and not np.all(y == np.round(y)):
-        raise ValueError(
-            "Unknown label type: continuous. y must hold class labels "
-            "(integers or strings), not continuous values"
-        )
-    if y.dtype.kind == "O":
-        kinds = {type(v) for v in y.ravel()}
-        if len(kinds) > 1 and not all(issubclass(k, numbers.Integral) for k in kinds):
-            raise ValueError(f"Unknown label type: mixed types {sorted(k.__name__ for k in kinds)} in y")
-
-
 class LinearPredictMixin:
     """``predict`` for a fitted linear model: ``X @ coef_.T + intercept_``."""
 
@@ -149,11 +139,8 @@ class LinearPredictMixin:
         -------
         ndarray of shape (n_samples,) or (n_samples, n_targets)
         """
+        if is_dask_collection(X):
+            return map_rows(self.predict, X)
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, dtype=np.float64)
         return X @ self.coef_.T + self.intercept_
-
-
-def check_solver(solver, options) -> None:
-    """Raise ``ValueError`` unless ``solver`` is one of ``options``."""
-    check_in(solver, "solver", options)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import functools
-import numbers
 import warnings
+from numbers import Integral, Real
 
 import numpy as np
 import scipy.linalg
@@ -14,9 +14,10 @@ import scipy.sparse.linalg
 from sklearn.base import BaseEstimator, ClusterMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from mmlkit._dask import dask_unsupported, is_dask_collection, map_rows
 from mmlkit._pairwise import squared_distances
 from mmlkit._threads import map_blocks, row_blocks
-from mmlkit._validation import as_float_array, check_in, check_random_state, check_scalar
+from mmlkit._validation import Interval, Options, as_float_array, check_random_state, validate_params
 from mmlkit.exceptions import ConvergenceWarning
 from mmlkit.models._init import kmeans_plusplus, single_blas_thread
 
@@ -129,21 +130,38 @@ def _reseed_empty(X1, labels, dist_sq, S):
 
 
 def _lloyd(X1, x2, centers, max_iter, tol):
-    """Lloyd's iterations from ``centers``; returns labels, inertia, centers, n_iter, converged.
+    """Lloyd's algorithm as written in the textbook; returns labels, inertia, centers, n_iter, converged.
 
-    ``X1 = [X, 1]`` and ``x2 = ‖x‖²`` row by row. Stops when the labels no longer
-    change (strict convergence) or when the total squared centre shift is at
-    most ``tol`` (already scaled to the data).
+    The reference for the accelerated :func:`_hamerly` (which computes the same
+    iterations). ``X1[:, :-1]`` is the centred data (the column of ones is the
+    fast path's and is not used here); ``x2`` is not needed either. Each
+    iteration::
+
+        D[i, j] = ‖xᵢ − c_j‖²              (all n × k squared distances)
+        zᵢ = argmin_j D[i, j]               (assign; ties to the lowest j)
+        c_j = mean of {xᵢ : zᵢ = j}         (update; an empty cluster is re-seeded
+                                              at the point farthest from its centre)
+
+    Stops when the labels no longer change (strict convergence) or when the
+    total squared centre shift is at most ``tol`` (already scaled to the data).
     """
-    k = centers.shape[0]
-    labels_old = np.full(X1.shape[0], -1)
+    X = X1[:, :-1]
+    n, k = X.shape[0], centers.shape[0]
+    labels_old = np.full(n, -1)
     strict = False
     for n_iter in range(1, max_iter + 1):  # noqa: B007 (n_iter is returned)
-        labels, partial = _assign(X1, centers)
-        S = _cluster_sums(X1, labels, k)
-        if (S[:, -1] == 0).any():
-            _reseed_empty(X1, labels, partial + x2, S)
-        new_centers = _means(S)
+        D = squared_distances(X, centers)
+        labels = D.argmin(axis=1)
+        counts = np.bincount(labels, minlength=k).astype(np.float64)
+        sums = np.column_stack([np.bincount(labels, weights=X[:, f], minlength=k) for f in range(X.shape[1])])
+        empty = np.flatnonzero(counts == 0)
+        if empty.size:
+            far = np.argpartition(D[np.arange(n), labels], -empty.size)[-empty.size:]
+            for i, j in zip(far, empty):  # the point leaves its cluster and seeds the empty one
+                sums[labels[i]] -= X[i]
+                counts[labels[i]] -= 1
+                sums[j], counts[j] = X[i], 1.0
+        new_centers = sums / counts[:, None]
         shift = np.sum((new_centers - centers) ** 2)
         centers = new_centers
         if np.array_equal(labels, labels_old):
@@ -152,11 +170,10 @@ def _lloyd(X1, x2, centers, max_iter, tol):
         if shift <= tol:
             break
         labels_old = labels
-    if not strict:
-        labels, partial = _assign(X1, centers)
-    inertia = float(np.maximum(partial + x2, 0.0).sum())
-    converged = strict or shift <= tol
-    return labels, inertia, centers, n_iter, converged
+    D = squared_distances(X, centers)
+    labels = labels if strict else D.argmin(axis=1)
+    inertia = float(D[np.arange(n), labels].sum())
+    return labels, inertia, centers, n_iter, strict or shift <= tol
 
 
 def _own_sq_dist(X1, x2, centers, labels):
@@ -343,6 +360,14 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
     Cost: O(n · k · d) per Lloyd iteration (Hamerly: O(n) for the bounds plus
     O(m · k · d) for the m points that need it); O(n · d · k log k) for k-means++.
 
+    On a Dask X, ``init="k-means++"`` (the default) seeds by the scalable variant
+    k-means|| (Bahmani et al. 2012: ℓ = 2k, five rounds of one pass each, about ℓ(d + 1)
+    numbers per block; one pass for the candidates' weights, then a weighted greedy
+    k-means++ and Lloyd on the candidates); then one pass per Lloyd iteration, each block
+    sending its cluster sums and counts, inertia and k farthest points (k(2d + 4) + 1
+    numbers). Hamerly's bounds are per-point state and are not kept: the iterations are
+    Lloyd's, with the same results. ``labels_`` is then a lazy Dask array.
+
     Examples
     --------
     >>> from mmlkit.datasets import make_blobs
@@ -352,6 +377,16 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
     >>> km.cluster_centers_.shape
     (3, 2)
     """
+
+    _parameter_constraints = {
+        "n_clusters": [Interval(Integral, 1, None)],
+        "init": [Options(("k-means++", "random")), "array-like"],
+        "n_init": [Options(("auto",)), Interval(Integral, 1, None)],
+        "max_iter": [Interval(Integral, 1, None)],
+        "tol": [Interval(Real, 0, None)],
+        "random_state": ["random_state"],
+        "algorithm": [Options(("hamerly", "lloyd"))],
+    }
 
     def __init__(self, n_clusters=8, *, init="k-means++", n_init="auto", max_iter=300, tol=1e-4,
                  random_state=None, algorithm="hamerly"):
@@ -364,30 +399,31 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         self.algorithm = algorithm
 
     def _check_params(self, X):
-        check_scalar(self.n_clusters, "n_clusters", kind=numbers.Integral, low=1)
-        check_scalar(self.max_iter, "max_iter", kind=numbers.Integral, low=1)
-        check_scalar(self.tol, "tol", low=0.0)
-        check_in(self.algorithm, "algorithm", ("hamerly", "lloyd"))
+        """The parameters that depend on the data: ``init`` as an array, and ``n_init``."""
         if X.shape[0] < self.n_clusters:
             raise ValueError(f"n_samples={X.shape[0]} should be >= n_clusters={self.n_clusters}.")
         if isinstance(self.init, str):
-            check_in(self.init, "init", ("k-means++", "random"))
             init = self.init
         else:
             init = as_float_array(self.init, "init", ndim=2)
             if init.shape != (self.n_clusters, X.shape[1]):
                 raise ValueError(f"init must have shape (n_clusters, n_features) = "
                                  f"{(self.n_clusters, X.shape[1])}, got {init.shape}")
-        if self.n_init == "auto":
+        if isinstance(self.n_init, str):  # "auto"
             n_init = 10 if isinstance(init, str) and init == "random" else 1
         else:
-            n_init = check_scalar(self.n_init, "n_init", kind=numbers.Integral, low=1)
+            n_init = self.n_init
         if not isinstance(init, str):
             n_init = 1
         return init, n_init
 
     def fit(self, X, y=None):
         """Compute k-means clustering of X (n_samples, n_features); returns self."""
+        validate_params(self)
+        if is_dask_collection(X):
+            from mmlkit.models import _dask_fit
+
+            return _dask_fit.kmeans(self, X)
         X = validate_data(self, X, dtype=np.float64)
         init, n_init = self._check_params(X)
         rng = check_random_state(self.random_state)
@@ -428,15 +464,29 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         return validate_data(self, X, dtype=np.float64, reset=False)
 
+    def _squared_distances(self, X):
+        """‖x − c_j‖² for each row of X and each centre, on data centred as in ``fit``.
+
+        The expanded formula ‖x‖² − 2 x·c + ‖c‖² cancels when the data sit far
+        from the origin; distances are translation invariant, so X and the
+        centres are first shifted by the centres' mean (which is the training
+        data's mean up to the cluster weights).
+        """
+        X = self._validated(X)
+        shift = self.cluster_centers_.mean(axis=0)
+        return squared_distances(X - shift, self.cluster_centers_ - shift)
+
     def predict(self, X):
         """Index of the closest centre for each row of X (n_samples, n_features)."""
-        X = self._validated(X)
-        return squared_distances(X, self.cluster_centers_).argmin(axis=1)
+        if is_dask_collection(X):
+            return map_rows(self.predict, X)
+        return self._squared_distances(X).argmin(axis=1)
 
     def transform(self, X):
         """Euclidean distances (n_samples, n_clusters) from each row of X to each centre."""
-        X = self._validated(X)
-        return np.sqrt(squared_distances(X, self.cluster_centers_))
+        if is_dask_collection(X):
+            return map_rows(self.transform, X)
+        return np.sqrt(self._squared_distances(X))
 
     def fit_transform(self, X, y=None):
         """Fit, then return the distances of X to the centres."""
@@ -444,8 +494,9 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
 
     def score(self, X, y=None):
         """Opposite of the inertia of X against the fitted centres (higher is better)."""
-        X = self._validated(X)
-        return -float(squared_distances(X, self.cluster_centers_).min(axis=1).sum())
+        if is_dask_collection(X):
+            return -float((map_rows(self.transform, X) ** 2).min(axis=1).sum().compute())
+        return -float(self._squared_distances(X).min(axis=1).sum())
 
 
 # ----------------------------------------------------------------------------- spectral
@@ -523,6 +574,7 @@ def spectral_embedding(affinity, n_components, rng):
     return V / np.where(norms > 0, norms, 1.0)
 
 
+@dask_unsupported
 class SpectralClustering(ClusterMixin, BaseEstimator):
     """Spectral clustering: k-means on the leading eigenvectors of the normalised Laplacian.
 
@@ -584,6 +636,17 @@ class SpectralClustering(ClusterMixin, BaseEstimator):
     (200,)
     """
 
+    _parameter_constraints = {
+        "n_clusters": [Interval(Integral, 1, None)],
+        "affinity": [Options(("rbf", "nearest_neighbors", "precomputed"))],
+        "gamma": [Interval(Real, 0, None, closed="neither")],
+        "n_neighbors": [Interval(Integral, 1, None)],
+        "n_components": [None, Interval(Integral, 1, None)],
+        "assign_labels": [Options(("kmeans",))],
+        "n_init": [Interval(Integral, 1, None)],
+        "random_state": ["random_state"],
+    }
+
     def __init__(self, n_clusters=8, *, affinity="rbf", gamma=1.0, n_neighbors=10, n_components=None,
                  assign_labels="kmeans", n_init=10, random_state=None):
         self.n_clusters = n_clusters
@@ -602,24 +665,20 @@ class SpectralClustering(ClusterMixin, BaseEstimator):
 
     def fit(self, X, y=None):
         """Cluster X (n_samples, n_features), or an affinity matrix when precomputed; returns self."""
-        check_in(self.affinity, "affinity", ("rbf", "nearest_neighbors", "precomputed"))
-        check_in(self.assign_labels, "assign_labels", ("kmeans",))
-        check_scalar(self.n_clusters, "n_clusters", kind=numbers.Integral, low=1)
-        check_scalar(self.n_init, "n_init", kind=numbers.Integral, low=1)
+        validate_params(self)
         X = validate_data(self, X, dtype=np.float64, ensure_min_samples=2)
         n = X.shape[0]
         if n < self.n_clusters:
             raise ValueError(f"n_samples={n} should be >= n_clusters={self.n_clusters}.")
         n_components = self.n_clusters if self.n_components is None else self.n_components
-        check_scalar(n_components, "n_components", kind=numbers.Integral, low=1, high=n)
+        if n_components > n:
+            raise ValueError(f"n_components must be <= n_samples={n}, got {n_components}")
         rng = check_random_state(self.random_state)
         if self.affinity == "rbf":
-            check_scalar(self.gamma, "gamma", low=0.0, low_inclusive=False)
             W = squared_distances(X)
             np.multiply(W, -self.gamma, out=W)
             np.exp(W, out=W)
         elif self.affinity == "nearest_neighbors":
-            check_scalar(self.n_neighbors, "n_neighbors", kind=numbers.Integral, low=1)
             A = _knn_connectivity(X, min(self.n_neighbors, n))
             W = 0.5 * (A + A.T)
         else:

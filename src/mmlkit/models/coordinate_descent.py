@@ -11,14 +11,17 @@ and a duality-gap stopping rule.
 from __future__ import annotations
 
 import warnings
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
 from sklearn.utils.validation import validate_data
 
-from mmlkit._validation import check_scalar
+from mmlkit._dask import any_dask
+from mmlkit._validation import Interval, Options, validate_params
 from mmlkit.exceptions import ConvergenceWarning
-from mmlkit.models._linear_base import LinearPredictMixin, cd_epochs, check_bool, check_positive
+from mmlkit.models import _dask_fit
+from mmlkit.models._linear_base import LinearPredictMixin, cd_epochs, centred_gram
 
 __all__ = ["ElasticNet", "Lasso", "enet_objective"]
 
@@ -71,7 +74,7 @@ def _enet_path_point(X, X_mean, y, l1, l2, w, *, max_iter, tol, gram):
     q = X.T @ y  # = Xcᵀy since y sums to zero
     G = None
     if gram:
-        G = X.T @ X - n * np.outer(X_mean, X_mean) if _small_means(X, X_mean) else _centred_gram(X, X_mean)
+        G = centred_gram(X, X_mean)
     gap_tol = tol * yy
     # Sweeps on the working set cost O(k²): solve it well (tol/100) before paying O(nd) for a gap check.
     inner_tol = max(0.01 * tol, 1e-10)
@@ -135,17 +138,6 @@ def _enet_path_point(X, X_mean, y, l1, l2, w, *, max_iter, tol, gram):
         w[active] = wA
 
 
-def _small_means(X, X_mean):
-    """True when |x̄ⱼ| ≤ 10·sⱼ for every column, so XᵀX − n x̄x̄ᵀ loses at most two digits."""
-    spread = np.einsum("ij,ij->j", X, X) / X.shape[0] - X_mean**2
-    return bool(np.all(X_mean**2 <= 100.0 * spread))
-
-
-def _centred_gram(X, X_mean):
-    Xc = X - X_mean
-    return Xc.T @ Xc
-
-
 class ElasticNet(MultiOutputMixin, LinearPredictMixin, RegressorMixin, BaseEstimator):
     """Linear regression with a combined L1 and L2 penalty, by coordinate descent.
 
@@ -203,6 +195,16 @@ class ElasticNet(MultiOutputMixin, LinearPredictMixin, RegressorMixin, BaseEstim
     array([0.923, 0.   ])
     """
 
+    _parameter_constraints = {
+        "alpha": [Interval(Real, 0, None, closed="neither")],
+        "l1_ratio": [Interval(Real, 0, 1)],
+        "fit_intercept": ["boolean"],
+        "precompute": [Options(("auto",)), "boolean"],
+        "max_iter": [Interval(Integral, 1, None)],
+        "tol": [Interval(Real, 0, None)],
+        "warm_start": ["boolean"],
+    }
+
     def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, precompute="auto", max_iter=1000,
                  tol=1e-4, warm_start=False):
         self.alpha = alpha
@@ -225,14 +227,10 @@ class ElasticNet(MultiOutputMixin, LinearPredictMixin, RegressorMixin, BaseEstim
         -------
         self
         """
-        check_positive(self.alpha, "alpha", strict=True)
+        validate_params(self)
         rho = self._l1_ratio()
-        check_bool(self.fit_intercept, "fit_intercept")
-        check_bool(self.warm_start, "warm_start")
-        if self.precompute not in ("auto", True, False):
-            raise ValueError(f"precompute must be 'auto', True or False, got {self.precompute!r}")
-        check_positive(self.max_iter, "max_iter", strict=True, integer=True)
-        check_positive(self.tol, "tol")
+        if any_dask(X, y):
+            return _dask_fit.elastic_net(self, X, y)
         X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True, y_numeric=True)
         n, d = X.shape
         if self.fit_intercept:
@@ -266,7 +264,7 @@ class ElasticNet(MultiOutputMixin, LinearPredictMixin, RegressorMixin, BaseEstim
         return self
 
     def _l1_ratio(self):
-        return check_scalar(self.l1_ratio, "l1_ratio", low=0.0, high=1.0)
+        return self.l1_ratio
 
 
 class Lasso(ElasticNet):

@@ -8,6 +8,7 @@ eigen-decomposition of the centred Gram matrix.
 from __future__ import annotations
 
 import numbers
+from numbers import Integral, Real
 
 import numpy as np
 import scipy.linalg
@@ -16,8 +17,10 @@ from scipy.special import gammaln
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from mmlkit._validation import as_float_array, check_in, check_ndim, check_random_state, check_scalar
-from mmlkit.models._kernels import check_kernel_params, kernel_matrix, resolve_gamma
+from mmlkit._dask import dask_unsupported, is_dask_collection, map_rows
+from mmlkit._validation import Interval, Options, as_float_array, check_ndim, check_random_state, validate_params
+from mmlkit.models._kernels import KERNEL_PARAMETERS, kernel_matrix, resolve_gamma
+from mmlkit.models._linear_base import centred_gram
 
 __all__ = ["KernelPCA", "PCA"]
 
@@ -39,17 +42,6 @@ def _flip_rows(Vt: np.ndarray) -> np.ndarray:
     signs = np.sign(Vt[np.arange(Vt.shape[0]), idx])
     signs[signs == 0] = 1.0
     return Vt * signs[:, None]
-
-
-def _centred_gram(X: np.ndarray, mean: np.ndarray, block: int = 2048) -> np.ndarray:
-    """X̃ᵀX̃ = Σ_blocks (X_b − μ)ᵀ(X_b − μ): centred in row blocks (no centred copy of X, no cancellation)."""
-    d = X.shape[1]
-    S = np.zeros((d, d))
-    buf = np.empty((min(block, X.shape[0]), d))
-    for start in range(0, X.shape[0], block):
-        R = np.subtract(X[start:start + block], mean, out=buf[:min(block, X.shape[0] - start)])
-        S += R.T @ R
-    return S
 
 
 def _centred_sum_of_squares(X: np.ndarray, mean: np.ndarray, block: int = 1024) -> float:
@@ -167,6 +159,12 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     Cost: covariance route O(n d² + d³); SVD O(n d min(n, d));
     randomized O(q n d (k + p)) for q power iterations.
 
+    On a Dask X (tall: n ≥ d): ``"lapack"``/``"mmlkit"`` make one pass, each block
+    sending the R factor of its centred rows with its count and means (d² + d + 1
+    numbers; a centred TSQR), then the SVD of R; ``"randomized"`` makes one pass for
+    the means plus one per power iteration and one for the final sketch, each block
+    sending s² + ds numbers (s = n_components + n_oversamples). ``"arpack"`` is refused.
+
     Examples
     --------
     >>> import numpy as np
@@ -176,6 +174,17 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     >>> np.round(pca.explained_variance_ratio_, 2)
     array([0.91, 0.09])
     """
+
+    _parameter_constraints = {
+        "n_components": [None, Options(("mle",)), Interval(Integral, 0, None), Interval(Real, 0, 1, closed="neither")],
+        "whiten": ["boolean"],
+        "svd_solver": [Options(("auto", "lapack", "mmlkit", "randomized", "arpack"))],
+        "tol": [Interval(Real, 0, None)],
+        "iterated_power": [Options(("auto",)), Interval(Integral, 0, None)],
+        "n_oversamples": [Interval(Integral, 0, None)],
+        "power_iteration_normalizer": [Options(("auto", "QR", "LU", "none"))],
+        "random_state": ["random_state"],
+    }
 
     def __init__(self, n_components=None, *, whiten=False, svd_solver="auto", tol=0.0, iterated_power="auto",
                  n_oversamples=10, power_iteration_normalizer="auto", random_state=None):
@@ -190,12 +199,7 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ fitting
     def _check_params(self, n_samples: int, n_features: int):
-        check_in(self.svd_solver, "svd_solver", ("auto", "lapack", "mmlkit", "randomized", "arpack"))
-        check_in(self.power_iteration_normalizer, "power_iteration_normalizer", ("auto", "QR", "LU", "none"))
-        check_scalar(self.tol, "tol", low=0.0)
-        check_scalar(self.n_oversamples, "n_oversamples", kind=numbers.Integral, low=0)
-        if self.iterated_power != "auto":
-            check_scalar(self.iterated_power, "iterated_power", kind=numbers.Integral, low=0)
+        validate_params(self)
         k, rank = self.n_components, min(n_samples, n_features)
         if k is None:
             return rank
@@ -236,6 +240,10 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         return self._project(X)
 
     def _fit(self, X):
+        if is_dask_collection(X):
+            from mmlkit.models import _dask_fit
+
+            return _dask_fit.pca(self, X)
         X = validate_data(self, X, dtype=np.float64, ensure_min_samples=2)
         n, d = X.shape
         k = self._check_params(n, d)
@@ -269,7 +277,7 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         ev = None
         if solver == "lapack" and n >= 10 * d:
             # Covariance route: S = X̃ᵀX̃/(n−1), blocked products and a d×d eigh.
-            S = _centred_gram(X, self.mean_)
+            S = centred_gram(X, self.mean_)
             S /= n - 1
             lam, V = scipy.linalg.eigh(S, check_finite=False, driver="evd")
             lam, Vt = np.maximum(lam[::-1], 0.0), V[:, ::-1].T
@@ -376,6 +384,8 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         Z : ndarray of shape (n_samples, n_components_)
             (X − μ) Wₖᵀ, divided by √λ when whitening.
         """
+        if is_dask_collection(X):
+            return map_rows(self.transform, X)
         check_is_fitted(self)
         X = validate_data(self, X, dtype=np.float64, reset=False)
         return self._project(X)
@@ -391,6 +401,8 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         -------
         X_original : ndarray of shape (n_samples, n_features)
         """
+        if is_dask_collection(X):
+            return map_rows(self.inverse_transform, X)
         check_is_fitted(self)
         Z = _check_projection(X, self.n_components_)
         W = self.components_
@@ -448,6 +460,8 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         log_like : ndarray of shape (n_samples,)
             log N(x | μ, C) = −½ [(x − μ)ᵀ C⁻¹ (x − μ) + log det C + d log 2π].
         """
+        if is_dask_collection(X):
+            return map_rows(self.score_samples, X)
         check_is_fitted(self)
         X = validate_data(self, X, dtype=np.float64, reset=False)
         lam, log_det = self._model_spectrum()
@@ -517,6 +531,7 @@ def _randomized_eigsh(K: np.ndarray, k: int, n_oversamples: int, n_iter: int,
     return lam[order], Q @ S[:, order]
 
 
+@dask_unsupported
 class KernelPCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     """Kernel principal component analysis.
 
@@ -601,6 +616,19 @@ class KernelPCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
     (200, 2)
     """
 
+    _parameter_constraints = {
+        **KERNEL_PARAMETERS,
+        "n_components": [None, Interval(Integral, 1, None)],
+        "alpha": [Interval(Real, 0, None)],
+        "fit_inverse_transform": ["boolean"],
+        "eigen_solver": [Options(("auto", "dense", "arpack", "randomized"))],
+        "tol": [Interval(Real, 0, None)],
+        "max_iter": [None, Interval(Integral, 1, None)],
+        "iterated_power": [Options(("auto",)), Interval(Integral, 0, None)],
+        "remove_zero_eig": ["boolean"],
+        "random_state": ["random_state"],
+    }
+
     def __init__(self, n_components=None, *, kernel="linear", gamma=None, degree=3, coef0=1, kernel_params=None,
                  alpha=1.0, fit_inverse_transform=False, eigen_solver="auto", tol=0, max_iter=None,
                  iterated_power="auto", remove_zero_eig=False, random_state=None):
@@ -624,16 +652,7 @@ class KernelPCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
                              coef0=self.coef0, kernel_params=self.kernel_params)
 
     def _check_params(self):
-        check_kernel_params(self.kernel, self.degree, self.coef0)
-        check_in(self.eigen_solver, "eigen_solver", ("auto", "dense", "arpack", "randomized"))
-        if self.n_components is not None:
-            check_scalar(self.n_components, "n_components", kind=numbers.Integral, low=1)
-        check_scalar(self.alpha, "alpha", low=0.0)
-        check_scalar(self.tol, "tol", low=0.0)
-        if self.max_iter is not None:
-            check_scalar(self.max_iter, "max_iter", kind=numbers.Integral, low=1)
-        if self.iterated_power != "auto":
-            check_scalar(self.iterated_power, "iterated_power", kind=numbers.Integral, low=0)
+        validate_params(self)
         if self.fit_inverse_transform and self.kernel == "precomputed":
             raise ValueError("fit_inverse_transform=True cannot be used with kernel='precomputed'")
 

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-import numbers
 import warnings
+from numbers import Real
 
 import numpy as np
 import scipy.linalg
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from mmlkit._validation import as_float_array, check_consistent_length
-from mmlkit.models._kernels import check_kernel_params, kernel_matrix, resolve_gamma
+from mmlkit._dask import dask_unsupported
+from mmlkit._validation import Interval, as_float_array, check_sample_weight, validate_params
+from mmlkit.models._kernels import KERNEL_PARAMETERS, kernel_matrix, resolve_gamma
 
 __all__ = ["KernelRidge"]
 
 
+@dask_unsupported
 class KernelRidge(RegressorMixin, BaseEstimator):
     """Kernel ridge regression (ridge regression with the kernel trick).
 
@@ -75,6 +77,8 @@ class KernelRidge(RegressorMixin, BaseEstimator):
     0.14
     """
 
+    _parameter_constraints = {**KERNEL_PARAMETERS, "alpha": [Interval(Real, 0, None, closed="neither"), "array-like"]}
+
     def __init__(self, alpha=1.0, *, kernel="linear", gamma=None, degree=3, coef0=1, kernel_params=None):
         self.alpha = alpha
         self.kernel = kernel
@@ -103,7 +107,7 @@ class KernelRidge(RegressorMixin, BaseEstimator):
         -------
         self : KernelRidge
         """
-        check_kernel_params(self.kernel, self.degree, self.coef0)
+        validate_params(self)
         X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True, y_numeric=True)
         y = np.asarray(y, dtype=np.float64)
         alpha = as_float_array(self.alpha, "alpha", ndim=(0, 1))
@@ -123,14 +127,7 @@ class KernelRidge(RegressorMixin, BaseEstimator):
                              f"got {alpha.size} values")
         sqrt_sw = None
         if sample_weight is not None:
-            if isinstance(sample_weight, numbers.Real):
-                sample_weight = np.full(X.shape[0], float(sample_weight))
-            sw = as_float_array(sample_weight, "sample_weight", ndim=1)
-            check_consistent_length((X, "X"), (sw, "sample_weight"))
-            if (sw < 0).any():
-                raise ValueError("sample_weight must be non-negative")
-            if not sw.any():
-                raise ValueError("sample_weight is zero for every sample: nothing to fit")
+            sw = check_sample_weight(sample_weight, X.shape[0], allow_scalar=True, require_positive_sum=True)
             sqrt_sw = np.sqrt(sw)
             K *= sqrt_sw[:, None]
             K *= sqrt_sw[None, :]

@@ -8,20 +8,19 @@ and ``b = ȳ − x̄ᵀw`` is recovered afterwards.
 from __future__ import annotations
 
 import warnings
+from numbers import Integral, Real
 
 import numpy as np
 import scipy.linalg as sla
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from mmlkit.exceptions import ConvergenceWarning
-from mmlkit.models._linear_base import (
-    LinearPredictMixin,
-    center_data,
-    check_bool,
-    check_positive,
-    check_solver,
-)
+from mmlkit import linalg
+from mmlkit._dask import any_dask, dask_unsupported
+from mmlkit._validation import Interval, Options, validate_params
+from mmlkit.exceptions import ConvergenceWarning, RankWarning
+from mmlkit.models import _dask_fit
+from mmlkit.models._linear_base import LinearPredictMixin, center_data, centred_gram
 
 __all__ = ["BayesianLinearRegression", "LinearRegression", "Ridge"]
 
@@ -82,7 +81,8 @@ class LinearRegression(MultiOutputMixin, LinearPredictMixin, RegressorMixin, Bas
     solver : {"svd", "normal", "qr", "gd"}, default="svd"
         ``"svd"``: thin SVD, minimum-norm solution (works for rank-deficient X
         and n < d). ``"normal"``: Cholesky on the normal equations XᵀX w = Xᵀy.
-        ``"qr"``: Householder QR, X = QR, R w = Qᵀy. ``"gd"``: gradient descent
+        ``"qr"``: mmlkit's Householder QR (:func:`mmlkit.linalg.qr`), X = QR,
+        R w = Qᵀy. ``"gd"``: gradient descent
         with step 1/L, L = λ_max(XᵀX)/n.
     max_iter : int, default=10000
         Iteration cap for ``solver="gd"``.
@@ -94,9 +94,11 @@ class LinearRegression(MultiOutputMixin, LinearPredictMixin, RegressorMixin, Bas
     coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
     intercept_ : float or ndarray of shape (n_targets,)
     rank_ : int
-        Numerical rank of the centred X (``"svd"`` solver; full rank otherwise).
+        Numerical rank of the centred X, its columns scaled to unit norm
+        (``"svd"`` solver; full rank otherwise).
     singular_values_ : ndarray of shape (min(n_samples, n_features),)
-        Singular values of the centred X (``"svd"`` solver only).
+        Singular values of the centred X with its columns scaled to unit norm
+        (``"svd"`` solver only).
     n_iter_ : int
         Gradient-descent iterations (1 for the direct solvers: one solve).
 
@@ -107,13 +109,20 @@ class LinearRegression(MultiOutputMixin, LinearPredictMixin, RegressorMixin, Bas
     * normal equations: XcᵀXc w = Xcᵀyc, Cholesky, cost O(nd² + d³);
       squares the condition number, so it raises ``LinAlgError`` on
       (numerically) collinear columns;
-    * QR: Xc = QR, w = R⁻¹Qᵀyc by back substitution, O(nd²), needs n ≥ d and
-      full column rank;
-    * SVD: Xc = USVᵀ, w = V S⁺ Uᵀ yc, singular values below
-      max(n, d)·eps·s₁ treated as zero — the minimum-norm least-squares
-      solution, O(nd·min(n, d));
+    * QR: Xc = QR by mmlkit's Householder QR, w = R⁻¹Qᵀyc by back substitution
+      (Qᵀyc read off the R factor of [Xc, yc], so Q is never formed), O(nd²),
+      needs n ≥ d and full column rank;
+    * SVD: Xc D⁻¹ = USVᵀ with D the column norms (equilibration), singular
+      values below max(n, d)·eps·s₁ treated as zero (with a ``RankWarning``);
+      w = D⁻¹ V S⁻¹ Uᵀ yc at full column rank, else the minimum-norm
+      least-squares solution V S⁺ Uᵀ yc of Xc itself, O(nd·min(n, d));
     * gradient descent: w ← w + (1/L)·Xcᵀ(yc − Xc w)/n, linear convergence at
       rate 1 − 1/κ(XcᵀXc); O(nd) per iteration.
+
+    On a Dask X (chunked by rows): one pass over the data; each row block sends its
+    count, means and the R factor (``"qr"``, ``"svd"``) or the centred Gram matrix
+    (``"normal"``, ``"gd"``) of [X, y], (d + t)² + d + t + 1 numbers, merged in a tree
+    (Chan's update); the client never holds X.
 
     Examples
     --------
@@ -123,6 +132,13 @@ class LinearRegression(MultiOutputMixin, LinearPredictMixin, RegressorMixin, Bas
     >>> LinearRegression(solver="qr").fit(X, [1.0, 3.0, 5.0]).coef_.round(6)
     array([2.])
     """
+
+    _parameter_constraints = {
+        "fit_intercept": ["boolean"],
+        "solver": [Options(("svd", "normal", "qr", "gd"))],
+        "max_iter": [Interval(Integral, 1, None)],
+        "tol": [Interval(Real, 0, None)],
+    }
 
     def __init__(self, *, fit_intercept=True, solver="svd", max_iter=10000, tol=1e-10):
         self.fit_intercept = fit_intercept
@@ -142,12 +158,11 @@ class LinearRegression(MultiOutputMixin, LinearPredictMixin, RegressorMixin, Bas
         -------
         self
         """
-        check_solver(self.solver, ("svd", "normal", "qr", "gd"))
-        check_bool(self.fit_intercept, "fit_intercept")
-        check_positive(self.max_iter, "max_iter", strict=True, integer=True)
-        check_positive(self.tol, "tol")
+        validate_params(self)
+        if any_dask(X, y):
+            return _dask_fit.linear_regression(self, X, y)
         X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True, y_numeric=True)
-        Xc, yc, X_mean, y_mean = center_data(X, y, self.fit_intercept, "F" if self.solver == "svd" else "C")
+        Xc, yc, X_mean, y_mean = center_data(X, y, self.fit_intercept)
         Y = _as_2d(yc)
         n, d = Xc.shape
         self.n_iter_ = 1  # one direct solve
@@ -159,22 +174,51 @@ class LinearRegression(MultiOutputMixin, LinearPredictMixin, RegressorMixin, Bas
                 raise np.linalg.LinAlgError(
                     f"solver='qr' needs n_samples >= n_features, got n_samples={n}, n_features={d}; use solver='svd'"
                 )
-            Q, R = sla.qr(Xc, mode="economic", check_finite=False)
+            # mmlkit's Householder QR of [Xc, Y]: its R is [[R, QᵀY], [0, ·]], so Qᵀy comes without forming Q
+            RA = linalg.qr(np.column_stack([Xc, Y]), mode="r")
+            R = RA[:d, :d]
             r = np.abs(np.diag(R))
             if r.min() <= max(n, d) * _EPS * max(r.max(), 1e-300):
                 raise np.linalg.LinAlgError(_singular_message("R", X.shape) + "; use solver='svd'")
-            W = sla.solve_triangular(R, Q.T @ Y, check_finite=False)
+            W = sla.solve_triangular(R, RA[:d, d:], check_finite=False)
         elif self.solver == "svd":
-            U, s, Vt = sla.svd(Xc, full_matrices=False, check_finite=False, overwrite_a=Xc is not X)  # Xc ours
-            keep = s > max(n, d) * _EPS * (s[0] if s.size else 0.0)
-            self.rank_ = int(keep.sum())
-            self.singular_values_ = s
-            r = self.rank_   # s is sorted, so the kept columns are the first r: a view, not an n×r copy
-            W = Vt[keep].T @ ((U[:, :r].T @ Y) / s[keep, None])
+            W = self._svd_solve(Xc, Y)
         else:
             W = self._gradient_descent(Xc, Y)
         _store_solution(self, W, X_mean, y_mean, y.ndim)
         return self
+
+    def _svd_solve(self, Xc, Y):
+        """Minimum-norm least squares by the SVD, the rank decided on equilibrated columns.
+
+        Scaling each column of Xc to unit norm (D = diag(‖xⱼ‖)) makes the cutoff
+        max(n, d)·ε·s₁ respect the data's scale: a column measured in large units
+        no longer hides a small but well-determined one. Columns that are exactly
+        zero (constant before centring) get coefficient 0. When the other columns
+        have full rank the solution is unique and comes from the well-scaled
+        factorisation, w = D⁻¹ V S⁻¹ Uᵀ y. Otherwise a ``RankWarning`` says how many
+        directions were dropped, and the minimum-norm solution of the original
+        problem is returned on the remaining ones.
+        """
+        n, d = Xc.shape
+        norms = np.sqrt(np.einsum("ij,ij->j", Xc, Xc))
+        live = norms > 0
+        U, s, Vt = sla.svd(Xc[:, live] / norms[live], full_matrices=False, check_finite=False)
+        keep = s > max(n, d) * _EPS * (s[0] if s.size else 0.0)
+        self.rank_ = r = int(keep.sum())
+        self.singular_values_ = np.zeros(min(n, d))
+        self.singular_values_[:s.size] = s
+        W = np.zeros((d, Y.shape[1]))
+        if r == live.sum():
+            W[live] = (Vt.T @ ((U.T @ Y) / s[:, None])) / norms[live, None]
+            return W
+        if r < s.size:
+            warnings.warn(
+                f"LinearRegression(solver='svd'): X (centred, columns scaled to unit norm) has rank {r} of "
+                f"{s.size}; {s.size - r} direction(s) with singular value <= {max(n, d) * _EPS:.2g}·s₁ were "
+                "treated as zero (the minimum-norm solution is returned)", RankWarning, stacklevel=3)
+        U, s, Vt = sla.svd(Xc, full_matrices=False, check_finite=False)
+        return Vt[:r].T @ ((U[:, :r].T @ Y) / s[:r, None])
 
     def _gradient_descent(self, Xc, Y):
         n = Xc.shape[0]
@@ -227,6 +271,9 @@ class Ridge(MultiOutputMixin, LinearPredictMixin, RegressorMixin, BaseEstimator)
     next to the spreads (|x̄ⱼ| ≤ 10·sⱼ, so at most two digits are lost), which
     saves centring a copy of X; otherwise X is centred first.
 
+    On a Dask X: one pass, (d + t)² + d + t + 1 numbers per block (the centred Gram
+    matrix of [X, y], or its R factor for ``"svd"``; ``"auto"`` falls back to that second pass).
+
     Examples
     --------
     >>> import numpy as np
@@ -235,6 +282,12 @@ class Ridge(MultiOutputMixin, LinearPredictMixin, RegressorMixin, BaseEstimator)
     >>> Ridge(alpha=1.0).fit(X, [1.0, 3.0, 5.0]).coef_.round(6)
     array([1.333333])
     """
+
+    _parameter_constraints = {
+        "alpha": [Interval(Real, 0, None)],
+        "fit_intercept": ["boolean"],
+        "solver": [Options(("auto", "cholesky", "svd"))],
+    }
 
     def __init__(self, alpha=1.0, *, fit_intercept=True, solver="auto"):
         self.alpha = alpha
@@ -253,9 +306,9 @@ class Ridge(MultiOutputMixin, LinearPredictMixin, RegressorMixin, BaseEstimator)
         -------
         self
         """
-        check_positive(self.alpha, "alpha")
-        check_bool(self.fit_intercept, "fit_intercept")
-        check_solver(self.solver, ("auto", "cholesky", "svd"))
+        validate_params(self)
+        if any_dask(X, y):
+            return _dask_fit.ridge(self, X, y)
         X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True, y_numeric=True)
         n, d = X.shape
         alpha = float(self.alpha)
@@ -286,16 +339,7 @@ class Ridge(MultiOutputMixin, LinearPredictMixin, RegressorMixin, BaseEstimator)
         if self.fit_intercept:
             X_mean = X.mean(axis=0)
             y_mean = y.mean(axis=0)
-            yc = _as_2d(y - y_mean)
-            G = X.T @ X
-            spread = np.diag(G) / n - X_mean**2
-            if np.all(X_mean**2 <= 100.0 * spread):
-                G -= n * np.outer(X_mean, X_mean)
-                rhs = X.T @ yc  # = Xcᵀyc because yc sums to zero
-            else:
-                Xc = X - X_mean
-                G = Xc.T @ Xc
-                rhs = Xc.T @ yc
+            G, rhs = centred_gram(X, X_mean, _as_2d(y - y_mean))  # (X − x̄)ᵀ(X − x̄), (X − x̄)ᵀ(y − ȳ)
         else:
             X_mean, y_mean = np.zeros(d), (np.zeros(y.shape[1]) if y.ndim > 1 else 0.0)
             G, rhs = X.T @ X, X.T @ _as_2d(y)
@@ -303,6 +347,7 @@ class Ridge(MultiOutputMixin, LinearPredictMixin, RegressorMixin, BaseEstimator)
         return _cholesky_solve(G, rhs, "XᵀX + αI", X.shape), X_mean, y_mean
 
 
+@dask_unsupported
 class BayesianLinearRegression(RegressorMixin, BaseEstimator):
     """Bayesian linear regression: a Gaussian posterior over the weights.
 
@@ -373,6 +418,14 @@ class BayesianLinearRegression(RegressorMixin, BaseEstimator):
     True
     """
 
+    _parameter_constraints = {
+        "alpha_init": [None, Interval(Real, 0, None, closed="neither")],
+        "lambda_init": [None, Interval(Real, 0, None, closed="neither")],
+        **{name: [Interval(Real, 0, None)] for name in ("alpha_1", "alpha_2", "lambda_1", "lambda_2", "tol")},
+        "max_iter": [Interval(Integral, 1, None)],
+        **{name: ["boolean"] for name in ("fit_evidence", "compute_score", "fit_intercept")},
+    }
+
     def __init__(self, *, alpha_init=None, lambda_init=None, fit_evidence=True, max_iter=300, tol=1e-3,
                  alpha_1=1e-6, alpha_2=1e-6, lambda_1=1e-6, lambda_2=1e-6, compute_score=False,
                  fit_intercept=True):
@@ -400,14 +453,7 @@ class BayesianLinearRegression(RegressorMixin, BaseEstimator):
         -------
         self
         """
-        for name in ("alpha_init", "lambda_init"):
-            if getattr(self, name) is not None:
-                check_positive(getattr(self, name), name, strict=True)
-        for name in ("alpha_1", "alpha_2", "lambda_1", "lambda_2", "tol"):
-            check_positive(getattr(self, name), name)
-        check_positive(self.max_iter, "max_iter", strict=True, integer=True)
-        for name in ("fit_evidence", "compute_score", "fit_intercept"):
-            check_bool(getattr(self, name), name)
+        validate_params(self)
         X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True)
         Xc, yc, X_mean, y_mean = center_data(X, y, self.fit_intercept)
         n, d = Xc.shape

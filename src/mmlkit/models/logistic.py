@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from numbers import Integral, Real
 
 import numpy as np
 import scipy.linalg as sla
@@ -10,15 +11,10 @@ from scipy.special import expit, log_expit, log_softmax, softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from mmlkit._dask import any_dask, is_dask_collection, map_rows
+from mmlkit._validation import Interval, Options, check_classification_labels, validate_params
 from mmlkit.exceptions import ConvergenceWarning
-from mmlkit.models._linear_base import (
-    cd_epochs,
-    check_bool,
-    check_classification_labels,
-    check_positive,
-    check_solver,
-    soft_threshold,
-)
+from mmlkit.models._linear_base import cd_epochs, soft_threshold
 
 __all__ = ["LogisticRegression", "logistic_objective"]
 
@@ -218,6 +214,10 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     log-softmax, so they never overflow. Cost per gradient O(nKd); per
     Newton step O(nK²d² + K³d³).
 
+    On Dask X, y: the same solvers, with one pass over the data per loss and
+    gradient evaluation (K(d + 1) + 1 numbers per block) and for ``"newton"`` one more
+    per Hessian ((K(d + 1))² numbers per block); one first pass finds the classes.
+
     Examples
     --------
     >>> from mmlkit.datasets import load_iris
@@ -227,6 +227,15 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     >>> round(model.score(X, y), 2)
     0.97
     """
+
+    _parameter_constraints = {
+        "penalty": [Options(("l2", "l1")), None],
+        "C": [Interval(Real, 0, None, closed="neither")],
+        "solver": [Options(("lbfgs", "newton", "gd"))],
+        "fit_intercept": ["boolean"],
+        "max_iter": [Interval(Integral, 1, None)],
+        "tol": [Interval(Real, 0, None)],
+    }
 
     def __init__(self, penalty="l2", *, C=1.0, solver="lbfgs", fit_intercept=True, max_iter=100, tol=1e-4):
         self.penalty = penalty
@@ -249,16 +258,14 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         -------
         self
         """
-        if self.penalty not in ("l2", "l1", None):
-            raise ValueError(f"penalty must be 'l2', 'l1' or None, got {self.penalty!r}")
-        check_positive(self.C, "C", strict=True)
-        check_solver(self.solver, ("lbfgs", "newton", "gd"))
-        check_bool(self.fit_intercept, "fit_intercept")
-        check_positive(self.max_iter, "max_iter", strict=True, integer=True)
-        check_positive(self.tol, "tol")
+        validate_params(self)
         if self.penalty == "l1" and self.solver == "lbfgs":
             raise ValueError("solver='lbfgs' supports only penalty='l2' or None; use solver='newton' "
                              "or 'gd' for penalty='l1'")
+        if any_dask(X, y):
+            from mmlkit.models import _dask_fit
+
+            return _dask_fit.logistic_regression(self, X, y)
         X, y = validate_data(self, X, y, dtype=np.float64)
         check_classification_labels(y)
         self.classes_, y_index = np.unique(y, return_inverse=True)
@@ -394,6 +401,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         ----------
         X : array_like of shape (n_samples, n_features)
         """
+        if is_dask_collection(X):
+            return map_rows(self.decision_function, X)
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, dtype=np.float64)
         Z = X @ self.coef_.T + self.intercept_
@@ -410,6 +419,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         -------
         ndarray of shape (n_samples, n_classes)
         """
+        if is_dask_collection(X):
+            return map_rows(self.predict_log_proba, X)
         Z = self.decision_function(X)
         if self.classes_.size == 2:
             return np.column_stack([log_expit(-Z), log_expit(Z)])
@@ -426,6 +437,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         -------
         ndarray of shape (n_samples, n_classes)
         """
+        if is_dask_collection(X):
+            return map_rows(self.predict_proba, X)
         return np.exp(self.predict_log_proba(X))
 
     def predict(self, X):
@@ -439,6 +452,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         -------
         ndarray of shape (n_samples,)
         """
+        if is_dask_collection(X):
+            return map_rows(self.predict, X)
         Z = self.decision_function(X)
         index = (Z > 0).astype(int) if self.classes_.size == 2 else np.argmax(Z, axis=1)
         return self.classes_[index]

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import numbers
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import validate_data
 
+from mmlkit._dask import dask_unsupported
 from mmlkit._pairwise import squared_distances
-from mmlkit._validation import check_in, check_random_state, check_scalar
+from mmlkit._validation import Interval, Options, check_random_state, validate_params
 from mmlkit.models._init import single_blas_thread
 
 __all__ = ["TSNE", "joint_probabilities"]
@@ -143,6 +144,7 @@ def _kl_gradient(Y, P, dof, compute_error, work=None):
     return error, grad
 
 
+@dask_unsupported
 class TSNE(TransformerMixin, BaseEstimator):
     """t-distributed stochastic neighbour embedding (exact gradient).
 
@@ -210,6 +212,20 @@ class TSNE(TransformerMixin, BaseEstimator):
     (150, 2)
     """
 
+    _parameter_constraints = {
+        "n_components": [Interval(Integral, 1, None)],
+        "perplexity": [Interval(Real, 0, None, closed="neither")],
+        "early_exaggeration": [Interval(Real, 1, None)],
+        "learning_rate": [Options(("auto",)), Interval(Real, 0, None, closed="neither")],
+        "max_iter": [Interval(Integral, 1, None)],
+        "n_iter_without_progress": [Interval(Integral, 1, None)],
+        "min_grad_norm": [Interval(Real, 0, None)],
+        "init": [Options(("pca", "random"))],
+        "random_state": ["random_state"],
+        "method": [Options(("exact",))],
+        "verbose": [Interval(Integral, 0, None), "boolean"],
+    }
+
     def __init__(self, n_components=2, *, perplexity=30.0, early_exaggeration=12.0, learning_rate="auto",
                  max_iter=1000, n_iter_without_progress=300, min_grad_norm=1e-7, init="pca",
                  random_state=None, method="exact", verbose=0):
@@ -226,19 +242,10 @@ class TSNE(TransformerMixin, BaseEstimator):
         self.verbose = verbose
 
     def _check_params(self, n):
-        check_scalar(self.n_components, "n_components", kind=numbers.Integral, low=1)
-        check_scalar(self.perplexity, "perplexity", low=0.0, low_inclusive=False)
+        validate_params(self)
         if self.perplexity >= n:
             raise ValueError(f"perplexity must be less than n_samples, got perplexity={self.perplexity} "
                              f"and n_samples={n}")
-        check_scalar(self.early_exaggeration, "early_exaggeration", low=1.0)
-        if self.learning_rate != "auto":
-            check_scalar(self.learning_rate, "learning_rate", low=0.0, low_inclusive=False)
-        check_scalar(self.max_iter, "max_iter", kind=numbers.Integral, low=1)
-        check_scalar(self.n_iter_without_progress, "n_iter_without_progress", kind=numbers.Integral, low=1)
-        check_scalar(self.min_grad_norm, "min_grad_norm", low=0.0)
-        check_in(self.init, "init", ("pca", "random"))
-        check_in(self.method, "method", ("exact",))
 
     def _initial_embedding(self, X, rng):
         n, c = X.shape[0], self.n_components

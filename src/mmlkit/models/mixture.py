@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import numbers
 import warnings
+from numbers import Integral, Real
 
 import numpy as np
 import scipy.linalg
 from sklearn.base import BaseEstimator, DensityMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from mmlkit._validation import as_float_array, check_in, check_random_state, check_scalar
+from mmlkit._dask import dask_unsupported
+from mmlkit._validation import Interval, Options, as_float_array, check_random_state, check_scalar, validate_params
 from mmlkit.exceptions import ConvergenceWarning
 from mmlkit.models._init import kmeans_plusplus, single_blas_thread
 
@@ -100,7 +102,7 @@ def _precision_cholesky_from_precisions(precisions, covariance_type):
 
 
 def _covariances_from_precision_cholesky(U, covariance_type):
-    """Σ = (U Uᵀ)⁻¹ = U⁻ᵀ U⁻¹ by a triangular solve (for ``max_iter=0`` with ``precisions_init``)."""
+    """Σ = (U Uᵀ)⁻¹ = U⁻ᵀ U⁻¹ by a triangular solve (the initial covariances given ``precisions_init``)."""
     if covariance_type in ("full", "tied"):
         Us = U if covariance_type == "full" else U[None]
         eye = np.eye(Us.shape[-1])
@@ -152,6 +154,7 @@ def _estimate_log_gaussian_prob(X, means, prec_chol, covariance_type):
     return -0.5 * (d * np.log(2 * np.pi) + np.maximum(maha, 0.0)) + log_det
 
 
+@dask_unsupported
 class GaussianMixture(DensityMixin, BaseEstimator):
     """Gaussian mixture model fitted by expectation–maximisation (EM).
 
@@ -167,7 +170,8 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     reg_covar : float, default=1e-6
         Non-negative ridge added to every variance, keeping covariances positive definite.
     max_iter : int, default=100
-        EM iterations per initialisation.
+        EM iterations per initialisation (at least 1: the fitted model is always
+        an EM step away from its initialisation, so that its lower bound is defined).
     n_init : int, default=1
         Initialisations; the one with the highest lower bound is kept.
     init_params : {"kmeans", "k-means++", "random"}, default="kmeans"
@@ -233,6 +237,22 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     array([1., 1.])
     """
 
+    _parameter_constraints = {
+        "n_components": [Interval(Integral, 1, None)],
+        "covariance_type": [Options(("full", "tied", "diag", "spherical"))],
+        "tol": [Interval(Real, 0, None)],
+        "reg_covar": [Interval(Real, 0, None)],
+        "max_iter": [Interval(Integral, 1, None)],
+        "n_init": [Interval(Integral, 1, None)],
+        "init_params": [Options(("kmeans", "k-means++", "random"))],
+        "weights_init": [None, "array-like"],
+        "means_init": [None, "array-like"],
+        "precisions_init": [None, "array-like"],
+        "random_state": ["random_state"],
+        "warm_start": ["boolean"],
+        "verbose": [Interval(Integral, 0, None), "boolean"],
+    }
+
     def __init__(self, n_components=1, *, covariance_type="full", tol=1e-3, reg_covar=1e-6, max_iter=100,
                  n_init=1, init_params="kmeans", weights_init=None, means_init=None, precisions_init=None,
                  random_state=None, warm_start=False, verbose=0):
@@ -254,13 +274,6 @@ class GaussianMixture(DensityMixin, BaseEstimator):
 
     def _check_params(self, X):
         k, d = self.n_components, X.shape[1]
-        check_scalar(k, "n_components", kind=numbers.Integral, low=1)
-        check_in(self.covariance_type, "covariance_type", ("full", "tied", "diag", "spherical"))
-        check_scalar(self.tol, "tol", low=0.0)
-        check_scalar(self.reg_covar, "reg_covar", low=0.0)
-        check_scalar(self.max_iter, "max_iter", kind=numbers.Integral, low=0)
-        check_scalar(self.n_init, "n_init", kind=numbers.Integral, low=1)
-        check_in(self.init_params, "init_params", ("kmeans", "k-means++", "random"))
         if X.shape[0] < k:
             raise ValueError(f"Expected n_samples >= n_components, got n_components={k}, "
                              f"n_samples={X.shape[0]}")
@@ -359,6 +372,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
 
     def fit_predict(self, X, y=None):
         """Fit by EM and return the most probable component of each training row."""
+        validate_params(self)
         X = validate_data(self, X, dtype=np.float64, ensure_min_samples=2)
         self._check_params(X)
         # Every product in EM is skinny (n × d by d × K·d) or tiny (d × d): BLAS threads
@@ -392,7 +406,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         params, self.n_iter_, self.lower_bounds_, self.converged_ = best
         self.lower_bound_ = best_bound
         self._set_parameters(params)
-        if not self.converged_ and self.max_iter > 0:
+        if not self.converged_:
             warnings.warn(f"GaussianMixture did not converge in max_iter={self.max_iter} iterations "
                           "(lower bound still changing by more than tol); increase max_iter or tol.",
                           ConvergenceWarning, stacklevel=2)

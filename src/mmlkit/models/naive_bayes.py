@@ -11,14 +11,15 @@ normalised with logsumexp, so no probability ever underflows.
 from __future__ import annotations
 
 import warnings
+from numbers import Real
 
 import numpy as np
 from scipy.special import logsumexp
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from mmlkit._validation import check_probability_vector
-from mmlkit.models._linear_base import check_bool, check_classification_labels, check_positive
+from mmlkit._dask import any_dask, dask_unsupported, is_dask_collection, map_rows
+from mmlkit._validation import Interval, check_classification_labels, check_probability_vector, validate_params
 
 __all__ = ["BernoulliNB", "GaussianNB", "MultinomialNB"]
 
@@ -44,6 +45,10 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
         """
         for name in (self._statistic, "classes_"):
             self.__dict__.pop(name, None)
+        if any_dask(X, y):
+            from mmlkit.models import _dask_fit
+
+            return _dask_fit.gaussian_nb(self, X, y)
         X, y = validate_data(self, X, y, dtype=np.float64)
         check_classification_labels(y)
         return self._partial_fit(X, y, np.unique(y), first_call=True, validated=True)
@@ -84,6 +89,8 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
         -------
         ndarray of shape (n_samples, n_classes)
         """
+        if is_dask_collection(X):
+            return map_rows(self.predict_joint_log_proba, X)
         check_is_fitted(self)
         return self._joint_log_likelihood(self._check_X(X))
 
@@ -98,6 +105,8 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
         -------
         ndarray of shape (n_samples, n_classes)
         """
+        if is_dask_collection(X):
+            return map_rows(self.predict_log_proba, X)
         jll = self.predict_joint_log_proba(X)
         return jll - logsumexp(jll, axis=1, keepdims=True)
 
@@ -112,6 +121,8 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
         -------
         ndarray of shape (n_samples, n_classes)
         """
+        if is_dask_collection(X):
+            return map_rows(self.predict_proba, X)
         return np.exp(self.predict_log_proba(X))
 
     def predict(self, X):
@@ -125,6 +136,8 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
         -------
         ndarray of shape (n_samples,)
         """
+        if is_dask_collection(X):
+            return map_rows(self.predict, X)
         jll = self.predict_joint_log_proba(X)
         return self.classes_[np.argmax(jll, axis=1)]
 
@@ -190,6 +203,9 @@ class GaussianNB(_BaseNB):
     from the variance of all data seen, so batches give exactly what one
     ``fit`` on their concatenation gives.
 
+    On Dask X, y: one pass; each block sends its per-class counts, means and centred
+    sums of squares, K(2d + 1) numbers, merged by the update above.
+
     Examples
     --------
     >>> from mmlkit.datasets import load_iris
@@ -200,13 +216,14 @@ class GaussianNB(_BaseNB):
     """
 
     _statistic = "theta_"
+    _parameter_constraints = {"priors": [None, "array-like"], "var_smoothing": [Interval(Real, 0, None)]}
 
     def __init__(self, *, priors=None, var_smoothing=1e-9):
         self.priors = priors
         self.var_smoothing = var_smoothing
 
     def _partial_fit(self, X, y, classes, *, first_call, validated=False):
-        check_positive(self.var_smoothing, "var_smoothing")
+        validate_params(self)
         X, Y, index = self._prepare(X, y, classes, first_call=first_call, validated=validated)
         K, d = Y.shape[1], X.shape[1]
         if first_call:
@@ -277,13 +294,16 @@ class _BaseDiscreteNB(_BaseNB):
     def _count_input(self, X):
         return X
 
-    def _check_params(self):
-        check_positive(self.alpha, "alpha")
-        check_bool(self.fit_prior, "fit_prior")
-        check_bool(self.force_alpha, "force_alpha")
+    _parameter_constraints = {
+        "alpha": [Interval(Real, 0, None)],
+        "fit_prior": ["boolean"],
+        "force_alpha": ["boolean"],
+        "binarize": [None, Interval(Real, None, None)],
+        "class_prior": [None, "array-like"],
+    }
 
     def _partial_fit(self, X, y, classes, *, first_call, validated=False):
-        self._check_params()
+        validate_params(self)
         X, Y, _ = self._prepare(X, y, classes, first_call=first_call, validated=validated)
         X = self._count_input(X)
         if first_call:
@@ -318,6 +338,7 @@ class _BaseDiscreteNB(_BaseNB):
             self.class_log_prior_ = np.full(K, -np.log(K))
 
 
+@dask_unsupported
 class MultinomialNB(_BaseDiscreteNB):
     """Multinomial naive Bayes for counts (word counts, histograms).
 
@@ -381,6 +402,7 @@ class MultinomialNB(_BaseDiscreteNB):
         return X @ self.feature_log_prob_.T + self.class_log_prior_
 
 
+@dask_unsupported
 class BernoulliNB(_BaseDiscreteNB):
     """Bernoulli naive Bayes for binary (presence/absence) features.
 
@@ -404,8 +426,11 @@ class BernoulliNB(_BaseDiscreteNB):
 
     Notes
     -----
-    jll_k(x) = log π_k + Σⱼ [xⱼ log p_kj + (1 − xⱼ) log(1 − p_kj)]
-             = log π_k + Σⱼ log(1 − p_kj) + xᵀ(log p_k − log(1 − p_k)),
+    ::
+
+        jll_k(x) = log π_k + Σⱼ [xⱼ log p_kj + (1 − xⱼ) log(1 − p_kj)]
+                 = log π_k + Σⱼ log(1 − p_kj) + xᵀ(log p_k − log(1 − p_k)),
+
     one matrix product, O(nKd); absent features count as evidence, unlike the
     multinomial model.
 

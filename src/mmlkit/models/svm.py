@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import numbers
 import warnings
 from collections import OrderedDict
+from numbers import Integral, Real
 
 import numpy as np
 from scipy.linalg.blas import daxpy
@@ -13,9 +13,24 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from mmlkit._validation import as_float_array, check_consistent_length, check_in, check_random_state, check_scalar
+from mmlkit._dask import dask_unsupported
+from mmlkit._validation import (
+    Interval,
+    Options,
+    check_classification_labels,
+    check_random_state,
+    check_sample_weight,
+    validate_params,
+)
 from mmlkit.exceptions import ConvergenceWarning, NotFittedError
-from mmlkit.models._kernels import check_kernel_params, kernel_block_into, kernel_diagonal, kernel_matrix, resolve_gamma
+from mmlkit.models._kernels import (
+    KERNEL_PARAMETERS,
+    KERNELS,
+    kernel_block_into,
+    kernel_diagonal,
+    kernel_matrix,
+    resolve_gamma,
+)
 
 __all__ = ["SVC"]
 
@@ -39,7 +54,6 @@ class _RowCache:
         self.X, self.matrix = X, matrix
         self.m = matrix.shape[0] if matrix is not None else X.shape[0]
         self.params = dict(kernel=kernel, gamma=gamma, degree=degree, coef0=coef0)
-        self.hits = self.misses = 0
         if matrix is None:
             self.sq = np.einsum("ij,ij->i", X, X)
             if kernel == "rbf":
@@ -57,10 +71,8 @@ class _RowCache:
             return self.matrix[t]
         slot = self.slots.get(t)
         if slot is not None:
-            self.hits += 1
             self.slots.move_to_end(t)
             return self.store[slot]
-        self.misses += 1
         if len(self.slots) < self.capacity:
             slot = len(self.slots)
         else:
@@ -120,6 +132,197 @@ class _SMOResult:
         self.alpha, self.rho, self.n_iter, self.converged, self.objective = alpha, rho, n_iter, converged, objective
 
 
+class _ActiveSet:
+    """The variables SMO works on (all, or those left by shrinking), gathered into contiguous arrays.
+
+    ``F`` is −y ⊙ ∇f on these variables. The index sets are kept as numbers so
+    that each iteration is a few whole-array passes, with no boolean gathers:
+    ``up_pen`` is 0 on I_up and −∞ elsewhere (so max(F + up_pen) is the max of F
+    over I_up) and ``low_w`` is 1 on I_low and 0 elsewhere (a weight).
+    """
+
+    __slots__ = ("idx", "F", "alpha", "y", "C", "Kd", "up_pen", "low_w")
+
+    def __init__(self, idx, alpha, F, y, C, Kd):
+        a, yy, cc = alpha[idx], y[idx], C[idx]
+        self.idx, self.F, self.alpha, self.y, self.C, self.Kd = idx, F[idx].copy(), a, yy, cc, Kd[idx].copy()
+        self.up_pen = np.where(np.where(yy > 0, a < cc, a > 0), 0.0, -np.inf)
+        self.low_w = np.where(yy > 0, a > 0, a < cc).astype(np.float64)
+
+    def set_membership(self, t):
+        """Recompute whether variable t is in I_up and in I_low after its α changed."""
+        at, yt, ct = self.alpha[t], self.y[t], self.C[t]
+        self.up_pen[t] = 0.0 if (at < ct if yt > 0 else at > 0) else -np.inf
+        self.low_w[t] = 1.0 if (at > 0 if yt > 0 else at < ct) else 0.0
+
+
+def solve_pair(ai, aj, yi, yj, Ci, Cj, Gi, Gj, a):
+    """The two-variable subproblem of SMO in closed form, clipped to the box (Platt 1998; libsvm).
+
+    With the other variables fixed, yᵢαᵢ + yⱼαⱼ stays constant, so the pair moves
+    along a line: αᵢ − αⱼ = diff (yᵢ ≠ yⱼ) or αᵢ + αⱼ = total (yᵢ = yⱼ). The
+    unconstrained step along it is δ = (∓Gᵢ − Gⱼ)/a with a = Kᵢᵢ + Kⱼⱼ − 2Kᵢⱼ,
+    and the box 0 ≤ α ≤ C bounds αⱼ to [L, H]:
+
+        yᵢ ≠ yⱼ:  L = max(0, −diff),        H = min(Cⱼ, Cᵢ − diff)
+        yᵢ = yⱼ:  L = max(0, total − Cᵢ),   H = min(Cⱼ, total)
+
+    Each bound is met by one variable reaching 0 or its C; that variable is
+    set exactly to the bound and the other follows from the line (so no
+    round-off moves a bounded variable off its bound). Returns the new (αᵢ, αⱼ).
+    """
+    if yi != yj:
+        delta = (-Gi - Gj) / a
+        diff = ai - aj
+        ai, aj = ai + delta, aj + delta
+        # below L: αⱼ = 0 when diff > 0, else αᵢ = 0
+        if diff > 0:
+            if aj < 0:
+                aj, ai = 0.0, diff
+        elif ai < 0:
+            ai, aj = 0.0, -diff
+        # above H: αᵢ = Cᵢ when Cᵢ − diff < Cⱼ, else αⱼ = Cⱼ
+        if diff > Ci - Cj:
+            if ai > Ci:
+                ai, aj = Ci, Ci - diff
+        elif aj > Cj:
+            aj, ai = Cj, Cj + diff
+        return ai, aj
+    delta = (Gi - Gj) / a
+    total = ai + aj
+    ai, aj = ai - delta, aj + delta
+    # below L: αᵢ = Cᵢ when total > Cᵢ, else αⱼ = 0
+    if total > Ci:
+        if ai > Ci:
+            ai, aj = Ci, total - Ci
+    elif aj < 0:
+        aj, ai = 0.0, total
+    # above H: αⱼ = Cⱼ when total > Cⱼ, else αᵢ = 0
+    if total > Cj:
+        if aj > Cj:
+            aj, ai = Cj, total - Cj
+    elif ai < 0:
+        ai, aj = 0.0, total
+    return ai, aj
+
+
+class _SMO:
+    """One SMO solve of the C-SVC dual: α and F = −y ⊙ ∇f on all n variables, and the active set."""
+
+    def __init__(self, cache, Kd, y, C, tol):
+        self.cache, self.Kd, self.y, self.C, self.tol = cache, Kd, y, C, tol
+        n = y.shape[0]
+        self.alpha = np.zeros(n)
+        self.F = y.astype(np.float64)  # α = 0: ∇f = −1, so F = y
+        self.everything = np.arange(n)
+        self.active = _ActiveSet(self.everything, self.alpha, self.F, y, C, Kd)
+        self.shrunk = False     # some variables are set aside
+        self.unshrunk = False   # the one-time unshrink near the optimum has happened
+        self.scratch, self.scratch_v = np.empty(n), np.empty(n)
+
+    def select_working_set(self):
+        """i = argmax_{I_up} F; j = argmax_{t ∈ I_low, bₜ>0} bₜ²/aₜ. None when m − M < tol (optimal)."""
+        A = self.active
+        v = np.add(A.F, A.up_pen, out=self.scratch_v[:A.idx.size])
+        last = A.idx.size - 1  # ties go to the last index, as in libsvm's ">=" scans
+        i = last - int(v[::-1].argmax())
+        m_up = v[i]
+        b = np.subtract(m_up, A.F, out=self.scratch[:A.idx.size]) if np.isfinite(m_up) else np.zeros(A.idx.size)
+        np.maximum(b, 0.0, out=b)
+        b *= A.low_w
+        if (b.max() if b.size else 0.0) < self.tol:
+            return None
+        Ki = self._row(A.idx[i])
+        quad = A.Kd - 2.0 * Ki
+        quad += A.Kd[i]
+        np.maximum(quad, _TAU, out=quad)
+        b *= b
+        b /= quad
+        j = last - int(b[::-1].argmax())
+        return i, j, Ki, self._row(A.idx[j])
+
+    def _row(self, t):
+        K = self.cache.row(t)
+        return K[self.active.idx] if self.shrunk else K
+
+    def update_pair(self, i, j, Ki, Kj):
+        """Solve the pair, then F −= yᵢΔαᵢ Kᵢ + yⱼΔαⱼ Kⱼ (BLAS axpy, in place: F is contiguous)."""
+        A = self.active
+        yi, yj, ai_old, aj_old = A.y[i], A.y[j], A.alpha[i], A.alpha[j]
+        a = A.Kd[i] + A.Kd[j] - 2.0 * Ki[j]
+        ai, aj = solve_pair(ai_old, aj_old, yi, yj, A.C[i], A.C[j], -yi * A.F[i], -yj * A.F[j],
+                            a if a > 0 else _TAU)
+        A.alpha[i], A.alpha[j] = ai, aj
+        A.F = daxpy(Ki, A.F, a=-yi * (ai - ai_old))
+        A.F = daxpy(Kj, A.F, a=-yj * (aj - aj_old))
+        A.set_membership(i)
+        A.set_membership(j)
+
+    def _store(self):
+        A = self.active
+        self.alpha[A.idx], self.F[A.idx] = A.alpha, A.F
+
+    def _activate(self, idx):
+        self.active = _ActiveSet(idx, self.alpha, self.F, self.y, self.C, self.Kd)
+
+    def shrink(self):
+        """Set aside bounded variables whose F lies beyond [M, m] on the wrong side (Joachims 1999).
+
+        Near the optimum (m − M ≤ 10 tol) every variable is brought back once first,
+        as libsvm does, so that none stays aside on a stale gradient.
+        """
+        A = self.active
+        m_up = float((A.F + A.up_pen).max())
+        M_low = float(np.where(A.low_w > 0, A.F, np.inf).min())
+        if not self.unshrunk and m_up - M_low <= 10 * self.tol:
+            self.unshrunk = True
+            if self.shrunk:
+                self.unshrink()
+                A = self.active
+        up, low = A.up_pen == 0.0, A.low_w > 0
+        at_bound = (A.alpha <= 0) | (A.alpha >= A.C)
+        drop = at_bound & (((low & ~up) & (A.F > m_up)) | ((up & ~low) & (A.F < M_low)))
+        if drop.any():
+            self._store()
+            self._activate(A.idx[~drop])
+            self.shrunk = True
+
+    def unshrink(self):
+        """Bring every variable back, its F rebuilt from scratch: F = y − K (y ⊙ α)."""
+        self._store()
+        self._rebuild_inactive()
+        self._activate(self.everything)
+        self.shrunk = False
+
+    def _rebuild_inactive(self):
+        inactive = np.setdiff1d(self.everything, self.active.idx, assume_unique=True)
+        sv = np.flatnonzero(self.alpha)
+        if inactive.size:
+            y = self.y
+            F_sv = self.cache.matvec(inactive, sv, (y * self.alpha)[sv]) if sv.size else 0.0
+            self.F[inactive] = y[inactive] - F_sv
+
+    def result(self, n_iter, converged):
+        """α, ρ (the mean of y∇f over free variables, else the middle of the feasible interval), f(α)."""
+        self._store()
+        if self.shrunk:
+            self._rebuild_inactive()
+        alpha, y, C = self.alpha, self.y, self.C
+        yg = -self.F
+        upper, lower = alpha >= C, alpha <= 0
+        free = ~upper & ~lower
+        if free.any():
+            rho = float(yg[free].mean())
+        else:
+            ub_set = (upper & (y < 0)) | (lower & (y > 0))
+            lb_set = (upper & (y > 0)) | (lower & (y < 0))
+            ub = yg[ub_set].min() if ub_set.any() else np.inf
+            lb = yg[lb_set].max() if lb_set.any() else -np.inf
+            rho = float((ub + lb) / 2)
+        objective = float(np.dot(alpha, -y * self.F - 1.0) / 2)
+        return _SMOResult(alpha, rho, n_iter, converged, objective)
+
+
 def _smo(cache: _RowCache, Kd: np.ndarray, y: np.ndarray, C: np.ndarray, tol: float, max_iter: int,
          shrinking: bool) -> _SMOResult:
     """Solve the C-SVC dual by SMO with second-order working-set selection (libsvm's Solver).
@@ -128,162 +331,43 @@ def _smo(cache: _RowCache, Kd: np.ndarray, y: np.ndarray, C: np.ndarray, tol: fl
 
     The state is F = −y ⊙ ∇f(α), ∇f = Qα − 1. With I_up = {t: yₜ=+1, αₜ<Cₜ or
     yₜ=−1, αₜ>0} and I_low its mirror, α is optimal iff m(α) = max_{I_up} F ≤
-    M(α) = min_{I_low} F. Each iteration picks i = argmax_{I_up} F and
-    j = argmax_{t ∈ I_low, bₜ>0} bₜ²/aₜ with bₜ = m − Fₜ and aₜ = Kᵢᵢ + Kₜₜ − 2Kᵢₜ
-    (the largest decrease of f along the pair; Fan, Chen & Lin 2005), solves the
-    two-variable problem in closed form, clips it to the box, and updates
-    F −= yᵢΔαᵢ Kᵢ + yⱼΔαⱼ Kⱼ. It stops when m − M < tol. Each iteration is
-    O(|active|) vectorised work plus two kernel rows from the cache.
+    M(α) = min_{I_low} F. The algorithm::
 
-    Shrinking (Joachims 1999; libsvm): every min(n, 1000) iterations, bounded
-    variables whose F lies beyond [M, m] on the wrong side are set aside; the
-    gradient of the set-aside ones is rebuilt (one product with Kα) when the
-    active problem is nearly solved, and the check is repeated on all variables.
+        repeat
+            every min(n, 1000) iterations: shrink          (if shrinking)
+            (i, j) ← select_working_set                    i = argmax_{I_up} F,
+                                                           j = argmax_{I_low} bₜ²/aₜ (Fan, Chen & Lin 2005)
+            if m − M < tol:                                optimal on the active set
+                stop if nothing is shrunk, else unshrink and go on
+            (αᵢ, αⱼ) ← solve_pair                         closed form, clipped to [L, H]
+            F −= yᵢΔαᵢ Kᵢ + yⱼΔαⱼ Kⱼ
+
+    with bₜ = m − Fₜ and aₜ = Kᵢᵢ + Kₜₜ − 2Kᵢₜ. Each iteration is O(|active|)
+    vectorised work plus two kernel rows from the cache.
     """
     n = y.shape[0]
-    alpha = np.zeros(n)
-    F = y.astype(np.float64)  # α = 0: ∇f = −1, so F = y
+    smo = _SMO(cache, Kd, y, C, tol)
     counter_reset = min(n, 1000)
     counter = counter_reset + 1
-    unshrunk = False
     limit = max_iter if max_iter > 0 else max(10_000_000, 100 * n)
-
-    def compact(idx):
-        a = alpha[idx]
-        yy, cc = y[idx], C[idx]
-        up = np.where(yy > 0, a < cc, a > 0)
-        low = np.where(yy > 0, a > 0, a < cc)
-        return (idx, F[idx].copy(), a, yy, cc, Kd[idx].copy(),
-                np.where(up, 0.0, -np.inf), low.astype(np.float64))
-
-    def reconstruct(active):
-        """F on the inactive variables from scratch: F = y − K (y ⊙ α)."""
-        inactive = np.setdiff1d(np.arange(n), active, assume_unique=True)
-        sv = np.flatnonzero(alpha)
-        if inactive.size:
-            F[inactive] = y[inactive] - (cache.matvec(inactive, sv, (y * alpha)[sv]) if sv.size else 0.0)
-
-    everything = np.arange(n)
-    A, FA, aA, yA, CA, KdA, up_pen, low_w = compact(everything)
-    shrunk = False
-    scratch, scratch_v = np.empty(n), np.empty(n)
-    n_iter = 0
-    converged = False
+    n_iter, converged = 0, False
     while n_iter < limit:
         counter -= 1
         if counter == 0:
             counter = counter_reset
             if shrinking:
-                m_up = float((FA + up_pen).max())
-                M_low = float(np.where(low_w > 0, FA, np.inf).min())
-                if not unshrunk and m_up - M_low <= 10 * tol:
-                    unshrunk = True
-                    if shrunk:
-                        alpha[A], F[A] = aA, FA
-                        reconstruct(A)
-                        A, FA, aA, yA, CA, KdA, up_pen, low_w = compact(everything)
-                        shrunk = False
-                up, low = up_pen == 0.0, low_w > 0
-                at_bound = (aA <= 0) | (aA >= CA)
-                drop = at_bound & (((low & ~up) & (FA > m_up)) | ((up & ~low) & (FA < M_low)))
-                if drop.any():
-                    alpha[A], F[A] = aA, FA
-                    A, FA, aA, yA, CA, KdA, up_pen, low_w = compact(A[~drop])
-                    shrunk = True
-
-        # --- working set: i maximal violator, j by second-order gain
-        v = np.add(FA, up_pen, out=scratch_v[:A.size])
-        last = A.size - 1  # ties go to the last index, as in libsvm's ">=" scans
-        i = last - int(v[::-1].argmax())
-        m_up = v[i]
-        b = np.subtract(m_up, FA, out=scratch[:A.size]) if np.isfinite(m_up) else np.zeros(A.size)
-        np.maximum(b, 0.0, out=b)
-        b *= low_w
-        gap = b.max() if b.size else 0.0
-        if gap < tol:
-            if not shrunk:
+                smo.shrink()
+        pair = smo.select_working_set()
+        if pair is None:
+            if not smo.shrunk:
                 converged = True
                 break
-            # optimal on the active set: bring every variable back and check again
-            alpha[A], F[A] = aA, FA
-            reconstruct(A)
-            A, FA, aA, yA, CA, KdA, up_pen, low_w = compact(everything)
-            shrunk = False
+            smo.unshrink()
             counter = 2  # take one step on the full problem, then shrink again (libsvm's counter = 1)
             continue
-        Ki = cache.row(A[i])
-        if shrunk:
-            Ki = Ki[A]
-        quad = KdA - 2.0 * Ki
-        quad += KdA[i]
-        np.maximum(quad, _TAU, out=quad)
-        b *= b
-        b /= quad
-        j = last - int(b[::-1].argmax())
-        Kj = cache.row(A[j])
-        if shrunk:
-            Kj = Kj[A]
-
-        # --- two-variable subproblem in closed form, clipped to the box (libsvm's update)
-        yi, yj, Ci, Cj = yA[i], yA[j], CA[i], CA[j]
-        ai_old, aj_old = aA[i], aA[j]
-        Gi, Gj = -yi * FA[i], -yj * FA[j]
-        a = KdA[i] + KdA[j] - 2.0 * Ki[j]
-        a = a if a > 0 else _TAU
-        if yi != yj:
-            delta = (-Gi - Gj) / a
-            diff = ai_old - aj_old
-            ai, aj = ai_old + delta, aj_old + delta
-            if diff > 0:
-                if aj < 0:
-                    aj, ai = 0.0, diff
-            elif ai < 0:
-                ai, aj = 0.0, -diff
-            if diff > Ci - Cj:
-                if ai > Ci:
-                    ai, aj = Ci, Ci - diff
-            elif aj > Cj:
-                aj, ai = Cj, Cj + diff
-        else:
-            delta = (Gi - Gj) / a
-            total = ai_old + aj_old
-            ai, aj = ai_old - delta, aj_old + delta
-            if total > Ci:
-                if ai > Ci:
-                    ai, aj = Ci, total - Ci
-            elif aj < 0:
-                aj, ai = 0.0, total
-            if total > Cj:
-                if aj > Cj:
-                    aj, ai = Cj, total - Cj
-            elif ai < 0:
-                ai, aj = 0.0, total
-        aA[i], aA[j] = ai, aj
-        # F −= yᵢΔαᵢ Kᵢ + yⱼΔαⱼ Kⱼ, in place (BLAS axpy: FA is contiguous)
-        FA = daxpy(Ki, FA, a=-yi * (ai - ai_old))
-        FA = daxpy(Kj, FA, a=-yj * (aj - aj_old))
-        for t, at, yt, ct in ((i, ai, yi, Ci), (j, aj, yj, Cj)):
-            up_pen[t] = 0.0 if (at < ct if yt > 0 else at > 0) else -np.inf
-            low_w[t] = 1.0 if (at > 0 if yt > 0 else at < ct) else 0.0
+        smo.update_pair(*pair)
         n_iter += 1
-
-    alpha[A], F[A] = aA, FA
-    if shrunk:
-        reconstruct(A)
-    # ρ: the mean of y∇f over free variables, else the middle of the feasible interval.
-    yg = -F
-    upper, lower = alpha >= C, alpha <= 0
-    free = ~upper & ~lower
-    if free.any():
-        rho = float(yg[free].mean())
-    else:
-        ub_set = (upper & (y < 0)) | (lower & (y > 0))
-        lb_set = (upper & (y > 0)) | (lower & (y < 0))
-        ub = yg[ub_set].min() if ub_set.any() else np.inf
-        lb = yg[lb_set].max() if lb_set.any() else -np.inf
-        rho = float((ub + lb) / 2)
-    objective = float(np.dot(alpha, -y * F - 1.0) / 2)
-    return _SMOResult(alpha, rho, n_iter, converged, objective)
+    return smo.result(n_iter, converged)
 
 
 def _sigmoid_train(dec: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
@@ -379,6 +463,7 @@ def _ovr_decision(votes_for_first: np.ndarray, confidences: np.ndarray, n_classe
     return votes + sums / (3 * (np.abs(sums) + 1))
 
 
+@dask_unsupported
 class SVC(ClassifierMixin, BaseEstimator):
     """C-support vector classification (soft margin, kernel, one-vs-one multiclass).
 
@@ -479,6 +564,23 @@ class SVC(ClassifierMixin, BaseEstimator):
     1.0
     """
 
+    _parameter_constraints = {
+        **KERNEL_PARAMETERS,
+        "kernel": [Options(KERNELS + ("precomputed",))],  # callables are not supported by SVC
+        "gamma": KERNEL_PARAMETERS["gamma"][1:],
+        "C": [Interval(Real, 0, None, closed="neither")],
+        "shrinking": ["boolean"],
+        "probability": ["boolean"],
+        "tol": [Interval(Real, 0, None, closed="neither")],
+        "cache_size": [Interval(Real, 0, None, closed="neither")],
+        "class_weight": [None, Options(("balanced",)), dict],
+        "verbose": ["boolean"],
+        "max_iter": [Options((-1,)), Interval(Integral, 1, None)],
+        "decision_function_shape": [Options(("ovr", "ovo"))],
+        "break_ties": ["boolean"],
+        "random_state": ["random_state"],
+    }
+
     def __init__(self, *, C=1.0, kernel="rbf", degree=3, gamma="scale", coef0=0.0, shrinking=True,
                  probability=False, tol=1e-3, cache_size=200, class_weight=None, verbose=False, max_iter=-1,
                  decision_function_shape="ovr", break_ties=False, random_state=None):
@@ -500,17 +602,7 @@ class SVC(ClassifierMixin, BaseEstimator):
 
     # ----------------------------------------------------------------- helpers
     def _check_params(self):
-        check_scalar(self.C, "C", low=0.0, low_inclusive=False)
-        if callable(self.kernel):
-            raise ValueError("kernel must be one of 'linear', 'poly', 'rbf', 'sigmoid', 'precomputed'; "
-                             "callables are not supported by SVC")
-        check_kernel_params(self.kernel, self.degree, self.coef0)
-        check_scalar(self.tol, "tol", low=0.0, low_inclusive=False)
-        check_scalar(self.cache_size, "cache_size", low=0.0, low_inclusive=False)
-        check_scalar(self.max_iter, "max_iter", kind=numbers.Integral, low=-1)
-        if self.max_iter == 0:
-            raise ValueError("max_iter must be -1 (no limit) or a positive int, got 0")
-        check_in(self.decision_function_shape, "decision_function_shape", ("ovr", "ovo"))
+        validate_params(self)
         if self.break_ties and self.decision_function_shape == "ovo":
             raise ValueError("break_ties must be False when decision_function_shape is 'ovo'")
 
@@ -521,12 +613,8 @@ class SVC(ClassifierMixin, BaseEstimator):
         cw = self.class_weight
         if cw is None:
             return np.ones(n_classes)
-        if isinstance(cw, str):
-            if cw != "balanced":
-                raise ValueError(f"class_weight must be a dict, 'balanced' or None; got {cw!r}")
+        if isinstance(cw, str):  # "balanced"
             return y_enc.size / (n_classes * np.bincount(y_enc, minlength=n_classes))
-        if not isinstance(cw, dict):
-            raise ValueError(f"class_weight must be a dict, 'balanced' or None; got {type(cw).__name__}")
         w = np.ones(n_classes)
         for label, weight in cw.items():
             hit = np.flatnonzero(self.classes_ == label)
@@ -565,9 +653,7 @@ class SVC(ClassifierMixin, BaseEstimator):
         X, y = validate_data(self, X, y, dtype=np.float64)
         if self.kernel == "precomputed" and X.shape[0] != X.shape[1]:
             raise ValueError(f"X must be a square Gram matrix when kernel='precomputed', got shape {X.shape}")
-        if y.dtype.kind == "f" and not np.array_equal(y, np.round(y)):
-            raise ValueError("Unknown label type: continuous. y must hold class labels (SVC is a classifier), "
-                             "got non-integer floats")
+        check_classification_labels(y)
         self.classes_, y_enc = np.unique(y, return_inverse=True)
         n_classes = self.classes_.size
         if n_classes < 2:
@@ -577,11 +663,7 @@ class SVC(ClassifierMixin, BaseEstimator):
         self.class_weight_ = self._class_weights(y_enc, n_classes)
         C_sample = float(self.C) * self.class_weight_[y_enc]
         if sample_weight is not None:
-            sw = as_float_array(sample_weight, "sample_weight", ndim=1)
-            check_consistent_length((X, "X"), (sw, "sample_weight"))
-            if (sw < 0).any():
-                raise ValueError("sample_weight must be non-negative")
-            C_sample = C_sample * sw
+            C_sample = C_sample * check_sample_weight(sample_weight, n)
         keep = C_sample > 0
         self._gamma = resolve_gamma(self.gamma, X) if self.kernel != "precomputed" else 0.0
         self.shape_fit_ = X.shape
@@ -618,9 +700,19 @@ class SVC(ClassifierMixin, BaseEstimator):
             n_iter.append(res.n_iter)
         self.fit_status_ = status
         self.n_iter_ = np.array(n_iter, dtype=np.int32)
+        self._store_model(X, y_enc, by_class, pairs, np.array(alphas), rhos)
+        if self.probability:
+            self.probA_, self.probB_ = np.array(prob_a), np.array(prob_b)
+        else:
+            self.probA_, self.probB_ = np.empty(0), np.empty(0)
+        return self
 
-        # libsvm's model layout: support vectors grouped by class, coefficients per pair.
-        alpha_mat = np.array(alphas)  # (n_pairs, n)
+    def _store_model(self, X, y_enc, by_class, pairs, alpha_mat, rhos):
+        """libsvm's model layout: support vectors grouped by class, coefficients per pair.
+
+        ``alpha_mat`` (n_pairs, n) holds each pair's dual solution on all samples.
+        """
+        n_classes = self.classes_.size
         is_sv = (alpha_mat > 0).any(axis=0)
         self.support_ = np.concatenate([ix[is_sv[ix]] for ix in by_class]).astype(np.int32)
         self.n_support_ = np.array([int(is_sv[ix].sum()) for ix in by_class], dtype=np.int32)
@@ -636,17 +728,11 @@ class SVC(ClassifierMixin, BaseEstimator):
             W[in_a | in_b, p] = coef[in_a | in_b]
         self._W = W
         self._intercept_ = -np.array(rhos)
-        self._dual_coef_ = dual
         self.support_vectors_ = (X[self.support_] if self.kernel != "precomputed" else np.empty((0, 0)))
         self._sv_for_kernel = X[self.support_] if self.kernel != "precomputed" else None
         sign = -1.0 if n_classes == 2 else 1.0  # two classes: positive votes for classes_[1]
         self.dual_coef_ = sign * dual
         self.intercept_ = sign * self._intercept_
-        if self.probability:
-            self.probA_, self.probB_ = np.array(prob_a), np.array(prob_b)
-        else:
-            self.probA_, self.probB_ = np.empty(0), np.empty(0)
-        return self
 
     def _platt(self, parent_cache, Kd, y, C, rng):
         """Platt's A, B from 5-fold cross-validated decision values (libsvm's svm_binary_svc_probability)."""

@@ -255,7 +255,7 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     attn_mask : array (L, S) or broadcastable, optional
         Boolean (True = may attend, as ``torch.nn.functional.scaled_dot_product_attention``)
         or additive float mask M.
-    is_causal : bool
+    is_causal : bool, default=False
         Mask out the future: position i attends to j ≤ i.
 
     Returns

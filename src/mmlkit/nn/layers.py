@@ -45,6 +45,10 @@ class Linear(Module):
             self.bias = None
 
     def forward(self, x):
+        shape = getattr(x, "shape", None) or np.shape(x)
+        if len(shape) == 0 or shape[-1] != self.in_features:
+            raise ValueError(f"{type(self).__name__}({self.extra_repr()}) expects inputs whose last dimension is "
+                             f"in_features = {self.in_features}, got an input of shape {tuple(shape)}")
         return F.linear(x, self.weight, self.bias)
 
     def extra_repr(self):
@@ -128,6 +132,11 @@ class LayerNorm(Module):
             self.weight = self.bias = None
 
     def forward(self, x):
+        shape = tuple(getattr(x, "shape", None) or np.shape(x))
+        k = len(self.normalized_shape)
+        if shape[len(shape) - k:] != self.normalized_shape:
+            raise ValueError(f"LayerNorm(normalized_shape={self.normalized_shape}) expects inputs whose trailing "
+                             f"dimensions are {self.normalized_shape}, got an input of shape {shape}")
         return F.layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
 
 

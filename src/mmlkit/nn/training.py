@@ -19,9 +19,11 @@ class History:
     """Per-epoch records of a :func:`fit` run.
 
     ``loss`` is the mean training loss over each epoch's batches; ``val_loss``
-    the loss on the held-out data (empty without validation); ``metric`` and
-    ``val_metric`` the optional metric; ``best_epoch`` the epoch whose weights
-    were kept; ``stopped_early`` whether patience ran out.
+    the loss on the held-out data (empty without validation); ``metric`` the
+    optional metric on each epoch's training batches (as the model saw them
+    while training) and ``val_metric`` on the held-out data; ``best_epoch`` the
+    epoch whose weights were kept; ``stopped_early`` whether patience ran out.
+    Its repr is one line: the epochs run and the last and best values.
     """
 
     loss: list[float] = field(default_factory=list)
@@ -30,6 +32,21 @@ class History:
     val_metric: list[float] = field(default_factory=list)
     best_epoch: int | None = None
     stopped_early: bool = False
+    metric_name: str = "metric"
+
+    def __repr__(self) -> str:
+        parts = [f"epochs={len(self.loss)}"]
+        for name, values, lower in [("loss", self.loss, True), ("val_loss", self.val_loss, True),
+                                    (self.metric_name, self.metric, False),
+                                    (f"val_{self.metric_name}", self.val_metric, False)]:
+            if values:
+                best = min(values) if lower else max(values)
+                parts.append(f"{name}={values[-1]:.4g} (best {best:.4g})")
+        if self.best_epoch is not None:
+            parts.append(f"best_epoch={self.best_epoch}")
+        if self.stopped_early:
+            parts.append("stopped_early=True")
+        return f"History({', '.join(parts)})"
 
 
 def _evaluate(model, loss, X, y, batch_size, metric):
@@ -79,7 +96,9 @@ def fit(model, loss, optimizer, X, y, epochs=10, batch_size=32, *, validation_sp
         has not improved by ``min_delta`` for ``patience`` epochs; with
         ``restore_best`` the best epoch's weights are put back.
     metric : callable, optional
-        ``metric(outputs, y) -> float`` on NumPy arrays, recorded for validation data.
+        ``metric(outputs, y) -> float`` on NumPy arrays, recorded each epoch on the
+        training batches (``History.metric``) and on the validation data
+        (``History.val_metric``), and shown in the progress bar.
     scheduler : LRScheduler, optional
         Stepped once per epoch.
     progress : bool, default=True
@@ -112,7 +131,10 @@ def fit(model, loss, optimizer, X, y, epochs=10, batch_size=32, *, validation_sp
         X, y = X[order[n_val:]], y[order[n_val:]]
     else:
         X_val = y_val = None
-    history = History()
+    metric_name = getattr(metric, "__name__", "metric") if metric is not None else "metric"
+    if metric_name == "<lambda>":
+        metric_name = "metric"
+    history = History(metric_name=metric_name)
     best, best_state, waited = np.inf, None, 0
     n = len(X)
     bar = _progress(progress, epochs)
@@ -120,15 +142,20 @@ def fit(model, loss, optimizer, X, y, epochs=10, batch_size=32, *, validation_sp
     try:
         for epoch in range(epochs):
             order = rng.permutation(n) if shuffle else np.arange(n)
-            running = 0.0
+            running, outputs = 0.0, []
             for start in range(0, n, batch_size):
                 idx = order[start:start + batch_size]
                 optimizer.zero_grad()
-                batch_loss = loss(model(tensor(X[idx])), y[idx])
+                out = model(tensor(X[idx]))
+                batch_loss = loss(out, y[idx])
                 batch_loss.backward()
                 optimizer.step()
                 running += float(batch_loss.data) * len(idx)
+                if metric is not None:
+                    outputs.append(np.array(out.data))
             history.loss.append(running / n)
+            if metric is not None:
+                history.metric.append(float(metric(np.concatenate(outputs), y[order])))
             if scheduler is not None:
                 scheduler.step()
             monitored = history.loss[-1]
@@ -146,8 +173,12 @@ def fit(model, loss, optimizer, X, y, epochs=10, batch_size=32, *, validation_sp
                 waited += 1
             if bar is not None:
                 desc = f"loss {history.loss[-1]:.4f}"
+                if history.metric:
+                    desc += f" · {metric_name} {history.metric[-1]:.4f}"
                 if history.val_loss:
-                    desc += f" · val {history.val_loss[-1]:.4f}"
+                    desc += f" · val loss {history.val_loss[-1]:.4f}"
+                if history.val_metric:
+                    desc += f" · val {metric_name} {history.val_metric[-1]:.4f}"
                 bar[0].update(bar[1], advance=1, description=desc)
             if early_stopping and waited >= patience:
                 history.stopped_early = True
@@ -166,6 +197,6 @@ def _progress(enabled, epochs):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     bar = Progress(TextColumn("[bold]training[/bold] {task.description}"), BarColumn(), MofNCompleteColumn(),
-                   TimeElapsedColumn(), transient=True)
+                   TimeElapsedColumn(), transient=False)  # the finished bar stays, with the last losses
     bar.start()
     return bar, bar.add_task("", total=epochs)

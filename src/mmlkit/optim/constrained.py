@@ -18,8 +18,8 @@ import warnings
 
 import numpy as np
 
+from mmlkit import exceptions  # its sklearn-derived names resolve on first use
 from mmlkit._validation import as_float_array, check_scalar
-from mmlkit.exceptions import ConvergenceWarning
 from mmlkit.optim._result import OptimizeResult
 from mmlkit.optim.minimize import _Objective, minimize
 
@@ -159,7 +159,7 @@ def lagrange_solve(fun, x0, eq, *, multipliers0=None, tol=1e-10, max_iter=50):
             break
         if nit == max_iter:
             message = f"stopped at max_iter={max_iter} with KKT residual {np.max(np.abs(r)):.3g}"
-            warnings.warn(f"lagrange_solve {message}", ConvergenceWarning, stacklevel=2)
+            warnings.warn(f"lagrange_solve {message}", exceptions.ConvergenceWarning, stacklevel=2)
             break
         H = np.asarray(f_hess(x), dtype=float) - _constraint_curvature(cons, x, lam)
         K = np.block([[H, -J.T], [J, np.zeros((m, m))]])
@@ -203,7 +203,7 @@ def minimize_constrained(fun, x0, eq=(), ineq=(), *, jac=None, tol=1e-8, max_ite
         f: ℝⁿ → ℝ.
     x0 : array_like (n,)
         Starting point (need not be feasible).
-    eq, ineq : callable, dict or list of them
+    eq, ineq : callable, dict or list of them, default=(), ()
         Equality constraints h(x) = 0 and inequality constraints g(x) ≥ 0; a
         dict ``{"fun": c, "jac": J}`` supplies its own Jacobian.
     jac : None, True or callable, default=None
@@ -273,7 +273,7 @@ def minimize_constrained(fun, x0, eq=(), ineq=(), *, jac=None, tol=1e-8, max_ite
     path, success, message = [x.copy()], False, ""
     for nit in range(1, max_iter + 1):  # noqa: B007 (nit is reported)
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)  # inner solves may stop early; the outer loop decides
+            warnings.simplefilter("ignore", exceptions.ConvergenceWarning)  # inner solves may stop early
             inner = minimize(augmented, x, "lbfgs", jac=True, tol=tol / 10, max_iter=inner_max_iter)
         x = inner.x
         h, g = E.values(x), I.values(x)
@@ -299,7 +299,7 @@ def minimize_constrained(fun, x0, eq=(), ineq=(), *, jac=None, tol=1e-8, max_ite
         violation = new_violation
     else:
         message = f"stopped at max_iter={max_iter} with KKT residual {residual:.3g}"
-        warnings.warn(f"minimize_constrained {message}", ConvergenceWarning, stacklevel=2)
+        warnings.warn(f"minimize_constrained {message}", exceptions.ConvergenceWarning, stacklevel=2)
     return OptimizeResult(x=x, fun=f, grad=gf, nit=nit, nfev=obj.nfev, njev=obj.njev, success=success,
                           message=message, path=np.array(path), multipliers={"eq": lam, "ineq": mu},
                           kkt_residual=residual)
@@ -320,11 +320,11 @@ def _polish(fun, x, lam, mu, E, I, tol):
     if not eqs:
         return None
     with warnings.catch_warnings():
-        warnings.simplefilter("error", ConvergenceWarning)
+        warnings.simplefilter("error", exceptions.ConvergenceWarning)
         try:
             res = lagrange_solve(fun, x, eqs, multipliers0=np.concatenate([lam, mu[active]]), tol=tol,
                                  max_iter=20)
-        except (ConvergenceWarning, np.linalg.LinAlgError, ValueError):
+        except (exceptions.ConvergenceWarning, np.linalg.LinAlgError, ValueError):
             return None
     m = lam.size
     new_mu = np.zeros_like(mu)
@@ -374,7 +374,7 @@ def projected_gradient(fun, x0, project, *, jac=None, lr=None, tol=1e-8, max_ite
             break
         if nit == max_iter:
             message = f"stopped at max_iter={max_iter}"
-            warnings.warn(f"projected_gradient {message}", ConvergenceWarning, stacklevel=2)
+            warnings.warn(f"projected_gradient {message}", exceptions.ConvergenceWarning, stacklevel=2)
             break
         if lr is not None:
             x = project(x - lr * g)

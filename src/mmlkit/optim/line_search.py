@@ -5,7 +5,11 @@ Both work on φ(α) = f(x + α p) through a callable returning ``(f, ∇f)`` at 
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
+
+from mmlkit._validation import as_float_array, check_scalar
 
 __all__ = ["armijo_backtracking", "strong_wolfe"]
 
@@ -18,7 +22,35 @@ def armijo_backtracking(fun_and_grad, x, p, f0, g0, *, alpha0=1.0, c1=1e-4, shri
     Returns ``(alpha, f_new, g_new, n_evals)``; ``alpha`` is 0 when no step within
     ``max_steps`` decreases f enough (``p`` is then not a descent direction
     numerically).
+
+    Raises ``ValueError`` unless ``0 < c1 < 1``, ``0 < shrink < 1``,
+    ``alpha0 > 0``, ``max_steps ≥ 1`` and ``p`` is a descent direction
+    (``∇f(x)ᵀp < 0``: along an ascent direction no step can decrease f).
     """
+    x, p, g0 = _check_search(x, p, f0, g0, alpha0, c1, max_steps)
+    check_scalar(shrink, "shrink", low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
+    return _armijo(fun_and_grad, x, p, f0, g0, alpha0=alpha0, c1=c1, shrink=shrink, max_steps=max_steps)
+
+
+def _check_search(x, p, f0, g0, alpha0, c1, max_steps):
+    """The public line searches' argument checks (the minimisers call the unchecked cores)."""
+    x = as_float_array(x, "x", ndim=1)
+    p = as_float_array(p, "p", ndim=1)
+    g0 = as_float_array(g0, "g0", ndim=1)
+    if not (x.shape == p.shape == g0.shape):
+        raise ValueError(f"x, p and g0 must have the same shape, got {x.shape}, {p.shape} and {g0.shape}")
+    check_scalar(f0, "f0")
+    check_scalar(alpha0, "alpha0", low=0.0, low_inclusive=False)
+    check_scalar(c1, "c1", low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
+    check_scalar(max_steps, "max_steps", kind=numbers.Integral, low=1)
+    slope = float(g0 @ p)
+    if not slope < 0:
+        raise ValueError(f"p must be a descent direction (g0 · p < 0), got g0 · p = {slope!r}")
+    return x, p, g0
+
+
+def _armijo(fun_and_grad, x, p, f0, g0, *, alpha0=1.0, c1=1e-4, shrink=0.5, max_steps=60):
+    """:func:`armijo_backtracking` without the argument checks."""
     slope = float(g0 @ p)
     alpha = alpha0
     for evals in range(1, max_steps + 1):
@@ -52,7 +84,20 @@ def strong_wolfe(fun_and_grad, x, p, f0, g0, *, alpha0=1.0, c1=1e-4, c2=0.9, alp
 
     Returns ``(alpha, f_new, g_new, n_evals)``; ``alpha`` is ``None`` when the
     search failed (then the caller restarts or stops).
+
+    Raises ``ValueError`` unless ``0 < c1 < c2 < 1`` (with c₁ ≥ c₂ no step need
+    satisfy both conditions), ``alpha0 > 0``, ``alpha_max ≥ alpha0``,
+    ``max_steps ≥ 1`` and ``p`` is a descent direction (``∇f(x)ᵀp < 0``).
     """
+    x, p, g0 = _check_search(x, p, f0, g0, alpha0, c1, max_steps)
+    check_scalar(c2, "c2", low=c1, high=1.0, low_inclusive=False, high_inclusive=False)
+    check_scalar(alpha_max, "alpha_max", low=alpha0)
+    return _strong_wolfe(fun_and_grad, x, p, f0, g0, alpha0=alpha0, c1=c1, c2=c2, alpha_max=alpha_max,
+                         max_steps=max_steps)
+
+
+def _strong_wolfe(fun_and_grad, x, p, f0, g0, *, alpha0=1.0, c1=1e-4, c2=0.9, alpha_max=1e10, max_steps=30):
+    """:func:`strong_wolfe` without the argument checks."""
     slope0 = float(g0 @ p)
     if slope0 >= 0:
         return None, f0, g0, 0

@@ -13,10 +13,10 @@ from collections import deque
 
 import numpy as np
 
+from mmlkit import exceptions  # its sklearn-derived names resolve on first use
 from mmlkit._validation import as_float_array, check_in, check_scalar
-from mmlkit.exceptions import ConvergenceWarning
 from mmlkit.optim._result import OptimizeResult
-from mmlkit.optim.line_search import armijo_backtracking, strong_wolfe
+from mmlkit.optim.line_search import _armijo, _strong_wolfe
 
 __all__ = ["minimize", "METHODS"]
 
@@ -86,9 +86,9 @@ def minimize(fun, x0, method="lbfgs", *, jac=None, hess=None, args=(), tol=1e-6,
         Step size for gd (None: Armijo backtracking), momentum (default 0.01)
         and adam (default 0.01).
     momentum : float, default=0.9
-        Heavy-ball coefficient μ for ``method="momentum"``.
+        Heavy-ball coefficient μ ∈ [0, 1) for ``method="momentum"``.
     betas, eps : default=(0.9, 0.999), 1e-8
-        Adam's moment decay rates and denominator guard.
+        Adam's moment decay rates (each in [0, 1)) and denominator guard (> 0).
     memory : int, default=10
         Number of (s, y) pairs L-BFGS keeps.
     ftol : float, default=0.0
@@ -139,11 +139,19 @@ def minimize(fun, x0, method="lbfgs", *, jac=None, hess=None, args=(), tol=1e-6,
     check_scalar(max_iter, "max_iter", kind=numbers.Integral, low=0)
     if lr is not None:
         check_scalar(lr, "lr", low=0.0, low_inclusive=False)
+    check_scalar(momentum, "momentum", low=0.0, high=1.0, high_inclusive=False)
+    if np.ndim(betas) != 1 or len(betas) != 2:
+        raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
+    check_scalar(betas[0], "betas[0]", low=0.0, high=1.0, high_inclusive=False)
+    check_scalar(betas[1], "betas[1]", low=0.0, high=1.0, high_inclusive=False)
+    check_scalar(eps, "eps", low=0.0, low_inclusive=False)
+    check_scalar(memory, "memory", kind=numbers.Integral, low=1)
+    check_scalar(ftol, "ftol", low=0.0)
     obj = _Objective(fun, jac, args)
     f, g = obj(x)
     if not np.isfinite(f):
         raise ValueError(f"fun(x0) must be finite, got {f}")
-    step = _STEPPERS[method](obj, x, f, g, dict(
+    step = _STEPPERS[method](obj, x, dict(
         lr=lr, momentum=momentum, betas=betas, eps=eps, memory=memory, hess=hess, args=args,
         line_search=line_search,
     ))
@@ -155,7 +163,7 @@ def minimize(fun, x0, method="lbfgs", *, jac=None, hess=None, args=(), tol=1e-6,
             break
         if nit >= max_iter:
             message = f"stopped at max_iter={max_iter} with ‖∇f‖∞ = {np.max(np.abs(g)):.3g} > tol"
-            warnings.warn(f"minimize({method!r}) {message}", ConvergenceWarning, stacklevel=2)
+            warnings.warn(f"minimize({method!r}) {message}", exceptions.ConvergenceWarning, stacklevel=2)
             break
         x_new, f_new, g_new = step(x, f, g)
         if x_new is None:
@@ -180,26 +188,29 @@ def minimize(fun, x0, method="lbfgs", *, jac=None, hess=None, args=(), tol=1e-6,
 
 
 # --- steppers: each returns step(x, f, g) -> (x_new, f_new, g_new), or (None, f, g) to stop ---------
+# A stepper's state (step size, velocity, moments, inverse Hessian, memory, previous direction) lives in
+# variables of its closure, rebound with ``nonlocal``; x0 gives only the shape.
 
 
-def _gd(obj, x0, f0, g0, opt):
+def _gd(obj, x0, opt):
     lr = opt["lr"]
-    alpha = [1.0]
+    alpha = 1.0  # the last accepted step: the next search starts at twice it
 
     def step(x, f, g):
+        nonlocal alpha
         if lr is not None:
             x_new = x - lr * g
             return (x_new, *obj(x_new))
-        a, f_new, g_new, _ = armijo_backtracking(obj, x, -g, f, g, alpha0=min(2.0 * alpha[0], 1e6))
+        a, f_new, g_new, _ = _armijo(obj, x, -g, f, g, alpha0=min(2.0 * alpha, 1e6))
         if a == 0.0:
             return None, f, g
-        alpha[0] = a
+        alpha = a
         return x - a * g, f_new, g_new
 
     return step
 
 
-def _momentum(obj, x0, f0, g0, opt):
+def _momentum(obj, x0, opt):
     lr = 0.01 if opt["lr"] is None else opt["lr"]
     mu = opt["momentum"]
     v = np.zeros_like(x0)
@@ -213,7 +224,7 @@ def _momentum(obj, x0, f0, g0, opt):
     return step
 
 
-def _adam(obj, x0, f0, g0, opt):
+def _adam(obj, x0, opt):
     lr = 0.01 if opt["lr"] is None else opt["lr"]
     b1, b2 = opt["betas"]
     eps = opt["eps"]
@@ -231,7 +242,7 @@ def _adam(obj, x0, f0, g0, opt):
     return step
 
 
-def _newton(obj, x0, f0, g0, opt):
+def _newton(obj, x0, opt):
     hess, args = opt["hess"], opt["args"]
     if hess is not None:
         hess_of = lambda x: hess(x, *args)  # noqa: E731
@@ -248,7 +259,7 @@ def _newton(obj, x0, f0, g0, opt):
         if H.shape != (x.size, x.size):
             raise ValueError(f"hess must return an array of shape {(x.size, x.size)}, got {H.shape}")
         p = -_damped_newton_solve(H, g)
-        a, f_new, g_new, _ = armijo_backtracking(obj, x, p, f, g)
+        a, f_new, g_new, _ = _armijo(obj, x, p, f, g)
         if a == 0.0:
             return None, f, g
         return x + a * p, f_new, g_new
@@ -300,19 +311,19 @@ def _first_alpha(g):
 
 def _quasi_newton_step(obj, x, f, g, p, alpha0, opt, c2=0.9):
     if opt["line_search"] == "wolfe":
-        a, f_new, g_new, _ = strong_wolfe(obj, x, p, f, g, alpha0=alpha0, c2=c2)
+        a, f_new, g_new, _ = _strong_wolfe(obj, x, p, f, g, alpha0=alpha0, c2=c2)
     else:
-        a, f_new, g_new, _ = armijo_backtracking(obj, x, p, f, g, alpha0=alpha0)
+        a, f_new, g_new, _ = _armijo(obj, x, p, f, g, alpha0=alpha0)
         a = None if a == 0.0 else a
     return a, f_new, g_new
 
 
-def _bfgs(obj, x0, f0, g0, opt):
+def _bfgs(obj, x0, opt):
     n = x0.size
-    state = {"Hinv": None}
+    Hinv = None  # inverse-Hessian estimate; None: steepest descent (first step, or after a restart)
 
     def step(x, f, g):
-        Hinv = state["Hinv"]
+        nonlocal Hinv
         p = -g if Hinv is None else -(Hinv @ g)
         if g @ p >= 0:  # lost descent: restart from steepest descent
             Hinv, p = None, -g
@@ -320,7 +331,7 @@ def _bfgs(obj, x0, f0, g0, opt):
         if a is None:
             if Hinv is None:
                 return None, f, g
-            state["Hinv"] = None
+            Hinv = None
             return step(x, f, g)
         s, y = a * p, g_new - g
         sy = float(s @ y)
@@ -331,13 +342,12 @@ def _bfgs(obj, x0, f0, g0, opt):
             Hy = Hinv @ y
             # (I − ρsyᵀ) H (I − ρysᵀ) + ρssᵀ, expanded to avoid forming n×n products
             Hinv = Hinv - rho * (np.outer(s, Hy) + np.outer(Hy, s)) + (rho * rho * float(y @ Hy) + rho) * np.outer(s, s)
-        state["Hinv"] = Hinv
         return x + s, f_new, g_new
 
     return step
 
 
-def _lbfgs(obj, x0, f0, g0, opt):
+def _lbfgs(obj, x0, opt):
     m = opt["memory"]
     check_scalar(m, "memory", kind=numbers.Integral, low=1)
     pairs: deque = deque(maxlen=m)
@@ -377,11 +387,11 @@ def _lbfgs(obj, x0, f0, g0, opt):
     return step
 
 
-def _cg(obj, x0, f0, g0, opt):
-    state = {"p": None, "g": None, "alpha": None}
+def _cg(obj, x0, opt):
+    p_prev = g_prev = alpha_prev = None  # last direction, gradient and step; None: restart along −g
 
     def step(x, f, g):
-        p_prev, g_prev = state["p"], state["g"]
+        nonlocal p_prev, g_prev, alpha_prev
         if p_prev is None:
             p, alpha0 = -g, _first_alpha(g)
         else:
@@ -390,14 +400,14 @@ def _cg(obj, x0, f0, g0, opt):
             if g @ p >= 0:
                 p = -g
             # Nocedal & Wright (3.60): keep the first-order change of f equal to last time's
-            alpha0 = min(1.0, 1.01 * state["alpha"] * float(g_prev @ p_prev) / float(g @ p))
+            alpha0 = min(1.0, 1.01 * alpha_prev * float(g_prev @ p_prev) / float(g @ p))
         a, f_new, g_new = _quasi_newton_step(obj, x, f, g, p, alpha0, opt, c2=0.1)
         if a is None:
             if p_prev is None:
                 return None, f, g
-            state["p"] = None
+            p_prev = None
             return step(x, f, g)
-        state.update(p=p, g=g, alpha=a)
+        p_prev, g_prev, alpha_prev = p, g, a
         return x + a * p, f_new, g_new
 
     return step

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mmlkit._validation import check_scalar
+from mmlkit._validation import as_float_array, check_scalar
 
 __all__ = ["project_ball", "project_box", "project_nonnegative", "project_simplex"]
 
@@ -26,13 +26,22 @@ def project_nonnegative():
 
 
 def project_ball(radius=1.0, center=0.0):
-    """C = {x : ‖x − c‖₂ ≤ r}; P_C(x) = c + (x − c)·min(1, r / ‖x − c‖)."""
+    """C = {x : ‖x − c‖₂ ≤ r}; P_C(x) = c + (x − c)·min(1, r / ‖x − c‖).
+
+    The norm is taken on ``(x − c)/2**e`` with ``2**e ≈ max |x − c|`` (exact),
+    so entries as large as 1e300 or as small as 1e-300 give the right answer.
+    """
     check_scalar(radius, "radius", low=0.0, low_inclusive=False)
 
     def project(x):
-        d = x - center
-        n = np.linalg.norm(d)
-        return x if n <= radius else center + d * (radius / n)
+        d = np.asarray(x, dtype=float) - center
+        # ‖d‖ computed on d/2**e (exact) so that squares of huge or tiny entries neither over- nor underflow
+        e = int(np.frexp(np.max(np.abs(d), initial=0.0))[1])
+        u = np.ldexp(d, -e)
+        n = np.linalg.norm(u)
+        with np.errstate(over="ignore", under="ignore"):
+            inside = n <= np.ldexp(radius, -e)
+        return x if inside else center + (u / n) * radius
 
     return project
 
@@ -47,11 +56,15 @@ def project_simplex(total=1.0):
     check_scalar(total, "total", low=0.0, low_inclusive=False)
 
     def project(x):
-        u = np.sort(x)[::-1]
+        x = as_float_array(x, "x", ndim=1)
+        # P(x + c·1) = P(x): when the largest entry exceeds s, shift it down to s, so that θ does not
+        # cancel against a huge entry and u₍₁₎ > u₍₁₎ − s holds in floating point (ρ ≥ 1 always)
+        y = x - max(float(x.max()) - total, 0.0)
+        u = np.sort(y)[::-1]
         css = np.cumsum(u) - total
         k = np.arange(1, x.size + 1)
         rho = np.nonzero(u > css / k)[0][-1]
         theta = css[rho] / (rho + 1)
-        return np.maximum(x - theta, 0.0)
+        return np.maximum(y - theta, 0.0)
 
     return project

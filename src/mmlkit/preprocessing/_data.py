@@ -9,7 +9,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from mmlkit._validation import check_in, check_scalar
+from mmlkit._dask import dask_unsupported, is_dask_collection, map_rows
+from mmlkit._validation import IncreasingPair, Interval, Options, validate_params
 from mmlkit.probability._functions import normal_ppf
 
 __all__ = ["MinMaxScaler", "RobustScaler", "SimpleImputer", "StandardScaler"]
@@ -22,11 +23,6 @@ def _safe_scale(scale):
     scale = np.asarray(scale, dtype=np.float64).copy()
     scale[~np.isfinite(scale) | (scale < 10 * _EPS)] = 1.0
     return scale
-
-
-def _check_flag(value, name):
-    if not isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"{name} must be True or False, got {value!r}")
 
 
 class _Scaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
@@ -55,6 +51,8 @@ class _Scaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         -------
         ndarray of shape (n_samples, n_features)
         """
+        if is_dask_collection(X):
+            return map_rows(self.transform, X)
         check_is_fitted(self)
         X = self._validate(X, reset=False)
         offset, scale = self._offset_scale()
@@ -71,6 +69,8 @@ class _Scaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         -------
         ndarray of shape (n_samples, n_features)
         """
+        if is_dask_collection(X):
+            return map_rows(self.inverse_transform, X)
         check_is_fitted(self)
         X = self._validate(X, reset=False)
         offset, scale = self._offset_scale()
@@ -102,6 +102,9 @@ class StandardScaler(_Scaler):
     μⱼ = (1/nⱼ)Σᵢ xᵢⱼ and σⱼ² = (1/nⱼ)Σᵢ(xᵢⱼ − μⱼ)² over the nⱼ non-NaN
     entries (two passes, so no cancellation). O(nd).
 
+    On a Dask X: one pass, 3d numbers per block (counts, means, centred sums of
+    squares), merged by Chan's update; ``transform`` returns a lazy Dask array.
+
     Examples
     --------
     >>> import numpy as np
@@ -109,6 +112,8 @@ class StandardScaler(_Scaler):
     >>> StandardScaler().fit_transform(np.array([[0.0], [2.0]])).ravel()
     array([-1.,  1.])
     """
+
+    _parameter_constraints = {"copy": ["boolean"], "with_mean": ["boolean"], "with_std": ["boolean"]}
 
     def __init__(self, *, copy=True, with_mean=True, with_std=True):
         self.copy = copy
@@ -150,9 +155,12 @@ class StandardScaler(_Scaler):
         σ² = [n₁σ₁² + n₂σ₂² + (n₁n₂/n)(μ₂ − μ₁)²]/n — exactly the statistics
         of the concatenated data.
         """
-        _check_flag(self.with_mean, "with_mean")
-        _check_flag(self.with_std, "with_std")
+        validate_params(self)
         first = not hasattr(self, "_moments")
+        if is_dask_collection(X):
+            from mmlkit.models import _dask_fit
+
+            return _dask_fit.standard_scaler(self, X, first=first)
         X = self._validate(X, reset=first)
         d = X.shape[1]
         counts = np.sum(~np.isnan(X), axis=0).astype(np.float64)
@@ -204,6 +212,8 @@ class MinMaxScaler(_Scaler):
     z = a + (x − minⱼ)(b − a)/(maxⱼ − minⱼ) for range (a, b); a constant
     column maps to a. NaNs are ignored when fitting. O(nd).
 
+    On a Dask X: one pass, 2d + 1 numbers per block (minima, maxima, count).
+
     Examples
     --------
     >>> import numpy as np
@@ -211,6 +221,8 @@ class MinMaxScaler(_Scaler):
     >>> MinMaxScaler().fit_transform(np.array([[1.0], [3.0], [5.0]])).ravel()
     array([0. , 0.5, 1. ])
     """
+
+    _parameter_constraints = {"feature_range": [IncreasingPair()], "copy": ["boolean"], "clip": ["boolean"]}
 
     def __init__(self, feature_range=(0, 1), *, copy=True, clip=False):
         self.feature_range = feature_range
@@ -229,8 +241,12 @@ class MinMaxScaler(_Scaler):
         -------
         self
         """
+        validate_params(self)
         low, high = self._range()
-        _check_flag(self.clip, "clip")
+        if is_dask_collection(X):
+            from mmlkit.models import _dask_fit
+
+            return _dask_fit.min_max_scaler(self, X)
         X = self._validate(X, reset=True)
         with np.errstate(invalid="ignore"):
             self.data_min_ = np.nanmin(X, axis=0).astype(np.float64)
@@ -242,10 +258,7 @@ class MinMaxScaler(_Scaler):
         return self
 
     def _range(self):
-        rng = self.feature_range
-        if not (isinstance(rng, (tuple, list)) and len(rng) == 2) or not rng[0] < rng[1]:
-            raise ValueError(f"feature_range must be a pair (min, max) with min < max, got {rng!r}")
-        return float(rng[0]), float(rng[1])
+        return float(self.feature_range[0]), float(self.feature_range[1])
 
     def _offset_scale(self):
         return -self.min_ / self.scale_, 1.0 / self.scale_
@@ -261,6 +274,8 @@ class MinMaxScaler(_Scaler):
         -------
         ndarray of shape (n_samples, n_features)
         """
+        if is_dask_collection(X):
+            return map_rows(self.transform, X)
         check_is_fitted(self)
         X = self._validate(X, reset=False)
         Z = (X * self.scale_ + self.min_).astype(X.dtype, copy=False)
@@ -279,11 +294,14 @@ class MinMaxScaler(_Scaler):
         -------
         ndarray of shape (n_samples, n_features)
         """
+        if is_dask_collection(X):
+            return map_rows(self.inverse_transform, X)
         check_is_fitted(self)
         X = self._validate(X, reset=False)
         return ((X - self.min_) / self.scale_).astype(X.dtype, copy=False)
 
 
+@dask_unsupported
 class RobustScaler(_Scaler):
     """Centre on the median and scale by an inter-quantile range (robust to outliers).
 
@@ -316,6 +334,14 @@ class RobustScaler(_Scaler):
     array([-0.059, -0.02 ,  0.02 ,  3.824])
     """
 
+    _parameter_constraints = {
+        "with_centering": ["boolean"],
+        "with_scaling": ["boolean"],
+        "quantile_range": [IncreasingPair(0, 100)],
+        "copy": ["boolean"],
+        "unit_variance": ["boolean"],
+    }
+
     def __init__(self, *, with_centering=True, with_scaling=True, quantile_range=(25.0, 75.0), copy=True,
                  unit_variance=False):
         self.with_centering = with_centering
@@ -336,11 +362,8 @@ class RobustScaler(_Scaler):
         -------
         self
         """
+        validate_params(self)
         q = self.quantile_range
-        if not (isinstance(q, (tuple, list)) and len(q) == 2 and 0 <= q[0] < q[1] <= 100):
-            raise ValueError(f"quantile_range must be (q_min, q_max) with 0 <= q_min < q_max <= 100, got {q!r}")
-        for name in ("with_centering", "with_scaling", "unit_variance"):
-            _check_flag(getattr(self, name), name)
         X = self._validate(X, reset=True)
         with np.errstate(invalid="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns give NaN
@@ -359,6 +382,7 @@ class RobustScaler(_Scaler):
         return (self.center_ if self.with_centering else 0.0), (self.scale_ if self.with_scaling else 1.0)
 
 
+@dask_unsupported
 class SimpleImputer(TransformerMixin, BaseEstimator):
     """Fill missing values column by column with a statistic or a constant.
 
@@ -395,6 +419,14 @@ class SimpleImputer(TransformerMixin, BaseEstimator):
     array([1., 2., 3.])
     """
 
+    _parameter_constraints = {
+        "missing_values": [None, Interval(numbers.Real, None, None), "nan"],
+        "strategy": [Options(("mean", "median", "most_frequent", "constant"))],
+        "fill_value": [None, Interval(numbers.Real, None, None)],
+        "keep_empty_features": ["boolean"],
+        "copy": ["boolean"],
+    }
+
     def __init__(self, *, missing_values=np.nan, strategy="mean", fill_value=None, keep_empty_features=False,
                  copy=True):
         self.missing_values = missing_values
@@ -415,9 +447,6 @@ class SimpleImputer(TransformerMixin, BaseEstimator):
         return X == mv
 
     def _validate(self, X, *, reset):
-        mv = self.missing_values
-        if not (mv is None or isinstance(mv, numbers.Real)):
-            raise ValueError(f"missing_values must be a number or np.nan, got {mv!r}")
         return validate_data(self, X, reset=reset, dtype=np.float64, ensure_all_finite="allow-nan")
 
     def fit(self, X, y=None):
@@ -432,10 +461,7 @@ class SimpleImputer(TransformerMixin, BaseEstimator):
         -------
         self
         """
-        check_in(self.strategy, "strategy", ("mean", "median", "most_frequent", "constant"))
-        _check_flag(self.keep_empty_features, "keep_empty_features")
-        if self.fill_value is not None:
-            check_scalar(self.fill_value, "fill_value")
+        validate_params(self)
         X = self._validate(X, reset=True)
         mask = self._mask(X)
         empty = np.all(mask, axis=0)

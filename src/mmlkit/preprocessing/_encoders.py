@@ -10,12 +10,14 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from mmlkit._validation import check_in
-from mmlkit.preprocessing._data import _check_flag, _input_names
+from mmlkit._dask import dask_unsupported
+from mmlkit._validation import Interval, Options, validate_params
+from mmlkit.preprocessing._data import _input_names
 
 __all__ = ["OneHotEncoder", "PolynomialFeatures"]
 
 
+@dask_unsupported
 class OneHotEncoder(TransformerMixin, BaseEstimator):
     """Encode categorical columns as one indicator column per category.
 
@@ -58,6 +60,13 @@ class OneHotEncoder(TransformerMixin, BaseEstimator):
     array(['x0_a', 'x0_b'], dtype=object)
     """
 
+    _parameter_constraints = {
+        "categories": [Options(("auto",)), list],
+        "drop": [None, Options(("first", "if_binary"))],
+        "sparse_output": ["boolean"],
+        "handle_unknown": [Options(("error", "ignore"))],
+    }
+
     def __init__(self, *, categories="auto", drop=None, sparse_output=False, dtype=np.float64,
                  handle_unknown="error"):
         self.categories = categories
@@ -96,9 +105,7 @@ class OneHotEncoder(TransformerMixin, BaseEstimator):
         -------
         self
         """
-        check_in(self.handle_unknown, "handle_unknown", ("error", "ignore"))
-        check_in(self.drop, "drop", (None, "first", "if_binary"))
-        _check_flag(self.sparse_output, "sparse_output")
+        validate_params(self)
         X = self._validate(X, reset=True)
         d = X.shape[1]
         if isinstance(self.categories, str) and self.categories == "auto":
@@ -226,6 +233,7 @@ class OneHotEncoder(TransformerMixin, BaseEstimator):
         return np.asarray(out, dtype=object)
 
 
+@dask_unsupported
 class PolynomialFeatures(TransformerMixin, BaseEstimator):
     """All monomials of the features up to a degree.
 
@@ -257,6 +265,12 @@ class PolynomialFeatures(TransformerMixin, BaseEstimator):
     >>> PolynomialFeatures(2).fit_transform(np.array([[2.0, 3.0]]))
     array([[1., 2., 3., 4., 6., 9.]])
     """
+
+    _parameter_constraints = {
+        "degree": [Interval(numbers.Integral, 0, None), tuple],
+        "interaction_only": ["boolean"],
+        "include_bias": ["boolean"],
+    }
 
     def __init__(self, degree=2, *, interaction_only=False, include_bias=True):
         self.degree = degree
@@ -293,8 +307,7 @@ class PolynomialFeatures(TransformerMixin, BaseEstimator):
         -------
         self
         """
-        _check_flag(self.interaction_only, "interaction_only")
-        _check_flag(self.include_bias, "include_bias")
+        validate_params(self)
         low, high = self._degrees()
         if high == 0 and not self.include_bias:
             raise ValueError("degree=0 with include_bias=False gives no output features")

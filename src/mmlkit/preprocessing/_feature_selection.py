@@ -11,19 +11,31 @@ from sklearn.base import BaseEstimator
 from sklearn.feature_selection import SelectorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from mmlkit._validation import as_float_array, check_consistent_length, check_random_state
+from mmlkit._dask import dask_unsupported
+from mmlkit._validation import (
+    Interval,
+    Options,
+    as_float_array,
+    check_consistent_length,
+    check_random_state,
+    validate_params,
+)
 from mmlkit.probability._functions import chi2_sf, f_sf
 
 __all__ = ["SelectKBest", "chi2", "f_classif", "mutual_info_classif"]
 
 
-def _xy(X, y):
+def _xy(X, y, test=None):
     X = as_float_array(X, "X", ndim=2)
     y = np.asarray(y)
     if y.ndim != 1:
         raise ValueError(f"y must be 1-D, got shape {y.shape}")
     check_consistent_length((X, "X"), (y, "y"))
+    if y.dtype.kind == "f" and not np.isfinite(y).all():
+        raise ValueError("y must hold class labels, but it contains NaN or infinity")
     classes, index = np.unique(y, return_inverse=True)
+    if test is not None and classes.size < 2:  # no between-class variation: the statistic is undefined
+        raise ValueError(f"y must hold at least 2 classes for {test}, got {classes.size} class(es)")
     Y = np.zeros((y.size, classes.size))
     Y[np.arange(y.size), index] = 1.0
     return X, Y, index
@@ -56,8 +68,11 @@ def f_classif(X, y):
     >>> bool(p[0] < 0.01)
     True
     """
-    X, Y, index = _xy(X, y)
+    X, Y, index = _xy(X, y, "f_classif")
     n, K = Y.shape
+    if n <= K:
+        raise ValueError(f"f_classif needs more samples than classes (within-class degrees of freedom), "
+                         f"got {n} samples and {K} classes")
     counts = Y.sum(axis=0)
     means = (X.T @ Y).T / counts[:, None]
     grand = X.mean(axis=0)
@@ -100,7 +115,7 @@ def chi2(X, y):
     >>> stat.round(2)
     array([6.4, 6.4])
     """
-    X, Y, _ = _xy(X, y)
+    X, Y, _ = _xy(X, y, "chi2")
     if np.any(X < 0):
         raise ValueError("X must be non-negative for chi2 (it treats values as counts)")
     observed = (X.T @ Y).T
@@ -260,6 +275,7 @@ def mutual_info_classif(X, y, *, discrete_features="auto", n_neighbors=3, copy=T
     ])
 
 
+@dask_unsupported
 class SelectKBest(SelectorMixin, BaseEstimator):
     """Keep the k features with the highest univariate scores.
 
@@ -291,6 +307,8 @@ class SelectKBest(SelectorMixin, BaseEstimator):
     array([2, 3])
     """
 
+    _parameter_constraints = {"score_func": ["callable"], "k": [Options(("all",)), Interval(numbers.Integral, 0, None)]}
+
     def __init__(self, score_func=f_classif, *, k=10):
         self.score_func = score_func
         self.k = k
@@ -312,11 +330,7 @@ class SelectKBest(SelectorMixin, BaseEstimator):
         -------
         self
         """
-        if not callable(self.score_func):
-            raise ValueError(f"score_func must be callable, got {self.score_func!r}")
-        if not (self.k == "all" or (isinstance(self.k, numbers.Integral) and not isinstance(self.k, bool)
-                                    and self.k >= 0)):
-            raise ValueError(f"k must be a non-negative int or 'all', got {self.k!r}")
+        validate_params(self)
         X, y = validate_data(self, X, y, dtype=np.float64)
         if self.k != "all" and self.k > X.shape[1]:
             warnings.warn(f"k={self.k} is greater than n_features={X.shape[1]}; all features will be kept",

@@ -12,8 +12,6 @@ data in closed form. The distribution functions under them (``normal_cdf``,
 on first use.
 """
 
-from __future__ import annotations
-
 import importlib
 import importlib.util
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
 
 import numpy as np
 
+from .. import exceptions  # its sklearn-derived names resolve on first use
 from .._validation import as_float_array, check_random_state
-from ..exceptions import ConvergenceWarning
 
 __all__ = ["Distribution", "DiscreteDistribution"]
 
@@ -81,7 +82,7 @@ def newton(step, x0, *, tol=1e-13, max_iter=100, what="fit"):
         if np.all(np.abs(dx) <= tol * np.maximum(np.abs(x), 1e-300)):
             return x
     warnings.warn(f"{what}: Newton iteration stopped at max_iter={max_iter} before reaching "
-                  f"tol={tol:g}", ConvergenceWarning, stacklevel=3)
+                  f"tol={tol:g}", exceptions.ConvergenceWarning, stacklevel=3)
     return x
 
 
@@ -112,7 +113,7 @@ _METHOD_DOCS = {
     "sf": "Survival function 1 − F(x) = P(X > x), computed directly (accurate in the upper tail)."
           + _POINTS.format(arg="x", what="Points", ret="1 − F(x)."),
     "ppf": "Quantile function F⁻¹(q) (for discrete distributions the smallest k with F(k) ≥ q)."
-           + _POINTS.format(arg="q", what="Probabilities in [0, 1]", ret="F⁻¹(q); nan for q outside [0, 1]."),
+           + _POINTS.format(arg="q", what="Probabilities in [0, 1]", ret="F⁻¹(q); ValueError for q outside [0, 1]."),
     "isf": "Inverse survival function: the x with 1 − F(x) = q (accurate for small q)." + _POINTS.format(
         arg="q", what="Probabilities in [0, 1]", ret="F⁻¹(1 − q)."),
     "logcdf": "log F(x)." + _POINTS.format(arg="x", what="Points", ret="log F(x)."),
@@ -121,6 +122,36 @@ _METHOD_DOCS = {
     "var": "The variance Var[X]; an array of ``batch_shape`` for array parameters.",
     "entropy": "The differential (continuous) or Shannon (discrete) entropy in nats.",
 }
+
+
+def check_probabilities(q, name="q"):
+    """``q`` unchanged after checking it lies in [0, 1] (NaN passes through, as in a ufunc).
+
+    Raises ``ValueError`` naming ``name`` otherwise: a quantile of a
+    probability outside [0, 1] does not exist, and returning NaN (or, worse, a
+    number) would hide the caller's mistake.
+    """
+    if type(q) is float:  # the lean scalar path
+        if q < 0.0 or q > 1.0:
+            raise ValueError(f"{name} must be a probability in [0, 1], got {q!r}")
+        return q
+    a = np.asarray(q)
+    if a.dtype.kind in "biuf":
+        if np.any(a < 0) or np.any(a > 1):
+            bad = a[(a < 0) | (a > 1)].ravel()[0]
+            raise ValueError(f"{name} must hold probabilities in [0, 1], got {bad!r}")
+    return q
+
+
+def _checking_q(fn):
+    """Wrap a ``ppf``/``isf`` method so that it checks its argument with :func:`check_probabilities`."""
+
+    @functools.wraps(fn)
+    def method(self, q):
+        return fn(self, check_probabilities(q))
+
+    method._checks_q = True
+    return method
 
 
 class Distribution:
@@ -140,6 +171,10 @@ class Distribution:
             fn = cls.__dict__.get(name)
             if callable(fn) and not fn.__doc__:
                 fn.__doc__ = doc
+        for name in ("ppf", "isf"):  # every quantile method checks q once, here
+            fn = cls.__dict__.get(name)
+            if callable(fn) and not getattr(fn, "_checks_q", False):
+                setattr(cls, name, _checking_q(fn))
 
     def __repr__(self):
         args = ", ".join(f"{p}={getattr(self, p)!r}" for p in self._params)
@@ -164,6 +199,7 @@ class Distribution:
         with np.errstate(divide="ignore"):
             return out(np.log(self.sf(x)))
 
+    @_checking_q
     def isf(self, q):
         """Inverse survival function: ppf(1 − q)."""
         return self.ppf(1.0 - points(q))

@@ -15,8 +15,8 @@ import warnings
 
 import numpy as np
 
-from mmlkit._validation import as_float_array, check_in, check_random_state, check_scalar
-from mmlkit.exceptions import ConvergenceWarning, NotFittedError
+from mmlkit import exceptions  # its sklearn-derived names resolve on first use
+from mmlkit._validation import as_float_array, check_in, check_int_sequence, check_random_state, check_scalar
 
 __all__ = ["HiddenMarkovModel"]
 
@@ -165,26 +165,17 @@ class HiddenMarkovModel:
 
     def _check_fitted(self):
         if not hasattr(self, "startprob_"):
-            raise NotFittedError("this HiddenMarkovModel has no parameters yet: "
+            raise exceptions.NotFittedError("this HiddenMarkovModel has no parameters yet: "
                                  "pass them to the constructor or call fit")
 
     # ------------------------------------------------------------------ observations
     def _check_X(self, X, name="X", *, against_model=True):
         if self.emission == "categorical":
-            arr = np.asarray(X)
-            if arr.ndim != 1 or arr.size == 0:
-                raise ValueError(f"{name} must be a non-empty 1-D sequence of symbols, got shape {arr.shape}")
-            if arr.dtype.kind not in "iu":
-                if arr.dtype.kind == "f" and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)):
-                    arr = arr.astype(np.intp)
-                else:
-                    raise ValueError(f"{name} must contain integer symbols, got dtype {arr.dtype}")
-            if (arr < 0).any():
-                raise ValueError(f"{name} must contain non-negative symbols")
+            arr = check_int_sequence(X, name, what="symbols")
             if against_model and hasattr(self, "emissionprob_") and arr.max() >= self.emissionprob_.shape[1]:
                 raise ValueError(f"{name} contains symbol {arr.max()} but the model has "
                                  f"{self.emissionprob_.shape[1]} symbols")
-            return arr.astype(np.intp)
+            return arr
         arr = as_float_array(X, name, ndim=(1, 2), dtype=np.float64)
         arr = arr.reshape(-1, 1) if arr.ndim == 1 else arr
         if against_model and hasattr(self, "means_") and arr.shape[1] != self.means_.shape[1]:
@@ -490,7 +481,7 @@ class HiddenMarkovModel:
         self.log_likelihoods_ = history
         if not self.converged_:
             warnings.warn(f"Baum-Welch stopped at max_iter={self.max_iter} before the log-likelihood "
-                          f"improvement fell below tol={self.tol}", ConvergenceWarning, stacklevel=2)
+                          f"improvement fell below tol={self.tol}", exceptions.ConvergenceWarning, stacklevel=2)
         return self
 
     def _m_step(self, X, gamma, start, trans):

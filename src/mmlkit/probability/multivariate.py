@@ -9,8 +9,9 @@ import numpy as np
 from scipy import linalg as sla
 from scipy import special as sc
 
+from .. import exceptions  # its sklearn-derived names resolve on first use
 from .._validation import as_float_array, check_random_state, check_symmetric
-from ..exceptions import ConvergenceWarning
+from . import _functions as F
 from ._base import out
 
 __all__ = ["Dirichlet", "MultivariateNormal"]
@@ -106,6 +107,74 @@ class MultivariateNormal:
     def pdf(self, x):
         """Density at x, shape (..., d) → (...)."""
         return out(np.exp(self.logpdf(x)))
+
+    def cdf(self, x, *, random_state=None, abseps=1e-5, maxpts=None, return_error=False):
+        """Cumulative distribution function F(x) = P(X₁ ≤ x₁, …, X_d ≤ x_d).
+
+        Parameters
+        ----------
+        x : array_like of shape (..., d)
+            Upper limits (±inf allowed).
+        random_state : None, int or numpy.random.Generator, default=None
+            Randomness of the quasi-Monte Carlo shifts (d > 2 only).
+        abseps : float, default=1e-5
+            Absolute error target for d > 2 (the exact d ≤ 2 formulas ignore it).
+        maxpts : int, optional
+            Maximum number of integrand evaluations per point for d > 2
+            (default 200,000 · d).
+        return_error : bool, default=False
+            Also return the error estimate (0 for d ≤ 2).
+
+        Returns
+        -------
+        cdf : float or ndarray of shape (...)
+        error : float or ndarray of shape (...)
+            Only when ``return_error``: three standard errors of the
+            randomized QMC estimate.
+
+        Notes
+        -----
+        d = 1: Φ((x − μ)/σ). d = 2: Drezner & Wesolowsky's method with Genz's
+        refinements (Gauss–Legendre quadrature in θ = arcsin ρ, an asymptotic
+        expansion for |ρ| ≥ 0.925), accurate to about 1e-15. d > 2: Genz's
+        separation of variables, P = ∫_{[0,1]^{d−1}} ∏ᵢ eᵢ(w) dw with
+        eᵢ = Φ((bᵢ − Σ_{j<i} Lᵢⱼ yⱼ)/Lᵢᵢ), yⱼ = Φ⁻¹(wⱼ eⱼ), integrated by
+        randomly shifted lattice rules until the error estimate is below
+        ``abseps``: O(maxpts · d²) per point.
+
+        Examples
+        --------
+        >>> mvn = MultivariateNormal([0.0, 0.0], [[1.0, 0.5], [0.5, 1.0]])
+        >>> round(float(mvn.cdf([0.0, 0.0])), 12)  # 1/4 + arcsin(ρ)/(2π)
+        0.333333333333
+        """
+        from ._base import param
+        from ._mvn_cdf import bvn_cdf, mvn_cdf_qmc
+
+        x = as_float_array(x, "x", finite=False)
+        if x.shape[-1:] != (self.dim,):
+            raise ValueError(f"x must have last dimension {self.dim}, got shape {x.shape}")
+        if np.isnan(x).any():
+            raise ValueError("x must not contain NaN")
+        param(abseps, "abseps", low=0.0)
+        if return_error not in (True, False):
+            raise ValueError(f"return_error must be a bool, got {return_error!r}")
+        b = (x - self._mean).reshape(-1, self.dim)
+        err = np.zeros(b.shape[0])
+        if self.dim == 1:
+            val = np.asarray(F.normal_cdf(b[:, 0] / math.sqrt(self._cov[0, 0])), dtype=float)
+        elif self.dim == 2:
+            s = np.sqrt(np.diag(self._cov))
+            r = float(self._cov[0, 1] / (s[0] * s[1]))
+            val = np.array([bvn_cdf(float(u / s[0]), float(v / s[1]), r) for u, v in b])
+        else:
+            rng = check_random_state(random_state)
+            val = np.empty(b.shape[0])
+            for i, row in enumerate(b):
+                val[i], err[i] = mvn_cdf_qmc(row, self._cov, rng=rng, abseps=abseps, maxpts=maxpts)
+        shape = x.shape[:-1]
+        val, err = out(val.reshape(shape)), out(err.reshape(shape))
+        return (val, err) if return_error else val
 
     def entropy(self):
         """½ log det(2πeΣ) = ½ d (1 + log 2π) + Σ log Lᵢᵢ."""
@@ -282,6 +351,6 @@ class Dirichlet:
             alpha = new
             if done:
                 return cls(alpha)
-        warnings.warn(f"Dirichlet.fit: fixed point stopped at max_iter={max_iter}", ConvergenceWarning,
+        warnings.warn(f"Dirichlet.fit: fixed point stopped at max_iter={max_iter}", exceptions.ConvergenceWarning,
                       stacklevel=2)
         return cls(alpha)

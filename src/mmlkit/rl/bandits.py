@@ -98,7 +98,9 @@ def _argmax_random_ties(values: np.ndarray, rng: np.random.Generator) -> np.ndar
 
 class _Agent:
     def reset(self, n_runs: int, n_arms: int) -> None:
-        """Fresh state arrays of shape (n_runs, n_arms)."""
+        """Fresh state arrays of shape (n_runs, n_arms); both must be ints ≥ 1."""
+        check_scalar(n_runs, "n_runs", kind=numbers.Integral, low=1)
+        check_scalar(n_arms, "n_arms", kind=numbers.Integral, low=1)
         self.counts_ = np.zeros((n_runs, n_arms))
         self.values_ = np.zeros((n_runs, n_arms))      # running mean reward of each arm
 

@@ -1,6 +1,6 @@
 """Statistics: describing data, testing hypotheses, estimating with uncertainty.
 
-Descriptive statistics (``mean``, ``median``, ``mode``, ``var``, ``std``,
+The autocorrelation function ``acf``. Descriptive statistics (``mean``, ``median``, ``mode``, ``var``, ``std``,
 ``quantile``, ``skew``, ``kurtosis``, ``describe``, ``covariance``,
 ``pearsonr``, ``spearmanr``), the streaming ``RunningStats``, hypothesis
 tests returning small named results (``statistic``, ``pvalue``, ``df``,
@@ -11,30 +11,13 @@ only the tests' oracle.
 """
 
 from mmlkit.stats._results import ConfidenceInterval, TestResult, TTestResult, ZTestResult
-from mmlkit.stats.descriptive import (
-    DescribeResult,
-    ModeResult,
-    PearsonRResult,
-    covariance,
-    describe,
-    iqr,
-    kurtosis,
-    mean,
-    median,
-    mode,
-    pearsonr,
-    quantile,
-    rankdata,
-    sem,
-    skew,
-    spearmanr,
-    std,
-    var,
-    zscore,
-)
+from mmlkit.stats.association import PearsonRResult, covariance, pearsonr, rankdata, spearmanr
+from mmlkit.stats.autocorrelation import acf
+from mmlkit.stats.descriptive import ModeResult, iqr, mean, median, mode, quantile, sem, std, var, zscore
 from mmlkit.stats.estimation import confidence_interval, mle
 from mmlkit.stats.resampling import BootstrapResult, PermutationTestResult, bootstrap_ci, permutation_test
 from mmlkit.stats.running import RunningStats
+from mmlkit.stats.shape import DescribeResult, describe, kurtosis, skew
 from mmlkit.stats.testing import (
     chi2_contingency,
     chisquare,
@@ -57,6 +40,7 @@ __all__ = [
     "TTestResult",
     "TestResult",
     "ZTestResult",
+    "acf",
     "bootstrap_ci",
     "chi2_contingency",
     "chisquare",

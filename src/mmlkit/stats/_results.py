@@ -32,11 +32,23 @@ def _check_level(level) -> float:
     return float(level)
 
 
+def _plain(value) -> str:
+    """``repr`` with NumPy scalars shown as plain Python numbers (``0.5``, not ``np.float64(0.5)``)."""
+    if hasattr(value, "ndim") and getattr(value, "ndim", 1) == 0 and hasattr(value, "item"):
+        value = value.item()
+    elif hasattr(value, "tolist") and hasattr(value, "ndim"):
+        return f"array({value.tolist()!r})"
+    return repr(value)
+
+
 class ConfidenceInterval(NamedTuple):
     """A confidence interval ``(low, high)`` (one end infinite for one-sided intervals)."""
 
     low: float
     high: float
+
+    def __repr__(self) -> str:
+        return f"ConfidenceInterval(low={_plain(self.low)}, high={_plain(self.high)})"
 
 
 class TestResult:
@@ -64,7 +76,7 @@ class TestResult:
         return {"statistic": self.statistic, "pvalue": self.pvalue, "df": self.df}
 
     def __repr__(self) -> str:
-        inner = ", ".join(f"{k}={v!r}" for k, v in self._fields().items() if v is not None)
+        inner = ", ".join(f"{k}={_plain(v)}" for k, v in self._fields().items() if v is not None)
         return f"{type(self).__name__}({inner})"
 
     def __iter__(self):  # unpack as ``statistic, pvalue = result`` like SciPy's results
@@ -121,6 +133,21 @@ class TTestResult(_LocationResult):
 
     def _critical(self, q):
         return t_ppf(q, self.df)
+
+    def _fields(self):
+        fields = super()._fields()
+        fields["estimate"] = self.estimate
+        if self.estimate is not None and self.standard_error is not None:
+            low, high = self.confidence_interval(0.95)
+            fields["confidence_interval_95"] = _Raw(f"({_plain(low)}, {_plain(high)})")
+        return fields
+
+
+class _Raw(str):
+    """Text shown as is in a result's repr."""
+
+    def __repr__(self) -> str:
+        return str(self)
 
 
 class ZTestResult(_LocationResult):

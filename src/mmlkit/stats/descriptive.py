@@ -1,4 +1,7 @@
-"""Descriptive statistics: location, spread, shape, and association.
+"""Descriptive statistics: location and spread (mean, variance, quantiles, mode).
+
+Shape (skewness, kurtosis, ``describe``) lives in :mod:`mmlkit.stats.shape`,
+association (covariance, correlations, ranks) in :mod:`mmlkit.stats.association`.
 
 Functions named as in NumPy (``mean``, ``median``, ``var``, ``std``,
 ``quantile``) reduce over ``axis=None`` (the whole array) by default, as
@@ -16,26 +19,16 @@ from typing import NamedTuple
 import numpy as np
 
 from mmlkit._validation import as_float_array, check_finite, check_in, check_scalar
-from mmlkit.probability._functions import normal_ppf, t_cdf, t_sf
-from mmlkit.stats._results import ConfidenceInterval, TestResult, _check_alternative, _check_level
+from mmlkit.stats._scaled import centred
 
 __all__ = [
-    "DescribeResult",
     "ModeResult",
-    "PearsonRResult",
-    "covariance",
-    "describe",
     "iqr",
-    "kurtosis",
     "mean",
     "median",
     "mode",
-    "pearsonr",
     "quantile",
-    "rankdata",
     "sem",
-    "skew",
-    "spearmanr",
     "std",
     "var",
     "zscore",
@@ -43,22 +36,8 @@ __all__ = [
 
 
 def _data(x, name="x") -> np.ndarray:
-    """Validated data whose finiteness is checked afterwards by :func:`_verified` (see there)."""
+    """Validated data whose finiteness is checked by the computation (:func:`centred` or the order statistics)."""
     return as_float_array(x, name, finite=False)
-
-
-def _verified(result, x, name="x"):
-    """Return ``result`` after making sure the data were finite.
-
-    Every moment-based statistic (sums, means, variances, products) turns a
-    NaN or infinity in its input into a non-finite result, so the data need a
-    full ``isfinite`` pass only when the result is not finite — and then the
-    pass raises the usual error (or, for an overflow or 0/0 on finite data,
-    lets the result through). This saves a full pass over large arrays.
-    """
-    if not (math.isfinite(result) if isinstance(result, float) else np.all(np.isfinite(result))):
-        check_finite(x, name)
-    return result
 
 
 def _sum_of_squares(d: np.ndarray, axis):
@@ -73,6 +52,13 @@ def _check_axis(x: np.ndarray, axis, name="x"):
     if not isinstance(axis, (numbers.Integral, np.integer)) or not -x.ndim <= axis < max(x.ndim, 1):
         raise ValueError(f"axis={axis!r} is out of range for {name} with {x.ndim} dimension(s)")
     return int(axis)
+
+
+def _check_ddof(x, axis, ddof):
+    n = x.size if axis is None else x.shape[axis]
+    check_scalar(ddof, "ddof", kind=numbers.Integral, low=0)
+    if n - ddof <= 0:
+        raise ValueError(f"ddof={ddof} leaves no degrees of freedom for {n} observation(s)")
 
 
 def _scalar(a):
@@ -109,7 +95,11 @@ def mean(x, axis=None):
     if n == 0:
         raise ValueError("x must not be empty along axis")
     # the pairwise sum NumPy's mean uses, without its Python wrapper
-    return _scalar(_verified(np.add.reduce(x, axis=axis) / n, x))
+    with np.errstate(over="ignore", invalid="ignore"):
+        m = np.add.reduce(x, axis=axis) / n
+    if not (math.isfinite(m) if isinstance(m, float) else np.all(np.isfinite(m))):
+        m = centred(x, axis)[0]  # raises on non-finite data; else the sum overflowed: sum x/2**e instead
+    return _scalar(m)
 
 
 def var(x, axis=None, ddof: int = 0):
@@ -132,7 +122,9 @@ def var(x, axis=None, ddof: int = 0):
     Notes
     -----
     ``s² = Σᵢ (xᵢ − x̄)² / (n − ddof)``, two passes (the mean first, then the
-    squared deviations) so that large offsets do not cancel. O(n).
+    squared deviations) so that large offsets do not cancel, on the deviations
+    rescaled by a power of two so that no scale of the data over- or
+    underflows. O(n).
 
     Examples
     --------
@@ -141,13 +133,17 @@ def var(x, axis=None, ddof: int = 0):
     """
     x = _data(x)
     axis = _check_axis(x, axis)
+    _check_ddof(x, axis, ddof)
+    v, E = _scaled_var(x, axis, ddof)
+    with np.errstate(over="ignore"):  # inf only where the variance itself exceeds the float64 range
+        return _scalar(np.ldexp(v, 2 * E))
+
+
+def _scaled_var(x, axis, ddof):
+    """``(v, E)`` with the variance ``v · 4**E`` and ``v`` free of over- and underflow."""
     n = x.size if axis is None else x.shape[axis]
-    check_scalar(ddof, "ddof", kind=numbers.Integral, low=0)
-    if n - ddof <= 0:
-        raise ValueError(f"ddof={ddof} leaves no degrees of freedom for {n} observation(s)")
-    d = x - np.add.reduce(x, axis=axis, keepdims=True) / n
-    ss = _sum_of_squares(d, axis)
-    return _scalar(_verified(ss / (n - ddof), x))
+    _, d, E = centred(x, axis)
+    return _sum_of_squares(d, axis) / (n - ddof), E
 
 
 def std(x, axis=None, ddof: int = 0):
@@ -175,7 +171,11 @@ def std(x, axis=None, ddof: int = 0):
     >>> std([2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0])
     2.0
     """
-    return _scalar(np.sqrt(var(x, axis=axis, ddof=ddof)))
+    x = _data(x)
+    axis = _check_axis(x, axis)
+    _check_ddof(x, axis, ddof)
+    v, E = _scaled_var(x, axis, ddof)
+    return _scalar(np.ldexp(np.sqrt(v), E))
 
 
 def sem(x, axis: int | None = 0, ddof: int = 1):
@@ -205,8 +205,11 @@ def sem(x, axis: int | None = 0, ddof: int = 1):
     0.6454972243679028
     """
     x = _data(x)
-    n = x.size if axis is None else x.shape[_check_axis(x, axis)]
-    return _scalar(np.sqrt(var(x, axis=axis, ddof=ddof) / n))
+    axis = _check_axis(x, axis)
+    n = x.size if axis is None else x.shape[axis]
+    _check_ddof(x, axis, ddof)
+    v, E = _scaled_var(x, axis, ddof)
+    return _scalar(np.ldexp(np.sqrt(v / n), E))
 
 
 def zscore(x, axis: int | None = 0, ddof: int = 0):
@@ -240,11 +243,12 @@ def zscore(x, axis: int | None = 0, ddof: int = 0):
     if x.ndim == 0:
         raise ValueError("x must be an array of observations, got a scalar")
     axis = _check_axis(x, axis)
-    m = np.add.reduce(x, axis=axis, keepdims=True) / (x.size if axis is None else x.shape[axis])
-    s = np.sqrt(var(x, axis=axis, ddof=ddof))
-    s = np.reshape(s, m.shape)
+    _check_ddof(x, axis, ddof)
+    n = x.size if axis is None else x.shape[axis]
+    _, d, _ = centred(x, axis)  # z is scale-invariant: read it off the rescaled deviations
+    s = np.sqrt(np.add.reduce(d * d, axis=axis, keepdims=True) / (n - ddof))
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(s > 0, (x - m) / np.where(s > 0, s, 1.0), np.nan)
+        return np.where(s > 0, d / np.where(s > 0, s, 1.0), np.nan)
 
 
 def iqr(x, axis=None):
@@ -430,385 +434,3 @@ def mode(x, axis: int | None = 0) -> ModeResult:
     if not shape:
         return ModeResult(float(values), int(counts))
     return ModeResult(values, counts)
-
-
-# ----------------------------------------------------------------------------- shape
-def _central_moments(x, axis):
-    m = np.mean(x, axis=axis, keepdims=True)
-    d = x - m
-    d2 = d * d
-    m2 = np.mean(d2, axis=axis)
-    return d, d2, m2, np.squeeze(m, axis=axis)
-
-
-def skew(x, axis: int = 0, bias: bool = True):
-    """Sample skewness, as ``scipy.stats.skew``.
-
-    Parameters
-    ----------
-    x : array_like
-        Data.
-    axis : int, default=0
-        Axis to reduce.
-    bias : bool, default=True
-        If False, apply the adjustment for statistical bias (the
-        Fisher–Pearson standardised moment coefficient G₁).
-
-    Returns
-    -------
-    float or ndarray
-        NaN where the data are constant.
-
-    Notes
-    -----
-    ``g₁ = m₃ / m₂^{3/2}`` with central moments ``m_k = (1/n) Σ (xᵢ − x̄)ᵏ``;
-    unbiased: ``G₁ = g₁ √(n(n − 1)) / (n − 2)``. O(n).
-
-    Examples
-    --------
-    >>> round(skew([1.0, 2.0, 3.0, 10.0]), 6)
-    1.018234
-    """
-    x = _data(x)
-    axis = _check_axis(x, axis)
-    if x.ndim == 0:
-        x, axis = x.reshape(1), 0
-    n = x.shape[axis]
-    d, d2, m2, _ = _central_moments(x, axis)
-    m3 = np.mean(d2 * d, axis=axis)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        g1 = np.where(m2 > 0, m3 / np.where(m2 > 0, m2, 1.0) ** 1.5, np.nan)
-    if not bias:
-        if n < 3:
-            raise ValueError("skew with bias=False needs at least 3 observations along axis")
-        g1 = g1 * math.sqrt(n * (n - 1)) / (n - 2)
-    if not np.all(np.isfinite(m2)):
-        check_finite(x, "x")
-    return _scalar(g1)
-
-
-def kurtosis(x, axis: int = 0, fisher: bool = True, bias: bool = True):
-    """Sample kurtosis, as ``scipy.stats.kurtosis`` (excess kurtosis by default).
-
-    Parameters
-    ----------
-    x : array_like
-        Data.
-    axis : int, default=0
-        Axis to reduce.
-    fisher : bool, default=True
-        Subtract 3, so a normal distribution has kurtosis 0 (Fisher's
-        definition); False gives Pearson's m₄/m₂².
-    bias : bool, default=True
-        If False, return the unbiased estimator G₂ (from k-statistics).
-
-    Returns
-    -------
-    float or ndarray
-        NaN where the data are constant.
-
-    Notes
-    -----
-    ``g₂ = m₄ / m₂² − 3``; unbiased:
-    ``G₂ = ((n + 1) g₂ + 6)(n − 1) / ((n − 2)(n − 3))``. O(n).
-
-    Examples
-    --------
-    >>> round(kurtosis([1.0, 2.0, 3.0, 4.0]), 6)
-    -1.36
-    """
-    x = _data(x)
-    axis = _check_axis(x, axis)
-    if x.ndim == 0:
-        x, axis = x.reshape(1), 0
-    n = x.shape[axis]
-    _, d2, m2, _ = _central_moments(x, axis)
-    m4 = np.mean(d2 * d2, axis=axis)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        g2 = np.where(m2 > 0, m4 / np.where(m2 > 0, m2, 1.0) ** 2, np.nan)
-    if not bias:
-        if n < 4:
-            raise ValueError("kurtosis with bias=False needs at least 4 observations along axis")
-        g2 = ((n + 1) * (g2 - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)) + 3
-    if not np.all(np.isfinite(m2)):
-        check_finite(x, "x")
-    return _scalar(g2 - 3 if fisher else g2)
-
-
-class DescribeResult(NamedTuple):
-    """Summary of a sample, as ``scipy.stats.describe``."""
-
-    nobs: int
-    minmax: tuple
-    mean: float | np.ndarray
-    variance: float | np.ndarray
-    skewness: float | np.ndarray
-    kurtosis: float | np.ndarray
-
-
-def describe(x, axis: int = 0, ddof: int = 1, bias: bool = True) -> DescribeResult:
-    """Number of observations, range, mean, variance, skewness and excess kurtosis.
-
-    Parameters
-    ----------
-    x : array_like
-        Data.
-    axis : int, default=0
-        Axis to summarise.
-    ddof : int, default=1
-        Delta degrees of freedom of the variance (1, the unbiased estimate,
-        as ``scipy.stats.describe``).
-    bias : bool, default=True
-        Passed to :func:`skew` and :func:`kurtosis`.
-
-    Returns
-    -------
-    DescribeResult
-
-    Notes
-    -----
-    One pass for the extremes and three for the moments: O(n).
-
-    Examples
-    --------
-    >>> describe([1.0, 2.0, 3.0, 4.0]).variance
-    1.6666666666666667
-    """
-    x = _data(x)
-    axis = _check_axis(x, axis)
-    if x.ndim == 0:
-        x, axis = x.reshape(1), 0
-    n = x.shape[axis]
-    return DescribeResult(
-        nobs=n,
-        minmax=(_scalar(np.min(x, axis=axis)), _scalar(np.max(x, axis=axis))),
-        mean=_scalar(np.mean(x, axis=axis)),
-        variance=var(x, axis=axis, ddof=ddof),
-        skewness=skew(x, axis=axis, bias=bias),
-        kurtosis=kurtosis(x, axis=axis, bias=bias),
-    )
-
-
-# ----------------------------------------------------------------------------- association
-def covariance(X, y=None, ddof: int = 1):
-    """Covariance matrix of the columns of X (rows are observations).
-
-    Parameters
-    ----------
-    X : array_like of shape (n_samples, n_features) or (n_samples,)
-        Observations in rows, variables in columns.
-    y : array_like of shape (n_samples,) or (n_samples, n_y), optional
-        Extra variables, appended as columns (``covariance(x, y)`` gives the
-        2 × 2 matrix of two variables, as ``numpy.cov(x, y)``).
-    ddof : int, default=1
-        Delta degrees of freedom: the divisor is ``n − ddof`` (1 gives the
-        unbiased estimate, as ``numpy.cov``).
-
-    Returns
-    -------
-    ndarray of shape (n_features, n_features)
-
-    Notes
-    -----
-    ``S = X_cᵀ X_c / (n − ddof)`` with ``X_c`` the column-centred data: one
-    BLAS matrix product, O(n d²); the result is symmetrised exactly.
-
-    Examples
-    --------
-    >>> covariance([[1.0, 2.0], [2.0, 4.0], [3.0, 6.0]])
-    array([[1., 2.],
-           [2., 4.]])
-    """
-    X = as_float_array(X, "X", ndim=(1, 2))
-    if X.ndim == 1:
-        X = X[:, None]
-    if y is not None:
-        y = as_float_array(y, "y", ndim=(1, 2))
-        if y.shape[0] != X.shape[0]:
-            raise ValueError(f"X and y must have the same number of rows, got {X.shape[0]} and {y.shape[0]}")
-        X = np.column_stack([X, y])
-    n = X.shape[0]
-    check_scalar(ddof, "ddof", kind=numbers.Integral, low=0)
-    if n - ddof <= 0:
-        raise ValueError(f"ddof={ddof} leaves no degrees of freedom for {n} observation(s)")
-    Xc = X - X.mean(axis=0)
-    S = Xc.T @ Xc / (n - ddof)
-    return 0.5 * (S + S.T)
-
-
-def rankdata(x):
-    """Ranks 1..n of a 1-D sample, ties given their average rank (``scipy.stats.rankdata``).
-
-    Parameters
-    ----------
-    x : array_like of shape (n,)
-
-    Returns
-    -------
-    ndarray of shape (n,)
-
-    Notes
-    -----
-    A stable argsort, then each run of equal values gets the mean of the
-    positions it spans: ``(first + last)/2 + 1``. O(n log n).
-
-    Examples
-    --------
-    >>> rankdata([10, 20, 20, 5])
-    array([2. , 3.5, 3.5, 1. ])
-    """
-    x = as_float_array(x, "x", ndim=1)
-    order = np.argsort(x, kind="stable")
-    s = x[order]
-    n = s.size
-    is_start = np.ones(n, dtype=bool)
-    is_start[1:] = s[1:] != s[:-1]
-    run = np.cumsum(is_start) - 1
-    starts = np.flatnonzero(is_start)
-    ends = np.append(starts[1:], n) - 1
-    ranks = np.empty(n)
-    ranks[order] = 0.5 * (starts + ends)[run] + 1.0
-    return ranks
-
-
-class PearsonRResult(TestResult):
-    """Correlation test result: ``statistic`` (r), ``pvalue``, ``df`` and ``confidence_interval(level)``."""
-
-    __slots__ = ("n", "alternative")
-
-    def __init__(self, statistic, pvalue, df, n, alternative):
-        super().__init__(statistic, pvalue, df)
-        self.n = n
-        self.alternative = alternative
-
-    def confidence_interval(self, level: float = 0.95) -> ConfidenceInterval:
-        """Confidence interval for the population correlation by Fisher's z-transform.
-
-        Parameters
-        ----------
-        level : float, default=0.95
-
-        Notes
-        -----
-        ``z = artanh r`` is approximately normal with standard error
-        ``1/√(n − 3)``; the interval ``z ± z_{(1+level)/2} / √(n − 3)`` is mapped
-        back with ``tanh`` (one-sided for one-sided tests, as SciPy).
-        """
-        level = _check_level(level)
-        if self.n <= 3:
-            raise ValueError("the Fisher confidence interval needs at least 4 observations")
-        z = math.atanh(self.statistic) if abs(self.statistic) < 1 else math.copysign(math.inf, self.statistic)
-        se = 1.0 / math.sqrt(self.n - 3)
-        if self.alternative == "two-sided":
-            c = float(normal_ppf(0.5 + 0.5 * level))
-            return ConfidenceInterval(math.tanh(z - c * se), math.tanh(z + c * se))
-        c = float(normal_ppf(level))
-        if self.alternative == "less":
-            return ConfidenceInterval(-1.0, math.tanh(z + c * se))
-        return ConfidenceInterval(math.tanh(z - c * se), 1.0)
-
-
-def _paired(x, y):
-    x = as_float_array(x, "x", ndim=1, finite=False)
-    y = as_float_array(y, "y", ndim=1, finite=False)
-    if x.shape != y.shape:
-        raise ValueError(f"x and y must have the same length, got {x.size} and {y.size}")
-    if x.size < 2:
-        raise ValueError("x and y must have at least 2 observations")
-    return x, y
-
-
-def _correlation_test(r, n, alternative):
-    """p-value of H₀: ρ = 0 from t = r √((n − 2)/(1 − r²)) ~ t_{n−2}."""
-    df = n - 2
-    if df == 0:
-        return 1.0  # two points are always perfectly correlated
-    if abs(r) == 1.0:
-        t = math.copysign(math.inf, r)
-    else:
-        t = r * math.sqrt(df / ((1.0 - r) * (1.0 + r)))
-    if alternative == "two-sided":
-        return min(1.0, 2.0 * float(t_sf(abs(t), df)))
-    if alternative == "greater":
-        return float(t_sf(t, df))
-    return float(t_cdf(t, df))
-
-
-def pearsonr(x, y, alternative: str = "two-sided") -> PearsonRResult:
-    """Pearson's correlation coefficient and the test of zero correlation.
-
-    Parameters
-    ----------
-    x, y : array_like of shape (n,)
-        Paired samples, n ≥ 2.
-    alternative : {"two-sided", "less", "greater"}, default="two-sided"
-        The alternative to ρ = 0.
-
-    Returns
-    -------
-    PearsonRResult
-        ``statistic`` r, ``pvalue``, ``df = n − 2``, ``confidence_interval(level)``.
-
-    Raises
-    ------
-    ValueError
-        If either sample is constant (r is undefined).
-
-    Notes
-    -----
-    ``r = Σ (xᵢ − x̄)(yᵢ − ȳ) / √(Σ (xᵢ − x̄)² Σ (yᵢ − ȳ)²)``. Under bivariate
-    normality and ρ = 0, ``t = r √((n − 2)/(1 − r²))`` has Student's t
-    distribution with n − 2 degrees of freedom (equivalently SciPy's Beta
-    form). O(n).
-
-    Examples
-    --------
-    >>> round(pearsonr([1, 2, 3, 4], [1, 3, 2, 4]).statistic, 6)
-    0.8
-    """
-    _check_alternative(alternative)
-    x, y = _paired(x, y)
-    xc, yc = x - x.mean(), y - y.mean()
-    for d, name, raw in ((xc, "x", x), (yc, "y", y)):
-        hi, lo = float(d.max()), float(d.min())
-        if not math.isfinite(hi - lo):
-            check_finite(raw, name)
-        if hi == lo:
-            raise ValueError(f"{name} must not be constant: the correlation coefficient is undefined")
-        d /= max(hi, -lo)  # scale to [-1, 1] so that squares of tiny or huge values neither under- nor overflow
-    sxy = float(np.add.reduce(xc * yc))
-    sxx, syy = float(_sum_of_squares(xc, None)), float(_sum_of_squares(yc, None))
-    # one division by √(sxx syy) (not a product of two normalised vectors): exact ±1 for identical ranks
-    r = max(-1.0, min(1.0, sxy / math.sqrt(sxx * syy)))
-    n = x.size
-    return PearsonRResult(r, _correlation_test(r, n, alternative), n - 2, n, alternative)
-
-
-def spearmanr(x, y, alternative: str = "two-sided") -> PearsonRResult:
-    """Spearman's rank correlation and its test of zero correlation.
-
-    Parameters
-    ----------
-    x, y : array_like of shape (n,)
-        Paired samples, n ≥ 2.
-    alternative : {"two-sided", "less", "greater"}, default="two-sided"
-
-    Returns
-    -------
-    PearsonRResult
-        ``statistic`` ρ_s, ``pvalue`` (t approximation with n − 2 degrees of
-        freedom, as SciPy), ``df``.
-
-    Notes
-    -----
-    ρ_s is Pearson's r of the ranks (ties get average ranks); without ties
-    it equals ``1 − 6 Σ dᵢ² / (n(n² − 1))``. O(n log n).
-
-    Examples
-    --------
-    >>> spearmanr([1, 2, 3, 4], [1, 4, 9, 16]).statistic
-    1.0
-    """
-    _check_alternative(alternative)
-    x, y = _paired(x, y)
-    return pearsonr(rankdata(x), rankdata(y), alternative=alternative)

@@ -9,6 +9,7 @@ import numpy as np
 from mmlkit._validation import as_float_array, check_in, check_scalar
 from mmlkit.probability._functions import normal_ppf, t_ppf
 from mmlkit.stats._results import ConfidenceInterval, _check_level
+from mmlkit.stats._scaled import centred
 
 __all__ = ["confidence_interval", "mle"]
 
@@ -51,7 +52,7 @@ def confidence_interval(data, level: float = 0.95, method: str = "t", sigma=None
     check_in(method, "method", ("t", "z"))
     x = as_float_array(data, "data", ndim=1)
     n = x.size
-    m = float(x.mean())
+    m, d, E = centred(x, None, "data")  # deviations rescaled by 2**-E: no scale over- or underflows
     if sigma is not None:
         if method != "z":
             raise ValueError("sigma (a known standard deviation) needs method='z'")
@@ -59,8 +60,7 @@ def confidence_interval(data, level: float = 0.95, method: str = "t", sigma=None
     else:
         if n < 2:
             raise ValueError("data needs at least 2 observations to estimate the standard deviation")
-        d = x - m
-        s = math.sqrt(float(d @ d) / (n - 1))
+        s = float(np.ldexp(math.sqrt(float(d @ d) / (n - 1)), E))
     q = 0.5 + 0.5 * level
     c = float(t_ppf(q, n - 1)) if method == "t" else float(normal_ppf(q))
     half = c * s / math.sqrt(n)

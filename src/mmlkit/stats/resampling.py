@@ -227,18 +227,21 @@ def permutation_test(data, statistic, *, permutation_type: str = "independent", 
             stat(*_apply_indices(permutation_type, samples, _resample_indices(permutation_type, sizes, b, rng, False)))
             for b in _batches(n_resamples, sum(sizes))
         ])
+    return PermutationTestResult(observed, _permutation_pvalue(null, observed, alternative, exact), null, bool(exact))
+
+
+def _permutation_pvalue(null, observed, alternative, exact):
+    """The p-value from the null distribution (SciPy's: +1 for random resampling, ties within 100 ε)."""
     adjustment = 0 if exact else 1
     gamma = abs(100 * np.finfo(float).eps * observed)
     B = null.size
     p_less = (np.count_nonzero(null <= observed + gamma) + adjustment) / (B + adjustment)
     p_greater = (np.count_nonzero(null >= observed - gamma) + adjustment) / (B + adjustment)
     if alternative == "less":
-        p = p_less
-    elif alternative == "greater":
-        p = p_greater
-    else:
-        p = min(1.0, 2.0 * min(p_less, p_greater))
-    return PermutationTestResult(observed, float(p), null, bool(exact))
+        return float(p_less)
+    if alternative == "greater":
+        return float(p_greater)
+    return float(min(1.0, 2.0 * min(p_less, p_greater)))
 
 
 # ----------------------------------------------------------------------------- bootstrap

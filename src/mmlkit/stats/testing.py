@@ -28,6 +28,7 @@ from mmlkit.stats._results import (
     ZTestResult,
     _check_alternative,
 )
+from mmlkit.stats._scaled import centred, common, exponent
 
 __all__ = ["chi2_contingency", "chisquare", "f_oneway", "mcnemar", "ttest_1samp", "ttest_ind", "ttest_rel", "ztest"]
 
@@ -39,21 +40,31 @@ def _fast_1d(a):
 
 
 def _moments_1d(a: np.ndarray, name: str):
-    """n, mean and unbiased variance of a 1-D float64 sample, as Python floats (two passes)."""
+    """n, mean, scaled unbiased variance ``v`` and exponent ``E`` (variance ``v · 4**E``) of a 1-D sample.
+
+    Python floats and ``E = 0`` on the lean path (two passes); when the sum
+    overflows or the variance leaves [1e-150, 1e150] (where squares, or the
+    squared variances of Welch's degrees of freedom, may over- or underflow),
+    the moments are recomputed on deviations rescaled by a power of two (:func:`~mmlkit.stats._scaled.centred`).
+    """
     n = a.shape[0]
     if n < 2:
         raise ValueError(f"{name} needs at least 2 observations, got {n}")
     total = float(np.add.reduce(a))
-    if not math.isfinite(total):  # one reduction instead of isfinite(a).all()
-        raise ValueError(f"{name} must be finite, but it contains NaN or infinity")
-    m = total / n
-    d = a - m
-    return n, m, float(d @ d) / (n - 1)
+    if math.isfinite(total):
+        m = total / n
+        d = a - m
+        with np.errstate(over="ignore", under="ignore"):
+            v = float(d @ d) / (n - 1)
+        if 1e-150 <= v <= 1e150:
+            return n, m, v, 0
+    m, d, E = centred(a, None, name)  # raises on NaN or infinity
+    return n, m, float(d @ d) / (n - 1), E
 
 
 def _sample(a, name: str, axis: int) -> np.ndarray:
     """A finite float sample with observations along axis 0."""
-    a = as_float_array(a, name, dtype=np.float64)
+    a = as_float_array(a, name, dtype=np.float64, finite=False)
     if a.ndim == 0:
         raise ValueError(f"{name} must be an array of observations, got a scalar")
     if not isinstance(axis, (numbers.Integral, np.integer)) or not -a.ndim <= axis < a.ndim:
@@ -62,15 +73,14 @@ def _sample(a, name: str, axis: int) -> np.ndarray:
 
 
 def _mean_var(a: np.ndarray, name: str):
-    """Mean and unbiased variance (ddof=1) along axis 0, two passes."""
+    """n, mean, scaled unbiased variance and exponent along axis 0 (see :func:`_moments_1d`)."""
     if a.ndim == 1:
         return _moments_1d(a, name)
     n = a.shape[0]
     if n < 2:
         raise ValueError(f"{name} needs at least 2 observations, got {n}")
-    m = a.mean(axis=0)
-    d = a - m
-    return n, m, np.einsum("i...,i...->...", d, d) / (n - 1)
+    m, d, E = centred(a, 0, name)
+    return n, m, np.einsum("i...,i...->...", d, d) / (n - 1), E
 
 
 def _t_pvalue(t, df, alternative):
@@ -88,6 +98,10 @@ def _z_pvalue(z, alternative):
     if alternative == "greater":
         return normal_sf(z)
     return normal_cdf(z)
+
+
+def _sum_sq(d):
+    return float(d @ d)
 
 
 def _floats(*xs):
@@ -137,11 +151,13 @@ def ttest_1samp(a, popmean=0.0, alternative: str = "two-sided", axis: int = 0) -
     """
     _check_alternative(alternative)
     a = _sample(a, "a", axis)
-    n, m, v = _mean_var(a, "a")
+    n, m, v, E = _mean_var(a, "a")
     se = np.sqrt(v / n) if np.ndim(v) else math.sqrt(v / n)
     _nonzero_se(se, "a")
     df = float(n - 1)
-    t = (m - popmean) / se
+    # t in the rescaled units (the standard error is se · 2**E)
+    t = (m - popmean) / se if np.ndim(E) == 0 and E == 0 else np.ldexp(m - popmean, -E) / se
+    se = se if np.ndim(E) == 0 and E == 0 else np.ldexp(se, E)
     p = _t_pvalue(t, df, alternative)
     t, p, m, se = _floats(t, p, m, se)
     return TTestResult(t, p, df, m, se, alternative)
@@ -178,7 +194,13 @@ def ttest_rel(a, b, alternative: str = "two-sided", axis: int = 0) -> TTestResul
     a, b = _sample(a, "a", axis), _sample(b, "b", axis)
     if a.shape != b.shape:
         raise ValueError(f"a and b must have the same shape (paired samples), got {a.shape} and {b.shape}")
-    return ttest_1samp(a - b, 0.0, alternative=alternative, axis=0)
+    # the differences of the samples rescaled by a common power of two cannot overflow
+    e = exponent(max(float(np.max(np.abs(a), initial=0.0)), float(np.max(np.abs(b), initial=0.0))))
+    if not 0 < abs(e) < 1000:  # the common scale is harmless (or the data are not finite: let ttest_1samp say so)
+        return ttest_1samp(a - b, 0.0, alternative=alternative, axis=0)
+    res = ttest_1samp(np.ldexp(a, -e) - np.ldexp(b, -e), 0.0, alternative=alternative, axis=0)
+    return TTestResult(res.statistic, res.pvalue, res.df, _floats(np.ldexp(res.estimate, e))[0],
+                       _floats(np.ldexp(res.standard_error, e))[0], alternative)
 
 
 def ttest_ind(a, b, equal_var: bool = True, alternative: str = "two-sided", axis: int = 0) -> TTestResult:
@@ -222,27 +244,24 @@ def ttest_ind(a, b, equal_var: bool = True, alternative: str = "two-sided", axis
     fa, fb = _fast_1d(a), _fast_1d(b)
     if fa is not None and fb is not None and axis in (0, -1):
         # the lean path for two 1-D float64 samples: Python floats throughout
-        n1, m1, v1 = _moments_1d(fa, "a")
-        n2, m2, v2 = _moments_1d(fb, "b")
-        if equal_var:
-            df = n1 + n2 - 2.0
-            se = math.sqrt(((n1 - 1) * v1 + (n2 - 1) * v2) / df * (1.0 / n1 + 1.0 / n2))
-        else:
-            w1, w2 = v1 / n1, v2 / n2
-            se2 = w1 + w2
-            df = se2 * se2 / (w1 * w1 / (n1 - 1) + w2 * w2 / (n2 - 1)) if se2 > 0 else 1.0
-            se = math.sqrt(se2)
-        if se == 0:
-            raise ValueError("a and b together has zero variance: the t statistic is undefined")
-        est = m1 - m2
-        t = est / se
-        return TTestResult(t, float(_t_pvalue(t, df, alternative)), df, est, se, alternative)
+        n1, m1, v1, E1 = _moments_1d(fa, "a")
+        n2, m2, v2, E2 = _moments_1d(fb, "b")
+        if E1 == E2 == 0:
+            df, se = _two_sample_se(n1, v1, n2, v2, equal_var, math.sqrt)
+            est = m1 - m2
+            t = est / se
+            return TTestResult(t, float(_t_pvalue(t, df, alternative)), df, est, se, alternative)
+        return _ttest_ind_scaled(n1, m1, v1, E1, n2, m2, v2, E2, equal_var, alternative)
     a, b = _sample(a, "a", axis), _sample(b, "b", axis)
     if a.shape[1:] != b.shape[1:]:
         raise ValueError(f"a and b must agree on all axes but the observation axis, got {a.shape} and {b.shape}")
-    n1, m1, v1 = _mean_var(a, "a")
-    n2, m2, v2 = _mean_var(b, "b")
-    sqrt = math.sqrt if a.ndim == 1 else np.sqrt
+    n1, m1, v1, E1 = _mean_var(a, "a")
+    n2, m2, v2, E2 = _mean_var(b, "b")
+    return _ttest_ind_scaled(n1, m1, v1, E1, n2, m2, v2, E2, equal_var, alternative)
+
+
+def _two_sample_se(n1, v1, n2, v2, equal_var, sqrt):
+    """Degrees of freedom and standard error of x̄₁ − x̄₂ (pooled or Welch)."""
     if equal_var:
         df = n1 + n2 - 2.0
         se = sqrt(((n1 - 1) * v1 + (n2 - 1) * v2) / df * (1.0 / n1 + 1.0 / n2))
@@ -253,14 +272,31 @@ def ttest_ind(a, b, equal_var: bool = True, alternative: str = "two-sided", axis
         df = se2 * se2 / (w1 * w1 / (n1 - 1) + w2 * w2 / (n2 - 1))
         se = sqrt(se2)
     _nonzero_se(se, "a and b together")
+    return df, se
+
+
+def _ttest_ind_scaled(n1, m1, v1, E1, n2, m2, v2, E2, equal_var, alternative):
+    """The two-sample test on variances ``vᵢ · 4**Eᵢ``, computed at the common exponent."""
+    v1, v2, E = common(v1, E1, v2, E2)
+    sqrt = math.sqrt if np.ndim(v1) == 0 else np.sqrt
+    df, se = _two_sample_se(n1, v1, n2, v2, equal_var, sqrt)
     est = m1 - m2
-    t = est / se
-    p = _t_pvalue(t, df, alternative)
-    t, p, est, se, df = _floats(t, p, est, se, df)
+    t = np.ldexp(est, -E) / se
+    p = _t_pvalue(float(t) if np.ndim(t) == 0 else t, df, alternative)
+    t, p, est, se, df = _floats(t, p, est, np.ldexp(se, E), df)
     return TTestResult(t, p, df, est, se, alternative)
 
 
 # ----------------------------------------------------------------------------- z-test
+def _z_moments(x, name, estimate_var, ddof):
+    """n, mean, scaled variance and exponent (the variance is ``v · 4**E``; 0 when σ is known)."""
+    n = x.size
+    if estimate_var and n - ddof <= 0:
+        raise ValueError(f"{name} needs more than ddof={ddof} observations")
+    m, d, E = centred(x, None, name)
+    return n, m, (float(d @ d) / (n - ddof) if estimate_var else 0.0), E
+
+
 def ztest(x1, x2=None, value: float = 0.0, sigma=None, alternative: str = "two-sided",
           usevar: str = "pooled", ddof: int = 1) -> ZTestResult:
     """z-test for a mean (one sample) or a difference of means (two samples).
@@ -310,33 +346,32 @@ def ztest(x1, x2=None, value: float = 0.0, sigma=None, alternative: str = "two-s
     if sig is not None and (sig <= 0).any():
         raise ValueError("sigma must be positive")
 
-    def moments(x, name):
-        n = x.size
-        if sigma is None and n - ddof <= 0:
-            raise ValueError(f"{name} needs more than ddof={ddof} observations")
-        m = float(x.mean())
-        v = float(((x - m) ** 2).sum() / (n - ddof)) if sigma is None else None
-        return n, m, v
-
-    n1, m1, v1 = moments(x1, "x1")
+    n1, m1, v1, E1 = _z_moments(x1, "x1", sigma is None, ddof)
+    E = 0  # the standard error is se · 2**E
     if x2 is None:
-        var1 = float(sig[0]) ** 2 if sig is not None else v1
-        se = math.sqrt(var1 / n1)
         est = m1
+        if sig is not None:
+            se = float(sig[0]) / math.sqrt(n1)
+        else:
+            se, E = math.sqrt(v1 / n1), E1
     else:
         x2 = as_float_array(x2, "x2", ndim=1)
-        n2, m2, v2 = moments(x2, "x2")
-        if sig is not None:
-            se = math.sqrt(sig[0] ** 2 / n1 + sig[1] ** 2 / n2)
-        elif usevar == "pooled":
-            vp = ((n1 - ddof) * v1 + (n2 - ddof) * v2) / (n1 + n2 - 2 * ddof)
-            se = math.sqrt(vp * (1.0 / n1 + 1.0 / n2))
-        else:
-            se = math.sqrt(v1 / n1 + v2 / n2)
+        n2, m2, v2, E2 = _z_moments(x2, "x2", sigma is None, ddof)
         est = m1 - m2
+        if sig is not None:
+            se = math.hypot(float(sig[0]) / math.sqrt(n1), float(sig[1]) / math.sqrt(n2))
+        else:
+            v1, v2, E = (float(v) for v in common(v1, E1, v2, E2))
+            E = int(E)
+            if usevar == "pooled":
+                vp = ((n1 - ddof) * v1 + (n2 - ddof) * v2) / (n1 + n2 - 2 * ddof)
+                se = math.sqrt(vp * (1.0 / n1 + 1.0 / n2))
+            else:
+                se = math.sqrt(v1 / n1 + v2 / n2)
     if se == 0:
         raise ValueError("the samples have zero variance: the z statistic is undefined")
-    z = (est - value) / se
+    z = float(np.ldexp(est - value, -E)) / se
+    se = float(np.ldexp(se, E))
     return ZTestResult(z, float(_z_pvalue(z, alternative)), None, est, se, alternative)
 
 
@@ -565,10 +600,18 @@ def f_oneway(*samples) -> TestResult:
     N = sizes.sum()
     if N - k <= 0:
         raise ValueError("f_oneway needs more observations than groups (no within-group degrees of freedom)")
+    # the data rescaled by powers of two (exact): first so the sums cannot overflow,
+    # then so that the deviations' largest magnitude is about 1 (their squares cannot under- or overflow)
+    e1 = exponent(max(float(np.max(np.abs(g), initial=0.0)) for g in groups))
+    groups = [np.ldexp(g, -e1) for g in groups]
     means = np.array([g.mean() for g in groups])
     grand = float(sizes @ means) / N
-    ss_between = float(sizes @ (means - grand) ** 2)
-    ss_within = float(sum(((g - m) ** 2).sum() for g, m in zip(groups, means)))
+    within = [g - m for g, m in zip(groups, means)]
+    between = means - grand
+    e2 = exponent(max([float(np.max(np.abs(between)))] + [float(np.max(np.abs(w), initial=0.0)) for w in within]))
+    between = np.ldexp(between, -e2)
+    ss_between = float(sizes @ between**2)
+    ss_within = float(sum(_sum_sq(np.ldexp(w, -e2)) for w in within))
     if ss_within == 0:
         raise ValueError("the samples have zero within-group variance: the F statistic is undefined")
     dfn, dfd = float(k - 1), float(N - k)

@@ -451,10 +451,27 @@ def vietoris_rips(X, maxdim: int = 1, max_edge: float = np.inf, metric: str = "e
         check_symmetric(D, "X")
         if np.any(np.diag(D) != 0) or np.any(D < 0):
             raise ValueError("X must be a distance matrix: non-negative with a zero diagonal")
+        e = _exponent(D)
+        D = np.ldexp(D, -e)
     else:
         check_in(metric, "metric", _METRICS)
         X = as_float_array(X, "X", ndim=2, dtype=np.float64)
-        D = _distance_matrix(X, metric)
+        e = _exponent(X)
+        D = _distance_matrix(np.ldexp(X, -e), metric)
+    # The work is done on data rescaled by 2**-e (exact) so that no scale (1e-300 or 1e300) under- or
+    # overflows in the squared distances; the diagrams are scaled back at the end.
+    with np.errstate(over="ignore", under="ignore"):
+        max_edge = float(np.ldexp(float(max_edge), -e))
+    return [np.ldexp(dgm, e) for dgm in _diagrams(D, maxdim, max_edge)]
+
+
+def _exponent(X):
+    """The power-of-two exponent of ``max |X|`` (0 for an empty or all-zero array)."""
+    return int(np.frexp(np.max(np.abs(X), initial=0.0))[1])
+
+
+def _diagrams(D, maxdim, max_edge):
+    """The persistence diagrams of the distance matrix ``D`` (H0 and, for ``maxdim=1``, H1)."""
     D = np.tril(D) + np.tril(D, -1).T       # exactly symmetric: the lower triangle is the data
     n = D.shape[0]
     check_scalar(n, "number of points", kind=numbers.Integral, low=1)

@@ -5,8 +5,6 @@ lists its figure functions in ``__all__`` and they are all re-exported here.
 All figures share the look set in ``viz._style``.
 """
 
-from __future__ import annotations
-
 import importlib
 import pkgutil
 

@@ -25,7 +25,7 @@ _OP_SYMBOL = {"add": "+", "subtract": "−", "multiply": "×", "divide": "÷", "
 def _trace(f, inputs, names):
     """Run f on fresh leaves; return (nodes parents-first, output, adjoints, labels)."""
     from mmlkit.autodiff import Tensor, enable_grad, gradients, tensor
-    from mmlkit.autodiff._tensor import _toposort
+    from mmlkit.autodiff._engine import _toposort
 
     with enable_grad():
         leaves = [tensor(v, requires_grad=True) for v in inputs]

@@ -34,7 +34,7 @@ def _covariance_ellipse(mean, cov, n_std, colour):
                    edgecolor=colour, linewidth=2.0)
 
 
-def gmm_ellipses(X, snapshots, *, n_std=2.0, width=3.6, height=3.4):
+def gmm_ellipses(X, snapshots, *, n_std=2.0, width=3.6, height=3.4, ncols=2):
     """EM for a Gaussian mixture as a strip of panels, one per snapshot.
 
     Parameters
@@ -45,29 +45,41 @@ def gmm_ellipses(X, snapshots, *, n_std=2.0, width=3.6, height=3.4):
         ``means`` (K, 2) and full ``covariances`` (K, 2, 2) at some EM iteration.
     n_std : float, default=2.0
         Each component is drawn as its n_std-σ ellipse, {x : (x − μ)ᵀ Σ⁻¹ (x − μ) = n_std²}.
-    width, height : float
+    width, height : float, default=3.6, 3.4
         Size of each panel in inches.
+    ncols : int, default=2
+        Panels per row (a grid keeps the text readable when the figure is scaled to a page).
 
     Returns
     -------
     matplotlib.figure.Figure
-        One axes per snapshot, each with one Ellipse patch per component.
+        One axes per snapshot, each with one Ellipse patch per component; all
+        panels share the same axis ranges (the data's, with a margin), so the
+        iterations can be compared by eye.
     """
     X = as_float_array(X, "X", ndim=2)
     if X.shape[1] != 2:
         raise ValueError(f"X must have 2 columns, got shape {X.shape}")
     if len(snapshots) == 0:
         raise ValueError("snapshots must hold at least one (title, means, covariances)")
-    fig, axes = new_figure(1, len(snapshots), width=width, height=height, squeeze=False)
-    for ax, (title, means, covs) in zip(axes[0], snapshots):
+    ncols = max(1, min(int(ncols), len(snapshots)))
+    nrows = -(-len(snapshots) // ncols)
+    fig, axes = new_figure(nrows, ncols, width=width, height=height, squeeze=False)
+    lo, hi = X.min(axis=0), X.max(axis=0)
+    pad = 0.08 * (hi - lo)
+    for ax in axes.ravel()[len(snapshots):]:
+        ax.set_visible(False)
+    for ax, (title, means, covs) in zip(axes.ravel(), snapshots):
         means, covs = np.asarray(means, float), np.asarray(covs, float)
         ax.scatter(X[:, 0], X[:, 1], s=6, color="0.55", alpha=0.6, linewidths=0)
         for k, (mu, S) in enumerate(zip(means, covs)):
             colour = PALETTE[k % len(PALETTE)]
             ax.add_patch(_covariance_ellipse(mu, S, n_std, colour))
             ax.plot(*mu, marker="x", color=colour, markersize=8, markeredgewidth=2)
-        ax.set_title(title)
-        ax.set_aspect("equal", adjustable="datalim")
+        ax.set_title(title, fontsize=12)
+        ax.tick_params(labelsize=10)
+        ax.set(xlim=(lo[0] - pad[0], hi[0] + pad[0]), ylim=(lo[1] - pad[1], hi[1] + pad[1]))
+        ax.set_aspect("equal", adjustable="box")
     return fig
 
 

@@ -1,6 +1,8 @@
 """Figures for explanations and robustness.
 
-- :func:`shap_bar` — mean |φ| per feature: global importance from local attributions.
+- :func:`shap_bar` — mean |φ| per feature: global importance from local attributions
+  (for one row: that prediction's signed φ).
+- :func:`shap_waterfall` — one prediction, from the base value E[f(X)] to f(x), one signed step per feature.
 - :func:`shap_beeswarm` — every attribution as a dot, coloured by the feature's value.
 - :func:`adversarial_example` — an image, the adversarial perturbation, and the fooled result.
 - :func:`partial_dependence_plot` — partial dependence with its ICE curves.
@@ -12,7 +14,10 @@ import numpy as np
 
 from mmlkit.viz._style import CMAP_DIVERGING, PALETTE, new_figure
 
-__all__ = ["adversarial_example", "partial_dependence_plot", "shap_bar", "shap_beeswarm"]
+__all__ = ["adversarial_example", "partial_dependence_plot", "shap_bar", "shap_beeswarm", "shap_waterfall"]
+
+#: Colours of a positive and a negative attribution (SHAP's convention: red pushes the output up).
+_UP, _DOWN = "#D55E00", "#0072B2"
 
 
 def _values(explanation, feature_names):
@@ -28,41 +33,170 @@ def _values(explanation, feature_names):
     return values, list(names)
 
 
-def shap_bar(explanation, *, feature_names=None, max_display=10, title="Mean |SHAP value|"):
+def shap_bar(explanation, *, feature_names=None, max_display=10, title=None):
     """Bar chart of the mean absolute attribution of each feature, largest on top.
+
+    For a single row (one prediction) the bars are that row's signed
+    attributions φⱼ instead, red pushing the output up and blue down, ordered
+    by |φⱼ|; :func:`shap_waterfall` shows the same row as steps from the base value.
 
     Parameters
     ----------
-    explanation : Explanation or array_like of shape (n_samples, n_features)
+    explanation : Explanation or array_like of shape (n_samples, n_features) or (n_features,)
         Attributions (an ``Explanation``'s ``values``; for several outputs the last).
     feature_names : list of str, optional
         Names (default: the explanation's, else x0, x1, ...).
     max_display : int, default=10
-        Show the top features; the rest are summed into one bar.
-    title : str, default="Mean |SHAP value|"
+        Show the top features; the rest are summed into one grey bar, drawn
+        apart and clipped (its value printed) when it would dwarf the named bars.
+    title : str, optional
+        Default "Mean |SHAP value|", or "SHAP values of one prediction" for one row.
 
     Returns
     -------
     matplotlib.figure.Figure
-        One horizontal bar per shown feature.
+        One horizontal bar per shown feature (plus one for the rest).
     """
-    values, names = _values(explanation, feature_names)
-    importance = np.abs(values).mean(axis=0)
-    order = np.argsort(-importance)
+    raw = np.asarray(getattr(explanation, "values", explanation), dtype=float)
+    if raw.ndim == 1:  # one prediction
+        values, names = _values(raw[None, :], feature_names or getattr(explanation, "feature_names", None))
+    else:
+        values, names = _values(explanation, feature_names)
+    one_row = values.shape[0] == 1
+    importance = values[0] if one_row else np.abs(values).mean(axis=0)
+    order = np.argsort(-np.abs(importance), kind="stable")
     shown = order[:max_display]
     heights = list(importance[shown])
     labels = [names[j] for j in shown]
-    if order.size > max_display:
-        heights.append(importance[order[max_display:]].sum())
-        labels.append(f"sum of {order.size - max_display} other features")
-    fig, ax = new_figure(width=5.5, height=0.8 + 0.32 * len(heights))
-    y = np.arange(len(heights))[::-1]
-    ax.barh(y, heights, color=PALETTE[0])
+    colours = [(_UP if h > 0 else _DOWN) if one_row else PALETTE[0] for h in heights]
+    n_rest = order.size - shown.size
+    rest = float(importance[order[max_display:]].sum()) if n_rest else None
+    fig, ax = new_figure(width=5.8, height=0.8 + 0.32 * (len(heights) + (rest is not None)))
+    y = np.arange(len(heights))[::-1] + (1 if rest is not None else 0)
+    ax.barh(y, heights, color=colours)
+    named_max = max(np.abs(heights)) if heights else 1.0
     for yi, h in zip(y, heights):
-        ax.text(h, yi, f" {h:.3g}", va="center", fontsize=8)
-    ax.set_yticks(y, labels)
-    ax.set(xlabel="mean |φ| (average impact on the model output)", title=title)
+        ax.text(h, yi, f" {h:+.3g} " if one_row else f" {h:.3g}", va="center", fontsize=8,
+                ha="left" if h >= 0 else "right")
+    ticks, tick_labels = list(y), labels
+    if rest is not None:
+        limit = 1.3 * named_max
+        clipped = abs(rest) > limit
+        drawn = np.sign(rest) * min(abs(rest), limit)
+        ax.barh(0, drawn, color="0.75", hatch="//" if clipped else None, edgecolor="0.55")
+        ax.text(drawn, 0, f" {rest:+.3g}" if one_row else f" {rest:.3g}" + (" (bar clipped)" if clipped else ""),
+                va="center", fontsize=8, ha="left" if rest >= 0 else "right")
+        ax.axhline(0.5, color="0.6", lw=0.8, ls=":")
+        ticks.append(0)
+        tick_labels = [*labels, f"sum of {n_rest} other features"]
+        lo = min(0.0, *heights, drawn) * 1.25
+        hi = max(0.0, *heights, drawn) * 1.25
+        ax.set_xlim(lo, hi if hi > lo else 1.0)
+    ax.set_yticks(ticks, tick_labels)
+    if one_row:
+        ax.axvline(0, color="0.4", lw=0.8)
+        ax.set(xlabel="φ (contribution to this prediction; red raises it, blue lowers it)",
+               title=title or "SHAP values of one prediction")
+    else:
+        ax.set(xlabel="mean |φ| (average impact on the model output)", title=title or "Mean |SHAP value|")
     ax.grid(axis="y", visible=False)
+    return fig
+
+
+def shap_waterfall(values, base_value=None, feature_names=None, x=None, *, row=0, max_display=10,
+                   title="Explaining one prediction"):
+    """Waterfall of one prediction: from the base value E[f(X)] to f(x), one signed step per feature.
+
+    Each bar starts where the previous one ended: red steps (φⱼ > 0) raise the
+    output, blue ones lower it; the features are ordered by |φⱼ| (largest on
+    top) and the smallest are summed into one step, so the bars always end at
+    f(x) = E[f(X)] + Σⱼ φⱼ (Shapley efficiency).
+
+    Parameters
+    ----------
+    values : Explanation or array_like of shape (n_features,) or (n_samples, n_features)
+        The attributions φ; an ``Explanation`` also supplies ``base_value``,
+        ``feature_names`` and ``x`` (its ``base_values``, names and ``data``).
+    base_value : float, optional
+        E[f(X)], the output with no feature known (required for an array).
+    feature_names : list of str, optional
+        Default: the explanation's, else x0, x1, ...
+    x : array_like of shape (n_features,), optional
+        The row's feature values, printed beside the names ("age = 52").
+    row : int, default=0
+        Which row of a 2-D ``values`` to show.
+    max_display : int, default=10
+        Features drawn as their own step; the rest are summed into one.
+    title : str, default="Explaining one prediction"
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One bar per step; ``fig.prediction`` holds f(x) = base value + Σ φ.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mmlkit.viz import shap_waterfall
+    >>> fig = shap_waterfall(np.array([0.5, -0.2, 0.1]), base_value=1.0, feature_names=["a", "b", "c"])
+    >>> round(fig.prediction, 6)
+    1.4
+    """
+    phi = np.asarray(getattr(values, "values", values), dtype=float)
+    if phi.ndim == 3:
+        phi = phi[:, :, -1]
+    if phi.ndim == 2:
+        phi = phi[row]
+    if phi.ndim != 1:
+        raise ValueError(f"values must hold one row of attributions, got shape {phi.shape}")
+    if base_value is None:
+        base = getattr(values, "base_values", None)
+        if base is None:
+            raise ValueError("base_value is required when values is an array")
+        base = np.asarray(base, dtype=float)
+        base_value = float(base.reshape(base.shape[0], -1)[row, -1] if base.ndim else base)
+    if x is None and getattr(values, "data", None) is not None:
+        data = np.atleast_2d(np.asarray(values.data, dtype=float))
+        x = data[row] if data.shape[1] == phi.size else None
+    names = list(feature_names or getattr(values, "feature_names", None) or [f"x{j}" for j in range(phi.size)])
+    if len(names) != phi.size:
+        raise ValueError(f"feature_names must have {phi.size} entries, got {len(names)}")
+    if x is not None:
+        x = np.asarray(x, dtype=float).ravel()
+        if x.size != phi.size:
+            raise ValueError(f"x must have {phi.size} entries, got {x.size}")
+        names = [f"{n} = {v:.3g}" for n, v in zip(names, x)]
+    order = np.argsort(-np.abs(phi), kind="stable")
+    steps = [(names[j], phi[j]) for j in order[:max_display]]
+    if order.size > max_display:
+        steps.append((f"{order.size - max_display} other features", float(phi[order[max_display:]].sum())))
+    # Draw from the bottom (the smallest step, starting at the base value) to the top (ending at f(x)).
+    steps = steps[::-1]
+    fig, ax = new_figure(width=6.4, height=1.2 + 0.36 * len(steps))
+    start = base_value
+    for yi, (_, step) in enumerate(steps):
+        colour = _UP if step > 0 else _DOWN
+        ax.barh(yi, step, left=start, color=colour, height=0.7)
+        end = start + step
+        ax.text(max(start, end), yi, f" {step:+.3g}", va="center", ha="left", fontsize=8, color=colour)
+        if yi + 1 < len(steps):
+            ax.plot([end, end], [yi + 0.35, yi + 0.65], color="0.5", lw=0.8)
+        start = end
+    prediction = start
+    ax.axvline(base_value, color="0.45", lw=1, ls="--")
+    ax.axvline(prediction, color="0.15", lw=1)
+    ax.set_yticks(range(len(steps)), [n for n, _ in steps])
+    lo = min(base_value, prediction, *(np.cumsum([s for _, s in steps]) + base_value))
+    hi = max(base_value, prediction, *(np.cumsum([s for _, s in steps]) + base_value))
+    pad = 0.15 * (hi - lo if hi > lo else 1.0)
+    ax.set_xlim(lo - pad, hi + 2 * pad)
+    ax.set_ylim(-0.7, len(steps) - 0.3)
+    top = ax.secondary_xaxis("top")
+    top.set_xticks([base_value, prediction], [f"E[f(X)] = {base_value:.3g}", f"f(x) = {prediction:.3g}"],
+                   fontsize=8)
+    ax.set(xlabel="model output", title=title)
+    ax.grid(axis="y", visible=False)
+    fig.prediction = float(prediction)
     return fig
 
 
@@ -153,8 +287,11 @@ def adversarial_example(x, x_adv, *, image_shape=(8, 8), label=None, label_adv=N
     axes[0].imshow(x, cmap="gray_r", vmin=vmin, vmax=vmax)
     axes[0].set_title(caption("original", label, confidence), fontsize=9)
     m = np.abs(delta).max() or 1.0
-    axes[1].imshow(delta, cmap=CMAP_DIVERGING, vmin=-m, vmax=m)
+    im = axes[1].imshow(delta, cmap=CMAP_DIVERGING, vmin=-m, vmax=m)
     axes[1].set_title(f"perturbation (‖δ‖∞ = {np.abs(delta).max():.2g})", fontsize=9)
+    cbar = fig.colorbar(im, ax=axes[1], orientation="horizontal", fraction=0.08, pad=0.04, ticks=[-m, 0, m])
+    cbar.set_label("δ = x′ − x (red: pixel darkened)", fontsize=8)
+    cbar.ax.tick_params(labelsize=7)
     axes[2].imshow(x_adv, cmap="gray_r", vmin=vmin, vmax=vmax)
     axes[2].set_title(caption("adversarial", label_adv, confidence_adv), fontsize=9)
     for ax in axes:

@@ -49,14 +49,14 @@ def markov_convergence(P, p0, n_steps: int = 30, *, state_names=None):
         if pi is not None:
             ax.axhline(pi[i], color=colour, linestyle="--", linewidth=1.0, alpha=0.8)
     ax.set_xlabel("step t")
-    ax.set_ylabel("Pr(X_t = state)")
+    ax.set_ylabel(r"$\Pr(X_t = s)$")
     ax.set_ylim(-0.02, 1.02)
-    ax.set_title("p_t = p_0 Pᵗ  (dashed: stationary π)")
+    ax.set_title(r"$p_t = p_0 P^{\,t}$  (dashed: stationary $\pi$)")
     ax.legend(fontsize=8, loc="best")
     if pi is not None:
         tv = 0.5 * np.abs(traj - pi).sum(axis=1)
         ax_tv.semilogy(steps, np.maximum(tv, 1e-17), color=PALETTE[3], marker="o", markersize=3)
-        ax_tv.set_title("distance to stationarity ½‖p_t − π‖₁")
+        ax_tv.set_title(r"distance to stationarity $\frac{1}{2}\Vert p_t - \pi\Vert_1$")
     else:
         ax_tv.text(0.5, 0.5, "no unique stationary distribution", ha="center", va="center",
                    transform=ax_tv.transAxes)
@@ -93,7 +93,7 @@ def hmm_posterior(posterior, states=None, *, title: str = "HMM posterior state p
     ax.set_xlim(0, T - 1)
     ax.set_ylim(0, 1)
     ax.set_xlabel("time t")
-    ax.set_ylabel("Pr(z_t | x)")
+    ax.set_ylabel(r"$\Pr(z_t \mid x)$")
     ax.set_title(title)
     ax.legend(fontsize=8, loc="upper right", ncol=K + 1)
     return fig

@@ -22,16 +22,27 @@ def universal_approximation(x, target, fits, *, title="one hidden layer, growing
 
 
 def attention_heatmap(weights, tokens=None, *, title="attention weights", query_tokens=None):
-    """A (L, S) attention matrix: row i shows where query position i looks."""
+    """A (L, S) attention matrix: row i shows where query position i looks.
+
+    The bottom and left ticks are positions (0, 1, …); given ``tokens`` (and
+    ``query_tokens``, default ``tokens``), the token at each position is shown
+    on the top (keys) and right (queries) axes.
+    """
     w = np.asarray(weights)
-    fig, ax = new_figure(width=5, height=4.5)
+    fig, ax = new_figure(width=5.4, height=4.8)
     im = ax.imshow(w, cmap=CMAP, vmin=0, vmax=max(w.max(), 1e-12))
     ax.grid(False)
-    fig.colorbar(im, ax=ax, shrink=0.8, label="weight")
+    fig.colorbar(im, ax=ax, shrink=0.8, label="weight", pad=0.12 if tokens is not None else 0.05)
+    ax.set_xticks(range(w.shape[1]), [str(i) for i in range(w.shape[1])], fontsize=8)
+    ax.set_yticks(range(w.shape[0]), [str(i) for i in range(w.shape[0])], fontsize=8)
     if tokens is not None:
-        ax.set_xticks(range(w.shape[1]), [str(t) for t in tokens], fontsize=8)
-        ax.set_yticks(range(w.shape[0]), [str(t) for t in (query_tokens if query_tokens is not None else tokens)],
-                      fontsize=8)
+        queries = tokens if query_tokens is None else query_tokens
+        top = ax.secondary_xaxis("top")
+        top.set_xticks(range(w.shape[1]), [str(t) for t in tokens], fontsize=7, color="0.35")
+        top.set_xlabel("token", fontsize=8, color="0.35")
+        right = ax.secondary_yaxis("right")
+        right.set_yticks(range(w.shape[0]), [str(t) for t in queries], fontsize=7, color="0.35")
+        right.set_ylabel("token", fontsize=8, color="0.35")
     ax.set(xlabel="key position (attended to)", ylabel="query position", title=title)
     return fig
 
@@ -55,8 +66,13 @@ def graph_layout(A, random_state=0):
     return pos
 
 
-def graph_plot(A, labels, *, pos=None, highlight=(), title="graph", label_names=None):
-    """Nodes coloured by ``labels`` on the edges of adjacency ``A``; ``highlight`` nodes get a black ring."""
+def graph_plot(A, labels, *, pos=None, highlight=(), title="graph", label_names=None, true_labels=None):
+    """Nodes coloured by ``labels`` on the edges of adjacency ``A``; ``highlight`` nodes get a black ring.
+
+    Given ``true_labels``, every node whose label differs from it is marked
+    with a red dashed ring ("misclassified" in the legend). The plot has no
+    axes: node positions carry no units.
+    """
     A = np.asarray(A)
     pos = graph_layout(A) if pos is None else pos
     fig, ax = new_figure(width=5.5, height=5)
@@ -73,9 +89,14 @@ def graph_plot(A, labels, *, pos=None, highlight=(), title="graph", label_names=
     if hl.size:
         ax.scatter(pos[hl, 0], pos[hl, 1], s=260, facecolors="none", edgecolors="black", lw=2, zorder=3,
                    label="labelled for training")
+    if true_labels is not None:
+        wrong = np.flatnonzero(np.asarray(true_labels) != labels)
+        if wrong.size:
+            ax.scatter(pos[wrong, 0], pos[wrong, 1], s=420, facecolors="none", edgecolors="#d62728", lw=2,
+                       linestyle="--", zorder=3, label=f"misclassified ({', '.join(map(str, wrong))})")
     for node, (x, y) in enumerate(pos):
         ax.text(x, y, str(node), ha="center", va="center", fontsize=6.5, color="white", zorder=4)
-    ax.set(title=title, xticks=[], yticks=[])
-    ax.grid(False)
-    ax.legend(fontsize=8, loc="best")
+    ax.set_title(title)
+    ax.set_axis_off()
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), borderaxespad=0.0)
     return fig

@@ -41,21 +41,28 @@ def optimization_paths(f, paths, *, xlim=(-2, 2), ylim=(-1, 3), log_levels=True,
         ax.plot(P[-1, 0], P[-1, 1], "o", color=color, ms=5)
     first = np.asarray(getattr(next(iter(paths.values())), "path", next(iter(paths.values()))))
     ax.plot(*first[0], "k*", ms=10, label="start")
-    ax.set(xlim=xlim, ylim=ylim, xlabel="x₁", ylabel="x₂", title=title or "optimizer paths")
-    ax.legend(fontsize=8, loc="upper left")
+    ax.set(xlim=xlim, ylim=ylim, xlabel="$x_1$", ylabel="$x_2$", title=title or "optimizer paths")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)  # off the paths
     return fig
 
 
 def loss_curves(losses, *, title="loss against iteration", log=True, ax=None):
-    """f(xₖ) − f* against k for several optimizers (``losses``: name -> 1-D array)."""
-    fig, ax = new_figure(width=6, height=4) if ax is None else (ax.figure, ax)
+    """f(xₖ) − f* against k for several optimizers (``losses``: name -> 1-D array).
+
+    With ``log`` (the default) both axes are logarithmic — the iteration axis
+    too, as k + 1 — so a method that converges in tens of steps and one that
+    takes thousands are both visible.
+    """
+    fig, ax = new_figure(width=6.5, height=4) if ax is None else (ax.figure, ax)
     for (name, values), color in zip(losses.items(), PALETTE):
         v = np.asarray(values, dtype=float)
-        ax.plot(np.arange(v.size), np.maximum(v, 1e-16) if log else v, color=color, label=name)
+        ax.plot(np.arange(1, v.size + 1), np.maximum(v, 1e-16) if log else v, color=color,
+                label=f"{name} ({v.size - 1} steps)")
     if log:
+        ax.set_xscale("log")
         ax.set_yscale("log")
-    ax.set(xlabel="iteration k", ylabel="f(xₖ) − f*", title=title)
-    ax.legend(fontsize=8)
+    ax.set(xlabel="iteration $k + 1$" + (" (log scale)" if log else ""), ylabel="$f(x_k) - f^*$", title=title)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
     return fig
 
 
@@ -82,6 +89,7 @@ def lagrange_geometry(f, g, x_star, grad_f, grad_g, multiplier, *, xlim=(-2, 2),
     ax.plot([], [], color=PALETTE[0], lw=2, label="∇f(x*)")
     ax.plot([], [], color=PALETTE[1], lw=2, ls="--", label=f"λ∇g(x*), λ = {multiplier:.3f}")
     ax.plot(*x_star, "ko", ms=6, label="x*")
-    ax.set(xlim=xlim, ylim=ylim, aspect="equal", xlabel="x₁", ylabel="x₂", title="∇f = λ∇g at the optimum")
-    ax.legend(fontsize=8, loc="lower left")
+    ax.set(xlim=xlim, ylim=ylim, aspect="equal", xlabel="$x_1$", ylabel="$x_2$",
+           title=r"$\nabla f = \lambda \nabla g$ at the optimum")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)  # off x*
     return fig

@@ -67,8 +67,10 @@ def bayes_disease_test(prevalence: float = 0.01, sensitivity: float = 0.95, spec
     for _, colour, label in groups:
         ax.scatter([], [], c=colour, marker="s", label=label)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.02), ncol=2, fontsize=8, handletextpad=0.3)
-    ax.set_title(f"{n_people} people: {sick_pos + healthy_pos} test positive,\n"
-                 f"only {sick_pos} of them are sick")
+    n_pos = sick_pos + healthy_pos
+    # Whole people round the expected counts, so the fraction here is close to, not equal to, the posterior.
+    ax.set_title(f"{n_people} people: {n_pos} test positive, only {sick_pos} of\n"
+                 f"them sick ({sick_pos}/{n_pos} = {sick_pos / n_pos:.1%} in whole people)")
     ax.set_aspect("equal")
     ax.axis("off")
 
@@ -80,8 +82,7 @@ def bayes_disease_test(prevalence: float = 0.01, sensitivity: float = 0.95, spec
     ax_bar.set_ylim(0, 1.1)
     ax_bar.set_ylabel("probability")
     ax_bar.tick_params(axis="x", labelsize=8)
-    ax_bar.set_title("Bayes' rule: a positive test moves 1 % to "
-                     f"{posterior[0]:.0%}")
+    ax_bar.set_title(f"Bayes' rule, exactly: a positive test moves\n{prior[0]:.1%} to {posterior[0]:.1%}")
     fig.posterior = float(posterior[0])
     return fig
 

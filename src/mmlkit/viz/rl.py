@@ -9,7 +9,7 @@ from mmlkit.viz._style import PALETTE, new_figure
 __all__ = ["policy_learning_curve", "regret_curves"]
 
 
-def regret_curves(results: dict, *, band: float = 1.0, log_x: bool = False,
+def regret_curves(results: dict, *, band: float = 1.0, log_x: bool = False, spread=None,
                   title: str = "cumulative regret"):
     """Mean cumulative regret over runs with a ± band, one curve per agent.
 
@@ -21,12 +21,16 @@ def regret_curves(results: dict, *, band: float = 1.0, log_x: bool = False,
         Half-width of the shaded band in standard errors of the mean (0: none).
     log_x : bool, default=False
         Logarithmic round axis (a logarithmic regret is then a straight line).
+    spread : (float, float), optional
+        Percentiles of the runs (e.g. ``(10, 90)``) drawn as a light band with
+        dotted edges: how much one run varies, where the standard-error band
+        shows how well the mean is known (often too narrow to see).
     title : str, default="cumulative regret"
 
     Returns
     -------
     matplotlib.figure.Figure
-        One line and one shaded band per agent.
+        One line and one shaded band per agent (two with ``spread``).
     """
     fig, ax = new_figure(width=5.6, height=4.0)
     for i, (name, res) in enumerate(results.items()):
@@ -37,7 +41,10 @@ def regret_curves(results: dict, *, band: float = 1.0, log_x: bool = False,
         color = PALETTE[i % len(PALETTE)]
         ax.plot(t, mean, color=color, label=name)
         if band:
-            ax.fill_between(t, mean - band * se, mean + band * se, color=color, alpha=0.2, lw=0)
+            ax.fill_between(t, mean - band * se, mean + band * se, color=color, alpha=0.45, lw=0)
+        if spread is not None:
+            lo, hi = np.percentile(R, spread, axis=0)
+            ax.fill_between(t, lo, hi, color=color, alpha=0.08, lw=0.8, ls=":", edgecolor=color)
     if log_x:
         ax.set_xscale("log")
     ax.set_xlabel("round t")

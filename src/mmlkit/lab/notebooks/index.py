@@ -14,12 +14,17 @@ def _():
 
 @app.cell
 def _(mo):
-    mo.md(r"""
+    # Only the editor lets you change cells; a read-only app (`mmlkit lab --run`) says so instead.
+    _editing = mo.app_meta().mode == "edit"
+    _how = ("Edit any cell — marimo reruns everything that depends on it." if _editing else
+            "This is the read-only view: move the sliders, or open the editable copies with `mmlkit lab` "
+            "(without `--run`) to change the code.")
+    mo.md(f"""
     # The mmlkit lab
 
     The mathematics of machine learning, one module at a time: each notebook states a concept with its
     formula, computes it with mmlkit's own code (NumPy, from first principles) and gives you a slider for the
-    parameter that matters. Edit any cell — marimo reruns everything that depends on it.
+    parameter that matters. {_how}
 
     Open a notebook below, or from a terminal with `mmlkit lab NAME`.
     """)

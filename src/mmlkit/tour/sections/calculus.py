@@ -8,8 +8,10 @@ from mmlkit.tour._api import Showcase
 
 TITLE = "Calculus and autodiff"
 ORDER = 30
-FORMULA = ("forward: vᵢ = φᵢ(parents)   backward: v̄ⱼ = Σ_{i: j→i} v̄ᵢ ∂φᵢ/∂vⱼ,  v̄_out = 1\n"
-           "f(x) ≈ Σₖ f⁽ᵏ⁾(x₀)/k! (x − x₀)ᵏ      ∫ₐᵇ f ≈ Σᵢ wᵢ f(xᵢ)")
+LAB = ("calculus",)
+API = ("mmlkit.calculus", "mmlkit.autodiff")
+FORMULA = (r"\text{forward: } v_i = \varphi_i(\text{parents}) \qquad \text{backward: } \bar v_j = \sum_{i:\, j \to i} \bar v_i \frac{\partial \varphi_i}{\partial v_j}, \quad \bar v_{\text{out}} = 1" "\n"
+           r"f(x) \approx \sum_k \frac{f^{(k)}(x_0)}{k!} (x - x_0)^k \qquad \int_a^b f \approx \sum_i w_i f(x_i)")
 SUMMARY = ("Learning is differentiation. Reverse-mode automatic differentiation runs the program forward, "
            "recording each operation, then sweeps the chain rule backward so every intermediate value "
            "learns its adjoint ∂f/∂v — the whole gradient for the price of a few forward passes. The same "
@@ -44,19 +46,19 @@ def run(quick: bool) -> Showcase:
     gauss, err = quad(lambda x: np.exp(-x * x), -np.inf, np.inf)
     notes = [
         f"∂f/∂x and ∂f/∂y of f = x·y + sin x at (1.5, 2): {2.0 + np.cos(1.5):.6f} and 1.5 "
-        "(read them off the input boxes).",
+        "(read them off the adjoints v̄ of the graph's two input nodes, x and y).",
         f"Taylor derivatives f⁽¹⁻⁴⁾(0.5) by autodiff vs 4th-order finite differences: "
         f"max relative gap {agreement:.1e}.",
         f"Hessian of Σ softplus(Ax) + ½‖x‖² (20×20) by forward-over-reverse: symmetric to "
         f"{np.abs(h - h.T).max():.0e}, smallest eigenvalue {np.linalg.eigvalsh(h)[0]:.3f} ≥ 1.",
-        f"∫ e^(−x²) dx over ℝ by adaptive Gauss–Kronrod: {gauss:.12f} (√π = {np.sqrt(np.pi):.12f}, "
+        f"$\\int_{{-\\infty}}^{{\\infty}} e^{{-x^2}}\\, dx$ by adaptive Gauss–Kronrod: {gauss:.12f} (√π = {np.sqrt(np.pi):.12f}, "
         f"estimated error {err:.0e}).",
     ]
     return Showcase(
         figures=[
             ("The chain rule made visible: f(x, y) = x·y + sin x with forward values v and backward "
              "adjoints v̄ = ∂f/∂v on every node", graph),
-            ("Taylor polynomials of rising order close in on sin(x)·e^(−x/5) around x₀ = 0.5", taylor_fig),
+            ("Taylor polynomials of rising order close in on $\\sin(x)\\, e^{-x/5}$ around $x_0 = 0.5$", taylor_fig),
             ("Finite differences: truncation falls with h, rounding grows — the complex step has no "
              "cancellation", fd_fig),
         ],

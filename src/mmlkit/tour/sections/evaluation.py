@@ -8,8 +8,10 @@ from mmlkit.tour._api import Showcase
 
 TITLE = "Evaluation, trust and robustness"
 ORDER = 100
-FORMULA = ("AUC = P(s⁺ > s⁻)    CV = (1/K) Σₖ score(f₋ₖ, Dₖ)    t = d̄ / √((1/J + n_test/n_train) s²)\n"
-           "φᵢ = Σ_{S ⊆ F∖{i}} |S|!(d−|S|−1)!/d! [v(S ∪ {i}) − v(S)]    x′ = x + ε sign(∇ₓ L(f(x), y))")
+LAB = ("evaluation", "explanations")
+API = ("mmlkit.evaluation", "mmlkit.explain")
+FORMULA = (r"\mathrm{AUC} = P(s^+ > s^-) \qquad \mathrm{CV} = \frac{1}{K} \sum_k \mathrm{score}(f_{-k}, D_k) \qquad t = \frac{\bar d}{\sqrt{(1/J + n_{\text{test}}/n_{\text{train}})\, s^2}}" "\n"
+           r"\phi_i = \sum_{S \subseteq F \setminus \{i\}} \frac{|S|!\,(d - |S| - 1)!}{d!} \left[v(S \cup \{i\}) - v(S)\right] \qquad x' = x + \varepsilon \, \mathrm{sign}(\nabla_x L(f(x), y))")
 SUMMARY = ("A score means little without the curve behind it, the folds it was averaged over and the "
            "luck it might owe. Logistic regression on the breast-cancer data is measured by ROC and "
            "precision–recall curves, a confusion matrix and a learning curve; Kernel SHAP then splits "
@@ -41,7 +43,7 @@ def run(quick: bool) -> Showcase:
         pr_curve_plot,
         roc_curve_plot,
     )
-    from mmlkit.viz.explain import adversarial_example, shap_bar, shap_beeswarm
+    from mmlkit.viz.explain import adversarial_example, shap_bar, shap_beeswarm, shap_waterfall
 
     rng = np.random.default_rng(0)
     data = load_breast_cancer()
@@ -74,6 +76,9 @@ def run(quick: bool) -> Showcase:
     exact = lr.coef_[0] * (rows - background.mean(axis=0))
     shap_err = float(np.mean(np.abs(explanation.values - exact)))
     bar = shap_bar(explanation, max_display=10, title="Breast cancer: mean |SHAP value| (log-odds)")
+    patient = int(np.argmax(np.abs(explanation.values).sum(1)))   # the patient with the most decided score
+    waterfall = shap_waterfall(explanation, row=patient, max_display=8,
+                               title=f"One patient's prediction (log-odds), test row {patient}")
     swarm = shap_beeswarm(explanation, data=X[test][: rows.shape[0]], max_display=10,
                           title="Breast cancer: SHAP values per patient")
 
@@ -119,10 +124,15 @@ def run(quick: bool) -> Showcase:
             ("Confusion matrix of logistic regression at the 0.5 threshold", cm),
             ("Learning curve: the training–validation gap (variance) closes as data grows; the plateau "
              "is the model's bias", lc),
-            ("Global importance from local attributions: mean |φ| per feature (Kernel SHAP)", bar),
+            ("Global importance from local attributions: mean |φ| per feature (Kernel SHAP); the 20 remaining "
+             "features are summed into the grey bar", bar),
             ("Each patient's attributions, coloured by the feature's value: high texture and area push "
              "towards malignant", swarm),
-            ("An adversarial digit: a perturbation of ε per pixel along sign(∇ₓL) changes the answer", digit_fig),
+            ("Explaining one prediction: from the average log-odds E[f(X)] to this patient's f(x), one signed "
+             "step per feature (red raises, blue lowers; standardised feature values beside the names)",
+             waterfall),
+            ("An adversarial digit: a perturbation of ε per pixel along $\\mathrm{sign}(\\nabla_x L)$ changes the "
+             "answer (the colour bar gives δ's scale)", digit_fig),
         ],
         key_number=("test ROC AUC (logistic regression)", f"{auc:.4f}"),
         notes=notes,

@@ -8,8 +8,10 @@ from mmlkit.tour._api import Showcase
 
 TITLE = "Information theory"
 ORDER = 70
-FORMULA = ("H(p) = −Σ pᵢ log pᵢ      KL(p‖q) = Σ pᵢ log(pᵢ/qᵢ) ≥ 0\n"
-           "I(X; Y) = KL(p_XY ‖ p_X p_Y) = H(Y) − H(Y | X)")
+LAB = ("information",)
+API = ("mmlkit.information",)
+FORMULA = (r"H(p) = -\sum_i p_i \log p_i \qquad \mathrm{KL}(p \,\|\, q) = \sum_i p_i \log \frac{p_i}{q_i} \ge 0" "\n"
+           r"I(X; Y) = \mathrm{KL}(p_{XY} \,\|\, p_X\, p_Y) = H(Y) - H(Y \mid X)")
 SUMMARY = ("Entropy measures surprise: a fair coin carries one bit, a certain one none. The KL divergence "
            "is the extra code length paid for believing q when the truth is p — the quantity every "
            "cross-entropy loss minimises — and it is not symmetric: a narrow P inside a wide Q costs far "

@@ -8,8 +8,10 @@ from mmlkit.tour._api import Showcase
 
 TITLE = "Linear algebra"
 ORDER = 10
-FORMULA = ("A v = λ v      A = U Σ Vᵀ,  A vᵢ = σᵢ uᵢ\n"
-           "A_k = Σ_{i≤k} σᵢ uᵢ vᵢᵀ  minimises ‖A − B‖_F over rank-k B (Eckart–Young)")
+LAB = ("vectors", "decompositions")
+API = ("mmlkit.linalg",)
+FORMULA = (r"A v = \lambda v \qquad A = U \Sigma V^\top, \quad A v_i = \sigma_i u_i" "\n"
+           r"A_k = \sum_{i \le k} \sigma_i u_i v_i^\top \ \text{ minimises } \|A - B\|_F \text{ over rank-}k\ B \ \text{(Eckart–Young)}")
 SUMMARY = ("A matrix maps the unit circle to an ellipse: its singular vectors are the circle's radii that "
            "land on the ellipse's axes, stretched by σᵢ, while its eigenvectors are the directions it only "
            "scales. Truncating the SVD of the 8 × 8 digit images keeps the directions of largest variance: "
@@ -35,8 +37,8 @@ def run(quick: bool) -> Showcase:
     return Showcase(
         figures=[
             (f"A = [[1.5, 0.8], [0.2, 1.0]] maps the unit circle onto an ellipse with semi-axes σ = "
-             f"{s[0]:.2f}, {s[1]:.2f}; its eigenvectors (dashed, λ = {w[0]:.2f}, {w[1]:.2f}) are not "
-             "orthogonal, its singular vectors are", circle),
+             f"{s[0]:.2f}, {s[1]:.2f}. Its singular vectors (solid) are orthogonal before and after the map; "
+             f"its eigenvectors (dashed, λ = {w[0]:.2f}, {w[1]:.2f}) are not orthogonal.", circle),
             (f"A digit rebuilt from the top k singular directions of {len(images)} centred 8 × 8 digit images "
              "(relative error in each title)", recon),
             ("Singular values of the centred digit matrix and the share of variance the first k carry", spectrum),

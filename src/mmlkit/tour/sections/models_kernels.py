@@ -8,9 +8,10 @@ from mmlkit.tour._api import Showcase
 
 TITLE = "Classical models: kernels and decompositions"
 ORDER = 82
-FORMULA = ("SVM dual:  min_α ½ αᵀQα − 1ᵀα  s.t. 0 ≤ αᵢ ≤ C, yᵀα = 0,  Qᵢⱼ = yᵢyⱼk(xᵢ, xⱼ);  "
-           "f(x) = Σᵢ yᵢαᵢ k(xᵢ, x) − ρ\n"
-           "PCA:  max_{‖w‖=1} wᵀSw,  S = X̃ᵀX̃/(n − 1) = V Λ Vᵀ;  X̃ = UΣVᵀ,  λₖ = σₖ²/(n − 1)")
+LAB = ("models", "decompositions")
+API = ("mmlkit.models",)
+FORMULA = (r"\text{SVM dual: } \min_\alpha \tfrac12 \alpha^\top Q \alpha - \mathbf{1}^\top \alpha \ \text{ s.t. } 0 \le \alpha_i \le C,\ y^\top \alpha = 0, \quad Q_{ij} = y_i y_j k(x_i, x_j); \quad f(x) = \sum_i y_i \alpha_i k(x_i, x) - \rho" "\n"
+           r"\text{PCA: } \max_{\|w\| = 1} w^\top S w, \quad S = \frac{\tilde X^\top \tilde X}{n - 1} = V \Lambda V^\top; \quad \tilde X = U \Sigma V^\top, \quad \lambda_k = \frac{\sigma_k^2}{n - 1}")
 SUMMARY = ("A support vector machine keeps only the points that touch or cross its margin: the rest have "
            "αᵢ = 0 and could be deleted without changing the classifier. With a linear kernel the boundary is a "
            "line and the margins f = ±1 are parallel to it; an RBF kernel bends them around the moons. Both are "
@@ -35,7 +36,7 @@ def run(quick: bool) -> Showcase:
         svm_margins(svc, X, y, ax=ax, title=f"{kernel} kernel: {svc.support_.size} support vectors, "
                                              f"training accuracy {accuracy[kernel]:.2f}",
                     resolution=70 if quick else 200)
-        notes.append(f"SVC {kernel}: {svc.support_.size} support vectors of {y.size}, n_support_ = "
+        notes.append(f"SVC {kernel}: {svc.support_.size} support vectors of {y.size}, per class "
                      f"{svc.n_support_.tolist()}, SMO iterations {int(svc.n_iter_[0])}.")
 
     digits = load_digits()

@@ -8,11 +8,11 @@ from mmlkit.tour._api import Showcase
 
 TITLE = "Classical models: supervised"
 ORDER = 80
-FORMULA = ("Bayesian regression:  w | y ~ N(m, Σ),  Σ = (λI + αΦᵀΦ)⁻¹,  m = αΣΦᵀy,  "
-           "Var[y* | x*] = 1/α + φ(x*)ᵀΣφ(x*)\n"
-           "logistic:  P(y = k | x) = softmax(Wx + b)ₖ;   "
-           "naive Bayes:  log P(y = k | x) = log πₖ + Σⱼ log p(xⱼ | k) − log Z\n"
-           "lasso:  min (1/2n)‖y − Xw‖² + α‖w‖₁  (coordinate descent: wⱼ ← S(cⱼ + Gⱼⱼwⱼ, nα)/Gⱼⱼ)")
+LAB = ("models",)
+API = ("mmlkit.models",)
+FORMULA = (r"\text{Bayesian regression: } w \mid y \sim \mathcal{N}(m, \Sigma), \quad \Sigma = (\lambda I + \alpha \Phi^\top \Phi)^{-1}, \quad m = \alpha \Sigma \Phi^\top y, \quad \mathrm{Var}[y_* \mid x_*] = \frac{1}{\alpha} + \phi(x_*)^\top \Sigma\, \phi(x_*)" "\n"
+           r"\text{logistic: } P(y = k \mid x) = \mathrm{softmax}(W x + b)_k; \qquad \text{naive Bayes: } \log P(y = k \mid x) = \log \pi_k + \sum_j \log p(x_j \mid k) - \log Z" "\n"
+           r"\text{lasso: } \min_w \frac{1}{2n} \|y - X w\|^2 + \alpha \|w\|_1 \quad \text{(coordinate descent: } w_j \leftarrow S(c_j + G_{jj} w_j,\, n\alpha) / G_{jj})")
 SUMMARY = ("A model that knows what it does not know: Bayesian linear regression on polynomial features "
            "puts a Gaussian posterior on the weights, so its predictive band is narrow where the data are and "
            "widens where they are not (α and λ chosen by maximising the evidence). Logistic regression and "

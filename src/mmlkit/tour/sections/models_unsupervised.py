@@ -10,9 +10,11 @@ from mmlkit.tour._api import Showcase
 
 TITLE = "Classical models: unsupervised"
 ORDER = 85
-FORMULA = ("EM:  rᵢₖ = πₖ N(xᵢ | μₖ, Σₖ) / Σⱼ πⱼ N(xᵢ | μⱼ, Σⱼ),   μₖ = Σᵢ rᵢₖ xᵢ / Σᵢ rᵢₖ\n"
-           "spectral:  eigenvectors of L = I − D^{-1/2} W D^{-1/2}, then k-means\n"
-           "t-SNE:  min_Y KL(P ‖ Q),  qᵢⱼ ∝ (1 + ‖yᵢ − yⱼ‖²)⁻¹")
+LAB = ("models",)
+API = ("mmlkit.models",)
+FORMULA = (r"\text{EM: } r_{ik} = \frac{\pi_k \mathcal{N}(x_i \mid \mu_k, \Sigma_k)}{\sum_j \pi_j \mathcal{N}(x_i \mid \mu_j, \Sigma_j)}, \qquad \mu_k = \frac{\sum_i r_{ik} x_i}{\sum_i r_{ik}}" "\n"
+           r"\text{spectral: eigenvectors of } L = I - D^{-1/2} W D^{-1/2}, \text{ then } k\text{-means}" "\n"
+           r"\text{t-SNE: } \min_Y \mathrm{KL}(P \,\|\, Q), \qquad q_{ij} \propto (1 + \|y_i - y_j\|^2)^{-1}")
 SUMMARY = ("Without labels, structure has to come from the data's geometry. EM fits a Gaussian mixture by "
            "alternating soft assignments and weighted means, never lowering the likelihood; k-means is its "
            "hard, spherical limit and so cuts the two moons straight across, while spectral clustering "

@@ -11,8 +11,10 @@ from mmlkit.tour._api import Showcase
 
 TITLE = "Neural networks and geometric deep learning"
 ORDER = 90
-FORMULA = ("h = σ(W x + b),  ŷ = softmax(W_L h_{L−1} + b_L),  ∂L/∂W by reverse-mode autodiff\n"
-           "Attention(Q, K, V) = softmax(Q Kᵀ / √d) V        GCN: H' = σ(D^{−½}(A + I)D^{−½} H W)")
+LAB = ("neural",)
+API = ("mmlkit.nn",)
+FORMULA = (r"h = \sigma(W x + b), \quad \hat y = \mathrm{softmax}(W_L h_{L-1} + b_L), \quad \partial L / \partial W \text{ by reverse-mode autodiff}" "\n"
+           r"\mathrm{Attention}(Q, K, V) = \mathrm{softmax}\left(\frac{Q K^\top}{\sqrt{d}}\right) V \qquad \text{GCN: } H' = \sigma\left(D^{-1/2} (A + I) D^{-1/2} H W\right)")
 SUMMARY = ("A network is matrix products, nonlinearities, a loss and gradient descent — here all running on "
            "mmlkit's own autodiff engine and optimizers. One hidden layer approximates a wiggly function better "
            "as it widens; a tiny transformer learns to copy the previous token and its attention map shows it "
@@ -148,8 +150,8 @@ def run(quick: bool) -> Showcase:
 
     g, pred, train, gcn_acc = _karate_gcn(quick)
     figures.append((f"A two-layer GCN labels the karate club's two factions from 4 labelled members "
-                    f"(accuracy {gcn_acc:.2f} on all 34)",
-                    graph_plot(g.adjacency, pred, highlight=train, label_names=g.label_names,
+                    f"(black rings; accuracy {gcn_acc:.2f} on all 34, the misclassified members in dashed red rings)",
+                    graph_plot(g.adjacency, pred, highlight=train, label_names=g.label_names, true_labels=g.labels,
                                title="GCN predictions on Zachary's karate club")))
     return Showcase(
         figures=figures,

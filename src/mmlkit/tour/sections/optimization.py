@@ -11,8 +11,10 @@ from mmlkit.tour._api import Showcase
 
 TITLE = "Optimization"
 ORDER = 40
-FORMULA = ("xₖ₊₁ = xₖ − αₖ Bₖ⁻¹ ∇f(xₖ)   (B = I: gradient descent; B = ∇²f: Newton; BFGS builds B from gradients)\n"
-           "min f(x) s.t. g(x) = 0   ⇒   ∇f(x*) = λ ∇g(x*)")
+LAB = ("optimization",)
+API = ("mmlkit.optim",)
+FORMULA = (r"x_{k+1} = x_k - \alpha_k B_k^{-1} \nabla f(x_k) \quad (B = I\text{: gradient descent; } B = \nabla^2 f\text{: Newton; BFGS builds } B \text{ from gradients)}" "\n"
+           r"\min f(x) \ \text{ s.t. } g(x) = 0 \quad \Rightarrow \quad \nabla f(x^*) = \lambda \nabla g(x^*)")
 SUMMARY = ("Every model learns by minimising something. Seven methods race down Rosenbrock's curved valley and "
            "an ill-conditioned bowl; curvature information (Newton, BFGS, L-BFGS, CG) turns thousands of steps "
            "into tens. With a constraint, the gradients of objective and constraint line up at the optimum, "
@@ -108,16 +110,20 @@ def run(quick: bool) -> Showcase:
     # min x₁ + x₂ on the circle x₁² + x₂² = 2:  x* = (−1, −1), λ = −1/2
     res = lagrange_solve(lambda x: x[0] + x[1], np.array([-0.5, -1.5]), eq=lambda x: x[0] ** 2 + x[1] ** 2 - 2)
     lam = float(res.multipliers["eq"][0])
-    figures.append(("min x₁ + x₂ on the circle x₁² + x₂² = 2, solved by Newton on the KKT system",
+    figures.append(("$\\min\\ x_1 + x_2$ on the circle $x_1^2 + x_2^2 = 2$, solved by Newton on the KKT system",
                     lagrange_geometry(lambda v: v[0] + v[1], lambda v: v[0] ** 2 + v[1] ** 2 - 2, res.x,
                                       np.array([1.0, 1.0]), 2 * res.x, lam)))
 
     X, y, group, w_free, fair, s_free, s_fair = _fairness(quick)
-    fig, ax = new_figure(width=6, height=5)
+    fig, ax = new_figure(width=8.5, height=5)
+    # colour = the true label, marker = the group
     ax.scatter(X[group, 0], X[group, 1], s=10, c=np.where(y[group] > 0, PALETTE[0], PALETTE[3]), marker="o",
-               alpha=0.6, label="group a")
+               alpha=0.6)
     ax.scatter(X[~group, 0], X[~group, 1], s=14, c=np.where(y[~group] > 0, PALETTE[0], PALETTE[3]), marker="^",
-               alpha=0.6, label="group b")
+               alpha=0.6)
+    for marker, color, label in [("o", "0.45", "group a (circles)"), ("^", "0.45", "group b (triangles)"),
+                                 ("s", PALETTE[0], "label 1 (blue)"), ("s", PALETTE[3], "label 0 (orange)")]:
+        ax.scatter([], [], s=20, marker=marker, color=color, label=label)
     xs = np.linspace(X[:, 0].min(), X[:, 0].max(), 10)
     for w, style, label in [(w_free, "-", f"unconstrained: positive rates {s_free['rate_a']:.2f} / "
                                            f"{s_free['rate_b']:.2f}, accuracy {s_free['acc']:.2f}"),
@@ -126,8 +132,9 @@ def run(quick: bool) -> Showcase:
         ax.plot(xs, -(w[0] * xs + w[2]) / w[1], "k" + style, lw=2, label=label)
     ax.set(ylim=(X[:, 1].min(), X[:, 1].max()), xlabel="feature 1", ylabel="feature 2",
            title="logistic regression with a demographic-parity constraint")
-    ax.legend(fontsize=7, loc="lower left")
-    figures.append(("Fairness as a constraint: equal mean scores for both groups (circles, triangles), found by "
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
+    figures.append(("Fairness as a constraint (colour: the true label; marker: the group): equal mean scores for "
+                    "both groups, found by "
                     f"the augmented Lagrangian; multiplier λ = {fair.multipliers['eq'][0]:.3f}", fig))
 
     steps = {name: r.nit for name, r in rosen_results.items()}

@@ -8,8 +8,10 @@ from mmlkit.tour._api import Showcase
 
 TITLE = "Probability"
 ORDER = 50
-FORMULA = ("P(H | D) = P(D | H) P(H) / Σ_h P(D | h) P(h)\n"
-           "θ ~ Beta(a, b), k heads in n flips  ⇒  θ | data ~ Beta(a + k, b + n − k)")
+LAB = ("probability",)
+API = ("mmlkit.probability",)
+FORMULA = (r"P(H \mid D) = \frac{P(D \mid H)\, P(H)}{\sum_h P(D \mid h)\, P(h)}" "\n"
+           r"\theta \sim \mathrm{Beta}(a, b),\ k \text{ heads in } n \text{ flips} \quad \Rightarrow \quad \theta \mid \text{data} \sim \mathrm{Beta}(a + k, b + n - k)")
 SUMMARY = ("Bayes' rule turns a prior and a likelihood into a posterior: with a 1 % prevalence, a 95 %-accurate "
            "test that comes back positive still leaves only about a 16 % chance of disease, because the healthy "
            "majority produces most of the positives. With a conjugate Beta prior the posterior of a coin's bias "
@@ -39,7 +41,8 @@ def run(quick: bool) -> Showcase:
                                  x=np.arange(0, 13))
     figures = [
         ("Disease test, 1 % prevalence, 95 % sensitivity and specificity: 1000 people as natural frequencies "
-         "(outlined: tested positive) and prior, likelihoods and posterior as bars", disease),
+         "(outlined: tested positive; counts rounded to whole people) and the exact prior, likelihoods and "
+         "posterior as bars", disease),
         (f"Beta(1, 1) prior on a coin's bias updated with flips of a p = {true_p} coin: posteriors after "
          f"{', '.join(map(str, checkpoints))} flips, and the 95 % credible interval narrowing", sharpening),
         ("Densities and cdfs: the t distribution's heavy tails against the normal; the skewed exponential "

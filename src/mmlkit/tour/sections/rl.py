@@ -8,8 +8,10 @@ from mmlkit.tour._api import Showcase
 
 TITLE = "Learning by acting"
 ORDER = 120
-FORMULA = ("R(T) = Σₜ (μ* − μ_{aₜ})      UCB1: aₜ = argmaxₐ Q̂ₐ + √(2 ln t / nₐ)      R(T) = O(Σ ln T / Δₐ)\n"
-           "∇J(θ) = E[Σₜ ∇ log π_θ(aₜ|sₜ) (Gₜ − b)]      (REINFORCE with a baseline)")
+LAB = ("rl",)
+API = ("mmlkit.rl",)
+FORMULA = (r"R(T) = \sum_t (\mu^* - \mu_{a_t}) \qquad \text{UCB1: } a_t = \mathrm{argmax}_a \hat Q_a + \sqrt{\frac{2 \ln t}{n_a}} \qquad R(T) = O\left(\sum_a \frac{\ln T}{\Delta_a}\right)" "\n"
+           r"\nabla J(\theta) = \mathbb{E}\left[\sum_t \nabla \log \pi_\theta(a_t \mid s_t)\, (G_t - b)\right] \quad \text{(REINFORCE with a baseline)}")
 SUMMARY = ("A bandit agent must trade exploring for exploiting. A fixed ε keeps paying for exploration, so "
            "its regret grows linearly; UCB1's optimism and Thompson sampling's posterior draws explore "
            "only as much as the uncertainty warrants, and their regret grows like log T. REINFORCE "
@@ -32,8 +34,9 @@ def run(quick: bool) -> Showcase:
     pg = reinforce(corridor, n_iterations=80 if quick else 200, batch_size=16, lr=0.05, random_state=0)
     return Showcase(
         figures=[
-            (f"Cumulative regret on arms with means {env.means.tolist()}, mean of {n_runs} runs ± 1 s.e.",
-             regret_curves(results)),
+            (f"Cumulative regret on arms with means {env.means.tolist()}: the mean of {n_runs} runs (line) "
+             "with ± 1 standard error of that mean (the dark band hugging it), and the middle 80 % of single "
+             "runs (light band, dotted edges)", regret_curves(results, spread=(10, 90))),
             ("REINFORCE with a baseline on an 8-cell corridor (−1 per step): the mean return per update",
              policy_learning_curve(pg.returns, optimal=corridor.optimal_return)),
         ],

@@ -8,8 +8,10 @@ from mmlkit.tour._api import Showcase
 
 TITLE = "Statistics"
 ORDER = 60
-FORMULA = ("x̄ ± t_{n−1, (1+γ)/2} · s/√n   covers μ with probability γ\n"
-           "p = (#{T(π(x)) ≥ T(x)} + 1) / (B + 1)   over random relabellings π")
+LAB = ("statistics",)
+API = ("mmlkit.stats",)
+FORMULA = (r"\bar x \pm t_{n-1,\,(1+\gamma)/2} \cdot \frac{s}{\sqrt{n}} \ \text{ covers } \mu \text{ with probability } \gamma" "\n"
+           r"p = \frac{\#\{T(\pi(x)) \ge T(x)\} + 1}{B + 1} \ \text{ over random relabellings } \pi")
 SUMMARY = ("A 95 % confidence interval is a promise about the procedure, not about one interval: "
            "simulate a hundred samples and about five intervals miss the true mean. A permutation test "
            "needs no distributional assumption at all: shuffle the group labels of the iris flowers "

@@ -8,8 +8,10 @@ from mmlkit.tour._api import Showcase
 
 TITLE = "Topology: the shape of data"
 ORDER = 110
-FORMULA = ("VR_r(X) = {σ ⊆ X : d(u, v) ≤ r for all u, v ∈ σ}      H_q(VR_r) as r grows\n"
-           "a bar [b, d) per class: born at scale b, dead at d;  d_B(D, D′) ≤ 2 max ‖xᵢ − x′ᵢ‖")
+LAB = ("topology",)
+API = ("mmlkit.topology",)
+FORMULA = (r"\mathrm{VR}_r(X) = \{\sigma \subseteq X : d(u, v) \le r \text{ for all } u, v \in \sigma\} \qquad H_q(\mathrm{VR}_r) \text{ as } r \text{ grows}" "\n"
+           r"\text{a bar } [b, d) \text{ per class: born at scale } b, \text{ dead at } d; \qquad d_B(D, D') \le 2 \max_i \|x_i - x'_i\|")
 SUMMARY = ("Grow a ball around every point and watch the union: components merge (H0 bars end) and loops "
            "open and close (H1 bars). A noisy circle has one H1 bar far longer than the rest — the hole "
            "survives across scales — while a Gaussian blob only has short-lived noise. The computation is "

@@ -1,0 +1,254 @@
+"""Dask collections: recognised without importing Dask, validated, and reduced block by block.
+
+mmlkit never imports Dask unless it is handed a Dask collection, and never
+starts a cluster: a fit on a ``dask.array.Array`` runs under whatever scheduler
+is current (the threaded default, or a ``distributed.Client``).
+
+The cost model
+--------------
+A fit on Dask input is written as *statistics per row block + combine*: a
+function maps one row block of X (and the matching block of y) to a small
+statistic — a count, a mean, a Gram matrix, an R factor, a gradient — and an
+associative ``combine`` merges two statistics into the statistic of their
+union. The blocks are reduced in a tree (``split_every`` at a time), on the
+workers, and only the root reaches the client. So for a fit with ``p`` passes
+whose statistic has ``s`` numbers:
+
+* work on the workers: ``p`` reads of X, the flops of the per-block statistic;
+* traffic: ``s`` numbers per block up the tree, ``s`` numbers to the client per
+  pass, independent of ``n`` (the client never holds X);
+* latency: ``log_{split_every}(n_blocks)`` levels of combine per pass.
+
+With hundreds of workers the per-block work stays the same and the tree gets
+one level deeper per factor ``split_every``; what limits scaling is ``s``
+(``d²`` for a Gram matrix) times the number of passes (one for least squares,
+tens for L-BFGS or Lloyd).
+
+Per estimator (d features, t targets, K classes or clusters; numbers each block
+sends up the tree):
+
+=========================  ==============================  ===========================
+estimator                  passes over X                   numbers per block and pass
+=========================  ==============================  ===========================
+LinearRegression, Ridge    1                               (d + t)² + d + t + 1
+Lasso, ElasticNet          1 (then descent on the client)  (d + t)² + d + t + 1
+StandardScaler             1                               3d
+MinMaxScaler               1                               2d + 1
+GaussianNB                 1                               K(2d + 1)
+PCA (full, TSQR)           1                               d² + d + 1
+PCA (randomized)           2 + iterated_power              s² + ds  (s = k + oversamples)
+KMeans                     1 + 5 + 1 (k-means||) + 1/iter  about 2k(d + 1); k(2d + 4) + 1
+LogisticRegression         1 per loss+gradient evaluation  K(d + 1) + 1
+  (newton)                 + 1 per Hessian                 (K(d + 1))²
+linalg.qr / lstsq / svd    1 for R (2 with a lazy Q or U)  n²  (n columns)
+=========================  ==============================  ===========================
+
+Chunking: X must be chunked along rows only. An X chunked across columns is
+rechunked to whole rows (``X.rechunk({1: -1})``), which moves data once; chunk
+it by rows when it is created to avoid that.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import sys
+
+import numpy as np
+
+__all__ = [
+    "as_dask_array",
+    "dask_unsupported",
+    "is_dask_collection",
+    "map_rows",
+    "reduce_blocks",
+]
+
+_SPLIT_EVERY = 8
+
+
+def is_dask_collection(x) -> bool:
+    """Whether ``x`` is a Dask collection, decided without importing Dask.
+
+    A Dask object's class lives in a ``dask.*`` module; if Dask has never been
+    imported, nothing can be a Dask collection.
+    """
+    if "dask" not in sys.modules:
+        return False
+    module = type(x).__module__ or ""
+    return (module == "dask" or module.startswith("dask.")) and hasattr(x, "__dask_graph__")
+
+
+def any_dask(*xs) -> bool:
+    """Whether any of ``xs`` is a Dask collection."""
+    return any(is_dask_collection(x) for x in xs)
+
+
+def _dask_array_module():
+    try:
+        import dask.array as da
+    except ImportError as exc:  # pragma: no cover - a Dask collection implies Dask is installed
+        raise ImportError('Dask input needs the dask extra: pip install "mmlkit[dask]"') from exc
+    return da
+
+
+def as_dask_array(x, name: str, *, ndim: int | tuple = 2, rows=None, numeric: bool = True):
+    """Check a Dask array (or wrap a NumPy array) and return it as float64, chunked by rows.
+
+    Mirrors :func:`mmlkit._validation.as_float_array` for lazy arrays: the number
+    of dimensions, emptiness and the dtype are checked here, without computing
+    anything; finiteness is checked inside the first pass over the data (see
+    :func:`reduce_blocks`), raising the same ``ValueError`` as in memory.
+    An X chunked across columns is rechunked to whole rows. ``rows`` gives the
+    row chunks to align a target ``y`` with X's blocks. ``numeric=False``
+    keeps the dtype (class labels).
+    """
+    da = _dask_array_module()
+    if not isinstance(x, da.Array):
+        if is_dask_collection(x):
+            raise TypeError(f"{name} must be a dask.array.Array chunked by rows, got {type(x).__module__}."
+                            f"{type(x).__name__}; convert a Dask DataFrame with .to_dask_array(lengths=True)")
+        arr = np.asarray(x)
+        x = da.from_array(arr, chunks=rows if rows is not None else "auto")
+    allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+    if x.ndim not in allowed:
+        want = " or ".join(f"{d}-D" for d in allowed)
+        raise ValueError(f"{name} must be {want}, got an array of shape {x.shape}")
+    if any(np.isnan(c) for c in x.chunks[0]):
+        raise ValueError(f"{name} has unknown chunk sizes along its rows; call {name}.compute_chunk_sizes() first")
+    if x.size == 0:
+        raise ValueError(f"{name} must not be empty, got an array of shape {x.shape}")
+    if numeric:
+        kind = x.dtype.kind
+        if kind in "OSUVMm":
+            raise ValueError(f"{name} must be numeric, got dtype {x.dtype}")
+        if kind == "c":
+            raise ValueError(f"{name} must be real, got complex dtype {x.dtype}")
+        if x.dtype != np.float64:
+            x = x.astype(np.float64)
+    if x.ndim == 2 and len(x.chunks[1]) > 1:
+        x = x.rechunk({1: -1})
+    if rows is not None and x.chunks[0] != tuple(rows):
+        x = x.rechunk({0: tuple(rows)})
+    return x
+
+
+def check_dask_xy(X, y=None, *, y_numeric: bool = True, multi_output: bool = False):
+    """X as a float64 Dask array chunked by rows and y aligned with X's row blocks."""
+    X = as_dask_array(X, "X")
+    if y is None:
+        return X, None
+    if np.shape(y)[0] != X.shape[0]:
+        raise ValueError(f"inputs must have the same number of samples: X has {X.shape[0]}, y has {np.shape(y)[0]}")
+    y = as_dask_array(y, "y", ndim=(1, 2) if multi_output else 1, rows=X.chunks[0], numeric=y_numeric)
+    return X, y
+
+
+def _finite_then(fn, names, allow_nan=False):
+    """``fn`` with a finiteness check of its float array arguments first (the first pass's guard)."""
+    from mmlkit._validation import check_finite
+
+    @functools.wraps(fn)
+    def checked(*blocks_and_args):
+        for block, name in zip(blocks_and_args, names):
+            if not (isinstance(block, np.ndarray) and block.dtype.kind == "f"):
+                continue
+            if not allow_nan:
+                check_finite(block, name)
+            elif np.isinf(block).any():
+                raise ValueError(f"Input {name} contains infinity or a value too large for dtype('float64').")
+        return fn(*blocks_and_args)
+
+    return checked
+
+
+def _fold(combine, *parts):
+    out = parts[0]
+    for part in parts[1:]:
+        out = combine(out, part)
+    return out
+
+
+def reduce_blocks(fn, arrays, combine, *, args=(), block_args=None, names=None, check_finite=False,
+                  split_every=_SPLIT_EVERY):
+    """``combine``-reduce ``fn(x_block, y_block, ..., *args)`` over aligned row blocks; computed.
+
+    ``arrays`` are Dask arrays with the same row chunks (and a single column
+    chunk). ``args`` (small NumPy arrays or scalars: current weights, centres)
+    enter the graph once and reach every block; ``block_args`` holds one more
+    argument per block (a seed, say), passed after ``args``. The partial results are merged
+    in a tree on the workers, ``split_every`` at a time; the root is returned
+    to the caller. With ``check_finite`` each float block is checked for NaN
+    and infinity first (a ``ValueError`` naming the argument, as in memory;
+    ``"allow-nan"``: infinity only).
+    """
+    import dask
+
+    blocks = [np.asarray(a.to_delayed(), dtype=object).reshape(len(a.chunks[0])) for a in arrays]
+    if check_finite:
+        names = names or ["X", "y", "sample_weight"][: len(arrays)]
+        fn = _finite_then(fn, names, allow_nan=check_finite == "allow-nan")
+    task = dask.delayed(fn, pure=False)
+    shared = [dask.delayed(a) if isinstance(a, np.ndarray) else a for a in args]
+    extra = [()] * len(blocks[0]) if block_args is None else [(a,) for a in block_args]
+    parts = [task(*row, *shared, *more) for row, more in zip(zip(*blocks), extra)]
+    merge = dask.delayed(functools.partial(_fold, combine), pure=False)
+    while len(parts) > 1:
+        parts = [merge(*parts[i:i + split_every]) for i in range(0, len(parts), split_every)]
+    (result,) = dask.compute(parts[0])
+    return result
+
+
+def map_rows(method, X, *args, **kwargs):
+    """``method`` applied to each row block of the Dask array X, lazily, keeping X's row chunks.
+
+    ``method`` is a bound method of a fitted estimator (``predict``,
+    ``transform``, ...): it is called once on one row of zeros here, which
+    checks that the model is fitted and that X has the right number of
+    features, and tells the shape and dtype of the output; each block of X then
+    goes through the same in-memory method on a worker.
+    """
+    X = as_dask_array(X, "X")
+    probe = np.asarray(method(np.zeros((1, X.shape[1])), *args, **kwargs))
+    fn = functools.partial(_call_on_block, method, args, kwargs)
+    if probe.ndim == 1:
+        return X.map_blocks(fn, dtype=probe.dtype, drop_axis=1, chunks=(X.chunks[0],),
+                            meta=np.empty((0,), probe.dtype))
+    return X.map_blocks(fn, dtype=probe.dtype, chunks=(X.chunks[0], (probe.shape[1],)),
+                        meta=np.empty((0, 0), probe.dtype))
+
+
+def _call_on_block(method, args, kwargs, block):
+    return method(block, *args, **kwargs)
+
+
+_SUPPORTED = (
+    "LinearRegression, Ridge, Lasso, ElasticNet, LogisticRegression, PCA, KMeans, GaussianNB, "
+    "StandardScaler, MinMaxScaler"
+)
+_GUARDED = ("fit", "partial_fit", "fit_transform", "fit_predict", "predict", "predict_proba",
+            "predict_log_proba", "decision_function", "transform", "inverse_transform", "score_samples", "score")
+
+
+def dask_unsupported(cls):
+    """Class decorator: the estimator's data methods raise ``TypeError`` on Dask input.
+
+    Without it a Dask array would be silently pulled into the client's memory
+    by ``numpy.asarray``; the error names the estimators that do run on Dask.
+    """
+    for name in _GUARDED:
+        method = inspect.getattr_static(cls, name, None)
+        if inspect.isfunction(method):
+            setattr(cls, name, _rejecting(cls.__name__, name, method))
+    return cls
+
+
+def _rejecting(owner: str, name: str, method):
+    @functools.wraps(method)
+    def guarded(self, *args, **kwargs):
+        if any(is_dask_collection(a) for a in (*args, *kwargs.values())):
+            raise TypeError(f"{owner}.{name} does not accept Dask arrays; compute the data into memory "
+                            f"(X.compute()) or use an estimator that runs on Dask: {_SUPPORTED}")
+        return method(self, *args, **kwargs)
+
+    return guarded

@@ -1,0 +1,301 @@
+"""Sufficient statistics per row block, and the merges that make them exact for the union.
+
+Each ``*_stats`` function maps one row block to a small statistic; each
+``merge_*`` function combines two statistics into that of the concatenated
+blocks, associatively, so blocks can be reduced in any tree. The same pair
+serves NumPy row blocks on threads (:func:`reduce_rows`) and Dask blocks on a
+cluster (:func:`mmlkit._dask.reduce_blocks`).
+
+Centred statistics are merged with Chan, Golub & LeVeque's update: for blocks
+a, b with counts nₐ, n_b, means μₐ, μ_b and δ = μ_b − μₐ,
+
+    n = nₐ + n_b,   μ = μₐ + δ·n_b/n,   M = Mₐ + M_b + δδᵀ·nₐn_b/n,
+
+where M is the centred cross-product Σ(z − μ)(z − μ)ᵀ (or its diagonal). The
+R factor of the centred data merges the same way: the centred union is the
+stack of the centred blocks plus one row √(nₐn_b/n)·δᵀ, so
+
+    R = qr_r([Rₐ; R_b; √(nₐn_b/n)·δᵀ])
+
+— a one-pass, centred TSQR (Demmel et al. 2012) whose RᵀR is M.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mmlkit._threads import map_blocks, row_blocks
+
+__all__ = [
+    "class_moment_stats",
+    "gram_stats",
+    "merge_class_moments",
+    "merge_gram",
+    "merge_minmax",
+    "merge_nan_moments",
+    "merge_r",
+    "merge_sketch",
+    "minmax_stats",
+    "nan_moment_stats",
+    "r_stats",
+    "reduce_rows",
+    "sketch_stats",
+]
+
+
+def reduce_rows(fn, arrays, merge, *, args=()):
+    """``merge``-reduce ``fn(*row_blocks, *args)`` over row blocks of in-memory arrays, on threads."""
+    blocks = row_blocks(arrays[0].shape[0])
+    parts = map_blocks(lambda s: fn(*(a[s] for a in arrays), *args), blocks)
+    out = parts[0]
+    for part in parts[1:]:
+        out = merge(out, part)
+    return out
+
+
+def _stack_xy(X, Y):
+    return X if Y is None else np.hstack([X, Y.reshape(Y.shape[0], -1)])
+
+
+# ------------------------------------------------------------ centred Gram / R
+def gram_stats(X, Y=None, center=True):
+    """(n, μ, M): count, column means and centred cross-product of Z = [X, Y]; n·p + p² numbers."""
+    Z = _stack_xy(X, Y)
+    mean = Z.mean(axis=0) if center and Z.shape[0] else np.zeros(Z.shape[1])
+    Zc = Z - mean
+    return Z.shape[0], mean, Zc.T @ Zc
+
+
+def merge_gram(a, b):
+    """Chan's merge of two ``gram_stats`` (the centred one: means differ; else μ = 0 and δ = 0)."""
+    na, ma, Ma = a
+    nb, mb, Mb = b
+    n = na + nb
+    if n == 0:
+        return a
+    delta = mb - ma
+    return n, ma + delta * (nb / n), Ma + Mb + np.outer(delta, delta) * (na * nb / n)
+
+
+def r_stats(X, Y=None, center=True):
+    """(n, μ, R): R factor of the centred Z = [X, Y] block (QR without Q), p² numbers."""
+    Z = _stack_xy(X, Y)
+    mean = Z.mean(axis=0) if center and Z.shape[0] else np.zeros(Z.shape[1])
+    return Z.shape[0], mean, np.linalg.qr(Z - mean, mode="r")
+
+
+def merge_r(a, b):
+    """The R factor of the centred union: QR of [Rₐ; R_b; √(nₐn_b/n)·δᵀ]."""
+    na, ma, Ra = a
+    nb, mb, Rb = b
+    n = na + nb
+    if na == 0 or nb == 0:
+        return b if na == 0 else a
+    delta = mb - ma
+    rows = [Ra, Rb]
+    if np.any(delta):
+        rows.append(np.sqrt(na * nb / n) * delta[None, :])
+    R = np.linalg.qr(np.vstack(rows), mode="r")
+    return n, ma + delta * (nb / n), R
+
+
+def square_r(R, p):
+    """R padded with zero rows to p × p (fewer samples than columns leave it short)."""
+    if R.shape[0] >= p:
+        return R[:p]
+    return np.vstack([R, np.zeros((p - R.shape[0], p))])
+
+
+# ------------------------------------------------------------- feature moments
+def nan_moment_stats(X):
+    """(counts, μ, M₂) per feature over the non-NaN entries; 3d numbers."""
+    observed = ~np.isnan(X)
+    counts = observed.sum(axis=0).astype(np.float64)
+    safe = np.maximum(counts, 1.0)
+    mean = np.where(observed, X, 0.0).sum(axis=0) / safe
+    resid = np.where(observed, X - mean, 0.0)
+    return counts, mean, np.einsum("ij,ij->j", resid, resid)
+
+
+def merge_nan_moments(a, b):
+    """Chan's merge, feature by feature (each feature with its own count)."""
+    na, ma, Ma = a
+    nb, mb, Mb = b
+    n = na + nb
+    safe = np.maximum(n, 1.0)
+    delta = mb - ma
+    return n, ma + delta * nb / safe, Ma + Mb + delta**2 * na * nb / safe
+
+
+def minmax_stats(X):
+    """(n, min, max) per feature ignoring NaN (±inf where a feature is all NaN); 2d + 1 numbers."""
+    with np.errstate(invalid="ignore"):
+        low = np.fmin.reduce(X, axis=0, initial=np.inf)
+        high = np.fmax.reduce(X, axis=0, initial=-np.inf)
+    return X.shape[0], low, high
+
+
+def merge_minmax(a, b):
+    return a[0] + b[0], np.fmin(a[1], b[1]), np.fmax(a[2], b[2])
+
+
+# ------------------------------------------------------------- class moments
+def class_moment_stats(X, y):
+    """{label: (n, μ, M₂)} per class present in the block; K(2d + 1) numbers."""
+    labels, index = np.unique(y, return_inverse=True)
+    out = {}
+    for k, label in enumerate(labels):
+        rows = X[index == k]
+        mean = rows.mean(axis=0)
+        resid = rows - mean
+        out[label.item() if hasattr(label, "item") else label] = (rows.shape[0], mean,
+                                                                   np.einsum("ij,ij->j", resid, resid))
+    return out
+
+
+def merge_class_moments(a, b):
+    out = dict(a)
+    for label, stat in b.items():
+        if label in out:
+            na, ma, Ma = out[label]
+            nb, mb, Mb = stat
+            n = na + nb
+            delta = mb - ma
+            out[label] = (n, ma + delta * (nb / n), Ma + Mb + delta**2 * (na * nb / n))
+        else:
+            out[label] = stat
+    return out
+
+
+# ------------------------------------------------------------- randomized range
+def sketch_stats(X, mean, M):
+    """For Y = (X − μ)M: (R factor of Y, (X − μ)ᵀY); size² + d·size numbers."""
+    Xc = X - mean
+    Y = Xc @ M
+    return np.linalg.qr(Y, mode="r"), Xc.T @ Y
+
+
+def merge_sketch(a, b):
+    return np.linalg.qr(np.vstack([a[0], b[0]]), mode="r"), a[1] + b[1]
+
+
+# ---------------------------------------------------------------------- k-means
+def _nearest(Xc, centers):
+    """Nearest centre of each centred row and the squared distance, as KMeans' assignment step."""
+    from mmlkit.models.cluster import _argmin_columns, _augmented
+
+    X1 = np.hstack([Xc, np.ones((Xc.shape[0], 1))])
+    labels, partial = _argmin_columns(_augmented(centers) @ X1.T)
+    return X1, labels, np.maximum(partial + np.einsum("ij,ij->i", Xc, Xc), 0.0)
+
+
+def kmeans_labels(X, mean, centers):
+    """Labels of a block against centred ``centers`` (KMeans.labels_ on Dask, lazily)."""
+    return _nearest(X - mean, centers)[1]
+
+
+def lloyd_stats(X, mean, centers):
+    """One Lloyd step's statistics: per-cluster [Σx, count] (k(d + 1)), inertia, and the block's
+    k farthest points (for re-seeding an empty cluster): k(d + 3) numbers more."""
+    from mmlkit.models.cluster import _cluster_sums
+
+    k = centers.shape[0]
+    X1, labels, dist = _nearest(X - mean, centers)
+    far = np.argsort(dist)[::-1][:k]
+    return _cluster_sums(X1, labels, k), float(dist.sum()), (dist[far], X1[far], labels[far])
+
+
+def merge_lloyd(a, b):
+    k = a[0].shape[0]
+    dist, rows, labels = (np.concatenate([x, y]) for x, y in zip(a[2], b[2]))
+    top = np.argsort(dist, kind="stable")[::-1][:k]
+    return a[0] + b[0], a[1] + b[1], (dist[top], rows[top], labels[top])
+
+
+def kmeans_parallel_stats(X, mean, centers, oversampling, seed):
+    """One k-means|| round on a block: its cost ψ_b = Σ D², and the rows that may be sampled.
+
+    A row is sampled with probability min(1, ℓD²/ψ) (ψ the cost over all blocks).
+    With u ~ U(0, 1) that is D²/u > ψ/ℓ, and since ψ ≥ ψ_b only the rows with
+    D²/u > ψ_b/ℓ can qualify: about ℓ of them per block. The merge knows ψ and
+    keeps those above ψ/ℓ.
+    """
+    Xc = X - mean
+    _, _, dist = _nearest(Xc, centers)
+    psi = float(dist.sum())
+    with np.errstate(divide="ignore"):
+        keys = dist / np.random.default_rng(seed).uniform(size=dist.shape[0])
+    keep = keys > psi / oversampling
+    return psi, keys[keep], Xc[keep]
+
+
+def merge_kmeans_parallel(a, b):
+    return a[0] + b[0], np.concatenate([a[1], b[1]]), np.vstack([a[2], b[2]])
+
+
+def closest_counts(X, mean, centers):
+    """How many rows of the block are closest to each centre (k numbers)."""
+    return np.bincount(_nearest(X - mean, centers)[1], minlength=centers.shape[0]).astype(np.float64)
+
+
+def merge_sum(a, b):
+    return a + b
+
+
+# ------------------------------------------------------------ logistic regression
+def label_stats(X, y):
+    """The distinct labels of a block (the pass that also checks X and y)."""
+    return np.unique(y)
+
+
+def merge_labels(a, b):
+    return np.union1d(a, b)
+
+
+def _logistic_scores(X, theta, K):
+    T = theta.reshape(K, X.shape[1] + 1)
+    return X @ T[:, :-1].T + T[:, -1]
+
+
+def logistic_stats(X, y_index, theta, K):
+    """Σ loss and Σ gradient of the logistic (K = 1) or softmax loss over a block: K(d + 1) + 1 numbers."""
+    from scipy.special import expit, logsumexp
+
+    Z = _logistic_scores(X, theta, K)
+    if K == 1:
+        z, y = Z[:, 0], y_index.astype(np.float64)
+        loss = float(np.sum(np.logaddexp(0.0, z) - y * z))
+        R = (expit(z) - y)[:, None]
+    else:
+        Y = np.eye(K)[y_index]
+        lse = logsumexp(Z, axis=1)
+        loss = float(np.sum(lse) - np.sum(Z * Y))
+        R = np.exp(Z - lse[:, None]) - Y
+    grad = np.empty((K, X.shape[1] + 1))
+    grad[:, :-1] = (X.T @ R).T
+    grad[:, -1] = R.sum(axis=0)
+    return loss, grad
+
+
+def logistic_hessian_stats(X, y_index, theta, K):
+    """Σ of the loss's Hessian over a block, [X 1]ᵀ diag(weights) [X 1] per class pair: (K(d + 1))² numbers."""
+    from scipy.special import expit, softmax
+
+    Xa = np.hstack([X, np.ones((X.shape[0], 1))])
+    Z = _logistic_scores(X, theta, K)
+    if K == 1:
+        p = expit(Z[:, 0])
+        return (Xa.T * (p * (1 - p))) @ Xa
+    P = softmax(Z, axis=1)
+    D = Xa.shape[1]
+    H = np.empty((K * D, K * D))
+    for k in range(K):
+        for m in range(k, K):
+            block = (Xa.T * (P[:, k] * ((k == m) - P[:, m]))) @ Xa
+            H[k * D:(k + 1) * D, m * D:(m + 1) * D] = block
+            H[m * D:(m + 1) * D, k * D:(k + 1) * D] = block.T
+    return H
+
+
+def merge_tuple_sum(a, b):
+    return tuple(x + y for x, y in zip(a, b)) if isinstance(a, tuple) else a + b

@@ -1,0 +1,635 @@
+"""Fits on Dask arrays: per-block statistics from :mod:`mmlkit.models._blockwise`, reduced on the workers.
+
+Each function here is the Dask branch of one estimator's ``fit``: it validates
+the lazy input, runs its passes through :func:`mmlkit._dask.reduce_blocks`
+(only the merged statistic reaches the client) and then finishes exactly as
+the in-memory fit does from the same statistic. Passes and bytes per pass are
+stated in each estimator's docstring; d is the number of features, t of
+targets, K of classes or clusters.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.linalg as sla
+
+from mmlkit._dask import as_dask_array, check_dask_xy, reduce_blocks
+from mmlkit.models import _blockwise as bw
+
+_EPS = np.finfo(np.float64).eps
+
+
+def _check_features(est, d, reset):
+    if reset:
+        est.n_features_in_ = d
+        est.__dict__.pop("feature_names_in_", None)
+    elif d != est.n_features_in_:
+        raise ValueError(f"X has {d} features, but {type(est).__name__} is expecting {est.n_features_in_} "
+                         "features as input.")
+
+
+# ---------------------------------------------------------------- least squares
+def _centred_statistics(X, y, center, kind):
+    """(n, mean of [X, y], Gram or R of the centred [X, y]) in one pass."""
+    stats, merge = (bw.gram_stats, bw.merge_gram) if kind == "gram" else (bw.r_stats, bw.merge_r)
+    n, mean, M = reduce_blocks(stats, [X, y], merge, args=(center,), check_finite=True)
+    if kind == "r":
+        M = bw.square_r(M, mean.shape[0])
+    return n, mean, M
+
+
+def _split_mean(mean, d, y_ndim):
+    return mean[:d], (mean[d:] if y_ndim > 1 else float(mean[d]))
+
+
+def linear_regression(est, X, y):
+    """LinearRegression.fit on Dask: Gram (normal, gd) or centred TSQR (qr, svd), one pass."""
+    from mmlkit.models.linear import _cholesky_solve, _singular_message, _store_solution
+
+    X, y = check_dask_xy(X, y, multi_output=True)
+    n, d = X.shape
+    _check_features(est, d, reset=True)
+    est.n_iter_, est.rank_ = 1, d
+    est.__dict__.pop("singular_values_", None)
+    if est.solver in ("normal", "gd"):
+        n, mean, M = _centred_statistics(X, y, est.fit_intercept, "gram")
+        G, rhs = M[:d, :d], M[:d, d:]
+        W = _cholesky_solve(G, rhs, "XᵀX", (n, d)) if est.solver == "normal" else _gram_descent(est, G, rhs, n)
+    else:
+        n, mean, R = _centred_statistics(X, y, est.fit_intercept, "r")
+        R11, R12 = R[:d, :d], R[:d, d:]
+        if est.solver == "qr":
+            if n < d:
+                raise np.linalg.LinAlgError(f"solver='qr' needs n_samples >= n_features, got n_samples={n}, "
+                                            f"n_features={d}; use solver='svd'")
+            r = np.abs(np.diag(R11))
+            if r.min() <= max(n, d) * _EPS * max(r.max(), 1e-300):
+                raise np.linalg.LinAlgError(_singular_message("R", (n, d)) + "; use solver='svd'")
+            W = sla.solve_triangular(R11, R12, check_finite=False)
+        else:
+            W = _svd_from_r(est, R11, R12, n)
+    _store_solution(est, W, *_split_mean(mean, d, y.ndim), y.ndim)
+    return est
+
+
+def _svd_from_r(est, R11, R12, n):
+    """LinearRegression's ``_svd_solve`` from R: Xc = Q₁R₁₁ and Q₁ᵀyc = R₁₂, so Xc's column norms,
+    singular values and right singular vectors are R₁₁'s, and Uᵀyc is U_Rᵀ R₁₂."""
+    import warnings
+
+    from mmlkit.exceptions import RankWarning
+
+    d = R11.shape[1]
+    norms = np.sqrt(np.einsum("ij,ij->j", R11, R11))
+    live = norms > 0
+    U, s, Vt = sla.svd(R11[:, live] / norms[live], full_matrices=False, check_finite=False)
+    s = s[: min(n, d)]
+    keep = s > max(n, d) * _EPS * (s[0] if s.size else 0.0)
+    est.rank_ = r = int(keep.sum())
+    est.singular_values_ = np.zeros(min(n, d))
+    est.singular_values_[:s.size] = s
+    W = np.zeros((d, R12.shape[1]))
+    if r == live.sum():
+        W[live] = (Vt[: s.size].T @ ((U[:, : s.size].T @ R12) / s[:, None])) / norms[live, None]
+        return W
+    if r < s.size:
+        warnings.warn(f"LinearRegression(solver='svd'): X (centred, columns scaled to unit norm) has rank {r} of "
+                      f"{s.size}; {s.size - r} direction(s) with singular value <= {max(n, d) * _EPS:.2g}·s₁ were "
+                      "treated as zero (the minimum-norm solution is returned)", RankWarning, stacklevel=4)
+    U, s, Vt = sla.svd(R11, full_matrices=False, check_finite=False)
+    return Vt[:r].T @ ((U[:, :r].T @ R12) / s[:r, None])
+
+
+def _gram_descent(est, G, rhs, n):
+    """LinearRegression's gradient descent, from XcᵀXc and Xcᵀyc (each step costs O(d²t), no pass)."""
+    import warnings
+
+    from mmlkit.exceptions import ConvergenceWarning
+
+    d = G.shape[0]
+    L = float(sla.eigh(G, eigvals_only=True, subset_by_index=[d - 1, d - 1])[0]) / n
+    W = np.zeros_like(rhs)
+    if L == 0.0:
+        return W
+    grad = -rhs / n
+    stop = est.tol * max(1.0, np.linalg.norm(grad))
+    for it in range(1, est.max_iter + 1):
+        W -= grad / L
+        grad = (G @ W - rhs) / n
+        if np.linalg.norm(grad) <= stop:
+            est.n_iter_ = it
+            return W
+    est.n_iter_ = est.max_iter
+    warnings.warn(f"LinearRegression(solver='gd') stopped at max_iter={est.max_iter} with gradient norm "
+                  f"{np.linalg.norm(grad):.3g} > {stop:.3g}; increase max_iter or use a direct solver",
+                  ConvergenceWarning, stacklevel=4)
+    return W
+
+
+def ridge(est, X, y):
+    """Ridge.fit on Dask: centred Gram + αI by Cholesky (auto, cholesky) or TSQR + SVD (svd), one pass."""
+    from mmlkit.models.linear import _cholesky_solve, _store_solution
+
+    X, y = check_dask_xy(X, y, multi_output=True)
+    n, d = X.shape
+    _check_features(est, d, reset=True)
+    alpha = float(est.alpha)
+    if est.solver != "svd":
+        n, mean, M = _centred_statistics(X, y, est.fit_intercept, "gram")
+        G = M[:d, :d].copy()
+        G.flat[:: d + 1] += alpha
+        try:
+            W = _cholesky_solve(G, M[:d, d:], "XᵀX + αI", (n, d))
+            _store_solution(est, W, *_split_mean(mean, d, y.ndim), y.ndim)
+            return est
+        except np.linalg.LinAlgError:
+            if est.solver == "cholesky":
+                raise
+    n, mean, R = _centred_statistics(X, y, est.fit_intercept, "r")
+    U, s, Vt = sla.svd(R[:d, :d], full_matrices=False, check_finite=False)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shrink = np.where(s > max(n, d) * _EPS * (s[0] if s.size else 0.0), s / (s**2 + alpha), 0.0)
+    W = Vt.T @ (shrink[:, None] * (U.T @ R[:d, d:]))
+    _store_solution(est, W, *_split_mean(mean, d, y.ndim), y.ndim)
+    return est
+
+
+# --------------------------------------------------------------------- scalers
+def standard_scaler(est, X, *, first):
+    """StandardScaler.partial_fit on Dask: per-feature (count, mean, M₂), one pass, 3d numbers per block."""
+    from mmlkit.preprocessing._data import _safe_scale
+
+    X = as_dask_array(X, "X")
+    d = X.shape[1]
+    _check_features(est, d, reset=first)
+    counts, batch_mean, M2 = reduce_blocks(bw.nan_moment_stats, [X], bw.merge_nan_moments,
+                                           check_finite="allow-nan")
+    old = est._moments if not first else (np.zeros(d), np.zeros(d), np.zeros(d))
+    total, mean, M2 = bw.merge_nan_moments((old[0], old[1], old[0] * old[2]), (counts, batch_mean, M2))
+    var = M2 / np.maximum(total, 1.0)
+    est._moments = (total, mean, var)
+    seen = total.astype(np.int64)
+    est.n_samples_seen_ = int(seen[0]) if d and np.all(seen == seen[0]) else seen
+    mean = np.where(total > 0, mean, np.nan)
+    var = np.where(total > 0, var, np.nan)
+    est.mean_ = mean if (est.with_mean or est.with_std) else None
+    est.var_ = var if est.with_std else None
+    est.scale_ = _safe_scale(np.sqrt(var)) if est.with_std else None
+    return est
+
+
+def min_max_scaler(est, X):
+    """MinMaxScaler.fit on Dask: per-feature min and max, one pass, 2d + 1 numbers per block."""
+    from mmlkit.preprocessing._data import _safe_scale
+
+    low, high = est._range()
+    X = as_dask_array(X, "X")
+    _check_features(est, X.shape[1], reset=True)
+    n, data_min, data_max = reduce_blocks(bw.minmax_stats, [X], bw.merge_minmax, check_finite="allow-nan")
+    empty = np.isinf(data_min)  # all-NaN columns: NaN as nanmin gives
+    est.data_min_ = np.where(empty, np.nan, data_min)
+    est.data_max_ = np.where(empty, np.nan, data_max)
+    est.data_range_ = est.data_max_ - est.data_min_
+    est.scale_ = (high - low) / _safe_scale(est.data_range_)
+    est.min_ = low - est.data_min_ * est.scale_
+    est.n_samples_seen_ = int(n)
+    return est
+
+
+# ------------------------------------------------------------------ naive Bayes
+def gaussian_nb(est, X, y):
+    """GaussianNB.fit on Dask: per-class (count, mean, M₂), one pass, K(2d + 1) numbers per block."""
+    from mmlkit._validation import check_classification_labels, check_probability_vector, validate_params
+
+    validate_params(est)
+    X, y = check_dask_xy(X, y, y_numeric=False)
+    _check_features(est, X.shape[1], reset=True)
+    stats = reduce_blocks(bw.class_moment_stats, [X, y], bw.merge_class_moments, check_finite=True)
+    classes = np.unique(np.asarray(list(stats), dtype=y.dtype))
+    check_classification_labels(classes)
+    est.classes_ = classes
+    counts = np.array([stats[c.item() if hasattr(c, "item") else c][0] for c in classes], dtype=np.float64)
+    est.theta_ = np.array([stats[c.item() if hasattr(c, "item") else c][1] for c in classes])
+    raw_var = np.array([stats[c.item() if hasattr(c, "item") else c][2] for c in classes]) / counts[:, None]
+    est.class_count_ = counts
+    weights = counts / counts.sum()
+    grand_mean = weights @ est.theta_
+    overall_var = weights @ (raw_var + (est.theta_ - grand_mean) ** 2)
+    est.epsilon_ = float(est.var_smoothing * overall_var.max())
+    est.var_ = raw_var + est.epsilon_
+    if est.priors is not None:
+        priors = check_probability_vector(est.priors, "priors")
+        if priors.shape != (classes.size,):
+            raise ValueError(f"priors must have one entry per class ({classes.size}), got shape {priors.shape}")
+        est.class_prior_ = priors.copy()
+    else:
+        est.class_prior_ = counts / counts.sum()
+    return est
+
+
+# ------------------------------------------------------------------------- PCA
+def pca(est, X):
+    """PCA's fit on Dask: centred TSQR then the SVD of R ("full"), or a distributed range finder."""
+    from mmlkit._validation import check_random_state
+    from mmlkit.models.decomposition import _flip_rows, _infer_dimension, _lu_normalise, _qr_normalise
+
+    X = as_dask_array(X, "X")
+    n, d = X.shape
+    if n < 2:
+        raise ValueError(f"Found array with {n} sample(s) (shape={X.shape}) while a minimum of 2 is required.")
+    k = est._check_params(n, d)
+    solver = est.svd_solver
+    if solver == "auto":  # the in-memory rule, so that "auto" means the same model
+        if d <= 1000 and n >= 10 * d or max(n, d) <= 500 or not isinstance(k, int):
+            solver = "lapack"
+        elif 1 <= k < 0.8 * min(n, d):
+            solver = "randomized"
+        else:
+            solver = "lapack"
+    if solver == "arpack":
+        raise ValueError("svd_solver='arpack' is not offered for Dask input (each Lanczos step would be a pass "
+                         "over the data); use 'lapack' (TSQR) or 'randomized'")
+    if n < d:
+        raise ValueError(f"a Dask X must be tall and skinny (n_samples >= n_features), got shape {X.shape}")
+    _check_features(est, d, reset=True)
+    est._fit_svd_solver = solver
+    est.n_samples_ = n
+    if solver in ("lapack", "mmlkit"):
+        n, est.mean_, R = reduce_blocks(bw.r_stats, [X], bw.merge_r, args=(None, True), check_finite=True)
+        R = bw.square_r(R, d)
+        if solver == "mmlkit":
+            from mmlkit.linalg import svd as mmlkit_svd
+
+            _, sigma, Vt = mmlkit_svd(R)
+        else:
+            _, sigma, Vt = sla.svd(R, full_matrices=False, check_finite=False)
+        ev = sigma**2 / (n - 1)
+        Vt = _flip_rows(Vt)
+        total = ev.sum()
+        ratio = ev / total if total > 0 else np.zeros_like(ev)
+        if k == "mle":
+            k = _infer_dimension(ev, n)
+        elif isinstance(k, float):
+            k = min(int(np.searchsorted(np.cumsum(ratio), k, side="right") + 1), len(ev))
+        est.noise_variance_ = float(ev[k:].mean()) if k < min(n, d) else 0.0
+        est.n_components_ = k
+        est.components_ = np.ascontiguousarray(Vt[:k])
+        est.explained_variance_ = ev[:k].copy()
+        est.explained_variance_ratio_ = ratio[:k].copy()
+        est.singular_values_ = np.sqrt(ev[:k] * (n - 1))
+        est._n_features_out = est.n_components_
+        return X
+    if not isinstance(k, int) or not 1 <= k <= min(n, d):
+        raise ValueError(f"svd_solver='randomized' needs an int n_components in [1, min(n_samples, "
+                         f"n_features)={min(n, d)}], got {est.n_components!r}")
+    counts, mu, M2 = reduce_blocks(bw.nan_moment_stats, [X], bw.merge_nan_moments, check_finite=True)
+    est.mean_ = mu
+    rng = check_random_state(est.random_state)
+    n_iter = est.iterated_power
+    if n_iter == "auto":
+        n_iter = 7 if k < 0.1 * min(n, d) else 4
+    normaliser = est.power_iteration_normalizer
+    if normaliser == "auto":
+        normaliser = "none" if n_iter <= 2 else "LU"
+    normalise = {"LU": _lu_normalise, "QR": _qr_normalise, "none": lambda Y: Y}[normaliser]
+    size = min(k + est.n_oversamples, n, d)
+    M = rng.standard_normal((d, size))
+    for it in range(n_iter + 1):
+        # One pass: Y = A M stays on the workers; its R factor and S = AᵀY come back, and
+        # AᵀQ = S R⁻¹ for the orthonormal Q = Y R⁻¹ spanning the same range as Y.
+        R, S = reduce_blocks(bw.sketch_stats, [X], bw.merge_sketch, args=(mu, M))
+        Z = sla.solve_triangular(bw.square_r(R, size), S.T, trans="T", check_finite=False).T
+        if it < n_iter:
+            M = normalise(Z)
+    _, sigma, Vt = sla.svd(Z.T, full_matrices=False, check_finite=False)  # B = QᵀA = (AᵀQ)ᵀ
+    sigma, Vt = sigma[:k], _flip_rows(Vt[:k])
+    ev = sigma**2 / (n - 1)
+    total_var = float(M2.sum()) / (n - 1)
+    est.n_components_ = k
+    est.components_ = np.ascontiguousarray(Vt)
+    est.explained_variance_ = ev
+    est.explained_variance_ratio_ = ev / total_var if total_var > 0 else np.zeros_like(ev)
+    est.singular_values_ = sigma.copy()
+    est.noise_variance_ = float((total_var - ev.sum()) / (min(n, d) - k)) if k < min(n, d) else 0.0
+    est._n_features_out = est.n_components_
+    return X
+
+
+# ---------------------------------------------------------------------- KMeans
+_PARALLEL_ROUNDS = 5     # Bahmani et al. (2012): about five rounds of ℓ = 2k suffice in practice
+_RECLUSTER_ITER = 300
+
+
+def _weighted_kmeans(C, w, k, rng, n_trials=10):
+    """Recluster weighted candidates C into k centres: greedy weighted k-means++, then weighted Lloyd.
+
+    The candidates are few (about 2k per round), so the best of ``n_trials``
+    reclusterings (lowest weighted inertia) is kept at no cost to the data passes.
+    """
+    from mmlkit._pairwise import squared_distances
+
+    D = squared_distances(C, C)
+    n_local = 2 + int(np.log(k))
+    best = None
+    for _ in range(n_trials):
+        chosen = [int(rng.choice(C.shape[0], p=w / w.sum()))]
+        closest = D[chosen[0]].copy()
+        for _ in range(1, k):
+            weight = np.cumsum(w * closest)
+            if weight[-1] <= 0:
+                chosen.append(int(rng.integers(C.shape[0])))
+                continue
+            trials = np.minimum(np.searchsorted(weight, rng.uniform(size=n_local) * weight[-1]), C.shape[0] - 1)
+            cand = np.minimum(closest, D[trials])
+            pick = int(np.argmin(cand @ w))
+            chosen.append(int(trials[pick]))
+            closest = cand[pick]
+        centers = C[chosen].copy()
+        labels = None
+        for _ in range(_RECLUSTER_ITER):
+            new = squared_distances(C, centers).argmin(axis=1)
+            if labels is not None and np.array_equal(new, labels):
+                break
+            labels = new
+            for j in range(k):
+                mine = labels == j
+                if w[mine].sum() > 0:
+                    centers[j] = (w[mine, None] * C[mine]).sum(axis=0) / w[mine].sum()
+        cost = float(w @ squared_distances(C, centers).min(axis=1))
+        if best is None or cost < best[0]:
+            best = (cost, centers)
+    return best[1]
+
+
+def _kmeans_parallel(X, mean, k, rng):
+    """Scalable k-means++ (k-means||, Bahmani et al. 2012) in centred coordinates; one pass per round."""
+    n = X.shape[0]
+    first = np.asarray(X[int(rng.integers(n))].compute()) - mean
+    C = first[None, :]
+    ell = 2 * k
+    n_blocks = len(X.chunks[0])
+    for r in range(4 * _PARALLEL_ROUNDS):
+        if r >= _PARALLEL_ROUNDS and C.shape[0] >= k:
+            break
+        seeds = rng.integers(2**63, size=n_blocks)
+        psi, keys, rows = reduce_blocks(bw.kmeans_parallel_stats, [X], bw.merge_kmeans_parallel,
+                                        args=(mean, C, float(ell)), block_args=seeds.tolist(),
+                                        check_finite=r == 0)
+        if psi <= 0:
+            break
+        C = np.vstack([C, rows[keys > psi / ell]])
+    weights = reduce_blocks(bw.closest_counts, [X], bw.merge_sum, args=(mean, C))
+    if C.shape[0] <= k:
+        return np.vstack([C, np.repeat(C[:1], k - C.shape[0], axis=0)])
+    return _weighted_kmeans(C, weights, k, rng)
+
+
+def kmeans(est, X):
+    """KMeans.fit on Dask: k-means|| seeding, then Lloyd's iterations from per-block sums."""
+    import numbers
+    import warnings
+
+    from mmlkit._validation import as_float_array, check_in, check_random_state, check_scalar
+    from mmlkit.exceptions import ConvergenceWarning
+
+    X = as_dask_array(X, "X")
+    n, d = X.shape
+    check_scalar(est.n_clusters, "n_clusters", kind=numbers.Integral, low=1)
+    check_scalar(est.max_iter, "max_iter", kind=numbers.Integral, low=1)
+    check_scalar(est.tol, "tol", low=0.0)
+    check_in(est.algorithm, "algorithm", ("hamerly", "lloyd"))
+    k = est.n_clusters
+    if n < k:
+        raise ValueError(f"n_samples={n} should be >= n_clusters={k}.")
+    if isinstance(est.init, str):
+        check_in(est.init, "init", ("k-means||", "k-means++", "random"))
+        init = est.init
+    else:
+        init = as_float_array(est.init, "init", ndim=2)
+        if init.shape != (k, d):
+            raise ValueError(f"init must have shape (n_clusters, n_features) = {(k, d)}, got {init.shape}")
+    if not isinstance(init, str):
+        n_init = 1
+    elif est.n_init == "auto":
+        n_init = 10 if init == "random" else 1
+    else:
+        n_init = check_scalar(est.n_init, "n_init", kind=numbers.Integral, low=1)
+    _check_features(est, d, reset=True)
+    rng = check_random_state(est.random_state)
+    counts, mean, M2 = reduce_blocks(bw.nan_moment_stats, [X], bw.merge_nan_moments, check_finite=True)
+    tol = float(M2.sum()) / (n * d) * est.tol     # the mean per-feature variance, as in memory
+    best = None
+    for _ in range(n_init):
+        if isinstance(init, str) and init == "random":
+            rows = np.sort(rng.choice(n, k, replace=False))
+            centers = np.asarray(X[rows].compute()) - mean
+        elif isinstance(init, str):
+            centers = _kmeans_parallel(X, mean, k, rng)
+        else:
+            centers = init - mean
+        run = _lloyd_dask(X, mean, centers, est.max_iter, tol)
+        if best is None or run[0] < best[0]:
+            best = run
+    inertia, centers, n_iter, converged = best
+    if not converged:
+        warnings.warn(f"KMeans stopped at max_iter={est.max_iter} before convergence; increase max_iter or tol.",
+                      ConvergenceWarning, stacklevel=3)
+    est.cluster_centers_ = centers + mean
+    est.labels_ = X.map_blocks(bw.kmeans_labels, mean, centers, dtype=np.intp, drop_axis=1,
+                               chunks=(X.chunks[0],), meta=np.empty((0,), np.intp))
+    est.inertia_ = inertia
+    est.n_iter_ = n_iter
+    return est
+
+
+def _lloyd_dask(X, mean, centers, max_iter, tol):
+    """Lloyd's iterations, one pass each; the same stopping rules as the in-memory ``_lloyd``.
+
+    Labels that stop changing leave the centres bit-for-bit unchanged (the same
+    sums of the same rows), so "no label changed" is "shift == 0" here, without
+    keeping the labels between passes.
+    """
+    k = centers.shape[0]
+    strict = False
+    for n_iter in range(1, max_iter + 1):  # noqa: B007 (n_iter is returned)
+        S, inertia, (far_dist, far_rows, far_labels) = reduce_blocks(bw.lloyd_stats, [X], bw.merge_lloyd,
+                                                                     args=(mean, centers))
+        empty = np.flatnonzero(S[:, -1] == 0)
+        if empty.size:  # re-seed at the farthest points, which leave their clusters
+            np.subtract.at(S, far_labels[: empty.size], far_rows[: empty.size])
+            S[empty] = far_rows[: empty.size]
+        new_centers = S[:, :-1] / S[:, -1:]
+        shift = float(np.sum((new_centers - centers) ** 2))
+        centers = new_centers
+        if shift == 0.0 and not empty.size:
+            strict = True
+            break
+        if shift <= tol:
+            break
+    if not strict:
+        _, inertia, _ = reduce_blocks(bw.lloyd_stats, [X], bw.merge_lloyd, args=(mean, centers))
+    del k
+    return inertia, centers, n_iter, strict or shift <= tol
+
+
+# --------------------------------------------------------------- logistic regression
+def _logistic_problem_class():
+    from mmlkit.models.logistic import _Problem
+
+    class _DaskProblem(_Problem):
+        """The same averaged objective, its gradient and Hessian summed over X's row blocks on the workers.
+
+        L-BFGS and gradient descent make one pass per loss + gradient (K(d + 1) + 1
+        numbers per block); Newton one more per Hessian ((K(d + 1))² numbers).
+        """
+
+        def __init__(self, X, y_index, n_classes, penalty, C):
+            self.X, self.y_index = X, y_index
+            self.n, self.d = X.shape
+            self.binary = n_classes == 2
+            self.K = 1 if self.binary else n_classes
+            self.penalty = penalty
+            self.lam = 0.0 if penalty is None else 1.0 / (C * self.n)
+            self.shape = (self.K, self.d + 1)
+            mask = np.ones(self.shape, dtype=bool)
+            mask[:, -1] = False
+            self.penalised = mask.ravel()
+
+        def smooth(self, theta, *, l2=True):
+            loss, grad = reduce_blocks(bw.logistic_stats, [self.X, self.y_index], bw.merge_tuple_sum,
+                                       args=(np.asarray(theta, dtype=np.float64), self.K))
+            loss, grad = loss / self.n, grad / self.n
+            if l2 and self.penalty == "l2":
+                W, _ = self.split(theta)
+                loss += 0.5 * self.lam * float(np.sum(W * W))
+                grad[:, :-1] += self.lam * W
+            return loss, grad.ravel()
+
+        def hessian(self, theta):
+            H = reduce_blocks(bw.logistic_hessian_stats, [self.X, self.y_index], bw.merge_tuple_sum,
+                              args=(np.asarray(theta, dtype=np.float64), self.K)) / self.n
+            if not self.binary:  # the in-memory Hessian's fix of the softmax null space
+                D = self.d + 1
+                free = ~self.penalised if self.penalty is not None else np.ones(self.K * D, dtype=bool)
+                idx = np.flatnonzero(free)
+                col = idx % D
+                H[np.ix_(idx, idx)] += (col[:, None] == col[None, :]) / self.n
+            if self.penalty == "l2":
+                H[np.diag_indices_from(H)] += self.lam * self.penalised
+            return H
+
+        def lipschitz(self):
+            n, _, G = reduce_blocks(bw.gram_stats, [self.X], bw.merge_gram, args=(None, False))
+            d = G.shape[0]
+            s = reduce_blocks(bw.nan_moment_stats, [self.X], bw.merge_nan_moments)[1] * n  # column sums
+            Ga = np.empty((d + 1, d + 1))
+            Ga[:d, :d], Ga[:d, d], Ga[d, :d], Ga[d, d] = G, s, s, n
+            top = float(sla.eigh(Ga, eigvals_only=True, subset_by_index=[d, d])[0])
+            return (0.25 if self.binary else 0.5) * top / self.n + (self.lam if self.penalty == "l2" else 0.0)
+
+    return _DaskProblem
+
+
+def _class_index(block, classes):
+    return np.searchsorted(classes, block)
+
+
+def logistic_regression(est, X, y):
+    """LogisticRegression.fit on Dask: the in-memory solvers on a problem whose passes run on the workers."""
+    from mmlkit._validation import check_classification_labels
+
+    X, y = check_dask_xy(X, y, y_numeric=False)
+    _check_features(est, X.shape[1], reset=True)
+    classes = reduce_blocks(bw.label_stats, [X, y], bw.merge_labels, check_finite=True)
+    check_classification_labels(classes)
+    if classes.size < 2:
+        raise ValueError(f"y must contain at least 2 classes, got only one class: {classes[0]!r}")
+    est.classes_ = classes
+    y_index = y.map_blocks(_class_index, classes, dtype=np.intp, meta=np.empty((0,), np.intp))
+    prob = _logistic_problem_class()(X, y_index, classes.size, est.penalty, est.C)
+    theta = np.zeros(prob.shape).ravel()
+    solve = {"lbfgs": est._lbfgs, "newton": est._newton, "gd": est._proximal_gradient}[est.solver]
+    theta, n_iter = solve(prob, theta)
+    W, b = prob.split(theta)
+    est.coef_ = W.copy()
+    est.intercept_ = b.copy() if est.fit_intercept else np.zeros(prob.K)
+    est.n_iter_ = np.array([n_iter])
+    return est
+
+
+# ---------------------------------------------------------------- Lasso / ElasticNet
+def elastic_net(est, X, y):
+    """ElasticNet.fit (and Lasso's) on Dask: the centred Gram matrix of [X, y] in one pass, then
+    coordinate descent with covariance updates on the client, O(d²) per sweep, no further pass."""
+    from mmlkit.models.coordinate_descent import _duality_gap
+
+    rho = est._l1_ratio()
+    X, y = check_dask_xy(X, y, multi_output=True)
+    n, d = X.shape
+    _check_features(est, d, reset=True)
+    n, mean, M = _centred_statistics(X, y, est.fit_intercept, "gram")
+    X_mean, y_mean = _split_mean(mean, d, y.ndim)
+    G = M[:d, :d]
+    l1, l2 = n * est.alpha * rho, n * est.alpha * (1.0 - rho)
+    t = M.shape[0] - d
+    W0 = np.zeros((t, d))
+    if est.warm_start and hasattr(est, "coef_") and np.atleast_2d(est.coef_).shape == W0.shape:
+        W0 = np.atleast_2d(est.coef_).copy()
+    coef, gaps, iters = [], [], []
+    for k in range(t):
+        w, gap, it = _gram_enet(G, M[:d, d + k], float(M[d + k, d + k]), l1, l2, W0[k].copy(),
+                                est.max_iter, est.tol, _duality_gap)
+        coef.append(w)
+        gaps.append(gap)
+        iters.append(it)
+    coef = np.array(coef)
+    intercept = y_mean - coef @ X_mean
+    if y.ndim == 1:
+        est.coef_, est.intercept_ = coef[0], float(np.ravel(intercept)[0])
+        est.dual_gap_, est.n_iter_ = gaps[0], iters[0]
+    else:
+        est.coef_, est.intercept_ = coef, np.asarray(intercept, dtype=float)
+        est.dual_gap_, est.n_iter_ = np.array(gaps), iters
+    return est
+
+
+def _gram_enet(G, q, yy, l1, l2, w, max_iter, tol, duality_gap):
+    """The in-memory working-set coordinate descent, on the Gram matrix only (ElasticNet's ``gram=True`` path)."""
+    import warnings
+
+    from mmlkit.exceptions import ConvergenceWarning
+    from mmlkit.models._linear_base import cd_epochs
+
+    d = G.shape[0]
+    gap_tol, inner_tol = tol * yy, max(0.01 * tol, 1e-10)
+    n_iter, previous = 0, None
+    while True:
+        nz = np.flatnonzero(w)
+        c = q - G[:, nz] @ w[nz]
+        rr = yy - 2.0 * float(w @ q) + float(w[nz] @ (G[np.ix_(nz, nz)] @ w[nz]))
+        gap = duality_gap(w, c, max(rr, 0.0), yy - float(w @ q), l1, l2)
+        if gap <= gap_tol:
+            return w, gap, n_iter
+        if n_iter >= max_iter:
+            warnings.warn(f"coordinate descent stopped at max_iter={max_iter} with duality gap {gap:.3g} "
+                          f"> tol·‖y‖² = {gap_tol:.3g}; increase max_iter or tol", ConvergenceWarning, stacklevel=4)
+            return w, gap, n_iter
+        violation = np.where(w != 0, np.inf, np.abs(c) - l1)
+        if previous is not None:
+            violation[previous] = -np.inf
+        n_new = min(int(np.count_nonzero(violation > 0)), max(10, 2 * nz.size))
+        new = np.argpartition(-violation, n_new - 1)[:n_new] if 0 < n_new < d else np.flatnonzero(violation > 0)
+        new = np.sort(new)
+        if previous is None:
+            active = new
+        elif new.size:
+            active = np.concatenate([previous, new])
+        else:
+            active = previous
+            inner_tol /= 10.0
+            if inner_tol < 1e-300:
+                return w, gap, n_iter
+        previous = active
+        cA, wA = c[active].copy(), w[active].copy()
+        n_iter += cd_epochs(G[np.ix_(active, active)], cA, wA, l1, l2, inner_tol, max_iter - n_iter)
+        w[active] = wA
