@@ -187,6 +187,11 @@ class ElasticNet(MultiOutputMixin, LinearPredictMixin, RegressorMixin, BaseEstim
     O(nd²) for the Gram matrix (or O(nk²) per working set of size k),
     O(k²) per epoch, O(nd) per gap check.
 
+    Any finite scale of the data works (1e±300 included): the fit runs on
+    X/2^ex and y/2^ey (exact powers of two), where the L1 penalty is
+    α·ρ·2^(−ex−ey) and the L2 penalty α(1 − ρ)·2^(−2ex), and the coefficients
+    come back times 2^(ey−ex), the intercept times 2^ey.
+
     Examples
     --------
     >>> import numpy as np

@@ -68,6 +68,12 @@ class KernelRidge(RegressorMixin, BaseEstimator):
     Cost: O(n² d) to build K, O(n³ / 3) for the Cholesky factor, O(n²) per
     target for the two triangular solves; prediction costs O(m n d).
 
+    Any finite scale of X and y works (1e±300 included): the fit runs on
+    X/2^ex and y/2^ey (exact powers of two) with γ·2^(2ex) (the same kernel
+    values) and, for the linear kernel, α/2^(2ex) (for a precomputed Gram
+    matrix, α/2^ex). A kernel whose own values overflow (a polynomial kernel
+    of huge inputs) raises ``ValueError``.
+
     Examples
     --------
     >>> import numpy as np

@@ -407,6 +407,11 @@ class BayesianLinearRegression(RegressorMixin, BaseEstimator):
     α ← (n − γ + 2α₁)/(‖yc − Xc m‖² + 2α₂). One SVD, O(nd·min(n, d)), then
     O(d·min(n, d)) per iteration.
 
+    Any finite scale of X and y works: the fit runs on X/2^ex, y/2^ey (exact)
+    with α in units of 1/y², λ in x²/y², and the Gamma rates α₂, λ₂ converted
+    likewise. Where the hyperpriors dominate data so small (or large) that the
+    posterior precisions are not representable, ``fit`` raises ``ValueError``.
+
     Examples
     --------
     >>> import numpy as np

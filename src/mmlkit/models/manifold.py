@@ -204,6 +204,10 @@ class TSNE(TransformerMixin, BaseEstimator):
     Cost: O(n² d) for the distances, O(n² · steps) for the bisection and
     O(n² c) per iteration (memory O(n²)); it suits a few thousand points.
 
+    The embedding is invariant to the scale of X (the affinities are
+    perplexity-calibrated and the PCA start is normalised): X is embedded as
+    X/2^e (exact), so any finite scale works; X·2^k gives the same embedding.
+
     Examples
     --------
     >>> from mmlkit.datasets import load_iris

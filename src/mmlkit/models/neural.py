@@ -377,6 +377,10 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
     with an identity output layer. Parameters, attributes and stopping rules as
     :class:`MLPClassifier` (the validation score is R²).
 
+    A network is not scale-equivariant: where X or y are so large that its
+    float arithmetic overflows, ``fit`` (or ``predict``) raises ``ValueError``
+    instead of returning NaN; standardise the data (``StandardScaler``).
+
     Examples
     --------
     >>> import numpy as np
