@@ -231,21 +231,21 @@ def gaussian_nb(est, X, y):
 def pca(est, X):
     """PCA's fit on Dask: centred TSQR then the SVD of R ("full"), or a distributed range finder."""
     from mmlkit._validation import check_random_state
-    from mmlkit.models.decomposition import _flip_rows, _infer_dimension, _lu_normalise, _qr_normalise
+    from mmlkit.models.decomposition import (
+        _lu_normalise,
+        _pca_solver,
+        _power_iteration_settings,
+        _qr_normalise,
+        _set_full_spectrum,
+        _set_truncated_spectrum,
+    )
 
     X = as_dask_array(X, "X")
     n, d = X.shape
     if n < 2:
         raise ValueError(f"Found array with {n} sample(s) (shape={X.shape}) while a minimum of 2 is required.")
     k = est._check_params(n, d)
-    solver = est.svd_solver
-    if solver == "auto":  # the in-memory rule, so that "auto" means the same model
-        if d <= 1000 and n >= 10 * d or max(n, d) <= 500 or not isinstance(k, int):
-            solver = "lapack"
-        elif 1 <= k < 0.8 * min(n, d):
-            solver = "randomized"
-        else:
-            solver = "lapack"
+    solver = _pca_solver(est.svd_solver, n, d, k)  # the in-memory rule, so that "auto" means the same model
     if solver == "arpack":
         raise ValueError("svd_solver='arpack' is not offered for Dask input (each Lanczos step would be a pass "
                          "over the data); use 'lapack' (TSQR) or 'randomized'")
@@ -263,20 +263,7 @@ def pca(est, X):
             _, sigma, Vt = mmlkit_svd(R)
         else:
             _, sigma, Vt = sla.svd(R, full_matrices=False, check_finite=False)
-        ev = sigma**2 / (n - 1)
-        Vt = _flip_rows(Vt)
-        total = ev.sum()
-        ratio = ev / total if total > 0 else np.zeros_like(ev)
-        if k == "mle":
-            k = _infer_dimension(ev, n)
-        elif isinstance(k, float):
-            k = min(int(np.searchsorted(np.cumsum(ratio), k, side="right") + 1), len(ev))
-        est.noise_variance_ = float(ev[k:].mean()) if k < min(n, d) else 0.0
-        est.n_components_ = k
-        est.components_ = np.ascontiguousarray(Vt[:k])
-        est.explained_variance_ = ev[:k].copy()
-        est.explained_variance_ratio_ = ratio[:k].copy()
-        est.singular_values_ = np.sqrt(ev[:k] * (n - 1))
+        _set_full_spectrum(est, sigma**2 / (n - 1), Vt, n, d, k)
         est._n_features_out = est.n_components_
         return X
     if not isinstance(k, int) or not 1 <= k <= min(n, d):
@@ -285,12 +272,7 @@ def pca(est, X):
     counts, mu, M2 = reduce_blocks(bw.nan_moment_stats, [X], bw.merge_nan_moments, check_finite=True)
     est.mean_ = mu
     rng = check_random_state(est.random_state)
-    n_iter = est.iterated_power
-    if n_iter == "auto":
-        n_iter = 7 if k < 0.1 * min(n, d) else 4
-    normaliser = est.power_iteration_normalizer
-    if normaliser == "auto":
-        normaliser = "none" if n_iter <= 2 else "LU"
+    n_iter, normaliser = _power_iteration_settings(est, n, d, k)
     normalise = {"LU": _lu_normalise, "QR": _qr_normalise, "none": lambda Y: Y}[normaliser]
     size = min(k + est.n_oversamples, n, d)
     M = rng.standard_normal((d, size))
@@ -302,15 +284,7 @@ def pca(est, X):
         if it < n_iter:
             M = normalise(Z)
     _, sigma, Vt = sla.svd(Z.T, full_matrices=False, check_finite=False)  # B = QᵀA = (AᵀQ)ᵀ
-    sigma, Vt = sigma[:k], _flip_rows(Vt[:k])
-    ev = sigma**2 / (n - 1)
-    total_var = float(M2.sum()) / (n - 1)
-    est.n_components_ = k
-    est.components_ = np.ascontiguousarray(Vt)
-    est.explained_variance_ = ev
-    est.explained_variance_ratio_ = ev / total_var if total_var > 0 else np.zeros_like(ev)
-    est.singular_values_ = sigma.copy()
-    est.noise_variance_ = float((total_var - ev.sum()) / (min(n, d) - k)) if k < min(n, d) else 0.0
+    _set_truncated_spectrum(est, sigma[:k], Vt[:k], float(M2.sum()) / (n - 1), n, d, k)
     est._n_features_out = est.n_components_
     return X
 
