@@ -157,7 +157,7 @@ def ridge(est, X, y):
 # --------------------------------------------------------------------- scalers
 def standard_scaler(est, X, *, first):
     """StandardScaler.partial_fit on Dask: per-feature (count, mean, M₂), one pass, 3d numbers per block."""
-    from mmlkit.preprocessing._data import _safe_scale
+    from mmlkit.preprocessing._data import _set_moments
 
     X = as_dask_array(X, "X")
     d = X.shape[1]
@@ -166,16 +166,7 @@ def standard_scaler(est, X, *, first):
                                            check_finite="allow-nan")
     old = est._moments if not first else (np.zeros(d), np.zeros(d), np.zeros(d))
     total, mean, M2 = bw.merge_nan_moments((old[0], old[1], old[0] * old[2]), (counts, batch_mean, M2))
-    var = M2 / np.maximum(total, 1.0)
-    est._moments = (total, mean, var)
-    seen = total.astype(np.int64)
-    est.n_samples_seen_ = int(seen[0]) if d and np.all(seen == seen[0]) else seen
-    mean = np.where(total > 0, mean, np.nan)
-    var = np.where(total > 0, var, np.nan)
-    est.mean_ = mean if (est.with_mean or est.with_std) else None
-    est.var_ = var if est.with_std else None
-    est.scale_ = _safe_scale(np.sqrt(var)) if est.with_std else None
-    return est
+    return _set_moments(est, total, mean, M2 / np.maximum(total, 1.0))
 
 
 def min_max_scaler(est, X):
@@ -521,14 +512,7 @@ def logistic_regression(est, X, y):
     est.classes_ = classes
     y_index = y.map_blocks(_class_index, classes, dtype=np.intp, meta=np.empty((0,), np.intp))
     prob = _logistic_problem_class()(X, y_index, classes.size, est.penalty, est.C)
-    theta = np.zeros(prob.shape).ravel()
-    solve = {"lbfgs": est._lbfgs, "newton": est._newton, "gd": est._proximal_gradient}[est.solver]
-    theta, n_iter = solve(prob, theta)
-    W, b = prob.split(theta)
-    est.coef_ = W.copy()
-    est.intercept_ = b.copy() if est.fit_intercept else np.zeros(prob.K)
-    est.n_iter_ = np.array([n_iter])
-    return est
+    return est._solve(prob)
 
 
 # ---------------------------------------------------------------- Lasso / ElasticNet
