@@ -75,29 +75,9 @@ def linear_regression(est, X, y):
 def _svd_from_r(est, R11, R12, n):
     """LinearRegression's ``_svd_solve`` from R: Xc = Q₁R₁₁ and Q₁ᵀyc = R₁₂, so Xc's column norms,
     singular values and right singular vectors are R₁₁'s, and Uᵀyc is U_Rᵀ R₁₂."""
-    import warnings
+    from mmlkit.models.linear import _min_norm_svd
 
-    from mmlkit.exceptions import RankWarning
-
-    d = R11.shape[1]
-    norms = np.sqrt(np.einsum("ij,ij->j", R11, R11))
-    live = norms > 0
-    U, s, Vt = sla.svd(R11[:, live] / norms[live], full_matrices=False, check_finite=False)
-    s = s[: min(n, d)]
-    keep = s > max(n, d) * _EPS * (s[0] if s.size else 0.0)
-    est.rank_ = r = int(keep.sum())
-    est.singular_values_ = np.zeros(min(n, d))
-    est.singular_values_[:s.size] = s
-    W = np.zeros((d, R12.shape[1]))
-    if r == live.sum():
-        W[live] = (Vt[: s.size].T @ ((U[:, : s.size].T @ R12) / s[:, None])) / norms[live, None]
-        return W
-    if r < s.size:
-        warnings.warn(f"LinearRegression(solver='svd'): X (centred, columns scaled to unit norm) has rank {r} of "
-                      f"{s.size}; {s.size - r} direction(s) with singular value <= {max(n, d) * _EPS:.2g}·s₁ were "
-                      "treated as zero (the minimum-norm solution is returned)", RankWarning, stacklevel=4)
-    U, s, Vt = sla.svd(R11, full_matrices=False, check_finite=False)
-    return Vt[:r].T @ ((U[:, :r].T @ R12) / s[:r, None])
+    return _min_norm_svd(est, R11, R12, n, stacklevel=5)
 
 
 def _gram_descent(est, G, rhs, n):
@@ -190,7 +170,7 @@ def min_max_scaler(est, X):
 # ------------------------------------------------------------------ naive Bayes
 def gaussian_nb(est, X, y):
     """GaussianNB.fit on Dask: per-class (count, mean, M₂), one pass, K(2d + 1) numbers per block."""
-    from mmlkit._validation import check_classification_labels, check_probability_vector, validate_params
+    from mmlkit._validation import check_classification_labels, validate_params
 
     validate_params(est)
     X, y = check_dask_xy(X, y, y_numeric=False)
@@ -203,19 +183,7 @@ def gaussian_nb(est, X, y):
     est.theta_ = np.array([stats[c.item() if hasattr(c, "item") else c][1] for c in classes])
     raw_var = np.array([stats[c.item() if hasattr(c, "item") else c][2] for c in classes]) / counts[:, None]
     est.class_count_ = counts
-    weights = counts / counts.sum()
-    grand_mean = weights @ est.theta_
-    overall_var = weights @ (raw_var + (est.theta_ - grand_mean) ** 2)
-    est.epsilon_ = float(est.var_smoothing * overall_var.max())
-    est.var_ = raw_var + est.epsilon_
-    if est.priors is not None:
-        priors = check_probability_vector(est.priors, "priors")
-        if priors.shape != (classes.size,):
-            raise ValueError(f"priors must have one entry per class ({classes.size}), got shape {priors.shape}")
-        est.class_prior_ = priors.copy()
-    else:
-        est.class_prior_ = counts / counts.sum()
-    return est
+    return est._set_variance_and_priors(raw_var)
 
 
 # ------------------------------------------------------------------------- PCA
