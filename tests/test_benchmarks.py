@@ -60,6 +60,26 @@ def test_compare_alternates_the_sides_and_keeps_each_fastest_run(monkeypatch):
     assert (row.ours_quality, row.ref_quality) == (1.0, 2.0)
 
 
+def test_compare_memory_measures_each_sides_peak_in_the_given_unit():
+    import numpy as np
+
+    import mmlkit._bench as bench
+
+    def ours():
+        a = np.ones(1_000_000)     # 8 MB, freed again before the call returns
+        return float(a.sum())
+
+    def reference():
+        return 0.0
+
+    row = bench.compare("x", ours, reference, reference_name="r", repeat=1, memory=True, memory_unit=8_000_000,
+                        memory_unit_name="× X")
+    assert 1.0 <= row.ours_peak < 1.1
+    assert row.ref_peak < 0.01
+    assert row.memory_unit == "× X"
+    assert bench.compare("x", ours, reference, reference_name="r", repeat=1).ours_peak is None
+
+
 class _NotInstalled:
     """A meta-path finder that makes ``import name`` fail exactly as for a package that is not installed."""
 

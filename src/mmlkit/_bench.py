@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import gc
 import time
+import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Comparison", "best_time", "compare"]
+__all__ = ["Comparison", "best_time", "compare", "peak_memory"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,9 @@ class Comparison:
     ref_quality: float | None = None
     higher_is_better: bool = True
     target: float | None = None
+    ours_peak: float | None = None
+    ref_peak: float | None = None
+    memory_unit: str = ""
 
     @property
     def ratio(self) -> float:
@@ -63,6 +67,27 @@ def best_time(fn: Callable[[], Any], repeat: int = 3) -> tuple[float, Any]:
     return best, result
 
 
+def peak_memory(fn: Callable[[], Any]) -> int:
+    """Peak bytes newly allocated (NumPy arrays included) during one call of ``fn``, by tracemalloc.
+
+    The result of ``fn`` is dropped before the trace stops; what was allocated
+    before the call (the data) does not count.
+    """
+    gc.collect()
+    was_tracing = tracemalloc.is_tracing()
+    if not was_tracing:
+        tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        base = tracemalloc.get_traced_memory()[0]
+        fn()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        if not was_tracing:
+            tracemalloc.stop()
+    return max(0, peak - base)
+
+
 def compare(
     name: str,
     ours: Callable[[], Any],
@@ -75,6 +100,9 @@ def compare(
     higher_is_better: bool = True,
     repeat: int = 3,
     target: float | None = None,
+    memory: bool = False,
+    memory_unit: float = 1.0,
+    memory_unit_name: str = "bytes",
 ) -> Comparison:
     """Time ``ours`` and ``reference`` alike and score each result with ``quality``.
 
@@ -95,6 +123,10 @@ def compare(
         Maps a callable's result to a number (accuracy, residual, objective).
     target : float, optional
         The ratio the issue asks for; shown beside the measured ratio.
+    memory : bool
+        Also measure each side's peak allocation during one (untimed) call with
+        :func:`peak_memory`, divided by ``memory_unit`` (e.g. ``X.nbytes``,
+        named ``memory_unit_name``, e.g. ``"× X"``).
     """
     # One untimed call each first, so import and cache warm-up cost is excluded. Then the
     # two sides take turns, so a slow spell of a shared machine falls on both alike.
@@ -106,6 +138,9 @@ def compare(
         t_ours = min(t_ours, t)
         t, r_ref = best_time(reference, 1)
         t_ref = min(t_ref, t)
+    peaks = (None, None)
+    if memory:
+        peaks = (peak_memory(ours) / memory_unit, peak_memory(reference) / memory_unit)
     return Comparison(
         name=name,
         size=size,
@@ -117,4 +152,7 @@ def compare(
         ref_quality=None if quality is None else float(quality(r_ref)),
         higher_is_better=higher_is_better,
         target=target,
+        ours_peak=peaks[0],
+        ref_peak=peaks[1],
+        memory_unit=memory_unit_name if memory else "",
     )

@@ -148,6 +148,8 @@ def bench(names: list[str], *, smoke: bool = False, directory: str | None = None
             ok = c.target is None or c.ratio <= c.target
             quality = (f"{c.quality_name}: {_fmt_quality(c.ours_quality)} / {_fmt_quality(c.ref_quality)}"
                        if c.quality_name else "")
+            if getattr(c, "ours_peak", None) is not None:   # peak memory, ours / reference
+                quality += f"{'; ' if quality else ''}peak {c.ours_peak:.3g} / {c.ref_peak:.3g} {c.memory_unit}"
             table.add_row(
                 c.name, c.size, f"{c.ours_s * 1e3:.2f} ms", f"{c.reference} {c.ref_s * 1e3:.2f} ms",
                 f"[{'green' if ok else 'yellow'}]{c.ratio:.2f}×", "" if c.target is None else f"≤ {c.target:g}×",

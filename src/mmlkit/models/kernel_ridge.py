@@ -133,7 +133,9 @@ class KernelRidge(RegressorMixin, BaseEstimator):
             K *= sqrt_sw[None, :]
             Y = Y * sqrt_sw[:, None]
 
-        self.dual_coef_ = _solve_regularised(K, Y, alpha)
+        own = K is not X   # a Gram matrix of our own may be factorised in place (rebuilt if that fails)
+        self.dual_coef_ = _solve_regularised(K, Y, alpha, rebuild=(lambda: self._kernel(X)) if own and
+                                             sqrt_sw is None else None)
         if sqrt_sw is not None:
             self.dual_coef_ *= sqrt_sw[:, None]
         if ravel:
@@ -168,25 +170,43 @@ class KernelRidge(RegressorMixin, BaseEstimator):
         return tags
 
 
-def _solve_regularised(K: np.ndarray, Y: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+def _solve_regularised(K: np.ndarray, Y: np.ndarray, alpha: np.ndarray, rebuild=None) -> np.ndarray:
     """Solve (K + αⱼ I) aⱼ = yⱼ for every target column j of Y (n, t); K (n, n) is left intact.
 
     One Cholesky factorisation per distinct α (one in the usual shared-α case).
+    With ``rebuild`` (a callable returning K again) and one distinct α, K itself
+    is overwritten by the factorisation instead of a copy (no second n×n
+    matrix).
     """
     diag = np.diag_indices_from(K)
     alphas = np.broadcast_to(alpha.ravel(), (Y.shape[1],))
     out = np.empty_like(Y)
-    for a in np.unique(alphas):
+    distinct = np.unique(alphas)
+    for a in distinct:
         cols = np.flatnonzero(alphas == a)
-        A = K.copy()
+        A = K if rebuild is not None and distinct.size == 1 else K.copy()
         A[diag] += a
         try:
-            factor = scipy.linalg.cho_factor(A, lower=True, overwrite_a=True, check_finite=False)
+            # Transposed in place, A's rows are the columns of K + αI: LAPACK factorises
+            # the Fortran-ordered view A.T where it lies, with no n×n copy of its own.
+            _transpose_in_place(A)
+            factor = scipy.linalg.cho_factor(A.T, lower=True, overwrite_a=True, check_finite=False)
             out[:, cols] = scipy.linalg.cho_solve(factor, Y[:, cols], check_finite=False)
         except np.linalg.LinAlgError:
             warnings.warn("K + alpha*I is not positive definite (is the kernel positive semi-definite?); "
                           "using a least-squares solution instead", RuntimeWarning, stacklevel=3)
-            A = K.copy()
+            A = rebuild() if A is K else K.copy()
             A[diag] += a
             out[:, cols] = scipy.linalg.lstsq(A, Y[:, cols], check_finite=False)[0]
     return out
+
+
+def _transpose_in_place(A: np.ndarray, block: int = 128) -> None:
+    """A ← Aᵀ for a square C-ordered A, by swapping row and column panels (block × n scratch)."""
+    n = A.shape[0]
+    for i in range(0, n, block):
+        j = min(n, i + block)
+        A[i:j, i:j] = A[i:j, i:j].T.copy()
+        panel = A[i:j, j:].copy()
+        A[i:j, j:] = A[j:, i:j].T
+        A[j:, i:j] = panel.T

@@ -7,7 +7,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import scipy.linalg as sla
-from scipy.special import expit, log_expit, log_softmax, logsumexp, softmax
+from scipy.special import expit, log_expit, log_softmax, softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -19,6 +19,31 @@ from mmlkit.models._linear_base import cd_epochs, soft_threshold
 __all__ = ["LogisticRegression", "logistic_objective"]
 
 _EPS = np.finfo(np.float64).eps
+
+
+def _logsumexp_rows(Z):
+    """log Σₖ exp(Zᵢₖ) per row, with the arithmetic of ``scipy.special.logsumexp(Z, axis=1)``.
+
+    The row maxima are split off (m ties counted), the rest summed as
+    s = Σ exp(Zᵢₖ − maxᵢ)/m, and the result is log1p(s) + log m + maxᵢ; the
+    direct log Σ exp stands in where that is not finite. Without SciPy's
+    array-API dispatch, which costs more than the arithmetic on small problems.
+    """
+    a_max = Z.max(axis=1, keepdims=True)
+    ties = Z == a_max
+    m = ties.sum(axis=1, keepdims=True, dtype=Z.dtype)
+    a = Z.copy()
+    a[ties] = -np.inf
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        np.subtract(a, a_max, out=a)
+        np.exp(a, out=a)
+        s = a.sum(axis=1, keepdims=True)
+        s = np.where(s == 0, s, s / m)
+        out = (np.log1p(s) + np.log(m) + a_max)[:, 0]
+        finite = np.isfinite(out)
+        if not finite.all():
+            out = np.where(finite, out, np.log(np.exp(Z).sum(axis=1)))
+    return out
 
 
 class _Problem:
@@ -60,7 +85,7 @@ class _Problem:
             loss = float(np.sum(np.logaddexp(0.0, Z) - self.y * Z)) / self.n
             R = (expit(Z) - self.y)[:, None] / self.n  # residual, (n, 1)
         else:
-            lse = logsumexp(Z, axis=1)
+            lse = _logsumexp_rows(Z)
             loss = float(np.sum(lse) - np.sum(Z * self.y)) / self.n
             R = (np.exp(Z - lse[:, None]) - self.y) / self.n  # (n, K)
         grad = np.empty(self.shape)
@@ -141,7 +166,7 @@ def logistic_objective(X, y, coef, intercept, C=1.0, penalty="l2"):
         z = Z[:, 0]
         loss = float(np.sum(np.logaddexp(0.0, z) - y_index * z))
     else:
-        loss = float(np.sum(logsumexp(Z, axis=1) - Z[np.arange(len(y_index)), y_index]))
+        loss = float(np.sum(_logsumexp_rows(Z) - Z[np.arange(len(y_index)), y_index]))
     pen = {"l2": 0.5 * float(np.sum(coef**2)), "l1": float(np.abs(coef).sum()), None: 0.0}[penalty]
     return C * loss + pen
 

@@ -29,6 +29,9 @@ _TINY = 10 * np.finfo(np.float64).eps
 # ----------------------------------------------------------------------------- parameters
 
 
+_ROW_BLOCK_ELEMENTS = 1 << 16   # entries of one row block's n_b × k·d product in the full E-step
+
+
 def _logsumexp_rows(A):
     """log Σⱼ exp(Aᵢⱼ) for each row, shifted by the row maximum so nothing overflows."""
     m = A.max(axis=1, keepdims=True)
@@ -120,14 +123,21 @@ def _estimate_log_gaussian_prob(X, means, prec_chol, covariance_type):
     # Work in a frame centred among the means (x − μ is unchanged), so that neither the
     # products below nor the expanded squares lose digits for data far from the origin.
     centre = means.mean(axis=0)
-    X, means = X - centre, means - centre
+    if covariance_type != "full":
+        X = X - centre
+    means = means - centre
     if covariance_type == "full":
         log_det = np.log(np.diagonal(prec_chol, axis1=1, axis2=2)).sum(axis=1)
-        # All components in one product: X (n, d) @ [U₁ … U_k] (d, k·d).
+        # All components in one product per row block: X_b (b, d) @ [U₁ … U_k] (d, k·d),
+        # so no n × k·d array is ever held (the blocks give the same numbers as one product).
         U = prec_chol.transpose(1, 0, 2).reshape(d, k * d)
-        Y = (X @ U).reshape(n, k, d)
-        Y -= np.einsum("kd,kde->ke", means, prec_chol)
-        maha = np.einsum("nkd,nkd->nk", Y, Y)
+        shift = np.einsum("kd,kde->ke", means, prec_chol)
+        maha = np.empty((n, k))
+        step = max(1, _ROW_BLOCK_ELEMENTS // max(1, k * d))
+        for a in range(0, n, step):
+            Y = ((X[a:a + step] - centre) @ U).reshape(-1, k, d)
+            Y -= shift
+            np.einsum("nkd,nkd->nk", Y, Y, out=maha[a:a + step])
     elif covariance_type == "tied":
         log_det = np.log(np.diag(prec_chol)).sum()
         Y = (X @ prec_chol)[:, None, :] - (means @ prec_chol)[None]   # differences: no cancellation

@@ -235,7 +235,8 @@ class GaussianNB(_BaseNB):
         counts = Y.sum(axis=0)
         seen = counts > 0
         means = np.divide((X.T @ Y).T, counts[:, None], out=np.zeros((K, d)), where=seen[:, None])
-        resid = X - means[index]
+        resid = means[index]                  # one n×d buffer: X − θ, then squared, in place
+        np.subtract(X, resid, out=resid)
         resid *= resid
         variances = np.divide((resid.T @ Y).T, counts[:, None], out=np.zeros((K, d)), where=seen[:, None])
         # Merge with the running statistics (Chan, Golub & LeVeque).
