@@ -18,7 +18,6 @@ from mmlkit.linalg._rotations import RotationLog
 __all__ = ["svd", "svdvals"]
 
 
-
 def _bidiagonalize(A: np.ndarray, full_u: bool, compute_uv: bool = True):
     """Householder reduction ``Uᵀ A V = B`` (upper bidiagonal) of ``A`` (m × n, m ≥ n), in place."""
     m, n = A.shape
