@@ -127,6 +127,9 @@ def write_api_pages(srcdir: Path) -> list[str]:
 _DOCSTRING = re.compile(r'\A(?:[ \t]*#[^\n]*\n)*[ \t]*[rRuU]?("""|\'\'\')(.*?)\1[ \t]*\n', re.DOTALL)
 
 
+_INLINE_MATH = re.compile(r"\$([^$]+)\$")
+
+
 def write_tour_examples(srcdir: Path) -> list[str]:
     """Write ``gallery/tour/plot_tour_<section>.py`` for every tour section; return their names."""
     from mmlkit.tour import discover_sections
@@ -144,12 +147,14 @@ def write_tour_examples(srcdir: Path) -> list[str]:
         match = _DOCSTRING.match(source)
         body = source[match.end():] if match else source
         intro = match.group(2).strip() if match else section.TITLE
-        formula = "\n".join("    " + line for line in section.FORMULA.splitlines())
+        # The tour writes FORMULA as LaTeX, one display equation a line, and $…$ inline in SUMMARY.
+        formula = "\n\n".join("   " + line for line in section.FORMULA.splitlines() if line.strip())
+        summary = _INLINE_MATH.sub(lambda m: f":math:`{m.group(1)}`", section.SUMMARY)
         course = TOUR_COURSE.get(short)
         course_line = f"The course page: :doc:`/course/{course}`. " if course else ""
         title = f"Tour: {section.TITLE}"
         text = "\n".join([
-            '"""', title, "=" * len(title), "", intro, "", section.SUMMARY, "", "The mathematics::", "",
+            'r"""', title, "=" * len(title), "", intro, "", summary, "", "The mathematics:", "", ".. math::", "",
             formula, "",
             (f"{course_line}This example is the tour section ``mmlkit.tour.sections.{short}`` (its source, "
             "unchanged, is the first code block); ``mmlkit tour`` runs it at full size."),

@@ -45,16 +45,20 @@ def run(smoke: bool = False):
 
 
 def _rows(smoke):
+    repeat = 1 if smoke else 5
+    rng = np.random.default_rng(0)
+    return [*_derivative_rows(rng, smoke, repeat), _chain_row(rng, smoke, repeat), _mlp_row(rng, smoke, repeat)]
+
+
+def _derivative_rows(rng, smoke, repeat):
+    """Hessian and Jacobians against torch.func."""
     import torch
     import torch.func as tf
 
     import mmlkit.autodiff as ad
 
     threads = THREADS
-    repeat = 1 if smoke else 5
-    rng = np.random.default_rng(0)
     rows = []
-
     # --- Hessian -------------------------------------------------------------
     m, n = (50, 10) if smoke else (1000, 200)
     A = rng.standard_normal((m, n)) / np.sqrt(n)
@@ -86,8 +90,15 @@ def _rows(smoke):
             reference_name="torch.func.jacrev", size=f"ℝ^{n} → ℝ^{m}, float64, threads={threads}",
             quality=lambda J: float(np.abs(J - J_exact).max()), quality_name="max |J − J_exact|",
             higher_is_better=False, repeat=repeat, target=1.0))
+    return rows
 
-    # --- a chain of small ops ----------------------------------------------------
+
+def _chain_row(rng, smoke, repeat):
+    """A chain of small ops, forward and backward, against torch eager autograd."""
+    import torch
+
+    import mmlkit.autodiff as ad
+
     steps = 25 if smoke else 250  # 4 ops per step
     v0 = rng.standard_normal(64)
 
@@ -116,13 +127,19 @@ def _rows(smoke):
         return d
 
     g_exact = chain_exact()
-    rows.append(compare(
+    return compare(
         f"chain of {4 * steps} small ops, forward + backward", chain_ours, chain_torch,
         reference_name="torch eager autograd", size=f"{4 * steps} ops on vectors of 64",
         quality=lambda g: float(np.abs(g - g_exact).max()), quality_name="max |∇ − ∇_exact|",
-        higher_is_better=False, repeat=repeat, target=1.5))
+        higher_is_better=False, repeat=repeat, target=1.5)
 
-    # --- an MLP training step (context) --------------------------------------------
+
+def _mlp_row(rng, smoke, repeat):
+    """An MLP training step (context) against torch eager autograd."""
+    import torch
+
+    import mmlkit.autodiff as ad
+
     b, d_in, hidden, k = (32, 20, 16, 5) if smoke else (256, 100, 256, 10)
     X = rng.standard_normal((b, d_in)).astype(np.float32)
     labels = rng.integers(0, k, b)
@@ -145,12 +162,11 @@ def _rows(smoke):
         return np.concatenate([w1.grad.numpy().ravel(), w2.grad.numpy().ravel()])
 
     ref = step_torch()
-    rows.append(compare(
+    return compare(
         "MLP step (relu, log-softmax loss), float32", step_ours, step_torch,
         reference_name="torch eager autograd", size=f"batch {b}, {d_in}→{hidden}→{k}",
         quality=lambda g: float(np.abs(g - ref).max()), quality_name="max |∇ − ∇_torch|",
-        higher_is_better=False, repeat=repeat))
-    return rows
+        higher_is_better=False, repeat=repeat)
 
 
 if __name__ == "__main__":  # pragma: no cover

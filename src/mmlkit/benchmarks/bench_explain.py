@@ -29,12 +29,19 @@ def _problem(n_explain, n_background, d=12, seed=0):
 
 
 def run(smoke: bool = False):
-    import shap
-
     repeat = 1 if smoke else 3
     n_explain, n_bg = (3, 10) if smoke else (50, 100)
     model, X, bg, data = _problem(n_explain, n_bg, d=8 if smoke else 12)
-    size = f"n={n_explain}, d={X.shape[1]}, B={n_bg}"
+    return [*_shapley_rows(model, X, bg, smoke, repeat), _lime_row(model, X, data, smoke, repeat),
+            _permutation_row(model, data, smoke, repeat)]
+
+
+def _shapley_rows(model, X, bg, smoke, repeat):
+    """Exact Shapley values and KernelShap against shap."""
+    import shap
+
+    n_bg = len(bg)
+    size = f"n={len(X)}, d={X.shape[1]}, B={n_bg}"
     rows = []
 
     def shap_exact():
@@ -72,8 +79,11 @@ def run(smoke: bool = False):
                         quality=lambda phi: float(np.mean(np.abs(phi - exact))),
                         quality_name="mean |φ − exact|", higher_is_better=False, repeat=repeat,
                         target=0.5))
+    return rows
 
-    # LIME: one row, the same sampling scheme; quality = |coef − lime's coef| averaged.
+
+def _lime_row(model, X, data, smoke, repeat):
+    """LIME: one row, the same sampling scheme; quality = |coef − lime's coef| averaged."""
     from lime.lime_tabular import LimeTabularExplainer
 
     n_lime = 500 if smoke else 5000
@@ -95,23 +105,24 @@ def run(smoke: bool = False):
         return coef
 
     ref_coef = ref_lime()
-    rows.append(compare("lime_tabular", ours_lime, ref_lime, reference_name="lime LimeTabularExplainer",
-                        size=f"d={X.shape[1]}, num_samples={n_lime}",
-                        quality=lambda c: float(np.mean(np.abs(c - ref_coef))),
-                        quality_name="mean |coef − lime's (seed 0)|", higher_is_better=False,
-                        repeat=repeat))
+    return compare("lime_tabular", ours_lime, ref_lime, reference_name="lime LimeTabularExplainer",
+                   size=f"d={X.shape[1]}, num_samples={n_lime}",
+                   quality=lambda c: float(np.mean(np.abs(c - ref_coef))),
+                   quality_name="mean |coef − lime's (seed 0)|", higher_is_better=False,
+                   repeat=repeat)
 
-    # Permutation importance of a fitted model vs scikit-learn's.
+
+def _permutation_row(model, data, smoke, repeat):
+    """Permutation importance of a fitted model vs scikit-learn's."""
     from sklearn.inspection import permutation_importance as sk_pi
     from sklearn.linear_model import LogisticRegression
 
     y = (model(data) > 0.5).astype(int)
     clf = LogisticRegression().fit(data, y)
     n_rep = 2 if smoke else 10
-    rows.append(compare(
+    return compare(
         "permutation_importance", lambda: permutation_importance(clf, data, y, n_repeats=n_rep, random_state=0),
         lambda: sk_pi(clf, data, y, n_repeats=n_rep, random_state=0),
         reference_name="sklearn.inspection.permutation_importance", size=f"n={data.shape[0]}, d={data.shape[1]}",
         quality=lambda r: float(np.sum(r.importances_mean)), quality_name="Σ importance",
-        repeat=repeat))
-    return rows
+        repeat=repeat)

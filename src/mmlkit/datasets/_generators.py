@@ -91,22 +91,31 @@ def make_blobs(n_samples=100, n_features=2, centers=None, cluster_std=1.0, cente
     return (X, y, centers) if return_centers else (X, y)
 
 
+def _two_class_sizes(n_samples):
+    """(outer, inner) sizes of a two-class generator: an int is split in halves (the outer
+    one gets the odd sample), a pair is taken as it is."""
+    n_samples = _check_counts(n_samples, parts=2)
+    if isinstance(n_samples, numbers.Integral):
+        return n_samples - n_samples // 2, n_samples // 2
+    return n_samples
+
+
+def _two_class_points(rng, X, n_out, n_in, noise, shuffle):
+    """Label the first ``n_out`` rows 0 and the next ``n_in`` 1, add Gaussian ``noise``, shuffle."""
+    y = np.r_[np.zeros(n_out, dtype=np.int64), np.ones(n_in, dtype=np.int64)]
+    if noise is not None:
+        X = X + rng.normal(scale=noise, size=X.shape)
+    return _shuffled(rng, shuffle, X, y)
+
+
 def make_moons(n_samples=100, *, shuffle=True, noise=None, random_state=None):
     """Two interleaving half circles (class 0 on top, class 1 below), with Gaussian ``noise``."""
     rng = check_random_state(random_state)
     _check_noise(noise)
-    n_samples = _check_counts(n_samples, parts=2)
-    if isinstance(n_samples, numbers.Integral):
-        n_out, n_in = n_samples - n_samples // 2, n_samples // 2
-    else:
-        n_out, n_in = n_samples
+    n_out, n_in = _two_class_sizes(n_samples)
     t_out, t_in = np.linspace(0, np.pi, n_out), np.linspace(0, np.pi, n_in)
     X = np.vstack([np.c_[np.cos(t_out), np.sin(t_out)], np.c_[1 - np.cos(t_in), 1 - np.sin(t_in) - 0.5]])
-    y = np.r_[np.zeros(n_out, dtype=np.int64), np.ones(n_in, dtype=np.int64)]
-    if noise is not None:
-        X = X + rng.normal(scale=noise, size=X.shape)
-    X, y = _shuffled(rng, shuffle, X, y)
-    return X, y
+    return _two_class_points(rng, X, n_out, n_in, noise, shuffle)
 
 
 def make_circles(n_samples=100, *, shuffle=True, noise=None, random_state=None, factor=0.8):
@@ -114,19 +123,11 @@ def make_circles(n_samples=100, *, shuffle=True, noise=None, random_state=None, 
     check_scalar(factor, "factor", low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
     rng = check_random_state(random_state)
     _check_noise(noise)
-    n_samples = _check_counts(n_samples, parts=2)
-    if isinstance(n_samples, numbers.Integral):
-        n_out, n_in = n_samples - n_samples // 2, n_samples // 2
-    else:
-        n_out, n_in = n_samples
+    n_out, n_in = _two_class_sizes(n_samples)
     t_out = np.linspace(0, 2 * np.pi, n_out, endpoint=False)
     t_in = np.linspace(0, 2 * np.pi, n_in, endpoint=False)
     X = np.vstack([np.c_[np.cos(t_out), np.sin(t_out)], factor * np.c_[np.cos(t_in), np.sin(t_in)]])
-    y = np.r_[np.zeros(n_out, dtype=np.int64), np.ones(n_in, dtype=np.int64)]
-    if noise is not None:
-        X = X + rng.normal(scale=noise, size=X.shape)
-    X, y = _shuffled(rng, shuffle, X, y)
-    return X, y
+    return _two_class_points(rng, X, n_out, n_in, noise, shuffle)
 
 
 def make_regression(n_samples=100, n_features=100, *, n_informative=10, n_targets=1, bias=0.0,

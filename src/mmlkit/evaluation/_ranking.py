@@ -50,6 +50,16 @@ def _binary_clf_curve(y_true, y_score, pos_label=None, sample_weight=None):
     return fps, tps, y_score[thr]
 
 
+def _rate(counts, kind, which):
+    """Cumulative ``counts`` over their total, with a warning and NaN when there are no
+    ``kind`` samples (the ``which`` positive rate is then undefined)."""
+    if counts[-1] <= 0:
+        warnings.warn(f"No {kind} samples in y_true: the {which} positive rate is undefined",
+                      UndefinedMetricWarning, stacklevel=3)
+        return np.full(counts.shape, np.nan)
+    return counts / counts[-1]
+
+
 def roc_curve(y_true, y_score, *, pos_label=None, sample_weight=None, drop_intermediate=True):
     """Receiver operating characteristic: FPR and TPR at every threshold.
 
@@ -92,19 +102,7 @@ def roc_curve(y_true, y_score, *, pos_label=None, sample_weight=None, drop_inter
         fps, tps, thresholds = fps[keep], tps[keep], thresholds[keep]
     fps, tps = np.r_[0.0, fps], np.r_[0.0, tps]
     thresholds = np.r_[np.inf, thresholds]
-    if fps[-1] <= 0:
-        warnings.warn("No negative samples in y_true: the false positive rate is undefined",
-                      UndefinedMetricWarning, stacklevel=2)
-        fpr = np.full(fps.shape, np.nan)
-    else:
-        fpr = fps / fps[-1]
-    if tps[-1] <= 0:
-        warnings.warn("No positive samples in y_true: the true positive rate is undefined",
-                      UndefinedMetricWarning, stacklevel=2)
-        tpr = np.full(tps.shape, np.nan)
-    else:
-        tpr = tps / tps[-1]
-    return fpr, tpr, thresholds
+    return _rate(fps, "negative", "false"), _rate(tps, "positive", "true"), thresholds
 
 
 def auc(x, y):

@@ -11,6 +11,13 @@ from __future__ import annotations
 import numpy as np
 
 _EPS = np.finfo(float).eps
+_SMALL = np.finfo(float).tiny / _EPS  # below this, entries are treated as zero (they would underflow)
+
+
+def negligible_floor(d: list, e: list) -> float:
+    """ε·max(|d|, |e|), at least the underflow guard: an off-diagonal entry below it is negligible
+    next to the whole matrix (normwise backward stable, and away from subnormal numbers)."""
+    return max(_EPS * max(max(map(abs, d)), max(map(abs, e), default=0.0)), _SMALL)
 
 
 def unreduced_block(d: list, e: list, p: int, floor: float) -> int:

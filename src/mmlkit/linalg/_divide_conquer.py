@@ -344,6 +344,19 @@ def _secular_vectors(D: np.ndarray, z: np.ndarray, rho: np.ndarray, defl: np.nda
     else:  # every root iterates: no copies of the row-by-pole arrays
         tau = _middle_way(DEL0, zzr, leftmask, rinv, interior, pa, pb, tau, lo, hi, np.abs(d_i))
     lam[bi, ii] = D[bi, origin] + tau
+    V, cols = _secular_eigenvectors(D, z, defl, DEL0, tau, bi, ii, leftmask, lam, lower)
+    return V.transpose(0, 2, 1), lam, cols
+
+
+def _secular_eigenvectors(D, z, defl, DEL0, tau, bi, ii, leftmask, lam, lower):
+    """Eigenvector rows ``V`` (B, len(cols), K) of ``D + ρ ẑ ẑᵀ`` from the roots and ``cols``.
+
+    ``DEL0`` (R, K) holds dⱼ − d_origin for each live root (∞ at deflated poles) and is
+    overwritten; ``leftmask`` (R, K) is a scratch buffer reused when nothing is deflated.
+    """
+    B, K = D.shape
+    live = ~defl
+    R = bi.size
     # Gu–Eisenstat: ẑᵢ² = |Δᵢᵢ ∏_{j≠i} Δᵢⱼ / (dᵢ − dⱼ)| with Δᵢⱼ = dᵢ − λⱼ. Rows are roots:
     # M[b, j, i] = Δ(pole i, root j) for a live root j (∞ at a deflated pole i), 1 for a deflated j,
     # so the ratio is 1 wherever j is deflated
@@ -373,4 +386,4 @@ def _secular_vectors(D: np.ndarray, z: np.ndarray, rho: np.ndarray, defl: np.nda
     V[dc_, jc] = 0.0
     V[dc_, jc, cols[jc]] = 1.0
     V /= np.sqrt(np.einsum("bji,bji->bj", V, V))[:, :, None]
-    return V.transpose(0, 2, 1), lam, cols
+    return V, cols

@@ -11,7 +11,7 @@ import numpy as np
 from mmlkit import exceptions  # its sklearn-derived names resolve on first use
 from mmlkit._validation import as_float_array, check_in, check_random_state, check_scalar, check_symmetric
 from mmlkit.linalg._checks import as_matrix
-from mmlkit.linalg._deflation import unreduced_block
+from mmlkit.linalg._deflation import negligible_floor, unreduced_block
 from mmlkit.linalg._divide_conquer import DC_MIN, tridiagonal_eigh_dc
 from mmlkit.linalg._householder import apply_q, blocks_from_reflectors, form_q, house
 from mmlkit.linalg._rotations import RotationLog
@@ -216,7 +216,7 @@ def _tridiagonal_qr(d: np.ndarray, e: np.ndarray, Qt: np.ndarray | None, max_swe
     sweeps, limit = 0, max_sweeps_per_value * max(n, 1)
     # an off-diagonal entry is negligible next to its neighbours, or next to ‖T‖ (normwise backward
     # stable; it also keeps the chase away from subnormal numbers, where rotations lose orthogonality)
-    floor = max(_EPS * max(max(map(abs, d)), max(map(abs, e), default=0.0)), _SMALL)
+    floor = negligible_floor(d, e)
     p = n - 1
     while p > 0:
         l = unreduced_block(d, e, p, floor)

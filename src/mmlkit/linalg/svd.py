@@ -10,15 +10,12 @@ from mmlkit._dask import is_dask_collection
 from mmlkit._validation import check_in
 from mmlkit.linalg._bidiagonal import bidiagonal_reflectors, bidiagonal_svd_dc
 from mmlkit.linalg._checks import as_matrix
-from mmlkit.linalg._deflation import unreduced_block
+from mmlkit.linalg._deflation import negligible_floor, unreduced_block
 from mmlkit.linalg._divide_conquer import DC_MIN
 from mmlkit.linalg._householder import apply_q, blocks_from_reflectors, form_q, house, householder_qr_inplace
 from mmlkit.linalg._rotations import RotationLog
 
 __all__ = ["svd", "svdvals"]
-
-_EPS = np.finfo(float).eps
-_SMALL = np.finfo(float).tiny / _EPS  # below this, entries are treated as zero (they would underflow)
 
 
 def _bidiagonalize(A: np.ndarray, full_u: bool, compute_uv: bool = True):
@@ -60,7 +57,7 @@ def _bidiagonal_qr(d, e, Ut: np.ndarray | None, Vt: np.ndarray | None, max_sweep
     hypot = math.hypot
     logU = RotationLog(n) if Ut is not None else None
     logV = RotationLog(n) if Vt is not None else None
-    thresh = max(_EPS * max(max(map(abs, d)), max(map(abs, e), default=0.0)), _SMALL)
+    thresh = negligible_floor(d, e)
     sweeps, limit = 0, max_sweeps_per_value * n
     p = n - 1
     while p > 0:

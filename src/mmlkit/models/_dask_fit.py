@@ -75,29 +75,9 @@ def linear_regression(est, X, y):
 def _svd_from_r(est, R11, R12, n):
     """LinearRegression's ``_svd_solve`` from R: Xc = Q₁R₁₁ and Q₁ᵀyc = R₁₂, so Xc's column norms,
     singular values and right singular vectors are R₁₁'s, and Uᵀyc is U_Rᵀ R₁₂."""
-    import warnings
+    from mmlkit.models.linear import _min_norm_svd
 
-    from mmlkit.exceptions import RankWarning
-
-    d = R11.shape[1]
-    norms = np.sqrt(np.einsum("ij,ij->j", R11, R11))
-    live = norms > 0
-    U, s, Vt = sla.svd(R11[:, live] / norms[live], full_matrices=False, check_finite=False)
-    s = s[: min(n, d)]
-    keep = s > max(n, d) * _EPS * (s[0] if s.size else 0.0)
-    est.rank_ = r = int(keep.sum())
-    est.singular_values_ = np.zeros(min(n, d))
-    est.singular_values_[:s.size] = s
-    W = np.zeros((d, R12.shape[1]))
-    if r == live.sum():
-        W[live] = (Vt[: s.size].T @ ((U[:, : s.size].T @ R12) / s[:, None])) / norms[live, None]
-        return W
-    if r < s.size:
-        warnings.warn(f"LinearRegression(solver='svd'): X (centred, columns scaled to unit norm) has rank {r} of "
-                      f"{s.size}; {s.size - r} direction(s) with singular value <= {max(n, d) * _EPS:.2g}·s₁ were "
-                      "treated as zero (the minimum-norm solution is returned)", RankWarning, stacklevel=4)
-    U, s, Vt = sla.svd(R11, full_matrices=False, check_finite=False)
-    return Vt[:r].T @ ((U[:, :r].T @ R12) / s[:r, None])
+    return _min_norm_svd(est, R11, R12, n, stacklevel=5)
 
 
 def _gram_descent(est, G, rhs, n):
@@ -157,7 +137,7 @@ def ridge(est, X, y):
 # --------------------------------------------------------------------- scalers
 def standard_scaler(est, X, *, first):
     """StandardScaler.partial_fit on Dask: per-feature (count, mean, M₂), one pass, 3d numbers per block."""
-    from mmlkit.preprocessing._data import _safe_scale
+    from mmlkit.preprocessing._data import _set_moments
 
     X = as_dask_array(X, "X")
     d = X.shape[1]
@@ -166,16 +146,7 @@ def standard_scaler(est, X, *, first):
                                            check_finite="allow-nan")
     old = est._moments if not first else (np.zeros(d), np.zeros(d), np.zeros(d))
     total, mean, M2 = bw.merge_nan_moments((old[0], old[1], old[0] * old[2]), (counts, batch_mean, M2))
-    var = M2 / np.maximum(total, 1.0)
-    est._moments = (total, mean, var)
-    seen = total.astype(np.int64)
-    est.n_samples_seen_ = int(seen[0]) if d and np.all(seen == seen[0]) else seen
-    mean = np.where(total > 0, mean, np.nan)
-    var = np.where(total > 0, var, np.nan)
-    est.mean_ = mean if (est.with_mean or est.with_std) else None
-    est.var_ = var if est.with_std else None
-    est.scale_ = _safe_scale(np.sqrt(var)) if est.with_std else None
-    return est
+    return _set_moments(est, total, mean, M2 / np.maximum(total, 1.0))
 
 
 def min_max_scaler(est, X):
@@ -199,7 +170,7 @@ def min_max_scaler(est, X):
 # ------------------------------------------------------------------ naive Bayes
 def gaussian_nb(est, X, y):
     """GaussianNB.fit on Dask: per-class (count, mean, M₂), one pass, K(2d + 1) numbers per block."""
-    from mmlkit._validation import check_classification_labels, check_probability_vector, validate_params
+    from mmlkit._validation import check_classification_labels, validate_params
 
     validate_params(est)
     X, y = check_dask_xy(X, y, y_numeric=False)
@@ -212,40 +183,28 @@ def gaussian_nb(est, X, y):
     est.theta_ = np.array([stats[c.item() if hasattr(c, "item") else c][1] for c in classes])
     raw_var = np.array([stats[c.item() if hasattr(c, "item") else c][2] for c in classes]) / counts[:, None]
     est.class_count_ = counts
-    weights = counts / counts.sum()
-    grand_mean = weights @ est.theta_
-    overall_var = weights @ (raw_var + (est.theta_ - grand_mean) ** 2)
-    est.epsilon_ = float(est.var_smoothing * overall_var.max())
-    est.var_ = raw_var + est.epsilon_
-    if est.priors is not None:
-        priors = check_probability_vector(est.priors, "priors")
-        if priors.shape != (classes.size,):
-            raise ValueError(f"priors must have one entry per class ({classes.size}), got shape {priors.shape}")
-        est.class_prior_ = priors.copy()
-    else:
-        est.class_prior_ = counts / counts.sum()
-    return est
+    return est._set_variance_and_priors(raw_var)
 
 
 # ------------------------------------------------------------------------- PCA
 def pca(est, X):
     """PCA's fit on Dask: centred TSQR then the SVD of R ("full"), or a distributed range finder."""
     from mmlkit._validation import check_random_state
-    from mmlkit.models.decomposition import _flip_rows, _infer_dimension, _lu_normalise, _qr_normalise
+    from mmlkit.models.decomposition import (
+        _lu_normalise,
+        _pca_solver,
+        _power_iteration_settings,
+        _qr_normalise,
+        _set_full_spectrum,
+        _set_truncated_spectrum,
+    )
 
     X = as_dask_array(X, "X")
     n, d = X.shape
     if n < 2:
         raise ValueError(f"Found array with {n} sample(s) (shape={X.shape}) while a minimum of 2 is required.")
     k = est._check_params(n, d)
-    solver = est.svd_solver
-    if solver == "auto":  # the in-memory rule, so that "auto" means the same model
-        if d <= 1000 and n >= 10 * d or max(n, d) <= 500 or not isinstance(k, int):
-            solver = "lapack"
-        elif 1 <= k < 0.8 * min(n, d):
-            solver = "randomized"
-        else:
-            solver = "lapack"
+    solver = _pca_solver(est.svd_solver, n, d, k)  # the in-memory rule, so that "auto" means the same model
     if solver == "arpack":
         raise ValueError("svd_solver='arpack' is not offered for Dask input (each Lanczos step would be a pass "
                          "over the data); use 'lapack' (TSQR) or 'randomized'")
@@ -263,20 +222,7 @@ def pca(est, X):
             _, sigma, Vt = mmlkit_svd(R)
         else:
             _, sigma, Vt = sla.svd(R, full_matrices=False, check_finite=False)
-        ev = sigma**2 / (n - 1)
-        Vt = _flip_rows(Vt)
-        total = ev.sum()
-        ratio = ev / total if total > 0 else np.zeros_like(ev)
-        if k == "mle":
-            k = _infer_dimension(ev, n)
-        elif isinstance(k, float):
-            k = min(int(np.searchsorted(np.cumsum(ratio), k, side="right") + 1), len(ev))
-        est.noise_variance_ = float(ev[k:].mean()) if k < min(n, d) else 0.0
-        est.n_components_ = k
-        est.components_ = np.ascontiguousarray(Vt[:k])
-        est.explained_variance_ = ev[:k].copy()
-        est.explained_variance_ratio_ = ratio[:k].copy()
-        est.singular_values_ = np.sqrt(ev[:k] * (n - 1))
+        _set_full_spectrum(est, sigma**2 / (n - 1), Vt, n, d, k)
         est._n_features_out = est.n_components_
         return X
     if not isinstance(k, int) or not 1 <= k <= min(n, d):
@@ -285,12 +231,7 @@ def pca(est, X):
     counts, mu, M2 = reduce_blocks(bw.nan_moment_stats, [X], bw.merge_nan_moments, check_finite=True)
     est.mean_ = mu
     rng = check_random_state(est.random_state)
-    n_iter = est.iterated_power
-    if n_iter == "auto":
-        n_iter = 7 if k < 0.1 * min(n, d) else 4
-    normaliser = est.power_iteration_normalizer
-    if normaliser == "auto":
-        normaliser = "none" if n_iter <= 2 else "LU"
+    n_iter, normaliser = _power_iteration_settings(est, n, d, k)
     normalise = {"LU": _lu_normalise, "QR": _qr_normalise, "none": lambda Y: Y}[normaliser]
     size = min(k + est.n_oversamples, n, d)
     M = rng.standard_normal((d, size))
@@ -302,15 +243,7 @@ def pca(est, X):
         if it < n_iter:
             M = normalise(Z)
     _, sigma, Vt = sla.svd(Z.T, full_matrices=False, check_finite=False)  # B = QᵀA = (AᵀQ)ᵀ
-    sigma, Vt = sigma[:k], _flip_rows(Vt[:k])
-    ev = sigma**2 / (n - 1)
-    total_var = float(M2.sum()) / (n - 1)
-    est.n_components_ = k
-    est.components_ = np.ascontiguousarray(Vt)
-    est.explained_variance_ = ev
-    est.explained_variance_ratio_ = ev / total_var if total_var > 0 else np.zeros_like(ev)
-    est.singular_values_ = sigma.copy()
-    est.noise_variance_ = float((total_var - ev.sum()) / (min(n, d) - k)) if k < min(n, d) else 0.0
+    _set_truncated_spectrum(est, sigma[:k], Vt[:k], float(M2.sum()) / (n - 1), n, d, k)
     est._n_features_out = est.n_components_
     return X
 
@@ -547,14 +480,7 @@ def logistic_regression(est, X, y):
     est.classes_ = classes
     y_index = y.map_blocks(_class_index, classes, dtype=np.intp, meta=np.empty((0,), np.intp))
     prob = _logistic_problem_class()(X, y_index, classes.size, est.penalty, est.C)
-    theta = np.zeros(prob.shape).ravel()
-    solve = {"lbfgs": est._lbfgs, "newton": est._newton, "gd": est._proximal_gradient}[est.solver]
-    theta, n_iter = solve(prob, theta)
-    W, b = prob.split(theta)
-    est.coef_ = W.copy()
-    est.intercept_ = b.copy() if est.fit_intercept else np.zeros(prob.K)
-    est.n_iter_ = np.array([n_iter])
-    return est
+    return est._solve(prob)
 
 
 # ---------------------------------------------------------------- Lasso / ElasticNet

@@ -62,6 +62,61 @@ def _qr_normalise(Y: np.ndarray) -> np.ndarray:
     return scipy.linalg.qr(Y, mode="economic", check_finite=False)[0]
 
 
+def _pca_solver(solver: str, n: int, d: int, k) -> str:
+    """The SVD solver PCA uses: ``solver`` itself unless it is "auto" (LAPACK for small or
+    tall data or a non-integer ``k``, randomized for few components, else LAPACK)."""
+    if solver == "auto":
+        if d <= 1000 and n >= 10 * d or max(n, d) <= 500 or not isinstance(k, int):
+            return "lapack"
+        if 1 <= k < 0.8 * min(n, d):
+            return "randomized"
+        return "lapack"
+    return solver
+
+
+def _power_iteration_settings(est, n: int, d: int, k: int) -> tuple[int, str]:
+    """(power iterations, normaliser) of a randomized PCA, "auto" resolved."""
+    n_iter = est.iterated_power
+    if n_iter == "auto":
+        n_iter = 7 if k < 0.1 * min(n, d) else 4
+    normaliser = est.power_iteration_normalizer
+    if normaliser == "auto":
+        normaliser = "none" if n_iter <= 2 else "LU"
+    return n_iter, normaliser
+
+
+def _set_full_spectrum(est, ev: np.ndarray, Vt: np.ndarray, n: int, d: int, k) -> None:
+    """Set a PCA's fitted attributes from the whole spectrum ``ev`` (variances) and ``Vt``,
+    resolving ``k`` ("mle", a variance fraction, or an int)."""
+    Vt = _flip_rows(Vt)
+    total = ev.sum()
+    ratio = ev / total if total > 0 else np.zeros_like(ev)
+    if k == "mle":
+        k = _infer_dimension(ev, n)
+    elif isinstance(k, float):
+        k = min(int(np.searchsorted(np.cumsum(ratio), k, side="right") + 1), len(ev))
+    est.noise_variance_ = float(ev[k:].mean()) if k < min(n, d) else 0.0
+    est.n_components_ = k
+    est.components_ = np.ascontiguousarray(Vt[:k])
+    est.explained_variance_ = ev[:k].copy()
+    est.explained_variance_ratio_ = ratio[:k].copy()
+    est.singular_values_ = np.sqrt(ev[:k] * (n - 1))
+
+
+def _set_truncated_spectrum(est, sigma: np.ndarray, Vt: np.ndarray, total_var: float, n: int, d: int,
+                            k: int) -> None:
+    """Set a PCA's fitted attributes from its ``k`` leading singular values and vectors and the
+    total variance ``total_var``."""
+    Vt = _flip_rows(Vt)
+    ev = sigma**2 / (n - 1)
+    est.n_components_ = k
+    est.components_ = np.ascontiguousarray(Vt)
+    est.explained_variance_ = ev
+    est.explained_variance_ratio_ = ev / total_var if total_var > 0 else np.zeros_like(ev)
+    est.singular_values_ = sigma.copy()
+    est.noise_variance_ = float((total_var - ev.sum()) / (min(n, d) - k)) if k < min(n, d) else 0.0
+
+
 def randomized_range_finder(matmat, rmatmat, n_cols: int, size: int, n_iter: int, normaliser: str,
                             rng: np.random.Generator) -> np.ndarray:
     """Orthonormal Q (m, size) whose span approximates the range of a linear map A (m, n_cols).
@@ -247,14 +302,7 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         X = validate_data(self, X, dtype=np.float64, ensure_min_samples=2)
         n, d = X.shape
         k = self._check_params(n, d)
-        solver = self.svd_solver
-        if solver == "auto":
-            if d <= 1000 and n >= 10 * d or max(n, d) <= 500 or not isinstance(k, int):
-                solver = "lapack"
-            elif 1 <= k < 0.8 * min(n, d):
-                solver = "randomized"
-            else:
-                solver = "lapack"
+        solver = _pca_solver(self.svd_solver, n, d, k)
         if solver in ("randomized", "arpack"):
             if not isinstance(k, int) or not 1 <= k <= min(n, d):
                 raise ValueError(f"svd_solver={solver!r} needs an int n_components in [1, min(n_samples, "
@@ -293,20 +341,7 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             else:
                 _, sigma, Vt = scipy.linalg.svd(Xc, full_matrices=False, check_finite=False)
             ev = sigma**2 / (n - 1)
-        Vt = _flip_rows(Vt)
-        total = ev.sum()
-        ratio = ev / total if total > 0 else np.zeros_like(ev)
-        if k == "mle":
-            k = _infer_dimension(ev, n)
-        elif isinstance(k, float):
-            k = int(np.searchsorted(np.cumsum(ratio), k, side="right") + 1)
-            k = min(k, len(ev))
-        self.noise_variance_ = float(ev[k:].mean()) if k < min(n, d) else 0.0
-        self.n_components_ = k
-        self.components_ = np.ascontiguousarray(Vt[:k])
-        self.explained_variance_ = ev[:k].copy()
-        self.explained_variance_ratio_ = ratio[:k].copy()
-        self.singular_values_ = np.sqrt(ev[:k] * (n - 1))
+        _set_full_spectrum(self, ev, Vt, n, d, k)
 
     def _fit_truncated(self, X, k, solver):
         n, d = X.shape
@@ -334,12 +369,7 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             order = np.argsort(sigma)[::-1]
             sigma, Vt = sigma[order], Vt[order]
         else:
-            n_iter = self.iterated_power
-            if n_iter == "auto":
-                n_iter = 7 if k < 0.1 * min(n, d) else 4
-            normaliser = self.power_iteration_normalizer
-            if normaliser == "auto":
-                normaliser = "none" if n_iter <= 2 else "LU"
+            n_iter, normaliser = _power_iteration_settings(self, n, d, k)
             size = min(k + self.n_oversamples, n, d)
             if d > n:  # sketch the row space of Aᵀ instead: the smaller side
                 Q = randomized_range_finder(rmatmat, matmat, n, size, n_iter, normaliser, rng)
@@ -351,18 +381,7 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
                 B = rmatmat(Q).T  # Qᵀ A  (size, d):  A ≈ Q (Qᵀ A)
                 _, sigma, Vt = scipy.linalg.svd(B, full_matrices=False, check_finite=False)
             sigma, Vt = sigma[:k], Vt[:k]
-        Vt = _flip_rows(Vt)
-        ev = sigma**2 / (n - 1)
-        total_var = _centred_sum_of_squares(X, mu) / (n - 1)
-        self.n_components_ = k
-        self.components_ = np.ascontiguousarray(Vt)
-        self.explained_variance_ = ev
-        self.explained_variance_ratio_ = ev / total_var if total_var > 0 else np.zeros_like(ev)
-        self.singular_values_ = sigma.copy()
-        if k < min(n, d):
-            self.noise_variance_ = float((total_var - ev.sum()) / (min(n, d) - k))
-        else:
-            self.noise_variance_ = 0.0
+        _set_truncated_spectrum(self, sigma, Vt, _centred_sum_of_squares(X, mu) / (n - 1), n, d, k)
 
     # --------------------------------------------------------------- transforms
     def _project(self, X):

@@ -72,6 +72,33 @@ def _largest_eigenvalue_gram(X):
     return float(sla.eigh(G, eigvals_only=True, subset_by_index=[k - 1, k - 1])[0])
 
 
+def _min_norm_svd(est, A, B, n, stacklevel):
+    """:meth:`LinearRegression._svd_solve` on ``A`` with right-hand sides ``B``: ``A`` is the
+    centred X (n rows) or the R factor of its QR (whose column norms, singular values and right
+    singular vectors are X's, with Uᵀ of the R factor standing for Xc's on ``B = Q₁ᵀyc``).
+    Sets ``rank_`` and ``singular_values_``; ``stacklevel`` is that of the RankWarning."""
+    d = A.shape[1]
+    norms = np.sqrt(np.einsum("ij,ij->j", A, A))
+    live = norms > 0
+    U, s, Vt = sla.svd(A[:, live] / norms[live], full_matrices=False, check_finite=False)
+    s = s[: min(n, d)]
+    keep = s > max(n, d) * _EPS * (s[0] if s.size else 0.0)
+    est.rank_ = r = int(keep.sum())
+    est.singular_values_ = np.zeros(min(n, d))
+    est.singular_values_[:s.size] = s
+    W = np.zeros((d, B.shape[1]))
+    if r == live.sum():
+        W[live] = (Vt[: s.size].T @ ((U[:, : s.size].T @ B) / s[:, None])) / norms[live, None]
+        return W
+    if r < s.size:
+        warnings.warn(
+            f"LinearRegression(solver='svd'): X (centred, columns scaled to unit norm) has rank {r} of "
+            f"{s.size}; {s.size - r} direction(s) with singular value <= {max(n, d) * _EPS:.2g}·s₁ were "
+            "treated as zero (the minimum-norm solution is returned)", RankWarning, stacklevel=stacklevel)
+    U, s, Vt = sla.svd(A, full_matrices=False, check_finite=False)
+    return Vt[:r].T @ ((U[:, :r].T @ B) / s[:r, None])
+
+
 class LinearRegression(MultiOutputMixin, LinearPredictMixin, RegressorMixin, BaseEstimator):
     """Ordinary least squares, by four solvers.
 
@@ -201,25 +228,7 @@ class LinearRegression(MultiOutputMixin, LinearPredictMixin, RegressorMixin, Bas
         directions were dropped, and the minimum-norm solution of the original
         problem is returned on the remaining ones.
         """
-        n, d = Xc.shape
-        norms = np.sqrt(np.einsum("ij,ij->j", Xc, Xc))
-        live = norms > 0
-        U, s, Vt = sla.svd(Xc[:, live] / norms[live], full_matrices=False, check_finite=False)
-        keep = s > max(n, d) * _EPS * (s[0] if s.size else 0.0)
-        self.rank_ = r = int(keep.sum())
-        self.singular_values_ = np.zeros(min(n, d))
-        self.singular_values_[:s.size] = s
-        W = np.zeros((d, Y.shape[1]))
-        if r == live.sum():
-            W[live] = (Vt.T @ ((U.T @ Y) / s[:, None])) / norms[live, None]
-            return W
-        if r < s.size:
-            warnings.warn(
-                f"LinearRegression(solver='svd'): X (centred, columns scaled to unit norm) has rank {r} of "
-                f"{s.size}; {s.size - r} direction(s) with singular value <= {max(n, d) * _EPS:.2g}·s₁ were "
-                "treated as zero (the minimum-norm solution is returned)", RankWarning, stacklevel=3)
-        U, s, Vt = sla.svd(Xc, full_matrices=False, check_finite=False)
-        return Vt[:r].T @ ((U[:, :r].T @ Y) / s[:r, None])
+        return _min_norm_svd(self, Xc, Y, Xc.shape[0], stacklevel=4)
 
     def _gradient_descent(self, Xc, Y):
         n = Xc.shape[0]

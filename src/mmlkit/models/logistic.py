@@ -271,7 +271,10 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self.classes_, y_index = np.unique(y, return_inverse=True)
         if self.classes_.size < 2:
             raise ValueError(f"y must contain at least 2 classes, got only one class: {self.classes_[0]!r}")
-        prob = _Problem(X, y_index, self.classes_.size, self.penalty, self.C)
+        return self._solve(_Problem(X, y_index, self.classes_.size, self.penalty, self.C))
+
+    def _solve(self, prob):
+        """Minimise ``prob`` from zero with the chosen solver and set the fitted attributes."""
         theta = np.zeros(prob.shape).ravel()
         solve = {"lbfgs": self._lbfgs, "newton": self._newton, "gd": self._proximal_gradient}[self.solver]
         theta, n_iter = solve(prob, theta)

@@ -251,6 +251,12 @@ class GaussianNB(_BaseNB):
         self.theta_ = np.where(total > 0, merged_mean, self.theta_)
         raw_var = np.where(total > 0, merged_var, raw_var)
         self.class_count_ = self.class_count_ + counts
+        return self._set_variance_and_priors(raw_var)
+
+    def _set_variance_and_priors(self, raw_var):
+        """Set ``epsilon_``, ``var_`` and ``class_prior_`` from the per-class variances ``raw_var``
+        and ``class_count_``; returns self."""
+        K = self.class_count_.size
         # ε from the variance of all data seen so far (the mixture of the class Gaussians).
         weights = self.class_count_ / self.class_count_.sum()
         grand_mean = weights @ self.theta_

@@ -119,18 +119,7 @@ def fit(model, loss, optimizer, X, y, epochs=10, batch_size=32, *, validation_sp
     y = np.asarray(y)
     check_consistent_length((X, "X"), (y, "y"))
     rng = check_random_state(random_state)
-    if validation_data is not None:
-        X_val = as_float_array(validation_data[0], "validation_data[0]", dtype=dtype)
-        y_val = np.asarray(validation_data[1])
-    elif validation_split > 0:
-        order = rng.permutation(len(X))
-        n_val = max(1, int(round(validation_split * len(X))))
-        if n_val >= len(X):
-            raise ValueError("validation_split leaves no training rows")
-        X_val, y_val = X[order[:n_val]], y[order[:n_val]]
-        X, y = X[order[n_val:]], y[order[n_val:]]
-    else:
-        X_val = y_val = None
+    X, y, X_val, y_val = _split_validation(X, y, validation_data, validation_split, rng, dtype)
     metric_name = getattr(metric, "__name__", "metric") if metric is not None else "metric"
     if metric_name == "<lambda>":
         metric_name = "metric"
@@ -142,18 +131,8 @@ def fit(model, loss, optimizer, X, y, epochs=10, batch_size=32, *, validation_sp
     try:
         for epoch in range(epochs):
             order = rng.permutation(n) if shuffle else np.arange(n)
-            running, outputs = 0.0, []
-            for start in range(0, n, batch_size):
-                idx = order[start:start + batch_size]
-                optimizer.zero_grad()
-                out = model(tensor(X[idx]))
-                batch_loss = loss(out, y[idx])
-                batch_loss.backward()
-                optimizer.step()
-                running += float(batch_loss.data) * len(idx)
-                if metric is not None:
-                    outputs.append(np.array(out.data))
-            history.loss.append(running / n)
+            mean_loss, outputs = _train_epoch(model, loss, optimizer, X, y, order, batch_size, metric is not None)
+            history.loss.append(mean_loss)
             if metric is not None:
                 history.metric.append(float(metric(np.concatenate(outputs), y[order])))
             if scheduler is not None:
@@ -172,14 +151,7 @@ def fit(model, loss, optimizer, X, y, epochs=10, batch_size=32, *, validation_sp
             else:
                 waited += 1
             if bar is not None:
-                desc = f"loss {history.loss[-1]:.4f}"
-                if history.metric:
-                    desc += f" · {metric_name} {history.metric[-1]:.4f}"
-                if history.val_loss:
-                    desc += f" · val loss {history.val_loss[-1]:.4f}"
-                if history.val_metric:
-                    desc += f" · val {metric_name} {history.val_metric[-1]:.4f}"
-                bar[0].update(bar[1], advance=1, description=desc)
+                bar[0].update(bar[1], advance=1, description=_describe(history, metric_name))
             if early_stopping and waited >= patience:
                 history.stopped_early = True
                 break
@@ -189,6 +161,51 @@ def fit(model, loss, optimizer, X, y, epochs=10, batch_size=32, *, validation_sp
     if best_state is not None and history.stopped_early:
         model.load_state_dict(best_state)
     return history
+
+
+def _split_validation(X, y, validation_data, validation_split, rng, dtype):
+    """(X, y, X_val, y_val): the training rows and the validation set (None, None without one)."""
+    if validation_data is not None:
+        X_val = as_float_array(validation_data[0], "validation_data[0]", dtype=dtype)
+        y_val = np.asarray(validation_data[1])
+    elif validation_split > 0:
+        order = rng.permutation(len(X))
+        n_val = max(1, int(round(validation_split * len(X))))
+        if n_val >= len(X):
+            raise ValueError("validation_split leaves no training rows")
+        X_val, y_val = X[order[:n_val]], y[order[:n_val]]
+        X, y = X[order[n_val:]], y[order[n_val:]]
+    else:
+        X_val = y_val = None
+    return X, y, X_val, y_val
+
+
+def _train_epoch(model, loss, optimizer, X, y, order, batch_size, keep_outputs):
+    """One pass of mini-batch steps over the rows in ``order``: (mean loss, batch outputs)."""
+    running, outputs = 0.0, []
+    for start in range(0, len(order), batch_size):
+        idx = order[start:start + batch_size]
+        optimizer.zero_grad()
+        out = model(tensor(X[idx]))
+        batch_loss = loss(out, y[idx])
+        batch_loss.backward()
+        optimizer.step()
+        running += float(batch_loss.data) * len(idx)
+        if keep_outputs:
+            outputs.append(np.array(out.data))
+    return running / len(order), outputs
+
+
+def _describe(history, metric_name):
+    """The progress bar's text: the latest losses and metric values."""
+    desc = f"loss {history.loss[-1]:.4f}"
+    if history.metric:
+        desc += f" · {metric_name} {history.metric[-1]:.4f}"
+    if history.val_loss:
+        desc += f" · val loss {history.val_loss[-1]:.4f}"
+    if history.val_metric:
+        desc += f" · val {metric_name} {history.val_metric[-1]:.4f}"
+    return desc
 
 
 def _progress(enabled, epochs):

@@ -77,6 +77,20 @@ class _Scaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         return (X * scale + offset).astype(X.dtype, copy=False)
 
 
+def _set_moments(est, total, mean, var):
+    """Store a StandardScaler's running (count, mean, variance) per feature and its fitted
+    attributes (NaN for a feature with no observation yet); returns ``est``."""
+    est._moments = (total, mean, var)
+    seen = total.astype(np.int64)
+    est.n_samples_seen_ = int(seen[0]) if total.size and np.all(seen == seen[0]) else seen
+    mean = np.where(total > 0, mean, np.nan)
+    var = np.where(total > 0, var, np.nan)
+    est.mean_ = mean if (est.with_mean or est.with_std) else None
+    est.var_ = var if est.with_std else None
+    est.scale_ = _safe_scale(np.sqrt(var)) if est.with_std else None
+    return est
+
+
 class StandardScaler(_Scaler):
     """Standardise features: z = (x − μ)/σ.
 
@@ -174,15 +188,7 @@ class StandardScaler(_Scaler):
         delta = batch_mean - mean_old
         mean = mean_old + delta * counts / safe
         var = (n_old * var_old + counts * batch_var + n_old * counts / safe * delta**2) / safe
-        self._moments = (total, mean, var)
-        seen = total.astype(np.int64)
-        self.n_samples_seen_ = int(seen[0]) if d and np.all(seen == seen[0]) else seen
-        mean = np.where(total > 0, mean, np.nan)
-        var = np.where(total > 0, var, np.nan)
-        self.mean_ = mean if (self.with_mean or self.with_std) else None
-        self.var_ = var if self.with_std else None
-        self.scale_ = _safe_scale(np.sqrt(var)) if self.with_std else None
-        return self
+        return _set_moments(self, total, mean, var)
 
     def _offset_scale(self):
         offset = self.mean_ if self.with_mean else 0.0

@@ -169,6 +169,21 @@ def f_ppf(q, dfn, dfd):
 
 
 # --------------------------------------------------------------------------- discrete
+def _binom_tail(incomplete_beta, k, n, p, *, below, above):
+    """``incomplete_beta(⌊k⌋ + 1, n − ⌊k⌋, p)`` for 0 ≤ k < n, ``below`` for k < 0, ``above``
+    for k ≥ n, NaN for p outside [0, 1]."""
+    k = np.floor(np.asarray(k, dtype=float))
+    n = np.asarray(n, dtype=float)
+    p = np.asarray(p, dtype=float)
+    inside = (k >= 0) & (k < n)
+    kk = np.where(inside, k, 0.0)
+    nk = np.where(inside, n - k, 1.0)
+    val = incomplete_beta(kk + 1.0, nk, p)
+    out = np.where(inside, val, np.where(k < 0, below, above))
+    out = np.where((p >= 0) & (p <= 1), out, np.nan)
+    return _out(out)
+
+
 def binom_cdf(k, n, p):
     r"""Cdf of the binomial distribution: P(X ≤ k) for X ~ Binomial(n, p).
 
@@ -192,30 +207,12 @@ def binom_cdf(k, n, p):
     >>> round(float(binom_cdf(3, 10, 0.5)), 6)
     0.171875
     """
-    k = np.floor(np.asarray(k, dtype=float))
-    n = np.asarray(n, dtype=float)
-    p = np.asarray(p, dtype=float)
-    inside = (k >= 0) & (k < n)
-    kk = np.where(inside, k, 0.0)
-    nk = np.where(inside, n - k, 1.0)
-    val = _betainc_complement(kk + 1.0, nk, p)
-    out = np.where(inside, val, np.where(k < 0, 0.0, 1.0))
-    out = np.where((p >= 0) & (p <= 1), out, np.nan)
-    return _out(out)
+    return _binom_tail(_betainc_complement, k, n, p, below=0.0, above=1.0)
 
 
 def binom_sf(k, n, p):
     r"""Survival function of the binomial: P(X > k) = I_p(k + 1, n − k)."""
-    k = np.floor(np.asarray(k, dtype=float))
-    n = np.asarray(n, dtype=float)
-    p = np.asarray(p, dtype=float)
-    inside = (k >= 0) & (k < n)
-    kk = np.where(inside, k, 0.0)
-    nk = np.where(inside, n - k, 1.0)
-    val = sc.betainc(kk + 1.0, nk, p)
-    out = np.where(inside, val, np.where(k < 0, 1.0, 0.0))
-    out = np.where((p >= 0) & (p <= 1), out, np.nan)
-    return _out(out)
+    return _binom_tail(sc.betainc, k, n, p, below=1.0, above=0.0)
 
 
 def poisson_cdf(k, mu):

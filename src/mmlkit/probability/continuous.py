@@ -151,7 +151,7 @@ class Normal(Distribution):
 
     Examples
     --------
-    >>> round(Normal(0, 1).cdf(1.959963984540054), 6)
+    >>> round(float(Normal(0, 1).cdf(1.959963984540054)), 6)
     0.975
     >>> Normal([0.0, 1.0], 2.0).mean()
     array([0., 1.])

@@ -25,6 +25,22 @@ def _central_moments(x, axis):
     return d, d2, np.mean(d2, axis=axis)
 
 
+def _standardised_moment(x, axis, order):
+    """(n, m_order / m₂^(order/2)) along ``axis`` for order 3 or 4: NaN where the data are constant."""
+    x = _data(x)
+    axis = _check_axis(x, axis)
+    if x.ndim == 0:
+        x, axis = x.reshape(1), 0
+    d, d2, m2 = _central_moments(x, axis)
+    if order == 3:
+        mk, power = np.mean(d2 * d, axis=axis), 1.5
+    else:
+        mk, power = np.mean(d2 * d2, axis=axis), 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g = np.where(m2 > 0, mk / np.where(m2 > 0, m2, 1.0) ** power, np.nan)
+    return x.shape[axis], g
+
+
 def skew(x, axis: int = 0, bias: bool = True):
     """Sample skewness, as ``scipy.stats.skew``.
 
@@ -53,15 +69,7 @@ def skew(x, axis: int = 0, bias: bool = True):
     >>> round(skew([1.0, 2.0, 3.0, 10.0]), 6)
     1.018234
     """
-    x = _data(x)
-    axis = _check_axis(x, axis)
-    if x.ndim == 0:
-        x, axis = x.reshape(1), 0
-    n = x.shape[axis]
-    d, d2, m2 = _central_moments(x, axis)
-    m3 = np.mean(d2 * d, axis=axis)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        g1 = np.where(m2 > 0, m3 / np.where(m2 > 0, m2, 1.0) ** 1.5, np.nan)
+    n, g1 = _standardised_moment(x, axis, 3)
     if not bias:
         if n < 3:
             raise ValueError("skew with bias=False needs at least 3 observations along axis")
@@ -99,15 +107,7 @@ def kurtosis(x, axis: int = 0, fisher: bool = True, bias: bool = True):
     >>> round(kurtosis([1.0, 2.0, 3.0, 4.0]), 6)
     -1.36
     """
-    x = _data(x)
-    axis = _check_axis(x, axis)
-    if x.ndim == 0:
-        x, axis = x.reshape(1), 0
-    n = x.shape[axis]
-    _, d2, m2 = _central_moments(x, axis)
-    m4 = np.mean(d2 * d2, axis=axis)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        g2 = np.where(m2 > 0, m4 / np.where(m2 > 0, m2, 1.0) ** 2, np.nan)
+    n, g2 = _standardised_moment(x, axis, 4)
     if not bias:
         if n < 4:
             raise ValueError("kurtosis with bias=False needs at least 4 observations along axis")

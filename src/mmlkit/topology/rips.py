@@ -255,6 +255,133 @@ class _DenseColumn:
 _DENSE_MAX_TRIANGLES = 1 << 26   # above this the dense column's bytes cost too much memory: lazy sorted columns
 
 
+class _Cofaces:
+    """Cofaces {i, j, k} of the edge columns within the threshold, cached per column."""
+
+    def __init__(self, Rk, cols_i, cols_j, r, n_values, T):
+        n = Rk.shape[0]
+        self.cols_i, self.cols_j, self.r, self.n_values, self.T = cols_i, cols_j, r, n_values, T
+        self.v = v = np.arange(n)
+        self.C2, self.C3 = v * (v - 1) // 2, v * (v - 1) * (v - 2) // 6
+        self.Rk64 = Rk.astype(np.int64)
+        self.cache: dict[int, tuple] = {}
+
+    def __call__(self, c):
+        """Colexicographic indices and diameter ranks of the cofaces {i, j, k} of column c
+        within the threshold, in increasing k."""
+        col = self.cache.get(c)
+        if col is None:
+            i, j = self.cols_i[c], self.cols_j[c]
+            C2, C3, v = self.C2, self.C3, self.v
+            # colexicographic index of {i, j, k} over the ranges k < j, j <= k < i, k >= i
+            # (k = i, j are dropped below)
+            index = np.concatenate((C3[i] + C2[j] + v[:j], C3[i] + C2[j:i] + j, C3[i:] + C2[i] + j))
+            rank = np.maximum(np.maximum(self.Rk64[i], self.Rk64[j]), self.r[c])
+            keep = rank < self.n_values
+            keep[i] = keep[j] = False
+            col = self.cache[c] = (index[keep], rank[keep])
+        return col
+
+    def coboundary(self, c):
+        """Sorted keys of the cofaces of column c within the threshold."""
+        index, rank = self(c)
+        return np.sort(rank * self.T + (self.T - 1 - index))
+
+
+def _apparent_pairs(Rk, cols_i, cols_j, r, eidx, T):
+    """Apparent pairs, all columns at once: {filtration key of the triangle: column}."""
+    k = _apparent_cofaces(Rk, cols_i, cols_j, r)
+    ks = np.where(k >= 0, k, 0)
+    # e is the latest facet of {i, j, k}: every other facet of equal diameter has a larger index
+    other1 = np.where(Rk[cols_i, ks] == r, _edge_index(np.maximum(cols_i, ks), np.minimum(cols_i, ks)), -1)
+    other2 = np.where(Rk[cols_j, ks] == r, _edge_index(np.maximum(cols_j, ks), np.minimum(cols_j, ks)), -1)
+    apparent = (k >= 0) & ((other1 < 0) | (other1 > eidx)) & ((other2 < 0) | (other2 > eidx))
+    # filtration key of triangles {i, j, k} (i > j): diameter rank, then decreasing index
+    i, j, k = cols_i[apparent], cols_j[apparent], k[apparent]
+    hi, lo = np.maximum(i, k), np.minimum(j, k)
+    a_keys = r[apparent] * T + (T - 1 - _triangle_index(hi, i + j + k - hi - lo, lo))
+    return apparent, dict(zip(a_keys.tolist(), np.flatnonzero(apparent).tolist()))
+
+
+def _reduce_dense(rest, r, T, cofaces, apparent_of, n_values, edges_by_rank):
+    """Reduce the columns ``rest`` with one dense Z/2 column; returns the pairs.
+
+    Each reduced column is kept as its summands (the edges whose coboundaries add up to
+    it, as Ripser keeps V) and, unless it is long, also as its entries (index, rank).
+    """
+    n = cofaces.v.size
+    held_at: dict[int, tuple] = {}
+    pairs = []
+
+    def partner(pivot):
+        """(summands, entries or None) of the column already holding this pivot, or None."""
+        held = held_at.get(pivot)
+        if held is None and (e := apparent_of.get(pivot)) is not None:
+            held = (np.array([e]), cofaces(e))
+        return held
+
+    column = None
+    for c in rest:
+        index, rank = cofaces(c)
+        if index.size == 0:
+            pairs.append((r[c], -1))
+            continue
+        pivot = int((rank * T + (T - 1 - index)).min())
+        held = partner(pivot)
+        if held is None:                    # most columns: their first pivot is new, nothing to add
+            held_at[pivot] = (np.array([c]), (index, rank))
+        else:
+            if column is None:
+                column = _DenseColumn(cofaces.Rk64, n_values, T, cofaces.C2, cofaces.C3, edges_by_rank)
+            column.clear()
+            column.rank = pivot // T
+            column.add(index, rank)
+            used = [np.array([c])]
+            while held is not None:
+                terms, entries = held
+                if entries is not None:
+                    column.add(*entries)
+                else:
+                    for e in terms.tolist():
+                        column.add(*cofaces(e))
+                used.append(terms)
+                pivot = column.pivot()
+                held = None if pivot is None else partner(pivot)
+            if pivot is None:
+                pairs.append((r[c], -1))
+                continue
+            ids, times = np.unique(np.concatenate(used), return_counts=True)
+            held_at[pivot] = (ids[times % 2 == 1], column.entries(limit=32 * n))
+        if pivot // T > r[c]:
+            pairs.append((r[c], pivot // T))
+    if column is not None:
+        column.clear()
+    return pairs
+
+
+def _reduce_lazy(rest, r, T, cofaces, apparent_of):
+    """Reduce the columns ``rest`` as lazily merged sorted key arrays; returns the pairs."""
+    pairs = []
+    reduced: dict[int, np.ndarray] = {}
+    for c in rest:
+        column = _LazyColumn(cofaces.coboundary(c))
+        while (pivot := column.pivot()) is not None:
+            other = reduced.get(pivot)
+            if other is None:
+                e = apparent_of.get(pivot)
+                if e is None:
+                    break
+                other = cofaces.coboundary(e)
+            column.add(other)
+        if pivot is None:
+            pairs.append((r[c], -1))
+            continue
+        reduced[pivot] = column.materialize()
+        if pivot // T > r[c]:
+            pairs.append((r[c], pivot // T))
+    return pairs
+
+
 def _h1(Rk, cols_i, cols_j, n_values, edges_by_rank):
     """Reduce the coboundary matrix of the given edge columns.
 
@@ -268,119 +395,15 @@ def _h1(Rk, cols_i, cols_j, n_values, edges_by_rank):
     T = _triangle_index(n - 1, n - 2, n - 3) + 1
     if (n_values + 1) * T >= np.iinfo(np.int64).max:
         raise ValueError(f"X has too many points ({n}) for 64-bit simplex keys")
-
-    # --- apparent pairs, all columns at once -----------------------------------------------
-    k = _apparent_cofaces(Rk, cols_i, cols_j, r)
-    ks = np.where(k >= 0, k, 0)
-    # e is the latest facet of {i, j, k}: every other facet of equal diameter has a larger index
-    other1 = np.where(Rk[cols_i, ks] == r, _edge_index(np.maximum(cols_i, ks), np.minimum(cols_i, ks)), -1)
-    other2 = np.where(Rk[cols_j, ks] == r, _edge_index(np.maximum(cols_j, ks), np.minimum(cols_j, ks)), -1)
-    apparent = (k >= 0) & ((other1 < 0) | (other1 > eidx)) & ((other2 < 0) | (other2 > eidx))
-
-    def key(rank, i, j, k):
-        """Filtration key of triangles {i, j, k} (i > j): diameter rank, then decreasing index."""
-        hi, lo = np.maximum(i, k), np.minimum(j, k)
-        return rank * T + (T - 1 - _triangle_index(hi, i + j + k - hi - lo, lo))
-
-    v = np.arange(n)
-    C2, C3 = v * (v - 1) // 2, v * (v - 1) * (v - 2) // 6
-    Rk64 = Rk.astype(np.int64)
-    cache: dict[int, np.ndarray] = {}
-
-    def cofaces(c):
-        """Colexicographic indices and diameter ranks of the cofaces {i, j, k} of column c
-        within the threshold, in increasing k."""
-        col = cache.get(c)
-        if col is None:
-            i, j = cols_i[c], cols_j[c]
-            # colexicographic index of {i, j, k} over the ranges k < j, j <= k < i, k >= i
-            # (k = i, j are dropped below)
-            index = np.concatenate((C3[i] + C2[j] + v[:j], C3[i] + C2[j:i] + j, C3[i:] + C2[i] + j))
-            rank = np.maximum(np.maximum(Rk64[i], Rk64[j]), r[c])
-            keep = rank < n_values
-            keep[i] = keep[j] = False
-            col = cache[c] = (index[keep], rank[keep])
-        return col
-
-    def coboundary(c):
-        """Sorted keys of the cofaces of column c within the threshold."""
-        index, rank = cofaces(c)
-        return np.sort(rank * T + (T - 1 - index))
-
-    a_keys = key(r[apparent], cols_i[apparent], cols_j[apparent], k[apparent])
-    apparent_of = dict(zip(a_keys.tolist(), np.flatnonzero(apparent).tolist()))
-
-    # --- the remaining columns, in reverse filtration order ---------------------------------
+    apparent, apparent_of = _apparent_pairs(Rk, cols_i, cols_j, r, eidx, T)
+    cofaces = _Cofaces(Rk, cols_i, cols_j, r, n_values, T)
+    # the remaining columns, in reverse filtration order
     rest = np.flatnonzero(~apparent)
     rest = rest[np.lexsort((eidx[rest], -r[rest]))]
-    pairs = []
     if T <= _DENSE_MAX_TRIANGLES:
-        # Each reduced column is kept as its summands (the edges whose coboundaries add up to
-        # it, as Ripser keeps V) and, unless it is long, also as its entries (index, rank).
-        held_at: dict[int, tuple] = {}
-
-        def partner(pivot):
-            """(summands, entries or None) of the column already holding this pivot, or None."""
-            held = held_at.get(pivot)
-            if held is None and (e := apparent_of.get(pivot)) is not None:
-                held = (np.array([e]), cofaces(e))
-            return held
-
-        column = None
-        for c in rest:
-            index, rank = cofaces(c)
-            if index.size == 0:
-                pairs.append((r[c], -1))
-                continue
-            pivot = int((rank * T + (T - 1 - index)).min())
-            held = partner(pivot)
-            if held is None:                    # most columns: their first pivot is new, nothing to add
-                held_at[pivot] = (np.array([c]), (index, rank))
-            else:
-                if column is None:
-                    column = _DenseColumn(Rk64, n_values, T, C2, C3, edges_by_rank)
-                column.clear()
-                column.rank = pivot // T
-                column.add(index, rank)
-                used = [np.array([c])]
-                while held is not None:
-                    terms, entries = held
-                    if entries is not None:
-                        column.add(*entries)
-                    else:
-                        for e in terms.tolist():
-                            column.add(*cofaces(e))
-                    used.append(terms)
-                    pivot = column.pivot()
-                    held = None if pivot is None else partner(pivot)
-                if pivot is None:
-                    pairs.append((r[c], -1))
-                    continue
-                ids, times = np.unique(np.concatenate(used), return_counts=True)
-                held_at[pivot] = (ids[times % 2 == 1], column.entries(limit=32 * n))
-            if pivot // T > r[c]:
-                pairs.append((r[c], pivot // T))
-        if column is not None:
-            column.clear()
-        return np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
-
-    reduced: dict[int, np.ndarray] = {}
-    for c in rest:
-        column = _LazyColumn(coboundary(c))
-        while (pivot := column.pivot()) is not None:
-            other = reduced.get(pivot)
-            if other is None:
-                e = apparent_of.get(pivot)
-                if e is None:
-                    break
-                other = coboundary(e)
-            column.add(other)
-        if pivot is None:
-            pairs.append((r[c], -1))
-            continue
-        reduced[pivot] = column.materialize()
-        if pivot // T > r[c]:
-            pairs.append((r[c], pivot // T))
+        pairs = _reduce_dense(rest, r, T, cofaces, apparent_of, n_values, edges_by_rank)
+    else:
+        pairs = _reduce_lazy(rest, r, T, cofaces, apparent_of)
     return np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
 
 
