@@ -504,31 +504,8 @@ class BayesianLinearRegression(RegressorMixin, BaseEstimator):
         scores = []
         self.n_iter_ = 0
         if self.fit_evidence:
-            coef_old = None
-            for it in range(self.max_iter):
-                z, rss = self._posterior_mean_spectral(s, s2, Uty, yy, alpha, lam)
-                if self.compute_score:
-                    scores.append(self._log_evidence(n, d, s2, z, rss, alpha, lam, priors=True))
-                gamma = np.sum(alpha * s2 / (lam + alpha * s2))
-                coef = Vt.T @ z
-                lam = (gamma + 2 * self.lambda_1) / (float(z @ z) + 2 * l2)
-                alpha = (n - gamma + 2 * self.alpha_1) / (rss + 2 * a2)
-                if not (0.0 < alpha < np.inf and 0.0 < lam < np.inf):
-                    raise ValueError(
-                        f"the Gamma hyperpriors (alpha_2={self.alpha_2!r}, lambda_2={self.lambda_2!r}) "
-                        f"dominate data this small or large (max |X| = 2^{ex}, max |y| = 2^{ey}): the "
-                        "posterior precisions are not representable; standardise X and y (e.g. with "
-                        "StandardScaler) or scale alpha_2 and lambda_2 with the data")
-                self.n_iter_ = it + 1
-                if coef_old is not None and np.sum(np.abs(coef_old - coef)) < tol:
-                    break
-                coef_old = coef
-            else:
-                warnings.warn(
-                    f"BayesianLinearRegression stopped at max_iter={self.max_iter} before the "
-                    f"weights changed by less than tol={self.tol}",
-                    ConvergenceWarning, stacklevel=2,
-                )
+            alpha, lam = self._maximise_evidence(s, s2, Uty, yy, Vt, (n, d), (alpha, lam), (a2, l2),
+                                                 tol, (ex, ey), scores)
         z, rss = self._posterior_mean_spectral(s, s2, Uty, yy, alpha, lam)
         if self.compute_score:
             scores.append(self._log_evidence(n, d, s2, z, rss, alpha, lam, priors=True))
@@ -555,6 +532,38 @@ class BayesianLinearRegression(RegressorMixin, BaseEstimator):
         self.n_samples_fit_ = n
         self.log_marginal_likelihood_ = self._log_evidence(n, d, s2, z, rss, alpha, lam, priors=False) + shift
         return self
+
+    def _maximise_evidence(self, s, s2, Uty, yy, Vt, shape, start, rates, tol, exponents, scores):
+        """MacKay's fixed point for (α, λ): γ = Σ αs²/(λ + αs²), λ = (γ + 2λ₁)/(‖z‖² + 2λ₂),
+        α = (n − γ + 2α₁)/(RSS + 2α₂), until the weights move by less than ``tol`` (all in the
+        scaled units of ``fit``); appends each step's log evidence to ``scores``."""
+        (n, d), (alpha, lam), (a2, l2), (ex, ey) = shape, start, rates, exponents
+        coef_old = None
+        for it in range(self.max_iter):
+            z, rss = self._posterior_mean_spectral(s, s2, Uty, yy, alpha, lam)
+            if self.compute_score:
+                scores.append(self._log_evidence(n, d, s2, z, rss, alpha, lam, priors=True))
+            gamma = np.sum(alpha * s2 / (lam + alpha * s2))
+            coef = Vt.T @ z
+            lam = (gamma + 2 * self.lambda_1) / (float(z @ z) + 2 * l2)
+            alpha = (n - gamma + 2 * self.alpha_1) / (rss + 2 * a2)
+            if not (0.0 < alpha < np.inf and 0.0 < lam < np.inf):
+                raise ValueError(
+                    f"the Gamma hyperpriors (alpha_2={self.alpha_2!r}, lambda_2={self.lambda_2!r}) "
+                    f"dominate data this small or large (max |X| = 2^{ex}, max |y| = 2^{ey}): the "
+                    "posterior precisions are not representable; standardise X and y (e.g. with "
+                    "StandardScaler) or scale alpha_2 and lambda_2 with the data")
+            self.n_iter_ = it + 1
+            if coef_old is not None and np.sum(np.abs(coef_old - coef)) < tol:
+                break
+            coef_old = coef
+        else:
+            warnings.warn(
+                f"BayesianLinearRegression stopped at max_iter={self.max_iter} before the "
+                f"weights changed by less than tol={self.tol}",
+                ConvergenceWarning, stacklevel=3,  # the caller of fit
+            )
+        return alpha, lam
 
     @staticmethod
     def _posterior_mean_spectral(s, s2, Uty, yy, alpha, lam):
