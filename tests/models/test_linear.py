@@ -308,3 +308,26 @@ def test_qr_solver_runs_mmlkits_householder_qr(monkeypatch):
     model = LinearRegression(solver="qr").fit(X, y)
     assert calls == [(40, 4)]  # [Xc, yc]: R's last column is Qᵀyc
     _close(model.coef_, sk.LinearRegression().fit(X, y).coef_)
+
+
+@pytest.mark.parametrize("offset", [0.0, 0.5, 3.0, 1e6])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_centred_gram_fast_path_equals_the_centred_blocks(offset, seed):
+    """The one-product Gram XᵀX − n·μμᵀ (taken only when every |μⱼ| ≤ σⱼ) equals the centred
+    row blocks to the rounding of n-term sums; far from the origin the blocks are used as they are."""
+    from mmlkit.models._linear_base import centred_gram, centred_gram_blocks
+
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((3000, 7)) * rng.uniform(0.5, 2.0, 7) + offset
+    Y = rng.standard_normal((3000, 2))
+    Y -= Y.mean(axis=0)
+    mean = X.mean(axis=0)
+    G, XtY = centred_gram(X, mean, Y)
+    G_ref, XtY_ref = centred_gram_blocks(X, mean, Y, block=256)
+    n, eps = X.shape[0], np.finfo(float).eps
+    sq = np.sqrt(np.einsum("ij,ij->j", X, X))          # ‖xⱼ‖, the scale of each sum's terms
+    bound = 8 * n * eps * np.outer(sq, sq)
+    assert np.all(np.abs(G - G_ref) <= bound)
+    assert np.all(np.abs(XtY - XtY_ref) <= 8 * n * eps * np.outer(sq, np.sqrt((Y * Y).sum(axis=0))))
+    if offset >= 3.0:  # |μ| > σ: the shortcut would cancel, so the blocks themselves are returned
+        np.testing.assert_array_equal(centred_gram(X, mean), centred_gram_blocks(X, mean))
