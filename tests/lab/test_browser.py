@@ -6,6 +6,7 @@ Playwright's own browser downloads are never used.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import socket
@@ -33,14 +34,15 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def marimo_app(tmp_path_factory):
-    """``marimo run NOTEBOOK --headless`` on a free port of 127.0.0.1; yields the app's URL."""
+@contextlib.contextmanager
+def _marimo_run(target, folder):
+    """``marimo run TARGET --headless`` on a free port of 127.0.0.1, its log in ``folder``;
+    yields (port, token) once it listens, and stops it afterwards."""
     port, token = _free_port(), secrets.token_urlsafe(12)
-    log = (tmp_path_factory.mktemp("marimo") / "server.log").open("w")
+    log = (folder / "server.log").open("w")
     env = dict(os.environ, MPLBACKEND="Agg", OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "marimo", "run", str(notebooks()[NOTEBOOK]), "--headless", "--host", "127.0.0.1",
+        [sys.executable, "-m", "marimo", "run", str(target), "--headless", "--host", "127.0.0.1",
          "--port", str(port), "--token-password", token, "--no-sandbox"],
         stdout=log, stderr=subprocess.STDOUT, env=env)
     try:
@@ -55,7 +57,7 @@ def marimo_app(tmp_path_factory):
                 if time.monotonic() > deadline:
                     pytest.fail(f"marimo run did not listen on port {port} within {SERVER_START_S} s")
                 time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}/?access_token={token}"
+        yield port, token
     finally:
         proc.terminate()
         try:
@@ -64,6 +66,13 @@ def marimo_app(tmp_path_factory):
             proc.kill()
             proc.wait()
         log.close()
+
+
+@pytest.fixture(scope="module")
+def marimo_app(tmp_path_factory):
+    """``marimo run NOTEBOOK --headless`` on a free port of 127.0.0.1; yields the app's URL."""
+    with _marimo_run(notebooks()[NOTEBOOK], tmp_path_factory.mktemp("marimo")) as (port, token):
+        yield f"http://127.0.0.1:{port}/?access_token={token}"
 
 
 @pytest.fixture(scope="module")
@@ -135,35 +144,9 @@ def test_slider_redraws_the_figure(marimo_app, browser, tmp_path):
 @pytest.fixture(scope="module")
 def marimo_folder(tmp_path_factory):
     """``marimo run`` over the whole notebook folder (as ``mmlkit lab --run`` does); yields (base URL, token)."""
-    port, token = _free_port(), secrets.token_urlsafe(12)
-    log = (tmp_path_factory.mktemp("marimo_all") / "server.log").open("w")
-    env = dict(os.environ, MPLBACKEND="Agg", OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
     folder = next(iter(notebooks().values())).parent
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "marimo", "run", str(folder), "--headless", "--host", "127.0.0.1",
-         "--port", str(port), "--token-password", token, "--no-sandbox"],
-        stdout=log, stderr=subprocess.STDOUT, env=env)
-    try:
-        deadline = time.monotonic() + SERVER_START_S
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"marimo run exited with {proc.returncode}:\n{Path(log.name).read_text()[-3000:]}")
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"marimo run did not listen on port {port} within {SERVER_START_S} s")
-                time.sleep(0.2)
+    with _marimo_run(folder, tmp_path_factory.mktemp("marimo_all")) as (port, token):
         yield f"http://127.0.0.1:{port}/", token
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 @pytest.mark.parametrize("name", list(notebooks()))
