@@ -20,7 +20,13 @@ MODULES = ("vectors", "decompositions", "calculus", "optimization", "probability
 
 
 def exercises(module: str | None = None) -> list[Exercise]:
-    """All exercises (of one module, if given), in course order."""
+    """All exercises (of one module, if given), in course order.
+
+    Examples
+    --------
+    >>> len(exercises()), len(exercises("vectors"))
+    (51, 5)
+    """
     if module is not None and module not in MODULES:
         raise ValueError(f"unknown exercise module {module!r}; valid modules: {', '.join(MODULES)}")
     mods = MODULES if module is None else (module,)
@@ -28,7 +34,14 @@ def exercises(module: str | None = None) -> list[Exercise]:
 
 
 def get(key: str) -> Exercise:
-    """The exercise ``"module.name"``; a ValueError lists the valid names."""
+    """The exercise ``"module.name"``; a ValueError lists the valid names.
+
+    Examples
+    --------
+    >>> ex = get("vectors.project")
+    >>> ex.module, ex.name
+    ('vectors', 'project')
+    """
     module, _, name = str(key).partition(".")
     if module not in MODULES:
         raise ValueError(f"unknown exercise {key!r}: module {module!r} is not one of {', '.join(MODULES)}")

@@ -52,6 +52,12 @@ class Exercise:
     ``args`` maps the strategies module (``mmlkit.exercises._gen``, imported only when grading) to a
     Hypothesis strategy of argument tuples; ``cases`` are fixed ``(label, args)`` pairs, the first of
     them the docstring example; ``judge(got, args)`` raises :class:`Fail`.
+
+    Examples
+    --------
+    >>> from mmlkit.exercises import get
+    >>> get("information.softmax").module
+    'information'
     """
 
     module: str
@@ -100,6 +106,15 @@ class CheckResult:
     """The outcome of grading one function: ``passed``, ``status`` and a ``message`` that explains it.
 
     ``status`` is ``"passed"``, ``"failed"``, ``"error"`` (the function raised) or ``"not started"``.
+
+    Examples
+    --------
+    >>> from mmlkit.exercises import check
+    >>> def project(u, v):
+    ...     raise NotImplementedError
+    >>> result = check(project, "vectors.project")
+    >>> result.status, result.passed
+    ('not started', False)
     """
 
     key: str
