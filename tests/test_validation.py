@@ -142,3 +142,30 @@ def test_int_sequence_one_check():
                        ([0.0, np.nan], "integer states")]:
         with pytest.raises(ValueError, match=match):
             v.check_int_sequence(bad, "s", what="states")
+
+
+@v.validate_args({"k": [v.Interval(Integral, 1, None)], "mode": [v.Options(("a", "b"))],
+                  "p": [v.Interval(Real, 0, 1, closed="neither"), None]})
+def _constrained(x, k=1, *, mode="a", p=None):
+    return x, k, mode, p
+
+
+def test_validate_args_checks_positional_and_keyword_arguments():
+    assert _constrained(1, 2, mode="b", p=0.5) == (1, 2, "b", 0.5)
+    assert _constrained(x=1, k=3) == (1, 3, "a", None)
+    with pytest.raises(InvalidParameterError, match=r"k must be an int in the range \[1, inf\), got 0 "
+                                                    r"\(a parameter of _constrained\)"):
+        _constrained(1, 0)
+    with pytest.raises(InvalidParameterError, match="k must be"):
+        _constrained(1, k=2.0)
+    with pytest.raises(InvalidParameterError, match=r"mode must be one of \{'a', 'b'\}, got 'c'"):
+        _constrained(1, mode="c")
+    with pytest.raises(InvalidParameterError, match=r"p must be a float in the range \(0, 1\) or None, got 1"):
+        _constrained(1, p=1)
+    assert _constrained(1, 10 ** 400)[1] == 10 ** 400  # a huge int is a finite int
+    assert set(_constrained._parameter_constraints) == {"k", "mode", "p"}
+
+
+def test_validate_args_rejects_a_table_naming_no_parameter():
+    with pytest.raises(TypeError, match=r"has no parameter\(s\) \['q'\]"):
+        v.validate_args({"q": [None]})(lambda x: x)

@@ -11,6 +11,9 @@ inputs.
 
 from __future__ import annotations
 
+import functools
+import inspect
+import math
 import numbers
 from collections.abc import Iterable, Sequence
 
@@ -34,6 +37,7 @@ __all__ = [
     "check_scalar",
     "check_square",
     "check_symmetric",
+    "validate_args",
     "validate_params",
 ]
 
@@ -324,7 +328,7 @@ class Interval:
     def is_satisfied_by(self, value) -> bool:
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, self.kind):
             return False
-        if not np.isfinite(value):
+        if not isinstance(value, numbers.Integral) and not math.isfinite(value):
             return False
         if self.low is not None:
             if value < self.low or (value == self.low and self.closed not in ("both", "left")):
@@ -437,14 +441,66 @@ def validate_params(params, constraints: dict | None = None, *, owner: str | Non
         constraints = type(params)._parameter_constraints if constraints is None else constraints
         params = params.get_params(deep=False)
     for name, allowed in constraints.items():
-        if name not in params:
-            continue
-        value = params[name]
-        checks = [_constraint(c) for c in allowed]
-        if any(c.is_satisfied_by(value) for c in checks):
-            continue
-        from mmlkit.exceptions import InvalidParameterError
+        if name in params:
+            _check_one(name, params[name], [_constraint(c) for c in allowed], owner)
 
-        want = " or ".join(map(str, checks))
-        where = f" (a parameter of {owner})" if owner else ""
-        raise InvalidParameterError(f"{name} must be {want}, got {value!r}{where}")
+
+def _check_one(name, value, checks, owner) -> None:
+    """Raise ``InvalidParameterError`` unless ``value`` satisfies one of ``checks``."""
+    if any(c.is_satisfied_by(value) for c in checks):
+        return
+    from mmlkit.exceptions import InvalidParameterError
+
+    want = " or ".join(map(str, checks))
+    where = f" (a parameter of {owner})" if owner else ""
+    raise InvalidParameterError(f"{name} must be {want}, got {value!r}{where}")
+
+
+def validate_args(constraints: dict):
+    """Decorate a public function so its arguments are checked against a table.
+
+    The function's own constraint table, ``{name: [constraint, ...]}`` in the
+    vocabulary of :func:`validate_params`, is stored as
+    ``func._parameter_constraints`` and checked on every call before the body
+    runs; arguments left at their defaults are not checked (a test checks that
+    every default satisfies its table). Arrays are checked by the body, where
+    their shapes are known.
+
+    Examples
+    --------
+    >>> @validate_args({"k": [Interval(numbers.Integral, 1, None)]})
+    ... def top(x, k=1):
+    ...     return sorted(x)[-k:]
+    >>> top([3, 1, 2], k=2)
+    [2, 3]
+    >>> top([3, 1, 2], k=0)
+    Traceback (most recent call last):
+    ...
+    mmlkit.exceptions.InvalidParameterError: k must be an int in the range [1, inf), got 0 (a parameter of top)
+    """
+
+    def decorate(func):
+        signature = inspect.signature(func)
+        unknown = set(constraints) - set(signature.parameters)
+        if unknown:
+            raise TypeError(f"{func.__qualname__} has no parameter(s) {sorted(unknown)} to constrain")
+        positional = [name for name, p in signature.parameters.items()
+                      if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        checks = {name: [_constraint(c) for c in allowed] for name, allowed in constraints.items()}
+        owner = func.__qualname__
+
+        @functools.wraps(func)
+        def checked(*args, **kwargs):
+            # Binding by position is a zip, not inspect.Signature.bind: this
+            # runs on every call of small, hot functions.
+            given = dict(zip(positional, args))
+            given.update(kwargs)
+            for name, value in given.items():
+                if name in checks:
+                    _check_one(name, value, checks[name], owner)
+            return func(*args, **kwargs)
+
+        checked._parameter_constraints = constraints
+        return checked
+
+    return decorate
