@@ -485,9 +485,9 @@ def logistic_regression(est, X, y):
 
 # ---------------------------------------------------------------- Lasso / ElasticNet
 def elastic_net(est, X, y):
-    """ElasticNet.fit (and Lasso's) on Dask: the centred Gram matrix of [X, y] in one pass, then
-    coordinate descent with covariance updates on the client, O(d²) per sweep, no further pass."""
-    from mmlkit.models.coordinate_descent import _duality_gap
+    """ElasticNet.fit (and Lasso's) on Dask: the centred Gram matrix of [X, y] in one pass, then the
+    in-memory solver on it (``precompute=True``'s path) on the client, with no further pass."""
+    from mmlkit.models.coordinate_descent import _FullGram, enet_solve
 
     rho = est._l1_ratio()
     X, y = check_dask_xy(X, y, multi_output=True)
@@ -495,70 +495,13 @@ def elastic_net(est, X, y):
     _check_features(est, d, reset=True)
     n, mean, M = _centred_statistics(X, y, est.fit_intercept, "gram")
     X_mean, y_mean = _split_mean(mean, d, y.ndim)
-    G = M[:d, :d]
     l1, l2 = n * est.alpha * rho, n * est.alpha * (1.0 - rho)
-    t = M.shape[0] - d
-    W0 = np.zeros((t, d))
-    if est.warm_start and hasattr(est, "coef_") and np.atleast_2d(est.coef_).shape == W0.shape:
-        W0 = np.atleast_2d(est.coef_).copy()
-    coef, gaps, iters = [], [], []
-    for k in range(t):
-        w, gap, it = _gram_enet(G, M[:d, d + k], float(M[d + k, d + k]), l1, l2, W0[k].copy(),
-                                est.max_iter, est.tol, _duality_gap)
-        coef.append(w)
-        gaps.append(gap)
-        iters.append(it)
-    coef = np.array(coef)
-    intercept = y_mean - coef @ X_mean
-    if y.ndim == 1:
-        est.coef_, est.intercept_ = coef[0], float(np.ravel(intercept)[0])
-        est.dual_gap_, est.n_iter_ = gaps[0], iters[0]
-    else:
-        est.coef_, est.intercept_ = coef, np.asarray(intercept, dtype=float)
-        est.dual_gap_, est.n_iter_ = np.array(gaps), iters
+    W0 = est._start(M.shape[0] - d, d)
+    fits = [enet_solve(_FullGram(M[:d, :d], M[:d, d + k]), float(M[d + k, d + k]), l1, l2, W0[k],
+                       max_iter=est.max_iter, tol=est.tol) for k in range(W0.shape[0])]
+    coef = np.array([f[0] for f in fits])
+    est._store(coef, np.atleast_1d(y_mean - coef @ X_mean), [f[1] for f in fits], [f[2] for f in fits], y.ndim)
     return est
-
-
-def _gram_enet(G, q, yy, l1, l2, w, max_iter, tol, duality_gap):
-    """The in-memory working-set coordinate descent, on the Gram matrix only (ElasticNet's ``gram=True`` path)."""
-    import warnings
-
-    from mmlkit.exceptions import ConvergenceWarning
-    from mmlkit.models._linear_base import cd_epochs
-
-    d = G.shape[0]
-    gap_tol, inner_tol = tol * yy, max(0.01 * tol, 1e-10)
-    n_iter, previous = 0, None
-    while True:
-        nz = np.flatnonzero(w)
-        c = q - G[:, nz] @ w[nz]
-        rr = yy - 2.0 * float(w @ q) + float(w[nz] @ (G[np.ix_(nz, nz)] @ w[nz]))
-        gap = duality_gap(w, c, max(rr, 0.0), yy - float(w @ q), l1, l2)
-        if gap <= gap_tol:
-            return w, gap, n_iter
-        if n_iter >= max_iter:
-            warnings.warn(f"coordinate descent stopped at max_iter={max_iter} with duality gap {gap:.3g} "
-                          f"> tol·‖y‖² = {gap_tol:.3g}; increase max_iter or tol", ConvergenceWarning, stacklevel=4)
-            return w, gap, n_iter
-        violation = np.where(w != 0, np.inf, np.abs(c) - l1)
-        if previous is not None:
-            violation[previous] = -np.inf
-        n_new = min(int(np.count_nonzero(violation > 0)), max(10, 2 * nz.size))
-        new = np.argpartition(-violation, n_new - 1)[:n_new] if 0 < n_new < d else np.flatnonzero(violation > 0)
-        new = np.sort(new)
-        if previous is None:
-            active = new
-        elif new.size:
-            active = np.concatenate([previous, new])
-        else:
-            active = previous
-            inner_tol /= 10.0
-            if inner_tol < 1e-300:
-                return w, gap, n_iter
-        previous = active
-        cA, wA = c[active].copy(), w[active].copy()
-        n_iter += cd_epochs(G[np.ix_(active, active)], cA, wA, l1, l2, inner_tol, max_iter - n_iter)
-        w[active] = wA
 
 
 # ------------------------------------------------------------ Gaussian mixture
