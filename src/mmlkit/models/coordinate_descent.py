@@ -186,10 +186,11 @@ def _solve_block(G, c, w, l1, l2, tol, max_iter, active_set):
     take. Stops when an epoch moves no coordinate by more than ``tol·max|w|``,
     or when the support step is exact and every zero coordinate has
     |cⱼ| ≤ l1 (the block's optimality conditions, met to rounding). Returns
-    ``(iterations, exact)``.
+    ``(iterations, exact)``: CD epochs and Cholesky solves, counted alike.
     """
     if not active_set:
         return cd_epochs(G, c, w, l1, l2, tol, max_iter), False
+    q = c + G @ w
     iters, solve = 0, True
     while iters < max_iter:
         before = w.copy()
@@ -197,56 +198,85 @@ def _solve_block(G, c, w, l1, l2, tol, max_iter, active_set):
         w_max = float(np.max(np.abs(w))) if w.size else 0.0
         if w_max == 0.0 or float(np.max(np.abs(w - before))) <= tol * w_max:
             return iters, False
-        # the support step, repeated on the shrinking support until it keeps its signs
-        step = False
-        while solve and step is False and iters < max_iter:
-            iters += 1
-            step = _support_step(G, c, w, l1, l2)
-            solve = step is not None   # a singular support (collinear columns): coordinate descent only
-        if step and bool(np.all(np.abs(c[w == 0]) <= l1)):
+        # support steps until one keeps its signs (each shrinks the support otherwise)
+        exact = False
+        while solve and not exact and iters < max_iter:
+            exact, n_solves = _support_step(G, q, c, w, l1, l2)
+            iters += n_solves
+            solve = exact is not None   # a singular support (collinear columns): coordinate descent only
+        if exact and bool(np.all(np.abs(c[w == 0]) <= l1)):
             return iters, True
     return iters, False
 
 
-def _support_step(G, c, w, l1, l2):
-    """Move ``w`` towards the minimiser on its support S with its signs s held fixed.
+def _face_minimiser(G, q, S, s, l1, l2):
+    """``(v, P(v))`` for the minimiser v of the objective on the face {w = 0 off S, sign(w_S) = s}.
 
-    On the face {wⱼ = 0 off S, sign(w_S) = s} the objective is the quadratic
-    ½wᵀGw − qᵀw + l1·sᵀw_S + ½l2‖w‖², minimised by the solution v of
-
-        (G_SS + l2·I) v = q_S − l1·s,   q_S = c_S + G_SS w_S   (one Cholesky solve).
-
-    If v keeps the signs, w_S ← v (returns True). Otherwise w moves along the
-    segment to v only as far as the first coordinate that reaches zero, which
-    is set to zero (returns False): on that stretch the objective equals the
-    convex quadratic, so it decreases either way. Returns None, leaving w
-    alone, when G_SS + l2·I is numerically singular. ``c`` is updated.
+    There the objective is the quadratic ½vᵀ(G_SS + l2·I)v − (q_S − l1·s)ᵀv,
+    minimised where (G_SS + l2·I)v = q_S − l1·s (one Cholesky solve), with
+    value −½vᵀ(q_S − l1·s). None when G_SS + l2·I is numerically singular.
     """
-    S = np.flatnonzero(w)
     k = S.size
-    if k == 0:
-        return True
-    wS = w[S]
-    s = np.sign(wS)
-    GS = G[:, S] if k < w.size else G    # the support's columns
-    A = GS[S] if k < w.size else G.copy()
-    rhs = c[S] + A @ wS - l1 * s
+    A = G[np.ix_(S, S)] if k < G.shape[0] else G.copy()
     if l2:
         A.flat[:: k + 1] += l2
-    R, v, info = _posv(A, rhs, overwrite_a=True, overwrite_b=True)
+    rhs = q[S] - l1 * s
+    R, v, info = _posv(A, rhs, overwrite_a=True)
     pivots = R.diagonal()
     if info != 0 or pivots.min() ** 2 <= k * 1e-13 * pivots.max() ** 2 or not np.isfinite(v).all():
-        return None
+        return None, None
+    return v, -0.5 * float(v @ rhs)
+
+
+def _support_step(G, q, c, w, l1, l2):
+    """Move ``w`` towards the minimiser on its support S with its signs s held fixed (``c`` updated).
+
+    If that minimiser v (:func:`_face_minimiser`) keeps the signs, w_S ← v and
+    the step is exact. Otherwise the coordinates whose sign v would change
+    are dropped together and the smaller face solved; that point is taken when
+    it keeps its signs and lowers the objective. Failing that, w moves along
+    the segment to v only as far as the first coordinate that reaches zero,
+    which is set to zero: on that stretch the objective equals the convex
+    quadratic, so it decreases. Returns ``(exact, solves)``; ``exact`` is None,
+    and w untouched, when a face's matrix is numerically singular.
+    """
+    S = np.flatnonzero(w)
+    if S.size == 0:
+        return True, 0
+    wS = w[S]
+    s = np.sign(wS)
+    v, _ = _face_minimiser(G, q, S, s, l1, l2)
+    if v is None:
+        return None, 1
     crossing = v * s <= 0.0
-    consistent = not crossing.any()
-    if not consistent:
-        ratio = wS[crossing] / (wS[crossing] - v[crossing])   # where each crossing coordinate reaches 0
-        first = int(np.argmin(ratio))
-        v = wS + ratio[first] * (v - wS)
-        v[np.flatnonzero(crossing)[first]] = 0.0
-    c -= GS @ (v - wS)
+    if not crossing.any():
+        w[S] = v
+        c[...] = q - G[:, S] @ v
+        return True, 1
+    # drop every coordinate whose sign v would change, and again for the smaller face's minimiser
+    f_w = -0.5 * float(wS @ (q[S] + c[S])) + l1 * float(np.abs(wS).sum()) + 0.5 * l2 * float(wS @ wS)
+    keep, u, solves = ~crossing, v, 1
+    while keep.any() and solves < 4:
+        u, f_u = _face_minimiser(G, q, S[keep], s[keep], l1, l2)
+        solves += 1
+        if u is None:
+            break
+        flips = u * s[keep] <= 0.0
+        if not flips.any():
+            if f_u < f_w:
+                w[S] = 0.0
+                w[S[keep]] = u
+                c[...] = q - G[:, S[keep]] @ u
+                return True, solves
+            break
+        keep[np.flatnonzero(keep)[flips]] = False
+    ratio = wS[crossing] / (wS[crossing] - v[crossing])   # where each crossing coordinate reaches 0
+    first = int(np.argmin(ratio))
+    v = wS + ratio[first] * (v - wS)
+    v[np.flatnonzero(crossing)[first]] = 0.0
     w[S] = v
-    return consistent
+    c[...] = q - G[:, S] @ v
+    return False, solves
 
 
 class ElasticNet(MultiOutputMixin, LinearPredictMixin, RegressorMixin, BaseEstimator):
