@@ -30,7 +30,7 @@ def power_of_two_scale(a) -> int:
     a = np.asarray(a, dtype=np.float64)
     if a.size == 0:
         return 0
-    amax = float(np.max(np.abs(a)))
+    amax = max(float(a.max()), -float(a.min()))   # max |a| without a temporary |a|
     if not np.isfinite(amax) or amax == 0.0:
         return 0
     return int(np.frexp(amax)[1])

@@ -10,6 +10,7 @@ and a duality-gap stopping rule.
 
 from __future__ import annotations
 
+import math
 import warnings
 from numbers import Integral, Real
 
@@ -25,7 +26,7 @@ from mmlkit.exceptions import ConvergenceWarning
 from mmlkit.models import _dask_fit
 from mmlkit.models._linear_base import LinearPredictMixin, cd_epochs
 
-_FIRST = 10
+_TINY = float(np.finfo(np.float64).tiny)
 _posv = scipy.linalg.lapack.dposv   # Cholesky factor and solve in one LAPACK call
 
 __all__ = ["ElasticNet", "Lasso", "enet_objective", "enet_solve"]
@@ -39,6 +40,14 @@ def enet_objective(X, y, coef, intercept, alpha, l1_ratio):
     r = np.asarray(y, dtype=float) - np.asarray(X, dtype=float) @ coef - intercept
     return float(0.5 * (r @ r) / len(r) + alpha * l1_ratio * np.abs(coef).sum()
                  + 0.5 * alpha * (1 - l1_ratio) * (coef @ coef))
+
+
+def _times_pow2(x, e):
+    """``x·2^e`` exactly (saturating to ±inf or 0 past the float range); ``x`` itself when e = 0."""
+    if e == 0:
+        return x
+    with np.errstate(over="ignore"):
+        return np.ldexp(x, e)
 
 
 def _duality_gap(w, c, rr, ry, l1, l2):
@@ -76,11 +85,13 @@ class _FullGram:
     def gradient(self, w, yy):
         """``c = q − Gw`` (= X̃ᵀr) and ``‖r‖² = yᵀy − wᵀ(q + c)``."""
         nz = np.flatnonzero(w)
+        if nz.size == 0:
+            return self.q.copy(), yy
         c = self.q - self.G[:, nz] @ w[nz]
         return c, yy - float(w @ (self.q + c))
 
     def block(self, active, new):
-        return self.G[np.ix_(active, active)]
+        return self.G.take(active, 0).take(active, 1)
 
 
 class _ColumnGram:
@@ -101,6 +112,8 @@ class _ColumnGram:
     def gradient(self, w, yy):
         if self._active is None:   # before the first block (w may be a warm start)
             nz = np.flatnonzero(w)
+            if nz.size == 0:
+                return self.q.copy(), yy
             r = self.y - self.X[:, nz] @ w[nz]
         else:                      # w is zero outside the working set
             r = self.y - self._XAt.T @ w[self._active]
@@ -154,7 +167,7 @@ def enet_solve(source, yy, l1, l2, w, *, max_iter, tol, active_set=True):
         violation = np.where(w != 0, np.inf, np.abs(c) - l1)
         if previous is not None:
             violation[previous] = -np.inf
-        n_new = min(int(np.count_nonzero(violation > 0)), max(_FIRST, 2 * np.count_nonzero(w)))
+        n_new = min(int(np.count_nonzero(violation > 0)), max(10, 2 * np.count_nonzero(w)))
         new = np.argpartition(-violation, n_new - 1)[:n_new] if 0 < n_new < d else np.flatnonzero(violation > 0)
         new = np.sort(new)
         if previous is None:
@@ -217,7 +230,7 @@ def _face_minimiser(G, q, S, s, l1, l2):
     value −½vᵀ(q_S − l1·s). None when G_SS + l2·I is numerically singular.
     """
     k = S.size
-    A = G[np.ix_(S, S)] if k < G.shape[0] else G.copy()
+    A = G.take(S, 0).take(S, 1) if k < G.shape[0] else G.copy()
     if l2:
         A.flat[:: k + 1] += l2
     rhs = q[S] - l1 * s
@@ -378,33 +391,35 @@ class ElasticNet(MultiOutputMixin, LinearPredictMixin, RegressorMixin, BaseEstim
         if any_dask(X, y):
             return _dask_fit.elastic_net(self, X, y)
         X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True, y_numeric=True)
-        # Fit in exact power-of-two units so any finite scale (1e±300) neither overflows nor
+        # Data at an extreme scale are fit in exact power-of-two units, so that nothing overflows or
         # underflows: X = 2^ex·X', y = 2^ey·y', w = 2^(ey−ex)·w'. The objective becomes
         # 2^(2ey)·[(1/2n)‖y' − X'w'‖² + α·ρ·2^(−ex−ey)‖w'‖₁ + ½α(1 − ρ)·2^(−2ex)‖w'‖²], so the
         # L1 penalty scales by 2^(−ex−ey) and the L2 penalty by 2^(−2ex); the duality-gap rule
         # (gap ≤ tol·‖y‖²) is invariant. Coefficients come back by 2^(ey−ex), the intercept by
-        # 2^ey and the gap by 2^(2ey).
+        # 2^ey and the gap by 2^(2ey). Every floating-point operation commutes with such an exact
+        # scaling, so for data within 2^±256 it would change no bit of the result: those are fit as
+        # they are, without the copies.
         ex, ey = power_of_two_scale(X), power_of_two_scale(y)
-        X, y = rescale(X, ex), rescale(y, ey)   # new arrays: centred in place below
+        if max(abs(ex), abs(ey)) <= 256:
+            ex = ey = 0
+        else:
+            X, y = rescale(X, ex), rescale(y, ey)
         n, d = X.shape
         Y = y[:, None] if y.ndim == 1 else y
         if self.fit_intercept:
             X_mean, y_mean = X.mean(axis=0), Y.mean(axis=0)
-            X -= X_mean
-            Y -= y_mean
+            X, Y = X - X_mean, Y - y_mean   # new arrays (the caller's are never modified)
         else:
             X_mean, y_mean = np.zeros(d), np.zeros(Y.shape[1])
         gram = (n > 2 * d and d <= 100) if self.precompute == "auto" else bool(self.precompute)
-        with np.errstate(over="ignore"):
-            l1 = float(np.ldexp(n * self.alpha * rho, -ex - ey))
-            l2 = float(np.ldexp(n * self.alpha * (1.0 - rho), -2 * ex))
+        l1 = float(_times_pow2(n * self.alpha * rho, -ex - ey))
+        l2 = float(_times_pow2(n * self.alpha * (1.0 - rho), -2 * ex))
         # a positive penalty that underflows in these units is kept at the smallest normal
         # float: negligible against the O(1) loss, and the solver's formulas stay defined
-        tiny = np.finfo(np.float64).tiny
-        l1 = max(l1, tiny) if rho > 0 else l1
-        l2 = max(l2, tiny) if rho < 1 else l2
+        l1 = max(l1, _TINY) if rho > 0 else l1
+        l2 = max(l2, _TINY) if rho < 1 else l2
         W0 = self._start(Y.shape[1], d, ex - ey)
-        if not (np.isfinite(l1) and np.isfinite(l2)):
+        if not (math.isfinite(l1) and math.isfinite(l2)):
             # a penalty past the float range in these units: any w ≠ 0 costs more than w = 0
             fits = [(np.zeros(d), 0.0, 0)] * Y.shape[1]
         else:
@@ -413,17 +428,16 @@ class ElasticNet(MultiOutputMixin, LinearPredictMixin, RegressorMixin, BaseEstim
                                float(Y[:, k] @ Y[:, k]), l1, l2, W0[k], max_iter=self.max_iter, tol=self.tol)
                     for k in range(Y.shape[1])]
         coef = np.array([f[0] for f in fits])
-        with np.errstate(over="ignore"):   # the gap is in y² units: it saturates when y² does
-            gaps = [float(np.ldexp(f[1], 2 * ey)) for f in fits]
-        self._store(np.ldexp(coef, ey - ex), np.ldexp(y_mean - coef @ X_mean, ey), gaps, [f[2] for f in fits],
-                    y.ndim)
+        gaps = [float(_times_pow2(f[1], 2 * ey)) for f in fits]   # in y² units: saturates when y² does
+        self._store(_times_pow2(coef, ey - ex), _times_pow2(y_mean - coef @ X_mean, ey), gaps,
+                    [f[2] for f in fits], y.ndim)
         return self
 
     def _start(self, t, d, shift=0):
         """The starting coefficients, (t, d): the previous ``coef_`` (times 2^shift) under warm_start."""
         W0 = np.zeros((t, d))
         if self.warm_start and hasattr(self, "coef_") and np.atleast_2d(self.coef_).shape == W0.shape:
-            W0 = np.ldexp(np.atleast_2d(self.coef_), shift)
+            W0 = _times_pow2(np.atleast_2d(self.coef_), shift).astype(np.float64)   # a copy: w is updated in place
         return W0
 
     def _store(self, coef, intercept, gaps, iters, y_ndim):
