@@ -170,7 +170,7 @@ def test_support_step_never_raises_the_objective(seed, alpha, l1_ratio):
     w = np.random.default_rng(seed).normal(size=12) * (np.arange(12) % 3 != 0)
     c = q - G @ w
     before = _primal(Xc, yc, w, l1, l2)
-    exact, solves = cd._support_step(G, q, c, w, l1, l2)
+    exact, solves = cd._support_step(G, G + l2 * np.eye(12), q, c, w, l1, l2)
     assert exact is not None and solves >= 1
     assert _primal(Xc, yc, w, l1, l2) <= before + 1e-12 * abs(before)
     np.testing.assert_allclose(c, q - G @ w, atol=1e-9 * np.abs(q).max())
@@ -188,7 +188,7 @@ def test_support_step_on_collinear_columns_leaves_w_alone():
     w = np.array([0.5, 0.1, 0.0, 0.5])
     c = q - G @ w
     w0, c0 = w.copy(), c.copy()
-    assert cd._support_step(G, q, c, w, 1.0, 0.0) == (None, 1)
+    assert cd._support_step(G, G, q, c, w, 1.0, 0.0) == (None, 1)
     assert np.array_equal(w, w0) and np.array_equal(c, c0)
     model = Lasso(alpha=0.01, tol=1e-12, max_iter=100_000).fit(np.column_stack([X, X[:, 0]]), y)
     ref = sk.Lasso(alpha=0.01, tol=1e-12, max_iter=100_000).fit(np.column_stack([X, X[:, 0]]), y)

@@ -206,74 +206,77 @@ def _solve_block(G, c, w, l1, l2, tol, max_iter, active_set):
     """
     if not active_set:
         return cd_epochs(G, c, w, l1, l2, tol, max_iter), False
+    if w.size == 0:
+        return 0, True
     q = c + G @ w
+    Gl = G
+    if l2:
+        Gl = G.copy()
+        Gl.flat[:: w.size + 1] += l2
     iters, solve = 0, True
     while iters < max_iter:
         before = w.copy()
         iters += cd_epochs(G, c, w, l1, l2, tol, 1)
-        w_max = float(np.max(np.abs(w))) if w.size else 0.0
-        if w_max == 0.0 or float(np.max(np.abs(w - before))) <= tol * w_max:
+        w_max = float(np.abs(w).max())
+        if w_max == 0.0 or float(np.abs(w - before).max()) <= tol * w_max:
             return iters, False
         # support steps until one keeps its signs (each shrinks the support otherwise)
         exact = False
         while solve and not exact and iters < max_iter:
-            exact, n_solves = _support_step(G, q, c, w, l1, l2)
+            exact, n_solves = _support_step(G, Gl, q, c, w, l1, l2)
             iters += n_solves
             solve = exact is not None   # a singular support (collinear columns): coordinate descent only
-        if exact and bool(np.all(np.abs(c[w == 0]) <= l1)):
+        if exact and bool((np.abs(c[w == 0]) <= l1).all()):
             return iters, True
     return iters, False
 
 
-def _face_minimiser(G, q, S, s, l1, l2):
+def _face_minimiser(Gl, q, S, s, l1):
     """``(v, P(v))`` for the minimiser v of the objective on the face {w = 0 off S, sign(w_S) = s}.
 
     There the objective is the quadratic ½vᵀ(G_SS + l2·I)v − (q_S − l1·s)ᵀv,
-    minimised where (G_SS + l2·I)v = q_S − l1·s (one Cholesky solve), with
-    value −½vᵀ(q_S − l1·s). None when G_SS + l2·I is numerically singular.
+    minimised where (G_SS + l2·I)v = q_S − l1·s (one Cholesky solve; ``Gl`` is
+    G + l2·I), with value −½vᵀ(q_S − l1·s). ``(None, None)`` when G_SS + l2·I
+    is numerically singular (a pivot below √(k·1e-13) times the largest).
     """
-    k = S.size
-    A = G.take(S, 0).take(S, 1) if k < G.shape[0] else G.copy()
-    if l2:
-        A.flat[:: k + 1] += l2
+    A = Gl.take(S, 0).take(S, 1) if S.size < Gl.shape[0] else Gl.copy()
     rhs = q[S] - l1 * s
     R, v, info = _posv(A, rhs, overwrite_a=True)
     pivots = R.diagonal()
-    if info != 0 or pivots.min() ** 2 <= k * 1e-13 * pivots.max() ** 2 or not np.isfinite(v).all():
+    if info or pivots.min() ** 2 <= S.size * 1e-13 * pivots.max() ** 2:
         return None, None
     return v, -0.5 * float(v @ rhs)
 
 
-def _support_step(G, q, c, w, l1, l2):
+def _support_step(G, Gl, q, c, w, l1, l2):
     """Move ``w`` towards the minimiser on its support S with its signs s held fixed (``c`` updated).
 
     If that minimiser v (:func:`_face_minimiser`) keeps the signs, w_S ← v and
     the step is exact. Otherwise the coordinates whose sign v would change
-    are dropped together and the smaller face solved; that point is taken when
-    it keeps its signs and lowers the objective. Failing that, w moves along
-    the segment to v only as far as the first coordinate that reaches zero,
-    which is set to zero: on that stretch the objective equals the convex
-    quadratic, so it decreases. Returns ``(exact, solves)``; ``exact`` is None,
-    and w untouched, when a face's matrix is numerically singular.
+    are dropped together (again, up to three times, while the smaller face's
+    minimiser changes signs); that point is taken when it keeps its signs and
+    lowers the objective. Failing that, w moves along the segment to v only as
+    far as the first coordinate that reaches zero, which is set to zero: on
+    that stretch the objective equals the convex quadratic, so it decreases.
+    Returns ``(exact, solves)``; ``exact`` is None, and w untouched, when a
+    face's matrix is numerically singular.
     """
     S = np.flatnonzero(w)
     if S.size == 0:
         return True, 0
     wS = w[S]
     s = np.sign(wS)
-    v, _ = _face_minimiser(G, q, S, s, l1, l2)
+    v, _ = _face_minimiser(Gl, q, S, s, l1)
     if v is None:
         return None, 1
     crossing = v * s <= 0.0
     if not crossing.any():
-        w[S] = v
-        c[...] = q - G[:, S] @ v
-        return True, 1
-    # drop every coordinate whose sign v would change, and again for the smaller face's minimiser
+        return _move(G, q, c, w, S, v), 1
+    # P(w) = ½wᵀGw − qᵀw + l1‖w‖₁ + ½l2‖w‖², with wᵀGw = wᵀ(q − c)
     f_w = -0.5 * float(wS @ (q[S] + c[S])) + l1 * float(np.abs(wS).sum()) + 0.5 * l2 * float(wS @ wS)
-    keep, u, solves = ~crossing, v, 1
+    keep, solves = ~crossing, 1
     while keep.any() and solves < 4:
-        u, f_u = _face_minimiser(G, q, S[keep], s[keep], l1, l2)
+        u, f_u = _face_minimiser(Gl, q, S[keep], s[keep], l1)
         solves += 1
         if u is None:
             break
@@ -281,18 +284,22 @@ def _support_step(G, q, c, w, l1, l2):
         if not flips.any():
             if f_u < f_w:
                 w[S] = 0.0
-                w[S[keep]] = u
-                c[...] = q - G[:, S[keep]] @ u
-                return True, solves
+                return _move(G, q, c, w, S[keep], u), solves
             break
         keep[np.flatnonzero(keep)[flips]] = False
     ratio = wS[crossing] / (wS[crossing] - v[crossing])   # where each crossing coordinate reaches 0
     first = int(np.argmin(ratio))
     v = wS + ratio[first] * (v - wS)
     v[np.flatnonzero(crossing)[first]] = 0.0
-    w[S] = v
-    c[...] = q - G[:, S] @ v
+    _move(G, q, c, w, S, v)
     return False, solves
+
+
+def _move(G, q, c, w, S, v):
+    """Set w_S = v and c = q − G_{:,S}·v (w is zero off S); returns True."""
+    w[S] = v
+    np.subtract(q, (G.take(S, 1) if S.size < G.shape[0] else G) @ v, out=c)
+    return True
 
 
 class ElasticNet(MultiOutputMixin, LinearPredictMixin, RegressorMixin, BaseEstimator):
