@@ -18,6 +18,7 @@ from mmlkit._dask import is_dask_collection, map_rows
 __all__ = [
     "LinearPredictMixin",
     "cd_epochs",
+    "cd_sweeps",
     "center_data",
     "centred_gram",
     "centred_gram_blocks",
@@ -105,7 +106,24 @@ def cd_epochs(G, c, w, l1, l2, tol, max_epochs):
     costs O(k) (one row of the symmetric G, the covariance update). ``l1`` is
     a scalar or one threshold per coordinate (0 leaves a coordinate, such as
     an intercept, unpenalised). Stops when max|Δw| ≤ tol·max|w| over an epoch;
-    returns the number of epochs.
+    returns the number of epochs. The epochs are those of :func:`cd_sweeps`.
+    """
+    sweeps = cd_sweeps(G, c, w, l1, l2)
+    for epoch in range(1, max_epochs + 1):
+        dw_max, w_max = next(sweeps)
+        if w_max == 0.0 or dw_max <= tol * w_max:
+            return epoch
+    return max_epochs
+
+
+def cd_sweeps(G, c, w, l1, l2):
+    """The epochs of :func:`cd_epochs` one at a time: a generator.
+
+    Each ``next`` sweeps every coordinate once, in place on ``w`` and ``c``,
+    and yields ``(max|Δwⱼ|, max|wⱼ|)`` over the epoch. Between epochs the
+    caller may change ``w`` and ``c`` (keeping c = q − Gw): the next epoch
+    starts from them. The setup (G's rows and diagonal as Python objects) is
+    paid once.
     """
     diag = np.diag(G).tolist()
     thresholds = [float(l1)] * len(diag) if np.ndim(l1) == 0 else np.asarray(l1, dtype=float).tolist()
@@ -116,13 +134,14 @@ def cd_epochs(G, c, w, l1, l2, tol, max_epochs):
     cw = c if (c.dtype == np.float64 and c.ndim == 1 and c.flags.c_contiguous and c.flags.writeable) \
         else np.array(c, dtype=np.float64)
     cv = memoryview(cw)
-    wl = np.asarray(w, dtype=float).tolist()
     rows = list(G)
     denom = [gjj + l2 for gjj in diag]
     order = [j for j, gjj in enumerate(diag) if gjj != 0.0]
     copysign, axpy = math.copysign, _daxpy   # axpy(x, y, a): y += a·x in place, one BLAS call
-    epochs = max_epochs
-    for epoch in range(1, max_epochs + 1):
+    while True:
+        if cw is not c:
+            cw[...] = c
+        wl = np.asarray(w, dtype=float).tolist()
         w_max = dw_max = 0.0
         for j in order:
             wj = wl[j]
@@ -139,13 +158,10 @@ def cd_epochs(G, c, w, l1, l2, tol, max_epochs):
             a = abs(new)
             if a > w_max:
                 w_max = a
-        if w_max == 0.0 or dw_max <= tol * w_max:
-            epochs = epoch
-            break
-    w[:] = wl
-    if cw is not c:
-        c[...] = cw
-    return epochs
+        w[:] = wl
+        if cw is not c:
+            c[...] = cw
+        yield dw_max, w_max
 
 
 class LinearPredictMixin:

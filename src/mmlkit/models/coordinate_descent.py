@@ -27,7 +27,7 @@ from mmlkit._scaling import power_of_two_scale, rescale
 from mmlkit._validation import Interval, Options, validate_params
 from mmlkit.exceptions import ConvergenceWarning
 from mmlkit.models import _dask_fit
-from mmlkit.models._linear_base import LinearPredictMixin, cd_epochs
+from mmlkit.models._linear_base import LinearPredictMixin, cd_epochs, cd_sweeps
 
 _TINY = float(np.finfo(np.float64).tiny)
 _posv = scipy.linalg.lapack.dposv   # Cholesky factor and solve in one LAPACK call
@@ -195,7 +195,7 @@ def enet_solve(source, yy, l1, l2, w, *, max_iter, tol, active_set=True):
 def _solve_block(G, c, w, l1, l2, tol, max_iter, active_set):
     """Minimise ½wᵀGw − qᵀw + l1‖w‖₁ + ½l2‖w‖² in place, ``c = q − Gw`` kept current.
 
-    Coordinate-descent epochs (:func:`cd_epochs`) alternate with
+    Coordinate-descent epochs (:func:`cd_sweeps`) alternate with
     :func:`_support_step`, the exact minimiser on the current support and
     signs: CD finds which coordinates are nonzero, the solve then lands on the
     optimum in one step instead of the many epochs an ill-conditioned G would
@@ -214,11 +214,11 @@ def _solve_block(G, c, w, l1, l2, tol, max_iter, active_set):
         Gl = G.copy()
         Gl.flat[:: w.size + 1] += l2
     iters, solve = 0, True
+    sweeps = cd_sweeps(G, c, w, l1, l2)
     while iters < max_iter:
-        before = w.copy()
-        iters += cd_epochs(G, c, w, l1, l2, tol, 1)
-        w_max = float(np.abs(w).max())
-        if w_max == 0.0 or float(np.abs(w - before).max()) <= tol * w_max:
+        dw_max, w_max = next(sweeps)
+        iters += 1
+        if w_max == 0.0 or dw_max <= tol * w_max:
             return iters, False
         # support steps until one keeps its signs (each shrinks the support otherwise)
         exact = False
