@@ -64,7 +64,7 @@ def _duality_gap(w, c, rr, ry, l1, l2):
     w_norm2 = float(w @ w)
     if l1 == 0.0:
         return rr - ry + 0.5 * l2 * w_norm2 + float(c @ c) / (2.0 * l2)
-    dual_norm = float(np.max(np.abs(c - l2 * w))) if w.size else 0.0
+    dual_norm = float(np.abs(c - l2 * w if l2 else c).max()) if w.size else 0.0
     if dual_norm > l1:
         const = l1 / dual_norm
         gap = 0.5 * (rr + rr * const**2)
@@ -226,7 +226,7 @@ def _solve_block(G, c, w, l1, l2, tol, max_iter, active_set):
             exact, n_solves = _support_step(G, Gl, q, c, w, l1, l2)
             iters += n_solves
             solve = exact is not None   # a singular support (collinear columns): coordinate descent only
-        if exact and bool((np.abs(c[w == 0]) <= l1).all()):
+        if exact and not np.count_nonzero(np.abs(c[w == 0]) > l1):
             return iters, True
     return iters, False
 
@@ -242,8 +242,8 @@ def _face_minimiser(Gl, q, S, s, l1):
     A = Gl.take(S, 0).take(S, 1) if S.size < Gl.shape[0] else Gl.copy()
     rhs = q[S] - l1 * s
     R, v, info = _posv(A, rhs, overwrite_a=True)
-    pivots = R.diagonal()
-    if info or pivots.min() ** 2 <= S.size * 1e-13 * pivots.max() ** 2:
+    pivots = R.diagonal().tolist()   # (block-sized arrays: Python's min/max beat NumPy's reductions)
+    if info or min(pivots) ** 2 <= S.size * 1e-13 * max(pivots) ** 2:
         return None, None
     return v, -0.5 * float(v @ rhs)
 
@@ -270,18 +270,18 @@ def _support_step(G, Gl, q, c, w, l1, l2):
     if v is None:
         return None, 1
     crossing = v * s <= 0.0
-    if not crossing.any():
+    if not np.count_nonzero(crossing):
         return _move(G, q, c, w, S, v), 1
     # P(w) = ½wᵀGw − qᵀw + l1‖w‖₁ + ½l2‖w‖², with wᵀGw = wᵀ(q − c)
     f_w = -0.5 * float(wS @ (q[S] + c[S])) + l1 * float(np.abs(wS).sum()) + 0.5 * l2 * float(wS @ wS)
     keep, solves = ~crossing, 1
-    while keep.any() and solves < 4:
+    while solves < 4 and np.count_nonzero(keep):
         u, f_u = _face_minimiser(Gl, q, S[keep], s[keep], l1)
         solves += 1
         if u is None:
             break
         flips = u * s[keep] <= 0.0
-        if not flips.any():
+        if not np.count_nonzero(flips):
             if f_u < f_w:
                 w[S] = 0.0
                 return _move(G, q, c, w, S[keep], u), solves
@@ -438,7 +438,7 @@ class ElasticNet(MultiOutputMixin, LinearPredictMixin, RegressorMixin, BaseEstim
         n, d = X.shape
         Y = y[:, None] if y.ndim == 1 else y
         if self.fit_intercept:
-            X_mean, y_mean = X.mean(axis=0), Y.mean(axis=0)
+            X_mean, y_mean = X.sum(axis=0) / n, Y.sum(axis=0) / n   # = mean(axis=0), without its wrapper
             X, Y = X - X_mean, Y - y_mean   # new arrays (the caller's are never modified)
         else:
             X_mean, y_mean = np.zeros(d), np.zeros(Y.shape[1])
