@@ -37,7 +37,10 @@ MinMaxScaler               1                               2d + 1
 GaussianNB                 1                               K(2d + 1)
 PCA (full, TSQR)           1                               d² + d + 1
 PCA (randomized)           2 + iterated_power              s² + ds  (s = k + oversamples)
-KMeans                     1 + 5 + 1 (k-means||) + 1/iter  about 2k(d + 1); k(2d + 4) + 1
+KMeans                     5 rounds (k-means||; the first  2k(d + 2) + 1 a round (+ 3d
+                           with the moments) + 1 for the   in the first); about 10k for
+                           weights + 1 a Lloyd iteration   the weights; k(2d + 5) + 1
+                           + 1 for the final inertia       a Lloyd pass
 GaussianMixture            1 + init + 1 per EM iteration   K(d² + d + 1) + 1 (full);
                                                            K(2d + 1) + 1 (diag, spherical);
                                                            K(d + 1) + 1 (tied)
@@ -45,6 +48,12 @@ LogisticRegression         1 per loss+gradient evaluation  K(d + 1) + 1
   (newton)                 + 1 per Hessian                 (K(d + 1))²
 linalg.qr / lstsq / svd    1 for R (2 with a lazy Q or U)  n²  (n columns)
 =========================  ==============================  ===========================
+
+A fit that makes many passes over data persisted on a ``distributed`` cluster
+(KMeans) runs each pass as one task per worker, over the blocks that worker
+holds, instead of one task per block and a merge tree: the scheduler's cost per
+pass no longer grows with the number of blocks, and each worker sends its
+merged statistic straight to the client (``s`` numbers per worker and pass).
 
 Chunking: X must be chunked along rows only. An X chunked across columns is
 rechunked to whole rows (``X.rechunk({1: -1})``), which moves data once; chunk
@@ -196,15 +205,15 @@ def reduce_blocks(fn, arrays, combine, *, args=(), block_args=None, names=None, 
     """
     import dask
 
-    blocks = [np.asarray(a.to_delayed(), dtype=object).reshape(len(a.chunks[0])) for a in arrays]
     if check_finite:
         names = names or ["X", "y", "sample_weight"][: len(arrays)]
         fn = _finite_then(fn, names, allow_nan=check_finite == "allow-nan")
-    extra = [()] * len(blocks[0]) if block_args is None else [(a,) for a in block_args]
+    extra = [()] * len(arrays[0].chunks[0]) if block_args is None else [(a,) for a in block_args]
     if by_worker:
         groups = _persisted_blocks_by_worker(arrays)
         if groups is not None:
             return _reduce_by_worker(*groups, fn, combine, args, extra)
+    blocks = [np.asarray(a.to_delayed(), dtype=object).reshape(len(a.chunks[0])) for a in arrays]
     task = dask.delayed(fn, pure=False)
     shared = [dask.delayed(a) if isinstance(a, np.ndarray) else a for a in args]
     parts = [task(*row, *shared, *more) for row, more in zip(zip(*blocks), extra)]

@@ -403,10 +403,10 @@ default="k-means++"
     candidates' weights (one count per candidate); then one pass per Lloyd
     iteration (and one for the final inertia unless the labels stopped changing),
     each block sending its cluster sums and counts, inertia and its k farthest
-    points (k(2d + 4) + 1 numbers). Hamerly's bounds are per-point state and are
-    not kept: the iterations are Lloyd's, with the same results (the same labels
-    and inertia from the same ``init`` array, an emptied cluster re-seeded by the
-    same rule). ``labels_`` is then a lazy Dask array.
+    points with their row numbers (k(2d + 5) + 1 numbers). Hamerly's bounds are
+    per-point state and are not kept: the iterations are Lloyd's, with the same
+    results (the same labels and inertia from the same ``init`` array, an emptied
+    cluster re-seeded by the same rule). ``labels_`` is then a lazy Dask array.
 
     Examples
     --------
