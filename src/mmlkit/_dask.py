@@ -201,7 +201,9 @@ def reduce_blocks(fn, arrays, combine, *, args=(), block_args=None, names=None, 
     then costs a few tasks whatever the number of blocks, and one statistic
     per worker reaches the client. The merge order follows where the blocks
     live, so floating-point sums may differ in their last bits from the tree's.
-    Otherwise (no client, or data not persisted) the tree is used.
+    ``True`` looks the blocks up now; a fit making many passes looks them up
+    once with :func:`block_placement` and passes its result. Otherwise (no
+    client, or data not persisted: a placement of None) the tree is used.
     """
     import dask
 
@@ -209,10 +211,9 @@ def reduce_blocks(fn, arrays, combine, *, args=(), block_args=None, names=None, 
         names = names or ["X", "y", "sample_weight"][: len(arrays)]
         fn = _finite_then(fn, names, allow_nan=check_finite == "allow-nan")
     extra = [()] * len(arrays[0].chunks[0]) if block_args is None else [(a,) for a in block_args]
-    if by_worker:
-        groups = _persisted_blocks_by_worker(arrays)
-        if groups is not None:
-            return _reduce_by_worker(*groups, fn, combine, args, extra)
+    placement = block_placement(arrays) if by_worker is True else by_worker
+    if placement:
+        return _reduce_by_worker(*placement, fn, combine, args, extra)
     blocks = [np.asarray(a.to_delayed(), dtype=object).reshape(len(a.chunks[0])) for a in arrays]
     task = dask.delayed(fn, pure=False)
     shared = [dask.delayed(a) if isinstance(a, np.ndarray) else a for a in args]
@@ -235,9 +236,10 @@ def _current_client():
     return client if isinstance(client, Client) else None
 
 
-def _persisted_blocks_by_worker(arrays):
-    """(client, {worker: [block numbers]}, per-array block futures) when every block of every array is
-    a future held on the current client's cluster; None otherwise."""
+def block_placement(arrays):
+    """Where the row blocks of persisted Dask arrays live: (client, {worker: [block numbers]},
+    per-array block futures) when every block of every array is a future held on the current
+    client's cluster; None otherwise (the threaded scheduler, or data not persisted)."""
     client = _current_client()
     if client is None:
         return None

@@ -153,19 +153,28 @@ def test_kmeans_persisted_or_not_same_fit(on_cluster):
 
 
 def test_reduce_by_worker_groups_persisted_blocks(on_cluster):
-    from mmlkit._dask import _persisted_blocks_by_worker, reduce_blocks
+    from distributed import get_task_stream
+
+    from mmlkit._dask import block_placement, reduce_blocks
     from mmlkit.models import _blockwise as bw
 
     X = np.random.default_rng(1).normal(size=(1000, 3))
     lazy = as_dask(X, 90)
-    assert _persisted_blocks_by_worker([lazy]) is None           # not persisted: the tree
-    client, groups, futures = _persisted_blocks_by_worker([lazy.persist()])
+    assert block_placement([lazy]) is None           # not persisted: the tree
+    client, groups, futures = block_placement([lazy.persist()])
     assert sorted(i for g in groups.values() for i in g) == list(range(len(lazy.chunks[0])))
     assert len(futures[0]) == len(lazy.chunks[0])
-    for Xd in (lazy, lazy.persist()):
-        n, mean, M2 = reduce_blocks(bw.nan_moment_stats, [Xd], bw.merge_nan_moments, by_worker=True)
+    persisted = lazy.persist()
+    for Xd, by_worker in [(lazy, True), (persisted, True), (persisted, block_placement([persisted]))]:
+        n, mean, M2 = reduce_blocks(bw.nan_moment_stats, [Xd], bw.merge_nan_moments, by_worker=by_worker)
         np.testing.assert_allclose(mean, X.mean(axis=0), rtol=1e-12)
         np.testing.assert_allclose(M2, X.var(axis=0) * 1000, rtol=1e-12)
         offsets = reduce_blocks(lambda b, o: np.array([o]), [Xd], lambda a, b: np.concatenate([a, b]),
-                                block_args=list(range(len(lazy.chunks[0]))), by_worker=True)
+                                block_args=list(range(len(lazy.chunks[0]))), by_worker=by_worker)
         assert sorted(offsets) == list(range(len(lazy.chunks[0])))
+    with get_task_stream(client) as tasks:                        # one task per worker holding blocks
+        reduce_blocks(bw.nan_moment_stats, [persisted], bw.merge_nan_moments, by_worker=True)
+    assert len(tasks.data) == len(block_placement([persisted])[1]) <= 2
+    with get_task_stream(client) as tasks:                        # one task per block, and the merges
+        reduce_blocks(bw.nan_moment_stats, [lazy], bw.merge_nan_moments, by_worker=True)
+    assert len(tasks.data) > len(lazy.chunks[0])

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.linalg as sla
 
-from mmlkit._dask import as_dask_array, check_dask_xy, reduce_blocks
+from mmlkit._dask import as_dask_array, block_placement, check_dask_xy, reduce_blocks
 from mmlkit.models import _blockwise as bw
 
 _EPS = np.finfo(np.float64).eps
@@ -249,10 +249,20 @@ def pca(est, X):
 
 
 # ---------------------------------------------------------------------- KMeans
-def _kmeans_reduce(fn, X, combine, *, args=(), block_args=None, check_finite=False):
-    """A KMeans pass: many of them run over the same data, so one task per worker when X is persisted."""
-    return reduce_blocks(fn, [X], combine, args=args, block_args=block_args, check_finite=check_finite,
-                         by_worker=True)
+def _passes_over(X):
+    """``run(fn, combine, ...)``: one KMeans pass over X, ``fn`` per block and ``combine`` to merge.
+
+    KMeans makes many passes over the same data: when X is persisted on a
+    cluster, the blocks' placement is looked up once and each pass is one task
+    per worker (:func:`mmlkit._dask.reduce_blocks`, ``by_worker``).
+    """
+    placement = block_placement([X])
+
+    def run(fn, combine, *, args=(), block_args=None, check_finite=False):
+        return reduce_blocks(fn, [X], combine, args=args, block_args=block_args, check_finite=check_finite,
+                             by_worker=placement or False)
+
+    return run
 
 
 def _row(X, i):
@@ -260,7 +270,7 @@ def _row(X, i):
     return np.asarray(X[i].compute(), dtype=np.float64)
 
 
-def _kmeans_parallel(X, k, rng, offsets, *, mean=None):
+def _kmeans_parallel(X, passes, k, rng, offsets, *, mean=None):
     """k-means|| on the workers, in centred coordinates; one pass per round and one for the weights.
 
     Without ``mean`` this is the fit's first seeding: its first round shares the
@@ -282,21 +292,20 @@ def _kmeans_parallel(X, k, rng, offsets, *, mean=None):
 
     moments = None
     if mean is None:  # pass 1: moments + round 1 about `first`, whose rows come back as x − first
-        moments, (psi, keys, rows, index) = _kmeans_reduce(bw.kmeans_first_stats, X, bw.merge_kmeans_first,
-                                                           args=(first, ell), block_args=block_args(),
-                                                           check_finite=True)
+        moments, (psi, keys, rows, index) = passes(bw.kmeans_first_stats, bw.merge_kmeans_first,
+                                                   args=(first, ell), block_args=block_args(), check_finite=True)
         mean = moments[1]
         first_round = (psi, picked(psi, keys, rows, index) + (first - mean))
     else:
         first_round = None
 
     def sample(C, ell):
-        out = _kmeans_reduce(bw.kmeans_parallel_stats, X, bw.merge_kmeans_parallel, args=(mean, C, ell),
-                             block_args=block_args())
+        out = passes(bw.kmeans_parallel_stats, bw.merge_kmeans_parallel, args=(mean, C, ell),
+                     block_args=block_args())
         return out[0], picked(*out)
 
     def weigh(C):
-        return _kmeans_reduce(bw.closest_counts, X, bw.merge_sum, args=(mean, C))
+        return passes(bw.closest_counts, bw.merge_sum, args=(mean, C))
 
     centers = seed_by_rounds(first - mean, k, rng, sample, weigh, first_round=first_round)
     return centers, moments
@@ -317,21 +326,22 @@ def kmeans(est, X):
     rng = check_random_state(est.random_state)
     offsets = np.concatenate([[0], np.cumsum(X.chunks[0][:-1])]).astype(np.int64).tolist()
     by_rounds = isinstance(init, str) and init != "random"   # "k-means++" means k-means|| here
+    passes = _passes_over(X)
     if by_rounds:
-        seeded, (counts, mean, M2) = _kmeans_parallel(X, k, rng, offsets)
+        seeded, (counts, mean, M2) = _kmeans_parallel(X, passes, k, rng, offsets)
     else:
-        counts, mean, M2 = _kmeans_reduce(bw.nan_moment_stats, X, bw.merge_nan_moments, check_finite=True)
+        counts, mean, M2 = passes(bw.nan_moment_stats, bw.merge_nan_moments, check_finite=True)
     tol = float(M2.sum()) / (n * d) * est.tol     # the mean per-feature variance, as in memory
     best = None
     for run_number in range(n_init):
         if by_rounds:
-            centers = seeded if run_number == 0 else _kmeans_parallel(X, k, rng, offsets, mean=mean)[0]
+            centers = seeded if run_number == 0 else _kmeans_parallel(X, passes, k, rng, offsets, mean=mean)[0]
         elif isinstance(init, str):
             rows = np.sort(rng.choice(n, k, replace=False))
             centers = np.asarray(X[rows].compute()) - mean
         else:
             centers = init - mean
-        run = _lloyd_dask(X, mean, centers, est.max_iter, tol, offsets)
+        run = _lloyd_dask(passes, mean, centers, est.max_iter, tol, offsets)
         if best is None or run[0] < best[0]:
             best = run
     inertia, centers, n_iter, converged = best
@@ -346,7 +356,7 @@ def kmeans(est, X):
     return est
 
 
-def _lloyd_dask(X, mean, centers, max_iter, tol, offsets):
+def _lloyd_dask(passes, mean, centers, max_iter, tol, offsets):
     """Lloyd's iterations, one pass each; the same stopping and re-seeding rules as the in-memory fit.
 
     Labels that stop changing leave the centres bit-for-bit unchanged (the same
@@ -359,8 +369,8 @@ def _lloyd_dask(X, mean, centers, max_iter, tol, offsets):
     """
     strict = False
     for n_iter in range(1, max_iter + 1):  # noqa: B007 (n_iter is returned)
-        S, inertia, (_, _, far_rows, far_labels) = _kmeans_reduce(bw.lloyd_stats, X, bw.merge_lloyd,
-                                                                  args=(mean, centers), block_args=offsets)
+        S, inertia, (_, _, far_rows, far_labels) = passes(bw.lloyd_stats, bw.merge_lloyd, args=(mean, centers),
+                                                          block_args=offsets)
         empty = np.flatnonzero(S[:, -1] == 0)
         if empty.size:
             np.subtract.at(S, far_labels[: empty.size], far_rows[: empty.size])
@@ -374,8 +384,7 @@ def _lloyd_dask(X, mean, centers, max_iter, tol, offsets):
         if shift <= tol:
             break
     if not strict:
-        _, inertia, _ = _kmeans_reduce(bw.lloyd_stats, X, bw.merge_lloyd, args=(mean, centers),
-                                       block_args=offsets)
+        _, inertia, _ = passes(bw.lloyd_stats, bw.merge_lloyd, args=(mean, centers), block_args=offsets)
     return inertia, centers, n_iter, strict or shift <= tol
 
 
