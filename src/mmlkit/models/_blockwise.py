@@ -236,6 +236,37 @@ def merge_lloyd(a, b):
     return a[0] + b[0], a[1] + b[1], (dist[top], index[top], rows[top], labels[top])
 
 
+def nearest_candidate(X1, candidates, *, labels=False):
+    """For each row of ``X1 = [x, 1]``: min_j ‖c_j‖² − 2 x·c_j over the candidates (and the argmin).
+
+    k-means|| measures the rows against up to about 10k candidates and needs
+    the minimum only (its weights pass: the argmin, ties to the lowest index):
+    (rows, m) products in cache-sized row chunks, reduced along their contiguous
+    axis; row blocks on threads (one on a Dask block, whose caller limits them).
+    """
+    from mmlkit._threads import map_blocks, row_blocks
+    from mmlkit.models.cluster import _BLOCK_ELEMENTS, _augmented
+
+    n = X1.shape[0]
+    C1T = _augmented(candidates).T
+    step = max(256, _BLOCK_ELEMENTS // C1T.shape[1])
+    partial = np.empty(n)
+    index = np.empty(n, dtype=np.intp) if labels else None
+
+    def rows(block):
+        for start in range(block.start, block.stop, step):
+            chunk = slice(start, min(block.stop, start + step))
+            G = X1[chunk] @ C1T
+            if labels:
+                index[chunk] = G.argmin(axis=1)
+                partial[chunk] = G[np.arange(G.shape[0]), index[chunk]]
+            else:
+                partial[chunk] = G.min(axis=1)
+
+    map_blocks(rows, row_blocks(n))
+    return partial, index
+
+
 def kmeans_parallel_round(X1, x2, candidates, oversampling, seed):
     """One k-means|| round over rows ``X1 = [x, 1]`` (``x2 = ‖x‖²``): the cost ψ_b = Σ D² of
     these rows, and the rows that may be sampled (keys, rows, their indices; about ℓ(d + 2) numbers).
@@ -245,9 +276,7 @@ def kmeans_parallel_round(X1, x2, candidates, oversampling, seed):
     D²/u > ψ_b/ℓ can qualify: about ℓ of them per block. The merge knows ψ and
     keeps those above ψ/ℓ.
     """
-    from mmlkit.models.cluster import _assign
-
-    _, partial = _assign(X1, candidates)
+    partial, _ = nearest_candidate(X1, candidates)
     dist = np.maximum(partial + x2, 0.0)
     psi = float(dist.sum())
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -276,17 +305,30 @@ def kmeans_first_stats(X, first, oversampling, where):
     """The first pass of a Dask KMeans fit seeded by k-means||: the per-feature moments
     (:func:`nan_moment_stats`, 3d numbers) and the first round against the row ``first``,
     in coordinates X − ``first`` (its distances ‖x − first‖² exactly, with no mean yet)."""
-    return nan_moment_stats(X), kmeans_parallel_stats(X, first, np.zeros((1, X.shape[1])), oversampling, where)
+    n, d = X.shape
+    mean = X.mean(axis=0)
+    resid = X - mean
+    moments = np.full(d, float(n)), mean, np.einsum("ij,ij->j", resid, resid)  # as nan_moment_stats (X is finite)
+    return moments, kmeans_parallel_stats(X, first, np.zeros((1, d)), oversampling, where)
 
 
 def merge_kmeans_first(a, b):
     return merge_nan_moments(a[0], b[0]), merge_kmeans_parallel(a[1], b[1])
 
 
-def closest_counts(X, mean, centers):
-    """How many rows of the block are closest to each centre (k numbers)."""
-    labels = kmeans_labels(X, mean, centers)
-    return np.bincount(labels, minlength=centers.shape[0]).astype(np.float64)
+def candidate_weights(X1, candidates):
+    """How many rows of ``X1 = [x, 1]`` are nearest to each candidate (ties to the lowest index)."""
+    index = nearest_candidate(X1, candidates, labels=True)[1]
+    return np.bincount(index, minlength=candidates.shape[0]).astype(np.float64)
+
+
+def closest_counts(X, mean, candidates):
+    """:func:`candidate_weights` of a Dask block (one count per candidate)."""
+    from mmlkit._threads import limit
+
+    X1, _ = _with_ones(X, mean)
+    with limit(1):
+        return candidate_weights(X1, candidates)
 
 
 def merge_sum(a, b):

@@ -68,18 +68,13 @@ def kmeans_parallel(X1, x2, k, rng):
     number of threads); the distances of each round run on threads. Returns
     the (k, d) centres in X's coordinates.
     """
-    from mmlkit.models.cluster import _assign
-
     first = X1[rng.integers(X1.shape[0]), :-1]
 
     def sample(C, ell):
         psi, keys, rows, _ = bw.kmeans_parallel_round(X1, x2, C, ell, int(rng.integers(2**63)))
         return psi, rows[keys > psi / ell]
 
-    def weigh(C):
-        return np.bincount(_assign(X1, C)[0], minlength=C.shape[0]).astype(np.float64)
-
-    return seed_by_rounds(first, k, rng, sample, weigh)
+    return seed_by_rounds(first, k, rng, sample, lambda C: bw.candidate_weights(X1, C))
 
 
 def weighted_kmeans(C, w, k, rng, n_trials=RECLUSTER_TRIALS):

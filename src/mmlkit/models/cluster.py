@@ -390,12 +390,14 @@ default="k-means++"
     current cost, and adds the kept points to the candidates (about ℓ per round).
     Each candidate is weighted by the number of points nearest to it, and the
     weighted candidates (about 10k of them) are reclustered into k centres by
-    weighted greedy k-means++ and weighted Lloyd (the best of 10). Its cost is
-    O(n · d · ℓ · rounds) in six passes over the data (five rounds, then the
-    weights), against k passes for k-means++; the resulting inertia is O(log k) times the optimum in expectation,
-    as k-means++'s. The same algorithm runs on a NumPy X (one block) and a Dask X
-    (row blocks; the random draws depend on the blocks, so the same
-    ``random_state`` gives different centres on the two).
+    weighted greedy k-means++ and weighted Lloyd (the best of 10). Round r
+    measures each point against the (r − 1)ℓ + 1 candidates so far, so the cost is
+    O(n · d · ℓ · rounds²) in six passes over the data (five rounds, then the
+    weights), where k-means++ needs k passes. Bahmani et al. prove an O(log k)
+    approximation of the optimal inertia with O(log φ) rounds, as k-means++'s,
+    and find five rounds enough in practice. The same algorithm runs on a NumPy X
+    (one block) and a Dask X (row blocks; the random draws depend on the blocks,
+    so the same ``random_state`` gives different centres on the two).
 
     On a Dask X, ``init="k-means++"`` (the default) also seeds by k-means||: the
     first round shares its pass with the data mean and spread, each later round is
