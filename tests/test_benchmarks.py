@@ -147,3 +147,14 @@ def test_bench_runs_an_external_folder(tmp_path, capsys):
         cli.bench(["linalg"], directory=str(tmp_path))
     with pytest.raises(SystemExit, match="not a folder"):
         cli.bench([], directory=str(tmp_path / "missing"))
+
+
+def test_compare_without_warmup_makes_only_the_timed_calls():
+    """warmup=False (the caller warmed both sides up on smaller data): repeat calls each, all timed."""
+    import mmlkit._bench as bench
+
+    calls = []
+    row = bench.compare("x", lambda: calls.append("ours"), lambda: calls.append("ref"), reference_name="r",
+                        repeat=2, warmup=False)
+    assert calls == ["ours", "ref"] * 2
+    assert row.ours_s >= 0 and row.ref_s >= 0

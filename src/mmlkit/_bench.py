@@ -103,6 +103,7 @@ def compare(
     memory: bool = False,
     memory_unit: float = 1.0,
     memory_unit_name: str = "bytes",
+    warmup: bool = True,
 ) -> Comparison:
     """Time ``ours`` and ``reference`` alike and score each result with ``quality``.
 
@@ -127,10 +128,13 @@ def compare(
         Also measure each side's peak allocation during one (untimed) call with
         :func:`peak_memory`, divided by ``memory_unit`` (e.g. ``X.nbytes``,
         named ``memory_unit_name``, e.g. ``"× X"``).
+    warmup : bool
+        Make the untimed first call of each side (when ``repeat > 1``); a caller
+        that has warmed both up on smaller data already passes False.
     """
     # One untimed call each first, so import and cache warm-up cost is excluded. Then the
     # two sides take turns, so a slow spell of a shared machine falls on both alike.
-    if repeat > 1:
+    if repeat > 1 and warmup:
         ours(), reference()
     t_ours = t_ref = float("inf")
     for _ in range(max(1, repeat)):

@@ -37,7 +37,10 @@ MinMaxScaler               1                               2d + 1
 GaussianNB                 1                               K(2d + 1)
 PCA (full, TSQR)           1                               d² + d + 1
 PCA (randomized)           2 + iterated_power              s² + ds  (s = k + oversamples)
-KMeans                     1 + 5 + 1 (k-means||) + 1/iter  about 2k(d + 1); k(2d + 4) + 1
+KMeans                     5 rounds (k-means||; the first  2k(d + 2) + 1 a round (+ 3d
+                           with the moments) + 1 for the   in the first); about 10k for
+                           weights + 1 a Lloyd iteration   the weights; k(2d + 5) + 1
+                           + 1 for the final inertia       a Lloyd pass
 GaussianMixture            1 + init + 1 per EM iteration   K(d² + d + 1) + 1 (full);
                                                            K(2d + 1) + 1 (diag, spherical);
                                                            K(d + 1) + 1 (tied)
@@ -45,6 +48,12 @@ LogisticRegression         1 per loss+gradient evaluation  K(d + 1) + 1
   (newton)                 + 1 per Hessian                 (K(d + 1))²
 linalg.qr / lstsq / svd    1 for R (2 with a lazy Q or U)  n²  (n columns)
 =========================  ==============================  ===========================
+
+A fit that makes many passes over data persisted on a ``distributed`` cluster
+(KMeans) runs each pass as one task per worker, over the blocks that worker
+holds, instead of one task per block and a merge tree: the scheduler's cost per
+pass no longer grows with the number of blocks, and each worker sends its
+merged statistic straight to the client (``s`` numbers per worker and pass).
 
 Chunking: X must be chunked along rows only. An X chunked across columns is
 rechunked to whole rows (``X.rechunk({1: -1})``), which moves data once; chunk
@@ -173,7 +182,7 @@ def _fold(combine, *parts):
 
 
 def reduce_blocks(fn, arrays, combine, *, args=(), block_args=None, names=None, check_finite=False,
-                  split_every=_SPLIT_EVERY):
+                  split_every=_SPLIT_EVERY, by_worker=False):
     """``combine``-reduce ``fn(x_block, y_block, ..., *args)`` over aligned row blocks; computed.
 
     ``arrays`` are Dask arrays with the same row chunks (and a single column
@@ -184,22 +193,91 @@ def reduce_blocks(fn, arrays, combine, *, args=(), block_args=None, names=None, 
     to the caller. With ``check_finite`` each float block is checked for NaN
     and infinity first (a ``ValueError`` naming the argument, as in memory;
     ``"allow-nan"``: infinity only).
+
+    ``by_worker``: for a fit that makes many passes over data already persisted
+    on a ``distributed`` cluster, run one task per worker over the blocks that
+    worker holds (merged there, in block order) instead of one task per block
+    plus a merge tree, and merge the workers' results on the client: a pass
+    then costs a few tasks whatever the number of blocks, and one statistic
+    per worker reaches the client. The merge order follows where the blocks
+    live, so floating-point sums may differ in their last bits from the tree's.
+    ``True`` looks the blocks up now; a fit making many passes looks them up
+    once with :func:`block_placement` and passes its result. Otherwise (no
+    client, or data not persisted: a placement of None) the tree is used.
     """
     import dask
 
-    blocks = [np.asarray(a.to_delayed(), dtype=object).reshape(len(a.chunks[0])) for a in arrays]
     if check_finite:
         names = names or ["X", "y", "sample_weight"][: len(arrays)]
         fn = _finite_then(fn, names, allow_nan=check_finite == "allow-nan")
+    extra = [()] * len(arrays[0].chunks[0]) if block_args is None else [(a,) for a in block_args]
+    placement = block_placement(arrays) if by_worker is True else by_worker
+    if placement:
+        return _reduce_by_worker(*placement, fn, combine, args, extra)
+    blocks = [np.asarray(a.to_delayed(), dtype=object).reshape(len(a.chunks[0])) for a in arrays]
     task = dask.delayed(fn, pure=False)
     shared = [dask.delayed(a) if isinstance(a, np.ndarray) else a for a in args]
-    extra = [()] * len(blocks[0]) if block_args is None else [(a,) for a in block_args]
     parts = [task(*row, *shared, *more) for row, more in zip(zip(*blocks), extra)]
     merge = dask.delayed(functools.partial(_fold, combine), pure=False)
     while len(parts) > 1:
         parts = [merge(*parts[i:i + split_every]) for i in range(0, len(parts), split_every)]
     (result,) = dask.compute(parts[0])
     return result
+
+
+def _current_client():
+    """The ``distributed.Client`` that Dask computes on now, or None (threaded scheduler, no Dask.distributed)."""
+    if "distributed" not in sys.modules:
+        return None
+    import dask.base
+    from distributed import Client
+
+    client = getattr(dask.base.get_scheduler(), "__self__", None)
+    return client if isinstance(client, Client) else None
+
+
+def block_placement(arrays):
+    """Where the row blocks of persisted Dask arrays live: (client, {worker: [block numbers]},
+    per-array block futures) when every block of every array is a future held on the current
+    client's cluster; None otherwise (the threaded scheduler, or data not persisted)."""
+    client = _current_client()
+    if client is None:
+        return None
+    from dask.core import flatten
+    from distributed import futures_of, wait
+
+    futures = []
+    for a in arrays:
+        held = {f.key: f for f in futures_of(a)}
+        keys = list(flatten(a.__dask_keys__()))
+        if len(keys) != len(a.chunks[0]) or any(key not in held for key in keys):
+            return None
+        futures.append([held[key] for key in keys])
+    wait(futures[0])                                 # placed once computed
+    who_has = client.who_has(futures[0])
+    groups = {}
+    for i, f in enumerate(futures[0]):
+        holders = who_has.get(f.key) or [None]
+        groups.setdefault(holders[0], []).append(i)
+    return client, groups, futures
+
+
+def _reduce_group(fn, combine, args, items):
+    """On a worker: ``fn`` over its blocks, merged in block order."""
+    out = None
+    for row, more in items:
+        part = fn(*row, *args, *more)
+        out = part if out is None else combine(out, part)
+    return out
+
+
+def _reduce_by_worker(client, groups, futures, fn, combine, args, extra):
+    tasks = []
+    for worker, numbers in groups.items():
+        items = [(tuple(f[i] for f in futures), extra[i]) for i in numbers]
+        where = {} if worker is None else {"workers": [worker], "allow_other_workers": True}
+        tasks.append(client.submit(_reduce_group, fn, combine, args, items, pure=False, **where))
+    return _fold(combine, *client.gather(tasks))
 
 
 def map_rows(method, X, *args, **kwargs):

@@ -78,3 +78,103 @@ def test_kmeans_random_init_and_bad_input(threaded):
     X[3, 1] = np.nan
     with pytest.raises(ValueError, match="X must be finite"):
         KMeans(3).fit(as_dask(X))
+
+
+def test_kmeans_parallel_by_name_is_the_dask_default(threaded):
+    """init="k-means||" names the seeding that "k-means++" means for Dask input: the same fit."""
+    X = make_blobs(2000, n_features=3, centers=5, random_state=4)[0]
+    a = KMeans(5, init="k-means||", random_state=3).fit(as_dask(X, 300))
+    b = KMeans(5, random_state=3).fit(as_dask(X, 300))
+    np.testing.assert_array_equal(a.cluster_centers_, b.cluster_centers_)
+    assert a.inertia_ == b.inertia_
+
+
+def _with_far_points():
+    """Blobs about the origin and three far points in rows 7, 150 and 333 (distances² 1600, 2025, 1250)."""
+    X = np.random.default_rng(0).normal(size=(400, 2))
+    X[[7, 150, 333]] = [[40.0, 0.0], [0.0, -45.0], [-35.0, 5.0]]
+    return X
+
+
+@pytest.mark.parametrize("chunks", [400, 97, 13])
+@pytest.mark.parametrize("n_far", [1, 2, 3])
+def test_kmeans_emptied_clusters_reseeded_as_in_memory(threaded, chunks, n_far):
+    """Centres that attract nobody are re-seeded at the same points, in the same order, as in memory
+    (the farthest point seeds the lowest-numbered empty cluster), however the rows are cut into blocks."""
+    X = _with_far_points()
+    init = np.array([[0.0, 0.0]] + [[1e4 * (j + 1), -1e4] for j in range(n_far)])
+    a = KMeans(1 + n_far, init=init).fit(X)
+    assert np.bincount(a.labels_).min() > 0
+    for algorithm in ("hamerly", "lloyd"):
+        b = KMeans(1 + n_far, init=init, algorithm=algorithm).fit(as_dask(X, chunks))
+        np.testing.assert_array_equal(b.labels_.compute(), a.labels_)
+        np.testing.assert_allclose(b.cluster_centers_, a.cluster_centers_, rtol=1e-10, atol=1e-10)
+        np.testing.assert_allclose(b.inertia_, a.inertia_, rtol=1e-10)
+        assert b.n_iter_ == a.n_iter_
+
+
+def test_lloyd_merge_keeps_the_farthest_ties_to_the_lower_row():
+    """Each block sends its k farthest points; the merge keeps the k farthest of the union,
+    equal distances ordered by global row index, whichever block comes first."""
+    from mmlkit.models import _blockwise as bw
+
+    centers, mean = np.array([[0.0, 0.0], [1e3, 0.0]]), np.zeros(2)
+    a = np.array([[1.0, 0.0], [0.0, 2.0], [0.0, 0.0], [10.0, 0.0]])       # rows 100..103
+    b = np.array([[-10.0, 0.0], [0.0, 1.0], [6.0, 8.0]])                    # rows 0..2
+    sa, sb = bw.lloyd_stats(a, mean, centers, 100), bw.lloyd_stats(b, mean, centers, 0)
+    for merged in (bw.merge_lloyd(sa, sb), bw.merge_lloyd(sb, sa)):
+        dist, index, rows, labels = merged[2]
+        np.testing.assert_array_equal(index, [0, 2])                        # 100 at rows 0, 2, 103
+        np.testing.assert_array_equal(dist, [100.0, 100.0])
+        np.testing.assert_array_equal(rows[:, :-1], [[-10.0, 0.0], [6.0, 8.0]])
+        np.testing.assert_array_equal(merged[0], sa[0] + sb[0])
+
+
+def test_kmeans_reseeding_follows_in_memory_on_cluster(on_cluster):
+    """The same on the worker processes, with X persisted (one task per worker and pass)."""
+    X = _with_far_points()
+    init = np.array([[0.0, 0.0], [1e4, -1e4], [2e4, -1e4]])
+    a = KMeans(3, init=init).fit(X)
+    b = KMeans(3, init=init).fit(as_dask(X, 60).persist())
+    np.testing.assert_array_equal(b.labels_.compute(), a.labels_)
+    np.testing.assert_allclose(b.inertia_, a.inertia_, rtol=1e-10)
+
+
+def test_kmeans_persisted_or_not_same_fit(on_cluster):
+    """One task per worker (persisted X) or one per block and a merge tree (lazy X): the same
+    candidates (kept in row order), so the same seeding and fit, up to the rounding of the sums."""
+    X = make_blobs(4000, n_features=6, centers=7, cluster_std=3.0, random_state=8)[0]
+    lazy = as_dask(X, 333)
+    a = KMeans(7, random_state=5).fit(lazy)
+    b = KMeans(7, random_state=5).fit(lazy.persist())
+    np.testing.assert_allclose(b.cluster_centers_, a.cluster_centers_, rtol=1e-10)
+    np.testing.assert_array_equal(b.labels_.compute(), a.labels_.compute())
+    assert b.n_iter_ == a.n_iter_
+
+
+def test_reduce_by_worker_groups_persisted_blocks(on_cluster):
+    from distributed import get_task_stream
+
+    from mmlkit._dask import block_placement, reduce_blocks
+    from mmlkit.models import _blockwise as bw
+
+    X = np.random.default_rng(1).normal(size=(1000, 3))
+    lazy = as_dask(X, 90)
+    assert block_placement([lazy]) is None           # not persisted: the tree
+    client, groups, futures = block_placement([lazy.persist()])
+    assert sorted(i for g in groups.values() for i in g) == list(range(len(lazy.chunks[0])))
+    assert len(futures[0]) == len(lazy.chunks[0])
+    persisted = lazy.persist()
+    for Xd, by_worker in [(lazy, True), (persisted, True), (persisted, block_placement([persisted]))]:
+        n, mean, M2 = reduce_blocks(bw.nan_moment_stats, [Xd], bw.merge_nan_moments, by_worker=by_worker)
+        np.testing.assert_allclose(mean, X.mean(axis=0), rtol=1e-12)
+        np.testing.assert_allclose(M2, X.var(axis=0) * 1000, rtol=1e-12)
+        offsets = reduce_blocks(lambda b, o: np.array([o]), [Xd], lambda a, b: np.concatenate([a, b]),
+                                block_args=list(range(len(lazy.chunks[0]))), by_worker=by_worker)
+        assert sorted(offsets) == list(range(len(lazy.chunks[0])))
+    with get_task_stream(client) as tasks:                        # one task per worker holding blocks
+        reduce_blocks(bw.nan_moment_stats, [persisted], bw.merge_nan_moments, by_worker=True)
+    assert len(tasks.data) == len(block_placement([persisted])[1]) <= 2
+    with get_task_stream(client) as tasks:                        # one task per block, and the merges
+        reduce_blocks(bw.nan_moment_stats, [lazy], bw.merge_nan_moments, by_worker=True)
+    assert len(tasks.data) > len(lazy.chunks[0])

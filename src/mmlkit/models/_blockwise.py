@@ -182,62 +182,153 @@ def merge_sketch(a, b):
 
 
 # ---------------------------------------------------------------------- k-means
-def _nearest(Xc, centers):
-    """Nearest centre of each centred row and the squared distance, as KMeans' assignment step."""
-    from mmlkit.models.cluster import _argmin_columns, _augmented
+# KMeans' own working arrays and kernels (``mmlkit.models.cluster``) on one block:
+# X1 = [X − shift, 1] and x2 = ‖X − shift‖², the cache-blocked assignment ``_assign``
+# and the cluster sums ``_cluster_sums``. On a Dask block they run on the calling
+# thread (the worker's); in memory the caller passes the whole X1 and they use threads.
+def _with_ones(X, shift):
+    """``X1 = [X − shift, 1]`` and ``x2 = ‖X − shift‖²`` row by row, as KMeans.fit builds them."""
+    n, d = X.shape
+    X1 = np.empty((n, d + 1))
+    Xc = np.subtract(X, shift, out=X1[:, :-1])
+    X1[:, -1] = 1.0
+    return X1, np.einsum("ij,ij->i", Xc, Xc)
 
-    X1 = np.hstack([Xc, np.ones((Xc.shape[0], 1))])
-    labels, partial = _argmin_columns(_augmented(centers) @ X1.T)
-    return X1, labels, np.maximum(partial + np.einsum("ij,ij->i", Xc, Xc), 0.0)
+
+def _assign_here(X1, centers):
+    """KMeans' assignment step on the calling thread: labels and ‖c‖² − 2 x·c of the nearest centre."""
+    from mmlkit._threads import limit
+    from mmlkit.models.cluster import _assign
+
+    with limit(1):
+        return _assign(X1, centers)
 
 
 def kmeans_labels(X, mean, centers):
     """Labels of a block against centred ``centers`` (KMeans.labels_ on Dask, lazily)."""
-    return _nearest(X - mean, centers)[1]
+    return _assign_here(_with_ones(X, mean)[0], centers)[0]
 
 
-def lloyd_stats(X, mean, centers):
-    """One Lloyd step's statistics: per-cluster [Σx, count] (k(d + 1)), inertia, and the block's
-    k farthest points (for re-seeding an empty cluster): k(d + 3) numbers more."""
-    from mmlkit.models.cluster import _cluster_sums
+def lloyd_stats(X, mean, centers, offset=0):
+    """One Lloyd step on a block: per-cluster [Σx, count] (k(d + 1) numbers), Σ D² (the inertia),
+    and the block's k points farthest from their centres, for re-seeding an empty cluster
+    (D², row index, [x, 1], label: k(d + 4) numbers). ``offset`` is the block's first row."""
+    from mmlkit.models.cluster import _cluster_sums, _farthest, _own_sq_dist
 
     k = centers.shape[0]
-    X1, labels, dist = _nearest(X - mean, centers)
-    far = np.argsort(dist)[::-1][:k]
-    return _cluster_sums(X1, labels, k), float(dist.sum()), (dist[far], X1[far], labels[far])
+    X1, x2 = _with_ones(X, mean)
+    labels, partial = _assign_here(X1, centers)
+    dist = np.maximum(partial + x2, 0.0)
+    # The in-memory fit ranks the points by _own_sq_dist; those distances agree with
+    # `dist` to rounding, so its k farthest are among the 2k farthest by `dist`.
+    near_top = _farthest(dist, min(2 * k, dist.size))
+    own = _own_sq_dist(X1[near_top], x2[near_top], centers, labels[near_top])
+    top = _farthest(own, k)
+    far = near_top[top]
+    return _cluster_sums(X1, labels, k), float(dist.sum()), (own[top], far + offset, X1[far], labels[far])
 
 
 def merge_lloyd(a, b):
+    """Sums add; the k farthest of the union, farthest first, ties to the lower row index."""
     k = a[0].shape[0]
-    dist, rows, labels = (np.concatenate([x, y]) for x, y in zip(a[2], b[2]))
-    top = np.argsort(dist, kind="stable")[::-1][:k]
-    return a[0] + b[0], a[1] + b[1], (dist[top], rows[top], labels[top])
+    dist, index, rows, labels = (np.concatenate([x, y]) for x, y in zip(a[2], b[2]))
+    top = np.lexsort((index, -dist))[:k]
+    return a[0] + b[0], a[1] + b[1], (dist[top], index[top], rows[top], labels[top])
 
 
-def kmeans_parallel_stats(X, mean, centers, oversampling, seed):
-    """One k-means|| round on a block: its cost ψ_b = Σ D², and the rows that may be sampled.
+def nearest_candidate(X1, candidates, *, labels=False):
+    """For each row of ``X1 = [x, 1]``: min_j ‖c_j‖² − 2 x·c_j over the candidates (and the argmin).
+
+    k-means|| measures the rows against up to about 10k candidates and needs
+    the minimum only (its weights pass: the argmin, ties to the lowest index):
+    (rows, m) products in cache-sized row chunks, reduced along their contiguous
+    axis; row blocks on threads (one on a Dask block, whose caller limits them).
+    """
+    from mmlkit._threads import map_blocks, row_blocks
+    from mmlkit.models.cluster import _BLOCK_ELEMENTS, _augmented
+
+    n = X1.shape[0]
+    C1T = _augmented(candidates).T
+    step = max(256, _BLOCK_ELEMENTS // C1T.shape[1])
+    partial = np.empty(n)
+    index = np.empty(n, dtype=np.intp) if labels else None
+
+    def rows(block):
+        for start in range(block.start, block.stop, step):
+            chunk = slice(start, min(block.stop, start + step))
+            G = X1[chunk] @ C1T
+            if labels:
+                index[chunk] = G.argmin(axis=1)
+                partial[chunk] = G[np.arange(G.shape[0]), index[chunk]]
+            else:
+                partial[chunk] = G.min(axis=1)
+
+    map_blocks(rows, row_blocks(n))
+    return partial, index
+
+
+def kmeans_parallel_round(X1, x2, candidates, oversampling, seed):
+    """One k-means|| round over rows ``X1 = [x, 1]`` (``x2 = ‖x‖²``): the cost ψ_b = Σ D² of
+    these rows, and the rows that may be sampled (keys, rows, their indices; about ℓ(d + 2) numbers).
 
     A row is sampled with probability min(1, ℓD²/ψ) (ψ the cost over all blocks).
     With u ~ U(0, 1) that is D²/u > ψ/ℓ, and since ψ ≥ ψ_b only the rows with
     D²/u > ψ_b/ℓ can qualify: about ℓ of them per block. The merge knows ψ and
     keeps those above ψ/ℓ.
     """
-    Xc = X - mean
-    _, _, dist = _nearest(Xc, centers)
+    partial, _ = nearest_candidate(X1, candidates)
+    dist = np.maximum(partial + x2, 0.0)
     psi = float(dist.sum())
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore"):
         keys = dist / np.random.default_rng(seed).uniform(size=dist.shape[0])
-    keep = keys > psi / oversampling
-    return psi, keys[keep], Xc[keep]
+    keep = np.flatnonzero(keys > psi / oversampling)
+    return psi, keys[keep], X1[keep, :-1], keep
+
+
+def kmeans_parallel_stats(X, shift, candidates, oversampling, where):
+    """:func:`kmeans_parallel_round` on a Dask block, in coordinates X − ``shift``;
+    ``where`` = (the block's random seed, its first row)."""
+    from mmlkit._threads import limit
+
+    seed, offset = where
+    X1, x2 = _with_ones(X, shift)
+    with limit(1):
+        psi, keys, rows, index = kmeans_parallel_round(X1, x2, candidates, oversampling, seed)
+    return psi, keys, rows, index + offset
 
 
 def merge_kmeans_parallel(a, b):
-    return a[0] + b[0], np.concatenate([a[1], b[1]]), np.vstack([a[2], b[2]])
+    return a[0] + b[0], *(np.concatenate([x, y]) for x, y in zip(a[1:], b[1:]))
 
 
-def closest_counts(X, mean, centers):
-    """How many rows of the block are closest to each centre (k numbers)."""
-    return np.bincount(_nearest(X - mean, centers)[1], minlength=centers.shape[0]).astype(np.float64)
+def kmeans_first_stats(X, first, oversampling, where):
+    """The first pass of a Dask KMeans fit seeded by k-means||: the per-feature moments
+    (:func:`nan_moment_stats`, 3d numbers) and the first round against the row ``first``,
+    in coordinates X − ``first`` (its distances ‖x − first‖² exactly, with no mean yet)."""
+    n, d = X.shape
+    mean = X.mean(axis=0)
+    resid = X - mean
+    moments = np.full(d, float(n)), mean, np.einsum("ij,ij->j", resid, resid)  # as nan_moment_stats (X is finite)
+    return moments, kmeans_parallel_stats(X, first, np.zeros((1, d)), oversampling, where)
+
+
+def merge_kmeans_first(a, b):
+    return merge_nan_moments(a[0], b[0]), merge_kmeans_parallel(a[1], b[1])
+
+
+def candidate_weights(X1, candidates):
+    """How many rows of ``X1 = [x, 1]`` are nearest to each candidate (ties to the lowest index)."""
+    index = nearest_candidate(X1, candidates, labels=True)[1]
+    return np.bincount(index, minlength=candidates.shape[0]).astype(np.float64)
+
+
+def closest_counts(X, mean, candidates):
+    """:func:`candidate_weights` of a Dask block (one count per candidate)."""
+    from mmlkit._threads import limit
+
+    X1, _ = _with_ones(X, mean)
+    with limit(1):
+        return candidate_weights(X1, candidates)
 
 
 def merge_sum(a, b):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.linalg as sla
 
-from mmlkit._dask import as_dask_array, check_dask_xy, reduce_blocks
+from mmlkit._dask import as_dask_array, block_placement, check_dask_xy, reduce_blocks
 from mmlkit.models import _blockwise as bw
 
 _EPS = np.finfo(np.float64).eps
@@ -249,118 +249,99 @@ def pca(est, X):
 
 
 # ---------------------------------------------------------------------- KMeans
-_PARALLEL_ROUNDS = 5     # Bahmani et al. (2012): about five rounds of ℓ = 2k suffice in practice
-_RECLUSTER_ITER = 300
+def _passes_over(X):
+    """``run(fn, combine, ...)``: one KMeans pass over X, ``fn`` per block and ``combine`` to merge.
 
-
-def _weighted_kmeans(C, w, k, rng, n_trials=10):
-    """Recluster weighted candidates C into k centres: greedy weighted k-means++, then weighted Lloyd.
-
-    The candidates are few (about 2k per round), so the best of ``n_trials``
-    reclusterings (lowest weighted inertia) is kept at no cost to the data passes.
+    KMeans makes many passes over the same data: when X is persisted on a
+    cluster, the blocks' placement is looked up once and each pass is one task
+    per worker (:func:`mmlkit._dask.reduce_blocks`, ``by_worker``).
     """
-    from mmlkit._pairwise import squared_distances
+    placement = block_placement([X])
 
-    D = squared_distances(C, C)
-    n_local = 2 + int(np.log(k))
-    best = None
-    for _ in range(n_trials):
-        chosen = [int(rng.choice(C.shape[0], p=w / w.sum()))]
-        closest = D[chosen[0]].copy()
-        for _ in range(1, k):
-            weight = np.cumsum(w * closest)
-            if weight[-1] <= 0:
-                chosen.append(int(rng.integers(C.shape[0])))
-                continue
-            trials = np.minimum(np.searchsorted(weight, rng.uniform(size=n_local) * weight[-1]), C.shape[0] - 1)
-            cand = np.minimum(closest, D[trials])
-            pick = int(np.argmin(cand @ w))
-            chosen.append(int(trials[pick]))
-            closest = cand[pick]
-        centers = C[chosen].copy()
-        labels = None
-        for _ in range(_RECLUSTER_ITER):
-            new = squared_distances(C, centers).argmin(axis=1)
-            if labels is not None and np.array_equal(new, labels):
-                break
-            labels = new
-            for j in range(k):
-                mine = labels == j
-                if w[mine].sum() > 0:
-                    centers[j] = (w[mine, None] * C[mine]).sum(axis=0) / w[mine].sum()
-        cost = float(w @ squared_distances(C, centers).min(axis=1))
-        if best is None or cost < best[0]:
-            best = (cost, centers)
-    return best[1]
+    def run(fn, combine, *, args=(), block_args=None, check_finite=False):
+        return reduce_blocks(fn, [X], combine, args=args, block_args=block_args, check_finite=check_finite,
+                             by_worker=placement or False)
+
+    return run
 
 
-def _kmeans_parallel(X, mean, k, rng):
-    """Scalable k-means++ (k-means||, Bahmani et al. 2012) in centred coordinates; one pass per round."""
-    n = X.shape[0]
-    first = np.asarray(X[int(rng.integers(n))].compute()) - mean
-    C = first[None, :]
-    ell = 2 * k
-    n_blocks = len(X.chunks[0])
-    for r in range(4 * _PARALLEL_ROUNDS):
-        if r >= _PARALLEL_ROUNDS and C.shape[0] >= k:
-            break
-        seeds = rng.integers(2**63, size=n_blocks)
-        psi, keys, rows = reduce_blocks(bw.kmeans_parallel_stats, [X], bw.merge_kmeans_parallel,
-                                        args=(mean, C, float(ell)), block_args=seeds.tolist(),
-                                        check_finite=r == 0)
-        if psi <= 0:
-            break
-        C = np.vstack([C, rows[keys > psi / ell]])
-    weights = reduce_blocks(bw.closest_counts, [X], bw.merge_sum, args=(mean, C))
-    if C.shape[0] <= k:
-        return np.vstack([C, np.repeat(C[:1], k - C.shape[0], axis=0)])
-    return _weighted_kmeans(C, weights, k, rng)
+def _row(X, i):
+    """Row i of the Dask X, fetched from its block alone."""
+    return np.asarray(X[i].compute(), dtype=np.float64)
+
+
+def _kmeans_parallel(X, passes, k, rng, offsets, *, mean=None):
+    """k-means|| on the workers, in centred coordinates; one pass per round and one for the weights.
+
+    Without ``mean`` this is the fit's first seeding: its first round shares the
+    pass that also computes the feature moments (and checks X is finite), and
+    the mean and moments are returned with the centres.
+    """
+    from mmlkit.models._kmeans_parallel import OVERSAMPLING, seed_by_rounds
+
+    ell = float(OVERSAMPLING * k)
+    first = _row(X, int(rng.integers(X.shape[0])))
+
+    def block_args():
+        return list(zip(rng.integers(2**63, size=len(offsets)).tolist(), offsets))
+
+    def picked(psi, keys, rows, index):
+        """The sampled rows (key > ψ/ℓ), in row order whatever the order of the merge."""
+        keep = keys > psi / ell
+        return rows[keep][np.argsort(index[keep], kind="stable")]
+
+    moments = None
+    if mean is None:  # pass 1: moments + round 1 about `first`, whose rows come back as x − first
+        moments, (psi, keys, rows, index) = passes(bw.kmeans_first_stats, bw.merge_kmeans_first,
+                                                   args=(first, ell), block_args=block_args(), check_finite=True)
+        mean = moments[1]
+        first_round = (psi, picked(psi, keys, rows, index) + (first - mean))
+    else:
+        first_round = None
+
+    def sample(C, ell):
+        out = passes(bw.kmeans_parallel_stats, bw.merge_kmeans_parallel, args=(mean, C, ell),
+                     block_args=block_args())
+        return out[0], picked(*out)
+
+    def weigh(C):
+        return passes(bw.closest_counts, bw.merge_sum, args=(mean, C))
+
+    centers = seed_by_rounds(first - mean, k, rng, sample, weigh, first_round=first_round)
+    return centers, moments
 
 
 def kmeans(est, X):
     """KMeans.fit on Dask: k-means|| seeding, then Lloyd's iterations from per-block sums."""
-    import numbers
     import warnings
 
-    from mmlkit._validation import as_float_array, check_in, check_random_state, check_scalar
+    from mmlkit._validation import check_random_state
     from mmlkit.exceptions import ConvergenceWarning
 
     X = as_dask_array(X, "X")
     n, d = X.shape
-    check_scalar(est.n_clusters, "n_clusters", kind=numbers.Integral, low=1)
-    check_scalar(est.max_iter, "max_iter", kind=numbers.Integral, low=1)
-    check_scalar(est.tol, "tol", low=0.0)
-    check_in(est.algorithm, "algorithm", ("hamerly", "lloyd"))
+    init, n_init = est._check_params(X)       # the in-memory checks; they read X's shape only
     k = est.n_clusters
-    if n < k:
-        raise ValueError(f"n_samples={n} should be >= n_clusters={k}.")
-    if isinstance(est.init, str):
-        check_in(est.init, "init", ("k-means||", "k-means++", "random"))
-        init = est.init
-    else:
-        init = as_float_array(est.init, "init", ndim=2)
-        if init.shape != (k, d):
-            raise ValueError(f"init must have shape (n_clusters, n_features) = {(k, d)}, got {init.shape}")
-    if not isinstance(init, str):
-        n_init = 1
-    elif est.n_init == "auto":
-        n_init = 10 if init == "random" else 1
-    else:
-        n_init = check_scalar(est.n_init, "n_init", kind=numbers.Integral, low=1)
     _check_features(est, d, reset=True)
     rng = check_random_state(est.random_state)
-    counts, mean, M2 = reduce_blocks(bw.nan_moment_stats, [X], bw.merge_nan_moments, check_finite=True)
+    offsets = np.concatenate([[0], np.cumsum(X.chunks[0][:-1])]).astype(np.int64).tolist()
+    by_rounds = isinstance(init, str) and init != "random"   # "k-means++" means k-means|| here
+    passes = _passes_over(X)
+    if by_rounds:
+        seeded, (counts, mean, M2) = _kmeans_parallel(X, passes, k, rng, offsets)
+    else:
+        counts, mean, M2 = passes(bw.nan_moment_stats, bw.merge_nan_moments, check_finite=True)
     tol = float(M2.sum()) / (n * d) * est.tol     # the mean per-feature variance, as in memory
     best = None
-    for _ in range(n_init):
-        if isinstance(init, str) and init == "random":
+    for run_number in range(n_init):
+        if by_rounds:
+            centers = seeded if run_number == 0 else _kmeans_parallel(X, passes, k, rng, offsets, mean=mean)[0]
+        elif isinstance(init, str):
             rows = np.sort(rng.choice(n, k, replace=False))
             centers = np.asarray(X[rows].compute()) - mean
-        elif isinstance(init, str):
-            centers = _kmeans_parallel(X, mean, k, rng)
         else:
             centers = init - mean
-        run = _lloyd_dask(X, mean, centers, est.max_iter, tol)
+        run = _lloyd_dask(passes, mean, centers, est.max_iter, tol, offsets)
         if best is None or run[0] < best[0]:
             best = run
     inertia, centers, n_iter, converged = best
@@ -375,20 +356,23 @@ def kmeans(est, X):
     return est
 
 
-def _lloyd_dask(X, mean, centers, max_iter, tol):
-    """Lloyd's iterations, one pass each; the same stopping rules as the in-memory ``_lloyd``.
+def _lloyd_dask(passes, mean, centers, max_iter, tol, offsets):
+    """Lloyd's iterations, one pass each; the same stopping and re-seeding rules as the in-memory fit.
 
     Labels that stop changing leave the centres bit-for-bit unchanged (the same
     sums of the same rows), so "no label changed" is "shift == 0" here, without
-    keeping the labels between passes.
+    keeping the labels between passes. An empty cluster is re-seeded as
+    ``cluster._reseed_empty`` does: the farthest points of all blocks (each
+    block sends its k farthest, the merge keeps the k farthest of the union,
+    ties to the lower row index) seed the empty clusters in order and leave
+    their own.
     """
-    k = centers.shape[0]
     strict = False
     for n_iter in range(1, max_iter + 1):  # noqa: B007 (n_iter is returned)
-        S, inertia, (far_dist, far_rows, far_labels) = reduce_blocks(bw.lloyd_stats, [X], bw.merge_lloyd,
-                                                                     args=(mean, centers))
+        S, inertia, (_, _, far_rows, far_labels) = passes(bw.lloyd_stats, bw.merge_lloyd, args=(mean, centers),
+                                                          block_args=offsets)
         empty = np.flatnonzero(S[:, -1] == 0)
-        if empty.size:  # re-seed at the farthest points, which leave their clusters
+        if empty.size:
             np.subtract.at(S, far_labels[: empty.size], far_rows[: empty.size])
             S[empty] = far_rows[: empty.size]
         new_centers = S[:, :-1] / S[:, -1:]
@@ -400,8 +384,7 @@ def _lloyd_dask(X, mean, centers, max_iter, tol):
         if shift <= tol:
             break
     if not strict:
-        _, inertia, _ = reduce_blocks(bw.lloyd_stats, [X], bw.merge_lloyd, args=(mean, centers))
-    del k
+        _, inertia, _ = passes(bw.lloyd_stats, bw.merge_lloyd, args=(mean, centers), block_args=offsets)
     return inertia, centers, n_iter, strict or shift <= tol
 
 

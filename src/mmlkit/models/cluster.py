@@ -20,6 +20,7 @@ from mmlkit._threads import map_blocks, row_blocks
 from mmlkit._validation import Interval, Options, as_float_array, check_random_state, validate_params
 from mmlkit.exceptions import ConvergenceWarning
 from mmlkit.models._init import kmeans_plusplus, single_blas_thread
+from mmlkit.models._kmeans_parallel import kmeans_parallel
 
 __all__ = ["KMeans", "SpectralClustering"]
 
@@ -115,15 +116,32 @@ def _means(S):
     return S[:, :-1] / S[:, -1:]
 
 
+def _farthest(dist_sq, m):
+    """Indices of the ``m`` largest entries of ``dist_sq``, largest first, ties to the lower index.
+
+    The re-seeding order: the farthest point seeds the lowest-numbered empty
+    cluster. A fixed order (not ``argpartition``'s) lets a fit over row blocks
+    (Dask) pick the same points from each block's own farthest ones.
+    """
+    n = dist_sq.size
+    if m < n:
+        rows = np.flatnonzero(dist_sq >= np.partition(dist_sq, n - m)[n - m])
+    else:
+        rows = np.arange(n)
+    return rows[np.lexsort((rows, -dist_sq[rows]))][:m]
+
+
 def _reseed_empty(X1, labels, dist_sq, S):
     """Re-seed each empty cluster at one of the points farthest from its centre.
 
     ``dist_sq`` holds each point's squared distance to its assigned centre. The
-    chosen points leave their old clusters (the ``[Σ x, count]`` rows ``S`` are
-    updated in place); returns their indices and the clusters they now seed.
+    farthest point seeds the lowest-numbered empty cluster, the next farthest the
+    next one (:func:`_farthest`). The chosen points leave their old clusters (the
+    ``[Σ x, count]`` rows ``S`` are updated in place); returns their indices and
+    the clusters they now seed.
     """
     empty = np.flatnonzero(S[:, -1] == 0)
-    far = np.argpartition(dist_sq, -empty.size)[-empty.size:]
+    far = _farthest(dist_sq, empty.size)
     np.subtract.at(S, labels[far], X1[far])
     S[empty] = X1[far]
     return far, empty
@@ -156,7 +174,7 @@ def _lloyd(X1, x2, centers, max_iter, tol):
         sums = np.column_stack([np.bincount(labels, weights=X[:, f], minlength=k) for f in range(X.shape[1])])
         empty = np.flatnonzero(counts == 0)
         if empty.size:
-            far = np.argpartition(D[np.arange(n), labels], -empty.size)[-empty.size:]
+            far = _farthest(D[np.arange(n), labels], empty.size)
             for i, j in zip(far, empty):  # the point leaves its cluster and seeds the empty one
                 sums[labels[i]] -= X[i]
                 counts[labels[i]] -= 1
@@ -304,12 +322,15 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
     ----------
     n_clusters : int, default=8
         Number of clusters k.
-    init : {"k-means++", "random"} or array_like of shape (n_clusters, n_features), default="k-means++"
-        Seeding: greedy k-means++, k distinct rows drawn uniformly, or given centres
-        (then a single run is made).
+    init : {"k-means++", "k-means||", "random"} or array_like of shape (n_clusters, n_features), \
+default="k-means++"
+        Seeding: greedy k-means++, its scalable variant k-means|| (a few passes
+        over the data, see Notes), k distinct rows drawn uniformly, or given
+        centres (then a single run is made). On a Dask X, ``"k-means++"`` means
+        k-means|| (k-means++ would need k passes).
     n_init : "auto" or int, default="auto"
         Number of seedings; the run with the lowest inertia is kept. ``"auto"``
-        means 1 for k-means++ and for given centres, 10 for ``"random"``.
+        means 1 for k-means++, k-means|| and given centres, 10 for ``"random"``.
     max_iter : int, default=300
         Maximum Lloyd iterations per run.
     tol : float, default=1e-4
@@ -344,7 +365,9 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
     zᵢ = argmin_j ‖xᵢ − c_j‖² (all n × k distances from one matrix product,
     ‖x‖² − 2 x·c + ‖c‖²), then move each centre to its cluster mean. Neither
     step can increase J, so J decreases monotonically to a local minimum.
-    An empty cluster is re-seeded at the point farthest from its centre.
+    An empty cluster is re-seeded at the point farthest from its centre (several
+    empty clusters: the farthest point seeds the lowest-numbered one, ties to the
+    lower row index).
     The data are centred first (k-means is translation equivariant) to keep
     the expanded distance formula accurate.
 
@@ -360,13 +383,32 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
     Cost: O(n · k · d) per Lloyd iteration (Hamerly: O(n) for the bounds plus
     O(m · k · d) for the m points that need it); O(n · d · k log k) for k-means++.
 
-    On a Dask X, ``init="k-means++"`` (the default) seeds by the scalable variant
-    k-means|| (Bahmani et al. 2012: ℓ = 2k, five rounds of one pass each, about ℓ(d + 1)
-    numbers per block; one pass for the candidates' weights, then a weighted greedy
-    k-means++ and Lloyd on the candidates); then one pass per Lloyd iteration, each block
-    sending its cluster sums and counts, inertia and k farthest points (k(2d + 4) + 1
-    numbers). Hamerly's bounds are per-point state and are not kept: the iterations are
-    Lloyd's, with the same results. ``labels_`` is then a lazy Dask array.
+    k-means|| (Bahmani et al. 2012), ``init="k-means||"``, replaces k-means++'s k
+    sequential draws by a few rounds that each sample many points at once: from a
+    uniformly drawn first centre, each of five rounds keeps every point x
+    independently with probability min(1, ℓ D(x)²/φ), ℓ = 2k and φ = Σ D² the
+    current cost, and adds the kept points to the candidates (about ℓ per round).
+    Each candidate is weighted by the number of points nearest to it, and the
+    weighted candidates (about 10k of them) are reclustered into k centres by
+    weighted greedy k-means++ and weighted Lloyd (the best of 10). Round r
+    measures each point against the (r − 1)ℓ + 1 candidates so far, so the cost is
+    O(n · d · ℓ · rounds²) in six passes over the data (five rounds, then the
+    weights), where k-means++ needs k passes. Bahmani et al. prove an O(log k)
+    approximation of the optimal inertia with O(log φ) rounds, as k-means++'s,
+    and find five rounds enough in practice. The same algorithm runs on a NumPy X
+    (one block) and a Dask X (row blocks; the random draws depend on the blocks,
+    so the same ``random_state`` gives different centres on the two).
+
+    On a Dask X, ``init="k-means++"`` (the default) also seeds by k-means||: the
+    first round shares its pass with the data mean and spread, each later round is
+    one pass with about ℓ(d + 2) numbers per block, then one pass for the
+    candidates' weights (one count per candidate); then one pass per Lloyd
+    iteration (and one for the final inertia unless the labels stopped changing),
+    each block sending its cluster sums and counts, inertia and its k farthest
+    points with their row numbers (k(2d + 5) + 1 numbers). Hamerly's bounds are
+    per-point state and are not kept: the iterations are Lloyd's, with the same
+    results (the same labels and inertia from the same ``init`` array, an emptied
+    cluster re-seeded by the same rule). ``labels_`` is then a lazy Dask array.
 
     Examples
     --------
@@ -380,7 +422,7 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
 
     _parameter_constraints = {
         "n_clusters": [Interval(Integral, 1, None)],
-        "init": [Options(("k-means++", "random")), "array-like"],
+        "init": [Options(("k-means++", "k-means||", "random")), "array-like"],
         "n_init": [Options(("auto",)), Interval(Integral, 1, None)],
         "max_iter": [Interval(Integral, 1, None)],
         "tol": [Interval(Real, 0, None)],
@@ -438,6 +480,8 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
             for _ in range(n_init):
                 if isinstance(init, str) and init == "k-means++":
                     centers, _ = kmeans_plusplus(Xc, self.n_clusters, rng, x_squared_norms=x2)
+                elif isinstance(init, str) and init == "k-means||":
+                    centers = kmeans_parallel(X1, x2, self.n_clusters, rng)
                 elif isinstance(init, str):
                     centers = Xc[rng.choice(Xc.shape[0], self.n_clusters, replace=False)]
                 else:

@@ -1,0 +1,125 @@
+"""k-means|| (scalable k-means++, Bahmani et al. 2012): the rounds, the weights and the weighted recluster.
+
+One driver, :func:`seed_by_rounds`, serves both kinds of data: a NumPy X (one
+block, :func:`kmeans_parallel`, the distances on threads) and a Dask X (row
+blocks on the workers, ``mmlkit.models._dask_fit``). It only sees two
+callbacks: ``sample(C)``, one round over the data against the candidates C,
+and ``weigh(C)``, the number of points nearest to each candidate. Both are
+built from the per-block statistics of :mod:`mmlkit.models._blockwise`.
+
+Algorithm (the paper's Algorithm 2 with its Step 8, the weighted recluster):
+
+1. C ← one point drawn uniformly; φ = Σₓ D(x)², D(x) the distance to the nearest of C.
+2. For ``ROUNDS`` rounds: keep each x independently with probability
+   min(1, ℓ D(x)²/φ), ℓ = ``OVERSAMPLING`` · k, and add the kept points to C
+   (about ℓ a round; more rounds while fewer than k candidates were found).
+3. Weight each c ∈ C by the number of points nearest to it.
+4. Recluster the weighted C into k centres: weighted greedy k-means++, then
+   weighted Lloyd; the best (lowest weighted inertia) of ``RECLUSTER_TRIALS``.
+
+The per-row draw uses keys D(x)²/u with u ~ U(0, 1): x is kept when its key
+exceeds φ/ℓ. A block knows only its own share φ_b ≤ φ of the cost, so it sends
+the rows whose key exceeds φ_b/ℓ (a superset, about ℓ rows) and the merge,
+which knows φ, keeps the right ones: still one pass per round.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mmlkit._pairwise import squared_distances
+from mmlkit.models import _blockwise as bw
+
+__all__ = ["OVERSAMPLING", "RECLUSTER_TRIALS", "ROUNDS", "kmeans_parallel", "seed_by_rounds", "weighted_kmeans"]
+
+ROUNDS = 5               # Bahmani et al. (2012): five rounds of ℓ = 2k suffice in practice
+OVERSAMPLING = 2         # ℓ = OVERSAMPLING · k
+RECLUSTER_TRIALS = 10
+_RECLUSTER_ITER = 300
+
+
+def seed_by_rounds(first, k, rng, sample, weigh, *, first_round=None):
+    """k initial centres by k-means|| from the first centre ``first`` (d,).
+
+    ``sample(C, ell)`` runs one round against the candidates C and returns
+    (φ, the sampled rows); ``weigh(C)`` returns each candidate's count of
+    nearest points. ``first_round`` is the (φ, rows) of a first round already
+    made (the Dask fit makes it in its first pass).
+    """
+    ell = float(OVERSAMPLING * k)
+    C = np.asarray(first, dtype=np.float64)[None, :]
+    for r in range(4 * ROUNDS):
+        if r >= ROUNDS and C.shape[0] >= k:
+            break
+        psi, rows = first_round if (r == 0 and first_round is not None) else sample(C, ell)
+        if psi <= 0:  # every point sits on a candidate
+            break
+        C = np.vstack([C, rows])
+    weights = weigh(C)
+    if C.shape[0] <= k:
+        return np.vstack([C, np.repeat(C[:1], k - C.shape[0], axis=0)])
+    return weighted_kmeans(C, weights, k, rng)
+
+
+def kmeans_parallel(X1, x2, k, rng):
+    """k-means|| on in-memory data: ``X1 = [X, 1]`` (centred X) and ``x2 = ‖x‖²``, as KMeans.fit holds them.
+
+    The whole of X is one block (so the random draws do not depend on the
+    number of threads); the distances of each round run on threads. Returns
+    the (k, d) centres in X's coordinates.
+    """
+    first = X1[rng.integers(X1.shape[0]), :-1]
+
+    def sample(C, ell):
+        psi, keys, rows, _ = bw.kmeans_parallel_round(X1, x2, C, ell, int(rng.integers(2**63)))
+        return psi, rows[keys > psi / ell]
+
+    return seed_by_rounds(first, k, rng, sample, lambda C: bw.candidate_weights(X1, C))
+
+
+def weighted_kmeans(C, w, k, rng, n_trials=RECLUSTER_TRIALS):
+    """Recluster weighted candidates C (m, d) into k centres: weighted greedy k-means++, then weighted Lloyd.
+
+    The candidates are few (about 10k), so the best of ``n_trials``
+    reclusterings (lowest weighted inertia Σ wᵢ min_j ‖cᵢ − μⱼ‖²) is kept at
+    no cost to the passes over the data.
+    """
+    D = squared_distances(C, C)
+    n_local = 2 + int(np.log(k))
+    p = w / w.sum()
+    best = None
+    for _ in range(n_trials):
+        chosen = [int(rng.choice(C.shape[0], p=p))]
+        closest = D[chosen[0]].copy()
+        for _ in range(1, k):
+            weight = np.cumsum(w * closest)
+            if weight[-1] <= 0:
+                chosen.append(int(rng.integers(C.shape[0])))
+                continue
+            trials = np.minimum(np.searchsorted(weight, rng.uniform(size=n_local) * weight[-1]), C.shape[0] - 1)
+            cand = np.minimum(closest, D[trials])
+            pick = int(np.argmin(cand @ w))
+            chosen.append(int(trials[pick]))
+            closest = cand[pick]
+        centers = _weighted_lloyd(C, w, C[chosen].copy())
+        cost = float(w @ squared_distances(C, centers).min(axis=1))
+        if best is None or cost < best[0]:
+            best = (cost, centers)
+    return best[1]
+
+
+def _weighted_lloyd(C, w, centers):
+    """Lloyd's iterations on weighted points until the labels stop changing; a cluster
+    of zero weight keeps its centre."""
+    k = centers.shape[0]
+    labels = None
+    for _ in range(_RECLUSTER_ITER):
+        new = squared_distances(C, centers).argmin(axis=1)
+        if labels is not None and np.array_equal(new, labels):
+            break
+        labels = new
+        mass = np.bincount(labels, weights=w, minlength=k)
+        sums = np.column_stack([np.bincount(labels, weights=w * C[:, f], minlength=k) for f in range(C.shape[1])])
+        moved = mass > 0
+        centers[moved] = sums[moved] / mass[moved, None]
+    return centers
