@@ -44,15 +44,13 @@ def bidiagonal_reflectors(A: np.ndarray, nb: int = 32, nb_apply: int = 128):
     for j0 in range(0, n, nb):
         b = min(nb, n - j0)
         S = A[j0:, j0:]
-        Vl, Ur, X, Y = _panel(S, b, d[j0:j0 + b], e[j0:j0 + b], tl[j0:j0 + b], tr[j0:j0 + b])
-        VL[j0:, j0:j0 + b] = Vl
+        W, Z = _panel(S, b, d[j0:j0 + b], e[j0:j0 + b], tl[j0:j0 + b], tr[j0:j0 + b])
+        VL[j0:, j0:j0 + b] = W[:, :b]
         for i in range(b):
             if j0 + i < n - 1:
-                VR[j0 + i + 1:, j0 + i] = Ur[i, i + 1:]
+                VR[j0 + i + 1:, j0 + i] = Z[i + 1:, b + i]
         if b < S.shape[1]:
-            T = S[b:, b:]
-            T -= Vl[b:] @ Y[b:].T
-            T -= X[b:] @ Ur[:, b:]
+            S[b:, b:] -= W[b:] @ Z[b:].T  # ← S − Vl Yᵀ − X Ur: one matrix product
     left = blocks_from_reflectors(VL, tl, offset=0, nb=nb_apply)
     right = blocks_from_reflectors(VR[:, :n - 1], tr[:n - 1], offset=1, nb=nb_apply) if n > 1 else []
     return d, e, left, right
@@ -61,34 +59,33 @@ def bidiagonal_reflectors(A: np.ndarray, nb: int = 32, nb_apply: int = 128):
 def _panel(S: np.ndarray, b: int, d, e, tl, tr):
     """Reduce the first ``b`` columns and rows of ``S`` (LAPACK ``dlabrd``); the rest is left for one update.
 
-    Returns ``Vl`` (ms × b; column i the left reflector, zero above row i),
-    ``Ur`` (b × ns; row i the right reflector, zero left of column i+1) and
-    ``X`` (ms × b), ``Y`` (ns × b) with ``S_trailing ← S − Vl Yᵀ − X Ur``.
+    Returns ``W = [Vl X]`` (ms × 2b) and ``Z = [Y Urᵀ]`` (ns × 2b): ``Vl`` the left reflectors
+    (column i zero above row i), ``Ur`` the right ones (row i zero left of column i+1), and
+    ``X``, ``Y`` what they do, so that ``S_trailing ← S − Vl Yᵀ − X Ur = S − W Zᵀ``. Side by
+    side, each lazy update is one matrix–vector product (the columns not yet reached are zero).
     """
     ms, ns = S.shape
-    Vl, Ur = np.zeros((ms, b)), np.zeros((b, ns))
-    X, Y = np.zeros((ms, b)), np.zeros((ns, b))
+    W, Z = np.zeros((ms, 2 * b)), np.zeros((ns, 2 * b))
     for i in range(b):
-        col = S[i:, i] - Vl[i:, :i] @ Y[i, :i] - X[i:, :i] @ Ur[:i, i]
-        v, tq, beta = house(col)
+        v, tq, beta = house(S[i:, i] - W[i:] @ Z[i])  # column i with the panel's updates
         d[i], tl[i] = beta, tq
-        Vl[i:, i] = v
+        W[i:, i] = v
         if i + 1 >= ns:
             continue
         # y = τ (Sᵀ − Y Vlᵀ − Urᵀ Xᵀ) v on the columns right of i
-        y = S[i:, i + 1:].T @ v - Y[i + 1:, :i] @ (Vl[i:, :i].T @ v) - Ur[:i, i + 1:].T @ (X[i:, :i].T @ v)
+        y = S[i:, i + 1:].T @ v
+        y -= Z[i + 1:] @ (W[i:].T @ v)
         y *= tq
-        Y[i + 1:, i] = y
-        row = S[i, i + 1:] - Y[i + 1:, :i + 1] @ Vl[i, :i + 1] - Ur[:i, i + 1:].T @ X[i, :i]
-        u, tp, beta = house(row)
+        Z[i + 1:, i] = y
+        u, tp, beta = house(S[i, i + 1:] - Z[i + 1:] @ W[i])  # row i with the panel's updates
         e[i], tr[i] = beta, tp
-        Ur[i, i + 1:] = u
+        Z[i + 1:, b + i] = u
         # x = τ (S − Vl Yᵀ − X Ur) u on the rows below i
-        x = S[i + 1:, i + 1:] @ u - Vl[i + 1:, :i + 1] @ (Y[i + 1:, :i + 1].T @ u)
-        x -= X[i + 1:, :i] @ (Ur[:i, i + 1:] @ u)
+        x = S[i + 1:, i + 1:] @ u
+        x -= W[i + 1:] @ (Z[i + 1:].T @ u)
         x *= tp
-        X[i + 1:, i] = x
-    return Vl, Ur, X, Y
+        W[i + 1:, b + i] = x
+    return W, Z
 
 
 def bidiagonal_svd_dc(d: np.ndarray, e: np.ndarray):

@@ -199,20 +199,32 @@ def _deflate_block(d: np.ndarray, z: np.ndarray, defl: np.ndarray, tol: float) -
     return rots
 
 
-def _initial_guess(fmid, gap, zi, zn, left, interior, lo, hi):
-    """Start of each root: the two nearest poles exactly, the others frozen at the gap's midpoint (``dlaed4``).
+def _initial_guess(fmid, gap, zi, zn, left, interior, lo, hi, rho):
+    """Start of each root: the two nearest poles exactly, the others frozen at the midpoint (``dlaed4``).
 
-    With ``c = f(mid)`` less the two poles' terms, ``c + zᵢ²/(dᵢ − λ) + zₙ²/(dₙ − λ) = 0``
+    Inside a gap (``zn`` the next pole's weight, ``gap`` the distance to it, f at the gap's
+    midpoint): with ``c = f(mid)`` less the two poles' terms, ``c + zᵢ²/(dᵢ − λ) + zₙ²/(dₙ − λ) = 0``
     is a quadratic ``c τ² − a τ + b = 0`` in ``τ = λ − d_o``; its root of smaller modulus is taken.
+    Beyond the last pole (``zn`` the previous pole's weight, ``gap = dᵢ − d_prev``, f at
+    ``dᵢ + ρ/2``): the same with the last two poles, ``c τ² − a τ − b = 0``, its positive root,
+    or ``τ = ρ`` when f(d + ρ/2) ≤ 0 and ``c`` is small (the root is then in ``(ρ/2, ρ]``).
     """
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         c = fmid + 2.0 * (zi - zn) / gap
         a = np.where(left, c * gap + zi + zn, -c * gap + zi + zn)
         b = np.where(left, zi * gap, -zn * gap)
         sq = np.sqrt(np.abs(a * a - 4.0 * b * c))
         tau = 2.0 * b / (a + np.where(a >= 0, sq, -sq))
+        h = 0.5 * rho
+        cl = fmid + zn / (gap + h) + zi / h
+        al = zi + zn - cl * gap
+        bl = zi * gap
+        sq = np.sqrt(np.abs(al * al + 4.0 * bl * cl))
+        tl = np.where(al < 0, 2.0 * bl / (sq - al), (al + sq) / (2.0 * cl))
+        tl = np.where((fmid <= 0) & (cl <= zn / (gap + rho) + zi / rho), rho, tl)
+        tau = np.where(interior, tau, tl)
     mid = 0.5 * (lo + hi)
-    bad = ~interior | ~np.isfinite(tau) | (tau <= lo) | (tau >= hi)
+    bad = ~np.isfinite(tau) | (tau <= lo) | (tau > hi) | (interior & (tau >= hi))
     return np.where(bad, mid, tau)
 
 
@@ -236,6 +248,15 @@ def _middle_way(E0, Z2, LM, rinv, inter, pa, pb, t, lo, hi, dscale, max_iter: in
     gapsign = np.where(inter, 1.0, -1.0)
     tiny = _EPS * dscale
     fa, fb = idx * K + pa, idx * K + pb  # the modelled poles' places in the flattened row-by-pole arrays
+    # inside a gap, the fixed-weight model (dlaed4) keeps the far pole's term and the origin pole's
+    # slope: C = w − Δ_far f′ ± gap·(z_o/Δ_o)²; it and the middle way trade places whenever |w| has
+    # not dropped tenfold in a step. The last root always takes the middle way.
+    e0a, e0b = E0.take(fa), E0.take(fb)
+    orgati = e0a == 0  # the origin is the left pole of the gap
+    fo, ff = np.where(orgati, fa, fb), np.where(orgati, fb, fa)  # origin pole, far pole
+    gsel = np.where(orgati, e0b - e0a, e0a - e0b)
+    use_mw = last.copy()
+    prew = None
     moving = np.ones(R, dtype=bool)
     # the three row-by-pole work arrays are allocated once (and again only when rows are dropped):
     # fresh temporaries of this size each step would cost more than the arithmetic
@@ -249,6 +270,9 @@ def _middle_way(E0, Z2, LM, rinv, inter, pa, pb, t, lo, hi, dscale, max_iter: in
             psi, dpsi = np.vecdot(LM, T), np.vecdot(LM, T2)  # poles left of the root: Δ < 0, terms ≤ 0
             da, db = Dl.take(fa), Dl.take(fb)
             w = rinv + tot
+            if prew is not None:
+                use_mw ^= (w * prew > 0) & (np.abs(w) > 0.1 * np.abs(prew)) & inter
+            prew = w
             # Σ|terms| = tot − 2ψ (and − 2·its own term for the last root); bound 8Σ|terms| + 2/ρ + 3|τ|f'
             abs_t = np.abs(t)
             bound = 8.0 * (tot - 2.0 * psi) - last16 * T.take(fb) + c0 + 3.0 * abs_t * dw
@@ -256,7 +280,7 @@ def _middle_way(E0, Z2, LM, rinv, inter, pa, pb, t, lo, hi, dscale, max_iter: in
             neg = w < 0
             lo, hi = np.where(neg, t, lo), np.where(neg, hi, t)
             # the two-pole model: da, db fitted exactly, the other terms by ψ, φ's slopes
-            C = w - da * dpsi - db * (dw - dpsi)
+            C = np.where(use_mw, w - da * dpsi - db * (dw - dpsi), w - Dl.take(ff) * dw + gsel * T2.take(fo))
             dadb = da * db
             A = (da + db) * w - dadb * dw
             B2 = 2.0 * dadb * w
@@ -265,7 +289,7 @@ def _middle_way(E0, Z2, LM, rinv, inter, pa, pb, t, lo, hi, dscale, max_iter: in
             # the root inside the bracket: inside a gap the smaller one, beyond the last pole the larger
             eta = np.where(gapsign * A <= 0, q / (2.0 * C), B2 / q)
             tn = t + eta
-            ok = (w * eta < 0) & (tn > lo) & (tn < hi)  # NaN fails every comparison
+            ok = ((w * eta < 0) & (tn > lo) & (tn < hi)) | done  # NaN fails every comparison
             if not ok.all():  # the model failed: Newton's step, or bisection when that leaves the bracket
                 tN = t - w / dw
                 tN = np.where((tN > lo) & (tN < hi), tN, 0.5 * (lo + hi))
@@ -280,11 +304,14 @@ def _middle_way(E0, Z2, LM, rinv, inter, pa, pb, t, lo, hi, dscale, max_iter: in
                 break
             if 2 * m < idx.size:  # drop the finished rows once they are the majority
                 shared = Z2.strides[0] == 0  # one block: every row has the same weights (a broadcast view)
-                idx, E0, Z2, LM, rinv, c0, last16, last, gapsign, pa, pb, lo, hi, tiny, tn = (
-                    x[:m] if x is Z2 and shared else x[moving]
-                    for x in (idx, E0, Z2, LM, rinv, c0, last16, last, gapsign, pa, pb, lo, hi, tiny, tn))
+                idx, E0, Z2, LM, rinv, c0, last16, last, inter, gapsign, pa, pb, lo, hi, tiny, tn, \
+                    use_mw, prew, gsel, orgati = (
+                        x[:m] if x is Z2 and shared else x[moving]
+                        for x in (idx, E0, Z2, LM, rinv, c0, last16, last, inter, gapsign, pa, pb, lo, hi, tiny, tn,
+                                  use_mw, prew, gsel, orgati))
                 r = np.arange(m)
                 fa, fb = r * K + pa, r * K + pb
+                fo, ff = np.where(orgati, fa, fb), np.where(orgati, fb, fa)
                 moving = np.ones(m, dtype=bool)
                 Dl, T, T2 = Dl[:m], T[:m], T2[:m]
             t = tn
@@ -332,18 +359,24 @@ def _secular_vectors(D: np.ndarray, z: np.ndarray, rho: np.ndarray, defl: np.nda
     interior = nxt_r < K
     single = (~interior) & (prv_r < 0)
     # choose the origin: the pole nearer the root (sign of f at the midpoint of the gap)
-    gap = np.where(interior, _offsets(D[bi, np.minimum(nxt_r, K - 1)], d_i, squared), 0.0)
+    # the neighbour: the next pole inside a gap, the previous one for the last root; gap > 0 to it
+    nb = np.where(interior, np.minimum(nxt_r, K - 1), np.maximum(prv_r, 0))
+    d_nb = D[bi, nb]
+    gap = np.where(interior, _offsets(d_nb, d_i, squared), _offsets(d_i, d_nb, squared))
+    rho_r = rho[bi]
+    half = np.where(interior, 0.5 * gap, 0.5 * rho_r)  # f is evaluated half a gap (or ρ/2) beyond dᵢ
     DEL0 = _offsets(D if B == 1 else D[bi], d_i[:, None], squared)  # dⱼ − dᵢ, (R, K)
     with np.errstate(divide="ignore", invalid="ignore"):
-        fm = np.subtract(DEL0, 0.5 * gap[:, None])
+        fm = np.subtract(DEL0, half[:, None])
         # a deflated pole (zⱼ = 0) contributes nothing, even one exactly at the midpoint (0/0)
         np.copyto(fm, np.inf, where=defl if B == 1 else defl[bi])
         fmid = rinv + np.sum(np.divide(zzr, fm, out=fm), axis=1)
         del fm
     left = (~interior) | (fmid >= 0)
     origin = np.where(left, ii, np.minimum(nxt_r, K - 1))
-    lo = np.where(left, 0.0, -0.5 * gap)
-    hi = np.where(interior, np.where(left, 0.5 * gap, 0.0), rho[bi])
+    upper = ~interior & (fmid <= 0)  # the last root lies in (ρ/2, ρ]
+    lo = np.where(left, np.where(upper, half, 0.0), -half)
+    hi = np.where(interior, np.where(left, half, 0.0), np.where(upper, rho_r, half))
     # the two poles modelled exactly: (i, next) inside, (previous, i) for the last root
     pa = np.where(interior, ii, np.maximum(prv_r, 0))
     pb = np.where(interior, np.minimum(nxt_r, K - 1), ii)
@@ -352,8 +385,8 @@ def _secular_vectors(D: np.ndarray, z: np.ndarray, rho: np.ndarray, defl: np.nda
         DEL0[shifted] = _offsets(D if B == 1 else D[bi[shifted]], D[bi[shifted], origin[shifted]][:, None], squared)
     np.copyto(DEL0, np.inf, where=defl if B == 1 else defl[bi])  # deflated poles: z = 0, no contribution
     dscale = d_i * d_i if squared else np.abs(d_i)
-    tau = _initial_guess(fmid, gap, zz[bi, ii], zz[bi, np.minimum(nxt_r, K - 1)], left, interior, lo, hi)
-    tau[single] = rho[bi][single] * zz[bi[single], ii[single]]
+    tau = _initial_guess(fmid, gap, zz[bi, ii], zz[bi, nb], left, interior, lo, hi, rho_r)
+    tau[single] = rho_r[single] * zz[bi[single], ii[single]]
     leftmask = np.empty((R, K))
     np.less_equal(kpos[None, :], pa[:, None], out=leftmask)
     if single.any():
