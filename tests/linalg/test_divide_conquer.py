@@ -244,3 +244,14 @@ def bidiagonals(draw):
 def test_bidiagonal_dc_every_small_order(de):
     # svd sends orders below 48 to QR: the bidiagonal divide and conquer is checked directly here
     check_bidiagonal_svd(*de)
+
+
+def test_tridiagonal_dc_tiny_coupling_no_overflow_warning():
+    # θ = (c − a)/2β overflows to ∞ for a subnormal-range β: the rotation is then the identity
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        w, Z = tridiagonal_eigh_dc(np.array([0.0, 8.0]), np.array([2.2250738585072014e-308]))
+    np.testing.assert_array_equal(w, [0.0, 8.0])
+    np.testing.assert_allclose(np.abs(Z), np.eye(2))

@@ -105,7 +105,7 @@ def _pairs(leaves: np.ndarray, beta: np.ndarray):
     rho = np.abs(beta)
     a, c = leaves[0::2] + rho, leaves[1::2] + rho
     nz = beta != 0
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # θ = ±∞ gives t = 0
         theta = np.where(nz, (c - a) / (2.0 * np.where(nz, beta, 1.0)), 0.0)
         t = np.where(theta >= 0, 1.0, -1.0) / (np.abs(theta) + np.hypot(1.0, theta))
     t = np.where(nz, t, 0.0)
