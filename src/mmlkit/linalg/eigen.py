@@ -23,6 +23,23 @@ _EPS = np.finfo(float).eps
 _SMALL = np.finfo(float).tiny / _EPS  # below this, entries are treated as zero (they would underflow)
 
 
+def _lower_to_upper(A: np.ndarray, block: int = 64) -> np.ndarray:
+    """Overwrite the strict upper triangle of ``A`` with the lower one's transpose; returns ``A``.
+
+    Block by block, so each entry is read and written once (``tril(A) + tril(A, −1)ᵀ``
+    would build three n × n arrays).
+    """
+    n = A.shape[0]
+    for i in range(0, n, block):
+        j = min(i + block, n)
+        Dg = A[i:j, i:j]
+        iu = np.triu_indices(j - i, 1)
+        Dg[iu] = Dg.T[iu]
+        if j < n:
+            A[i:j, j:] = A[j:, i:j].T
+    return A
+
+
 def _scaled(A: np.ndarray) -> tuple[np.ndarray, float]:
     """``A / max|aᵢⱼ|`` (in place) and the factor: the iterations square entries, so keep them near 1."""
     amax = float(np.abs(A).max())
@@ -362,7 +379,7 @@ def eigh(A, method: str = "dc"):
     check_in(method, "method", ("dc", "qr", "jacobi"))
     A = as_matrix(A, "A", square=True)
     check_symmetric(A, "A")
-    A = np.tril(A) + np.tril(A, -1).T  # exactly symmetric, from the lower triangle
+    A = _lower_to_upper(A)  # exactly symmetric, from the lower triangle (A is our copy)
     A, amax = _scaled(A)
     if method == "jacobi":
         w, V = _jacobi_eigh(A)
@@ -396,7 +413,7 @@ def eigvalsh(A) -> np.ndarray:
     """
     A = as_matrix(A, "A", square=True)
     check_symmetric(A, "A")
-    A, amax = _scaled(np.tril(A) + np.tril(A, -1).T)
+    A, amax = _scaled(_lower_to_upper(A))
     return amax * _eigh_qr(A, compute_v=False)[0]
 
 
