@@ -19,11 +19,15 @@ Merging. With ``Tᵢ = Qᵢ Λᵢ Qᵢᵀ``,
 one in each gap ``(dᵢ, dᵢ₊₁)`` and one in ``(d_K, d_K + ρ)``, after *deflation*:
 an entry with ``ρ|zᵢ| ≤ tol`` keeps ``dᵢ`` and its vector as they are, and two
 close ``dᵢ, dⱼ`` are rotated so one of the two ``z`` entries vanishes (LAPACK's
-``dlaed2``). The roots are found to full accuracy by the *middle way*
-(Li; LAPACK's ``dlaed4``): each is written ``λ = d_o + τ`` from its nearer pole
-``d_o`` so ``dⱼ − λ = (dⱼ − d_o) − τ`` keeps its digits, and each step fits
-the two nearest poles exactly and the rest by a rational function. Every
-iteration is one array operation over all roots of the level.
+``dlaed2``). The roots are found to full accuracy as in LAPACK's ``dlaed4``:
+each is written ``λ = d_o + τ`` from its nearer pole ``d_o`` so
+``dⱼ − λ = (dⱼ − d_o) − τ`` keeps its digits, and starts from the root of the
+two nearest poles' terms with the others frozen at the gap's midpoint. Inside a
+gap each step solves Gragg's model ``c + s₁/(d_a − λ) + s₂/(d_b − λ)`` (the gap's
+two poles, ``c, s₁, s₂`` fitted to f, f′ and f″: cubic convergence, ``dlaed6``);
+beyond the last pole Li's *middle way* (ψ and φ, the poles left and right of the
+root, each fitted by its own rational function). Every step is one array
+operation over all roots of the level: 4–6 steps in all.
 
 Vectors. The computed roots are the exact eigenvalues of ``D + ρ ẑ ẑᵀ`` for
 
@@ -248,19 +252,10 @@ def _middle_way(E0, Z2, LM, rinv, inter, pa, pb, t, lo, hi, dscale, max_iter: in
     gapsign = np.where(inter, 1.0, -1.0)
     tiny = _EPS * dscale
     fa, fb = idx * K + pa, idx * K + pb  # the modelled poles' places in the flattened row-by-pole arrays
-    # inside a gap, the fixed-weight model (dlaed4) keeps the far pole's term and the origin pole's
-    # slope: C = w − Δ_far f′ ± gap·(z_o/Δ_o)²; it and the middle way trade places whenever |w| has
-    # not dropped tenfold in a step. The last root always takes the middle way.
-    e0a, e0b = E0.take(fa), E0.take(fb)
-    orgati = e0a == 0  # the origin is the left pole of the gap
-    fo, ff = np.where(orgati, fa, fb), np.where(orgati, fb, fa)  # origin pole, far pole
-    gsel = np.where(orgati, e0b - e0a, e0a - e0b)
-    use_mw = last.copy()
-    prew = None
     moving = np.ones(R, dtype=bool)
     # the three row-by-pole work arrays are allocated once (and again only when rows are dropped):
     # fresh temporaries of this size each step would cost more than the arithmetic
-    Dl, T, T2 = np.empty(E0.shape), np.empty(E0.shape), np.empty(E0.shape)
+    Dl, T, T2, T3 = np.empty(E0.shape), np.empty(E0.shape), np.empty(E0.shape), np.empty(E0.shape)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         for it in range(max_iter):
             np.subtract(E0, t[:, None], out=Dl)
@@ -270,9 +265,6 @@ def _middle_way(E0, Z2, LM, rinv, inter, pa, pb, t, lo, hi, dscale, max_iter: in
             psi, dpsi = np.vecdot(LM, T), np.vecdot(LM, T2)  # poles left of the root: Δ < 0, terms ≤ 0
             da, db = Dl.take(fa), Dl.take(fb)
             w = rinv + tot
-            if prew is not None:
-                use_mw ^= (w * prew > 0) & (np.abs(w) > 0.1 * np.abs(prew)) & inter
-            prew = w
             # Σ|terms| = tot − 2ψ (and − 2·its own term for the last root); bound 8Σ|terms| + 2/ρ + 3|τ|f'
             abs_t = np.abs(t)
             bound = 8.0 * (tot - 2.0 * psi) - last16 * T.take(fb) + c0 + 3.0 * abs_t * dw
@@ -280,7 +272,10 @@ def _middle_way(E0, Z2, LM, rinv, inter, pa, pb, t, lo, hi, dscale, max_iter: in
             neg = w < 0
             lo, hi = np.where(neg, t, lo), np.where(neg, hi, t)
             # the two-pole model: da, db fitted exactly, the other terms by ψ, φ's slopes
-            C = np.where(use_mw, w - da * dpsi - db * (dw - dpsi), w - Dl.take(ff) * dw + gsel * T2.take(fo))
+            # inside a gap Gragg's model (dlaed6): the two poles' weights and a constant fitted to f, f′
+            # and f″ (cubic convergence); beyond the last pole the middle way (ψ, φ fitted separately)
+            h = np.divide(T2, Dl, out=T3) @ ones  # f″/2
+            C = np.where(last, w - da * dpsi - db * (dw - dpsi), w - (da + db) * dw + da * db * h)
             dadb = da * db
             A = (da + db) * w - dadb * dw
             B2 = 2.0 * dadb * w
@@ -304,16 +299,13 @@ def _middle_way(E0, Z2, LM, rinv, inter, pa, pb, t, lo, hi, dscale, max_iter: in
                 break
             if 2 * m < idx.size:  # drop the finished rows once they are the majority
                 shared = Z2.strides[0] == 0  # one block: every row has the same weights (a broadcast view)
-                idx, E0, Z2, LM, rinv, c0, last16, last, inter, gapsign, pa, pb, lo, hi, tiny, tn, \
-                    use_mw, prew, gsel, orgati = (
-                        x[:m] if x is Z2 and shared else x[moving]
-                        for x in (idx, E0, Z2, LM, rinv, c0, last16, last, inter, gapsign, pa, pb, lo, hi, tiny, tn,
-                                  use_mw, prew, gsel, orgati))
+                idx, E0, Z2, LM, rinv, c0, last16, last, gapsign, pa, pb, lo, hi, tiny, tn = (
+                    x[:m] if x is Z2 and shared else x[moving]
+                    for x in (idx, E0, Z2, LM, rinv, c0, last16, last, gapsign, pa, pb, lo, hi, tiny, tn))
                 r = np.arange(m)
                 fa, fb = r * K + pa, r * K + pb
-                fo, ff = np.where(orgati, fa, fb), np.where(orgati, fb, fa)
                 moving = np.ones(m, dtype=bool)
-                Dl, T, T2 = Dl[:m], T[:m], T2[:m]
+                Dl, T, T2, T3 = Dl[:m], T[:m], T2[:m], T3[:m]
             t = tn
     return out
 

@@ -350,8 +350,9 @@ def eigh(A, method: str = "dc"):
     eigenvectors): entries with negligible ``zᵢ`` and pairs of too-close
     ``dᵢ`` deflate (a Givens rotation zeroes one ``z`` entry of the pair); the
     other eigenvalues are the roots of the secular equation
-    ``1/ρ + Σⱼ zⱼ²/(dⱼ − λ) = 0``, found to full accuracy by Li's middle-way
-    rational interpolation, all roots of a level in one array operation per
+    ``1/ρ + Σⱼ zⱼ²/(dⱼ − λ) = 0``, found to full accuracy by rational
+    interpolation (Gragg's cubically convergent model inside a gap, Li's middle
+    way beyond the last pole), all roots of a level in one array operation per
     step; the vectors ``(D − λI)⁻¹ ẑ`` use Gu–Eisenstat's recomputed ``ẑ``
     (so they are orthogonal to working precision) and reach the halves'
     eigenvectors in one matrix product per half (about 4n³/3 flops in all, less
