@@ -35,7 +35,7 @@ from mmlkit.linalg._householder import blocks_from_reflectors, house
 _EPS = np.finfo(float).eps
 
 
-def bidiagonal_reflectors(A: np.ndarray, nb: int = 32, nb_apply: int = 128):
+def bidiagonal_reflectors(A: np.ndarray, nb: int = 32, nb_apply: int = 64):
     """``Uᵀ A V = B`` for ``A`` (m × n, m ≥ n; overwritten); returns d, e and the WY blocks of U and V."""
     m, n = A.shape
     VL, tl = np.zeros((m, n)), np.zeros(n)

@@ -295,7 +295,7 @@ def _eigh_qr(A: np.ndarray, compute_v: bool = True):
 def _eigh_dc(A: np.ndarray):
     if A.shape[0] < DC_MIN:
         return _eigh_qr(A)
-    d, e, blocks = _tridiagonal_reflectors(A, nb_apply=128)
+    d, e, blocks = _tridiagonal_reflectors(A, nb_apply=64)
     w, Z = tridiagonal_eigh_dc(d, e)
     return w, apply_q(blocks, Z)
 
