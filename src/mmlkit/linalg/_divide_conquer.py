@@ -255,7 +255,7 @@ def _middle_way(E0, Z2, LM, rinv, inter, pa, pb, t, lo, hi, dscale, max_iter: in
     moving = np.ones(R, dtype=bool)
     # the three row-by-pole work arrays are allocated once (and again only when rows are dropped):
     # fresh temporaries of this size each step would cost more than the arithmetic
-    Dl, T, T2, T3 = np.empty(E0.shape), np.empty(E0.shape), np.empty(E0.shape), np.empty(E0.shape)
+    Dl, T, T2 = np.empty(E0.shape), np.empty(E0.shape), np.empty(E0.shape)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         for it in range(max_iter):
             np.subtract(E0, t[:, None], out=Dl)
@@ -274,7 +274,7 @@ def _middle_way(E0, Z2, LM, rinv, inter, pa, pb, t, lo, hi, dscale, max_iter: in
             # the two-pole model: da, db fitted exactly, the other terms by ψ, φ's slopes
             # inside a gap Gragg's model (dlaed6): the two poles' weights and a constant fitted to f, f′
             # and f″ (cubic convergence); beyond the last pole the middle way (ψ, φ fitted separately)
-            h = np.divide(T2, Dl, out=T3) @ ones  # f″/2
+            h = np.divide(T2, Dl, out=T2) @ ones  # f″/2 (T2 is not needed again this step)
             C = np.where(last, w - da * dpsi - db * (dw - dpsi), w - (da + db) * dw + da * db * h)
             dadb = da * db
             A = (da + db) * w - dadb * dw
@@ -305,7 +305,7 @@ def _middle_way(E0, Z2, LM, rinv, inter, pa, pb, t, lo, hi, dscale, max_iter: in
                 r = np.arange(m)
                 fa, fb = r * K + pa, r * K + pb
                 moving = np.ones(m, dtype=bool)
-                Dl, T, T2, T3 = Dl[:m], T[:m], T2[:m], T3[:m]
+                Dl, T, T2 = Dl[:m], T[:m], T2[:m]
             t = tn
     return out
 
