@@ -73,6 +73,8 @@ def tridiagonal_eigh_dc(d: np.ndarray, e: np.ndarray, lower: float | None = None
     if lower is not None and n <= 2:  # no merge was made, which would have kept only these
         keep = lam >= lower
         lam, Z = lam[keep], Z[:, keep]
+    if np.all(lam[1:] >= lam[:-1]):  # already ascending (no deflated value out of place): no copy of Z
+        return lam, Z
     order = np.argsort(lam, kind="stable")
     return lam[order], Z[:, order]
 
