@@ -255,3 +255,21 @@ def test_tridiagonal_dc_tiny_coupling_no_overflow_warning():
         w, Z = tridiagonal_eigh_dc(np.array([0.0, 8.0]), np.array([2.2250738585072014e-308]))
     np.testing.assert_array_equal(w, [0.0, 8.0])
     np.testing.assert_allclose(np.abs(Z), np.eye(2))
+
+
+def test_dc_threads_and_repeated_calls_agree_with_serial():
+    # the secular iteration keeps per-thread scratch arrays between calls: threads must not share
+    # them, and no result may be a view of them (an earlier result stays unchanged)
+    from concurrent.futures import ThreadPoolExecutor
+
+    mats = [with_eigenvalues(np.random.default_rng(s).standard_normal(90 + 7 * s), s) for s in range(6)]
+    serial = [eigh(A) for A in mats]
+    first = [(w.copy(), V.copy()) for w, V in serial]
+    with ThreadPoolExecutor(4) as pool:
+        threaded = list(pool.map(eigh, mats * 3))
+    for (w, V), (w2, V2) in zip(serial * 3, threaded):
+        np.testing.assert_array_equal(w, w2)
+        np.testing.assert_array_equal(V, V2)
+    for (w, V), (w0, V0) in zip(serial, first):
+        np.testing.assert_array_equal(w, w0)
+        np.testing.assert_array_equal(V, V0)

@@ -41,6 +41,8 @@ deflating rotations are folded into ``U`` first.
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 
 _EPS = np.finfo(float).eps
@@ -255,9 +257,9 @@ def _middle_way(E0, Z2, LM, rinv, inter, pa, pb, t, lo, hi, dscale, max_iter: in
     tiny = _EPS * dscale
     fa, fb = idx * K + pa, idx * K + pb  # the modelled poles' places in the flattened row-by-pole arrays
     moving = np.ones(R, dtype=bool)
-    # the three row-by-pole work arrays are allocated once (and again only when rows are dropped):
-    # fresh temporaries of this size each step would cost more than the arithmetic
-    Dl, T, T2 = np.empty(E0.shape), np.empty(E0.shape), np.empty(E0.shape)
+    # the three row-by-pole work arrays are set up once (views of per-thread scratch, shrunk when rows
+    # are dropped): fresh temporaries of this size each step would cost more than the arithmetic
+    Dl, T, T2 = _work_arrays(E0.shape)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         for it in range(max_iter):
             np.subtract(E0, t[:, None], out=Dl)
@@ -310,6 +312,26 @@ def _middle_way(E0, Z2, LM, rinv, inter, pa, pb, t, lo, hi, dscale, max_iter: in
                 Dl, T, T2 = Dl[:m], T[:m], T2[:m]
             t = tn
     return out
+
+
+_WORK = threading.local()
+_WORK_CAP = 1 << 18  # elements per work array kept between calls (2 MB): orders up to about 512
+
+
+def _work_arrays(shape) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Three scratch arrays of ``shape`` for the secular iteration, reused between calls in each thread.
+
+    Fresh arrays this size come from newly mapped memory, whose first touch costs about as
+    much as a step of the iteration; small enough ones are therefore kept (per thread, so
+    threads never share them). Nothing returned by the solver is a view of them.
+    """
+    size = shape[0] * shape[1]
+    if size > _WORK_CAP:
+        return np.empty(shape), np.empty(shape), np.empty(shape)
+    buf = getattr(_WORK, "buf", None)
+    if buf is None or buf.shape[1] < size:
+        buf = _WORK.buf = np.empty((3, max(size, 1 << 12)))
+    return tuple(buf[i, :size].reshape(shape) for i in range(3))
 
 
 def _offsets(a, b, squared: bool):
