@@ -171,10 +171,17 @@ def check_symmetric(A: np.ndarray, name: str, *, rtol: float = 1e-10, atol: floa
     check_square(A, name)
     if not A.size:
         return
-    # one pass over A − Aᵀ against the largest entry: ‖A − Aᵀ‖_max ≤ rtol·‖A‖_max + atol
-    # (np.allclose would build several n×n temporaries, costing more than a Cholesky factorisation)
-    scale = float(np.max(np.abs(A)))
-    if float(np.max(np.abs(A - A.T))) > rtol * scale + atol * max(scale, 1.0):
+    # ‖A − Aᵀ‖_max ≤ rtol·‖A‖_max + atol, one block row at a time against the block column it
+    # mirrors (np.allclose, or even A − Aᵀ whole, would build n×n temporaries read across the grain:
+    # 4× slower, more than a Cholesky factorisation costs)
+    n = A.shape[0]
+    scale = max(float(A.max()), -float(A.min()))
+    worst = 0.0
+    for i in range(0, n, 64):
+        j = min(i + 64, n)
+        D = A[i:j, :j] - A[:j, i:j].T
+        worst = max(worst, float(D.max()), -float(D.min()))
+    if worst > rtol * scale + atol * max(scale, 1.0):
         raise ValueError(f"{name} must be symmetric (A == A.T within rtol={rtol:g})")
 
 

@@ -188,3 +188,16 @@ def test_power_iteration_same_seed_same_result_and_x0():
 def test_power_iteration_warns_when_it_cannot_converge():
     with pytest.warns(ConvergenceWarning, match="max_iter"):
         power_iteration(np.diag([1.0, -1.0]), max_iter=20, random_state=0)
+
+
+@pytest.mark.parametrize("pos", [(1, 140), (140, 1), (70, 71), (149, 0), (63, 64), (64, 63)])
+def test_eigh_rejects_asymmetry_in_any_block(pos):
+    # the symmetry check runs block row by block row: an asymmetric pair anywhere must be seen
+    A = np.random.default_rng(0).standard_normal((150, 150))
+    A = A + A.T
+    A[pos] += 1e-6
+    with pytest.raises(ValueError, match="symmetric"):
+        eigh(A)
+    A[pos] -= 1e-6
+    A[pos] += 1e-14  # rounding-level asymmetry (below rtol = 1e-10 of max|A|) is accepted
+    eigh(A)

@@ -5,7 +5,9 @@ result (lower is better). Targets: qr, lu, cholesky within 5× of LAPACK at n = 
 (issue 2); eigh and svd (divide and conquer) within 3× at n = 256, 512 and 1024
 (issue 19). Both sides run with single-threaded BLAS (threadpoolctl), so the ratio
 compares algorithms rather than how many cores a shared machine happens to lend
-each side at that moment; on a loaded machine prefer ``--cpu-time``.
+each side at that moment; on a loaded machine prefer ``--cpu-time``. Run as a script with
+``--turns N`` it prints every run of N interleaved eigh/svd turns (ours, LAPACK, ours, …)
+instead of the table.
 """
 
 from __future__ import annotations
@@ -67,6 +69,38 @@ def run(smoke: bool = False) -> list[Comparison]:
     return rows
 
 
+def spectral_turns(sizes=(256, 512, 1024), turns: int = 5, seed: int = 0) -> list[tuple[str, int, list[float]]]:
+    """eigh and svd against LAPACK in interleaved turns (ours, LAPACK, ours, …), one BLAS thread.
+
+    Returns ``(name, n, ratios)`` with every turn's ours ÷ LAPACK (by ``mmlkit._bench.TIMER``),
+    so a report can list every run rather than the best; interleaving keeps both sides under
+    the same load at each moment.
+    """
+    import mmlkit._bench as bench
+
+    rng = np.random.default_rng(seed)
+    out = []
+    with threadpool_limits(limits=1):
+        for n in sizes:
+            A = rng.standard_normal((n, n))
+            X = rng.standard_normal((n, n))
+            S = X @ X.T / n + np.eye(n)
+            pairs = {"eigh": (lambda: linalg.eigh(S), lambda: np.linalg.eigh(S)),
+                     "svd": (lambda: linalg.svd(A), lambda: np.linalg.svd(A, full_matrices=False))}
+            for name, (ours, ref) in pairs.items():
+                ours(), ref()  # warm up
+                ratios = []
+                for _ in range(turns):
+                    t0 = bench.TIMER()
+                    ours()
+                    t1 = bench.TIMER()
+                    ref()
+                    t2 = bench.TIMER()
+                    ratios.append((t1 - t0) / (t2 - t1))
+                out.append((name, n, ratios))
+    return out
+
+
 if __name__ == "__main__":
     import sys
     import time
@@ -75,6 +109,11 @@ if __name__ == "__main__":
 
     if "--cpu-time" in sys.argv:  # process CPU time: steadier than wall time on a shared machine
         mmlkit._bench.TIMER = time.process_time
+    if "--turns" in sys.argv:  # every run of the interleaved eigh/svd comparison, not the best
+        k = int(sys.argv[sys.argv.index("--turns") + 1])
+        for name, n, ratios in spectral_turns(turns=k):
+            print(f"{name:5s} n={n:5d} median {np.median(ratios):5.2f}  runs " + " ".join(f"{r:.2f}" for r in ratios))
+        sys.exit(0)
     for row in run(smoke="--smoke" in sys.argv):
         print(f"{row.name:32s} {row.size:7s} ours {row.ours_s * 1e3:9.2f} ms  ref {row.ref_s * 1e3:8.2f} ms  "
               f"ratio {row.ratio:6.2f}  target {row.target}  q {row.ours_quality:.1e} / {row.ref_quality:.1e}")

@@ -1,4 +1,4 @@
-"""Blocked Golub–Kahan bidiagonalisation and the bidiagonal SVD by divide and conquer (on the TGK matrix).
+"""Blocked Golub–Kahan bidiagonalisation and the bidiagonal SVD by divide and conquer.
 
 Bidiagonalisation. ``Uᵀ A V = B`` (upper bidiagonal) by alternating left and
 right Householder reflections, blocked as LAPACK's ``dgebrd``/``dlabrd``: a
@@ -8,30 +8,34 @@ reflectors, ``Y``, ``X`` what they do to the matrix), applied lazily to the
 one column and row each step needs; the trailing matrix then takes them all in
 two matrix products. Half the 4mn² − 4n³/3 flops stay matrix–vector products.
 
-Bidiagonal SVD. The Golub–Kahan (TGK) matrix, the perfect shuffle of
-``[[0, Bᵀ], [B, 0]]``, is the 2n × 2n symmetric tridiagonal matrix with zero
-diagonal and off-diagonal ``(d₁, e₁, d₂, e₂, …, dₙ)``; its eigenvalues are
-``±σᵢ`` with eigenvectors ``(v₁, ±u₁, v₂, ±u₂, …)/√2``. Its eigenproblem is
-solved by the tridiagonal divide and conquer; for each ``σᵢ > 0`` the halves
-are split off and normalised. Where ``σᵢ + σⱼ`` is small the eigenvectors of
-``σᵢ`` and ``−σⱼ`` mix, which leaves ``x`` exact but the halves no longer
-orthogonal: the singular values below ``1e-4·σ₁`` are therefore refined by
-Rayleigh–Ritz — orthonormal bases of the spans of all the halves of their
-TGK eigenvectors (both signs), and the SVD of the small projected matrix by
-implicit-shift QR — which restores orthogonality and the residual.
+Bidiagonal SVD by divide and conquer (LAPACK's ``dbdsdc``/``dlasd*``). Every block
+is an ``h × (h+1)`` upper bidiagonal matrix (h = 2ᵏ − 1), whose SVD has a null
+column; the leaves are the 1 × 2 rows ``[dᵣ eᵣ]``. Removing the joining row k
+of ``[B₁ 0; α eₖᵀ β e₁ᵀ; 0 B₂]`` and writing the halves in their singular bases
+leaves ``D + e₁ zᵀ`` with ``D = diag(0, σ⁽¹⁾, σ⁽²⁾)`` and
+``z = (r, α V₁[last, :], β V₂[0, :])`` (``r`` combines the two null columns by a
+rotation; the other combination is the merged block's null vector). Its
+singular values are the roots of ``1 + Σⱼ zⱼ²/(dⱼ² − σ²) = 0``, the symmetric
+secular equation of ``D² + z zᵀ``, solved by the tridiagonal divide and
+conquer's solver with each pole offset formed as ``(dⱼ − dᵢ)(dⱼ + dᵢ)``; right
+vectors ``(D² − σ²)⁻¹ẑ`` and left ``(−1, dⱼẑⱼ/(dⱼ² − σ²))`` with Gu–Eisenstat's
+``ẑ``. As there, small ``zⱼ`` and close ``dⱼ`` deflate (``z₁`` never: it is
+raised to the tolerance, and poles near 0 are raised to half of it). The tree
+is climbed a level of merges at a time; a square order m is split into a tree,
+a row and a square rest (m = 2ʲ: two trees of m/2 − 1 rows, climbed together).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from mmlkit.linalg._divide_conquer import tridiagonal_eigh_dc
+from mmlkit.linalg._divide_conquer import _deflate_close, _secular_vectors
 from mmlkit.linalg._householder import blocks_from_reflectors, house
 
 _EPS = np.finfo(float).eps
 
 
-def bidiagonal_reflectors(A: np.ndarray, nb: int = 32, nb_apply: int = 128):
+def bidiagonal_reflectors(A: np.ndarray, nb: int = 32, nb_apply: int = 64):
     """``Uᵀ A V = B`` for ``A`` (m × n, m ≥ n; overwritten); returns d, e and the WY blocks of U and V."""
     m, n = A.shape
     VL, tl = np.zeros((m, n)), np.zeros(n)
@@ -40,15 +44,13 @@ def bidiagonal_reflectors(A: np.ndarray, nb: int = 32, nb_apply: int = 128):
     for j0 in range(0, n, nb):
         b = min(nb, n - j0)
         S = A[j0:, j0:]
-        Vl, Ur, X, Y = _panel(S, b, d[j0:j0 + b], e[j0:j0 + b], tl[j0:j0 + b], tr[j0:j0 + b])
-        VL[j0:, j0:j0 + b] = Vl
+        W, Z = _panel(S, b, d[j0:j0 + b], e[j0:j0 + b], tl[j0:j0 + b], tr[j0:j0 + b])
+        VL[j0:, j0:j0 + b] = W[:, :b]
         for i in range(b):
             if j0 + i < n - 1:
-                VR[j0 + i + 1:, j0 + i] = Ur[i, i + 1:]
+                VR[j0 + i + 1:, j0 + i] = Z[i + 1:, b + i]
         if b < S.shape[1]:
-            T = S[b:, b:]
-            T -= Vl[b:] @ Y[b:].T
-            T -= X[b:] @ Ur[:, b:]
+            S[b:, b:] -= W[b:] @ Z[b:].T  # ← S − Vl Yᵀ − X Ur: one matrix product
     left = blocks_from_reflectors(VL, tl, offset=0, nb=nb_apply)
     right = blocks_from_reflectors(VR[:, :n - 1], tr[:n - 1], offset=1, nb=nb_apply) if n > 1 else []
     return d, e, left, right
@@ -57,90 +59,170 @@ def bidiagonal_reflectors(A: np.ndarray, nb: int = 32, nb_apply: int = 128):
 def _panel(S: np.ndarray, b: int, d, e, tl, tr):
     """Reduce the first ``b`` columns and rows of ``S`` (LAPACK ``dlabrd``); the rest is left for one update.
 
-    Returns ``Vl`` (ms × b; column i the left reflector, zero above row i),
-    ``Ur`` (b × ns; row i the right reflector, zero left of column i+1) and
-    ``X`` (ms × b), ``Y`` (ns × b) with ``S_trailing ← S − Vl Yᵀ − X Ur``.
+    Returns ``W = [Vl X]`` (ms × 2b) and ``Z = [Y Urᵀ]`` (ns × 2b): ``Vl`` the left reflectors
+    (column i zero above row i), ``Ur`` the right ones (row i zero left of column i+1), and
+    ``X``, ``Y`` what they do, so that ``S_trailing ← S − Vl Yᵀ − X Ur = S − W Zᵀ``. Side by
+    side, each lazy update is one matrix–vector product (the columns not yet reached are zero).
     """
     ms, ns = S.shape
-    Vl, Ur = np.zeros((ms, b)), np.zeros((b, ns))
-    X, Y = np.zeros((ms, b)), np.zeros((ns, b))
+    W, Z = np.zeros((ms, 2 * b)), np.zeros((ns, 2 * b))
     for i in range(b):
-        col = S[i:, i] - Vl[i:, :i] @ Y[i, :i] - X[i:, :i] @ Ur[:i, i]
-        v, tq, beta = house(col)
+        v, tq, beta = house(S[i:, i] - W[i:] @ Z[i])  # column i with the panel's updates
         d[i], tl[i] = beta, tq
-        Vl[i:, i] = v
+        W[i:, i] = v
         if i + 1 >= ns:
             continue
         # y = τ (Sᵀ − Y Vlᵀ − Urᵀ Xᵀ) v on the columns right of i
-        y = S[i:, i + 1:].T @ v - Y[i + 1:, :i] @ (Vl[i:, :i].T @ v) - Ur[:i, i + 1:].T @ (X[i:, :i].T @ v)
+        y = S[i:, i + 1:].T @ v
+        y -= Z[i + 1:] @ (W[i:].T @ v)
         y *= tq
-        Y[i + 1:, i] = y
-        row = S[i, i + 1:] - Y[i + 1:, :i + 1] @ Vl[i, :i + 1] - Ur[:i, i + 1:].T @ X[i, :i]
-        u, tp, beta = house(row)
+        Z[i + 1:, i] = y
+        u, tp, beta = house(S[i, i + 1:] - Z[i + 1:] @ W[i])  # row i with the panel's updates
         e[i], tr[i] = beta, tp
-        Ur[i, i + 1:] = u
+        Z[i + 1:, b + i] = u
         # x = τ (S − Vl Yᵀ − X Ur) u on the rows below i
-        x = S[i + 1:, i + 1:] @ u - Vl[i + 1:, :i + 1] @ (Y[i + 1:, :i + 1].T @ u)
-        x -= X[i + 1:, :i] @ (Ur[:i, i + 1:] @ u)
+        x = S[i + 1:, i + 1:] @ u
+        x -= W[i + 1:] @ (Z[i + 1:].T @ u)
         x *= tp
-        X[i + 1:, i] = x
-    return Vl, Ur, X, Y
+        W[i + 1:, b + i] = x
+    return W, Z
 
 
-def bidiagonal_svd_dc(d: np.ndarray, e: np.ndarray, refine=None):
-    """SVD of the upper bidiagonal ``B`` (diagonal d, superdiagonal e): ``B = U diag(s) Vᵀ``, s descending.
+def bidiagonal_svd_dc(d: np.ndarray, e: np.ndarray):
+    """SVD of the upper bidiagonal ``B`` (diagonal d, superdiagonal e): ``B = U diag(s) Vᵀ``, s descending."""
+    scale = max(float(np.abs(d).max()), float(np.abs(e).max()) if len(e) else 0.0)
+    if scale == 0.0:
+        n = len(d)
+        return np.eye(n), np.zeros(n), np.eye(n)
+    U, s, V = _square(np.asarray(d, dtype=float) / scale, np.asarray(e, dtype=float) / scale, 1.0)
+    return U[0][:, ::-1], scale * s[0][::-1], V[0][:, ::-1]
 
-    ``refine(M)`` must return the SVD ``(U, s, Vt)`` of a small dense matrix
-    (used for the Rayleigh–Ritz step on the smallest singular values).
+
+# --------------------------------------------------------------------------- bidiagonal divide and conquer
+def _leaves(d: np.ndarray, e: np.ndarray):
+    """The 1 × 2 leaves ``[dᵣ eᵣ]``: σ = hypot(d, e), U = [1], V = [(d, e)/σ, (−e, d)/σ] (B leaves)."""
+    sig = np.hypot(d, e)
+    nz = sig > 0
+    c = np.where(nz, d / np.where(nz, sig, 1.0), 1.0)
+    s = np.where(nz, e / np.where(nz, sig, 1.0), 0.0)
+    V = np.empty((len(d), 2, 2))
+    V[:, 0, 0], V[:, 1, 0], V[:, 0, 1], V[:, 1, 1] = c, s, -s, c
+    return np.ones((len(d), 1, 1)), sig[:, None], V
+
+
+def _merge_rows(U1, s1, V1, alpha, beta, U2, s2, V2, scale: float):
+    """Merge ``B`` blocks ``[B₁ 0; αeₖᵀ βe₁ᵀ; 0 B₂]`` across their joining row (LAPACK ``dlasd1``–``dlasd3``).
+
+    ``B₁`` (Nl × (Nl+1)) has SVD ``U1 [diag(s1) 0] V1ᵀ`` (V1's last column its null vector);
+    ``B₂`` has ``U2, s2, V2``: Nr × (Nr+1) with a null column when ``V2`` is one row longer than
+    ``U2``, else square; ``U2`` may be empty (no block below: the joining row is the last row).
+    Singular values ascending within each block. Returns ``U, s, V`` of the merged blocks (V with
+    a null column last when B₂ had one).
+
+    In the bases of the halves the block is ``D + e₁ zᵀ`` (after moving the joining row first and
+    the combined null column first): ``D = diag(0, s1, s2)``, ``z = (r, α V1[Nl, :Nl], β V2[0, :Nr])``
+    with ``r = hypot(α V1[Nl, Nl], β V2[0, null])``. Its singular values are the roots of
+    ``1 + Σⱼ zⱼ² / (dⱼ² − σ²) = 0``: the symmetric secular solver on ``D² + z zᵀ``.
     """
-    n = len(d)
-    off = np.empty(2 * n - 1)
-    off[0::2] = d
-    off[1::2] = e
-    scale = max(float(np.abs(off).max()) if off.size else 0.0, np.finfo(float).tiny)
-    # only the eigenpairs above −(the refinement threshold) are needed: σ₁ ≤ ‖B‖ ≤ 2 max|entry|
-    w, Z = tridiagonal_eigh_dc(np.zeros(2 * n), off, lower=-(2.1e-4 + 8 * n * _EPS) * scale)
-    top = Z[:, ::-1][:, :n]  # eigenvalues descending: the n largest are +σ
-    s = np.maximum(w[::-1][:n], 0.0)
-    V = top[0::2].copy()
-    U = top[1::2].copy()
-    small = s <= 1e-4 * max(s[0], scale * _EPS) if n else s.astype(bool)
-    big = ~small
-    V[:, big] /= np.sqrt(np.einsum("ij,ij->j", V[:, big], V[:, big]))
-    U[:, big] /= np.sqrt(np.einsum("ij,ij->j", U[:, big], U[:, big]))
-    k = int(small.sum())
-    if k:
-        tol = s[small].max()
-        clus = np.abs(w) <= tol * (1 + 8 * _EPS) + 4 * n * _EPS * scale
-        Vs = _orthonormal_span(Z[0::2, clus], k, V[:, big])
-        Us = _orthonormal_span(Z[1::2, clus], k, U[:, big])
-        M = _bidiagonal_times(d, e, Vs)
-        Um, sm, Vmt = refine(Us.T @ M)
-        U[:, small] = Us @ Um
-        V[:, small] = Vs @ Vmt.T
-        s[small] = sm
+    B, Nl = s1.shape
+    Nr = s2.shape[1]
+    null2 = V2.shape[1] > Nr
+    N = Nl + 1 + Nr
+    z0 = alpha * V1[:, Nl, Nl]
+    z = np.empty((B, N))
+    z[:, 1:Nl + 1] = alpha[:, None] * V1[:, Nl, :Nl]
+    z[:, Nl + 1:] = beta[:, None] * V2[:, 0, :Nr]
+    if null2:
+        zn = beta * V2[:, 0, Nr]
+        r = np.hypot(z0, zn)
+        nz = r > 0
+        c = np.where(nz, z0 / np.where(nz, r, 1.0), 1.0)
+        sn = np.where(nz, zn / np.where(nz, r, 1.0), 0.0)
+    else:
+        r, c, sn = z0, np.ones(B), np.zeros(B)
+    tol = 8.0 * _EPS * max(scale, float(np.abs(alpha).max()), float(np.abs(beta).max()) if beta.size else 0.0)
+    # z₁ never deflates (its pole 0 carries the joining row): at least tol (a perturbation ≤ tol)
+    z[:, 0] = np.where(np.abs(r) <= tol, tol, r)
+    D = np.concatenate([np.zeros((B, 1)), s1, s2], axis=1)
+    perm = np.concatenate([np.zeros((B, 1), dtype=np.intp), 1 + np.argsort(D[:, 1:], axis=1, kind="stable")], axis=1)
+    D = np.take_along_axis(D, perm, axis=1)
+    z = np.take_along_axis(z, perm, axis=1)
+    # poles within tol/2 of 0 are lifted to tol/2 (LAPACK dlasd2): they then deflate against each other
+    np.maximum(D[:, 1:], 0.5 * tol, out=D[:, 1:])
+    defl = np.abs(z) <= tol
+    defl[:, 0] = False
+    rotations = _deflate_close(D[:, 1:], z[:, 1:], defl[:, 1:], np.full(B, tol))
+    znorm2 = np.einsum("bk,bk->b", z, z)
+    zs = z / np.sqrt(znorm2)[:, None]
+    Vm, sig, _, Um = _secular_vectors(D, zs, znorm2, defl, squared=True)
+    for b, rots in rotations.items():  # the deflating rotations act on both sides: apply the last first
+        for pj, j, cc, ss in reversed(rots):
+            for X in (Um[b], Vm[b]):
+                xp, xj = X[pj + 1].copy(), X[j + 1].copy()
+                X[pj + 1] = cc * xp - ss * xj
+                X[j + 1] = ss * xp + cc * xj
+    # undo the sort on the rows (the poles), then the products with the halves' vectors
+    ar = np.arange(B)[:, None]
+    PU, PV = np.empty_like(Um), np.empty_like(Vm)
+    PU[ar, perm] = Um
+    PV[ar, perm] = Vm
+    U = np.empty((B, N, N))
+    np.matmul(U1, PU[:, 1:Nl + 1], out=U[:, :Nl])
+    U[:, Nl] = PU[:, 0]
+    np.matmul(U2, PU[:, Nl + 1:], out=U[:, Nl + 1:])
+    V = np.empty((B, N + null2, N + null2))
+    top, bot = V[:, :Nl + 1, :N], V[:, Nl + 1:, :N]
+    np.matmul(V1[:, :, :Nl], PV[:, 1:Nl + 1], out=top)
+    top += (c[:, None] * V1[:, :, Nl])[:, :, None] * PV[:, 0][:, None, :]
+    np.matmul(V2[:, :, :Nr], PV[:, Nl + 1:], out=bot)
+    if null2:
+        bot += (sn[:, None] * V2[:, :, Nr])[:, :, None] * PV[:, 0][:, None, :]
+        V[:, :Nl + 1, N] = -sn[:, None] * V1[:, :, Nl]
+        V[:, Nl + 1:, N] = c[:, None] * V2[:, :, Nr]
+    # ascending singular values
+    order = np.argsort(sig, axis=1, kind="stable")
+    sig = np.take_along_axis(sig, order, axis=1)
+    U = np.take_along_axis(U, order[:, None, :], axis=2)
+    Vs = np.take_along_axis(V[:, :, :N], order[:, None, :], axis=2)
+    V[:, :, :N] = Vs
+    return U, sig, V
+
+
+def _upper_tree(d: np.ndarray, e: np.ndarray, B: int, scale: float):
+    """SVD of ``B`` consecutive (h × (h+1)) upper bidiagonal blocks, h = 2ᵏ − 1, rows ``d, e`` (B·(h+1) − 1
+    long: the blocks and the rows between them), climbed bottom-up one tree level at a time."""
+    h1 = (len(d) + 1) // B  # h + 1
+    U, s, V = _leaves(d[0::2], e[0::2])
+    w = 2
+    while w < h1:  # merge pairs of blocks of w − 1 rows across the rows w − 1 (mod 2w)
+        rows = np.arange(w - 1, len(d), 2 * w)
+        U, s, V = _merge_rows(U[0::2], s[0::2], V[0::2], d[rows], e[rows], U[1::2], s[1::2], V[1::2], scale)
+        w *= 2
     return U, s, V
 
 
-def _bidiagonal_times(d, e, X):
-    """``B X`` for the upper bidiagonal B."""
-    Y = d[:, None] * X
-    Y[:-1] += e[:, None] * X[1:]
-    return Y
+def _square(d: np.ndarray, e: np.ndarray, scale: float):
+    """SVD ``U, s (ascending), V`` of the square upper bidiagonal ``(d, e)`` (len(e) = len(d) − 1).
 
-
-def _orthonormal_span(P: np.ndarray, k: int, against: np.ndarray) -> np.ndarray:
-    """An orthonormal basis of the dominant k-dimensional span of P's columns, orthogonal to ``against``."""
-    from mmlkit.linalg.eigen import _eigh_dc
-
-    for _ in range(2):
-        P = P - against @ (against.T @ P)
-    G = P.T @ P
-    lam, W = _eigh_dc(G.copy())
-    lam, W = lam[::-1][:k], W[:, ::-1][:, :k]
-    Q = P @ (W / np.sqrt(np.maximum(lam, np.finfo(float).tiny)))
-    # one more pass for orthogonality to working precision
-    Q = Q - against @ (against.T @ Q)
-    G = Q.T @ Q
-    lam, W = _eigh_dc(G.copy())
-    return Q @ (W / np.sqrt(np.maximum(lam, np.finfo(float).tiny)))
+    Split as ``[upper tree (h rows); row h; square rest]``, h = 2ᵏ − 1; an order m = 2ʲ takes
+    h = m/2 − 1, so that the rest is a tree of the same size plus one row and both trees are
+    climbed together.
+    """
+    m = len(d)
+    if m == 1:
+        return np.ones((1, 1, 1)) * np.sign(d[0]) + (d[0] == 0), np.abs(d)[None], np.ones((1, 1, 1))
+    pow2 = m & (m - 1) == 0
+    h = m // 2 - 1 if pow2 and m >= 4 else (1 << (m.bit_length() - 1)) - 1
+    ee = np.append(e, 0.0)
+    no = (np.empty((1, 0, 0)), np.empty((1, 0)))
+    if pow2 and m >= 4:  # two trees of h rows: rows [0, h) and [h + 1, m − 1), then the last row
+        U, s, V = _upper_tree(d[:m - 1], ee[:m - 1], 2, scale)
+        U2, s2, V2 = _merge_rows(U[1:], s[1:], V[1:], d[m - 1:], ee[m - 1:], *no, np.ones((1, 1, 1)), scale)
+        U2, s2, V2 = U2, s2, V2[:, :-1, :-1]  # no lower block: drop its (trivial) null column
+    else:
+        U, s, V = _upper_tree(d[:h], ee[:h], 1, scale)
+        if h == m - 1:
+            U2, s2, V2 = _merge_rows(U, s, V, d[h:], ee[h:], *no, np.ones((1, 1, 1)), scale)
+            return U2, s2, V2[:, :-1, :-1]
+        U2, s2, V2 = _square(d[h + 1:], e[h + 1:], scale)
+    return _merge_rows(U[:1], s[:1], V[:1], d[h:h + 1], e[h:h + 1], U2, s2, V2, scale)

@@ -19,11 +19,15 @@ Merging. With ``Tᵢ = Qᵢ Λᵢ Qᵢᵀ``,
 one in each gap ``(dᵢ, dᵢ₊₁)`` and one in ``(d_K, d_K + ρ)``, after *deflation*:
 an entry with ``ρ|zᵢ| ≤ tol`` keeps ``dᵢ`` and its vector as they are, and two
 close ``dᵢ, dⱼ`` are rotated so one of the two ``z`` entries vanishes (LAPACK's
-``dlaed2``). The roots are found to full accuracy by the *middle way*
-(Li; LAPACK's ``dlaed4``): each is written ``λ = d_o + τ`` from its nearer pole
-``d_o`` so ``dⱼ − λ = (dⱼ − d_o) − τ`` keeps its digits, and each step fits
-the two nearest poles exactly and the rest by a rational function. Every
-iteration is one array operation over all roots of the level.
+``dlaed2``). The roots are found to full accuracy as in LAPACK's ``dlaed4``:
+each is written ``λ = d_o + τ`` from its nearer pole ``d_o`` so
+``dⱼ − λ = (dⱼ − d_o) − τ`` keeps its digits, and starts from the root of the
+two nearest poles' terms with the others frozen at the gap's midpoint. Inside a
+gap each step solves Gragg's model ``c + s₁/(d_a − λ) + s₂/(d_b − λ)`` (the gap's
+two poles, ``c, s₁, s₂`` fitted to f, f′ and f″: cubic convergence, ``dlaed6``);
+beyond the last pole Li's *middle way* (ψ and φ, the poles left and right of the
+root, each fitted by its own rational function). Every step is one array
+operation over all roots of the level: 4–6 steps in all.
 
 Vectors. The computed roots are the exact eigenvalues of ``D + ρ ẑ ẑᵀ`` for
 
@@ -36,6 +40,8 @@ deflating rotations are folded into ``U`` first.
 """
 
 from __future__ import annotations
+
+import threading
 
 import numpy as np
 
@@ -69,6 +75,8 @@ def tridiagonal_eigh_dc(d: np.ndarray, e: np.ndarray, lower: float | None = None
     if lower is not None and n <= 2:  # no merge was made, which would have kept only these
         keep = lam >= lower
         lam, Z = lam[keep], Z[:, keep]
+    if np.all(lam[1:] >= lam[:-1]):  # already ascending (no deflated value out of place): no copy of Z
+        return lam, Z
     order = np.argsort(lam, kind="stable")
     return lam[order], Z[:, order]
 
@@ -105,7 +113,7 @@ def _pairs(leaves: np.ndarray, beta: np.ndarray):
     rho = np.abs(beta)
     a, c = leaves[0::2] + rho, leaves[1::2] + rho
     nz = beta != 0
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # θ = ±∞ gives t = 0
         theta = np.where(nz, (c - a) / (2.0 * np.where(nz, beta, 1.0)), 0.0)
         t = np.where(theta >= 0, 1.0, -1.0) / (np.abs(theta) + np.hypot(1.0, theta))
     t = np.where(nz, t, 0.0)
@@ -140,7 +148,7 @@ def _merge_level(lam: np.ndarray, Q1: np.ndarray, Q2: np.ndarray, beta: np.ndarr
     tol = 8.0 * _EPS * np.maximum(np.maximum(np.abs(D).max(axis=1), rho), tnorm)
     defl = rho[:, None] * np.abs(z) <= tol[:, None]
     rotations = _deflate_close(D, z, defl, tol)
-    U, lam_new, cols = _secular_vectors(D, z, rho, defl, lower)
+    U, lam_new, cols = _secular_vectors(D, z, rho, defl, lower)[:3]
     for b, rots in rotations.items():  # X G₁ ⋯ G_k U = X (G₁ ⋯ G_k U): apply the last first
         Ub = U[b]
         for pj, j, c, sn in reversed(rots):
@@ -199,20 +207,32 @@ def _deflate_block(d: np.ndarray, z: np.ndarray, defl: np.ndarray, tol: float) -
     return rots
 
 
-def _initial_guess(fmid, gap, zi, zn, left, interior, lo, hi):
-    """Start of each root: the two nearest poles exactly, the others frozen at the gap's midpoint (``dlaed4``).
+def _initial_guess(fmid, gap, zi, zn, left, interior, lo, hi, rho):
+    """Start of each root: the two nearest poles exactly, the others frozen at the midpoint (``dlaed4``).
 
-    With ``c = f(mid)`` less the two poles' terms, ``c + zᵢ²/(dᵢ − λ) + zₙ²/(dₙ − λ) = 0``
+    Inside a gap (``zn`` the next pole's weight, ``gap`` the distance to it, f at the gap's
+    midpoint): with ``c = f(mid)`` less the two poles' terms, ``c + zᵢ²/(dᵢ − λ) + zₙ²/(dₙ − λ) = 0``
     is a quadratic ``c τ² − a τ + b = 0`` in ``τ = λ − d_o``; its root of smaller modulus is taken.
+    Beyond the last pole (``zn`` the previous pole's weight, ``gap = dᵢ − d_prev``, f at
+    ``dᵢ + ρ/2``): the same with the last two poles, ``c τ² − a τ − b = 0``, its positive root,
+    or ``τ = ρ`` when f(d + ρ/2) ≤ 0 and ``c`` is small (the root is then in ``(ρ/2, ρ]``).
     """
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         c = fmid + 2.0 * (zi - zn) / gap
         a = np.where(left, c * gap + zi + zn, -c * gap + zi + zn)
         b = np.where(left, zi * gap, -zn * gap)
         sq = np.sqrt(np.abs(a * a - 4.0 * b * c))
         tau = 2.0 * b / (a + np.where(a >= 0, sq, -sq))
+        h = 0.5 * rho
+        cl = fmid + zn / (gap + h) + zi / h
+        al = zi + zn - cl * gap
+        bl = zi * gap
+        sq = np.sqrt(np.abs(al * al + 4.0 * bl * cl))
+        tl = np.where(al < 0, 2.0 * bl / (sq - al), (al + sq) / (2.0 * cl))
+        tl = np.where((fmid <= 0) & (cl <= zn / (gap + rho) + zi / rho), rho, tl)
+        tau = np.where(interior, tau, tl)
     mid = 0.5 * (lo + hi)
-    bad = ~interior | ~np.isfinite(tau) | (tau <= lo) | (tau >= hi)
+    bad = ~np.isfinite(tau) | (tau <= lo) | (tau > hi) | (interior & (tau >= hi))
     return np.where(bad, mid, tau)
 
 
@@ -223,74 +243,114 @@ def _middle_way(E0, Z2, LM, rinv, inter, pa, pb, t, lo, hi, dscale, max_iter: in
     poles), ``Z2[r]`` the weights ``zⱼ²``, ``LM[r]`` 1 for the poles left of the root, ``pa, pb``
     the two poles modelled exactly, ``[lo, hi]`` a bracket. Every step is one array operation
     over the rows still held; converged roots keep their τ, and their rows are dropped once
-    they are the majority.
+    they are the majority. The step count is what costs at small orders (each array operation
+    has a fixed price), so the per-row arithmetic is kept to as few operations as it allows.
     """
     out = t.copy()
-    idx = np.arange(len(t))
-    last2 = 2.0 * (~inter)  # 2 for the last root (its own pole is left of it), else 0
-    sg = np.where(inter, 1.0, -1.0)
-    rinv2, epsd = 2.0 * rinv, _EPS * dscale
-    moving = np.ones(idx.size, dtype=bool)
-    # the three row-by-pole work arrays are allocated once (and again only when rows are dropped):
-    # fresh temporaries of this size each step would cost more than the arithmetic
-    Dl, T, T2 = np.empty(E0.shape), np.empty(E0.shape), np.empty(E0.shape)
-    for _ in range(max_iter):
-        if not moving.any():
-            break
-        ra = np.arange(idx.size)
-        np.subtract(E0, t[:, None], out=Dl)
-        np.divide(Z2, Dl, out=T)
-        np.divide(T, Dl, out=T2)
-        tot = T.sum(axis=1)
-        dw = T2.sum(axis=1)
-        psi = np.einsum("ij,ij->i", LM, T)  # poles left of the root: Δ < 0, terms ≤ 0
-        dpsi = np.einsum("ij,ij->i", LM, T2)
-        w = rinv + tot
-        # Σ|terms|: left of the root they are ≤ 0; the last root's own pole is also left of it
-        absum = tot - 2.0 * psi - last2 * T[ra, pb]
-        done = np.abs(w) <= _EPS * (8.0 * absum + rinv2 + 3.0 * np.abs(t) * dw)
-        lo = np.where(w < 0, t, lo)
-        hi = np.where(w > 0, t, hi)
-        da, db = Dl[ra, pa], Dl[ra, pb]
-        dadb = da * db
-        C = w - da * dpsi - db * (dw - dpsi)
-        A = (da + db) * w - dadb * dw
-        Bq = dadb * w
-        with np.errstate(divide="ignore", invalid="ignore"):
-            root = np.sqrt(np.abs(A * A - 4.0 * Bq * C))
-            # the root of the two-pole model inside the bracket (LAPACK dlaed4's choice of sign):
-            # inside a gap the smaller one, beyond the last pole the larger one
-            Ce = np.where(inter, C, np.abs(C))
-            small = sg * A <= 0  # A ≤ 0 inside a gap, A ≥ 0 beyond the last pole
-            Ar = A - sg * root
-            eta = np.where(small, Ar / (2.0 * Ce), 2.0 * Bq / (2.0 * A - Ar))
-            eta = np.where(inter & (C == 0), Bq / A, eta)
-            bad = ~np.isfinite(eta) | (w * eta >= 0)
-            eta = np.where(bad, -w / dw, eta)  # Newton's step when the model fails
+    R, K = E0.shape
+    idx = np.arange(R)
+    ones = np.ones(K)
+    c0 = 2.0 * rinv  # the 1/ρ part of the bound on w's rounding error (as dlaed4's ERRETM)
+    last16 = 16.0 * (~inter)  # the last root's own pole is left of it too: its term counts in Σ|terms|
+    last = ~inter
+    gapsign = np.where(inter, 1.0, -1.0)
+    tiny = _EPS * dscale
+    fa, fb = idx * K + pa, idx * K + pb  # the modelled poles' places in the flattened row-by-pole arrays
+    moving = np.ones(R, dtype=bool)
+    # the three row-by-pole work arrays are set up once (views of per-thread scratch, shrunk when rows
+    # are dropped): fresh temporaries of this size each step would cost more than the arithmetic
+    Dl, T, T2 = _work_arrays(E0.shape)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        for it in range(max_iter):
+            np.subtract(E0, t[:, None], out=Dl)
+            np.divide(Z2, Dl, out=T)
+            np.divide(T, Dl, out=T2)
+            tot, dw = T @ ones, T2 @ ones
+            psi, dpsi = np.vecdot(LM, T), np.vecdot(LM, T2)  # poles left of the root: Δ < 0, terms ≤ 0
+            da, db = Dl.take(fa), Dl.take(fb)
+            w = rinv + tot
+            # Σ|terms| = tot − 2ψ (and − 2·its own term for the last root); bound 8Σ|terms| + 2/ρ + 3|τ|f'
+            abs_t = np.abs(t)
+            bound = 8.0 * (tot - 2.0 * psi) - last16 * T.take(fb) + c0 + 3.0 * abs_t * dw
+            done = np.abs(w) <= _EPS * bound
+            neg = w < 0
+            lo, hi = np.where(neg, t, lo), np.where(neg, hi, t)
+            # the two-pole model: da, db fitted exactly, the other terms by ψ, φ's slopes
+            # inside a gap Gragg's model (dlaed6): the two poles' weights and a constant fitted to f, f′
+            # and f″ (cubic convergence); beyond the last pole the middle way (ψ, φ fitted separately)
+            h = np.divide(T2, Dl, out=T2) @ ones  # f″/2 (T2 is not needed again this step)
+            C = np.where(last, w - da * dpsi - db * (dw - dpsi), w - (da + db) * dw + da * db * h)
+            dadb = da * db
+            A = (da + db) * w - dadb * dw
+            B2 = 2.0 * dadb * w
+            q = A + np.copysign(np.sqrt(np.abs(A * A - 2.0 * B2 * C)), A)  # no cancellation
+            np.abs(C, out=C, where=last)  # beyond the last pole: |C| (dlaed4)
+            # the root inside the bracket: inside a gap the smaller one, beyond the last pole the larger
+            eta = np.where(gapsign * A <= 0, q / (2.0 * C), B2 / q)
             tn = t + eta
-            tn = np.where((tn > lo) & (tn < hi), tn, 0.5 * (lo + hi))
-        stuck = (hi - lo) <= 2.0 * _EPS * np.maximum(np.abs(t), epsd)
-        moving &= ~(done | stuck)
-        tn = np.where(moving, tn, t)  # a converged root keeps its τ
-        out[idx] = tn
-        if 2 * np.count_nonzero(moving) < idx.size:  # drop the finished rows once they are the majority
+            ok = ((w * eta < 0) & (tn > lo) & (tn < hi)) | done  # NaN fails every comparison
+            if not ok.all():  # the model failed: Newton's step, or bisection when that leaves the bracket
+                tN = t - w / dw
+                tN = np.where((tN > lo) & (tN < hi), tN, 0.5 * (lo + hi))
+                tn = np.where(ok, tn, tN)
+            if it >= 3:  # a bracket at rounding level: no better τ exists
+                done |= (hi - lo) <= 2.0 * _EPS * np.maximum(abs_t, tiny)
+            moving &= ~done
+            tn = np.where(moving, tn, t)  # a converged root keeps its τ
+            out[idx] = tn
             m = np.count_nonzero(moving)
-            shared = Z2.strides[0] == 0  # one block: every row has the same weights (a broadcast view)
-            idx, E0, Z2, LM, rinv, rinv2, inter, sg, last2, pa, pb, lo, hi, epsd, tn = (
-                x[:m] if x is Z2 and shared else x[moving]
-                for x in (idx, E0, Z2, LM, rinv, rinv2, inter, sg, last2, pa, pb, lo, hi, epsd, tn))
-            moving = np.ones(idx.size, dtype=bool)
-            Dl, T, T2 = Dl[:idx.size], T[:idx.size], T2[:idx.size]
-        t = tn
+            if m == 0:
+                break
+            if 2 * m < idx.size:  # drop the finished rows once they are the majority
+                shared = Z2.strides[0] == 0  # one block: every row has the same weights (a broadcast view)
+                idx, E0, Z2, LM, rinv, c0, last16, last, gapsign, pa, pb, lo, hi, tiny, tn = (
+                    x[:m] if x is Z2 and shared else x[moving]
+                    for x in (idx, E0, Z2, LM, rinv, c0, last16, last, gapsign, pa, pb, lo, hi, tiny, tn))
+                r = np.arange(m)
+                fa, fb = r * K + pa, r * K + pb
+                moving = np.ones(m, dtype=bool)
+                Dl, T, T2 = Dl[:m], T[:m], T2[:m]
+            t = tn
     return out
 
 
-def _secular_vectors(D: np.ndarray, z: np.ndarray, rho: np.ndarray, defl: np.ndarray, lower=None):
+_WORK = threading.local()
+_WORK_CAP = 1 << 18  # elements per work array kept between calls (2 MB): orders up to about 512
+
+
+def _work_arrays(shape) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Three scratch arrays of ``shape`` for the secular iteration, reused between calls in each thread.
+
+    Fresh arrays this size come from newly mapped memory, whose first touch costs about as
+    much as a step of the iteration; small enough ones are therefore kept (per thread, so
+    threads never share them). Nothing returned by the solver is a view of them.
+    """
+    size = shape[0] * shape[1]
+    if size > _WORK_CAP:
+        return np.empty(shape), np.empty(shape), np.empty(shape)
+    buf = getattr(_WORK, "buf", None)
+    if buf is None or buf.shape[1] < size:
+        buf = _WORK.buf = np.empty((3, max(size, 1 << 12)))
+    return tuple(buf[i, :size].reshape(shape) for i in range(3))
+
+
+def _offsets(a, b, squared: bool):
+    """``a − b``, or ``a² − b² = (a − b)(a + b)`` (each factor to working accuracy) when ``squared``."""
+    return (a - b) * (a + b) if squared else a - b
+
+
+def _secular_vectors(D: np.ndarray, z: np.ndarray, rho: np.ndarray, defl: np.ndarray, lower=None,
+                     squared: bool = False):
     """Roots of every block's secular equation and the eigenvectors ``U`` of ``D + ρ ẑ ẑᵀ``.
 
     Returns ``U`` (B, K, k) (column j: the vector of value ``cols[j]``; a
     deflated value keeps its ``e_j``), the values (B, K), in the order of
     ``D``, and ``cols``: all K, or (B = 1) those ``≥ lower`` when given.
+
+    ``squared``: the problem is ``D² + ρ ẑ ẑᵀ`` with ``D ≥ 0`` and ``D[:, 0] = 0`` (the
+    bidiagonal merge): the poles are ``dⱼ²``, every pole offset is formed as
+    ``(dⱼ − dᵢ)(dⱼ + dᵢ)``, the values returned are the square roots ``σ``, and the
+    left singular vectors of ``D + e₁ zᵀ`` come as a fourth result.
     """
     B, K = D.shape
     live = ~defl
@@ -298,7 +358,8 @@ def _secular_vectors(D: np.ndarray, z: np.ndarray, rho: np.ndarray, defl: np.nda
     bi, ii = np.nonzero(live)
     if bi.size == 0:
         cols = np.arange(K) if lower is None else np.flatnonzero(lam[0] >= lower)
-        return np.broadcast_to(np.eye(K)[:, cols], (B, K, len(cols))).copy(), lam, cols
+        eye = np.broadcast_to(np.eye(K)[:, cols], (B, K, len(cols))).copy()
+        return (eye, lam, cols, eye.copy()) if squared else (eye, lam, cols)
     kpos = np.arange(K)
     # next / previous live pole of each pole, within its block
     idx_n = np.where(live, kpos, K)
@@ -314,45 +375,59 @@ def _secular_vectors(D: np.ndarray, z: np.ndarray, rho: np.ndarray, defl: np.nda
     interior = nxt_r < K
     single = (~interior) & (prv_r < 0)
     # choose the origin: the pole nearer the root (sign of f at the midpoint of the gap)
-    gap = np.where(interior, D[bi, np.minimum(nxt_r, K - 1)] - d_i, 0.0)
-    DEL0 = (D if B == 1 else D[bi]) - d_i[:, None]  # dⱼ − dᵢ, (R, K)
+    # the neighbour: the next pole inside a gap, the previous one for the last root; gap > 0 to it
+    nb = np.where(interior, np.minimum(nxt_r, K - 1), np.maximum(prv_r, 0))
+    d_nb = D[bi, nb]
+    gap = np.where(interior, _offsets(d_nb, d_i, squared), _offsets(d_i, d_nb, squared))
+    rho_r = rho[bi]
+    half = np.where(interior, 0.5 * gap, 0.5 * rho_r)  # f is evaluated half a gap (or ρ/2) beyond dᵢ
+    DEL0 = _offsets(D if B == 1 else D[bi], d_i[:, None], squared)  # dⱼ − dᵢ, (R, K)
     with np.errstate(divide="ignore", invalid="ignore"):
-        fm = np.subtract(DEL0, 0.5 * gap[:, None])
+        fm = np.subtract(DEL0, half[:, None])
         # a deflated pole (zⱼ = 0) contributes nothing, even one exactly at the midpoint (0/0)
         np.copyto(fm, np.inf, where=defl if B == 1 else defl[bi])
         fmid = rinv + np.sum(np.divide(zzr, fm, out=fm), axis=1)
         del fm
     left = (~interior) | (fmid >= 0)
     origin = np.where(left, ii, np.minimum(nxt_r, K - 1))
-    lo = np.where(left, 0.0, -0.5 * gap)
-    hi = np.where(interior, np.where(left, 0.5 * gap, 0.0), rho[bi])
+    upper = ~interior & (fmid <= 0)  # the last root lies in (ρ/2, ρ]
+    lo = np.where(left, np.where(upper, half, 0.0), -half)
+    hi = np.where(interior, np.where(left, half, 0.0), np.where(upper, rho_r, half))
     # the two poles modelled exactly: (i, next) inside, (previous, i) for the last root
     pa = np.where(interior, ii, np.maximum(prv_r, 0))
     pb = np.where(interior, np.minimum(nxt_r, K - 1), ii)
     shifted = np.flatnonzero(~left)  # origin at the next pole: dⱼ − d_o afresh, exact for close poles
     if shifted.size:
-        DEL0[shifted] = (D if B == 1 else D[bi[shifted]]) - D[bi[shifted], origin[shifted]][:, None]
+        DEL0[shifted] = _offsets(D if B == 1 else D[bi[shifted]], D[bi[shifted], origin[shifted]][:, None], squared)
     np.copyto(DEL0, np.inf, where=defl if B == 1 else defl[bi])  # deflated poles: z = 0, no contribution
-    tau = _initial_guess(fmid, gap, zz[bi, ii], zz[bi, np.minimum(nxt_r, K - 1)], left, interior, lo, hi)
-    tau[single] = rho[bi][single] * zz[bi[single], ii[single]]
+    dscale = d_i * d_i if squared else np.abs(d_i)
+    tau = _initial_guess(fmid, gap, zz[bi, ii], zz[bi, nb], left, interior, lo, hi, rho_r)
+    tau[single] = rho_r[single] * zz[bi[single], ii[single]]
     leftmask = np.empty((R, K))
     np.less_equal(kpos[None, :], pa[:, None], out=leftmask)
     if single.any():
         act = np.flatnonzero(~single)
         tau[act] = _middle_way(DEL0[act], zzr[act], leftmask[act], rinv[act], interior[act], pa[act], pb[act],
-                               tau[act], lo[act], hi[act], np.abs(d_i[act]))
+                               tau[act], lo[act], hi[act], dscale[act])
     else:  # every root iterates: no copies of the row-by-pole arrays
-        tau = _middle_way(DEL0, zzr, leftmask, rinv, interior, pa, pb, tau, lo, hi, np.abs(d_i))
-    lam[bi, ii] = D[bi, origin] + tau
-    V, cols = _secular_eigenvectors(D, z, defl, DEL0, tau, bi, ii, leftmask, lam, lower)
+        tau = _middle_way(DEL0, zzr, leftmask, rinv, interior, pa, pb, tau, lo, hi, dscale)
+    d_o = D[bi, origin]
+    # σ = d_o + τ / (d_o + √(d_o² + τ)) keeps σ − d_o to working accuracy when τ = σ² − d_o²
+    lam[bi, ii] = d_o + (tau / (d_o + np.sqrt(d_o * d_o + tau)) if squared else tau)
+    V, cols, U = _secular_eigenvectors(D, z, defl, DEL0, tau, bi, ii, leftmask, lam, lower, squared)
+    if squared:
+        return V.transpose(0, 2, 1), lam, cols, U.transpose(0, 2, 1)
     return V.transpose(0, 2, 1), lam, cols
 
 
-def _secular_eigenvectors(D, z, defl, DEL0, tau, bi, ii, leftmask, lam, lower):
-    """Eigenvector rows ``V`` (B, len(cols), K) of ``D + ρ ẑ ẑᵀ`` from the roots and ``cols``.
+def _secular_eigenvectors(D, z, defl, DEL0, tau, bi, ii, leftmask, lam, lower, squared=False):
+    """Eigenvector rows ``V`` (B, len(cols), K) of ``D + ρ ẑ ẑᵀ`` from the roots, ``cols``, and
+    (``squared``) the left singular vector rows ``U`` of ``D + e₁ zᵀ``, else None.
 
     ``DEL0`` (R, K) holds dⱼ − d_origin for each live root (∞ at deflated poles) and is
     overwritten; ``leftmask`` (R, K) is a scratch buffer reused when nothing is deflated.
+    In the squared case the right vector of ``σⱼ`` is ``(D² − σⱼ²)⁻¹ ẑ`` and the left one
+    ``(−1, d₂ẑ₂/(d₂² − σⱼ²), …)`` (``ẑ`` in the units of z, as the recomputed one is).
     """
     B, K = D.shape
     live = ~defl
@@ -370,6 +445,8 @@ def _secular_eigenvectors(D, z, defl, DEL0, tau, bi, ii, leftmask, lam, lower):
     M[bd, jd] = 1.0
     # dᵢ − dⱼ; the poles-left mask is no longer needed and has the right size when nothing deflated
     dif = np.subtract(D[:, None, :], D[:, :, None], out=leftmask.reshape(B, K, K) if R == B * K else None)
+    if squared:
+        dif *= D[:, None, :] + D[:, :, None]
     np.copyto(dif, 1.0, where=defl[:, :, None])
     ar = np.arange(K)
     dif[:, ar, ar] = 1.0
@@ -383,7 +460,14 @@ def _secular_eigenvectors(D, z, defl, DEL0, tau, bi, ii, leftmask, lam, lower):
     with np.errstate(divide="ignore", invalid="ignore"):
         V = np.divide(zhat[:, None, :], Mc, out=Mc)  # row j: (D − λⱼ)⁻¹ ẑ
     dc_, jc = np.nonzero(defl[:, cols])
+    U = None
+    if squared:
+        U = V * D[:, None, :]
+        U[:, :, 0] = -1.0
+        U[dc_, jc] = 0.0
+        U[dc_, jc, cols[jc]] = 1.0
+        U /= np.sqrt(np.einsum("bji,bji->bj", U, U))[:, :, None]
     V[dc_, jc] = 0.0
     V[dc_, jc, cols[jc]] = 1.0
     V /= np.sqrt(np.einsum("bji,bji->bj", V, V))[:, :, None]
-    return V, cols
+    return V, cols, U

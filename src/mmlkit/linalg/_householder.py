@@ -51,15 +51,26 @@ def house(x: np.ndarray) -> tuple[np.ndarray, float, float]:
 
 
 def t_factor(V: np.ndarray, tau: np.ndarray) -> np.ndarray:
-    """Upper triangular ``T`` with ``H₀ ⋯ H_{b−1} = I − V T Vᵀ`` (LAPACK ``dlarft``, forward, columnwise)."""
+    """Upper triangular ``T`` with ``H₀ ⋯ H_{b−1} = I − V T Vᵀ`` (LAPACK ``dlarft``, forward, columnwise).
+
+    Two halves join as ``T = [[T₁, −T₁ (V₁ᵀ V₂) T₂], [0, T₂]]`` (the recursive ``dlarft``);
+    starting from ``T = diag(τ)``, every join of one size is done at once, as a batch of
+    small matrix products over the diagonal blocks: log₂ b steps instead of b.
+    """
     b = len(tau)
-    VtV = V.T @ V
-    T = np.zeros((b, b))
-    for j in range(b):
-        T[j, j] = tau[j]
-        if j:
-            T[:j, j] = -tau[j] * (T[:j, :j] @ VtV[:j, j])
-    return T
+    m = 1 << max(b - 1, 0).bit_length()  # b padded to a power of two (τ = 0: no reflector)
+    S = np.zeros((m, m))
+    S[:b, :b] = V.T @ V
+    T = np.zeros((m, m))
+    T.flat[:b * (m + 1):m + 1] = tau
+    s = 1
+    while s < m:
+        # the (m/2s) diagonal blocks of size 2s, as views: [[T₁, X], [0, T₂]]
+        Tb = np.lib.stride_tricks.as_strided(T, (m // (2 * s), 2 * s, 2 * s), (2 * s * (m + 1) * 8, m * 8, 8))
+        Sb = np.lib.stride_tricks.as_strided(S, (m // (2 * s), 2 * s, 2 * s), (2 * s * (m + 1) * 8, m * 8, 8))
+        Tb[:, :s, s:] = -(Tb[:, :s, :s] @ Sb[:, :s, s:]) @ Tb[:, s:, s:]
+        s *= 2
+    return T[:b, :b].copy()
 
 
 def blocks_from_reflectors(V: np.ndarray, tau: np.ndarray, offset: int, nb: int = BLOCK):

@@ -23,6 +23,23 @@ _EPS = np.finfo(float).eps
 _SMALL = np.finfo(float).tiny / _EPS  # below this, entries are treated as zero (they would underflow)
 
 
+def _lower_to_upper(A: np.ndarray, block: int = 64) -> np.ndarray:
+    """Overwrite the strict upper triangle of ``A`` with the lower one's transpose; returns ``A``.
+
+    Block by block, so each entry is read and written once (``tril(A) + tril(A, −1)ᵀ``
+    would build three n × n arrays).
+    """
+    n = A.shape[0]
+    for i in range(0, n, block):
+        j = min(i + block, n)
+        Dg = A[i:j, i:j]
+        iu = np.triu_indices(j - i, 1)
+        Dg[iu] = Dg.T[iu]
+        if j < n:
+            A[i:j, j:] = A[j:, i:j].T
+    return A
+
+
 def _scaled(A: np.ndarray) -> tuple[np.ndarray, float]:
     """``A / max|aᵢⱼ|`` (in place) and the factor: the iterations square entries, so keep them near 1."""
     amax = float(np.abs(A).max())
@@ -278,7 +295,7 @@ def _eigh_qr(A: np.ndarray, compute_v: bool = True):
 def _eigh_dc(A: np.ndarray):
     if A.shape[0] < DC_MIN:
         return _eigh_qr(A)
-    d, e, blocks = _tridiagonal_reflectors(A, nb_apply=128)
+    d, e, blocks = _tridiagonal_reflectors(A, nb_apply=64)
     w, Z = tridiagonal_eigh_dc(d, e)
     return w, apply_q(blocks, Z)
 
@@ -333,8 +350,9 @@ def eigh(A, method: str = "dc"):
     eigenvectors): entries with negligible ``zᵢ`` and pairs of too-close
     ``dᵢ`` deflate (a Givens rotation zeroes one ``z`` entry of the pair); the
     other eigenvalues are the roots of the secular equation
-    ``1/ρ + Σⱼ zⱼ²/(dⱼ − λ) = 0``, found to full accuracy by Li's middle-way
-    rational interpolation, all roots of a level in one array operation per
+    ``1/ρ + Σⱼ zⱼ²/(dⱼ − λ) = 0``, found to full accuracy by rational
+    interpolation (Gragg's cubically convergent model inside a gap, Li's middle
+    way beyond the last pole), all roots of a level in one array operation per
     step; the vectors ``(D − λI)⁻¹ ẑ`` use Gu–Eisenstat's recomputed ``ẑ``
     (so they are orthogonal to working precision) and reach the halves'
     eigenvectors in one matrix product per half (about 4n³/3 flops in all, less
@@ -362,7 +380,7 @@ def eigh(A, method: str = "dc"):
     check_in(method, "method", ("dc", "qr", "jacobi"))
     A = as_matrix(A, "A", square=True)
     check_symmetric(A, "A")
-    A = np.tril(A) + np.tril(A, -1).T  # exactly symmetric, from the lower triangle
+    A = _lower_to_upper(A)  # exactly symmetric, from the lower triangle (A is our copy)
     A, amax = _scaled(A)
     if method == "jacobi":
         w, V = _jacobi_eigh(A)
@@ -396,7 +414,7 @@ def eigvalsh(A) -> np.ndarray:
     """
     A = as_matrix(A, "A", square=True)
     check_symmetric(A, "A")
-    A, amax = _scaled(np.tril(A) + np.tril(A, -1).T)
+    A, amax = _scaled(_lower_to_upper(A))
     return amax * _eigh_qr(A, compute_v=False)[0]
 
 
