@@ -33,6 +33,7 @@ import mmlkit  # noqa: E402 - from the checkout's src, put on the path above
 mmlkit_docs.write_api_pages(HERE)
 mmlkit_docs.write_tour_examples(HERE)
 mmlkit_docs.write_benchmark_table(HERE)
+mmlkit_docs.write_scaling_costs(HERE)
 
 project = "mmlkit"
 author = "the mmlkit developers"

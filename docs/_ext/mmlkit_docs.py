@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 import pkgutil
 import re
 from pathlib import Path
@@ -122,6 +123,20 @@ def write_api_pages(srcdir: Path) -> list[str]:
     index += ["", ".. toctree::", "   :hidden:", ""] + [f"   {p}" for p in pages] + [""]
     _write_if_changed(api / "index.rst", "\n".join(index))
     return pages
+
+
+def write_scaling_costs(srcdir: Path) -> None:
+    """Copy the cost model of ``mmlkit._dask``'s docstring into ``scaling_costs.inc``.
+
+    The docstring is the one place the passes and bytes per estimator are written;
+    the Scaling page includes this copy, so the two cannot drift apart.
+    """
+    from mmlkit import _dask
+
+    doc = inspect.cleandoc(_dask.__doc__)
+    start = doc.index("The cost model\n")
+    body = doc[start:].split("\n", 2)[2]  # drop the heading and its underline
+    _write_if_changed(srcdir / "scaling_costs.inc", body.strip() + "\n")
 
 
 _DOCSTRING = re.compile(r'\A(?:[ \t]*#[^\n]*\n)*[ \t]*[rRuU]?("""|\'\'\')(.*?)\1[ \t]*\n', re.DOTALL)

@@ -109,6 +109,9 @@ def _check_pages(site: Path) -> None:
         assert "mmlkit lab" in text, f"course/{page}: no lab notebook"
         assert "/api/generated/mmlkit." in html, f"course/{page}: no link to the API"
         assert ".png" in html, f"course/{page}: no figure"
+    scaling = re.sub(r"<[^>]+>", "", (site / "scaling.html").read_text(encoding="utf-8"))
+    for row in ("LinearRegression, Ridge", "GaussianMixture", "k-means||", "numbers per block and pass"):
+        assert row in scaling, f"scaling: the cost model lacks {row!r}"
     pages = sorted(site.rglob("*.html"))
     with_math = [p for p in pages if 'class="math' in p.read_text(encoding="utf-8")]
     assert len(with_math) >= 20, f"only {len(with_math)} pages carry typeset formulas"
