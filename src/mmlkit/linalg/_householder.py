@@ -136,8 +136,10 @@ def reflect_t(C: np.ndarray, V: np.ndarray, T: np.ndarray, work: np.ndarray | No
 
 
 def workspace(m: int, n: int) -> np.ndarray:
-    """A flat buffer for :func:`reflect_t` on m × n blocks: about 2²⁰ numbers (8 MB), whole rows of n."""
-    return np.empty(min(m, max(64, (1 << 20) // max(n, 1))) * n)
+    """A flat buffer for :func:`reflect_t` on m × n blocks: whole rows of n, at most 2¹⁸ numbers (2 MB)
+    or an eighth of the block, and at least 64 rows (or all m)."""
+    rows = max(64, min(1 << 18, m * n // 8) // max(n, 1))
+    return np.empty(min(m, rows) * n)
 
 
 def _panel_qr(P: np.ndarray, V: np.ndarray, work: np.ndarray) -> np.ndarray:
@@ -199,7 +201,8 @@ def householder_qr_inplace(A: np.ndarray, nb: int = QR_BLOCK, keep: bool = True)
     for j0 in range(0, k, nb):
         j1 = min(j0 + nb, k)
         V = np.zeros((m - j0, j1 - j0), order="F")
-        T = _panel_qr(A[j0:, j0:j1], V, work)
+        with np.errstate(over="ignore"):  # house's xᵀx may overflow: it then rescales (nothing else can)
+            T = _panel_qr(A[j0:, j0:j1], V, work)
         if j1 < n:
             reflect_t(A[j0:, j1:], V, T, work)
         if keep:

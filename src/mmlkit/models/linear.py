@@ -21,7 +21,7 @@ from mmlkit._scaling import power_of_two_scale, rescale
 from mmlkit._validation import Interval, Options, validate_params
 from mmlkit.exceptions import ConvergenceWarning, RankWarning
 from mmlkit.models import _dask_fit
-from mmlkit.models._linear_base import LinearPredictMixin, center_data, centred_gram
+from mmlkit.models._linear_base import LinearPredictMixin, center_data, centred_gram, centred_stack
 
 __all__ = ["BayesianLinearRegression", "LinearRegression", "Ridge"]
 
@@ -72,15 +72,56 @@ def _largest_eigenvalue_gram(X):
     return float(sla.eigh(G, eigvals_only=True, subset_by_index=[k - 1, k - 1])[0])
 
 
+def _check_tall(n, d):
+    if n < d:
+        raise np.linalg.LinAlgError(
+            f"solver='qr' needs n_samples >= n_features, got n_samples={n}, n_features={d}; use solver='svd'")
+
+
+def _solve_from_r(est, R11, R12, n, stacklevel):
+    """LinearRegression's W from the R factor of the centred [X, Y] (n rows, d + t columns).
+
+    ``Xc = Q₁R₁₁`` and ``Q₁ᵀYc = R₁₂``, so ``‖Y − Xc W‖`` is least at ``R₁₁ W = R₁₂``:
+    back substitution for ``solver="qr"`` (an error when R₁₁ is singular to working
+    precision), and for ``"svd"`` the SVD of the small R₁₁, which has Xc's singular
+    values, right singular vectors and column norms (:func:`_min_norm_svd`).
+    ``stacklevel`` is that of the RankWarning.
+    """
+    d = R11.shape[1]
+    if est.solver == "svd":
+        return _min_norm_svd(est, R11, R12, n, stacklevel)
+    _check_tall(n, d)
+    r = np.abs(np.diag(R11))
+    if r.min() <= max(n, d) * _EPS * max(r.max(), 1e-300):
+        raise np.linalg.LinAlgError(_singular_message("R", (n, d)) + "; use solver='svd'")
+    return sla.solve_triangular(R11, R12, check_finite=False)
+
+
+def _column_norms(A):
+    """‖aⱼ‖₂ per column, by one product where no square under- or overflows, rescaled where one would."""
+    sq = np.einsum("ij,ij->j", A, A)
+    norms = np.sqrt(sq)
+    odd = ~((sq > _SQ_LOW) & (sq < _SQ_HIGH))  # zero, tiny or huge columns (rare)
+    if odd.any():
+        amax = np.max(np.abs(A[:, odd]), axis=0)
+        safe = np.where(amax > 0, amax, 1.0)
+        norms[odd] = np.sqrt(np.einsum("ij,ij->j", A[:, odd] / safe, A[:, odd] / safe)) * amax
+    return norms
+
+
+_SQ_LOW, _SQ_HIGH = np.finfo(np.float64).tiny / _EPS, 1e290
+
+
 def _min_norm_svd(est, A, B, n, stacklevel):
     """:meth:`LinearRegression._svd_solve` on ``A`` with right-hand sides ``B``: ``A`` is the
     centred X (n rows) or the R factor of its QR (whose column norms, singular values and right
     singular vectors are X's, with Uᵀ of the R factor standing for Xc's on ``B = Q₁ᵀyc``).
-    Sets ``rank_`` and ``singular_values_``; ``stacklevel`` is that of the RankWarning."""
+    ``A`` is consumed (the fit's own copy). Sets ``rank_`` and ``singular_values_``;
+    ``stacklevel`` is that of the RankWarning."""
     d = A.shape[1]
-    norms = np.sqrt(np.einsum("ij,ij->j", A, A))
+    norms = _column_norms(A)
     live = norms > 0
-    U, s, Vt = sla.svd(A[:, live] / norms[live], full_matrices=False, check_finite=False)
+    U, s, Vt = sla.svd(A[:, live] / norms[live], full_matrices=False, check_finite=False, overwrite_a=True)
     s = s[: min(n, d)]
     keep = s > max(n, d) * _EPS * (s[0] if s.size else 0.0)
     est.rank_ = r = int(keep.sum())
@@ -95,7 +136,8 @@ def _min_norm_svd(est, A, B, n, stacklevel):
             f"LinearRegression(solver='svd'): X (centred, columns scaled to unit norm) has rank {r} of "
             f"{s.size}; {s.size - r} direction(s) with singular value <= {max(n, d) * _EPS:.2g}·s₁ were "
             "treated as zero (the minimum-norm solution is returned)", RankWarning, stacklevel=stacklevel)
-    U, s, Vt = sla.svd(A, full_matrices=False, check_finite=False)
+    del U, Vt
+    U, s, Vt = sla.svd(A, full_matrices=False, check_finite=False, overwrite_a=True)
     return Vt[:r].T @ ((U[:, :r].T @ B) / s[:r, None])
 
 
@@ -190,29 +232,29 @@ class LinearRegression(MultiOutputMixin, LinearPredictMixin, RegressorMixin, Bas
         if any_dask(X, y):
             return _dask_fit.linear_regression(self, X, y)
         X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True, y_numeric=True)
-        Xc, yc, X_mean, y_mean = center_data(X, y, self.fit_intercept)
-        Y = _as_2d(yc)
-        n, d = Xc.shape
+        n, d = X.shape
         self.n_iter_ = 1  # one direct solve
         self.rank_ = d
-        if self.solver == "normal":
-            W = _cholesky_solve(Xc.T @ Xc, Xc.T @ Y, "XᵀX", X.shape)
-        elif self.solver == "qr":
-            if n < d:
-                raise np.linalg.LinAlgError(
-                    f"solver='qr' needs n_samples >= n_features, got n_samples={n}, n_features={d}; use solver='svd'"
-                )
-            # mmlkit's Householder QR of [Xc, Y]: its R is [[R, QᵀY], [0, ·]], so Qᵀy comes without forming Q
-            RA = linalg.qr(np.column_stack([Xc, Y]), mode="r")
-            R = RA[:d, :d]
-            r = np.abs(np.diag(R))
-            if r.min() <= max(n, d) * _EPS * max(r.max(), 1e-300):
-                raise np.linalg.LinAlgError(_singular_message("R", X.shape) + "; use solver='svd'")
-            W = sla.solve_triangular(R, RA[:d, d:], check_finite=False)
-        elif self.solver == "svd":
-            W = self._svd_solve(Xc, Y)
+        if self.solver == "qr" or (self.solver == "svd" and n >= d):
+            if self.solver == "qr":
+                _check_tall(n, d)
+            # Householder QR of [Xc, Y], in place in the fit's one copy of X: R = [[R₁₁, Q₁ᵀY], [0, ·]],
+            # so Qᵀy comes without forming Q. "qr" runs mmlkit's; "svd" LAPACK's (as gelsd: QR, then the SVD of R)
+            XY, X_mean, y_mean = centred_stack(X, _as_2d(y), self.fit_intercept)
+            if self.solver == "qr":
+                R = linalg.qr(XY, mode="r", overwrite_a=True)
+            else:
+                R = sla.qr(XY, mode="raw", overwrite_a=True, check_finite=False)[1]  # "raw": R without an n-row copy
+            del XY
+            W = _solve_from_r(self, R[:d, :d], R[:d, d:], n, stacklevel=4)
+        elif self.solver == "normal":
+            X_mean = X.mean(axis=0) if self.fit_intercept else np.zeros(d)
+            y_mean = y.mean(axis=0) if self.fit_intercept else np.zeros(y.shape[1:])
+            G, rhs = centred_gram(X, X_mean, _as_2d(y - y_mean))  # (X − x̄)ᵀ(X − x̄), (X − x̄)ᵀ(y − ȳ)
+            W = _cholesky_solve(G, rhs, "XᵀX", X.shape)
         else:
-            W = self._gradient_descent(Xc, Y)
+            Xc, yc, X_mean, y_mean = center_data(X, y, self.fit_intercept, order="F")
+            W = self._svd_solve(Xc, _as_2d(yc)) if self.solver == "svd" else self._gradient_descent(Xc, _as_2d(yc))
         _store_solution(self, W, X_mean, y_mean, y.ndim)
         return self
 
@@ -226,7 +268,9 @@ class LinearRegression(MultiOutputMixin, LinearPredictMixin, RegressorMixin, Bas
         have full rank the solution is unique and comes from the well-scaled
         factorisation, w = D⁻¹ V S⁻¹ Uᵀ y. Otherwise a ``RankWarning`` says how many
         directions were dropped, and the minimum-norm solution of the original
-        problem is returned on the remaining ones.
+        problem is returned on the remaining ones. For n ≥ d this runs on the
+        R factor of the QR of [Xc, Y] (see :func:`_solve_from_r`); here on Xc itself
+        (n < d), which it consumes.
         """
         return _min_norm_svd(self, Xc, Y, Xc.shape[0], stacklevel=4)
 
