@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sklearn import linear_model as sk
 
+from mmlkit import linalg
 from mmlkit.datasets import load_wine
 from mmlkit.exceptions import ConvergenceWarning, RankWarning
 from mmlkit.models import BayesianLinearRegression, LinearRegression, Ridge
@@ -334,3 +335,62 @@ def test_centred_gram_fast_path_equals_the_centred_blocks(offset, seed):
     assert np.all(np.abs(XtY - XtY_ref) <= 8 * n * eps * np.outer(sq, np.sqrt((Y * Y).sum(axis=0))))
     if offset >= 3.0:  # |μ| > σ: the shortcut would cancel, so the blocks themselves are returned
         np.testing.assert_array_equal(centred_gram(X, mean), centred_gram_blocks(X, mean))
+
+
+def test_one_rank_warning_for_one_event_caught_by_any_filter():
+    """mmlkit's RankWarning is NumPy's (what lstsq and polyfit raise) and a UserWarning: one class for one event."""
+    assert issubclass(RankWarning, np.exceptions.RankWarning) and issubclass(RankWarning, UserWarning)
+    X, y = _data(4, 50, 3)
+    Xc = np.column_stack([X, X[:, 0] + X[:, 1]])
+    for category in (RankWarning, np.exceptions.RankWarning, UserWarning):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("ignore")
+            warnings.simplefilter("always", category)
+            LinearRegression(solver="svd").fit(Xc, y)
+            linalg.lstsq(Xc, y)
+        assert [type(w.message) for w in caught] == [RankWarning, RankWarning], category  # once each
+        assert all(w.filename == __file__ for w in caught)  # pointing at the caller
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", np.exceptions.RankWarning)
+        with pytest.raises(RankWarning):
+            LinearRegression().fit(Xc, y)
+
+
+@pytest.mark.parametrize("solver", ["svd", "qr", "normal", "gd"])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("shape", [(40, 5), (6, 12)])
+def test_fit_leaves_x_and_y_alone(solver, fit_intercept, shape):
+    # the QR and SVD paths factor the fit's own copy in place (overwrite_a): never the caller's arrays
+    X, y = _data(8, *shape)
+    X = np.asfortranarray(np.column_stack([X, X[:, 0]]))  # Fortran order, float64, rank deficient
+    y2 = np.column_stack([y, 2 * y])
+    X0, y0 = X.copy(), y2.copy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            LinearRegression(solver=solver, fit_intercept=fit_intercept, max_iter=50).fit(X, y2)
+        except np.linalg.LinAlgError:
+            pass  # qr and normal refuse a rank-deficient X
+    np.testing.assert_array_equal(X, X0)
+    np.testing.assert_array_equal(y2, y0)
+
+
+@pytest.mark.parametrize("solver", ["svd", "qr"])
+def test_fit_holds_one_copy_of_x(solver):
+    """Peak allocation of a fit, in units of X: the centred [X, y] (1.05) and small change. scikit-learn: 2.15.
+
+    (X is large enough that NumPy's fixed 128 kB of ufunc buffers is under a tenth of it.)
+    """
+    import tracemalloc
+
+    X, y = _data(9, 10_000, 20)
+    LinearRegression(solver=solver).fit(X, y)  # warm up (imports, caches)
+    tracemalloc.start()
+    try:
+        LinearRegression(solver=solver).fit(X, y)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    # mmlkit's QR adds one panel of reflectors, n × min(d + 1, 64) (another X at d < 64: n × 21 here),
+    # and a workspace of at most an eighth of the matrix
+    assert peak / X.nbytes <= (1.25 if solver == "svd" else 2.4)

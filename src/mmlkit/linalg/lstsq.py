@@ -9,6 +9,7 @@ import numpy as np
 
 from mmlkit._dask import is_dask_collection
 from mmlkit._validation import as_float_array, check_in, check_scalar
+from mmlkit.exceptions import RankWarning
 from mmlkit.linalg._checks import as_matrix
 from mmlkit.linalg._householder import apply_qt as apply_qt_blocks
 from mmlkit.linalg._householder import blocks_from_reflectors, house
@@ -18,8 +19,6 @@ from mmlkit.linalg.svd import svd
 __all__ = ["cond", "lstsq", "matrix_rank", "null_space", "orth", "pinv"]
 
 _EPS = np.finfo(float).eps
-# numpy.exceptions exists from NumPy 1.25; the runtime floor is 1.24
-_RankWarning = np.exceptions.RankWarning if hasattr(np, "exceptions") else np.RankWarning  # noqa: NPY201
 
 
 def _check_tol(value, name):
@@ -62,9 +61,10 @@ def lstsq(a, b, rcond=None, method: str = "svd"):
 
     Warns
     -----
-    numpy.exceptions.RankWarning
+    mmlkit.exceptions.RankWarning
         With ``method="svd"`` whenever the rank is below ``min(m, n)``: a
-        direction of the solution space was dropped.
+        direction of the solution space was dropped. A subclass of
+        ``numpy.exceptions.RankWarning`` (and of ``UserWarning``).
 
     Notes
     -----
@@ -107,15 +107,24 @@ def lstsq(a, b, rcond=None, method: str = "svd"):
     vec = B.ndim == 1
     B2 = B[:, None] if vec else B
     rcond = _EPS * max(m, n) if rcond is None else float(rcond)
-    d = _column_scales(A)
-    solve = _solve_qr if method == "qr" else _solve_svd
-    x, rank, s = solve(A, A / d, d, B2, rcond)  # A / d is exact: powers of two
+    x, rank, s = solve_equilibrated(A, B2, rcond, method, stacklevel=3)
     if rank == n and m > n:
         r = B2 - A @ x
         residuals = np.sum(r * r, axis=0)
     else:
         residuals = np.empty(0)
     return (x[:, 0] if vec else x), residuals, rank, s
+
+
+def solve_equilibrated(A, B, rcond, method, stacklevel):
+    """x, rank and σ(A) for ``A x ≈ B`` (B 2-D), columns equilibrated by powers of two (see :func:`lstsq`).
+
+    ``stacklevel`` is that of a warning raised here, pointing at the caller of the public function.
+    """
+    d = _column_scales(A)
+    if method == "qr":
+        return _solve_qr(A, A / d, d, B, rcond)  # A / d is exact: powers of two
+    return _solve_svd(A, A / d, d, B, rcond, stacklevel)
 
 
 def _solve_qr(A, As, d, B, rcond):
@@ -143,7 +152,7 @@ def _solve_qr(A, As, d, B, rcond):
     return (y + delta) / d[:, None], rank, svd(R * d[perm], compute_uv=False)
 
 
-def _solve_svd(A, As, d, B, rcond):
+def _solve_svd(A, As, d, B, rcond, stacklevel):
     """x, rank and σ(A) by the SVD of the equilibrated ``As``; the minimum-norm x when directions drop.
 
     Full column rank: ``y = V Σ⁺ Uᵀ b`` for ``A_s``. Otherwise (rank deficient,
@@ -159,7 +168,7 @@ def _solve_svd(A, As, d, B, rcond):
     if rank < min(m, n):
         warnings.warn(f"lstsq: a is rank deficient to the tolerance rcond={rcond:.3g} (rank {rank} < "
                       f"{min(m, n)}): {min(m, n) - rank} direction(s) dropped, minimum-norm solution returned",
-                      _RankWarning, stacklevel=3)
+                      RankWarning, stacklevel=stacklevel + 1)
     U, s, Vt = svd(A, full_matrices=False)  # the minimum-norm x is a property of a, not of A_s
     return Vt[:rank].T @ ((U[:, :rank].T @ B) / s[:rank][:, None]), rank, s
 

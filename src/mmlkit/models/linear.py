@@ -235,26 +235,29 @@ class LinearRegression(MultiOutputMixin, LinearPredictMixin, RegressorMixin, Bas
         n, d = X.shape
         self.n_iter_ = 1  # one direct solve
         self.rank_ = d
-        if self.solver == "qr" or (self.solver == "svd" and n >= d):
+        if self.solver in ("qr", "svd"):
             if self.solver == "qr":
                 _check_tall(n, d)
-            # Householder QR of [Xc, Y], in place in the fit's one copy of X: R = [[R₁₁, Q₁ᵀY], [0, ·]],
-            # so Qᵀy comes without forming Q. "qr" runs mmlkit's; "svd" LAPACK's (as gelsd: QR, then the SVD of R)
-            XY, X_mean, y_mean = centred_stack(X, _as_2d(y), self.fit_intercept)
-            if self.solver == "qr":
-                R = linalg.qr(XY, mode="r", overwrite_a=True)
+            XY, X_mean, y_mean = centred_stack(X, _as_2d(y), self.fit_intercept)  # the fit's one copy of X
+            if n >= d:
+                # Householder QR of [Xc, Y] in place: R = [[R₁₁, Q₁ᵀY], [0, ·]], so Qᵀy comes without forming
+                # Q. "qr" runs mmlkit's; "svd" LAPACK's (as gelsd does: QR, then the SVD of the small R)
+                if self.solver == "qr":
+                    R = linalg.qr(XY, mode="r", overwrite_a=True)
+                else:
+                    R = sla.qr(XY, mode="raw", overwrite_a=True, check_finite=False)[1]  # "raw": no n-row copy
+                del XY
+                W = _solve_from_r(self, R[:d, :d], R[:d, d:], n, stacklevel=4)
             else:
-                R = sla.qr(XY, mode="raw", overwrite_a=True, check_finite=False)[1]  # "raw": R without an n-row copy
-            del XY
-            W = _solve_from_r(self, R[:d, :d], R[:d, d:], n, stacklevel=4)
+                W = self._svd_solve(XY[:, :d], XY[:, d:])
         elif self.solver == "normal":
             X_mean = X.mean(axis=0) if self.fit_intercept else np.zeros(d)
             y_mean = y.mean(axis=0) if self.fit_intercept else np.zeros(y.shape[1:])
             G, rhs = centred_gram(X, X_mean, _as_2d(y - y_mean))  # (X − x̄)ᵀ(X − x̄), (X − x̄)ᵀ(y − ȳ)
             W = _cholesky_solve(G, rhs, "XᵀX", X.shape)
         else:
-            Xc, yc, X_mean, y_mean = center_data(X, y, self.fit_intercept, order="F")
-            W = self._svd_solve(Xc, _as_2d(yc)) if self.solver == "svd" else self._gradient_descent(Xc, _as_2d(yc))
+            Xc, yc, X_mean, y_mean = center_data(X, y, self.fit_intercept)
+            W = self._gradient_descent(Xc, _as_2d(yc))
         _store_solution(self, W, X_mean, y_mean, y.ndim)
         return self
 
@@ -270,7 +273,7 @@ class LinearRegression(MultiOutputMixin, LinearPredictMixin, RegressorMixin, Bas
         directions were dropped, and the minimum-norm solution of the original
         problem is returned on the remaining ones. For n ≥ d this runs on the
         R factor of the QR of [Xc, Y] (see :func:`_solve_from_r`); here on Xc itself
-        (n < d), which it consumes.
+        (n < d), the fit's own copy, which it consumes.
         """
         return _min_norm_svd(self, Xc, Y, Xc.shape[0], stacklevel=4)
 
