@@ -156,8 +156,21 @@ def _panel_qr(P: np.ndarray, V: np.ndarray, work: np.ndarray) -> np.ndarray:
 
     So even the panel runs on matrix products, where a column-by-column panel
     (LAPACK ``dgeqr2``) would stream all of it through memory once per column.
+    A panel small enough to stay in cache (``m·b ≤ _LEAF``) is factored column
+    by column all the same: there the recursion's extra steps cost more than
+    the memory traffic they save.
     """
-    b = P.shape[1]
+    m, b = P.shape
+    if m * b <= _LEAF:  # a small panel: column by column (it sits in cache, and there are fewer steps)
+        tau = np.empty(b)
+        for j in range(b):
+            v, tau[j], P[j, j] = house(P[j:, j])
+            P[j + 1:, j] = 0.0
+            V[j:, j] = v
+            if j + 1 < b:
+                W = P[j:, j + 1:]
+                W -= np.outer(tau[j] * v, v @ W)
+        return t_factor(V, tau)
     if b == 1:
         v, tau, beta = house(P[:, 0])
         P[0, 0] = beta
@@ -175,6 +188,9 @@ def _panel_qr(P: np.ndarray, V: np.ndarray, work: np.ndarray) -> np.ndarray:
     T[:h, h:] = -T1 @ ((V1[h:].T @ V2) @ T2)
     return T
 
+
+#: Panels of at most this many numbers are factored column by column.
+_LEAF = 2048
 
 #: Panel width of the blocked QR (the panel itself is factored recursively).
 QR_BLOCK = 64
