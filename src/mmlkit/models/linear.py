@@ -185,9 +185,17 @@ class LinearRegression(MultiOutputMixin, LinearPredictMixin, RegressorMixin, Bas
     * SVD: Xc D⁻¹ = USVᵀ with D the column norms (equilibration), singular
       values below max(n, d)·eps·s₁ treated as zero (with a ``RankWarning``);
       w = D⁻¹ V S⁻¹ Uᵀ yc at full column rank, else the minimum-norm
-      least-squares solution V S⁺ Uᵀ yc of Xc itself, O(nd·min(n, d));
+      least-squares solution V S⁺ Uᵀ yc of Xc itself, O(nd·min(n, d)). For
+      n ≥ d the SVD is that of the small R factor of [Xc, yc] (LAPACK's
+      Householder QR; R has Xc's column norms, singular values and right
+      singular vectors, and its last column gives Uᵀyc), as LAPACK's ``gelsd``;
     * gradient descent: w ← w + (1/L)·Xcᵀ(yc − Xc w)/n, linear convergence at
       rate 1 − 1/κ(XcᵀXc); O(nd) per iteration.
+
+    Memory: the QR and SVD solvers centre [X, y] into one new column-major
+    array and factor it in place (peak about 1.1 X, plus one n × min(d, 64)
+    panel of reflectors for mmlkit's QR); the normal equations form XcᵀXc
+    without a centred copy; gradient descent holds one centred copy.
 
     On a Dask X (chunked by rows): one pass over the data; each row block sends its
     count, means and the R factor (``"qr"``, ``"svd"``) or the centred Gram matrix
