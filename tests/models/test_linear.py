@@ -394,3 +394,26 @@ def test_fit_holds_one_copy_of_x(solver):
     # mmlkit's QR adds one panel of reflectors, n × min(d + 1, 64) (another X at d < 64: n × 21 here),
     # and a workspace of at most an eighth of the matrix
     assert peak / X.nbytes <= (1.25 if solver == "svd" else 2.4)
+
+
+@pytest.mark.parametrize("collinear", [False, True])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_svd_from_r_equals_svd_of_x(monkeypatch, collinear, fit_intercept):
+    """solver="svd" factors small X directly and larger X through the R factor of [Xc, y]: same answer."""
+    import mmlkit.models.linear as lin
+
+    X, y = _data(10, 80, 6, offset=4.0)
+    if collinear:
+        X = np.column_stack([X, X[:, 1] - 2 * X[:, 4], np.full(80, 3.0)])  # a dependent and a constant column
+    fits = {}
+    for small in (0, 10**9):  # every X through R, every X directly
+        monkeypatch.setattr(lin, "_SMALL", small)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            fits[small] = LinearRegression(fit_intercept=fit_intercept).fit(X, np.column_stack([y, -y]))
+        assert [type(w.message) for w in caught] == ([RankWarning] if collinear else [])
+    a, b = fits.values()
+    assert a.rank_ == b.rank_ == (6 if collinear and fit_intercept else 7 if collinear else 6)
+    np.testing.assert_allclose(a.singular_values_, b.singular_values_, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(a.coef_, b.coef_, rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(a.intercept_, b.intercept_, rtol=1e-10, atol=1e-9)

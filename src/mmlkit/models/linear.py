@@ -26,6 +26,7 @@ from mmlkit.models._linear_base import LinearPredictMixin, center_data, centred_
 __all__ = ["BayesianLinearRegression", "LinearRegression", "Ridge"]
 
 _EPS = np.finfo(np.float64).eps
+_SMALL = 4096  # n·d up to which solver="svd" factors Xc directly (a QR first saves flops, not calls)
 
 
 def _as_2d(y):
@@ -247,7 +248,7 @@ class LinearRegression(MultiOutputMixin, LinearPredictMixin, RegressorMixin, Bas
             if self.solver == "qr":
                 _check_tall(n, d)
             XY, X_mean, y_mean = centred_stack(X, _as_2d(y), self.fit_intercept)  # the fit's one copy of X
-            if n >= d:
+            if self.solver == "qr" or (n >= d and n * d > _SMALL):
                 # Householder QR of [Xc, Y] in place: R = [[R₁₁, Q₁ᵀY], [0, ·]], so Qᵀy comes without forming
                 # Q. "qr" runs mmlkit's; "svd" LAPACK's (as gelsd does: QR, then the SVD of the small R)
                 if self.solver == "qr":
