@@ -193,3 +193,15 @@ def test_pivoted_qr_properties(m, n, rank, seed, nb):
     # Q R = A P: Qᵀ(A P) = R, and Q is orthogonal (Qᵀ preserves norms)
     np.testing.assert_allclose(apply_qt(A[:, perm])[:n], R, atol=1e-12 * scale)
     np.testing.assert_allclose(np.linalg.norm(QtB), np.linalg.norm(B), rtol=1e-12)
+
+
+@settings(deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), m=st.integers(1, 30), n=st.integers(1, 8),
+       scales=st.lists(st.sampled_from([0.0, 1e-310, 1e-200, 1e-150, 1.0, 1e150, 1e200, 1e300]), min_size=8,
+                       max_size=8))
+def test_column_norms_never_under_or_overflow(seed, m, n, scales):
+    from mmlkit._scaling import column_norms
+
+    A = np.random.default_rng(seed).uniform(0.5, 1.0, size=(m, n)) * np.array(scales[:n])
+    ref = [float(mpmath.sqrt(mpmath.fsum(mpmath.mpf(float(a)) ** 2 for a in A[:, j]))) for j in range(n)]
+    np.testing.assert_allclose(column_norms(A), ref, rtol=1e-14, atol=0)

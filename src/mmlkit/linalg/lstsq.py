@@ -8,6 +8,7 @@ import warnings
 import numpy as np
 
 from mmlkit._dask import is_dask_collection
+from mmlkit._scaling import column_norms
 from mmlkit._validation import as_float_array, check_in, check_scalar
 from mmlkit.exceptions import RankWarning
 from mmlkit.linalg._checks import as_matrix
@@ -175,7 +176,7 @@ def _solve_svd(A, As, d, B, rcond, stacklevel):
 
 def _column_scales(A: np.ndarray) -> np.ndarray:
     """Powers of two 2^e ∈ (‖aⱼ‖, 2‖aⱼ‖] per column (1 for a zero column): dividing by them is exact."""
-    norms = _column_norms(A)
+    norms = column_norms(A)
     return np.where(norms > 0, np.ldexp(1.0, np.frexp(norms)[1]), 1.0)
 
 
@@ -201,7 +202,7 @@ def _pivoted_qr(A: np.ndarray, B: np.ndarray, nb: int = 32):
     W = np.empty((m, n + B.shape[1]), order="F")  # [A, B], factored in place
     W[:, :n], W[:, n:] = A, B
     perm, tau = np.arange(n), np.zeros(n)
-    vn1 = _column_norms(W[:, :n])  # the remaining norms, downdated
+    vn1 = column_norms(W[:, :n])  # the remaining norms, downdated
     vn2 = vn1.copy()  # each one as last computed in full
     k0 = 0
     while k0 < n:
@@ -245,7 +246,7 @@ def _pivoted_panel(W, k0, nb, n, perm, tau, vn1, vn2) -> int:
     kb = j + 1
     W[k0 + kb:, k0 + kb:] -= W[k0 + kb:, k0:k0 + kb] @ F[kb:, :kb].T
     stale = np.flatnonzero(vn2[k0 + kb:n] < 0) + k0 + kb
-    vn1[stale] = vn2[stale] = _column_norms(W[k0 + kb:, stale]) if k0 + kb < m else 0.0
+    vn1[stale] = vn2[stale] = column_norms(W[k0 + kb:, stale]) if k0 + kb < m else 0.0
     return kb
 
 
@@ -262,13 +263,6 @@ def _downdate_norms(r, vn1, vn2) -> bool:
     vn1[keep] *= np.sqrt(shrink[keep])
     vn2[lost] = -1.0
     return bool(lost.any())
-
-
-def _column_norms(A: np.ndarray) -> np.ndarray:
-    """2-norm of each column, without under- or overflow."""
-    amax = np.max(np.abs(A), axis=0, initial=0.0)
-    safe = np.where(amax > 0, amax, 1.0)
-    return np.sqrt(np.einsum("ij,ij->j", A / safe, A / safe)) * amax
 
 
 def pinv(a, rcond=None) -> np.ndarray:

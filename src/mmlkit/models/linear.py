@@ -17,7 +17,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from mmlkit import linalg
 from mmlkit._dask import any_dask, dask_unsupported
-from mmlkit._scaling import power_of_two_scale, rescale
+from mmlkit._scaling import column_norms, power_of_two_scale, rescale
 from mmlkit._validation import Interval, Options, validate_params
 from mmlkit.exceptions import ConvergenceWarning, RankWarning
 from mmlkit.models import _dask_fit
@@ -98,21 +98,6 @@ def _solve_from_r(est, R11, R12, n, stacklevel):
     return sla.solve_triangular(R11, R12, check_finite=False)
 
 
-def _column_norms(A):
-    """‖aⱼ‖₂ per column, by one product where no square under- or overflows, rescaled where one would."""
-    sq = np.einsum("ij,ij->j", A, A)
-    norms = np.sqrt(sq)
-    odd = ~((sq > _SQ_LOW) & (sq < _SQ_HIGH))  # zero, tiny or huge columns (rare)
-    if odd.any():
-        amax = np.max(np.abs(A[:, odd]), axis=0)
-        safe = np.where(amax > 0, amax, 1.0)
-        norms[odd] = np.sqrt(np.einsum("ij,ij->j", A[:, odd] / safe, A[:, odd] / safe)) * amax
-    return norms
-
-
-_SQ_LOW, _SQ_HIGH = np.finfo(np.float64).tiny / _EPS, 1e290
-
-
 def _min_norm_svd(est, A, B, n, stacklevel):
     """:meth:`LinearRegression._svd_solve` on ``A`` with right-hand sides ``B``: ``A`` is the
     centred X (n rows) or the R factor of its QR (whose column norms, singular values and right
@@ -120,7 +105,7 @@ def _min_norm_svd(est, A, B, n, stacklevel):
     ``A`` is consumed (the fit's own copy). Sets ``rank_`` and ``singular_values_``;
     ``stacklevel`` is that of the RankWarning."""
     d = A.shape[1]
-    norms = _column_norms(A)
+    norms = column_norms(A)
     live = norms > 0
     U, s, Vt = sla.svd(A[:, live] / norms[live], full_matrices=False, check_finite=False, overwrite_a=True)
     s = s[: min(n, d)]
