@@ -244,17 +244,18 @@ def test_no_runtime_warnings_on_constant_column():
             est.fit(X, y)
 
 
-@pytest.mark.parametrize("interval, digits", [((0.0, 1.0), 8.0), ((3.0, 9.0), 6.0), ((-9.0, -3.0), 5.0)])
+@pytest.mark.parametrize("interval, digits", [((0.0, 1.0), 8.0), ((3.0, 9.0), 5.5), ((-9.0, -3.0), 4.5)])
 @pytest.mark.parametrize("solver", ["svd", "qr"])
 def test_svd_keeps_every_direction_of_a_full_rank_polynomial_design(interval, digits, solver):
     """Degree-10 polynomial least squares (NIST Filip's shape): κ(centred X) ~ 1e15 on [3, 9].
 
     Without column equilibration the cutoff max(n, d)·ε·s₁ dropped the smallest singular value
     (rank_ 9 of 10) and returned an intercept of the wrong sign, silently. The reference is the
-    exact least-squares solution in 60-digit arithmetic; the digit targets are what Householder QR
-    reaches on the same problem (9.4, 6.4 and 5.4 digits: the error bound εκ(1 + κ‖r‖/‖A‖‖x‖)
-    of any backward-stable solver, not an artefact of one), less about half a digit. Both solvers
-    start from the R factor of the same QR of the centred [X, y].
+    exact least-squares solution in 60-digit arithmetic. Measured: Householder QR 9.3, 6.5 and 5.6
+    digits, the SVD 8.9–9.3, 6.2–6.4 and 5.1 (directly or through R); main's SVD had 8.8, 7.3, 5.4.
+    Which backward-stable solver lands where inside the bound εκ(1 + κ‖r‖/‖A‖‖x‖) is rounding
+    luck that moves with the BLAS kernels, so the targets sit a decade below Householder QR's
+    figures: far above the zero digits of a dropped direction, and the same on any CPU.
     """
     import mpmath
 
