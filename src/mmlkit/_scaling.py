@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["power_of_two_scale", "rescale"]
+__all__ = ["column_norms", "power_of_two_scale", "rescale"]
 
 
 def power_of_two_scale(a) -> int:
@@ -39,3 +39,23 @@ def power_of_two_scale(a) -> int:
 def rescale(a, e: int) -> np.ndarray:
     """``a / 2**e`` exactly (a new array; the input is never modified)."""
     return np.ldexp(np.asarray(a, dtype=np.float64), -int(e))
+
+
+_SQ_LOW, _SQ_HIGH = np.finfo(np.float64).tiny / np.finfo(np.float64).eps, 1e290
+
+
+def column_norms(A: np.ndarray) -> np.ndarray:
+    """‖aⱼ‖₂ of each column of a 2-D float64 ``A``, without under- or overflow.
+
+    One product ``Σᵢ aᵢⱼ²`` where no square under- or overflows; the columns
+    where one would (zero, tiny or huge ones: rare) again as ``s·‖a/s‖`` with
+    ``s = max |aᵢⱼ|``.
+    """
+    sq = np.einsum("ij,ij->j", A, A)
+    norms = np.sqrt(sq)
+    odd = ~((sq > _SQ_LOW) & (sq < _SQ_HIGH))
+    if odd.any():
+        amax = np.max(np.abs(A[:, odd]), axis=0)
+        safe = np.where(amax > 0, amax, 1.0)
+        norms[odd] = np.sqrt(np.einsum("ij,ij->j", A[:, odd] / safe, A[:, odd] / safe)) * amax
+    return norms

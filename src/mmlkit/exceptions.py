@@ -15,6 +15,8 @@ look these names up where they warn or raise, not at import time.
 
 import threading
 
+import numpy as np
+
 __all__ = [  # noqa: F822 (ConvergenceWarning and NotFittedError come from __getattr__)
     "ConvergenceWarning", "GradientCheckError", "InvalidParameterError", "NotFittedError", "RankWarning",
 ]
@@ -29,9 +31,19 @@ class InvalidParameterError(ValueError, TypeError):
     """
 
 
-class RankWarning(UserWarning):
+# numpy.exceptions exists from NumPy 1.25; the runtime floor is 1.24
+_NumpyRankWarning = np.exceptions.RankWarning if hasattr(np, "exceptions") else np.RankWarning  # noqa: NPY201
+
+
+class RankWarning(_NumpyRankWarning, UserWarning):
     """A least-squares solve treated a direction of the data as zero (the matrix is
-    rank deficient to working precision), so the solution is one of many."""
+    rank deficient to working precision), so the solution is one of many.
+
+    One warning for one event, wherever it is raised (``mmlkit.linalg.lstsq``,
+    ``LinearRegression``): a subclass of ``numpy.exceptions.RankWarning`` (NumPy's
+    for ``lstsq``/``polyfit``) and of ``UserWarning``, so a filter on any of the
+    three catches it.
+    """
 
 
 class GradientCheckError(AssertionError):

@@ -8,13 +8,21 @@ with our reference to 7.9 digits, the rounding of the decimal data to float64
 accounting for the rest).
 """
 
+import sys
 import warnings
 
 import mpmath
 import numpy as np
 import pytest
+import scipy.linalg
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mmlkit.linalg import lstsq
+from mmlkit.linalg.qr import householder_qr_textbook
+
+_lstsq_module = sys.modules["mmlkit.linalg.lstsq"]  # the package re-exports the function under the same name
+_pivoted_qr, _downdate_norms = _lstsq_module._pivoted_qr, _lstsq_module._downdate_norms
 
 # (y, x) pairs, 82 observations (NIST StRD Filip)
 FILIP = """
@@ -118,3 +126,82 @@ def test_qr_still_refuses_a_rank_deficient_problem():
     X = np.c_[np.ones(5), np.arange(5.0), 2 * np.arange(5.0)]
     with pytest.raises(np.linalg.LinAlgError, match="rank deficient"):
         lstsq(X, np.ones(5), method="qr")
+
+
+# --- the blocked column-pivoted QR behind method="qr" (LAPACK's dgeqp3 algorithm) ---
+
+def _nearly_parallel(m, n, seed):
+    """Columns u + 1e-9·noise: after the first step every remaining norm falls by 1e9, so each
+    downdate cancels and the norms must be recomputed (the path LAPACK guards with √ε)."""
+    rng = np.random.default_rng(seed)
+    return rng.normal(size=(m, 1)) + 1e-9 * rng.normal(size=(m, n)) * rng.uniform(0.5, 2.0, size=n)
+
+
+PIVOT_CASES = [("random", lambda s: np.random.default_rng(s).normal(size=(120, 70)) * np.geomspace(1, 1e3, 70)),
+               ("square", lambda s: np.random.default_rng(s).normal(size=(45, 45))),
+               ("nearly parallel", lambda s: _nearly_parallel(60, 12, s))]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("name, make", PIVOT_CASES)
+@pytest.mark.parametrize("nb", [1, 3, 32])
+def test_blocked_pivoted_qr_equals_lapack_geqp3_and_the_textbook(seed, name, make, nb):
+    A = make(seed)
+    m, n = A.shape
+    B = np.random.default_rng(seed + 10).normal(size=(m, 2))
+    R, QtB, perm, apply_qt = _pivoted_qr(A, B, nb=nb)
+    # the oracle: LAPACK's dgeqp3 picks the same pivots and so the same R (its signs included)
+    Q0, R0, perm0 = scipy.linalg.qr(A, pivoting=True)
+    np.testing.assert_array_equal(perm, perm0)
+    scale = np.abs(A).max()
+    np.testing.assert_allclose(R, R0[:n], atol=1e-12 * scale * m)
+    np.testing.assert_allclose(apply_qt(B), QtB, atol=1e-12 * m)  # the reflectors kept are those applied
+    np.testing.assert_allclose(apply_qt(A[:, perm])[:n], R, atol=1e-12 * scale * m)
+    if name != "nearly parallel":  # there Q's later columns are fixed only to ~κ·ε = 1e-7 (any two QRs differ)
+        np.testing.assert_allclose(QtB, Q0.T @ B, atol=1e-12 * m)
+    # the textbook algorithm (all norms recomputed, every reflector applied at once) agrees
+    T = np.array(A)
+    _, perm1 = householder_qr_textbook(T, pivoting=True)
+    np.testing.assert_array_equal(perm, perm1)
+    np.testing.assert_allclose(R, np.triu(T[:n]), atol=1e-12 * scale * m)
+
+
+def test_nearly_parallel_columns_force_norm_recomputation():
+    A = _nearly_parallel(60, 12, 0)
+    norms = np.linalg.norm(A, axis=0)
+    r = (A[:, 0] / norms[0]) @ A[:, 1:] * np.sign(-A[0, 0])  # the first row of R beyond the pivot, roughly
+    vn1, vn2 = norms[1:].copy(), norms[1:].copy()
+    assert _downdate_norms(r, vn1, vn2)  # the downdate cancels: flagged, not trusted
+    assert np.all(vn2 == -1.0)
+
+
+@settings(deadline=None)
+@given(m=st.integers(1, 80), n=st.integers(1, 80), rank=st.integers(0, 80), seed=st.integers(0, 2**32 - 1),
+       nb=st.sampled_from([1, 2, 7, 32]))
+def test_pivoted_qr_properties(m, n, rank, seed, nb):
+    m = max(m, n)
+    rng = np.random.default_rng(seed)
+    rank = min(rank, n)
+    A = rng.normal(size=(m, rank)) @ rng.normal(size=(rank, n)) if rank < n else rng.normal(size=(m, n))
+    B = rng.normal(size=(m, 1))
+    R, QtB, perm, apply_qt = _pivoted_qr(A, B, nb=nb)
+    assert sorted(perm) == list(range(n))
+    np.testing.assert_array_equal(R, np.triu(R))
+    d = np.abs(np.diag(R))
+    scale = max(np.abs(A).max(), 1.0) * m
+    assert np.all(d[:-1] >= d[1:] - 1e-12 * scale)  # pivoting orders R's diagonal
+    # Q R = A P: Qᵀ(A P) = R, and Q is orthogonal (Qᵀ preserves norms)
+    np.testing.assert_allclose(apply_qt(A[:, perm])[:n], R, atol=1e-12 * scale)
+    np.testing.assert_allclose(np.linalg.norm(QtB), np.linalg.norm(B), rtol=1e-12)
+
+
+@settings(deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), m=st.integers(1, 30), n=st.integers(1, 8),
+       scales=st.lists(st.sampled_from([0.0, 1e-310, 1e-200, 1e-150, 1.0, 1e150, 1e200, 1e300]), min_size=8,
+                       max_size=8))
+def test_column_norms_never_under_or_overflow(seed, m, n, scales):
+    from mmlkit._scaling import column_norms
+
+    A = np.random.default_rng(seed).uniform(0.5, 1.0, size=(m, n)) * np.array(scales[:n])
+    ref = [float(mpmath.sqrt(mpmath.fsum(mpmath.mpf(float(a)) ** 2 for a in A[:, j]))) for j in range(n)]
+    np.testing.assert_allclose(column_norms(A), ref, rtol=1e-14, atol=0)

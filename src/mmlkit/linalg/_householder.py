@@ -121,35 +121,117 @@ def apply_qt(blocks, C: np.ndarray) -> np.ndarray:
     return C
 
 
-def householder_qr_inplace(A: np.ndarray, nb: int = BLOCK):
-    """Blocked Householder QR of ``A`` (m × n), in place.
+def reflect_t(C: np.ndarray, V: np.ndarray, T: np.ndarray, work: np.ndarray | None = None) -> None:
+    """Overwrite ``C`` with ``(I − V T Vᵀ)ᵀ C = C − V (Tᵀ (Vᵀ C))``: LAPACK ``dlarfb`` in three products.
 
-    On return ``A``'s upper triangle (trapezoid) is ``R``; the reflectors come
-    back as compact WY blocks. Each panel of ``nb`` columns is factored column by
-    column (BLAS-2, 2 m nb² flops), then the rest of the matrix is updated with
-    ``C ← (I − V Tᵀ Vᵀ) C`` (BLAS-3). Total 2 m n² − 2 n³/3 flops for m ≥ n.
+    The last product is formed a block of rows at a time in ``work`` (a flat
+    float64 buffer, reused; blocks of ``work.size // C.shape[1]`` rows), laid out
+    as ``C`` is, so the subtraction streams through memory in order and no
+    temporary as large as ``C`` is allocated.
+    """
+    m, n = C.shape
+    W = (C.T @ V) @ T  # (Tᵀ Vᵀ C)ᵀ, n × b
+    if work is None:
+        work = workspace(m, n)
+    rows = work.size // n
+    column_major = C.strides[0] <= C.strides[1]
+    for r0 in range(0, m, rows):
+        Vr = V[r0:r0 + rows]
+        k = Vr.shape[0]
+        if column_major:
+            np.matmul(W, Vr.T, out=work[:n * k].reshape(n, k))
+            C[r0:r0 + k] -= work[:n * k].reshape(n, k).T
+        else:
+            np.matmul(Vr, W.T, out=work[:k * n].reshape(k, n))
+            C[r0:r0 + k] -= work[:k * n].reshape(k, n)
+
+
+def workspace(m: int, n: int) -> np.ndarray:
+    """A flat buffer for :func:`reflect_t` on m × n blocks: whole rows of n, at most 2¹⁸ numbers (2 MB)
+    or an eighth of the block, and at least 64 rows (or all m)."""
+    rows = max(64, min(1 << 18, m * n // 8) // max(n, 1))
+    return np.empty(min(m, rows) * n)
+
+
+def _panel_qr(P: np.ndarray, V: np.ndarray, work: np.ndarray) -> np.ndarray:
+    """Recursive Householder QR of a panel ``P`` (m × b, m ≥ b), in place (Elmroth & Gustavson; LAPACK ``dgeqrt3``).
+
+    On return ``P``'s upper triangle is R and the rest zero; the reflectors are in
+    ``V`` (m × b, zero on entry, unit lower trapezoidal on return; ``work`` as in
+    :func:`reflect_t`); returns ``T`` with ``H₀ ⋯ H_{b−1} = I − V T Vᵀ``.
+    Factor the left half, apply its block
+    reflector to the right half (BLAS-3), factor what is left of the right half,
+    and join the two T factors:
+
+        T = [[T₁, −T₁ (V₁ᵀ V₂) T₂], [0, T₂]].
+
+    So even the panel runs on matrix products, where a column-by-column panel
+    (LAPACK ``dgeqr2``) would stream all of it through memory once per column.
+    A panel small enough to stay in cache (``m·b ≤ _LEAF``) is factored column
+    by column all the same: there the recursion's extra steps cost more than
+    the memory traffic they save.
+    """
+    m, b = P.shape
+    if m * b <= _LEAF:  # a small panel: column by column (it sits in cache, and there are fewer steps)
+        tau = np.empty(b)
+        for j in range(b):
+            v, tau[j], P[j, j] = house(P[j:, j])
+            P[j + 1:, j] = 0.0
+            V[j:, j] = v
+            if j + 1 < b:
+                W = P[j:, j + 1:]
+                W -= np.outer(tau[j] * v, v @ W)
+        return t_factor(V, tau)
+    if b == 1:
+        v, tau, beta = house(P[:, 0])
+        P[0, 0] = beta
+        P[1:, 0] = 0.0
+        V[:, 0] = v
+        return np.array([[tau]])
+    h = b // 2
+    V1, V2 = V[:, :h], V[h:, h:]
+    T1 = _panel_qr(P[:, :h], V1, work)
+    reflect_t(P[:, h:], V1, T1, work)
+    T2 = _panel_qr(P[h:, h:], V2, work)
+    T = np.zeros((b, b))
+    T[:h, :h] = T1
+    T[h:, h:] = T2
+    T[:h, h:] = -T1 @ ((V1[h:].T @ V2) @ T2)
+    return T
+
+
+#: Panels of at most this many numbers are factored column by column.
+_LEAF = 2048
+
+#: Panel width of the blocked QR (the panel itself is factored recursively).
+QR_BLOCK = 64
+
+
+def householder_qr_inplace(A: np.ndarray, nb: int = QR_BLOCK, keep: bool = True):
+    """Blocked Householder QR of ``A`` (m × n), in place (LAPACK ``dgeqrf``).
+
+    On return ``A``'s upper triangle (trapezoid) is ``R`` and the rest zero. For
+    each panel of ``nb`` columns: factor it (:func:`_panel_qr`, recursively, in
+    matrix products), gather its reflectors into ``I − V T Vᵀ`` (compact WY) and
+    update the rest of the matrix, ``C ← C − V Tᵀ Vᵀ C`` (BLAS-3). Total
+    2 m n² − 2 n³/3 flops for m ≥ n, plus m n·nb/2 to form the T factors.
+    Fastest on a column-major (Fortran-ordered) ``A``.
+
+    Returns the reflectors as compact WY blocks ``(row0, V, T)`` for :func:`form_q`,
+    :func:`apply_q` and :func:`apply_qt`; with ``keep=False`` (R alone) none are kept,
+    and each panel's ``V`` is freed once the rest of the matrix is updated.
     """
     m, n = A.shape
     k = min(m, n)
+    work = workspace(m, n)  # one buffer for every update
     blocks = []
     for j0 in range(0, k, nb):
         j1 = min(j0 + nb, k)
-        b = j1 - j0
-        P = A[j0:, j0:j1]
-        V = np.zeros((m - j0, b))
-        tau = np.zeros(b)
-        for j in range(b):
-            v, t, beta = house(P[j:, j])
-            P[j, j] = beta
-            P[j + 1:, j] = 0.0
-            V[j:, j] = v
-            tau[j] = t
-            if t != 0.0 and j + 1 < b:
-                W = P[j:, j + 1:]
-                W -= np.outer(t * v, v @ W)
-        T = t_factor(V, tau)
+        V = np.zeros((m - j0, j1 - j0), order="F")
+        with np.errstate(over="ignore"):  # house's xᵀx may overflow: it then rescales (nothing else can)
+            T = _panel_qr(A[j0:, j0:j1], V, work)
         if j1 < n:
-            C = A[j0:, j1:]
-            C -= V @ (T.T @ (V.T @ C))
-        blocks.append((j0, V, T))
+            reflect_t(A[j0:, j1:], V, T, work)
+        if keep:
+            blocks.append((j0, V, T))
     return blocks

@@ -88,11 +88,16 @@ def tsqr_qr(A, mode="reduced"):
 
 
 def tsqr_lstsq(a, b, rcond=None, method="svd"):
-    """numpy.linalg.lstsq's (x, residuals, rank, s) for a tall Dask ``a``, from the R factor of [a, b]."""
+    """numpy.linalg.lstsq's (x, residuals, rank, s) for a tall Dask ``a``, from the R factor of [a, b].
+
+    ``min ‖a x − b‖`` and ``min ‖R₁₁ x − R₁₂‖`` have the same solutions (Q is
+    orthogonal), R₁₁ has a's column norms and singular values, and ‖R₂₂‖² is the
+    residual: the in-memory solver (column equilibration, rank decision,
+    RankWarning) runs on R₁₁ with a's tolerance.
+    """
     import dask.array as da
 
-    from mmlkit.linalg.lu import solve_triangular
-    from mmlkit.linalg.svd import svd
+    from mmlkit.linalg.lstsq import solve_equilibrated
 
     A = as_dask_array(a, "a")
     m, n = A.shape
@@ -108,15 +113,7 @@ def tsqr_lstsq(a, b, rcond=None, method="svd"):
     R = _square(R, n + k)
     R11, R12, R22 = R[:n, :n], R[:n, n:], R[n:, n:]
     rcond = _EPS * max(m, n) if rcond is None else float(rcond)
-    U, s, Vt = svd(R11)
-    keep = s > rcond * s[0] if s.size else s > 0
-    rank = int(keep.sum())
-    if method == "qr":
-        if rank < n:
-            raise np.linalg.LinAlgError(f"a is rank deficient (rank {rank} < {n}): use method='svd'")
-        x = solve_triangular(R11, R12, lower=False)
-    else:
-        x = Vt[keep].T @ ((U[:, keep].T @ R12) / s[keep][:, None])
+    x, rank, s = solve_equilibrated(R11, R12, rcond, method, stacklevel=4)
     residuals = np.sum(R22 * R22, axis=0) if rank == n and m > n else np.empty(0)
     return (x[:, 0] if vec else x), residuals, rank, s
 

@@ -8,17 +8,18 @@ import warnings
 import numpy as np
 
 from mmlkit._dask import is_dask_collection
+from mmlkit._scaling import column_norms
 from mmlkit._validation import as_float_array, check_in, check_scalar
+from mmlkit.exceptions import RankWarning
 from mmlkit.linalg._checks import as_matrix
-from mmlkit.linalg._householder import house
+from mmlkit.linalg._householder import apply_qt as apply_qt_blocks
+from mmlkit.linalg._householder import blocks_from_reflectors, house
 from mmlkit.linalg._triangular import trsm
 from mmlkit.linalg.svd import svd
 
 __all__ = ["cond", "lstsq", "matrix_rank", "null_space", "orth", "pinv"]
 
 _EPS = np.finfo(float).eps
-# numpy.exceptions exists from NumPy 1.25; the runtime floor is 1.24
-_RankWarning = np.exceptions.RankWarning if hasattr(np, "exceptions") else np.RankWarning  # noqa: NPY201
 
 
 def _check_tol(value, name):
@@ -61,9 +62,10 @@ def lstsq(a, b, rcond=None, method: str = "svd"):
 
     Warns
     -----
-    numpy.exceptions.RankWarning
+    mmlkit.exceptions.RankWarning
         With ``method="svd"`` whenever the rank is below ``min(m, n)``: a
-        direction of the solution space was dropped.
+        direction of the solution space was dropped. A subclass of
+        ``numpy.exceptions.RankWarning`` (and of ``UserWarning``).
 
     Notes
     -----
@@ -75,7 +77,9 @@ def lstsq(a, b, rcond=None, method: str = "svd"):
     smallest direction). ``x = D⁻¹ y`` with ``y`` the solution for ``A_s``.
 
     SVD: ``y = Σ_{σᵢ > tol} vᵢ (uᵢᵀ b) / σᵢ``, cost ≈ 4mn² + 8n³ + 2mnk. QR: pivoted
-    Householder ``A_s P = QR``, rank = #{|Rᵢᵢ| > rcond·|R₁₁|}, ``y = P R⁻¹ (Qᵀb)[:n]``
+    Householder ``A_s P = QR`` (Businger & Golub's column pivoting, blocked as
+    LAPACK's ``geqp3``: norms downdated, the trailing matrix updated once per
+    panel by a matrix product), rank = #{|Rᵢᵢ| > rcond·|R₁₁|}, ``y = P R⁻¹ (Qᵀb)[:n]``
     plus one refinement step, cost ≈ 2mn² − 2n³/3 + 8mnk; the normal equations
     (which square κ) are never formed. Details in ``_solve_svd``/``_solve_qr``.
 
@@ -104,9 +108,7 @@ def lstsq(a, b, rcond=None, method: str = "svd"):
     vec = B.ndim == 1
     B2 = B[:, None] if vec else B
     rcond = _EPS * max(m, n) if rcond is None else float(rcond)
-    d = _column_scales(A)
-    solve = _solve_qr if method == "qr" else _solve_svd
-    x, rank, s = solve(A, A / d, d, B2, rcond)  # A / d is exact: powers of two
+    x, rank, s = solve_equilibrated(A, B2, rcond, method, stacklevel=3)
     if rank == n and m > n:
         r = B2 - A @ x
         residuals = np.sum(r * r, axis=0)
@@ -115,13 +117,25 @@ def lstsq(a, b, rcond=None, method: str = "svd"):
     return (x[:, 0] if vec else x), residuals, rank, s
 
 
+def solve_equilibrated(A, B, rcond, method, stacklevel):
+    """x, rank and σ(A) for ``A x ≈ B`` (B 2-D), columns equilibrated by powers of two (see :func:`lstsq`).
+
+    ``stacklevel`` is that of a warning raised here, pointing at the caller of the public function.
+    """
+    d = _column_scales(A)
+    if method == "qr":
+        return _solve_qr(A, A / d, d, B, rcond)  # A / d is exact: powers of two
+    return _solve_svd(A, A / d, d, B, rcond, stacklevel)
+
+
 def _solve_qr(A, As, d, B, rcond):
     """x, rank and σ(A) by pivoted Householder QR of the equilibrated ``As = A / d`` (full column rank only).
 
     Businger & Golub: ``A_s P = QR`` choosing at each step the remaining column of
     largest norm, so that ``|R₁₁| ≥ |R₂₂| ≥ …`` and the rank test is a test on R's
-    diagonal; ``y = P R⁻¹ (Qᵀ b)[:n]``, then one step of iterative refinement with
-    the same factors, ``y += P R⁻¹ Qᵀ (b − A_s y)``; σ(A) from an n × n SVD of R·D.
+    diagonal (:func:`_pivoted_qr`); ``y = P R⁻¹ (Qᵀ b)[:n]``, then one step of
+    iterative refinement with the same factors, ``y += P R⁻¹ Qᵀ (b − A_s y)``;
+    σ(A) from an n × n SVD of R·D.
     """
     m, n = A.shape
     if m < n:
@@ -139,7 +153,7 @@ def _solve_qr(A, As, d, B, rcond):
     return (y + delta) / d[:, None], rank, svd(R * d[perm], compute_uv=False)
 
 
-def _solve_svd(A, As, d, B, rcond):
+def _solve_svd(A, As, d, B, rcond, stacklevel):
     """x, rank and σ(A) by the SVD of the equilibrated ``As``; the minimum-norm x when directions drop.
 
     Full column rank: ``y = V Σ⁺ Uᵀ b`` for ``A_s``. Otherwise (rank deficient,
@@ -155,59 +169,100 @@ def _solve_svd(A, As, d, B, rcond):
     if rank < min(m, n):
         warnings.warn(f"lstsq: a is rank deficient to the tolerance rcond={rcond:.3g} (rank {rank} < "
                       f"{min(m, n)}): {min(m, n) - rank} direction(s) dropped, minimum-norm solution returned",
-                      _RankWarning, stacklevel=3)
+                      RankWarning, stacklevel=stacklevel + 1)
     U, s, Vt = svd(A, full_matrices=False)  # the minimum-norm x is a property of a, not of A_s
     return Vt[:rank].T @ ((U[:, :rank].T @ B) / s[:rank][:, None]), rank, s
 
 
 def _column_scales(A: np.ndarray) -> np.ndarray:
     """Powers of two 2^e ∈ (‖aⱼ‖, 2‖aⱼ‖] per column (1 for a zero column): dividing by them is exact."""
-    amax = np.max(np.abs(A), axis=0, initial=0.0)
-    safe = np.where(amax > 0, amax, 1.0)
-    norms = np.sqrt(np.einsum("ij,ij->j", A / safe, A / safe)) * safe  # no square over- or underflows
+    norms = column_norms(A)
     return np.where(norms > 0, np.ldexp(1.0, np.frexp(norms)[1]), 1.0)
 
 
-def _pivoted_qr(A: np.ndarray, B: np.ndarray):
-    """Householder QR with column pivoting of ``A`` (m ≥ n), applying Qᵀ to ``B`` alongside.
+def _pivoted_qr(A: np.ndarray, B: np.ndarray, nb: int = 32):
+    """Householder QR with column pivoting of ``A`` (m ≥ n), applying Qᵀ to ``B`` alongside (LAPACK ``dgeqp3``).
 
     Returns ``(R, QᵀB, perm, apply_qt)`` with ``A[:, perm] = Q R``, ``|R₁₁| ≥ |R₂₂| ≥ …``
     and ``apply_qt(C)`` computing ``QᵀC``.
-    BLAS-2 (one reflector at a time); column norms recomputed from the
-    trailing block at each step (no downdating, so no cancellation). 2mn² flops
-    for the factorisation plus mn² for the norms.
+
+    The textbook algorithm (Businger & Golub; ``householder_qr_textbook(A, pivoting=True)``)
+    recomputes every remaining column norm and updates the whole trailing matrix
+    after each column. Here (Quintana-Ortí, Sun & Bischof; LAPACK ``dlaqps``) the
+    norms are downdated, ‖a_j‖² ← ‖a_j‖² − r_kj², and the trailing matrix is
+    updated once per panel of ``nb`` columns by one matrix product, ``C −= V Fᵀ``,
+    with ``F = Cᵀ V T`` built a column at a time; only the pivot row and the next
+    column are brought up to date in between. A downdate that cancels (the norm
+    has shrunk below √ε of the last one computed) ends the panel early and that
+    norm is recomputed. ``B``'s columns ride along as columns that are never
+    pivoted. Half the flops are still matrix–vector products (``Cᵀv`` for each
+    column of F), as in LAPACK; 2mn² − 2n³/3 flops in all.
     """
-    F = np.array(A, dtype=np.float64, copy=True)
-    C = np.array(B, dtype=np.float64, copy=True)
-    m, n = F.shape
-    perm = np.arange(n)
-    reflectors = []
-    for k in range(n):
-        trailing = F[k:, k:]
-        scale = np.max(np.abs(trailing), axis=0)
-        safe = np.where(scale > 0, scale, 1.0)
-        norms = np.sqrt(np.einsum("ij,ij->j", trailing / safe, trailing / safe)) * scale
-        j = k + int(np.argmax(norms))
-        if j != k:
-            F[:, [k, j]] = F[:, [j, k]]
-            perm[[k, j]] = perm[[j, k]]
-        v, tau, beta = house(F[k:, k])
-        F[k, k] = beta
-        F[k + 1:, k] = 0.0
-        reflectors.append((v, tau))
-        if tau != 0.0:
-            W = F[k:, k + 1:]
-            W -= np.outer(tau * v, v @ W)
-            D = C[k:]
-            D -= np.outer(tau * v, v @ D)
+    m, n = A.shape
+    W = np.empty((m, n + B.shape[1]), order="F")  # [A, B], factored in place
+    W[:, :n], W[:, n:] = A, B
+    perm, tau = np.arange(n), np.zeros(n)
+    vn1 = column_norms(W[:, :n])  # the remaining norms, downdated
+    vn2 = vn1.copy()  # each one as last computed in full
+    k0 = 0
+    while k0 < n:
+        k0 += _pivoted_panel(W, k0, min(nb, n - k0), n, perm, tau, vn1, vn2)
+    V = np.tril(W[:, :n], -1)
+    np.fill_diagonal(V, 1.0)
+    blocks = blocks_from_reflectors(V, tau, offset=0)
 
     def apply_qt(X):
-        X = np.array(X, dtype=np.float64, copy=True)
-        for k, (v, tau) in enumerate(reflectors):
-            X[k:] -= np.outer(tau * v, v @ X[k:])
-        return X
+        return apply_qt_blocks(blocks, np.array(X, dtype=np.float64, copy=True))
 
-    return np.triu(F[:n]), C, perm, apply_qt
+    return np.triu(W[:n, :n]), W[:, n:], perm, apply_qt
+
+
+def _pivoted_panel(W, k0, nb, n, perm, tau, vn1, vn2) -> int:
+    """Factor up to ``nb`` pivoted columns of ``W`` from column ``k0`` (LAPACK ``dlaqps``); returns how many."""
+    m, N = W.shape
+    F = np.zeros((N - k0, nb))  # row i ↔ column k0 + i of W
+    for j in range(nb):
+        k = k0 + j
+        p = k + int(np.argmax(vn1[k:n]))
+        if p != k:
+            W[:, [k, p]] = W[:, [p, k]]
+            F[[j, p - k0]] = F[[p - k0, j]]
+            for a in (perm, vn1, vn2):
+                a[[k, p]] = a[[p, k]]
+        if j:  # bring column k up to date with this panel's reflectors
+            W[k:, k] -= W[k:, k0:k] @ F[j, :j]
+        v, tau[k], beta = house(W[k:, k])
+        W[k + 1:, k] = v[1:]
+        # F's column j: t·Cᵀv for the columns on the right, corrected for the updates not yet applied to C
+        F[j + 1:, j] = tau[k] * (v @ W[k:, k + 1:])
+        if j:
+            F[:, j] -= F[:, :j] @ (tau[k] * (v @ W[k:, k0:k]))
+        # the pivot row of the columns on the right, now final (v's leading 1 stands in at W[k, k])
+        W[k, k] = 1.0
+        W[k, k + 1:] -= F[j + 1:, :j + 1] @ W[k, k0:k + 1]
+        W[k, k] = beta
+        if k + 1 < m and _downdate_norms(W[k, k + 1:n], vn1[k + 1:n], vn2[k + 1:n]):
+            break  # a norm lost its digits: recompute it once the trailing matrix is up to date
+    kb = j + 1
+    W[k0 + kb:, k0 + kb:] -= W[k0 + kb:, k0:k0 + kb] @ F[kb:, :kb].T
+    stale = np.flatnonzero(vn2[k0 + kb:n] < 0) + k0 + kb
+    vn1[stale] = vn2[stale] = column_norms(W[k0 + kb:, stale]) if k0 + kb < m else 0.0
+    return kb
+
+
+_TOL3Z = np.sqrt(_EPS)
+
+
+def _downdate_norms(r, vn1, vn2) -> bool:
+    """‖a_j‖ ← ‖a_j‖·√(1 − (r_j/‖a_j‖)²) in place; marks (vn2 = −1) and reports the norms that cancel."""
+    live = vn1 > 0
+    ratio = np.abs(r, where=live, out=np.zeros_like(r)) / np.where(live, vn1, 1.0)
+    shrink = np.maximum(0.0, (1.0 + ratio) * (1.0 - ratio))
+    lost = live & (shrink * (vn1 / np.where(live, vn2, 1.0)) ** 2 <= _TOL3Z)
+    keep = live & ~lost
+    vn1[keep] *= np.sqrt(shrink[keep])
+    vn2[lost] = -1.0
+    return bool(lost.any())
 
 
 def pinv(a, rcond=None) -> np.ndarray:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from mmlkit._dask import is_dask_collection
-from mmlkit._validation import check_in
+from mmlkit._validation import Options, as_float_array, validate_args
 from mmlkit.linalg._checks import as_matrix
-from mmlkit.linalg._householder import form_q, householder_qr_inplace
+from mmlkit.linalg._householder import form_q, house, householder_qr_inplace
 from mmlkit.linalg.vectors import _vector_norm
 
 __all__ = ["gram_schmidt", "qr"]
@@ -49,6 +49,38 @@ def _complete_basis(Q: np.ndarray) -> np.ndarray:
     W = np.array(Q)
     complement = form_q(householder_qr_inplace(W), m, m)[:, n:]
     return np.hstack([Q, complement])
+
+
+def householder_qr_textbook(A: np.ndarray, pivoting: bool = False):
+    """Householder QR one column at a time, in place: the textbook algorithm (Golub & Van Loan, Alg. 5.2.1).
+
+    For j = 0, 1, …: (with ``pivoting``, first swap in the remaining column of
+    largest norm — Businger & Golub); choose the reflector ``H = I − τ v vᵀ``
+    that maps ``A[j:, j]`` to ``β e₁``; apply it to the columns on its right,
+    ``A[j:, j+1:] −= τ v (vᵀ A[j:, j+1:])``. Each step is a matrix–vector
+    product and a rank-one update (BLAS-2), 2mn² − 2n³/3 flops in all.
+
+    This is the reference the fast paths are tested against: :func:`qr` runs the
+    blocked form of the same reflectors (:func:`~mmlkit.linalg._householder.householder_qr_inplace`),
+    ``lstsq(method="qr")`` the blocked pivoted form; in exact arithmetic all three
+    produce the same R. On return ``A``'s upper trapezoid is R and the rest zero.
+    Returns ``(reflectors, perm)``: the list of ``(v, τ)`` (``v`` acting on rows
+    ``j:``) and the column order, ``A_in[:, perm] = Q R``.
+    """
+    m, n = A.shape
+    perm = np.arange(n)
+    reflectors = []
+    for j in range(min(m, n)):
+        if pivoting:
+            p = j + int(np.argmax([_vector_norm(A[j:, i], 2) for i in range(j, n)]))
+            A[:, [j, p]] = A[:, [p, j]]
+            perm[[j, p]] = perm[[p, j]]
+        v, tau, beta = house(A[j:, j])
+        A[j, j] = beta
+        A[j + 1:, j] = 0.0
+        A[j:, j + 1:] -= np.outer(tau * v, v @ A[j:, j + 1:])
+        reflectors.append((v, tau))
+    return reflectors, perm
 
 
 def gram_schmidt(A, modified: bool = True) -> np.ndarray:
@@ -117,7 +149,9 @@ def _givens_qr(A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return Qt.T, np.triu(A)
 
 
-def qr(A, method: str = "householder", mode: str = "reduced"):
+@validate_args({"method": [Options(("householder", "gram_schmidt", "givens"))],
+                "mode": [Options(("reduced", "complete", "r"))], "overwrite_a": ["boolean"]})
+def qr(A, method: str = "householder", mode: str = "reduced", *, overwrite_a: bool = False):
     """QR decomposition ``A = Q R``, as ``numpy.linalg.qr``.
 
     Parameters
@@ -125,7 +159,7 @@ def qr(A, method: str = "householder", mode: str = "reduced"):
     A : array_like, shape (m, n)
     method : {"householder", "gram_schmidt", "givens"}, default="householder"
         ``"householder"``: blocked Householder reflections in compact WY form
-        (the LAPACK ``geqrf``/``orgqr`` algorithm; backward stable, any shape
+        (LAPACK's ``geqrf``/``orgqr`` algorithm; backward stable, any shape
         and rank). ``"gram_schmidt"``: modified Gram–Schmidt (needs full
         column rank; ``Q`` orthogonal only up to ``κ(A)·ε``). ``"givens"``:
         plane rotations zeroing each column in a tree of disjoint row pairs
@@ -133,6 +167,10 @@ def qr(A, method: str = "householder", mode: str = "reduced"):
     mode : {"reduced", "complete", "r"}, default="reduced"
         ``"reduced"``: ``Q`` (m × k), ``R`` (k × n), k = min(m, n).
         ``"complete"``: ``Q`` (m × m), ``R`` (m × n). ``"r"``: only ``R`` (k × n).
+    overwrite_a : bool, default=False
+        Let ``method="householder"`` factor ``A`` in place (its contents are
+        then lost) when it is a writeable, Fortran-ordered float64 ndarray, as
+        ``scipy.linalg.qr``'s option: saves the copy of A. Otherwise ignored.
 
     Returns
     -------
@@ -149,12 +187,17 @@ def qr(A, method: str = "householder", mode: str = "reduced"):
     Notes
     -----
     Householder: ``H = I − τ v vᵀ`` maps column j below the diagonal to
-    ``β e₁``; ``Q = H₁ H₂ ⋯ H_k``. Panels of 32 columns are factored column by
-    column and their reflectors gathered into ``I − V T Vᵀ`` (compact WY), so
-    the update of the rest of the matrix, and the formation of ``Q``, are
-    matrix products (BLAS-3). Cost 2mn² − 2n³/3 flops for R, as much again to
-    form a reduced Q (m ≥ n). Gram–Schmidt: 2mn². Givens: about 3mn² for R plus
-    the rotations' application to Q (O(m²n)).
+    ``β e₁``; ``Q = H₁ H₂ ⋯ H_k``. The textbook algorithm applies each ``H`` to
+    the columns on its right as soon as it is found (a matrix–vector product and
+    a rank-one update per column: :func:`householder_qr_textbook`). The same
+    reflectors, blocked: panels of 64 columns gather theirs into
+    ``I − V T Vᵀ`` (compact WY, Schreiber & Van Loan), so the update of the rest
+    of the matrix, and the formation of ``Q``, are matrix products (BLAS-3); each
+    panel is itself factored recursively (left half, update of the right half,
+    right half), so that it too runs on matrix products. Cost 2mn² − 2n³/3 flops
+    for R, as much again to form a reduced Q (m ≥ n); ``mode="r"`` forms no Q.
+    Gram–Schmidt: 2mn². Givens: about 3mn² for R plus the rotations'
+    application to Q (O(m²n)).
     The signs of R's diagonal follow LAPACK for ``"householder"`` (so they match
     NumPy's) and are non-negative for the other methods.
 
@@ -171,15 +214,15 @@ def qr(A, method: str = "householder", mode: str = "reduced"):
     >>> bool(np.allclose(Q @ R, A))
     True
     """
-    check_in(method, "method", ("householder", "gram_schmidt", "givens"))
-    check_in(mode, "mode", ("reduced", "complete", "r"))
     if is_dask_collection(A):
         return _dask_qr(A, method, mode)
-    A = as_matrix(A, "A")
+    M = as_float_array(A, "A", ndim=2, dtype=np.float64)
+    in_place = overwrite_a and method == "householder" and M is A and M.flags.f_contiguous and M.flags.writeable
+    A = M if in_place else np.array(M, order="F" if method == "householder" else "K", copy=True)
     m, n = A.shape
     k = min(m, n)
     if method == "householder":
-        blocks = householder_qr_inplace(A)
+        blocks = householder_qr_inplace(A, keep=mode != "r")
         R = np.triu(A[:m if mode == "complete" else k])
         if mode == "r":
             return R

@@ -44,7 +44,7 @@ def _split_mean(mean, d, y_ndim):
 
 def linear_regression(est, X, y):
     """LinearRegression.fit on Dask: Gram (normal, gd) or centred TSQR (qr, svd), one pass."""
-    from mmlkit.models.linear import _cholesky_solve, _singular_message, _store_solution
+    from mmlkit.models.linear import _cholesky_solve, _solve_from_r, _store_solution
 
     X, y = check_dask_xy(X, y, multi_output=True)
     n, d = X.shape
@@ -57,27 +57,9 @@ def linear_regression(est, X, y):
         W = _cholesky_solve(G, rhs, "XᵀX", (n, d)) if est.solver == "normal" else _gram_descent(est, G, rhs, n)
     else:
         n, mean, R = _centred_statistics(X, y, est.fit_intercept, "r")
-        R11, R12 = R[:d, :d], R[:d, d:]
-        if est.solver == "qr":
-            if n < d:
-                raise np.linalg.LinAlgError(f"solver='qr' needs n_samples >= n_features, got n_samples={n}, "
-                                            f"n_features={d}; use solver='svd'")
-            r = np.abs(np.diag(R11))
-            if r.min() <= max(n, d) * _EPS * max(r.max(), 1e-300):
-                raise np.linalg.LinAlgError(_singular_message("R", (n, d)) + "; use solver='svd'")
-            W = sla.solve_triangular(R11, R12, check_finite=False)
-        else:
-            W = _svd_from_r(est, R11, R12, n)
+        W = _solve_from_r(est, R[:d, :d], R[:d, d:], n, stacklevel=5)
     _store_solution(est, W, *_split_mean(mean, d, y.ndim), y.ndim)
     return est
-
-
-def _svd_from_r(est, R11, R12, n):
-    """LinearRegression's ``_svd_solve`` from R: Xc = Q₁R₁₁ and Q₁ᵀyc = R₁₂, so Xc's column norms,
-    singular values and right singular vectors are R₁₁'s, and Uᵀyc is U_Rᵀ R₁₂."""
-    from mmlkit.models.linear import _min_norm_svd
-
-    return _min_norm_svd(est, R11, R12, n, stacklevel=5)
 
 
 def _gram_descent(est, G, rhs, n):

@@ -21,6 +21,7 @@ __all__ = [
     "cd_sweeps",
     "center_data",
     "centred_gram",
+    "centred_stack",
     "centred_gram_blocks",
     "soft_threshold",
 ]
@@ -46,6 +47,25 @@ def center_data(X, y, fit_intercept: bool, order: str = "C"):
     X_mean = X.mean(axis=0)
     y_mean = y.mean(axis=0)
     return np.subtract(X, X_mean, order=order), y - y_mean, X_mean, y_mean
+
+
+def centred_stack(X, Y, fit_intercept: bool):
+    """``[X − 1x̄ᵀ, Y − 1ȳᵀ]`` as one new Fortran-ordered array, and the means ``x̄``, ``ȳ``.
+
+    The one copy of X a least-squares fit by QR needs: centred (when an
+    intercept is fitted) straight into the column-major layout Householder QR
+    works in, with the targets ``Y`` (n, t) beside X so that the R factor of the
+    stack carries Qᵀy. Returns ``XY`` (n, d + t), ``X_mean`` (d,), ``Y_mean`` (t,).
+    """
+    n, d = X.shape
+    XY = np.empty((n, d + Y.shape[1]), order="F")
+    if fit_intercept:
+        X_mean, Y_mean = X.mean(axis=0), Y.mean(axis=0)
+    else:
+        X_mean, Y_mean = np.zeros(d), np.zeros(Y.shape[1])
+    np.subtract(X, X_mean, out=XY[:, :d])
+    np.subtract(Y, Y_mean, out=XY[:, d:])
+    return XY, X_mean, Y_mean
 
 
 def centred_gram(X, mean, Y=None, *, block: int = 2048):

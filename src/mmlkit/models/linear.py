@@ -17,15 +17,16 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from mmlkit import linalg
 from mmlkit._dask import any_dask, dask_unsupported
-from mmlkit._scaling import power_of_two_scale, rescale
+from mmlkit._scaling import column_norms, power_of_two_scale, rescale
 from mmlkit._validation import Interval, Options, validate_params
 from mmlkit.exceptions import ConvergenceWarning, RankWarning
 from mmlkit.models import _dask_fit
-from mmlkit.models._linear_base import LinearPredictMixin, center_data, centred_gram
+from mmlkit.models._linear_base import LinearPredictMixin, center_data, centred_gram, centred_stack
 
 __all__ = ["BayesianLinearRegression", "LinearRegression", "Ridge"]
 
 _EPS = np.finfo(np.float64).eps
+_SMALL = 4096  # n·d up to which solver="svd" factors Xc directly (a QR first saves flops, not calls)
 
 
 def _as_2d(y):
@@ -72,15 +73,41 @@ def _largest_eigenvalue_gram(X):
     return float(sla.eigh(G, eigvals_only=True, subset_by_index=[k - 1, k - 1])[0])
 
 
+def _check_tall(n, d):
+    if n < d:
+        raise np.linalg.LinAlgError(
+            f"solver='qr' needs n_samples >= n_features, got n_samples={n}, n_features={d}; use solver='svd'")
+
+
+def _solve_from_r(est, R11, R12, n, stacklevel):
+    """LinearRegression's W from the R factor of the centred [X, Y] (n rows, d + t columns).
+
+    ``Xc = Q₁R₁₁`` and ``Q₁ᵀYc = R₁₂``, so ``‖Y − Xc W‖`` is least at ``R₁₁ W = R₁₂``:
+    back substitution for ``solver="qr"`` (an error when R₁₁ is singular to working
+    precision), and for ``"svd"`` the SVD of the small R₁₁, which has Xc's singular
+    values, right singular vectors and column norms (:func:`_min_norm_svd`).
+    ``stacklevel`` is that of the RankWarning.
+    """
+    d = R11.shape[1]
+    if est.solver == "svd":
+        return _min_norm_svd(est, R11, R12, n, stacklevel)
+    _check_tall(n, d)
+    r = np.abs(np.diag(R11))
+    if r.min() <= max(n, d) * _EPS * max(r.max(), 1e-300):
+        raise np.linalg.LinAlgError(_singular_message("R", (n, d)) + "; use solver='svd'")
+    return sla.solve_triangular(R11, R12, check_finite=False)
+
+
 def _min_norm_svd(est, A, B, n, stacklevel):
     """:meth:`LinearRegression._svd_solve` on ``A`` with right-hand sides ``B``: ``A`` is the
     centred X (n rows) or the R factor of its QR (whose column norms, singular values and right
     singular vectors are X's, with Uᵀ of the R factor standing for Xc's on ``B = Q₁ᵀyc``).
-    Sets ``rank_`` and ``singular_values_``; ``stacklevel`` is that of the RankWarning."""
+    ``A`` is consumed (the fit's own copy). Sets ``rank_`` and ``singular_values_``;
+    ``stacklevel`` is that of the RankWarning."""
     d = A.shape[1]
-    norms = np.sqrt(np.einsum("ij,ij->j", A, A))
+    norms = column_norms(A)
     live = norms > 0
-    U, s, Vt = sla.svd(A[:, live] / norms[live], full_matrices=False, check_finite=False)
+    U, s, Vt = sla.svd(A[:, live] / norms[live], full_matrices=False, check_finite=False, overwrite_a=True)
     s = s[: min(n, d)]
     keep = s > max(n, d) * _EPS * (s[0] if s.size else 0.0)
     est.rank_ = r = int(keep.sum())
@@ -95,7 +122,8 @@ def _min_norm_svd(est, A, B, n, stacklevel):
             f"LinearRegression(solver='svd'): X (centred, columns scaled to unit norm) has rank {r} of "
             f"{s.size}; {s.size - r} direction(s) with singular value <= {max(n, d) * _EPS:.2g}·s₁ were "
             "treated as zero (the minimum-norm solution is returned)", RankWarning, stacklevel=stacklevel)
-    U, s, Vt = sla.svd(A, full_matrices=False, check_finite=False)
+    del U, Vt
+    U, s, Vt = sla.svd(A, full_matrices=False, check_finite=False, overwrite_a=True)
     return Vt[:r].T @ ((U[:, :r].T @ B) / s[:r, None])
 
 
@@ -143,9 +171,17 @@ class LinearRegression(MultiOutputMixin, LinearPredictMixin, RegressorMixin, Bas
     * SVD: Xc D⁻¹ = USVᵀ with D the column norms (equilibration), singular
       values below max(n, d)·eps·s₁ treated as zero (with a ``RankWarning``);
       w = D⁻¹ V S⁻¹ Uᵀ yc at full column rank, else the minimum-norm
-      least-squares solution V S⁺ Uᵀ yc of Xc itself, O(nd·min(n, d));
+      least-squares solution V S⁺ Uᵀ yc of Xc itself, O(nd·min(n, d)). For
+      n ≥ d the SVD is that of the small R factor of [Xc, yc] (LAPACK's
+      Householder QR; R has Xc's column norms, singular values and right
+      singular vectors, and its last column gives Uᵀyc), as LAPACK's ``gelsd``;
     * gradient descent: w ← w + (1/L)·Xcᵀ(yc − Xc w)/n, linear convergence at
       rate 1 − 1/κ(XcᵀXc); O(nd) per iteration.
+
+    Memory: the QR and SVD solvers centre [X, y] into one new column-major
+    array and factor it in place (peak about 1.1 X, plus one n × min(d, 64)
+    panel of reflectors for mmlkit's QR); the normal equations form XcᵀXc
+    without a centred copy; gradient descent holds one centred copy.
 
     On a Dask X (chunked by rows): one pass over the data; each row block sends its
     count, means and the R factor (``"qr"``, ``"svd"``) or the centred Gram matrix
@@ -190,29 +226,32 @@ class LinearRegression(MultiOutputMixin, LinearPredictMixin, RegressorMixin, Bas
         if any_dask(X, y):
             return _dask_fit.linear_regression(self, X, y)
         X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True, y_numeric=True)
-        Xc, yc, X_mean, y_mean = center_data(X, y, self.fit_intercept)
-        Y = _as_2d(yc)
-        n, d = Xc.shape
+        n, d = X.shape
         self.n_iter_ = 1  # one direct solve
         self.rank_ = d
-        if self.solver == "normal":
-            W = _cholesky_solve(Xc.T @ Xc, Xc.T @ Y, "XᵀX", X.shape)
-        elif self.solver == "qr":
-            if n < d:
-                raise np.linalg.LinAlgError(
-                    f"solver='qr' needs n_samples >= n_features, got n_samples={n}, n_features={d}; use solver='svd'"
-                )
-            # mmlkit's Householder QR of [Xc, Y]: its R is [[R, QᵀY], [0, ·]], so Qᵀy comes without forming Q
-            RA = linalg.qr(np.column_stack([Xc, Y]), mode="r")
-            R = RA[:d, :d]
-            r = np.abs(np.diag(R))
-            if r.min() <= max(n, d) * _EPS * max(r.max(), 1e-300):
-                raise np.linalg.LinAlgError(_singular_message("R", X.shape) + "; use solver='svd'")
-            W = sla.solve_triangular(R, RA[:d, d:], check_finite=False)
-        elif self.solver == "svd":
-            W = self._svd_solve(Xc, Y)
+        if self.solver in ("qr", "svd"):
+            if self.solver == "qr":
+                _check_tall(n, d)
+            XY, X_mean, y_mean = centred_stack(X, _as_2d(y), self.fit_intercept)  # the fit's one copy of X
+            if self.solver == "qr" or (n >= d and n * d > _SMALL):
+                # Householder QR of [Xc, Y] in place: R = [[R₁₁, Q₁ᵀY], [0, ·]], so Qᵀy comes without forming
+                # Q. "qr" runs mmlkit's; "svd" LAPACK's (as gelsd does: QR, then the SVD of the small R)
+                if self.solver == "qr":
+                    R = linalg.qr(XY, mode="r", overwrite_a=True)
+                else:
+                    R = sla.qr(XY, mode="raw", overwrite_a=True, check_finite=False)[1]  # "raw": no n-row copy
+                del XY
+                W = _solve_from_r(self, R[:d, :d], R[:d, d:], n, stacklevel=4)
+            else:
+                W = self._svd_solve(XY[:, :d], XY[:, d:])
+        elif self.solver == "normal":
+            X_mean = X.mean(axis=0) if self.fit_intercept else np.zeros(d)
+            y_mean = y.mean(axis=0) if self.fit_intercept else np.zeros(y.shape[1:])
+            G, rhs = centred_gram(X, X_mean, _as_2d(y - y_mean))  # (X − x̄)ᵀ(X − x̄), (X − x̄)ᵀ(y − ȳ)
+            W = _cholesky_solve(G, rhs, "XᵀX", X.shape)
         else:
-            W = self._gradient_descent(Xc, Y)
+            Xc, yc, X_mean, y_mean = center_data(X, y, self.fit_intercept)
+            W = self._gradient_descent(Xc, _as_2d(yc))
         _store_solution(self, W, X_mean, y_mean, y.ndim)
         return self
 
@@ -226,7 +265,9 @@ class LinearRegression(MultiOutputMixin, LinearPredictMixin, RegressorMixin, Bas
         have full rank the solution is unique and comes from the well-scaled
         factorisation, w = D⁻¹ V S⁻¹ Uᵀ y. Otherwise a ``RankWarning`` says how many
         directions were dropped, and the minimum-norm solution of the original
-        problem is returned on the remaining ones.
+        problem is returned on the remaining ones. For n ≥ d this runs on the
+        R factor of the QR of [Xc, Y] (see :func:`_solve_from_r`); here on Xc itself
+        (n < d), the fit's own copy, which it consumes.
         """
         return _min_norm_svd(self, Xc, Y, Xc.shape[0], stacklevel=4)
 
