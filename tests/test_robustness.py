@@ -26,6 +26,8 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.base import clone, is_regressor
 
 SUBPACKAGES = ["linalg", "autodiff", "calculus", "probability", "stats", "information", "optim", "nn", "models",
@@ -400,3 +402,276 @@ def test_estimator_pickle_clone_and_determinism(key, cls):
     _, _, _, out3 = _fit_output(twin, key)
     if out is not None:
         np.testing.assert_allclose(out3, out, **tol)
+
+
+# =========================================================================== the parameter sweep
+# Functions of callables, counts and parameters (autodiff transforms, nn modules, distributions,
+# calculus, rl, explain, datasets): each row of ``PARAMETERS`` is a small valid call
+# ``call(**valid)`` and the kind of each parameter it checks; Hypothesis draws bad values of that
+# kind and the call must raise ``ValueError``/``TypeError`` naming the parameter.
+def _ad():
+    return _mod("autodiff")
+
+
+def _nn():
+    return _mod("nn")
+
+
+def _pr():
+    return _mod("probability")
+
+
+def _fit_linear():
+    from mmlkit.models import LinearRegression
+    return LinearRegression().fit(X2, X1)
+
+
+def _fit_logistic():
+    from mmlkit.models import LogisticRegression
+    return LogisticRegression().fit(X2, Y_BIN)
+
+
+def _sq(x):
+    return (x ** 2).sum()
+
+
+def _nn_fit(**kw):
+    model = _nn().Linear(3, 1, random_state=0)
+    kw = {"model": model, "loss": _nn().mse_loss, "optimizer": _mod("optim").SGD(model.parameters(), lr=0.1), **kw}
+    return _nn().fit(X=X2, y=X1[:, None], progress=False, **kw)
+
+
+_NAN, _INF = float("nan"), float("inf")
+#: kind → the bad values Hypothesis draws for a parameter of that kind
+KINDS = {
+    "count": st.one_of(st.integers(-3, 0), st.sampled_from([2.5, _NAN, "3", True])),        # int >= 1
+    "nonneg_int": st.one_of(st.integers(-3, -1), st.sampled_from([2.5, _NAN, "3"])),         # int >= 0
+    "positive": st.one_of(st.floats(max_value=0.0), st.sampled_from([_NAN, _INF, "1"])),     # real > 0
+    "nonneg": st.one_of(st.floats(max_value=-1e-300), st.sampled_from([_NAN, _INF, "1"])),  # real >= 0
+    "real": st.sampled_from([_NAN, _INF, -_INF, "1"]),                                       # finite real
+    "prob": st.one_of(st.floats(max_value=-1e-300), st.floats(min_value=1.0 + 1e-12),
+                      st.sampled_from([_NAN, "0.5"])),                                       # in [0, 1]
+    "prob_left": st.one_of(st.floats(max_value=-1e-300), st.floats(min_value=1.0),
+                           st.sampled_from([_NAN, "0.5"])),                                  # in [0, 1)
+    "prob_right": st.one_of(st.floats(max_value=0.0), st.floats(min_value=1.0 + 1e-12),
+                            st.sampled_from([_NAN, "0.5"])),                                 # in (0, 1]
+    "open01": st.one_of(st.floats(max_value=0.0), st.floats(min_value=1.0),
+                        st.sampled_from([_NAN, "0.5"])),                                     # in (0, 1)
+    "callable": st.sampled_from([None, 3, "f", np.ones(2)]),
+    "callable_or_none": st.sampled_from([3, "f", np.ones(2)]),
+    "option": st.sampled_from(["no-such-option", 3, None]),
+    "random_state": st.sampled_from(["seed", -1, 1.5, object()]),
+    "bool": st.sampled_from(["yes", 2, None]),
+    "argnums": st.sampled_from([1.5, "a", (0, "b"), None, 7]),
+    "axis": st.sampled_from([1.5, "a", (0, "b"), None]),
+    "optimizer": st.sampled_from(["sgd", None, 3]),
+}
+
+#: name → (call, valid keyword arguments, {parameter: kind})
+PARAMETERS = {
+    # autodiff transforms: the function, argnums and the checker's tolerances
+    **{f"autodiff.{t}": (lambda _t=t, **kw: getattr(_ad(), _t)(**kw)(np.ones(3)), {"f": _sq, "argnums": 0},
+                         {"f": "callable", "argnums": "argnums"})
+       for t in ("grad", "value_and_grad", "jacobian", "hessian")},
+    "autodiff.hvp": (lambda **kw: _ad().hvp(**kw), {"f": _sq, "x": np.ones(3), "v": np.ones(3)}, {"f": "callable"}),
+    "autodiff.jvp": (lambda **kw: _ad().jvp(**kw), {"f": _sq, "primals": (np.ones(3),), "tangents": (np.ones(3),)},
+                     {"f": "callable"}),
+    "autodiff.vjp": (lambda f: _ad().vjp(f, np.ones(3)), {"f": _sq}, {"f": "callable"}),
+    "autodiff.check_grad": (lambda f, **kw: _ad().check_grad(f, np.ones(3), **kw),
+                            {"f": _sq, "rtol": 1e-5, "atol": 1e-7, "n_directions": 2, "eps": 1e-6,
+                             "random_state": 0},
+                            {"f": "callable", "rtol": "positive", "atol": "nonneg", "n_directions": "count",
+                             "eps": "positive", "random_state": "random_state"}),
+    "autodiff.primitive": (lambda **kw: _ad().primitive(**kw), {"fun": np.sin}, {"fun": "callable_or_none"}),
+    "autodiff.set_grad_enabled": (lambda **kw: _ad().set_grad_enabled(**kw), {"mode": True}, {"mode": "bool"}),
+    "autodiff.std": (lambda **kw: _ad().std(_ad().tensor(X1), **kw), {"ddof": 1}, {"ddof": "nonneg_int"}),
+    "autodiff.var": (lambda **kw: _ad().var(_ad().tensor(X1), **kw), {"ddof": 1}, {"ddof": "nonneg_int"}),
+    # nn: layers' sizes and rates, initialisers, losses' options, the training loop
+    "nn.Linear": (lambda **kw: _nn().Linear(**kw), {"in_features": 3, "out_features": 2, "random_state": 0},
+                  {"in_features": "count", "out_features": "count", "bias": "bool", "random_state": "random_state"}),
+    "nn.GraphConv": (lambda **kw: _nn().GraphConv(**kw), {"in_features": 3, "out_features": 2, "random_state": 0},
+                     {"in_features": "count", "out_features": "count", "random_state": "random_state"}),
+    "nn.Embedding": (lambda **kw: _nn().Embedding(**kw), {"num_embeddings": 5, "embedding_dim": 2},
+                     {"num_embeddings": "count", "embedding_dim": "count"}),
+    "nn.MLP": (lambda **kw: _nn().MLP(**kw), {"sizes": [3, 4, 2], "dropout": 0.1, "activation": "relu"},
+               {"dropout": "prob", "activation": "option"}),
+    "nn.Dropout": (lambda **kw: _nn().Dropout(**kw), {"p": 0.5}, {"p": "prob", "random_state": "random_state"}),
+    "nn.LayerNorm": (lambda **kw: _nn().LayerNorm(**kw), {"normalized_shape": 3, "eps": 1e-5},
+                     {"normalized_shape": "count", "eps": "positive"}),
+    "nn.Softmax": (lambda **kw: _nn().Softmax(**kw), {"dim": -1}, {"dim": "axis"}),
+    "nn.MultiHeadAttention": (lambda **kw: _nn().MultiHeadAttention(**kw), {"embed_dim": 4, "num_heads": 2},
+                              {"embed_dim": "count", "num_heads": "count", "dropout": "prob"}),
+    "nn.TransformerBlock": (lambda **kw: _nn().TransformerBlock(**kw),
+                            {"d_model": 4, "nhead": 2, "dim_feedforward": 8},
+                            {"d_model": "count", "nhead": "count", "dim_feedforward": "count", "dropout": "prob",
+                             "activation": "option", "layer_norm_eps": "positive"}),
+    **{f"nn.{n}": (lambda _n=n, **kw: getattr(_nn(), _n)(_ad().zeros((3, 2)), **kw), {"random_state": 0},
+                   {"gain": "nonneg", "random_state": "random_state"})
+       for n in ("xavier_normal_", "xavier_uniform_")},
+    **{f"nn.{n}": (lambda _n=n, **kw: getattr(_nn(), _n)(_ad().zeros((3, 2)), **kw), {"random_state": 0},
+                   {"mode": "option", "nonlinearity": "option", "a": "real", "random_state": "random_state"})
+       for n in ("kaiming_normal_", "kaiming_uniform_")},
+    **{f"nn.{n}": (lambda _n=n, **kw: getattr(_nn(), _n)(_ad().tensor(SCORE), _ad().tensor(Y_BIN * 1.0), **kw), {},
+                   {"reduction": "option"})
+       for n in ("mse_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits")},
+    "nn.cross_entropy": (lambda **kw: _nn().cross_entropy(_ad().tensor(X2), LABELS, **kw), {},
+                         {"reduction": "option", "label_smoothing": "prob"}),
+    "nn.scaled_dot_product_attention": (
+        lambda **kw: _nn().scaled_dot_product_attention(_ad().tensor(X2), _ad().tensor(X2), _ad().tensor(X2), **kw),
+        {}, {"dropout_p": "prob", "is_causal": "bool"}),
+    "nn.normalized_adjacency": (lambda **kw: _nn().normalized_adjacency(np.ones((3, 3)) - np.eye(3), **kw), {},
+                                {"add_self_loops": "bool"}),
+    "nn.fit": (_nn_fit, {"epochs": 1, "batch_size": 4, "random_state": 0},
+               {"model": "callable", "loss": "callable", "optimizer": "optimizer", "epochs": "count",
+                "batch_size": "count", "validation_split": "prob_left", "patience": "count", "min_delta": "nonneg",
+                "shuffle": "bool", "random_state": "random_state"}),
+    # calculus: the integrand, the limits, the numbers of nodes and the tolerances
+    "calculus.derivative": (lambda **kw: _mod("calculus").derivative(**kw), {"f": np.sin, "x": 0.3},
+                            {"f": "callable", "n": "count", "method": "option", "h": "positive",
+                             "accuracy": "count"}),
+    **{f"calculus.{n}": (lambda _n=n, **kw: getattr(_mod("calculus"), _n)(**kw), {"f": np.sin, "a": 0.0, "b": 1.0},
+                         {"f": "callable", "a": "real", "b": "real", "n": "count"})
+       for n in ("trapezoid", "simpson", "gauss_legendre")},
+    "calculus.quad": (lambda **kw: _mod("calculus").quad(**kw), {"f": np.sin, "a": 0.0, "b": 1.0},
+                      {"f": "callable", "epsabs": "nonneg", "epsrel": "nonneg", "limit": "count"}),
+    "calculus.nquad": (lambda **kw: _mod("calculus").nquad(**kw),
+                       {"f": lambda x, y: x * y, "ranges": [(0.0, 1.0), (0.0, 1.0)]},
+                       {"f": "callable", "epsabs": "nonneg", "epsrel": "nonneg", "limit": "count"}),
+    "calculus.monte_carlo": (lambda **kw: _mod("calculus").monte_carlo(**kw),
+                             {"f": lambda x: x, "bounds": [(0.0, 1.0)], "n": 100, "random_state": 0},
+                             {"f": "callable", "n": "count", "random_state": "random_state"}),
+    **{f"calculus.{n}": (lambda _n=n, **kw: getattr(_mod("calculus"), _n)(**kw), {"f": _sq, "x": np.ones(2)},
+                         {"f": "callable", "h": "positive"})
+       for n in ("gradient_fd", "jacobian_fd", "hessian_fd")},
+    "calculus.taylor": (lambda **kw: _mod("calculus").taylor(**kw), {"f": _sq, "x0": 0.0, "order": 3},
+                        {"f": "callable", "x0": "real", "order": "nonneg_int"}),
+    "calculus.gauss_legendre_nodes": (lambda **kw: _mod("calculus").gauss_legendre_nodes(**kw), {"n": 4},
+                                      {"n": "count"}),
+    "calculus.finite_difference_weights": (lambda **kw: _mod("calculus").finite_difference_weights(**kw),
+                                           {"offsets": [-1, 0, 1], "n": 1}, {"n": "nonneg_int"}),
+    # datasets: counts, noise levels, fractions and seeds
+    "datasets.make_blobs": (lambda **kw: _mod("datasets").make_blobs(**kw), {"n_samples": 20, "random_state": 0},
+                            {"n_samples": "count", "n_features": "count", "centers": "count",
+                             "cluster_std": "nonneg", "shuffle": "bool", "random_state": "random_state"}),
+    **{f"datasets.{n}": (lambda _n=n, **kw: getattr(_mod("datasets"), _n)(**kw), {"n_samples": 20, "random_state": 0},
+                         {"n_samples": "count", "noise": "nonneg", "shuffle": "bool", "random_state": "random_state"})
+       for n in ("make_moons", "make_swiss_roll")},
+    "datasets.make_circles": (lambda **kw: _mod("datasets").make_circles(**kw), {"n_samples": 20, "random_state": 0},
+                              {"n_samples": "count", "noise": "nonneg", "factor": "open01",
+                               "random_state": "random_state"}),
+    "datasets.make_regression": (lambda **kw: _mod("datasets").make_regression(**kw),
+                                 {"n_samples": 20, "n_features": 4, "n_informative": 2, "random_state": 0},
+                                 {"n_samples": "count", "n_features": "count", "n_informative": "nonneg_int",
+                                  "n_targets": "count", "bias": "real", "noise": "nonneg", "coef": "bool",
+                                  "random_state": "random_state"}),
+    "datasets.make_classification": (lambda **kw: _mod("datasets").make_classification(**kw),
+                                     {"n_samples": 30, "n_features": 5, "random_state": 0},
+                                     {"n_samples": "count", "n_features": "count", "n_informative": "count",
+                                      "n_redundant": "nonneg_int", "n_repeated": "nonneg_int",
+                                      "n_classes": "count", "n_clusters_per_class": "count", "flip_y": "prob",
+                                      "class_sep": "positive", "random_state": "random_state"}),
+    # rl: bandits, agents, environments, the simulation loop and REINFORCE
+    "rl.EpsilonGreedy": (lambda **kw: _mod("rl").EpsilonGreedy(**kw), {"epsilon": 0.1}, {"epsilon": "prob"}),
+    "rl.UCB1": (lambda **kw: _mod("rl").UCB1(**kw), {"c": 2.0}, {"c": "nonneg"}),
+    "rl.ThompsonSampling": (lambda **kw: _mod("rl").ThompsonSampling(**kw), {},
+                            {"prior": "option", "alpha": "positive", "beta": "positive", "mu0": "real",
+                             "tau0": "positive", "sigma": "positive"}),
+    "rl.BernoulliBandit": (lambda **kw: _mod("rl").BernoulliBandit(**kw), {"means": [0.2, 0.7]}, {}),
+    "rl.GaussianBandit": (lambda **kw: _mod("rl").GaussianBandit(**kw), {"means": [0.2, 0.7]}, {"sigma": "positive"}),
+    "rl.CartPole": (lambda **kw: _mod("rl").CartPole(**kw), {"max_steps": 10}, {"max_steps": "count"}),
+    "rl.Corridor": (lambda **kw: _mod("rl").Corridor(**kw), {"length": 4}, {"length": "count", "max_steps": "count",
+                                                                          "slip": "prob"}),
+    "rl.simulate": (lambda **kw: _mod("rl").simulate(_mod("rl").BernoulliBandit([0.2, 0.7]),
+                                                      _mod("rl").EpsilonGreedy(), **kw),
+                    {"horizon": 5, "n_runs": 2, "random_state": 0},
+                    {"horizon": "count", "n_runs": "count", "random_state": "random_state"}),
+    "rl.reinforce": (lambda **kw: _mod("rl").reinforce(**kw), {"n_iterations": 2, "batch_size": 2, "random_state": 0},
+                     {"n_iterations": "count", "batch_size": "count", "lr": "positive", "gamma": "prob",
+                      "baseline": "bool", "hidden": "count", "random_state": "random_state"}),
+    # explain: explainers' options on a fitted model
+    "explain.permutation_importance": (lambda **kw: _mod("explain").permutation_importance(
+        _fit_linear(), X2, X1, **kw), {"n_repeats": 2, "random_state": 0},
+        {"n_repeats": "count", "max_samples": "prob_right", "random_state": "random_state"}),
+    "explain.lime_tabular": (lambda **kw: _mod("explain").lime_tabular(_fit_logistic(), X2, X2[0], **kw),
+                             {"num_samples": 50, "random_state": 0},
+                             {"num_samples": "count", "num_features": "count", "kernel_width": "positive",
+                              "alpha": "nonneg", "discretizer": "option", "random_state": "random_state"}),
+    "explain.partial_dependence": (lambda **kw: _mod("explain").partial_dependence(_fit_linear(), X2, [0], **kw),
+                                   {"grid_resolution": 5},
+                                   {"grid_resolution": "count", "kind": "option", "response_method": "option"}),
+    "explain.fgsm": (lambda **kw: _mod("explain").fgsm(_fit_logistic(), X2, Y_BIN, **kw), {"eps": 0.1},
+                     {"eps": "nonneg"}),
+    "explain.pgd": (lambda **kw: _mod("explain").pgd(_fit_logistic(), X2, Y_BIN, **kw), {"eps": 0.1, "steps": 2},
+                    {"eps": "nonneg", "steps": "count", "step_size": "positive", "norm": "option",
+                     "random_state": "random_state"}),
+    "explain.input_sensitivity": (lambda **kw: _mod("explain").input_sensitivity(_fit_logistic(), X2[:3], **kw), {},
+                                  {"method": "option", "output": "option", "step": "positive"}),
+    "explain.shapley_values": (lambda **kw: _mod("explain").shapley_values(_fit_linear(), X2[:2], X2[:4], **kw), {},
+                               {"max_features": "count"}),
+    # probability: distributions' parameters, conjugate priors, Markov models
+    **{f"probability.{n}": (lambda _n=n, **kw: getattr(_pr(), _n)(**kw), valid, kinds) for n, valid, kinds in (
+        ("Normal", {"mu": 0.0, "sigma": 1.0}, {"mu": "real", "sigma": "positive"}),
+        ("Uniform", {"low": 0.0, "high": 1.0}, {"low": "real", "high": "real"}),
+        ("Exponential", {"rate": 1.0}, {"rate": "positive"}),
+        ("Gamma", {"shape": 2.0, "rate": 1.0}, {"shape": "positive", "rate": "positive"}),
+        ("Beta", {"a": 2.0, "b": 3.0}, {"a": "positive", "b": "positive"}),
+        ("StudentT", {"df": 3.0}, {"df": "positive", "mu": "real", "sigma": "positive"}),
+        ("ChiSquared", {"df": 3.0}, {"df": "positive"}),
+        ("Bernoulli", {"p": 0.3}, {"p": "prob"}),
+        ("Binomial", {"n": 5, "p": 0.3}, {"n": "nonneg_int", "p": "prob"}),
+        ("Poisson", {"rate": 2.0}, {"rate": "nonneg"}),
+        ("Geometric", {"p": 0.3}, {"p": "prob"}),
+        ("NegativeBinomial", {"n": 3, "p": 0.4}, {"n": "positive", "p": "prob"}),
+        ("BetaBinom", {"n": 5, "a": 2.0, "b": 3.0}, {"n": "nonneg_int", "a": "positive", "b": "positive"}),
+        ("BetaBinomial", {"a": 1.0, "b": 1.0}, {"a": "positive", "b": "positive"}),
+        ("NormalNormal", {"mu0": 0.0, "tau0": 1.0, "sigma": 1.0},
+         {"mu0": "real", "tau0": "positive", "sigma": "positive"}),
+        ("GammaPoisson", {"shape": 1.0, "rate": 1.0}, {"shape": "positive", "rate": "positive"}),
+    )},
+    **{f"probability.{n}.interval": (lambda _n=n, **kw: getattr(_pr(), _n)().interval(**kw), {"level": 0.9},
+                                     {"level": "prob"}) for n in ("Normal", "Exponential")},
+    **{f"probability.{n}.sample": (lambda _n=n, **kw: getattr(_pr(), _n)().sample(**kw), {"size": 3, "random_state": 0},
+                                   {"random_state": "random_state"}) for n in ("Normal", "Exponential")},
+    "probability.MarkovChain.sample": (lambda **kw: _pr().MarkovChain(np.array([[0.9, 0.1], [0.5, 0.5]])).sample(**kw),
+                                       {"n": 5, "random_state": 0}, {"n": "count", "random_state": "random_state"}),
+    "probability.MarkovChain.n_step": (lambda **kw: _pr().MarkovChain(np.array([[0.9, 0.1], [0.5, 0.5]])).n_step(**kw),
+                                       {"n": 5}, {"n": "nonneg_int"}),
+    "probability.MarkovChain.stationary": (
+        lambda **kw: _pr().MarkovChain(np.array([[0.9, 0.1], [0.5, 0.5]])).stationary(**kw), {},
+        {"method": "option"}),
+    "probability.MarkovChain.fit": (lambda **kw: _pr().MarkovChain.fit(**kw), {"sequences": [[0, 1, 1, 0]]},
+                                    {"n_states": "count", "pseudo_count": "nonneg"}),
+    "probability.BayesianNetwork.fit": (lambda **kw: _pr().BayesianNetwork([("a", "b")], {"a": 2, "b": 2}).fit(
+        {"a": np.array([0, 1, 1]), "b": np.array([1, 0, 1])}, **kw), {}, {"pseudo_count": "nonneg"}),
+    "probability.MultivariateNormal.cdf": (lambda **kw: _pr().MultivariateNormal(np.zeros(2), SPD[:2, :2]).cdf(
+        np.zeros(2), **kw), {}, {"abseps": "positive"}),
+}
+
+
+def _parameter_cases():
+    for key, (_, _, kinds) in PARAMETERS.items():
+        for param in kinds:
+            marks = [pytest.mark.xfail(strict=True, reason=XFAIL[(key, param)])] if (key, param) in XFAIL else []
+            yield pytest.param(key, param, id=f"{key}-{param}", marks=marks)
+
+
+@pytest.mark.parametrize("key", sorted(PARAMETERS))
+def test_parameter_table_call_is_valid(key):
+    """The table's own call succeeds, so that a bad parameter is the only reason for an error below."""
+    call, valid, _ = PARAMETERS[key]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        call(**valid)
+
+
+@pytest.mark.parametrize(("key", "param"), list(_parameter_cases()))
+@settings(max_examples=6, derandomize=True, database=None)
+@given(data=st.data())
+def test_bad_parameter_raises_naming_it(key, param, data):
+    call, valid, kinds = PARAMETERS[key]
+    bad = data.draw(KINDS[kinds[param]], label=param)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(BAD_INPUT_ERRORS) as info:
+            call(**{**valid, param: bad})
+    assert param in str(info.value), f"{key}({param}={bad!r}): {info.value!r} does not name {param!r}"

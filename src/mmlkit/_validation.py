@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 __all__ = [
+    "ArrayInterval",
     "IncreasingPair",
     "Interval",
     "Options",
@@ -308,7 +309,8 @@ def check_int_sequence(s, name: str, *, what: str = "integers") -> np.ndarray:
 # Each estimator declares ``_parameter_constraints = {"name": [constraint, ...]}``;
 # a parameter is valid when it satisfies any one of its constraints. A constraint
 # is an ``Interval``, an ``Options``, an ``IncreasingPair``, a type, ``None`` or one
-# of the strings "boolean", "random_state", "array-like", "callable", "nan". ``validate_params`` checks
+# of the strings "boolean", "random_state", "array-like", "callable", "int-sequence",
+# "nan". ``validate_params`` checks
 # them once, at the start of ``fit``, and raises ``InvalidParameterError`` (a
 # ValueError and a TypeError) whose message names the parameter and lists what
 # was expected.
@@ -345,6 +347,61 @@ class Interval:
         low = "-inf" if self.low is None else f"{self.low:g}"
         high = "inf" if self.high is None else f"{self.high:g}"
         return f"{kind} in the range {left}{low}, {high}{right}"
+
+
+class ArrayInterval(Interval):
+    """Real numbers, or arrays of them, every element inside an interval (distribution parameters).
+
+    ``convert(value, name, owner)`` checks a parameter and returns it as a float
+    (Python and NumPy scalars, on a fast path of a few comparisons) or a float64
+    ndarray (checked elementwise); ``integer=True`` also asks for whole numbers.
+    NaN and infinity never satisfy it.
+    """
+
+    def __init__(self, low=None, high=None, *, closed: str = "both", integer: bool = False):
+        super().__init__(numbers.Real, low, high, closed=closed)
+        self.integer = integer
+        self._lo = -math.inf if low is None else float(low)
+        self._hi = math.inf if high is None else float(high)
+        self._lo_open = low is None or closed in ("right", "neither")
+        self._hi_open = high is None or closed in ("left", "neither")
+
+    def _inside(self, v):
+        """Elementwise: finite, inside the interval, whole where asked (v a float or float ndarray)."""
+        ok = (v > self._lo if self._lo_open else v >= self._lo) & (v < self._hi if self._hi_open else v <= self._hi)
+        ok = ok & (np.abs(v) < math.inf)
+        return ok & (v == np.floor(v)) if self.integer else ok
+
+    def is_satisfied_by(self, value) -> bool:
+        try:
+            self.convert(value, "value")
+        except ValueError:
+            return False
+        return True
+
+    def convert(self, value, name: str, owner: str | None = None):
+        """``value`` as a float or float64 ndarray; ``InvalidParameterError`` naming ``name`` otherwise."""
+        kind = type(value)
+        if kind is float or kind is int or kind is np.float64:  # the scalar fast path
+            v = float(value)
+            if ((v > self._lo) if self._lo_open else (v >= self._lo)) and \
+                    ((v < self._hi) if self._hi_open else (v <= self._hi)) and v - v == 0.0 and \
+                    (not self.integer or v.is_integer()):  # v - v == 0: finite
+                return v
+        elif not isinstance(value, (bool, np.bool_, str, bytes)):
+            try:
+                arr = np.asarray(value, dtype=np.float64)
+            except (TypeError, ValueError):
+                arr = None
+            if arr is not None and bool(np.all(self._inside(arr))):
+                return float(arr) if arr.ndim == 0 else arr
+        from mmlkit.exceptions import InvalidParameterError
+
+        what = f"{self} (or an array of them)"
+        if self.integer:
+            what = what.replace("a float", "a whole number")
+        where = f" (a parameter of {owner})" if owner else ""
+        raise InvalidParameterError(f"{name} must be {what}, got {value!r}{where}")
 
 
 class Options:
@@ -401,6 +458,8 @@ _NAMED = {
     "random_state": _Test(_is_random_state, "None, an int >= 0 or a numpy.random.Generator"),
     "array-like": _Test(_is_array_like, "an array-like"),
     "callable": _Test(callable, "a callable"),
+    "int-sequence": _Test(lambda v: isinstance(v, (tuple, list)) and all(
+        isinstance(a, numbers.Integral) and not isinstance(a, (bool, np.bool_)) for a in v), "a tuple of ints"),
     "nan": _Test(lambda v: isinstance(v, numbers.Real) and v != v, "np.nan"),
 }
 
@@ -487,7 +546,7 @@ def validate_args(constraints: dict):
         positional = [name for name, p in signature.parameters.items()
                       if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
         checks = {name: [_constraint(c) for c in allowed] for name, allowed in constraints.items()}
-        owner = func.__qualname__
+        owner = func.__qualname__.removesuffix(".__init__")  # a class's constructor: the class
 
         @functools.wraps(func)
         def checked(*args, **kwargs):

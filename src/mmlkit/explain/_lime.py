@@ -9,7 +9,7 @@ import numpy as np
 from scipy.linalg import cho_factor, cho_solve
 from scipy.special import ndtr, ndtri
 
-from mmlkit._validation import as_float_array, check_in, check_random_state, check_scalar
+from mmlkit._validation import Interval, Options, as_float_array, check_random_state, validate_args
 from mmlkit.explain._common import evaluate, model_function
 
 __all__ = ["LimeExplanation", "lime_tabular"]
@@ -69,6 +69,12 @@ def _truncated_normal(low, high, mean, std, rng):
     return np.clip(mean + std * z, low, high)
 
 
+@validate_args({"num_samples": [Interval(numbers.Integral, 2, None)],
+                "num_features": [None, Interval(numbers.Integral, 1, None)],
+                "discretize_continuous": ["boolean"], "discretizer": [Options(("quartile", "decile"))],
+                "kernel_width": [None, Interval(numbers.Real, 0.0, None, closed="neither")],
+                "sample_around_instance": ["boolean"], "alpha": [Interval(numbers.Real, 0.0, None)],
+                "random_state": ["random_state"]})
 def lime_tabular(model, X_train, x, *, label=1, num_samples=5000, num_features=None,
                  discretize_continuous=True, discretizer="quartile", kernel_width=None,
                  sample_around_instance=False, alpha=1.0, feature_names=None, random_state=None):
@@ -137,14 +143,8 @@ def lime_tabular(model, X_train, x, *, label=1, num_samples=5000, num_features=N
     n_train, d = X_train.shape
     if x.shape[0] != d:
         raise ValueError(f"x must have {d} features like X_train, got {x.shape[0]}")
-    check_scalar(num_samples, "num_samples", kind=numbers.Integral, low=2)
-    check_in(discretizer, "discretizer", ("quartile", "decile"))
-    check_scalar(alpha, "alpha", low=0.0)
     if kernel_width is None:
         kernel_width = 0.75 * np.sqrt(d)
-    check_scalar(kernel_width, "kernel_width", low=0.0, low_inclusive=False)
-    if num_features is not None:
-        check_scalar(num_features, "num_features", kind=numbers.Integral, low=1)
     rng = check_random_state(random_state)
     names = list(feature_names) if feature_names is not None else [f"x{j}" for j in range(d)]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from mmlkit._validation import validate_args
 from mmlkit.autodiff import is_grad_enabled, primitive
 from mmlkit.nn import init
 from mmlkit.nn.layers import Linear
@@ -13,6 +14,7 @@ from mmlkit.nn.module import Module, Parameter
 __all__ = ["GraphConv", "normalized_adjacency"]
 
 
+@validate_args({"add_self_loops": ["boolean"]})
 def normalized_adjacency(A, add_self_loops=True):
     r"""Â = D^{-1/2} (A + I) D^{-1/2}, D the degree matrix of A + I.
 

@@ -20,7 +20,7 @@ from scipy import special as sc
 
 from .. import exceptions  # its sklearn-derived names resolve on first use
 from . import _functions as F
-from ._base import Distribution, fit_data, newton, out, param, points
+from ._base import POSITIVE, REAL, Distribution, fit_data, newton, out, points
 
 __all__ = ["Beta", "ChiSquared", "Exponential", "Gamma", "Normal", "StudentT", "Uniform"]
 
@@ -64,9 +64,11 @@ class Uniform(Distribution):
 
     _params = ("low", "high")
 
+    _parameter_constraints = {"low": REAL, "high": REAL}
+
     def __init__(self, low=0.0, high=1.0):
-        self.low = param(low, "low")
-        self.high = param(high, "high")
+        self.low = self._param("low", low)
+        self.high = self._param("high", high)
         if np.any(np.asarray(self.high) <= self.low):
             raise ValueError(f"high must be > low, got low={low!r}, high={high!r}")
 
@@ -159,6 +161,8 @@ class Normal(Distribution):
 
     _params = ("mu", "sigma")
 
+    _parameter_constraints = {"mu": REAL, "sigma": POSITIVE}
+
     def __init__(self, mu=0.0, sigma=1.0):
         # Fast path for plain numbers (the common scalar case): two type checks
         # and a chained comparison, which NaN and inf fail.
@@ -166,8 +170,8 @@ class Normal(Distribution):
                 and -math.inf < mu < math.inf and 0.0 < sigma < math.inf):
             self.mu, self.sigma, self._scalar = float(mu), float(sigma), True
             return
-        self.mu = param(mu, "mu")
-        self.sigma = param(sigma, "sigma", low=0.0)
+        self.mu = self._param("mu", mu)
+        self.sigma = self._param("sigma", sigma)
         self._scalar = isinstance(self.mu, float) and isinstance(self.sigma, float)
 
     def _x(self, x):
@@ -254,8 +258,10 @@ class Exponential(Distribution):
 
     _params = ("rate",)
 
+    _parameter_constraints = {"rate": POSITIVE}
+
     def __init__(self, rate=1.0):
-        self.rate = param(rate, "rate", low=0.0)
+        self.rate = self._param("rate", rate)
 
     def logpdf(self, x):
         x = points(x)
@@ -332,9 +338,11 @@ class Gamma(Distribution):
 
     _params = ("shape", "rate")
 
+    _parameter_constraints = {"shape": POSITIVE, "rate": POSITIVE}
+
     def __init__(self, shape, rate=1.0):
-        self.shape = param(shape, "shape", low=0.0)
-        self.rate = param(rate, "rate", low=0.0)
+        self.shape = self._param("shape", shape)
+        self.rate = self._param("rate", rate)
 
     def logpdf(self, x):
         x = points(x)
@@ -430,9 +438,11 @@ class Beta(Distribution):
 
     _params = ("a", "b")
 
+    _parameter_constraints = {"a": POSITIVE, "b": POSITIVE}
+
     def __init__(self, a, b):
-        self.a = param(a, "a", low=0.0)
-        self.b = param(b, "b", low=0.0)
+        self.a = self._param("a", a)
+        self.b = self._param("b", b)
 
     def logpdf(self, x):
         x = points(x)
@@ -545,10 +555,12 @@ class StudentT(Distribution):
 
     _params = ("df", "mu", "sigma")
 
+    _parameter_constraints = {"df": POSITIVE, "mu": REAL, "sigma": POSITIVE}
+
     def __init__(self, df, mu=0.0, sigma=1.0):
-        self.df = param(df, "df", low=0.0)
-        self.mu = param(mu, "mu")
-        self.sigma = param(sigma, "sigma", low=0.0)
+        self.df = self._param("df", df)
+        self.mu = self._param("mu", mu)
+        self.sigma = self._param("sigma", sigma)
 
     def _z(self, x):
         return (points(x) - self.mu) / self.sigma
@@ -626,7 +638,7 @@ class StudentT(Distribution):
         x = fit_data(data)
         n = x.size
         if df is not None:
-            df = param(df, "df", low=0.0)
+            df = POSITIVE.convert(df, "df", "StudentT")
         mu = float(np.median(x))
         sigma = float(np.median(np.abs(x - mu))) * 1.4826 or float(x.std())
         if sigma <= 0:
@@ -698,8 +710,10 @@ class ChiSquared(Distribution):
 
     _params = ("df",)
 
+    _parameter_constraints = {"df": POSITIVE}
+
     def __init__(self, df):
-        self.df = param(df, "df", low=0.0)
+        self.df = self._param("df", df)
 
     def logpdf(self, x):
         x = points(x)
