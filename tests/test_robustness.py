@@ -2,10 +2,15 @@
 
 The list of names is built from each subpackage's ``__all__``; every name is
 either swept by a row of ``ARRAY_FUNCTIONS`` (a function of array data, with a
-small valid call), swept as an estimator (anything with ``get_params`` and
-``fit``), or listed in ``NOT_SWEPT`` with the reason — so a new public name
-fails ``test_every_public_name_is_accounted_for`` until someone decides how to
-sweep it.
+small valid call), of ``PARAMETERS`` (a function or class of parameters, with
+the kind of each: Hypothesis draws bad values of that kind and the call must
+raise an error naming the parameter), of ``KERNELS`` (distribution functions:
+NaN outside their domain, as ufuncs) or ``TENSOR_OPS`` (autodiff operations:
+NaN propagates, inputs kept), swept as an estimator (anything with
+``get_params`` and ``fit``), or listed in ``NOT_SWEPT``/``SWEPT_ELSEWHERE``
+with the reason — so a new public name fails
+``test_every_public_name_is_accounted_for`` until someone decides how to sweep
+it.
 
 For each array function: bad data (NaN, inf, empty, wrong ndim) raises
 ``ValueError``/``TypeError``/``LinAlgError`` naming the argument; the caller's
@@ -165,13 +170,6 @@ XFAIL = {
 
 # name → reason it is not swept here.
 NOT_SWEPT = {
-    "autodiff": "Tensor operations: the autodiff engineer's sweep (gradients, thread safety) covers them",
-    "nn": "modules and losses on Tensors: covered by the autodiff/nn tests",
-    "rl": "environments and agents: covered by tests/rl (reset, simulate bad input)",
-    "explain": "model-explanation functions need a fitted model: covered by tests/explain",
-    "datasets": "generators and loaders take counts, not data: covered by tests/datasets (bad parameters)",
-    "calculus": "functions of callables (quad, derivative, taylor…): covered by tests/calculus",
-    "probability": "distribution classes and special-function kernels (ufunc conventions): tests/probability",
     "optim": "optimizers and projections of callables: tests/optim (parameter checks, projection scale)",
 }
 NOT_SWEPT_NAMES = {
@@ -192,9 +190,62 @@ def _accounted(sub, name, obj):
     key = f"{sub}.{name}"
     if key in ARRAY_FUNCTIONS or key in NOT_SWEPT_NAMES or sub in NOT_SWEPT:
         return True
+    if any(k == key or k.startswith(key + ".") for k in PARAMETERS) or key in SWEPT_ELSEWHERE:
+        return True
+    if sub in PARAMETER_SWEPT:  # every name of these subpackages is swept by a table row or listed
+        return False
     if inspect.isclass(obj):  # estimators (swept below) and result / helper classes
         return True
     return sub == "evaluation"  # scorers, CV helpers and label metrics: tests/evaluation
+
+
+#: names of the parameter-swept subpackages covered elsewhere, with the reason
+_RESULT = "a result record (a dataclass or named tuple, no parameters to check)"
+_ACTIVATION = "a parameterless activation module (its forward is the swept Tensor operation)"
+SWEPT_ELSEWHERE = {
+    **{f"probability.{n}": "swept as a distribution kernel (test_kernel_outside_its_domain_gives_nan)"
+       for n in ("beta_quantile", "binom_cdf", "binom_sf", "chi2_cdf", "chi2_isf", "chi2_ppf", "chi2_sf", "f_cdf",
+                 "f_ppf", "f_sf", "gamma_quantile", "normal_cdf", "normal_isf", "normal_logcdf", "normal_logsf",
+                 "normal_ppf", "normal_sf", "poisson_cdf", "poisson_sf", "t_cdf", "t_isf", "t_ppf", "t_sf")},
+    **{f"autodiff.{n}": "swept as a Tensor operation (test_tensor_operation_propagates_nan_and_keeps_the_input)"
+       for n in ("abs", "add", "arctan", "as_tensor", "astype", "broadcast_to", "clip", "concatenate", "cos",
+                 "cosh", "cumsum", "diagonal", "divide", "dot", "einsum", "erf", "exp", "expand_dims", "expm1",
+                 "flatten", "gelu", "getitem", "index_add", "log", "log1p", "log_softmax", "logsumexp", "matmul",
+                 "max", "maximum", "mean", "min", "minimum", "multiply", "negative", "norm", "ones_like", "outer",
+                 "pow", "power", "relu", "reshape", "sigmoid", "sin", "sinh", "softmax", "softplus", "sqrt",
+                 "square", "squeeze", "stack", "subtract", "sum", "swapaxes", "tan", "tanh", "tensor", "trace",
+                 "transpose", "where", "zeros_like")},
+    "autodiff.Tensor": "the operand of every swept Tensor operation; graph errors: tests/autodiff",
+    "autodiff.Primitive": "made by the swept autodiff.primitive",
+    "autodiff.defvjp": "registers a rule on a Primitive (checks its type): tests/autodiff/test_primitive*",
+    "autodiff.gradients": "the engine's backward pass; its input checks: tests/autodiff (thread safety too)",
+    "autodiff.enable_grad": "a context manager without parameters", "autodiff.no_grad": "as enable_grad",
+    "autodiff.is_grad_enabled": "a query without parameters",
+    "autodiff.ones": "a constructor of a shape (NumPy's checks)", "autodiff.zeros": "as ones",
+    "calculus.IntegrationResult": _RESULT, "calculus.MonteCarloResult": _RESULT,
+    "calculus.TaylorPolynomial": "returned by the swept calculus.taylor",
+    "probability.Categorical": "a probability-vector parameter (check_probability_vector): tests/probability",
+    "probability.Dirichlet": "a concentration-vector parameter: tests/probability",
+    "probability.DirichletMultinomial": "a concentration-vector parameter: tests/probability",
+    "probability.bayes_rule": "probability vectors (check_probability_vector): tests/probability",
+    "probability.HiddenMarkovModel": "an estimator: swept by test_estimator_pickle_clone_and_determinism",
+    **{f"nn.{n}": _ACTIVATION for n in ("GELU", "Identity", "ReLU", "Sigmoid", "Tanh")},
+    "nn.Module": "the base class of the swept layers", "nn.ModuleList": "a container of Modules",
+    "nn.Sequential": "a container of Modules (rejects non-Modules: tests/nn)", "nn.History": _RESULT,
+    "nn.Parameter": "a Tensor constructor (as autodiff.tensor)",
+    "nn.functional": "a module: its losses and attention are swept under nn.*",
+    "nn.init": "a module: its initialisers are swept under nn.*",
+    **{f"explain.{n}": _RESULT for n in ("Explanation", "LimeExplanation", "PartialDependence",
+                                         "PermutationImportance", "Sensitivity")},
+    "explain.KernelShap": "an explainer object with a background set: tests/explain",
+    "explain.differentiable_forward": "wraps a fitted model as a Tensor function: tests/explain",
+    "rl.BanditResult": _RESULT, "rl.ReinforceResult": _RESULT,
+    "datasets.Dataset": _RESULT, "datasets.Graph": _RESULT,
+    **{f"datasets.{n}": "a loader without parameters (tests/datasets checks the tables)"
+       for n in ("load_breast_cancer", "load_digits", "load_iris", "load_karate_club", "load_wine")},
+}
+#: subpackages swept name by name (a class is not accounted for just by being a class)
+PARAMETER_SWEPT = {"autodiff", "nn", "rl", "explain", "datasets", "calculus", "probability"}
 
 
 def test_every_public_name_is_accounted_for():
@@ -675,3 +726,98 @@ def test_bad_parameter_raises_naming_it(key, param, data):
         with pytest.raises(BAD_INPUT_ERRORS) as info:
             call(**{**valid, param: bad})
     assert param in str(info.value), f"{key}({param}={bad!r}): {info.value!r} does not name {param!r}"
+
+
+# ------------------------------------------------------------------ distribution kernels: the ufunc convention
+# The distribution functions of ``mmlkit.probability`` document NumPy's ufunc convention: a parameter
+# outside its domain, or a NaN argument, gives NaN — never a finite number.
+KERNELS = {  # name → (valid arguments, {argument: values outside its domain})
+    "beta_quantile": ({"q": 0.3, "a": 2.0, "b": 3.0}, {"q": [-0.1, 1.5], "a": [-1.0, 0.0], "b": [-1.0, 0.0]}),
+    "binom_cdf": ({"k": 2.0, "n": 5.0, "p": 0.3}, {"n": [-1.0, 1.5], "p": [-0.1, 1.5]}),
+    "binom_sf": ({"k": 2.0, "n": 5.0, "p": 0.3}, {"n": [-1.0, 1.5], "p": [-0.1, 1.5]}),
+    "chi2_cdf": ({"x": 1.0, "df": 3.0}, {"df": [-1.0]}),
+    "chi2_sf": ({"x": 1.0, "df": 3.0}, {"df": [-1.0]}),
+    "chi2_ppf": ({"q": 0.3, "df": 3.0}, {"q": [-0.1, 1.5], "df": [-1.0, 0.0]}),
+    "chi2_isf": ({"q": 0.3, "df": 3.0}, {"q": [-0.1, 1.5], "df": [-1.0, 0.0]}),
+    "f_cdf": ({"x": 1.0, "dfn": 3.0, "dfd": 4.0}, {"dfn": [-1.0, 0.0], "dfd": [-1.0, 0.0]}),
+    "f_sf": ({"x": 1.0, "dfn": 3.0, "dfd": 4.0}, {"dfn": [-1.0, 0.0], "dfd": [-1.0, 0.0]}),
+    "f_ppf": ({"q": 0.3, "dfn": 3.0, "dfd": 4.0}, {"q": [-0.1, 1.5], "dfn": [-1.0, 0.0], "dfd": [-1.0, 0.0]}),
+    "gamma_quantile": ({"q": 0.3, "shape": 2.0}, {"q": [-0.1, 1.5], "shape": [-1.0, 0.0]}),
+    "normal_cdf": ({"x": 1.0}, {}), "normal_sf": ({"x": 1.0}, {}), "normal_logcdf": ({"x": 1.0}, {}),
+    "normal_logsf": ({"x": 1.0}, {}),
+    "normal_ppf": ({"q": 0.3}, {"q": [-0.1, 1.5]}), "normal_isf": ({"q": 0.3}, {"q": [-0.1, 1.5]}),
+    "poisson_cdf": ({"k": 2.0, "mu": 2.0}, {"mu": [-1.0]}),
+    "poisson_sf": ({"k": 2.0, "mu": 2.0}, {"mu": [-1.0]}),
+    "t_cdf": ({"t": 1.0, "df": 3.0}, {"df": [-1.0, 0.0]}), "t_sf": ({"t": 1.0, "df": 3.0}, {"df": [-1.0, 0.0]}),
+    "t_ppf": ({"q": 0.3, "df": 3.0}, {"q": [-0.1, 1.5], "df": [-1.0, 0.0]}),
+    "t_isf": ({"q": 0.3, "df": 3.0}, {"q": [-0.1, 1.5], "df": [-1.0, 0.0]}),
+}
+
+
+def _kernel_cases():
+    for name, (valid, domain) in KERNELS.items():
+        for arg in valid:  # NaN in every argument
+            yield pytest.param(name, arg, _NAN, id=f"{name}-{arg}-nan")
+        for arg, values in domain.items():
+            for v in values:
+                yield pytest.param(name, arg, v, id=f"{name}-{arg}={v:g}")
+
+
+@pytest.mark.parametrize(("name", "arg", "value"), list(_kernel_cases()))
+def test_kernel_outside_its_domain_gives_nan(name, arg, value):
+    valid, _ = KERNELS[name]
+    fn = getattr(_pr(), name)
+    assert np.isfinite(fn(**valid))
+    got = fn(**{**valid, arg: value})
+    assert np.isnan(got), f"{name}({arg}={value!r}) = {got!r}, not NaN"
+    # and elementwise: one bad entry of an array gives NaN there only
+    arr = fn(**{**valid, arg: np.array([valid[arg], value])})
+    assert np.isfinite(arr[0]) and np.isnan(arr[1]), f"{name}: {arr!r}"
+
+
+# ------------------------------------------------------------------ Tensor operations: NumPy's semantics
+# The autodiff operations follow NumPy (and PyTorch): values are not checked, NaN propagates to the
+# entries it touches (never a silent finite number elsewhere), and the caller's array is never modified.
+_T = lambda: _ad().tensor(X2.copy())  # noqa: E731
+TENSOR_OPS = {
+    **{n: (lambda x, n=n: getattr(_ad(), n)(x)) for n in (
+        "abs", "arctan", "cos", "cosh", "erf", "exp", "expm1", "gelu", "negative", "relu", "sigmoid", "sin", "sinh",
+        "softplus", "square", "tan", "tanh", "flatten")},
+    **{n: (lambda x, n=n: getattr(_ad(), n)(_ad().abs(x) + 1.0)) for n in ("log", "log1p", "sqrt")},
+    **{n: (lambda x, n=n: getattr(_ad(), n)(x, x)) for n in ("add", "subtract", "multiply", "maximum", "minimum")},
+    "divide": lambda x: _ad().divide(x, _ad().abs(x) + 1.0),
+    "pow": lambda x: _ad().pow(x, 2.0), "power": lambda x: _ad().power(x, 2.0),
+    "matmul": lambda x: _ad().matmul(x, _ad().tensor(np.eye(3))),
+    "dot": lambda x: _ad().dot(x[4], x[1]), "outer": lambda x: _ad().outer(x[4], x[1]),
+    "einsum": lambda x: _ad().einsum("ij->i", x),
+    **{n: (lambda x, n=n: getattr(_ad(), n)(x, axis=1)) for n in (
+        "sum", "mean", "max", "min", "logsumexp", "softmax", "log_softmax", "cumsum", "std", "var", "norm")},
+    "clip": lambda x: _ad().clip(x, -0.5, 0.5), "where": lambda x: _ad().where(x.data > 0, x, -x),
+    "reshape": lambda x: _ad().reshape(x, (3, 12)), "transpose": lambda x: _ad().transpose(x),
+    "swapaxes": lambda x: _ad().swapaxes(x, 0, 1), "squeeze": lambda x: _ad().squeeze(x[None]),
+    "expand_dims": lambda x: _ad().expand_dims(x, 0), "broadcast_to": lambda x: _ad().broadcast_to(x, (2, 12, 3)),
+    "concatenate": lambda x: _ad().concatenate([x, x]), "stack": lambda x: _ad().stack([x, x]),
+    "getitem": lambda x: _ad().getitem(x, (slice(None), 1)), "diagonal": lambda x: _ad().diagonal(x[3:6]),
+    "trace": lambda x: _ad().trace(x[3:6]), "astype": lambda x: _ad().astype(x, np.float32),
+    "as_tensor": lambda x: _ad().as_tensor(x), "tensor": lambda x: _ad().tensor(x.data),
+    "ones_like": lambda x: _ad().ones_like(x) * x, "zeros_like": lambda x: _ad().zeros_like(x) + x,
+    "index_add": lambda x: _ad().index_add(x, np.arange(12), (12, 3)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TENSOR_OPS))
+def test_tensor_operation_propagates_nan_and_keeps_the_input(name):
+    data = X2.copy()
+    data[4, 1] = np.nan
+    before = data.copy()
+    x = _ad().tensor(data, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        y = TENSOR_OPS[name](x)
+        out = np.asarray(y.data if hasattr(y, "data") else y, dtype=float)
+        assert np.isnan(out).any(), f"{name}: NaN in the input vanished from the output"
+        if np.size(out) > 1 and name not in ("ones_like", "zeros_like"):
+            assert np.isfinite(out).any(), f"{name}: one NaN spoilt every entry"
+        if y.requires_grad:
+            (y.sum() if y.data.ndim else y).backward()
+    np.testing.assert_array_equal(data, before)  # the caller's array is never modified
