@@ -486,10 +486,10 @@ def _sq(x):
     return (x ** 2).sum()
 
 
-def _nn_fit(**kw):
+def _nn_fit(X=X2, y=X1[:, None], **kw):
     model = _nn().Linear(3, 1, random_state=0)
     kw = {"model": model, "loss": _nn().mse_loss, "optimizer": _mod("optim").SGD(model.parameters(), lr=0.1), **kw}
-    return _nn().fit(X=X2, y=X1[:, None], progress=False, **kw)
+    return _nn().fit(X=X, y=y, progress=False, **kw)
 
 
 _NAN, _INF = float("nan"), float("inf")
@@ -605,7 +605,8 @@ PARAMETERS = {
                             {"n_samples": "count", "n_features": "count", "centers": "count",
                              "cluster_std": "nonneg", "shuffle": "bool", "random_state": "random_state"}),
     **{f"datasets.{n}": (lambda _n=n, **kw: getattr(_mod("datasets"), _n)(**kw), {"n_samples": 20, "random_state": 0},
-                         {"n_samples": "count", "noise": "nonneg", "shuffle": "bool", "random_state": "random_state"})
+                         {"n_samples": "count", "noise": "nonneg", "random_state": "random_state",
+                          **({"shuffle": "bool"} if n == "make_moons" else {"hole": "bool"})})
        for n in ("make_moons", "make_swiss_roll")},
     "datasets.make_circles": (lambda **kw: _mod("datasets").make_circles(**kw), {"n_samples": 20, "random_state": 0},
                               {"n_samples": "count", "noise": "nonneg", "factor": "open01",
@@ -725,6 +726,7 @@ def test_bad_parameter_raises_naming_it(key, param, data):
         warnings.simplefilter("ignore")
         with pytest.raises(BAD_INPUT_ERRORS) as info:
             call(**{**valid, param: bad})
+    assert "keyword argument" not in str(info.value), f"{key}: the table's call is wrong: {info.value!r}"
     assert param in str(info.value), f"{key}({param}={bad!r}): {info.value!r} does not name {param!r}"
 
 
@@ -821,3 +823,145 @@ def test_tensor_operation_propagates_nan_and_keeps_the_input(name):
         if y.requires_grad:
             (y.sum() if y.data.ndim else y).backward()
     np.testing.assert_array_equal(data, before)  # the caller's array is never modified
+
+
+# ------------------------------------------------------------------ bad data for the parameter-swept subpackages
+# name → (call, valid keyword arguments, [(argument, bad value, the name the message must hold or None)]):
+# each bad value replaces one valid argument and must raise ValueError/TypeError naming it (None: any
+# message, for an unfitted model's NotFittedError, which names the estimator).
+def _lin():
+    from mmlkit.models import LinearRegression
+    return LinearRegression().fit(X2, X1)
+
+
+def _log():
+    from mmlkit.models import LogisticRegression
+    return LogisticRegression().fit(X2, Y_BIN)
+
+
+def _unfitted():
+    from mmlkit.models import LinearRegression
+    return LinearRegression()
+
+
+X2_NAN = np.where(np.arange(X2.size).reshape(X2.shape) == 4, np.nan, X2)
+X2_WIDE = np.ones((12, 4))  # a feature more than the models were fitted on
+_MODEL = [("X", X2_WIDE, None), ("X", X2_NAN, "X")]  # wrong number of features; NaN
+BAD_INPUTS = {
+    "explain.permutation_importance": (lambda **kw: _mod("explain").permutation_importance(**kw),
+                                       {"estimator": _lin(), "X": X2, "y": X1, "n_repeats": 2, "random_state": 0},
+                                       [*_MODEL, ("estimator", _unfitted(), None), ("y", X1[:5], "y")]),
+    "explain.shapley_values": (lambda **kw: _mod("explain").shapley_values(**kw),
+                               {"model": _lin(), "X": X2[:2], "background": X2[:4]},
+                               [*_MODEL, ("model", _unfitted(), None), ("background", X2_WIDE, "background")]),
+    "explain.KernelShap": (lambda **kw: _mod("explain").KernelShap(kw.pop("model"), kw.pop("background")).explain(
+        **kw), {"model": _lin(), "X": X2[:2], "background": X2[:4], "nsamples": 20, "random_state": 0},
+        [*_MODEL, ("model", _unfitted(), None), ("background", X2_NAN, "background")]),
+    "explain.lime_tabular": (lambda **kw: _mod("explain").lime_tabular(**kw),
+                             {"model": _log(), "X_train": X2, "x": X2[0], "num_samples": 50, "random_state": 0},
+                             [("x", np.ones(4), "x"), ("x", X2_NAN[1], "x"), ("X_train", X2_NAN, "X_train")]),
+    "explain.partial_dependence": (lambda **kw: _mod("explain").partial_dependence(**kw),
+                                   {"estimator": _lin(), "X": X2, "features": [0], "grid_resolution": 5},
+                                   [*_MODEL, ("estimator", _unfitted(), None), ("features", [5], "features")]),
+    "explain.fgsm": (lambda **kw: _mod("explain").fgsm(**kw), {"model": _log(), "X": X2, "y": Y_BIN, "eps": 0.1},
+                     [*_MODEL, ("y", Y_BIN[:5], "y")]),
+    "explain.pgd": (lambda **kw: _mod("explain").pgd(**kw), {"model": _log(), "X": X2, "y": Y_BIN, "eps": 0.1,
+                                                             "steps": 2}, [*_MODEL, ("y", Y_BIN[:5], "y")]),
+    "explain.input_sensitivity": (lambda **kw: _mod("explain").input_sensitivity(**kw), {"model": _log(), "X": X2[:3]},
+                                  [*_MODEL, ("model", "a model", "model")]),
+    "explain.differentiable_forward": (lambda **kw: _mod("explain").differentiable_forward(**kw), {"model": _log()},
+                                       [("model", "a model", "model")]),
+    "nn.Linear.forward": (lambda x: _nn().Linear(3, 2, random_state=0)(x), {"x": _ad().tensor(X2)},
+                          [("x", _ad().tensor(X2_WIDE), "in_features"), ("x", np.array([["a"] * 3]), None)]),
+    "nn.LayerNorm.forward": (lambda x: _nn().LayerNorm(3)(x), {"x": _ad().tensor(X2)},
+                             [("x", _ad().tensor(X2_WIDE), "normalized_shape")]),
+    "nn.Embedding.forward": (lambda idx: _nn().Embedding(5, 2)(idx), {"idx": np.array([0, 4])},
+                             [("idx", np.array([0.5]), "indices"), ("idx", np.array([7]), "indices")]),
+    "nn.mse_loss": (lambda **kw: _nn().mse_loss(**kw), {"input": _ad().tensor(X1), "target": X1},
+                    [("target", X1[:5], "target")]),
+    "nn.cross_entropy": (lambda **kw: _nn().cross_entropy(**kw), {"logits": _ad().tensor(X2), "target": LABELS},
+                         [("target", LABELS[:5], "target"), ("target", LABELS + 5, "target"),
+                          ("target", LABELS + 0.5, "target"), ("logits", _ad().tensor(X1), "logits")]),
+    "nn.binary_cross_entropy": (lambda **kw: _nn().binary_cross_entropy(**kw),
+                                {"input": _ad().tensor(SCORE), "target": Y_BIN * 1.0},
+                                [("input", _ad().tensor(SCORE + 1), "input"), ("input", _ad().tensor(
+                                    np.r_[np.nan, SCORE[1:]]), "input"), ("target", Y_BIN[:5] * 1.0, "target")]),
+    "nn.normalized_adjacency": (lambda **kw: _nn().normalized_adjacency(**kw), {"A": np.ones((3, 3))},
+                                [("A", np.ones((3, 4)), "A"), ("A", np.full((3, 3), np.nan), "A")]),
+    "nn.fit": (_nn_fit, {"epochs": 1, "batch_size": 4, "random_state": 0},
+               [("X", X2_NAN, "X"), ("y", np.full((12, 1), np.nan), "y"), ("y", X1[:5, None], "y")]),
+    "calculus.trapezoid": (lambda **kw: _mod("calculus").trapezoid(**kw), {"f": np.sin, "a": 0.0, "b": 1.0},
+                           [("f", lambda x: 1 / x, "f"), ("a", _NAN, "a"), ("b", _INF, "b")]),
+    "calculus.simpson": (lambda **kw: _mod("calculus").simpson(**kw), {"f": np.sin, "a": 0.0, "b": 1.0},
+                         [("f", lambda x: np.log(x), "f"), ("n", 3, "n")]),
+    "calculus.gauss_legendre": (lambda **kw: _mod("calculus").gauss_legendre(**kw), {"f": np.sin, "a": 0.0, "b": 1.0},
+                                [("f", lambda x: np.full_like(x, np.nan), "f")]),
+    "calculus.quad": (lambda **kw: _mod("calculus").quad(**kw), {"f": np.sin, "a": 0.0, "b": 1.0},
+                      [("a", _NAN, "a"), ("b", "1", "b")]),
+    "calculus.monte_carlo": (lambda **kw: _mod("calculus").monte_carlo(**kw),
+                             {"f": lambda x: x, "bounds": [(0.0, 1.0)], "n": 10, "random_state": 0},
+                             [("bounds", [(1.0, 0.0)], "bounds"), ("bounds", [(0.0, _NAN)], "bounds")]),
+    "calculus.derivative": (lambda **kw: _mod("calculus").derivative(**kw), {"f": np.sin, "x": 0.3},
+                            [("x", _NAN, "x"), ("h", -1.0, "h")]),
+    "calculus.taylor": (lambda **kw: _mod("calculus").taylor(**kw), {"f": _sq, "x0": 0.0, "order": 2},
+                        [("f", lambda x: 3.0, "f")]),
+    **{f"rl.{n}": (lambda _n=n, **kw: getattr(_mod("rl"), _n)(**kw), {"means": [0.2, 0.7]},
+                   [("means", [], "means"), ("means", [_NAN, 0.5], "means"), ("means", [[0.2, 0.3]], "means")])
+       for n in ("BernoulliBandit", "GaussianBandit")},
+    "rl.BernoulliBandit.means": (lambda **kw: _mod("rl").BernoulliBandit(**kw), {"means": [0.2, 0.7]},
+                                 [("means", [1.5, 0.2], "means")]),
+    **{f"rl.{n}.reset": (lambda _n=n, **kw: getattr(_mod("rl"), _n)().reset(**kw), {"n_runs": 2, "n_arms": 3},
+                         [("n_arms", 0, "n_arms"), ("n_runs", 0, "n_runs")])
+       for n in ("EpsilonGreedy", "UCB1", "ThompsonSampling")},
+    "rl.simulate.objects": (lambda **kw: _mod("rl").simulate(horizon=3, n_runs=2, **kw),
+                            {"env": _mod("rl").BernoulliBandit([0.2, 0.5]), "agent": _mod("rl").UCB1()},
+                            [("env", "env", "env"), ("agent", "agent", "agent")]),
+    "rl.reinforce.env": (lambda **kw: _mod("rl").reinforce(n_iterations=1, **kw), {"env": None},
+                         [("env", "env", "env")]),
+    "probability.MultivariateNormal": (lambda **kw: _pr().MultivariateNormal(**kw), {"mean": np.zeros(3), "cov": SPD},
+                                       [("mean", np.r_[_NAN, 0, 0], "mean"), ("mean", np.zeros(2), "mean"),
+                                        ("cov", -SPD, "cov"), ("cov", SPD + np.triu(np.ones((3, 3)), 1), "cov"),
+                                        ("cov", np.eye(2), "cov")]),
+    "probability.Dirichlet": (lambda **kw: _pr().Dirichlet(**kw), {"alpha": [1.0, 2.0]},
+                              [("alpha", [1.0, -1.0], "alpha"), ("alpha", [_NAN, 1.0], "alpha"),
+                               ("alpha", [[1.0, 2.0]], "alpha")]),
+    "probability.Categorical": (lambda **kw: _pr().Categorical(**kw), {"p": P},
+                                [("p", [0.5, 0.6], "p"), ("p", [-0.1, 1.1], "p"), ("p", [_NAN, 1.0], "p")]),
+    "probability.bayes_rule": (lambda **kw: _pr().bayes_rule(**kw), {"prior": P, "likelihood": Q},
+                               [("prior", [0.5, _NAN, 0.5], "prior"), ("likelihood", [0.1, 0.2], "likelihood"),
+                                ("likelihood", [-0.1, 0.2, 0.3], "likelihood")]),
+    "probability.DirichletMultinomial": (lambda **kw: _pr().DirichletMultinomial(**kw), {"alpha": [1.0, 1.0]},
+                                         [("alpha", [1.0, 0.0], "alpha"), ("alpha", [_NAN, 1.0], "alpha")]),
+    "probability.MarkovChain": (lambda **kw: _pr().MarkovChain(**kw), {"P": [[0.9, 0.1], [0.5, 0.5]]},
+                                [("P", [[0.9, 0.2], [0.5, 0.5]], "P"), ("P", [[0.9, 0.1]], "P"),
+                                 ("P", [[_NAN, 1.0], [0.5, 0.5]], "P")]),
+    **{f"probability.{n}.fit": (lambda _n=n, **kw: getattr(_pr(), _n).fit(**kw), {"data": [1.0, 2.0, 2.0, 3.0]},
+                                [("data", [], "data"), ("data", [1.0, _NAN], "data"), ("data", [[1.0, 2.0]], "data")])
+       for n in ("Normal", "Exponential", "Gamma", "Poisson", "Geometric", "StudentT", "Uniform")},
+}
+
+
+def _bad_input_cases():
+    for key, (_, _, problems) in BAD_INPUTS.items():
+        for i, (arg, _, _) in enumerate(problems):
+            yield pytest.param(key, i, id=f"{key}-{arg}{i}")
+
+
+@pytest.mark.parametrize("key", sorted(BAD_INPUTS))
+def test_bad_input_table_call_is_valid(key):
+    call, valid, _ = BAD_INPUTS[key]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        call(**valid)
+
+
+@pytest.mark.parametrize(("key", "i"), list(_bad_input_cases()))
+def test_bad_input_raises_naming_it(key, i):
+    call, valid, problems = BAD_INPUTS[key]
+    arg, bad, name = problems[i]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(BAD_INPUT_ERRORS) as info:
+            call(**{**valid, arg: bad})
+    assert "keyword argument" not in str(info.value), f"{key}: the table's call is wrong: {info.value!r}"
+    assert name is None or name in str(info.value), f"{key}({arg}=...): {info.value!r} does not name {name!r}"

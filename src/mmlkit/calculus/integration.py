@@ -41,17 +41,22 @@ _TOLERANCES = {"epsabs": [Interval(numbers.Real, 0.0, None)], "epsrel": [Interva
                "limit": [Interval(numbers.Integral, 1, None)]}
 
 
-def _evaluate(f, x: np.ndarray) -> np.ndarray:
-    """f on an array of points; falls back to one call per point if f is not vectorised."""
+def _evaluate(f, x: np.ndarray, *, finite: bool = False) -> np.ndarray:
+    """f on an array of points (one call per point if f is not vectorised); with ``finite``, a
+    ValueError where f is NaN or infinite (a fixed rule would silently return NaN or inf)."""
+    y = None
     try:
         y = np.asarray(f(x), dtype=float)
-        if y.shape == x.shape:
-            return y
-        if y.size == 1:  # a constant integrand written as f(x) = c
-            return np.full(x.shape, float(y))
+        if y.size == 1 and y.shape != x.shape:  # a constant integrand written as f(x) = c
+            y = np.full(x.shape, float(y))
     except (TypeError, ValueError):
         pass
-    return np.array([float(f(xi)) for xi in x.ravel()]).reshape(x.shape)
+    if y is None or y.shape != x.shape:
+        y = np.array([float(f(xi)) for xi in x.ravel()]).reshape(x.shape)
+    if finite and not np.isfinite(y).all():
+        bad = x[~np.isfinite(y)].ravel()[0]
+        raise ValueError(f"f must be finite on the interval, but f({bad!r}) = {y[~np.isfinite(y)].ravel()[0]!r}")
+    return y
 
 
 @validate_args({**_RULE, "n": [Interval(numbers.Integral, 1, None)]})
@@ -84,7 +89,7 @@ def trapezoid(f, a: float, b: float, n: int = 100) -> float:
     """
     a, b = float(a), float(b)
     x = np.linspace(a, b, n + 1)
-    y = _evaluate(f, x)
+    y = _evaluate(f, x, finite=True)
     h = (b - a) / n
     return float(h * (y.sum() - 0.5 * (y[0] + y[-1])))
 
@@ -120,7 +125,7 @@ def simpson(f, a: float, b: float, n: int = 100) -> float:
     if n % 2:
         raise ValueError(f"n must be even for Simpson's rule, got {n}")
     x = np.linspace(a, b, n + 1)
-    y = _evaluate(f, x)
+    y = _evaluate(f, x, finite=True)
     h = (b - a) / n
     return float(h / 3 * (y[0] + y[-1] + 4 * y[1:-1:2].sum() + 2 * y[2:-1:2].sum()))
 
@@ -197,7 +202,7 @@ def gauss_legendre(f, a: float, b: float, n: int = 10) -> float:
     a, b = float(a), float(b)
     x, w = gauss_legendre_nodes(n)
     half, mid = 0.5 * (b - a), 0.5 * (a + b)
-    return float(half * (w @ _evaluate(f, half * x + mid)))
+    return float(half * (w @ _evaluate(f, half * x + mid, finite=True)))
 
 
 # Gauss–Kronrod 7–15 pair (the QUADPACK QK15 constants): Kronrod nodes on [0, 1), symmetric.

@@ -129,6 +129,8 @@ def fit(model, loss, optimizer, X, y, epochs=10, batch_size=32, *, validation_sp
         dtype = params[0].data.dtype if params else np.float64
     X = as_float_array(X, "X", dtype=dtype)
     y = np.asarray(y)
+    if y.dtype.kind == "f" and not np.isfinite(y).all():
+        raise ValueError("y must be finite, but it contains NaN or infinity")
     check_consistent_length((X, "X"), (y, "y"))
     rng = check_random_state(random_state)
     X, y, X_val, y_val = _split_validation(X, y, validation_data, validation_split, rng, dtype)
