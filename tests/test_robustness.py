@@ -965,3 +965,147 @@ def test_bad_input_raises_naming_it(key, i):
             call(**{**valid, arg: bad})
     assert "keyword argument" not in str(info.value), f"{key}: the table's call is wrong: {info.value!r}"
     assert name is None or name in str(info.value), f"{key}({arg}=...): {info.value!r} does not name {name!r}"
+
+
+@pytest.mark.parametrize("key", sorted(set(BAD_INPUTS) | set(PARAMETERS)))
+def test_valid_calls_leave_the_caller_arrays_alone(key):
+    call, valid, _ = BAD_INPUTS[key] if key in BAD_INPUTS else PARAMETERS[key]
+    arrays = {k: np.array(v, copy=True) for k, v in valid.items() if isinstance(v, np.ndarray)}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        call(**valid)
+    for k, before in arrays.items():
+        np.testing.assert_array_equal(valid[k], before, err_msg=f"{key} modified its argument {k}")
+
+
+# ------------------------------------------------------------------ distributions: quantiles, arrays, scale
+#: name → valid parameters; (location, scale) names for the location-scale families, else None
+DISTRIBUTIONS = {
+    "Normal": ({"mu": 0.5, "sigma": 2.0}, ("mu", "sigma")),
+    "StudentT": ({"df": 3.0, "mu": 0.5, "sigma": 2.0}, ("mu", "sigma")),
+    "Uniform": ({"low": -1.0, "high": 2.0}, ("low", "high")),
+    "Exponential": ({"rate": 1.5}, ("", "1/rate")),
+    "Gamma": ({"shape": 2.5, "rate": 1.5}, ("", "1/rate")),
+    "Beta": ({"a": 2.0, "b": 3.0}, None), "ChiSquared": ({"df": 3.0}, None),
+    "Bernoulli": ({"p": 0.3}, None), "Binomial": ({"n": 5, "p": 0.3}, None), "Poisson": ({"rate": 2.0}, None),
+    "Geometric": ({"p": 0.3}, None), "NegativeBinomial": ({"n": 3, "p": 0.4}, None),
+    "BetaBinom": ({"n": 5, "a": 2.0, "b": 3.0}, None), "Categorical": ({"p": [0.2, 0.3, 0.5]}, None),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DISTRIBUTIONS))
+@settings(max_examples=8, derandomize=True, database=None)
+@given(q=st.one_of(st.floats(max_value=-1e-300), st.floats(min_value=1.0 + 1e-12)))
+def test_quantile_outside_0_1_raises_naming_q(name, q):
+    dist = getattr(_pr(), name)(**DISTRIBUTIONS[name][0])
+    for method in ("ppf", "isf"):
+        with pytest.raises(ValueError, match="q must"):
+            getattr(dist, method)(q)
+        with pytest.raises(ValueError, match="q must"):
+            getattr(dist, method)(np.array([0.5, q]))
+
+
+def _array_parameter_cases():
+    for key, (_, _valid, kinds) in PARAMETERS.items():
+        sub, _, name = key.partition(".")
+        if sub == "probability" and name in DISTRIBUTIONS and name != "Categorical":
+            for param in kinds:
+                yield pytest.param(name, param, id=f"{name}-{param}")
+
+
+@pytest.mark.parametrize(("name", "param"), list(_array_parameter_cases()))
+def test_array_parameter_with_one_bad_entry_raises_naming_it(name, param):
+    valid = DISTRIBUTIONS[name][0]
+    bad = {"real": _NAN, "positive": -1.0, "nonneg": -1.0, "prob": 1.5, "nonneg_int": 2.5}[
+        PARAMETERS[f"probability.{name}"][2][param]]
+    good = valid.get(param, 1.0)
+    if name != "BetaBinom":  # its parameters are single numbers: an array is refused, naming it
+        getattr(_pr(), name)(**{**valid, param: np.array([good, good])})
+    with pytest.raises(ValueError, match=param):
+        getattr(_pr(), name)(**{**valid, param: np.array([good, bad])})
+
+
+@pytest.mark.parametrize("name", [n for n, (_, ls) in DISTRIBUTIONS.items() if ls])
+@settings(max_examples=10, derandomize=True, database=None)
+@given(k=st.integers(-300, 300))
+def test_location_scale_family_statistics_scale(name, k):
+    """X ~ D(loc, scale) ⇒ sX ~ D(s·loc, s·scale): means, quantiles and the cdf follow any float scale."""
+    valid, (loc, scale) = DISTRIBUTIONS[name]
+    s = 10.0 ** k
+    scaled = dict(valid)
+    if scale == "1/rate":
+        scaled["rate"] = valid["rate"] / s
+    else:
+        scaled[loc], scaled[scale] = valid[loc] * s, valid[scale] * s
+    d, ds = getattr(_pr(), name)(**valid), getattr(_pr(), name)(**scaled)
+    q = np.array([0.01, 0.3, 0.5, 0.9])
+    x = d.ppf(q)
+    # one rounding per scaled parameter and a few per formula: relative 1e-12 is generous
+    np.testing.assert_allclose(ds.mean() / s, d.mean(), rtol=1e-12)
+    np.testing.assert_allclose(ds.std() / s, d.std(), rtol=1e-12)
+    np.testing.assert_allclose(ds.ppf(q) / s, x, rtol=1e-12)
+    np.testing.assert_allclose(ds.cdf(x * s), d.cdf(x), rtol=1e-11)
+    np.testing.assert_allclose(ds.logpdf(x * s) + np.log(s), d.logpdf(x), rtol=1e-11, atol=1e-12)
+    np.testing.assert_allclose(ds.entropy() - np.log(s), d.entropy(), rtol=1e-11, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", sorted(DISTRIBUTIONS))
+def test_sampling_is_deterministic_under_a_seed(name):
+    dist = getattr(_pr(), name)(**DISTRIBUTIONS[name][0])
+    a, b = dist.sample(20, random_state=3), dist.sample(20, random_state=3)
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, dist.sample(20, random_state=4))
+
+
+# ------------------------------------------------------------------ generators: determinism, the caller's arrays
+GENERATORS = {
+    "make_blobs": {"n_samples": 30, "centers": np.array([[0.0, 0.0], [3.0, 3.0]]), "cluster_std": np.array([1.0, 0.5])},
+    "make_moons": {"n_samples": 30, "noise": 0.1}, "make_circles": {"n_samples": 30, "noise": 0.1},
+    "make_regression": {"n_samples": 30, "n_features": 4, "noise": 0.5},
+    "make_classification": {"n_samples": 30, "n_features": 5, "weights": np.array([0.3, 0.7])},
+    "make_swiss_roll": {"n_samples": 30, "noise": 0.1},
+}
+
+
+@pytest.mark.parametrize("name", sorted(GENERATORS))
+def test_generator_is_deterministic_and_keeps_the_caller_arrays(name):
+    kw = GENERATORS[name]
+    before = {k: v.copy() for k, v in kw.items() if isinstance(v, np.ndarray)}
+    make = getattr(_mod("datasets"), name)
+    a, b, c = make(**kw, random_state=7), make(**kw, random_state=7), make(**kw, random_state=8)
+    for u, v in zip(a, b):
+        np.testing.assert_array_equal(u, v)
+    assert not np.array_equal(a[0], c[0])
+    for k, v in before.items():
+        np.testing.assert_array_equal(kw[k], v)
+
+
+# ------------------------------------------------------------------ threads
+def _threaded_equals_sequential(work, n=4):
+    from concurrent.futures import ThreadPoolExecutor
+    sequential = [work(i) for i in range(n)]
+    with ThreadPoolExecutor(n) as pool:
+        threaded = list(pool.map(work, range(n)))
+    for s, t in zip(sequential, threaded):
+        np.testing.assert_array_equal(t, s)
+
+
+THREADED = {  # independent work from several threads gives, bit for bit, the sequential results
+    "nn.fit": lambda i: _nn_fit(epochs=2, random_state=i).loss,
+    "rl.reinforce": lambda i: _mod("rl").reinforce(n_iterations=3, batch_size=2, random_state=i).returns,
+    "rl.simulate": lambda i: _mod("rl").simulate(_mod("rl").BernoulliBandit([0.2, 0.7]), _mod("rl").ThompsonSampling(),
+                                                 horizon=20, n_runs=3, random_state=i).regret,
+    "probability.sample": lambda i: _pr().Gamma(2.0, 1.5).sample(50, random_state=i),
+    "calculus.quad": lambda i: _mod("calculus").quad(lambda x: np.exp(-i * x * x), -np.inf, np.inf).value,
+    "autodiff.hessian": lambda i: _ad().hessian(lambda x: (x ** 3).sum() * i)(np.arange(3.0)),
+    "explain.permutation_importance": lambda i: _mod("explain").permutation_importance(
+        _fit_linear(), X2, X1, n_repeats=2, random_state=i).importances,
+    "datasets.make_classification": lambda i: _mod("datasets").make_classification(30, 5, random_state=i)[0],
+}
+
+
+@pytest.mark.parametrize("key", sorted(THREADED))
+def test_threads_give_the_sequential_results(key):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _threaded_equals_sequential(THREADED[key])

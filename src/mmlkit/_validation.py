@@ -354,13 +354,13 @@ class ArrayInterval(Interval):
 
     ``convert(value, name, owner)`` checks a parameter and returns it as a float
     (Python and NumPy scalars, on a fast path of a few comparisons) or a float64
-    ndarray (checked elementwise); ``integer=True`` also asks for whole numbers.
-    NaN and infinity never satisfy it.
+    ndarray (checked elementwise); ``integer=True`` also asks for whole numbers,
+    ``scalar=True`` rejects arrays. NaN and infinity never satisfy it.
     """
 
-    def __init__(self, low=None, high=None, *, closed: str = "both", integer: bool = False):
+    def __init__(self, low=None, high=None, *, closed: str = "both", integer: bool = False, scalar: bool = False):
         super().__init__(numbers.Real, low, high, closed=closed)
-        self.integer = integer
+        self.integer, self.scalar = integer, scalar
         self._lo = -math.inf if low is None else float(low)
         self._hi = math.inf if high is None else float(high)
         self._lo_open = low is None or closed in ("right", "neither")
@@ -393,11 +393,11 @@ class ArrayInterval(Interval):
                 arr = np.asarray(value, dtype=np.float64)
             except (TypeError, ValueError):
                 arr = None
-            if arr is not None and bool(np.all(self._inside(arr))):
+            if arr is not None and (arr.ndim == 0 or not self.scalar) and bool(np.all(self._inside(arr))):
                 return float(arr) if arr.ndim == 0 else arr
         from mmlkit.exceptions import InvalidParameterError
 
-        what = f"{self} (or an array of them)"
+        what = str(self) if self.scalar else f"{self} (or an array of them)"
         if self.integer:
             what = what.replace("a float", "a whole number")
         where = f" (a parameter of {owner})" if owner else ""

@@ -22,6 +22,10 @@ PROBABILITY = ArrayInterval(0.0, 1.0)
 OPEN_PROBABILITY = ArrayInterval(0.0, 1.0, closed="right")  # (0, 1]: a success probability that must be > 0
 COUNT = ArrayInterval(0.0, None, integer=True)
 POSITIVE_COUNT = ArrayInterval(0.0, None, closed="neither", integer=True)
+#: for the classes whose parameters are single numbers
+REAL_SCALAR = ArrayInterval(scalar=True)
+POSITIVE_SCALAR = ArrayInterval(0.0, None, closed="neither", scalar=True)
+COUNT_SCALAR = ArrayInterval(0.0, None, integer=True, scalar=True)
 
 
 class Parameterised:

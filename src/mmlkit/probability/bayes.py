@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import as_float_array, check_probability_vector
-from ._base import COUNT, POSITIVE, REAL, Parameterised
+from ._base import COUNT, POSITIVE_SCALAR, REAL_SCALAR, Parameterised
 from .continuous import Beta, Gamma, Normal
 from .discrete import BetaBinom, Categorical, NegativeBinomial
 from .multivariate import Dirichlet
@@ -102,7 +102,7 @@ class BetaBinomial(Parameterised):
     Beta(a=4.0, b=2.0)
     """
 
-    _parameter_constraints = {"a": POSITIVE, "b": POSITIVE}
+    _parameter_constraints = {"a": POSITIVE_SCALAR, "b": POSITIVE_SCALAR}
 
     def __init__(self, a=1.0, b=1.0):
         self.a = float(self._param("a", a))
@@ -175,7 +175,7 @@ class NormalNormal(Parameterised):
     Normal(mu=1.0, sigma=0.7071067811865476)
     """
 
-    _parameter_constraints = {"mu0": REAL, "tau0": POSITIVE, "sigma": POSITIVE}
+    _parameter_constraints = {"mu0": REAL_SCALAR, "tau0": POSITIVE_SCALAR, "sigma": POSITIVE_SCALAR}
 
     def __init__(self, mu0=0.0, tau0=1.0, sigma=1.0):
         self.mu0 = float(self._param("mu0", mu0))
@@ -229,7 +229,7 @@ class GammaPoisson(Parameterised):
     Gamma(shape=10.0, rate=3.0)
     """
 
-    _parameter_constraints = {"shape": POSITIVE, "rate": POSITIVE}
+    _parameter_constraints = {"shape": POSITIVE_SCALAR, "rate": POSITIVE_SCALAR}
 
     def __init__(self, shape=1.0, rate=1.0):
         self.shape = float(self._param("shape", shape))

@@ -98,6 +98,10 @@ class Uniform(Distribution):
     def var(self):
         return out((np.asarray(self.high) - self.low) ** 2 / 12.0)
 
+    def std(self):
+        """(high − low)/√12, formed directly (√var would overflow or underflow at scales near 1e±154)."""
+        return out((np.asarray(self.high) - self.low) / math.sqrt(12.0))
+
     def entropy(self):
         return out(np.log(np.asarray(self.high) - self.low))
 
@@ -218,6 +222,10 @@ class Normal(Distribution):
     def var(self):
         return out(np.broadcast_to(np.square(self.sigma), self.batch_shape) * 1.0)
 
+    def std(self):
+        """σ itself (√var would overflow or underflow at scales near 1e±154)."""
+        return out(np.broadcast_to(self.sigma, self.batch_shape) * 1.0)
+
     def entropy(self):
         return out(np.broadcast_to(0.5 + _LOG_SQRT_2PI + np.log(self.sigma), self.batch_shape) * 1.0)
 
@@ -287,7 +295,11 @@ class Exponential(Distribution):
         return out(1.0 / np.asarray(self.rate))
 
     def var(self):
-        return out(1.0 / np.square(self.rate))
+        return out(np.square(1.0 / np.asarray(self.rate)))
+
+    def std(self):
+        """1/rate, formed directly (√var would overflow or underflow at scales near 1e±154)."""
+        return out(1.0 / np.asarray(self.rate))
 
     def entropy(self):
         return out(1.0 - np.log(self.rate))
@@ -370,7 +382,11 @@ class Gamma(Distribution):
         return out(np.asarray(self.shape) / self.rate)
 
     def var(self):
-        return out(np.asarray(self.shape) / np.square(self.rate))
+        return out(np.asarray(self.shape) * np.square(1.0 / np.asarray(self.rate)))
+
+    def std(self):
+        """√k / rate, formed directly (√var would overflow or underflow at scales near 1e±154)."""
+        return out(np.sqrt(self.shape) / self.rate)
 
     def entropy(self):
         k = np.asarray(self.shape)
@@ -600,6 +616,13 @@ class StudentT(Distribution):
         with np.errstate(divide="ignore", invalid="ignore"):
             v = np.square(self.sigma) * np.where(nu > 2, nu / (nu - 2.0), np.where(nu > 1, np.inf, np.nan))
         return out(v + 0.0 * np.asarray(self.mu))
+
+    def std(self):
+        """σ √(ν/(ν − 2)), formed directly (√var would overflow or underflow at scales near 1e±154)."""
+        nu = np.asarray(self.df, dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = np.sqrt(np.where(nu > 2, nu / (nu - 2.0), np.where(nu > 1, np.inf, np.nan)))
+        return out(np.asarray(self.sigma) * r + 0.0 * np.asarray(self.mu))
 
     def entropy(self):
         nu = np.asarray(self.df, dtype=float)

@@ -27,10 +27,12 @@ from .._validation import as_float_array, check_probability_vector
 from . import _functions as F
 from ._base import (
     COUNT,
+    COUNT_SCALAR,
     NONNEGATIVE,
     OPEN_PROBABILITY,
     POSITIVE,
     POSITIVE_COUNT,
+    POSITIVE_SCALAR,
     PROBABILITY,
     DiscreteDistribution,
     fit_data,
@@ -611,7 +613,7 @@ class BetaBinom(DiscreteDistribution):
 
     _params = ("n", "a", "b")
 
-    _parameter_constraints = {"n": COUNT, "a": POSITIVE, "b": POSITIVE}
+    _parameter_constraints = {"n": COUNT_SCALAR, "a": POSITIVE_SCALAR, "b": POSITIVE_SCALAR}
 
     def __init__(self, n, a, b):
         self.n = int(self._param("n", n))
