@@ -233,7 +233,8 @@ def _gk15(f, lo: np.ndarray, hi: np.ndarray):
 def _kronrod(y: np.ndarray, half: np.ndarray):
     """K₁₅ values and QUADPACK error estimates from integrand samples y (intervals × 15 nodes)."""
     if not np.isfinite(y).all():
-        raise ValueError("the integrand is not finite on the integration range (a singularity at a node?)")
+        raise ValueError("f (the integrand) is not finite on the integration range "
+                         "(a singularity at a node, or overflow?)")
     k15 = half * (y @ _W15)
     g7 = half * (y @ _W7)
     # QUADPACK's error estimate: |K − G| rescaled by the integrand's variation, floored at rounding.

@@ -7,6 +7,11 @@ negative log-likelihood in one node, whose gradient is softmax − onehot).
 Their rules use raw NumPy in an ordinary backward pass and differentiable
 Tensor operations when ``create_graph=True``, so higher derivatives still work.
 Everything else is composed from :mod:`mmlkit.autodiff` operations.
+
+As in PyTorch, values are not inspected: NaN in the input or the logits
+propagates to the loss (the shapes, the class indices of ``cross_entropy`` and
+the probabilities of ``binary_cross_entropy`` are checked). :func:`mmlkit.nn.fit`
+rejects non-finite training data before the first step.
 """
 
 from __future__ import annotations
