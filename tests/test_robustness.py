@@ -1146,3 +1146,54 @@ def test_convergent_singular_integral_is_quiet_and_right(key):
         warnings.simplefilter("error")
         got = _mod("calculus").quad(f, a, b)
     assert abs(got.value - value) <= 1e-9 * abs(value) and got.error < 1e-7
+
+
+# ------------------------------------------------------------------ fits and numerical calculus at any scale
+FIT_SCALE = {  # distribution → rtol of its fit at data × 10^k against the fit at the data, scaled back
+    "Normal": 1e-12, "Exponential": 1e-12, "Gamma": 1e-10, "Uniform": 1e-12,
+    "StudentT": 1e-6,  # ECME stops on a relative log-likelihood gain of 1e-13: μ, σ are fixed to ~1e-7
+}
+_POSITIVE_SAMPLE = np.random.default_rng(5).gamma(2.0, 1.5, size=60)
+
+
+@pytest.mark.parametrize("name", sorted(FIT_SCALE))
+@settings(max_examples=6, derandomize=True, database=None)
+@given(k=st.sampled_from([-300, 300]) | st.integers(-300, 300))
+def test_fit_is_scale_equivariant(name, k):
+    s = 10.0 ** k
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        d0, d1 = getattr(_pr(), name).fit(_POSITIVE_SAMPLE), getattr(_pr(), name).fit(_POSITIVE_SAMPLE * s)
+    np.testing.assert_allclose(d1.mean() / s, d0.mean(), rtol=FIT_SCALE[name])
+    np.testing.assert_allclose(d1.std() / s, d0.std(), rtol=FIT_SCALE[name])
+
+
+@settings(max_examples=8, derandomize=True, database=None)
+@given(k=st.sampled_from([-300, 300]) | st.integers(-300, 300))
+def test_integrals_and_derivatives_of_a_scaled_function_scale(k):
+    """∫ s·f = s ∫ f and (s·f)' = s f' for any float scale s (quad asked for relative accuracy: epsabs=0)."""
+    C, s = _mod("calculus"), 10.0 ** k
+    g = lambda x: np.exp(-x * x)  # noqa: E731
+    sg = lambda x: s * np.exp(-x * x)  # noqa: E731
+    for rule in (C.trapezoid, C.simpson, C.gauss_legendre):
+        np.testing.assert_allclose(rule(sg, -3.0, 2.0) / s, rule(g, -3.0, 2.0), rtol=1e-13)
+    np.testing.assert_allclose(C.quad(sg, -np.inf, np.inf, epsabs=0).value / s, np.sqrt(np.pi), rtol=1e-10)
+    a, b = (C.monte_carlo(f, [(0.0, 1.0)], n=200, random_state=0) for f in (g, sg))
+    np.testing.assert_allclose([b.estimate / s, b.stderr / s], [a.estimate, a.stderr], rtol=1e-13)
+    # finite differences amplify the one rounding of s·f by about 1/h: relative 1e-9
+    np.testing.assert_allclose(C.derivative(sg, 0.3) / s, C.derivative(g, 0.3), rtol=1e-9)
+    np.testing.assert_allclose(C.gradient_fd(lambda x: s * (x ** 2).sum(), np.array([1.0, 2.0])) / s,
+                               C.gradient_fd(lambda x: (x ** 2).sum(), np.array([1.0, 2.0])), rtol=1e-9)
+
+
+@settings(max_examples=8, derandomize=True, database=None)
+@given(k=st.sampled_from([-150, 150]) | st.integers(-150, 150))
+def test_multivariate_normal_at_any_scale(k):
+    """X ~ N(0, Σ) ⇒ sX ~ N(0, s²Σ): log-density shifts by d log s, the cdf is unchanged (|k| ≤ 150: s²Σ is a float)."""
+    s = 10.0 ** k
+    x = np.array([[0.5, -0.2], [-1.0, 0.3]])
+    m0 = _pr().MultivariateNormal(np.zeros(2), SPD[:2, :2])
+    m1 = _pr().MultivariateNormal(np.zeros(2), SPD[:2, :2] * s * s)
+    np.testing.assert_allclose(m1.logpdf(x * s) + 2 * np.log(s), m0.logpdf(x), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(m1.cdf(x * s), m0.cdf(x), rtol=1e-12)
+    np.testing.assert_allclose(m1.mahalanobis(x * s), m0.mahalanobis(x), rtol=1e-12)

@@ -14,6 +14,7 @@ from typing import NamedTuple
 import numpy as np
 from scipy.linalg import eigh_tridiagonal
 
+from mmlkit._scaling import power_of_two_scale, rescale
 from mmlkit._validation import Interval, as_float_array, check_random_state, validate_args
 
 __all__ = ["IntegrationResult", "MonteCarloResult", "gauss_legendre", "gauss_legendre_nodes",
@@ -462,7 +463,10 @@ def monte_carlo(f, bounds, n: int = 10_000, random_state=None) -> MonteCarloResu
     if y.shape != (n,):
         raise ValueError(f"f must return one value per sample ({n}), got shape {y.shape}")
     volume = float(np.prod(box[:, 1] - box[:, 0]))
-    return MonteCarloResult(volume * float(y.mean()), volume * float(y.std(ddof=1)) / math.sqrt(n))
+    e = power_of_two_scale(y)  # the mean and deviation of y / 2ᵉ (exact) neither overflow nor underflow
+    z = rescale(y, e)
+    return MonteCarloResult(volume * math.ldexp(float(z.mean()), e),
+                            volume * math.ldexp(float(z.std(ddof=1)) / math.sqrt(n), e))
 
 
 def _batched_kronrod(f, bounds, ts, outer, epsabs, epsrel):

@@ -19,6 +19,7 @@ import numpy as np
 from scipy import special as sc
 
 from .. import exceptions  # its sklearn-derived names resolve on first use
+from .._scaling import power_of_two_scale, rescale
 from . import _functions as F
 from ._base import POSITIVE, REAL, Distribution, fit_data, newton, out, points
 
@@ -234,13 +235,18 @@ class Normal(Distribution):
 
     @classmethod
     def fit(cls, data):
-        """Maximum likelihood: μ̂ = mean, σ̂ = √(mean((x − μ̂)²)) (``ddof=0``)."""
+        """Maximum likelihood: μ̂ = mean, σ̂ = √(mean((x − μ̂)²)) (``ddof=0``).
+
+        Computed on x / 2ᵉ (max |x| / 2ᵉ in [½, 1), an exact rescaling) and scaled
+        back, so the squares neither overflow nor underflow at any float scale."""
         x = fit_data(data)
-        mu = float(x.mean())
-        sigma = float(np.sqrt(np.mean((x - mu) ** 2)))
+        e = power_of_two_scale(x)
+        z = rescale(x, e)
+        mu = float(z.mean())
+        sigma = float(np.sqrt(np.mean((z - mu) ** 2)))
         if sigma <= 0:
             raise ValueError("data must not be constant to fit a Normal (sigma would be 0)")
-        return cls(mu, sigma)
+        return cls(math.ldexp(mu, e), math.ldexp(sigma, e))
 
 
 # --------------------------------------------------------------------------- Exponential
@@ -313,7 +319,8 @@ class Exponential(Distribution):
         x = fit_data(data)
         if (x < 0).any():
             raise ValueError("data must be non-negative to fit an Exponential")
-        m = float(x.mean())
+        e = power_of_two_scale(x)  # the mean of x / 2ᵉ cannot overflow
+        m = math.ldexp(float(rescale(x, e).mean()), e)
         if m <= 0:
             raise ValueError("data must not be all zero to fit an Exponential")
         return cls(1.0 / m)
@@ -411,7 +418,8 @@ class Gamma(Distribution):
         x = fit_data(data)
         if (x <= 0).any():
             raise ValueError("data must be positive to fit a Gamma")
-        m = float(x.mean())
+        e = power_of_two_scale(x)  # the mean of x / 2ᵉ cannot overflow
+        m = math.ldexp(float(rescale(x, e).mean()), e)
         s = math.log(m) - float(np.mean(np.log(x)))
         if s <= 0:
             raise ValueError("data must not be constant to fit a Gamma")
@@ -659,6 +667,8 @@ class StudentT(Distribution):
             Iterations before a ``ConvergenceWarning``.
         """
         x = fit_data(data)
+        e = power_of_two_scale(x)  # fit x / 2ᵉ (exact), so no square overflows or underflows
+        x = rescale(x, e)
         n = x.size
         if df is not None:
             df = POSITIVE.convert(df, "df", "StudentT")
@@ -683,7 +693,7 @@ class StudentT(Distribution):
         else:
             warnings.warn(f"StudentT.fit: ECME stopped at max_iter={max_iter}", exceptions.ConvergenceWarning,
                           stacklevel=2)
-        return cls(nu, mu, sigma)
+        return cls(nu, math.ldexp(mu, e), math.ldexp(sigma, e))
 
     @staticmethod
     def _best_df(x, mu, sigma):
