@@ -1197,3 +1197,44 @@ def test_multivariate_normal_at_any_scale(k):
     np.testing.assert_allclose(m1.logpdf(x * s) + 2 * np.log(s), m0.logpdf(x), rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(m1.cdf(x * s), m0.cdf(x), rtol=1e-12)
     np.testing.assert_allclose(m1.mahalanobis(x * s), m0.mahalanobis(x), rtol=1e-12)
+
+
+# ------------------------------------------------------------------ explanations at any scale
+_W = np.array([1.0, -2.0, 0.5])
+
+
+def _model(Z):
+    """A smooth non-linear model of three features (a plain callable: the explainers accept one)."""
+    return Z @ _W + 0.3 * Z[:, 0] * Z[:, 1] / (1.0 + np.abs(Z[:, 2]))
+
+
+EXPLAIN_SCALE = {  # name → (explain(model, X) -> array, "equivariant" (scales with the model) or "invariant", rtol)
+    "shapley_values": (lambda m, X: _mod("explain").shapley_values(m, X[:2], X).values, "equivariant", 1e-12),
+    "KernelShap": (lambda m, X: _mod("explain").KernelShap(m, X).explain(X[:2], nsamples=40, random_state=0).values,
+                   "equivariant", 1e-12),
+    "partial_dependence": (lambda m, X: _mod("explain").partial_dependence(m, X, [0], grid_resolution=5).average,
+                           "equivariant", 1e-12),
+    # finite differences: a step of ε^(1/3) of each feature's scale, rounding amplified ~1/h
+    "input_sensitivity": (lambda m, X: np.r_[[getattr(_mod("explain").input_sensitivity(
+        m, X[:2], method="finite_difference"), a) for a in ("frobenius_norm", "condition_number")]], "invariant", 1e-9),
+    "lime_tabular": (lambda m, X: _mod("explain").lime_tabular(m, X, X[0], num_samples=100, random_state=0,
+                                                               discretize_continuous=False).coef, "equivariant", 1e-12),
+    # the quartile bins' spread carries lime's absolute 1e-11 (in each feature's power-of-two units)
+    "lime_tabular-discretized": (lambda m, X: _mod("explain").lime_tabular(m, X, X[0], num_samples=100,
+                                                                           random_state=0).coef, "equivariant", 1e-8),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPLAIN_SCALE))
+@settings(max_examples=5, derandomize=True, database=None)
+@given(k=st.sampled_from([-300, 300]) | st.integers(-300, 300))
+def test_explanation_of_a_rescaled_problem_rescales(name, k):
+    """The same model in units 10^k (data × s, output × s) is explained in those units."""
+    explain, kind, rtol = EXPLAIN_SCALE[name]
+    s = 10.0 ** k
+    X = X2[:8]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # no overflow or underflow on the way
+        ref, got = explain(_model, X), explain(lambda Z: s * _model(Z / s), X * s)
+    factor = s if kind == "equivariant" else 1.0
+    np.testing.assert_allclose(got / factor, ref, rtol=rtol, atol=1e-12 * np.abs(ref).max())

@@ -343,8 +343,10 @@ def input_sensitivity(model, X, *, method="auto", output="raw", step=None):
             func = model
         else:
             raise ValueError(f"model must be callable or an estimator, got {type(model).__name__}")
-        h = (np.finfo(np.float64).eps ** (1 / 3) * np.maximum(1.0, np.abs(X))) if step is None else \
-            np.full_like(X, step)
+        # the step follows each feature's own scale (its largest |value|; 1 for an all-zero feature)
+        typical = np.max(np.abs(X), axis=0)
+        h = np.finfo(np.float64).eps ** (1 / 3) * np.maximum(np.abs(X), np.where(typical > 0, typical, 1.0)) \
+            if step is None else np.full_like(X, step)
         E = np.eye(d)
         plus = (X[:, None, :] + h[:, :, None] * E[None]).reshape(-1, d)
         minus = (X[:, None, :] - h[:, :, None] * E[None]).reshape(-1, d)
@@ -355,8 +357,15 @@ def input_sensitivity(model, X, *, method="auto", output="raw", step=None):
     fro = np.linalg.norm(J, axis=(1, 2))
     spec = np.linalg.svd(J, compute_uv=False)[:, 0]
     with np.errstate(divide="ignore", invalid="ignore"):
-        cond = spec * np.linalg.norm(X, axis=1) / np.linalg.norm(F, axis=1)
+        cond = spec * _row_norms(X) / _row_norms(F)
     return Sensitivity(J, fro, spec, cond)
+
+
+def _row_norms(A):
+    """‖row‖₂ of each row, each scaled by a power of two first: no overflow or underflow at any scale."""
+    A = np.asarray(A, dtype=float).reshape(len(A), -1)
+    e = np.frexp(np.max(np.abs(A), axis=1))[1]
+    return np.ldexp(np.linalg.norm(np.ldexp(A, -e[:, None]), axis=1), e)
 
 
 def _is_differentiable(model, X):
