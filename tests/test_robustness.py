@@ -190,7 +190,8 @@ def _accounted(sub, name, obj):
     key = f"{sub}.{name}"
     if key in ARRAY_FUNCTIONS or key in NOT_SWEPT_NAMES or sub in NOT_SWEPT:
         return True
-    if any(k == key or k.startswith(key + ".") for k in (*PARAMETERS, *BAD_INPUTS)) or key in SWEPT_ELSEWHERE:
+    if any(k == key or k.startswith(key + ".") for k in (*PARAMETERS, *BAD_INPUTS, *OBJECTS)) \
+            or key in SWEPT_ELSEWHERE:
         return True
     if sub in PARAMETER_SWEPT:  # every name of these subpackages is swept by a table row or listed
         return False
@@ -220,8 +221,6 @@ SWEPT_ELSEWHERE = {
     "autodiff.is_grad_enabled": "a query without parameters",
     "autodiff.ones": "a constructor of a shape (NumPy's checks)", "autodiff.zeros": "as ones",
     "calculus.IntegrationResult": _RESULT, "calculus.MonteCarloResult": _RESULT,
-    "calculus.TaylorPolynomial": "returned by the swept calculus.taylor",
-    "probability.HiddenMarkovModel": "an estimator: swept by test_estimator_pickle_clone_and_determinism",
     **{f"nn.{n}": _ACTIVATION for n in ("GELU", "Identity", "ReLU", "Sigmoid", "Tanh")},
     "nn.Module": "the base class of the swept layers", "nn.ModuleList": "a container of Modules",
     "nn.Sequential": "a container of Modules (rejects non-Modules: tests/nn)", "nn.History": _RESULT,
@@ -1238,3 +1237,76 @@ def test_explanation_of_a_rescaled_problem_rescales(name, k):
         ref, got = explain(_model, X), explain(lambda Z: s * _model(Z / s), X * s)
     factor = s if kind == "equivariant" else 1.0
     np.testing.assert_allclose(got / factor, ref, rtol=rtol, atol=1e-12 * np.abs(ref).max())
+
+
+# ------------------------------------------------------------------ autodiff and nn reductions at any scale
+_AUTODIFF_SCALE_XFAIL = ("√Σx² and the variance are formed unscaled (overflow at |x| ~ 1e154, underflow at 1e-154): "
+                         "the engine is another engineer's area this session (validation hunks only here)")
+SCALED_REDUCTIONS = {  # name → (f of a Tensor, power of s in f(s x) = s^p f(x))
+    "autodiff.norm": (lambda t: _ad().norm(t), 1), "autodiff.std": (lambda t: _ad().std(t), 1),
+    "autodiff.sum": (lambda t: _ad().sum(t), 1), "autodiff.mean": (lambda t: _ad().mean(t), 1),
+    "autodiff.max": (lambda t: _ad().max(t), 1), "autodiff.abs": (lambda t: _ad().abs(t).sum(), 1),
+    "nn.LayerNorm": (lambda t: (_nn().LayerNorm(3, eps=1e-300)(t) * _ad().tensor(np.arange(3.0))).sum(), 0),
+}
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param(n, marks=[pytest.mark.xfail(strict=True, reason=_AUTODIFF_SCALE_XFAIL)]
+                 if n in ("autodiff.norm", "autodiff.std", "nn.LayerNorm") else []) for n in sorted(SCALED_REDUCTIONS)])
+@settings(max_examples=6, derandomize=True, database=None)
+@given(k=st.sampled_from([-300, 300]) | st.integers(-300, 300))
+def test_reduction_and_its_gradient_at_any_scale(name, k):
+    """f(s x) = s^p f(x) and ∇f(s x) = s^(p−1) ∇f(x): values and gradients at any float scale."""
+    f, p = SCALED_REDUCTIONS[name]
+    s = 10.0 ** k
+    if name == "nn.LayerNorm" and k < 0:
+        s = 1.0 / s  # ε caps LayerNorm's invariance below: x × 10^k with k ≥ 0 only
+    x = X2[:4]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        v0, g0 = _ad().value_and_grad(f)(x)
+        v1, g1 = _ad().value_and_grad(f)(x * s)
+    np.testing.assert_allclose(v1 / s ** p if p else v1, v0, rtol=1e-12, atol=1e-12 * abs(v0))
+    np.testing.assert_allclose(g1 * s if p == 0 else g1, g0, rtol=1e-11, atol=1e-12 * np.abs(g0).max())
+
+
+# ------------------------------------------------------------------ objects outside scikit-learn's estimator API
+_SEQ = np.array([0, 1, 2, 1, 0, 0, 2, 1, 1, 0, 2, 2, 1, 0])
+#: name → (build the object (seeded), what to compare): a pickle round trip gives the same output,
+#: and building it again under the same seeds gives the same output too
+OBJECTS = {
+    **{f"probability.{n}": (lambda n=n: getattr(_pr(), n)(**DISTRIBUTIONS[n][0]),
+                            lambda d: np.r_[d.cdf(np.r_[X1, 2.0]), d.mean(), d.var(), d.sample(5, random_state=1)])
+       for n in DISTRIBUTIONS},
+    "probability.HiddenMarkovModel": (lambda: _pr().HiddenMarkovModel(2, max_iter=20, random_state=0).fit(_SEQ),
+                                      lambda m: np.r_[m.score(_SEQ), m.predict_proba(_SEQ).ravel(),
+                                                      m.sample(5, random_state=1)[0]]),
+    "probability.MarkovChain": (lambda: _pr().MarkovChain.fit([_SEQ], pseudo_count=1.0),
+                                lambda m: np.r_[m.stationary(), m.sample(8, random_state=1)]),
+    "probability.BayesianNetwork": (lambda: _pr().BayesianNetwork([("a", "b")], {"a": 2, "b": 2}).fit(
+        {"a": Y_BIN, "b": 1 - Y_BIN}), lambda m: np.r_[m.query("b"), m.query("a", {"b": 1})]),
+    "probability.MultivariateNormal": (lambda: _pr().MultivariateNormal(np.ones(3), SPD),
+                                       lambda m: np.r_[m.logpdf(X2), m.sample(3, random_state=1).ravel()]),
+    "probability.Dirichlet": (lambda: _pr().Dirichlet([1.0, 2.0, 3.0]),
+                              lambda m: np.r_[m.logpdf(P), m.sample(3, random_state=1).ravel()]),
+    **{f"probability.{n}": (lambda n=n, a=a, data=data: getattr(_pr(), n)(*a).update(data),
+                            lambda m: np.r_[m.credible_interval(0.9)])
+       for n, a, data in (("BetaBinomial", (1.0, 1.0), Y_BIN), ("NormalNormal", (0.0, 1.0, 1.0), X1),
+                          ("GammaPoisson", (1.0, 1.0), LABELS), ("DirichletMultinomial", ([1.0, 1.0, 1.0],), LABELS))},
+    "nn.MLP": (lambda: _nn().MLP([3, 4, 2], random_state=0), lambda m: m(_ad().tensor(X2)).data),
+    "nn.TransformerBlock": (lambda: _nn().TransformerBlock(4, 2, 8, dropout=0.0, random_state=0),
+                            lambda m: m(_ad().tensor(np.linspace(-1, 1, 24).reshape(2, 3, 4))).data),
+    "calculus.TaylorPolynomial": (lambda: _mod("calculus").taylor(lambda t: _ad().exp(t), 0.0, 4),
+                                  lambda p: p(np.linspace(-1, 1, 5))),
+}
+
+
+@pytest.mark.parametrize("key", sorted(OBJECTS))
+def test_object_pickles_and_rebuilds_to_the_same_output(key):
+    build, use = OBJECTS[key]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        obj = build()
+        out = np.asarray(use(obj), dtype=float)
+        np.testing.assert_array_equal(np.asarray(use(pickle.loads(pickle.dumps(obj))), dtype=float), out)
+        np.testing.assert_array_equal(np.asarray(use(build()), dtype=float), out)
