@@ -1,25 +1,33 @@
 """The robustness sweep (issue 20): every public name, tried as a hostile user would.
 
 The list of names is built from each subpackage's ``__all__``; every name is
-either swept by a row of ``ARRAY_FUNCTIONS`` (a function of array data, with a
-small valid call), of ``PARAMETERS`` (a function or class of parameters, with
-the kind of each: Hypothesis draws bad values of that kind and the call must
-raise an error naming the parameter), of ``KERNELS`` (distribution functions:
-NaN outside their domain, as ufuncs) or ``TENSOR_OPS`` (autodiff operations:
-NaN propagates, inputs kept), swept as an estimator (anything with
-``get_params`` and ``fit``), or listed in ``NOT_SWEPT``/``SWEPT_ELSEWHERE``
-with the reason — so a new public name fails
+swept by a row of one of the tables below, swept as an estimator (anything
+with ``get_params`` and ``fit``), or listed in ``NOT_SWEPT``/``NOT_SWEPT_NAMES``
+/``SWEPT_ELSEWHERE`` with the reason — so a new public name fails
 ``test_every_public_name_is_accounted_for`` until someone decides how to sweep
-it.
+it. Each family is generated from its table, never written case by case:
 
-For each array function: bad data (NaN, inf, empty, wrong ndim) raises
-``ValueError``/``TypeError``/``LinAlgError`` naming the argument; the caller's
-arrays are never modified; and the scale-invariant ones give the same answer
-at ×1e±300 (the scale-equivariant ones the answer times the scale). For each
-estimator: a pickle round trip and ``sklearn.clone`` give the same
-predictions, and two fits under the same ``random_state`` agree. A failure in
-another engineer's area is marked ``xfail(strict=True)`` with its reason, so
-that the fix turns it into a (welcome) XPASS failure to clean up.
+- ``ARRAY_FUNCTIONS`` (functions of array data): bad data (NaN, inf, empty,
+  wrong ndim) raises ``ValueError``/``TypeError``/``LinAlgError`` naming the
+  argument; the caller's arrays are never modified; the scale-invariant ones
+  give the same answer at ×1e±300 (the scale-equivariant ones times the scale).
+- ``PARAMETERS`` (functions and classes of parameters: autodiff transforms, nn
+  modules, calculus, datasets, rl, explain, distributions): Hypothesis draws bad
+  values of each parameter's kind and the call must raise naming it.
+- ``BAD_INPUTS`` (wrong shapes, NaN, unfitted models, objects of the wrong kind).
+- ``KERNELS`` (distribution functions: NaN outside their domain, as ufuncs) and
+  ``TENSOR_OPS`` (autodiff operations: NaN propagates, the input is kept).
+- Scale (Hypothesis over the exponent k, |k| ≤ 300): location-scale statistics,
+  distribution fits, integrals and derivatives, the multivariate normal,
+  explanations of a rescaled problem, reductions and their gradients.
+- Estimators (pickle, ``clone``, determinism), ``OBJECTS`` outside scikit-learn's
+  API (pickle, seeded rebuild), generators' determinism, quantiles outside
+  [0, 1], divergent integrals (warn), and ``THREADED`` work equal to sequential.
+
+A failure in another engineer's area is marked ``xfail(strict=True)`` with its
+reason, so that the fix turns it into a (welcome) XPASS failure to clean up.
+Hypothesis runs few, derandomized examples (``max_examples`` 5–10) on top of
+the profile of ``tests/conftest.py``, so the file stays fast and deterministic.
 """
 
 from __future__ import annotations

@@ -425,7 +425,8 @@ class IncreasingPair:
         self.low, self.high = low, high
 
     def is_satisfied_by(self, value) -> bool:
-        if not (isinstance(value, (tuple, list)) and len(value) == 2):
+        if not (isinstance(value, (tuple, list)) or isinstance(value, np.ndarray) and value.ndim == 1) \
+                or len(value) != 2:
             return False
         real = Interval(numbers.Real, self.low, self.high)
         return all(real.is_satisfied_by(v) for v in value) and value[0] < value[1]
