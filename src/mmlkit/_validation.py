@@ -366,11 +366,16 @@ class ArrayInterval(Interval):
         self._lo_open = low is None or closed in ("right", "neither")
         self._hi_open = high is None or closed in ("left", "neither")
 
-    def _inside(self, v):
-        """Elementwise: finite, inside the interval, whole where asked (v a float or float ndarray)."""
-        ok = (v > self._lo if self._lo_open else v >= self._lo) & (v < self._hi if self._hi_open else v <= self._hi)
-        ok = ok & (np.abs(v) < math.inf)
-        return ok & (v == np.floor(v)) if self.integer else ok
+    def _inside(self, a):
+        """Elementwise: finite, inside the interval, whole where asked (``a`` a float ndarray)."""
+        ok = np.isfinite(a)
+        if self.low is not None:
+            ok &= (a > self._lo) if self._lo_open else (a >= self._lo)
+        if self.high is not None:
+            ok &= (a < self._hi) if self._hi_open else (a <= self._hi)
+        if self.integer:
+            ok &= a == np.floor(a)
+        return ok
 
     def is_satisfied_by(self, value) -> bool:
         try:
