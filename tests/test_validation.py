@@ -201,3 +201,17 @@ def test_int_sequence_constraint_and_constructor_owner():
 
     with pytest.raises(InvalidParameterError, match=r"\(a parameter of .*Layer\)$"):
         Layer(0)
+
+
+def test_a_method_s_message_names_the_caller_s_class():
+    class Base:
+        @v.validate_args({"n": [v.Interval(Integral, 1, None)]})
+        def reset(self, n):
+            return n
+
+    class Child(Base):
+        pass
+
+    assert Child().reset(2) == 2
+    with pytest.raises(InvalidParameterError, match=r"\(a parameter of Child\.reset\)$"):
+        Child().reset(0)

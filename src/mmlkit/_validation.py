@@ -510,11 +510,19 @@ def validate_params(params, constraints: dict | None = None, *, owner: str | Non
             _check_one(name, params[name], [_constraint(c) for c in allowed], owner)
 
 
-def _check_one(name, value, checks, owner) -> None:
-    """Raise ``InvalidParameterError`` unless ``value`` satisfies one of ``checks``."""
+def _check_one(name, value, checks, owner, instance=None) -> None:
+    """Raise ``InvalidParameterError`` unless ``value`` satisfies one of ``checks``.
+
+    ``instance`` (a method's ``self`` or ``cls``) names the caller's own class in the message, not
+    the base class that defines the method.
+    """
     if any(c.is_satisfied_by(value) for c in checks):
         return
     from mmlkit.exceptions import InvalidParameterError
+
+    if instance is not None:
+        cls = instance if isinstance(instance, type) else type(instance)
+        owner = cls.__name__ + (owner[owner.rfind("."):] if "." in owner else "")
 
     want = " or ".join(map(str, checks))
     where = f" (a parameter of {owner})" if owner else ""
@@ -553,6 +561,7 @@ def validate_args(constraints: dict):
                       if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
         checks = {name: [_constraint(c) for c in allowed] for name, allowed in constraints.items()}
         owner = func.__qualname__.removesuffix(".__init__")  # a class's constructor: the class
+        method = positional[:1] in (["self"], ["cls"])
 
         @functools.wraps(func)
         def checked(*args, **kwargs):
@@ -562,7 +571,7 @@ def validate_args(constraints: dict):
             given.update(kwargs)
             for name, value in given.items():
                 if name in checks:
-                    _check_one(name, value, checks[name], owner)
+                    _check_one(name, value, checks[name], owner, args[0] if method and args else None)
             return func(*args, **kwargs)
 
         checked._parameter_constraints = constraints
