@@ -20,7 +20,6 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 __all__ = [
-    "ArrayInterval",
     "IncreasingPair",
     "Interval",
     "Options",
@@ -309,8 +308,7 @@ def check_int_sequence(s, name: str, *, what: str = "integers") -> np.ndarray:
 # Each estimator declares ``_parameter_constraints = {"name": [constraint, ...]}``;
 # a parameter is valid when it satisfies any one of its constraints. A constraint
 # is an ``Interval``, an ``Options``, an ``IncreasingPair``, a type, ``None`` or one
-# of the strings "boolean", "random_state", "array-like", "callable", "int-sequence",
-# "nan". ``validate_params`` checks
+# of the strings "boolean", "random_state", "array-like", "callable", "nan". ``validate_params`` checks
 # them once, at the start of ``fit``, and raises ``InvalidParameterError`` (a
 # ValueError and a TypeError) whose message names the parameter and lists what
 # was expected.
@@ -347,6 +345,170 @@ class Interval:
         low = "-inf" if self.low is None else f"{self.low:g}"
         high = "inf" if self.high is None else f"{self.high:g}"
         return f"{kind} in the range {left}{low}, {high}{right}"
+
+
+class Options:
+    """One of a fixed set of values (strings, usually)."""
+
+    def __init__(self, options):
+        self.options = tuple(options)
+
+    def is_satisfied_by(self, value) -> bool:
+        return any(value is o or (isinstance(value, str) and isinstance(o, str) and value == o)
+                   for o in self.options)
+
+    def __str__(self) -> str:
+        return f"one of {{{', '.join(map(repr, self.options))}}}"
+
+
+class IncreasingPair:
+    """A pair ``(a, b)`` of finite real numbers with ``a < b`` inside ``[low, high]``."""
+
+    def __init__(self, low=None, high=None):
+        self.low, self.high = low, high
+
+    def is_satisfied_by(self, value) -> bool:
+        if not (isinstance(value, (tuple, list)) or isinstance(value, np.ndarray) and value.ndim == 1) \
+                or len(value) != 2:
+            return False
+        real = Interval(numbers.Real, self.low, self.high)
+        return all(real.is_satisfied_by(v) for v in value) and value[0] < value[1]
+
+    def __str__(self) -> str:
+        bounds = f" within [{self.low:g}, {self.high:g}]" if self.low is not None and self.high is not None else ""
+        return f"a pair (min, max) of finite numbers with min < max{bounds}"
+
+
+class _Test:
+    def __init__(self, test, text):
+        self.is_satisfied_by, self.text = test, text
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _is_random_state(v) -> bool:
+    if v is None or isinstance(v, (np.random.Generator, np.random.RandomState)):
+        return True
+    return isinstance(v, numbers.Integral) and not isinstance(v, (bool, np.bool_)) and v >= 0
+
+
+def _is_array_like(v) -> bool:
+    return not isinstance(v, (str, bytes)) and (hasattr(v, "__len__") or hasattr(v, "__array__"))
+
+
+_NAMED = {
+    "boolean": _Test(lambda v: isinstance(v, (bool, np.bool_)), "True or False"),
+    "random_state": _Test(_is_random_state, "None, an int >= 0 or a numpy.random.Generator"),
+    "array-like": _Test(_is_array_like, "an array-like"),
+    "callable": _Test(callable, "a callable"),
+    "nan": _Test(lambda v: isinstance(v, numbers.Real) and v != v, "np.nan"),
+}
+
+
+def _constraint(c):
+    if c is None:
+        return _Test(lambda v: v is None, "None")
+    if isinstance(c, str):
+        return _NAMED[c]
+    if isinstance(c, type):
+        return _Test(lambda v: isinstance(v, c), f"an instance of {c.__name__}")
+    return c
+
+
+def validate_params(params, constraints: dict | None = None, *, owner: str | None = None) -> None:
+    """Check parameters against their declared constraints.
+
+    Parameters
+    ----------
+    params : estimator or dict
+        An estimator (its ``get_params(deep=False)`` are checked against its
+        class's ``_parameter_constraints``) or a ``{name: value}`` dict.
+    constraints : dict, optional
+        ``{name: [constraint, ...]}``; required when ``params`` is a dict.
+        Parameters without an entry are not checked.
+    owner : str, optional
+        Who owns the parameters, for the message (the estimator's class name
+        by default).
+
+    Raises
+    ------
+    mmlkit.exceptions.InvalidParameterError
+        A ``ValueError`` (and ``TypeError``) naming the first parameter that
+        satisfies none of its constraints and listing them.
+    """
+    if not isinstance(params, dict):
+        owner = owner or type(params).__name__
+        constraints = type(params)._parameter_constraints if constraints is None else constraints
+        params = params.get_params(deep=False)
+    for name, allowed in constraints.items():
+        if name in params:
+            _check_one(name, params[name], [_constraint(c) for c in allowed], owner)
+
+
+def _check_one(name, value, checks, owner) -> None:
+    """Raise ``InvalidParameterError`` unless ``value`` satisfies one of ``checks``."""
+    if any(c.is_satisfied_by(value) for c in checks):
+        return
+    from mmlkit.exceptions import InvalidParameterError
+
+    want = " or ".join(map(str, checks))
+    where = f" (a parameter of {owner})" if owner else ""
+    raise InvalidParameterError(f"{name} must be {want}, got {value!r}{where}")
+
+
+def validate_args(constraints: dict):
+    """Decorate a public function so its arguments are checked against a table.
+
+    The function's own constraint table, ``{name: [constraint, ...]}`` in the
+    vocabulary of :func:`validate_params`, is stored as
+    ``func._parameter_constraints`` and checked on every call before the body
+    runs; arguments left at their defaults are not checked (a test checks that
+    every default satisfies its table). Arrays are checked by the body, where
+    their shapes are known.
+
+    Examples
+    --------
+    >>> @validate_args({"k": [Interval(numbers.Integral, 1, None)]})
+    ... def top(x, k=1):
+    ...     return sorted(x)[-k:]
+    >>> top([3, 1, 2], k=2)
+    [2, 3]
+    >>> top([3, 1, 2], k=0)
+    Traceback (most recent call last):
+    ...
+    mmlkit.exceptions.InvalidParameterError: k must be an int in the range [1, inf), got 0 (a parameter of top)
+    """
+
+    def decorate(func):
+        signature = inspect.signature(func)
+        unknown = set(constraints) - set(signature.parameters)
+        if unknown:
+            raise TypeError(f"{func.__qualname__} has no parameter(s) {sorted(unknown)} to constrain")
+        positional = [name for name, p in signature.parameters.items()
+                      if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        checks = {name: [_constraint(c) for c in allowed] for name, allowed in constraints.items()}
+        owner = func.__qualname__
+
+        @functools.wraps(func)
+        def checked(*args, **kwargs):
+            # Binding by position is a zip, not inspect.Signature.bind: this
+            # runs on every call of small, hot functions.
+            given = dict(zip(positional, args))
+            given.update(kwargs)
+            for name, value in given.items():
+                if name in checks:
+                    _check_one(name, value, checks[name], owner)
+            return func(*args, **kwargs)
+
+        checked._parameter_constraints = constraints
+        return checked
+
+    return decorate
+
+
+# ---------------------------------------------------------------------------- array parameters
+# (kept at the end of the module: the distributions' tables and the sweep's constraints)
 
 
 class ArrayInterval(Interval):
@@ -409,172 +571,6 @@ class ArrayInterval(Interval):
         raise InvalidParameterError(f"{name} must be {what}, got {value!r}{where}")
 
 
-class Options:
-    """One of a fixed set of values (strings, usually)."""
-
-    def __init__(self, options):
-        self.options = tuple(options)
-
-    def is_satisfied_by(self, value) -> bool:
-        return any(value is o or (isinstance(value, str) and isinstance(o, str) and value == o)
-                   for o in self.options)
-
-    def __str__(self) -> str:
-        return f"one of {{{', '.join(map(repr, self.options))}}}"
-
-
-class IncreasingPair:
-    """A pair ``(a, b)`` of finite real numbers with ``a < b`` inside ``[low, high]``."""
-
-    def __init__(self, low=None, high=None):
-        self.low, self.high = low, high
-
-    def is_satisfied_by(self, value) -> bool:
-        if not (isinstance(value, (tuple, list)) or isinstance(value, np.ndarray) and value.ndim == 1) \
-                or len(value) != 2:
-            return False
-        real = Interval(numbers.Real, self.low, self.high)
-        return all(real.is_satisfied_by(v) for v in value) and value[0] < value[1]
-
-    def __str__(self) -> str:
-        bounds = f" within [{self.low:g}, {self.high:g}]" if self.low is not None and self.high is not None else ""
-        return f"a pair (min, max) of finite numbers with min < max{bounds}"
-
-
-class _Test:
-    def __init__(self, test, text):
-        self.is_satisfied_by, self.text = test, text
-
-    def __str__(self) -> str:
-        return self.text
-
-
-def _is_random_state(v) -> bool:
-    if v is None or isinstance(v, (np.random.Generator, np.random.RandomState)):
-        return True
-    return isinstance(v, numbers.Integral) and not isinstance(v, (bool, np.bool_)) and v >= 0
-
-
-def _is_array_like(v) -> bool:
-    return not isinstance(v, (str, bytes)) and (hasattr(v, "__len__") or hasattr(v, "__array__"))
-
-
-_NAMED = {
-    "boolean": _Test(lambda v: isinstance(v, (bool, np.bool_)), "True or False"),
-    "random_state": _Test(_is_random_state, "None, an int >= 0 or a numpy.random.Generator"),
-    "array-like": _Test(_is_array_like, "an array-like"),
-    "callable": _Test(callable, "a callable"),
-    "int-sequence": _Test(lambda v: isinstance(v, (tuple, list)) and all(
-        isinstance(a, numbers.Integral) and not isinstance(a, (bool, np.bool_)) for a in v), "a tuple of ints"),
-    "nan": _Test(lambda v: isinstance(v, numbers.Real) and v != v, "np.nan"),
-}
-
-
-def _constraint(c):
-    if c is None:
-        return _Test(lambda v: v is None, "None")
-    if isinstance(c, str):
-        return _NAMED[c]
-    if isinstance(c, type):
-        return _Test(lambda v: isinstance(v, c), f"an instance of {c.__name__}")
-    return c
-
-
-def validate_params(params, constraints: dict | None = None, *, owner: str | None = None) -> None:
-    """Check parameters against their declared constraints.
-
-    Parameters
-    ----------
-    params : estimator or dict
-        An estimator (its ``get_params(deep=False)`` are checked against its
-        class's ``_parameter_constraints``) or a ``{name: value}`` dict.
-    constraints : dict, optional
-        ``{name: [constraint, ...]}``; required when ``params`` is a dict.
-        Parameters without an entry are not checked.
-    owner : str, optional
-        Who owns the parameters, for the message (the estimator's class name
-        by default).
-
-    Raises
-    ------
-    mmlkit.exceptions.InvalidParameterError
-        A ``ValueError`` (and ``TypeError``) naming the first parameter that
-        satisfies none of its constraints and listing them.
-    """
-    if not isinstance(params, dict):
-        owner = owner or type(params).__name__
-        constraints = type(params)._parameter_constraints if constraints is None else constraints
-        params = params.get_params(deep=False)
-    for name, allowed in constraints.items():
-        if name in params:
-            _check_one(name, params[name], [_constraint(c) for c in allowed], owner)
-
-
-def _check_one(name, value, checks, owner, instance=None) -> None:
-    """Raise ``InvalidParameterError`` unless ``value`` satisfies one of ``checks``.
-
-    ``instance`` (a method's ``self`` or ``cls``) names the caller's own class in the message, not
-    the base class that defines the method.
-    """
-    if any(c.is_satisfied_by(value) for c in checks):
-        return
-    from mmlkit.exceptions import InvalidParameterError
-
-    if instance is not None:
-        cls = instance if isinstance(instance, type) else type(instance)
-        owner = cls.__name__ + (owner[owner.rfind("."):] if "." in owner else "")
-
-    want = " or ".join(map(str, checks))
-    where = f" (a parameter of {owner})" if owner else ""
-    raise InvalidParameterError(f"{name} must be {want}, got {value!r}{where}")
-
-
-def validate_args(constraints: dict):
-    """Decorate a public function so its arguments are checked against a table.
-
-    The function's own constraint table, ``{name: [constraint, ...]}`` in the
-    vocabulary of :func:`validate_params`, is stored as
-    ``func._parameter_constraints`` and checked on every call before the body
-    runs; arguments left at their defaults are not checked (a test checks that
-    every default satisfies its table). Arrays are checked by the body, where
-    their shapes are known.
-
-    Examples
-    --------
-    >>> @validate_args({"k": [Interval(numbers.Integral, 1, None)]})
-    ... def top(x, k=1):
-    ...     return sorted(x)[-k:]
-    >>> top([3, 1, 2], k=2)
-    [2, 3]
-    >>> top([3, 1, 2], k=0)
-    Traceback (most recent call last):
-    ...
-    mmlkit.exceptions.InvalidParameterError: k must be an int in the range [1, inf), got 0 (a parameter of top)
-    """
-
-    def decorate(func):
-        signature = inspect.signature(func)
-        unknown = set(constraints) - set(signature.parameters)
-        if unknown:
-            raise TypeError(f"{func.__qualname__} has no parameter(s) {sorted(unknown)} to constrain")
-        positional = [name for name, p in signature.parameters.items()
-                      if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-        checks = {name: [_constraint(c) for c in allowed] for name, allowed in constraints.items()}
-        owner = func.__qualname__.removesuffix(".__init__")  # a class's constructor: the class
-        method = positional[:1] in (["self"], ["cls"])
-
-        @functools.wraps(func)
-        def checked(*args, **kwargs):
-            # Binding by position is a zip, not inspect.Signature.bind: this
-            # runs on every call of small, hot functions.
-            given = dict(zip(positional, args))
-            given.update(kwargs)
-            for name, value in given.items():
-                if name in checks:
-                    _check_one(name, value, checks[name], owner, args[0] if method and args else None)
-            return func(*args, **kwargs)
-
-        checked._parameter_constraints = constraints
-        return checked
-
-    return decorate
+#: "int-sequence": a tuple or list of ints (axes, argnums, a normalised shape)
+_NAMED["int-sequence"] = _Test(lambda v: isinstance(v, (tuple, list)) and all(
+    isinstance(a, numbers.Integral) and not isinstance(a, (bool, np.bool_)) for a in v), "a tuple of ints")
