@@ -169,3 +169,33 @@ def test_validate_args_checks_positional_and_keyword_arguments():
 def test_validate_args_rejects_a_table_naming_no_parameter():
     with pytest.raises(TypeError, match=r"has no parameter\(s\) \['q'\]"):
         v.validate_args({"q": [None]})(lambda x: x)
+
+
+def test_array_interval_checks_scalars_and_every_entry_of_an_array():
+    positive = v.ArrayInterval(0.0, None, closed="neither")
+    assert positive.convert(2, "s") == 2.0 and type(positive.convert(2, "s")) is float
+    np.testing.assert_array_equal(positive.convert([1, 2], "s"), [1.0, 2.0])
+    assert positive.convert(np.array(3.0), "s") == 3.0  # a 0-d array becomes a float
+    for bad in (0.0, -1, float("nan"), float("inf"), [1.0, -1.0], [1.0, float("nan")], "1", True, None):
+        with pytest.raises(InvalidParameterError, match=r"s must be a float in the range \(0, inf\) \(or an array"):
+            positive.convert(bad, "s", "Owner")
+    count = v.ArrayInterval(0.0, None, integer=True)
+    assert count.convert(3, "n") == 3.0
+    with pytest.raises(InvalidParameterError, match="n must be a whole number"):
+        count.convert([1.0, 2.5], "n")
+    scalar = v.ArrayInterval(0.0, 1.0, scalar=True)
+    with pytest.raises(InvalidParameterError, match=r"p must be a float in the range \[0, 1\], got"):
+        scalar.convert([0.5, 0.5], "p")
+    assert positive.is_satisfied_by([1.0, 2.0]) and not positive.is_satisfied_by([1.0, 0.0])
+
+
+def test_int_sequence_constraint():
+    check = v._constraint("int-sequence")
+    assert check.is_satisfied_by((0, 2)) and check.is_satisfied_by([1])
+    assert not check.is_satisfied_by((0, "a")) and not check.is_satisfied_by((True,)) and not check.is_satisfied_by(3)
+
+
+def test_increasing_pair_accepts_a_1d_array_of_two():
+    pair = v.IncreasingPair()
+    assert pair.is_satisfied_by(np.array([-1.0, 2.0])) and pair.is_satisfied_by((0, 1))
+    assert not pair.is_satisfied_by(np.array([2.0, -1.0])) and not pair.is_satisfied_by(np.ones((2, 2)))

@@ -375,7 +375,8 @@ class IncreasingPair:
         self.low, self.high = low, high
 
     def is_satisfied_by(self, value) -> bool:
-        if not (isinstance(value, (tuple, list)) and len(value) == 2):
+        if not (isinstance(value, (tuple, list)) or isinstance(value, np.ndarray) and value.ndim == 1) \
+                or len(value) != 2:
             return False
         real = Interval(numbers.Real, self.low, self.high)
         return all(real.is_satisfied_by(v) for v in value) and value[0] < value[1]
@@ -420,6 +421,74 @@ def _constraint(c):
     if isinstance(c, type):
         return _Test(lambda v: isinstance(v, c), f"an instance of {c.__name__}")
     return c
+
+
+# ---------------------------------------------------------------------------- array parameters
+
+
+class ArrayInterval(Interval):
+    """Real numbers, or arrays of them, every element inside an interval (distribution parameters).
+
+    ``convert(value, name, owner)`` checks a parameter and returns it as a float
+    (Python and NumPy scalars, on a fast path of a few comparisons) or a float64
+    ndarray (checked elementwise); ``integer=True`` also asks for whole numbers,
+    ``scalar=True`` rejects arrays. NaN and infinity never satisfy it.
+    """
+
+    def __init__(self, low=None, high=None, *, closed: str = "both", integer: bool = False, scalar: bool = False):
+        super().__init__(numbers.Real, low, high, closed=closed)
+        self.integer, self.scalar = integer, scalar
+        self._lo = -math.inf if low is None else float(low)
+        self._hi = math.inf if high is None else float(high)
+        self._lo_open = low is None or closed in ("right", "neither")
+        self._hi_open = high is None or closed in ("left", "neither")
+
+    def _inside(self, a):
+        """Elementwise: finite, inside the interval, whole where asked (``a`` a float ndarray)."""
+        ok = np.isfinite(a)
+        if self.low is not None:
+            ok &= (a > self._lo) if self._lo_open else (a >= self._lo)
+        if self.high is not None:
+            ok &= (a < self._hi) if self._hi_open else (a <= self._hi)
+        if self.integer:
+            ok &= a == np.floor(a)
+        return ok
+
+    def is_satisfied_by(self, value) -> bool:
+        try:
+            self.convert(value, "value")
+        except ValueError:
+            return False
+        return True
+
+    def convert(self, value, name: str, owner: str | None = None):
+        """``value`` as a float or float64 ndarray; ``InvalidParameterError`` naming ``name`` otherwise."""
+        kind = type(value)
+        if kind is float or kind is int or kind is np.float64:  # the scalar fast path
+            v = float(value)
+            if ((v > self._lo) if self._lo_open else (v >= self._lo)) and \
+                    ((v < self._hi) if self._hi_open else (v <= self._hi)) and v - v == 0.0 and \
+                    (not self.integer or v.is_integer()):  # v - v == 0: finite
+                return v
+        elif not isinstance(value, (bool, np.bool_, str, bytes)):
+            try:
+                arr = np.asarray(value, dtype=np.float64)
+            except (TypeError, ValueError):
+                arr = None
+            if arr is not None and (arr.ndim == 0 or not self.scalar) and bool(np.all(self._inside(arr))):
+                return float(arr) if arr.ndim == 0 else arr
+        from mmlkit.exceptions import InvalidParameterError
+
+        what = str(self) if self.scalar else f"{self} (or an array of them)"
+        if self.integer:
+            what = what.replace("a float", "a whole number")
+        where = f" (a parameter of {owner})" if owner else ""
+        raise InvalidParameterError(f"{name} must be {what}, got {value!r}{where}")
+
+
+#: "int-sequence": a tuple or list of ints (axes, argnums, a normalised shape)
+_NAMED["int-sequence"] = _Test(lambda v: isinstance(v, (tuple, list)) and all(
+    isinstance(a, numbers.Integral) and not isinstance(a, (bool, np.bool_)) for a in v), "a tuple of ints")
 
 
 def validate_params(params, constraints: dict | None = None, *, owner: str | None = None) -> None:

@@ -176,9 +176,9 @@ def test_invalid_arguments():
         chain.step_distribution([1.0, 0.0, 0.0], 1)
     with pytest.raises(ValueError, match="p0"):
         chain.step_distribution(5, 1)
-    with pytest.raises(ValueError, match="n must be >= 0"):
+    with pytest.raises(ValueError, match=r"n must be an int in the range \[0"):
         chain.n_step(-1)
-    with pytest.raises(ValueError, match="n must be >= 1"):
+    with pytest.raises(ValueError, match=r"n must be an int in the range \[1"):
         chain.sample(0)
     with pytest.raises(ValueError, match="method"):
         chain.stationary("power")

@@ -10,6 +10,12 @@ HIPS autograd and JAX do.
 New primitives (a NumPy forward and its derivative rule) are defined with
 :func:`primitive` and ``.defvjp`` without touching this package.
 
+Values follow NumPy's (and PyTorch's) semantics: operations do not inspect
+them, so NaN and infinity propagate to the entries they touch (a NaN loss
+during training is the model diverging, not an error of the engine). Shapes,
+axes, dtypes and the parameters of the operations and transforms are checked,
+with errors naming the argument.
+
 Examples
 --------
 >>> import numpy as np

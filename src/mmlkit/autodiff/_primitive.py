@@ -21,6 +21,7 @@ import functools
 
 import numpy as np
 
+from mmlkit._validation import validate_args
 from mmlkit.autodiff._shape import stack
 from mmlkit.autodiff._tensor import _GRAD_ENABLED, Tensor, _batch_nd, _node, _wrap
 
@@ -127,6 +128,7 @@ def _primitive_vjp(g, node):
     return result
 
 
+@validate_args({"fun": [None, "callable"]})
 def primitive(fun=None, *, name: str | None = None, batched: bool = False):
     """Decorator: make a NumPy function a differentiable primitive (see :class:`Primitive`).
 

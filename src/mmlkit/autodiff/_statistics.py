@@ -3,8 +3,11 @@ statistics (variance, standard deviation, norms), with their rules."""
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
+from mmlkit._validation import Interval, validate_args
 from mmlkit.autodiff._math import abs, exp, where
 from mmlkit.autodiff._shape import _expand_back, _keep_shape, _norm_axes, _t, mean, reshape, sum
 from mmlkit.autodiff._tensor import _GRAD_ENABLED, Tensor, _batch_nd, _node, _wrap
@@ -137,6 +140,7 @@ def _log_softmax_vjp(g, node):
 # composite statistics
 
 
+@validate_args({"ddof": [Interval(numbers.Integral, 0, None)]})
 def var(x, axis=None, ddof: int = 0, keepdims: bool = False) -> Tensor:
     """Variance Σ(x − x̄)² / (n − ddof) over ``axis`` (composed of primitives).
 
@@ -172,6 +176,7 @@ def var(x, axis=None, ddof: int = 0, keepdims: bool = False) -> Tensor:
     return sum(c * c, axes, keepdims) * (1.0 / (n - ddof))
 
 
+@validate_args({"ddof": [Interval(numbers.Integral, 0, None)]})
 def std(x, axis=None, ddof: int = 0, keepdims: bool = False) -> Tensor:
     """Standard deviation √var(x) over ``axis``.
 

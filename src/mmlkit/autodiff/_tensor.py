@@ -40,6 +40,8 @@ from contextvars import ContextVar
 
 import numpy as np
 
+from mmlkit._validation import validate_args
+
 __all__ = [
     "Tensor",
     "as_tensor",
@@ -102,6 +104,7 @@ class set_grad_enabled:
     False
     """
 
+    @validate_args({"mode": ["boolean"]})
     def __init__(self, mode: bool):
         self.prev = _GRAD_ENABLED.get()
         _GRAD_ENABLED.set(bool(mode))

@@ -14,7 +14,7 @@ from contextvars import ContextVar
 
 import numpy as np
 
-from mmlkit._validation import as_float_array, check_in, check_random_state
+from mmlkit._validation import Interval, Options, as_float_array, check_random_state, validate_args
 from mmlkit.autodiff._engine import gradients
 from mmlkit.autodiff._tensor import _GRAD_ENABLED, Tensor, _node, _wrap, enable_grad
 
@@ -35,6 +35,11 @@ class _Depth:
     def __exit__(self, *exc):
         _DEPTH.reset(self.token)
         return False
+
+
+#: the constraint tables of the transforms' parameters
+_F = {"f": ["callable"]}
+_ARGNUMS = {"argnums": [Interval(numbers.Integral, None, None), "int-sequence"]}
 
 
 def _identity_vjp(g, node):
@@ -99,6 +104,7 @@ def _scalar(y: Tensor) -> Tensor:
     return y
 
 
+@validate_args({**_F, **_ARGNUMS})
 def value_and_grad(f, argnums=0):
     """Return a function computing ``(f(*args), ∇f(*args))`` in one forward and one backward pass.
 
@@ -144,6 +150,7 @@ def value_and_grad(f, argnums=0):
     return wrapped
 
 
+@validate_args({**_F, **_ARGNUMS})
 def grad(f, argnums=0):
     """Return the gradient function x ↦ ∇f(x) of a scalar function (see :func:`value_and_grad`).
 
@@ -171,6 +178,7 @@ def grad(f, argnums=0):
     return wrapped
 
 
+@validate_args(_F)
 def vjp(f, *primals):
     """Evaluate f at ``primals`` and return ``(f(*primals), vjp_fn)``, as ``jax.vjp``.
 
@@ -223,6 +231,7 @@ def _double_vjp(y: Tensor, xs: list, vs: list, batched: bool, create_graph: bool
     return ju
 
 
+@validate_args(_F)
 def jvp(f, primals, tangents):
     """Forward-mode product: return ``(f(*primals), J·tangents)``, as ``jax.jvp``.
 
@@ -265,6 +274,7 @@ def jvp(f, primals, tangents):
     return _out(y, nested), _out(jv, nested)
 
 
+@validate_args({**_F, **_ARGNUMS, "mode": [Options(("auto", "rev", "fwd"))]})
 def jacobian(f, argnums=0, mode: str = "auto"):
     """Return the Jacobian function x ↦ ∂f/∂x, of shape ``f(x).shape + x.shape``.
 
@@ -297,7 +307,6 @@ def jacobian(f, argnums=0, mode: str = "auto"):
            [3., 4.],
            [5., 6.]])
     """
-    check_in(mode, "mode", ("auto", "rev", "fwd"))
 
     def wrapped(*args, **kwargs):
         with enable_grad(), _Depth():
@@ -332,6 +341,7 @@ def jacobian(f, argnums=0, mode: str = "auto"):
     return wrapped
 
 
+@validate_args({**_F, "argnums": [Interval(numbers.Integral, None, None)]})
 def hessian(f, argnums=0):
     """Return the Hessian function x ↦ ∇²f(x) of a scalar function, shape ``x.shape + x.shape``.
 
@@ -350,13 +360,12 @@ def hessian(f, argnums=0):
     array([[ 6.,  0.],
            [ 0., 12.]])
     """
-    if not isinstance(argnums, numbers.Integral):
-        raise ValueError("hessian takes a single int argnums")
     wrapped = jacobian(grad(f, argnums), argnums, mode="fwd")
     wrapped.__name__ = f"hessian({getattr(f, '__name__', 'f')})"
     return wrapped
 
 
+@validate_args(_F)
 def hvp(f, x, v):
     """Hessian–vector product ∇²f(x) · v without forming the Hessian.
 
@@ -387,6 +396,10 @@ def hvp(f, x, v):
     return _out(hv, nested)
 
 
+@validate_args({**_F, "eps": [None, Interval(numbers.Real, 0, None, closed="neither")],
+                "rtol": [Interval(numbers.Real, 0, None, closed="neither")],
+                "atol": [Interval(numbers.Real, 0, None)], "n_directions": [Interval(numbers.Integral, 1, None)],
+                "random_state": ["random_state"]})
 def check_grad(f, *args, eps: float | None = None, rtol: float = 1e-5, atol: float = 1e-7,
                n_directions: int = 3, random_state=0) -> float:
     """Check f's reverse-mode derivatives against central differences along random directions.

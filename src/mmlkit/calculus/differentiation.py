@@ -13,15 +13,18 @@ import numbers
 
 import numpy as np
 
-from mmlkit._validation import as_float_array, check_in, check_scalar
+from mmlkit._validation import Interval, Options, as_float_array, validate_args
 
 __all__ = ["TaylorPolynomial", "derivative", "finite_difference_weights", "gradient_fd",
            "hessian_fd", "jacobian_fd", "taylor"]
 
 _EPS = np.finfo(np.float64).eps
 _METHODS = ("central", "forward", "backward", "complex_step")
+#: the constraint tables shared by the finite-difference functions (``h`` may be an array: checked in the body)
+_FD = {"f": ["callable"], "method": [Options(_METHODS)]}
 
 
+@validate_args({"n": [Interval(numbers.Integral, 0, None)]})
 def finite_difference_weights(offsets, n: int) -> np.ndarray:
     """Weights w with Σⱼ wⱼ f(x + sⱼh) / hⁿ ≈ f⁽ⁿ⁾(x) for the stencil offsets sⱼ.
 
@@ -48,7 +51,6 @@ def finite_difference_weights(offsets, n: int) -> np.ndarray:
     array([ 1., -2.,  1.])
     """
     s = as_float_array(offsets, "offsets", ndim=1)
-    check_scalar(n, "n", kind=numbers.Integral, low=0)
     if len(np.unique(s)) != len(s) or len(s) <= n:
         raise ValueError(f"offsets must be {n + 1} or more distinct points, got {s.tolist()}")
     V = s[None, :] ** np.arange(len(s))[:, None]
@@ -73,6 +75,7 @@ def _default_step(x: np.ndarray, n: int, accuracy: int = 2) -> np.ndarray:
     return _EPS ** (1.0 / (n + accuracy)) * np.maximum(1.0, np.abs(x))
 
 
+@validate_args({**_FD, "n": [Interval(numbers.Integral, 1, None)], "accuracy": [Interval(numbers.Integral, 1, None)]})
 def derivative(f, x, n: int = 1, method: str = "central", h=None, accuracy: int = 4):
     """The n-th derivative of a scalar function by finite differences (or the complex step).
 
@@ -114,11 +117,6 @@ def derivative(f, x, n: int = 1, method: str = "central", h=None, accuracy: int 
     >>> float(derivative(np.exp, 1.0, method="complex_step")) == float(np.exp(1.0))
     True
     """
-    if not callable(f):
-        raise ValueError(f"f must be callable, got {type(f).__name__}")
-    check_in(method, "method", _METHODS)
-    check_scalar(n, "n", kind=numbers.Integral, low=1)
-    check_scalar(accuracy, "accuracy", kind=numbers.Integral, low=1)
     if method == "central" and accuracy % 2:
         raise ValueError(f"accuracy must be even for central differences, got {accuracy}")
     x_arr = as_float_array(x, "x", nonempty=False).astype(np.float64)
@@ -144,15 +142,22 @@ def _point(x):
     return np.atleast_1d(x)
 
 
+def _steps(h, n):
+    """The step of each of the n coordinates: ``h`` (a positive number or n of them)."""
+    step = np.broadcast_to(as_float_array(h, "h"), (n,))
+    if np.any(step <= 0):
+        raise ValueError(f"h must be positive, got {h!r}")
+    return step
+
+
 def _fd_columns(f, x, method, h):
     """Columns ∂f/∂xᵢ (one stencil per coordinate); f's output flattened."""
-    check_in(method, "method", ("central", "forward", "backward", "complex_step"))
     n = x.size
     if method == "complex_step":
         step = np.full(n, 1e-20) if h is None else np.broadcast_to(as_float_array(h, "h"), (n,))
         cols = [np.imag(np.asarray(f(x + 1j * step[i] * np.eye(n)[i]))).ravel() / step[i] for i in range(n)]
         return np.stack(cols, axis=-1)
-    step = _default_step(x, 1) if h is None else np.broadcast_to(as_float_array(h, "h"), (n,))
+    step = _default_step(x, 1) if h is None else _steps(h, n)
     offsets = _stencil(method, 1)
     weights = finite_difference_weights(offsets, 1)
     E = np.eye(n) * step[:, None]
@@ -163,6 +168,7 @@ def _fd_columns(f, x, method, h):
     return np.stack(cols, axis=-1)
 
 
+@validate_args(_FD)
 def gradient_fd(f, x, method: str = "central", h=None) -> np.ndarray:
     """Gradient ∇f(x) of a scalar function of a vector by finite differences.
 
@@ -196,6 +202,7 @@ def gradient_fd(f, x, method: str = "central", h=None) -> np.ndarray:
     return J[0]
 
 
+@validate_args(_FD)
 def jacobian_fd(f, x, method: str = "central", h=None) -> np.ndarray:
     """Jacobian ∂f/∂x of f: ℝⁿ → ℝᵐ by finite differences, shape (m, n).
 
@@ -221,6 +228,7 @@ def jacobian_fd(f, x, method: str = "central", h=None) -> np.ndarray:
     return _fd_columns(f, _point(x), method, h)
 
 
+@validate_args({"f": ["callable"]})
 def hessian_fd(f, x, h=None) -> np.ndarray:
     """Hessian ∇²f(x) of a scalar function by central second differences, shape (n, n).
 
@@ -247,7 +255,7 @@ def hessian_fd(f, x, h=None) -> np.ndarray:
     """
     x = _point(x)
     n = x.size
-    step = _default_step(x, 2) if h is None else np.broadcast_to(as_float_array(h, "h"), (n,))
+    step = _default_step(x, 2) if h is None else _steps(h, n)
     E = np.eye(n) * step[:, None]
 
     def fx(v):
@@ -297,6 +305,8 @@ class TaylorPolynomial:
         return f"TaylorPolynomial({terms})"
 
 
+@validate_args({"f": ["callable"], "x0": [Interval(numbers.Real, None, None)],
+                "order": [Interval(numbers.Integral, 0, None)]})
 def taylor(f, x0, order: int) -> TaylorPolynomial:
     """Taylor polynomial of f around x₀ up to ``order``, coefficients by automatic differentiation.
 
@@ -331,10 +341,6 @@ def taylor(f, x0, order: int) -> TaylorPolynomial:
     """
     from mmlkit.autodiff import Tensor, enable_grad, gradients, tensor
 
-    if not callable(f):
-        raise ValueError(f"f must be callable, got {type(f).__name__}")
-    check_scalar(order, "order", kind=numbers.Integral, low=0)
-    check_scalar(float(x0) if isinstance(x0, numbers.Real) else x0, "x0")
     with enable_grad():
         x = tensor(float(x0), requires_grad=True)
         y = f(x)

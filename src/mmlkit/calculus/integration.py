@@ -14,7 +14,8 @@ from typing import NamedTuple
 import numpy as np
 from scipy.linalg import eigh_tridiagonal
 
-from mmlkit._validation import as_float_array, check_random_state, check_scalar
+from mmlkit._scaling import power_of_two_scale, rescale
+from mmlkit._validation import Interval, as_float_array, check_random_state, validate_args
 
 __all__ = ["IntegrationResult", "MonteCarloResult", "gauss_legendre", "gauss_legendre_nodes",
            "monte_carlo", "nquad", "quad", "simpson", "trapezoid"]
@@ -34,30 +35,32 @@ class MonteCarloResult(NamedTuple):
     stderr: float
 
 
-def _check_f(f):
-    if not callable(f):
-        raise ValueError(f"f must be callable, got {type(f).__name__}")
+#: the constraint tables shared by the integrators
+_REAL = [Interval(numbers.Real, None, None)]  # a finite real number
+_RULE = {"f": ["callable"], "a": _REAL, "b": _REAL}
+_TOLERANCES = {"epsabs": [Interval(numbers.Real, 0.0, None)], "epsrel": [Interval(numbers.Real, 0.0, None)],
+               "limit": [Interval(numbers.Integral, 1, None)]}
 
 
-def _evaluate(f, x: np.ndarray) -> np.ndarray:
-    """f on an array of points; falls back to one call per point if f is not vectorised."""
+def _evaluate(f, x: np.ndarray, *, finite: bool = False) -> np.ndarray:
+    """f on an array of points (one call per point if f is not vectorised); with ``finite``, a
+    ValueError where f is NaN or infinite (a fixed rule would silently return NaN or inf)."""
+    y = None
     try:
         y = np.asarray(f(x), dtype=float)
-        if y.shape == x.shape:
-            return y
-        if y.size == 1:  # a constant integrand written as f(x) = c
-            return np.full(x.shape, float(y))
+        if y.size == 1 and y.shape != x.shape:  # a constant integrand written as f(x) = c
+            y = np.full(x.shape, float(y))
     except (TypeError, ValueError):
         pass
-    return np.array([float(f(xi)) for xi in x.ravel()]).reshape(x.shape)
+    if y is None or y.shape != x.shape:
+        y = np.array([float(f(xi)) for xi in x.ravel()]).reshape(x.shape)
+    if finite and not np.isfinite(y).all():
+        bad = x[~np.isfinite(y)].ravel()[0]
+        raise ValueError(f"f must be finite on the interval, but f({bad!r}) = {y[~np.isfinite(y)].ravel()[0]!r}")
+    return y
 
 
-def _finite_limits(a, b):
-    a = check_scalar(float(a) if isinstance(a, numbers.Real) else a, "a")
-    b = check_scalar(float(b) if isinstance(b, numbers.Real) else b, "b")
-    return float(a), float(b)
-
-
+@validate_args({**_RULE, "n": [Interval(numbers.Integral, 1, None)]})
 def trapezoid(f, a: float, b: float, n: int = 100) -> float:
     """Composite trapezoidal rule on n equal panels.
 
@@ -85,15 +88,14 @@ def trapezoid(f, a: float, b: float, n: int = 100) -> float:
     >>> round(trapezoid(np.sin, 0.0, np.pi, n=1000), 5)
     2.0
     """
-    _check_f(f)
-    a, b = _finite_limits(a, b)
-    check_scalar(n, "n", kind=numbers.Integral, low=1)
+    a, b = float(a), float(b)
     x = np.linspace(a, b, n + 1)
-    y = _evaluate(f, x)
+    y = _evaluate(f, x, finite=True)
     h = (b - a) / n
     return float(h * (y.sum() - 0.5 * (y[0] + y[-1])))
 
 
+@validate_args({**_RULE, "n": [Interval(numbers.Integral, 2, None)]})
 def simpson(f, a: float, b: float, n: int = 100) -> float:
     """Composite Simpson's rule on n panels (n even).
 
@@ -120,17 +122,16 @@ def simpson(f, a: float, b: float, n: int = 100) -> float:
     >>> simpson(lambda x: x ** 3, 0.0, 2.0, n=2)
     4.0
     """
-    _check_f(f)
-    a, b = _finite_limits(a, b)
-    check_scalar(n, "n", kind=numbers.Integral, low=2)
+    a, b = float(a), float(b)
     if n % 2:
         raise ValueError(f"n must be even for Simpson's rule, got {n}")
     x = np.linspace(a, b, n + 1)
-    y = _evaluate(f, x)
+    y = _evaluate(f, x, finite=True)
     h = (b - a) / n
     return float(h / 3 * (y[0] + y[-1] + 4 * y[1:-1:2].sum() + 2 * y[2:-1:2].sum()))
 
 
+@validate_args({"n": [Interval(numbers.Integral, 1, None)]})
 def gauss_legendre_nodes(n: int) -> tuple[np.ndarray, np.ndarray]:
     """Nodes and weights of the n-point Gauss–Legendre rule on [−1, 1].
 
@@ -148,7 +149,6 @@ def gauss_legendre_nodes(n: int) -> tuple[np.ndarray, np.ndarray]:
     >>> np.round(x * np.sqrt(3), 12), w
     (array([-1.,  1.]), array([1., 1.]))
     """
-    check_scalar(n, "n", kind=numbers.Integral, low=1)
     k = np.arange(1, n)
     beta = k / np.sqrt(4.0 * k * k - 1.0)
     x = eigh_tridiagonal(np.zeros(n), beta, eigvals_only=True) if n > 1 else np.zeros(1)
@@ -171,6 +171,7 @@ def _legendre(n: int, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return p, dp
 
 
+@validate_args({**_RULE, "n": [Interval(numbers.Integral, 1, None)]})
 def gauss_legendre(f, a: float, b: float, n: int = 10) -> float:
     """n-point Gauss–Legendre quadrature of f over [a, b].
 
@@ -199,11 +200,10 @@ def gauss_legendre(f, a: float, b: float, n: int = 10) -> float:
     >>> round(gauss_legendre(lambda x: x ** 5, 0.0, 1.0, n=3), 12)
     0.166666666667
     """
-    _check_f(f)
-    a, b = _finite_limits(a, b)
+    a, b = float(a), float(b)
     x, w = gauss_legendre_nodes(n)
     half, mid = 0.5 * (b - a), 0.5 * (a + b)
-    return float(half * (w @ _evaluate(f, half * x + mid)))
+    return float(half * (w @ _evaluate(f, half * x + mid, finite=True)))
 
 
 # Gauss–Kronrod 7–15 pair (the QUADPACK QK15 constants): Kronrod nodes on [0, 1), symmetric.
@@ -234,7 +234,8 @@ def _gk15(f, lo: np.ndarray, hi: np.ndarray):
 def _kronrod(y: np.ndarray, half: np.ndarray):
     """K₁₅ values and QUADPACK error estimates from integrand samples y (intervals × 15 nodes)."""
     if not np.isfinite(y).all():
-        raise ValueError("the integrand is not finite on the integration range (a singularity at a node?)")
+        raise ValueError("f (the integrand) is not finite on the integration range "
+                         "(a singularity at a node, or overflow?)")
     k15 = half * (y @ _W15)
     g7 = half * (y @ _W7)
     # QUADPACK's error estimate: |K − G| rescaled by the integrand's variation, floored at rounding.
@@ -259,6 +260,7 @@ def _transform(f, a: float, b: float):
     return (lambda t: _evaluate(f, t / (1.0 - t * t)) * (1.0 + t * t) / (1.0 - t * t) ** 2), -1.0, 1.0
 
 
+@validate_args({"f": ["callable"], **_TOLERANCES})
 def quad(f, a: float, b: float, epsabs: float = 1.49e-8, epsrel: float = 1.49e-8,
          limit: int = 50) -> IntegrationResult:
     """Adaptive Gauss–Kronrod quadrature ∫ₐᵇ f(x) dx with an error estimate; limits may be ±inf.
@@ -307,15 +309,11 @@ def quad(f, a: float, b: float, epsabs: float = 1.49e-8, epsrel: float = 1.49e-8
     >>> round(value ** 2, 10) == round(np.pi, 10)
     True
     """
-    _check_f(f)
     if isinstance(a, bool) or isinstance(b, bool) or not isinstance(a, numbers.Real) or not isinstance(b, numbers.Real):
         raise ValueError(f"a and b must be real numbers (or ±inf), got {a!r}, {b!r}")
     a, b = float(a), float(b)
     if np.isnan(a) or np.isnan(b):
         raise ValueError("a and b must not be NaN")
-    check_scalar(epsabs, "epsabs", low=0.0)
-    check_scalar(epsrel, "epsrel", low=0.0)
-    check_scalar(limit, "limit", kind=numbers.Integral, low=1)
     if epsabs == 0 and epsrel == 0:
         raise ValueError("epsabs and epsrel cannot both be 0")
     if a == b:
@@ -419,6 +417,7 @@ def _wynn_epsilon(seq: list) -> tuple[float, float]:
     return e2, err
 
 
+@validate_args({"f": ["callable"], "n": [Interval(numbers.Integral, 2, None)], "random_state": ["random_state"]})
 def monte_carlo(f, bounds, n: int = 10_000, random_state=None) -> MonteCarloResult:
     """Plain Monte Carlo integration over a box, with its standard error.
 
@@ -451,14 +450,12 @@ def monte_carlo(f, bounds, n: int = 10_000, random_state=None) -> MonteCarloResu
     >>> abs(est - 2 / 3) < 4 * se
     True
     """
-    _check_f(f)
     box = as_float_array(bounds, "bounds", ndim=(1, 2))
     box = np.atleast_2d(box)
     if box.shape[1] != 2:
         raise ValueError(f"bounds must be a sequence of (low, high) pairs, got shape {box.shape}")
     if np.any(box[:, 1] <= box[:, 0]):
         raise ValueError("bounds must have low < high in every dimension")
-    check_scalar(n, "n", kind=numbers.Integral, low=2)
     rng = check_random_state(random_state)
     d = box.shape[0]
     X = box[:, 0] + rng.random((n, d)) * (box[:, 1] - box[:, 0])
@@ -466,7 +463,10 @@ def monte_carlo(f, bounds, n: int = 10_000, random_state=None) -> MonteCarloResu
     if y.shape != (n,):
         raise ValueError(f"f must return one value per sample ({n}), got shape {y.shape}")
     volume = float(np.prod(box[:, 1] - box[:, 0]))
-    return MonteCarloResult(volume * float(y.mean()), volume * float(y.std(ddof=1)) / math.sqrt(n))
+    e = power_of_two_scale(y)  # the mean and deviation of y / 2ᵉ (exact) neither overflow nor underflow
+    z = rescale(y, e)
+    return MonteCarloResult(volume * math.ldexp(float(z.mean()), e),
+                            volume * math.ldexp(float(z.std(ddof=1)) / math.sqrt(n), e))
 
 
 def _batched_kronrod(f, bounds, ts, outer, epsabs, epsrel):
@@ -490,6 +490,7 @@ def _batched_kronrod(f, bounds, ts, outer, epsabs, epsrel):
     return vals, errs, done
 
 
+@validate_args({"f": ["callable"], **_TOLERANCES})
 def nquad(f, ranges, epsabs: float = 1.49e-8, epsrel: float = 1.49e-8, limit: int = 50) -> IntegrationResult:
     """Iterated adaptive integration in 2 or 3 dimensions (``scipy.integrate.nquad``'s conventions).
 
@@ -525,7 +526,6 @@ def nquad(f, ranges, epsabs: float = 1.49e-8, epsrel: float = 1.49e-8, limit: in
     >>> round(value, 12)
     1.0
     """
-    _check_f(f)
     ranges = list(ranges)
     if len(ranges) not in (2, 3):
         raise ValueError(f"ranges must have 2 or 3 entries (dimensions), got {len(ranges)}")

@@ -10,7 +10,7 @@ import numbers
 
 import numpy as np
 
-from mmlkit._validation import as_float_array, check_random_state, check_scalar
+from mmlkit._validation import IncreasingPair, Interval, as_float_array, check_random_state, validate_args
 
 
 def _shuffled(rng, shuffle, *arrays):
@@ -20,22 +20,23 @@ def _shuffled(rng, shuffle, *arrays):
     return tuple(a[order] for a in arrays)
 
 
-def _check_noise(noise, name="noise"):
-    """None (no noise) or a finite standard deviation ≥ 0."""
-    if noise is not None:
-        check_scalar(noise, name, low=0.0)
-    return noise
+#: constraints shared by the generators' tables
+_COUNT = [Interval(numbers.Integral, 1, None)]
+_AT_LEAST_0 = [Interval(numbers.Integral, 0, None)]
+_NOISE = [None, Interval(numbers.Real, 0.0, None)]
+_COMMON = {"shuffle": ["boolean"], "random_state": ["random_state"]}
 
 
 def _check_counts(n_samples, name="n_samples", parts=None):
     """An int ≥ 1, or a sequence of ``parts`` ints ≥ 0 with a positive sum (per-part counts)."""
     if isinstance(n_samples, numbers.Integral) and not isinstance(n_samples, bool):
-        return check_scalar(n_samples, name, kind=numbers.Integral, low=1)
+        return n_samples  # checked by the generator's table
     if np.ndim(n_samples) != 1:
         raise ValueError(f"{name} must be an int or a sequence of ints, got {n_samples!r}")
     counts = list(n_samples)
     for i, c in enumerate(counts):
-        check_scalar(c, f"{name}[{i}]", kind=numbers.Integral, low=0)
+        if isinstance(c, bool) or not isinstance(c, numbers.Integral) or c < 0:
+            raise ValueError(f"{name}[{i}] must be an int >= 0, got {c!r}")
     if parts is not None and len(counts) != parts:
         raise ValueError(f"{name} must be an int or a sequence of {parts} ints, got {n_samples!r}")
     if sum(counts) == 0:
@@ -49,6 +50,10 @@ def _split_counts(n_samples: int, parts: int) -> np.ndarray:
     return counts
 
 
+@validate_args({"n_samples": [*_COUNT, "array-like"], "n_features": _COUNT,
+                "centers": [None, *_COUNT, "array-like"],
+                "cluster_std": [Interval(numbers.Real, 0.0, None), "array-like"],
+                "center_box": [IncreasingPair()], "return_centers": ["boolean"], **_COMMON})
 def make_blobs(n_samples=100, n_features=2, centers=None, cluster_std=1.0, center_box=(-10.0, 10.0),
                shuffle=True, random_state=None, return_centers=False):
     """Isotropic Gaussian blobs: xᵢ ~ N(μ_{yᵢ}, σ²_{yᵢ} I).
@@ -58,13 +63,6 @@ def make_blobs(n_samples=100, n_features=2, centers=None, cluster_std=1.0, cente
     ``center_box``) or an array of shape (k, n_features).
     """
     rng = check_random_state(random_state)
-    check_scalar(n_features, "n_features", kind=numbers.Integral, low=1)
-    if np.ndim(center_box) != 1 or len(center_box) != 2:
-        raise ValueError(f"center_box must be a pair (low, high), got {center_box!r}")
-    check_scalar(center_box[0], "center_box[0]")
-    check_scalar(center_box[1], "center_box[1]", low=center_box[0])
-    if isinstance(centers, numbers.Integral) or isinstance(centers, bool):
-        check_scalar(centers, "centers", kind=numbers.Integral, low=1)
     n_samples = _check_counts(n_samples)
     if isinstance(n_samples, numbers.Integral):
         if centers is None:
@@ -108,21 +106,21 @@ def _two_class_points(rng, X, n_out, n_in, noise, shuffle):
     return _shuffled(rng, shuffle, X, y)
 
 
+@validate_args({"n_samples": [*_COUNT, "array-like"], "noise": _NOISE, **_COMMON})
 def make_moons(n_samples=100, *, shuffle=True, noise=None, random_state=None):
     """Two interleaving half circles (class 0 on top, class 1 below), with Gaussian ``noise``."""
     rng = check_random_state(random_state)
-    _check_noise(noise)
     n_out, n_in = _two_class_sizes(n_samples)
     t_out, t_in = np.linspace(0, np.pi, n_out), np.linspace(0, np.pi, n_in)
     X = np.vstack([np.c_[np.cos(t_out), np.sin(t_out)], np.c_[1 - np.cos(t_in), 1 - np.sin(t_in) - 0.5]])
     return _two_class_points(rng, X, n_out, n_in, noise, shuffle)
 
 
+@validate_args({"n_samples": [*_COUNT, "array-like"], "noise": _NOISE,
+                "factor": [Interval(numbers.Real, 0.0, 1.0, closed="neither")], **_COMMON})
 def make_circles(n_samples=100, *, shuffle=True, noise=None, random_state=None, factor=0.8):
     """Two concentric circles: class 0 of radius 1, class 1 of radius ``factor`` (0 < factor < 1)."""
-    check_scalar(factor, "factor", low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
     rng = check_random_state(random_state)
-    _check_noise(noise)
     n_out, n_in = _two_class_sizes(n_samples)
     t_out = np.linspace(0, 2 * np.pi, n_out, endpoint=False)
     t_in = np.linspace(0, 2 * np.pi, n_in, endpoint=False)
@@ -130,6 +128,9 @@ def make_circles(n_samples=100, *, shuffle=True, noise=None, random_state=None, 
     return _two_class_points(rng, X, n_out, n_in, noise, shuffle)
 
 
+@validate_args({"n_samples": _COUNT, "n_features": _COUNT, "n_informative": _AT_LEAST_0, "n_targets": _COUNT,
+                "bias": [Interval(numbers.Real, None, None)], "noise": [Interval(numbers.Real, 0.0, None)],
+                "coef": ["boolean"], **_COMMON})
 def make_regression(n_samples=100, n_features=100, *, n_informative=10, n_targets=1, bias=0.0,
                     noise=0.0, shuffle=True, coef=False, random_state=None):
     """A linear model y = X w + b + ε with ``n_informative`` non-zero weights.
@@ -137,12 +138,6 @@ def make_regression(n_samples=100, n_features=100, *, n_informative=10, n_target
     X ~ N(0, I); the informative weights are 100·U(0, 1); ε ~ N(0, noise²).
     Returns ``(X, y)`` or ``(X, y, w)`` when ``coef`` is true.
     """
-    check_scalar(n_samples, "n_samples", kind=numbers.Integral, low=1)
-    check_scalar(n_features, "n_features", kind=numbers.Integral, low=1)
-    check_scalar(n_informative, "n_informative", kind=numbers.Integral, low=0)
-    check_scalar(n_targets, "n_targets", kind=numbers.Integral, low=1)
-    check_scalar(bias, "bias")
-    _check_noise(noise)
     rng = check_random_state(random_state)
     n_informative = min(n_features, n_informative)
     X = rng.standard_normal((n_samples, n_features))
@@ -161,6 +156,12 @@ def make_regression(n_samples=100, n_features=100, *, n_informative=10, n_target
     return (X, y, w) if coef else (X, y)
 
 
+@validate_args({"n_samples": _COUNT, "n_features": _COUNT, "n_informative": _COUNT,
+                "n_redundant": _AT_LEAST_0, "n_repeated": _AT_LEAST_0,
+                "n_classes": [Interval(numbers.Integral, 2, None)],
+                "n_clusters_per_class": _COUNT, "weights": [None, "array-like"],
+                "flip_y": [Interval(numbers.Real, 0.0, 1.0)],
+                "class_sep": [Interval(numbers.Real, 0.0, None, closed="neither")], **_COMMON})
 def make_classification(n_samples=100, n_features=20, *, n_informative=2, n_redundant=2, n_repeated=0,
                         n_classes=2, n_clusters_per_class=2, weights=None, flip_y=0.01, class_sep=1.0,
                         shuffle=True, random_state=None):
@@ -172,15 +173,6 @@ def make_classification(n_samples=100, n_features=20, *, n_informative=2, n_redu
     combinations of the informative ones, ``n_repeated`` copy columns, the rest
     is noise; a fraction ``flip_y`` of labels is reassigned at random.
     """
-    check_scalar(n_samples, "n_samples", kind=numbers.Integral, low=1)
-    check_scalar(n_features, "n_features", kind=numbers.Integral, low=1)
-    check_scalar(n_informative, "n_informative", kind=numbers.Integral, low=1)
-    check_scalar(n_redundant, "n_redundant", kind=numbers.Integral, low=0)
-    check_scalar(n_repeated, "n_repeated", kind=numbers.Integral, low=0)
-    check_scalar(n_classes, "n_classes", kind=numbers.Integral, low=2)
-    check_scalar(n_clusters_per_class, "n_clusters_per_class", kind=numbers.Integral, low=1)
-    check_scalar(flip_y, "flip_y", low=0.0, high=1.0)
-    check_scalar(class_sep, "class_sep")
     if n_informative + n_redundant + n_repeated > n_features:
         raise ValueError("n_informative + n_redundant + n_repeated must be <= n_features")
     if n_classes * n_clusters_per_class > 2**n_informative:
@@ -227,13 +219,13 @@ def make_classification(n_samples=100, n_features=20, *, n_informative=2, n_redu
     return X, y
 
 
+@validate_args({"n_samples": _COUNT, "noise": [Interval(numbers.Real, 0.0, None)],
+                "random_state": ["random_state"], "hole": ["boolean"]})
 def make_swiss_roll(n_samples=100, *, noise=0.0, random_state=None, hole=False):
     """The swiss roll: t ~ U(1.5π, 4.5π), x = (t cos t, 21·U(0,1), t sin t) + noise; returns (X, t).
 
     Take columns 0 and 2 for the 2-D roll used by the diffusion showcase.
     """
-    check_scalar(n_samples, "n_samples", kind=numbers.Integral, low=1)
-    check_scalar(noise, "noise", low=0.0)
     rng = check_random_state(random_state)
     t = 1.5 * np.pi * (1 + 2 * rng.uniform(size=n_samples))
     height = 21 * rng.uniform(size=n_samples)

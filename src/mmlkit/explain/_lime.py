@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import numbers
 from dataclasses import dataclass, field
 
@@ -9,7 +10,8 @@ import numpy as np
 from scipy.linalg import cho_factor, cho_solve
 from scipy.special import ndtr, ndtri
 
-from mmlkit._validation import as_float_array, check_in, check_random_state, check_scalar
+from mmlkit._scaling import power_of_two_scale
+from mmlkit._validation import Interval, Options, as_float_array, check_random_state, validate_args
 from mmlkit.explain._common import evaluate, model_function
 
 __all__ = ["LimeExplanation", "lime_tabular"]
@@ -69,6 +71,12 @@ def _truncated_normal(low, high, mean, std, rng):
     return np.clip(mean + std * z, low, high)
 
 
+@validate_args({"num_samples": [Interval(numbers.Integral, 2, None)],
+                "num_features": [None, Interval(numbers.Integral, 1, None)],
+                "discretize_continuous": ["boolean"], "discretizer": [Options(("quartile", "decile"))],
+                "kernel_width": [None, Interval(numbers.Real, 0.0, None, closed="neither")],
+                "sample_around_instance": ["boolean"], "alpha": [Interval(numbers.Real, 0.0, None)],
+                "random_state": ["random_state"]})
 def lime_tabular(model, X_train, x, *, label=1, num_samples=5000, num_features=None,
                  discretize_continuous=True, discretizer="quartile", kernel_width=None,
                  sample_around_instance=False, alpha=1.0, feature_names=None, random_state=None):
@@ -137,14 +145,12 @@ def lime_tabular(model, X_train, x, *, label=1, num_samples=5000, num_features=N
     n_train, d = X_train.shape
     if x.shape[0] != d:
         raise ValueError(f"x must have {d} features like X_train, got {x.shape[0]}")
-    check_scalar(num_samples, "num_samples", kind=numbers.Integral, low=2)
-    check_in(discretizer, "discretizer", ("quartile", "decile"))
-    check_scalar(alpha, "alpha", low=0.0)
     if kernel_width is None:
         kernel_width = 0.75 * np.sqrt(d)
-    check_scalar(kernel_width, "kernel_width", low=0.0, low_inclusive=False)
-    if num_features is not None:
-        check_scalar(num_features, "num_features", kind=numbers.Integral, low=1)
+    # each feature in exact power-of-two units (max |value| in [½, 1)), so that no statistic below
+    # overflows or underflows at any float scale; the samples go back to the data's units for the model
+    units = np.frexp(np.max(np.abs(np.vstack([X_train, x])), axis=0))[1]
+    X_train, x = np.ldexp(X_train, -units), np.ldexp(x, -units)
     rng = check_random_state(random_state)
     names = list(feature_names) if feature_names is not None else [f"x{j}" for j in range(d)]
 
@@ -168,7 +174,7 @@ def lime_tabular(model, X_train, x, *, label=1, num_samples=5000, num_features=N
             own = int(np.searchsorted(e, x[j]))
             Z[:, j] = bins == own
             inverse[:, j] = _truncated_normal(lows[bins], highs[bins], means[bins], stds[bins], rng)
-            descriptions.append(_describe(names[j], e, own))
+            descriptions.append(_describe(names[j], np.ldexp(e, units[j]), own))
         Z[0] = 1.0
         inverse[0] = x
         distances = np.sqrt(np.sum((Z - 1.0) ** 2, axis=1))
@@ -182,13 +188,15 @@ def lime_tabular(model, X_train, x, *, label=1, num_samples=5000, num_features=N
         distances = np.sqrt(np.sum((Z - Z[0]) ** 2, axis=1))
         descriptions = [f"{names[j]} (standardised)" for j in range(d)]
 
-    out = evaluate(f, inverse)
+    out = evaluate(f, np.ldexp(inverse, units))
     if out.ndim == 2:
         if not 0 <= label < out.shape[1]:
             raise ValueError(f"label must index one of the model's {out.shape[1]} outputs, got {label}")
         y = out[:, label]
     else:
         y = out
+    e_y = power_of_two_scale(y)  # the surrogate is linear in y: fit it in power-of-two units too
+    y = np.ldexp(y, -e_y)
     weights = np.sqrt(np.exp(-(distances**2) / kernel_width**2))
     used = np.arange(d)
     if num_features is not None and num_features < d:
@@ -196,10 +204,11 @@ def lime_tabular(model, X_train, x, *, label=1, num_samples=5000, num_features=N
         used = np.argsort(-np.abs(coef_all * Z[0]), kind="stable")[:num_features]
     coef_used, intercept, score = _weighted_ridge(Z[:, used], y, weights, alpha)
     coef = np.zeros(d)
-    coef[used] = coef_used
+    coef[used] = np.ldexp(coef_used, e_y)
     order = used[np.argsort(-np.abs(coef_used), kind="stable")]
-    local = float(intercept + Z[0, used] @ coef_used)
-    return LimeExplanation(coef, intercept, score, local, float(y[0]), order, descriptions)
+    local = math.ldexp(float(intercept + Z[0, used] @ coef_used), e_y)
+    return LimeExplanation(coef, math.ldexp(intercept, e_y), score, local, math.ldexp(float(y[0]), e_y), order,
+                           descriptions)
 
 
 def _describe(name, edges, own):

@@ -123,7 +123,7 @@ def partial_dependence(estimator, X, features, *, response_method="auto", percen
             grids.append(uniques)
         else:
             q = _mquantiles(X[:, j], [lo, hi])
-            if np.isclose(q[0], q[1]):
+            if q[1] - q[0] <= 1e-5 * max(abs(q[0]), abs(q[1])):  # relative (np.isclose's rtol): any scale
                 raise ValueError("percentiles are too close to each other to build a grid for "
                                  f"feature {j}; choose percentiles further apart")
             grids.append(np.linspace(q[0], q[1], grid_resolution))

@@ -7,10 +7,10 @@ import numbers
 import numpy as np
 
 from mmlkit import autodiff as ad
-from mmlkit._validation import check_in, check_random_state, check_scalar
+from mmlkit._validation import Interval, Options, check_random_state, validate_args
 from mmlkit.nn import functional as F
 from mmlkit.nn import init
-from mmlkit.nn.layers import Dropout, LayerNorm, Linear
+from mmlkit.nn.layers import _RATE, _SIZE, Dropout, LayerNorm, Linear
 from mmlkit.nn.module import Module, Parameter
 
 __all__ = ["MultiHeadAttention", "TransformerBlock"]
@@ -39,15 +39,15 @@ class MultiHeadAttention(Module):
     out_proj : Linear(E, E)
     """
 
+    @validate_args({"embed_dim": _SIZE, "num_heads": _SIZE, "dropout": _RATE, "bias": ["boolean"],
+                    "random_state": ["random_state"]})
     def __init__(self, embed_dim, num_heads, dropout=0.0, bias=True, dtype=np.float64, random_state=None):
         super().__init__()
-        check_scalar(embed_dim, "embed_dim", kind=numbers.Integral, low=1)
-        check_scalar(num_heads, "num_heads", kind=numbers.Integral, low=1)
         if embed_dim % num_heads:
             raise ValueError(f"embed_dim ({embed_dim}) must be divisible by num_heads ({num_heads})")
         rng = check_random_state(random_state)
         self.embed_dim, self.num_heads, self.head_dim = embed_dim, num_heads, embed_dim // num_heads
-        self.dropout = check_scalar(dropout, "dropout", low=0.0, high=1.0)
+        self.dropout = dropout
         self._rng = rng
         self.in_proj_weight = Parameter(np.zeros((3 * embed_dim, embed_dim)), dtype=dtype)
         init.xavier_uniform_(self.in_proj_weight, random_state=rng)
@@ -115,10 +115,13 @@ class TransformerBlock(Module):
     (N, L, S) for plotting.
     """
 
+    @validate_args({"d_model": _SIZE, "nhead": _SIZE, "dim_feedforward": _SIZE, "dropout": _RATE,
+                    "activation": [Options(("relu", "gelu"))],
+                    "layer_norm_eps": [Interval(numbers.Real, 0.0, None, closed="neither")],
+                    "norm_first": ["boolean"], "random_state": ["random_state"]})
     def __init__(self, d_model, nhead, dim_feedforward=2048, dropout=0.1, activation="relu", layer_norm_eps=1e-5,
                  norm_first=False, dtype=np.float64, random_state=None):
         super().__init__()
-        check_in(activation, "activation", ("relu", "gelu"))
         rng = check_random_state(random_state)
         self.self_attn = MultiHeadAttention(d_model, nhead, dropout=dropout, dtype=dtype, random_state=rng)
         self.linear1 = Linear(d_model, dim_feedforward, dtype=dtype, random_state=rng)

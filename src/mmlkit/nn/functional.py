@@ -7,16 +7,22 @@ negative log-likelihood in one node, whose gradient is softmax − onehot).
 Their rules use raw NumPy in an ordinary backward pass and differentiable
 Tensor operations when ``create_graph=True``, so higher derivatives still work.
 Everything else is composed from :mod:`mmlkit.autodiff` operations.
+
+As in PyTorch, values are not inspected: NaN in the input or the logits
+propagates to the loss (the shapes, the class indices of ``cross_entropy`` and
+the probabilities of ``binary_cross_entropy`` are checked). :func:`mmlkit.nn.fit`
+rejects non-finite training data before the first step.
 """
 
 from __future__ import annotations
 
 import math
+import numbers
 
 import numpy as np
 
 from mmlkit import autodiff as ad
-from mmlkit._validation import check_in, check_random_state, check_scalar
+from mmlkit._validation import Interval, Options, check_random_state, validate_args
 from mmlkit.autodiff import Tensor, is_grad_enabled, primitive
 
 __all__ = [
@@ -28,7 +34,8 @@ __all__ = [
 relu, sigmoid, tanh, gelu = ad.relu, ad.sigmoid, ad.tanh, ad.gelu
 softmax, log_softmax = ad.softmax, ad.log_softmax
 
-_REDUCTIONS = ("mean", "sum", "none")
+_REDUCTION = {"reduction": [Options(("mean", "sum", "none"))]}
+_RATE = [Interval(numbers.Real, 0.0, 1.0)]
 
 
 @primitive
@@ -107,6 +114,7 @@ def _softmax_xent_vjp(g, ans, logits, target, weight_sum):
     return p, None, None
 
 
+@validate_args({**_REDUCTION, "label_smoothing": [Interval(numbers.Real, 0.0, 1.0, closed="left")]})
 def cross_entropy(logits, target, reduction="mean", label_smoothing=0.0) -> Tensor:
     r"""Cross-entropy from logits: ℓ = −log softmax(z)_y = logsumexp(z) − z_y.
 
@@ -126,8 +134,6 @@ def cross_entropy(logits, target, reduction="mean", label_smoothing=0.0) -> Tens
     ``reduction`` "mean"/"sum" and no smoothing it is one fused node whose
     gradient is (softmax(z) − onehot(y)) / n — no log-softmax tensor is stored.
     """
-    check_in(reduction, "reduction", _REDUCTIONS)
-    check_scalar(label_smoothing, "label_smoothing", low=0.0, high=1.0, high_inclusive=False)
     logits = ad.as_tensor(logits)
     if logits.ndim != 2:
         raise ValueError(f"logits must be 2-D (n_samples, n_classes), got shape {logits.shape}")
@@ -151,9 +157,9 @@ def _reduce(per, reduction):
     return per
 
 
+@validate_args(_REDUCTION)
 def mse_loss(input, target, reduction="mean") -> Tensor:
     """Mean squared error (1/n) Σ (ŷᵢ − yᵢ)² (``reduction`` "mean", "sum" or "none")."""
-    check_in(reduction, "reduction", _REDUCTIONS)
     input = ad.as_tensor(input)
     target = target if isinstance(target, Tensor) else np.asarray(target, dtype=input.dtype)
     if tuple(np.shape(target)) != tuple(input.shape):
@@ -162,16 +168,16 @@ def mse_loss(input, target, reduction="mean") -> Tensor:
     return _reduce(d * d, reduction)
 
 
+@validate_args(_REDUCTION)
 def binary_cross_entropy(input, target, reduction="mean") -> Tensor:
     r"""Binary cross-entropy of probabilities: −[y log p + (1 − y) log(1 − p)].
 
     As PyTorch, each log is clamped at −100 so p ∈ {0, 1} gives a finite loss.
     Prefer :func:`binary_cross_entropy_with_logits`, which is exact for any logit.
     """
-    check_in(reduction, "reduction", _REDUCTIONS)
     p = ad.as_tensor(input)
-    if np.any((p.data < 0) | (p.data > 1)):
-        raise ValueError("input must hold probabilities in [0, 1]")
+    if not np.all((p.data >= 0) & (p.data <= 1)):  # NaN fails too, as in PyTorch
+        raise ValueError("input must hold probabilities in [0, 1] (no NaN)")
     y = np.asarray(target.data if isinstance(target, Tensor) else target, dtype=p.dtype)
     if y.shape != p.shape:
         raise ValueError(f"target shape {y.shape} must equal input shape {p.shape}")
@@ -193,13 +199,13 @@ def _bce_vjp(g, ans, p, y):
     return g.data * (pd - y) / np.maximum(pd * (1 - pd), 1e-12), None
 
 
+@validate_args(_REDUCTION)
 def binary_cross_entropy_with_logits(input, target, reduction="mean") -> Tensor:
     r"""Binary cross-entropy from logits z, stable for any z.
 
     ℓ = max(z, 0) − z·y + log(1 + e^{−|z|}), which equals
     −[y log σ(z) + (1 − y) log(1 − σ(z))] without overflow.
     """
-    check_in(reduction, "reduction", _REDUCTIONS)
     z = ad.as_tensor(input)
     y = np.asarray(target.data if isinstance(target, Tensor) else target, dtype=z.dtype)
     if y.shape != z.shape:
@@ -208,9 +214,9 @@ def binary_cross_entropy_with_logits(input, target, reduction="mean") -> Tensor:
     return _reduce(per, reduction)
 
 
+@validate_args({"p": _RATE})
 def dropout(x, p=0.5, training=True, random_state=None) -> Tensor:
     """Inverted dropout: zero each entry with probability p, scale the rest by 1/(1 − p)."""
-    check_scalar(p, "p", low=0.0, high=1.0)
     if not training or p == 0.0:
         return ad.as_tensor(x)
     x = ad.as_tensor(x)
@@ -243,6 +249,8 @@ def layer_norm(x, normalized_shape, weight=None, bias=None, eps=1e-5) -> Tensor:
     return y
 
 
+@validate_args({"dropout_p": _RATE, "is_causal": ["boolean"], "training": ["boolean"],
+                "return_weights": ["boolean"]})
 def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False,
                                  training=False, random_state=None, return_weights=False):
     r"""Attention(Q, K, V) = softmax(Q Kᵀ / √d + M) V.

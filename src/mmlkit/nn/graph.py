@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from mmlkit._validation import validate_args
 from mmlkit.autodiff import is_grad_enabled, primitive
 from mmlkit.nn import init
 from mmlkit.nn.layers import Linear
@@ -13,6 +14,7 @@ from mmlkit.nn.module import Module, Parameter
 __all__ = ["GraphConv", "normalized_adjacency"]
 
 
+@validate_args({"add_self_loops": ["boolean"]})
 def normalized_adjacency(A, add_self_loops=True):
     r"""Â = D^{-1/2} (A + I) D^{-1/2}, D the degree matrix of A + I.
 
@@ -24,6 +26,8 @@ def normalized_adjacency(A, add_self_loops=True):
     A = sp.csr_matrix(A, dtype=float) if sparse else np.asarray(A, dtype=float)
     if A.ndim != 2 or A.shape[0] != A.shape[1]:
         raise ValueError(f"A must be a square adjacency matrix, got shape {A.shape}")
+    if not np.isfinite(A.data if sparse else A).all():
+        raise ValueError("A must be finite, but it contains NaN or infinity")
     if add_self_loops:
         A = A + (sp.identity(A.shape[0], format="csr") if sparse else np.eye(A.shape[0]))
     deg = np.asarray(A.sum(axis=1)).ravel()

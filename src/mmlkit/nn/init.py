@@ -7,13 +7,20 @@ Each ``*_`` function fills a parameter's array in place and returns it, as
 from __future__ import annotations
 
 import math
+import numbers
 
 import numpy as np
 
-from mmlkit._validation import check_in, check_random_state
+from mmlkit._validation import Interval, Options, check_random_state, validate_args
 
 __all__ = ["calculate_gain", "kaiming_normal_", "kaiming_uniform_", "normal_", "ones_", "uniform_",
            "xavier_normal_", "xavier_uniform_", "zeros_"]
+
+
+_NONLINEARITY = [Options(("linear", "sigmoid", "tanh", "relu", "leaky_relu", "selu"))]
+_GAIN = {"gain": [Interval(numbers.Real, 0.0, None)], "random_state": ["random_state"]}
+_KAIMING = {"a": [Interval(numbers.Real, None, None)], "mode": [Options(("fan_in", "fan_out"))],
+            "nonlinearity": _NONLINEARITY, "random_state": ["random_state"]}
 
 
 def _array(t):
@@ -28,9 +35,9 @@ def _fans(t):
     return shape[1] * receptive, shape[0] * receptive
 
 
+@validate_args({"nonlinearity": _NONLINEARITY, "param": [None, Interval(numbers.Real, None, None)]})
 def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     """The gain g that preserves variance through a nonlinearity (PyTorch's table)."""
-    check_in(nonlinearity, "nonlinearity", ("linear", "sigmoid", "tanh", "relu", "leaky_relu", "selu"))
     if nonlinearity in ("linear", "sigmoid"):
         return 1.0
     if nonlinearity == "tanh":
@@ -67,6 +74,7 @@ def ones_(t):
     return _fill(t, np.ones(_array(t).shape))
 
 
+@validate_args(_GAIN)
 def xavier_uniform_(t, gain=1.0, random_state=None):
     r"""Glorot & Bengio (2010): U(−a, a), a = g·√(6 / (fan_in + fan_out)), so Var = 2g²/(fan_in + fan_out)."""
     fan_in, fan_out = _fans(t)
@@ -74,22 +82,23 @@ def xavier_uniform_(t, gain=1.0, random_state=None):
     return uniform_(t, -a, a, random_state)
 
 
+@validate_args(_GAIN)
 def xavier_normal_(t, gain=1.0, random_state=None):
     r"""Glorot normal: N(0, σ²), σ = g·√(2 / (fan_in + fan_out))."""
     fan_in, fan_out = _fans(t)
     return normal_(t, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)), random_state)
 
 
+@validate_args(_KAIMING)
 def kaiming_uniform_(t, a=0.0, mode="fan_in", nonlinearity="leaky_relu", random_state=None):
     r"""He et al. (2015): U(−b, b), b = g·√(3 / fan), g the gain of the nonlinearity (√2 for ReLU)."""
-    check_in(mode, "mode", ("fan_in", "fan_out"))
     fan = _fans(t)[0 if mode == "fan_in" else 1]
     bound = calculate_gain(nonlinearity, a) * math.sqrt(3.0 / fan)
     return uniform_(t, -bound, bound, random_state)
 
 
+@validate_args(_KAIMING)
 def kaiming_normal_(t, a=0.0, mode="fan_in", nonlinearity="leaky_relu", random_state=None):
     r"""He normal: N(0, σ²), σ = g / √fan."""
-    check_in(mode, "mode", ("fan_in", "fan_out"))
     fan = _fans(t)[0 if mode == "fan_in" else 1]
     return normal_(t, 0.0, calculate_gain(nonlinearity, a) / math.sqrt(fan), random_state)

@@ -8,13 +8,18 @@ import numbers
 import numpy as np
 
 from mmlkit import autodiff as ad
-from mmlkit._validation import check_in, check_random_state, check_scalar
+from mmlkit._validation import Interval, Options, check_random_state, validate_args
 from mmlkit.nn import functional as F
 from mmlkit.nn import init
 from mmlkit.nn.module import Module, Parameter, Sequential
 
 __all__ = ["Dropout", "Embedding", "GELU", "Identity", "LayerNorm", "Linear", "MLP", "ReLU", "Sigmoid",
            "Softmax", "Tanh"]
+
+#: constraints shared by the layers' parameter tables
+_SIZE = [Interval(numbers.Integral, 1, None)]
+_RATE = [Interval(numbers.Real, 0.0, 1.0)]
+_AXIS = [Interval(numbers.Integral, None, None)]
 
 
 class Linear(Module):
@@ -30,10 +35,10 @@ class Linear(Module):
     random_state : int, Generator or None
     """
 
+    @validate_args({"in_features": _SIZE, "out_features": _SIZE, "bias": ["boolean"],
+                    "random_state": ["random_state"]})
     def __init__(self, in_features, out_features, bias=True, dtype=np.float64, random_state=None):
         super().__init__()
-        check_scalar(in_features, "in_features", kind=numbers.Integral, low=1)
-        check_scalar(out_features, "out_features", kind=numbers.Integral, low=1)
         rng = check_random_state(random_state)
         self.in_features, self.out_features = in_features, out_features
         self.weight = Parameter(np.zeros((out_features, in_features)), dtype=dtype)
@@ -95,6 +100,7 @@ class Identity(_Activation):
 class Softmax(Module):
     """softmax along ``dim``: eˣⁱ / Σⱼ eˣʲ."""
 
+    @validate_args({"dim": _AXIS})
     def __init__(self, dim=-1):
         super().__init__()
         self.dim = dim
@@ -106,9 +112,10 @@ class Softmax(Module):
 class Dropout(Module):
     """Zero entries with probability p in training mode (scaling the rest by 1/(1 − p)); identity in eval mode."""
 
+    @validate_args({"p": _RATE, "random_state": ["random_state"]})
     def __init__(self, p=0.5, random_state=None):
         super().__init__()
-        self.p = check_scalar(p, "p", low=0.0, high=1.0)
+        self.p = p
         self._rng = check_random_state(random_state)
 
     def forward(self, x):
@@ -121,6 +128,9 @@ class Dropout(Module):
 class LayerNorm(Module):
     """Layer normalisation over the trailing ``normalized_shape`` with learnable γ (ones) and β (zeros)."""
 
+    @validate_args({"normalized_shape": [*_SIZE, "int-sequence"],
+                    "eps": [Interval(numbers.Real, 0.0, None, closed="neither")],
+                    "elementwise_affine": ["boolean"]})
     def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, dtype=np.float64):
         super().__init__()
         self.normalized_shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
@@ -143,10 +153,9 @@ class LayerNorm(Module):
 class Embedding(Module):
     """A lookup table: row i of ``weight`` (num_embeddings, embedding_dim) for token i; W ~ N(0, 1)."""
 
+    @validate_args({"num_embeddings": _SIZE, "embedding_dim": _SIZE, "random_state": ["random_state"]})
     def __init__(self, num_embeddings, embedding_dim, dtype=np.float64, random_state=None):
         super().__init__()
-        check_scalar(num_embeddings, "num_embeddings", kind=numbers.Integral, low=1)
-        check_scalar(embedding_dim, "embedding_dim", kind=numbers.Integral, low=1)
         rng = check_random_state(random_state)
         self.num_embeddings = num_embeddings
         self.weight = Parameter(rng.standard_normal((num_embeddings, embedding_dim)), dtype=dtype)
@@ -177,8 +186,8 @@ class MLP(Sequential):
         As for :class:`Linear`.
     """
 
+    @validate_args({"activation": [Options(_ACTIVATIONS)], "dropout": _RATE, "random_state": ["random_state"]})
     def __init__(self, sizes, activation="relu", dropout=0.0, dtype=np.float64, random_state=None):
-        check_in(activation, "activation", tuple(_ACTIVATIONS))
         sizes = list(sizes)
         if len(sizes) < 2:
             raise ValueError(f"sizes must list at least an input and an output width, got {sizes}")

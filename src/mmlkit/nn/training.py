@@ -8,8 +8,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from mmlkit._validation import as_float_array, check_consistent_length, check_random_state, check_scalar
+from mmlkit._validation import (
+    Interval,
+    as_float_array,
+    check_consistent_length,
+    check_random_state,
+    validate_args,
+)
 from mmlkit.autodiff import no_grad, tensor
+from mmlkit.nn.module import Module
+from mmlkit.optim.optimizers import Optimizer
 
 __all__ = ["History", "fit"]
 
@@ -65,6 +73,14 @@ def _evaluate(model, loss, X, y, batch_size, metric):
     return total / len(X), value
 
 
+@validate_args({
+    "model": [Module], "loss": ["callable"], "optimizer": [Optimizer],
+    "epochs": [Interval(numbers.Integral, 1, None)], "batch_size": [Interval(numbers.Integral, 1, None)],
+    "validation_split": [Interval(numbers.Real, 0.0, 1.0, closed="left")], "shuffle": ["boolean"],
+    "early_stopping": ["boolean"], "patience": [Interval(numbers.Integral, 1, None)],
+    "min_delta": [Interval(numbers.Real, 0.0, None)], "restore_best": ["boolean"], "metric": [None, "callable"],
+    "progress": ["boolean"], "random_state": ["random_state"],
+})
 def fit(model, loss, optimizer, X, y, epochs=10, batch_size=32, *, validation_split=0.0, validation_data=None,
         shuffle=True, early_stopping=False, patience=5, min_delta=0.0, restore_best=True, metric=None,
         scheduler=None, progress=True, random_state=None, dtype=None):
@@ -108,15 +124,13 @@ def fit(model, loss, optimizer, X, y, epochs=10, batch_size=32, *, validation_sp
     dtype : numpy dtype, optional
         The dtype of the input batches (default: that of the model's first parameter).
     """
-    check_scalar(epochs, "epochs", kind=numbers.Integral, low=1)
-    check_scalar(batch_size, "batch_size", kind=numbers.Integral, low=1)
-    check_scalar(validation_split, "validation_split", low=0.0, high=1.0, high_inclusive=False)
-    check_scalar(patience, "patience", kind=numbers.Integral, low=1)
     params = list(model.parameters())
     if dtype is None:
         dtype = params[0].data.dtype if params else np.float64
     X = as_float_array(X, "X", dtype=dtype)
     y = np.asarray(y)
+    if y.dtype.kind == "f" and not np.isfinite(y).all():
+        raise ValueError("y must be finite, but it contains NaN or infinity")
     check_consistent_length((X, "X"), (y, "y"))
     rng = check_random_state(random_state)
     X, y, X_val, y_val = _split_validation(X, y, validation_data, validation_split, rng, dtype)

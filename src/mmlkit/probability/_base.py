@@ -1,57 +1,46 @@
-"""Shared machinery for the distribution classes: parameter checks and a base class."""
+"""Shared machinery for the distribution classes: the parameter tables' intervals and a base class."""
 
 from __future__ import annotations
 
 import functools
-import math
 import warnings
 
 import numpy as np
 
 from .. import exceptions  # its sklearn-derived names resolve on first use
-from .._validation import as_float_array, check_random_state
+from .._validation import ArrayInterval, as_float_array, check_random_state
 
-__all__ = ["Distribution", "DiscreteDistribution"]
+__all__ = ["Distribution", "DiscreteDistribution", "Parameterised"]
 
 
-def param(value, name, *, low=None, low_open=True, high=None, high_open=False, integer=False):
-    """Check a distribution parameter and return it as a float or a float ndarray.
+#: The intervals the distributions' parameter tables (``_parameter_constraints``) are built from;
+#: each checks a scalar on a fast path and an array elementwise (see ``ArrayInterval``).
+REAL = ArrayInterval()
+POSITIVE = ArrayInterval(0.0, None, closed="neither")
+NONNEGATIVE = ArrayInterval(0.0, None)
+PROBABILITY = ArrayInterval(0.0, 1.0)
+OPEN_PROBABILITY = ArrayInterval(0.0, 1.0, closed="right")  # (0, 1]: a success probability that must be > 0
+COUNT = ArrayInterval(0.0, None, integer=True)
+POSITIVE_COUNT = ArrayInterval(0.0, None, closed="neither", integer=True)
+#: for the classes whose parameters are single numbers
+REAL_SCALAR = ArrayInterval(scalar=True)
+POSITIVE_SCALAR = ArrayInterval(0.0, None, closed="neither", scalar=True)
+COUNT_SCALAR = ArrayInterval(0.0, None, integer=True, scalar=True)
 
-    Python and NumPy scalars take a fast path (a couple of comparisons), so
-    ``Normal(0, 1)`` costs well under a microsecond to validate; arrays are
-    checked elementwise. Raises ``ValueError`` naming ``name`` when a value is
-    not finite, is outside (low, high) (open or closed as asked), or is not an
-    integer where one is required.
+
+class Parameterised:
+    """Parameters declared in one table, ``_parameter_constraints = {name: ArrayInterval}``.
+
+    ``self._param(name, value)`` checks ``value`` against the table's entry and
+    returns it as a float (scalars) or a float64 ndarray (arrays, checked
+    elementwise); a bad value raises ``InvalidParameterError`` naming the
+    parameter, the class and the interval expected.
     """
-    if isinstance(value, (float, int)) and not isinstance(value, bool):
-        v = float(value)
-        bad = not math.isfinite(v)
-        arr = None
-    else:
-        if isinstance(value, (bool, np.bool_)):
-            raise ValueError(f"{name} must be a real number, got {value!r}")
-        arr = as_float_array(value, name, finite=False)
-        if arr.dtype != np.float64:
-            arr = arr.astype(np.float64)
-        v = arr
-        bad = not np.isfinite(arr).all()
-    if bad:
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    if low is not None:
-        below = (v <= low) if low_open else (v < low)
-        if np.any(below):
-            op = ">" if low_open else ">="
-            raise ValueError(f"{name} must be {op} {low:g}, got {value!r}")
-    if high is not None:
-        above = (v >= high) if high_open else (v > high)
-        if np.any(above):
-            op = "<" if high_open else "<="
-            raise ValueError(f"{name} must be {op} {high:g}, got {value!r}")
-    if integer and np.any(v != np.floor(v)):
-        raise ValueError(f"{name} must be a whole number, got {value!r}")
-    if arr is not None and arr.ndim == 0:
-        return float(arr)
-    return v
+
+    _parameter_constraints: dict = {}
+
+    def _param(self, name, value):
+        return self._parameter_constraints[name].convert(value, name, type(self).__name__)
 
 
 def points(x):
@@ -154,7 +143,7 @@ def _checking_q(fn):
     return method
 
 
-class Distribution:
+class Distribution(Parameterised):
     """Base class: the methods every distribution shares.
 
     Subclasses implement ``logpdf`` (or ``logpmf``), ``cdf``, ``sf``, ``ppf``,
@@ -210,7 +199,7 @@ class Distribution:
 
     def interval(self, level=0.95):
         """The central interval holding probability ``level``: (ppf((1−level)/2), ppf((1+level)/2))."""
-        level = param(level, "level", low=0.0, high=1.0)
+        level = OPEN_PROBABILITY.convert(level, "level", f"{type(self).__name__}.interval")
         return self.ppf(0.5 * (1.0 - level)), self.ppf(0.5 * (1.0 + level))
 
     def sample(self, size=None, random_state=None):

@@ -107,7 +107,10 @@ def _f_parts(x, dfn, dfd):
     nx = dfn * x
     den = nx + dfd
     # y = d₁x/(d₁x + d₂) and z = 1 − y = d₂/(d₁x + d₂), each formed directly
-    return np.broadcast_arrays(nx / den, dfd / den, 0.5 * dfn, 0.5 * dfd)
+    y, z = nx / den, dfd / den
+    bad = ~((dfn > 0) & (dfd > 0))  # outside the domain (NaN included): NaN, as a ufunc
+    y, z = np.where(bad, np.nan, y), np.where(bad, np.nan, z)
+    return np.broadcast_arrays(y, z, 0.5 * dfn, 0.5 * dfd)
 
 
 def f_cdf(x, dfn, dfd):
@@ -171,7 +174,7 @@ def f_ppf(q, dfn, dfd):
 # --------------------------------------------------------------------------- discrete
 def _binom_tail(incomplete_beta, k, n, p, *, below, above):
     """``incomplete_beta(⌊k⌋ + 1, n − ⌊k⌋, p)`` for 0 ≤ k < n, ``below`` for k < 0, ``above``
-    for k ≥ n, NaN for p outside [0, 1]."""
+    for k ≥ n; NaN for NaN k, for n not a non-negative whole number and for p outside [0, 1]."""
     k = np.floor(np.asarray(k, dtype=float))
     n = np.asarray(n, dtype=float)
     p = np.asarray(p, dtype=float)
@@ -180,8 +183,8 @@ def _binom_tail(incomplete_beta, k, n, p, *, below, above):
     nk = np.where(inside, n - k, 1.0)
     val = incomplete_beta(kk + 1.0, nk, p)
     out = np.where(inside, val, np.where(k < 0, below, above))
-    out = np.where((p >= 0) & (p <= 1), out, np.nan)
-    return _out(out)
+    valid = (p >= 0) & (p <= 1) & (n >= 0) & (n == np.floor(n)) & ~np.isnan(k)
+    return _out(np.where(valid, out, np.nan))
 
 
 def binom_cdf(k, n, p):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import as_float_array, check_probability_vector
-from ._base import param
+from ._base import COUNT, POSITIVE_SCALAR, REAL_SCALAR, Parameterised
 from .continuous import Beta, Gamma, Normal
 from .discrete import BetaBinom, Categorical, NegativeBinomial
 from .multivariate import Dirichlet
@@ -79,7 +79,7 @@ def _outcomes(data, name, *, low=0.0, high=None, integer=True):
     return x
 
 
-class BetaBinomial:
+class BetaBinomial(Parameterised):
     r"""Beta prior on a success probability θ with Bernoulli/binomial data.
 
     Parameters
@@ -102,9 +102,11 @@ class BetaBinomial:
     Beta(a=4.0, b=2.0)
     """
 
+    _parameter_constraints = {"a": POSITIVE_SCALAR, "b": POSITIVE_SCALAR}
+
     def __init__(self, a=1.0, b=1.0):
-        self.a = float(param(a, "a", low=0.0))
-        self.b = float(param(b, "b", low=0.0))
+        self.a = float(self._param("a", a))
+        self.b = float(self._param("b", b))
 
     def __repr__(self):
         return f"BetaBinomial(a={self.a!r}, b={self.b!r})"
@@ -126,8 +128,8 @@ class BetaBinomial:
         if successes is not None or trials is not None:
             if successes is None or trials is None:
                 raise ValueError("successes and trials must be given together")
-            ks = param(successes, "successes", low=0.0, low_open=False, integer=True)
-            nt = param(trials, "trials", low=0.0, low_open=False, integer=True)
+            ks = COUNT.convert(successes, "successes", "BetaBinomial")
+            nt = COUNT.convert(trials, "trials", "BetaBinomial")
             if ks > nt:
                 raise ValueError("successes must be <= trials")
             s, f = s + ks, f + nt - ks
@@ -148,7 +150,7 @@ class BetaBinomial:
         return float(lo), float(hi)
 
 
-class NormalNormal:
+class NormalNormal(Parameterised):
     r"""Normal prior on a mean μ, normal data with known standard deviation σ.
 
     Parameters
@@ -173,10 +175,12 @@ class NormalNormal:
     Normal(mu=1.0, sigma=0.7071067811865476)
     """
 
+    _parameter_constraints = {"mu0": REAL_SCALAR, "tau0": POSITIVE_SCALAR, "sigma": POSITIVE_SCALAR}
+
     def __init__(self, mu0=0.0, tau0=1.0, sigma=1.0):
-        self.mu0 = float(param(mu0, "mu0"))
-        self.tau0 = float(param(tau0, "tau0", low=0.0))
-        self.sigma = float(param(sigma, "sigma", low=0.0))
+        self.mu0 = float(self._param("mu0", mu0))
+        self.tau0 = float(self._param("tau0", tau0))
+        self.sigma = float(self._param("sigma", sigma))
 
     def __repr__(self):
         return f"NormalNormal(mu0={self.mu0!r}, tau0={self.tau0!r}, sigma={self.sigma!r})"
@@ -203,7 +207,7 @@ class NormalNormal:
         return float(lo), float(hi)
 
 
-class GammaPoisson:
+class GammaPoisson(Parameterised):
     r"""Gamma prior on a Poisson rate λ.
 
     Parameters
@@ -225,9 +229,11 @@ class GammaPoisson:
     Gamma(shape=10.0, rate=3.0)
     """
 
+    _parameter_constraints = {"shape": POSITIVE_SCALAR, "rate": POSITIVE_SCALAR}
+
     def __init__(self, shape=1.0, rate=1.0):
-        self.shape = float(param(shape, "shape", low=0.0))
-        self.rate = float(param(rate, "rate", low=0.0))
+        self.shape = float(self._param("shape", shape))
+        self.rate = float(self._param("rate", rate))
 
     def __repr__(self):
         return f"GammaPoisson(shape={self.shape!r}, rate={self.rate!r})"

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from mmlkit._validation import as_float_array, check_random_state, check_scalar
+from mmlkit._validation import Interval, as_float_array, check_random_state, validate_args
 
 __all__ = ["BayesianNetwork"]
 
@@ -461,6 +461,7 @@ class BayesianNetwork:
         return _einsum(factors, tuple(self._states)).table
 
     # ------------------------------------------------------------------ sampling and learning
+    @validate_args({"n_samples": [Interval(numbers.Integral, 1, None)], "random_state": ["random_state"]})
     def sample(self, n_samples: int = 1, random_state=None) -> dict:
         """Ancestral sampling: each variable drawn after its parents.
 
@@ -481,7 +482,6 @@ class BayesianNetwork:
         vectorised over the samples.
         """
         self._check_complete()
-        check_scalar(n_samples, "n_samples", kind=numbers.Integral, low=1)
         rng = check_random_state(random_state)
         n = int(n_samples)
         idx = {}
@@ -502,6 +502,7 @@ class BayesianNetwork:
         out[:] = labels
         return out
 
+    @validate_args({"pseudo_count": [Interval(numbers.Real, 0.0, None)]})
     def fit(self, data, pseudo_count: float = 1.0) -> BayesianNetwork:
         """Learn every CPT from complete data by counting, with a Dirichlet prior.
 
@@ -526,7 +527,6 @@ class BayesianNetwork:
         ``α = 0``, parent configurations never observed get a uniform row.
         Counting is one ``bincount`` over flattened indices per variable, O(n).
         """
-        check_scalar(pseudo_count, "pseudo_count", low=0.0)
         if not self._states:
             raise ValueError("the network has no variables")
         idx = self._assignment_indices(data)

@@ -19,8 +19,9 @@ import numpy as np
 from scipy import special as sc
 
 from .. import exceptions  # its sklearn-derived names resolve on first use
+from .._scaling import power_of_two_scale, rescale
 from . import _functions as F
-from ._base import Distribution, fit_data, newton, out, param, points
+from ._base import POSITIVE, REAL, Distribution, fit_data, newton, out, points
 
 __all__ = ["Beta", "ChiSquared", "Exponential", "Gamma", "Normal", "StudentT", "Uniform"]
 
@@ -64,9 +65,11 @@ class Uniform(Distribution):
 
     _params = ("low", "high")
 
+    _parameter_constraints = {"low": REAL, "high": REAL}
+
     def __init__(self, low=0.0, high=1.0):
-        self.low = param(low, "low")
-        self.high = param(high, "high")
+        self.low = self._param("low", low)
+        self.high = self._param("high", high)
         if np.any(np.asarray(self.high) <= self.low):
             raise ValueError(f"high must be > low, got low={low!r}, high={high!r}")
 
@@ -95,6 +98,10 @@ class Uniform(Distribution):
 
     def var(self):
         return out((np.asarray(self.high) - self.low) ** 2 / 12.0)
+
+    def std(self):
+        """(high − low)/√12, formed directly (√var would overflow or underflow at scales near 1e±154)."""
+        return out((np.asarray(self.high) - self.low) / math.sqrt(12.0))
 
     def entropy(self):
         return out(np.log(np.asarray(self.high) - self.low))
@@ -159,6 +166,8 @@ class Normal(Distribution):
 
     _params = ("mu", "sigma")
 
+    _parameter_constraints = {"mu": REAL, "sigma": POSITIVE}
+
     def __init__(self, mu=0.0, sigma=1.0):
         # Fast path for plain numbers (the common scalar case): two type checks
         # and a chained comparison, which NaN and inf fail.
@@ -166,8 +175,8 @@ class Normal(Distribution):
                 and -math.inf < mu < math.inf and 0.0 < sigma < math.inf):
             self.mu, self.sigma, self._scalar = float(mu), float(sigma), True
             return
-        self.mu = param(mu, "mu")
-        self.sigma = param(sigma, "sigma", low=0.0)
+        self.mu = self._param("mu", mu)
+        self.sigma = self._param("sigma", sigma)
         self._scalar = isinstance(self.mu, float) and isinstance(self.sigma, float)
 
     def _x(self, x):
@@ -214,6 +223,10 @@ class Normal(Distribution):
     def var(self):
         return out(np.broadcast_to(np.square(self.sigma), self.batch_shape) * 1.0)
 
+    def std(self):
+        """σ itself (√var would overflow or underflow at scales near 1e±154)."""
+        return out(np.broadcast_to(self.sigma, self.batch_shape) * 1.0)
+
     def entropy(self):
         return out(np.broadcast_to(0.5 + _LOG_SQRT_2PI + np.log(self.sigma), self.batch_shape) * 1.0)
 
@@ -222,13 +235,18 @@ class Normal(Distribution):
 
     @classmethod
     def fit(cls, data):
-        """Maximum likelihood: μ̂ = mean, σ̂ = √(mean((x − μ̂)²)) (``ddof=0``)."""
+        """Maximum likelihood: μ̂ = mean, σ̂ = √(mean((x − μ̂)²)) (``ddof=0``).
+
+        Computed on x / 2ᵉ (max |x| / 2ᵉ in [½, 1), an exact rescaling) and scaled
+        back, so the squares neither overflow nor underflow at any float scale."""
         x = fit_data(data)
-        mu = float(x.mean())
-        sigma = float(np.sqrt(np.mean((x - mu) ** 2)))
+        e = power_of_two_scale(x)
+        z = rescale(x, e)
+        mu = float(z.mean())
+        sigma = float(np.sqrt(np.mean((z - mu) ** 2)))
         if sigma <= 0:
             raise ValueError("data must not be constant to fit a Normal (sigma would be 0)")
-        return cls(mu, sigma)
+        return cls(math.ldexp(mu, e), math.ldexp(sigma, e))
 
 
 # --------------------------------------------------------------------------- Exponential
@@ -254,8 +272,10 @@ class Exponential(Distribution):
 
     _params = ("rate",)
 
+    _parameter_constraints = {"rate": POSITIVE}
+
     def __init__(self, rate=1.0):
-        self.rate = param(rate, "rate", low=0.0)
+        self.rate = self._param("rate", rate)
 
     def logpdf(self, x):
         x = points(x)
@@ -281,7 +301,11 @@ class Exponential(Distribution):
         return out(1.0 / np.asarray(self.rate))
 
     def var(self):
-        return out(1.0 / np.square(self.rate))
+        return out(np.square(1.0 / np.asarray(self.rate)))
+
+    def std(self):
+        """1/rate, formed directly (√var would overflow or underflow at scales near 1e±154)."""
+        return out(1.0 / np.asarray(self.rate))
 
     def entropy(self):
         return out(1.0 - np.log(self.rate))
@@ -295,7 +319,8 @@ class Exponential(Distribution):
         x = fit_data(data)
         if (x < 0).any():
             raise ValueError("data must be non-negative to fit an Exponential")
-        m = float(x.mean())
+        e = power_of_two_scale(x)  # the mean of x / 2ᵉ cannot overflow
+        m = math.ldexp(float(rescale(x, e).mean()), e)
         if m <= 0:
             raise ValueError("data must not be all zero to fit an Exponential")
         return cls(1.0 / m)
@@ -332,9 +357,11 @@ class Gamma(Distribution):
 
     _params = ("shape", "rate")
 
+    _parameter_constraints = {"shape": POSITIVE, "rate": POSITIVE}
+
     def __init__(self, shape, rate=1.0):
-        self.shape = param(shape, "shape", low=0.0)
-        self.rate = param(rate, "rate", low=0.0)
+        self.shape = self._param("shape", shape)
+        self.rate = self._param("rate", rate)
 
     def logpdf(self, x):
         x = points(x)
@@ -362,7 +389,11 @@ class Gamma(Distribution):
         return out(np.asarray(self.shape) / self.rate)
 
     def var(self):
-        return out(np.asarray(self.shape) / np.square(self.rate))
+        return out(np.asarray(self.shape) * np.square(1.0 / np.asarray(self.rate)))
+
+    def std(self):
+        """√k / rate, formed directly (√var would overflow or underflow at scales near 1e±154)."""
+        return out(np.sqrt(self.shape) / self.rate)
 
     def entropy(self):
         k = np.asarray(self.shape)
@@ -387,7 +418,8 @@ class Gamma(Distribution):
         x = fit_data(data)
         if (x <= 0).any():
             raise ValueError("data must be positive to fit a Gamma")
-        m = float(x.mean())
+        e = power_of_two_scale(x)  # the mean of x / 2ᵉ cannot overflow
+        m = math.ldexp(float(rescale(x, e).mean()), e)
         s = math.log(m) - float(np.mean(np.log(x)))
         if s <= 0:
             raise ValueError("data must not be constant to fit a Gamma")
@@ -430,9 +462,11 @@ class Beta(Distribution):
 
     _params = ("a", "b")
 
+    _parameter_constraints = {"a": POSITIVE, "b": POSITIVE}
+
     def __init__(self, a, b):
-        self.a = param(a, "a", low=0.0)
-        self.b = param(b, "b", low=0.0)
+        self.a = self._param("a", a)
+        self.b = self._param("b", b)
 
     def logpdf(self, x):
         x = points(x)
@@ -545,10 +579,12 @@ class StudentT(Distribution):
 
     _params = ("df", "mu", "sigma")
 
+    _parameter_constraints = {"df": POSITIVE, "mu": REAL, "sigma": POSITIVE}
+
     def __init__(self, df, mu=0.0, sigma=1.0):
-        self.df = param(df, "df", low=0.0)
-        self.mu = param(mu, "mu")
-        self.sigma = param(sigma, "sigma", low=0.0)
+        self.df = self._param("df", df)
+        self.mu = self._param("mu", mu)
+        self.sigma = self._param("sigma", sigma)
 
     def _z(self, x):
         return (points(x) - self.mu) / self.sigma
@@ -589,6 +625,13 @@ class StudentT(Distribution):
             v = np.square(self.sigma) * np.where(nu > 2, nu / (nu - 2.0), np.where(nu > 1, np.inf, np.nan))
         return out(v + 0.0 * np.asarray(self.mu))
 
+    def std(self):
+        """σ √(ν/(ν − 2)), formed directly (√var would overflow or underflow at scales near 1e±154)."""
+        nu = np.asarray(self.df, dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = np.sqrt(np.where(nu > 2, nu / (nu - 2.0), np.where(nu > 1, np.inf, np.nan)))
+        return out(np.asarray(self.sigma) * r + 0.0 * np.asarray(self.mu))
+
     def entropy(self):
         nu = np.asarray(self.df, dtype=float)
         half, half1 = 0.5 * nu, 0.5 * (nu + 1.0)
@@ -624,9 +667,11 @@ class StudentT(Distribution):
             Iterations before a ``ConvergenceWarning``.
         """
         x = fit_data(data)
+        e = power_of_two_scale(x)  # fit x / 2ᵉ (exact), so no square overflows or underflows
+        x = rescale(x, e)
         n = x.size
         if df is not None:
-            df = param(df, "df", low=0.0)
+            df = POSITIVE.convert(df, "df", "StudentT")
         mu = float(np.median(x))
         sigma = float(np.median(np.abs(x - mu))) * 1.4826 or float(x.std())
         if sigma <= 0:
@@ -648,7 +693,7 @@ class StudentT(Distribution):
         else:
             warnings.warn(f"StudentT.fit: ECME stopped at max_iter={max_iter}", exceptions.ConvergenceWarning,
                           stacklevel=2)
-        return cls(nu, mu, sigma)
+        return cls(nu, math.ldexp(mu, e), math.ldexp(sigma, e))
 
     @staticmethod
     def _best_df(x, mu, sigma):
@@ -698,8 +743,10 @@ class ChiSquared(Distribution):
 
     _params = ("df",)
 
+    _parameter_constraints = {"df": POSITIVE}
+
     def __init__(self, df):
-        self.df = param(df, "df", low=0.0)
+        self.df = self._param("df", df)
 
     def logpdf(self, x):
         x = points(x)

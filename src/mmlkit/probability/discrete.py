@@ -25,7 +25,20 @@ from scipy import special as sc
 
 from .._validation import as_float_array, check_probability_vector
 from . import _functions as F
-from ._base import DiscreteDistribution, fit_data, out, param, points
+from ._base import (
+    COUNT,
+    COUNT_SCALAR,
+    NONNEGATIVE,
+    OPEN_PROBABILITY,
+    POSITIVE,
+    POSITIVE_COUNT,
+    POSITIVE_SCALAR,
+    PROBABILITY,
+    DiscreteDistribution,
+    fit_data,
+    out,
+    points,
+)
 
 __all__ = ["BetaBinom", "Bernoulli", "Binomial", "Categorical", "Geometric", "NegativeBinomial", "Poisson"]
 
@@ -98,8 +111,10 @@ class Bernoulli(DiscreteDistribution):
 
     _params = ("p",)
 
+    _parameter_constraints = {"p": PROBABILITY}
+
     def __init__(self, p):
-        self.p = param(p, "p", low=0.0, low_open=False, high=1.0)
+        self.p = self._param("p", p)
 
     def logpmf(self, k):
         k, ok = _int_support(k, 0, 1)
@@ -171,9 +186,11 @@ class Binomial(DiscreteDistribution):
 
     _params = ("n", "p")
 
+    _parameter_constraints = {"n": COUNT, "p": PROBABILITY}
+
     def __init__(self, n, p):
-        self.n = param(n, "n", low=0.0, low_open=False, integer=True)
-        self.p = param(p, "p", low=0.0, low_open=False, high=1.0)
+        self.n = self._param("n", n)
+        self.p = self._param("p", p)
 
     def logpmf(self, k):
         k, ok = _int_support(k, 0)
@@ -232,7 +249,7 @@ class Binomial(DiscreteDistribution):
             Number of trials per observation.
         """
         x = fit_data(data)
-        n = param(n, "n", low=0.0, integer=True)
+        n = POSITIVE_COUNT.convert(n, "n", "Binomial")
         if ((x < 0) | (x > n) | (x != np.floor(x))).any():
             raise ValueError(f"data must be whole numbers in [0, n={n:g}] to fit a Binomial")
         return cls(int(n), float(x.mean() / n))
@@ -262,8 +279,10 @@ class Poisson(DiscreteDistribution):
 
     _params = ("rate",)
 
+    _parameter_constraints = {"rate": NONNEGATIVE}
+
     def __init__(self, rate):
-        self.rate = param(rate, "rate", low=0.0, low_open=False)
+        self.rate = self._param("rate", rate)
 
     def logpmf(self, k):
         k, ok = _int_support(k, 0)
@@ -338,8 +357,10 @@ class Geometric(DiscreteDistribution):
 
     _params = ("p",)
 
+    _parameter_constraints = {"p": OPEN_PROBABILITY}
+
     def __init__(self, p):
-        self.p = param(p, "p", low=0.0, high=1.0)
+        self.p = self._param("p", p)
 
     def logpmf(self, k):
         k, ok = _int_support(k, 1)
@@ -511,9 +532,11 @@ class NegativeBinomial(DiscreteDistribution):
 
     _params = ("n", "p")
 
+    _parameter_constraints = {"n": POSITIVE, "p": OPEN_PROBABILITY}
+
     def __init__(self, n, p):
-        self.n = param(n, "n", low=0.0)
-        self.p = param(p, "p", low=0.0, high=1.0)
+        self.n = self._param("n", n)
+        self.p = self._param("p", p)
 
     def logpmf(self, k):
         k, ok = _int_support(k, 0)
@@ -559,7 +582,7 @@ class NegativeBinomial(DiscreteDistribution):
     def fit(cls, data, n):
         """Maximum likelihood for p with n known: p̂ = n/(n + mean)."""
         x = fit_data(data)
-        n = param(n, "n", low=0.0)
+        n = POSITIVE.convert(n, "n", "NegativeBinomial")
         if ((x < 0) | (x != np.floor(x))).any():
             raise ValueError("data must be non-negative whole numbers to fit a NegativeBinomial")
         return cls(n, float(n / (n + x.mean())))
@@ -590,10 +613,12 @@ class BetaBinom(DiscreteDistribution):
 
     _params = ("n", "a", "b")
 
+    _parameter_constraints = {"n": COUNT_SCALAR, "a": POSITIVE_SCALAR, "b": POSITIVE_SCALAR}
+
     def __init__(self, n, a, b):
-        self.n = int(param(n, "n", low=0.0, low_open=False, integer=True))
-        self.a = float(param(a, "a", low=0.0))
-        self.b = float(param(b, "b", low=0.0))
+        self.n = int(self._param("n", n))
+        self.a = float(self._param("a", a))
+        self.b = float(self._param("b", b))
         self._cum = np.cumsum(np.exp(self.logpmf(np.arange(self.n + 1))))
         self._cum[-1] = 1.0
 

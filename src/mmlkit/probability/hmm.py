@@ -16,7 +16,14 @@ import warnings
 import numpy as np
 
 from mmlkit import exceptions  # its sklearn-derived names resolve on first use
-from mmlkit._validation import as_float_array, check_in, check_int_sequence, check_random_state, check_scalar
+from mmlkit._validation import (
+    Interval,
+    Options,
+    as_float_array,
+    check_int_sequence,
+    check_random_state,
+    validate_args,
+)
 
 __all__ = ["HiddenMarkovModel"]
 
@@ -110,15 +117,17 @@ class HiddenMarkovModel:
     array([1, 0, 0])
     """
 
+    @validate_args({"n_components": [Interval(numbers.Integral, 1, None)],
+                    "emission": [Options(("categorical", "gaussian"))],
+                    "max_iter": [Interval(numbers.Integral, 1, None)], "tol": [Interval(numbers.Real, 0.0, None)],
+                    "min_variance": [Interval(numbers.Real, 0.0, None, closed="neither")],
+                    "random_state": ["random_state"]})
     def __init__(self, n_components: int = 2, *, emission: str = "categorical", startprob=None, transmat=None,
                  emissionprob=None, means=None, variances=None, max_iter: int = 100, tol: float = 1e-6,
                  min_variance: float = 1e-6, random_state=None):
-        self.n_components = check_scalar(n_components, "n_components", kind=numbers.Integral, low=1)
-        check_in(emission, "emission", ("categorical", "gaussian"))
+        self.n_components = n_components
         self.emission = emission
-        self.max_iter = check_scalar(max_iter, "max_iter", kind=numbers.Integral, low=1)
-        self.tol = check_scalar(tol, "tol", low=0.0)
-        self.min_variance = check_scalar(min_variance, "min_variance", low=0.0, low_inclusive=False)
+        self.max_iter, self.tol, self.min_variance = max_iter, tol, min_variance
         self.random_state = random_state
         K = self.n_components
         self.startprob = None if startprob is None else _stochastic(startprob, "startprob", (K,))
@@ -503,6 +512,7 @@ class HiddenMarkovModel:
             self.variances_ = np.maximum(np.where(weight > 0, var, self.variances_), self.min_variance)
 
     # ------------------------------------------------------------------ simulation
+    @validate_args({"n_samples": [Interval(numbers.Integral, 1, None)], "random_state": ["random_state"]})
     def sample(self, n_samples: int = 1, random_state=None):
         """Draw a state path and its observations.
 
@@ -524,7 +534,6 @@ class HiddenMarkovModel:
         the emissions are then drawn all at once given the path.
         """
         self._check_fitted()
-        check_scalar(n_samples, "n_samples", kind=numbers.Integral, low=1)
         rng = check_random_state(self.random_state if random_state is None else random_state)
         T = int(n_samples)
         cum_A = np.cumsum(self.transmat_, axis=1)

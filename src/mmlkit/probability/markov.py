@@ -18,12 +18,13 @@ from functools import reduce
 import numpy as np
 
 from mmlkit._validation import (
+    Interval,
+    Options,
     as_float_array,
-    check_in,
     check_int_sequence,
     check_random_state,
-    check_scalar,
     check_square,
+    validate_args,
 )
 
 __all__ = ["AbsorptionResult", "MarkovChain"]
@@ -137,6 +138,8 @@ class MarkovChain:
 
     # ------------------------------------------------------------------ construction
     @classmethod
+    @validate_args({"n_states": [None, Interval(numbers.Integral, 1, None)],
+                    "pseudo_count": [Interval(numbers.Real, 0.0, None)]})
     def fit(cls, sequences, n_states: int | None = None, pseudo_count: float = 0.0) -> MarkovChain:
         """Maximum-likelihood (or smoothed) transition matrix from observed state sequences.
 
@@ -167,10 +170,9 @@ class MarkovChain:
         if not seqs:
             raise ValueError("sequences must contain at least one sequence")
         top = max(int(s.max()) for s in seqs) + 1
-        k = top if n_states is None else check_scalar(n_states, "n_states", kind=numbers.Integral, low=1)
+        k = top if n_states is None else n_states
         if top > k:
             raise ValueError(f"sequences contain state {top - 1} but n_states={k}")
-        check_scalar(pseudo_count, "pseudo_count", low=0.0)
         counts = np.zeros(k * k)
         for s in seqs:
             counts += np.bincount(s[:-1] * k + s[1:], minlength=k * k)
@@ -180,6 +182,7 @@ class MarkovChain:
         return cls(P)
 
     # ------------------------------------------------------------------ evolution
+    @validate_args({"n": [Interval(numbers.Integral, 0, None)]})
     def n_step(self, n: int) -> np.ndarray:
         """The n-step transition matrix ``Pⁿ``.
 
@@ -201,7 +204,6 @@ class MarkovChain:
         rounding errors of ~2 log₂ n products compound (``n = 10**18`` gave
         entries near 2e7).
         """
-        check_scalar(n, "n", kind=numbers.Integral, low=0)
         n = int(n)
         result, power = np.eye(self.P.shape[0]), self.P.copy()
         while n:
@@ -212,6 +214,7 @@ class MarkovChain:
                 power = _stochastic(power @ power)
         return result
 
+    @validate_args({"n": [Interval(numbers.Integral, 0, None)]})
     def step_distribution(self, p0, n: int = 1) -> np.ndarray:
         """The distribution after ``n`` steps from the initial distribution ``p0``.
 
@@ -232,7 +235,6 @@ class MarkovChain:
         n vector–matrix products, O(n k²), when n ≤ k; otherwise ``p_0 Pⁿ``
         with ``Pⁿ`` by binary exponentiation, O(k³ log n).
         """
-        check_scalar(n, "n", kind=numbers.Integral, low=0)
         p = self._initial(p0)
         if n > self.n_states:
             return p @ np.linalg.matrix_power(self.P, int(n))
@@ -240,6 +242,7 @@ class MarkovChain:
             p = p @ self.P
         return p
 
+    @validate_args({"n_steps": [Interval(numbers.Integral, 0, None)]})
     def trajectory(self, p0, n_steps: int) -> np.ndarray:
         """The distributions ``p_0, p_1, …, p_n`` as the rows of an array.
 
@@ -255,7 +258,6 @@ class MarkovChain:
         ndarray of shape (n_steps + 1, k)
             Row t is ``p_0 Pᵗ``.
         """
-        check_scalar(n_steps, "n_steps", kind=numbers.Integral, low=0)
         p = self._initial(p0)
         out = np.empty((int(n_steps) + 1, self.n_states))
         out[0] = p
@@ -282,6 +284,7 @@ class MarkovChain:
         return int(s)
 
     # ------------------------------------------------------------------ long run
+    @validate_args({"method": [Options(("solve", "eig"))]})
     def stationary(self, method: str = "solve") -> np.ndarray:
         """The stationary distribution π (π P = π, Σ π = 1).
 
@@ -307,7 +310,6 @@ class MarkovChain:
         π is unique exactly when the chain has a single closed class; for an
         irreducible chain π_i = 1 / (mean return time to i).
         """
-        check_in(method, "method", ("solve", "eig"))
         if self._n_closed_classes() != 1:
             raise ValueError(
                 "the stationary distribution is not unique: the chain has "
@@ -516,6 +518,8 @@ class MarkovChain:
         return out
 
     # ------------------------------------------------------------------ simulation
+    @validate_args({"n": [Interval(numbers.Integral, 1, None)], "random_state": ["random_state"],
+                    "labels": ["boolean"]})
     def sample(self, n: int, start=None, random_state=None, *, labels: bool = False) -> np.ndarray:
         """Simulate a path of ``n`` states.
 
@@ -540,7 +544,6 @@ class MarkovChain:
         Inverse-CDF sampling: all n uniforms are drawn at once; each step is a
         binary search in the current row's cumulative sums, O(n log k).
         """
-        check_scalar(n, "n", kind=numbers.Integral, low=1)
         rng = check_random_state(random_state)
         p0 = np.full(self.n_states, 1.0 / self.n_states) if start is None else self._initial(start)
         cum = np.cumsum(self.P, axis=1)

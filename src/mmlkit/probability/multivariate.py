@@ -12,7 +12,7 @@ from scipy import special as sc
 from .. import exceptions  # its sklearn-derived names resolve on first use
 from .._validation import as_float_array, check_random_state, check_symmetric
 from . import _functions as F
-from ._base import out
+from ._base import POSITIVE, out
 
 __all__ = ["Dirichlet", "MultivariateNormal"]
 
@@ -148,7 +148,6 @@ class MultivariateNormal:
         >>> round(float(mvn.cdf([0.0, 0.0])), 12)  # 1/4 + arcsin(ρ)/(2π)
         0.333333333333
         """
-        from ._base import param
         from ._mvn_cdf import bvn_cdf, mvn_cdf_qmc
 
         x = as_float_array(x, "x", finite=False)
@@ -156,7 +155,7 @@ class MultivariateNormal:
             raise ValueError(f"x must have last dimension {self.dim}, got shape {x.shape}")
         if np.isnan(x).any():
             raise ValueError("x must not contain NaN")
-        param(abseps, "abseps", low=0.0)
+        POSITIVE.convert(abseps, "abseps", "MultivariateNormal")
         if return_error not in (True, False):
             raise ValueError(f"return_error must be a bool, got {return_error!r}")
         b = (x - self._mean).reshape(-1, self.dim)

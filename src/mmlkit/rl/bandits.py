@@ -12,7 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mmlkit._validation import as_float_array, check_in, check_random_state, check_scalar
+from mmlkit._validation import Interval, Options, as_float_array, check_random_state, validate_args
+
+_POSITIVE = [Interval(numbers.Real, 0, None, closed="neither")]
+_COUNT = [Interval(numbers.Integral, 1, None)]
 
 __all__ = ["BanditResult", "BernoulliBandit", "EpsilonGreedy", "GaussianBandit", "ThompsonSampling", "UCB1",
            "simulate"]
@@ -80,9 +83,10 @@ class GaussianBandit(_Bandit):
     array([1., 0.])
     """
 
+    @validate_args({"sigma": _POSITIVE})
     def __init__(self, means, sigma: float = 1.0):
         super().__init__(means)
-        self.sigma = check_scalar(sigma, "sigma", low=0, low_inclusive=False)
+        self.sigma = sigma
 
     def pull(self, arms: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """Rewards for one pull of ``arms`` (shape (n_runs,)) in each run."""
@@ -97,10 +101,9 @@ def _argmax_random_ties(values: np.ndarray, rng: np.random.Generator) -> np.ndar
 
 
 class _Agent:
+    @validate_args({"n_runs": _COUNT, "n_arms": _COUNT})
     def reset(self, n_runs: int, n_arms: int) -> None:
         """Fresh state arrays of shape (n_runs, n_arms); both must be ints ≥ 1."""
-        check_scalar(n_runs, "n_runs", kind=numbers.Integral, low=1)
-        check_scalar(n_arms, "n_arms", kind=numbers.Integral, low=1)
         self.counts_ = np.zeros((n_runs, n_arms))
         self.values_ = np.zeros((n_runs, n_arms))      # running mean reward of each arm
 
@@ -132,8 +135,9 @@ class EpsilonGreedy(_Agent):
     (4, 50)
     """
 
+    @validate_args({"epsilon": [Interval(numbers.Real, 0, 1)]})
     def __init__(self, epsilon: float = 0.1):
-        self.epsilon = check_scalar(epsilon, "epsilon", low=0, high=1)
+        self.epsilon = epsilon
 
     def select(self, t: int, rng: np.random.Generator) -> np.ndarray:
         """Arms for round ``t`` (0-based), shape (n_runs,)."""
@@ -164,8 +168,9 @@ class UCB1(_Agent):
     True
     """
 
+    @validate_args({"c": [Interval(numbers.Real, 0, None)]})
     def __init__(self, c: float = 2.0):
-        self.c = check_scalar(c, "c", low=0)
+        self.c = c
 
     def select(self, t: int, rng: np.random.Generator) -> np.ndarray:
         """Arms for round ``t`` (0-based), shape (n_runs,)."""
@@ -209,15 +214,12 @@ class ThompsonSampling(_Agent):
     (4, 50)
     """
 
+    @validate_args({"prior": [Options(("beta", "gaussian"))], "alpha": _POSITIVE, "beta": _POSITIVE,
+                    "mu0": [Interval(numbers.Real, None, None)], "tau0": _POSITIVE, "sigma": _POSITIVE})
     def __init__(self, prior: str = "beta", alpha: float = 1.0, beta: float = 1.0, mu0: float = 0.0,
                  tau0: float = 1.0, sigma: float = 1.0):
-        check_in(prior, "prior", ("beta", "gaussian"))
         self.prior = prior
-        self.alpha = check_scalar(alpha, "alpha", low=0, low_inclusive=False)
-        self.beta = check_scalar(beta, "beta", low=0, low_inclusive=False)
-        self.mu0 = check_scalar(mu0, "mu0")
-        self.tau0 = check_scalar(tau0, "tau0", low=0, low_inclusive=False)
-        self.sigma = check_scalar(sigma, "sigma", low=0, low_inclusive=False)
+        self.alpha, self.beta, self.mu0, self.tau0, self.sigma = alpha, beta, mu0, tau0, sigma
 
     def reset(self, n_runs: int, n_arms: int) -> None:
         super().reset(n_runs, n_arms)
@@ -276,6 +278,7 @@ class BanditResult:
         return self.regret.mean(axis=0)
 
 
+@validate_args({"horizon": _COUNT, "n_runs": _COUNT, "random_state": ["random_state"]})
 def simulate(env, agent, horizon: int = 1000, n_runs: int = 100, random_state=None) -> BanditResult:
     """Run ``agent`` on ``env`` for ``horizon`` rounds in ``n_runs`` independent runs at once.
 
@@ -313,8 +316,6 @@ def simulate(env, agent, horizon: int = 1000, n_runs: int = 100, random_state=No
         raise ValueError(f"env must be a bandit environment (BernoulliBandit, GaussianBandit), got {env!r}")
     if not all(hasattr(agent, m) for m in ("reset", "select", "update")):
         raise ValueError(f"agent must have reset, select and update methods, got {agent!r}")
-    check_scalar(horizon, "horizon", kind=numbers.Integral, low=1)
-    check_scalar(n_runs, "n_runs", kind=numbers.Integral, low=1)
     rng = check_random_state(random_state)
     agent.reset(n_runs, env.n_arms)
     actions = np.empty((n_runs, horizon), dtype=int)

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mmlkit._validation import check_random_state, check_scalar
+from mmlkit._validation import Interval, check_random_state, validate_args
+
+_COUNT = [Interval(numbers.Integral, 1, None)]
 
 __all__ = ["CartPole", "Corridor", "ReinforceResult", "reinforce"]
 
@@ -42,10 +44,10 @@ class Corridor:
 
     n_actions = 2
 
+    @validate_args({"length": [Interval(numbers.Integral, 2, None)], "max_steps": _COUNT,
+                    "slip": [Interval(numbers.Real, 0, 0.5, closed="left")]})
     def __init__(self, length: int = 6, max_steps: int = 50, slip: float = 0.0):
-        self.length = check_scalar(length, "length", kind=numbers.Integral, low=2)
-        self.max_steps = check_scalar(max_steps, "max_steps", kind=numbers.Integral, low=1)
-        self.slip = check_scalar(slip, "slip", low=0, high=0.5, high_inclusive=False)
+        self.length, self.max_steps, self.slip = length, max_steps, slip
 
     @property
     def n_features(self) -> int:
@@ -107,8 +109,9 @@ class CartPole:
     gravity, masscart, masspole, length, force_mag, tau = 9.8, 1.0, 0.1, 0.5, 10.0, 0.02
     theta_threshold, x_threshold = 12 * 2 * np.pi / 360, 2.4
 
+    @validate_args({"max_steps": _COUNT})
     def __init__(self, max_steps: int = 500):
-        self.max_steps = check_scalar(max_steps, "max_steps", kind=numbers.Integral, low=1)
+        self.max_steps = max_steps
 
     @property
     def optimal_return(self) -> float:
@@ -183,6 +186,10 @@ def _rollout(env, policy, n_episodes, rng, greedy=False):
     return np.array(feats), np.array(acts), np.array(rews), np.array(masks)
 
 
+@validate_args({"n_iterations": _COUNT, "batch_size": _COUNT,
+                "lr": [Interval(numbers.Real, 0, None, closed="neither")],
+                "gamma": [Interval(numbers.Real, 0, 1, closed="right")], "baseline": ["boolean"],
+                "hidden": [None, *_COUNT], "random_state": ["random_state"]})
 def reinforce(env=None, n_iterations: int = 200, batch_size: int = 16, lr: float = 0.05, gamma: float = 1.0,
               baseline: bool = True, hidden: int | None = None, random_state=None) -> ReinforceResult:
     """Train a softmax policy with REINFORCE (Monte-Carlo policy gradient), optionally with a baseline.
@@ -235,12 +242,6 @@ def reinforce(env=None, n_iterations: int = 200, batch_size: int = 16, lr: float
     for attr in ("reset", "observe", "step", "n_features", "n_actions", "max_steps"):
         if not hasattr(env, attr):
             raise ValueError(f"env must provide {attr!r} (see Corridor), got {env!r}")
-    check_scalar(n_iterations, "n_iterations", kind=numbers.Integral, low=1)
-    check_scalar(batch_size, "batch_size", kind=numbers.Integral, low=1)
-    check_scalar(lr, "lr", low=0, low_inclusive=False)
-    check_scalar(gamma, "gamma", low=0, high=1, low_inclusive=False)
-    if hidden is not None:
-        check_scalar(hidden, "hidden", kind=numbers.Integral, low=1)
     rng = check_random_state(random_state)
 
     sizes = [env.n_features] + ([hidden] if hidden else []) + [env.n_actions]
