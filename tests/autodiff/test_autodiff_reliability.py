@@ -192,3 +192,23 @@ def test_every_submodule_imports_first_in_a_fresh_process(module):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[2. 4.]"
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_norm_std_var_are_exact_at_the_ends_of_the_float_range(dtype):
+    """Formed on power-of-two-scaled slices: ‖(3, 4)·s‖ = 5s exactly, per row, where x·x would over- or underflow."""
+    big, tiny = (1e300, 1e-300) if dtype == np.float64 else (1e30, 1e-30)
+    x = ad.tensor(np.array([[3.0 * big, 4.0 * big], [3.0 * tiny, 4.0 * tiny], [0.0, 0.0]], dtype=dtype),
+                  requires_grad=True)
+    rtol = 4 * np.finfo(dtype).eps
+    n = ad.norm(x, axis=1)
+    assert n.data.dtype == dtype
+    np.testing.assert_allclose(n.data, np.array([5.0 * big, 5.0 * tiny, 0.0], dtype=dtype), rtol=rtol)
+    n.sum().backward()
+    np.testing.assert_allclose(x.grad, np.array([[0.6, 0.8], [0.6, 0.8], [0.0, 0.0]], dtype=dtype), rtol=1e-6)
+    s = ad.std(x, axis=1)
+    np.testing.assert_allclose(s.data, np.array([0.5 * big, 0.5 * tiny, 0.0], dtype=dtype), rtol=rtol)
+    v = ad.var(ad.tensor(np.array([1e-160, 3e-160])))
+    assert v.data == pytest.approx(1e-320, rel=1e-3)   # a subnormal result, rounded once
+    np.testing.assert_allclose(ad.norm(ad.tensor([3e-200, 4e-200]), ord=3).data, (27 + 64) ** (1 / 3) * 1e-200,
+                               rtol=1e-14)

@@ -15,6 +15,23 @@ from mmlkit.autodiff._tensor import _GRAD_ENABLED, Tensor, _batch_nd, _node, _wr
 __all__ = ["log_softmax", "logsumexp", "norm", "softmax", "std", "var"]
 
 
+def unit_scale(data: np.ndarray, axes) -> tuple[np.ndarray, np.ndarray]:
+    """Powers of two ``(c, 1/c)`` per slice over ``axes`` (kept as size-1 axes), max |c·x| near 1.
+
+    Multiplying by ``c`` is exact, so a p-homogeneous statistic computed as
+    ``f(c·x) · (1/c)^p`` equals ``f(x)`` bit for bit wherever ``f(x)`` neither under-
+    nor overflows, and stays right where ``x·x`` would (|x| beyond 1e±154). ``c`` is
+    a constant of the graph: derivatives pass through it as through any scaling.
+    All-zero and non-finite slices get ``c = 1``; the exponent is clipped so that
+    both ``c`` and ``1/c`` are finite (|x| at the ends of the subnormal range).
+    """
+    peak = np.max(np.abs(data), axis=axes, keepdims=True) if data.size else np.zeros((1,) * data.ndim)
+    _, e = np.frexp(np.where(np.isfinite(peak), peak, 0.0))
+    e = np.clip(e, -1021, 1023)
+    one = np.ones(peak.shape, dtype=data.dtype if data.dtype.kind == "f" else np.float64)
+    return np.ldexp(one, -e), np.ldexp(one, e)
+
+
 def _stable_lse(d, axis, keepdims):
     m = np.max(d, axis=axis, keepdims=True)
     m = np.where(np.isfinite(m), m, 0)
@@ -167,13 +184,8 @@ def var(x, axis=None, ddof: int = 0, keepdims: bool = False) -> Tensor:
     >>> var(tensor([1.0, 2.0, 3.0, 4.0]))
     Tensor(1.25)
     """
-    x = _t(x)
-    axes = _norm_axes(axis, x.data.ndim)
-    n = int(np.prod([x.data.shape[a] for a in axes])) if axes else 1
-    if n - ddof <= 0:
-        raise ValueError(f"ddof={ddof} must be smaller than the number of elements ({n})")
-    c = x - mean(x, axes, keepdims=True)
-    return sum(c * c, axes, keepdims) * (1.0 / (n - ddof))
+    mean_square, back = _scaled_mean_square(x, axis, ddof, keepdims)
+    return mean_square * back * back
 
 
 @validate_args({"ddof": [Interval(numbers.Integral, 0, None)]})
@@ -202,7 +214,25 @@ def std(x, axis=None, ddof: int = 0, keepdims: bool = False) -> Tensor:
     >>> std(tensor([1.0, 3.0]))
     Tensor(1.)
     """
-    return _root(var(x, axis, ddof, keepdims), 2)
+    mean_square, back = _scaled_mean_square(x, axis, ddof, keepdims)
+    return _root(mean_square, 2) * back
+
+
+def _scaled_mean_square(x, axis, ddof, keepdims):
+    """Σ(c·x − c·x̄)² / (n − ddof) and 1/c, for var = that · (1/c)² and std = √that · (1/c).
+
+    Formed on c·x (see :func:`unit_scale`), so no square under- or overflows.
+    """
+    x = _t(x)
+    axes = _norm_axes(axis, x.data.ndim)
+    n = int(np.prod([x.data.shape[a] for a in axes])) if axes else 1
+    if n - ddof <= 0:
+        raise ValueError(f"ddof={ddof} must be smaller than the number of elements ({n})")
+    c, back = unit_scale(x.data, axes)
+    scaled = x * c
+    centred = scaled - mean(scaled, axes, keepdims=True)
+    mean_square = sum(centred * centred, axes, keepdims) * (1.0 / (n - ddof))
+    return mean_square, (back if keepdims else np.squeeze(back, axes))
 
 
 def _root(s, p):
@@ -253,13 +283,16 @@ def norm(x, ord=None, axis=None, keepdims: bool = False) -> Tensor:
     Tensor(5.)
     """
     x = _t(x)
-    if ord in (None, 2, "fro"):
-        return _root(sum(x * x, axis, keepdims), 2)
     if ord == 1:
         return sum(abs(x), axis, keepdims)
     if ord in (np.inf, "inf"):
         from mmlkit.autodiff._shape import max as _max
         return _max(abs(x), axis, keepdims)
-    if isinstance(ord, (int, float)) and ord > 0:
-        return _root(sum(abs(x) ** ord, axis, keepdims), ord)
+    if ord in (None, 2, "fro") or (isinstance(ord, (int, float)) and not isinstance(ord, bool) and ord > 0):
+        p = 2 if ord in (None, 2, "fro") else ord
+        axes = _norm_axes(axis, x.data.ndim)
+        c, back = unit_scale(x.data, axes)  # ‖x‖ = ‖c·x‖/c: no power of an element under- or overflows
+        scaled = x * c
+        powered = scaled * scaled if p == 2 else abs(scaled) ** p
+        return _root(sum(powered, axes, keepdims), p) * (back if keepdims else np.squeeze(back, axes))
     raise ValueError(f"ord must be None, 1, 2, inf, 'fro' or a positive number, got {ord!r}")

@@ -24,6 +24,7 @@ import numpy as np
 from mmlkit import autodiff as ad
 from mmlkit._validation import Interval, Options, check_random_state, validate_args
 from mmlkit.autodiff import Tensor, is_grad_enabled, primitive
+from mmlkit.autodiff._statistics import unit_scale
 
 __all__ = [
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "dropout", "gelu",
@@ -238,10 +239,13 @@ def layer_norm(x, normalized_shape, weight=None, bias=None, eps=1e-5) -> Tensor:
     if tuple(x.shape[-len(shape):]) != shape:
         raise ValueError(f"the last dimensions of x {x.shape} must equal normalized_shape {shape}")
     axes = tuple(range(x.ndim - len(shape), x.ndim))
-    mu = x.mean(axis=axes, keepdims=True)
-    centred = x - mu
+    # (x − μ)/√(σ² + ε) = (c·x − c·μ)/√(c²σ² + c²ε) for the power of two c ≤ 1 that brings a
+    # large slice to unit size: exact, and σ² cannot overflow. (Where σ² would underflow, ε ≫ σ².)
+    c = np.minimum(unit_scale(x.data, axes)[0], 1)
+    scaled = x * c
+    centred = scaled - scaled.mean(axis=axes, keepdims=True)
     var = (centred * centred).mean(axis=axes, keepdims=True)
-    y = centred / ad.sqrt(var + eps)
+    y = centred / ad.sqrt(var + (eps * c) * c)
     if weight is not None:
         y = y * weight
     if bias is not None:
