@@ -23,6 +23,7 @@ __all__ = [
     "IncreasingPair",
     "Interval",
     "Options",
+    "TupleOf",
     "as_float_array",
     "check_classification_labels",
     "check_consistent_length",
@@ -307,7 +308,7 @@ def check_int_sequence(s, name: str, *, what: str = "integers") -> np.ndarray:
 #
 # Each estimator declares ``_parameter_constraints = {"name": [constraint, ...]}``;
 # a parameter is valid when it satisfies any one of its constraints. A constraint
-# is an ``Interval``, an ``Options``, an ``IncreasingPair``, a type, ``None`` or one
+# is an ``Interval``, an ``Options``, an ``IncreasingPair``, a ``TupleOf``, a type, ``None`` or one
 # of the strings "boolean", "random_state", "array-like", "callable", "nan". ``validate_params`` checks
 # them once, at the start of ``fit``, and raises ``InvalidParameterError`` (a
 # ValueError and a TypeError) whose message names the parameter and lists what
@@ -376,6 +377,25 @@ class IncreasingPair:
     def __str__(self) -> str:
         bounds = f" within [{self.low:g}, {self.high:g}]" if self.low is not None and self.high is not None else ""
         return f"a pair (min, max) of finite numbers with min < max{bounds}"
+
+
+class TupleOf:
+    """A tuple (or list) of fixed length whose entries satisfy one constraint each.
+
+    ``TupleOf(Interval(Real, 0, 1, closed="left"), Interval(Real, 0, 1, closed="left"))``
+    is Adam's ``betas``: a pair of numbers in [0, 1).
+    """
+
+    def __init__(self, *constraints):
+        self.constraints = tuple(_constraint(c) for c in constraints)
+
+    def is_satisfied_by(self, value) -> bool:
+        return (isinstance(value, (tuple, list)) and len(value) == len(self.constraints)
+                and all(c.is_satisfied_by(v) for c, v in zip(self.constraints, value)))
+
+    def __str__(self) -> str:
+        what = "a pair" if len(self.constraints) == 2 else f"a tuple of {len(self.constraints)}"
+        return f"{what} ({', '.join(map(str, self.constraints))})"
 
 
 class _Test:
@@ -488,9 +508,14 @@ def validate_args(constraints: dict):
                       if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
         checks = {name: [_constraint(c) for c in allowed] for name, allowed in constraints.items()}
         owner = func.__qualname__
+        # positional arguments before the first constrained one need no check: a call that gives no
+        # more than those (``entropy(p)``) goes straight to the body
+        n_free = next((i for i, name in enumerate(positional) if name in checks), len(positional))
 
         @functools.wraps(func)
         def checked(*args, **kwargs):
+            if not kwargs and len(args) <= n_free:
+                return func(*args)
             # Binding by position is a zip, not inspect.Signature.bind: this
             # runs on every call of small, hot functions.
             given = dict(zip(positional, args))
