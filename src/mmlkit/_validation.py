@@ -20,6 +20,11 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 __all__ = [
+    "NON_NEGATIVE",
+    "NON_NEGATIVE_INT",
+    "POSITIVE",
+    "POSITIVE_INT",
+    "REAL",
     "IncreasingPair",
     "Interval",
     "Options",
@@ -423,6 +428,14 @@ _NAMED = {
     "callable": _Test(callable, "a callable"),
     "nan": _Test(lambda v: isinstance(v, numbers.Real) and v != v, "np.nan"),
 }
+
+
+#: Shorthands for the constraints most tables need (read: "a float > 0", "an int >= 1", ...).
+REAL = Interval(numbers.Real, None, None)
+POSITIVE = Interval(numbers.Real, 0, None, closed="neither")
+NON_NEGATIVE = Interval(numbers.Real, 0, None)
+POSITIVE_INT = Interval(numbers.Integral, 1, None)
+NON_NEGATIVE_INT = Interval(numbers.Integral, 0, None)
 
 
 def _constraint(c):

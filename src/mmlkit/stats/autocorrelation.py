@@ -7,13 +7,13 @@ import numbers
 
 import numpy as np
 
-from mmlkit._validation import Interval, as_float_array, validate_args, validate_params
+from mmlkit._validation import NON_NEGATIVE_INT, Interval, as_float_array, validate_args, validate_params
 from mmlkit.stats._scaled import centred
 
 __all__ = ["acf"]
 
 
-@validate_args({"nlags": [Interval(numbers.Integral, 0, None), None], "adjusted": ["boolean"], "fft": ["boolean"]})
+@validate_args({"nlags": [NON_NEGATIVE_INT, None], "adjusted": ["boolean"], "fft": ["boolean"]})
 def acf(x, nlags: int | None = None, adjusted: bool = False, fft: bool = True) -> np.ndarray:
     """Sample autocorrelation function ρ̂(0), …, ρ̂(nlags), as ``statsmodels.tsa.stattools.acf``.
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 
-from mmlkit._validation import Interval, Options, as_float_array, validate_args
+from mmlkit._validation import POSITIVE, Options, as_float_array, validate_args
 from mmlkit.probability._functions import normal_ppf, t_ppf
 from mmlkit.stats._results import LEVEL, ConfidenceInterval
 from mmlkit.stats._scaled import centred
@@ -16,7 +15,7 @@ __all__ = ["confidence_interval", "mle"]
 
 
 @validate_args({**LEVEL, "method": [Options(("t", "z"))],
-                "sigma": [Interval(numbers.Real, 0, None, closed="neither"), None]})
+                "sigma": [POSITIVE, None]})
 def confidence_interval(data, level: float = 0.95, method: str = "t", sigma=None) -> ConfidenceInterval:
     """Confidence interval for the population mean.
 

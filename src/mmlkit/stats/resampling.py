@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mmlkit._validation import Interval, Options, as_float_array, check_random_state, validate_args
+from mmlkit._validation import POSITIVE_INT, Interval, Options, as_float_array, check_random_state, validate_args
 from mmlkit.probability._functions import normal_cdf, normal_ppf
 from mmlkit.stats._results import ALTERNATIVE, LEVEL, ConfidenceInterval
 from mmlkit.stats.descriptive import quantile
@@ -152,7 +152,7 @@ def _apply_indices(permutation_type, samples, idx):
 
 
 @validate_args({**ALTERNATIVE, "permutation_type": [Options(("independent", "samples", "pairings"))],
-                "n_resamples": [Interval(numbers.Integral, 1, None)], "vectorized": ["boolean", None]})
+                "n_resamples": [POSITIVE_INT], "vectorized": ["boolean", None]})
 def permutation_test(data, statistic, *, permutation_type: str = "independent", vectorized=None,
                      n_resamples: int = 9999, alternative: str = "two-sided",
                      random_state=None) -> PermutationTestResult:

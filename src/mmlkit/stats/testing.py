@@ -18,7 +18,7 @@ import numbers
 
 import numpy as np
 
-from mmlkit._validation import Interval, Options, as_float_array, validate_args
+from mmlkit._validation import REAL, Options, as_float_array, validate_args
 from mmlkit.probability._functions import binom_cdf, chi2_sf, f_sf, normal_cdf, normal_sf, t_cdf, t_sf
 from mmlkit.stats._results import ALTERNATIVE, DDOF, ChiSquareResult, TestResult, TTestResult, ZTestResult
 from mmlkit.stats._scaled import centred, common, exponent
@@ -289,7 +289,7 @@ def _z_moments(x, name, estimate_var, ddof):
     return n, m, (float(d @ d) / (n - ddof) if estimate_var else 0.0), E
 
 
-@validate_args({**ALTERNATIVE, **DDOF, "value": [Interval(numbers.Real, None, None)],
+@validate_args({**ALTERNATIVE, **DDOF, "value": [REAL],
                 "usevar": [Options(("pooled", "unequal"))]})
 def ztest(x1, x2=None, value: float = 0.0, sigma=None, alternative: str = "two-sided",
           usevar: str = "pooled", ddof: int = 1) -> ZTestResult:
