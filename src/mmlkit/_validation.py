@@ -28,6 +28,7 @@ __all__ = [
     "IncreasingPair",
     "Interval",
     "Options",
+    "SequenceOf",
     "TupleOf",
     "as_float_array",
     "check_classification_labels",
@@ -403,6 +404,19 @@ class TupleOf:
         return f"{what} ({', '.join(map(str, self.constraints))})"
 
 
+class SequenceOf:
+    """A tuple or list (of any length) whose every entry satisfies ``constraint``: layer widths, say."""
+
+    def __init__(self, constraint):
+        self.constraint = _constraint(constraint)
+
+    def is_satisfied_by(self, value) -> bool:
+        return isinstance(value, (tuple, list)) and all(self.constraint.is_satisfied_by(v) for v in value)
+
+    def __str__(self) -> str:
+        return f"a tuple or list whose entries are each {self.constraint}"
+
+
 class _Test:
     def __init__(self, test, text):
         self.is_satisfied_by, self.text = test, text
@@ -453,9 +467,10 @@ def validate_params(params, constraints: dict | None = None, *, owner: str | Non
 
     Parameters
     ----------
-    params : estimator or dict
+    params : estimator, object or dict
         An estimator (its ``get_params(deep=False)`` are checked against its
-        class's ``_parameter_constraints``) or a ``{name: value}`` dict.
+        class's ``_parameter_constraints``), any object that keeps its
+        parameters as attributes of those names, or a ``{name: value}`` dict.
     constraints : dict, optional
         ``{name: [constraint, ...]}``; required when ``params`` is a dict.
         Parameters without an entry are not checked.
@@ -472,7 +487,8 @@ def validate_params(params, constraints: dict | None = None, *, owner: str | Non
     if not isinstance(params, dict):
         owner = owner or type(params).__name__
         constraints = type(params)._parameter_constraints if constraints is None else constraints
-        params = params.get_params(deep=False)
+        params = (params.get_params(deep=False) if hasattr(params, "get_params")
+                  else {name: getattr(params, name) for name in constraints if hasattr(params, name)})
     for name, allowed in constraints.items():
         if name in params:
             _check_one(name, params[name], [_constraint(c) for c in allowed], owner)
