@@ -315,7 +315,7 @@ def check_int_sequence(s, name: str, *, what: str = "integers") -> np.ndarray:
 # Each estimator declares ``_parameter_constraints = {"name": [constraint, ...]}``;
 # a parameter is valid when it satisfies any one of its constraints. A constraint
 # is an ``Interval``, an ``Options``, an ``IncreasingPair``, a ``TupleOf``, a type, ``None`` or one
-# of the strings "boolean", "random_state", "array-like", "callable", "nan". ``validate_params`` checks
+# of the strings "boolean", "random_state", "array-like", "callable", "nan", "inf". ``validate_params`` checks
 # them once, at the start of ``fit``, and raises ``InvalidParameterError`` (a
 # ValueError and a TypeError) whose message names the parameter and lists what
 # was expected.
@@ -441,6 +441,8 @@ _NAMED = {
     "array-like": _Test(_is_array_like, "an array-like"),
     "callable": _Test(callable, "a callable"),
     "nan": _Test(lambda v: isinstance(v, numbers.Real) and v != v, "np.nan"),
+    "inf": _Test(lambda v: isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_)) and v == math.inf,
+                 "np.inf"),
 }
 
 
