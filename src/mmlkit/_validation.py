@@ -355,12 +355,20 @@ class Interval:
 
 
 class Options:
-    """One of a fixed set of values (strings, usually)."""
+    """One of a fixed set of values (strings, usually).
 
-    def __init__(self, options):
-        self.options = tuple(options)
+    With ``kind`` (a type such as ``numbers.Real``), a value of that kind that
+    equals an option satisfies it (``Options((0.0, 1.0), kind=Real)`` accepts 0,
+    0.0 and 1; booleans never); without, non-strings must be the option itself.
+    """
+
+    def __init__(self, options, *, kind=None):
+        self.options, self.kind = tuple(options), kind
 
     def is_satisfied_by(self, value) -> bool:
+        if self.kind is not None:
+            return (isinstance(value, self.kind) and not isinstance(value, (bool, np.bool_))
+                    and value in self.options)
         return any(value is o or (isinstance(value, str) and isinstance(o, str) and value == o)
                    for o in self.options)
 
