@@ -318,24 +318,18 @@ def _kmeans_parallel(X, mean, k, rng):
 
 
 def kmeans(est, X):
-    """KMeans.fit on Dask: k-means|| seeding, then Lloyd's iterations from per-block sums."""
-    import numbers
+    """KMeans.fit on Dask (its parameters checked by ``KMeans.fit``): k-means|| seeding, then Lloyd's iterations."""
     import warnings
 
-    from mmlkit._validation import as_float_array, check_in, check_random_state, check_scalar
+    from mmlkit._validation import as_float_array, check_random_state
     from mmlkit.exceptions import ConvergenceWarning
 
     X = as_dask_array(X, "X")
     n, d = X.shape
-    check_scalar(est.n_clusters, "n_clusters", kind=numbers.Integral, low=1)
-    check_scalar(est.max_iter, "max_iter", kind=numbers.Integral, low=1)
-    check_scalar(est.tol, "tol", low=0.0)
-    check_in(est.algorithm, "algorithm", ("hamerly", "lloyd"))
     k = est.n_clusters
     if n < k:
         raise ValueError(f"n_samples={n} should be >= n_clusters={k}.")
     if isinstance(est.init, str):
-        check_in(est.init, "init", ("k-means||", "k-means++", "random"))
         init = est.init
     else:
         init = as_float_array(est.init, "init", ndim=2)
@@ -346,7 +340,7 @@ def kmeans(est, X):
     elif est.n_init == "auto":
         n_init = 10 if init == "random" else 1
     else:
-        n_init = check_scalar(est.n_init, "n_init", kind=numbers.Integral, low=1)
+        n_init = est.n_init
     _check_features(est, d, reset=True)
     rng = check_random_state(est.random_state)
     counts, mean, M2 = reduce_blocks(bw.nan_moment_stats, [X], bw.merge_nan_moments, check_finite=True)
