@@ -314,11 +314,11 @@ def check_int_sequence(s, name: str, *, what: str = "integers") -> np.ndarray:
 #
 # Each estimator declares ``_parameter_constraints = {"name": [constraint, ...]}``;
 # a parameter is valid when it satisfies any one of its constraints. A constraint
-# is an ``Interval``, an ``Options``, an ``IncreasingPair``, a ``TupleOf``, a type, ``None`` or one
-# of the strings "boolean", "random_state", "array-like", "callable", "nan", "inf". ``validate_params`` checks
-# them once, at the start of ``fit``, and raises ``InvalidParameterError`` (a
-# ValueError and a TypeError) whose message names the parameter and lists what
-# was expected.
+# is an ``Interval``, an ``Options``, an ``IncreasingPair``, a ``TupleOf``, a ``SequenceOf``, a type,
+# ``None`` or one of the strings "boolean", "random_state", "array-like", "callable", "cv_object",
+# "nan", "inf". ``validate_params`` checks them once, at the start of ``fit`` (public functions:
+# ``validate_args``, on every call), and raises ``InvalidParameterError`` (a ValueError and a
+# TypeError) whose message names the parameter and lists what was expected.
 
 
 class Interval:
@@ -329,7 +329,8 @@ class Interval:
     """
 
     def __init__(self, kind, low, high, *, closed: str = "both"):
-        check_in(closed, "closed", ("both", "left", "right", "neither"))
+        if closed not in ("both", "left", "right", "neither"):  # a table's own mistake, not a user's
+            raise ValueError(f"closed must be one of 'both', 'left', 'right', 'neither'; got {closed!r}")
         self.kind, self.low, self.high, self.closed = kind, low, high, closed
 
     def is_satisfied_by(self, value) -> bool:
@@ -439,6 +440,14 @@ def _is_random_state(v) -> bool:
     return isinstance(v, numbers.Integral) and not isinstance(v, (bool, np.bool_)) and v >= 0
 
 
+def _is_cv(v) -> bool:
+    if v is None or hasattr(v, "split") and hasattr(v, "get_n_splits"):
+        return True
+    if isinstance(v, numbers.Integral):
+        return not isinstance(v, (bool, np.bool_)) and v >= 2
+    return hasattr(v, "__iter__") and not isinstance(v, (str, bytes))
+
+
 def _is_array_like(v) -> bool:
     return not isinstance(v, (str, bytes)) and (hasattr(v, "__len__") or hasattr(v, "__array__"))
 
@@ -448,6 +457,8 @@ _NAMED = {
     "random_state": _Test(_is_random_state, "None, an int >= 0 or a numpy.random.Generator"),
     "array-like": _Test(_is_array_like, "an array-like"),
     "callable": _Test(callable, "a callable"),
+    "cv_object": _Test(_is_cv, "None, an int >= 2 (folds), a splitter with split and get_n_splits, "
+                               "or an iterable of (train, test) index pairs"),
     "nan": _Test(lambda v: isinstance(v, numbers.Real) and v != v, "np.nan"),
     "inf": _Test(lambda v: isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_)) and v == math.inf,
                  "np.inf"),

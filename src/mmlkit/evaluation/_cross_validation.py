@@ -96,8 +96,8 @@ def _warn_fit_failures(results, error_score):
 
 #: The constraints shared by the cross-validation functions (the estimator, data, cv and scoring are
 #: checked where they are used).
-_CV = {"n_jobs": [None, Interval(numbers.Integral, None, None)], "verbose": ["boolean", NON_NEGATIVE_INT],
-       "error_score": [Options(("raise",)), REAL, "nan"]}
+_CV = {"cv": ["cv_object"], "n_jobs": [None, Interval(numbers.Integral, None, None)],
+       "verbose": ["boolean", NON_NEGATIVE_INT], "error_score": [Options(("raise",)), REAL, "nan"]}
 
 
 @validate_args({**_CV, "return_train_score": ["boolean"], "return_estimator": ["boolean"],

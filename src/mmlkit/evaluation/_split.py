@@ -172,7 +172,7 @@ class StratifiedKFold(_BaseKFold):
         return folds
 
 
-@validate_args({"classifier": ["boolean"]})
+@validate_args({"cv": ["cv_object"], "classifier": ["boolean"]})
 def check_cv(cv=5, y=None, *, classifier=False):
     """Turn ``cv`` into a splitter.
 
