@@ -270,8 +270,8 @@ def test_relations_between_parameters_are_checked_in_the_body():
     with pytest.raises(InvalidParameterError, match=r"^nlags must be an int in the range \[0, 4\], got 5"):
         stats.acf([1.0, 3.0, 2.0, 5.0, 4.0], nlags=5)
     with pytest.raises(InvalidParameterError, match=r"^max_samples must be an int in the range \[1, 3\]"):
-        explain.permutation_importance(models.LinearRegression().fit(np.eye(3), [1.0, 2.0, 3.0]), np.eye(3),
-                                       [1.0, 2.0, 3.0], max_samples=4)
+        X, y = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), np.array([1.0, 2.0, 4.0])
+        explain.permutation_importance(models.LinearRegression().fit(X, y), X, y, max_samples=4)
 
 
 def test_a_call_without_constrained_arguments_skips_the_table():
