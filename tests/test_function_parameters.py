@@ -280,3 +280,17 @@ def test_a_call_without_constrained_arguments_skips_the_table():
     assert information.entropy(p) == information.entropy(p, base=None) == information.entropy.__wrapped__(p)
     with pytest.raises(InvalidParameterError, match="base must be"):
         information.entropy(p, 1)  # positionally given: checked
+
+
+def test_valid_scalars_are_remembered_and_nothing_else():
+    """The per-function memo of valid built-in scalars: a bad value raises every time, arrays are checked."""
+    for _ in range(3):
+        assert stats.var([1.0, 2.0, 4.0], ddof=1) == pytest.approx(7 / 3)
+        with pytest.raises(InvalidParameterError, match="ddof must be"):
+            stats.var([1.0, 2.0, 4.0], ddof=-1)
+        with pytest.raises(InvalidParameterError, match="ddof must be"):
+            stats.var([1.0, 2.0, 4.0], ddof=True)  # equal to 1 and hashed alike, but a bool
+        with pytest.raises(InvalidParameterError, match="ddof must be"):
+            stats.var([1.0, 2.0, 4.0], ddof=1.0)  # equal to 1, but a float
+        w = np.array([1.0, 3.0])  # unhashable: checked, never remembered
+        assert evaluation.mean_squared_error([[1.0, 2.0]], [[1.0, 3.0]], multioutput=w) == pytest.approx(0.75)

@@ -332,19 +332,23 @@ class Interval:
         if closed not in ("both", "left", "right", "neither"):  # a table's own mistake, not a user's
             raise ValueError(f"closed must be one of 'both', 'left', 'right', 'neither'; got {closed!r}")
         self.kind, self.low, self.high, self.closed = kind, low, high, closed
+        self._low_open = closed not in ("both", "left")
+        self._high_open = closed not in ("both", "right")
 
     def is_satisfied_by(self, value) -> bool:
-        if isinstance(value, (bool, np.bool_)) or not isinstance(value, self.kind):
-            return False
-        if not isinstance(value, numbers.Integral) and not math.isfinite(value):
-            return False
-        if self.low is not None:
-            if value < self.low or (value == self.low and self.closed not in ("both", "left")):
+        kind = type(value)
+        if kind is float:  # the common cases first, without the slower ABC checks
+            if self.kind is numbers.Integral or value - value != 0:  # an int is asked for, or not finite
                 return False
-        if self.high is not None:
-            if value > self.high or (value == self.high and self.closed not in ("both", "right")):
+        elif kind is not int:
+            if isinstance(value, (bool, np.bool_)) or not isinstance(value, self.kind):
                 return False
-        return True
+            if not isinstance(value, numbers.Integral) and not math.isfinite(value):
+                return False
+        low, high = self.low, self.high
+        if low is not None and (value < low or (self._low_open and value == low)):
+            return False
+        return high is None or not (value > high or (self._high_open and value == high))
 
     def __str__(self) -> str:
         kind = "an int" if self.kind is numbers.Integral else "a float"
@@ -517,13 +521,17 @@ def validate_params(params, constraints: dict | None = None, *, owner: str | Non
 
 def _check_one(name, value, checks, owner) -> None:
     """Raise ``InvalidParameterError`` unless ``value`` satisfies one of ``checks``."""
-    if any(c.is_satisfied_by(value) for c in checks):
-        return
+    for c in checks:
+        if c.is_satisfied_by(value):
+            return
     from mmlkit.exceptions import InvalidParameterError
 
     want = " or ".join(map(str, checks))
     where = f" (a parameter of {owner})" if owner else ""
     raise InvalidParameterError(f"{name} must be {want}, got {value!r}{where}")
+
+
+_CACHEABLE = frozenset({int, float, str, bool, type(None)})
 
 
 def validate_args(constraints: dict):
@@ -561,18 +569,38 @@ def validate_args(constraints: dict):
         # positional arguments before the first constrained one need no check: a call that gives no
         # more than those (``entropy(p)``) goes straight to the body
         n_free = next((i for i, name in enumerate(positional) if name in checks), len(positional))
+        by_position = [(i, name, checks[name]) for i, name in enumerate(positional) if name in checks]
+        # Plain scalars (a base, a ddof, an option string) found valid once are remembered, so a call
+        # repeated in a loop pays one dictionary lookup per argument; bounded, and only immutable
+        # built-in scalars, so no caller object is kept alive.
+        accepted: dict = {}
+
+        def check(name, value, allowed):
+            kind = type(value)
+            if kind in _CACHEABLE:
+                if (name, kind, value) in accepted:
+                    return
+                _check_one(name, value, allowed, owner)
+                if len(accepted) < 1024:
+                    accepted[name, kind, value] = True
+            else:
+                _check_one(name, value, allowed, owner)
 
         @functools.wraps(func)
         def checked(*args, **kwargs):
-            if not kwargs and len(args) <= n_free:
+            n = len(args)
+            if n > n_free:
+                # Binding by position is a lookup in a precomputed list, not inspect.Signature.bind:
+                # this runs on every call of small, hot functions.
+                for i, name, allowed in by_position:
+                    if i < n:
+                        check(name, args[i], allowed)
+            elif not kwargs:
                 return func(*args)
-            # Binding by position is a zip, not inspect.Signature.bind: this
-            # runs on every call of small, hot functions.
-            given = dict(zip(positional, args))
-            given.update(kwargs)
-            for name, value in given.items():
-                if name in checks:
-                    _check_one(name, value, checks[name], owner)
+            for name, value in kwargs.items():
+                allowed = checks.get(name)
+                if allowed is not None:
+                    check(name, value, allowed)
             return func(*args, **kwargs)
 
         checked._parameter_constraints = constraints
