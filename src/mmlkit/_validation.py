@@ -492,10 +492,9 @@ def validate_params(params, constraints: dict | None = None, *, owner: str | Non
 
     Parameters
     ----------
-    params : estimator, object or dict
+    params : estimator or dict
         An estimator (its ``get_params(deep=False)`` are checked against its
-        class's ``_parameter_constraints``), any object that keeps its
-        parameters as attributes of those names, or a ``{name: value}`` dict.
+        class's ``_parameter_constraints``) or a ``{name: value}`` dict.
     constraints : dict, optional
         ``{name: [constraint, ...]}``; required when ``params`` is a dict.
         Parameters without an entry are not checked.
@@ -512,8 +511,7 @@ def validate_params(params, constraints: dict | None = None, *, owner: str | Non
     if not isinstance(params, dict):
         owner = owner or type(params).__name__
         constraints = type(params)._parameter_constraints if constraints is None else constraints
-        params = (params.get_params(deep=False) if hasattr(params, "get_params")
-                  else {name: getattr(params, name) for name in constraints if hasattr(params, name)})
+        params = params.get_params(deep=False)
     for name, allowed in constraints.items():
         if name in params:
             _check_one(name, params[name], [_constraint(c) for c in allowed], owner)

@@ -101,7 +101,8 @@ class ParameterSampler:
     def __init__(self, param_distributions, n_iter, *, random_state=None):
         self.param_distributions = _check_grid(param_distributions, "param_distributions")
         self.n_iter, self.random_state = n_iter, random_state
-        validate_params(self)
+        validate_params({name: getattr(self, name) for name in self._parameter_constraints},
+                        self._parameter_constraints, owner=type(self).__name__)
         self.n_iter = int(n_iter)
 
     def __iter__(self):

@@ -138,7 +138,8 @@ class DiffusionModel:
     def fit(self, X):
         """Train the denoiser on data X (n_samples, n_features); returns self."""
         X = as_float_array(X, "X", ndim=2)
-        validate_params(self)
+        validate_params({name: getattr(self, name) for name in self._parameter_constraints},
+                        self._parameter_constraints, owner=type(self).__name__)
         rng = check_random_state(self.random_state)
         self.beta_, self.alpha_, self.alpha_bar_ = noise_schedule(self.n_steps, self.schedule)
         self.mean_, self.scale_ = X.mean(axis=0), X.std(axis=0)

@@ -112,7 +112,8 @@ class VAE:
     def fit(self, X, validation_data=None):
         """Train on X (n_samples, n_features) with values in [0, 1]; returns self."""
         X = self._check_X(X, "X")
-        validate_params(self)
+        validate_params({name: getattr(self, name) for name in self._parameter_constraints},
+                        self._parameter_constraints, owner=type(self).__name__)
         rng = check_random_state(self.random_state)
         d, k = X.shape[1], self.latent_dim
         hidden = tuple(self.hidden)

@@ -27,7 +27,8 @@ class LRScheduler:
 
     def __init__(self, optimizer, last_epoch: int = -1):
         self.optimizer, self.last_epoch = optimizer, last_epoch
-        validate_params(self)
+        validate_params({name: getattr(self, name) for name in self._parameter_constraints},
+                        self._parameter_constraints, owner=type(self).__name__)
         self.base_lrs = [g["initial_lr"] for g in optimizer.param_groups]
         self.step()
 
