@@ -20,9 +20,16 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 __all__ = [
+    "NON_NEGATIVE",
+    "NON_NEGATIVE_INT",
+    "POSITIVE",
+    "POSITIVE_INT",
+    "REAL",
     "IncreasingPair",
     "Interval",
     "Options",
+    "SequenceOf",
+    "TupleOf",
     "as_float_array",
     "check_classification_labels",
     "check_consistent_length",
@@ -314,11 +321,11 @@ def check_int_sequence(s, name: str, *, what: str = "integers") -> np.ndarray:
 #
 # Each estimator declares ``_parameter_constraints = {"name": [constraint, ...]}``;
 # a parameter is valid when it satisfies any one of its constraints. A constraint
-# is an ``Interval``, an ``Options``, an ``IncreasingPair``, a type, ``None`` or one
-# of the strings "boolean", "random_state", "array-like", "callable", "nan". ``validate_params`` checks
-# them once, at the start of ``fit``, and raises ``InvalidParameterError`` (a
-# ValueError and a TypeError) whose message names the parameter and lists what
-# was expected.
+# is an ``Interval``, an ``Options``, an ``IncreasingPair``, a ``TupleOf``, a ``SequenceOf``, a type,
+# ``None`` or one of the strings "boolean", "random_state", "array-like", "callable", "cv_object",
+# "nan", "inf". ``validate_params`` checks them once, at the start of ``fit`` (public functions:
+# ``validate_args``, on every call), and raises ``InvalidParameterError`` (a ValueError and a
+# TypeError) whose message names the parameter and lists what was expected.
 
 
 class Interval:
@@ -329,21 +336,26 @@ class Interval:
     """
 
     def __init__(self, kind, low, high, *, closed: str = "both"):
-        check_in(closed, "closed", ("both", "left", "right", "neither"))
+        if closed not in ("both", "left", "right", "neither"):  # a table's own mistake, not a user's
+            raise ValueError(f"closed must be one of 'both', 'left', 'right', 'neither'; got {closed!r}")
         self.kind, self.low, self.high, self.closed = kind, low, high, closed
+        self._low_open = closed not in ("both", "left")
+        self._high_open = closed not in ("both", "right")
 
     def is_satisfied_by(self, value) -> bool:
-        if isinstance(value, (bool, np.bool_)) or not isinstance(value, self.kind):
-            return False
-        if not isinstance(value, numbers.Integral) and not math.isfinite(value):
-            return False
-        if self.low is not None:
-            if value < self.low or (value == self.low and self.closed not in ("both", "left")):
+        kind = type(value)
+        if kind is float:  # the common cases first, without the slower ABC checks
+            if self.kind is numbers.Integral or value - value != 0:  # an int is asked for, or not finite
                 return False
-        if self.high is not None:
-            if value > self.high or (value == self.high and self.closed not in ("both", "right")):
+        elif kind is not int:
+            if isinstance(value, (bool, np.bool_)) or not isinstance(value, self.kind):
                 return False
-        return True
+            if not isinstance(value, numbers.Integral) and not math.isfinite(value):
+                return False
+        low, high = self.low, self.high
+        if low is not None and (value < low or (self._low_open and value == low)):
+            return False
+        return high is None or not (value > high or (self._high_open and value == high))
 
     def __str__(self) -> str:
         kind = "an int" if self.kind is numbers.Integral else "a float"
@@ -355,12 +367,20 @@ class Interval:
 
 
 class Options:
-    """One of a fixed set of values (strings, usually)."""
+    """One of a fixed set of values (strings, usually).
 
-    def __init__(self, options):
-        self.options = tuple(options)
+    With ``kind`` (a type such as ``numbers.Real``), a value of that kind that
+    equals an option satisfies it (``Options((0.0, 1.0), kind=Real)`` accepts 0,
+    0.0 and 1; booleans never); without, non-strings must be the option itself.
+    """
+
+    def __init__(self, options, *, kind=None):
+        self.options, self.kind = tuple(options), kind
 
     def is_satisfied_by(self, value) -> bool:
+        if self.kind is not None:
+            return (isinstance(value, self.kind) and not isinstance(value, (bool, np.bool_))
+                    and value in self.options)
         return any(value is o or (isinstance(value, str) and isinstance(o, str) and value == o)
                    for o in self.options)
 
@@ -386,6 +406,38 @@ class IncreasingPair:
         return f"a pair (min, max) of finite numbers with min < max{bounds}"
 
 
+class TupleOf:
+    """A tuple (or list) of fixed length whose entries satisfy one constraint each.
+
+    ``TupleOf(Interval(Real, 0, 1, closed="left"), Interval(Real, 0, 1, closed="left"))``
+    is Adam's ``betas``: a pair of numbers in [0, 1).
+    """
+
+    def __init__(self, *constraints):
+        self.constraints = tuple(_constraint(c) for c in constraints)
+
+    def is_satisfied_by(self, value) -> bool:
+        return (isinstance(value, (tuple, list)) and len(value) == len(self.constraints)
+                and all(c.is_satisfied_by(v) for c, v in zip(self.constraints, value)))
+
+    def __str__(self) -> str:
+        what = "a pair" if len(self.constraints) == 2 else f"a tuple of {len(self.constraints)}"
+        return f"{what} ({', '.join(map(str, self.constraints))})"
+
+
+class SequenceOf:
+    """A tuple or list (of any length) whose every entry satisfies ``constraint``: layer widths, say."""
+
+    def __init__(self, constraint):
+        self.constraint = _constraint(constraint)
+
+    def is_satisfied_by(self, value) -> bool:
+        return isinstance(value, (tuple, list)) and all(self.constraint.is_satisfied_by(v) for v in value)
+
+    def __str__(self) -> str:
+        return f"a tuple or list whose entries are each {self.constraint}"
+
+
 class _Test:
     def __init__(self, test, text):
         self.is_satisfied_by, self.text = test, text
@@ -400,6 +452,14 @@ def _is_random_state(v) -> bool:
     return isinstance(v, numbers.Integral) and not isinstance(v, (bool, np.bool_)) and v >= 0
 
 
+def _is_cv(v) -> bool:
+    if v is None or hasattr(v, "split") and hasattr(v, "get_n_splits"):
+        return True
+    if isinstance(v, numbers.Integral):
+        return not isinstance(v, (bool, np.bool_)) and v >= 2
+    return hasattr(v, "__iter__") and not isinstance(v, (str, bytes))
+
+
 def _is_array_like(v) -> bool:
     return not isinstance(v, (str, bytes)) and (hasattr(v, "__len__") or hasattr(v, "__array__"))
 
@@ -409,8 +469,20 @@ _NAMED = {
     "random_state": _Test(_is_random_state, "None, an int >= 0 or a numpy.random.Generator"),
     "array-like": _Test(_is_array_like, "an array-like"),
     "callable": _Test(callable, "a callable"),
+    "cv_object": _Test(_is_cv, "None, an int >= 2 (folds), a splitter with split and get_n_splits, "
+                               "or an iterable of (train, test) index pairs"),
     "nan": _Test(lambda v: isinstance(v, numbers.Real) and v != v, "np.nan"),
+    "inf": _Test(lambda v: isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_)) and v == math.inf,
+                 "np.inf"),
 }
+
+
+#: Shorthands for the constraints most tables need (read: "a float > 0", "an int >= 1", ...).
+REAL = Interval(numbers.Real, None, None)
+POSITIVE = Interval(numbers.Real, 0, None, closed="neither")
+NON_NEGATIVE = Interval(numbers.Real, 0, None)
+POSITIVE_INT = Interval(numbers.Integral, 1, None)
+NON_NEGATIVE_INT = Interval(numbers.Integral, 0, None)
 
 
 def _constraint(c):
@@ -523,13 +595,17 @@ def validate_params(params, constraints: dict | None = None, *, owner: str | Non
 
 def _check_one(name, value, checks, owner) -> None:
     """Raise ``InvalidParameterError`` unless ``value`` satisfies one of ``checks``."""
-    if any(c.is_satisfied_by(value) for c in checks):
-        return
+    for c in checks:
+        if c.is_satisfied_by(value):
+            return
     from mmlkit.exceptions import InvalidParameterError
 
     want = " or ".join(map(str, checks))
     where = f" (a parameter of {owner})" if owner else ""
     raise InvalidParameterError(f"{name} must be {want}, got {value!r}{where}")
+
+
+_CACHEABLE = frozenset({int, float, str, bool, type(None)})
 
 
 def validate_args(constraints: dict):
@@ -564,16 +640,41 @@ def validate_args(constraints: dict):
                       if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
         checks = {name: [_constraint(c) for c in allowed] for name, allowed in constraints.items()}
         owner = func.__qualname__
+        # positional arguments before the first constrained one need no check: a call that gives no
+        # more than those (``entropy(p)``) goes straight to the body
+        n_free = next((i for i, name in enumerate(positional) if name in checks), len(positional))
+        by_position = [(i, name, checks[name]) for i, name in enumerate(positional) if name in checks]
+        # Plain scalars (a base, a ddof, an option string) found valid once are remembered, so a call
+        # repeated in a loop pays one dictionary lookup per argument; bounded, and only immutable
+        # built-in scalars, so no caller object is kept alive.
+        accepted: dict = {}
+
+        def check(name, value, allowed):
+            kind = type(value)
+            if kind in _CACHEABLE:
+                if (name, kind, value) in accepted:
+                    return
+                _check_one(name, value, allowed, owner)
+                if len(accepted) < 1024:
+                    accepted[name, kind, value] = True
+            else:
+                _check_one(name, value, allowed, owner)
 
         @functools.wraps(func)
         def checked(*args, **kwargs):
-            # Binding by position is a zip, not inspect.Signature.bind: this
-            # runs on every call of small, hot functions.
-            given = dict(zip(positional, args))
-            given.update(kwargs)
-            for name, value in given.items():
-                if name in checks:
-                    _check_one(name, value, checks[name], owner)
+            n = len(args)
+            if n > n_free:
+                # Binding by position is a lookup in a precomputed list, not inspect.Signature.bind:
+                # this runs on every call of small, hot functions.
+                for i, name, allowed in by_position:
+                    if i < n:
+                        check(name, args[i], allowed)
+            elif not kwargs:
+                return func(*args)
+            for name, value in kwargs.items():
+                allowed = checks.get(name)
+                if allowed is not None:
+                    check(name, value, allowed)
             return func(*args, **kwargs)
 
         checked._parameter_constraints = constraints

@@ -131,7 +131,8 @@ def test_inference_errors():
         ev.compare_models(LinearRegression(), GaussianNB(), X, y, method="mcnemar")
     with pytest.raises(ValueError, match="estimator_b .DecisionTreeRegressor. is not a classifier"):
         ev.compare_models(GaussianNB(), DecisionTreeRegressor(), X, y, method="mcnemar")
-    with pytest.raises(ValueError, match="metric must be callable"):
+    with pytest.raises(ValueError, match=r"metric must be a callable, got .accuracy. "
+                                         r"\(a parameter of metric_confidence_interval\)"):
         ev.metric_confidence_interval("accuracy", [0, 1], [0, 1])
     with pytest.raises(ValueError, match="confidence_level"):
         ev.metric_confidence_interval(ev.accuracy_score, [0, 1], [0, 1], confidence_level=1.5)

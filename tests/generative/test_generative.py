@@ -98,7 +98,8 @@ def test_vae_outputs_and_errors(digits_vae):
         VAE().sample(3)
     with pytest.raises(ValueError, match="not fitted"):
         DiffusionModel().sample(3)
-    with pytest.raises(ValueError, match="n_iter must be >= 1"):
+    with pytest.raises(ValueError, match=r"n_iter must be an int in the range \[1, inf\), got 0 "
+                                         r"\(a parameter of DiffusionModel\)"):
         DiffusionModel(n_iter=0).fit(np.zeros((5, 2)))
 
 

@@ -173,6 +173,14 @@ def test_property_kl_nonnegative_zero_iff_equal(pair):
     assert js_divergence(p, q) == pytest.approx(js_divergence(q, p), abs=1e-15)
 
 
+def test_a_marginal_one_ulp_above_one_is_a_probability():
+    """Found by the property below: P = t / t.sum() has a row sum of 1.0000000000000002."""
+    t = np.zeros((3, 4))
+    t[0, :2] = 0.625, 1e-7
+    P = t / t.sum()
+    assert entropy(P.sum(axis=1)) == pytest.approx(0.0, abs=1e-15)
+
+
 @given(arrays(np.float64, (3, 4), elements=st.floats(0.0, 1.0)).filter(lambda a: a.sum() > 1e-3))
 def test_property_mutual_information_bounds(table):
     P = table / table.sum()

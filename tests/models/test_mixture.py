@@ -159,10 +159,32 @@ def test_warm_start_continues_from_previous_fit():
     assert gm.lower_bound_ == pytest.approx(cold.lower_bound_, abs=1e-10)
 
 
-def test_max_iter_zero_is_rejected():
-    # with no EM step the lower bound is undefined (-inf) and n_init > 1 would pick an arbitrary start
-    with pytest.raises(ValueError, match=r"max_iter must be an int in the range \[1, inf\), got 0"):
-        GaussianMixture(3, max_iter=0).fit(_data("iris"))
+@pytest.mark.parametrize("cov", COV_TYPES)
+@pytest.mark.parametrize("n_init", [1, 3])
+def test_max_iter_zero_keeps_the_start_as_sklearn(cov, n_init):
+    """scikit-learn allows max_iter=0: the initial parameters, n_iter_ = 0, lower bound -inf, no warning."""
+    X = _data("iris")
+    # from given weights and means (the covariances come from each library's own k-means responsibilities;
+    # scikit-learn 1.9 cannot take precisions_init with max_iter=0: its covariances_ are never set)
+    start = _silent(SkGaussianMixture(3, covariance_type=cov, max_iter=2, random_state=0).fit, X)
+    init = dict(weights_init=start.weights_, means_init=start.means_, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # neither warns about convergence
+        ours = GaussianMixture(3, covariance_type=cov, max_iter=0, n_init=n_init, warm_start=True, **init).fit(X)
+        ref = SkGaussianMixture(3, covariance_type=cov, max_iter=0, n_init=n_init, **init).fit(X)
+    np.testing.assert_array_equal(ours.weights_, ref.weights_)
+    np.testing.assert_array_equal(ours.means_, ref.means_)
+    assert ours.n_iter_ == ref.n_iter_ == 0
+    assert ours.converged_ is ref.converged_ is False
+    assert ours.lower_bound_ == ref.lower_bound_ == -np.inf
+    if n_init > 1:
+        return  # (with several starts, both keep the last one; their k-means streams differ)
+    # the kept parameters are the start itself: one more EM step from them is a one-step fit
+    one_step = _silent(GaussianMixture(3, covariance_type=cov, max_iter=1, **init).fit, X)
+    ours.set_params(max_iter=1)
+    _silent(ours.fit, X)  # warm start: continues from the max_iter=0 state
+    for attr in ("weights_", "means_", "covariances_"):
+        np.testing.assert_allclose(getattr(ours, attr), getattr(one_step, attr), rtol=1e-12, atol=0, err_msg=attr)
 
 
 def test_one_em_step_from_given_means_moves_them_by_one_m_step():

@@ -46,7 +46,7 @@ _y_reg = _X @ [1.0, -2.0, 0.5]
 # (estimator, bad keyword arguments, regex the message must match); issue 20's "accepted bad input"
 # items are the first rows
 BAD = [
-    (models.GaussianMixture, {"max_iter": 0}, r"max_iter must be an int in the range \[1, inf\)"),
+    (models.GaussianMixture, {"max_iter": -1}, r"max_iter must be an int in the range \[0, inf\)"),
     (models.MLPRegressor, {"momentum": 2}, r"momentum must be a float in the range \[0, 1\]"),
     (preprocessing.MinMaxScaler, {"feature_range": (0, np.inf)}, "feature_range must be a pair"),
     (preprocessing.MinMaxScaler, {"feature_range": (1, 0)}, "feature_range must be a pair"),

@@ -124,7 +124,8 @@ def test_minimize_constrained_warns_at_max_iter_and_validates():
     f, x0, _, ineq = PROBLEMS["hs071"]
     with pytest.warns(ConvergenceWarning, match="max_iter=1"):
         minimize_constrained(f, np.array(x0), eq=PROBLEMS["hs071"][2], ineq=ineq, max_iter=1)
-    with pytest.raises(ValueError, match="rho must be > 0"):
+    with pytest.raises(ValueError, match=r"rho must be a float in the range \(0, inf\), got 0.0 "
+                                         r"\(a parameter of minimize_constrained\)"):
         minimize_constrained(f, np.array(x0), rho=0.0)
     with pytest.raises(ValueError, match="each dict in ineq needs a 'fun' entry"):
         minimize_constrained(f, np.array(x0), ineq=[{"jac": None}])

@@ -121,8 +121,8 @@ def test_max_iter_warns_and_reports_failure():
 
 @pytest.mark.parametrize("kwargs, match", [
     (dict(method="sgd"), "method must be one of"),
-    (dict(tol=-1.0), "tol must be >= 0"),
-    (dict(lr=0.0, method="gd"), "lr must be > 0"),
+    (dict(tol=-1.0), r"tol must be a float in the range \[0, inf\), got -1.0"),
+    (dict(lr=0.0, method="gd"), r"lr must be a float in the range \(0, inf\) or None, got 0.0"),
     (dict(jac="yes"), "jac must be None, True or a callable"),
     (dict(line_search="exact"), "line_search must be one of"),
 ])

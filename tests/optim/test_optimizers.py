@@ -140,12 +140,14 @@ def test_float32_parameters_stay_float32():
 
 
 @pytest.mark.parametrize("make, match", [
-    (lambda p: optim.SGD([p], lr=-1.0), "lr must be >= 0"),
+    (lambda p: optim.SGD([p], lr=-1.0), r"lr must be a float in the range \[0, inf\), got -1.0 \(a parameter of SGD\)"),
     (lambda p: optim.SGD([p], lr=0.1, nesterov=True), "nesterov"),
-    (lambda p: optim.Adam([p], betas=(1.0, 0.9)), r"betas\[0\]"),
-    (lambda p: optim.RMSprop([p], alpha=1.5), "alpha must be <= 1"),
+    (lambda p: optim.Adam([p], betas=(1.0, 0.9)), r"betas must be a pair \(a float in the range \[0, 1\), "
+                                                  r"a float in the range \[0, 1\)\), got \(1.0, 0.9\)"),
+    (lambda p: optim.RMSprop([p], alpha=1.5), r"alpha must be a float in the range \[0, 1\], got 1.5"),
     (lambda p: optim.SGD([], lr=0.1), "params must not be empty"),
-    (lambda p: optim.StepLR(optim.SGD([p], lr=0.1), step_size=0), "step_size must be >= 1"),
+    (lambda p: optim.StepLR(optim.SGD([p], lr=0.1), step_size=0), r"step_size must be an int in the range "
+                                                                    r"\[1, inf\), got 0 \(a parameter of StepLR\)"),
 ])
 def test_bad_hyperparameters_raise(make, match):
     with pytest.raises(ValueError, match=match):
@@ -201,7 +203,7 @@ def test_hyperparameters_accepted_and_rejected_as_torch_does(name, kwargs):
 def test_rmsprop_alpha_above_one_rejected_where_torch_accepts():
     """The one deliberate difference: alpha > 1 gives the running average a negative weight."""
     torch.optim.RMSprop([torch.zeros(1, requires_grad=True)], alpha=1.5)
-    with pytest.raises(ValueError, match="alpha must be <= 1"):
+    with pytest.raises(ValueError, match=r"alpha must be a float in the range \[0, 1\]"):
         optim.RMSprop([Param([0.0])], alpha=1.5)
 
 

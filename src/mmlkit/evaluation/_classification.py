@@ -6,11 +6,12 @@ which one ``np.bincount`` over the encoded pairs produces in O(n + k²).
 
 from __future__ import annotations
 
+import numbers
 import warnings
 
 import numpy as np
 
-from mmlkit._validation import as_float_array, check_in, check_scalar
+from mmlkit._validation import NON_NEGATIVE, Options, as_float_array, validate_args
 from mmlkit.evaluation._checks import (
     as_label_array,
     check_label_pair,
@@ -28,6 +29,12 @@ __all__ = [
 _AVERAGES = ("binary", "micro", "macro", "weighted", None)
 
 
+#: The constraints shared by precision, recall and the F-scores.
+_PRF = {"average": [Options(_AVERAGES[:-1]), None],
+        "zero_division": [Options(("warn",)), Options((0.0, 1.0), kind=numbers.Real), "nan"]}
+
+
+@validate_args({"normalize": ["boolean"]})
 def accuracy_score(y_true, y_pred, *, normalize=True, sample_weight=None):
     """Fraction (or count) of correctly predicted labels.
 
@@ -76,6 +83,7 @@ def _check_labels(labels, name="labels"):
     return labels
 
 
+@validate_args({"normalize": [Options(("true", "pred", "all")), None]})
 def confusion_matrix(y_true, y_pred, *, labels=None, sample_weight=None, normalize=None):
     """Counts ``C[i, j]`` of samples with true label i predicted as label j.
 
@@ -110,7 +118,6 @@ def confusion_matrix(y_true, y_pred, *, labels=None, sample_weight=None, normali
            [0, 1, 1]])
     """
     y_true, y_pred, present, w = check_label_pair(y_true, y_pred, sample_weight)
-    check_in(normalize, "normalize", ("true", "pred", "all", None))
     if labels is None:
         labels = present
     else:
@@ -142,7 +149,6 @@ def confusion_matrix(y_true, y_pred, *, labels=None, sample_weight=None, normali
 
 
 def _set_wise_labels(y_true, y_pred, labels_present, average, labels, pos_label):
-    check_in(average, "average", _AVERAGES)
     if average == "binary":
         if labels_present.size > 2:
             raise ValueError(
@@ -170,6 +176,7 @@ def _tp_pred_true(y_true, y_pred, labels, w):
     return tp[sel].astype(np.float64), pred[sel].astype(np.float64), true[sel].astype(np.float64)
 
 
+@validate_args({**_PRF, "beta": [NON_NEGATIVE]})
 def precision_recall_fscore_support(y_true, y_pred, *, beta=1.0, labels=None, pos_label=1,
                                     average=None, sample_weight=None, zero_division="warn"):
     """Precision, recall, F-beta and support, per class or averaged.
@@ -208,7 +215,6 @@ def precision_recall_fscore_support(y_true, y_pred, *, beta=1.0, labels=None, po
     >>> r
     array([1. , 0.5])
     """
-    check_scalar(beta, "beta", low=0.0)
     check_zero_division(zero_division)
     y_true, y_pred, present, w = check_label_pair(y_true, y_pred, sample_weight)
     labels = _set_wise_labels(y_true, y_pred, present, average, labels, pos_label)
@@ -255,6 +261,7 @@ def _prf_doc(what):
     """
 
 
+@validate_args(_PRF)
 def precision_score(y_true, y_pred, *, labels=None, pos_label=1, average="binary",
                     sample_weight=None, zero_division="warn"):
     p, _, _, _ = precision_recall_fscore_support(
@@ -263,6 +270,7 @@ def precision_score(y_true, y_pred, *, labels=None, pos_label=1, average="binary
     return p if average is None else float(p)
 
 
+@validate_args(_PRF)
 def recall_score(y_true, y_pred, *, labels=None, pos_label=1, average="binary",
                  sample_weight=None, zero_division="warn"):
     _, r, _, _ = precision_recall_fscore_support(
@@ -271,12 +279,14 @@ def recall_score(y_true, y_pred, *, labels=None, pos_label=1, average="binary",
     return r if average is None else float(r)
 
 
+@validate_args(_PRF)
 def f1_score(y_true, y_pred, *, labels=None, pos_label=1, average="binary",
              sample_weight=None, zero_division="warn"):
     return fbeta_score(y_true, y_pred, beta=1.0, labels=labels, pos_label=pos_label,
                        average=average, sample_weight=sample_weight, zero_division=zero_division)
 
 
+@validate_args({**_PRF, "beta": [NON_NEGATIVE]})
 def fbeta_score(y_true, y_pred, *, beta, labels=None, pos_label=1, average="binary",
                 sample_weight=None, zero_division="warn"):
     _, _, f, _ = precision_recall_fscore_support(
@@ -332,6 +342,7 @@ fbeta_score.__doc__ = _prf_doc(
     """
 
 
+@validate_args({"adjusted": ["boolean"]})
 def balanced_accuracy_score(y_true, y_pred, *, sample_weight=None, adjusted=False):
     """Mean recall over the classes present in ``y_true``.
 
@@ -367,6 +378,7 @@ def balanced_accuracy_score(y_true, y_pred, *, sample_weight=None, adjusted=Fals
     return score
 
 
+@validate_args({"normalize": ["boolean"]})
 def log_loss(y_true, y_pred, *, normalize=True, sample_weight=None, labels=None):
     """Cross-entropy of predicted class probabilities against the true labels.
 

@@ -15,7 +15,7 @@ import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import clone, is_classifier
 
-from mmlkit._validation import check_random_state
+from mmlkit._validation import NON_NEGATIVE_INT, REAL, Interval, Options, check_random_state, validate_args
 from mmlkit.evaluation._scorer import check_multimetric
 from mmlkit.evaluation._split import _num_samples, check_cv
 
@@ -94,6 +94,14 @@ def _warn_fit_failures(results, error_score):
                       UserWarning, stacklevel=3)
 
 
+#: The constraints shared by the cross-validation functions (the estimator, data, cv and scoring are
+#: checked where they are used).
+_CV = {"cv": ["cv_object"], "n_jobs": [None, Interval(numbers.Integral, None, None)],
+       "verbose": ["boolean", NON_NEGATIVE_INT], "error_score": [Options(("raise",)), REAL, "nan"]}
+
+
+@validate_args({**_CV, "return_train_score": ["boolean"], "return_estimator": ["boolean"],
+                "return_indices": ["boolean"]})
 def cross_validate(estimator, X, y=None, *, groups=None, scoring=None, cv=None, n_jobs=None,
                    verbose=0, params=None, return_train_score=False, return_estimator=False,
                    return_indices=False, error_score=np.nan):
@@ -181,6 +189,7 @@ def cross_validate(estimator, X, y=None, *, groups=None, scoring=None, cv=None, 
     return out
 
 
+@validate_args(_CV)
 def cross_val_score(estimator, X, y=None, *, groups=None, scoring=None, cv=None, n_jobs=None,
                     verbose=0, params=None, error_score=np.nan):
     """The test score of each cross-validation fold.
@@ -251,6 +260,8 @@ def _train_sizes_abs(train_sizes, n_max):
     return unique
 
 
+@validate_args({**{k: v for k, v in _CV.items() if k != "verbose"}, "shuffle": ["boolean"],
+                "return_times": ["boolean"]})
 def learning_curve(estimator, X, y=None, *, groups=None, train_sizes=(0.1, 0.325, 0.55, 0.775, 1.0),
                    cv=None, scoring=None, n_jobs=None, shuffle=False, random_state=None,
                    error_score=np.nan, return_times=False, params=None):

@@ -9,12 +9,14 @@ import numpy as np
 from sklearn.base import clone, is_classifier
 
 from mmlkit._validation import (
+    POSITIVE_INT,
+    Interval,
+    Options,
     as_float_array,
     check_consistent_length,
-    check_in,
     check_random_state,
     check_sample_weight,
-    check_scalar,
+    validate_args,
 )
 from mmlkit.evaluation._checks import as_label_array
 from mmlkit.evaluation._cross_validation import cross_validate
@@ -37,6 +39,7 @@ class BiasVariance:
     loss: str
 
 
+@validate_args({"loss": [Options(("squared", "0-1"))], "n_rounds": [POSITIVE_INT]})
 def bias_variance_decomposition(estimator, X_train, y_train, X_test, y_test, *, loss="squared",
                                 n_rounds=200, random_state=None):
     """Bias and variance of an estimator, estimated over bootstrap training sets.
@@ -87,8 +90,6 @@ def bias_variance_decomposition(estimator, X_train, y_train, X_test, y_test, *, 
     >>> abs(bv.expected_loss - bv.bias - bv.variance) < 1e-9
     True
     """
-    check_in(loss, "loss", ("squared", "0-1"))
-    check_scalar(n_rounds, "n_rounds", kind=numbers.Integral, low=1)
     X_train = as_float_array(X_train, "X_train", ndim=2)
     X_test = as_float_array(X_test, "X_test", ndim=2)
     if loss == "squared":
@@ -135,6 +136,7 @@ class ComparisonResult:
     scores_b: np.ndarray | None = field(default=None, repr=False)
 
 
+@validate_args({"n_train": [POSITIVE_INT], "n_test": [POSITIVE_INT]})
 def corrected_resampled_ttest(scores_a, scores_b, n_train, n_test):
     """Nadeau–Bengio corrected resampled t-test on paired per-fold scores.
 
@@ -170,8 +172,6 @@ def corrected_resampled_ttest(scores_a, scores_b, n_train, n_test):
     check_consistent_length((a, "scores_a"), (b, "scores_b"))
     if a.size < 2:
         raise ValueError(f"scores_a must hold at least 2 folds, got {a.size}")
-    check_scalar(n_train, "n_train", kind=numbers.Integral, low=1)
-    check_scalar(n_test, "n_test", kind=numbers.Integral, low=1)
     # t is scale-invariant: compute it on the differences in exact power-of-two units
     # (d/2^e with max|d| in [1/2, 1)) so the variance neither overflows nor underflows
     e = int(np.frexp(max(float(np.max(np.abs(a))), float(np.max(np.abs(b)))))[1])
@@ -189,6 +189,7 @@ def corrected_resampled_ttest(scores_a, scores_b, n_train, n_test):
     return ComparisonResult(float(t), p, float(J - 1), "corrected resampled t-test", mean, a, b)
 
 
+@validate_args({"exact": ["boolean"], "correction": ["boolean"]})
 def mcnemar_test(y_true, y_pred_a, y_pred_b, *, exact=True, correction=True):
     """McNemar's test: do two classifiers err on the same test set at the same rate?
 
@@ -234,6 +235,8 @@ def mcnemar_test(y_true, y_pred_a, y_pred_b, *, exact=True, correction=True):
     return ComparisonResult(float(stat), float(chi2_sf(stat, 1)), 1.0, "McNemar chi2", None)
 
 
+@validate_args({"method": [Options(("t_test", "mcnemar"))], "cv": [Interval(numbers.Integral, 2, None)],
+                "n_repeats": [POSITIVE_INT], "test_size": [Interval(numbers.Real, 0, 1, closed="neither")]})
 def compare_models(estimator_a, estimator_b, X, y, *, method="t_test", cv=10, n_repeats=1,
                    scoring=None, X_test=None, y_test=None, test_size=0.25, random_state=None,
                    n_jobs=None):
@@ -285,8 +288,6 @@ def compare_models(estimator_a, estimator_b, X, y, *, method="t_test", cv=10, n_
     >>> r.pvalue < 0.01
     True
     """
-    check_in(method, "method", ("t_test", "mcnemar"))
-    check_scalar(n_repeats, "n_repeats", kind=numbers.Integral, low=1)
     rng = check_random_state(random_state)
     n = _num_samples(X)
     if _num_samples(y) != n:
@@ -299,7 +300,6 @@ def compare_models(estimator_a, estimator_b, X, y, *, method="t_test", cv=10, n_
         if (X_test is None) != (y_test is None):
             raise ValueError("X_test and y_test must be given together")
         if X_test is None:
-            check_scalar(test_size, "test_size", low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
             perm = rng.permutation(n)
             n_test = max(1, int(round(test_size * n)))
             te, tr = perm[:n_test], perm[n_test:]
@@ -311,7 +311,6 @@ def compare_models(estimator_a, estimator_b, X, y, *, method="t_test", cv=10, n_
         y_test = np.asarray(y_test)
         diff = float(np.mean(pa == y_test) - np.mean(pb == y_test))
         return ComparisonResult(res.statistic, res.pvalue, res.df, res.method, diff)
-    check_scalar(cv, "cv", kind=numbers.Integral, low=2)
     splitter_cls = StratifiedKFold if is_classifier(estimator_a) else KFold
     folds = []
     for _ in range(n_repeats):
@@ -333,6 +332,9 @@ class ConfidenceInterval:
     bootstrap_distribution: np.ndarray = field(repr=False)
 
 
+@validate_args({"metric": ["callable"], "n_resamples": [POSITIVE_INT],
+                "confidence_level": [Interval(numbers.Real, 0, 1, closed="neither")],
+                "method": [Options(("percentile", "basic", "bca"))]})
 def metric_confidence_interval(metric, y_true, y_pred, *, n_resamples=1000, confidence_level=0.95,
                                method="percentile", sample_weight=None, random_state=None):
     """Bootstrap confidence interval for a metric on a test set.
@@ -376,12 +378,6 @@ def metric_confidence_interval(metric, y_true, y_pred, *, n_resamples=1000, conf
     >>> ci.low < ci.estimate < ci.high
     True
     """
-    if not callable(metric):
-        raise ValueError(f"metric must be callable, got {metric!r}")
-    check_scalar(n_resamples, "n_resamples", kind=numbers.Integral, low=1)
-    check_scalar(confidence_level, "confidence_level", low=0.0, high=1.0,
-                 low_inclusive=False, high_inclusive=False)
-    check_in(method, "method", ("percentile", "basic", "bca"))
     y_true = np.asarray(y_true)
     y_pred = np.asarray(y_pred)
     if y_true.ndim == 0 or y_true.shape[0] == 0:

@@ -7,12 +7,13 @@ cumulative sums read at the last index of each run of tied scores. O(n log n).
 
 from __future__ import annotations
 
+import numbers
 import warnings
 from itertools import combinations
 
 import numpy as np
 
-from mmlkit._validation import as_float_array, check_consistent_length, check_in, check_scalar
+from mmlkit._validation import Interval, Options, as_float_array, check_consistent_length, validate_args
 from mmlkit.evaluation._checks import UndefinedMetricWarning, as_label_array, check_sample_weight
 
 __all__ = ["auc", "average_precision_score", "precision_recall_curve", "roc_auc_score", "roc_curve"]
@@ -60,6 +61,7 @@ def _rate(counts, kind, which):
     return counts / counts[-1]
 
 
+@validate_args({"drop_intermediate": ["boolean"]})
 def roc_curve(y_true, y_score, *, pos_label=None, sample_weight=None, drop_intermediate=True):
     """Receiver operating characteristic: FPR and TPR at every threshold.
 
@@ -158,6 +160,9 @@ def _binary_roc_auc(y_true, y_score, sample_weight=None, max_fpr=None):
     return float(0.5 * (1 + (partial - min_area) / (max_fpr - min_area)))
 
 
+@validate_args({"average": [Options(("micro", "macro", "weighted")), None],
+                "max_fpr": [Interval(numbers.Real, 0, 1, closed="right"), None],
+                "multi_class": [Options(("raise", "ovr", "ovo"))]})
 def roc_auc_score(y_true, y_score, *, average="macro", sample_weight=None, max_fpr=None,
                   multi_class="raise", labels=None):
     """Area under the ROC curve: the probability a random positive outranks a random negative.
@@ -207,8 +212,6 @@ def roc_auc_score(y_true, y_score, *, average="macro", sample_weight=None, max_f
         if classes.size > 2:
             raise ValueError(f"y_true has {classes.size} classes but y_score is 1-D; pass "
                              "(n_samples, n_classes) probabilities with multi_class='ovr' or 'ovo'")
-        if max_fpr is not None:
-            check_scalar(max_fpr, "max_fpr", low=0.0, high=1.0, low_inclusive=False)
         if classes.size < 2:
             raise ValueError("Only one class is present in y_true; ROC AUC is not defined in that case")
         return _binary_roc_auc((y_true == classes[-1]).astype(int), S, w, max_fpr)
@@ -216,14 +219,14 @@ def roc_auc_score(y_true, y_score, *, average="macro", sample_weight=None, max_f
         if classes.size < 2:
             raise ValueError("Only one class is present in y_true; ROC AUC is not defined in that case")
         return _binary_roc_auc((y_true == classes[-1]).astype(int), S[:, 1], w, max_fpr)
-    check_in(multi_class, "multi_class", ("raise", "ovr", "ovo"))
     if multi_class == "raise":
         raise ValueError("multi_class must be 'ovr' or 'ovo' for multiclass y_true")
     if max_fpr is not None and max_fpr != 1:
         raise ValueError("max_fpr (partial AUC) is only defined for binary y_true")
     if not np.allclose(S.sum(axis=1), 1.0):
         raise ValueError("y_score rows must be probabilities summing to 1 for multiclass ROC AUC")
-    check_in(average, "average", ("macro", "weighted", None) + (("micro",) if multi_class == "ovr" else ()))
+    if average == "micro" and multi_class != "ovr":
+        raise ValueError("average='micro' is only defined for multi_class='ovr'; use 'macro', 'weighted' or None")
     if labels is not None:
         labels = np.asarray(labels)
         if np.unique(labels).size != labels.size:
@@ -263,6 +266,7 @@ def roc_auc_score(y_true, y_score, *, average="macro", sample_weight=None, max_f
     return float(per_class.mean())
 
 
+@validate_args({"drop_intermediate": ["boolean"]})
 def precision_recall_curve(y_true, y_score, *, pos_label=None, sample_weight=None,
                            drop_intermediate=False):
     """Precision and recall at every distinct threshold.
@@ -313,6 +317,7 @@ def precision_recall_curve(y_true, y_score, *, pos_label=None, sample_weight=Non
     return np.r_[precision[::-1], 1.0], np.r_[recall[::-1], 0.0], thresholds[::-1]
 
 
+@validate_args({"average": [Options(("micro", "macro", "weighted")), None]})
 def average_precision_score(y_true, y_score, *, average="macro", pos_label=1, sample_weight=None):
     """Average precision: the precision–recall curve summarised as a step-wise area.
 
@@ -359,7 +364,6 @@ def average_precision_score(y_true, y_score, *, average="macro", pos_label=1, sa
             raise ValueError(f"pos_label={pos_label!r} is not a valid label; it must be one of "
                              f"{classes.tolist()}")
         return binary_ap(y_true, S, sample_weight, pos_label)
-    check_in(average, "average", ("micro", "macro", "weighted", None))
     classes = np.unique(y_true)
     if classes.size != S.shape[1]:
         raise ValueError(f"y_score has {S.shape[1]} columns but y_true has {classes.size} classes")

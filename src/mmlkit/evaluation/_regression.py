@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from mmlkit._validation import as_float_array, check_consistent_length
+from mmlkit._validation import Options, as_float_array, check_consistent_length, validate_args
 from mmlkit.evaluation._checks import check_sample_weight
 
 __all__ = ["mean_absolute_error", "mean_squared_error", "r2_score", "root_mean_squared_error"]
+
+
+_MULTIOUTPUT = {"multioutput": [Options(("raw_values", "uniform_average", "variance_weighted")), "array-like"]}
 
 
 def _check_reg(y_true, y_pred, sample_weight, multioutput):
@@ -20,11 +23,7 @@ def _check_reg(y_true, y_pred, sample_weight, multioutput):
         raise ValueError(f"y_true and y_pred must have the same number of outputs, got "
                          f"{Yt.shape[1]} and {Yp.shape[1]}")
     w = check_sample_weight(sample_weight, Yt.shape[0])
-    if isinstance(multioutput, str):
-        if multioutput not in ("raw_values", "uniform_average", "variance_weighted"):
-            raise ValueError("multioutput must be 'raw_values', 'uniform_average', "
-                             f"'variance_weighted' or an array of weights; got {multioutput!r}")
-    else:
+    if not isinstance(multioutput, str):  # the strings are checked by the _MULTIOUTPUT table
         multioutput = as_float_array(multioutput, "multioutput", ndim=1)
         if multioutput.shape[0] != Yt.shape[1]:
             raise ValueError(f"multioutput must have one weight per output ({Yt.shape[1]}), "
@@ -50,6 +49,7 @@ def _combine(per_output, multioutput, variance=None):
     return float(np.average(per_output, weights=multioutput))
 
 
+@validate_args(_MULTIOUTPUT)
 def mean_squared_error(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average"):
     """Mean of squared residuals.
 
@@ -79,6 +79,7 @@ def mean_squared_error(y_true, y_pred, *, sample_weight=None, multioutput="unifo
     return _combine(np.average((Yt - Yp) ** 2, axis=0, weights=w), multioutput)
 
 
+@validate_args(_MULTIOUTPUT)
 def root_mean_squared_error(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average"):
     """Square root of the mean squared error, per output.
 
@@ -112,6 +113,7 @@ def root_mean_squared_error(y_true, y_pred, *, sample_weight=None, multioutput="
         return _combine(np.ldexp(rmse, e), multioutput)
 
 
+@validate_args(_MULTIOUTPUT)
 def mean_absolute_error(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average"):
     """Mean of absolute residuals.
 
@@ -141,6 +143,7 @@ def mean_absolute_error(y_true, y_pred, *, sample_weight=None, multioutput="unif
     return _combine(np.average(np.abs(Yt - Yp), axis=0, weights=w), multioutput)
 
 
+@validate_args({**_MULTIOUTPUT, "force_finite": ["boolean"]})
 def r2_score(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average", force_finite=True):
     """Coefficient of determination R² = 1 − SS_res / SS_tot.
 

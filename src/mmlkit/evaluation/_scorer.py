@@ -7,6 +7,7 @@ scorer calls mmlkit's own metric.
 
 from __future__ import annotations
 
+from mmlkit._validation import Options, validate_args
 from mmlkit.evaluation._classification import (
     accuracy_score,
     balanced_accuracy_score,
@@ -74,6 +75,8 @@ class Scorer:
                f", response_method={self.response_method!r}{extra})"
 
 
+@validate_args({"score_func": ["callable"], "greater_is_better": ["boolean"],
+                "response_method": [Options(("predict", "predict_proba", "decision_function", "score"))]})
 def make_scorer(score_func, *, greater_is_better=True, response_method="predict", **kwargs):
     """Make a scorer ``(estimator, X, y) -> float`` from a metric.
 
@@ -103,11 +106,6 @@ def make_scorer(score_func, *, greater_is_better=True, response_method="predict"
     >>> from mmlkit.evaluation import fbeta_score
     >>> f2 = make_scorer(fbeta_score, beta=2.0)
     """
-    if not callable(score_func):
-        raise ValueError(f"score_func must be callable, got {score_func!r}")
-    if response_method not in ("predict", "predict_proba", "decision_function", "score"):
-        raise ValueError("response_method must be 'predict', 'predict_proba', 'decision_function' "
-                         f"or 'score'; got {response_method!r}")
     return Scorer(score_func, 1 if greater_is_better else -1, response_method, kwargs)
 
 

@@ -13,7 +13,7 @@ from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_classifier
 from sklearn.utils import get_tags
 
-from mmlkit._validation import Interval, Options, check_random_state, check_scalar, validate_params
+from mmlkit._validation import Interval, Options, check_random_state, validate_params
 from mmlkit.evaluation._cross_validation import _fit_and_score, _warn_fit_failures
 from mmlkit.evaluation._scorer import check_multimetric
 from mmlkit.evaluation._split import _num_samples, check_cv
@@ -96,11 +96,14 @@ class ParameterSampler:
     2
     """
 
+    _parameter_constraints = {"n_iter": [Interval(numbers.Integral, 1, None)], "random_state": ["random_state"]}
+
     def __init__(self, param_distributions, n_iter, *, random_state=None):
         self.param_distributions = _check_grid(param_distributions, "param_distributions")
-        check_scalar(n_iter, "n_iter", kind=numbers.Integral, low=1)
+        self.n_iter, self.random_state = n_iter, random_state
+        validate_params({name: getattr(self, name) for name in self._parameter_constraints},
+                        self._parameter_constraints, owner=type(self).__name__)
         self.n_iter = int(n_iter)
-        self.random_state = random_state
 
     def __iter__(self):
         rng = check_random_state(self.random_state)

@@ -11,7 +11,7 @@ import warnings
 
 import numpy as np
 
-from mmlkit._validation import Interval, check_random_state, validate_params
+from mmlkit._validation import Interval, check_random_state, validate_args, validate_params
 from mmlkit.evaluation._checks import as_label_array
 
 __all__ = ["KFold", "StratifiedKFold", "check_cv"]
@@ -172,6 +172,7 @@ class StratifiedKFold(_BaseKFold):
         return folds
 
 
+@validate_args({"cv": ["cv_object"], "classifier": ["boolean"]})
 def check_cv(cv=5, y=None, *, classifier=False):
     """Turn ``cv`` into a splitter.
 

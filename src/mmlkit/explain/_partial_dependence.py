@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mmlkit._validation import as_float_array, check_in, check_sample_weight, check_scalar
+from mmlkit._validation import IncreasingPair, Interval, Options, as_float_array, check_sample_weight, validate_args
 from mmlkit.explain._common import evaluate
 
 __all__ = ["PartialDependence", "partial_dependence"]
@@ -58,6 +58,9 @@ def _response(estimator, response_method):
     return getattr(estimator, response_method), False
 
 
+@validate_args({"response_method": [Options(("auto", "predict_proba", "decision_function", "predict"))],
+                "percentiles": [IncreasingPair(0, 1)], "grid_resolution": [Interval(numbers.Integral, 2, None)],
+                "kind": [Options(("average", "individual", "both"))]})
 def partial_dependence(estimator, X, features, *, response_method="auto", percentiles=(0.05, 0.95),
                        grid_resolution=100, kind="average", sample_weight=None):
     """Average (and per-sample) model response as one or two features sweep a grid.
@@ -107,12 +110,7 @@ def partial_dependence(estimator, X, features, *, response_method="auto", percen
     if not 1 <= len(feats) <= 2 or not all(isinstance(j, numbers.Integral) and -d <= j < d for j in feats):
         raise ValueError(f"features must be one feature index or a pair of indices in [0, {d}), got {features!r}")
     feats = tuple(int(j) % d for j in feats)
-    check_in(kind, "kind", ("average", "individual", "both"))
-    check_in(response_method, "response_method", ("auto", "predict_proba", "decision_function", "predict"))
-    check_scalar(grid_resolution, "grid_resolution", kind=numbers.Integral, low=2)
     lo, hi = percentiles
-    if not 0 <= lo < hi <= 1:
-        raise ValueError(f"percentiles must be (low, high) with 0 <= low < high <= 1, got {percentiles!r}")
     w = check_sample_weight(sample_weight, n)
     f, positive_only = _response(estimator, response_method)
 

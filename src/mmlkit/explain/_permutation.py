@@ -8,7 +8,15 @@ from dataclasses import dataclass
 import numpy as np
 from joblib import Parallel, delayed
 
-from mmlkit._validation import as_float_array, check_random_state, check_sample_weight, check_scalar
+from mmlkit._validation import (
+    POSITIVE_INT,
+    Interval,
+    as_float_array,
+    check_random_state,
+    check_sample_weight,
+    validate_args,
+    validate_params,
+)
 from mmlkit.evaluation._scorer import check_multimetric
 
 __all__ = ["PermutationImportance", "permutation_importance"]
@@ -38,6 +46,8 @@ def _feature_scores(estimator, X, y, w, j, perms, scorers):
     return out
 
 
+@validate_args({"n_repeats": [POSITIVE_INT],
+                "max_samples": [POSITIVE_INT, Interval(numbers.Real, 0, 1, closed="right")]})
 def permutation_importance(estimator, X, y, *, scoring=None, n_repeats=5, n_jobs=None,
                            random_state=None, sample_weight=None, max_samples=1.0):
     """Drop in score when each feature's column is randomly permuted.
@@ -88,13 +98,13 @@ def permutation_importance(estimator, X, y, *, scoring=None, n_repeats=5, n_jobs
     n, d = X.shape
     if y is not None and np.shape(y)[0] != n:
         raise ValueError(f"X and y must have the same number of samples: X has {n}, y has {np.shape(y)[0]}")
-    check_scalar(n_repeats, "n_repeats", kind=numbers.Integral, low=1)
     rng = check_random_state(random_state)
-    if isinstance(max_samples, numbers.Integral) and not isinstance(max_samples, bool):
-        check_scalar(max_samples, "max_samples", kind=numbers.Integral, low=1, high=n)
+    if isinstance(max_samples, numbers.Integral):
+        # a count of rows: at most n (the table checked its type and sign)
+        validate_params({"max_samples": max_samples}, {"max_samples": [Interval(numbers.Integral, 1, n)]},
+                        owner="permutation_importance")
         m = int(max_samples)
     else:
-        check_scalar(max_samples, "max_samples", low=0.0, high=1.0, low_inclusive=False)
         m = max(1, int(max_samples * n))
     w = check_sample_weight(sample_weight, n)
     y_arr = None if y is None else np.asarray(y)

@@ -16,7 +16,7 @@ from math import comb, factorial
 import numpy as np
 from scipy.linalg import cho_factor, cho_solve
 
-from mmlkit._validation import as_float_array, check_random_state, check_scalar
+from mmlkit._validation import Interval, Options, as_float_array, check_random_state, validate_args
 from mmlkit.explain._common import Explanation, evaluate, model_function
 
 __all__ = ["KernelShap", "shapley_values"]
@@ -97,6 +97,7 @@ def _shapley_weights(d):
     return np.where(masks.T == 1, w[np.maximum(size - 1, 0)][None, :], -w[size][None, :]), masks
 
 
+@validate_args({"max_features": [Interval(numbers.Integral, 1, 25)]})
 def shapley_values(model, X, background, *, feature_names=None, max_features=15):
     """Exact Shapley values of each prediction, from all 2^d feature coalitions.
 
@@ -140,7 +141,6 @@ def shapley_values(model, X, background, *, feature_names=None, max_features=15)
     """
     X, background, single = _check_inputs(X, background)
     d = X.shape[1]
-    check_scalar(max_features, "max_features", kind=numbers.Integral, low=1, high=25)
     if d > max_features:
         raise ValueError(f"X has {d} features; exact Shapley values need 2^d coalitions, so at most "
                          f"max_features={max_features} are allowed (use KernelShap)")
@@ -272,6 +272,7 @@ class KernelShap:
         w = np.concatenate(weights)
         return Z, w / w.sum()
 
+    @validate_args({"nsamples": [Options(("auto",)), Interval(numbers.Integral, 2, None)]})
     def explain(self, X, *, nsamples=2048, random_state=None):
         """Kernel SHAP values of the rows of ``X``.
 
@@ -293,7 +294,6 @@ class KernelShap:
         n, d = X.shape
         if nsamples == "auto":
             nsamples = 2 * d + 2048
-        check_scalar(nsamples, "nsamples", kind=numbers.Integral, low=2)
         if d < 2:
             raise ValueError(f"X must have at least 2 features for Kernel SHAP, got {d}")
         nsamples = min(int(nsamples), 2**d - 2) if d < 62 else int(nsamples)

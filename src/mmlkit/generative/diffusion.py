@@ -7,7 +7,17 @@ import numbers
 
 import numpy as np
 
-from mmlkit._validation import as_float_array, check_in, check_random_state, check_scalar
+from mmlkit._validation import (
+    POSITIVE,
+    POSITIVE_INT,
+    Interval,
+    Options,
+    SequenceOf,
+    as_float_array,
+    check_random_state,
+    validate_args,
+    validate_params,
+)
 from mmlkit.autodiff import no_grad, tensor
 from mmlkit.nn import MLP, mse_loss
 from mmlkit.optim import Adam
@@ -15,6 +25,12 @@ from mmlkit.optim import Adam
 __all__ = ["DiffusionModel", "noise_schedule"]
 
 
+_HIDDEN = SequenceOf(POSITIVE_INT)  # hidden-layer widths
+_VARIANCE = Interval(numbers.Real, 0, 1, closed="neither")  # a variance βₜ in (0, 1)
+
+
+@validate_args({"n_steps": [POSITIVE_INT], "kind": [Options(("linear", "cosine"))], "beta_start": [_VARIANCE],
+                "beta_end": [_VARIANCE]})
 def noise_schedule(n_steps, kind="linear", beta_start=1e-4, beta_end=0.02):
     r"""The variances β₁…β_T of the forward process and their running products.
 
@@ -27,11 +43,9 @@ def noise_schedule(n_steps, kind="linear", beta_start=1e-4, beta_end=0.02):
     and ᾱₜ = Πₛ≤ₜ αₛ. Each βₜ is a variance of the forward step, so it must
     lie in (0, 1): ``0 < beta_start ≤ beta_end < 1`` (and the rescaled start below 1).
     """
-    check_scalar(n_steps, "n_steps", kind=numbers.Integral, low=1)
-    check_in(kind, "kind", ("linear", "cosine"))
     if kind == "linear":
-        check_scalar(beta_start, "beta_start", low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
-        check_scalar(beta_end, "beta_end", low=beta_start, high=1.0, high_inclusive=False)
+        validate_params({"beta_end": beta_end}, {"beta_end": [Interval(numbers.Real, beta_start, 1, closed="left")]},
+                        owner="noise_schedule")  # the schedule increases
         scale = 1000.0 / n_steps
         if scale * beta_start >= 1.0:
             raise ValueError(f"beta_start * 1000 / n_steps must be < 1 (a variance βₜ in (0, 1)), "
@@ -98,6 +112,10 @@ class DiffusionModel:
     (10, 2)
     """
 
+    _parameter_constraints = {"n_steps": [POSITIVE_INT], "schedule": [Options(("linear", "cosine"))],
+                              "hidden": [_HIDDEN], "n_iter": [POSITIVE_INT], "batch_size": [POSITIVE_INT],
+                              "lr": [POSITIVE], "random_state": ["random_state"]}
+
     def __init__(self, n_steps=100, schedule="linear", hidden=(128, 128, 128), n_iter=3000, batch_size=256, lr=2e-3,
                  random_state=None):
         self.n_steps = n_steps
@@ -120,9 +138,8 @@ class DiffusionModel:
     def fit(self, X):
         """Train the denoiser on data X (n_samples, n_features); returns self."""
         X = as_float_array(X, "X", ndim=2)
-        check_scalar(self.n_iter, "n_iter", kind=numbers.Integral, low=1)
-        check_scalar(self.batch_size, "batch_size", kind=numbers.Integral, low=1)
-        check_scalar(self.lr, "lr", low=0.0, low_inclusive=False)
+        validate_params({name: getattr(self, name) for name in self._parameter_constraints},
+                        self._parameter_constraints, owner=type(self).__name__)
         rng = check_random_state(self.random_state)
         self.beta_, self.alpha_, self.alpha_bar_ = noise_schedule(self.n_steps, self.schedule)
         self.mean_, self.scale_ = X.mean(axis=0), X.std(axis=0)
@@ -149,6 +166,7 @@ class DiffusionModel:
         self.n_features_in_ = d
         return self
 
+    @validate_args({"n_samples": [POSITIVE_INT], "return_trajectory": ["boolean"]})
     def sample(self, n_samples, random_state=None, return_trajectory=False):
         """Ancestral sampling from x_T ~ N(0, I) down to x₀.
 
@@ -157,7 +175,6 @@ class DiffusionModel:
         """
         if not hasattr(self, "denoiser_"):
             raise ValueError("this DiffusionModel is not fitted yet; call fit(X) first")
-        check_scalar(n_samples, "n_samples", kind=numbers.Integral, low=1)
         rng = check_random_state(random_state)
         x = rng.standard_normal((n_samples, self.n_features_in_))
         trajectory = [x * self.scale_ + self.mean_] if return_trajectory else None

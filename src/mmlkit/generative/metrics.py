@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from mmlkit._pairwise import euclidean_distances, squared_distances
-from mmlkit._validation import as_float_array, check_scalar
+from mmlkit._validation import POSITIVE, as_float_array, validate_args
 
 __all__ = ["energy_distance", "mmd_rbf"]
 
@@ -35,6 +35,7 @@ def energy_distance(X, Y):
         return float(np.ldexp(d2, e))
 
 
+@validate_args({"gamma": [POSITIVE, None]})
 def mmd_rbf(X, Y, gamma=None):
     r"""Squared maximum mean discrepancy with the RBF kernel k(x, y) = exp(−γ‖x − y‖²).
 
@@ -50,7 +51,6 @@ def mmd_rbf(X, Y, gamma=None):
         # all points equal: every kernel value is 1 whatever γ, and MMD² = 0
         gamma = 1.0 / max(float(np.median(positive)), 1e-12) if positive.size else 1.0
     else:
-        check_scalar(gamma, "gamma", low=0.0, low_inclusive=False)
         with np.errstate(over="ignore", under="ignore"):
             gamma = float(np.ldexp(gamma, 2 * e))  # the same kernel on the rescaled points
     k = lambda A, B: np.exp(-gamma * squared_distances(A, B))  # noqa: E731

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
 from mmlkit import autodiff as ad
-from mmlkit._validation import as_float_array, check_random_state, check_scalar
+from mmlkit._validation import (
+    POSITIVE,
+    POSITIVE_INT,
+    SequenceOf,
+    as_float_array,
+    check_random_state,
+    validate_args,
+    validate_params,
+)
 from mmlkit.autodiff import no_grad, tensor
 from mmlkit.nn import MLP, Linear, Module
 from mmlkit.nn.functional import binary_cross_entropy_with_logits
@@ -83,6 +89,10 @@ class VAE:
     (3, 64)
     """
 
+    _parameter_constraints = {"latent_dim": [POSITIVE_INT], "hidden": [SequenceOf(POSITIVE_INT)],
+                              "epochs": [POSITIVE_INT], "batch_size": [POSITIVE_INT], "lr": [POSITIVE],
+                              "random_state": ["random_state"]}
+
     def __init__(self, latent_dim=2, hidden=(128,), epochs=50, batch_size=64, lr=1e-3, random_state=None):
         self.latent_dim = latent_dim
         self.hidden = hidden
@@ -102,9 +112,8 @@ class VAE:
     def fit(self, X, validation_data=None):
         """Train on X (n_samples, n_features) with values in [0, 1]; returns self."""
         X = self._check_X(X, "X")
-        check_scalar(self.latent_dim, "latent_dim", kind=numbers.Integral, low=1)
-        check_scalar(self.epochs, "epochs", kind=numbers.Integral, low=1)
-        check_scalar(self.batch_size, "batch_size", kind=numbers.Integral, low=1)
+        validate_params({name: getattr(self, name) for name in self._parameter_constraints},
+                        self._parameter_constraints, owner=type(self).__name__)
         rng = check_random_state(self.random_state)
         d, k = X.shape[1], self.latent_dim
         hidden = tuple(self.hidden)
@@ -162,9 +171,9 @@ class VAE:
         """Decode the posterior means: x̂ = σ(g(μ(x)))."""
         return self.decode(self.encode(X)[0])
 
+    @validate_args({"n_samples": [POSITIVE_INT]})
     def sample(self, n_samples, random_state=None):
         """Pixel probabilities of n_samples draws z ~ N(0, I) pushed through the decoder."""
-        check_scalar(n_samples, "n_samples", kind=numbers.Integral, low=1)
         return self.decode(check_random_state(random_state).standard_normal((n_samples, self.latent_dim)))
 
     def kl_divergence(self, X):

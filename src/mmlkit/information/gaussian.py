@@ -11,8 +11,8 @@ import math
 import numpy as np
 from scipy.linalg import cholesky, solve_triangular
 
-from mmlkit._validation import as_float_array, check_symmetric
-from mmlkit.information.discrete import _log_base
+from mmlkit._validation import as_float_array, check_symmetric, validate_args
+from mmlkit.information.discrete import _BASE, _log_base
 
 __all__ = ["gaussian_entropy", "gaussian_kl"]
 
@@ -34,6 +34,7 @@ def _cholesky(cov, name: str) -> np.ndarray:
         raise np.linalg.LinAlgError(f"{name} must be positive definite (its Cholesky factorisation failed)") from None
 
 
+@validate_args(_BASE)
 def gaussian_entropy(cov, base=None) -> float:
     """Differential entropy of a multivariate normal N(μ, Σ) (independent of μ).
 
@@ -74,6 +75,7 @@ def gaussian_entropy(cov, base=None) -> float:
     return float(0.5 * (d * (1.0 + math.log(2.0 * math.pi)) + logdet) / _log_base(base))
 
 
+@validate_args(_BASE)
 def gaussian_kl(mu0, cov0, mu1, cov1, base=None) -> float:
     """KL(N₀ ‖ N₁) between two multivariate normal distributions, in closed form.
 

@@ -27,7 +27,7 @@ import numpy as np
 
 from mmlkit._pairwise import squared_distances
 from mmlkit._threads import map_blocks, row_blocks
-from mmlkit._validation import Interval, Options, check_in
+from mmlkit._validation import Interval, Options, validate_params
 
 __all__ = [
     "KERNELS",
@@ -144,7 +144,9 @@ def kernel_matrix(X: np.ndarray, Z: np.ndarray | None = None, *, kernel="rbf", g
         return K
     if kernel == "precomputed":
         return X
-    check_in(kernel, "kernel", KERNELS + ("precomputed",))
+    # the estimators check ``kernel`` in fit; checked again here, since an unknown name would silently give
+    # the polynomial kernel (a kernel changed by set_params after fit, say)
+    validate_params({"kernel": kernel}, {"kernel": KERNEL_PARAMETERS["kernel"]})
     # One allocation: each block's product goes straight into the result and the rest is
     # done in place while the block is in cache; large matrices fill by row blocks on threads.
     Zm = X if Z is None else Z

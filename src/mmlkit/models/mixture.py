@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numbers
 import warnings
 from numbers import Integral, Real
 
@@ -12,7 +11,7 @@ from sklearn.base import BaseEstimator, DensityMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from mmlkit._dask import is_dask_collection, map_rows
-from mmlkit._validation import Interval, Options, as_float_array, check_random_state, check_scalar, validate_params
+from mmlkit._validation import Interval, Options, as_float_array, check_random_state, validate_args, validate_params
 from mmlkit.exceptions import ConvergenceWarning
 from mmlkit.models._init import kmeans_plusplus, single_blas_thread
 
@@ -169,8 +168,8 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     reg_covar : float, default=1e-6
         Non-negative ridge added to every variance, keeping covariances positive definite.
     max_iter : int, default=100
-        EM iterations per initialisation (at least 1: the fitted model is always
-        an EM step away from its initialisation, so that its lower bound is defined).
+        EM iterations per initialisation. 0 keeps the initial parameters (as
+        scikit-learn: ``n_iter_ = 0``, ``lower_bound_ = -inf``, no warning).
     n_init : int, default=1
         Initialisations; the one with the highest lower bound is kept.
     init_params : {"kmeans", "k-means++", "random"}, default="kmeans"
@@ -261,7 +260,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         "covariance_type": [Options(("full", "tied", "diag", "spherical"))],
         "tol": [Interval(Real, 0, None)],
         "reg_covar": [Interval(Real, 0, None)],
-        "max_iter": [Interval(Integral, 1, None)],
+        "max_iter": [Interval(Integral, 0, None)],
         "n_init": [Interval(Integral, 1, None)],
         "init_params": [Options(("kmeans", "k-means++", "random"))],
         "weights_init": [None, "array-like"],
@@ -434,12 +433,12 @@ class GaussianMixture(DensityMixin, BaseEstimator):
                 if abs(bound - previous) < self.tol:
                     converged = True
                     break
-            if best is None or bound > best_bound:
+            if bound > best_bound or best_bound == -np.inf:  # as scikit-learn (max_iter=0: the last start)
                 best_bound, best = bound, (self._get_parameters(), n_iter, bounds, converged)
         params, self.n_iter_, self.lower_bounds_, self.converged_ = best
         self.lower_bound_ = best_bound
         self._set_parameters(params)
-        if not self.converged_:
+        if not self.converged_ and self.max_iter > 0:
             warnings.warn(f"GaussianMixture did not converge in max_iter={self.max_iter} iterations "
                           "(lower bound still changing by more than tol); increase max_iter or tol.",
                           ConvergenceWarning, stacklevel=2)
@@ -479,6 +478,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         w = self._weighted_log_prob(self._validated(X))
         return np.exp(w - _logsumexp_rows(w)[:, None])
 
+    @validate_args({"n_samples": [Interval(Integral, 1, None)]})
     def sample(self, n_samples=1):
         """Draw ``n_samples`` points; returns X (n_samples, n_features) and component labels y.
 
@@ -486,7 +486,6 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         Σₖ = Lₖ Lₖᵀ and z standard normal.
         """
         check_is_fitted(self)
-        check_scalar(n_samples, "n_samples", kind=numbers.Integral, low=1)
         rng = check_random_state(self.random_state)
         k, d = self.means_.shape
         counts = rng.multinomial(n_samples, self.weights_)

@@ -13,13 +13,19 @@ inequality. Derivatives come from :mod:`mmlkit.autodiff` unless given: write
 
 from __future__ import annotations
 
-import numbers
 import warnings
 
 import numpy as np
 
 from mmlkit import exceptions  # its sklearn-derived names resolve on first use
-from mmlkit._validation import as_float_array, check_scalar
+from mmlkit._validation import (
+    NON_NEGATIVE,
+    NON_NEGATIVE_INT,
+    POSITIVE,
+    POSITIVE_INT,
+    as_float_array,
+    validate_args,
+)
 from mmlkit.optim._result import OptimizeResult
 from mmlkit.optim.minimize import _Objective, minimize
 
@@ -84,6 +90,7 @@ def _value(v):
     return v.data if hasattr(v, "requires_grad") else v
 
 
+@validate_args({"tol": [POSITIVE], "max_iter": [POSITIVE_INT]})
 def lagrange_solve(fun, x0, eq, *, multipliers0=None, tol=1e-10, max_iter=50):
     r"""Solve min f(x) subject to h(x) = 0 by Newton's method on the KKT system.
 
@@ -132,8 +139,6 @@ def lagrange_solve(fun, x0, eq, *, multipliers0=None, tol=1e-10, max_iter=50):
     from mmlkit.autodiff import hessian, value_and_grad
 
     x = as_float_array(x0, "x0", ndim=1, copy=True)
-    check_scalar(tol, "tol", low=0.0, low_inclusive=False)
-    check_scalar(max_iter, "max_iter", kind=numbers.Integral, low=1)
     cons = _Constraints(eq, "eq")
     if not len(cons):
         raise ValueError("eq must hold at least one constraint; use minimize for unconstrained problems")
@@ -193,6 +198,8 @@ def _constraint_curvature(cons, x, lam):
     return total
 
 
+@validate_args({"tol": [POSITIVE], "rho": [POSITIVE], "max_iter": [POSITIVE_INT],
+                "inner_max_iter": [POSITIVE_INT]})
 def minimize_constrained(fun, x0, eq=(), ineq=(), *, jac=None, tol=1e-8, max_iter=50, rho=10.0,
                          inner_max_iter=500, callback=None):
     r"""Minimise f(x) subject to h(x) = 0 and g(x) ≥ 0 by the augmented Lagrangian method.
@@ -246,9 +253,6 @@ def minimize_constrained(fun, x0, eq=(), ineq=(), *, jac=None, tol=1e-8, max_ite
     (array([1., 0.]), array([2.]))
     """
     x = as_float_array(x0, "x0", ndim=1, copy=True)
-    check_scalar(tol, "tol", low=0.0, low_inclusive=False)
-    check_scalar(rho, "rho", low=0.0, low_inclusive=False)
-    check_scalar(max_iter, "max_iter", kind=numbers.Integral, low=1)
     E, I = _Constraints(eq, "eq"), _Constraints(ineq, "ineq")
     obj = _Objective(fun, jac, ())
     lam, mu = np.zeros(E.values(x).size), np.zeros(I.values(x).size)
@@ -334,6 +338,7 @@ def _polish(fun, x, lam, mu, E, I, tol):
     return res.x, res.multipliers["eq"][:m], np.maximum(new_mu, 0.0)
 
 
+@validate_args({"lr": [POSITIVE, None], "tol": [NON_NEGATIVE], "max_iter": [NON_NEGATIVE_INT]})
 def projected_gradient(fun, x0, project, *, jac=None, lr=None, tol=1e-8, max_iter=10_000, callback=None):
     r"""Minimise f over a convex set C by projected gradient descent.
 
@@ -363,8 +368,6 @@ def projected_gradient(fun, x0, project, *, jac=None, lr=None, tol=1e-8, max_ite
     α = 1/L, f(xₖ) − f* = O(1/k), as for unconstrained gradient descent.
     """
     x = project(as_float_array(x0, "x0", ndim=1, copy=True))
-    if lr is not None:
-        check_scalar(lr, "lr", low=0.0, low_inclusive=False)
     obj = _Objective(fun, jac, ())
     f, g = obj(x)
     path, success, message, alpha = [x.copy()], False, "", 1.0

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
-from mmlkit._validation import as_float_array, check_random_state, check_scalar
+from mmlkit._validation import NON_NEGATIVE, POSITIVE_INT, as_float_array, check_random_state, validate_args
 
 __all__ = ["ConvexityReport", "is_convex"]
 
@@ -29,6 +28,7 @@ class ConvexityReport:
         return self.convex
 
 
+@validate_args({"n_samples": [POSITIVE_INT], "tol": [NON_NEGATIVE]})
 def is_convex(f, domain, *, n_samples=200, tol=1e-8, random_state=None, hess=None):
     r"""Test convexity of a twice-differentiable f on a box by sampling its Hessian.
 
@@ -67,8 +67,6 @@ def is_convex(f, domain, *, n_samples=200, tol=1e-8, random_state=None, hess=Non
     >>> bool(is_convex(lambda x: (x[0] ** 2 - x[1] ** 2), ([-1, -1], [1, 1])))
     False
     """
-    check_scalar(n_samples, "n_samples", kind=numbers.Integral, low=1)
-    check_scalar(tol, "tol", low=0.0)
     if not isinstance(domain, (tuple, list)) or len(domain) != 2:
         raise ValueError("domain must be a pair (low, high) of bounds")
     low = as_float_array(np.atleast_1d(domain[0]), "domain low", ndim=1)

@@ -9,11 +9,17 @@ import numbers
 
 import numpy as np
 
-from mmlkit._validation import as_float_array, check_scalar
+from mmlkit._validation import POSITIVE, POSITIVE_INT, REAL, Interval, as_float_array, validate_args, validate_params
 
 __all__ = ["armijo_backtracking", "strong_wolfe"]
 
 
+#: The public line searches' scalar parameters (the minimisers call the unchecked cores).
+_SEARCH = {"f0": [REAL], "alpha0": [POSITIVE], "c1": [Interval(numbers.Real, 0, 1, closed="neither")],
+           "max_steps": [POSITIVE_INT]}
+
+
+@validate_args({**_SEARCH, "shrink": [Interval(numbers.Real, 0, 1, closed="neither")]})
 def armijo_backtracking(fun_and_grad, x, p, f0, g0, *, alpha0=1.0, c1=1e-4, shrink=0.5, max_steps=60):
     """Backtrack until the Armijo (sufficient decrease) condition holds.
 
@@ -27,22 +33,17 @@ def armijo_backtracking(fun_and_grad, x, p, f0, g0, *, alpha0=1.0, c1=1e-4, shri
     ``alpha0 > 0``, ``max_steps ≥ 1`` and ``p`` is a descent direction
     (``∇f(x)ᵀp < 0``: along an ascent direction no step can decrease f).
     """
-    x, p, g0 = _check_search(x, p, f0, g0, alpha0, c1, max_steps)
-    check_scalar(shrink, "shrink", low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
+    x, p, g0 = _check_search(x, p, g0)
     return _armijo(fun_and_grad, x, p, f0, g0, alpha0=alpha0, c1=c1, shrink=shrink, max_steps=max_steps)
 
 
-def _check_search(x, p, f0, g0, alpha0, c1, max_steps):
-    """The public line searches' argument checks (the minimisers call the unchecked cores)."""
+def _check_search(x, p, g0):
+    """The public line searches' array checks."""
     x = as_float_array(x, "x", ndim=1)
     p = as_float_array(p, "p", ndim=1)
     g0 = as_float_array(g0, "g0", ndim=1)
     if not (x.shape == p.shape == g0.shape):
         raise ValueError(f"x, p and g0 must have the same shape, got {x.shape}, {p.shape} and {g0.shape}")
-    check_scalar(f0, "f0")
-    check_scalar(alpha0, "alpha0", low=0.0, low_inclusive=False)
-    check_scalar(c1, "c1", low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
-    check_scalar(max_steps, "max_steps", kind=numbers.Integral, low=1)
     slope = float(g0 @ p)
     if not slope < 0:
         raise ValueError(f"p must be a descent direction (g0 · p < 0), got g0 · p = {slope!r}")
@@ -74,6 +75,8 @@ def _cubic_min(a, fa, ga, b, fb, gb):
     return b - (b - a) * (gb + d2 - d1) / denom
 
 
+@validate_args({**_SEARCH, "c2": [Interval(numbers.Real, 0, 1, closed="neither")],
+                "alpha_max": [POSITIVE]})
 def strong_wolfe(fun_and_grad, x, p, f0, g0, *, alpha0=1.0, c1=1e-4, c2=0.9, alpha_max=1e10, max_steps=30):
     """A step satisfying the strong Wolfe conditions (Nocedal & Wright, Algorithms 3.5–3.6).
 
@@ -89,9 +92,11 @@ def strong_wolfe(fun_and_grad, x, p, f0, g0, *, alpha0=1.0, c1=1e-4, c2=0.9, alp
     satisfy both conditions), ``alpha0 > 0``, ``alpha_max ≥ alpha0``,
     ``max_steps ≥ 1`` and ``p`` is a descent direction (``∇f(x)ᵀp < 0``).
     """
-    x, p, g0 = _check_search(x, p, f0, g0, alpha0, c1, max_steps)
-    check_scalar(c2, "c2", low=c1, high=1.0, low_inclusive=False, high_inclusive=False)
-    check_scalar(alpha_max, "alpha_max", low=alpha0)
+    x, p, g0 = _check_search(x, p, g0)
+    # the relations between parameters: c1 < c2 (else no step need satisfy both conditions), alpha0 <= alpha_max
+    validate_params({"c2": c2, "alpha_max": alpha_max}, {"c2": [Interval(numbers.Real, c1, 1, closed="neither")],
+                                                         "alpha_max": [Interval(numbers.Real, alpha0, None)]},
+                    owner="strong_wolfe")
     return _strong_wolfe(fun_and_grad, x, p, f0, g0, alpha0=alpha0, c1=c1, c2=c2, alpha_max=alpha_max,
                          max_steps=max_steps)
 

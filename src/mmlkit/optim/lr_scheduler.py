@@ -9,18 +9,27 @@ from __future__ import annotations
 import math
 import numbers
 
-from mmlkit._validation import check_scalar
+from mmlkit._validation import NON_NEGATIVE, POSITIVE_INT, Interval, validate_args, validate_params
+from mmlkit.optim.optimizers import Optimizer
 
 __all__ = ["LRScheduler", "StepLR", "ExponentialLR", "CosineAnnealingLR", "LinearLR", "warmup"]
 
 
 class LRScheduler:
-    """Base class: keeps ``last_epoch`` and the base rates; subclasses give ηₜ in closed form."""
+    """Base class: keeps ``last_epoch`` and the base rates; subclasses give ηₜ in closed form.
+
+    Each class declares its hyperparameters' constraints in ``_parameter_constraints``; a
+    subclass stores its hyperparameters as attributes before calling this ``__init__``, which
+    checks them all (as torch's schedulers do, at construction).
+    """
+
+    _parameter_constraints: dict = {"optimizer": [Optimizer], "last_epoch": [Interval(numbers.Integral, -1, None)]}
 
     def __init__(self, optimizer, last_epoch: int = -1):
-        self.optimizer = optimizer
+        self.optimizer, self.last_epoch = optimizer, last_epoch
+        validate_params({name: getattr(self, name) for name in self._parameter_constraints},
+                        self._parameter_constraints, owner=type(self).__name__)
         self.base_lrs = [g["initial_lr"] for g in optimizer.param_groups]
-        self.last_epoch = last_epoch
         self.step()
 
     def lr_at(self, base_lr: float, t: int) -> float:
@@ -47,9 +56,11 @@ class LRScheduler:
 class StepLR(LRScheduler):
     """ηₜ = η₀ · γ^⌊t / step_size⌋: decay by ``gamma`` every ``step_size`` epochs."""
 
+    _parameter_constraints = {**LRScheduler._parameter_constraints, "step_size": [POSITIVE_INT],
+                              "gamma": [NON_NEGATIVE]}
+
     def __init__(self, optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1):
-        self.step_size = check_scalar(step_size, "step_size", kind=numbers.Integral, low=1)
-        self.gamma = check_scalar(gamma, "gamma", low=0.0)
+        self.step_size, self.gamma = step_size, gamma
         super().__init__(optimizer, last_epoch)
 
     def lr_at(self, base_lr, t):
@@ -59,8 +70,10 @@ class StepLR(LRScheduler):
 class ExponentialLR(LRScheduler):
     """ηₜ = η₀ · γᵗ."""
 
+    _parameter_constraints = {**LRScheduler._parameter_constraints, "gamma": [NON_NEGATIVE]}
+
     def __init__(self, optimizer, gamma: float, last_epoch: int = -1):
-        self.gamma = check_scalar(gamma, "gamma", low=0.0)
+        self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
     def lr_at(self, base_lr, t):
@@ -70,13 +83,17 @@ class ExponentialLR(LRScheduler):
 class CosineAnnealingLR(LRScheduler):
     """ηₜ = η_min + ½(η₀ − η_min)(1 + cos(π t / T_max)) (SGDR without restarts)."""
 
+    _parameter_constraints = {**LRScheduler._parameter_constraints, "T_max": [POSITIVE_INT], "eta_min": [NON_NEGATIVE]}
+
     def __init__(self, optimizer, T_max: int, eta_min: float = 0.0, last_epoch: int = -1):
-        self.T_max = check_scalar(T_max, "T_max", kind=numbers.Integral, low=1)
-        self.eta_min = check_scalar(eta_min, "eta_min", low=0.0)
+        self.T_max, self.eta_min = T_max, eta_min
         super().__init__(optimizer, last_epoch)
 
     def lr_at(self, base_lr, t):
         return self.eta_min + (base_lr - self.eta_min) * (1 + math.cos(math.pi * t / self.T_max)) / 2
+
+
+_FACTOR = Interval(numbers.Real, 0, 1, closed="right")  # a start factor in (0, 1]
 
 
 class LinearLR(LRScheduler):
@@ -86,11 +103,12 @@ class LinearLR(LRScheduler):
     epochs the factor stays at e.
     """
 
+    _parameter_constraints = {**LRScheduler._parameter_constraints, "start_factor": [_FACTOR],
+                              "end_factor": [Interval(numbers.Real, 0, 1)], "total_iters": [POSITIVE_INT]}
+
     def __init__(self, optimizer, start_factor: float = 1.0 / 3, end_factor: float = 1.0, total_iters: int = 5,
                  last_epoch: int = -1):
-        self.start_factor = check_scalar(start_factor, "start_factor", low=0.0, high=1.0, low_inclusive=False)
-        self.end_factor = check_scalar(end_factor, "end_factor", low=0.0, high=1.0)
-        self.total_iters = check_scalar(total_iters, "total_iters", kind=numbers.Integral, low=1)
+        self.start_factor, self.end_factor, self.total_iters = start_factor, end_factor, total_iters
         super().__init__(optimizer, last_epoch)
 
     def lr_at(self, base_lr, t):
@@ -98,6 +116,7 @@ class LinearLR(LRScheduler):
         return base_lr * (self.start_factor + (self.end_factor - self.start_factor) * frac)
 
 
+@validate_args({"warmup_iters": [POSITIVE_INT], "start_factor": [_FACTOR]})
 def warmup(optimizer, warmup_iters: int, start_factor: float = 1e-3) -> LinearLR:
     """Linear warm-up from ``start_factor``·η₀ to η₀ over ``warmup_iters`` steps."""
     return LinearLR(optimizer, start_factor=start_factor, end_factor=1.0, total_iters=warmup_iters)

@@ -14,7 +14,17 @@ from collections import deque
 import numpy as np
 
 from mmlkit import exceptions  # its sklearn-derived names resolve on first use
-from mmlkit._validation import as_float_array, check_in, check_scalar
+from mmlkit._validation import (
+    NON_NEGATIVE,
+    NON_NEGATIVE_INT,
+    POSITIVE,
+    POSITIVE_INT,
+    Interval,
+    Options,
+    TupleOf,
+    as_float_array,
+    validate_args,
+)
 from mmlkit.optim._result import OptimizeResult
 from mmlkit.optim.line_search import _armijo, _strong_wolfe
 
@@ -52,6 +62,15 @@ class _Objective:
         return float(f), np.asarray(g, dtype=np.float64).reshape(x.shape)
 
 
+_BETA = Interval(numbers.Real, 0, 1, closed="left")  # a decay rate in [0, 1)
+
+
+@validate_args({
+    "method": [Options(METHODS)], "line_search": [Options(("wolfe", "armijo"))],
+    "tol": [NON_NEGATIVE], "max_iter": [NON_NEGATIVE_INT, None], "lr": [POSITIVE, None],
+    "momentum": [_BETA], "betas": [TupleOf(_BETA, _BETA)],
+    "eps": [POSITIVE], "memory": [POSITIVE_INT], "ftol": [NON_NEGATIVE],
+})
 def minimize(fun, x0, method="lbfgs", *, jac=None, hess=None, args=(), tol=1e-6, max_iter=None,
              callback=None, lr=None, momentum=0.9, betas=(0.9, 0.999), eps=1e-8, memory=10,
              ftol=0.0, line_search="wolfe"):
@@ -129,24 +148,10 @@ def minimize(fun, x0, method="lbfgs", *, jac=None, hess=None, args=(), tol=1e-6,
     >>> np.allclose(res.x, [1, 1], atol=1e-5)
     True
     """
-    check_in(method, "method", METHODS)
-    check_in(line_search, "line_search", ("wolfe", "armijo"))
-    check_scalar(tol, "tol", low=0.0)
     x = as_float_array(x0, "x0", ndim=1, copy=True).astype(np.float64, copy=False)
     n = x.size
     if max_iter is None:
         max_iter = {"gd": 10_000, "momentum": 10_000, "adam": 10_000, "newton": 100}.get(method, max(1000, 200 * n))
-    check_scalar(max_iter, "max_iter", kind=numbers.Integral, low=0)
-    if lr is not None:
-        check_scalar(lr, "lr", low=0.0, low_inclusive=False)
-    check_scalar(momentum, "momentum", low=0.0, high=1.0, high_inclusive=False)
-    if np.ndim(betas) != 1 or len(betas) != 2:
-        raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
-    check_scalar(betas[0], "betas[0]", low=0.0, high=1.0, high_inclusive=False)
-    check_scalar(betas[1], "betas[1]", low=0.0, high=1.0, high_inclusive=False)
-    check_scalar(eps, "eps", low=0.0, low_inclusive=False)
-    check_scalar(memory, "memory", kind=numbers.Integral, low=1)
-    check_scalar(ftol, "ftol", low=0.0)
     obj = _Objective(fun, jac, args)
     f, g = obj(x)
     if not np.isfinite(f):
@@ -349,7 +354,6 @@ def _bfgs(obj, x0, opt):
 
 def _lbfgs(obj, x0, opt):
     m = opt["memory"]
-    check_scalar(m, "memory", kind=numbers.Integral, low=1)
     pairs: deque = deque(maxlen=m)
 
     def direction(g):

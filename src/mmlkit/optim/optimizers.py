@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import copy
 import math
+import numbers
 
 import numpy as np
 
-from mmlkit._validation import check_scalar
+from mmlkit._validation import NON_NEGATIVE, REAL, Interval, TupleOf, validate_params
 from mmlkit.autodiff import Tensor
 
 __all__ = ["Optimizer", "SGD", "Adagrad", "RMSprop", "Adam", "AdamW"]
@@ -44,7 +45,13 @@ class Optimizer:
         ``"params"`` list and per-group overrides of the defaults (``lr``, …).
     defaults : dict
         The hyperparameters every group starts from.
+
+    Each class declares its hyperparameters' constraints in ``_parameter_constraints``;
+    every parameter group is checked against it when it is added (at construction and
+    by :meth:`add_param_group`), as torch checks at construction.
     """
+
+    _parameter_constraints: dict = {"lr": [NON_NEGATIVE]}
 
     def __init__(self, params, defaults: dict):
         if isinstance(params, (Tensor, np.ndarray, dict)) or not hasattr(params, "__iter__"):
@@ -91,11 +98,7 @@ class Optimizer:
         self.param_groups.append(group)
 
     def _check_group(self, group: dict) -> None:
-        check_scalar(group["lr"], "lr", low=0.0)
-        if "weight_decay" in group:
-            check_scalar(group["weight_decay"], "weight_decay", low=0.0)
-        if "eps" in group:
-            check_scalar(group["eps"], "eps", low=0.0)
+        validate_params(group, self._parameter_constraints, owner=type(self).__name__)
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Forget the accumulated gradients (``None``, as PyTorch's default, or zeros)."""
@@ -173,10 +176,11 @@ class SGD(Optimizer):
         super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening,
                                       weight_decay=weight_decay, nesterov=nesterov, maximize=maximize))
 
+    _parameter_constraints = {"lr": [NON_NEGATIVE], "momentum": [NON_NEGATIVE], "dampening": [REAL],
+                              "weight_decay": [NON_NEGATIVE], "nesterov": ["boolean"], "maximize": ["boolean"]}
+
     def _check_group(self, group):
         super()._check_group(group)
-        check_scalar(group["momentum"], "momentum", low=0.0)
-        check_scalar(group["dampening"], "dampening")
         if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
             raise ValueError("nesterov momentum requires momentum > 0 and dampening = 0")
 
@@ -211,10 +215,9 @@ class Adagrad(Optimizer):
                                       initial_accumulator_value=initial_accumulator_value, eps=eps,
                                       maximize=maximize))
 
-    def _check_group(self, group):
-        super()._check_group(group)
-        check_scalar(group["lr_decay"], "lr_decay", low=0.0)
-        check_scalar(group["initial_accumulator_value"], "initial_accumulator_value", low=0.0)
+    _parameter_constraints = {"lr": [NON_NEGATIVE], "lr_decay": [NON_NEGATIVE], "weight_decay": [NON_NEGATIVE],
+                              "initial_accumulator_value": [NON_NEGATIVE], "eps": [NON_NEGATIVE],
+                              "maximize": ["boolean"]}
 
     def _update(self, w, g, state, group):
         if not state:
@@ -245,10 +248,9 @@ class RMSprop(Optimizer):
         super().__init__(params, dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,
                                       momentum=momentum, centered=centered, maximize=maximize))
 
-    def _check_group(self, group):
-        super()._check_group(group)
-        check_scalar(group["alpha"], "alpha", low=0.0, high=1.0)
-        check_scalar(group["momentum"], "momentum", low=0.0)
+    _parameter_constraints = {"lr": [NON_NEGATIVE], "alpha": [Interval(numbers.Real, 0, 1)], "eps": [NON_NEGATIVE],
+                              "weight_decay": [NON_NEGATIVE], "momentum": [NON_NEGATIVE], "centered": ["boolean"],
+                              "maximize": ["boolean"]}
 
     def _update(self, w, g, state, group):
         if not state:
@@ -282,6 +284,9 @@ class RMSprop(Optimizer):
             w -= group["lr"] * (g / avg)
 
 
+_BETA = Interval(numbers.Real, 0, 1, closed="left")  # a decay rate in [0, 1)
+
+
 class Adam(Optimizer):
     r"""Adam (Kingma & Ba, 2015), with the AMSGrad variant.
 
@@ -295,14 +300,12 @@ class Adam(Optimizer):
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False,
                  maximize=False):
-        super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
+        betas = tuple(betas) if isinstance(betas, (list, tuple)) else betas  # anything else: rejected by the table
+        super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                                       amsgrad=amsgrad, maximize=maximize))
 
-    def _check_group(self, group):
-        super()._check_group(group)
-        b1, b2 = group["betas"]
-        check_scalar(b1, "betas[0]", low=0.0, high=1.0, high_inclusive=False)
-        check_scalar(b2, "betas[1]", low=0.0, high=1.0, high_inclusive=False)
+    _parameter_constraints = {"lr": [NON_NEGATIVE], "betas": [TupleOf(_BETA, _BETA)], "eps": [NON_NEGATIVE],
+                              "weight_decay": [NON_NEGATIVE], "amsgrad": ["boolean"], "maximize": ["boolean"]}
 
     _decoupled = False
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mmlkit._validation import as_float_array, check_scalar
+from mmlkit._validation import POSITIVE, as_float_array, validate_args
 
 __all__ = ["project_ball", "project_box", "project_nonnegative", "project_simplex"]
 
@@ -25,14 +25,13 @@ def project_nonnegative():
     return lambda x: np.maximum(x, 0.0)
 
 
+@validate_args({"radius": [POSITIVE]})
 def project_ball(radius=1.0, center=0.0):
     """C = {x : ‖x − c‖₂ ≤ r}; P_C(x) = c + (x − c)·min(1, r / ‖x − c‖).
 
     The norm is taken on ``(x − c)/2**e`` with ``2**e ≈ max |x − c|`` (exact),
     so entries as large as 1e300 or as small as 1e-300 give the right answer.
     """
-    check_scalar(radius, "radius", low=0.0, low_inclusive=False)
-
     def project(x):
         d = np.asarray(x, dtype=float) - center
         # ‖d‖ computed on d/2**e (exact) so that squares of huge or tiny entries neither over- nor underflow
@@ -46,6 +45,7 @@ def project_ball(radius=1.0, center=0.0):
     return project
 
 
+@validate_args({"total": [POSITIVE]})
 def project_simplex(total=1.0):
     """C = {x : x ≥ 0, Σx = s}, by sorting (Duchi et al., 2008), O(n log n).
 
@@ -53,8 +53,6 @@ def project_simplex(total=1.0):
     θ = (Σ_{i≤ρ} u₍ᵢ₎ − s)/ρ for u sorted descending and ρ the largest index
     with u₍ρ₎ > (Σ_{i≤ρ} u₍ᵢ₎ − s)/ρ.
     """
-    check_scalar(total, "total", low=0.0, low_inclusive=False)
-
     def project(x):
         x = as_float_array(x, "x", ndim=1)
         # P(x + c·1) = P(x): when the largest entry exceeds s, shift it down to s, so that θ does not

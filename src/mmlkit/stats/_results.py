@@ -7,8 +7,10 @@ numbers must cost microseconds) and a readable ``repr``.
 from __future__ import annotations
 
 import math
+from numbers import Integral, Real
 from typing import NamedTuple
 
+from mmlkit._validation import Interval, Options, validate_args
 from mmlkit.probability._functions import normal_ppf, t_ppf
 
 __all__ = [
@@ -21,15 +23,10 @@ __all__ = [
 _ALTERNATIVES = ("two-sided", "less", "greater")
 
 
-def _check_alternative(alternative: str) -> None:
-    if alternative not in _ALTERNATIVES:
-        raise ValueError(f"alternative must be one of 'two-sided', 'less', 'greater'; got {alternative!r}")
-
-
-def _check_level(level) -> float:
-    if isinstance(level, bool) or not isinstance(level, (int, float)) or not 0.0 < level < 1.0:
-        raise ValueError(f"level must be a number strictly between 0 and 1, got {level!r}")
-    return float(level)
+#: Constraint tables shared by the public functions of ``mmlkit.stats`` (checked by ``validate_args``).
+ALTERNATIVE = {"alternative": [Options(_ALTERNATIVES)]}
+LEVEL = {"level": [Interval(Real, 0, 1, closed="neither")]}
+DDOF = {"ddof": [Interval(Integral, 0, None)]}
 
 
 def _plain(value) -> str:
@@ -95,6 +92,7 @@ class _LocationResult(TestResult):
     def _critical(self, q):
         raise NotImplementedError
 
+    @validate_args(LEVEL)
     def confidence_interval(self, level: float = 0.95) -> ConfidenceInterval:
         """The confidence interval for the estimated location at ``level``.
 
@@ -110,7 +108,6 @@ class _LocationResult(TestResult):
             distribution's quantile; one-sided (one infinite end) when the test
             was one-sided, as in SciPy.
         """
-        level = _check_level(level)
         est, se = self.estimate, self.standard_error
         if self.alternative == "two-sided":
             c = self._critical(0.5 + 0.5 * level)

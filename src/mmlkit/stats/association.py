@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 
-from mmlkit._validation import as_float_array, check_finite, check_scalar
+from mmlkit._validation import as_float_array, check_finite, validate_args
 from mmlkit.probability._functions import normal_ppf, t_cdf, t_sf
-from mmlkit.stats._results import ConfidenceInterval, TestResult, _check_alternative, _check_level
+from mmlkit.stats._results import ALTERNATIVE, DDOF, LEVEL, ConfidenceInterval, TestResult
 from mmlkit.stats._scaled import centred
 from mmlkit.stats.descriptive import _sum_of_squares
 
 __all__ = ["PearsonRResult", "covariance", "pearsonr", "rankdata", "spearmanr"]
 
 
+@validate_args(DDOF)
 def covariance(X, y=None, ddof: int = 1):
     """Covariance matrix of the columns of X (rows are observations).
 
@@ -54,7 +54,6 @@ def covariance(X, y=None, ddof: int = 1):
             raise ValueError(f"X and y must have the same number of rows, got {X.shape[0]} and {y.shape[0]}")
         X = np.column_stack([X, y])
     n = X.shape[0]
-    check_scalar(ddof, "ddof", kind=numbers.Integral, low=0)
     if n - ddof <= 0:
         raise ValueError(f"ddof={ddof} leaves no degrees of freedom for {n} observation(s)")
     Xc = X - X.mean(axis=0)
@@ -107,6 +106,7 @@ class PearsonRResult(TestResult):
         self.n = n
         self.alternative = alternative
 
+    @validate_args(LEVEL)
     def confidence_interval(self, level: float = 0.95) -> ConfidenceInterval:
         """Confidence interval for the population correlation by Fisher's z-transform.
 
@@ -120,7 +120,6 @@ class PearsonRResult(TestResult):
         ``1/√(n − 3)``; the interval ``z ± z_{(1+level)/2} / √(n − 3)`` is mapped
         back with ``tanh`` (one-sided for one-sided tests, as SciPy).
         """
-        level = _check_level(level)
         if self.n <= 3:
             raise ValueError("the Fisher confidence interval needs at least 4 observations")
         z = math.atanh(self.statistic) if abs(self.statistic) < 1 else math.copysign(math.inf, self.statistic)
@@ -160,6 +159,7 @@ def _correlation_test(r, n, alternative):
     return float(t_cdf(t, df))
 
 
+@validate_args(ALTERNATIVE)
 def pearsonr(x, y, alternative: str = "two-sided") -> PearsonRResult:
     """Pearson's correlation coefficient and the test of zero correlation.
 
@@ -192,7 +192,6 @@ def pearsonr(x, y, alternative: str = "two-sided") -> PearsonRResult:
     >>> round(pearsonr([1, 2, 3, 4], [1, 3, 2, 4]).statistic, 6)
     0.8
     """
-    _check_alternative(alternative)
     x, y = _paired(x, y)
     # deviations rescaled by powers of two, so that squares of tiny or huge values neither under- nor overflow
     (_, xc, _), (_, yc, _) = centred(x, None, "x"), centred(y, None, "y")
@@ -207,6 +206,7 @@ def pearsonr(x, y, alternative: str = "two-sided") -> PearsonRResult:
     return PearsonRResult(r, _correlation_test(r, n, alternative), n - 2, n, alternative)
 
 
+@validate_args(ALTERNATIVE)
 def spearmanr(x, y, alternative: str = "two-sided") -> PearsonRResult:
     """Spearman's rank correlation and its test of zero correlation.
 
@@ -232,7 +232,6 @@ def spearmanr(x, y, alternative: str = "two-sided") -> PearsonRResult:
     >>> spearmanr([1, 2, 3, 4], [1, 4, 9, 16]).statistic
     1.0
     """
-    _check_alternative(alternative)
     x, y = _paired(x, y)
     for arr, name in ((x, "x"), (y, "y")):
         check_finite(arr, name)  # ranks of NaN are meaningless: say which argument holds it

@@ -7,12 +7,13 @@ import numbers
 
 import numpy as np
 
-from mmlkit._validation import as_float_array, check_scalar
+from mmlkit._validation import NON_NEGATIVE_INT, Interval, as_float_array, validate_args, validate_params
 from mmlkit.stats._scaled import centred
 
 __all__ = ["acf"]
 
 
+@validate_args({"nlags": [NON_NEGATIVE_INT, None], "adjusted": ["boolean"], "fft": ["boolean"]})
 def acf(x, nlags: int | None = None, adjusted: bool = False, fft: bool = True) -> np.ndarray:
     """Sample autocorrelation function ρ̂(0), …, ρ̂(nlags), as ``statsmodels.tsa.stattools.acf``.
 
@@ -61,10 +62,7 @@ def acf(x, nlags: int | None = None, adjusted: bool = False, fft: bool = True) -
         raise ValueError(f"x needs at least 2 observations, got {n}")
     if nlags is None:
         nlags = min(int(10 * math.log10(n)), n - 1)
-    check_scalar(nlags, "nlags", kind=numbers.Integral, low=0, high=n - 1)
-    for value, name in ((adjusted, "adjusted"), (fft, "fft")):
-        if value not in (True, False):
-            raise ValueError(f"{name} must be a bool, got {value!r}")
+    validate_params({"nlags": nlags}, {"nlags": [Interval(numbers.Integral, 0, n - 1)]}, owner="acf")  # lags < n
     _, d, _ = centred(x, None)
     if not d.any():
         raise ValueError("x must not be constant: the autocorrelation is undefined")

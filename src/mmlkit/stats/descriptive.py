@@ -18,7 +18,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from mmlkit._validation import as_float_array, check_finite, check_in, check_scalar
+from mmlkit._validation import Options, as_float_array, check_finite, validate_args
+from mmlkit.stats._results import DDOF
 from mmlkit.stats._scaled import centred
 
 __all__ = [
@@ -55,8 +56,8 @@ def _check_axis(x: np.ndarray, axis, name="x"):
 
 
 def _check_ddof(x, axis, ddof):
+    """``ddof`` (an int >= 0, checked by the ``DDOF`` table) must leave degrees of freedom."""
     n = x.size if axis is None else x.shape[axis]
-    check_scalar(ddof, "ddof", kind=numbers.Integral, low=0)
     if n - ddof <= 0:
         raise ValueError(f"ddof={ddof} leaves no degrees of freedom for {n} observation(s)")
 
@@ -102,6 +103,7 @@ def mean(x, axis=None):
     return _scalar(m)
 
 
+@validate_args(DDOF)
 def var(x, axis=None, ddof: int = 0):
     """Variance, ``ddof=0`` (the population variance) by default.
 
@@ -146,6 +148,7 @@ def _scaled_var(x, axis, ddof):
     return _sum_of_squares(d, axis) / (n - ddof), E
 
 
+@validate_args(DDOF)
 def std(x, axis=None, ddof: int = 0):
     """Standard deviation, the square root of :func:`var` (``ddof=0`` by default).
 
@@ -178,6 +181,7 @@ def std(x, axis=None, ddof: int = 0):
     return _scalar(np.ldexp(np.sqrt(v), E))
 
 
+@validate_args(DDOF)
 def sem(x, axis: int | None = 0, ddof: int = 1):
     """Standard error of the mean, as ``scipy.stats.sem``.
 
@@ -212,6 +216,7 @@ def sem(x, axis: int | None = 0, ddof: int = 1):
     return _scalar(np.ldexp(np.sqrt(v / n), E))
 
 
+@validate_args(DDOF)
 def zscore(x, axis: int | None = 0, ddof: int = 0):
     """Standardised values ``(x − x̄) / s``, as ``scipy.stats.zscore``.
 
@@ -282,6 +287,7 @@ def iqr(x, axis=None):
 _QUANTILE_METHODS = ("linear", "lower", "higher", "nearest", "midpoint")
 
 
+@validate_args({"method": [Options(_QUANTILE_METHODS)]})
 def quantile(x, q, axis=None, method: str = "linear"):
     """Quantiles of the data, as ``numpy.quantile``.
 
@@ -319,7 +325,6 @@ def quantile(x, q, axis=None, method: str = "linear"):
     x = _data(x)
     check_finite(x, "x")  # order statistics do not propagate NaN: check up front
     axis = _check_axis(x, axis)
-    check_in(method, "method", _QUANTILE_METHODS)
     q_arr = as_float_array(q, "q")
     if (q_arr < 0).any() or (q_arr > 1).any():
         raise ValueError("q must contain probabilities in [0, 1]")

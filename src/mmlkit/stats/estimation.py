@@ -6,14 +6,16 @@ import math
 
 import numpy as np
 
-from mmlkit._validation import as_float_array, check_in, check_scalar
+from mmlkit._validation import POSITIVE, Options, as_float_array, validate_args
 from mmlkit.probability._functions import normal_ppf, t_ppf
-from mmlkit.stats._results import ConfidenceInterval, _check_level
+from mmlkit.stats._results import LEVEL, ConfidenceInterval
 from mmlkit.stats._scaled import centred
 
 __all__ = ["confidence_interval", "mle"]
 
 
+@validate_args({**LEVEL, "method": [Options(("t", "z"))],
+                "sigma": [POSITIVE, None]})
 def confidence_interval(data, level: float = 0.95, method: str = "t", sigma=None) -> ConfidenceInterval:
     """Confidence interval for the population mean.
 
@@ -48,15 +50,13 @@ def confidence_interval(data, level: float = 0.95, method: str = "t", sigma=None
     >>> round(lo, 4), round(hi, 4)
     (4.8037, 5.1963)
     """
-    level = _check_level(level)
-    check_in(method, "method", ("t", "z"))
     x = as_float_array(data, "data", ndim=1)
     n = x.size
     m, d, E = centred(x, None, "data")  # deviations rescaled by 2**-E: no scale over- or underflows
     if sigma is not None:
         if method != "z":
             raise ValueError("sigma (a known standard deviation) needs method='z'")
-        s = float(check_scalar(sigma, "sigma", low=0.0, low_inclusive=False))
+        s = float(sigma)
     else:
         if n < 2:
             raise ValueError("data needs at least 2 observations to estimate the standard deviation")

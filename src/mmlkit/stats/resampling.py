@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mmlkit._validation import as_float_array, check_in, check_random_state, check_scalar
+from mmlkit._validation import POSITIVE_INT, Interval, Options, as_float_array, check_random_state, validate_args
 from mmlkit.probability._functions import normal_cdf, normal_ppf
-from mmlkit.stats._results import ConfidenceInterval, _check_alternative, _check_level
+from mmlkit.stats._results import ALTERNATIVE, LEVEL, ConfidenceInterval
 from mmlkit.stats.descriptive import quantile
 
 __all__ = ["BootstrapResult", "PermutationTestResult", "bootstrap_ci", "permutation_test"]
@@ -151,6 +151,8 @@ def _apply_indices(permutation_type, samples, idx):
     return [first] + [samples[j + 1][idx[:, j]] for j in range(len(samples) - 1)]
 
 
+@validate_args({**ALTERNATIVE, "permutation_type": [Options(("independent", "samples", "pairings"))],
+                "n_resamples": [POSITIVE_INT], "vectorized": ["boolean", None]})
 def permutation_test(data, statistic, *, permutation_type: str = "independent", vectorized=None,
                      n_resamples: int = 9999, alternative: str = "two-sided",
                      random_state=None) -> PermutationTestResult:
@@ -201,9 +203,6 @@ def permutation_test(data, statistic, *, permutation_type: str = "independent", 
     >>> res.exact, round(res.pvalue, 4)
     (True, 0.0571)
     """
-    _check_alternative(alternative)
-    check_in(permutation_type, "permutation_type", ("independent", "samples", "pairings"))
-    check_scalar(n_resamples, "n_resamples", kind=numbers.Integral, low=1)
     samples = _samples(data)
     sizes = [s.size for s in samples]
     if permutation_type == "independent" and len(samples) < 2:
@@ -297,6 +296,8 @@ def _bca_levels(samples, stat, theta_hat, theta_b, alpha):
     return normal_cdf(z0 + (z0 + z) / (1 - a * (z0 + z)))
 
 
+@validate_args({**ALTERNATIVE, **LEVEL, "method": [Options(("percentile", "basic", "bca"))],
+                "n_resamples": [Interval(numbers.Integral, 2, None)], "vectorized": ["boolean", None]})
 def bootstrap_ci(data, statistic, method: str = "percentile", n_resamples: int = 9999,
                  level: float = 0.95, random_state=None, *, alternative: str = "two-sided",
                  vectorized=None) -> BootstrapResult:
@@ -344,10 +345,6 @@ def bootstrap_ci(data, statistic, method: str = "percentile", n_resamples: int =
     >>> bool(res.confidence_interval.low < 0 < res.confidence_interval.high)
     True
     """
-    check_in(method, "method", ("percentile", "basic", "bca"))
-    _check_alternative(alternative)
-    check_scalar(n_resamples, "n_resamples", kind=numbers.Integral, low=2)
-    level = _check_level(level)
     samples = _samples(data)
     if min(s.size for s in samples) < 2:
         raise ValueError("every sample in data needs at least 2 observations")

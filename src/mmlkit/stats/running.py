@@ -6,7 +6,8 @@ import numbers
 
 import numpy as np
 
-from mmlkit._validation import as_float_array, check_scalar
+from mmlkit._validation import as_float_array, validate_args
+from mmlkit.stats._results import DDOF
 
 __all__ = ["RunningStats"]
 
@@ -56,8 +57,9 @@ class RunningStats:
     4.0
     """
 
+    @validate_args(DDOF)
     def __init__(self, ddof: int = 0):
-        self.ddof = check_scalar(ddof, "ddof", kind=numbers.Integral, low=0)
+        self.ddof = ddof
         self.count = 0
         self._mean = None
         self._m2 = None

@@ -12,6 +12,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from mmlkit._validation import validate_args
+from mmlkit.stats._results import DDOF
 from mmlkit.stats._scaled import centred
 from mmlkit.stats.descriptive import _check_axis, _data, _scalar, var
 
@@ -41,6 +43,7 @@ def _standardised_moment(x, axis, order):
     return x.shape[axis], g
 
 
+@validate_args({"bias": ["boolean"]})
 def skew(x, axis: int = 0, bias: bool = True):
     """Sample skewness, as ``scipy.stats.skew``.
 
@@ -77,6 +80,7 @@ def skew(x, axis: int = 0, bias: bool = True):
     return _scalar(g1)
 
 
+@validate_args({"fisher": ["boolean"], "bias": ["boolean"]})
 def kurtosis(x, axis: int = 0, fisher: bool = True, bias: bool = True):
     """Sample kurtosis, as ``scipy.stats.kurtosis`` (excess kurtosis by default).
 
@@ -126,6 +130,7 @@ class DescribeResult(NamedTuple):
     kurtosis: float | np.ndarray
 
 
+@validate_args({**DDOF, "bias": ["boolean"]})
 def describe(x, axis: int = 0, ddof: int = 1, bias: bool = True) -> DescribeResult:
     """Number of observations, range, mean, variance, skewness and excess kurtosis.
 

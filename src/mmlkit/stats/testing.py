@@ -18,16 +18,9 @@ import numbers
 
 import numpy as np
 
-from mmlkit._validation import as_float_array, check_in, check_scalar
+from mmlkit._validation import REAL, Options, as_float_array, validate_args
 from mmlkit.probability._functions import binom_cdf, chi2_sf, f_sf, normal_cdf, normal_sf, t_cdf, t_sf
-from mmlkit.stats._results import (
-    _ALTERNATIVES,
-    ChiSquareResult,
-    TestResult,
-    TTestResult,
-    ZTestResult,
-    _check_alternative,
-)
+from mmlkit.stats._results import ALTERNATIVE, DDOF, ChiSquareResult, TestResult, TTestResult, ZTestResult
 from mmlkit.stats._scaled import centred, common, exponent
 
 __all__ = ["chi2_contingency", "chisquare", "f_oneway", "mcnemar", "ttest_1samp", "ttest_ind", "ttest_rel", "ztest"]
@@ -114,6 +107,7 @@ def _nonzero_se(se, what: str):
 
 
 # ----------------------------------------------------------------------------- t-tests
+@validate_args(ALTERNATIVE)
 def ttest_1samp(a, popmean=0.0, alternative: str = "two-sided", axis: int = 0) -> TTestResult:
     """One-sample Student's t-test of H₀: the population mean equals ``popmean``.
 
@@ -149,7 +143,6 @@ def ttest_1samp(a, popmean=0.0, alternative: str = "two-sided", axis: int = 0) -
     >>> round(res.statistic, 4), res.df
     (2.3041, 4.0)
     """
-    _check_alternative(alternative)
     a = _sample(a, "a", axis)
     n, m, v, E = _mean_var(a, "a")
     se = np.sqrt(v / n) if np.ndim(v) else math.sqrt(v / n)
@@ -163,6 +156,7 @@ def ttest_1samp(a, popmean=0.0, alternative: str = "two-sided", axis: int = 0) -
     return TTestResult(t, p, df, m, se, alternative)
 
 
+@validate_args(ALTERNATIVE)
 def ttest_rel(a, b, alternative: str = "two-sided", axis: int = 0) -> TTestResult:
     """Paired-sample t-test of H₀: the mean difference ``a − b`` is zero.
 
@@ -190,7 +184,6 @@ def ttest_rel(a, b, alternative: str = "two-sided", axis: int = 0) -> TTestResul
     >>> round(ttest_rel([1.0, 2.0, 3.0, 4.0], [1.1, 2.3, 2.9, 4.6]).statistic, 4)
     -1.507
     """
-    _check_alternative(alternative)
     a, b = _sample(a, "a", axis), _sample(b, "b", axis)
     if a.shape != b.shape:
         raise ValueError(f"a and b must have the same shape (paired samples), got {a.shape} and {b.shape}")
@@ -203,6 +196,7 @@ def ttest_rel(a, b, alternative: str = "two-sided", axis: int = 0) -> TTestResul
                        _floats(np.ldexp(res.standard_error, e))[0], alternative)
 
 
+@validate_args({**ALTERNATIVE, "equal_var": ["boolean"]})
 def ttest_ind(a, b, equal_var: bool = True, alternative: str = "two-sided", axis: int = 0) -> TTestResult:
     """Two-sample t-test of H₀: equal population means (pooled or Welch).
 
@@ -239,8 +233,6 @@ def ttest_ind(a, b, equal_var: bool = True, alternative: str = "two-sided", axis
     >>> round(res.statistic, 4), round(res.df, 4)
     (-2.6112, 6.9808)
     """
-    if alternative not in _ALTERNATIVES:
-        _check_alternative(alternative)
     fa, fb = _fast_1d(a), _fast_1d(b)
     if fa is not None and fb is not None and axis in (0, -1):
         # the lean path for two 1-D float64 samples: Python floats throughout
@@ -297,6 +289,8 @@ def _z_moments(x, name, estimate_var, ddof):
     return n, m, (float(d @ d) / (n - ddof) if estimate_var else 0.0), E
 
 
+@validate_args({**ALTERNATIVE, **DDOF, "value": [REAL],
+                "usevar": [Options(("pooled", "unequal"))]})
 def ztest(x1, x2=None, value: float = 0.0, sigma=None, alternative: str = "two-sided",
           usevar: str = "pooled", ddof: int = 1) -> ZTestResult:
     """z-test for a mean (one sample) or a difference of means (two samples).
@@ -337,10 +331,6 @@ def ztest(x1, x2=None, value: float = 0.0, sigma=None, alternative: str = "two-s
     >>> round(ztest([2.0, 4.0, 3.0, 5.0], value=3.0, sigma=1.0).statistic, 6)
     1.0
     """
-    _check_alternative(alternative)
-    check_in(usevar, "usevar", ("pooled", "unequal"))
-    check_scalar(value, "value")
-    check_scalar(ddof, "ddof", kind=numbers.Integral, low=0)
     x1 = as_float_array(x1, "x1", ndim=1)
     sig = None if sigma is None else np.broadcast_to(as_float_array(sigma, "sigma", ndim=(0, 1)), (2,))
     if sig is not None and (sig <= 0).any():
@@ -376,6 +366,7 @@ def ztest(x1, x2=None, value: float = 0.0, sigma=None, alternative: str = "two-s
 
 
 # ----------------------------------------------------------------------------- χ² tests
+@validate_args(DDOF)
 def chisquare(f_obs, f_exp=None, ddof: int = 0, axis: int = 0) -> TestResult:
     """Pearson's χ² goodness-of-fit test, as ``scipy.stats.chisquare``.
 
@@ -414,7 +405,6 @@ def chisquare(f_obs, f_exp=None, ddof: int = 0, axis: int = 0) -> TestResult:
         raise ValueError("f_obs must contain non-negative frequencies")
     if not -obs.ndim <= axis < obs.ndim:
         raise ValueError(f"axis={axis!r} is out of range for f_obs with {obs.ndim} dimension(s)")
-    check_scalar(ddof, "ddof", kind=numbers.Integral, low=0)
     k = obs.shape[axis]
     if f_exp is None:
         exp = np.broadcast_to(obs.mean(axis=axis, keepdims=True), obs.shape)
@@ -452,6 +442,7 @@ def _expected_table(observed: np.ndarray) -> np.ndarray:
     return expected / total ** (observed.ndim - 1)
 
 
+@validate_args({"correction": ["boolean"]})
 def chi2_contingency(observed, correction: bool = True) -> ChiSquareResult:
     """χ² test of independence in a contingency table, as ``scipy.stats.chi2_contingency``.
 
@@ -506,6 +497,7 @@ def chi2_contingency(observed, correction: bool = True) -> ChiSquareResult:
     return ChiSquareResult(stat, float(chi2_sf(stat, df)), float(df), expected)
 
 
+@validate_args({"exact": ["boolean"], "correction": ["boolean"]})
 def mcnemar(table, exact: bool = True, correction: bool = True) -> TestResult:
     """McNemar's test of marginal homogeneity in a paired 2 × 2 table.
 

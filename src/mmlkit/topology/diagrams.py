@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import maximum_bipartite_matching
 
-from mmlkit._validation import as_float_array, check_scalar
+from mmlkit._validation import POSITIVE, POSITIVE_INT, as_float_array, validate_args
 
 __all__ = ["betti_curve", "bottleneck_distance", "persistence_entropy", "persistence_landscape",
            "total_persistence"]
@@ -96,6 +94,7 @@ def bottleneck_distance(dgm1, dgm2) -> float:
     return max(float(candidates[lo]), essential)
 
 
+@validate_args({"k": [POSITIVE_INT]})
 def persistence_landscape(dgm, k: int, grid) -> np.ndarray:
     """The first ``k`` persistence landscape functions sampled on ``grid``.
 
@@ -125,7 +124,6 @@ def persistence_landscape(dgm, k: int, grid) -> np.ndarray:
     array([[0., 1., 0.]])
     """
     D = _check_diagram(dgm, "dgm")
-    check_scalar(k, "k", kind=numbers.Integral, low=1)
     t = as_float_array(grid, "grid", ndim=1)
     tents = np.maximum(0.0, np.minimum(t[None, :] - D[:, :1], D[:, 1:] - t[None, :]))
     out = np.zeros((k, t.size))
@@ -134,6 +132,7 @@ def persistence_landscape(dgm, k: int, grid) -> np.ndarray:
     return out
 
 
+@validate_args({"p": [POSITIVE]})
 def total_persistence(dgm, p: float = 1.0) -> float:
     """Sum of bar lengths to the power ``p`` over the finite bars.
 
@@ -154,11 +153,11 @@ def total_persistence(dgm, p: float = 1.0) -> float:
     3.0
     """
     D = _check_diagram(dgm, "dgm")
-    check_scalar(p, "p", low=0, low_inclusive=False)
     D = D[np.isfinite(D[:, 1])]
     return float(np.sum((D[:, 1] - D[:, 0]) ** p))
 
 
+@validate_args({"normalize": ["boolean"]})
 def persistence_entropy(dgm, normalize: bool = False) -> float:
     """Shannon entropy (nats) of the bar lengths of the finite bars.
 

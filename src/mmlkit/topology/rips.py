@@ -32,7 +32,7 @@ import numbers
 import numpy as np
 
 from mmlkit._pairwise import euclidean_distances
-from mmlkit._validation import as_float_array, check_in, check_scalar, check_symmetric
+from mmlkit._validation import NON_NEGATIVE, Interval, Options, as_float_array, check_symmetric, validate_args
 
 __all__ = ["vietoris_rips"]
 
@@ -407,6 +407,8 @@ def _h1(Rk, cols_i, cols_j, n_values, edges_by_rank):
     return np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
 
 
+@validate_args({"maxdim": [Interval(numbers.Integral, 0, 1)], "max_edge": [NON_NEGATIVE, "inf"],
+                "metric": [Options(_METRICS)], "distance_matrix": ["boolean"]})
 def vietoris_rips(X, maxdim: int = 1, max_edge: float = np.inf, metric: str = "euclidean",
                   distance_matrix: bool = False) -> list[np.ndarray]:
     """Persistence diagrams of the Vietoris–Rips filtration in dimensions 0 and 1.
@@ -464,11 +466,6 @@ def vietoris_rips(X, maxdim: int = 1, max_edge: float = np.inf, metric: str = "e
     >>> bool(dgms[1][0, 1] > dgms[1][0, 0])
     True
     """
-    if isinstance(maxdim, bool) or not isinstance(maxdim, numbers.Integral) or maxdim not in (0, 1):
-        raise ValueError(f"maxdim must be 0 or 1, got {maxdim!r}")
-    if not (isinstance(max_edge, numbers.Real) and not isinstance(max_edge, bool)) or np.isnan(max_edge) \
-            or max_edge < 0:
-        raise ValueError(f"max_edge must be a non-negative number or np.inf, got {max_edge!r}")
     if distance_matrix:
         D = as_float_array(X, "X", ndim=2, dtype=np.float64)
         check_symmetric(D, "X")
@@ -477,7 +474,6 @@ def vietoris_rips(X, maxdim: int = 1, max_edge: float = np.inf, metric: str = "e
         e = _exponent(D)
         D = np.ldexp(D, -e)
     else:
-        check_in(metric, "metric", _METRICS)
         X = as_float_array(X, "X", ndim=2, dtype=np.float64)
         e = _exponent(X)
         D = _distance_matrix(np.ldexp(X, -e), metric)
@@ -496,8 +492,7 @@ def _exponent(X):
 def _diagrams(D, maxdim, max_edge):
     """The persistence diagrams of the distance matrix ``D`` (H0 and, for ``maxdim=1``, H1)."""
     D = np.tril(D) + np.tril(D, -1).T       # exactly symmetric: the lower triangle is the data
-    n = D.shape[0]
-    check_scalar(n, "number of points", kind=numbers.Integral, low=1)
+    n = D.shape[0]  # >= 1: vietoris_rips rejects empty input
 
     # Beyond the enclosing radius the complex is a cone: nothing changes (Ripser does the same).
     thr = min(float(max_edge), float(D.max(axis=1).min())) if np.isinf(max_edge) else float(max_edge)
