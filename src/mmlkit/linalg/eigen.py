@@ -13,7 +13,7 @@ from mmlkit._validation import as_float_array, check_in, check_random_state, che
 from mmlkit.linalg._checks import as_matrix
 from mmlkit.linalg._deflation import negligible_floor, unreduced_block
 from mmlkit.linalg._divide_conquer import DC_MIN, tridiagonal_eigh_dc
-from mmlkit.linalg._householder import apply_q, blocks_from_reflectors, form_q, house
+from mmlkit.linalg._householder import _SAFE_HIGH, _SAFE_LOW, apply_q, blocks_from_reflectors, form_q, house
 from mmlkit.linalg._rotations import RotationLog
 from mmlkit.linalg.vectors import _vector_norm
 
@@ -190,33 +190,46 @@ def _tridiagonal_reflectors(A: np.ndarray, nb: int = 32, nb_apply: int = 32):
     V = np.zeros((n, max(n - 2, 0)))
     taus = np.zeros(max(n - 2, 0))
     d, e = np.zeros(n), np.zeros(max(n - 1, 0))
+    matmul, dot, divide = np.matmul, np.dot, np.divide
     for k0 in range(0, n - 2, nb):
         k1 = min(k0 + nb, n - 2)
-        # the panel's v and w side by side, v_j in column 2j and w_j in 2j+1, and Q the same with
-        # each pair exchanged, so that V Wᵀ x + W Vᵀ x = P (Qᵀ x): one product per lazy update
-        P = np.zeros((n - k0, 2 * (k1 - k0)))
-        Q = np.zeros_like(P)
+        # the panel's v and w as rows (contiguous): v_j in row 2j of Pt and w_j in 2j+1, and Qt the
+        # same with each pair exchanged, so that V Wᵀ x + W Vᵀ x = Ptᵀ (Qt x): one product per lazy update
+        Pt = np.zeros((2 * (k1 - k0), n - k0))
+        Qt = np.zeros_like(Pt)
         for k in range(k0, k1):
             r, j2 = k - k0, 2 * (k - k0)
-            Pk = P[r:, :j2]
-            col = A[k:, k] - Pk @ Q[r, :j2]  # column k with the panel's updates
+            # column k with the panel's updates, read as row k (A is symmetric; row k is not read again)
+            col = A[k, k:]
+            if j2:
+                col -= matmul(Qt[:j2, r], Pt[:j2, r:])
             d[k] = col[0]
-            v, tau, beta = house(col[1:])
+            x = col[1:]
+            v = Pt[j2, r + 1:]  # the reflector is formed in place (also V's column k, copied once per panel)
+            alpha, tail = float(x[0]), x[1:]
+            sigma = float(dot(tail, tail))
+            if _SAFE_LOW < sigma < _SAFE_HIGH and abs(alpha) < 1e145:  # house's common case, inline
+                beta = -math.copysign(math.sqrt(alpha * alpha + sigma), alpha)
+                divide(tail, alpha - beta, out=v[1:])
+                v[0] = 1.0
+                tau = (beta - alpha) / beta
+            else:
+                v[:], tau, beta = house(x)
             e[k] = beta
             taus[k] = tau
-            P[r + 1:, j2] = v  # also V's column k, copied out once per panel
             if tau != 0.0:
-                p = A[k + 1:, k + 1:] @ v
-                p -= Pk[1:] @ (Q[r + 1:, :j2].T @ v)
+                p = Pt[j2 + 1, r + 1:]
+                matmul(A[k + 1:, k + 1:], v, out=p)
+                if j2:
+                    p -= matmul(matmul(Qt[:j2, r + 1:], v), Pt[:j2, r + 1:])
                 p *= tau
-                p -= (0.5 * tau * (p @ v)) * v
-                P[r + 1:, j2 + 1] = p
-                Q[r + 1:, j2] = p
-                Q[r + 1:, j2 + 1] = v
-        V[k0 + 1:, k0:k1] = P[1:, 0:2 * (k1 - k0):2]
+                p -= (0.5 * tau * float(dot(p, v))) * v
+                Qt[j2, r + 1:] = p
+                Qt[j2 + 1, r + 1:] = v
+        V[k0 + 1:, k0:k1] = Pt[0::2, 1:].T
         # trailing update with the whole panel: A ← A − V Wᵀ − W Vᵀ, one matrix product
         r1 = k1 - k0
-        A[k1:, k1:] -= P[r1:] @ Q[r1:].T
+        A[k1:, k1:] -= matmul(Pt[:, r1:].T, Qt[:, r1:])
     if n >= 2:
         d[n - 2], d[n - 1], e[n - 2] = A[n - 2, n - 2], A[n - 1, n - 1], A[n - 1, n - 2]
     else:
