@@ -9,7 +9,7 @@ import warnings
 import numpy as np
 
 from mmlkit import exceptions  # its sklearn-derived names resolve on first use
-from mmlkit._validation import as_float_array, check_in, check_random_state, check_scalar, check_symmetric
+from mmlkit._validation import as_float_array, check_in, check_random_state, check_scalar
 from mmlkit.linalg._checks import as_matrix
 from mmlkit.linalg._deflation import negligible_floor, unreduced_block
 from mmlkit.linalg._divide_conquer import DC_MIN, tridiagonal_eigh_dc
@@ -23,21 +23,47 @@ _EPS = np.finfo(float).eps
 _SMALL = np.finfo(float).tiny / _EPS  # below this, entries are treated as zero (they would underflow)
 
 
-def _lower_to_upper(A: np.ndarray, block: int = 64) -> np.ndarray:
+def _lower_to_upper(A: np.ndarray, block: int = 64, name: str | None = None, rtol: float = 1e-10,
+                    atol: float = 1e-12) -> np.ndarray:
     """Overwrite the strict upper triangle of ``A`` with the lower one's transpose; returns ``A``.
 
     Block by block, so each entry is read and written once (``tril(A) + tril(A, −1)ᵀ``
-    would build three n × n arrays).
+    would build three n × n arrays). With ``name``, each block is first checked against
+    its mirror, as ``check_symmetric`` does (``‖A − Aᵀ‖_max ≤ rtol·‖A‖_max + atol``), in
+    the same pass.
     """
     n = A.shape[0]
+    if name is not None:
+        scale = max(float(A.max()), -float(A.min()))
+        limit = rtol * scale + atol * max(scale, 1.0)
+    upper = _upper_mask(min(block, n))
     for i in range(0, n, block):
         j = min(i + block, n)
         Dg = A[i:j, i:j]
-        iu = np.triu_indices(j - i, 1)
-        Dg[iu] = Dg.T[iu]
+        if name is not None:
+            worst = float((Dg - Dg.T).max())  # antisymmetric: its max is its −min
         if j < n:
-            A[i:j, j:] = A[j:, i:j].T
+            U = A[i:j, j:]
+            Lt = np.ascontiguousarray(A[j:, i:j].T)  # the one read across the grain
+            if name is not None:
+                D = U - Lt
+                worst = max(worst, float(D.max()), -float(D.min()))
+            U[...] = Lt
+        if name is not None and worst > limit:
+            raise ValueError(f"{name} must be symmetric (A == A.T within rtol={rtol:g})")
+        np.copyto(Dg, Dg.T, where=upper[:j - i, :j - i])  # Dg.T's read entries are below the diagonal
     return A
+
+
+_UPPER = {}
+
+
+def _upper_mask(b: int) -> np.ndarray:
+    """The strict upper triangle of a b × b block, as a boolean mask (cached)."""
+    mask = _UPPER.get(b)
+    if mask is None:
+        mask = _UPPER[b] = np.triu(np.ones((b, b), dtype=bool), 1)
+    return mask
 
 
 def _scaled(A: np.ndarray) -> tuple[np.ndarray, float]:
@@ -392,8 +418,7 @@ def eigh(A, method: str = "dc"):
     """
     check_in(method, "method", ("dc", "qr", "jacobi"))
     A = as_matrix(A, "A", square=True)
-    check_symmetric(A, "A")
-    A = _lower_to_upper(A)  # exactly symmetric, from the lower triangle (A is our copy)
+    A = _lower_to_upper(A, name="A")  # checked, then exactly symmetric from the lower triangle (our copy)
     A, amax = _scaled(A)
     if method == "jacobi":
         w, V = _jacobi_eigh(A)
@@ -426,8 +451,7 @@ def eigvalsh(A) -> np.ndarray:
     array([1., 3.])
     """
     A = as_matrix(A, "A", square=True)
-    check_symmetric(A, "A")
-    A, amax = _scaled(_lower_to_upper(A))
+    A, amax = _scaled(_lower_to_upper(A, name="A"))
     return amax * _eigh_qr(A, compute_v=False)[0]
 
 
