@@ -41,6 +41,7 @@ deflating rotations are folded into ``U`` first.
 
 from __future__ import annotations
 
+import math
 import threading
 
 import numpy as np
@@ -323,9 +324,11 @@ def _work_arrays(shape) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
     Fresh arrays this size come from newly mapped memory, whose first touch costs about as
     much as a step of the iteration; small enough ones are therefore kept (per thread, so
-    threads never share them). Nothing returned by the solver is a view of them.
+    threads never share them). The solver's own temporaries of the row-by-pole and the
+    block-by-pole-by-pole shapes use them too; the only result that may be a view of them is
+    ``_secular_vectors``'s vectors, which its callers consume before the next call.
     """
-    size = shape[0] * shape[1]
+    size = math.prod(shape)
     if size > _WORK_CAP:
         return np.empty(shape), np.empty(shape), np.empty(shape)
     buf = getattr(_WORK, "buf", None)
@@ -383,7 +386,7 @@ def _secular_vectors(D: np.ndarray, z: np.ndarray, rho: np.ndarray, defl: np.nda
     half = np.where(interior, 0.5 * gap, 0.5 * rho_r)  # f is evaluated half a gap (or ρ/2) beyond dᵢ
     DEL0 = _offsets(D if B == 1 else D[bi], d_i[:, None], squared)  # dⱼ − dᵢ, (R, K)
     with np.errstate(divide="ignore", invalid="ignore"):
-        fm = np.subtract(DEL0, half[:, None])
+        fm = np.subtract(DEL0, half[:, None], out=_work_arrays(DEL0.shape)[0])
         # a deflated pole (zⱼ = 0) contributes nothing, even one exactly at the midpoint (0/0)
         np.copyto(fm, np.inf, where=defl if B == 1 else defl[bi])
         fmid = rinv + np.sum(np.divide(zzr, fm, out=fm), axis=1)
@@ -438,13 +441,13 @@ def _secular_eigenvectors(D, z, defl, DEL0, tau, bi, ii, leftmask, lam, lower, s
     DEL0 -= tau[:, None]
     if R == B * K:  # nothing deflated: the rows of DEL0 are M's, in order
         M = DEL0.reshape(B, K, K)
-    else:
-        M = np.empty((B, K, K))
+    else:  # scratch, not a fresh array: first touches of new memory cost more than this pass
+        M, dif = _work_arrays((B, K, K))[:2]
         M[bi, ii] = DEL0
     bd, jd = np.nonzero(defl)
     M[bd, jd] = 1.0
     # dᵢ − dⱼ; the poles-left mask is no longer needed and has the right size when nothing deflated
-    dif = np.subtract(D[:, None, :], D[:, :, None], out=leftmask.reshape(B, K, K) if R == B * K else None)
+    dif = np.subtract(D[:, None, :], D[:, :, None], out=leftmask.reshape(B, K, K) if R == B * K else dif)
     if squared:
         dif *= D[:, None, :] + D[:, :, None]
     np.copyto(dif, 1.0, where=defl[:, :, None])
