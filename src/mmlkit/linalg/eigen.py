@@ -7,6 +7,7 @@ import numbers
 import warnings
 
 import numpy as np
+from scipy.linalg import blas as _blas
 
 from mmlkit import exceptions  # its sklearn-derived names resolve on first use
 from mmlkit._validation import as_float_array, check_in, check_random_state, check_scalar
@@ -216,7 +217,8 @@ def _tridiagonal_reflectors(A: np.ndarray, nb: int = 32, nb_apply: int = 32):
     V = np.zeros((n, max(n - 2, 0)))
     taus = np.zeros(max(n - 2, 0))
     d, e = np.zeros(n), np.zeros(max(n - 1, 0))
-    matmul, dot, divide = np.matmul, np.dot, np.divide
+    # BLAS-1 kernels called directly on the contiguous rows: a fraction of a ufunc call's fixed price
+    matmul, ddot, dscal, daxpy = np.matmul, _blas.ddot, _blas.dscal, _blas.daxpy
     for k0 in range(0, n - 2, nb):
         k1 = min(k0 + nb, n - 2)
         # the panel's v and w as rows (contiguous): v_j in row 2j of Pt and w_j in 2j+1, and Qt the
@@ -228,15 +230,16 @@ def _tridiagonal_reflectors(A: np.ndarray, nb: int = 32, nb_apply: int = 32):
             # column k with the panel's updates, read as row k (A is symmetric; row k is not read again)
             col = A[k, k:]
             if j2:
-                col -= matmul(Qt[:j2, r], Pt[:j2, r:])
+                daxpy(matmul(Qt[:j2, r], Pt[:j2, r:]), col, a=-1.0)
             d[k] = col[0]
             x = col[1:]
             v = Pt[j2, r + 1:]  # the reflector is formed in place (also V's column k, copied once per panel)
             alpha, tail = float(x[0]), x[1:]
-            sigma = float(dot(tail, tail))
+            sigma = ddot(tail, tail)
             if _SAFE_LOW < sigma < _SAFE_HIGH and abs(alpha) < 1e145:  # house's common case, inline
                 beta = -math.copysign(math.sqrt(alpha * alpha + sigma), alpha)
-                divide(tail, alpha - beta, out=v[1:])
+                v[1:] = tail
+                dscal(1.0 / (alpha - beta), v[1:])  # in place (as dlarfg, by the reciprocal)
                 v[0] = 1.0
                 tau = (beta - alpha) / beta
             else:
@@ -247,9 +250,9 @@ def _tridiagonal_reflectors(A: np.ndarray, nb: int = 32, nb_apply: int = 32):
                 p = Pt[j2 + 1, r + 1:]
                 matmul(A[k + 1:, k + 1:], v, out=p)
                 if j2:
-                    p -= matmul(matmul(Qt[:j2, r + 1:], v), Pt[:j2, r + 1:])
-                p *= tau
-                p -= (0.5 * tau * float(dot(p, v))) * v
+                    daxpy(matmul(matmul(Qt[:j2, r + 1:], v), Pt[:j2, r + 1:]), p, a=-1.0)
+                dscal(tau, p)  # in place, as the daxpy below
+                daxpy(v, p, a=-0.5 * tau * ddot(p, v))
                 Qt[j2, r + 1:] = p
                 Qt[j2 + 1, r + 1:] = v
         V[k0 + 1:, k0:k1] = Pt[0::2, 1:].T
