@@ -267,7 +267,7 @@ def _middle_way(E0, Z2, LM, rinv, inter, pa, pb, t, lo, hi, dscale, max_iter: in
             np.divide(Z2, Dl, out=T)
             np.divide(T, Dl, out=T2)
             tot, dw = T @ ones, T2 @ ones
-            psi, dpsi = np.vecdot(LM, T), np.vecdot(LM, T2)  # poles left of the root: Δ < 0, terms ≤ 0
+            psi = np.vecdot(LM, T)  # poles left of the root: Δ < 0, terms ≤ 0
             da, db = Dl.take(fa), Dl.take(fb)
             w = rinv + tot
             # Σ|terms| = tot − 2ψ (and − 2·its own term for the last root); bound 8Σ|terms| + 2/ρ + 3|τ|f'
@@ -276,6 +276,12 @@ def _middle_way(E0, Z2, LM, rinv, inter, pa, pb, t, lo, hi, dscale, max_iter: in
             done = np.abs(w) <= _EPS * bound
             neg = w < 0
             lo, hi = np.where(neg, t, lo), np.where(neg, hi, t)
+            if it >= 3:  # a bracket at rounding level: no better τ exists
+                done |= (hi - lo) <= 2.0 * _EPS * np.maximum(abs_t, tiny)
+            moving &= ~done
+            if not moving.any():  # every root has converged: out holds their τ; no model step to take
+                break
+            dpsi = np.vecdot(LM, T2)
             # the two-pole model: da, db fitted exactly, the other terms by ψ, φ's slopes
             # inside a gap Gragg's model (dlaed6): the two poles' weights and a constant fitted to f, f′
             # and f″ (cubic convergence); beyond the last pole the middle way (ψ, φ fitted separately)
@@ -294,14 +300,9 @@ def _middle_way(E0, Z2, LM, rinv, inter, pa, pb, t, lo, hi, dscale, max_iter: in
                 tN = t - w / dw
                 tN = np.where((tN > lo) & (tN < hi), tN, 0.5 * (lo + hi))
                 tn = np.where(ok, tn, tN)
-            if it >= 3:  # a bracket at rounding level: no better τ exists
-                done |= (hi - lo) <= 2.0 * _EPS * np.maximum(abs_t, tiny)
-            moving &= ~done
             tn = np.where(moving, tn, t)  # a converged root keeps its τ
             out[idx] = tn
             m = np.count_nonzero(moving)
-            if m == 0:
-                break
             if 2 * m < idx.size:  # drop the finished rows once they are the majority
                 shared = Z2.strides[0] == 0  # one block: every row has the same weights (a broadcast view)
                 idx, E0, Z2, LM, rinv, c0, last16, last, gapsign, pa, pb, lo, hi, tiny, tn = (
