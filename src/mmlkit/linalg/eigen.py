@@ -7,7 +7,6 @@ import numbers
 import warnings
 
 import numpy as np
-from scipy.linalg import blas as _blas
 
 from mmlkit import exceptions  # its sklearn-derived names resolve on first use
 from mmlkit._validation import as_float_array, check_in, check_random_state, check_scalar
@@ -218,7 +217,10 @@ def _tridiagonal_reflectors(A: np.ndarray, nb: int = 32, nb_apply: int = 32):
     taus = np.zeros(max(n - 2, 0))
     d, e = np.zeros(n), np.zeros(max(n - 1, 0))
     # BLAS-1 kernels called directly on the contiguous rows: a fraction of a ufunc call's fixed price
-    matmul, ddot, dscal, daxpy = np.matmul, _blas.ddot, _blas.dscal, _blas.daxpy
+    # (imported here: scipy.linalg would more than double the import time of mmlkit.linalg)
+    from scipy.linalg import blas
+
+    matmul, ddot, dscal, daxpy = np.matmul, blas.ddot, blas.dscal, blas.daxpy
     for k0 in range(0, n - 2, nb):
         k1 = min(k0 + nb, n - 2)
         # the panel's v and w as rows (contiguous): v_j in row 2j of Pt and w_j in 2j+1, and Qt the
