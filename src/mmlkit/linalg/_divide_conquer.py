@@ -41,6 +41,7 @@ deflating rotations are folded into ``U`` first.
 
 from __future__ import annotations
 
+import math
 import threading
 
 import numpy as np
@@ -266,7 +267,7 @@ def _middle_way(E0, Z2, LM, rinv, inter, pa, pb, t, lo, hi, dscale, max_iter: in
             np.divide(Z2, Dl, out=T)
             np.divide(T, Dl, out=T2)
             tot, dw = T @ ones, T2 @ ones
-            psi, dpsi = np.vecdot(LM, T), np.vecdot(LM, T2)  # poles left of the root: Δ < 0, terms ≤ 0
+            psi = np.vecdot(LM, T)  # poles left of the root: Δ < 0, terms ≤ 0
             da, db = Dl.take(fa), Dl.take(fb)
             w = rinv + tot
             # Σ|terms| = tot − 2ψ (and − 2·its own term for the last root); bound 8Σ|terms| + 2/ρ + 3|τ|f'
@@ -275,6 +276,12 @@ def _middle_way(E0, Z2, LM, rinv, inter, pa, pb, t, lo, hi, dscale, max_iter: in
             done = np.abs(w) <= _EPS * bound
             neg = w < 0
             lo, hi = np.where(neg, t, lo), np.where(neg, hi, t)
+            if it >= 3:  # a bracket at rounding level: no better τ exists
+                done |= (hi - lo) <= 2.0 * _EPS * np.maximum(abs_t, tiny)
+            moving &= ~done
+            if not moving.any():  # every root has converged: out holds their τ; no model step to take
+                break
+            dpsi = np.vecdot(LM, T2)
             # the two-pole model: da, db fitted exactly, the other terms by ψ, φ's slopes
             # inside a gap Gragg's model (dlaed6): the two poles' weights and a constant fitted to f, f′
             # and f″ (cubic convergence); beyond the last pole the middle way (ψ, φ fitted separately)
@@ -293,14 +300,9 @@ def _middle_way(E0, Z2, LM, rinv, inter, pa, pb, t, lo, hi, dscale, max_iter: in
                 tN = t - w / dw
                 tN = np.where((tN > lo) & (tN < hi), tN, 0.5 * (lo + hi))
                 tn = np.where(ok, tn, tN)
-            if it >= 3:  # a bracket at rounding level: no better τ exists
-                done |= (hi - lo) <= 2.0 * _EPS * np.maximum(abs_t, tiny)
-            moving &= ~done
             tn = np.where(moving, tn, t)  # a converged root keeps its τ
             out[idx] = tn
             m = np.count_nonzero(moving)
-            if m == 0:
-                break
             if 2 * m < idx.size:  # drop the finished rows once they are the majority
                 shared = Z2.strides[0] == 0  # one block: every row has the same weights (a broadcast view)
                 idx, E0, Z2, LM, rinv, c0, last16, last, gapsign, pa, pb, lo, hi, tiny, tn = (
@@ -323,9 +325,11 @@ def _work_arrays(shape) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
     Fresh arrays this size come from newly mapped memory, whose first touch costs about as
     much as a step of the iteration; small enough ones are therefore kept (per thread, so
-    threads never share them). Nothing returned by the solver is a view of them.
+    threads never share them). The solver's own temporaries of the row-by-pole and the
+    block-by-pole-by-pole shapes use them too; the only result that may be a view of them is
+    ``_secular_vectors``'s vectors, which its callers consume before the next call.
     """
-    size = shape[0] * shape[1]
+    size = math.prod(shape)
     if size > _WORK_CAP:
         return np.empty(shape), np.empty(shape), np.empty(shape)
     buf = getattr(_WORK, "buf", None)
@@ -383,7 +387,7 @@ def _secular_vectors(D: np.ndarray, z: np.ndarray, rho: np.ndarray, defl: np.nda
     half = np.where(interior, 0.5 * gap, 0.5 * rho_r)  # f is evaluated half a gap (or ρ/2) beyond dᵢ
     DEL0 = _offsets(D if B == 1 else D[bi], d_i[:, None], squared)  # dⱼ − dᵢ, (R, K)
     with np.errstate(divide="ignore", invalid="ignore"):
-        fm = np.subtract(DEL0, half[:, None])
+        fm = np.subtract(DEL0, half[:, None], out=_work_arrays(DEL0.shape)[0])
         # a deflated pole (zⱼ = 0) contributes nothing, even one exactly at the midpoint (0/0)
         np.copyto(fm, np.inf, where=defl if B == 1 else defl[bi])
         fmid = rinv + np.sum(np.divide(zzr, fm, out=fm), axis=1)
@@ -438,13 +442,13 @@ def _secular_eigenvectors(D, z, defl, DEL0, tau, bi, ii, leftmask, lam, lower, s
     DEL0 -= tau[:, None]
     if R == B * K:  # nothing deflated: the rows of DEL0 are M's, in order
         M = DEL0.reshape(B, K, K)
-    else:
-        M = np.empty((B, K, K))
+    else:  # scratch, not a fresh array: first touches of new memory cost more than this pass
+        M, dif = _work_arrays((B, K, K))[:2]
         M[bi, ii] = DEL0
     bd, jd = np.nonzero(defl)
     M[bd, jd] = 1.0
     # dᵢ − dⱼ; the poles-left mask is no longer needed and has the right size when nothing deflated
-    dif = np.subtract(D[:, None, :], D[:, :, None], out=leftmask.reshape(B, K, K) if R == B * K else None)
+    dif = np.subtract(D[:, None, :], D[:, :, None], out=leftmask.reshape(B, K, K) if R == B * K else dif)
     if squared:
         dif *= D[:, None, :] + D[:, :, None]
     np.copyto(dif, 1.0, where=defl[:, :, None])

@@ -65,9 +65,11 @@ def t_factor(V: np.ndarray, tau: np.ndarray) -> np.ndarray:
     T.flat[:b * (m + 1):m + 1] = tau
     s = 1
     while s < m:
-        # the (m/2s) diagonal blocks of size 2s, as views: [[T₁, X], [0, T₂]]
-        Tb = np.lib.stride_tricks.as_strided(T, (m // (2 * s), 2 * s, 2 * s), (2 * s * (m + 1) * 8, m * 8, 8))
-        Sb = np.lib.stride_tricks.as_strided(S, (m // (2 * s), 2 * s, 2 * s), (2 * s * (m + 1) * 8, m * 8, 8))
+        # the (m/2s) diagonal blocks of size 2s, as views: [[T₁, X], [0, T₂]] (the ndarray constructor
+        # on T's and S's memory: as_strided's Python-level checks cost more than these small products)
+        shape, strides = (m // (2 * s), 2 * s, 2 * s), (2 * s * (m + 1) * 8, m * 8, 8)
+        Tb = np.ndarray(shape, buffer=T, strides=strides)
+        Sb = np.ndarray(shape, buffer=S, strides=strides)
         Tb[:, :s, s:] = -(Tb[:, :s, :s] @ Sb[:, :s, s:]) @ Tb[:, s:, s:]
         s *= 2
     return T[:b, :b].copy()

@@ -9,11 +9,11 @@ import warnings
 import numpy as np
 
 from mmlkit import exceptions  # its sklearn-derived names resolve on first use
-from mmlkit._validation import as_float_array, check_in, check_random_state, check_scalar, check_symmetric
+from mmlkit._validation import as_float_array, check_in, check_random_state, check_scalar
 from mmlkit.linalg._checks import as_matrix
 from mmlkit.linalg._deflation import negligible_floor, unreduced_block
 from mmlkit.linalg._divide_conquer import DC_MIN, tridiagonal_eigh_dc
-from mmlkit.linalg._householder import apply_q, blocks_from_reflectors, form_q, house
+from mmlkit.linalg._householder import _SAFE_HIGH, _SAFE_LOW, apply_q, blocks_from_reflectors, form_q, house
 from mmlkit.linalg._rotations import RotationLog
 from mmlkit.linalg.vectors import _vector_norm
 
@@ -23,21 +23,47 @@ _EPS = np.finfo(float).eps
 _SMALL = np.finfo(float).tiny / _EPS  # below this, entries are treated as zero (they would underflow)
 
 
-def _lower_to_upper(A: np.ndarray, block: int = 64) -> np.ndarray:
+def _lower_to_upper(A: np.ndarray, block: int = 64, name: str | None = None, rtol: float = 1e-10,
+                    atol: float = 1e-12) -> np.ndarray:
     """Overwrite the strict upper triangle of ``A`` with the lower one's transpose; returns ``A``.
 
     Block by block, so each entry is read and written once (``tril(A) + tril(A, −1)ᵀ``
-    would build three n × n arrays).
+    would build three n × n arrays). With ``name``, each block is first checked against
+    its mirror, as ``check_symmetric`` does (``‖A − Aᵀ‖_max ≤ rtol·‖A‖_max + atol``), in
+    the same pass.
     """
     n = A.shape[0]
+    if name is not None:
+        scale = max(float(A.max()), -float(A.min()))
+        limit = rtol * scale + atol * max(scale, 1.0)
+    upper = _upper_mask(min(block, n))
     for i in range(0, n, block):
         j = min(i + block, n)
         Dg = A[i:j, i:j]
-        iu = np.triu_indices(j - i, 1)
-        Dg[iu] = Dg.T[iu]
+        if name is not None:
+            worst = float((Dg - Dg.T).max())  # antisymmetric: its max is its −min
         if j < n:
-            A[i:j, j:] = A[j:, i:j].T
+            U = A[i:j, j:]
+            Lt = np.ascontiguousarray(A[j:, i:j].T)  # the one read across the grain
+            if name is not None:
+                D = U - Lt
+                worst = max(worst, float(D.max()), -float(D.min()))
+            U[...] = Lt
+        if name is not None and worst > limit:
+            raise ValueError(f"{name} must be symmetric (A == A.T within rtol={rtol:g})")
+        np.copyto(Dg, Dg.T, where=upper[:j - i, :j - i])  # Dg.T's read entries are below the diagonal
     return A
+
+
+_UPPER = {}
+
+
+def _upper_mask(b: int) -> np.ndarray:
+    """The strict upper triangle of a b × b block, as a boolean mask (cached)."""
+    mask = _UPPER.get(b)
+    if mask is None:
+        mask = _UPPER[b] = np.triu(np.ones((b, b), dtype=bool), 1)
+    return mask
 
 
 def _scaled(A: np.ndarray) -> tuple[np.ndarray, float]:
@@ -190,33 +216,51 @@ def _tridiagonal_reflectors(A: np.ndarray, nb: int = 32, nb_apply: int = 32):
     V = np.zeros((n, max(n - 2, 0)))
     taus = np.zeros(max(n - 2, 0))
     d, e = np.zeros(n), np.zeros(max(n - 1, 0))
+    # BLAS-1 kernels called directly on the contiguous rows: a fraction of a ufunc call's fixed price
+    # (imported here: scipy.linalg would more than double the import time of mmlkit.linalg)
+    from scipy.linalg import blas
+
+    matmul, ddot, dscal, daxpy = np.matmul, blas.ddot, blas.dscal, blas.daxpy
     for k0 in range(0, n - 2, nb):
         k1 = min(k0 + nb, n - 2)
-        # the panel's v and w side by side, v_j in column 2j and w_j in 2j+1, and Q the same with
-        # each pair exchanged, so that V Wᵀ x + W Vᵀ x = P (Qᵀ x): one product per lazy update
-        P = np.zeros((n - k0, 2 * (k1 - k0)))
-        Q = np.zeros_like(P)
+        # the panel's v and w as rows (contiguous): v_j in row 2j of Pt and w_j in 2j+1, and Qt the
+        # same with each pair exchanged, so that V Wᵀ x + W Vᵀ x = Ptᵀ (Qt x): one product per lazy update
+        Pt = np.zeros((2 * (k1 - k0), n - k0))
+        Qt = np.zeros_like(Pt)
         for k in range(k0, k1):
             r, j2 = k - k0, 2 * (k - k0)
-            Pk = P[r:, :j2]
-            col = A[k:, k] - Pk @ Q[r, :j2]  # column k with the panel's updates
+            # column k with the panel's updates, read as row k (A is symmetric; row k is not read again)
+            col = A[k, k:]
+            if j2:
+                daxpy(matmul(Qt[:j2, r], Pt[:j2, r:]), col, a=-1.0)
             d[k] = col[0]
-            v, tau, beta = house(col[1:])
+            x = col[1:]
+            v = Pt[j2, r + 1:]  # the reflector is formed in place (also V's column k, copied once per panel)
+            alpha, tail = float(x[0]), x[1:]
+            sigma = ddot(tail, tail)
+            if _SAFE_LOW < sigma < _SAFE_HIGH and abs(alpha) < 1e145:  # house's common case, inline
+                beta = -math.copysign(math.sqrt(alpha * alpha + sigma), alpha)
+                v[1:] = tail
+                dscal(1.0 / (alpha - beta), v[1:])  # in place (as dlarfg, by the reciprocal)
+                v[0] = 1.0
+                tau = (beta - alpha) / beta
+            else:
+                v[:], tau, beta = house(x)
             e[k] = beta
             taus[k] = tau
-            P[r + 1:, j2] = v  # also V's column k, copied out once per panel
             if tau != 0.0:
-                p = A[k + 1:, k + 1:] @ v
-                p -= Pk[1:] @ (Q[r + 1:, :j2].T @ v)
-                p *= tau
-                p -= (0.5 * tau * (p @ v)) * v
-                P[r + 1:, j2 + 1] = p
-                Q[r + 1:, j2] = p
-                Q[r + 1:, j2 + 1] = v
-        V[k0 + 1:, k0:k1] = P[1:, 0:2 * (k1 - k0):2]
+                p = Pt[j2 + 1, r + 1:]
+                matmul(A[k + 1:, k + 1:], v, out=p)
+                if j2:
+                    daxpy(matmul(matmul(Qt[:j2, r + 1:], v), Pt[:j2, r + 1:]), p, a=-1.0)
+                dscal(tau, p)  # in place, as the daxpy below
+                daxpy(v, p, a=-0.5 * tau * ddot(p, v))
+                Qt[j2, r + 1:] = p
+                Qt[j2 + 1, r + 1:] = v
+        V[k0 + 1:, k0:k1] = Pt[0::2, 1:].T
         # trailing update with the whole panel: A ← A − V Wᵀ − W Vᵀ, one matrix product
         r1 = k1 - k0
-        A[k1:, k1:] -= P[r1:] @ Q[r1:].T
+        A[k1:, k1:] -= matmul(Pt[:, r1:].T, Qt[:, r1:])
     if n >= 2:
         d[n - 2], d[n - 1], e[n - 2] = A[n - 2, n - 2], A[n - 1, n - 1], A[n - 1, n - 2]
     else:
@@ -379,8 +423,7 @@ def eigh(A, method: str = "dc"):
     """
     check_in(method, "method", ("dc", "qr", "jacobi"))
     A = as_matrix(A, "A", square=True)
-    check_symmetric(A, "A")
-    A = _lower_to_upper(A)  # exactly symmetric, from the lower triangle (A is our copy)
+    A = _lower_to_upper(A, name="A")  # checked, then exactly symmetric from the lower triangle (our copy)
     A, amax = _scaled(A)
     if method == "jacobi":
         w, V = _jacobi_eigh(A)
@@ -413,8 +456,7 @@ def eigvalsh(A) -> np.ndarray:
     array([1., 3.])
     """
     A = as_matrix(A, "A", square=True)
-    check_symmetric(A, "A")
-    A, amax = _scaled(_lower_to_upper(A))
+    A, amax = _scaled(_lower_to_upper(A, name="A"))
     return amax * _eigh_qr(A, compute_v=False)[0]
 
 
