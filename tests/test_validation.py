@@ -46,14 +46,7 @@ def test_ndim_square_symmetric_probability():
     np.testing.assert_allclose(v.check_probability_vector([[0.2, 0.8]], "p"), [[0.2, 0.8]])
 
 
-def test_scalar_in_and_lengths():
-    assert v.check_scalar(3, "k", kind=int, low=1) == 3
-    with pytest.raises(ValueError, match="k must be >= 1"):
-        v.check_scalar(0, "k", low=1)
-    with pytest.raises(ValueError, match="lr must be a real number"):
-        v.check_scalar(True, "lr")
-    with pytest.raises(ValueError, match="method must be one of"):
-        v.check_in("x", "method", ("a", "b"))
+def test_consistent_lengths():
     with pytest.raises(ValueError, match="X has 3, y has 2"):
         v.check_consistent_length((np.ones(3), "X"), (np.ones(2), "y"))
 
@@ -199,3 +192,25 @@ def test_increasing_pair_accepts_a_1d_array_of_two():
     pair = v.IncreasingPair()
     assert pair.is_satisfied_by(np.array([-1.0, 2.0])) and pair.is_satisfied_by((0, 1))
     assert not pair.is_satisfied_by(np.array([2.0, -1.0])) and not pair.is_satisfied_by(np.ones((2, 2)))
+
+
+class _Base:
+    @v.validate_args({"lr": [v.Interval(Real, 0, None, closed="neither")]})
+    def __init__(self, lr=1.0):
+        self.lr = lr
+
+    @v.validate_args({"n": [v.Interval(Integral, 1, None)]})
+    def reset(self, n=1):
+        return n
+
+
+class _Child(_Base):
+    pass
+
+
+def test_validate_args_on_methods_names_the_class_called():
+    with pytest.raises(InvalidParameterError, match=r"\(a parameter of _Child\)$"):
+        _Child(lr=0.0)
+    with pytest.raises(InvalidParameterError, match=r"\(a parameter of _Child\.reset\)$"):
+        _Child().reset(0)
+    assert _Child(0.5).reset(n=2) == 2

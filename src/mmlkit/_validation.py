@@ -15,7 +15,7 @@ import functools
 import inspect
 import math
 import numbers
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -34,14 +34,12 @@ __all__ = [
     "check_classification_labels",
     "check_consistent_length",
     "check_finite",
-    "check_in",
     "check_int_sequence",
     "check_ndim",
     "check_nonempty",
     "check_probability_vector",
     "check_random_state",
     "check_sample_weight",
-    "check_scalar",
     "check_square",
     "check_symmetric",
     "validate_args",
@@ -205,42 +203,6 @@ def check_probability_vector(p, name: str, *, axis: int = -1, atol: float = 1e-8
     if not np.allclose(sums, 1.0, rtol=0.0, atol=atol):
         raise ValueError(f"{name} must sum to 1 along axis {axis}, got sums {np.round(sums, 6)}")
     return p
-
-
-def check_scalar(
-    value,
-    name: str,
-    *,
-    kind: type | tuple = numbers.Real,
-    low: float | None = None,
-    high: float | None = None,
-    low_inclusive: bool = True,
-    high_inclusive: bool = True,
-):
-    """Check a scalar parameter's type and range; return it unchanged.
-
-    ``kind`` is ``numbers.Integral`` for counts and ``numbers.Real`` for
-    continuous parameters. Booleans are rejected where a number is expected.
-    """
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, kind):
-        want = "an int" if kind is numbers.Integral else "a real number"
-        raise ValueError(f"{name} must be {want}, got {value!r}")
-    if isinstance(value, numbers.Real) and not np.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    if low is not None and (value < low or (value == low and not low_inclusive)):
-        op = ">=" if low_inclusive else ">"
-        raise ValueError(f"{name} must be {op} {low}, got {value!r}")
-    if high is not None and (value > high or (value == high and not high_inclusive)):
-        op = "<=" if high_inclusive else "<"
-        raise ValueError(f"{name} must be {op} {high}, got {value!r}")
-    return value
-
-
-def check_in(value, name: str, options: Iterable) -> None:
-    """Raise ``ValueError`` unless ``value`` is one of ``options``."""
-    options = tuple(options)
-    if value not in options:
-        raise ValueError(f"{name} must be one of {', '.join(map(repr, options))}; got {value!r}")
 
 
 def check_sample_weight(sample_weight, n: int, *, name: str = "sample_weight", allow_scalar: bool = False,
@@ -639,7 +601,14 @@ def validate_args(constraints: dict):
         positional = [name for name, p in signature.parameters.items()
                       if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
         checks = {name: [_constraint(c) for c in allowed] for name, allowed in constraints.items()}
-        owner = func.__qualname__
+        # A method's errors name the class it was called on ("Dropout", "EpsilonGreedy.reset"),
+        # not where it happens to be defined ("Dropout.__init__", "_Agent.reset").
+        is_method = positional[:1] == ["self"]
+        label = "" if func.__name__ == "__init__" else f".{func.__name__}"
+
+        def owner(args):
+            return f"{type(args[0]).__name__}{label}" if is_method and args else func.__qualname__
+
         # positional arguments before the first constrained one need no check: a call that gives no
         # more than those (``entropy(p)``) goes straight to the body
         n_free = next((i for i, name in enumerate(positional) if name in checks), len(positional))
@@ -649,16 +618,16 @@ def validate_args(constraints: dict):
         # built-in scalars, so no caller object is kept alive.
         accepted: dict = {}
 
-        def check(name, value, allowed):
+        def check(name, value, allowed, args):
             kind = type(value)
             if kind in _CACHEABLE:
                 if (name, kind, value) in accepted:
                     return
-                _check_one(name, value, allowed, owner)
+                _check_one(name, value, allowed, owner(args))
                 if len(accepted) < 1024:
                     accepted[name, kind, value] = True
             else:
-                _check_one(name, value, allowed, owner)
+                _check_one(name, value, allowed, owner(args))
 
         @functools.wraps(func)
         def checked(*args, **kwargs):
@@ -668,13 +637,13 @@ def validate_args(constraints: dict):
                 # this runs on every call of small, hot functions.
                 for i, name, allowed in by_position:
                     if i < n:
-                        check(name, args[i], allowed)
+                        check(name, args[i], allowed, args)
             elif not kwargs:
                 return func(*args)
             for name, value in kwargs.items():
                 allowed = checks.get(name)
                 if allowed is not None:
-                    check(name, value, allowed)
+                    check(name, value, allowed, args)
             return func(*args, **kwargs)
 
         checked._parameter_constraints = constraints

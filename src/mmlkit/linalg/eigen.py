@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import math
-import numbers
 import warnings
 
 import numpy as np
 
 from mmlkit import exceptions  # its sklearn-derived names resolve on first use
-from mmlkit._validation import as_float_array, check_in, check_random_state, check_scalar
+from mmlkit._validation import NON_NEGATIVE, POSITIVE_INT, Options, as_float_array, check_random_state, validate_args
 from mmlkit.linalg._checks import as_matrix
 from mmlkit.linalg._deflation import negligible_floor, unreduced_block
 from mmlkit.linalg._divide_conquer import DC_MIN, tridiagonal_eigh_dc
@@ -76,6 +75,7 @@ def _scaled(A: np.ndarray) -> tuple[np.ndarray, float]:
 
 
 # --------------------------------------------------------------------------- power iteration
+@validate_args({"max_iter": [POSITIVE_INT], "tol": [NON_NEGATIVE], "random_state": ["random_state"]})
 def power_iteration(A, max_iter: int = 1000, tol: float = 1e-10, x0=None, random_state=None):
     """Dominant eigenpair of a square matrix by power iteration.
 
@@ -116,8 +116,6 @@ def power_iteration(A, max_iter: int = 1000, tol: float = 1e-10, x0=None, random
     2.0
     """
     A = as_matrix(A, "A", square=True)
-    check_scalar(max_iter, "max_iter", kind=numbers.Integral, low=1)
-    check_scalar(tol, "tol", low=0.0)
     n = A.shape[0]
     if x0 is None:
         x = check_random_state(random_state).standard_normal(n)
@@ -344,6 +342,7 @@ def _eigh_dc(A: np.ndarray):
     return w, apply_q(blocks, Z)
 
 
+@validate_args({"method": [Options(("dc", "qr", "jacobi"))]})
 def eigh(A, method: str = "dc"):
     """Eigenvalues and eigenvectors of a symmetric matrix, as ``numpy.linalg.eigh``.
 
@@ -421,7 +420,6 @@ def eigh(A, method: str = "dc"):
     >>> w
     array([1., 3.])
     """
-    check_in(method, "method", ("dc", "qr", "jacobi"))
     A = as_matrix(A, "A", square=True)
     A = _lower_to_upper(A, name="A")  # checked, then exactly symmetric from the lower triangle (our copy)
     A, amax = _scaled(A)

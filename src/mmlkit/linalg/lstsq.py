@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import numbers
 import warnings
 
 import numpy as np
 
 from mmlkit._dask import is_dask_collection
 from mmlkit._scaling import column_norms
-from mmlkit._validation import as_float_array, check_in, check_scalar
+from mmlkit._validation import NON_NEGATIVE, Options, as_float_array, validate_args
 from mmlkit.exceptions import RankWarning
 from mmlkit.linalg._checks import as_matrix
 from mmlkit.linalg._householder import apply_qt as apply_qt_blocks
@@ -22,11 +21,10 @@ __all__ = ["cond", "lstsq", "matrix_rank", "null_space", "orth", "pinv"]
 _EPS = np.finfo(float).eps
 
 
-def _check_tol(value, name):
-    if value is not None:
-        check_scalar(value, name, kind=numbers.Real, low=0.0)
+_TOLERANCE = [NON_NEGATIVE, None]
 
 
+@validate_args({"rcond": _TOLERANCE, "method": [Options(("svd", "qr"))]})
 def lstsq(a, b, rcond=None, method: str = "svd"):
     """Least-squares solution of ``a x ≈ b``, as ``numpy.linalg.lstsq``.
 
@@ -94,8 +92,6 @@ def lstsq(a, b, rcond=None, method: str = "svd"):
     >>> rank
     2
     """
-    check_in(method, "method", ("svd", "qr"))
-    _check_tol(rcond, "rcond")
     if is_dask_collection(a):
         from mmlkit.linalg._tsqr import tsqr_lstsq
 
@@ -108,7 +104,7 @@ def lstsq(a, b, rcond=None, method: str = "svd"):
     vec = B.ndim == 1
     B2 = B[:, None] if vec else B
     rcond = _EPS * max(m, n) if rcond is None else float(rcond)
-    x, rank, s = solve_equilibrated(A, B2, rcond, method, stacklevel=3)
+    x, rank, s = solve_equilibrated(A, B2, rcond, method, stacklevel=4)  # lstsq, its validate_args wrapper
     if rank == n and m > n:
         r = B2 - A @ x
         residuals = np.sum(r * r, axis=0)
@@ -265,6 +261,7 @@ def _downdate_norms(r, vn1, vn2) -> bool:
     return bool(lost.any())
 
 
+@validate_args({"rcond": _TOLERANCE})
 def pinv(a, rcond=None) -> np.ndarray:
     """Moore–Penrose pseudo-inverse, as ``numpy.linalg.pinv``.
 
@@ -291,7 +288,6 @@ def pinv(a, rcond=None) -> np.ndarray:
     array([[1., 0.],
            [0., 0.]])
     """
-    _check_tol(rcond, "rcond")
     A = as_matrix(a, "a")
     U, s, Vt = svd(A, full_matrices=False)
     rcond = _EPS * max(A.shape) if rcond is None else float(rcond)
@@ -299,6 +295,7 @@ def pinv(a, rcond=None) -> np.ndarray:
     return (Vt[keep].T / s[keep]) @ U[:, keep].T
 
 
+@validate_args({"tol": _TOLERANCE})
 def matrix_rank(A, tol=None) -> int:
     """Numerical rank, as ``numpy.linalg.matrix_rank``.
 
@@ -325,7 +322,6 @@ def matrix_rank(A, tol=None) -> int:
     >>> matrix_rank([[1.0, 2.0], [2.0, 4.0]])
     1
     """
-    _check_tol(tol, "tol")
     A = as_float_array(A, "A", ndim=(1, 2), dtype=np.float64)
     if A.ndim == 1:
         return int(np.any(A != 0))
@@ -387,6 +383,7 @@ def _rank_split(A, rcond):
     return U, Vt, r
 
 
+@validate_args({"rcond": _TOLERANCE})
 def orth(A, rcond=None) -> np.ndarray:
     """Orthonormal basis of the column space of ``A``, as ``scipy.linalg.orth``.
 
@@ -412,11 +409,11 @@ def orth(A, rcond=None) -> np.ndarray:
     >>> orth([[1.0, 2.0], [2.0, 4.0]]).shape
     (2, 1)
     """
-    _check_tol(rcond, "rcond")
     U, _, r = _rank_split(as_matrix(A, "A"), rcond)
     return U[:, :r]
 
 
+@validate_args({"rcond": _TOLERANCE})
 def null_space(A, rcond=None) -> np.ndarray:
     """Orthonormal basis of the null space ``{x : A x = 0}``, as ``scipy.linalg.null_space``.
 
@@ -443,6 +440,5 @@ def null_space(A, rcond=None) -> np.ndarray:
     >>> N.shape
     (2, 1)
     """
-    _check_tol(rcond, "rcond")
     _, Vt, r = _rank_split(as_matrix(A, "A"), rcond)
     return Vt[r:].T.copy()

@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from mmlkit._dask import is_dask_collection
-from mmlkit._validation import check_in
+from mmlkit._validation import Options, validate_args
 from mmlkit.linalg._bidiagonal import bidiagonal_reflectors, bidiagonal_svd_dc
 from mmlkit.linalg._checks import as_matrix
 from mmlkit.linalg._deflation import negligible_floor, unreduced_block
@@ -216,6 +216,7 @@ def _svd_qr(A: np.ndarray, full_u: bool, compute_uv: bool):
     return Ut.T, s, Vt
 
 
+@validate_args({"full_matrices": ["boolean"], "compute_uv": ["boolean"], "method": [Options(("dc", "qr"))]})
 def svd(A, full_matrices: bool = False, compute_uv: bool = True, method: str = "dc"):
     """Singular value decomposition ``A = U Σ Vᵀ``, as ``numpy.linalg.svd``.
 
@@ -294,7 +295,6 @@ def svd(A, full_matrices: bool = False, compute_uv: bool = True, method: str = "
     >>> bool(np.allclose((U * s) @ Vt, [[3.0, 0.0], [0.0, -2.0]]))
     True
     """
-    check_in(method, "method", ("dc", "qr"))
     if is_dask_collection(A):
         from mmlkit.linalg._tsqr import tsqr_svd
 
