@@ -708,15 +708,6 @@ def _parameter_cases():
             yield pytest.param(key, param, id=f"{key}-{param}", marks=marks)
 
 
-@pytest.mark.parametrize("key", sorted(PARAMETERS))
-def test_parameter_table_call_is_valid(key):
-    """The table's own call succeeds, so that a bad parameter is the only reason for an error below."""
-    call, valid, _ = PARAMETERS[key]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        call(**valid)
-
-
 @pytest.mark.parametrize(("key", "param"), list(_parameter_cases()))
 @settings(max_examples=5, derandomize=True, database=None)
 @given(data=st.data())
@@ -960,9 +951,11 @@ def _bad_input_cases():
             yield pytest.param(key, i, id=f"{key}-{arg}{i}")
 
 
-@pytest.mark.parametrize("key", sorted(BAD_INPUTS))
-def test_bad_input_table_call_is_valid(key):
-    call, valid, _ = BAD_INPUTS[key]
+@pytest.mark.parametrize(("table", "key"), [("PARAMETERS", k) for k in sorted(PARAMETERS)]
+                         + [("BAD_INPUTS", k) for k in sorted(BAD_INPUTS)])
+def test_table_call_is_valid(table, key):
+    """Each table's own call succeeds, so that a bad parameter or input is the only reason for an error."""
+    call, valid, _ = globals()[table][key]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         call(**valid)
