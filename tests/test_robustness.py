@@ -24,8 +24,6 @@ it. Each family is generated from its table, never written case by case:
   API (pickle, seeded rebuild), generators' determinism, quantiles outside
   [0, 1], divergent integrals (warn), and ``THREADED`` work equal to sequential.
 
-A failure in another engineer's area is marked ``xfail(strict=True)`` with its
-reason, so that the fix turns it into a (welcome) XPASS failure to clean up.
 Hypothesis runs few, derandomized examples (``max_examples`` 5–10) on top of
 the profile of ``tests/conftest.py``, so the file stays fast and deterministic.
 """
@@ -172,10 +170,6 @@ ANY_NDIM = {"stats.mean", "stats.var", "stats.std", "stats.sem", "stats.zscore",
             "information.cross_entropy", "information.kl_divergence", "information.js_divergence",
             "permutation_test"}
 
-# Known failures in other engineers' files: (key, check) → reason.
-XFAIL = {
-}
-
 # name → reason it is not swept here.
 NOT_SWEPT = {
     "optim": "optimizers and projections of callables: tests/optim (parameter checks, projection scale)",
@@ -292,11 +286,7 @@ def _cases():
             for kind in ("nan", "inf", "empty", "ndim"):
                 if (kind in ("nan", "inf") and key in NAN_ALLOWED) or (kind == "ndim" and key in ANY_NDIM):
                     continue  # documented NaN handling / any number of dimensions is valid input
-                marks = []
-                reason = XFAIL.get((key, kind)) or XFAIL.get((key, f"{kind}{i}"))
-                if reason:
-                    marks.append(pytest.mark.xfail(strict=True, reason=reason))
-                yield pytest.param(key, i, kind, id=f"{key}-arg{i}-{kind}", marks=marks)
+                yield pytest.param(key, i, kind, id=f"{key}-arg{i}-{kind}")
 
 
 @pytest.mark.parametrize(("key", "i", "kind"), list(_cases()))
@@ -336,8 +326,7 @@ def _scale_cases():
         if scale is None:
             continue
         for s in (1e-300, 1e300):
-            marks = [pytest.mark.xfail(strict=True, reason=XFAIL[(key, "scale")])] if (key, "scale") in XFAIL else []
-            yield pytest.param(key, s, id=f"{key}-{s:g}", marks=marks)
+            yield pytest.param(key, s, id=f"{key}-{s:g}")
 
 
 def _as_array(v):
@@ -704,8 +693,7 @@ PARAMETERS = {
 def _parameter_cases():
     for key, (_, _, kinds) in PARAMETERS.items():
         for param in kinds:
-            marks = [pytest.mark.xfail(strict=True, reason=XFAIL[(key, param)])] if (key, param) in XFAIL else []
-            yield pytest.param(key, param, id=f"{key}-{param}", marks=marks)
+            yield pytest.param(key, param, id=f"{key}-{param}")
 
 
 @pytest.mark.parametrize(("key", "param"), list(_parameter_cases()))
