@@ -45,7 +45,9 @@ class _RowCache:
     straight into its slot — one matrix-vector product and O(m) in-place
     work, no temporaries — and evicts the least recently used row. Only the
     rows SMO actually visits are ever computed (often far fewer than m), and
-    the store's memory is touched only as rows are written.
+    the store grows with them: its slots are allocated a chunk of rows at a
+    time (about 1/64 of the capacity each, never copied), so a fit holds
+    memory for the rows it visited, not for the whole capacity.
     ``matrix`` gives a precomputed Gram matrix instead of inputs X.
     """
 
@@ -63,8 +65,15 @@ class _RowCache:
                 self.X_aug = np.hstack([2.0 * gamma * X, neg, ones])
                 self.query_aug = np.hstack([X, ones, neg])
             self.capacity = min(self.m, max(2, int(capacity_bytes // (8 * self.m))))  # i's row survives j's
-            self.store = np.empty((self.capacity, self.m))
+            self.chunk_rows = max(16, -(-self.capacity // 64))
+            self.chunks: list[np.ndarray] = []   # slot s is row s % chunk_rows of chunk s // chunk_rows
             self.slots: OrderedDict[int, int] = OrderedDict()
+
+    def _slot(self, s: int) -> np.ndarray:
+        c, r = divmod(s, self.chunk_rows)
+        if c == len(self.chunks):    # slots are taken in order: the next chunk is needed
+            self.chunks.append(np.empty((min(self.chunk_rows, self.capacity - s), self.m)))
+        return self.chunks[c][r]
 
     def row(self, t: int) -> np.ndarray:
         if self.matrix is not None:
@@ -72,12 +81,12 @@ class _RowCache:
         slot = self.slots.get(t)
         if slot is not None:
             self.slots.move_to_end(t)
-            return self.store[slot]
+            return self._slot(slot)
         if len(self.slots) < self.capacity:
             slot = len(self.slots)
         else:
             _, slot = self.slots.popitem(last=False)
-        out = self.store[slot]
+        out = self._slot(slot)
         if self.params["kernel"] == "rbf":   # one matrix-vector product and two in-place passes
             np.dot(self.X_aug, self.query_aug[t], out=out)
             np.minimum(out, 0.0, out=out)    # ‖x_t − x‖² ≥ 0, whatever the round-off
@@ -98,8 +107,8 @@ class _RowCache:
         """K[rows][:, cols] @ c, without keeping the block.
 
         K is symmetric, so the cached rows of ``cols`` serve: their part is one
-        product of c with the cache store (no copy); only uncached columns are
-        computed, in row blocks.
+        product of c with each chunk of the cache store (no copy); only uncached
+        columns are computed, in row blocks.
         """
         out = np.zeros(rows.size)
         if self.matrix is None and self.slots:
@@ -110,8 +119,10 @@ class _RowCache:
             if hit.any():
                 w = np.zeros(self.capacity)
                 w[slot_of[cols[hit]]] = c[hit]
-                filled = len(self.slots)
-                out += (w[:filled] @ self.store[:filled])[rows]
+                Kc = np.zeros(self.m)
+                for start, chunk in zip(range(0, self.capacity, self.chunk_rows), self.chunks):
+                    Kc += w[start:start + chunk.shape[0]] @ chunk
+                out += Kc[rows]
                 cols, c = cols[~hit], c[~hit]
         if cols.size:
             for start in range(0, rows.size, 1024):
