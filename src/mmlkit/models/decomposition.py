@@ -15,10 +15,18 @@ import scipy.linalg
 from scipy.linalg.blas import dsymv
 from scipy.special import gammaln
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from mmlkit._dask import dask_unsupported, is_dask_collection, map_rows
-from mmlkit._validation import Interval, Options, as_float_array, check_ndim, check_random_state, validate_params
+from mmlkit._validation import (
+    Interval,
+    Options,
+    as_float_array,
+    check_ndim,
+    check_random_state,
+    validate_data,
+    validate_params,
+)
 from mmlkit.models._kernels import KERNEL_PARAMETERS, kernel_matrix, resolve_gamma
 from mmlkit.models._linear_base import centred_gram
 

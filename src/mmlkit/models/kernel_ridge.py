@@ -8,11 +8,11 @@ from numbers import Real
 import numpy as np
 import scipy.linalg
 from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from mmlkit._dask import dask_unsupported
 from mmlkit._scaling import power_of_two_scale, rescale
-from mmlkit._validation import Interval, as_float_array, check_sample_weight, validate_params
+from mmlkit._validation import Interval, as_float_array, check_sample_weight, validate_data, validate_params
 from mmlkit.models._kernels import KERNEL_PARAMETERS, KERNELS, kernel_matrix, resolve_gamma
 
 __all__ = ["KernelRidge"]

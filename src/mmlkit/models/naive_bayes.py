@@ -16,10 +16,16 @@ from numbers import Real
 import numpy as np
 from scipy.special import logsumexp
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from mmlkit._dask import any_dask, dask_unsupported, is_dask_collection, map_rows
-from mmlkit._validation import Interval, check_classification_labels, check_probability_vector, validate_params
+from mmlkit._validation import (
+    Interval,
+    check_classification_labels,
+    check_probability_vector,
+    validate_data,
+    validate_params,
+)
 
 __all__ = ["BernoulliNB", "GaussianNB", "MultinomialNB"]
 

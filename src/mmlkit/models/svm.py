@@ -11,7 +11,7 @@ from scipy.linalg.blas import daxpy
 from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from mmlkit._dask import dask_unsupported
 from mmlkit._validation import (
@@ -20,6 +20,7 @@ from mmlkit._validation import (
     check_classification_labels,
     check_random_state,
     check_sample_weight,
+    validate_data,
     validate_params,
 )
 from mmlkit.exceptions import ConvergenceWarning, NotFittedError
@@ -119,9 +120,10 @@ class _RowCache:
             if hit.any():
                 w = np.zeros(self.capacity)
                 w[slot_of[cols[hit]]] = c[hit]
-                Kc = np.zeros(self.m)
-                for start, chunk in zip(range(0, self.capacity, self.chunk_rows), self.chunks):
-                    Kc += w[start:start + chunk.shape[0]] @ chunk
+                Kc, filled = np.zeros(self.m), len(self.slots)   # slots past `filled` hold no row yet
+                for start, chunk in zip(range(0, filled, self.chunk_rows), self.chunks):
+                    stop = min(filled, start + chunk.shape[0])
+                    Kc += w[start:stop] @ chunk[:stop - start]
                 out += Kc[rows]
                 cols, c = cols[~hit], c[~hit]
         if cols.size:

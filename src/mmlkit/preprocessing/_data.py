@@ -7,10 +7,10 @@ import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from mmlkit._dask import dask_unsupported, is_dask_collection, map_rows
-from mmlkit._validation import IncreasingPair, Interval, Options, validate_params
+from mmlkit._validation import IncreasingPair, Interval, Options, validate_data, validate_params
 from mmlkit.probability._functions import normal_ppf
 
 __all__ = ["MinMaxScaler", "RobustScaler", "SimpleImputer", "StandardScaler"]
