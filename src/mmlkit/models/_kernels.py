@@ -28,6 +28,7 @@ import numpy as np
 from mmlkit._pairwise import squared_distances
 from mmlkit._threads import map_blocks, row_blocks
 from mmlkit._validation import Interval, Options, check_in
+from mmlkit.models._init import single_blas_thread
 
 __all__ = [
     "KERNELS",
@@ -147,6 +148,8 @@ def kernel_matrix(X: np.ndarray, Z: np.ndarray | None = None, *, kernel="rbf", g
     check_in(kernel, "kernel", KERNELS + ("precomputed",))
     # One allocation: each block's product goes straight into the result and the rest is
     # done in place while the block is in cache; large matrices fill by row blocks on threads.
+    # Each block's product is small (b m ≤ 2¹⁷ entries): BLAS threads would spend more
+    # waiting for one another than computing, so BLAS runs on one thread here.
     Zm = X if Z is None else Z
     n, m = X.shape[0], Zm.shape[0]
     out = np.empty((n, m))
@@ -158,7 +161,8 @@ def kernel_matrix(X: np.ndarray, Z: np.ndarray | None = None, *, kernel="rbf", g
             b = slice(start, min(rows.stop, start + step))
             kernel_block_into(out[b], X[b], Zm, kernel=kernel, gamma=gamma, degree=degree, coef0=coef0, z_sq=z_sq)
 
-    map_blocks(fill, row_blocks(n, work=n * m, min_work=_MIN_ENTRIES_PER_THREAD))
+    with single_blas_thread():
+        map_blocks(fill, row_blocks(n, work=n * m, min_work=_MIN_ENTRIES_PER_THREAD))
     if kernel == "rbf" and Z is None:
         np.fill_diagonal(out, 1.0)  # ‖xᵢ − xᵢ‖² = 0 exactly, whatever the round-off of the expansion
     return out
