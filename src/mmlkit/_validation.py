@@ -529,7 +529,7 @@ def validate_args(constraints: dict):
 
 
 _FAST_DATA_KWARGS = frozenset({"dtype", "reset", "ensure_min_samples", "multi_output", "y_numeric",
-                               "accept_sparse"})
+                               "accept_sparse", "ensure_all_finite", "copy"})
 
 
 def validate_data(estimator, X="no_validation", y="no_validation", **kwargs):
@@ -559,7 +559,11 @@ def _fast_validate_data(estimator, X, y, kwargs):
     if type(X) is not np.ndarray or X.ndim != 2 or X.dtype != np.float64 or not kwargs.keys() <= _FAST_DATA_KWARGS:
         return None
     dtype = kwargs.get("dtype", "numeric")
+    if isinstance(dtype, (list, tuple)) and dtype:   # a list keeps X's dtype when X has one of them
+        dtype = np.float64 if any(t is np.float64 for t in dtype) else None
     if not (dtype is np.float64 or (isinstance(dtype, str) and dtype == "numeric")):
+        return None
+    if kwargs.get("copy", False) is not False or kwargs.get("ensure_all_finite", True) not in (True, "allow-nan"):
         return None
     n, d = X.shape
     if n < max(1, kwargs.get("ensure_min_samples", 1)) or d < 1 or not math.isfinite(X.sum()):
