@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections import OrderedDict
 from numbers import Integral, Real
@@ -231,7 +232,7 @@ class _SMO:
         self.active = _ActiveSet(self.everything, self.alpha, self.F, y, C, Kd)
         self.shrunk = False     # some variables are set aside
         self.unshrunk = False   # the one-time unshrink near the optimum has happened
-        self.scratch, self.scratch_v = np.empty(n), np.empty(n)
+        self.scratch, self.scratch_v, self.scratch_q = np.empty(n), np.empty(n), np.empty(n)
 
     def select_working_set(self):
         """i = argmax_{I_up} F; j = argmax_{t ∈ I_low, bₜ>0} bₜ²/aₜ. None when m − M < tol (optimal)."""
@@ -240,13 +241,14 @@ class _SMO:
         last = A.idx.size - 1  # ties go to the last index, as in libsvm's ">=" scans
         i = last - int(v[::-1].argmax())
         m_up = v[i]
-        b = np.subtract(m_up, A.F, out=self.scratch[:A.idx.size]) if np.isfinite(m_up) else np.zeros(A.idx.size)
+        b = np.subtract(m_up, A.F, out=self.scratch[:A.idx.size]) if math.isfinite(m_up) else np.zeros(A.idx.size)
         np.maximum(b, 0.0, out=b)
         b *= A.low_w
         if (b.max() if b.size else 0.0) < self.tol:
             return None
         Ki = self._row(A.idx[i])
-        quad = A.Kd - 2.0 * Ki
+        quad = np.multiply(Ki, -2.0, out=self.scratch_q[:A.idx.size])
+        quad += A.Kd
         quad += A.Kd[i]
         np.maximum(quad, _TAU, out=quad)
         b *= b
@@ -692,7 +694,7 @@ class SVC(ClassifierMixin, BaseEstimator):
         if any(ix.size == 0 for ix in by_class):
             raise ValueError("sample_weight (times class_weight) is zero for every sample of a class: "
                              "each class needs at least one sample with non-zero weight")
-        rng = check_random_state(self.random_state)
+        rng = check_random_state(self.random_state) if self.probability else None   # (seeding costs)
         pairs = [(a, b) for a in range(n_classes) for b in range(a + 1, n_classes)]
         alphas, rhos, n_iter, prob_a, prob_b, status = [], [], [], [], [], 0
         for a, b in pairs:
