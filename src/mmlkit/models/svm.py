@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
 from collections import OrderedDict
@@ -137,6 +138,11 @@ class _RowCache:
         if self.matrix is not None:
             return _RowCache(None, capacity_bytes, matrix=self.matrix[np.ix_(idx, idx)])
         return _RowCache(self.X[idx], capacity_bytes, **self.params)
+
+
+def _subset_cache(X, capacity_bytes, params, idx):
+    """The row cache of the subproblem on the points idx of X (as ``_RowCache.subset``)."""
+    return _RowCache(X[idx], capacity_bytes, **params)
 
 
 class _SMOResult:
@@ -686,8 +692,10 @@ class SVC(ClassifierMixin, BaseEstimator):
         capacity = float(self.cache_size) * 2**20
         if self.kernel == "precomputed":
             root = _RowCache(None, capacity, matrix=X)
-        else:
-            root = _RowCache(X, 0.0, kernel=self.kernel, gamma=self._gamma, degree=self.degree, coef0=self.coef0)
+            subset = functools.partial(root.subset, capacity_bytes=capacity)
+        else:   # each pair's cache is set up from its own rows of X (nothing on all of X)
+            subset = functools.partial(_subset_cache, X, capacity, dict(kernel=self.kernel, gamma=self._gamma,
+                                                                        degree=self.degree, coef0=self.coef0))
         Kd_all = kernel_diagonal(X, kernel=self.kernel, gamma=self._gamma, degree=self.degree, coef0=self.coef0)
 
         by_class = [np.flatnonzero((y_enc == c) & keep) for c in range(n_classes)]
@@ -700,7 +708,7 @@ class SVC(ClassifierMixin, BaseEstimator):
         for a, b in pairs:
             idx = np.flatnonzero(((y_enc == a) | (y_enc == b)) & keep)
             ys = np.where(y_enc[idx] == a, 1.0, -1.0)
-            cache = root.subset(idx, capacity)
+            cache = subset(idx)
             Kd = Kd_all[idx]
             if self.probability:
                 A, B = self._platt(cache, Kd, ys, C_sample[idx], rng)
