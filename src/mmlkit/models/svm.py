@@ -171,7 +171,7 @@ class _ActiveSet:
 
     def set_membership(self, t):
         """Recompute whether variable t is in I_up and in I_low after its α changed."""
-        at, yt, ct = self.alpha[t], self.y[t], self.C[t]
+        at, yt, ct = self.alpha.item(t), self.y.item(t), self.C.item(t)
         self.up_pen[t] = 0.0 if (at < ct if yt > 0 else at > 0) else -np.inf
         self.low_w[t] = 1.0 if (at > 0 if yt > 0 else at < ct) else 0.0
 
@@ -269,10 +269,11 @@ class _SMO:
     def update_pair(self, i, j, Ki, Kj):
         """Solve the pair, then F −= yᵢΔαᵢ Kᵢ + yⱼΔαⱼ Kⱼ (BLAS axpy, in place: F is contiguous)."""
         A = self.active
-        yi, yj, ai_old, aj_old = A.y[i], A.y[j], A.alpha[i], A.alpha[j]
-        a = A.Kd[i] + A.Kd[j] - 2.0 * Ki[j]
-        ai, aj = solve_pair(ai_old, aj_old, yi, yj, A.C[i], A.C[j], -yi * A.F[i], -yj * A.F[j],
-                            a if a > 0 else _TAU)
+        # Python floats (.item): the same IEEE arithmetic as NumPy scalars, at a fraction of the cost
+        yi, yj, ai_old, aj_old = A.y.item(i), A.y.item(j), A.alpha.item(i), A.alpha.item(j)
+        a = A.Kd.item(i) + A.Kd.item(j) - 2.0 * Ki.item(j)
+        ai, aj = solve_pair(ai_old, aj_old, yi, yj, A.C.item(i), A.C.item(j), -yi * A.F.item(i),
+                            -yj * A.F.item(j), a if a > 0 else _TAU)
         A.alpha[i], A.alpha[j] = ai, aj
         A.F = daxpy(Ki, A.F, a=-yi * (ai - ai_old))
         A.F = daxpy(Kj, A.F, a=-yj * (aj - aj_old))
