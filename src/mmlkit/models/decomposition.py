@@ -27,6 +27,7 @@ from mmlkit._validation import (
     validate_data,
     validate_params,
 )
+from mmlkit.models._init import one_blas_thread_when_small
 from mmlkit.models._kernels import KERNEL_PARAMETERS, kernel_matrix, resolve_gamma
 from mmlkit.models._linear_base import centred_gram
 
@@ -683,6 +684,7 @@ class KernelPCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
         if self.fit_inverse_transform and self.kernel == "precomputed":
             raise ValueError("fit_inverse_transform=True cannot be used with kernel='precomputed'")
 
+    @one_blas_thread_when_small
     def fit(self, X, y=None):
         """Fit the kernel principal components.
 

@@ -13,6 +13,7 @@ from sklearn.utils.validation import check_is_fitted
 from mmlkit._dask import dask_unsupported
 from mmlkit._scaling import power_of_two_scale, rescale
 from mmlkit._validation import Interval, as_float_array, check_sample_weight, validate_data, validate_params
+from mmlkit.models._init import one_blas_thread_when_small
 from mmlkit.models._kernels import KERNEL_PARAMETERS, KERNELS, kernel_matrix, resolve_gamma
 
 __all__ = ["KernelRidge"]
@@ -131,6 +132,7 @@ class KernelRidge(RegressorMixin, BaseEstimator):
             g_scaled = min(float(np.ldexp(gamma, 2 * ex)), big)
         return ex, 0, g_scaled, gamma
 
+    @one_blas_thread_when_small
     def fit(self, X, y, sample_weight=None):
         """Fit the dual coefficients.
 
