@@ -102,7 +102,7 @@ def _half_gaps(centers):
     return 0.5 * gaps.min(axis=1)
 
 
-_SCATTER_ELEMENTS = 2**15   # up to this many entries, row sums by np.add.at (no sparse-matrix set-up)
+_SCATTER_ELEMENTS = 2**11   # up to this many entries np.add.at (~20 ns each) beats the sparse set-up (~45 µs)
 
 
 def _scatter_rows(k, index, rows, signs=None):
