@@ -214,3 +214,83 @@ def test_validate_args_on_methods_names_the_class_called():
     with pytest.raises(InvalidParameterError, match=r"\(a parameter of _Child\.reset\)$"):
         _Child().reset(0)
     assert _Child(0.5).reset(n=2) == 2
+
+
+class TestValidateData:
+    """mmlkit's validate_data: the plain float64 case checked directly, everything else by scikit-learn."""
+
+    @staticmethod
+    def _pair():
+        from sklearn.base import BaseEstimator, ClassifierMixin
+
+        class Est(ClassifierMixin, BaseEstimator):
+            pass
+
+        return Est(), Est()
+
+    def test_plain_arrays_pass_through_uncopied_and_set_n_features_in(self):
+        from mmlkit._validation import validate_data
+
+        X, y = np.random.default_rng(0).standard_normal((20, 3)), np.arange(20) % 2
+        est, _ = self._pair()
+        Xv, yv = validate_data(est, X, y, dtype=np.float64)
+        assert Xv is X and yv is y and est.n_features_in_ == 3
+        assert validate_data(est, X, reset=False) is X
+        assert validate_data(est, X, dtype=[np.float64, np.float32], ensure_all_finite="allow-nan", copy=False) is X
+
+    @pytest.mark.parametrize("case", ["nan", "inf", "1d", "empty", "int", "y_nan", "y_short", "y_column",
+                                      "y_none", "features", "copy", "fortran"])
+    def test_every_other_input_behaves_exactly_as_scikit_learn(self, case):
+        import warnings
+
+        from sklearn.utils.validation import validate_data as sk_validate_data
+
+        from mmlkit._validation import validate_data
+
+        rng = np.random.default_rng(1)
+        X, y = rng.standard_normal((12, 3)), (np.arange(12) % 2).astype(float)
+        kwargs, reset = {"dtype": np.float64}, True
+        if case == "nan":
+            X[3, 1] = np.nan
+        elif case == "inf":
+            X[0, 0] = np.inf
+        elif case == "1d":
+            X = X[:, 0]
+        elif case == "empty":
+            X, y = X[:0], y[:0]
+        elif case == "int":
+            X = (X * 10).astype(np.int64)
+        elif case == "y_nan":
+            y[2] = np.nan
+        elif case == "y_short":
+            y = y[:-1]
+        elif case == "y_column":
+            y = y[:, None]
+        elif case == "y_none":
+            y = None
+        elif case == "features":
+            reset = False
+        elif case == "copy":
+            kwargs["copy"] = True
+        elif case == "fortran":
+            X = np.asfortranarray(X)
+        ours, theirs = self._pair()
+        for est in (ours, theirs):
+            est.n_features_in_ = 4
+        outcomes = []
+        for est, fn in ((ours, validate_data), (theirs, sk_validate_data)):
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                try:
+                    out = fn(est, X, y, reset=reset, **kwargs)
+                except Exception as exc:  # noqa: BLE001 (the exception itself is compared)
+                    out = (type(exc), str(exc))
+            outcomes.append((out, [str(w.message) for w in caught], getattr(est, "n_features_in_", None)))
+        (o1, w1, n1), (o2, w2, n2) = outcomes
+        assert w1 == w2 and n1 == n2
+        if isinstance(o2, tuple) and isinstance(o2[0], type):
+            assert o1 == o2
+        else:
+            for a, b in zip(o1, o2):
+                np.testing.assert_array_equal(a, b)
+                assert a.dtype == b.dtype and a.flags.c_contiguous == b.flags.c_contiguous

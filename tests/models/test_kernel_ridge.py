@@ -85,14 +85,3 @@ def test_bad_input():
         KernelRidge().predict(X)
     with pytest.raises(ValueError, match="features"):
         KernelRidge().fit(X, y).predict(X[:, :2])
-
-
-def test_transpose_in_place_matches_transpose_for_every_block_edge():
-    from mmlkit.models.kernel_ridge import _transpose_in_place
-
-    rng = np.random.default_rng(0)
-    for n, block in [(1, 2), (5, 2), (7, 3), (64, 64), (130, 64)]:
-        A = rng.standard_normal((n, n))
-        B = A.copy()
-        _transpose_in_place(A, block)
-        np.testing.assert_array_equal(A, B.T)

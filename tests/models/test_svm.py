@@ -310,3 +310,37 @@ def test_smo_takes_the_same_steps_as_the_frozen_libsvm_style_solver(case, monkey
         np.testing.assert_array_equal(np.flatnonzero(new.alpha), np.flatnonzero(ref.alpha))
         np.testing.assert_allclose(new.alpha, ref.alpha, rtol=0, atol=1e-12)
         assert new.rho == pytest.approx(ref.rho, abs=1e-12)
+
+
+def test_row_cache_grows_by_chunks_and_reads_only_written_rows():
+    # The store is allocated a chunk at a time as rows arrive; matvec must use the
+    # written rows only (the rest of a chunk is uninitialised: poison it with NaN).
+    from sklearn.metrics.pairwise import rbf_kernel
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((300, 5))
+    K = rbf_kernel(X, gamma=0.3)
+    cache = _RowCache(X, 8 * 300 * 300, kernel="rbf", gamma=0.3)
+    assert cache.chunks == []
+    visited = [5, 17, 250, 17, 99]
+    for t in visited:
+        np.testing.assert_allclose(cache.row(t), K[t], atol=1e-12)
+    assert len(cache.chunks) == 1 and cache.chunks[0].shape[0] == cache.chunk_rows < 300
+    cache.chunks[0][len(cache.slots):] = np.nan
+    rows, cols = np.arange(0, 300, 7), np.array([5, 17, 250, 99, 3, 4])
+    c = rng.standard_normal(cols.size)
+    np.testing.assert_allclose(cache.matvec(rows, cols, c), K[np.ix_(rows, cols)] @ c, atol=1e-12)
+    for t in range(40):   # past the first chunk: a second one is added, nothing is copied
+        cache.row(t)
+    assert len(cache.chunks) == 3 and sum(ch.shape[0] for ch in cache.chunks) >= len(cache.slots)
+
+
+def test_row_cache_evicts_least_recently_used_row_at_capacity():
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((50, 3))
+    cache = _RowCache(X, 8 * 50 * 3, kernel="linear")   # room for 3 rows
+    assert cache.capacity == 3
+    for t in (0, 1, 2, 0, 3):   # 1 is the least recently used when 3 arrives
+        cache.row(t)
+    assert list(cache.slots) == [2, 0, 3]
+    np.testing.assert_allclose(cache.row(3), X @ X[3])

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 from functools import lru_cache
 
 import numpy as np
@@ -10,7 +11,7 @@ from threadpoolctl import ThreadpoolController
 
 from mmlkit._pairwise import squared_distances
 
-__all__ = ["kmeans_plusplus", "single_blas_thread"]
+__all__ = ["SMALL_GRAM_ROWS", "kmeans_plusplus", "one_blas_thread_when_small", "single_blas_thread"]
 
 
 @lru_cache(maxsize=1)
@@ -89,3 +90,23 @@ def kmeans_plusplus(X, n_clusters, rng, *, n_local_trials=None, x_squared_norms=
         closest_sq = cand_sq[best]
         potential = cand_potential[best]
     return X[indices].copy(), indices
+
+
+#: Up to this many samples, a Gram-matrix fit's LAPACK and BLAS calls (n × n) are too small for
+#: BLAS threads to pay: their hand-offs (and busy-waiting, on a loaded machine) cost more than they save.
+SMALL_GRAM_ROWS = 1024
+
+
+def one_blas_thread_when_small(fit):
+    """Decorate a kernel model's ``fit(X, ...)`` to run BLAS on one thread when X has at most
+    ``SMALL_GRAM_ROWS`` rows (larger inputs keep BLAS's threads)."""
+
+    @functools.wraps(fit)
+    def wrapper(self, X, *args, **kwargs):
+        shape = getattr(X, "shape", None)
+        if shape and len(shape) == 2 and shape[0] <= SMALL_GRAM_ROWS:
+            with single_blas_thread():
+                return fit(self, X, *args, **kwargs)
+        return fit(self, X, *args, **kwargs)
+
+    return wrapper

@@ -28,6 +28,7 @@ import numpy as np
 from mmlkit._pairwise import squared_distances
 from mmlkit._threads import map_blocks, row_blocks
 from mmlkit._validation import Interval, Options, validate_params
+from mmlkit.models._init import single_blas_thread
 
 __all__ = [
     "KERNELS",
@@ -54,6 +55,7 @@ KERNEL_PARAMETERS = {
 }
 _BLOCK_ELEMENTS = 2**17            # Gram matrix entries per in-cache block (1 MiB)
 _MIN_ENTRIES_PER_THREAD = 2**20    # below this, filling a Gram matrix stays on one thread
+_SINGLE_THREAD_FLOPS = 2**18       # OpenBLAS runs a product of m n k ≤ 2¹⁸ on one thread anyway
 
 
 def resolve_gamma(gamma, X: np.ndarray) -> float:
@@ -149,6 +151,8 @@ def kernel_matrix(X: np.ndarray, Z: np.ndarray | None = None, *, kernel="rbf", g
     validate_params({"kernel": kernel}, {"kernel": KERNEL_PARAMETERS["kernel"]})
     # One allocation: each block's product goes straight into the result and the rest is
     # done in place while the block is in cache; large matrices fill by row blocks on threads.
+    # Each block's product is small (b m ≤ 2¹⁷ entries): BLAS threads would spend more
+    # waiting for one another than computing, so BLAS runs on one thread here.
     Zm = X if Z is None else Z
     n, m = X.shape[0], Zm.shape[0]
     out = np.empty((n, m))
@@ -160,7 +164,12 @@ def kernel_matrix(X: np.ndarray, Z: np.ndarray | None = None, *, kernel="rbf", g
             b = slice(start, min(rows.stop, start + step))
             kernel_block_into(out[b], X[b], Zm, kernel=kernel, gamma=gamma, degree=degree, coef0=coef0, z_sq=z_sq)
 
-    map_blocks(fill, row_blocks(n, work=n * m, min_work=_MIN_ENTRIES_PER_THREAD))
+    blocks = row_blocks(n, work=n * m, min_work=_MIN_ENTRIES_PER_THREAD)
+    if n * m * Zm.shape[1] <= _SINGLE_THREAD_FLOPS:   # BLAS keeps a product this small on one thread itself
+        map_blocks(fill, blocks)
+    else:
+        with single_blas_thread():
+            map_blocks(fill, blocks)
     if kernel == "rbf" and Z is None:
         np.fill_diagonal(out, 1.0)  # ‖xᵢ − xᵢ‖² = 0 exactly, whatever the round-off of the expansion
     return out

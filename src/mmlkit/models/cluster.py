@@ -12,12 +12,12 @@ import scipy.sparse as sp
 import scipy.sparse.csgraph
 import scipy.sparse.linalg
 from sklearn.base import BaseEstimator, ClusterMixin, TransformerMixin
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from mmlkit._dask import dask_unsupported, is_dask_collection, map_rows
 from mmlkit._pairwise import squared_distances
 from mmlkit._threads import map_blocks, row_blocks
-from mmlkit._validation import Interval, Options, as_float_array, check_random_state, validate_params
+from mmlkit._validation import Interval, Options, as_float_array, check_random_state, validate_data, validate_params
 from mmlkit.exceptions import ConvergenceWarning
 from mmlkit.models._init import kmeans_plusplus, single_blas_thread
 from mmlkit.models._kmeans_parallel import kmeans_parallel
@@ -103,12 +103,30 @@ def _half_gaps(centers):
     return 0.5 * gaps.min(axis=1)
 
 
+_SCATTER_ELEMENTS = 2**11   # up to this many entries np.add.at (~20 ns each) beats the sparse set-up (~45 µs)
+
+
+def _scatter_rows(k, index, rows, signs=None):
+    """``Σ signsᵢ rowsᵢ`` into row ``indexᵢ`` of a (k, width) array, as the sparse product
+    ``P @ rows`` with P[indexᵢ, i] = signsᵢ (1 when None): O(len(rows) · width).
+
+    Small inputs use ``np.add.at``, which accumulates in the same order (row by row,
+    each entry multiplied by ±1, exact) as SciPy's sparse product, so both give the
+    same bits; the sparse matrix is only worth building for large inputs.
+    """
+    m = rows.shape[0]
+    if rows.size <= _SCATTER_ELEMENTS:
+        out = np.zeros((k, rows.shape[1]))
+        np.add.at(out, index, rows if signs is None else rows * signs[:, None])
+        return out
+    data = np.ones(m) if signs is None else signs
+    return sp.csc_matrix((data, index, np.arange(m + 1)), shape=(k, m)) @ rows
+
+
 def _cluster_sums(X1, labels, k):
-    """Per-cluster ``[Σ x, count]`` as one (k, d + 1) array: a sparse one-hot product
-    with ``X1 = [X, 1]``, O(n d)."""
-    n = X1.shape[0]
-    onehot = sp.csc_matrix((np.ones(n), labels, np.arange(n + 1)), shape=(k, n))
-    return onehot @ X1
+    """Per-cluster ``[Σ x, count]`` as one (k, d + 1) array: the one-hot product with
+    ``X1 = [X, 1]``, O(n d)."""
+    return _scatter_rows(k, labels, X1)
 
 
 def _means(S):
@@ -220,11 +238,14 @@ def _hamerly_pass(X1, x2, labels, upper, lower, centers, drift, half_gaps):
     moved = new != labels[stale]
     stale, new = stale[moved], new[moved]
     # Moving x from cluster `old` to `new` adds [x, 1] to row new of S and takes it
-    # from row old: one sparse (k, m) matrix of +1s and −1s times the moved rows.
+    # from row old: a (k, m) matrix of +1s and −1s times the moved rows (each row
+    # entered twice, +x then −x, in the order of the sparse product).
     m, k = stale.size, centers.shape[0]
-    change = sp.csc_matrix((np.tile([1.0, -1.0], m), np.column_stack([new, labels[stale]]).ravel(),
-                            np.arange(0, 2 * m + 1, 2)), shape=(k, m))
+    index = np.column_stack([new, labels[stale]]).ravel()
     labels[stale] = new
+    if 2 * m * X1.shape[1] <= _SCATTER_ELEMENTS:
+        return _scatter_rows(k, index, np.repeat(X1[stale], 2, axis=0), np.tile([1.0, -1.0], m)), m, n_stale
+    change = sp.csc_matrix((np.tile([1.0, -1.0], m), index, np.arange(0, 2 * m + 1, 2)), shape=(k, m))
     return change @ X1[stale], m, n_stale
 
 

@@ -15,10 +15,19 @@ import scipy.linalg
 from scipy.linalg.blas import dsymv
 from scipy.special import gammaln
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from mmlkit._dask import dask_unsupported, is_dask_collection, map_rows
-from mmlkit._validation import Interval, Options, as_float_array, check_ndim, check_random_state, validate_params
+from mmlkit._validation import (
+    Interval,
+    Options,
+    as_float_array,
+    check_ndim,
+    check_random_state,
+    validate_data,
+    validate_params,
+)
+from mmlkit.models._init import one_blas_thread_when_small
 from mmlkit.models._kernels import KERNEL_PARAMETERS, kernel_matrix, resolve_gamma
 from mmlkit.models._linear_base import centred_gram
 
@@ -675,6 +684,7 @@ class KernelPCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
         if self.fit_inverse_transform and self.kernel == "precomputed":
             raise ValueError("fit_inverse_transform=True cannot be used with kernel='precomputed'")
 
+    @one_blas_thread_when_small
     def fit(self, X, y=None):
         """Fit the kernel principal components.
 

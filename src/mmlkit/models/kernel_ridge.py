@@ -8,11 +8,12 @@ from numbers import Real
 import numpy as np
 import scipy.linalg
 from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from mmlkit._dask import dask_unsupported
 from mmlkit._scaling import power_of_two_scale, rescale
-from mmlkit._validation import Interval, as_float_array, check_sample_weight, validate_params
+from mmlkit._validation import Interval, as_float_array, check_sample_weight, validate_data, validate_params
+from mmlkit.models._init import one_blas_thread_when_small
 from mmlkit.models._kernels import KERNEL_PARAMETERS, KERNELS, kernel_matrix, resolve_gamma
 
 __all__ = ["KernelRidge"]
@@ -131,6 +132,7 @@ class KernelRidge(RegressorMixin, BaseEstimator):
             g_scaled = min(float(np.ldexp(gamma, 2 * ex)), big)
         return ex, 0, g_scaled, gamma
 
+    @one_blas_thread_when_small
     def fit(self, X, y, sample_weight=None):
         """Fit the dual coefficients.
 
@@ -161,7 +163,7 @@ class KernelRidge(RegressorMixin, BaseEstimator):
             K = self._kernel(Xs, gamma=g_scaled)
         if K is X and sample_weight is not None:
             K = K.copy()  # weighted in place below; never touch the caller's Gram matrix
-        if not np.all(np.isfinite(K)):
+        if not _all_finite(K):
             raise ValueError(f"the {self.kernel!r} kernel matrix of X overflows at this scale of X "
                              f"(max |X| = {float(np.max(np.abs(X))):.3g}); standardise X (e.g. with "
                              "StandardScaler) or lower gamma")
@@ -222,7 +224,7 @@ class KernelRidge(RegressorMixin, BaseEstimator):
             # γ' saturated at the float maximum: exp(−γ'd) is 0 off the diagonal as it should be
             K = self._kernel(rescale(X, ex) if ex else X, rescale(self.X_fit_, ex) if ex else self.X_fit_,
                              gamma=g_scaled)
-        if not np.all(np.isfinite(K)):
+        if not _all_finite(K):
             raise ValueError(f"the {self.kernel!r} kernel between X and the training data overflows "
                              f"(max |X| = {float(np.max(np.abs(X))):.3g}); standardise X as for fit")
         with np.errstate(over="ignore"):
@@ -233,6 +235,12 @@ class KernelRidge(RegressorMixin, BaseEstimator):
         tags.input_tags.pairwise = self.kernel == "precomputed"
         tags.target_tags.multi_output = True
         return tags
+
+
+def _all_finite(K: np.ndarray) -> bool:
+    """Whether every entry of K is finite, without an n×n mask: min and max are
+    NaN if any entry is, and ±inf if any entry is infinite."""
+    return K.size == 0 or bool(np.isfinite(K.min()) and np.isfinite(K.max()))
 
 
 def _solve_regularised(K: np.ndarray, Y: np.ndarray, alpha: np.ndarray, rebuild=None) -> np.ndarray:
@@ -252,10 +260,10 @@ def _solve_regularised(K: np.ndarray, Y: np.ndarray, alpha: np.ndarray, rebuild=
         A = K if rebuild is not None and distinct.size == 1 else K.copy()
         A[diag] += a
         try:
-            # Transposed in place, A's rows are the columns of K + αI: LAPACK factorises
-            # the Fortran-ordered view A.T where it lies, with no n×n copy of its own.
-            _transpose_in_place(A)
-            factor = scipy.linalg.cho_factor(A.T, lower=True, overwrite_a=True, check_finite=False)
+            # K + αI is symmetric, so its lower triangle is the upper triangle of the
+            # Fortran-ordered view A.T: LAPACK factorises that view where it lies, with no
+            # n×n copy (nor transposition) of its own.
+            factor = scipy.linalg.cho_factor(A.T, lower=False, overwrite_a=True, check_finite=False)
             out[:, cols] = scipy.linalg.cho_solve(factor, Y[:, cols], check_finite=False)
         except np.linalg.LinAlgError:
             warnings.warn("K + alpha*I is not positive definite (is the kernel positive semi-definite?); "
@@ -264,14 +272,3 @@ def _solve_regularised(K: np.ndarray, Y: np.ndarray, alpha: np.ndarray, rebuild=
             A[diag] += a
             out[:, cols] = scipy.linalg.lstsq(A, Y[:, cols], check_finite=False)[0]
     return out
-
-
-def _transpose_in_place(A: np.ndarray, block: int = 128) -> None:
-    """A ← Aᵀ for a square C-ordered A, by swapping row and column panels (block × n scratch)."""
-    n = A.shape[0]
-    for i in range(0, n, block):
-        j = min(n, i + block)
-        A[i:j, i:j] = A[i:j, i:j].T.copy()
-        panel = A[i:j, j:].copy()
-        A[i:j, j:] = A[j:, i:j].T
-        A[j:, i:j] = panel.T

@@ -9,10 +9,10 @@ import numpy as np
 import scipy.linalg as sla
 from scipy.special import expit, log_expit, log_softmax, softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from mmlkit._dask import any_dask, is_dask_collection, map_rows
-from mmlkit._validation import Interval, Options, check_classification_labels, validate_params
+from mmlkit._validation import Interval, Options, check_classification_labels, validate_data, validate_params
 from mmlkit.exceptions import ConvergenceWarning
 from mmlkit.models._linear_base import cd_epochs, soft_threshold
 

@@ -8,10 +8,18 @@ from numbers import Integral, Real
 import numpy as np
 import scipy.linalg
 from sklearn.base import BaseEstimator, DensityMixin
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from mmlkit._dask import is_dask_collection, map_rows
-from mmlkit._validation import Interval, Options, as_float_array, check_random_state, validate_args, validate_params
+from mmlkit._validation import (
+    Interval,
+    Options,
+    as_float_array,
+    check_random_state,
+    validate_args,
+    validate_data,
+    validate_params,
+)
 from mmlkit.exceptions import ConvergenceWarning
 from mmlkit.models._init import kmeans_plusplus, single_blas_thread
 

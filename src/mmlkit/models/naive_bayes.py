@@ -16,10 +16,16 @@ from numbers import Real
 import numpy as np
 from scipy.special import logsumexp
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from mmlkit._dask import any_dask, dask_unsupported, is_dask_collection, map_rows
-from mmlkit._validation import Interval, check_classification_labels, check_probability_vector, validate_params
+from mmlkit._validation import (
+    Interval,
+    check_classification_labels,
+    check_probability_vector,
+    validate_data,
+    validate_params,
+)
 
 __all__ = ["BernoulliNB", "GaussianNB", "MultinomialNB"]
 
@@ -167,6 +173,29 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
         return X, Y, index
 
 
+_SQ_DEV_ELEMENTS = 2**15  # size of a block of (x − θ)² (256 KiB): a bounded buffer, however large X is
+
+
+def _class_sq_dev(X, Y, index, means):
+    """Σ_{i: yᵢ = k} (xᵢ − θ_k)² per class k, shape (K, d), by row blocks through the one-hot Y.
+
+    One block-sized buffer holds X − θ and then its square (in place), so the
+    pass allocates a bounded multiple of d, not another copy of X.
+    """
+    n = X.shape[0]
+    step = min(n, max(1, _SQ_DEV_ELEMENTS // max(1, X.shape[1])))
+    buffer = np.empty((step, X.shape[1]))
+    total = None
+    for start in range(0, n, step):
+        rows = slice(start, min(n, start + step))
+        resid = np.take(means, index[rows], axis=0, out=buffer[:rows.stop - start], mode="clip")
+        np.subtract(X[rows], resid, out=resid)
+        resid *= resid
+        part = (resid.T @ Y[rows]).T
+        total = part if total is None else total + part
+    return total
+
+
 class GaussianNB(_BaseNB):
     """Gaussian naive Bayes: p(xⱼ | y = k) = N(xⱼ; θ_kj, σ²_kj).
 
@@ -235,10 +264,8 @@ class GaussianNB(_BaseNB):
         counts = Y.sum(axis=0)
         seen = counts > 0
         means = np.divide((X.T @ Y).T, counts[:, None], out=np.zeros((K, d)), where=seen[:, None])
-        resid = means[index]                  # one n×d buffer: X − θ, then squared, in place
-        np.subtract(X, resid, out=resid)
-        resid *= resid
-        variances = np.divide((resid.T @ Y).T, counts[:, None], out=np.zeros((K, d)), where=seen[:, None])
+        variances = np.divide(_class_sq_dev(X, Y, index, means), counts[:, None], out=np.zeros((K, d)),
+                              where=seen[:, None])
         # Merge with the running statistics (Chan, Golub & LeVeque).
         n_old = self.class_count_[:, None]
         n_new = counts[:, None]

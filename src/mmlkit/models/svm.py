@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import math
 import warnings
 from collections import OrderedDict
 from numbers import Integral, Real
@@ -11,7 +13,7 @@ from scipy.linalg.blas import daxpy
 from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from mmlkit._dask import dask_unsupported
 from mmlkit._validation import (
@@ -20,6 +22,7 @@ from mmlkit._validation import (
     check_classification_labels,
     check_random_state,
     check_sample_weight,
+    validate_data,
     validate_params,
 )
 from mmlkit.exceptions import ConvergenceWarning, NotFittedError
@@ -45,7 +48,9 @@ class _RowCache:
     straight into its slot — one matrix-vector product and O(m) in-place
     work, no temporaries — and evicts the least recently used row. Only the
     rows SMO actually visits are ever computed (often far fewer than m), and
-    the store's memory is touched only as rows are written.
+    the store grows with them: its slots are allocated a chunk of rows at a
+    time (about 1/64 of the capacity each, never copied), so a fit holds
+    memory for the rows it visited, not for the whole capacity.
     ``matrix`` gives a precomputed Gram matrix instead of inputs X.
     """
 
@@ -63,8 +68,15 @@ class _RowCache:
                 self.X_aug = np.hstack([2.0 * gamma * X, neg, ones])
                 self.query_aug = np.hstack([X, ones, neg])
             self.capacity = min(self.m, max(2, int(capacity_bytes // (8 * self.m))))  # i's row survives j's
-            self.store = np.empty((self.capacity, self.m))
+            self.chunk_rows = max(16, -(-self.capacity // 64))
+            self.chunks: list[np.ndarray] = []   # slot s is row s % chunk_rows of chunk s // chunk_rows
             self.slots: OrderedDict[int, int] = OrderedDict()
+
+    def _slot(self, s: int) -> np.ndarray:
+        c, r = divmod(s, self.chunk_rows)
+        if c == len(self.chunks):    # slots are taken in order: the next chunk is needed
+            self.chunks.append(np.empty((min(self.chunk_rows, self.capacity - s), self.m)))
+        return self.chunks[c][r]
 
     def row(self, t: int) -> np.ndarray:
         if self.matrix is not None:
@@ -72,12 +84,12 @@ class _RowCache:
         slot = self.slots.get(t)
         if slot is not None:
             self.slots.move_to_end(t)
-            return self.store[slot]
+            return self._slot(slot)
         if len(self.slots) < self.capacity:
             slot = len(self.slots)
         else:
             _, slot = self.slots.popitem(last=False)
-        out = self.store[slot]
+        out = self._slot(slot)
         if self.params["kernel"] == "rbf":   # one matrix-vector product and two in-place passes
             np.dot(self.X_aug, self.query_aug[t], out=out)
             np.minimum(out, 0.0, out=out)    # ‖x_t − x‖² ≥ 0, whatever the round-off
@@ -98,8 +110,8 @@ class _RowCache:
         """K[rows][:, cols] @ c, without keeping the block.
 
         K is symmetric, so the cached rows of ``cols`` serve: their part is one
-        product of c with the cache store (no copy); only uncached columns are
-        computed, in row blocks.
+        product of c with each chunk of the cache store (no copy); only uncached
+        columns are computed, in row blocks.
         """
         out = np.zeros(rows.size)
         if self.matrix is None and self.slots:
@@ -110,8 +122,11 @@ class _RowCache:
             if hit.any():
                 w = np.zeros(self.capacity)
                 w[slot_of[cols[hit]]] = c[hit]
-                filled = len(self.slots)
-                out += (w[:filled] @ self.store[:filled])[rows]
+                Kc, filled = np.zeros(self.m), len(self.slots)   # slots past `filled` hold no row yet
+                for start, chunk in zip(range(0, filled, self.chunk_rows), self.chunks):
+                    stop = min(filled, start + chunk.shape[0])
+                    Kc += w[start:stop] @ chunk[:stop - start]
+                out += Kc[rows]
                 cols, c = cols[~hit], c[~hit]
         if cols.size:
             for start in range(0, rows.size, 1024):
@@ -123,6 +138,11 @@ class _RowCache:
         if self.matrix is not None:
             return _RowCache(None, capacity_bytes, matrix=self.matrix[np.ix_(idx, idx)])
         return _RowCache(self.X[idx], capacity_bytes, **self.params)
+
+
+def _subset_cache(X, capacity_bytes, params, idx):
+    """The row cache of the subproblem on the points idx of X (as ``_RowCache.subset``)."""
+    return _RowCache(X[idx], capacity_bytes, **params)
 
 
 class _SMOResult:
@@ -151,7 +171,7 @@ class _ActiveSet:
 
     def set_membership(self, t):
         """Recompute whether variable t is in I_up and in I_low after its α changed."""
-        at, yt, ct = self.alpha[t], self.y[t], self.C[t]
+        at, yt, ct = self.alpha.item(t), self.y.item(t), self.C.item(t)
         self.up_pen[t] = 0.0 if (at < ct if yt > 0 else at > 0) else -np.inf
         self.low_w[t] = 1.0 if (at > 0 if yt > 0 else at < ct) else 0.0
 
@@ -218,7 +238,7 @@ class _SMO:
         self.active = _ActiveSet(self.everything, self.alpha, self.F, y, C, Kd)
         self.shrunk = False     # some variables are set aside
         self.unshrunk = False   # the one-time unshrink near the optimum has happened
-        self.scratch, self.scratch_v = np.empty(n), np.empty(n)
+        self.scratch, self.scratch_v, self.scratch_q = np.empty(n), np.empty(n), np.empty(n)
 
     def select_working_set(self):
         """i = argmax_{I_up} F; j = argmax_{t ∈ I_low, bₜ>0} bₜ²/aₜ. None when m − M < tol (optimal)."""
@@ -227,13 +247,14 @@ class _SMO:
         last = A.idx.size - 1  # ties go to the last index, as in libsvm's ">=" scans
         i = last - int(v[::-1].argmax())
         m_up = v[i]
-        b = np.subtract(m_up, A.F, out=self.scratch[:A.idx.size]) if np.isfinite(m_up) else np.zeros(A.idx.size)
+        b = np.subtract(m_up, A.F, out=self.scratch[:A.idx.size]) if math.isfinite(m_up) else np.zeros(A.idx.size)
         np.maximum(b, 0.0, out=b)
         b *= A.low_w
         if (b.max() if b.size else 0.0) < self.tol:
             return None
         Ki = self._row(A.idx[i])
-        quad = A.Kd - 2.0 * Ki
+        quad = np.multiply(Ki, -2.0, out=self.scratch_q[:A.idx.size])
+        quad += A.Kd
         quad += A.Kd[i]
         np.maximum(quad, _TAU, out=quad)
         b *= b
@@ -248,10 +269,11 @@ class _SMO:
     def update_pair(self, i, j, Ki, Kj):
         """Solve the pair, then F −= yᵢΔαᵢ Kᵢ + yⱼΔαⱼ Kⱼ (BLAS axpy, in place: F is contiguous)."""
         A = self.active
-        yi, yj, ai_old, aj_old = A.y[i], A.y[j], A.alpha[i], A.alpha[j]
-        a = A.Kd[i] + A.Kd[j] - 2.0 * Ki[j]
-        ai, aj = solve_pair(ai_old, aj_old, yi, yj, A.C[i], A.C[j], -yi * A.F[i], -yj * A.F[j],
-                            a if a > 0 else _TAU)
+        # Python floats (.item): the same IEEE arithmetic as NumPy scalars, at a fraction of the cost
+        yi, yj, ai_old, aj_old = A.y.item(i), A.y.item(j), A.alpha.item(i), A.alpha.item(j)
+        a = A.Kd.item(i) + A.Kd.item(j) - 2.0 * Ki.item(j)
+        ai, aj = solve_pair(ai_old, aj_old, yi, yj, A.C.item(i), A.C.item(j), -yi * A.F.item(i),
+                            -yj * A.F.item(j), a if a > 0 else _TAU)
         A.alpha[i], A.alpha[j] = ai, aj
         A.F = daxpy(Ki, A.F, a=-yi * (ai - ai_old))
         A.F = daxpy(Kj, A.F, a=-yj * (aj - aj_old))
@@ -671,21 +693,23 @@ class SVC(ClassifierMixin, BaseEstimator):
         capacity = float(self.cache_size) * 2**20
         if self.kernel == "precomputed":
             root = _RowCache(None, capacity, matrix=X)
-        else:
-            root = _RowCache(X, 0.0, kernel=self.kernel, gamma=self._gamma, degree=self.degree, coef0=self.coef0)
+            subset = functools.partial(root.subset, capacity_bytes=capacity)
+        else:   # each pair's cache is set up from its own rows of X (nothing on all of X)
+            subset = functools.partial(_subset_cache, X, capacity, dict(kernel=self.kernel, gamma=self._gamma,
+                                                                        degree=self.degree, coef0=self.coef0))
         Kd_all = kernel_diagonal(X, kernel=self.kernel, gamma=self._gamma, degree=self.degree, coef0=self.coef0)
 
         by_class = [np.flatnonzero((y_enc == c) & keep) for c in range(n_classes)]
         if any(ix.size == 0 for ix in by_class):
             raise ValueError("sample_weight (times class_weight) is zero for every sample of a class: "
                              "each class needs at least one sample with non-zero weight")
-        rng = check_random_state(self.random_state)
+        rng = check_random_state(self.random_state) if self.probability else None   # (seeding costs)
         pairs = [(a, b) for a in range(n_classes) for b in range(a + 1, n_classes)]
         alphas, rhos, n_iter, prob_a, prob_b, status = [], [], [], [], [], 0
         for a, b in pairs:
             idx = np.flatnonzero(((y_enc == a) | (y_enc == b)) & keep)
             ys = np.where(y_enc[idx] == a, 1.0, -1.0)
-            cache = root.subset(idx, capacity)
+            cache = subset(idx)
             Kd = Kd_all[idx]
             if self.probability:
                 A, B = self._platt(cache, Kd, ys, C_sample[idx], rng)

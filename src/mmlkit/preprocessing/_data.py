@@ -7,10 +7,10 @@ import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from mmlkit._dask import dask_unsupported, is_dask_collection, map_rows
-from mmlkit._validation import IncreasingPair, Interval, Options, validate_params
+from mmlkit._validation import IncreasingPair, Interval, Options, validate_data, validate_params
 from mmlkit.probability._functions import normal_ppf
 
 __all__ = ["MinMaxScaler", "RobustScaler", "SimpleImputer", "StandardScaler"]
@@ -56,7 +56,9 @@ class _Scaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         X = self._validate(X, reset=False)
         offset, scale = self._offset_scale()
-        return ((X - offset) / scale).astype(X.dtype, copy=False)
+        Z = np.subtract(X, offset, dtype=np.result_type(X, offset, scale))
+        Z /= scale                                    # in place: one n × d result, no second temporary
+        return Z.astype(X.dtype, copy=False)
 
     def inverse_transform(self, X):
         """Undo the scaling: x = z·scale + offset.
@@ -177,11 +179,15 @@ class StandardScaler(_Scaler):
             return _dask_fit.standard_scaler(self, X, first=first)
         X = self._validate(X, reset=first)
         d = X.shape[1]
-        counts = np.sum(~np.isnan(X), axis=0).astype(np.float64)
-        with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns
-            batch_mean = np.where(counts > 0, np.nanmean(X, axis=0, dtype=np.float64), 0.0)
-            batch_var = np.where(counts > 0, np.nanvar(X, axis=0, dtype=np.float64), 0.0)
+        if X.dtype == np.float64 and X.shape[0] and not np.isnan(X.sum()):   # no NaN: plain moments, same numbers
+            counts = np.full(d, float(X.shape[0]))
+            batch_mean, batch_var = X.mean(axis=0, dtype=np.float64), X.var(axis=0, dtype=np.float64)
+        else:
+            counts = np.sum(~np.isnan(X), axis=0).astype(np.float64)
+            with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns
+                batch_mean = np.where(counts > 0, np.nanmean(X, axis=0, dtype=np.float64), 0.0)
+                batch_var = np.where(counts > 0, np.nanvar(X, axis=0, dtype=np.float64), 0.0)
         n_old, mean_old, var_old = self._moments if not first else (np.zeros(d), np.zeros(d), np.zeros(d))
         total = n_old + counts
         safe = np.maximum(total, 1.0)

@@ -8,10 +8,10 @@ from itertools import combinations, combinations_with_replacement
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from mmlkit._dask import dask_unsupported
-from mmlkit._validation import Interval, Options, validate_params
+from mmlkit._validation import Interval, Options, validate_data, validate_params
 from mmlkit.preprocessing._data import _input_names
 
 __all__ = ["OneHotEncoder", "PolynomialFeatures"]

@@ -9,7 +9,7 @@ import numpy as np
 from scipy.special import digamma
 from sklearn.base import BaseEstimator
 from sklearn.feature_selection import SelectorMixin
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from mmlkit._dask import dask_unsupported
 from mmlkit._validation import (
@@ -18,6 +18,7 @@ from mmlkit._validation import (
     as_float_array,
     check_consistent_length,
     check_random_state,
+    validate_data,
     validate_params,
 )
 from mmlkit.probability._functions import chi2_sf, f_sf
