@@ -81,7 +81,16 @@ class _Scaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
 def _set_moments(est, total, mean, var):
     """Store a StandardScaler's running (count, mean, variance) per feature and its fitted
-    attributes (NaN for a feature with no observation yet); returns ``est``."""
+    attributes (NaN for a feature with no observation yet); returns ``est``.
+
+    Raises ``ValueError`` when a variance overflowed float64 (finite data with
+    |x| beyond about 1e154): ``var_`` cannot hold it, so no silent inf.
+    """
+    overflowed = ~np.isfinite(var) & (total > 0)
+    if np.any(overflowed):
+        raise ValueError(f"X's variance overflows float64 in feature(s) {np.flatnonzero(overflowed).tolist()} "
+                         "(|x| beyond about 1e154); divide X by a constant first (StandardScaler's var_ must "
+                         "hold the variance)")
     est._moments = (total, mean, var)
     seen = total.astype(np.int64)
     est.n_samples_seen_ = int(seen[0]) if total.size and np.all(seen == seen[0]) else seen
@@ -179,21 +188,22 @@ class StandardScaler(_Scaler):
             return _dask_fit.standard_scaler(self, X, first=first)
         X = self._validate(X, reset=first)
         d = X.shape[1]
-        if X.dtype == np.float64 and X.shape[0] and not np.isnan(X.sum()):   # no NaN: plain moments, same numbers
-            counts = np.full(d, float(X.shape[0]))
-            batch_mean, batch_var = X.mean(axis=0, dtype=np.float64), X.var(axis=0, dtype=np.float64)
-        else:
-            counts = np.sum(~np.isnan(X), axis=0).astype(np.float64)
-            with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns
-                batch_mean = np.where(counts > 0, np.nanmean(X, axis=0, dtype=np.float64), 0.0)
-                batch_var = np.where(counts > 0, np.nanvar(X, axis=0, dtype=np.float64), 0.0)
-        n_old, mean_old, var_old = self._moments if not first else (np.zeros(d), np.zeros(d), np.zeros(d))
-        total = n_old + counts
-        safe = np.maximum(total, 1.0)
-        delta = batch_mean - mean_old
-        mean = mean_old + delta * counts / safe
-        var = (n_old * var_old + counts * batch_var + n_old * counts / safe * delta**2) / safe
+        with np.errstate(over="ignore", invalid="ignore"):  # a variance beyond float64: _set_moments says so
+            if X.dtype == np.float64 and X.shape[0] and not np.isnan(X.sum()):   # no NaN: plain moments
+                counts = np.full(d, float(X.shape[0]))
+                batch_mean, batch_var = X.mean(axis=0, dtype=np.float64), X.var(axis=0, dtype=np.float64)
+            else:
+                counts = np.sum(~np.isnan(X), axis=0).astype(np.float64)
+                with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+                    warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns
+                    batch_mean = np.where(counts > 0, np.nanmean(X, axis=0, dtype=np.float64), 0.0)
+                    batch_var = np.where(counts > 0, np.nanvar(X, axis=0, dtype=np.float64), 0.0)
+            n_old, mean_old, var_old = self._moments if not first else (np.zeros(d), np.zeros(d), np.zeros(d))
+            total = n_old + counts
+            safe = np.maximum(total, 1.0)
+            delta = batch_mean - mean_old
+            mean = mean_old + delta * counts / safe
+            var = (n_old * var_old + counts * batch_var + n_old * counts / safe * delta**2) / safe
         return _set_moments(self, total, mean, var)
 
     def _offset_scale(self):
