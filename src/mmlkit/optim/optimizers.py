@@ -60,6 +60,7 @@ class Optimizer:
         self.defaults = dict(defaults)
         self.param_groups: list[dict] = []
         self.state: dict[int, dict] = {}
+        self._scratch: dict = {}  # per dtype: work space the in-place updates reuse (not state)
         for group in groups:
             self.add_param_group(group)
 
@@ -118,6 +119,15 @@ class Optimizer:
 
     def _update(self, w: np.ndarray, g: np.ndarray, state: dict, group: dict) -> None:
         raise NotImplementedError
+
+    def _work(self, like: np.ndarray, k: int = 1) -> list[np.ndarray]:
+        """``k`` scratch arrays shaped like ``like``: views into one buffer per dtype, kept between
+        steps, so an update writes its intermediate results with ``out=`` and allocates nothing."""
+        size = like.size
+        buf = self._scratch.get(like.dtype)
+        if buf is None or buf.size < k * size:
+            buf = self._scratch[like.dtype] = np.empty(k * size, dtype=like.dtype)
+        return [buf[i * size:(i + 1) * size].reshape(like.shape) for i in range(k)]
 
     def state_dict(self) -> dict:
         """The optimizer's state and hyperparameters (parameters referred to by position)."""
@@ -325,18 +335,28 @@ class Adam(Optimizer):
                 g = g + wd * w
         b1, b2 = group["betas"]
         m, v = state["exp_avg"], state["exp_avg_sq"]
-        m += (1 - b1) * (g - m)  # torch's lerp
-        v *= b2
-        v += (1 - b2) * (g * g)
+        # torch's single-tensor Adam, operation for operation, each written in place into two
+        # scratch arrays (the update allocates nothing): 11 passes over the parameter's size.
+        a, b = self._work(w, 2)
+        np.subtract(g, m, out=a)          # m.lerp_(g, 1 − β₁) = m + (1 − β₁)(g − m)
+        a *= 1 - b1
+        m += a
+        v *= b2                           # v.mul_(β₂).addcmul_(g, g, value=1 − β₂)
+        np.multiply(g, 1 - b2, out=a)
+        a *= g
+        v += a
         bias1 = 1 - b1**t
         bias2_sqrt = math.sqrt(1 - b2**t)
         if group["amsgrad"]:
             vmax = state["max_exp_avg_sq"]
             np.maximum(vmax, v, out=vmax)
-            denom = np.sqrt(vmax) / bias2_sqrt + group["eps"]
-        else:
-            denom = np.sqrt(v) / bias2_sqrt + group["eps"]
-        w -= (lr / bias1) * (m / denom)
+            v = vmax
+        np.sqrt(v, out=a)                 # denom = √v / √(1 − β₂ᵗ) + ε
+        a /= bias2_sqrt
+        a += group["eps"]
+        np.multiply(m, -lr / bias1, out=b)  # w.addcdiv_(m, denom, value=−η/(1 − β₁ᵗ))
+        b /= a
+        w += b
 
 
 class AdamW(Adam):
