@@ -331,3 +331,69 @@ def test_centred_gram_fast_path_equals_the_centred_blocks(offset, seed):
     assert np.all(np.abs(XtY - XtY_ref) <= 8 * n * eps * np.outer(sq, np.sqrt((Y * Y).sum(axis=0))))
     if offset >= 3.0:  # |μ| > σ: the shortcut would cancel, so the blocks themselves are returned
         np.testing.assert_array_equal(centred_gram(X, mean), centred_gram_blocks(X, mean))
+
+
+@pytest.fixture
+def four_cpus(monkeypatch):
+    """Pretend the machine has four CPUs, so the row-range (threaded) Gram pass runs even on one core."""
+    from mmlkit import _threads
+
+    monkeypatch.setattr(_threads, "_n_cpus", lambda: 4)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("n", [20_000, 33_333])
+def test_gram_pass_on_row_ranges_equals_the_products(four_cpus, n, dtype):
+    """One pass, chunk by chunk on threads (syrk for XᵀX, gemm for XᵀY1), equals NumPy's products to the
+    rounding of n-term sums, and G comes out exactly symmetric."""
+    from mmlkit._threads import row_blocks
+    from mmlkit.models._linear_base import gram_pass
+
+    rng = np.random.default_rng(n)
+    X = (rng.standard_normal((n, 60)) + rng.uniform(-1, 1, 60)).astype(dtype)
+    Y1 = rng.standard_normal((n, 3)).astype(dtype)
+    assert len(row_blocks(n, work=n * 60, min_work=8192 * 64)) > 1        # the threaded path is taken
+    G, S = gram_pass(X, Y1)
+    eps = np.finfo(dtype).eps
+    sq = np.sqrt(np.einsum("ij,ij->j", X, X, dtype=np.float64))
+    np.testing.assert_array_equal(G, G.T)
+    assert np.all(np.abs(G - X.T.astype(float) @ X) <= 4 * np.sqrt(n) * eps * np.outer(sq, sq) + 0)
+    sy = np.sqrt(np.einsum("ij,ij->j", Y1, Y1, dtype=np.float64))
+    assert np.all(np.abs(S - X.T.astype(float) @ Y1) <= 4 * np.sqrt(n) * eps * np.outer(sq, sy))
+    assert G.dtype == S.dtype == dtype
+    G2, none = gram_pass(np.asfortranarray(X))                              # not C-ordered: NumPy's product
+    assert none is None
+    np.testing.assert_allclose(G2, G, rtol=0, atol=float(8 * n * eps * sq.max() ** 2))
+
+
+@pytest.mark.parametrize("offset", [0.0, 3.0, 1e6, 3e8])
+def test_centred_moments_equal_the_textbook_centring(four_cpus, offset):
+    """μ, X̃ᵀX̃ and X̃ᵀY from one pass equal centring X by its exact means and multiplying; the means ride
+    along with XᵀY and are at least as accurate as NumPy's mean (here: against exactly rounded sums)."""
+    import math
+
+    from mmlkit.models._linear_base import centred_moments
+
+    rng = np.random.default_rng(7)
+    n = 40_000
+    X = rng.standard_normal((n, 30)) * rng.uniform(0.5, 2.0, 30) + offset
+    Y = rng.standard_normal((n, 2))
+    Y -= Y.mean(axis=0)
+    mean, G, XtY = centred_moments(X, Y)
+    exact = np.array([math.fsum(X[:, j]) / n for j in range(X.shape[1])])
+    eps = np.finfo(float).eps
+    scale = np.abs(X).mean(axis=0)                 # no worse than NumPy's mean, or a few ulps of the data
+    assert np.all(np.abs(mean - exact) <= np.maximum(np.abs(X.mean(axis=0) - exact), 8 * eps * scale))
+    Xc = X - exact
+    sq = np.sqrt(np.einsum("ij,ij->j", Xc, Xc))
+    assert np.all(np.abs(G - Xc.T @ Xc) <= 64 * np.sqrt(n) * eps * np.outer(sq, sq))
+    assert np.all(np.abs(XtY - Xc.T @ Y) <= 64 * np.sqrt(n) * eps * np.outer(sq, np.sqrt((Y * Y).sum(axis=0))))
+
+
+@pytest.mark.parametrize("offset", [0.0, 1e4])
+def test_ridge_on_threaded_gram_pass_equals_sklearn(four_cpus, offset):
+    """Ridge fitted through the one-pass threaded Gram (tens of thousands of rows) equals scikit-learn's."""
+    X, y = _data(3, 30_000, 40, offset=offset)
+    ours, ref = Ridge(alpha=2.0).fit(X, y), sk.Ridge(alpha=2.0).fit(X, y)
+    _close(ours.coef_, ref.coef_, tol=1e-8)
+    assert ours.intercept_ == pytest.approx(ref.intercept_, rel=1e-8, abs=1e-8 * (1 + offset))

@@ -20,6 +20,8 @@ __all__ = [
     "center_data",
     "centred_gram",
     "centred_gram_blocks",
+    "centred_moments",
+    "gram_pass",
     "soft_threshold",
 ]
 
@@ -46,25 +48,97 @@ def center_data(X, y, fit_intercept: bool, order: str = "C"):
     return np.subtract(X, X_mean, order=order), y - y_mean, X_mean, y_mean
 
 
-def centred_gram(X, mean, Y=None, *, block: int = 2048):
-    """X̃ᵀX̃ (and X̃ᵀY) with X̃ = X − 1μᵀ: one BLAS-3 product when that is exact enough.
+_GRAM_CHUNK = 512  # rows per BLAS call in a Gram pass: a chunk (≤ 512·d numbers) stays in cache for both products
 
-    The one-product form X̃ᵀX̃ = XᵀX − n·μμᵀ cancels: entry (j, k) loses about
-    log₁₀(1 + |μⱼμₖ|/(σⱼσₖ)) digits. The diagonal of XᵀX, n(σⱼ² + μⱼ²), tells
-    at no extra cost whether every column has μⱼ² ≤ σⱼ² (at most ~0.3 digits
-    lost); then XᵀX − n·μμᵀ and XᵀY − μ(1ᵀY) are used. Otherwise (data far
-    from the origin) the centred row blocks of :func:`centred_gram_blocks`, the
-    textbook form, which loses nothing. Returns ``G`` (d, d), or ``(G, X̃ᵀY)``
-    when ``Y`` (n, t) is given.
+
+def _gram_lane(X, Y1, rows, syrk, gemm):
+    """XᵀX (upper triangle) and XᵀY1 over ``rows``, chunk by chunk: each chunk of rows is read from
+    memory once and used twice while in cache (a symmetric rank-k update, then a product with Y1)."""
+    d = X.shape[1]
+    G = np.zeros((d, d), dtype=X.dtype, order="F")
+    S = None if Y1 is None else np.zeros((d, Y1.shape[1]), dtype=X.dtype, order="F")
+    for start in range(rows.start, rows.stop, _GRAM_CHUNK):
+        chunk = X[start:min(start + _GRAM_CHUNK, rows.stop)]
+        G = syrk(1.0, chunk.T, beta=1.0, c=G, overwrite_c=1)  # G += chunkᵀchunk: half a product's flops
+        if S is not None:
+            S = gemm(1.0, chunk.T, Y1[start:start + chunk.shape[0]], beta=1.0, c=S, overwrite_c=1)
+    return G, S
+
+
+def gram_pass(X, Y1=None):
+    """XᵀX and XᵀY1 in one pass over the rows of ``X``, on the thread pool.
+
+    Each thread takes a contiguous range of rows (``_threads.row_blocks``: one
+    per CPU, thousands of rows each) and accumulates its partial XᵀX with BLAS
+    ``syrk`` (a symmetric rank-k update: half the flops of a general product)
+    and its partial XᵀY1 from the same chunk of rows while it is in cache, BLAS
+    pinned to one thread; the partial sums are added in range order (the same
+    result for the same number of CPUs). Few rows, or a C-unordered or
+    non-float ``X``, take NumPy's products. Returns ``(G, XᵀY1)``, ``G`` (d, d)
+    symmetric, ``XᵀY1`` None when ``Y1`` is None.
     """
-    n = X.shape[0]
-    G = X.T @ X
+    from scipy.linalg.blas import get_blas_funcs
+
+    from mmlkit._threads import map_blocks, row_blocks
+    from mmlkit.models._init import single_blas_thread
+
+    n, d = X.shape
+    blocks = row_blocks(n, work=n * d, min_work=8192 * 64)
+    if (len(blocks) == 1 or not X.flags.c_contiguous or X.dtype not in (np.float32, np.float64)
+            or (Y1 is not None and Y1.dtype != X.dtype)):
+        return X.T @ X, (None if Y1 is None else X.T @ Y1)
+    syrk, gemm = get_blas_funcs(("syrk", "gemm"), (X,))
+    with single_blas_thread():
+        parts = map_blocks(lambda rows: _gram_lane(X, Y1, rows, syrk, gemm), blocks)
+    G, S = parts[0]
+    for G_i, S_i in parts[1:]:
+        G += G_i
+        if S is not None:
+            S += S_i
+    G = np.triu(G)
+    G += np.triu(G, 1).T
+    return G, S
+
+
+def _centre_gram(G, XtY, mean, n, X, Y, block):
+    """From XᵀX (and XᵀY) to the centred products, or to the centred blocks when that would cancel."""
     if not np.all(n * np.square(mean) <= 0.5 * np.diag(G)):
         return centred_gram_blocks(X, mean, Y, block=block)
     G -= n * np.outer(mean, mean)
     if Y is None:
         return G
-    return G, X.T @ Y - np.outer(mean, Y.sum(axis=0))
+    return G, XtY - np.outer(mean, Y.sum(axis=0))
+
+
+def centred_gram(X, mean, Y=None, *, block: int = 2048):
+    """X̃ᵀX̃ (and X̃ᵀY) with X̃ = X − 1μᵀ: one pass of BLAS-3 products when that is exact enough.
+
+    The one-product form X̃ᵀX̃ = XᵀX − n·μμᵀ cancels: entry (j, k) loses about
+    log₁₀(1 + |μⱼμₖ|/(σⱼσₖ)) digits. The diagonal of XᵀX, n(σⱼ² + μⱼ²), tells
+    at no extra cost whether every column has μⱼ² ≤ σⱼ² (at most ~0.3 digits
+    lost); then XᵀX − n·μμᵀ and XᵀY − μ(1ᵀY) are used, from :func:`gram_pass`.
+    Otherwise (data far from the origin) the centred row blocks of
+    :func:`centred_gram_blocks`, the textbook form, which loses nothing. Returns
+    ``G`` (d, d), or ``(G, X̃ᵀY)`` when ``Y`` (n, t) is given.
+    """
+    G, XtY = gram_pass(X, Y)
+    return _centre_gram(G, XtY, mean, X.shape[0], X, Y, block)
+
+
+def centred_moments(X, Y, *, block: int = 2048):
+    """The column means μ of ``X`` with X̃ᵀX̃ and X̃ᵀY (as :func:`centred_gram`), from one pass over X.
+
+    The column sums Xᵀ1 ride along with XᵀY as one more column of the product
+    (``[1, Y]``), so the means cost no pass of their own. Returns ``(μ, G, X̃ᵀY)``.
+    """
+    n = X.shape[0]
+    Y1 = np.empty((n, Y.shape[1] + 1), dtype=X.dtype)
+    Y1[:, 0] = 1.0
+    Y1[:, 1:] = Y
+    G, S = gram_pass(X, Y1)
+    mean = S[:, 0] / n
+    G, XtY = _centre_gram(G, S[:, 1:], mean, n, X, Y, block)
+    return mean, G, XtY
 
 
 def centred_gram_blocks(X, mean, Y=None, *, block: int = 2048):

@@ -21,7 +21,7 @@ from mmlkit._scaling import power_of_two_scale, rescale
 from mmlkit._validation import Interval, Options, validate_params
 from mmlkit.exceptions import ConvergenceWarning, RankWarning
 from mmlkit.models import _dask_fit
-from mmlkit.models._linear_base import LinearPredictMixin, center_data, centred_gram
+from mmlkit.models._linear_base import LinearPredictMixin, center_data, centred_moments
 
 __all__ = ["BayesianLinearRegression", "LinearRegression", "Ridge"]
 
@@ -347,9 +347,9 @@ class Ridge(MultiOutputMixin, LinearPredictMixin, RegressorMixin, BaseEstimator)
     def _primal_cholesky(self, X, y, alpha):
         n, d = X.shape
         if self.fit_intercept:
-            X_mean = X.mean(axis=0)
             y_mean = y.mean(axis=0)
-            G, rhs = centred_gram(X, X_mean, _as_2d(y - y_mean))  # (X − x̄)ᵀ(X − x̄), (X − x̄)ᵀ(y − ȳ)
+            # x̄, (X − x̄)ᵀ(X − x̄) and (X − x̄)ᵀ(y − ȳ) from one pass over X, no centred copy
+            X_mean, G, rhs = centred_moments(X, _as_2d(y - y_mean))
         else:
             X_mean, y_mean = np.zeros(d), (np.zeros(y.shape[1]) if y.ndim > 1 else 0.0)
             G, rhs = X.T @ X, X.T @ _as_2d(y)
