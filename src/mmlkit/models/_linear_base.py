@@ -13,6 +13,7 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from mmlkit._dask import is_dask_collection, map_rows
+from mmlkit._threads import map_blocks, row_blocks
 
 __all__ = [
     "LinearPredictMixin",
@@ -49,6 +50,7 @@ def center_data(X, y, fit_intercept: bool, order: str = "C"):
 
 
 _GRAM_CHUNK = 512  # rows per BLAS call in a Gram pass: a chunk (≤ 512·d numbers) stays in cache for both products
+_GRAM_MIN_WORK = 8192 * 64  # entries of X per row range (below: NumPy's two products on the calling thread)
 
 
 def _gram_lane(X, Y1, rows, syrk, gemm):
@@ -65,39 +67,86 @@ def _gram_lane(X, Y1, rows, syrk, gemm):
     return G, S
 
 
-def gram_pass(X, Y1=None):
-    """XᵀX and XᵀY1 in one pass over the rows of ``X``, on the thread pool.
-
-    Each thread takes a contiguous range of rows (``_threads.row_blocks``: one
-    per CPU, thousands of rows each) and accumulates its partial XᵀX with BLAS
-    ``syrk`` (a symmetric rank-k update: half the flops of a general product)
-    and its partial XᵀY1 from the same chunk of rows while it is in cache, BLAS
-    pinned to one thread; the partial sums are added in range order (the same
-    result for the same number of CPUs). Few rows, or a C-unordered or
-    non-float ``X``, take NumPy's products. Returns ``(G, XᵀY1)``, ``G`` (d, d)
-    symmetric, ``XᵀY1`` None when ``Y1`` is None.
-    """
+def _gram_rows(X, Y, sums):
+    """Row-major X: one range of rows per CPU (see :func:`gram_pass`), partial sums added in order."""
     from scipy.linalg.blas import get_blas_funcs
 
-    from mmlkit._threads import map_blocks, row_blocks
-    from mmlkit.models._init import single_blas_thread
-
     n, d = X.shape
-    blocks = row_blocks(n, work=n * d, min_work=8192 * 64)
-    if (len(blocks) == 1 or not X.flags.c_contiguous or X.dtype not in (np.float32, np.float64)
-            or (Y1 is not None and Y1.dtype != X.dtype)):
-        return X.T @ X, (None if Y1 is None else X.T @ Y1)
+    Y1 = Y
+    if sums:  # the column sums ride along as XᵀY's first column, Xᵀ1
+        Y1 = np.ones((n, 1 + (0 if Y is None else Y.shape[1])), dtype=X.dtype)
+        if Y is not None:
+            Y1[:, 1:] = Y
     syrk, gemm = get_blas_funcs(("syrk", "gemm"), (X,))
-    with single_blas_thread():
-        parts = map_blocks(lambda rows: _gram_lane(X, Y1, rows, syrk, gemm), blocks)
+    parts = map_blocks(lambda rows: _gram_lane(X, Y1, rows, syrk, gemm),
+                       row_blocks(n, work=n * d, min_work=_GRAM_MIN_WORK))
     G, S = parts[0]
     for G_i, S_i in parts[1:]:
         G += G_i
         if S is not None:
             S += S_i
-    G = np.triu(G)
+    if not sums:
+        return np.triu(G), None, S
+    return np.triu(G), S[:, 0], (None if Y is None else S[:, 1:])
+
+
+def _gram_tiles(X, Y, sums):
+    """Column-major X: the tiles of XᵀX over one group of (contiguous) columns per CPU are the tasks,
+    ``A.T @ A`` on the diagonal (NumPy's syrk), ``A.T @ B`` off it; the sums and XᵀY per group."""
+    n, d = X.shape
+    groups = row_blocks(d, work=n * d, min_work=_GRAM_MIN_WORK)
+    G = np.empty((d, d), dtype=X.dtype)
+
+    def tile(task):
+        i, j = task
+        A = X[:, groups[i]]
+        G[groups[i], groups[j]] = A.T @ X[:, groups[j]]
+        if i != j:
+            return None
+        return (A.sum(axis=0) if sums else None,
+                None if Y is None else np.stack([A.T @ Y[:, c] for c in range(Y.shape[1])], axis=1))
+
+    k = len(groups)
+    tasks = [(i, j) for i in range(k) for j in range(i + 1, k)] + [(i, i) for i in range(k)]  # big ones first
+    per_group = map_blocks(tile, tasks)[len(tasks) - k:]
+    s = np.concatenate([p[0] for p in per_group]) if sums else None
+    XtY = None if Y is None else np.concatenate([p[1] for p in per_group], axis=0)
+    return np.triu(G), s, XtY
+
+
+def gram_pass(X, Y=None, *, sums=False):
+    """XᵀX, the column sums Xᵀ1 and XᵀY in one pass over ``X``, on the thread pool.
+
+    Row-major ``X``: each thread takes a contiguous range of rows
+    (``_threads.row_blocks``: one per CPU, thousands of rows each) and
+    accumulates its partial XᵀX with BLAS ``syrk`` (a symmetric rank-k update:
+    half the flops of a general product) and its partial Xᵀ[1, Y] from the
+    same chunk of rows while it is in cache; the partial sums are added in
+    range order. Column-major ``X``: the columns are cut into one group per CPU
+    and the upper tiles of XᵀX (syrk on the diagonal, gemm off it) are the
+    tasks. BLAS is pinned to one thread per task, so no BLAS call waits on
+    another thread, and the result depends only on the number of CPUs. A small
+    or non-float ``X`` takes NumPy's products on the calling thread.
+
+    Returns
+    -------
+    G : ndarray (d, d), symmetric
+    s : ndarray (d,) or None
+        Xᵀ1, when ``sums``.
+    XtY : ndarray (d, t) or None
+        XᵀY, when ``Y`` (n, t) is given.
+    """
+    from mmlkit.models._init import single_blas_thread
+
+    n, d = X.shape
+    if (n * d < _GRAM_MIN_WORK or X.dtype not in (np.float32, np.float64)
+            or not (X.flags.c_contiguous or X.flags.f_contiguous)
+            or (Y is not None and Y.dtype != X.dtype)):
+        return X.T @ X, (X.sum(axis=0) if sums else None), (None if Y is None else X.T @ Y)
+    with single_blas_thread():
+        G, s, XtY = (_gram_rows if X.flags.c_contiguous else _gram_tiles)(X, Y, sums)
     G += np.triu(G, 1).T
-    return G, S
+    return G, s, XtY
 
 
 def _centre_gram(G, XtY, mean, n, X, Y, block):
@@ -121,23 +170,20 @@ def centred_gram(X, mean, Y=None, *, block: int = 2048):
     :func:`centred_gram_blocks`, the textbook form, which loses nothing. Returns
     ``G`` (d, d), or ``(G, X̃ᵀY)`` when ``Y`` (n, t) is given.
     """
-    G, XtY = gram_pass(X, Y)
+    G, _, XtY = gram_pass(X, Y)
     return _centre_gram(G, XtY, mean, X.shape[0], X, Y, block)
 
 
 def centred_moments(X, Y, *, block: int = 2048):
     """The column means μ of ``X`` with X̃ᵀX̃ and X̃ᵀY (as :func:`centred_gram`), from one pass over X.
 
-    The column sums Xᵀ1 ride along with XᵀY as one more column of the product
-    (``[1, Y]``), so the means cost no pass of their own. Returns ``(μ, G, X̃ᵀY)``.
+    The column sums come from the same pass as XᵀX and XᵀY (:func:`gram_pass`),
+    so the means cost no pass of their own. Returns ``(μ, G, X̃ᵀY)``.
     """
     n = X.shape[0]
-    Y1 = np.empty((n, Y.shape[1] + 1), dtype=X.dtype)
-    Y1[:, 0] = 1.0
-    Y1[:, 1:] = Y
-    G, S = gram_pass(X, Y1)
-    mean = S[:, 0] / n
-    G, XtY = _centre_gram(G, S[:, 1:], mean, n, X, Y, block)
+    G, s, XtY = gram_pass(X, Y, sums=True)
+    mean = s / n
+    G, XtY = _centre_gram(G, XtY, mean, n, X, Y, block)
     return mean, G, XtY
 
 
