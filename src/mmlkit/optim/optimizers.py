@@ -334,29 +334,53 @@ class Adam(Optimizer):
             else:
                 g = g + wd * w
         b1, b2 = group["betas"]
-        m, v = state["exp_avg"], state["exp_avg_sq"]
-        # torch's single-tensor Adam, operation for operation, each written in place into two
-        # scratch arrays (the update allocates nothing): 11 passes over the parameter's size.
-        a, b = self._work(w, 2)
-        np.subtract(g, m, out=a)          # m.lerp_(g, 1 − β₁) = m + (1 − β₁)(g − m)
-        a *= 1 - b1
-        m += a
-        v *= b2                           # v.mul_(β₂).addcmul_(g, g, value=1 − β₂)
-        np.multiply(g, 1 - b2, out=a)
-        a *= g
-        v += a
-        bias1 = 1 - b1**t
-        bias2_sqrt = math.sqrt(1 - b2**t)
-        if group["amsgrad"]:
-            vmax = state["max_exp_avg_sq"]
-            np.maximum(vmax, v, out=vmax)
-            v = vmax
-        np.sqrt(v, out=a)                 # denom = √v / √(1 − β₂ᵗ) + ε
-        a /= bias2_sqrt
-        a += group["eps"]
-        np.multiply(m, -lr / bias1, out=b)  # w.addcdiv_(m, denom, value=−η/(1 − β₁ᵗ))
-        b /= a
-        w += b
+        arrays = (w, g, state["exp_avg"], state["exp_avg_sq"], *self._work(w, 2),
+                  state["max_exp_avg_sq"] if group["amsgrad"] else None)
+        coefs = (b1, b2, -lr / (1 - b1**t), math.sqrt(1 - b2**t), group["eps"])
+        _elementwise(_adam_math, arrays, coefs)
+
+
+def _adam_math(w, g, m, v, a, b, vmax, b1, b2, step, bias2_sqrt, eps):
+    """torch's single-tensor Adam, operation for operation, each written in place into the two
+    scratch arrays ``a``, ``b`` (nothing is allocated): 11 passes over the parameter."""
+    np.subtract(g, m, out=a)      # m.lerp_(g, 1 − β₁) = m + (1 − β₁)(g − m)
+    a *= 1 - b1
+    m += a
+    v *= b2                       # v.mul_(β₂).addcmul_(g, g, value=1 − β₂)
+    np.multiply(g, 1 - b2, out=a)
+    a *= g
+    v += a
+    if vmax is not None:          # AMSGrad: the running maximum of v
+        np.maximum(vmax, v, out=vmax)
+        v = vmax
+    np.sqrt(v, out=a)             # denom = √v / √(1 − β₂ᵗ) + ε
+    a /= bias2_sqrt
+    a += eps
+    np.multiply(m, step, out=b)   # w.addcdiv_(m, denom, value=−η/(1 − β₁ᵗ))
+    b /= a
+    w += b
+
+
+#: Below this many entries an elementwise update runs on the calling thread (a hand-off costs ~30 µs).
+_PARALLEL_MIN = 1 << 16
+
+
+def _elementwise(math_fn, arrays, coefs):
+    """``math_fn(*arrays, *coefs)``; for a large parameter, on contiguous slices run by the thread pool.
+
+    Every operation is elementwise, so the slices are independent and the result is bit for bit the
+    one-thread result (PyTorch's CPU kernels split their elementwise loops over threads the same way).
+    """
+    w = arrays[0]
+    if w.size < _PARALLEL_MIN or not all(x is None or (x.flags.c_contiguous and x.shape == w.shape)
+                                         for x in arrays):
+        math_fn(*arrays, *coefs)
+        return
+    from mmlkit._threads import map_blocks, row_blocks
+
+    flat = [None if x is None else x.reshape(-1) for x in arrays]
+    blocks = row_blocks(w.size, min_work=_PARALLEL_MIN // 2)
+    map_blocks(lambda sl: math_fn(*[None if x is None else x[sl] for x in flat], *coefs), blocks)
 
 
 class AdamW(Adam):
