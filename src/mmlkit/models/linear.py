@@ -278,8 +278,10 @@ class Ridge(MultiOutputMixin, LinearPredictMixin, RegressorMixin, BaseEstimator)
     w = (XcᵀXc + αI)⁻¹ Xcᵀyc = Xcᵀ(XcXcᵀ + αI)⁻¹ yc on centred data. Cost:
     O(nd² + d³) primal, O(n²d + n³) dual. For n ≥ d the primal Gram matrix is
     formed from the uncentred X as XᵀX − n x̄x̄ᵀ when the column means are small
-    next to the spreads (|x̄ⱼ| ≤ 10·sⱼ, so at most two digits are lost), which
-    saves centring a copy of X; otherwise X is centred first.
+    next to the spreads (|x̄ⱼ| ≤ sⱼ, so at most ~0.3 digits are lost), which
+    saves centring a copy of X; otherwise row blocks of X are centred one at a
+    time. XᵀX (a symmetric rank-n update, nd² flops), the means and Xᵀy come
+    from one pass over X, split over the CPUs.
 
     On a Dask X: one pass, (d + t)² + d + t + 1 numbers per block (the centred Gram
     matrix of [X, y], or its R factor for ``"svd"``; ``"auto"`` falls back to that second pass).

@@ -301,6 +301,10 @@ class Adam(Optimizer):
     w ← w − (η / (1 − β₁ᵗ)) · mₜ / (√vₜ / √(1 − β₂ᵗ) + ε);
     AMSGrad uses max(v₁, …, vₜ) in place of vₜ. ``weight_decay`` adds λw to the
     gradient (L2 regularisation); see :class:`AdamW` for decoupled decay.
+
+    Cost per step: 11 elementwise passes over each parameter, in place (two
+    scratch arrays are reused, nothing is allocated); a parameter of 65,536
+    entries or more is updated in slices on the thread pool.
     """
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False,
