@@ -92,25 +92,26 @@ def _gram_rows(X, Y, sums):
 
 def _gram_tiles(X, Y, sums):
     """Column-major X: the tiles of XᵀX over one group of (contiguous) columns per CPU are the tasks,
-    ``A.T @ A`` on the diagonal (NumPy's syrk), ``A.T @ B`` off it; the sums and XᵀY per group."""
+    ``A.T @ A`` on the diagonal (NumPy's syrk), ``A.T @ B`` off it. Group j's sums and XᵀY (memory-bound
+    passes) ride with tile (j − 1, j), group 0's with tile (0, 0), so the tasks' loads stay balanced."""
     n, d = X.shape
     groups = row_blocks(d, work=n * d, min_work=_GRAM_MIN_WORK)
     G = np.empty((d, d), dtype=X.dtype)
 
     def tile(task):
         i, j = task
-        A = X[:, groups[i]]
-        G[groups[i], groups[j]] = A.T @ X[:, groups[j]]
-        if i != j:
+        B = X[:, groups[j]]
+        G[groups[i], groups[j]] = X[:, groups[i]].T @ B
+        if i != max(j - 1, 0):  # group j's vectors are computed by tile (j − 1, j), group 0's by (0, 0)
             return None
-        return (A.sum(axis=0) if sums else None,
-                None if Y is None else np.stack([A.T @ Y[:, c] for c in range(Y.shape[1])], axis=1))
+        return j, (B.sum(axis=0) if sums else None), (
+            None if Y is None else np.stack([B.T @ Y[:, c] for c in range(Y.shape[1])], axis=1))
 
     k = len(groups)
     tasks = [(i, j) for i in range(k) for j in range(i + 1, k)] + [(i, i) for i in range(k)]  # big ones first
-    per_group = map_blocks(tile, tasks)[len(tasks) - k:]
-    s = np.concatenate([p[0] for p in per_group]) if sums else None
-    XtY = None if Y is None else np.concatenate([p[1] for p in per_group], axis=0)
+    per_group = sorted((r for r in map_blocks(tile, tasks) if r is not None), key=lambda r: r[0])
+    s = np.concatenate([r[1] for r in per_group]) if sums else None
+    XtY = None if Y is None else np.concatenate([r[2] for r in per_group], axis=0)
     return np.triu(G), s, XtY
 
 
