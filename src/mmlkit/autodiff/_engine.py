@@ -76,7 +76,8 @@ def _sole_owner(g, calibrating=None) -> bool:
     Then a leaf may keep it as its ``.grad`` without a copy, as PyTorch's AccumulateGrad steals a
     gradient whose use count says nobody else can see it: no other tensor, rule, cotangent or
     caller holds the array (so accumulating into it later, in place, changes nothing else).
-    The counts of a sole owner are measured once, through the same frames (:func:`_calibrate`).
+    The counts of a sole owner are measured once, through the same frames (:func:`_calibrate`); only
+    those exact counts adopt, so an interpreter that counts differently merely copies.
     """
     d = g.data
     if d.base is not None or not d.flags.writeable:
@@ -85,7 +86,7 @@ def _sole_owner(g, calibrating=None) -> bool:
     if calibrating is not None:
         calibrating.extend(refs)
         return True
-    return refs[0] <= _SOLE_REFS[0] and refs[1] <= _SOLE_REFS[1]
+    return refs == _SOLE_REFS  # exactly the engine's own references: any other count copies (the safe side)
 
 
 def _calibrate() -> tuple:
