@@ -418,3 +418,79 @@ def test_svd_from_r_equals_svd_of_x(monkeypatch, collinear, fit_intercept):
     np.testing.assert_allclose(a.singular_values_, b.singular_values_, rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(a.coef_, b.coef_, rtol=1e-10, atol=1e-10)
     np.testing.assert_allclose(a.intercept_, b.intercept_, rtol=1e-10, atol=1e-9)
+
+
+@pytest.fixture
+def four_cpus(monkeypatch):
+    """Pretend the machine has four CPUs, so the row-range (threaded) Gram pass runs even on one core."""
+    from mmlkit import _threads
+
+    monkeypatch.setattr(_threads, "_n_cpus", lambda: 4)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("n", [20_000, 33_333])
+def test_gram_pass_on_row_ranges_equals_the_products(four_cpus, n, dtype):
+    """One pass, chunk by chunk on threads (syrk for XᵀX, gemm for XᵀY1), equals NumPy's products to the
+    rounding of n-term sums, and G comes out exactly symmetric."""
+    from mmlkit._threads import row_blocks
+    from mmlkit.models._linear_base import _GRAM_MIN_WORK, gram_pass
+
+    rng = np.random.default_rng(n)
+    X = (rng.standard_normal((n, 60)) + rng.uniform(-1, 1, 60)).astype(dtype)
+    Y1 = rng.standard_normal((n, 3)).astype(dtype)
+    assert len(row_blocks(n, work=n * 60, min_work=_GRAM_MIN_WORK)) > 1    # the threaded path is taken
+    G, s, S = gram_pass(X, Y1, sums=True)
+    eps = np.finfo(dtype).eps
+    s_bound = 8 * np.sqrt(n) * eps * np.abs(X).sum(axis=0, dtype=float)   # the scale of each sum's terms
+    assert np.all(np.abs(s - X.sum(axis=0, dtype=float)) <= s_bound)
+    sq = np.sqrt(np.einsum("ij,ij->j", X, X, dtype=np.float64))
+    np.testing.assert_array_equal(G, G.T)
+    assert np.all(np.abs(G - X.T.astype(float) @ X) <= 4 * np.sqrt(n) * eps * np.outer(sq, sq) + 0)
+    sy = np.sqrt(np.einsum("ij,ij->j", Y1, Y1, dtype=np.float64))
+    assert np.all(np.abs(S - X.T.astype(float) @ Y1) <= 4 * np.sqrt(n) * eps * np.outer(sq, sy))
+    assert G.dtype == S.dtype == dtype
+    G2, s2, S2 = gram_pass(np.asfortranarray(X), Y1, sums=True)          # column-major: tiles of XᵀX
+    assert np.all(np.abs(s2 - s) <= s_bound)
+    np.testing.assert_array_equal(G2, G2.T)
+    np.testing.assert_allclose(G2, G, rtol=0, atol=float(8 * np.sqrt(n) * eps * sq.max() ** 2))
+    np.testing.assert_allclose(S2, S, rtol=0, atol=float(8 * np.sqrt(n) * eps * sq.max() * sy.max()))
+    G3, none, none2 = gram_pass(X[::2])                                   # neither: NumPy's product
+    assert none is None and none2 is None
+    np.testing.assert_allclose(G3, X[::2].T.astype(float) @ X[::2], rtol=float(8 * np.sqrt(n) * eps))
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+@pytest.mark.parametrize("offset", [0.0, 3.0, 1e6, 3e8])
+def test_centred_moments_equal_the_textbook_centring(four_cpus, offset, order):
+    """μ, X̃ᵀX̃ and X̃ᵀY from one pass equal centring X by its exact means and multiplying; the means ride
+    along with XᵀY and are at least as accurate as NumPy's mean (here: against exactly rounded sums)."""
+    import math
+
+    from mmlkit.models._linear_base import centred_moments
+
+    rng = np.random.default_rng(7)
+    n = 40_000
+    X = np.asarray(rng.standard_normal((n, 30)) * rng.uniform(0.5, 2.0, 30) + offset, order=order)
+    Y = rng.standard_normal((n, 2))
+    Y -= Y.mean(axis=0)
+    mean, G, XtY = centred_moments(X, Y)
+    exact = np.array([math.fsum(X[:, j]) / n for j in range(X.shape[1])])
+    eps = np.finfo(float).eps
+    scale = np.abs(X).mean(axis=0)                 # no worse than NumPy's mean, or a few ulps of the data
+    assert np.all(np.abs(mean - exact) <= np.maximum(np.abs(X.mean(axis=0) - exact), 8 * eps * scale))
+    Xc = X - exact
+    sq = np.sqrt(np.einsum("ij,ij->j", Xc, Xc))
+    assert np.all(np.abs(G - Xc.T @ Xc) <= 64 * np.sqrt(n) * eps * np.outer(sq, sq))
+    assert np.all(np.abs(XtY - Xc.T @ Y) <= 64 * np.sqrt(n) * eps * np.outer(sq, np.sqrt((Y * Y).sum(axis=0))))
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+@pytest.mark.parametrize("offset", [0.0, 1e4])
+def test_ridge_on_threaded_gram_pass_equals_sklearn(four_cpus, offset, order):
+    """Ridge fitted through the one-pass threaded Gram (tens of thousands of rows) equals scikit-learn's."""
+    X, y = _data(3, 30_000, 40, offset=offset)
+    X = np.asarray(X, order=order)
+    ours, ref = Ridge(alpha=2.0).fit(X, y), sk.Ridge(alpha=2.0).fit(X, y)
+    _close(ours.coef_, ref.coef_, tol=1e-8)
+    assert ours.intercept_ == pytest.approx(ref.intercept_, rel=1e-8, abs=1e-8 * (1 + offset))

@@ -236,3 +236,35 @@ def test_parameter_group_may_hold_a_single_tensor_as_torch():
     w.grad = np.array([1.0, 1.0])
     opt.step()
     np.testing.assert_array_equal(w.data, [0.5, 1.5])
+
+
+@pytest.mark.parametrize("name, kwargs", [("Adam", dict(lr=0.01)), ("AdamW", dict(lr=0.01, amsgrad=True)),
+                                          ("Adam", dict(lr=0.01, weight_decay=0.1, maximize=True))])
+def test_large_parameter_update_on_threads_equals_torch_and_the_serial_update(monkeypatch, name, kwargs):
+    """A parameter big enough to be updated in slices on the thread pool (forced to four CPUs here) follows
+    torch.optim's trajectory, and equals the one-thread update bit for bit (every operation is elementwise)."""
+    from mmlkit import _threads
+    from mmlkit.optim import optimizers
+
+    monkeypatch.setattr(_threads, "_n_cpus", lambda: 4)
+    rng = np.random.default_rng(0)
+    w0 = rng.standard_normal((300, 301))
+    grads = [rng.standard_normal(w0.shape) for _ in range(4)]
+
+    def ours(parallel_min):
+        monkeypatch.setattr(optimizers, "_PARALLEL_MIN", parallel_min)
+        w = Param(w0)
+        opt = getattr(optim, name)([w], **kwargs)
+        for g in grads:
+            w.grad = g
+            opt.step()
+        return w.data
+
+    threaded, serial = ours(1 << 16), ours(10**9)
+    np.testing.assert_array_equal(threaded, serial)
+    tw = torch.tensor(w0, requires_grad=True)
+    theirs = getattr(torch.optim, name)([tw], **kwargs)
+    for g in grads:
+        tw.grad = torch.tensor(g)
+        theirs.step()
+    np.testing.assert_allclose(threaded, tw.detach().numpy(), rtol=1e-10, atol=1e-13)

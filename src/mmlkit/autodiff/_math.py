@@ -375,8 +375,14 @@ sigmoid = _unary("sigmoid", special.expit, lambda g, n: (g * (n * (1.0 - n)),),
 softplus = _unary("softplus", lambda d: np.logaddexp(0, d).astype(d.dtype, copy=False),
                   lambda g, n: (g * sigmoid(_x(n)),), "softplus log(1 + eˣ), computed stably",
                   "x̄ = ḡ · σ(x)")
-relu = _unary("relu", lambda d: np.maximum(d, 0), lambda g, n: (g * (_x(n).data > 0),),
-              "rectifier max(x, 0)", "x̄ = ḡ · [x > 0]")
+def _relu_rule(g, n):
+    mask = _x(n).data > 0
+    if _GRAD_ENABLED.get():  # create_graph: the product is recorded (higher derivatives)
+        return (g * mask,)
+    return (np.multiply(g.data, mask),)  # an ordinary backward: one pass, no Tensor in between
+
+
+relu = _unary("relu", lambda d: np.maximum(d, 0), _relu_rule, "rectifier max(x, 0)", "x̄ = ḡ · [x > 0]")
 abs = _unary("abs", np.abs, lambda g, n: (g * np.sign(_x(n).data),), "absolute value |x|",
              "x̄ = ḡ · sign(x) (0 at 0)")
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)

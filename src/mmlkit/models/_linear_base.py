@@ -14,6 +14,7 @@ from scipy.linalg.blas import daxpy as _daxpy
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from mmlkit._dask import is_dask_collection, map_rows
+from mmlkit._threads import map_blocks, row_blocks
 
 __all__ = [
     "LinearPredictMixin",
@@ -23,6 +24,8 @@ __all__ = [
     "centred_gram",
     "centred_stack",
     "centred_gram_blocks",
+    "centred_moments",
+    "gram_pass",
     "soft_threshold",
 ]
 
@@ -68,25 +71,143 @@ def centred_stack(X, Y, fit_intercept: bool):
     return XY, X_mean, Y_mean
 
 
-def centred_gram(X, mean, Y=None, *, block: int = 2048):
-    """X̃ᵀX̃ (and X̃ᵀY) with X̃ = X − 1μᵀ: one BLAS-3 product when that is exact enough.
+_GRAM_CHUNK = 512  # rows per BLAS call in a Gram pass: a chunk (≤ 512·d numbers) stays in cache for both products
+_GRAM_MIN_WORK = 8192 * 64  # entries of X per row range (below: NumPy's two products on the calling thread)
 
-    The one-product form X̃ᵀX̃ = XᵀX − n·μμᵀ cancels: entry (j, k) loses about
-    log₁₀(1 + |μⱼμₖ|/(σⱼσₖ)) digits. The diagonal of XᵀX, n(σⱼ² + μⱼ²), tells
-    at no extra cost whether every column has μⱼ² ≤ σⱼ² (at most ~0.3 digits
-    lost); then XᵀX − n·μμᵀ and XᵀY − μ(1ᵀY) are used. Otherwise (data far
-    from the origin) the centred row blocks of :func:`centred_gram_blocks`, the
-    textbook form, which loses nothing. Returns ``G`` (d, d), or ``(G, X̃ᵀY)``
-    when ``Y`` (n, t) is given.
+
+def _gram_lane(X, Y1, rows, syrk, gemm):
+    """XᵀX (upper triangle) and XᵀY1 over ``rows``, chunk by chunk: each chunk of rows is read from
+    memory once and used twice while in cache (a symmetric rank-k update, then a product with Y1)."""
+    d = X.shape[1]
+    G = np.zeros((d, d), dtype=X.dtype, order="F")
+    S = None if Y1 is None else np.zeros((d, Y1.shape[1]), dtype=X.dtype, order="F")
+    for start in range(rows.start, rows.stop, _GRAM_CHUNK):
+        chunk = X[start:min(start + _GRAM_CHUNK, rows.stop)]
+        G = syrk(1.0, chunk.T, beta=1.0, c=G, overwrite_c=1)  # G += chunkᵀchunk: half a product's flops
+        if S is not None:
+            S = gemm(1.0, chunk.T, Y1[start:start + chunk.shape[0]], beta=1.0, c=S, overwrite_c=1)
+    return G, S
+
+
+def _gram_rows(X, Y, sums):
+    """Row-major X: one range of rows per CPU (see :func:`gram_pass`), partial sums added in order."""
+    from scipy.linalg.blas import get_blas_funcs
+
+    n, d = X.shape
+    Y1 = Y
+    if sums:  # the column sums ride along as XᵀY's first column, Xᵀ1
+        Y1 = np.ones((n, 1 + (0 if Y is None else Y.shape[1])), dtype=X.dtype)
+        if Y is not None:
+            Y1[:, 1:] = Y
+    syrk, gemm = get_blas_funcs(("syrk", "gemm"), (X,))
+    parts = map_blocks(lambda rows: _gram_lane(X, Y1, rows, syrk, gemm),
+                       row_blocks(n, work=n * d, min_work=_GRAM_MIN_WORK))
+    G, S = parts[0]
+    for G_i, S_i in parts[1:]:
+        G += G_i
+        if S is not None:
+            S += S_i
+    if not sums:
+        return np.triu(G), None, S
+    return np.triu(G), S[:, 0], (None if Y is None else S[:, 1:])
+
+
+def _gram_tiles(X, Y, sums):
+    """Column-major X: the tiles of XᵀX over one group of (contiguous) columns per CPU are the tasks,
+    ``A.T @ A`` on the diagonal (NumPy's syrk), ``A.T @ B`` off it. Group j's sums and XᵀY (memory-bound
+    passes) ride with tile (j − 1, j), group 0's with tile (0, 0), so the tasks' loads stay balanced."""
+    n, d = X.shape
+    groups = row_blocks(d, work=n * d, min_work=_GRAM_MIN_WORK)
+    G = np.empty((d, d), dtype=X.dtype)
+
+    def tile(task):
+        i, j = task
+        B = X[:, groups[j]]
+        G[groups[i], groups[j]] = X[:, groups[i]].T @ B
+        if i != max(j - 1, 0):  # group j's vectors are computed by tile (j − 1, j), group 0's by (0, 0)
+            return None
+        return j, (B.sum(axis=0) if sums else None), (
+            None if Y is None else np.stack([B.T @ Y[:, c] for c in range(Y.shape[1])], axis=1))
+
+    k = len(groups)
+    tasks = [(i, j) for i in range(k) for j in range(i + 1, k)] + [(i, i) for i in range(k)]  # big ones first
+    per_group = sorted((r for r in map_blocks(tile, tasks) if r is not None), key=lambda r: r[0])
+    s = np.concatenate([r[1] for r in per_group]) if sums else None
+    XtY = None if Y is None else np.concatenate([r[2] for r in per_group], axis=0)
+    return np.triu(G), s, XtY
+
+
+def gram_pass(X, Y=None, *, sums=False):
+    """XᵀX, the column sums Xᵀ1 and XᵀY in one pass over ``X``, on the thread pool.
+
+    Row-major ``X``: each thread takes a contiguous range of rows
+    (``_threads.row_blocks``: one per CPU, thousands of rows each) and
+    accumulates its partial XᵀX with BLAS ``syrk`` (a symmetric rank-k update:
+    half the flops of a general product) and its partial Xᵀ[1, Y] from the
+    same chunk of rows while it is in cache; the partial sums are added in
+    range order. Column-major ``X``: the columns are cut into one group per CPU
+    and the upper tiles of XᵀX (syrk on the diagonal, gemm off it) are the
+    tasks. BLAS is pinned to one thread per task, so no BLAS call waits on
+    another thread, and the result depends only on the number of CPUs. A small
+    or non-float ``X`` takes NumPy's products on the calling thread.
+
+    Returns
+    -------
+    G : ndarray (d, d), symmetric
+    s : ndarray (d,) or None
+        Xᵀ1, when ``sums``.
+    XtY : ndarray (d, t) or None
+        XᵀY, when ``Y`` (n, t) is given.
     """
-    n = X.shape[0]
-    G = X.T @ X
+    from mmlkit.models._init import single_blas_thread
+
+    n, d = X.shape
+    if (n * d < _GRAM_MIN_WORK or X.dtype not in (np.float32, np.float64)
+            or not (X.flags.c_contiguous or X.flags.f_contiguous)
+            or (Y is not None and Y.dtype != X.dtype)):
+        return X.T @ X, (X.sum(axis=0) if sums else None), (None if Y is None else X.T @ Y)
+    with single_blas_thread():
+        G, s, XtY = (_gram_rows if X.flags.c_contiguous else _gram_tiles)(X, Y, sums)
+    G += np.triu(G, 1).T
+    return G, s, XtY
+
+
+def _centre_gram(G, XtY, mean, n, X, Y, block):
+    """From XᵀX (and XᵀY) to the centred products, or to the centred blocks when that would cancel."""
     if not np.all(n * np.square(mean) <= 0.5 * np.diag(G)):
         return centred_gram_blocks(X, mean, Y, block=block)
     G -= n * np.outer(mean, mean)
     if Y is None:
         return G
-    return G, X.T @ Y - np.outer(mean, Y.sum(axis=0))
+    return G, XtY - np.outer(mean, Y.sum(axis=0))
+
+
+def centred_gram(X, mean, Y=None, *, block: int = 2048):
+    """X̃ᵀX̃ (and X̃ᵀY) with X̃ = X − 1μᵀ: one pass of BLAS-3 products when that is exact enough.
+
+    The one-product form X̃ᵀX̃ = XᵀX − n·μμᵀ cancels: entry (j, k) loses about
+    log₁₀(1 + |μⱼμₖ|/(σⱼσₖ)) digits. The diagonal of XᵀX, n(σⱼ² + μⱼ²), tells
+    at no extra cost whether every column has μⱼ² ≤ σⱼ² (at most ~0.3 digits
+    lost); then XᵀX − n·μμᵀ and XᵀY − μ(1ᵀY) are used, from :func:`gram_pass`.
+    Otherwise (data far from the origin) the centred row blocks of
+    :func:`centred_gram_blocks`, the textbook form, which loses nothing. Returns
+    ``G`` (d, d), or ``(G, X̃ᵀY)`` when ``Y`` (n, t) is given.
+    """
+    G, _, XtY = gram_pass(X, Y)
+    return _centre_gram(G, XtY, mean, X.shape[0], X, Y, block)
+
+
+def centred_moments(X, Y, *, block: int = 2048):
+    """The column means μ of ``X`` with X̃ᵀX̃ and X̃ᵀY (as :func:`centred_gram`), from one pass over X.
+
+    The column sums come from the same pass as XᵀX and XᵀY (:func:`gram_pass`),
+    so the means cost no pass of their own. Returns ``(μ, G, X̃ᵀY)``.
+    """
+    n = X.shape[0]
+    G, s, XtY = gram_pass(X, Y, sums=True)
+    mean = s / n
+    G, XtY = _centre_gram(G, XtY, mean, n, X, Y, block)
+    return mean, G, XtY
 
 
 def centred_gram_blocks(X, mean, Y=None, *, block: int = 2048):
