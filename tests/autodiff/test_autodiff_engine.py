@@ -474,9 +474,9 @@ def _owned_primitive():
     return f, seen
 
 
-def test_leaf_adopts_only_cotangents_nobody_else_holds():
-    """A leaf keeps a fresh cotangent as its .grad (no copy, like torch's AccumulateGrad) but copies one that
-    a rule, the caller or another leaf can still see; later accumulation never writes into a shared array."""
+def test_leaf_grad_never_shares_a_cotangent_others_hold():
+    """A leaf's .grad is its own array: a cotangent a rule, the caller or another leaf can still see is copied,
+    and later accumulation never writes into a shared array."""
     f, seen = _owned_primitive()
     x, y = tensor([1.0, 2.0], requires_grad=True), tensor([3.0, 4.0], requires_grad=True)
     f(x, y).backward(np.ones(2), retain_graph=True)
@@ -494,8 +494,8 @@ def test_leaf_adopts_only_cotangents_nobody_else_holds():
     np.testing.assert_array_equal(seed, [5.0, 7.0])
 
 
-def test_adopted_grads_accumulate_like_copied_ones():
-    """The adopted and the copied paths give the same .grad values over repeated backward passes."""
+def test_grads_accumulate_over_repeated_backward_passes():
+    """.grad after k backward passes is k times the gradient."""
     rng = np.random.default_rng(0)
     W = tensor(rng.standard_normal((3, 4)), requires_grad=True)
     b = tensor(rng.standard_normal(3), requires_grad=True)

@@ -9,8 +9,6 @@ passes at once), as many as ``_tensor._batch_nd`` counts.
 
 from __future__ import annotations
 
-from sys import getrefcount
-
 import numpy as np
 
 from mmlkit.autodiff._tensor import _EPOCH, _GRAD_ENABLED, Tensor, _wrap
@@ -70,39 +68,6 @@ def _check_versions(node):
                 "Clone the tensor before changing it, or change it outside the graph.")
 
 
-def _sole_owner(g, calibrating=None) -> bool:
-    """Whether the engine holds the only reference to the cotangent ``g`` and to its array.
-
-    Then a leaf may keep it as its ``.grad`` without a copy, as PyTorch's AccumulateGrad steals a
-    gradient whose use count says nobody else can see it: no other tensor, rule, cotangent or
-    caller holds the array (so accumulating into it later, in place, changes nothing else).
-    The counts of a sole owner are measured once, through the same frames (:func:`_calibrate`); only
-    those exact counts adopt, so an interpreter that counts differently merely copies.
-    """
-    d = g.data
-    if d.base is not None or not d.flags.writeable:
-        return False
-    refs = (getrefcount(g), getrefcount(d))
-    if calibrating is not None:
-        calibrating.extend(refs)
-        return True
-    return refs == _SOLE_REFS  # exactly the engine's own references: any other count copies (the safe side)
-
-
-def _calibrate() -> tuple:
-    """The reference counts :func:`_sole_owner` sees for a cotangent held by nothing but the
-    engine's locals, called as ``_backprop`` → ``_accumulate_leaf`` → ``_sole_owner``."""
-    def accumulate_leaf(g, calibrating):
-        return _sole_owner(g, calibrating)
-    refs: list = []
-    g = _wrap(np.empty(1))
-    accumulate_leaf(g, refs)
-    return tuple(refs)
-
-
-_SOLE_REFS = _calibrate()
-
-
 def _accumulate_leaf(leaf, g, create_graph):
     if g.data.shape != leaf.data.shape:
         raise ValueError(f"the gradient reaching a tensor of shape {leaf.data.shape} has shape "
@@ -110,10 +75,7 @@ def _accumulate_leaf(leaf, g, create_graph):
     if g.data.dtype != leaf.data.dtype:
         g = g.astype(leaf.data.dtype)
     if leaf.grad is None:
-        if create_graph or _sole_owner(g):
-            leaf.grad = g
-        else:
-            leaf.grad = _wrap(np.array(g.data, copy=True))
+        leaf.grad = g if create_graph else _wrap(np.array(g.data, copy=True))
     elif leaf.grad.data.shape != g.data.shape:
         raise ValueError(f".grad of a tensor of shape {leaf.data.shape} was set to shape "
                          f"{leaf.grad.data.shape}; cannot accumulate a gradient into it")
@@ -179,7 +141,6 @@ def _backprop(roots, seeds, inputs, retain_graph, create_graph):
                     pg = _wrap(pg)
                 prev = grads.get(kp)
                 grads[kp] = pg if prev is None else prev + pg
-            pgrads = pg = None  # hold no cotangent past its use: a leaf may then adopt it (_sole_owner)
             if not retain_graph:
                 node._vjp = _freed
                 node._ctx = None
