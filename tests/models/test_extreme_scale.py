@@ -13,7 +13,16 @@ import numpy as np
 import pytest
 
 from mmlkit.exceptions import ConvergenceWarning
-from mmlkit.models import TSNE, BayesianLinearRegression, ElasticNet, KernelRidge, Lasso, MLPRegressor
+from mmlkit.models import (
+    TSNE,
+    BayesianLinearRegression,
+    ElasticNet,
+    KernelRidge,
+    Lasso,
+    LinearRegression,
+    MLPRegressor,
+    Ridge,
+)
 
 POW2 = [2.0**990, 2.0**-990]
 DECIMAL = [1e300, 1e-300]
@@ -181,3 +190,31 @@ def test_tsne_embedding_is_scale_invariant(s):
         np.testing.assert_array_equal(got.embedding_, ref.embedding_)
     else:           # one rounding per input element; the descent is chaotic, its optimum is not
         assert abs(got.kl_divergence_ - ref.kl_divergence_) <= 0.05 * ref.kl_divergence_
+
+
+@pytest.mark.parametrize("s", POW2 + DECIMAL)
+@pytest.mark.parametrize("make", [lambda: LinearRegression(solver="normal"), lambda: LinearRegression(solver="qr"),
+                                  lambda: LinearRegression(solver="svd"), lambda: LinearRegression(solver="gd"),
+                                  lambda: Ridge(alpha=0.0), lambda: Ridge(alpha=0.0, solver="svd")],
+                         ids=["normal", "qr", "svd", "gd", "ridge-cholesky", "ridge-svd"])
+def test_least_squares_at_any_scale(make, s):
+    """(X·s, y·s): the same coefficients and s times the intercept (the normal equations overflowed at 1e300)."""
+    X, y, _ = _data(3, n=40, d=3)
+    ref = make().fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        got = make().fit(X * s, y * s)
+    rtol = 1e-8 if isinstance(got, LinearRegression) and got.solver == "gd" else 1e-12
+    np.testing.assert_allclose(got.coef_, ref.coef_, rtol=rtol)
+    np.testing.assert_allclose(got.intercept_ / s, ref.intercept_, rtol=rtol, atol=1e-12)
+
+
+@pytest.mark.parametrize("s", [2.0**500, 2.0**-500])   # α·s² stays a float64
+def test_ridge_penalty_follows_the_scale_of_x(s):
+    """Ridge on (X·s, y·s) with α·s² is the unscaled problem; with α fixed and tiny X, w = 0 exactly."""
+    X, y, _ = _data(4, n=40, d=3)
+    ref = Ridge(alpha=2.5).fit(X, y)
+    got = Ridge(alpha=2.5 * s * s).fit(X * s, y * s)
+    np.testing.assert_allclose(got.coef_, ref.coef_, rtol=1e-12)
+    tiny = Ridge(alpha=2.5).fit(X * 2.0**-990, y * 2.0**-990)
+    assert np.all(tiny.coef_ == 0.0) and tiny.intercept_ == pytest.approx(np.mean(y) * 2.0**-990, rel=1e-12)

@@ -45,6 +45,36 @@ def _store_solution(est, W, X_mean, y_mean, y_ndim):
         est.intercept_ = np.asarray(intercept, dtype=np.float64).reshape(-1)
 
 
+# Data within 2^±256 are fitted as given: x², n·x² and the Gram matrix stay far from float64's limits.
+_UNSCALED_EXPONENT = 256
+
+
+def _in_units(X, y):
+    """``(X', y', ex, ey)`` with X = 2^ex·X', y = 2^ey·y' exact, when X or y lies beyond 2^±256.
+
+    Least squares commute with exact power-of-two scaling: the fit of (X', y')
+    gives w = 2^(ey−ex)·w' and b = 2^ey·b' (:func:`_back_from_units`), so any
+    finite scale a float64 holds gives the right answer. Ordinary data
+    (``ex = ey = 0``) are returned as they are, with no copy.
+    """
+    ex, ey = power_of_two_scale(X), power_of_two_scale(y)
+    if max(abs(ex), abs(ey)) <= _UNSCALED_EXPONENT:
+        return X, y, 0, 0
+    return rescale(X, ex), rescale(y, ey), ex, ey
+
+
+def _back_from_units(est, ex, ey):
+    """Undo :func:`_in_units` on the fitted ``coef_``, ``intercept_`` (and ``singular_values_``)."""
+    if not (ex or ey):
+        return
+    with np.errstate(over="ignore", under="ignore"):   # a coefficient beyond float64 is inf, as it must be
+        est.coef_ = np.ldexp(est.coef_, ey - ex)
+        intercept = np.ldexp(est.intercept_, ey)
+        est.intercept_ = intercept if np.ndim(intercept) else float(intercept)
+        if hasattr(est, "singular_values_"):
+            est.singular_values_ = np.ldexp(est.singular_values_, ex)
+
+
 def _cholesky_solve(A, B, what: str, shape):
     """Solve ``A X = B`` for symmetric positive definite ``A`` by Cholesky.
 
@@ -226,6 +256,7 @@ class LinearRegression(MultiOutputMixin, LinearPredictMixin, RegressorMixin, Bas
         if any_dask(X, y):
             return _dask_fit.linear_regression(self, X, y)
         X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True, y_numeric=True)
+        X, y, ex, ey = _in_units(X, y)
         n, d = X.shape
         self.n_iter_ = 1  # one direct solve
         self.rank_ = d
@@ -253,6 +284,7 @@ class LinearRegression(MultiOutputMixin, LinearPredictMixin, RegressorMixin, Bas
             Xc, yc, X_mean, y_mean = center_data(X, y, self.fit_intercept)
             W = self._gradient_descent(Xc, _as_2d(yc))
         _store_solution(self, W, X_mean, y_mean, y.ndim)
+        _back_from_units(self, ex, ey)
         return self
 
     def _svd_solve(self, Xc, Y):
@@ -363,8 +395,15 @@ class Ridge(MultiOutputMixin, LinearPredictMixin, RegressorMixin, BaseEstimator)
         if any_dask(X, y):
             return _dask_fit.ridge(self, X, y)
         X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True, y_numeric=True)
+        X, y, ex, ey = _in_units(X, y)
         n, d = X.shape
-        alpha = float(self.alpha)
+        with np.errstate(over="ignore", under="ignore"):
+            alpha = float(np.ldexp(float(self.alpha), -2 * ex))   # α‖w‖² = 2^(2ey)·α·2^(−2ex)‖w'‖²
+        if alpha == np.inf:   # α beyond float64 against X's scale: w = (XᵀX + αI)⁻¹Xᵀy is 0 in float64
+            _, _, X_mean, y_mean = center_data(X, y, self.fit_intercept)
+            _store_solution(self, np.zeros((d, _as_2d(y).shape[1])), X_mean, y_mean, y.ndim)
+            _back_from_units(self, ex, ey)
+            return self
         if self.solver != "svd":
             try:
                 if n >= d:
@@ -375,6 +414,7 @@ class Ridge(MultiOutputMixin, LinearPredictMixin, RegressorMixin, BaseEstimator)
                     K.flat[:: n + 1] += alpha
                     W = Xc.T @ _cholesky_solve(K, _as_2d(yc), "XXᵀ + αI", X.shape)
                 _store_solution(self, W, X_mean, y_mean, y.ndim)
+                _back_from_units(self, ex, ey)
                 return self
             except np.linalg.LinAlgError:
                 if self.solver == "cholesky":
@@ -385,6 +425,7 @@ class Ridge(MultiOutputMixin, LinearPredictMixin, RegressorMixin, BaseEstimator)
             shrink = np.where(s > max(n, d) * _EPS * (s[0] if s.size else 0.0), s / (s**2 + alpha), 0.0)
         W = Vt.T @ (shrink[:, None] * (U.T @ _as_2d(yc)))
         _store_solution(self, W, X_mean, y_mean, y.ndim)
+        _back_from_units(self, ex, ey)
         return self
 
     def _primal_cholesky(self, X, y, alpha):
