@@ -445,6 +445,58 @@ def test_estimator_pickle_clone_and_determinism(key, cls):
         np.testing.assert_allclose(out3, out, **tol)
 
 
+# Known defects at ×1e±300, found by the test below and not yet fixed: they fail today (strict xfail), so a
+# fix shows up as an XPASS to remove here. Each overflows inside the fit (x², XᵀX or a kernel) where the
+# answer is representable, rather than fitting in exact power-of-two units or raising a clear error.
+SCALE_DEFECTS = {
+    ("models.GaussianMixture", 1e300), ("models.GaussianNB", 1e300), ("models.GaussianNB", 1e-300),
+    ("models.KMeans", 1e300), ("models.KernelPCA", 1e300), ("models.KernelRidge", 1e300),
+    ("models.LogisticRegression", 1e300), ("models.PCA", 1e300), ("models.SVC", 1e300),
+    ("models.SpectralClustering", 1e300), ("preprocessing.PolynomialFeatures", 1e300),
+}
+
+
+def _scaled_estimator_params():
+    for s in (1e300, 1e-300):
+        for p in _estimator_params():
+            key, cls = p.values
+            marks = [pytest.mark.xfail(strict=True, reason="overflows at this scale (SCALE_DEFECTS)")] \
+                if (key, s) in SCALE_DEFECTS else []
+            yield pytest.param(key, cls, s, id=f"{key}-{s:g}", marks=marks)
+
+
+@pytest.mark.parametrize(("key", "cls", "s"), list(_scaled_estimator_params()))
+def test_estimator_at_any_scale_is_finite_or_a_clear_error(key, cls, s):
+    """X·s (and a regressor's y·s): the fit gives finite outputs or raises a ValueError that says why,
+    never a silent NaN or inf, and no overflow inside the fit (RuntimeWarnings are errors here)."""
+    from mmlkit.exceptions import ConvergenceWarning
+
+    est = _make(key, cls)
+    X = np.abs(X2) if key.endswith(("MultinomialNB", "BernoulliNB")) else X2
+    y = X1 * s if is_regressor(est) else Y_BIN
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("error", RuntimeWarning)
+        try:
+            fitted = est.fit(X * s, y)
+        except ValueError as exc:
+            assert str(exc), key
+            return
+        outputs = [np.asarray(getattr(fitted, m)(X * s)) for m in ("predict", "predict_proba", "transform")
+                   if _has_method(fitted, m)]
+    outputs += [np.asarray(getattr(fitted, a)) for a in ("labels_", "embedding_") if hasattr(fitted, a)]
+    for out in outputs:
+        assert np.all(np.isfinite(out)), f"{key} at ×{s:g}: non-finite output"
+
+
+def _has_method(est, name):
+    try:
+        getattr(est, name)   # scikit-learn's available_if raises AttributeError where a method does not apply
+    except AttributeError:
+        return False
+    return True
+
+
 # =========================================================================== the parameter sweep
 # Functions of callables, counts and parameters (autodiff transforms, nn modules, distributions,
 # calculus, rl, explain, datasets): each row of ``PARAMETERS`` is a small valid call
