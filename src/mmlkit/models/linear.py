@@ -45,6 +45,13 @@ def _store_solution(est, W, X_mean, y_mean, y_ndim):
         est.intercept_ = np.asarray(intercept, dtype=np.float64).reshape(-1)
 
 
+def _means(X, y, fit_intercept: bool):
+    """The column means x̄ and ȳ the intercept is fitted from (zeros without an intercept), no copy of X."""
+    if fit_intercept:
+        return X.mean(axis=0), y.mean(axis=0)
+    return np.zeros(X.shape[1]), np.zeros(y.shape[1:])
+
+
 # Data within 2^±256 are fitted as given: x², n·x² and the Gram matrix stay far from float64's limits.
 _UNSCALED_EXPONENT = 256
 
@@ -276,8 +283,7 @@ class LinearRegression(MultiOutputMixin, LinearPredictMixin, RegressorMixin, Bas
             else:
                 W = self._svd_solve(XY[:, :d], XY[:, d:])
         elif self.solver == "normal":
-            X_mean = X.mean(axis=0) if self.fit_intercept else np.zeros(d)
-            y_mean = y.mean(axis=0) if self.fit_intercept else np.zeros(y.shape[1:])
+            X_mean, y_mean = _means(X, y, self.fit_intercept)
             G, rhs = centred_gram(X, X_mean, _as_2d(y - y_mean))  # (X − x̄)ᵀ(X − x̄), (X − x̄)ᵀ(y − ȳ)
             W = _cholesky_solve(G, rhs, "XᵀX", X.shape)
         else:
@@ -400,7 +406,7 @@ class Ridge(MultiOutputMixin, LinearPredictMixin, RegressorMixin, BaseEstimator)
         with np.errstate(over="ignore", under="ignore"):
             alpha = float(np.ldexp(float(self.alpha), -2 * ex))   # α‖w‖² = 2^(2ey)·α·2^(−2ex)‖w'‖²
         if alpha == np.inf:   # α beyond float64 against X's scale: w = (XᵀX + αI)⁻¹Xᵀy is 0 in float64
-            _, _, X_mean, y_mean = center_data(X, y, self.fit_intercept)
+            X_mean, y_mean = _means(X, y, self.fit_intercept)
             _store_solution(self, np.zeros((d, _as_2d(y).shape[1])), X_mean, y_mean, y.ndim)
             _back_from_units(self, ex, ey)
             return self
