@@ -494,6 +494,34 @@ def test_leaf_grad_never_shares_a_cotangent_others_hold():
     np.testing.assert_array_equal(seed, [5.0, 7.0])
 
 
+def test_leaf_adopts_only_a_rules_own_new_arrays():
+    """nn.linear's rule hands its new ∂W, ∂b to the engine as owned: a leaf keeps them without a copy, yet
+    accumulation stays correct, a shared weight (two uses, summed) is its own array, and a gradient returned
+    by ``gradients`` is the caller's, never adopted by a later backward."""
+    from mmlkit.nn import functional as F
+
+    rng = np.random.default_rng(1)
+    W = tensor(rng.standard_normal((3, 4)), requires_grad=True)
+    b = tensor(rng.standard_normal(3), requires_grad=True)
+    x = rng.standard_normal((5, 4))
+    g = rng.standard_normal((5, 3))
+    F.linear(x, W, b).backward(g)
+    first = W.grad.data.copy()
+    np.testing.assert_allclose(first, g.T @ x, rtol=1e-12)
+    F.linear(x, W, b).backward(g)                         # in place into the adopted array
+    np.testing.assert_allclose(W.grad.data, 2 * first, rtol=1e-12)
+    np.testing.assert_allclose(b.grad.data, 2 * g.sum(0), rtol=1e-12)
+    V = tensor(rng.standard_normal((4, 4)), requires_grad=True)   # used twice: the sum is a new array
+    F.linear(F.linear(x, V), V).sum().backward()
+    assert V.grad.data.base is None and np.all(np.isfinite(V.grad.data))
+    (gW,) = ad.gradients(F.linear(x, W, b).sum(), [W])
+    held = gW.data.copy()
+    leaf = tensor(np.zeros((3, 4)), requires_grad=True)
+    leaf.backward(gW)                                     # the caller's tensor is copied, not adopted
+    leaf.grad.data += 1
+    np.testing.assert_array_equal(gW.data, held)
+
+
 def test_grads_accumulate_over_repeated_backward_passes():
     """.grad after k backward passes is k times the gradient."""
     rng = np.random.default_rng(0)

@@ -104,6 +104,45 @@ def test_mlp_matches_torch_sequential(dtype):
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("dropout", [0.0, 0.25])
+def test_relu_mlp_fused_forward_equals_layer_by_layer(dtype, dropout):
+    """MLP fuses Linear → ReLU into one node: outputs, .grad of every parameter and of the input, and the
+    second derivative through it are those of calling the layers one by one, bit for bit; a ReLU whose input
+    is exactly 0 or NaN gets the same subgradient (0) and the NaN propagates."""
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal((9, 5)).astype(dtype)
+    x[0, :] = 0.0
+    x[1, 2] = np.nan
+
+    def run(forward):
+        model = nn.MLP((5, 8, 6, 3), dropout=dropout, dtype=dtype, random_state=0)
+        for m in model:
+            if isinstance(m, nn.Linear):
+                m.bias.data[:2] = 0.0
+                m.weight.data[:2] = 0.0   # rows whose pre-activation is exactly 0
+        xt = tensor(x, requires_grad=True)
+        out = forward(model, xt)
+        out.backward(np.arange(out.data.size, dtype=dtype).reshape(out.shape))
+        return out.data, xt.grad.data, [p.grad.data for p in model.parameters()]
+
+    fused, plain = run(nn.MLP.forward), run(nn.Sequential.forward)
+    np.testing.assert_array_equal(fused[0], plain[0])
+    np.testing.assert_array_equal(fused[1], plain[1])
+    for a, b in zip(fused[2], plain[2]):
+        np.testing.assert_array_equal(a, b)
+    assert np.isnan(fused[0][1]).all() and np.isfinite(fused[0][2:]).all()
+    # higher derivatives through the fused node (create_graph)
+    model = nn.MLP((3, 4, 1), activation="relu", dtype=dtype, random_state=1)
+    z = rng.standard_normal(3).astype(dtype)
+    h_fused = np.asarray(hessian(lambda v: (model(v) ** 2).sum())(z))
+    h_plain = np.asarray(hessian(lambda v: (nn.Sequential.forward(model, v) ** 2).sum())(z))
+    np.testing.assert_array_equal(h_fused, h_plain)
+    assert np.abs(h_plain).max() > 0
+    with pytest.raises(ValueError, match="in_features = 5"):
+        nn.MLP((5, 4, 3), dtype=dtype)(np.ones((2, 4), dtype=dtype))  # the fused path checks its input too
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("mask_kind", [None, "bool", "float", "padding", "causal"])
 def test_multihead_attention(dtype, mask_kind):
     E, h, L = 8, 2, 5

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mmlkit.autodiff._tensor import _EPOCH, _GRAD_ENABLED, Tensor, _wrap
+from mmlkit.autodiff._tensor import _EPOCH, _GRAD_ENABLED, _OWNED, Tensor, _wrap
 
 __all__ = ["gradients"]
 
@@ -75,7 +75,13 @@ def _accumulate_leaf(leaf, g, create_graph):
     if g.data.dtype != leaf.data.dtype:
         g = g.astype(leaf.data.dtype)
     if leaf.grad is None:
-        leaf.grad = g if create_graph else _wrap(np.array(g.data, copy=True))
+        if create_graph:
+            leaf.grad = g
+        elif g._ctx is _OWNED:  # a rule's new array that nothing else holds: adopted, not copied
+            g._ctx = None
+            leaf.grad = g
+        else:
+            leaf.grad = _wrap(np.array(g.data, copy=True))
     elif leaf.grad.data.shape != g.data.shape:
         raise ValueError(f".grad of a tensor of shape {leaf.data.shape} was set to shape "
                          f"{leaf.grad.data.shape}; cannot accumulate a gradient into it")
@@ -120,6 +126,8 @@ def _backprop(roots, seeds, inputs, retain_graph, create_graph):
                 continue
             if targets is not None:
                 if k in targets:
+                    if g._ctx is _OWNED:  # handed to the caller: never adopted later
+                        g._ctx = None
                     captured[k] = g
                 if k not in relevant:
                     continue

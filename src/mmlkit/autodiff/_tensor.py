@@ -202,6 +202,21 @@ def _node(data, op: str | None = None, parents: tuple = (), vjp=None, ctx=None, 
 
 _wrap = _node  # ``_wrap(array)``: a tensor with no history
 
+#: ``_ctx`` of a history-free cotangent whose array its rule has just made and holds nowhere else
+_OWNED = object()
+
+
+def _owned(array: np.ndarray) -> Tensor:
+    """A cotangent a derivative rule has just allocated and keeps no reference to.
+
+    A leaf may adopt it as its ``.grad`` without a copy (the engine copies every other
+    cotangent, which a rule, the caller or another node may still see). Only a rule that
+    returns a newly computed array, once, may use it.
+    """
+    t = _node(array)
+    t._ctx = _OWNED
+    return t
+
 
 def _float_array(data, dtype, copy: bool) -> np.ndarray:
     from mmlkit._validation import as_float_array
@@ -578,7 +593,7 @@ class Tensor:
             if self.data.size != 1:
                 raise RuntimeError(
                     f"backward(): gradient can be omitted only for one-element outputs, got shape {self.data.shape}")
-            seed = _wrap(np.ones_like(self.data))
+            seed = _wrap(np.ones(self.data.shape, dtype=self.data.dtype))
         else:
             seed = _E._seed(gradient, self)
         if retain_graph is None:

@@ -25,6 +25,7 @@ from mmlkit import autodiff as ad
 from mmlkit._validation import Interval, Options, check_random_state, validate_args
 from mmlkit.autodiff import Tensor, is_grad_enabled, primitive
 from mmlkit.autodiff._statistics import unit_scale
+from mmlkit.autodiff._tensor import _owned
 
 __all__ = [
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "dropout", "gelu",
@@ -49,20 +50,45 @@ def _linear(x, W, b):
 
 @_linear.defvjp
 def _linear_vjp(g, ans, x, W, b):
-    needs_x = isinstance(x, Tensor) and x.requires_grad
     if is_grad_enabled():  # create_graph: stay differentiable
-        gx = g @ W if needs_x else None
-        gW = ad.transpose(g.reshape(-1, g.shape[-1])) @ ad.as_tensor(x).reshape(-1, W.shape[-1])
-        gb = None if b is None else g.reshape(-1, g.shape[-1]).sum(axis=0)
-        return gx, gW, gb
-    G = g.data
+        return _linear_grads_recorded(g, x, W, b)
+    return _linear_grads(g.data, x, W, b)
+
+
+def _linear_grads_recorded(g, x, W, b):
+    needs_x = isinstance(x, Tensor) and x.requires_grad
+    gx = g @ W if needs_x else None
+    gW = ad.transpose(g.reshape(-1, g.shape[-1])) @ ad.as_tensor(x).reshape(-1, W.shape[-1])
+    gb = None if b is None else g.reshape(-1, g.shape[-1]).sum(axis=0)
+    return gx, gW, gb
+
+
+def _linear_grads(G, x, W, b):
+    """∂x = G W, ∂W = Gᵀx, ∂b = Σ G over the batch, from the raw cotangent G (an ordinary backward)."""
+    needs_x = isinstance(x, Tensor) and x.requires_grad
     Wd = W.data if isinstance(W, Tensor) else W
     xd = x.data if isinstance(x, Tensor) else x
     G2 = G.reshape(-1, G.shape[-1])
     gx = G @ Wd if needs_x else None
-    gW = G2.T @ xd.reshape(-1, Wd.shape[1])
-    gb = None if b is None else G2.sum(axis=0)
+    gW = _owned(G2.T @ xd.reshape(-1, Wd.shape[1]))  # new arrays, held nowhere else: a leaf adopts them
+    gb = None if b is None else _owned(G2.sum(axis=0))
     return gx, gW, gb
+
+
+@primitive
+def _linear_relu(x, W, b):
+    out = x @ W.T
+    if b is not None:
+        out += b
+    return np.maximum(out, 0, out=out)  # in place: the affine output is never seen
+
+
+@_linear_relu.defvjp
+def _linear_relu_vjp(g, ans, x, W, b):
+    mask = ans.data > 0  # relu(z) > 0 exactly where z > 0 (NaN: neither), so z need not be kept
+    if is_grad_enabled():
+        return _linear_grads_recorded(g * mask, x, W, b)
+    return _linear_grads(np.multiply(g.data, mask), x, W, b)
 
 
 def linear(x, weight, bias=None) -> Tensor:
