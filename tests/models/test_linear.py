@@ -494,3 +494,26 @@ def test_ridge_on_threaded_gram_pass_equals_sklearn(four_cpus, offset, order):
     ours, ref = Ridge(alpha=2.0).fit(X, y), sk.Ridge(alpha=2.0).fit(X, y)
     _close(ours.coef_, ref.coef_, tol=1e-8)
     assert ours.intercept_ == pytest.approx(ref.intercept_, rel=1e-8, abs=1e-8 * (1 + offset))
+
+
+def test_small_cholesky_solve_runs_on_one_blas_thread(monkeypatch):
+    """The d × d factorisation of Ridge/LinearRegression (d ≤ 512) runs on one BLAS thread: OpenBLAS's threads,
+    woken for a sub-millisecond factorisation after the one-thread Gram pass, spun for 2–70 ms on a busy machine."""
+    from threadpoolctl import threadpool_info
+
+    from mmlkit.models import linear
+
+    seen = []
+    real = linear.sla.cho_factor
+
+    def spy(*args, **kwargs):
+        seen.append(max(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(linear.sla, "cho_factor", spy)
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((300, 20)), rng.standard_normal(300)
+    w = linear.Ridge(alpha=1.0).fit(X, y).coef_
+    Xc, yc = X - X.mean(0), y - y.mean()
+    np.testing.assert_allclose(w, np.linalg.solve(Xc.T @ Xc + np.eye(20), Xc.T @ yc), rtol=1e-10)
+    assert seen == [1]

@@ -7,25 +7,28 @@ and ``b = ȳ − x̄ᵀw`` is recovered afterwards.
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 from numbers import Integral, Real
 
 import numpy as np
 import scipy.linalg as sla
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from mmlkit import linalg
 from mmlkit._dask import any_dask, dask_unsupported
 from mmlkit._scaling import column_norms, power_of_two_scale, rescale
-from mmlkit._validation import Interval, Options, validate_params
+from mmlkit._validation import Interval, Options, validate_data, validate_params
 from mmlkit.exceptions import ConvergenceWarning, RankWarning
 from mmlkit.models import _dask_fit
+from mmlkit.models._init import single_blas_thread
 from mmlkit.models._linear_base import LinearPredictMixin, center_data, centred_gram, centred_moments, centred_stack
 
 __all__ = ["BayesianLinearRegression", "LinearRegression", "Ridge"]
 
 _EPS = np.finfo(np.float64).eps
+_ONE_THREAD_SOLVE = 512  # order up to which a Cholesky solve runs on one BLAS thread
 _SMALL = 4096  # n·d up to which solver="svd" factors Xc directly (a QR first saves flops, not calls)
 
 
@@ -88,14 +91,17 @@ def _cholesky_solve(A, B, what: str, shape):
     Raises ``LinAlgError`` when ``A`` is singular to working precision (a pivot
     below ``d·eps·max diag``), which is how collinear columns show up.
     """
-    try:
-        c, lower = sla.cho_factor(A, lower=True, check_finite=False)
-    except np.linalg.LinAlgError:
-        raise np.linalg.LinAlgError(_singular_message(what, shape)) from None
-    pivots = np.diag(c) ** 2
-    if pivots.min() <= A.shape[0] * _EPS * max(np.diag(A).max(), 1e-300):
-        raise np.linalg.LinAlgError(_singular_message(what, shape))
-    return sla.cho_solve((c, lower), B, check_finite=False)
+    # A d × d factorisation up to a few hundred: on one BLAS thread it takes well under a millisecond, while
+    # OpenBLAS's threads (woken after a long single-threaded pass) cost 2–70 ms of spinning on a busy machine.
+    with single_blas_thread() if A.shape[0] <= _ONE_THREAD_SOLVE else contextlib.nullcontext():
+        try:
+            c, lower = sla.cho_factor(A, lower=True, check_finite=False)
+        except np.linalg.LinAlgError:
+            raise np.linalg.LinAlgError(_singular_message(what, shape)) from None
+        pivots = np.diag(c) ** 2
+        if pivots.min() <= A.shape[0] * _EPS * max(np.diag(A).max(), 1e-300):
+            raise np.linalg.LinAlgError(_singular_message(what, shape))
+        return sla.cho_solve((c, lower), B, check_finite=False)
 
 
 def _singular_message(what, shape):
