@@ -16,6 +16,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from mmlkit._dask import dask_unsupported
+from mmlkit._scaling import power_of_two_scale, rescale
 from mmlkit._validation import (
     Interval,
     Options,
@@ -38,6 +39,8 @@ from mmlkit.models._kernels import (
 __all__ = ["SVC"]
 
 _TAU = 1e-12  # curvature floor for non-PSD kernels (libsvm's TAU)
+_UNSCALED_EXPONENT = 128   # data within 2^±128 are fitted as given; beyond, in power-of-two units
+_C_EXPONENT = 400          # the box of the problem in units is held within 2^±400 (see SVC._in_units)
 
 
 class _RowCache:
@@ -94,6 +97,7 @@ class _RowCache:
             np.dot(self.X_aug, self.query_aug[t], out=out)
             np.minimum(out, 0.0, out=out)    # ‖x_t − x‖² ≥ 0, whatever the round-off
             np.exp(out, out=out)
+            out[t] = 1.0                     # k(x_t, x_t) = 1 exactly (the expansion leaves round-off)
         else:
             kernel_block_into(out[None, :], self.X[t:t + 1], self.X, z_sq=self.sq, **self.params)
         self.slots[t] = slot
@@ -629,7 +633,69 @@ class SVC(ClassifierMixin, BaseEstimator):
             raise ValueError("break_ties must be False when decision_function_shape is 'ovo'")
 
     def _kernel(self, X, Z=None):
-        return kernel_matrix(X, Z, kernel=self.kernel, gamma=self._gamma, degree=self.degree, coef0=self.coef0)
+        return kernel_matrix(X, Z, kernel=self.kernel, gamma=self._gamma, degree=self.degree, coef0=self._coef0)
+
+    def _in_units(self, X, C):
+        """X' = X / 2^e (exact) and the kernel and box C' of the same dual problem on X'.
+
+        Sets ``_scale_exp`` (e), ``_gamma``, ``_coef0`` and ``_alpha_ratio``. Data within
+        2^±128 (2^±128/degree for poly) are fitted as given (e = 0, nothing changes). Beyond:
+
+        - gamma="scale" (1/(d Var X)): γ'‖x' − z'‖² = γ‖x − z‖² and γ' x'ᵀz' = γ xᵀz, so the rbf,
+          sigmoid and poly kernels of X' are those of X, C' = C, and every output is unchanged.
+        - rbf and sigmoid with a numeric γ (or "auto"): γ' = 4^e γ, the same kernel values; where
+          4^e γ passes 2^900 it is held there (exp(−γ'd²) and tanh are saturated already).
+        - linear, and poly with a numeric γ: the kernel factors, K = 2^k K' (k = 2e, or 2e · degree
+          with coef0' = coef0 / 4^e), and SVC(K, C) is SVC(K', C · 2^k) with α = β / 2^k and the
+          same decision function: the dual is solved exactly. C' is held within 2^±400: above
+          (hard margin in effect) the solution is exact while no β reaches 2^400; below, every
+          β is at its bound and the decision values are those of C' = 2^−400 (labels unchanged).
+        - precomputed: K = 2^e K', C' = C · 2^e.
+        """
+        self._scale_exp, self._alpha_ratio, self._coef0 = 0, None, float(self.coef0)
+        if self.kernel == "precomputed":
+            self._gamma = 0.0
+            e = power_of_two_scale(X)
+            if abs(e) <= _UNSCALED_EXPONENT:
+                return X, C
+            self._scale_exp = e
+            return rescale(X, e), self._box_in_units(C, e)
+        e = power_of_two_scale(X)
+        limit = _UNSCALED_EXPONENT if self.kernel != "poly" else int(_UNSCALED_EXPONENT // max(1.0, self.degree))
+        if abs(e) <= limit:
+            self._gamma = resolve_gamma(self.gamma, X)
+            return X, C
+        self._scale_exp = e
+        Xu = rescale(X, e)
+        if self.kernel == "linear":
+            self._gamma = 1.0
+            return Xu, self._box_in_units(C, 2 * e)
+        if isinstance(self.gamma, str) and self.gamma == "scale":
+            self._gamma = resolve_gamma("scale", Xu)   # = 4^e · 1/(d Var X): the same kernel values
+            return Xu, C
+        gamma = resolve_gamma(self.gamma, X)
+        if self.kernel == "poly" and (e > 0 or self._coef0 == 0.0):
+            self._gamma = gamma
+            with np.errstate(under="ignore"):
+                self._coef0 = float(np.ldexp(self._coef0, -2 * e))
+            return Xu, self._box_in_units(C, 2 * e * float(self.degree))
+        with np.errstate(over="ignore", under="ignore"):
+            self._gamma = float(min(np.ldexp(gamma, 2 * e), 2.0**900))
+        return Xu, C
+
+    def _box_in_units(self, C, k):
+        """C' = C · 2^k held within 2^±400 (exact where not held), and the ratio α/β back."""
+        k_int = math.floor(k)
+        frac = 2.0 ** (k - k_int)   # 1 for an integer k: then C · 2^k is exact (ldexp)
+        with np.errstate(over="ignore", under="ignore", divide="ignore"):
+            Cu = np.ldexp(C * frac, k_int)
+            low = Cu < 2.0**-_C_EXPONENT
+            Cu = np.where(C > 0, np.clip(Cu, 2.0**-_C_EXPONENT, 2.0**_C_EXPONENT), 0.0)
+            # α = β · 2^−k; below the clip every β sits at its bound C', so there α = β · C / C'
+            ratio = np.ldexp(1.0 / frac, -k_int) if not low.any() else np.where(
+                low, C / np.where(C > 0, Cu, 1.0), np.ldexp(1.0 / frac, -k_int))
+        self._alpha_ratio = np.broadcast_to(ratio, C.shape)
+        return Cu
 
     def _class_weights(self, y_enc, n_classes):
         cw = self.class_weight
@@ -687,8 +753,8 @@ class SVC(ClassifierMixin, BaseEstimator):
         if sample_weight is not None:
             C_sample = C_sample * check_sample_weight(sample_weight, n)
         keep = C_sample > 0
-        self._gamma = resolve_gamma(self.gamma, X) if self.kernel != "precomputed" else 0.0
         self.shape_fit_ = X.shape
+        X_orig, X, C_sample = X, *self._in_units(X, C_sample)
 
         capacity = float(self.cache_size) * 2**20
         if self.kernel == "precomputed":
@@ -696,8 +762,13 @@ class SVC(ClassifierMixin, BaseEstimator):
             subset = functools.partial(root.subset, capacity_bytes=capacity)
         else:   # each pair's cache is set up from its own rows of X (nothing on all of X)
             subset = functools.partial(_subset_cache, X, capacity, dict(kernel=self.kernel, gamma=self._gamma,
-                                                                        degree=self.degree, coef0=self.coef0))
-        Kd_all = kernel_diagonal(X, kernel=self.kernel, gamma=self._gamma, degree=self.degree, coef0=self.coef0)
+                                                                        degree=self.degree, coef0=self._coef0))
+        with np.errstate(over="ignore"):   # an overflow is reported just below
+            Kd_all = kernel_diagonal(X, kernel=self.kernel, gamma=self._gamma, degree=self.degree,
+                                     coef0=self._coef0)
+        if not np.all(np.isfinite(Kd_all)):
+            raise ValueError(f"the {self.kernel} kernel overflows float64 on this X with gamma={self.gamma!r}, "
+                             f"coef0={self.coef0!r}: standardise X (StandardScaler) or use gamma='scale'")
 
         by_class = [np.flatnonzero((y_enc == c) & keep) for c in range(n_classes)]
         if any(ix.size == 0 for ix in by_class):
@@ -724,17 +795,18 @@ class SVC(ClassifierMixin, BaseEstimator):
             n_iter.append(res.n_iter)
         self.fit_status_ = status
         self.n_iter_ = np.array(n_iter, dtype=np.int32)
-        self._store_model(X, y_enc, by_class, pairs, np.array(alphas), rhos)
+        self._store_model(X_orig, X, y_enc, by_class, pairs, np.array(alphas), rhos)
         if self.probability:
             self.probA_, self.probB_ = np.array(prob_a), np.array(prob_b)
         else:
             self.probA_, self.probB_ = np.empty(0), np.empty(0)
         return self
 
-    def _store_model(self, X, y_enc, by_class, pairs, alpha_mat, rhos):
+    def _store_model(self, X_orig, X, y_enc, by_class, pairs, alpha_mat, rhos):
         """libsvm's model layout: support vectors grouped by class, coefficients per pair.
 
-        ``alpha_mat`` (n_pairs, n) holds each pair's dual solution on all samples.
+        ``alpha_mat`` (n_pairs, n) holds each pair's dual solution on all samples, in the
+        units of ``X`` (``X_orig`` = 2^e X); ``dual_coef_`` is converted back (α = β · C/C').
         """
         n_classes = self.classes_.size
         is_sv = (alpha_mat > 0).any(axis=0)
@@ -752,9 +824,12 @@ class SVC(ClassifierMixin, BaseEstimator):
             W[in_a | in_b, p] = coef[in_a | in_b]
         self._W = W
         self._intercept_ = -np.array(rhos)
-        self.support_vectors_ = (X[self.support_] if self.kernel != "precomputed" else np.empty((0, 0)))
+        self.support_vectors_ = (X_orig[self.support_] if self.kernel != "precomputed" else np.empty((0, 0)))
         self._sv_for_kernel = X[self.support_] if self.kernel != "precomputed" else None
         sign = -1.0 if n_classes == 2 else 1.0  # two classes: positive votes for classes_[1]
+        if self._alpha_ratio is not None:   # α of the problem asked from β of the problem in units
+            with np.errstate(over="ignore", under="ignore"):
+                dual = dual * self._alpha_ratio[self.support_]
         self.dual_coef_ = sign * dual
         self.intercept_ = sign * self._intercept_
 
@@ -788,6 +863,9 @@ class SVC(ClassifierMixin, BaseEstimator):
             if X.shape[1] != self.shape_fit_[0]:
                 raise ValueError(f"X must have {self.shape_fit_[0]} columns (one per training sample) "
                                  f"when kernel='precomputed', got {X.shape[1]}")
+        if self._scale_exp:
+            X = rescale(X, self._scale_exp)   # the units the model was fitted in (exact)
+        if self.kernel == "precomputed":
             K = X[:, self.support_]
         else:
             K = self._kernel(X, self._sv_for_kernel)
@@ -886,7 +964,8 @@ class SVC(ClassifierMixin, BaseEstimator):
         if self.kernel != "linear":
             raise AttributeError("coef_ is only available when kernel='linear'")
         sign = -1.0 if self.classes_.size == 2 else 1.0
-        return sign * (self._W.T @ self.support_vectors_)
+        # w = Σ yα x = 2^e (w' / 2^k) with w' = Σ yβ x' in units and k = 2e (see _in_units)
+        return sign * np.ldexp(self._W.T @ self._sv_for_kernel, -self._scale_exp)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
