@@ -312,25 +312,27 @@ def test_smo_takes_the_same_steps_as_the_frozen_libsvm_style_solver(case, monkey
         assert new.rho == pytest.approx(ref.rho, abs=1e-12)
 
 
-def test_row_cache_grows_by_chunks_and_reads_only_written_rows():
+@pytest.mark.parametrize(("m", "dtype", "tol"), [(300, np.float64, 1e-12), (1500, np.float32, 1e-6)])
+def test_row_cache_grows_by_chunks_and_reads_only_written_rows(m, dtype, tol):
     # The store is allocated a chunk at a time as rows arrive; matvec must use the
     # written rows only (the rest of a chunk is uninitialised: poison it with NaN).
+    # A store of more than 16 MiB of float64 rows is float32 (as libsvm's).
     from sklearn.metrics.pairwise import rbf_kernel
 
     rng = np.random.default_rng(0)
-    X = rng.standard_normal((300, 5))
-    K = rbf_kernel(X, gamma=0.3)
-    cache = _RowCache(X, 8 * 300 * 300, kernel="rbf", gamma=0.3)
+    X = rng.standard_normal((m, 5))
+    cache = _RowCache(X, 8 * m * m, kernel="rbf", gamma=0.3)
     assert cache.chunks == []
     visited = [5, 17, 250, 17, 99]
     for t in visited:
-        np.testing.assert_allclose(cache.row(t), K[t], atol=1e-12)
-    assert len(cache.chunks) == 1 and cache.chunks[0].shape[0] == cache.chunk_rows < 300
+        assert cache.row(t).dtype == dtype
+        np.testing.assert_allclose(cache.row(t), rbf_kernel(X[t:t + 1], X, gamma=0.3)[0], atol=tol / 10)
+    assert len(cache.chunks) == 1 and cache.chunks[0].shape[0] == cache.chunk_rows < m
     cache.chunks[0][len(cache.slots):] = np.nan
-    rows, cols = np.arange(0, 300, 7), np.array([5, 17, 250, 99, 3, 4])
+    rows, cols = np.arange(0, m, 7), np.array([5, 17, 250, 99, 3, 4])
     c = rng.standard_normal(cols.size)
-    np.testing.assert_allclose(cache.matvec(rows, cols, c), K[np.ix_(rows, cols)] @ c, atol=1e-12)
-    for t in range(40):   # past the first chunk: a second one is added, nothing is copied
+    np.testing.assert_allclose(cache.matvec(rows, cols, c), rbf_kernel(X[rows], X[cols], gamma=0.3) @ c, atol=tol)
+    for t in range(2 * cache.chunk_rows + 2):   # past the first chunk: more are added, nothing is copied
         cache.row(t)
     assert len(cache.chunks) == 3 and sum(ch.shape[0] for ch in cache.chunks) >= len(cache.slots)
 

@@ -39,6 +39,9 @@ from mmlkit.models._kernels import (
 __all__ = ["SVC"]
 
 _TAU = 1e-12  # curvature floor for non-PSD kernels (libsvm's TAU)
+_WHOLE_MATRIX_ROWS, _WHOLE_MATRIX_FLOPS = 256, 2**20   # a subproblem this small computes its whole K at once
+_BLOCK_ENTRIES = 2**15    # kernel entries per temporary block in matvec (256 KiB)
+_FLOAT64_STORE_BYTES = 2**24   # a row store of all m rows within 16 MiB is float64; a larger one float32
 _UNSCALED_EXPONENT = 128   # data within 2^±128 are fitted as given; beyond, in power-of-two units
 _C_EXPONENT = 400          # the box of the problem in units is held within 2^±400 (see SVC._in_units)
 
@@ -46,15 +49,23 @@ _C_EXPONENT = 400          # the box of the problem in units is held within 2^±
 class _RowCache:
     """Rows K[t, :] of the kernel matrix of an m-point (sub)problem, computed on demand.
 
-    libsvm's kernel cache: rows live in an LRU store of ``capacity_bytes / 8m``
-    slots (every row, when that is at least m). A miss computes k(x_t, X)
-    straight into its slot — one matrix-vector product and O(m) in-place
-    work, no temporaries — and evicts the least recently used row. Only the
-    rows SMO actually visits are ever computed (often far fewer than m), and
-    the store grows with them: its slots are allocated a chunk of rows at a
-    time (about 1/64 of the capacity each, never copied), so a fit holds
-    memory for the rows it visited, not for the whole capacity.
-    ``matrix`` gives a precomputed Gram matrix instead of inputs X.
+    libsvm's kernel cache: rows live in an LRU store of ``capacity_bytes / (m ·
+    itemsize)`` slots (every row, when that is at least m). A miss computes
+    k(x_t, X) in float64 — one matrix-vector product and O(m) in-place work —
+    into its slot and evicts the least recently used row. Only the rows SMO
+    actually visits are ever computed (often far fewer than m), and the store
+    grows with them: its slots are allocated a chunk of rows at a time (about
+    1/64 of the capacity each, never copied), so a fit holds memory for the
+    rows it visited, not for the whole capacity.
+
+    The store is float64 while all m rows would take at most 16 MiB, and
+    float32 beyond, as libsvm's cache always is (half the memory; SMO widens
+    each row it uses back to float64, so every sum is still taken in float64).
+
+    ``matrix`` gives a precomputed Gram matrix instead of inputs X; a small
+    problem (m ≤ 256 and m² d ≤ 2²⁰, the whole matrix within the capacity)
+    computes its whole Gram matrix at once, one BLAS product being cheaper
+    than the rows one by one.
     """
 
     def __init__(self, X: np.ndarray | None, capacity_bytes: float, *, kernel: str = "rbf", gamma: float = 1.0,
@@ -62,45 +73,126 @@ class _RowCache:
         self.X, self.matrix = X, matrix
         self.m = matrix.shape[0] if matrix is not None else X.shape[0]
         self.params = dict(kernel=kernel, gamma=gamma, degree=degree, coef0=coef0)
-        if matrix is None:
+        if matrix is None and self.m <= _WHOLE_MATRIX_ROWS and self.m**2 * X.shape[1] <= _WHOLE_MATRIX_FLOPS \
+                and 8 * self.m**2 <= capacity_bytes:
+            # stored with its columns reversed (see row_reversed); ``matrix`` is the view of K itself
+            self.matrix = np.ascontiguousarray(self._whole_matrix(X)[:, ::-1])[:, ::-1]
+        if self.matrix is None:
             self.sq = np.einsum("ij,ij->i", X, X)
             if kernel == "rbf":
-                # −γ‖x_t − x‖² = 2γ x_t·x − γ‖x‖² − γ‖x_t‖² as one product of augmented rows:
-                # [2γx, −γ‖x‖², 1] · [x_t, 1, −γ‖x_t‖²].
-                ones, neg = np.ones((self.m, 1)), -gamma * self.sq[:, None]
-                self.X_aug = np.hstack([2.0 * gamma * X, neg, ones])
-                self.query_aug = np.hstack([X, ones, neg])
-            self.capacity = min(self.m, max(2, int(capacity_bytes // (8 * self.m))))  # i's row survives j's
+                # −γ‖x_t − x‖² = 2γ x_t·x − γ‖x‖² − γ‖x_t‖² as one product with an augmented row:
+                # [2γx, −γ‖x‖², 1] · [x_t, 1, −γ‖x_t‖²], the rows of X taken last to first.
+                self.X_aug = np.empty((self.m, X.shape[1] + 2))
+                np.multiply(X[::-1], 2.0 * gamma, out=self.X_aug[:, :-2])
+                np.multiply(self.sq[::-1], -gamma, out=self.X_aug[:, -2])
+                self.X_aug[:, -1] = 1.0
+                self.query = np.ones(X.shape[1] + 2)
+            else:
+                self.X_rev, self.sq_rev = np.ascontiguousarray(X[::-1]), np.ascontiguousarray(self.sq[::-1])
+            self.work = np.empty(self.m)      # a row in float64, before it is rounded into its slot
+            # float64 rows while the whole store stays small (exact, and no widening per iteration)
+            self.dtype = np.float64 if 8 * self.m**2 <= _FLOAT64_STORE_BYTES else np.float32
+            itemsize = np.dtype(self.dtype).itemsize
+            self.capacity = min(self.m, max(2, int(capacity_bytes // (itemsize * self.m))))  # i's row survives j's
             self.chunk_rows = max(16, -(-self.capacity // 64))
             self.chunks: list[np.ndarray] = []   # slot s is row s % chunk_rows of chunk s // chunk_rows
+            self.views: list[np.ndarray] = []    # slot s is views[s]
             self.slots: OrderedDict[int, int] = OrderedDict()
+        self.Kd = None    # set by keep_curvature
+
+    def keep_curvature(self, Kd: np.ndarray) -> bool:
+        """Keep beside each float64 row t its curvatures aₜ = max(K_tt + Kd − 2K_t, τ) (SMO's aₜ for i = t).
+
+        Working-set selection needs them for every i it picks; kept with the row, they are
+        computed once per row instead of once per iteration. Not for a precomputed or a
+        float32 store (their memory matters more). Returns whether they are kept.
+        """
+        if self.X is None or (self.matrix is None and self.dtype != np.float64):
+            return False
+        self.Kd, self.Kd_rev = Kd, np.ascontiguousarray(Kd[::-1])
+        if self.matrix is not None:
+            self.curv_matrix = np.multiply(self.matrix[:, ::-1], -2.0)   # columns reversed, as the rows
+            self.curv_matrix += self.Kd_rev
+            self.curv_matrix += Kd[:, None]
+            np.maximum(self.curv_matrix, _TAU, out=self.curv_matrix)
+        else:
+            self.curv_views: list[np.ndarray] = []
+            for chunk in self.chunks:
+                self.curv_views.extend(np.empty_like(chunk))
+            for t, slot in self.slots.items():
+                self._fill_curvature(t, self.views[slot], self.curv_views[slot])
+        return True
+
+    def _fill_curvature(self, t, row_rev, out):
+        np.multiply(row_rev, -2.0, out=out)
+        out += self.Kd_rev
+        out += self.Kd.item(t)
+        np.maximum(out, _TAU, out=out)
+
+    def curvature_reversed(self, t: int) -> np.ndarray:
+        """The curvature row of t, last column first, which ``row_reversed(t)`` has just made current."""
+        if self.matrix is not None:
+            return self.curv_matrix[t]
+        return self.curv_views[self.slots[t]]
+
+    def _whole_matrix(self, X):
+        """K of a small problem in one product (for rbf the rows' own formula, so the same values)."""
+        if self.params["kernel"] != "rbf":
+            return kernel_matrix(X, **self.params)
+        gamma, sq = self.params["gamma"], np.einsum("ij,ij->i", X, X)
+        K = np.hstack([2.0 * gamma * X, -gamma * sq[:, None], np.ones((self.m, 1))]) @ np.hstack(
+            [X, np.ones((self.m, 1)), -gamma * sq[:, None]]).T
+        np.minimum(K, 0.0, out=K)
+        np.exp(K, out=K)
+        np.fill_diagonal(K, 1.0)
+        return K
 
     def _slot(self, s: int) -> np.ndarray:
-        c, r = divmod(s, self.chunk_rows)
-        if c == len(self.chunks):    # slots are taken in order: the next chunk is needed
-            self.chunks.append(np.empty((min(self.chunk_rows, self.capacity - s), self.m)))
-        return self.chunks[c][r]
+        if s == len(self.views):    # slots are taken in order: the next chunk is needed
+            chunk = np.empty((min(self.chunk_rows, self.capacity - s), self.m), dtype=self.dtype)
+            self.chunks.append(chunk)
+            self.views.extend(chunk)
+            if self.Kd is not None:
+                self.curv_views.extend(np.empty_like(chunk))
+        return self.views[s]
 
     def row(self, t: int) -> np.ndarray:
+        """K[t, :] (a view; do not write to it)."""
+        return self.row_reversed(t)[::-1]
+
+    def row_reversed(self, t: int) -> np.ndarray:
+        """K[t, ::-1], contiguous: the store keeps each row last column first.
+
+        SMO works on its variables in reverse order, so that NumPy's argmax (the first
+        maximum, and fast only forwards) breaks ties to the last index as libsvm does.
+        """
         if self.matrix is not None:
-            return self.matrix[t]
+            return self.matrix[t, ::-1]
         slot = self.slots.get(t)
         if slot is not None:
             self.slots.move_to_end(t)
-            return self._slot(slot)
+            return self.views[slot]
         if len(self.slots) < self.capacity:
             slot = len(self.slots)
         else:
             _, slot = self.slots.popitem(last=False)
         out = self._slot(slot)
+        work = out if self.dtype is np.float64 else self.work   # float32: computed in float64, then rounded
         if self.params["kernel"] == "rbf":   # one matrix-vector product and two in-place passes
-            np.dot(self.X_aug, self.query_aug[t], out=out)
-            np.minimum(out, 0.0, out=out)    # ‖x_t − x‖² ≥ 0, whatever the round-off
-            np.exp(out, out=out)
-            out[t] = 1.0                     # k(x_t, x_t) = 1 exactly (the expansion leaves round-off)
+            q = self.query
+            q[:-2] = self.X[t]
+            q[-1] = self.X_aug.item(self.m - 1 - t, -2)
+            np.dot(self.X_aug, q, out=work)
+            np.minimum(work, 0.0, out=work)    # ‖x_t − x‖² ≥ 0, whatever the round-off
+            np.exp(work, out=out)
+            out[self.m - 1 - t] = 1.0         # k(x_t, x_t) = 1 exactly (the expansion leaves round-off)
         else:
-            kernel_block_into(out[None, :], self.X[t:t + 1], self.X, z_sq=self.sq, **self.params)
+            kernel_block_into(work[None, :], self.X[t:t + 1], self.X_rev, z_sq=self.sq_rev, **self.params)
+            if work is not out:
+                out[...] = work
         self.slots[t] = slot
+        if self.Kd is not None:
+            self._fill_curvature(t, out, self.curv_views[slot])
         return out
 
     def block(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -127,26 +219,29 @@ class _RowCache:
                 w = np.zeros(self.capacity)
                 w[slot_of[cols[hit]]] = c[hit]
                 Kc, filled = np.zeros(self.m), len(self.slots)   # slots past `filled` hold no row yet
-                for start, chunk in zip(range(0, filled, self.chunk_rows), self.chunks):
-                    stop = min(filled, start + chunk.shape[0])
-                    Kc += w[start:stop] @ chunk[:stop - start]
-                out += Kc[rows]
+                step = max(1, _BLOCK_ENTRIES // self.m)   # float32 rows meet w in float64 a few at a time
+                for first, chunk in zip(range(0, filled, self.chunk_rows), self.chunks):
+                    for start in range(first, min(filled, first + chunk.shape[0]), step):
+                        stop = min(filled, start + step, first + chunk.shape[0])
+                        Kc += w[start:stop] @ chunk[start - first:stop - first].astype(np.float64)
+                out += Kc[self.m - 1 - rows]   # the store's columns are reversed
                 cols, c = cols[~hit], c[~hit]
         if cols.size:
-            for start in range(0, rows.size, 1024):
-                out[start:start + 1024] += self.block(rows[start:start + 1024], cols) @ c
+            step = max(1, _BLOCK_ENTRIES // cols.size)
+            for start in range(0, rows.size, step):
+                out[start:start + step] += self.block(rows[start:start + step], cols) @ c
         return out
 
     def subset(self, idx: np.ndarray, capacity_bytes: float) -> _RowCache:
         """The cache of the subproblem on the points idx."""
-        if self.matrix is not None:
+        if self.X is None:
             return _RowCache(None, capacity_bytes, matrix=self.matrix[np.ix_(idx, idx)])
         return _RowCache(self.X[idx], capacity_bytes, **self.params)
 
 
 def _subset_cache(X, capacity_bytes, params, idx):
     """The row cache of the subproblem on the points idx of X (as ``_RowCache.subset``)."""
-    return _RowCache(X[idx], capacity_bytes, **params)
+    return _RowCache(X if idx.size == X.shape[0] else X[idx], capacity_bytes, **params)
 
 
 class _SMOResult:
@@ -162,20 +257,23 @@ class _ActiveSet:
     ``F`` is −y ⊙ ∇f on these variables. The index sets are kept as numbers so
     that each iteration is a few whole-array passes, with no boolean gathers:
     ``up_pen`` is 0 on I_up and −∞ elsewhere (so max(F + up_pen) is the max of F
-    over I_up) and ``low_w`` is 1 on I_low and 0 elsewhere (a weight).
+    over I_up) and ``low_w`` is 1 on I_low and 0 elsewhere (a weight). ``v``,
+    ``b`` and ``quad`` are the working-set selection's scratch, one pass each.
     """
 
-    __slots__ = ("idx", "F", "alpha", "y", "C", "Kd", "up_pen", "low_w")
+    __slots__ = ("idx", "F", "alpha", "y", "C", "Kd", "up_pen", "low_w", "v", "b", "quad", "zeros", "last")
 
     def __init__(self, idx, alpha, F, y, C, Kd):
         a, yy, cc = alpha[idx], y[idx], C[idx]
         self.idx, self.F, self.alpha, self.y, self.C, self.Kd = idx, F[idx].copy(), a, yy, cc, Kd[idx].copy()
         self.up_pen = np.where(np.where(yy > 0, a < cc, a > 0), 0.0, -np.inf)
         self.low_w = np.where(yy > 0, a > 0, a < cc).astype(np.float64)
+        self.v, self.b, self.quad = np.empty(idx.size), np.empty(idx.size), np.empty(idx.size)
+        self.zeros = np.zeros(idx.size)   # max(b, 0) against an array: no scalar conversion per call
+        self.last = idx.size - 1
 
-    def set_membership(self, t):
-        """Recompute whether variable t is in I_up and in I_low after its α changed."""
-        at, yt, ct = self.alpha.item(t), self.y.item(t), self.C.item(t)
+    def set_membership(self, t, at, yt, ct):
+        """Whether variable t is in I_up and in I_low, now that its α is ``at`` (label yt, bound ct)."""
         self.up_pen[t] = 0.0 if (at < ct if yt > 0 else at > 0) else -np.inf
         self.low_w[t] = 1.0 if (at > 0 if yt > 0 else at < ct) else 0.0
 
@@ -231,58 +329,85 @@ def solve_pair(ai, aj, yi, yj, Ci, Cj, Gi, Gj, a):
 
 
 class _SMO:
-    """One SMO solve of the C-SVC dual: α and F = −y ⊙ ∇f on all n variables, and the active set."""
+    """One SMO solve of the C-SVC dual: α and F = −y ⊙ ∇f on all n variables, and the active set.
+
+    The variables are held last to first (variable u is sample n − 1 − u, and the
+    cache hands out its rows reversed to match): NumPy's argmax returns the first
+    maximum, so ties then go to the last sample, as in libsvm's ">=" scans, with
+    no reversed (slow, strided) pass per iteration. ``result`` puts them back.
+    """
 
     def __init__(self, cache, Kd, y, C, tol):
-        self.cache, self.Kd, self.y, self.C, self.tol = cache, Kd, y, C, tol
-        n = y.shape[0]
+        self.cache, self.tol, self.n = cache, tol, y.shape[0]
+        self.Kd, self.y, self.C = Kd[::-1].copy(), y[::-1].astype(np.float64), C[::-1].copy()
+        n = self.n
         self.alpha = np.zeros(n)
-        self.F = y.astype(np.float64)  # α = 0: ∇f = −1, so F = y
+        self.F = self.y.copy()  # α = 0: ∇f = −1, so F = y
         self.everything = np.arange(n)
-        self.active = _ActiveSet(self.everything, self.alpha, self.F, y, C, Kd)
+        self.active = _ActiveSet(self.everything, self.alpha, self.F, self.y, self.C, self.Kd)
         self.shrunk = False     # some variables are set aside
         self.unshrunk = False   # the one-time unshrink near the optimum has happened
-        self.scratch, self.scratch_v, self.scratch_q = np.empty(n), np.empty(n), np.empty(n)
+        self.row_i, self.row_j = np.empty(n), np.empty(n)   # float32 rows widened to float64
+        self.curvature_kept = cache.keep_curvature(Kd)
 
     def select_working_set(self):
         """i = argmax_{I_up} F; j = argmax_{t ∈ I_low, bₜ>0} bₜ²/aₜ. None when m − M < tol (optimal)."""
         A = self.active
-        v = np.add(A.F, A.up_pen, out=self.scratch_v[:A.idx.size])
-        last = A.idx.size - 1  # ties go to the last index, as in libsvm's ">=" scans
-        i = last - int(v[::-1].argmax())
-        m_up = v[i]
-        b = np.subtract(m_up, A.F, out=self.scratch[:A.idx.size]) if math.isfinite(m_up) else np.zeros(A.idx.size)
-        np.maximum(b, 0.0, out=b)
-        b *= A.low_w
-        if (b.max() if b.size else 0.0) < self.tol:
+        if A.last < 0:
             return None
-        Ki = self._row(A.idx[i])
-        quad = np.multiply(Ki, -2.0, out=self.scratch_q[:A.idx.size])
-        quad += A.Kd
-        quad += A.Kd[i]
-        np.maximum(quad, _TAU, out=quad)
+        v = np.add(A.F, A.up_pen, out=A.v)
+        i = int(v.argmax())
+        m_up = v.item(i)
+        if not math.isfinite(m_up):   # I_up is empty
+            return None
+        b = np.subtract(m_up, A.F, out=A.b)
+        np.maximum(b, A.zeros, out=b)
+        b *= A.low_w
+        if b.item(int(b.argmax())) < self.tol:   # m − M = max b
+            return None
+        ti = self.n - 1 - A.idx.item(i)
+        Ki = self._row(ti, self.row_i)
         b *= b
-        b /= quad
-        j = last - int(b[::-1].argmax())
-        return i, j, Ki, self._row(A.idx[j])
+        b /= self._curvature(ti, i, Ki)
+        j = int(b.argmax())
+        return i, j, Ki, self._row(self.n - 1 - A.idx.item(j), self.row_j)
 
-    def _row(self, t):
-        K = self.cache.row(t)
-        return K[self.active.idx] if self.shrunk else K
+    def _curvature(self, t, i, Ki):
+        """aₜ = Kᵢᵢ + Kₜₜ − 2Kᵢₜ on the active set, floored at τ: kept by the cache beside row i, or computed."""
+        if self.curvature_kept:
+            a = self.cache.curvature_reversed(t)
+            return a[self.active.idx] if self.shrunk else a
+        A = self.active
+        quad = np.multiply(Ki, -2.0, out=A.quad)
+        quad += A.Kd
+        quad += A.Kd.item(i)
+        return np.maximum(quad, _TAU, out=quad)
+
+    def _row(self, t, buf):
+        """Row t of K on the active variables (in their order), float64 (a float32 row is widened into ``buf``)."""
+        K = self.cache.row_reversed(t)
+        if self.shrunk:
+            K = K[self.active.idx]
+        if K.dtype == np.float64:
+            return K
+        out = buf[:K.size]
+        np.copyto(out, K)
+        return out
 
     def update_pair(self, i, j, Ki, Kj):
         """Solve the pair, then F −= yᵢΔαᵢ Kᵢ + yⱼΔαⱼ Kⱼ (BLAS axpy, in place: F is contiguous)."""
         A = self.active
         # Python floats (.item): the same IEEE arithmetic as NumPy scalars, at a fraction of the cost
         yi, yj, ai_old, aj_old = A.y.item(i), A.y.item(j), A.alpha.item(i), A.alpha.item(j)
+        Ci, Cj = A.C.item(i), A.C.item(j)
         a = A.Kd.item(i) + A.Kd.item(j) - 2.0 * Ki.item(j)
-        ai, aj = solve_pair(ai_old, aj_old, yi, yj, A.C.item(i), A.C.item(j), -yi * A.F.item(i),
-                            -yj * A.F.item(j), a if a > 0 else _TAU)
+        ai, aj = solve_pair(ai_old, aj_old, yi, yj, Ci, Cj, -yi * A.F.item(i), -yj * A.F.item(j),
+                            a if a > 0 else _TAU)
         A.alpha[i], A.alpha[j] = ai, aj
         A.F = daxpy(Ki, A.F, a=-yi * (ai - ai_old))
         A.F = daxpy(Kj, A.F, a=-yj * (aj - aj_old))
-        A.set_membership(i)
-        A.set_membership(j)
+        A.set_membership(i, ai, yi, Ci)
+        A.set_membership(j, aj, yj, Cj)
 
     def _store(self):
         A = self.active
@@ -324,8 +449,10 @@ class _SMO:
         inactive = np.setdiff1d(self.everything, self.active.idx, assume_unique=True)
         sv = np.flatnonzero(self.alpha)
         if inactive.size:
-            y = self.y
-            F_sv = self.cache.matvec(inactive, sv, (y * self.alpha)[sv]) if sv.size else 0.0
+            y, last = self.y, self.n - 1
+            # in the samples' own order (ascending), as the cache indexes them
+            F_sv = self.cache.matvec(last - inactive[::-1], last - sv[::-1], (y * self.alpha)[sv][::-1])[::-1] \
+                if sv.size else 0.0
             self.F[inactive] = y[inactive] - F_sv
 
     def result(self, n_iter, converged):
@@ -333,8 +460,9 @@ class _SMO:
         self._store()
         if self.shrunk:
             self._rebuild_inactive()
-        alpha, y, C = self.alpha, self.y, self.C
-        yg = -self.F
+        alpha, F = self.alpha[::-1].copy(), self.F[::-1]   # back in the samples' order
+        y, C = self.y[::-1], self.C[::-1]
+        yg = -F
         upper, lower = alpha >= C, alpha <= 0
         free = ~upper & ~lower
         if free.any():
@@ -345,7 +473,7 @@ class _SMO:
             ub = yg[ub_set].min() if ub_set.any() else np.inf
             lb = yg[lb_set].max() if lb_set.any() else -np.inf
             rho = float((ub + lb) / 2)
-        objective = float(np.dot(alpha, -y * self.F - 1.0) / 2)
+        objective = float(np.dot(alpha, -y * F - 1.0) / 2)
         return _SMOResult(alpha, rho, n_iter, converged, objective)
 
 
