@@ -75,6 +75,31 @@ def test_multiclass_matches_libsvm(loader, kernel, shape):
         np.testing.assert_allclose(ours.coef_, ref.coef_, atol=1e-3 * np.abs(ref.coef_).max())
 
 
+@pytest.mark.parametrize("shape", ["ovr", "ovo"])
+@pytest.mark.parametrize("kernel", ["rbf", "linear"])
+def test_many_classes_match_libsvm(kernel, shape):
+    # k = 6: the decision values come from each class's block of the coefficients (k − 1 pairs each),
+    # not the dense product; same values as libsvm's per-pair sums
+    X, y = make_blobs(240, centers=6, cluster_std=2.5, random_state=3)
+    X = _standardise(X)
+    kw = dict(kernel=kernel, tol=1e-6, decision_function_shape=shape)
+    ours, ref = SVC(**kw).fit(X, y), SkSVC(**kw).fit(X, y)
+    _assert_matches(ours, ref, X)
+    K = ours._kernel(X, ours._sv_for_kernel)
+    np.testing.assert_allclose(ours._ovo_values(X), K @ ours._W + ours._intercept_, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("kernel", ["rbf", "poly"])
+def test_float32_kernel_cache_matches_libsvm(kernel):
+    # 1,600 points: the row store is float32 (as libsvm's cache), every sum still in float64
+    X, y = make_classification(1600, 5, n_informative=3, random_state=5)
+    X = _standardise(X)
+    kw = dict(kernel=kernel, tol=1e-6, degree=2, coef0=1.0)
+    ours = SVC(**kw).fit(X, y)
+    assert _RowCache(X, 200 * 2**20).dtype == np.float32
+    _assert_matches(ours, SkSVC(**kw).fit(X, y), X)
+
+
 def test_breast_cancer_and_options_match_libsvm():
     X, y = load_breast_cancer()
     X = _standardise(X)

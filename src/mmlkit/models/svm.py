@@ -951,6 +951,12 @@ class SVC(ClassifierMixin, BaseEstimator):
             dual[a, in_b] = coef[in_b]
             W[in_a | in_b, p] = coef[in_a | in_b]
         self._W = W
+        # W is block sparse: class c's vectors (contiguous in support_) count only in the k − 1 pairs of c
+        bounds = np.concatenate([[0], np.cumsum(self.n_support_)])
+        self._W_blocks = []
+        for c in range(n_classes):
+            cols = np.array([p for p, (a, b) in enumerate(pairs) if c in (a, b)])
+            self._W_blocks.append((slice(bounds[c], bounds[c + 1]), cols, W[bounds[c]:bounds[c + 1]][:, cols]))
         self._intercept_ = -np.array(rhos)
         self.support_vectors_ = (X_orig[self.support_] if self.kernel != "precomputed" else np.empty((0, 0)))
         self._sv_for_kernel = X[self.support_] if self.kernel != "precomputed" else None
@@ -997,7 +1003,13 @@ class SVC(ClassifierMixin, BaseEstimator):
             K = X[:, self.support_]
         else:
             K = self._kernel(X, self._sv_for_kernel)
-        return K @ self._W + self._intercept_
+        if self.classes_.size <= 3:
+            return K @ self._W + self._intercept_
+        dec = np.empty((K.shape[0], self._W.shape[1]))
+        dec[...] = self._intercept_
+        for rows, cols, W_c in self._W_blocks:   # (k − 1)/(k(k − 1)/2) of the dense product's work
+            dec[:, cols] += K[:, rows] @ W_c
+        return dec
 
     def decision_function(self, X):
         """Signed distances to the separating surfaces (up to ‖w‖).
