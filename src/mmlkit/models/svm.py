@@ -27,6 +27,7 @@ from mmlkit._validation import (
     validate_params,
 )
 from mmlkit.exceptions import ConvergenceWarning, NotFittedError
+from mmlkit.models._init import single_blas_thread
 from mmlkit.models._kernels import (
     KERNEL_PARAMETERS,
     KERNELS,
@@ -79,7 +80,13 @@ class _RowCache:
             self.matrix = np.ascontiguousarray(self._whole_matrix(X)[:, ::-1])[:, ::-1]
         if self.matrix is None:
             self.sq = np.einsum("ij,ij->i", X, X)
-            if kernel == "rbf":
+            # float64 rows while the whole store stays small (exact, and no widening per iteration)
+            self.dtype = np.float64 if 8 * self.m**2 <= _FLOAT64_STORE_BYTES else np.float32
+            if kernel == "rbf" and self.dtype is np.float32:
+                # a large problem, memory first: the row from X itself (no augmented copy), −γ‖x_t − x‖² =
+                # (2γx_t)·x − γ‖x‖² − γ‖x_t‖², the second term kept last to first
+                self.X_aug, self.gsq_rev = None, -gamma * self.sq[::-1]
+            elif kernel == "rbf":
                 # −γ‖x_t − x‖² = 2γ x_t·x − γ‖x‖² − γ‖x_t‖² as one product with an augmented row:
                 # [2γx, −γ‖x‖², 1] · [x_t, 1, −γ‖x_t‖²], the rows of X taken last to first.
                 self.X_aug = np.empty((self.m, X.shape[1] + 2))
@@ -90,8 +97,7 @@ class _RowCache:
             else:
                 self.X_rev, self.sq_rev = np.ascontiguousarray(X[::-1]), np.ascontiguousarray(self.sq[::-1])
             self.work = np.empty(self.m)      # a row in float64, before it is rounded into its slot
-            # float64 rows while the whole store stays small (exact, and no widening per iteration)
-            self.dtype = np.float64 if 8 * self.m**2 <= _FLOAT64_STORE_BYTES else np.float32
+            self.work2 = np.empty(self.m) if self.dtype is np.float32 else None
             itemsize = np.dtype(self.dtype).itemsize
             self.capacity = min(self.m, max(2, int(capacity_bytes // (itemsize * self.m))))  # i's row survives j's
             self.chunk_rows = max(16, -(-self.capacity // 64))
@@ -178,7 +184,15 @@ class _RowCache:
             _, slot = self.slots.popitem(last=False)
         out = self._slot(slot)
         work = out if self.dtype is np.float64 else self.work   # float32: computed in float64, then rounded
-        if self.params["kernel"] == "rbf":   # one matrix-vector product and two in-place passes
+        if self.params["kernel"] == "rbf" and self.X_aug is None:
+            gamma = self.params["gamma"]
+            np.dot(self.X, self.X[t] * (2.0 * gamma), out=work)
+            np.add(work[::-1], self.gsq_rev, out=self.work2)
+            self.work2 -= gamma * self.sq.item(t)
+            np.minimum(self.work2, 0.0, out=self.work2)
+            np.exp(self.work2, out=out)
+            out[self.m - 1 - t] = 1.0
+        elif self.params["kernel"] == "rbf":   # one matrix-vector product and two in-place passes
             q = self.query
             q[:-2] = self.X[t]
             q[-1] = self.X_aug.item(self.m - 1 - t, -2)
@@ -959,7 +973,8 @@ class SVC(ClassifierMixin, BaseEstimator):
             self._W_blocks.append((slice(bounds[c], bounds[c + 1]), cols, W[bounds[c]:bounds[c + 1]][:, cols]))
         self._intercept_ = -np.array(rhos)
         self.support_vectors_ = (X_orig[self.support_] if self.kernel != "precomputed" else np.empty((0, 0)))
-        self._sv_for_kernel = X[self.support_] if self.kernel != "precomputed" else None
+        self._sv_for_kernel = None if self.kernel == "precomputed" else (
+            self.support_vectors_ if X is X_orig else X[self.support_])
         sign = -1.0 if n_classes == 2 else 1.0  # two classes: positive votes for classes_[1]
         if self._alpha_ratio is not None:   # α of the problem asked from β of the problem in units
             with np.errstate(over="ignore", under="ignore"):
@@ -1007,8 +1022,9 @@ class SVC(ClassifierMixin, BaseEstimator):
             return K @ self._W + self._intercept_
         dec = np.empty((K.shape[0], self._W.shape[1]))
         dec[...] = self._intercept_
-        for rows, cols, W_c in self._W_blocks:   # (k − 1)/(k(k − 1)/2) of the dense product's work
-            dec[:, cols] += K[:, rows] @ W_c
+        with single_blas_thread():   # small products: BLAS threads would only wait on one another
+            for rows, cols, W_c in self._W_blocks:   # (k − 1)/(k(k − 1)/2) of the dense product's work
+                dec[:, cols] += K[:, rows] @ W_c
         return dec
 
     def decision_function(self, X):
