@@ -660,6 +660,9 @@ class SVC(ClassifierMixin, BaseEstimator):
     cache_size : float, default=200
         Kernel-row cache size in MB (2²⁰ bytes) per binary subproblem; rows are
         computed on demand and the least recently used is evicted when full.
+        A subproblem whose m rows would take more than 16 MiB in float64 keeps
+        them in float32, as libsvm always does (sums are still float64); a fit
+        holds memory only for the rows it visits.
     class_weight : dict, "balanced" or None, default=None
         Multiplies C per class: Cᵢ = C · w[yᵢ]; "balanced" uses n / (k nₖ).
     verbose : bool, default=False
@@ -710,6 +713,18 @@ class SVC(ClassifierMixin, BaseEstimator):
     giving f(x) = Σᵢ yᵢαᵢ k(xᵢ, x) − ρ. The KKT conditions say αᵢ = 0 for
     points outside the margin (yᵢf(xᵢ) ≥ 1), 0 < αᵢ < Cᵢ on it (yᵢf = 1) and
     αᵢ = Cᵢ inside it (yᵢf ≤ 1); the points with αᵢ > 0 are the support vectors.
+
+    Scale: data beyond 2^±128 are fitted as X / 2^e (exact) with the kernel and
+    box of the same dual problem. With ``gamma="scale"`` the rbf, poly and
+    sigmoid kernels are scale-invariant, so X·s gives the fit of X (bit for bit
+    for a power of two s). A numeric γ is in units of 1/X², so at X·10³⁰⁰ the
+    rbf kernel is the identity between distinct points, a genuine answer. The
+    linear kernel (and poly with a numeric γ) scales, K(X·s) = s^(2·degree)
+    K(X), and SVC(X·s, C) is exactly SVC(X, C·s^(2·degree)): α scales by
+    s^(−2·degree), the decision function is unchanged. The box of the problem
+    in units is held within 2^±400: above, the hard-margin SVM (exact while no
+    α reaches it); below, every α at its bound (labels exact, decision values
+    those of the held box).
 
     Algorithm: sequential minimal optimisation with libsvm's second-order
     working-set selection, kernel-row cache and shrinking (see ``_smo``);
