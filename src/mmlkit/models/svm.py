@@ -363,6 +363,7 @@ class _SMO:
         self.unshrunk = False   # the one-time unshrink near the optimum has happened
         self.row_i, self.row_j = np.empty(n), np.empty(n)   # float32 rows widened to float64
         self.curvature_kept = cache.keep_curvature(Kd)
+        self.widen = cache.matrix is None and cache.dtype is np.float32
 
     def select_working_set(self):
         """i = argmax_{I_up} F; j = argmax_{t ∈ I_low, bₜ>0} bₜ²/aₜ. None when m − M < tol (optimal)."""
@@ -402,7 +403,7 @@ class _SMO:
         K = self.cache.row_reversed(t)
         if self.shrunk:
             K = K[self.active.idx]
-        if K.dtype == np.float64:
+        if not self.widen:
             return K
         out = buf[:K.size]
         np.copyto(out, K)
@@ -790,6 +791,13 @@ class SVC(ClassifierMixin, BaseEstimator):
             raise ValueError("break_ties must be False when decision_function_shape is 'ovo'")
 
     def _kernel(self, X, Z=None):
+        if self.kernel == "rbf" and Z is not None:
+            # exp(min([x, 1, −γ‖x‖²] · [2γz, −γ‖z‖², 1], 0)) = exp(−γ‖x − z‖²): one product and two passes
+            g, sx, sz = self._gamma, np.einsum("ij,ij->i", X, X), np.einsum("ij,ij->i", Z, Z)
+            K = kernel_matrix(np.hstack([X, np.ones((X.shape[0], 1)), -g * sx[:, None]]),
+                              np.hstack([2.0 * g * Z, -g * sz[:, None], np.ones((Z.shape[0], 1))]), kernel="linear")
+            np.minimum(K, 0.0, out=K)
+            return np.exp(K, out=K)
         return kernel_matrix(X, Z, kernel=self.kernel, gamma=self._gamma, degree=self.degree, coef0=self._coef0)
 
     def _in_units(self, X, C):
