@@ -41,7 +41,7 @@ __all__ = ["SVC"]
 
 _TAU = 1e-12  # curvature floor for non-PSD kernels (libsvm's TAU)
 _WHOLE_MATRIX_ROWS, _WHOLE_MATRIX_FLOPS = 256, 2**20   # a subproblem this small computes its whole K at once
-_BLOCK_ENTRIES = 2**15    # kernel entries per temporary block in matvec (256 KiB)
+_BLOCK_ENTRIES = 2**13    # kernel entries per temporary block in matvec (64 KiB)
 _FLOAT64_STORE_BYTES = 2**24   # a row store of all m rows within 16 MiB is float64; a larger one float32
 _UNSCALED_EXPONENT = 128   # data within 2^±128 are fitted as given; beyond, in power-of-two units
 _C_EXPONENT = 400          # the box of the problem in units is held within 2^±400 (see SVC._in_units)
@@ -82,11 +82,7 @@ class _RowCache:
             self.sq = np.einsum("ij,ij->i", X, X)
             # float64 rows while the whole store stays small (exact, and no widening per iteration)
             self.dtype = np.float64 if 8 * self.m**2 <= _FLOAT64_STORE_BYTES else np.float32
-            if kernel == "rbf" and self.dtype is np.float32:
-                # a large problem, memory first: the row from X itself (no augmented copy), −γ‖x_t − x‖² =
-                # (2γx_t)·x − γ‖x‖² − γ‖x_t‖², the second term kept last to first
-                self.X_aug, self.gsq_rev = None, -gamma * self.sq[::-1]
-            elif kernel == "rbf":
+            if kernel == "rbf":
                 # −γ‖x_t − x‖² = 2γ x_t·x − γ‖x‖² − γ‖x_t‖² as one product with an augmented row:
                 # [2γx, −γ‖x‖², 1] · [x_t, 1, −γ‖x_t‖²], the rows of X taken last to first.
                 self.X_aug = np.empty((self.m, X.shape[1] + 2))
@@ -97,10 +93,9 @@ class _RowCache:
             else:
                 self.X_rev, self.sq_rev = np.ascontiguousarray(X[::-1]), np.ascontiguousarray(self.sq[::-1])
             self.work = np.empty(self.m)      # a row in float64, before it is rounded into its slot
-            self.work2 = np.empty(self.m) if self.dtype is np.float32 else None
             itemsize = np.dtype(self.dtype).itemsize
             self.capacity = min(self.m, max(2, int(capacity_bytes // (itemsize * self.m))))  # i's row survives j's
-            self.chunk_rows = max(16, -(-self.capacity // 64))
+            self.chunk_rows = max(16, -(-self.capacity // 256))
             self.chunks: list[np.ndarray] = []   # slot s is row s % chunk_rows of chunk s // chunk_rows
             self.views: list[np.ndarray] = []    # slot s is views[s]
             self.slots: OrderedDict[int, int] = OrderedDict()
@@ -184,15 +179,7 @@ class _RowCache:
             _, slot = self.slots.popitem(last=False)
         out = self._slot(slot)
         work = out if self.dtype is np.float64 else self.work   # float32: computed in float64, then rounded
-        if self.params["kernel"] == "rbf" and self.X_aug is None:
-            gamma = self.params["gamma"]
-            np.dot(self.X, self.X[t] * (2.0 * gamma), out=work)
-            np.add(work[::-1], self.gsq_rev, out=self.work2)
-            self.work2 -= gamma * self.sq.item(t)
-            np.minimum(self.work2, 0.0, out=self.work2)
-            np.exp(self.work2, out=out)
-            out[self.m - 1 - t] = 1.0
-        elif self.params["kernel"] == "rbf":   # one matrix-vector product and two in-place passes
+        if self.params["kernel"] == "rbf":   # one matrix-vector product and two in-place passes
             q = self.query
             q[:-2] = self.X[t]
             q[-1] = self.X_aug.item(self.m - 1 - t, -2)
@@ -271,18 +258,21 @@ class _ActiveSet:
     ``F`` is −y ⊙ ∇f on these variables. The index sets are kept as numbers so
     that each iteration is a few whole-array passes, with no boolean gathers:
     ``up_pen`` is 0 on I_up and −∞ elsewhere (so max(F + up_pen) is the max of F
-    over I_up) and ``low_w`` is 1 on I_low and 0 elsewhere (a weight). ``v``,
-    ``b`` and ``quad`` are the working-set selection's scratch, one pass each.
+    over I_up) and ``low_w`` is 1 on I_low and 0 elsewhere (a weight). ``v``
+    and ``quad`` are the working-set selection's scratch.
     """
 
-    __slots__ = ("idx", "F", "alpha", "y", "C", "Kd", "up_pen", "low_w", "v", "b", "quad", "zeros", "last")
+    __slots__ = ("idx", "F", "alpha", "y", "C", "Kd", "up_pen", "low_w", "v", "quad", "zeros", "last")
 
     def __init__(self, idx, alpha, F, y, C, Kd):
-        a, yy, cc = alpha[idx], y[idx], C[idx]
-        self.idx, self.F, self.alpha, self.y, self.C, self.Kd = idx, F[idx].copy(), a, yy, cc, Kd[idx].copy()
+        if idx.size == alpha.size:   # every variable: the solver's own arrays, no copies
+            a, yy, cc, FF, KK = alpha, y, C, F, Kd
+        else:
+            a, yy, cc, FF, KK = alpha[idx], y[idx], C[idx], F[idx], Kd[idx]
+        self.idx, self.F, self.alpha, self.y, self.C, self.Kd = idx, FF, a, yy, cc, KK
         self.up_pen = np.where(np.where(yy > 0, a < cc, a > 0), 0.0, -np.inf)
         self.low_w = np.where(yy > 0, a > 0, a < cc).astype(np.float64)
-        self.v, self.b, self.quad = np.empty(idx.size), np.empty(idx.size), np.empty(idx.size)
+        self.v, self.quad = np.empty(idx.size), np.empty(idx.size)
         self.zeros = np.zeros(idx.size)   # max(b, 0) against an array: no scalar conversion per call
         self.last = idx.size - 1
 
@@ -375,7 +365,7 @@ class _SMO:
         m_up = v.item(i)
         if not math.isfinite(m_up):   # I_up is empty
             return None
-        b = np.subtract(m_up, A.F, out=A.b)
+        b = np.subtract(m_up, A.F, out=v)   # v is spent: its buffer takes b
         np.maximum(b, A.zeros, out=b)
         b *= A.low_w
         if b.item(int(b.argmax())) < self.tol:   # m − M = max b
