@@ -936,12 +936,13 @@ class SVC(ClassifierMixin, BaseEstimator):
             idx = np.flatnonzero(((y_enc == a) | (y_enc == b)) & keep)
             ys = np.where(y_enc[idx] == a, 1.0, -1.0)
             cache = subset(idx)
-            Kd = Kd_all[idx]
+            sub = idx if idx.size < n else slice(None)   # every sample (binary): views, not copies
+            Kd, C_sub = Kd_all[sub], C_sample[sub]
             if self.probability:
-                A, B = self._platt(cache, Kd, ys, C_sample[idx], rng)
+                A, B = self._platt(cache, Kd, ys, C_sub, rng)
                 prob_a.append(A)
                 prob_b.append(B)
-            res = self._binary(cache, Kd, ys, C_sample[idx])
+            res = self._binary(cache, Kd, ys, C_sub)
             status |= int(not res.converged)
             full_alpha = np.zeros(n)
             full_alpha[idx] = res.alpha
