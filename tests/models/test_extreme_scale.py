@@ -14,6 +14,7 @@ import pytest
 
 from mmlkit.exceptions import ConvergenceWarning
 from mmlkit.models import (
+    SVC,
     TSNE,
     BayesianLinearRegression,
     ElasticNet,
@@ -218,3 +219,107 @@ def test_ridge_penalty_follows_the_scale_of_x(s):
     np.testing.assert_allclose(got.coef_, ref.coef_, rtol=1e-12)
     tiny = Ridge(alpha=2.5).fit(X * 2.0**-990, y * 2.0**-990)
     assert np.all(tiny.coef_ == 0.0) and tiny.intercept_ == pytest.approx(np.mean(y) * 2.0**-990, rel=1e-12)
+
+
+# ---------------------------------------------------------------------------- SVC
+# SVC fits X·s as X / 2^e (exact) with the kernel and box of the same dual problem (SVC._in_units).
+SVC_POW2 = [2.0**900, 2.0**-900]
+
+
+def _svc_data(seed=8, n=40, d=3):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, d))
+    y = (X[:, 0] + 0.3 * rng.normal(size=n) > 0).astype(int)
+    return X, y, rng.normal(size=(7, d))
+
+
+@pytest.mark.parametrize("s", SVC_POW2 + DECIMAL)
+@pytest.mark.parametrize("kw", [dict(kernel="rbf"), dict(kernel="poly", degree=2, coef0=1.0),
+                                dict(kernel="poly", degree=3), dict(kernel="sigmoid", coef0=0.1)],
+                         ids=["rbf", "poly2", "poly3", "sigmoid"])
+def test_svc_gamma_scale_is_scale_invariant(kw, s):
+    # gamma="scale" = 1/(d·Var X): γ‖x − z‖² and γ xᵀz are unchanged by X → X·s, so the kernel, the dual
+    # solution and the decision function are those of the unscaled fit: bit for bit at a power of two; at
+    # 1e±300 (one rounding per entry) SMO may take another path to a point within tol of the optimum, so
+    # there both solve to tol = 1e-10 and agree to ~1e-8.
+    X, y, Xq = _svc_data()
+    tol = 0 if s in SVC_POW2 else 1e-7
+    params = dict(kw, tol=1e-3 if s in SVC_POW2 else 1e-10)
+    ref, got = SVC(**params).fit(X, y), SVC(**params).fit(X * s, y)
+    np.testing.assert_array_equal(got.support_, ref.support_)
+    np.testing.assert_array_equal(got.predict(Xq * s), ref.predict(Xq))
+    np.testing.assert_allclose(got.decision_function(Xq * s), ref.decision_function(Xq), rtol=tol, atol=tol)
+    np.testing.assert_allclose(got.dual_coef_, ref.dual_coef_, rtol=tol, atol=tol)
+    np.testing.assert_allclose(got.support_vectors_, ref.support_vectors_ * s, rtol=1e-15)
+
+
+@pytest.mark.parametrize(("kernel", "j"), [("linear", 500), ("linear", -500), ("poly", 150), ("poly", -150)])
+def test_svc_homogeneous_kernel_equivalent_problem(kernel, j):
+    # K(X·s) = s^(2·degree) K(X) for the linear kernel and poly with coef0 = 0, so SVC(X·s, C) is
+    # SVC(X, C·s^(2·degree)) with α scaled by s^(−2·degree) and the same decision function.
+    X, y, Xq = _svc_data(9)
+    s, p = 2.0**j, 1 if kernel == "linear" else 3
+    kw = dict(kernel=kernel, degree=p, gamma=0.5)
+    ref = SVC(C=0.5, **kw).fit(X, y)
+    got = SVC(C=0.5 * 2.0 ** (-2 * j * p), **kw).fit(X * s, y)
+    np.testing.assert_array_equal(got.support_, ref.support_)
+    np.testing.assert_array_equal(got.decision_function(Xq * s), ref.decision_function(Xq))
+    np.testing.assert_array_equal(got.dual_coef_ * 2.0 ** (2 * j * p), ref.dual_coef_)
+    if kernel == "linear":
+        np.testing.assert_array_equal(got.coef_ * s, ref.coef_)
+        np.testing.assert_array_equal(got.intercept_, ref.intercept_)
+
+
+@pytest.mark.parametrize("s", [2.0**900, 1e300])
+def test_svc_linear_large_data_is_the_hard_margin_svm(s):
+    # C fixed while the margin term shrinks by s²: on separable data the answer is the hard-margin SVM,
+    # which SVC(C = 10⁸) on the unscaled data also finds (no α reaches its bound).
+    X, y, Xq = _svc_data(10)
+    X = X + np.where(y[:, None] == 1, 2.0, -2.0) * np.array([1.0, 0.0, 0.0])
+    ref = SVC(kernel="linear", C=1e8, tol=1e-10).fit(X, y)
+    got = SVC(kernel="linear", tol=1e-10).fit(X * s, y)
+    assert np.abs(ref.dual_coef_).max() < 1e8
+    np.testing.assert_array_equal(got.support_, ref.support_)
+    np.testing.assert_allclose(got.decision_function(Xq * s), ref.decision_function(Xq), rtol=1e-7, atol=1e-7)
+    np.testing.assert_allclose(got.coef_ * s, ref.coef_, rtol=1e-7)
+
+
+@pytest.mark.parametrize("s", [2.0**-900, 1e-300])
+def test_svc_linear_tiny_data_puts_every_alpha_at_its_bound(s):
+    # C fixed while the margin term grows by s⁻²: every αᵢ = C (balanced classes), the labels are those
+    # of any C small enough for the same (here C = 1e-9 on the unscaled data).
+    X, y, Xq = _svc_data(11)
+    y = np.arange(X.shape[0]) % 2
+    got = SVC(kernel="linear").fit(X * s, y)
+    ref = SVC(kernel="linear", C=1e-9).fit(X, y)
+    np.testing.assert_array_equal(np.abs(got.dual_coef_), 1.0)
+    np.testing.assert_array_equal(got.support_, ref.support_)
+    np.testing.assert_array_equal(got.predict(Xq * s), ref.predict(Xq))
+
+
+@pytest.mark.parametrize("s", [2.0**900, 1e300])
+def test_svc_rbf_fixed_gamma_at_large_scale_is_the_identity_kernel(s):
+    # γ fixed in units of 1/X²: at this scale exp(−γ‖x − z‖²) is exactly 0 between distinct points, K = I;
+    # the same problem as any γ that large on the unscaled data.
+    X, y, Xq = _svc_data(12)
+    got = SVC(gamma=0.1).fit(X * s, y)
+    ref = SVC(gamma=1e6).fit(X, y)
+    np.testing.assert_array_equal(got.support_, ref.support_)
+    np.testing.assert_array_equal(got.dual_coef_, ref.dual_coef_)
+    np.testing.assert_array_equal(got.decision_function(Xq * s), ref.decision_function(Xq))
+
+
+def test_svc_precomputed_kernel_scales():
+    X, y, Xq = _svc_data(13)
+    K, Kq = X @ X.T, Xq @ X.T
+    ref = SVC(C=0.5, kernel="precomputed").fit(K, y)
+    for s in (2.0**1000, 2.0**-1000):
+        got = SVC(C=0.5 / s, kernel="precomputed").fit(K * s, y)
+        np.testing.assert_array_equal(got.support_, ref.support_)
+        np.testing.assert_array_equal(got.decision_function(Kq * s), ref.decision_function(Kq))
+
+
+def test_svc_kernel_beyond_float64_is_a_clear_error():
+    X, y, _ = _svc_data(14)
+    with pytest.raises(ValueError, match="overflows float64.*StandardScaler"):
+        SVC(kernel="poly", degree=3, gamma=1e200, coef0=1.0).fit(X, y)

@@ -75,6 +75,31 @@ def test_multiclass_matches_libsvm(loader, kernel, shape):
         np.testing.assert_allclose(ours.coef_, ref.coef_, atol=1e-3 * np.abs(ref.coef_).max())
 
 
+@pytest.mark.parametrize("shape", ["ovr", "ovo"])
+@pytest.mark.parametrize("kernel", ["rbf", "linear"])
+def test_many_classes_match_libsvm(kernel, shape):
+    # k = 6: the decision values come from each class's block of the coefficients (k − 1 pairs each),
+    # not the dense product; same values as libsvm's per-pair sums
+    X, y = make_blobs(240, centers=6, cluster_std=2.5, random_state=3)
+    X = _standardise(X)
+    kw = dict(kernel=kernel, tol=1e-6, decision_function_shape=shape)
+    ours, ref = SVC(**kw).fit(X, y), SkSVC(**kw).fit(X, y)
+    _assert_matches(ours, ref, X)
+    K = ours._kernel(X, ours._sv_for_kernel)
+    np.testing.assert_allclose(ours._ovo_values(X), K @ ours._W + ours._intercept_, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("kernel", ["rbf", "poly"])
+def test_float32_kernel_cache_matches_libsvm(kernel):
+    # 1,600 points: the row store is float32 (as libsvm's cache), every sum still in float64
+    X, y = make_classification(1600, 5, n_informative=3, random_state=5)
+    X = _standardise(X)
+    kw = dict(kernel=kernel, tol=1e-6, degree=2, coef0=1.0)
+    ours = SVC(**kw).fit(X, y)
+    assert _RowCache(X, 200 * 2**20).dtype == np.float32
+    _assert_matches(ours, SkSVC(**kw).fit(X, y), X)
+
+
 def test_breast_cancer_and_options_match_libsvm():
     X, y = load_breast_cancer()
     X = _standardise(X)
@@ -312,25 +337,27 @@ def test_smo_takes_the_same_steps_as_the_frozen_libsvm_style_solver(case, monkey
         assert new.rho == pytest.approx(ref.rho, abs=1e-12)
 
 
-def test_row_cache_grows_by_chunks_and_reads_only_written_rows():
+@pytest.mark.parametrize(("m", "dtype", "tol"), [(300, np.float64, 1e-12), (1500, np.float32, 1e-6)])
+def test_row_cache_grows_by_chunks_and_reads_only_written_rows(m, dtype, tol):
     # The store is allocated a chunk at a time as rows arrive; matvec must use the
     # written rows only (the rest of a chunk is uninitialised: poison it with NaN).
+    # A store of more than 16 MiB of float64 rows is float32 (as libsvm's).
     from sklearn.metrics.pairwise import rbf_kernel
 
     rng = np.random.default_rng(0)
-    X = rng.standard_normal((300, 5))
-    K = rbf_kernel(X, gamma=0.3)
-    cache = _RowCache(X, 8 * 300 * 300, kernel="rbf", gamma=0.3)
+    X = rng.standard_normal((m, 5))
+    cache = _RowCache(X, 8 * m * m, kernel="rbf", gamma=0.3)
     assert cache.chunks == []
     visited = [5, 17, 250, 17, 99]
     for t in visited:
-        np.testing.assert_allclose(cache.row(t), K[t], atol=1e-12)
-    assert len(cache.chunks) == 1 and cache.chunks[0].shape[0] == cache.chunk_rows < 300
+        assert cache.row(t).dtype == dtype
+        np.testing.assert_allclose(cache.row(t), rbf_kernel(X[t:t + 1], X, gamma=0.3)[0], atol=tol / 10)
+    assert len(cache.chunks) == 1 and cache.chunks[0].shape[0] == cache.chunk_rows < m
     cache.chunks[0][len(cache.slots):] = np.nan
-    rows, cols = np.arange(0, 300, 7), np.array([5, 17, 250, 99, 3, 4])
+    rows, cols = np.arange(0, m, 7), np.array([5, 17, 250, 99, 3, 4])
     c = rng.standard_normal(cols.size)
-    np.testing.assert_allclose(cache.matvec(rows, cols, c), K[np.ix_(rows, cols)] @ c, atol=1e-12)
-    for t in range(40):   # past the first chunk: a second one is added, nothing is copied
+    np.testing.assert_allclose(cache.matvec(rows, cols, c), rbf_kernel(X[rows], X[cols], gamma=0.3) @ c, atol=tol)
+    for t in range(2 * cache.chunk_rows + 2):   # past the first chunk: more are added, nothing is copied
         cache.row(t)
     assert len(cache.chunks) == 3 and sum(ch.shape[0] for ch in cache.chunks) >= len(cache.slots)
 

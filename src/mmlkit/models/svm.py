@@ -16,6 +16,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from mmlkit._dask import dask_unsupported
+from mmlkit._scaling import power_of_two_scale, rescale
 from mmlkit._validation import (
     Interval,
     Options,
@@ -26,6 +27,7 @@ from mmlkit._validation import (
     validate_params,
 )
 from mmlkit.exceptions import ConvergenceWarning, NotFittedError
+from mmlkit.models._init import single_blas_thread
 from mmlkit.models._kernels import (
     KERNEL_PARAMETERS,
     KERNELS,
@@ -38,20 +40,33 @@ from mmlkit.models._kernels import (
 __all__ = ["SVC"]
 
 _TAU = 1e-12  # curvature floor for non-PSD kernels (libsvm's TAU)
+_WHOLE_MATRIX_ROWS, _WHOLE_MATRIX_FLOPS = 256, 2**20   # a subproblem this small computes its whole K at once
+_BLOCK_ENTRIES = 2**13    # kernel entries per temporary block in matvec (64 KiB)
+_FLOAT64_STORE_BYTES = 2**24   # a row store of all m rows within 16 MiB is float64; a larger one float32
+_UNSCALED_EXPONENT = 128   # data within 2^±128 are fitted as given; beyond, in power-of-two units
+_C_EXPONENT = 400          # the box of the problem in units is held within 2^±400 (see SVC._in_units)
 
 
 class _RowCache:
     """Rows K[t, :] of the kernel matrix of an m-point (sub)problem, computed on demand.
 
-    libsvm's kernel cache: rows live in an LRU store of ``capacity_bytes / 8m``
-    slots (every row, when that is at least m). A miss computes k(x_t, X)
-    straight into its slot — one matrix-vector product and O(m) in-place
-    work, no temporaries — and evicts the least recently used row. Only the
-    rows SMO actually visits are ever computed (often far fewer than m), and
-    the store grows with them: its slots are allocated a chunk of rows at a
-    time (about 1/64 of the capacity each, never copied), so a fit holds
-    memory for the rows it visited, not for the whole capacity.
-    ``matrix`` gives a precomputed Gram matrix instead of inputs X.
+    libsvm's kernel cache: rows live in an LRU store of ``capacity_bytes / (m ·
+    itemsize)`` slots (every row, when that is at least m). A miss computes
+    k(x_t, X) in float64 — one matrix-vector product and O(m) in-place work —
+    into its slot and evicts the least recently used row. Only the rows SMO
+    actually visits are ever computed (often far fewer than m), and the store
+    grows with them: its slots are allocated a chunk of rows at a time (about
+    1/64 of the capacity each, never copied), so a fit holds memory for the
+    rows it visited, not for the whole capacity.
+
+    The store is float64 while all m rows would take at most 16 MiB, and
+    float32 beyond, as libsvm's cache always is (half the memory; SMO widens
+    each row it uses back to float64, so every sum is still taken in float64).
+
+    ``matrix`` gives a precomputed Gram matrix instead of inputs X; a small
+    problem (m ≤ 256 and m² d ≤ 2²⁰, the whole matrix within the capacity)
+    computes its whole Gram matrix at once, one BLAS product being cheaper
+    than the rows one by one.
     """
 
     def __init__(self, X: np.ndarray | None, capacity_bytes: float, *, kernel: str = "rbf", gamma: float = 1.0,
@@ -59,44 +74,126 @@ class _RowCache:
         self.X, self.matrix = X, matrix
         self.m = matrix.shape[0] if matrix is not None else X.shape[0]
         self.params = dict(kernel=kernel, gamma=gamma, degree=degree, coef0=coef0)
-        if matrix is None:
+        if matrix is None and self.m <= _WHOLE_MATRIX_ROWS and self.m**2 * X.shape[1] <= _WHOLE_MATRIX_FLOPS \
+                and 8 * self.m**2 <= capacity_bytes:
+            # stored with its columns reversed (see row_reversed); ``matrix`` is the view of K itself
+            self.matrix = np.ascontiguousarray(self._whole_matrix(X)[:, ::-1])[:, ::-1]
+        if self.matrix is None:
             self.sq = np.einsum("ij,ij->i", X, X)
+            # float64 rows while the whole store stays small (exact, and no widening per iteration)
+            self.dtype = np.float64 if 8 * self.m**2 <= _FLOAT64_STORE_BYTES else np.float32
             if kernel == "rbf":
-                # −γ‖x_t − x‖² = 2γ x_t·x − γ‖x‖² − γ‖x_t‖² as one product of augmented rows:
-                # [2γx, −γ‖x‖², 1] · [x_t, 1, −γ‖x_t‖²].
-                ones, neg = np.ones((self.m, 1)), -gamma * self.sq[:, None]
-                self.X_aug = np.hstack([2.0 * gamma * X, neg, ones])
-                self.query_aug = np.hstack([X, ones, neg])
-            self.capacity = min(self.m, max(2, int(capacity_bytes // (8 * self.m))))  # i's row survives j's
-            self.chunk_rows = max(16, -(-self.capacity // 64))
+                # −γ‖x_t − x‖² = 2γ x_t·x − γ‖x‖² − γ‖x_t‖² as one product with an augmented row:
+                # [2γx, −γ‖x‖², 1] · [x_t, 1, −γ‖x_t‖²], the rows of X taken last to first.
+                self.X_aug = np.empty((self.m, X.shape[1] + 2))
+                np.multiply(X[::-1], 2.0 * gamma, out=self.X_aug[:, :-2])
+                np.multiply(self.sq[::-1], -gamma, out=self.X_aug[:, -2])
+                self.X_aug[:, -1] = 1.0
+                self.query = np.ones(X.shape[1] + 2)
+            else:
+                self.X_rev, self.sq_rev = np.ascontiguousarray(X[::-1]), np.ascontiguousarray(self.sq[::-1])
+            self.work = np.empty(self.m)      # a row in float64, before it is rounded into its slot
+            itemsize = np.dtype(self.dtype).itemsize
+            self.capacity = min(self.m, max(2, int(capacity_bytes // (itemsize * self.m))))  # i's row survives j's
+            self.chunk_rows = max(16, -(-self.capacity // 256))
             self.chunks: list[np.ndarray] = []   # slot s is row s % chunk_rows of chunk s // chunk_rows
+            self.views: list[np.ndarray] = []    # slot s is views[s]
             self.slots: OrderedDict[int, int] = OrderedDict()
+        self.Kd = None    # set by keep_curvature
+
+    def keep_curvature(self, Kd: np.ndarray) -> bool:
+        """Keep beside each float64 row t its curvatures aₜ = max(K_tt + Kd − 2K_t, τ) (SMO's aₜ for i = t).
+
+        Working-set selection needs them for every i it picks; kept with the row, they are
+        computed once per row instead of once per iteration. Not for a precomputed or a
+        float32 store (their memory matters more). Returns whether they are kept.
+        """
+        if self.X is None or (self.matrix is None and self.dtype != np.float64):
+            return False
+        self.Kd, self.Kd_rev = Kd, np.ascontiguousarray(Kd[::-1])
+        if self.matrix is not None:
+            self.curv_matrix = np.multiply(self.matrix[:, ::-1], -2.0)   # columns reversed, as the rows
+            self.curv_matrix += self.Kd_rev
+            self.curv_matrix += Kd[:, None]
+            np.maximum(self.curv_matrix, _TAU, out=self.curv_matrix)
+        else:
+            self.curv_views: list[np.ndarray] = []
+            for chunk in self.chunks:
+                self.curv_views.extend(np.empty_like(chunk))
+            for t, slot in self.slots.items():
+                self._fill_curvature(t, self.views[slot], self.curv_views[slot])
+        return True
+
+    def _fill_curvature(self, t, row_rev, out):
+        np.multiply(row_rev, -2.0, out=out)
+        out += self.Kd_rev
+        out += self.Kd.item(t)
+        np.maximum(out, _TAU, out=out)
+
+    def curvature_reversed(self, t: int) -> np.ndarray:
+        """The curvature row of t, last column first, which ``row_reversed(t)`` has just made current."""
+        if self.matrix is not None:
+            return self.curv_matrix[t]
+        return self.curv_views[self.slots[t]]
+
+    def _whole_matrix(self, X):
+        """K of a small problem in one product (for rbf the rows' own formula, so the same values)."""
+        if self.params["kernel"] != "rbf":
+            return kernel_matrix(X, **self.params)
+        gamma, sq = self.params["gamma"], np.einsum("ij,ij->i", X, X)
+        K = np.hstack([2.0 * gamma * X, -gamma * sq[:, None], np.ones((self.m, 1))]) @ np.hstack(
+            [X, np.ones((self.m, 1)), -gamma * sq[:, None]]).T
+        np.minimum(K, 0.0, out=K)
+        np.exp(K, out=K)
+        np.fill_diagonal(K, 1.0)
+        return K
 
     def _slot(self, s: int) -> np.ndarray:
-        c, r = divmod(s, self.chunk_rows)
-        if c == len(self.chunks):    # slots are taken in order: the next chunk is needed
-            self.chunks.append(np.empty((min(self.chunk_rows, self.capacity - s), self.m)))
-        return self.chunks[c][r]
+        if s == len(self.views):    # slots are taken in order: the next chunk is needed
+            chunk = np.empty((min(self.chunk_rows, self.capacity - s), self.m), dtype=self.dtype)
+            self.chunks.append(chunk)
+            self.views.extend(chunk)
+            if self.Kd is not None:
+                self.curv_views.extend(np.empty_like(chunk))
+        return self.views[s]
 
     def row(self, t: int) -> np.ndarray:
+        """K[t, :] (a view; do not write to it)."""
+        return self.row_reversed(t)[::-1]
+
+    def row_reversed(self, t: int) -> np.ndarray:
+        """K[t, ::-1], contiguous: the store keeps each row last column first.
+
+        SMO works on its variables in reverse order, so that NumPy's argmax (the first
+        maximum, and fast only forwards) breaks ties to the last index as libsvm does.
+        """
         if self.matrix is not None:
-            return self.matrix[t]
+            return self.matrix[t, ::-1]
         slot = self.slots.get(t)
         if slot is not None:
             self.slots.move_to_end(t)
-            return self._slot(slot)
+            return self.views[slot]
         if len(self.slots) < self.capacity:
             slot = len(self.slots)
         else:
             _, slot = self.slots.popitem(last=False)
         out = self._slot(slot)
+        work = out if self.dtype is np.float64 else self.work   # float32: computed in float64, then rounded
         if self.params["kernel"] == "rbf":   # one matrix-vector product and two in-place passes
-            np.dot(self.X_aug, self.query_aug[t], out=out)
-            np.minimum(out, 0.0, out=out)    # ‖x_t − x‖² ≥ 0, whatever the round-off
-            np.exp(out, out=out)
+            q = self.query
+            q[:-2] = self.X[t]
+            q[-1] = self.X_aug.item(self.m - 1 - t, -2)
+            np.dot(self.X_aug, q, out=work)
+            np.minimum(work, 0.0, out=work)    # ‖x_t − x‖² ≥ 0, whatever the round-off
+            np.exp(work, out=out)
+            out[self.m - 1 - t] = 1.0         # k(x_t, x_t) = 1 exactly (the expansion leaves round-off)
         else:
-            kernel_block_into(out[None, :], self.X[t:t + 1], self.X, z_sq=self.sq, **self.params)
+            kernel_block_into(work[None, :], self.X[t:t + 1], self.X_rev, z_sq=self.sq_rev, **self.params)
+            if work is not out:
+                out[...] = work
         self.slots[t] = slot
+        if self.Kd is not None:
+            self._fill_curvature(t, out, self.curv_views[slot])
         return out
 
     def block(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -123,26 +220,29 @@ class _RowCache:
                 w = np.zeros(self.capacity)
                 w[slot_of[cols[hit]]] = c[hit]
                 Kc, filled = np.zeros(self.m), len(self.slots)   # slots past `filled` hold no row yet
-                for start, chunk in zip(range(0, filled, self.chunk_rows), self.chunks):
-                    stop = min(filled, start + chunk.shape[0])
-                    Kc += w[start:stop] @ chunk[:stop - start]
-                out += Kc[rows]
+                step = max(1, _BLOCK_ENTRIES // self.m)   # float32 rows meet w in float64 a few at a time
+                for first, chunk in zip(range(0, filled, self.chunk_rows), self.chunks):
+                    for start in range(first, min(filled, first + chunk.shape[0]), step):
+                        stop = min(filled, start + step, first + chunk.shape[0])
+                        Kc += w[start:stop] @ chunk[start - first:stop - first].astype(np.float64)
+                out += Kc[self.m - 1 - rows]   # the store's columns are reversed
                 cols, c = cols[~hit], c[~hit]
         if cols.size:
-            for start in range(0, rows.size, 1024):
-                out[start:start + 1024] += self.block(rows[start:start + 1024], cols) @ c
+            step = max(1, _BLOCK_ENTRIES // cols.size)
+            for start in range(0, rows.size, step):
+                out[start:start + step] += self.block(rows[start:start + step], cols) @ c
         return out
 
     def subset(self, idx: np.ndarray, capacity_bytes: float) -> _RowCache:
         """The cache of the subproblem on the points idx."""
-        if self.matrix is not None:
+        if self.X is None:
             return _RowCache(None, capacity_bytes, matrix=self.matrix[np.ix_(idx, idx)])
         return _RowCache(self.X[idx], capacity_bytes, **self.params)
 
 
 def _subset_cache(X, capacity_bytes, params, idx):
     """The row cache of the subproblem on the points idx of X (as ``_RowCache.subset``)."""
-    return _RowCache(X[idx], capacity_bytes, **params)
+    return _RowCache(X if idx.size == X.shape[0] else X[idx], capacity_bytes, **params)
 
 
 class _SMOResult:
@@ -158,20 +258,26 @@ class _ActiveSet:
     ``F`` is −y ⊙ ∇f on these variables. The index sets are kept as numbers so
     that each iteration is a few whole-array passes, with no boolean gathers:
     ``up_pen`` is 0 on I_up and −∞ elsewhere (so max(F + up_pen) is the max of F
-    over I_up) and ``low_w`` is 1 on I_low and 0 elsewhere (a weight).
+    over I_up) and ``low_w`` is 1 on I_low and 0 elsewhere (a weight). ``v``
+    and ``quad`` are the working-set selection's scratch.
     """
 
-    __slots__ = ("idx", "F", "alpha", "y", "C", "Kd", "up_pen", "low_w")
+    __slots__ = ("idx", "F", "alpha", "y", "C", "Kd", "up_pen", "low_w", "v", "quad", "zeros", "last")
 
     def __init__(self, idx, alpha, F, y, C, Kd):
-        a, yy, cc = alpha[idx], y[idx], C[idx]
-        self.idx, self.F, self.alpha, self.y, self.C, self.Kd = idx, F[idx].copy(), a, yy, cc, Kd[idx].copy()
+        if idx.size == alpha.size:   # every variable: the solver's own arrays, no copies
+            a, yy, cc, FF, KK = alpha, y, C, F, Kd
+        else:
+            a, yy, cc, FF, KK = alpha[idx], y[idx], C[idx], F[idx], Kd[idx]
+        self.idx, self.F, self.alpha, self.y, self.C, self.Kd = idx, FF, a, yy, cc, KK
         self.up_pen = np.where(np.where(yy > 0, a < cc, a > 0), 0.0, -np.inf)
         self.low_w = np.where(yy > 0, a > 0, a < cc).astype(np.float64)
+        self.v, self.quad = np.empty(idx.size), np.empty(idx.size)
+        self.zeros = np.zeros(idx.size)   # max(b, 0) against an array: no scalar conversion per call
+        self.last = idx.size - 1
 
-    def set_membership(self, t):
-        """Recompute whether variable t is in I_up and in I_low after its α changed."""
-        at, yt, ct = self.alpha.item(t), self.y.item(t), self.C.item(t)
+    def set_membership(self, t, at, yt, ct):
+        """Whether variable t is in I_up and in I_low, now that its α is ``at`` (label yt, bound ct)."""
         self.up_pen[t] = 0.0 if (at < ct if yt > 0 else at > 0) else -np.inf
         self.low_w[t] = 1.0 if (at > 0 if yt > 0 else at < ct) else 0.0
 
@@ -227,58 +333,86 @@ def solve_pair(ai, aj, yi, yj, Ci, Cj, Gi, Gj, a):
 
 
 class _SMO:
-    """One SMO solve of the C-SVC dual: α and F = −y ⊙ ∇f on all n variables, and the active set."""
+    """One SMO solve of the C-SVC dual: α and F = −y ⊙ ∇f on all n variables, and the active set.
+
+    The variables are held last to first (variable u is sample n − 1 − u, and the
+    cache hands out its rows reversed to match): NumPy's argmax returns the first
+    maximum, so ties then go to the last sample, as in libsvm's ">=" scans, with
+    no reversed (slow, strided) pass per iteration. ``result`` puts them back.
+    """
 
     def __init__(self, cache, Kd, y, C, tol):
-        self.cache, self.Kd, self.y, self.C, self.tol = cache, Kd, y, C, tol
-        n = y.shape[0]
+        self.cache, self.tol, self.n = cache, tol, y.shape[0]
+        self.Kd, self.y, self.C = Kd[::-1].copy(), y[::-1].astype(np.float64), C[::-1].copy()
+        n = self.n
         self.alpha = np.zeros(n)
-        self.F = y.astype(np.float64)  # α = 0: ∇f = −1, so F = y
+        self.F = self.y.copy()  # α = 0: ∇f = −1, so F = y
         self.everything = np.arange(n)
-        self.active = _ActiveSet(self.everything, self.alpha, self.F, y, C, Kd)
+        self.active = _ActiveSet(self.everything, self.alpha, self.F, self.y, self.C, self.Kd)
         self.shrunk = False     # some variables are set aside
         self.unshrunk = False   # the one-time unshrink near the optimum has happened
-        self.scratch, self.scratch_v, self.scratch_q = np.empty(n), np.empty(n), np.empty(n)
+        self.row_i, self.row_j = np.empty(n), np.empty(n)   # float32 rows widened to float64
+        self.curvature_kept = cache.keep_curvature(Kd)
+        self.widen = cache.matrix is None and cache.dtype is np.float32
 
     def select_working_set(self):
         """i = argmax_{I_up} F; j = argmax_{t ∈ I_low, bₜ>0} bₜ²/aₜ. None when m − M < tol (optimal)."""
         A = self.active
-        v = np.add(A.F, A.up_pen, out=self.scratch_v[:A.idx.size])
-        last = A.idx.size - 1  # ties go to the last index, as in libsvm's ">=" scans
-        i = last - int(v[::-1].argmax())
-        m_up = v[i]
-        b = np.subtract(m_up, A.F, out=self.scratch[:A.idx.size]) if math.isfinite(m_up) else np.zeros(A.idx.size)
-        np.maximum(b, 0.0, out=b)
-        b *= A.low_w
-        if (b.max() if b.size else 0.0) < self.tol:
+        if A.last < 0:
             return None
-        Ki = self._row(A.idx[i])
-        quad = np.multiply(Ki, -2.0, out=self.scratch_q[:A.idx.size])
-        quad += A.Kd
-        quad += A.Kd[i]
-        np.maximum(quad, _TAU, out=quad)
+        v = np.add(A.F, A.up_pen, out=A.v)
+        i = int(v.argmax())
+        m_up = v.item(i)
+        if not math.isfinite(m_up):   # I_up is empty
+            return None
+        b = np.subtract(m_up, A.F, out=v)   # v is spent: its buffer takes b
+        np.maximum(b, A.zeros, out=b)
+        b *= A.low_w
+        if b.item(int(b.argmax())) < self.tol:   # m − M = max b
+            return None
+        ti = self.n - 1 - A.idx.item(i)
+        Ki = self._row(ti, self.row_i)
         b *= b
-        b /= quad
-        j = last - int(b[::-1].argmax())
-        return i, j, Ki, self._row(A.idx[j])
+        b /= self._curvature(ti, i, Ki)
+        j = int(b.argmax())
+        return i, j, Ki, self._row(self.n - 1 - A.idx.item(j), self.row_j)
 
-    def _row(self, t):
-        K = self.cache.row(t)
-        return K[self.active.idx] if self.shrunk else K
+    def _curvature(self, t, i, Ki):
+        """aₜ = Kᵢᵢ + Kₜₜ − 2Kᵢₜ on the active set, floored at τ: kept by the cache beside row i, or computed."""
+        if self.curvature_kept:
+            a = self.cache.curvature_reversed(t)
+            return a[self.active.idx] if self.shrunk else a
+        A = self.active
+        quad = np.multiply(Ki, -2.0, out=A.quad)
+        quad += A.Kd
+        quad += A.Kd.item(i)
+        return np.maximum(quad, _TAU, out=quad)
+
+    def _row(self, t, buf):
+        """Row t of K on the active variables (in their order), float64 (a float32 row is widened into ``buf``)."""
+        K = self.cache.row_reversed(t)
+        if self.shrunk:
+            K = K[self.active.idx]
+        if not self.widen:
+            return K
+        out = buf[:K.size]
+        np.copyto(out, K)
+        return out
 
     def update_pair(self, i, j, Ki, Kj):
         """Solve the pair, then F −= yᵢΔαᵢ Kᵢ + yⱼΔαⱼ Kⱼ (BLAS axpy, in place: F is contiguous)."""
         A = self.active
         # Python floats (.item): the same IEEE arithmetic as NumPy scalars, at a fraction of the cost
         yi, yj, ai_old, aj_old = A.y.item(i), A.y.item(j), A.alpha.item(i), A.alpha.item(j)
+        Ci, Cj = A.C.item(i), A.C.item(j)
         a = A.Kd.item(i) + A.Kd.item(j) - 2.0 * Ki.item(j)
-        ai, aj = solve_pair(ai_old, aj_old, yi, yj, A.C.item(i), A.C.item(j), -yi * A.F.item(i),
-                            -yj * A.F.item(j), a if a > 0 else _TAU)
+        ai, aj = solve_pair(ai_old, aj_old, yi, yj, Ci, Cj, -yi * A.F.item(i), -yj * A.F.item(j),
+                            a if a > 0 else _TAU)
         A.alpha[i], A.alpha[j] = ai, aj
         A.F = daxpy(Ki, A.F, a=-yi * (ai - ai_old))
         A.F = daxpy(Kj, A.F, a=-yj * (aj - aj_old))
-        A.set_membership(i)
-        A.set_membership(j)
+        A.set_membership(i, ai, yi, Ci)
+        A.set_membership(j, aj, yj, Cj)
 
     def _store(self):
         A = self.active
@@ -320,8 +454,10 @@ class _SMO:
         inactive = np.setdiff1d(self.everything, self.active.idx, assume_unique=True)
         sv = np.flatnonzero(self.alpha)
         if inactive.size:
-            y = self.y
-            F_sv = self.cache.matvec(inactive, sv, (y * self.alpha)[sv]) if sv.size else 0.0
+            y, last = self.y, self.n - 1
+            # in the samples' own order (ascending), as the cache indexes them
+            F_sv = self.cache.matvec(last - inactive[::-1], last - sv[::-1], (y * self.alpha)[sv][::-1])[::-1] \
+                if sv.size else 0.0
             self.F[inactive] = y[inactive] - F_sv
 
     def result(self, n_iter, converged):
@@ -329,8 +465,9 @@ class _SMO:
         self._store()
         if self.shrunk:
             self._rebuild_inactive()
-        alpha, y, C = self.alpha, self.y, self.C
-        yg = -self.F
+        alpha, F = self.alpha[::-1].copy(), self.F[::-1]   # back in the samples' order
+        y, C = self.y[::-1], self.C[::-1]
+        yg = -F
         upper, lower = alpha >= C, alpha <= 0
         free = ~upper & ~lower
         if free.any():
@@ -341,7 +478,7 @@ class _SMO:
             ub = yg[ub_set].min() if ub_set.any() else np.inf
             lb = yg[lb_set].max() if lb_set.any() else -np.inf
             rho = float((ub + lb) / 2)
-        objective = float(np.dot(alpha, -y * self.F - 1.0) / 2)
+        objective = float(np.dot(alpha, -y * F - 1.0) / 2)
         return _SMOResult(alpha, rho, n_iter, converged, objective)
 
 
@@ -514,6 +651,9 @@ class SVC(ClassifierMixin, BaseEstimator):
     cache_size : float, default=200
         Kernel-row cache size in MB (2²⁰ bytes) per binary subproblem; rows are
         computed on demand and the least recently used is evicted when full.
+        A subproblem whose m rows would take more than 16 MiB in float64 keeps
+        them in float32, as libsvm always does (sums are still float64); a fit
+        holds memory only for the rows it visits.
     class_weight : dict, "balanced" or None, default=None
         Multiplies C per class: Cᵢ = C · w[yᵢ]; "balanced" uses n / (k nₖ).
     verbose : bool, default=False
@@ -564,6 +704,18 @@ class SVC(ClassifierMixin, BaseEstimator):
     giving f(x) = Σᵢ yᵢαᵢ k(xᵢ, x) − ρ. The KKT conditions say αᵢ = 0 for
     points outside the margin (yᵢf(xᵢ) ≥ 1), 0 < αᵢ < Cᵢ on it (yᵢf = 1) and
     αᵢ = Cᵢ inside it (yᵢf ≤ 1); the points with αᵢ > 0 are the support vectors.
+
+    Scale: data beyond 2^±128 are fitted as X / 2^e (exact) with the kernel and
+    box of the same dual problem. With ``gamma="scale"`` the rbf, poly and
+    sigmoid kernels are scale-invariant, so X·s gives the fit of X (bit for bit
+    for a power of two s). A numeric γ is in units of 1/X², so at X·10³⁰⁰ the
+    rbf kernel is the identity between distinct points, a genuine answer. The
+    linear kernel (and poly with a numeric γ) scales, K(X·s) = s^(2·degree)
+    K(X), and SVC(X·s, C) is exactly SVC(X, C·s^(2·degree)): α scales by
+    s^(−2·degree), the decision function is unchanged. The box of the problem
+    in units is held within 2^±400: above, the hard-margin SVM (exact while no
+    α reaches it); below, every α at its bound (labels exact, decision values
+    those of the held box).
 
     Algorithm: sequential minimal optimisation with libsvm's second-order
     working-set selection, kernel-row cache and shrinking (see ``_smo``);
@@ -629,7 +781,76 @@ class SVC(ClassifierMixin, BaseEstimator):
             raise ValueError("break_ties must be False when decision_function_shape is 'ovo'")
 
     def _kernel(self, X, Z=None):
-        return kernel_matrix(X, Z, kernel=self.kernel, gamma=self._gamma, degree=self.degree, coef0=self.coef0)
+        if self.kernel == "rbf" and Z is not None:
+            # exp(min([x, 1, −γ‖x‖²] · [2γz, −γ‖z‖², 1], 0)) = exp(−γ‖x − z‖²): one product and two passes
+            g, sx, sz = self._gamma, np.einsum("ij,ij->i", X, X), np.einsum("ij,ij->i", Z, Z)
+            K = kernel_matrix(np.hstack([X, np.ones((X.shape[0], 1)), -g * sx[:, None]]),
+                              np.hstack([2.0 * g * Z, -g * sz[:, None], np.ones((Z.shape[0], 1))]), kernel="linear")
+            np.minimum(K, 0.0, out=K)
+            return np.exp(K, out=K)
+        return kernel_matrix(X, Z, kernel=self.kernel, gamma=self._gamma, degree=self.degree, coef0=self._coef0)
+
+    def _in_units(self, X, C):
+        """X' = X / 2^e (exact) and the kernel and box C' of the same dual problem on X'.
+
+        Sets ``_scale_exp`` (e), ``_gamma``, ``_coef0`` and ``_alpha_ratio``. Data within
+        2^±128 (2^±128/degree for poly) are fitted as given (e = 0, nothing changes). Beyond:
+
+        - gamma="scale" (1/(d Var X)): γ'‖x' − z'‖² = γ‖x − z‖² and γ' x'ᵀz' = γ xᵀz, so the rbf,
+          sigmoid and poly kernels of X' are those of X, C' = C, and every output is unchanged.
+        - rbf and sigmoid with a numeric γ (or "auto"): γ' = 4^e γ, the same kernel values; where
+          4^e γ passes 2^900 it is held there (exp(−γ'd²) and tanh are saturated already).
+        - linear, and poly with a numeric γ: the kernel factors, K = 2^k K' (k = 2e, or 2e · degree
+          with coef0' = coef0 / 4^e), and SVC(K, C) is SVC(K', C · 2^k) with α = β / 2^k and the
+          same decision function: the dual is solved exactly. C' is held within 2^±400: above
+          (hard margin in effect) the solution is exact while no β reaches 2^400; below, every
+          β is at its bound and the decision values are those of C' = 2^−400 (labels unchanged).
+        - precomputed: K = 2^e K', C' = C · 2^e.
+        """
+        self._scale_exp, self._alpha_ratio, self._coef0 = 0, None, float(self.coef0)
+        if self.kernel == "precomputed":
+            self._gamma = 0.0
+            e = power_of_two_scale(X)
+            if abs(e) <= _UNSCALED_EXPONENT:
+                return X, C
+            self._scale_exp = e
+            return rescale(X, e), self._box_in_units(C, e)
+        e = power_of_two_scale(X)
+        limit = _UNSCALED_EXPONENT if self.kernel != "poly" else int(_UNSCALED_EXPONENT // max(1.0, self.degree))
+        if abs(e) <= limit:
+            self._gamma = resolve_gamma(self.gamma, X)
+            return X, C
+        self._scale_exp = e
+        Xu = rescale(X, e)
+        if self.kernel == "linear":
+            self._gamma = 1.0
+            return Xu, self._box_in_units(C, 2 * e)
+        if isinstance(self.gamma, str) and self.gamma == "scale":
+            self._gamma = resolve_gamma("scale", Xu)   # = 4^e · 1/(d Var X): the same kernel values
+            return Xu, C
+        gamma = resolve_gamma(self.gamma, X)
+        if self.kernel == "poly" and (e > 0 or self._coef0 == 0.0):
+            self._gamma = gamma
+            with np.errstate(under="ignore"):
+                self._coef0 = float(np.ldexp(self._coef0, -2 * e))
+            return Xu, self._box_in_units(C, 2 * e * float(self.degree))
+        with np.errstate(over="ignore", under="ignore"):
+            self._gamma = float(min(np.ldexp(gamma, 2 * e), 2.0**900))
+        return Xu, C
+
+    def _box_in_units(self, C, k):
+        """C' = C · 2^k held within 2^±400 (exact where not held), and the ratio α/β back."""
+        k_int = math.floor(k)
+        frac = 2.0 ** (k - k_int)   # 1 for an integer k: then C · 2^k is exact (ldexp)
+        with np.errstate(over="ignore", under="ignore", divide="ignore"):
+            Cu = np.ldexp(C * frac, k_int)
+            low = Cu < 2.0**-_C_EXPONENT
+            Cu = np.where(C > 0, np.clip(Cu, 2.0**-_C_EXPONENT, 2.0**_C_EXPONENT), 0.0)
+            # α = β · 2^−k; below the clip every β sits at its bound C', so there α = β · C / C'
+            ratio = np.ldexp(1.0 / frac, -k_int) if not low.any() else np.where(
+                low, C / np.where(C > 0, Cu, 1.0), np.ldexp(1.0 / frac, -k_int))
+        self._alpha_ratio = np.broadcast_to(ratio, C.shape)
+        return Cu
 
     def _class_weights(self, y_enc, n_classes):
         cw = self.class_weight
@@ -687,8 +908,8 @@ class SVC(ClassifierMixin, BaseEstimator):
         if sample_weight is not None:
             C_sample = C_sample * check_sample_weight(sample_weight, n)
         keep = C_sample > 0
-        self._gamma = resolve_gamma(self.gamma, X) if self.kernel != "precomputed" else 0.0
         self.shape_fit_ = X.shape
+        X_orig, X, C_sample = X, *self._in_units(X, C_sample)
 
         capacity = float(self.cache_size) * 2**20
         if self.kernel == "precomputed":
@@ -696,8 +917,13 @@ class SVC(ClassifierMixin, BaseEstimator):
             subset = functools.partial(root.subset, capacity_bytes=capacity)
         else:   # each pair's cache is set up from its own rows of X (nothing on all of X)
             subset = functools.partial(_subset_cache, X, capacity, dict(kernel=self.kernel, gamma=self._gamma,
-                                                                        degree=self.degree, coef0=self.coef0))
-        Kd_all = kernel_diagonal(X, kernel=self.kernel, gamma=self._gamma, degree=self.degree, coef0=self.coef0)
+                                                                        degree=self.degree, coef0=self._coef0))
+        with np.errstate(over="ignore"):   # an overflow is reported just below
+            Kd_all = kernel_diagonal(X, kernel=self.kernel, gamma=self._gamma, degree=self.degree,
+                                     coef0=self._coef0)
+        if not np.all(np.isfinite(Kd_all)):
+            raise ValueError(f"the {self.kernel} kernel overflows float64 on this X with gamma={self.gamma!r}, "
+                             f"coef0={self.coef0!r}: standardise X (StandardScaler) or use gamma='scale'")
 
         by_class = [np.flatnonzero((y_enc == c) & keep) for c in range(n_classes)]
         if any(ix.size == 0 for ix in by_class):
@@ -710,12 +936,13 @@ class SVC(ClassifierMixin, BaseEstimator):
             idx = np.flatnonzero(((y_enc == a) | (y_enc == b)) & keep)
             ys = np.where(y_enc[idx] == a, 1.0, -1.0)
             cache = subset(idx)
-            Kd = Kd_all[idx]
+            sub = idx if idx.size < n else slice(None)   # every sample (binary): views, not copies
+            Kd, C_sub = Kd_all[sub], C_sample[sub]
             if self.probability:
-                A, B = self._platt(cache, Kd, ys, C_sample[idx], rng)
+                A, B = self._platt(cache, Kd, ys, C_sub, rng)
                 prob_a.append(A)
                 prob_b.append(B)
-            res = self._binary(cache, Kd, ys, C_sample[idx])
+            res = self._binary(cache, Kd, ys, C_sub)
             status |= int(not res.converged)
             full_alpha = np.zeros(n)
             full_alpha[idx] = res.alpha
@@ -724,17 +951,18 @@ class SVC(ClassifierMixin, BaseEstimator):
             n_iter.append(res.n_iter)
         self.fit_status_ = status
         self.n_iter_ = np.array(n_iter, dtype=np.int32)
-        self._store_model(X, y_enc, by_class, pairs, np.array(alphas), rhos)
+        self._store_model(X_orig, X, y_enc, by_class, pairs, np.array(alphas), rhos)
         if self.probability:
             self.probA_, self.probB_ = np.array(prob_a), np.array(prob_b)
         else:
             self.probA_, self.probB_ = np.empty(0), np.empty(0)
         return self
 
-    def _store_model(self, X, y_enc, by_class, pairs, alpha_mat, rhos):
+    def _store_model(self, X_orig, X, y_enc, by_class, pairs, alpha_mat, rhos):
         """libsvm's model layout: support vectors grouped by class, coefficients per pair.
 
-        ``alpha_mat`` (n_pairs, n) holds each pair's dual solution on all samples.
+        ``alpha_mat`` (n_pairs, n) holds each pair's dual solution on all samples, in the
+        units of ``X`` (``X_orig`` = 2^e X); ``dual_coef_`` is converted back (α = β · C/C').
         """
         n_classes = self.classes_.size
         is_sv = (alpha_mat > 0).any(axis=0)
@@ -751,10 +979,20 @@ class SVC(ClassifierMixin, BaseEstimator):
             dual[a, in_b] = coef[in_b]
             W[in_a | in_b, p] = coef[in_a | in_b]
         self._W = W
+        # W is block sparse: class c's vectors (contiguous in support_) count only in the k − 1 pairs of c
+        bounds = np.concatenate([[0], np.cumsum(self.n_support_)])
+        self._W_blocks = []
+        for c in range(n_classes):
+            cols = np.array([p for p, (a, b) in enumerate(pairs) if c in (a, b)])
+            self._W_blocks.append((slice(bounds[c], bounds[c + 1]), cols, W[bounds[c]:bounds[c + 1]][:, cols]))
         self._intercept_ = -np.array(rhos)
-        self.support_vectors_ = (X[self.support_] if self.kernel != "precomputed" else np.empty((0, 0)))
-        self._sv_for_kernel = X[self.support_] if self.kernel != "precomputed" else None
+        self.support_vectors_ = (X_orig[self.support_] if self.kernel != "precomputed" else np.empty((0, 0)))
+        self._sv_for_kernel = None if self.kernel == "precomputed" else (
+            self.support_vectors_ if X is X_orig else X[self.support_])
         sign = -1.0 if n_classes == 2 else 1.0  # two classes: positive votes for classes_[1]
+        if self._alpha_ratio is not None:   # α of the problem asked from β of the problem in units
+            with np.errstate(over="ignore", under="ignore"):
+                dual = dual * self._alpha_ratio[self.support_]
         self.dual_coef_ = sign * dual
         self.intercept_ = sign * self._intercept_
 
@@ -788,10 +1026,20 @@ class SVC(ClassifierMixin, BaseEstimator):
             if X.shape[1] != self.shape_fit_[0]:
                 raise ValueError(f"X must have {self.shape_fit_[0]} columns (one per training sample) "
                                  f"when kernel='precomputed', got {X.shape[1]}")
+        if self._scale_exp:
+            X = rescale(X, self._scale_exp)   # the units the model was fitted in (exact)
+        if self.kernel == "precomputed":
             K = X[:, self.support_]
         else:
             K = self._kernel(X, self._sv_for_kernel)
-        return K @ self._W + self._intercept_
+        if self.classes_.size <= 3:
+            return K @ self._W + self._intercept_
+        dec = np.empty((K.shape[0], self._W.shape[1]))
+        dec[...] = self._intercept_
+        with single_blas_thread():   # small products: BLAS threads would only wait on one another
+            for rows, cols, W_c in self._W_blocks:   # (k − 1)/(k(k − 1)/2) of the dense product's work
+                dec[:, cols] += K[:, rows] @ W_c
+        return dec
 
     def decision_function(self, X):
         """Signed distances to the separating surfaces (up to ‖w‖).
@@ -886,7 +1134,8 @@ class SVC(ClassifierMixin, BaseEstimator):
         if self.kernel != "linear":
             raise AttributeError("coef_ is only available when kernel='linear'")
         sign = -1.0 if self.classes_.size == 2 else 1.0
-        return sign * (self._W.T @ self.support_vectors_)
+        # w = Σ yα x = 2^e (w' / 2^k) with w' = Σ yβ x' in units and k = 2e (see _in_units)
+        return sign * np.ldexp(self._W.T @ self._sv_for_kernel, -self._scale_exp)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
