@@ -239,7 +239,14 @@ def test_parameter_group_may_hold_a_single_tensor_as_torch():
 
 
 @pytest.mark.parametrize("name, kwargs", [("Adam", dict(lr=0.01)), ("AdamW", dict(lr=0.01, amsgrad=True)),
-                                          ("Adam", dict(lr=0.01, weight_decay=0.1, maximize=True))])
+                                          ("Adam", dict(lr=0.01, weight_decay=0.1, maximize=True)),
+                                          ("SGD", dict(lr=0.01, momentum=0.9, nesterov=True, weight_decay=0.1)),
+                                          ("SGD", dict(lr=0.01, momentum=0.5, dampening=0.3, maximize=True)),
+                                          ("SGD", dict(lr=0.01)),
+                                          ("Adagrad", dict(lr=0.01, lr_decay=0.1, weight_decay=0.1,
+                                                           initial_accumulator_value=0.5)),
+                                          ("RMSprop", dict(lr=0.01, centered=True, momentum=0.9, maximize=True)),
+                                          ("RMSprop", dict(lr=0.01, weight_decay=0.1))])
 def test_large_parameter_update_on_threads_equals_torch_and_the_serial_update(monkeypatch, name, kwargs):
     """A parameter big enough to be updated in slices on the thread pool (forced to four CPUs here) follows
     torch.optim's trajectory, and equals the one-thread update bit for bit (every operation is elementwise)."""
