@@ -46,7 +46,9 @@ def test_map_blocks_keeps_order_and_uses_threads(monkeypatch):
         return b.stop - b.start
 
     assert threads.map_blocks(fn, blocks) == [5, 4, 11]
-    assert all(name.startswith("mmlkit") for name in names)
+    here = threading.current_thread().name
+    assert here in names and names.count(here) == 1              # the caller runs one block itself …
+    assert sum(name.startswith("mmlkit") for name in names) == 2  # … and the pool the others
     assert threads.map_blocks(fn, blocks[:1]) == [5]            # a single block runs here
     assert names[-1] == threading.current_thread().name
 
@@ -105,3 +107,49 @@ def test_map_blocks_nested_in_a_pool_thread_runs_in_place(monkeypatch):
         return b.stop
 
     assert threads.map_blocks(outer, blocks) == [2, 4]
+
+
+def test_map_blocks_waits_for_every_block_when_the_callers_block_fails(monkeypatch):
+    """An error in the caller's own block is raised only once no other block is still running
+    (they write the caller's arrays), and a block's error reaches the caller."""
+    import threading
+    import time
+
+    monkeypatch.setattr(threads, "_n_cpus", lambda: 2)
+    started, done = threading.Event(), threading.Event()
+
+    def fn(b):
+        if b.start == 0:
+            assert started.wait(30)   # the pool's block is running when the caller's fails
+            raise RuntimeError("first block")
+        started.set()
+        time.sleep(0.05)
+        done.set()
+        return 1
+
+    with pytest.raises(RuntimeError, match="first block"):
+        threads.map_blocks(fn, [slice(0, 1), slice(1, 2)])
+    assert done.is_set()
+
+    def fails_later(b):
+        if b.start == 1:
+            raise ValueError("second block")
+        return 0
+
+    with pytest.raises(ValueError, match="second block"):
+        threads.map_blocks(fails_later, [slice(0, 1), slice(1, 2)])
+
+
+def test_nested_map_blocks_from_the_callers_block_and_the_pools_do_not_deadlock(monkeypatch):
+    monkeypatch.setattr(threads, "_n_cpus", lambda: 2)
+    inner = [slice(0, 1), slice(1, 2), slice(2, 3)]
+
+    def outer(b):
+        return sum(threads.map_blocks(lambda s: s.start, inner)) + b.start
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=4) as users:             # several callers at once, each nesting
+        results = list(users.map(lambda _: threads.map_blocks(outer, [slice(0, 1), slice(10, 11)]), range(8),
+                                 timeout=30))
+    assert results == [[3, 13]] * 8

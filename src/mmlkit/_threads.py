@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from contextvars import ContextVar
 from itertools import pairwise
@@ -24,6 +24,7 @@ _THREAD_PREFIX = "mmlkit-rows"
 _pool: ThreadPoolExecutor | None = None
 _pool_pid: int | None = None
 _limit: ContextVar[int | None] = ContextVar("mmlkit_thread_limit", default=None)
+_in_block: ContextVar[bool] = ContextVar("mmlkit_in_block", default=False)  # the caller is running a block
 
 
 def _n_cpus() -> int:
@@ -77,9 +78,23 @@ def row_blocks(n_rows: int, work: int | None = None, min_work: int | None = None
 def map_blocks(fn, blocks: list[slice]) -> list:
     """``[fn(block) for block in blocks]``, the blocks run on the thread pool when there are several.
 
-    Called from one of the pool's own threads it runs them in place: a task waiting
-    on tasks queued behind it could otherwise wait forever.
+    The calling thread runs the first block itself while the pool runs the others
+    (one hand-off fewer, and the caller's core is not left idle). Called from one of
+    the pool's own threads it runs them all in place: a task waiting on tasks queued
+    behind it could otherwise wait forever.
     """
-    if len(blocks) == 1 or threading.current_thread().name.startswith(_THREAD_PREFIX):
+    if len(blocks) == 1 or _in_block.get() or threading.current_thread().name.startswith(_THREAD_PREFIX):
         return [fn(b) for b in blocks]
-    return list(_executor().map(fn, blocks))
+    pool = _executor()
+    futures = [pool.submit(fn, b) for b in blocks[1:]]
+    token = _in_block.set(True)  # a map_blocks inside the caller's block runs in place too: the cores are busy
+    try:
+        first = fn(blocks[0])
+    except BaseException:
+        for f in futures:   # the caller's error wins; what has not started need not run
+            f.cancel()
+        wait(futures)       # and nothing still running may outlive the call (it writes the caller's arrays)
+        raise
+    finally:
+        _in_block.reset(token)
+    return [first, *(f.result() for f in futures)]

@@ -239,7 +239,14 @@ def test_parameter_group_may_hold_a_single_tensor_as_torch():
 
 
 @pytest.mark.parametrize("name, kwargs", [("Adam", dict(lr=0.01)), ("AdamW", dict(lr=0.01, amsgrad=True)),
-                                          ("Adam", dict(lr=0.01, weight_decay=0.1, maximize=True))])
+                                          ("Adam", dict(lr=0.01, weight_decay=0.1, maximize=True)),
+                                          ("SGD", dict(lr=0.01, momentum=0.9, nesterov=True, weight_decay=0.1)),
+                                          ("SGD", dict(lr=0.01, momentum=0.5, dampening=0.3, maximize=True)),
+                                          ("SGD", dict(lr=0.01)),
+                                          ("Adagrad", dict(lr=0.01, lr_decay=0.1, weight_decay=0.1,
+                                                           initial_accumulator_value=0.5)),
+                                          ("RMSprop", dict(lr=0.01, centered=True, momentum=0.9, maximize=True)),
+                                          ("RMSprop", dict(lr=0.01, weight_decay=0.1))])
 def test_large_parameter_update_on_threads_equals_torch_and_the_serial_update(monkeypatch, name, kwargs):
     """A parameter big enough to be updated in slices on the thread pool (forced to four CPUs here) follows
     torch.optim's trajectory, and equals the one-thread update bit for bit (every operation is elementwise)."""
@@ -268,3 +275,35 @@ def test_large_parameter_update_on_threads_equals_torch_and_the_serial_update(mo
         tw.grad = torch.tensor(g)
         theirs.step()
     np.testing.assert_allclose(threaded, tw.detach().numpy(), rtol=1e-10, atol=1e-13)
+
+
+def test_large_updates_from_several_threads_at_once_equal_the_serial_updates(monkeypatch):
+    """Several optimizers stepping large parameters from several user threads at once share the one thread
+    pool (each caller runs one slice itself): every trajectory equals its one-thread run bit for bit, and
+    nothing deadlocks."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from mmlkit import _threads
+    from mmlkit.optim import optimizers
+
+    monkeypatch.setattr(_threads, "_n_cpus", lambda: 4)
+    rng = np.random.default_rng(1)
+    w0 = rng.standard_normal((4, 70_000)).astype(np.float32)
+    grads = rng.standard_normal((5, 4, 70_000)).astype(np.float32)
+    configs = [("Adam", dict(lr=0.01)), ("AdamW", dict(lr=0.01, amsgrad=True)),
+               ("SGD", dict(lr=0.01, momentum=0.9)), ("RMSprop", dict(lr=0.01, centered=True))] * 2
+
+    def run(i):
+        name, kwargs = configs[i]
+        w = Param(w0[i % 4])
+        opt = getattr(optim, name)([w], **kwargs)
+        for g in grads[:, i % 4]:
+            w.grad = g
+            opt.step()
+        return w.data
+
+    with ThreadPoolExecutor(max_workers=len(configs)) as users:
+        threaded = list(users.map(run, range(len(configs)), timeout=60))
+    monkeypatch.setattr(optimizers, "_PARALLEL_MIN", 10**9)
+    for i, got in enumerate(threaded):
+        np.testing.assert_array_equal(got, run(i))

@@ -35,6 +35,28 @@ def _grad_array(p):
     return g.data
 
 
+#: Below this many entries an elementwise update runs on the calling thread (a hand-off costs ~30 µs).
+_PARALLEL_MIN = 1 << 16
+
+
+def _elementwise(math_fn, arrays, coefs):
+    """``math_fn(*arrays, *coefs)``; for a large parameter, on contiguous slices run by the thread pool.
+
+    Every operation is elementwise, so the slices are independent and the result is bit for bit the
+    one-thread result (PyTorch's CPU kernels split their elementwise loops over threads the same way).
+    """
+    w = arrays[0]
+    if w.size < _PARALLEL_MIN or not all(x is None or (x.flags.c_contiguous and x.shape == w.shape)
+                                         for x in arrays):
+        math_fn(*arrays, *coefs)
+        return
+    from mmlkit._threads import map_blocks, row_blocks
+
+    flat = [None if x is None else x.reshape(-1) for x in arrays]
+    blocks = row_blocks(w.size, min_work=_PARALLEL_MIN // 2)
+    map_blocks(lambda sl: math_fn(*[None if x is None else x[sl] for x in flat], *coefs), blocks)
+
+
 class Optimizer:
     """Base class: parameter groups, per-parameter state, ``zero_grad`` and ``state_dict``.
 
@@ -169,7 +191,8 @@ class SGD(Optimizer):
         w ← w − η g
 
     as ``torch.optim.SGD``: momentum is *not* damped by (1 − μ) unless
-    ``dampening`` says so.
+    ``dampening`` says so. A parameter of 65,536 entries or more is updated
+    in contiguous slices on the thread pool (bit for bit the one-thread result).
 
     Examples
     --------
@@ -195,20 +218,28 @@ class SGD(Optimizer):
             raise ValueError("nesterov momentum requires momentum > 0 and dampening = 0")
 
     def _update(self, w, g, state, group):
-        if group["maximize"]:
-            g = -g
-        if group["weight_decay"]:
-            g = g + group["weight_decay"] * w
-        mu = group["momentum"]
-        if mu:
+        buf, first = None, False
+        if group["momentum"]:
             buf = state.get("momentum_buffer")
-            if buf is None:
-                buf = state["momentum_buffer"] = np.array(g, copy=True)
-            else:
-                buf *= mu
-                buf += (1 - group["dampening"]) * g
-            g = g + mu * buf if group["nesterov"] else buf
-        w -= group["lr"] * g
+            if first := buf is None:
+                buf = state["momentum_buffer"] = np.empty_like(w)  # filled with the first step's g
+        _elementwise(_sgd_math, (w, g, buf), (first, group["maximize"], group["weight_decay"], group["momentum"],
+                                              group["dampening"], group["nesterov"], group["lr"]))
+
+
+def _sgd_math(w, g, buf, first, maximize, wd, mu, dampening, nesterov, lr):
+    if maximize:
+        g = -g
+    if wd:
+        g = g + wd * w
+    if buf is not None:
+        if first:
+            buf[...] = g
+        else:
+            buf *= mu
+            buf += (1 - dampening) * g
+        g = g + mu * buf if nesterov else buf
+    w -= lr * g
 
 
 class Adagrad(Optimizer):
@@ -217,6 +248,8 @@ class Adagrad(Optimizer):
     Notes
     -----
     sₜ = sₜ₋₁ + g²,   w ← w − η̃ₜ g / (√sₜ + ε),   η̃ₜ = η / (1 + (t − 1)·lr_decay).
+    A parameter of 65,536 entries or more is updated in contiguous slices on
+    the thread pool (bit for bit the one-thread result).
     """
 
     def __init__(self, params, lr=1e-2, lr_decay=0.0, weight_decay=0.0, initial_accumulator_value=0.0,
@@ -234,13 +267,18 @@ class Adagrad(Optimizer):
             state["step"] = 0
             state["sum"] = np.full_like(w, group["initial_accumulator_value"])
         state["step"] += 1
-        if group["maximize"]:
-            g = -g
-        if group["weight_decay"]:
-            g = g + group["weight_decay"] * w
         clr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
-        state["sum"] += g * g
-        w -= clr * (g / (np.sqrt(state["sum"]) + group["eps"]))
+        _elementwise(_adagrad_math, (w, g, state["sum"]),
+                     (group["maximize"], group["weight_decay"], clr, group["eps"]))
+
+
+def _adagrad_math(w, g, total, maximize, wd, clr, eps):
+    if maximize:
+        g = -g
+    if wd:
+        g = g + wd * w
+    total += g * g
+    w -= clr * (g / (np.sqrt(total) + eps))
 
 
 class RMSprop(Optimizer):
@@ -251,6 +289,8 @@ class RMSprop(Optimizer):
     vₜ = α vₜ₋₁ + (1 − α) g²;  centred: ḡₜ = α ḡₜ₋₁ + (1 − α) g and the
     denominator is √(vₜ − ḡₜ²) + ε, else √vₜ + ε.  With momentum μ:
     bₜ = μ bₜ₋₁ + g/denom, w ← w − η bₜ; without, w ← w − η g/denom.
+    A parameter of 65,536 entries or more is updated in contiguous slices on
+    the thread pool (bit for bit the one-thread result).
     """
 
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False,
@@ -271,27 +311,30 @@ class RMSprop(Optimizer):
             if group["centered"]:
                 state["grad_avg"] = np.zeros_like(w)
         state["step"] += 1
-        if group["maximize"]:
-            g = -g
-        if group["weight_decay"]:
-            g = g + group["weight_decay"] * w
-        alpha = group["alpha"]
-        sq = state["square_avg"]
-        sq *= alpha
-        sq += (1 - alpha) * (g * g)
-        if group["centered"]:
-            ga = state["grad_avg"]
-            ga += (1 - alpha) * (g - ga)  # torch's lerp
-            avg = np.sqrt(sq - ga * ga) + group["eps"]
-        else:
-            avg = np.sqrt(sq) + group["eps"]
-        if group["momentum"] > 0:
-            buf = state["momentum_buffer"]
-            buf *= group["momentum"]
-            buf += g / avg
-            w -= group["lr"] * buf
-        else:
-            w -= group["lr"] * (g / avg)
+        arrays = (w, g, state["square_avg"], state["grad_avg"] if group["centered"] else None,
+                  state["momentum_buffer"] if group["momentum"] > 0 else None)
+        _elementwise(_rmsprop_math, arrays, (group["maximize"], group["weight_decay"], group["alpha"], group["eps"],
+                                               group["momentum"], group["lr"]))
+
+
+def _rmsprop_math(w, g, sq, ga, buf, maximize, wd, alpha, eps, momentum, lr):
+    if maximize:
+        g = -g
+    if wd:
+        g = g + wd * w
+    sq *= alpha
+    sq += (1 - alpha) * (g * g)
+    if ga is not None:  # centred
+        ga += (1 - alpha) * (g - ga)  # torch's lerp
+        avg = np.sqrt(sq - ga * ga) + eps
+    else:
+        avg = np.sqrt(sq) + eps
+    if buf is not None:
+        buf *= momentum
+        buf += g / avg
+        w -= lr * buf
+    else:
+        w -= lr * (g / avg)
 
 
 _BETA = Interval(numbers.Real, 0, 1, closed="left")  # a decay rate in [0, 1)
@@ -366,28 +409,6 @@ def _adam_math(w, g, m, v, a, b, vmax, b1, b2, step, bias2_sqrt, eps):
     np.multiply(m, step, out=b)   # w.addcdiv_(m, denom, value=−η/(1 − β₁ᵗ))
     b /= a
     w += b
-
-
-#: Below this many entries an elementwise update runs on the calling thread (a hand-off costs ~30 µs).
-_PARALLEL_MIN = 1 << 16
-
-
-def _elementwise(math_fn, arrays, coefs):
-    """``math_fn(*arrays, *coefs)``; for a large parameter, on contiguous slices run by the thread pool.
-
-    Every operation is elementwise, so the slices are independent and the result is bit for bit the
-    one-thread result (PyTorch's CPU kernels split their elementwise loops over threads the same way).
-    """
-    w = arrays[0]
-    if w.size < _PARALLEL_MIN or not all(x is None or (x.flags.c_contiguous and x.shape == w.shape)
-                                         for x in arrays):
-        math_fn(*arrays, *coefs)
-        return
-    from mmlkit._threads import map_blocks, row_blocks
-
-    flat = [None if x is None else x.reshape(-1) for x in arrays]
-    blocks = row_blocks(w.size, min_work=_PARALLEL_MIN // 2)
-    map_blocks(lambda sl: math_fn(*[None if x is None else x[sl] for x in flat], *coefs), blocks)
 
 
 class AdamW(Adam):
