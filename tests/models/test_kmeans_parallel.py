@@ -75,7 +75,7 @@ def test_one_round_samples_each_point_with_probability_ell_d2_over_phi():
     p = np.minimum(1.0, ell * D2 / D2.sum())
     counts = []
     for seed in range(400):
-        psi, keys, _, _ = bw.kmeans_parallel_round(X1, x2, C, ell, seed)
+        (psi, keys, _, _), _ = bw.kmeans_parallel_stats(X1[:, :-1], None, C[0], [], ell, (seed, 0))
         np.testing.assert_allclose(psi, D2.sum(), rtol=1e-10)
         counts.append(np.count_nonzero(keys > psi / ell))
     sd = np.sqrt(np.sum(p * (1 - p)) / len(counts))
