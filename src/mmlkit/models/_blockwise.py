@@ -313,12 +313,17 @@ def nearest_candidate(X, shift, first, batches, state=None):
                 x2[rows] = x2_rows
             best, label = D2[rows], index[rows]
             for number, C1 in todo:
-                nearest, dist = _argmin_columns(C1 @ X1.T)
+                GT = C1 @ X1.T
+                dist = GT.min(axis=0)
                 dist += x2[rows]
                 np.maximum(dist, 0.0, out=dist)
-                nearer = dist < best
-                np.copyto(best, dist, where=nearer)
-                np.copyto(label, nearest + number, where=nearer)
+                nearer = np.flatnonzero(dist < best)
+                if 4 * nearer.size < dist.size:   # few rows move: their argmin alone (ties to the lowest)
+                    nearest = GT[:, nearer].argmin(axis=0)
+                else:
+                    nearest = _argmin_columns(GT)[0][nearer]
+                best[nearer] = dist[nearer]
+                label[nearer] = nearest + number
     return len(batches), D2, index, x2
 
 
@@ -347,14 +352,20 @@ def merge_kmeans_parallel(a, b):
 
 def kmeans_first_stats(X, first, oversampling, where, state=None):
     """The first pass of a Dask KMeans fit seeded by k-means||: the per-feature moments
-    (:func:`nan_moment_stats`, 3d numbers; X is finite) and the first round, against the row ``first``."""
+    (:func:`nan_moment_stats`, 3d numbers; X is finite) and the first round, against the row
+    ``first``, from one walk over X − ``first``: with s₁ = Σ (x − first) and s₂ = Σ (x − first)²
+    per feature, μ = first + s₁/n and M₂ = s₂ − s₁²/n (about a data point, so without the
+    cancellation of raw moments far from the origin)."""
     n, d = X.shape
-    mean = X.mean(axis=0)
-    M2 = np.zeros(d)
-    for _, X1, _ in _centred_chunks(X, mean):
-        M2 += np.einsum("ij,ij->j", X1[:, :-1], X1[:, :-1])
-    stats, state = kmeans_parallel_stats(X, None, first, [], oversampling, where)
-    return ((np.full(d, float(n)), mean, M2), stats), state
+    D2, s1, s2 = np.empty(n), np.zeros(d), np.zeros(d)
+    for rows, X1, x2 in _centred_chunks(X, first):
+        D2[rows] = x2
+        s1 += X1[:, :-1].sum(axis=0)
+        s2 += np.einsum("ij,ij->j", X1[:, :-1], X1[:, :-1])
+    moments = np.full(d, float(n)), first + s1 / n, np.maximum(s2 - s1 * s1 / n, 0.0)
+    state = (0, D2, np.zeros(n, dtype=np.intp), None)   # what nearest_candidate(X, ·, first, []) gives
+    stats, state = kmeans_parallel_stats(X, None, first, [], oversampling, where, state)
+    return (moments, stats), state
 
 
 def merge_kmeans_first(a, b):
