@@ -40,7 +40,7 @@ PCA (randomized)           2 + iterated_power              s² + ds  (s = k + ov
 KMeans                     5 rounds (k-means||; the first  2k(d + 2) + 1 a round (+ 3d
                            with the moments) + 1 for the   in the first); about 10k for
                            weights + 1 a Lloyd iteration   the weights; k(2d + 5) + 1
-                           + 1 for the final inertia       a Lloyd pass
+                           + 1 for the final inertia       a Lloyd pass; 1 the last
 GaussianMixture            1 + init + 1 per EM iteration   K(d² + d + 1) + 1 (full);
                                                            K(2d + 1) + 1 (diag, spherical);
                                                            K(d + 1) + 1 (tied)
@@ -54,6 +54,10 @@ A fit that makes many passes over data persisted on a ``distributed`` cluster
 holds, instead of one task per block and a merge tree: the scheduler's cost per
 pass no longer grows with the number of blocks, and each worker sends its
 merged statistic straight to the client (``s`` numbers per worker and pass).
+There KMeans's k-means|| rounds also keep per-row state on the workers from
+one pass to the next (each row's nearest candidate so far and its distance): a
+round measures the rows against only the 2k or so candidates the round before
+added, not against all of them, and none of that state travels.
 
 Chunking: X must be chunked along rows only. An X chunked across columns is
 rechunked to whole rows (``X.rechunk({1: -1})``), which moves data once; chunk
