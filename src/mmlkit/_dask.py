@@ -40,7 +40,7 @@ PCA (randomized)           2 + iterated_power              s² + ds  (s = k + ov
 KMeans                     5 rounds (k-means||; the first  2k(d + 2) + 1 a round (+ 3d
                            with the moments) + 1 for the   in the first); about 10k for
                            weights + 1 a Lloyd iteration   the weights; k(2d + 5) + 1
-                           + 1 for the final inertia       a Lloyd pass
+                           + 1 for the final inertia       a Lloyd pass; 1 the last
 GaussianMixture            1 + init + 1 per EM iteration   K(d² + d + 1) + 1 (full);
                                                            K(2d + 1) + 1 (diag, spherical);
                                                            K(d + 1) + 1 (tied)
@@ -54,6 +54,10 @@ A fit that makes many passes over data persisted on a ``distributed`` cluster
 holds, instead of one task per block and a merge tree: the scheduler's cost per
 pass no longer grows with the number of blocks, and each worker sends its
 merged statistic straight to the client (``s`` numbers per worker and pass).
+There KMeans's k-means|| rounds also keep per-row state on the workers from
+one pass to the next (each row's nearest candidate so far and its distance): a
+round measures the rows against only the 2k or so candidates the round before
+added, not against all of them, and none of that state travels.
 
 Chunking: X must be chunked along rows only. An X chunked across columns is
 rechunked to whole rows (``X.rechunk({1: -1})``), which moves data once; chunk
@@ -278,6 +282,68 @@ def _reduce_by_worker(client, groups, futures, fn, combine, args, extra):
         where = {} if worker is None else {"workers": [worker], "allow_other_workers": True}
         tasks.append(client.submit(_reduce_group, fn, combine, args, items, pure=False, **where))
     return _fold(combine, *client.gather(tasks))
+
+
+def reduce_blocks_keeping(fn, arrays, combine, token, *, args=(), block_args=None, check_finite=False,
+                          by_worker=False):
+    """:func:`reduce_blocks` of ``fn(x_block, ..., *args, *block_arg, state) -> (statistic, new state)``
+    for a fit whose passes can reuse per-row state of the pass before (a k-means|| row's nearest
+    candidate so far), kept where the rows are.
+
+    The state is a cache: ``fn`` must give the same statistic, to the bit, from
+    a state of None (it then recomputes what the state held). On data persisted
+    on a cluster (``by_worker`` a :func:`block_placement`), each worker keeps
+    its blocks' states in its own memory under ``token`` (a string naming the
+    fit) between passes; a block whose state is missing there (a restarted
+    worker, a task run elsewhere) starts from None. Only the merged statistic
+    reaches the client, in one task per worker and pass. :func:`forget_kept`
+    drops a token's states. Otherwise (the threaded scheduler, data not
+    persisted) every block starts from None and nothing is kept.
+    """
+    placement = block_placement(arrays) if by_worker is True else by_worker
+    if not placement:
+        return reduce_blocks(functools.partial(_stateless, fn), arrays, combine, args=args,
+                             block_args=block_args, check_finite=check_finite)
+    client, groups, futures = placement
+    if check_finite:
+        fn = _finite_then(fn, ["X", "y", "sample_weight"][: len(arrays)])
+    extra = [()] * len(arrays[0].chunks[0]) if block_args is None else [(a,) for a in block_args]
+    tasks = []
+    for worker, numbers in groups.items():
+        items = [((token, i), tuple(f[i] for f in futures), extra[i]) for i in numbers]
+        where = {} if worker is None else {"workers": [worker], "allow_other_workers": True}
+        tasks.append(client.submit(_reduce_group_keeping, fn, combine, args, items, pure=False, **where))
+    return _fold(combine, *client.gather(tasks))
+
+
+def forget_kept(token):
+    """Drop the states :func:`reduce_blocks_keeping` keeps on the workers under ``token`` (if any)."""
+    client = _current_client()
+    if client is not None:
+        client.run(_forget_kept, token)
+
+
+_KEPT = {}   # in each worker process: {(token, block number): state} of the fits running there
+
+
+def _stateless(fn, *blocks_and_args):
+    return fn(*blocks_and_args, None)[0]
+
+
+def _reduce_group_keeping(fn, combine, args, items):
+    """On a worker: ``fn`` over its blocks, each with its kept state, merged in block order."""
+    out = None
+    for key, row, more in items:
+        part, state = fn(*row, *args, *more, _KEPT.pop(key, None))
+        if state is not None:
+            _KEPT[key] = state
+        out = part if out is None else combine(out, part)
+    return out
+
+
+def _forget_kept(token):
+    for key in [key for key in _KEPT if key[0] == token]:
+        _KEPT.pop(key, None)
 
 
 def map_rows(method, X, *args, **kwargs):

@@ -178,3 +178,22 @@ def test_reduce_by_worker_groups_persisted_blocks(on_cluster):
     with get_task_stream(client) as tasks:                        # one task per block, and the merges
         reduce_blocks(bw.nan_moment_stats, [lazy], bw.merge_nan_moments, by_worker=True)
     assert len(tasks.data) > len(lazy.chunks[0])
+
+
+def _n_kept():
+    from mmlkit import _dask
+
+    return len(_dask._KEPT)
+
+
+def test_kmeans_parallel_state_is_dropped_on_the_workers(on_cluster):
+    """The k-means|| rounds keep each row's nearest candidate on its worker between passes; after the
+    fit, and after a fit that fails in its first pass, none of it is left there."""
+    X = make_blobs(3000, n_features=4, centers=5, random_state=1)[0]
+    fit = KMeans(5, random_state=2).fit(as_dask(X, 250).persist())
+    assert fit.cluster_centers_.shape == (5, 4)
+    assert set(on_cluster.run(_n_kept).values()) == {0}
+    X[2900, 1] = np.nan                                    # the last blocks fail after the first ones kept state
+    with pytest.raises(ValueError, match="X must be finite"):
+        KMeans(5, random_state=2).fit(as_dask(X, 250).persist())
+    assert set(on_cluster.run(_n_kept).values()) == {0}

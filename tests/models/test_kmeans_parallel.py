@@ -75,7 +75,7 @@ def test_one_round_samples_each_point_with_probability_ell_d2_over_phi():
     p = np.minimum(1.0, ell * D2 / D2.sum())
     counts = []
     for seed in range(400):
-        psi, keys, _, _ = bw.kmeans_parallel_round(X1, x2, C, ell, seed)
+        (psi, keys, _, _), _ = bw.kmeans_parallel_stats(X1[:, :-1], None, C[0], [], ell, (seed, 0))
         np.testing.assert_allclose(psi, D2.sum(), rtol=1e-10)
         counts.append(np.count_nonzero(keys > psi / ell))
     sd = np.sqrt(np.sum(p * (1 - p)) / len(counts))
@@ -107,3 +107,29 @@ def test_kmeans_parallel_bad_init_name():
     X = make_blobs(50, random_state=0)[0]
     with pytest.raises(ValueError, match="init must be one of"):
         KMeans(3, init="k-means|").fit(X)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_kept_nearest_candidate_equals_measuring_every_batch(seed):
+    """A round that starts from the rows' kept nearest candidate (measuring only the newest batch)
+    gives the same distances and candidate numbers, to the bit, as measuring every batch again;
+    an equally near later candidate never takes a row from an earlier one (ties to the lowest number)."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(3000, 4)) * 3.0 + 100.0
+    shift, first = X.mean(axis=0), X[17]
+    batches = [X[rng.choice(3000, 7, replace=False)] - shift for _ in range(3)]
+    batches.append(batches[1][:3].copy())                     # exact copies of earlier candidates
+    state = bw.nearest_candidate(X, shift, first, [])
+    for r in range(1, len(batches) + 1):
+        state = bw.nearest_candidate(X, shift, first, batches[:r], state)
+        fresh = bw.nearest_candidate(X, shift, first, batches[:r])
+        assert state[0] == fresh[0] == r
+        np.testing.assert_array_equal(state[1], fresh[1])
+        np.testing.assert_array_equal(state[2], fresh[2])
+    C = np.vstack([first[None] - shift, *batches])
+    D2 = ((X - shift)[:, None, :] - C[None]) ** 2
+    D2 = D2.sum(axis=2)
+    np.testing.assert_allclose(state[1], D2.min(axis=1), rtol=1e-9, atol=1e-12 * D2.mean())  # candidates: 0
+    assert not np.isin(state[2], np.arange(C.shape[0] - 3, C.shape[0])).any()   # the copies win no row
+    counts, _ = bw.candidate_weights(X, shift, first, batches, state)
+    np.testing.assert_array_equal(counts, np.bincount(state[2], minlength=C.shape[0]))

@@ -182,10 +182,30 @@ def merge_sketch(a, b):
 
 
 # ---------------------------------------------------------------------- k-means
-# KMeans' own working arrays and kernels (``mmlkit.models.cluster``) on one block:
-# X1 = [X − shift, 1] and x2 = ‖X − shift‖², the cache-blocked assignment ``_assign``
-# and the cluster sums ``_cluster_sums``. On a Dask block they run on the calling
-# thread (the worker's); in memory the caller passes the whole X1 and they use threads.
+# KMeans' own kernels (``mmlkit.models.cluster``: the assignment ``_assign`` and the
+# cluster sums ``_cluster_sums``) on one block, which is walked in cache-sized row
+# chunks: each chunk is centred into one reused buffer ``[x − shift, 1]`` (the rows
+# of KMeans.fit's working array X1, the same numbers), so a pass reads the block once
+# and never writes a centred copy of it. On a Dask block they run on the calling
+# thread (the worker's); in memory the caller splits the rows over threads.
+_CHUNK_ELEMENTS = 2**18   # a chunk's buffer [x − shift, 1]: 2 MiB
+
+
+def _centred_chunks(X, shift, norms=True):
+    """``(rows, X1, x2)`` for consecutive row chunks of X: ``X1 = [X[rows] − shift, 1]`` (one buffer,
+    overwritten by the next chunk) and ``x2 = ‖X[rows] − shift‖²`` (None if not ``norms``), as
+    KMeans.fit computes them."""
+    n, d = X.shape
+    step = max(256, _CHUNK_ELEMENTS // (d + 1))
+    buffer = np.empty((min(step, n), d + 1))
+    buffer[:, -1] = 1.0
+    for start in range(0, n, step):
+        stop = min(n, start + step)
+        X1 = buffer[: stop - start]
+        Xc = np.subtract(X[start:stop], shift, out=X1[:, :-1])
+        yield slice(start, stop), X1, (np.einsum("ij,ij->i", Xc, Xc) if norms else None)
+
+
 def _with_ones(X, shift):
     """``X1 = [X − shift, 1]`` and ``x2 = ‖X − shift‖²`` row by row, as KMeans.fit builds them."""
     n, d = X.shape
@@ -206,26 +226,52 @@ def _assign_here(X1, centers):
 
 def kmeans_labels(X, mean, centers):
     """Labels of a block against centred ``centers`` (KMeans.labels_ on Dask, lazily)."""
-    return _assign_here(_with_ones(X, mean)[0], centers)[0]
+    labels = np.empty(X.shape[0], dtype=np.intp)
+    for rows, X1, _ in _centred_chunks(X, mean):
+        labels[rows] = _assign_here(X1, centers)[0]
+    return labels
+
+
+def _assigned(X, mean, centers):
+    """Per row of a block: label, squared distance to its centre (as KMeans.fit: ``max(partial + x2, 0)``)
+    and ‖x − mean‖²; with the per-cluster ``[Σ (x − mean), count]`` of the block."""
+    from mmlkit.models.cluster import _cluster_sums
+
+    n, k = X.shape[0], centers.shape[0]
+    labels, dist, x2 = np.empty(n, dtype=np.intp), np.empty(n), np.empty(n)
+    S = np.zeros((k, X.shape[1] + 1))
+    for rows, X1, x2_rows in _centred_chunks(X, mean):
+        labels[rows], partial = _assign_here(X1, centers)
+        np.maximum(partial + x2_rows, 0.0, out=dist[rows])
+        x2[rows] = x2_rows
+        S += _cluster_sums(X1, labels[rows], k)
+    return labels, dist, x2, S
 
 
 def lloyd_stats(X, mean, centers, offset=0):
     """One Lloyd step on a block: per-cluster [Σx, count] (k(d + 1) numbers), Σ D² (the inertia),
     and the block's k points farthest from their centres, for re-seeding an empty cluster
     (D², row index, [x, 1], label: k(d + 4) numbers). ``offset`` is the block's first row."""
-    from mmlkit.models.cluster import _cluster_sums, _farthest, _own_sq_dist
+    from mmlkit.models.cluster import _farthest, _own_sq_dist
 
     k = centers.shape[0]
-    X1, x2 = _with_ones(X, mean)
-    labels, partial = _assign_here(X1, centers)
-    dist = np.maximum(partial + x2, 0.0)
+    labels, dist, x2, S = _assigned(X, mean, centers)
     # The in-memory fit ranks the points by _own_sq_dist; those distances agree with
     # `dist` to rounding, so its k farthest are among the 2k farthest by `dist`.
     near_top = _farthest(dist, min(2 * k, dist.size))
-    own = _own_sq_dist(X1[near_top], x2[near_top], centers, labels[near_top])
+    X1, _ = _with_ones(X[near_top], mean)
+    own = _own_sq_dist(X1, x2[near_top], centers, labels[near_top])
     top = _farthest(own, k)
     far = near_top[top]
-    return _cluster_sums(X1, labels, k), float(dist.sum()), (own[top], far + offset, X1[far], labels[far])
+    return S, float(dist.sum()), (own[top], far + offset, X1[top], labels[far])
+
+
+def inertia_stats(X, mean, centers):
+    """Σ D² of a block against centred ``centers``, as :func:`lloyd_stats` sums it (the last pass of a fit)."""
+    dist = np.empty(X.shape[0])
+    for rows, X1, x2 in _centred_chunks(X, mean):
+        np.maximum(_assign_here(X1, centers)[1] + x2, 0.0, out=dist[rows])
+    return float(dist.sum())
 
 
 def merge_lloyd(a, b):
@@ -236,99 +282,100 @@ def merge_lloyd(a, b):
     return a[0] + b[0], a[1] + b[1], (dist[top], index[top], rows[top], labels[top])
 
 
-def nearest_candidate(X1, candidates, *, labels=False):
-    """For each row of ``X1 = [x, 1]``: min_j ‖c_j‖² − 2 x·c_j over the candidates (and the argmin).
+def nearest_candidate(X, shift, first, batches, state=None):
+    """Each row's squared distance D² to the nearest k-means|| candidate so far, and that candidate.
 
-    k-means|| measures the rows against up to about 10k candidates and needs
-    the minimum only (its weights pass: the argmin, ties to the lowest index):
-    (rows, m) products in cache-sized row chunks, reduced along their contiguous
-    axis; row blocks on threads (one on a Dask block, whose caller limits them).
+    The candidates are the row ``first`` (number 0, in X's own coordinates) and
+    the ``batches`` of later rounds (in coordinates X − ``shift``, numbered on
+    from 1 in order). ``state = (m, D², index, ‖x − shift‖²)`` holds the answer
+    for ``first`` and the first m batches (the previous round's, kept where the
+    rows are): only the newer batches are measured, (batch, chunk) products of
+    ‖c‖² − 2 x·c, and a row moves to a new candidate only when strictly nearer,
+    so ties go to the lowest number. Without a state every batch is measured in
+    the same order with the same products: the same numbers. Returns the new state.
     """
-    from mmlkit._threads import map_blocks, row_blocks
-    from mmlkit.models.cluster import _BLOCK_ELEMENTS, _augmented
+    from mmlkit.models.cluster import _argmin_columns, _augmented
 
-    n = X1.shape[0]
-    C1T = _augmented(candidates).T
-    step = max(256, _BLOCK_ELEMENTS // C1T.shape[1])
-    partial = np.empty(n)
-    index = np.empty(n, dtype=np.intp) if labels else None
+    n = X.shape[0]
+    if state is None:
+        D2, index, x2 = np.empty(n), np.zeros(n, dtype=np.intp), None
+        for rows, _, dist in _centred_chunks(X, first):
+            D2[rows] = dist
+        done = 0
+    else:
+        done, D2, index, x2 = state[0], state[1].copy(), state[2].copy(), state[3]
+    todo = [(1 + sum(b.shape[0] for b in batches[:j]), _augmented(batches[j])) for j in range(done, len(batches))]
+    if todo:
+        fresh = x2 is None
+        x2 = np.empty(n) if fresh else x2
+        for rows, X1, x2_rows in _centred_chunks(X, shift, norms=fresh):
+            if fresh:
+                x2[rows] = x2_rows
+            best, label = D2[rows], index[rows]
+            for number, C1 in todo:
+                GT = C1 @ X1.T
+                dist = GT.min(axis=0)
+                dist += x2[rows]
+                np.maximum(dist, 0.0, out=dist)
+                nearer = np.flatnonzero(dist < best)
+                if 4 * nearer.size < dist.size:   # few rows move: their argmin alone (ties to the lowest)
+                    nearest = GT[:, nearer].argmin(axis=0)
+                else:
+                    nearest = _argmin_columns(GT)[0][nearer]
+                best[nearer] = dist[nearer]
+                label[nearer] = nearest + number
+    return len(batches), D2, index, x2
 
-    def rows(block):
-        for start in range(block.start, block.stop, step):
-            chunk = slice(start, min(block.stop, start + step))
-            G = X1[chunk] @ C1T
-            if labels:
-                index[chunk] = G.argmin(axis=1)
-                partial[chunk] = G[np.arange(G.shape[0]), index[chunk]]
-            else:
-                partial[chunk] = G.min(axis=1)
 
-    map_blocks(rows, row_blocks(n))
-    return partial, index
-
-
-def kmeans_parallel_round(X1, x2, candidates, oversampling, seed):
-    """One k-means|| round over rows ``X1 = [x, 1]`` (``x2 = ‖x‖²``): the cost ψ_b = Σ D² of
-    these rows, and the rows that may be sampled (keys, rows, their indices; about ℓ(d + 2) numbers).
+def kmeans_parallel_stats(X, shift, first, batches, oversampling, where, state=None):
+    """One k-means|| round over a block: (ψ_b = Σ D² of its rows, the rows that may be sampled:
+    keys, rows of X, row numbers; about ℓ(d + 2) numbers), and the new :func:`nearest_candidate` state.
 
     A row is sampled with probability min(1, ℓD²/ψ) (ψ the cost over all blocks).
     With u ~ U(0, 1) that is D²/u > ψ/ℓ, and since ψ ≥ ψ_b only the rows with
     D²/u > ψ_b/ℓ can qualify: about ℓ of them per block. The merge knows ψ and
-    keeps those above ψ/ℓ.
+    keeps those above ψ/ℓ. ``where`` = (the block's random seed, its first row).
     """
-    partial, _ = nearest_candidate(X1, candidates)
-    dist = np.maximum(partial + x2, 0.0)
-    psi = float(dist.sum())
-    with np.errstate(divide="ignore", invalid="ignore"):
-        keys = dist / np.random.default_rng(seed).uniform(size=dist.shape[0])
-    keep = np.flatnonzero(keys > psi / oversampling)
-    return psi, keys[keep], X1[keep, :-1], keep
-
-
-def kmeans_parallel_stats(X, shift, candidates, oversampling, where):
-    """:func:`kmeans_parallel_round` on a Dask block, in coordinates X − ``shift``;
-    ``where`` = (the block's random seed, its first row)."""
-    from mmlkit._threads import limit
-
     seed, offset = where
-    X1, x2 = _with_ones(X, shift)
-    with limit(1):
-        psi, keys, rows, index = kmeans_parallel_round(X1, x2, candidates, oversampling, seed)
-    return psi, keys, rows, index + offset
+    state = nearest_candidate(X, shift, first, batches, state)
+    D2 = state[1]
+    psi = float(D2.sum())
+    with np.errstate(divide="ignore", invalid="ignore"):
+        keys = D2 / np.random.default_rng(seed).uniform(size=D2.shape[0])
+    keep = np.flatnonzero(keys > psi / oversampling)
+    return (psi, keys[keep], X[keep], keep + offset), state
 
 
 def merge_kmeans_parallel(a, b):
     return a[0] + b[0], *(np.concatenate([x, y]) for x, y in zip(a[1:], b[1:]))
 
 
-def kmeans_first_stats(X, first, oversampling, where):
+def kmeans_first_stats(X, first, oversampling, where, state=None):
     """The first pass of a Dask KMeans fit seeded by k-means||: the per-feature moments
-    (:func:`nan_moment_stats`, 3d numbers) and the first round against the row ``first``,
-    in coordinates X − ``first`` (its distances ‖x − first‖² exactly, with no mean yet)."""
+    (:func:`nan_moment_stats`, 3d numbers; X is finite) and the first round, against the row
+    ``first``, from one walk over X − ``first``: with s₁ = Σ (x − first) and s₂ = Σ (x − first)²
+    per feature, μ = first + s₁/n and M₂ = s₂ − s₁²/n (about a data point, so without the
+    cancellation of raw moments far from the origin)."""
     n, d = X.shape
-    mean = X.mean(axis=0)
-    resid = X - mean
-    moments = np.full(d, float(n)), mean, np.einsum("ij,ij->j", resid, resid)  # as nan_moment_stats (X is finite)
-    return moments, kmeans_parallel_stats(X, first, np.zeros((1, d)), oversampling, where)
+    D2, s1, s2 = np.empty(n), np.zeros(d), np.zeros(d)
+    for rows, X1, x2 in _centred_chunks(X, first):
+        D2[rows] = x2
+        s1 += X1[:, :-1].sum(axis=0)
+        s2 += np.einsum("ij,ij->j", X1[:, :-1], X1[:, :-1])
+    moments = np.full(d, float(n)), first + s1 / n, np.maximum(s2 - s1 * s1 / n, 0.0)
+    state = (0, D2, np.zeros(n, dtype=np.intp), None)   # what nearest_candidate(X, ·, first, []) gives
+    stats, state = kmeans_parallel_stats(X, None, first, [], oversampling, where, state)
+    return (moments, stats), state
 
 
 def merge_kmeans_first(a, b):
     return merge_nan_moments(a[0], b[0]), merge_kmeans_parallel(a[1], b[1])
 
 
-def candidate_weights(X1, candidates):
-    """How many rows of ``X1 = [x, 1]`` are nearest to each candidate (ties to the lowest index)."""
-    index = nearest_candidate(X1, candidates, labels=True)[1]
-    return np.bincount(index, minlength=candidates.shape[0]).astype(np.float64)
-
-
-def closest_counts(X, mean, candidates):
-    """:func:`candidate_weights` of a Dask block (one count per candidate)."""
-    from mmlkit._threads import limit
-
-    X1, _ = _with_ones(X, mean)
-    with limit(1):
-        return candidate_weights(X1, candidates)
+def candidate_weights(X, shift, first, batches, state=None):
+    """How many rows of a block are nearest to each candidate (ties to the lowest number); no state after."""
+    index = nearest_candidate(X, shift, first, batches, state)[2]
+    return np.bincount(index, minlength=1 + sum(b.shape[0] for b in batches)).astype(np.float64), None
 
 
 def merge_sum(a, b):

@@ -13,7 +13,14 @@ from __future__ import annotations
 import numpy as np
 import scipy.linalg as sla
 
-from mmlkit._dask import as_dask_array, block_placement, check_dask_xy, reduce_blocks
+from mmlkit._dask import (
+    as_dask_array,
+    block_placement,
+    check_dask_xy,
+    forget_kept,
+    reduce_blocks,
+    reduce_blocks_keeping,
+)
 from mmlkit.models import _blockwise as bw
 
 _EPS = np.finfo(np.float64).eps
@@ -236,14 +243,28 @@ def _passes_over(X):
 
     KMeans makes many passes over the same data: when X is persisted on a
     cluster, the blocks' placement is looked up once and each pass is one task
-    per worker (:func:`mmlkit._dask.reduce_blocks`, ``by_worker``).
+    per worker (:func:`mmlkit._dask.reduce_blocks`, ``by_worker``). With
+    ``keep=True``, ``fn`` also takes and returns a per-block state, kept on the
+    workers from one such pass to the next (:func:`mmlkit._dask.reduce_blocks_keeping`);
+    ``run.forget()`` drops it.
     """
-    placement = block_placement([X])
+    import uuid
 
-    def run(fn, combine, *, args=(), block_args=None, check_finite=False):
+    placement = block_placement([X])
+    token = f"mmlkit-kmeans-{uuid.uuid4().hex}"
+
+    def run(fn, combine, *, args=(), block_args=None, check_finite=False, keep=False):
+        if keep:
+            return reduce_blocks_keeping(fn, [X], combine, token, args=args, block_args=block_args,
+                                         check_finite=check_finite, by_worker=placement or False)
         return reduce_blocks(fn, [X], combine, args=args, block_args=block_args, check_finite=check_finite,
                              by_worker=placement or False)
 
+    def forget():
+        if placement:
+            forget_kept(token)
+
+    run.forget = forget
     return run
 
 
@@ -253,11 +274,14 @@ def _row(X, i):
 
 
 def _kmeans_parallel(X, passes, k, rng, offsets, *, mean=None):
-    """k-means|| on the workers, in centred coordinates; one pass per round and one for the weights.
+    """k-means|| on the workers; one pass per round and one for the weights.
 
-    Without ``mean`` this is the fit's first seeding: its first round shares the
-    pass that also computes the feature moments (and checks X is finite), and
-    the mean and moments are returned with the centres.
+    On a cluster each row's nearest candidate stays on its worker between the
+    passes, so a round measures the rows against the candidates of the round
+    before only. Without ``mean`` this is the fit's first seeding: its first
+    round shares the pass that also computes the feature moments (and checks X
+    is finite), and the moments are returned with the centres (in centred
+    coordinates).
     """
     from mmlkit.models._kmeans_parallel import OVERSAMPLING, seed_by_rounds
 
@@ -272,24 +296,26 @@ def _kmeans_parallel(X, passes, k, rng, offsets, *, mean=None):
         keep = keys > psi / ell
         return rows[keep][np.argsort(index[keep], kind="stable")]
 
-    moments = None
-    if mean is None:  # pass 1: moments + round 1 about `first`, whose rows come back as x − first
-        moments, (psi, keys, rows, index) = passes(bw.kmeans_first_stats, bw.merge_kmeans_first,
-                                                   args=(first, ell), block_args=block_args(), check_finite=True)
-        mean = moments[1]
-        first_round = (psi, picked(psi, keys, rows, index) + (first - mean))
-    else:
-        first_round = None
+    def sample(batches, ell):
+        out = first_round.pop() if first_round else passes(
+            bw.kmeans_parallel_stats, bw.merge_kmeans_parallel, args=(mean, first, batches, ell),
+            block_args=block_args(), keep=True)
+        return out[0], picked(*out) - mean
 
-    def sample(C, ell):
-        out = passes(bw.kmeans_parallel_stats, bw.merge_kmeans_parallel, args=(mean, C, ell),
-                     block_args=block_args())
-        return out[0], picked(*out)
+    def weigh(batches):  # the seeding's last pass: it drops the states it reads
+        return passes(bw.candidate_weights, bw.merge_sum, args=(mean, first, batches), keep=True)
 
-    def weigh(C):
-        return passes(bw.closest_counts, bw.merge_sum, args=(mean, C))
-
-    centers = seed_by_rounds(first - mean, k, rng, sample, weigh, first_round=first_round)
+    moments, first_round = None, []
+    try:
+        if mean is None:  # pass 1: the moments + round 1 (the rows against `first`)
+            moments, out = passes(bw.kmeans_first_stats, bw.merge_kmeans_first, args=(first, ell),
+                                  block_args=block_args(), check_finite=True, keep=True)
+            mean = moments[1]
+            first_round.append(out)
+        centers = seed_by_rounds(first - mean, k, rng, sample, weigh)
+    except BaseException:
+        passes.forget()
+        raise
     return centers, moments
 
 
@@ -366,7 +392,7 @@ def _lloyd_dask(passes, mean, centers, max_iter, tol, offsets):
         if shift <= tol:
             break
     if not strict:
-        _, inertia, _ = passes(bw.lloyd_stats, bw.merge_lloyd, args=(mean, centers), block_args=offsets)
+        inertia = passes(bw.inertia_stats, bw.merge_sum, args=(mean, centers))
     return inertia, centers, n_iter, strict or shift <= tol
 
 

@@ -3,8 +3,8 @@
 One driver, :func:`seed_by_rounds`, serves both kinds of data: a NumPy X (one
 block, :func:`kmeans_parallel`, the distances on threads) and a Dask X (row
 blocks on the workers, ``mmlkit.models._dask_fit``). It only sees two
-callbacks: ``sample(C)``, one round over the data against the candidates C,
-and ``weigh(C)``, the number of points nearest to each candidate. Both are
+callbacks: ``sample(batches)``, one round over the data against the candidates
+so far, and ``weigh(batches)``, the number of points nearest to each candidate. Both are
 built from the per-block statistics of :mod:`mmlkit.models._blockwise`.
 
 Algorithm (the paper's Algorithm 2 with its Step 8, the weighted recluster):
@@ -38,24 +38,29 @@ RECLUSTER_TRIALS = 10
 _RECLUSTER_ITER = 300
 
 
-def seed_by_rounds(first, k, rng, sample, weigh, *, first_round=None):
+def seed_by_rounds(first, k, rng, sample, weigh):
     """k initial centres by k-means|| from the first centre ``first`` (d,).
 
-    ``sample(C, ell)`` runs one round against the candidates C and returns
-    (φ, the sampled rows); ``weigh(C)`` returns each candidate's count of
-    nearest points. ``first_round`` is the (φ, rows) of a first round already
-    made (the Dask fit makes it in its first pass).
+    ``sample(batches, ell)`` runs one round against the candidates ``first``
+    and ``batches`` (the rows each earlier round added) and returns (φ, the
+    sampled rows); ``weigh(batches)`` returns each candidate's count of nearest
+    points, ``first`` first. Each round only measures the rows against the
+    batch the round before added: the callbacks keep every row's nearest
+    candidate so far where the rows are.
     """
     ell = float(OVERSAMPLING * k)
-    C = np.asarray(first, dtype=np.float64)[None, :]
+    first = np.asarray(first, dtype=np.float64)
+    batches = []
     for r in range(4 * ROUNDS):
-        if r >= ROUNDS and C.shape[0] >= k:
+        if r >= ROUNDS and 1 + sum(b.shape[0] for b in batches) >= k:
             break
-        psi, rows = first_round if (r == 0 and first_round is not None) else sample(C, ell)
+        psi, rows = sample(batches, ell)
         if psi <= 0:  # every point sits on a candidate
             break
-        C = np.vstack([C, rows])
-    weights = weigh(C)
+        if rows.shape[0]:
+            batches.append(rows)
+    weights = weigh(batches)
+    C = np.vstack([first[None, :], *batches])
     if C.shape[0] <= k:
         return np.vstack([C, np.repeat(C[:1], k - C.shape[0], axis=0)])
     return weighted_kmeans(C, weights, k, rng)
@@ -64,17 +69,36 @@ def seed_by_rounds(first, k, rng, sample, weigh, *, first_round=None):
 def kmeans_parallel(X1, x2, k, rng):
     """k-means|| on in-memory data: ``X1 = [X, 1]`` (centred X) and ``x2 = ‖x‖²``, as KMeans.fit holds them.
 
-    The whole of X is one block (so the random draws do not depend on the
-    number of threads); the distances of each round run on threads. Returns
-    the (k, d) centres in X's coordinates.
+    The whole of X is one block for the random draws (so they do not depend on
+    the number of threads); the distances of each round run on threads, each
+    thread keeping its rows' nearest candidate between rounds. Returns the
+    (k, d) centres in X's coordinates.
     """
-    first = X1[rng.integers(X1.shape[0]), :-1]
+    from mmlkit._threads import map_blocks, row_blocks
 
-    def sample(C, ell):
-        psi, keys, rows, _ = bw.kmeans_parallel_round(X1, x2, C, ell, int(rng.integers(2**63)))
-        return psi, rows[keys > psi / ell]
+    Xc = X1[:, :-1]
+    n, d = Xc.shape
+    origin = np.zeros(d)
+    first = Xc[rng.integers(n)]
+    parts = row_blocks(n)
+    states = [None] * len(parts)
 
-    return seed_by_rounds(first, k, rng, sample, lambda C: bw.candidate_weights(X1, C))
+    def measure(batches):
+        states[:] = map_blocks(lambda i: bw.nearest_candidate(Xc[parts[i]], origin, first, batches, states[i]),
+                               list(range(len(parts))))
+        return np.concatenate([s[1] for s in states]), np.concatenate([s[2] for s in states])
+
+    def sample(batches, ell):
+        D2 = measure(batches)[0]
+        psi = float(D2.sum())
+        with np.errstate(divide="ignore", invalid="ignore"):
+            keys = D2 / np.random.default_rng(int(rng.integers(2**63))).uniform(size=n)
+        return psi, Xc[keys > psi / ell]
+
+    def weigh(batches):
+        return np.bincount(measure(batches)[1], minlength=1 + sum(b.shape[0] for b in batches)).astype(np.float64)
+
+    return seed_by_rounds(first, k, rng, sample, weigh)
 
 
 def weighted_kmeans(C, w, k, rng, n_trials=RECLUSTER_TRIALS):

@@ -411,20 +411,23 @@ default="k-means++"
     current cost, and adds the kept points to the candidates (about ℓ per round).
     Each candidate is weighted by the number of points nearest to it, and the
     weighted candidates (about 10k of them) are reclustered into k centres by
-    weighted greedy k-means++ and weighted Lloyd (the best of 10). Round r
-    measures each point against the (r − 1)ℓ + 1 candidates so far, so the cost is
-    O(n · d · ℓ · rounds²) in six passes over the data (five rounds, then the
-    weights), where k-means++ needs k passes. Bahmani et al. prove an O(log k)
-    approximation of the optimal inertia with O(log φ) rounds, as k-means++'s,
-    and find five rounds enough in practice. The same algorithm runs on a NumPy X
+    weighted greedy k-means++ and weighted Lloyd (the best of 10). Each point
+    keeps its nearest candidate so far, so round r measures it against the ℓ
+    candidates round r − 1 added only: the cost is O(n · d · ℓ · rounds) in six
+    passes over the data (five rounds, then the weights), where k-means++ needs
+    k passes. Bahmani et al. prove an O(log k) approximation of the optimal
+    inertia with O(log φ) rounds, as k-means++'s, and find five rounds enough in
+    practice. The same algorithm runs on a NumPy X
     (one block) and a Dask X (row blocks; the random draws depend on the blocks,
     so the same ``random_state`` gives different centres on the two).
 
     On a Dask X, ``init="k-means++"`` (the default) also seeds by k-means||: the
     first round shares its pass with the data mean and spread, each later round is
-    one pass with about ℓ(d + 2) numbers per block, then one pass for the
+    one pass with about ℓ(d + 2) numbers per block (on a cluster each row's
+    nearest candidate stays on its worker between rounds), then one pass for the
     candidates' weights (one count per candidate); then one pass per Lloyd
-    iteration (and one for the final inertia unless the labels stopped changing),
+    iteration (and one for the final inertia, one number per block, unless the
+    labels stopped changing),
     each block sending its cluster sums and counts, inertia and its k farthest
     points with their row numbers (k(2d + 5) + 1 numbers). Hamerly's bounds are
     per-point state and are not kept: the iterations are Lloyd's, with the same
