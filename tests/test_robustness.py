@@ -452,7 +452,7 @@ SCALE_DEFECTS = {
     ("models.GaussianMixture", 1e300), ("models.GaussianNB", 1e300), ("models.GaussianNB", 1e-300),
     ("models.KMeans", 1e300), ("models.KernelPCA", 1e300), ("models.KernelRidge", 1e300),
     ("models.LogisticRegression", 1e300), ("models.PCA", 1e300), ("models.SVC", 1e300),
-    ("models.SpectralClustering", 1e300), ("preprocessing.PolynomialFeatures", 1e300),
+    ("models.SpectralClustering", 1e300),
 }
 
 
