@@ -132,3 +132,21 @@ def merge_moments(a, b):
               + np.ldexp(t, 2 * (k - E)))
     E = np.where(E == _NO_SCALE, 0, E)
     return n, mean, m2, E
+
+
+# Data within 2^±256 are fitted as given: x², n·x² and d·n·x² stay far from float64's limits.
+UNSCALED_EXPONENT = 256
+
+
+def unit_exponent(a) -> int:
+    """:func:`power_of_two_scale` of ``a`` when ``a`` lies beyond 2^±256, else 0 (fit as given)."""
+    e = power_of_two_scale(a)
+    return e if abs(e) > UNSCALED_EXPONENT else 0
+
+
+def shift(a, e):
+    """``a · 2**e`` exactly (saturating to inf/0 only where the result is not representable); ``a`` itself for e = 0."""
+    if np.ndim(e) == 0 and e == 0:
+        return a
+    with np.errstate(over="ignore", under="ignore"):
+        return np.ldexp(a, e)

@@ -218,3 +218,64 @@ def test_ridge_penalty_follows_the_scale_of_x(s):
     np.testing.assert_allclose(got.coef_, ref.coef_, rtol=1e-12)
     tiny = Ridge(alpha=2.5).fit(X * 2.0**-990, y * 2.0**-990)
     assert np.all(tiny.coef_ == 0.0) and tiny.intercept_ == pytest.approx(np.mean(y) * 2.0**-990, rel=1e-12)
+
+
+# ------------------------------------------------------------------ GaussianNB
+SCALES = [2.0**900, 2.0**-900, 1e300, 1e-300]
+
+
+def _classes(seed=0, n=60, d=3):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, d)) * [1.0, 2.0, 0.5]
+    y = np.where(X[:, 0] + rng.normal(size=n) > 0, 1, 0) + np.where(X[:, 1] > 1.5, 1, 0)
+    return X, y
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+@pytest.mark.parametrize("s", SCALES)
+def test_gaussian_nb_is_scale_equivariant(s, seed):
+    # fit(X·s) = fit(X) mapped: θ·s, σ²·s² (inf/0 where that has no float64), the same labels and
+    # posteriors, and joint log-likelihoods lower by d·log s; scikit-learn is the oracle unscaled.
+    from sklearn.naive_bayes import GaussianNB as SkGaussianNB
+
+    from mmlkit.models import GaussianNB
+
+    X, y = _classes(seed)
+    ref = SkGaussianNB().fit(X, y)
+    got = GaussianNB().fit(X * s, y)
+    np.testing.assert_allclose(got.theta_ / s, ref.theta_, rtol=1e-13, atol=1e-15)
+    assert np.all(got.var_ == (np.inf if s > 1 else 0.0)) and got.epsilon_ == (np.inf if s > 1 else 0.0)
+    np.testing.assert_array_equal(got.predict(X * s), ref.predict(X))
+    # the posteriors carry one rounding of the offset d·log s (≈ 2e3): 1e-12 absolute
+    np.testing.assert_allclose(got.predict_proba(X * s), ref.predict_proba(X), rtol=0, atol=1e-12)
+    jll = got.predict_joint_log_proba(X * s) + X.shape[1] * np.log(s)
+    np.testing.assert_allclose(jll, ref.predict_joint_log_proba(X), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("seed", [2, 3])
+def test_gaussian_nb_power_of_two_scales_give_the_same_means(seed):
+    from mmlkit.models import GaussianNB
+
+    X, y = _classes(seed)
+    a, b = GaussianNB().fit(np.ldexp(X, 900), y), GaussianNB().fit(np.ldexp(X, -900), y)
+    np.testing.assert_array_equal(a.theta_, np.ldexp(b.theta_, 1800))      # bit for bit: exact units
+    np.testing.assert_array_equal(a.predict(np.ldexp(X, 900)), b.predict(np.ldexp(X, -900)))
+    np.testing.assert_allclose(a.predict_proba(np.ldexp(X, 900)), b.predict_proba(np.ldexp(X, -900)), atol=1e-12)
+
+
+@pytest.mark.parametrize(("s1", "s2"), [(1.0, 1e300), (1e-300, 1.0), (2.0**-900, 2.0**900), (1e300, 1e300),
+                                        (1e-300, 1e-300)])
+def test_gaussian_nb_partial_fit_across_scales_equals_one_fit(s1, s2):
+    # The running per-class variances are kept as v·4^E, E the largest batch's units, merged by Chan's update.
+    from mmlkit.models import GaussianNB
+
+    X, y = _classes(4, n=90)
+    X = np.vstack([X[:40] * s1, X[40:] * s2])
+    whole = GaussianNB().fit(X, y)
+    parts = GaussianNB().partial_fit(X[:40], y[:40], classes=[0, 1, 2]).partial_fit(X[40:70], y[40:70])
+    parts.partial_fit(X[70:], y[70:])
+    np.testing.assert_allclose(parts.theta_, whole.theta_, rtol=1e-12, atol=0)
+    np.testing.assert_array_equal(np.isinf(parts.var_), np.isinf(whole.var_))
+    np.testing.assert_allclose(parts.var_, whole.var_, rtol=1e-12)
+    np.testing.assert_array_equal(parts.predict(X), whole.predict(X))
+    np.testing.assert_allclose(parts.predict_proba(X), whole.predict_proba(X), atol=1e-12)
