@@ -139,14 +139,27 @@ UNSCALED_EXPONENT = 256
 
 
 def unit_exponent(a) -> int:
-    """:func:`power_of_two_scale` of ``a`` when ``a`` lies beyond 2^±256, else 0 (fit as given)."""
+    """:func:`power_of_two_scale` of ``a`` when ``a`` lies beyond 2^±256, else 0 (fit as given).
+
+    One reduction for ordinary data (|a| temporary only for small ``a``); the exponent itself only
+    when it is needed.
+    """
+    a = np.asarray(a)
+    if not a.size:
+        return 0
+    amax = float(np.abs(a).max()) if a.size <= 1 << 15 else max(float(a.max()), -float(a.min()))
+    if amax == 0.0 or _UNIT_LOW <= amax < _UNIT_HIGH:
+        return 0
     e = power_of_two_scale(a)
     return e if abs(e) > UNSCALED_EXPONENT else 0
 
 
+_UNIT_LOW, _UNIT_HIGH = 2.0 ** -(UNSCALED_EXPONENT + 1), 2.0**UNSCALED_EXPONENT
+
+
 def shift(a, e):
     """``a · 2**e`` exactly (saturating to inf/0 only where the result is not representable); ``a`` itself for e = 0."""
-    if np.ndim(e) == 0 and e == 0:
+    if isinstance(e, (int, np.integer)) and not e:   # the common case, without a NumPy call
         return a
     with np.errstate(over="ignore", under="ignore"):
         return np.ldexp(a, e)

@@ -429,3 +429,19 @@ def test_gaussian_mixture_precisions_init_in_units(s):
     np.testing.assert_allclose(got.covariances_ / (t * t), ref.covariances_, rtol=1e-10)
     with pytest.raises(ValueError, match="precisions_init"):   # Λ = 1 at X·1e±300 is 4^∓997 in units: no float64
         _gm(means_init=X[:3] * s, precisions_init=np.ones(3), **kw).fit(X * s)
+
+
+@pytest.mark.parametrize("s", SCALES)
+def test_gaussian_nb_large_batch_is_scale_equivariant(s):
+    # A batch over 2^15 entries takes its plain moments first and redoes them in units when they overflowed.
+    from sklearn.naive_bayes import GaussianNB as SkGaussianNB
+
+    from mmlkit.models import GaussianNB
+
+    X, y = _classes(5, n=12_000)
+    ref = SkGaussianNB().fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        got = GaussianNB().fit(X * s, y)
+        np.testing.assert_allclose(got.theta_ / s, ref.theta_, rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(got.predict_proba(X[:500] * s), ref.predict_proba(X[:500]), rtol=0, atol=1e-11)

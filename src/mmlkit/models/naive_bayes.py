@@ -198,13 +198,11 @@ def _class_sq_dev(X, Y, index, means):
 
 
 def _class_moments(X, Y, index, counts):
-    """Per-class means and variances (K, d) of a batch through the one-hot Y (zeros for an absent class);
-    an over- or underflow in them is left for the caller to see, without a warning."""
+    """Per-class means and variances (K, d) of a batch through the one-hot Y (zeros for an absent class)."""
     K, d = Y.shape[1], X.shape[1]
     seen = (counts > 0)[:, None]
-    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-        means = np.divide((X.T @ Y).T, counts[:, None], out=np.zeros((K, d)), where=seen)
-        variances = np.divide(_class_sq_dev(X, Y, index, means), counts[:, None], out=np.zeros((K, d)), where=seen)
+    means = np.divide((X.T @ Y).T, counts[:, None], out=np.zeros((K, d)), where=seen)
+    variances = np.divide(_class_sq_dev(X, Y, index, means), counts[:, None], out=np.zeros((K, d)), where=seen)
     return means, variances
 
 
@@ -251,8 +249,8 @@ class GaussianNB(_BaseNB):
     right for data at 1e±300. ``var_`` and ``epsilon_`` (σ², ε) are then
     ``inf`` or 0 where the variance itself is beyond float64's range, and
     ``predict_joint_log_proba`` stays the density at the data's own scale (X·s
-    lowers it by d·log s). The batch's plain moments are checked, so
-    ordinary data pay nothing for this. The Dask path fits as given.
+    lowers it by d·log s). A large batch's plain moments are checked
+    afterwards, so ordinary data pay no extra pass. The Dask path fits as given.
 
     On Dask X, y: one pass; each block sends its per-class counts, means and centred
     sums of squares, K(2d + 1) numbers, merged by the update above.
@@ -278,12 +276,17 @@ class GaussianNB(_BaseNB):
         X, Y, index = self._prepare(X, y, classes, first_call=first_call, validated=validated)
         K, d = Y.shape[1], X.shape[1]
         counts = Y.sum(axis=0)
-        e, (means, variances) = 0, _class_moments(X, Y, index, counts)
-        # Squares that over- or underflowed (data beyond about 2^±450): the batch again, in units of 2**e.
-        if not (np.isfinite(variances).all() and np.isfinite(means).all() and variances.min() > 2.0**-900):
+        if X.size <= _SQ_DEV_ELEMENTS:    # small X: its scale first (two cheap reductions)
             e = unit_exponent(X)
-            if e:
-                means, variances = _class_moments(shift(X, -e), Y, index, counts)
+            means, variances = _class_moments(shift(X, -e), Y, index, counts)
+        else:                             # large X: the plain moments, checked afterwards (no extra pass)
+            with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+                e, (means, variances) = 0, _class_moments(X, Y, index, counts)
+            # Squares that over- or underflowed (data beyond about 2^±450): the batch again, in units of 2**e.
+            if not (variances.min() > 2.0**-900 and variances.max() < 2.0**1000):
+                e = unit_exponent(X)
+                if e:
+                    means, variances = _class_moments(shift(X, -e), Y, index, counts)
         if first_call:
             self.theta_ = np.zeros((K, d))
             self._var_u, self._var_e = np.zeros((K, d)), e

@@ -120,11 +120,11 @@ def _set_range(est, low, high):
     from the halved bounds.
     """
     lo, hi = est.data_min_, est.data_max_
-    with np.errstate(over="ignore", invalid="ignore"):
+    with np.errstate(over="ignore"):
         est.data_range_ = hi - lo
-        half = hi / 2 - lo / 2                             # finite even where the range is not
-    constant = ~(half > 5 * _EPS * np.maximum(np.abs(lo), np.abs(hi)))
-    est.scale_ = np.where(constant, high - low, (high - low) / 2 / np.where(constant, 1.0, half))
+    half = hi * 0.5 - lo * 0.5                             # finite even where the range is not
+    constant = ~(half > 5 * _EPS * np.maximum(hi, -lo))    # max(|lo|, |hi|) as lo ≤ hi; NaN: constant
+    est.scale_ = (high - low) * 0.5 / np.where(constant, 0.5, half)
     est.min_ = low - lo * est.scale_
     return est
 
