@@ -59,3 +59,107 @@ def column_norms(A: np.ndarray) -> np.ndarray:
         safe = np.where(amax > 0, amax, 1.0)
         norms[odd] = np.sqrt(np.einsum("ij,ij->j", A[:, odd] / safe, A[:, odd] / safe)) * amax
     return norms
+
+
+# Column moments are taken plainly when the squares are safe: a sum of squared deviations
+# M₂ in [2^-900, 2^1000] lost nothing to under- or overflow; the other columns are redone scaled.
+_M2_LOW, _M2_HIGH = 2.0**-900, 2.0**1000
+_NO_SCALE = -(1 << 14)   # the exponent of a zero: below every float64 exponent
+
+
+def column_moments(X):
+    """Per-column ``(n, mean, m2, E)`` of a 2-D float array, NaNs skipped, at any finite scale.
+
+    ``n`` counts the non-NaN entries, ``mean`` is in X's units and the sum of
+    squared deviations is ``M₂ = m2 · 4**E`` (``E`` an int array). Columns whose
+    plain moments are safe keep ``E = 0``; the others (a sum that overflows, a
+    variance beyond float64, or squares that underflow) are recomputed on
+    ``X / 2**e₁`` and deviations ``/ 2**e₂`` (exact powers of two), so the
+    answer is right for any finite data. Two passes for ordinary data.
+    """
+    X = np.asarray(X)
+    n_rows, d = X.shape
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        if n_rows and not np.isnan(X.sum()):
+            n = np.full(d, float(n_rows))
+            mean = X.mean(axis=0, dtype=np.float64)
+            m2 = X.var(axis=0, dtype=np.float64) * n
+        else:
+            observed = ~np.isnan(X)
+            n = observed.sum(axis=0).astype(np.float64)
+            mean = np.where(observed, X, 0.0).sum(axis=0, dtype=np.float64) / np.maximum(n, 1.0)
+            resid = np.where(observed, X - mean, 0.0)
+            m2 = np.einsum("ij,ij->j", resid, resid, dtype=np.float64)
+    E = np.zeros(d, dtype=np.int64)
+    odd = (n > 0) & ~((m2 >= _M2_LOW) & (m2 <= _M2_HIGH) & np.isfinite(mean))
+    if odd.any():
+        Xo = np.asarray(X[:, odd], dtype=np.float64)
+        observed = ~np.isnan(Xo)
+        amax = np.max(np.abs(np.where(observed, Xo, 0.0)), axis=0)
+        e1 = np.frexp(amax)[1]
+        Xs = np.ldexp(np.where(observed, Xo, 0.0), -e1)
+        ms = Xs.sum(axis=0) / n[odd]
+        D = np.where(observed, Xs - ms, 0.0)
+        e2 = np.frexp(np.max(np.abs(D), axis=0))[1]
+        np.ldexp(D, -e2, out=D)
+        mean[odd] = np.ldexp(ms, e1)
+        m2[odd] = np.einsum("ij,ij->j", D, D)
+        E[odd] = e1 + e2
+    return n, mean, m2, E
+
+
+def merge_moments(a, b):
+    """Chan, Golub & LeVeque's merge of two ``(n, mean, m2, E)`` (see :func:`column_moments`).
+
+    M₂ = M₂ₐ + M₂ᵦ + δ²·nₐnᵦ/n with δ = meanᵦ − meanₐ, every term brought to the
+    largest exponent among the nonzero ones, so no step under- or overflows
+    where the merged moments are representable; works elementwise on any shape.
+    """
+    na, ma, m2a, Ea = a
+    nb, mb, m2b, Eb = b
+    n = na + nb
+    safe = np.maximum(n, 1.0)
+    k = np.frexp(np.maximum(np.abs(ma), np.abs(mb)))[1]
+    du = np.ldexp(mb, -k) - np.ldexp(ma, -k)          # δ / 2**k, exact scaling: no overflow
+    mean = ma + np.ldexp(du * (nb / safe), k)
+    t = du * du * (na * nb / safe)
+    Ea = np.where((m2a != 0) & (na > 0), Ea, _NO_SCALE)
+    Eb = np.where((m2b != 0) & (nb > 0), Eb, _NO_SCALE)
+    k = np.where(t != 0, k, _NO_SCALE)
+    E = np.maximum(np.maximum(Ea, Eb), k)
+    with np.errstate(under="ignore"):
+        m2 = (np.ldexp(np.where(na > 0, m2a, 0.0), 2 * (Ea - E)) + np.ldexp(np.where(nb > 0, m2b, 0.0), 2 * (Eb - E))
+              + np.ldexp(t, 2 * (k - E)))
+    E = np.where(E == _NO_SCALE, 0, E)
+    return n, mean, m2, E
+
+
+# Data within 2^±256 are fitted as given: x², n·x² and d·n·x² stay far from float64's limits.
+UNSCALED_EXPONENT = 256
+
+
+def unit_exponent(a) -> int:
+    """:func:`power_of_two_scale` of ``a`` when ``a`` lies beyond 2^±256, else 0 (fit as given).
+
+    One reduction for ordinary data (|a| temporary only for small ``a``); the exponent itself only
+    when it is needed.
+    """
+    a = np.asarray(a)
+    if not a.size:
+        return 0
+    amax = float(np.abs(a).max()) if a.size <= 1 << 15 else max(float(a.max()), -float(a.min()))
+    if amax == 0.0 or _UNIT_LOW <= amax < _UNIT_HIGH:
+        return 0
+    e = power_of_two_scale(a)
+    return e if abs(e) > UNSCALED_EXPONENT else 0
+
+
+_UNIT_LOW, _UNIT_HIGH = 2.0 ** -(UNSCALED_EXPONENT + 1), 2.0**UNSCALED_EXPONENT
+
+
+def shift(a, e):
+    """``a · 2**e`` exactly (saturating to inf/0 only where the result is not representable); ``a`` itself for e = 0."""
+    if isinstance(e, (int, np.integer)) and not e:   # the common case, without a NumPy call
+        return a
+    with np.errstate(over="ignore", under="ignore"):
+        return np.ldexp(a, e)

@@ -114,6 +114,22 @@ def test_standard_scaler_partial_fit_merges_dask_batches(threaded):
     assert_same_fit(StandardScaler().fit(X), model, ["mean_", "var_"])
 
 
+@pytest.mark.parametrize("s", [2.0**900, 2.0**-900, 1e300, 1e-300])
+def test_standard_scaler_at_any_scale_equals_in_memory(on_cluster, s):
+    # Block moments are kept as m2·4^E, so variances beyond float64 merge right across blocks.
+    X, _ = regression_data(4, shift=3.0)
+    X = X * s
+    X[::5, 1] = np.nan
+    a = StandardScaler().fit(X)
+    b = StandardScaler().partial_fit(as_dask(X[:300])).partial_fit(as_dask(X[300:]))
+    assert_same_fit(a, b, ["mean_", "scale_"])
+    np.testing.assert_array_equal(b.var_, a.var_)                  # inf or 0: σ² has no float64 here
+    np.testing.assert_allclose(b.transform(as_dask(X)).compute(), a.transform(X), rtol=1e-8, equal_nan=True)
+    a = MinMaxScaler().fit(X)
+    b = MinMaxScaler().fit(as_dask(X))
+    assert_same_fit(a, b, ["data_min_", "data_max_", "scale_", "min_"], rtol=0)
+
+
 def test_min_max_scaler_equals_in_memory(on_cluster):
     X, _ = regression_data(1)
     a = MinMaxScaler(feature_range=(-1, 2)).fit(X)

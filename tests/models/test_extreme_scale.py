@@ -323,3 +323,230 @@ def test_svc_kernel_beyond_float64_is_a_clear_error():
     X, y, _ = _svc_data(14)
     with pytest.raises(ValueError, match="overflows float64.*StandardScaler"):
         SVC(kernel="poly", degree=3, gamma=1e200, coef0=1.0).fit(X, y)
+
+
+# ------------------------------------------------------------------ GaussianNB
+SCALES = [2.0**900, 2.0**-900, 1e300, 1e-300]
+
+
+def _classes(seed=0, n=60, d=3):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, d)) * [1.0, 2.0, 0.5]
+    y = np.where(X[:, 0] + rng.normal(size=n) > 0, 1, 0) + np.where(X[:, 1] > 1.5, 1, 0)
+    return X, y
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+@pytest.mark.parametrize("s", SCALES)
+def test_gaussian_nb_is_scale_equivariant(s, seed):
+    # fit(X·s) = fit(X) mapped: θ·s, σ²·s² (inf/0 where that has no float64), the same labels and
+    # posteriors, and joint log-likelihoods lower by d·log s; scikit-learn is the oracle unscaled.
+    from sklearn.naive_bayes import GaussianNB as SkGaussianNB
+
+    from mmlkit.models import GaussianNB
+
+    X, y = _classes(seed)
+    ref = SkGaussianNB().fit(X, y)
+    got = GaussianNB().fit(X * s, y)
+    np.testing.assert_allclose(got.theta_ / s, ref.theta_, rtol=1e-13, atol=1e-15)
+    assert np.all(got.var_ == (np.inf if s > 1 else 0.0)) and got.epsilon_ == (np.inf if s > 1 else 0.0)
+    np.testing.assert_array_equal(got.predict(X * s), ref.predict(X))
+    # the posteriors carry one rounding of the offset d·log s (≈ 2e3): 1e-12 absolute
+    np.testing.assert_allclose(got.predict_proba(X * s), ref.predict_proba(X), rtol=0, atol=1e-12)
+    jll = got.predict_joint_log_proba(X * s) + X.shape[1] * np.log(s)
+    np.testing.assert_allclose(jll, ref.predict_joint_log_proba(X), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("seed", [2, 3])
+def test_gaussian_nb_power_of_two_scales_give_the_same_means(seed):
+    from mmlkit.models import GaussianNB
+
+    X, y = _classes(seed)
+    a, b = GaussianNB().fit(np.ldexp(X, 900), y), GaussianNB().fit(np.ldexp(X, -900), y)
+    np.testing.assert_array_equal(a.theta_, np.ldexp(b.theta_, 1800))      # bit for bit: exact units
+    np.testing.assert_array_equal(a.predict(np.ldexp(X, 900)), b.predict(np.ldexp(X, -900)))
+    np.testing.assert_allclose(a.predict_proba(np.ldexp(X, 900)), b.predict_proba(np.ldexp(X, -900)), atol=1e-12)
+
+
+@pytest.mark.parametrize(("s1", "s2"), [(1.0, 1e300), (1e-300, 1.0), (2.0**-900, 2.0**900), (1e300, 1e300),
+                                        (1e-300, 1e-300)])
+def test_gaussian_nb_partial_fit_across_scales_equals_one_fit(s1, s2):
+    # The running per-class variances are kept as v·4^E, E the largest batch's units, merged by Chan's update.
+    from mmlkit.models import GaussianNB
+
+    X, y = _classes(4, n=90)
+    X = np.vstack([X[:40] * s1, X[40:] * s2])
+    whole = GaussianNB().fit(X, y)
+    parts = GaussianNB().partial_fit(X[:40], y[:40], classes=[0, 1, 2]).partial_fit(X[40:70], y[40:70])
+    parts.partial_fit(X[70:], y[70:])
+    np.testing.assert_allclose(parts.theta_, whole.theta_, rtol=1e-12, atol=0)
+    np.testing.assert_array_equal(np.isinf(parts.var_), np.isinf(whole.var_))
+    np.testing.assert_allclose(parts.var_, whole.var_, rtol=1e-12)
+    np.testing.assert_array_equal(parts.predict(X), whole.predict(X))
+    np.testing.assert_allclose(parts.predict_proba(X), whole.predict_proba(X), atol=1e-12)
+
+
+# ------------------------------------------------------------- GaussianMixture
+def _mixture_data(seed=0, n=150):
+    # Three overlapping clusters, so the posteriors are not all 0 or 1 and a wrong scale shows.
+    rng = np.random.default_rng(seed)
+    centres = np.array([[0.0, 0.0], [2.0, 1.0], [-1.0, 2.5]])
+    return centres[rng.integers(0, 3, n)] + rng.normal(size=(n, 2)) * [1.0, 0.7]
+
+
+def _gm(**kw):
+    from mmlkit.models import GaussianMixture
+
+    return GaussianMixture(3, **(dict(random_state=0, tol=1e-10, max_iter=500) | kw))
+
+
+COVARIANCE_TYPES = ["full", "tied", "diag", "spherical"]
+
+
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+@pytest.mark.parametrize("s", SCALES)
+def test_gaussian_mixture_is_scale_equivariant(s, covariance_type):
+    # reg_covar is an absolute floor in units of X²: at 2^±900 and 1e±300 ... ·s² it is 0 against the
+    # data's variance, so fit(X·s, reg_covar=r·s²) is fit(X, reg_covar=r) mapped; r = 0 here (r·s² has
+    # no float64 at 1e±300). Means ·s, covariances ·s² (inf/0 where beyond float64), precision factors /s,
+    # the same labels and posteriors, log densities lower by d·log s.
+    X = _mixture_data(1)
+    ref = _gm(covariance_type=covariance_type, reg_covar=0.0).fit(X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)              # nothing overflows inside the fit
+        got = _gm(covariance_type=covariance_type, reg_covar=0.0).fit(X * s)
+        assert got.n_iter_ == ref.n_iter_
+        np.testing.assert_allclose(got.weights_, ref.weights_, rtol=1e-9)
+        np.testing.assert_allclose(got.means_ / s, ref.means_, rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(got.precisions_cholesky_ * s, ref.precisions_cholesky_, rtol=1e-9, atol=1e-12)
+        big, small = (got.covariances_, got.precisions_) if s > 1 else (got.precisions_, got.covariances_)
+        ref_big, ref_small = (ref.covariances_, ref.precisions_) if s > 1 else (ref.precisions_, ref.covariances_)
+        np.testing.assert_array_equal(big, np.sign(ref_big) * np.inf)   # σ²·s² or Λ/s²: beyond float64
+        np.testing.assert_array_equal(small, 0.0 * ref_small)
+        np.testing.assert_array_equal(got.predict(X * s), ref.predict(X))
+        np.testing.assert_allclose(got.predict_proba(X * s), ref.predict_proba(X), rtol=0, atol=1e-9)
+        shift = X.shape[1] * np.log(s)
+        np.testing.assert_allclose(got.score_samples(X * s) + shift, ref.score_samples(X), rtol=1e-10, atol=1e-9)
+        np.testing.assert_allclose(got.score(X * s) + shift, ref.score(X), rtol=1e-10)
+        np.testing.assert_allclose(got.lower_bound_ + shift, ref.lower_bound_, rtol=1e-10)
+        Xs, ys = got.sample(50)
+        np.testing.assert_allclose(Xs / s, ref.sample(50)[0], rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+def test_gaussian_mixture_power_of_two_scales_are_bit_identical(covariance_type):
+    # X·2^900 and X·2^-900 are the same numbers in units: the fits agree bit for bit, mapped by 2^1800.
+    X = _mixture_data(2)
+    a = _gm(covariance_type=covariance_type).fit(np.ldexp(X, 900))
+    b = _gm(covariance_type=covariance_type, reg_covar=0.0).fit(np.ldexp(X, -900))
+    np.testing.assert_array_equal(a.means_, np.ldexp(b.means_, 1800))
+    np.testing.assert_array_equal(a.precisions_cholesky_, np.ldexp(b.precisions_cholesky_, -1800))
+    np.testing.assert_array_equal(a.predict_proba(np.ldexp(X, 900)), b.predict_proba(np.ldexp(X, -900)))
+
+
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+@pytest.mark.parametrize("k", [-300, 300])
+def test_gaussian_mixture_reg_covar_follows_the_scale(k, covariance_type):
+    # reg_covar·s² is representable at s = 2^±300: fit(X·s, reg_covar·s²) is fit(X, reg_covar) mapped.
+    X = _mixture_data(3)
+    s = 2.0**k
+    ref = _gm(covariance_type=covariance_type, reg_covar=0.05).fit(X)
+    got = _gm(covariance_type=covariance_type, reg_covar=0.05 * s * s).fit(X * s)
+    np.testing.assert_allclose(got.means_ / s, ref.means_, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(got.covariances_ / (s * s), ref.covariances_, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(got.predict_proba(X * s), ref.predict_proba(X), atol=1e-9)
+
+
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+def test_gaussian_mixture_tiny_data_default_reg_covar_matches_sklearn(covariance_type):
+    # At 1e-300 the default reg_covar = 1e-6 dwarfs the data's variance (1e-600): every covariance is
+    # reg_covar·I, as scikit-learn computes it directly. From the same start both agree.
+    from sklearn.mixture import GaussianMixture as SkGaussianMixture
+
+    from mmlkit.models import GaussianMixture
+
+    X = _mixture_data(4) * 1e-300
+    means = X[[0, 1, 2]]
+    shape = {"full": (3, 2, 2), "tied": (2, 2), "diag": (3, 2), "spherical": (3,)}[covariance_type]
+    precisions = {"full": np.tile(np.eye(2), (3, 1, 1)) * 1e6, "tied": np.eye(2) * 1e6}.get(
+        covariance_type, np.full(shape, 1e6))
+    kw = dict(covariance_type=covariance_type, means_init=means, weights_init=[0.3, 0.3, 0.4],
+              precisions_init=precisions, max_iter=5, tol=0.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        from sklearn.exceptions import ConvergenceWarning as SkConvergenceWarning
+
+        warnings.simplefilter("ignore", SkConvergenceWarning)
+        ref = SkGaussianMixture(3, **kw).fit(X)
+        got = GaussianMixture(3, **kw).fit(X)
+    np.testing.assert_allclose(got.covariances_, ref.covariances_, rtol=1e-12)
+    np.testing.assert_allclose(got.means_, ref.means_, rtol=1e-9)
+    np.testing.assert_allclose(got.weights_, ref.weights_, rtol=1e-9)
+
+
+@pytest.mark.parametrize("s", [1e300, 2.0**-900])
+def test_gaussian_mixture_warm_start_at_extreme_scale(s):
+    # A warm start converts the last fit's parameters (Σ·s² may be inf) into the new X's units.
+    X = _mixture_data(5)
+    ref = _gm(reg_covar=0.0, max_iter=60, warm_start=True)
+    got = _gm(reg_covar=0.0, max_iter=60, warm_start=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for _ in range(2):                            # the second fit continues from the first's parameters
+            ref.fit(X)
+            got.fit(X * s)
+            assert got.n_iter_ == ref.n_iter_
+            np.testing.assert_allclose(got.means_ / s, ref.means_, rtol=1e-8)
+            np.testing.assert_allclose(got.lower_bound_ + 2 * np.log(s), ref.lower_bound_, rtol=1e-10)
+
+
+
+def test_gaussian_mixture_warm_start_into_units():
+    # X·2^254 is fitted as given (within 2^±256); one far row moves the next fit to units of 2^259:
+    # the warm start's parameters are converted, and the sequence equals the one at scale 1, mapped.
+    X = _mixture_data(7)
+    X2 = np.vstack([X, [[30.0, 30.0]]])
+    s = 2.0**254
+    ref = _gm(reg_covar=1e-2, max_iter=40, warm_start=True)
+    got = _gm(reg_covar=1e-2 * s * s, max_iter=40, warm_start=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for data in (X, X2, X):
+            ref.fit(data)
+            got.fit(data * s)
+            assert got.n_iter_ == ref.n_iter_
+            np.testing.assert_allclose(got.means_ / s, ref.means_, rtol=1e-8)
+            np.testing.assert_allclose(got.covariances_ / (s * s), ref.covariances_, rtol=1e-8, atol=1e-12)
+
+
+@pytest.mark.parametrize("s", [1e300, 1e-300])
+def test_gaussian_mixture_precisions_init_in_units(s):
+    # means_init/precisions_init are in X's units; they are converted with X (precisions·s⁻² must be a float64:
+    # at 1e±300 they are not, so the spherical precisions here are chosen at ±2^-300 relative).
+    X = _mixture_data(6)
+    t = 2.0**300 if s > 1 else 2.0**-300
+    kw = dict(covariance_type="spherical", weights_init=[0.3, 0.3, 0.4], reg_covar=0.0, max_iter=3, tol=0.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ref = _gm(means_init=X[:3], precisions_init=np.ones(3), **kw).fit(X)
+        got = _gm(means_init=X[:3] * t, precisions_init=np.ones(3) / (t * t), **kw).fit(X * t)
+    np.testing.assert_allclose(got.means_ / t, ref.means_, rtol=1e-10)
+    np.testing.assert_allclose(got.covariances_ / (t * t), ref.covariances_, rtol=1e-10)
+    with pytest.raises(ValueError, match="precisions_init"):   # Λ = 1 at X·1e±300 is 4^∓997 in units: no float64
+        _gm(means_init=X[:3] * s, precisions_init=np.ones(3), **kw).fit(X * s)
+
+
+@pytest.mark.parametrize("s", SCALES)
+def test_gaussian_nb_large_batch_is_scale_equivariant(s):
+    # A batch over 2^15 entries takes its plain moments first and redoes them in units when they overflowed.
+    from sklearn.naive_bayes import GaussianNB as SkGaussianNB
+
+    from mmlkit.models import GaussianNB
+
+    X, y = _classes(5, n=12_000)
+    ref = SkGaussianNB().fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        got = GaussianNB().fit(X * s, y)
+        np.testing.assert_allclose(got.theta_ / s, ref.theta_, rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(got.predict_proba(X[:500] * s), ref.predict_proba(X[:500]), rtol=0, atol=1e-11)

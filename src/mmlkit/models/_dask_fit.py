@@ -125,22 +125,19 @@ def ridge(est, X, y):
 
 # --------------------------------------------------------------------- scalers
 def standard_scaler(est, X, *, first):
-    """StandardScaler.partial_fit on Dask: per-feature (count, mean, M₂), one pass, 3d numbers per block."""
+    """StandardScaler.partial_fit on Dask: per-feature (count, mean, M₂ = m2·4**E), one pass, 4d numbers per block."""
+    from mmlkit._scaling import column_moments, merge_moments
     from mmlkit.preprocessing._data import _set_moments
 
     X = as_dask_array(X, "X")
-    d = X.shape[1]
-    _check_features(est, d, reset=first)
-    counts, batch_mean, M2 = reduce_blocks(bw.nan_moment_stats, [X], bw.merge_nan_moments,
-                                           check_finite="allow-nan")
-    old = est._moments if not first else (np.zeros(d), np.zeros(d), np.zeros(d))
-    total, mean, M2 = bw.merge_nan_moments((old[0], old[1], old[0] * old[2]), (counts, batch_mean, M2))
-    return _set_moments(est, total, mean, M2 / np.maximum(total, 1.0))
+    _check_features(est, X.shape[1], reset=first)
+    batch = reduce_blocks(column_moments, [X], merge_moments, check_finite="allow-nan")
+    return _set_moments(est, *(batch if first else merge_moments(est._moments, batch)))
 
 
 def min_max_scaler(est, X):
     """MinMaxScaler.fit on Dask: per-feature min and max, one pass, 2d + 1 numbers per block."""
-    from mmlkit.preprocessing._data import _safe_scale
+    from mmlkit.preprocessing._data import _set_range
 
     low, high = est._range()
     X = as_dask_array(X, "X")
@@ -149,9 +146,7 @@ def min_max_scaler(est, X):
     empty = np.isinf(data_min)  # all-NaN columns: NaN as nanmin gives
     est.data_min_ = np.where(empty, np.nan, data_min)
     est.data_max_ = np.where(empty, np.nan, data_max)
-    est.data_range_ = est.data_max_ - est.data_min_
-    est.scale_ = (high - low) / _safe_scale(est.data_range_)
-    est.min_ = low - est.data_min_ * est.scale_
+    _set_range(est, low, high)
     est.n_samples_seen_ = int(n)
     return est
 

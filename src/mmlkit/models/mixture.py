@@ -11,6 +11,7 @@ from sklearn.base import BaseEstimator, DensityMixin
 from sklearn.utils.validation import check_is_fitted
 
 from mmlkit._dask import is_dask_collection, map_rows
+from mmlkit._scaling import UNSCALED_EXPONENT, power_of_two_scale, shift
 from mmlkit._validation import (
     Interval,
     Options,
@@ -113,7 +114,8 @@ def _covariances_from_precision_cholesky(U, covariance_type):
     if covariance_type in ("full", "tied"):
         Us = U if covariance_type == "full" else U[None]
         eye = np.eye(Us.shape[-1])
-        Uinv = np.stack([scipy.linalg.solve_triangular(u, eye, lower=True) for u in Us])
+        # U is upper triangular from a fit (L⁻ᵀ), lower from precisions_init (its Cholesky factor)
+        Uinv = np.stack([scipy.linalg.solve_triangular(u, eye, lower=not np.any(np.triu(u, 1))) for u in Us])
         cov = Uinv.transpose(0, 2, 1) @ Uinv
         return cov if covariance_type == "full" else cov[0]
     return 1.0 / U**2
@@ -229,6 +231,24 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     singular: fitting then raises ``numpy.linalg.LinAlgError`` (a subclass of
     ``ValueError``) asking for a larger ``reg_covar`` or fewer components,
     instead of returning a degenerate density.
+
+    Any finite scale: data beyond 2^±256 are fitted in exact power-of-two
+    units x/2**e (e from the largest |x|), with μ/2**e, Σ/4**e, U·2**e, and
+    mapped back exactly: ``means_`` and ``precisions_cholesky_`` are right at
+    1e±300, ``covariances_`` (Σ) and ``precisions_`` (Λ) are ``inf``/0 where
+    they are beyond float64's range, labels and posteriors are unchanged, and
+    ``score_samples``, ``score`` and ``lower_bound_`` are the log densities at
+    X's own scale (X·s lowers them by d·log s). ``reg_covar`` is an absolute
+    floor in units of X², as in scikit-learn: in the units it is
+    reg_covar/4**e, which is 0 when that underflows (it is then below
+    float64's resolution of any covariance the data can have, except an
+    exactly collapsed component, which raises the error above). For tiny data
+    the units stop where reg_covar/4**e would pass 2^600: reg_covar then
+    dwarfs the data's variance and every covariance is reg_covar·I, as
+    scikit-learn computes it. ``means_init`` and ``precisions_init`` are in
+    X's units and converted with it (a ``ValueError`` if precisions·4**e
+    leaves float64's range); a warm start converts the last fit's parameters.
+    The Dask path fits as given.
 
     Cost per EM iteration: O(n K d²) for full covariances (O(n K d) for diag
     and spherical), plus O(K d³) for the Cholesky factorisations.
@@ -350,7 +370,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         else:
             resp = rng.uniform(size=(n, k))
             resp /= resp.sum(axis=1, keepdims=True)
-        self._set_initial(*_estimate_gaussian_parameters(X, resp, self.reg_covar, self.covariance_type))
+        self._set_initial(*_estimate_gaussian_parameters(X, resp, self._reg_covar_u, self.covariance_type))
 
     def _set_initial(self, nk, means, cov):
         """Initial parameters: the given inits, else those of the initial M-step (nk, means, cov)."""
@@ -380,7 +400,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
 
     def _m_step(self, X, log_resp):
         nk, self.means_, self.covariances_ = _estimate_gaussian_parameters(
-            X, np.exp(log_resp), self.reg_covar, self.covariance_type)
+            X, np.exp(log_resp), self._reg_covar_u, self.covariance_type)
         self.weights_ = nk / nk.sum()
         self.precisions_cholesky_ = _precision_cholesky(self.covariances_, self.covariance_type)
 
@@ -408,18 +428,73 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     def fit_predict(self, X, y=None):
         """Fit by EM and return the most probable component of each training row."""
         validate_params(self)
+        e_old, self._unit_e = getattr(self, "_unit_e", 0), 0
         if is_dask_collection(X):
             from mmlkit.models import _dask_fit
 
             return map_rows(_dask_fit.gaussian_mixture(self, X).predict, X)
         X = validate_data(self, X, dtype=np.float64, ensure_min_samples=2)
         self._check_params(X)
+        e = self._unit_exponent(X)
+        X = self._into_units(X, e, e_old)
         # Every product in EM is skinny (n × d by d × K·d) or tiny (d × d): BLAS threads
         # cost more in synchronisation than they gain, so EM runs them on one thread.
         with single_blas_thread():
             self._fit_loop(X, self._initialize, self._em_step)
             # A last E-step, so that the labels agree with predict(X) on the returned parameters.
-            return self._e_step(X)[1].argmax(axis=1)
+            labels = self._e_step(X)[1].argmax(axis=1)
+        self._out_of_units(e)
+        return labels
+
+    # ------------------------------------------------------------------ units
+
+    def _unit_exponent(self, X):
+        """The power of two 2**e that EM divides X by (0: X as given, for data within 2^±256).
+
+        e comes from X's largest magnitude, but no lower than keeps reg_covar/4**e ≤ 2^600:
+        a reg_covar that large against the data's variance makes every covariance reg_covar·I
+        anyway, and it must stay finite in the units.
+        """
+        e = power_of_two_scale(X)
+        if e < 0 and self.reg_covar > 0:
+            e = max(e, (int(np.frexp(self.reg_covar)[1]) - 600) // 2 + 1)
+        return e if abs(e) > UNSCALED_EXPONENT else 0
+
+    def _into_units(self, X, e, e_old):
+        """X / 2**e; the initial parameters, a warm start and reg_covar converted to those units."""
+        self._reg_covar_u = float(shift(float(self.reg_covar), -2 * e))
+        warm = self.warm_start and hasattr(self, "converged_")
+        if warm and (e or e_old):   # the last fit's parameters, in the new units
+            U = shift(self.precisions_cholesky_, e)
+            self.means_, self.precisions_cholesky_ = shift(self.means_, -e), U
+            self.covariances_ = _covariances_from_precision_cholesky(U, self.covariance_type)
+            self.lower_bound_ += X.shape[1] * e * np.log(2.0)
+        if not e:
+            return X
+        if self._means0 is not None:
+            self._means0 = shift(self._means0, -e)
+        if self._precisions0 is not None:
+            self._precisions0 = shift(self._precisions0, 2 * e)
+            p, d = self._precisions0, X.shape[1]
+            diagonal = np.diagonal(p.reshape(-1, d, d), axis1=1, axis2=2) if self.covariance_type in (
+                "full", "tied") else p
+            if not (np.all(np.isfinite(p)) and np.all(diagonal > 0)):
+                raise ValueError(f"precisions_init cannot be used with X at this scale: precisions·4**{e} "
+                                 "(X's units) leave float64's range")
+        return shift(X, -e)
+
+    def _out_of_units(self, e):
+        """Map the fitted parameters from units of 2**e back to X's: μ·2**e, Σ·4**e, U/2**e, Λ/4**e."""
+        self._unit_e = e
+        if not e:
+            return
+        self.means_ = shift(self.means_, e)
+        self.covariances_ = shift(self.covariances_, 2 * e)
+        self.precisions_cholesky_ = shift(self.precisions_cholesky_, -e)
+        self.precisions_ = shift(self.precisions_, -2 * e)
+        offset = self.means_.shape[1] * e * np.log(2.0)   # log densities: −d·log 2**e
+        self.lower_bound_ -= offset
+        self.lower_bounds_ = [b - offset for b in self.lower_bounds_]
 
     def _fit_loop(self, X, initialize, em_step):
         """EM from ``initialize(X, rng)``, one ``em_step(X)`` (returning the lower bound) per iteration."""
@@ -457,9 +532,15 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         check_is_fitted(self)
         return validate_data(self, X, dtype=np.float64, reset=False)
 
-    def _weighted_log_prob(self, X):
-        return (_estimate_log_gaussian_prob(X, self.means_, self.precisions_cholesky_, self.covariance_type)
-                + np.log(self.weights_))
+    def _weighted_log_prob(self, X, densities=True):
+        """log πₖ + log N(x | μₖ, Σₖ), computed in the fit's units: x/2**e, μ/2**e, U·2**e, and
+        log N − d·e·log 2 (left out when ``densities`` is False: the same for every component)."""
+        e = getattr(self, "_unit_e", 0)
+        log_prob = _estimate_log_gaussian_prob(shift(X, -e), shift(self.means_, -e),
+                                               shift(self.precisions_cholesky_, e), self.covariance_type)
+        if e and densities:
+            log_prob -= X.shape[1] * e * np.log(2.0)
+        return log_prob + np.log(self.weights_)
 
     def score_samples(self, X):
         """Log density log p(x) of each row of X (n_samples, n_features); shape (n_samples,)."""
@@ -477,13 +558,13 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         """Most probable component for each row of X (n_samples, n_features)."""
         if is_dask_collection(X):
             return map_rows(self.predict, X)
-        return self._weighted_log_prob(self._validated(X)).argmax(axis=1)
+        return self._weighted_log_prob(self._validated(X), densities=False).argmax(axis=1)
 
     def predict_proba(self, X):
         """Posterior responsibilities p(k | xᵢ), shape (n_samples, n_components); rows sum to 1."""
         if is_dask_collection(X):
             return map_rows(self.predict_proba, X)
-        w = self._weighted_log_prob(self._validated(X))
+        w = self._weighted_log_prob(self._validated(X), densities=False)
         return np.exp(w - _logsumexp_rows(w)[:, None])
 
     @validate_args({"n_samples": [Interval(Integral, 1, None)]})
@@ -499,16 +580,19 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         counts = rng.multinomial(n_samples, self.weights_)
         y = np.repeat(np.arange(k), counts)
         Z = rng.standard_normal((n_samples, d))
+        e = getattr(self, "_unit_e", 0)   # drawn in the fit's units, where Σ is finite
+        cov = self.covariances_ if not e else _covariances_from_precision_cholesky(
+            shift(self.precisions_cholesky_, e), self.covariance_type)
         if self.covariance_type == "full":
-            L = np.linalg.cholesky(self.covariances_)
+            L = np.linalg.cholesky(cov)
             X = np.einsum("nij,nj->ni", L[y], Z)
         elif self.covariance_type == "tied":
-            X = Z @ np.linalg.cholesky(self.covariances_).T
+            X = Z @ np.linalg.cholesky(cov).T
         elif self.covariance_type == "diag":
-            X = Z * np.sqrt(self.covariances_)[y]
+            X = Z * np.sqrt(cov)[y]
         else:
-            X = Z * np.sqrt(self.covariances_)[y, None]
-        return X + self.means_[y], y
+            X = Z * np.sqrt(cov)[y, None]
+        return shift(X + shift(self.means_, -e)[y], e), y
 
     def _n_parameters(self):
         k, d = self.means_.shape

@@ -19,6 +19,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
 from mmlkit._dask import any_dask, dask_unsupported, is_dask_collection, map_rows
+from mmlkit._scaling import shift, unit_exponent
 from mmlkit._validation import (
     Interval,
     check_classification_labels,
@@ -196,6 +197,15 @@ def _class_sq_dev(X, Y, index, means):
     return total
 
 
+def _class_moments(X, Y, index, counts):
+    """Per-class means and variances (K, d) of a batch through the one-hot Y (zeros for an absent class)."""
+    K, d = Y.shape[1], X.shape[1]
+    seen = (counts > 0)[:, None]
+    means = np.divide((X.T @ Y).T, counts[:, None], out=np.zeros((K, d)), where=seen)
+    variances = np.divide(_class_sq_dev(X, Y, index, means), counts[:, None], out=np.zeros((K, d)), where=seen)
+    return means, variances
+
+
 class GaussianNB(_BaseNB):
     """Gaussian naive Bayes: p(xⱼ | y = k) = N(xⱼ; θ_kj, σ²_kj).
 
@@ -232,6 +242,16 @@ class GaussianNB(_BaseNB):
     from the variance of all data seen, so batches give exactly what one
     ``fit`` on their concatenation gives.
 
+    Any finite scale: data beyond 2^±256 are fitted in exact power-of-two
+    units x/2**E (E from the largest |x|), and the running per-class variances
+    are kept as v·4**E — a later batch at another scale is merged at the larger
+    of the two exponents — so ``theta_``, the labels and the posteriors are
+    right for data at 1e±300. ``var_`` and ``epsilon_`` (σ², ε) are then
+    ``inf`` or 0 where the variance itself is beyond float64's range, and
+    ``predict_joint_log_proba`` stays the density at the data's own scale (X·s
+    lowers it by d·log s). A large batch's plain moments are checked
+    afterwards, so ordinary data pay no extra pass. The Dask path fits as given.
+
     On Dask X, y: one pass; each block sends its per-class counts, means and centred
     sums of squares, K(2d + 1) numbers, merged by the update above.
 
@@ -255,41 +275,52 @@ class GaussianNB(_BaseNB):
         validate_params(self)
         X, Y, index = self._prepare(X, y, classes, first_call=first_call, validated=validated)
         K, d = Y.shape[1], X.shape[1]
+        counts = Y.sum(axis=0)
+        if X.size <= _SQ_DEV_ELEMENTS:    # small X: its scale first (two cheap reductions)
+            e = unit_exponent(X)
+            means, variances = _class_moments(shift(X, -e), Y, index, counts)
+        else:                             # large X: the plain moments, checked afterwards (no extra pass)
+            with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+                e, (means, variances) = 0, _class_moments(X, Y, index, counts)
+            # Squares that over- or underflowed (data beyond about 2^±450): the batch again, in units of 2**e.
+            if not (variances.min() > 2.0**-900 and variances.max() < 2.0**1000):
+                e = unit_exponent(X)
+                if e:
+                    means, variances = _class_moments(shift(X, -e), Y, index, counts)
         if first_call:
             self.theta_ = np.zeros((K, d))
-            self.var_ = np.zeros((K, d))
+            self._var_u, self._var_e = np.zeros((K, d)), e
             self.class_count_ = np.zeros(K)
-            self.epsilon_ = 0.0
-        # Batch statistics per class, through the one-hot matrix Y.
-        counts = Y.sum(axis=0)
-        seen = counts > 0
-        means = np.divide((X.T @ Y).T, counts[:, None], out=np.zeros((K, d)), where=seen[:, None])
-        variances = np.divide(_class_sq_dev(X, Y, index, means), counts[:, None], out=np.zeros((K, d)),
-                              where=seen[:, None])
-        # Merge with the running statistics (Chan, Golub & LeVeque).
+        # Merge with the running statistics (Chan, Golub & LeVeque) in the common units 2**E.
+        E_old = self._var_e
+        E = max(E_old, e)
+        raw_var, variances = shift(self._var_u, 2 * (E_old - E)), shift(variances, 2 * (e - E))
+        theta, means = shift(self.theta_, -E), shift(means, e - E)
         n_old = self.class_count_[:, None]
         n_new = counts[:, None]
         total = n_old + n_new
         safe = np.where(total > 0, total, 1.0)
-        raw_var = self.var_ - self.epsilon_
-        delta = means - self.theta_
-        merged_mean = (n_old * self.theta_ + n_new * means) / safe
+        delta = means - theta
+        merged_mean = (n_old * theta + n_new * means) / safe
         merged_var = (n_old * raw_var + n_new * variances + n_old * n_new / safe * delta**2) / safe
-        self.theta_ = np.where(total > 0, merged_mean, self.theta_)
+        self.theta_ = shift(np.where(total > 0, merged_mean, theta), E)
         raw_var = np.where(total > 0, merged_var, raw_var)
         self.class_count_ = self.class_count_ + counts
-        return self._set_variance_and_priors(raw_var)
+        return self._set_variance_and_priors(raw_var, E)
 
-    def _set_variance_and_priors(self, raw_var):
-        """Set ``epsilon_``, ``var_`` and ``class_prior_`` from the per-class variances ``raw_var``
-        and ``class_count_``; returns self."""
+    def _set_variance_and_priors(self, raw_var, E=0):
+        """Set ``epsilon_``, ``var_`` and ``class_prior_`` from the per-class variances
+        ``raw_var · 4**E`` and ``class_count_``; returns self."""
         K = self.class_count_.size
         # ε from the variance of all data seen so far (the mixture of the class Gaussians).
+        theta = shift(self.theta_, -E)
         weights = self.class_count_ / self.class_count_.sum()
-        grand_mean = weights @ self.theta_
-        overall_var = weights @ (raw_var + (self.theta_ - grand_mean) ** 2)
-        self.epsilon_ = float(self.var_smoothing * overall_var.max())
-        self.var_ = raw_var + self.epsilon_
+        grand_mean = weights @ theta
+        overall_var = weights @ (raw_var + (theta - grand_mean) ** 2)
+        eps = float(self.var_smoothing * overall_var.max())
+        self._var_u, self._var_e, self._eps_u = raw_var, E, eps
+        self.epsilon_ = float(shift(eps, 2 * E))
+        self.var_ = shift(raw_var + eps, 2 * E)
         if self.priors is not None:
             priors = check_probability_vector(self.priors, "priors")
             if priors.shape != (K,):
@@ -300,16 +331,22 @@ class GaussianNB(_BaseNB):
         return self
 
     def _joint_log_likelihood(self, X):
-        precision = 1.0 / self.var_
-        shift = (self.class_count_ / self.class_count_.sum()) @ self.theta_
-        Xs = X - shift
-        theta = self.theta_ - shift
+        # In the fit's units 2**E (E = 0 for ordinary data): x/2**E, θ/2**E, σ²/4**E, and
+        # Σⱼ log σ²ⱼ = Σⱼ log(σ²ⱼ/4**E) + 2dE log 2.
+        E = getattr(self, "_var_e", 0)
+        var = self.var_ if not E else self._var_u + self._eps_u
+        X, theta = shift(X, -E), shift(self.theta_, -E)
+        precision = 1.0 / var
+        centre = (self.class_count_ / self.class_count_.sum()) @ theta
+        Xs = X - centre
+        theta = theta - centre
         # (x − θ)ᵀP(x − θ) expanded; einsum's direct loop beats a GEMM for a handful of classes.
         quad = (np.einsum("ij,kj->ik", Xs * Xs, precision) - 2.0 * np.einsum("ij,kj->ik", Xs, theta * precision)
                 + np.sum(theta**2 * precision, axis=1))
         with np.errstate(divide="ignore"):
             log_prior = np.log(self.class_prior_)
-        return log_prior - 0.5 * np.sum(np.log(2.0 * np.pi * self.var_), axis=1) - 0.5 * quad
+        log_det = np.sum(np.log(2.0 * np.pi * var), axis=1) + 2.0 * X.shape[1] * E * np.log(2.0)
+        return log_prior - 0.5 * log_det - 0.5 * quad
 
 
 class _BaseDiscreteNB(_BaseNB):

@@ -10,6 +10,7 @@ from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from mmlkit._dask import dask_unsupported, is_dask_collection, map_rows
+from mmlkit._scaling import column_moments, merge_moments
 from mmlkit._validation import IncreasingPair, Interval, Options, validate_data, validate_params
 from mmlkit.probability._functions import normal_ppf
 
@@ -79,26 +80,52 @@ class _Scaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         return (X * scale + offset).astype(X.dtype, copy=False)
 
 
-def _set_moments(est, total, mean, var):
-    """Store a StandardScaler's running (count, mean, variance) per feature and its fitted
-    attributes (NaN for a feature with no observation yet); returns ``est``.
+def _set_moments(est, total, mean, m2, E):
+    """Store a StandardScaler's running moments per feature — count, mean and the sum of squared
+    deviations M₂ = m2·4**E (:func:`mmlkit._scaling.column_moments`) — and its fitted attributes
+    (NaN for a feature with no observation yet); returns ``est``.
 
-    Raises ``ValueError`` when a variance overflowed float64 (finite data with
-    |x| beyond about 1e154): ``var_`` cannot hold it, so no silent inf.
+    ``scale_`` = √(M₂/n) = √(m2/n)·2**E is exact at any finite scale; ``var_`` is inf (or 0)
+    where the variance itself lies beyond float64's range. A feature is constant (scale 1)
+    when σ ≤ n·eps·|μ| (its spread is rounding noise) or σ = 0.
     """
-    overflowed = ~np.isfinite(var) & (total > 0)
-    if np.any(overflowed):
-        raise ValueError(f"X's variance overflows float64 in feature(s) {np.flatnonzero(overflowed).tolist()} "
-                         "(|x| beyond about 1e154); divide X by a constant first (StandardScaler's var_ must "
-                         "hold the variance)")
-    est._moments = (total, mean, var)
+    est._moments = (total, mean, m2, E)
     seen = total.astype(np.int64)
     est.n_samples_seen_ = int(seen[0]) if total.size and np.all(seen == seen[0]) else seen
-    mean = np.where(total > 0, mean, np.nan)
-    var = np.where(total > 0, var, np.nan)
+    observed = total > 0
+    mean = np.where(observed, mean, np.nan)
     est.mean_ = mean if (est.with_mean or est.with_std) else None
-    est.var_ = var if est.with_std else None
-    est.scale_ = _safe_scale(np.sqrt(var)) if est.with_std else None
+    if not est.with_std:
+        est.var_ = est.scale_ = None
+        return est
+    with np.errstate(invalid="ignore", divide="ignore"):
+        var_u = np.where(observed, m2 / total, np.nan)
+    if E.any():
+        with np.errstate(over="ignore", under="ignore"):
+            est.var_ = np.ldexp(var_u, 2 * E)
+            std = np.ldexp(np.sqrt(var_u), E)
+    else:
+        est.var_, std = var_u, np.sqrt(var_u)
+    constant = ~(std > total * _EPS * np.abs(mean))   # σ = 0, rounding noise, or NaN
+    est.scale_ = np.where(constant, 1.0, std)
+    return est
+
+
+def _set_range(est, low, high):
+    """``data_range_``, ``scale_`` and ``min_`` of a MinMaxScaler from its ``data_min_``/``data_max_``.
+
+    A feature is constant (scale as for range 1) when its range is 0 or rounding noise,
+    range ≤ 10·eps·max(|min|, |max|) — relative, so a feature at 1e-300 is not
+    "constant". A range beyond float64 (inf) still gives the right finite ``scale_``
+    from the halved bounds.
+    """
+    lo, hi = est.data_min_, est.data_max_
+    with np.errstate(over="ignore"):
+        est.data_range_ = hi - lo
+    half = hi * 0.5 - lo * 0.5                             # finite even where the range is not
+    constant = ~(half > 5 * _EPS * np.maximum(hi, -lo))    # max(|lo|, |hi|) as lo ≤ hi; NaN: constant
+    est.scale_ = (high - low) * 0.5 / np.where(constant, 0.5, half)
+    est.min_ = low - lo * est.scale_
     return est
 
 
@@ -127,8 +154,18 @@ class StandardScaler(_Scaler):
     μⱼ = (1/nⱼ)Σᵢ xᵢⱼ and σⱼ² = (1/nⱼ)Σᵢ(xᵢⱼ − μⱼ)² over the nⱼ non-NaN
     entries (two passes, so no cancellation). O(nd).
 
-    On a Dask X: one pass, 3d numbers per block (counts, means, centred sums of
-    squares), merged by Chan's update; ``transform`` returns a lazy Dask array.
+    Any finite scale: a feature whose sum, variance or squared deviations would
+    over- or underflow (|x| beyond about 1e154, or a spread below about 1e-150)
+    has its moments recomputed on data divided by exact powers of two, and the
+    running sum of squares is kept as ``m2·4**E``. ``mean_`` and ``scale_`` (σ)
+    are then right whenever they are representable; ``var_`` = σ² is ``inf``
+    (or 0) where the variance itself is beyond float64's range. A feature is
+    constant (``scale_ = 1``) when σ ≤ nⱼ·eps·|μⱼ|, i.e. its spread is rounding
+    noise, as scikit-learn decides.
+
+    On a Dask X: one pass, 4d numbers per block (counts, means, centred sums of
+    squares and their exponents), merged by Chan's update; ``transform`` returns
+    a lazy Dask array.
 
     Examples
     --------
@@ -187,24 +224,8 @@ class StandardScaler(_Scaler):
 
             return _dask_fit.standard_scaler(self, X, first=first)
         X = self._validate(X, reset=first)
-        d = X.shape[1]
-        with np.errstate(over="ignore", invalid="ignore"):  # a variance beyond float64: _set_moments says so
-            if X.dtype == np.float64 and X.shape[0] and not np.isnan(X.sum()):   # no NaN: plain moments
-                counts = np.full(d, float(X.shape[0]))
-                batch_mean, batch_var = X.mean(axis=0, dtype=np.float64), X.var(axis=0, dtype=np.float64)
-            else:
-                counts = np.sum(~np.isnan(X), axis=0).astype(np.float64)
-                with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
-                    warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns
-                    batch_mean = np.where(counts > 0, np.nanmean(X, axis=0, dtype=np.float64), 0.0)
-                    batch_var = np.where(counts > 0, np.nanvar(X, axis=0, dtype=np.float64), 0.0)
-            n_old, mean_old, var_old = self._moments if not first else (np.zeros(d), np.zeros(d), np.zeros(d))
-            total = n_old + counts
-            safe = np.maximum(total, 1.0)
-            delta = batch_mean - mean_old
-            mean = mean_old + delta * counts / safe
-            var = (n_old * var_old + counts * batch_var + n_old * counts / safe * delta**2) / safe
-        return _set_moments(self, total, mean, var)
+        batch = column_moments(X)
+        return _set_moments(self, *(batch if first else merge_moments(self._moments, batch)))
 
     def _offset_scale(self):
         offset = self.mean_ if self.with_mean else 0.0
@@ -232,7 +253,10 @@ class MinMaxScaler(_Scaler):
     Notes
     -----
     z = a + (x − minⱼ)(b − a)/(maxⱼ − minⱼ) for range (a, b); a constant
-    column maps to a. NaNs are ignored when fitting. O(nd).
+    column maps to a. NaNs are ignored when fitting. O(nd). A column is
+    constant when its range is 0 or rounding noise (at most 10·eps·max(|minⱼ|, |maxⱼ|)),
+    so data at any finite scale (1e-300 too) are mapped onto the range; a range
+    beyond float64 (``data_range_ = inf``) still gives the right ``scale_``.
 
     On a Dask X: one pass, 2d + 1 numbers per block (minima, maxima, count).
 
@@ -273,9 +297,7 @@ class MinMaxScaler(_Scaler):
         with np.errstate(invalid="ignore"):
             self.data_min_ = np.nanmin(X, axis=0).astype(np.float64)
             self.data_max_ = np.nanmax(X, axis=0).astype(np.float64)
-        self.data_range_ = self.data_max_ - self.data_min_
-        self.scale_ = (high - low) / _safe_scale(self.data_range_)
-        self.min_ = low - self.data_min_ * self.scale_
+        _set_range(self, low, high)
         self.n_samples_seen_ = X.shape[0]
         return self
 

@@ -258,6 +258,13 @@ class PolynomialFeatures(TransformerMixin, BaseEstimator):
     column is the product of its parent column (one degree lower) and one
     input feature, so the cost is O(n) per output column.
 
+    A monomial beyond the largest finite value of X's dtype (|x| ≳ 1e154 at
+    degree 2 in float64) has no representation: ``transform`` then raises a
+    ``ValueError`` naming X and the degree rather than return ``inf``. A
+    monomial below the smallest subnormal (x² for |x| ≲ 1e-162) is returned
+    as 0 (or a subnormal): that is the dtype's correctly rounded value of the
+    product, not an error.
+
     Examples
     --------
     >>> import numpy as np
@@ -319,6 +326,10 @@ class PolynomialFeatures(TransformerMixin, BaseEstimator):
             np.add.at(powers[i], list(c), 1)
         self.powers_ = powers
         self.n_output_features_ = len(combos)
+        if X.size:   # |x_j| < 2^e_j bounds every monomial; only near float's limit are they formed
+            e = np.frexp(np.maximum(X.max(axis=0), -X.min(axis=0)))[1]
+            if (powers @ e).max(initial=0) >= np.finfo(X.dtype).maxexp - 1:
+                self.transform(X)   # raises the ValueError when X's own monomials overflow
         return self
 
     def transform(self, X):
@@ -337,14 +348,19 @@ class PolynomialFeatures(TransformerMixin, BaseEstimator):
         combos = self._combinations(X.shape[1])
         out = np.empty((X.shape[0], len(combos)), dtype=X.dtype)
         column = {(): None}
-        for i, c in enumerate(combos):
-            if not c:
-                out[:, i] = 1.0
-            elif c[:-1] in column and column[c[:-1]] is not None:
-                np.multiply(out[:, column[c[:-1]]], X[:, c[-1]], out=out[:, i])
-            else:
-                out[:, i] = np.prod(X[:, list(c)], axis=1)
-            column[c] = i
+        try:
+            with np.errstate(over="raise"):
+                for i, c in enumerate(combos):
+                    if not c:
+                        out[:, i] = 1.0
+                    elif c[:-1] in column and column[c[:-1]] is not None:
+                        np.multiply(out[:, column[c[:-1]]], X[:, c[-1]], out=out[:, i])
+                    else:
+                        out[:, i] = np.prod(X[:, list(c)], axis=1)
+                    column[c] = i
+        except FloatingPointError:
+            raise ValueError(f"X's polynomial features of degree {self.degree!r} overflow {X.dtype} "
+                             f"(max |x| = {float(np.max(np.abs(X))):.3g}); rescale X first") from None
         return out
 
     def get_feature_names_out(self, input_features=None):
