@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["column_norms", "power_of_two_scale", "rescale"]
+__all__ = ["UNSCALED_EXPONENT", "column_norms", "power_of_two_scale", "rescale", "unit_exponent"]
+
+#: Data within 2^±256 are fitted as given: x², n·x² and Gram matrices stay far from float64's limits.
+UNSCALED_EXPONENT = 256
 
 
 def power_of_two_scale(a) -> int:
@@ -34,6 +37,12 @@ def power_of_two_scale(a) -> int:
     if not np.isfinite(amax) or amax == 0.0:
         return 0
     return int(np.frexp(amax)[1])
+
+
+def unit_exponent(a) -> int:
+    """:func:`power_of_two_scale` of ``a`` where it lies beyond 2^±256, else 0 (fit as given, no copy)."""
+    e = power_of_two_scale(a)
+    return e if abs(e) > UNSCALED_EXPONENT else 0
 
 
 def rescale(a, e: int) -> np.ndarray:
