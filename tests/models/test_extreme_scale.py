@@ -456,3 +456,19 @@ def test_logistic_tiny_scale_satisfies_the_optimality_conditions(solver, penalty
         np.testing.assert_allclose(got.coef_ * lam, -s * g, rtol=1e-12)
     np.testing.assert_allclose(got.predict_proba(X * s), P if n_classes > 2 else np.column_stack([1 - P, P]),
                                rtol=4 * np.finfo(float).eps)
+
+
+@pytest.mark.parametrize("k", [-990, -260, -250, 250, 260, 990])
+def test_pca_lapack_fits_as_given_or_refits_in_units(k):
+    """svd_solver="lapack" fits X as given and reads off the fit whether X was within 2^±256 (no pass
+    over X for that); near and beyond that boundary the answer is the same either way, and nothing
+    over- or underflows visibly (the threaded covariance pass included: n = 20,000)."""
+    X = _unit_data(9, n=20_000, d=5)
+    ref = PCA(3, svd_solver="lapack").fit(X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        got = PCA(3, svd_solver="lapack").fit(X * 2.0**k)
+        Z = got.transform(X[:50] * 2.0**k)
+    np.testing.assert_allclose(got.components_, ref.components_, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(got.explained_variance_ratio_, ref.explained_variance_ratio_, rtol=1e-12)
+    np.testing.assert_allclose(np.ldexp(Z, -k), ref.transform(X[:50]), rtol=1e-12, atol=1e-14)

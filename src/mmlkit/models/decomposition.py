@@ -7,6 +7,7 @@ eigen-decomposition of the centred Gram matrix.
 
 from __future__ import annotations
 
+import math
 import numbers
 from numbers import Integral, Real
 
@@ -18,7 +19,7 @@ from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, Transfo
 from sklearn.utils.validation import check_is_fitted
 
 from mmlkit._dask import dask_unsupported, is_dask_collection, map_rows
-from mmlkit._scaling import rescale, unit_exponent
+from mmlkit._scaling import UNSCALED_EXPONENT, power_of_two_scale, rescale, unit_exponent
 from mmlkit._validation import (
     Interval,
     Options,
@@ -38,6 +39,8 @@ __all__ = ["KernelPCA", "PCA"]
 # lose more than ~1e-9 of its relative accuracy on the covariance route
 # (eigh of XᵀX squares the condition number): such problems go through the SVD.
 _COVARIANCE_RCOND = 1e-7
+# PCA(svd_solver="lapack") fits X as given when max|X| lies within [1/_AS_GIVEN, _AS_GIVEN] (see _fit_as_given)
+_AS_GIVEN = 2.0**UNSCALED_EXPONENT
 
 
 def _flip_rows(Vt: np.ndarray) -> np.ndarray:
@@ -97,9 +100,9 @@ def _power_iteration_settings(est, n: int, d: int, k: int) -> tuple[int, str]:
 
 def _set_full_spectrum(est, ev: np.ndarray, Vt: np.ndarray, n: int, d: int, k) -> None:
     """Set a PCA's fitted attributes from the whole spectrum ``ev`` (variances) and ``Vt``,
-    resolving ``k`` ("mle", a variance fraction, or an int)."""
+    resolving ``k`` ("mle", a variance fraction, or an int); returns the total variance Σλ."""
     Vt = _flip_rows(Vt)
-    total = ev.sum()
+    total = float(ev.sum())
     ratio = ev / total if total > 0 else np.zeros_like(ev)
     if k == "mle":
         k = _infer_dimension(ev, n)
@@ -111,6 +114,7 @@ def _set_full_spectrum(est, ev: np.ndarray, Vt: np.ndarray, n: int, d: int, k) -
     est.explained_variance_ = ev[:k].copy()
     est.explained_variance_ratio_ = ratio[:k].copy()
     est.singular_values_ = np.sqrt(ev[:k] * (n - 1))
+    return total
 
 
 def _set_truncated_spectrum(est, sigma: np.ndarray, Vt: np.ndarray, total_var: float, n: int, d: int,
@@ -331,10 +335,14 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
                 raise ValueError(f"svd_solver='arpack' needs n_components < min(n_samples, n_features)="
                                  f"{min(n, d)}, got {k}")
         self._fit_svd_solver = solver
-        e = unit_exponent(X)   # beyond 2^±256 the fit runs on X/2^e (exact), see _from_units
+        self.n_samples_ = n
+        if solver == "lapack" and self._fit_as_given(X, k):
+            self._n_features_out = self.n_components_
+            return X
+        # beyond 2^±256 the fit runs on X/2^e (exact), see _from_units
+        e = power_of_two_scale(X) if solver == "lapack" else unit_exponent(X)
         Xu = rescale(X, e) if e else X
         self.mean_ = Xu.mean(axis=0)
-        self.n_samples_ = n
         if solver in ("lapack", "mmlkit"):
             self._fit_full(Xu, k, solver)
         else:
@@ -343,6 +351,25 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         if e:
             self._from_units(e)
         return X
+
+    def _fit_as_given(self, X, k) -> bool:
+        """The LAPACK fit on X itself, if X lies within 2^±256 (else False, to refit in units).
+
+        Whether it does is read off the fit, at no cost of a pass over X: with ‖μ‖ and
+        r² = Σ(x − μ)² = (n − 1)·Σλ, max|X| lies in [max(‖μ‖/√d, r/(2√(nd))), ‖μ‖ + r].
+        """
+        n, d = X.shape
+        with np.errstate(all="ignore"):   # huge or tiny X: what over- or underflows is refitted
+            self.mean_ = X.mean(axis=0)
+            mu = math.sqrt(float(self.mean_ @ self.mean_))
+            if not mu < _AS_GIVEN:
+                return False
+            try:
+                total = self._fit_full(X, k, "lapack")
+            except np.linalg.LinAlgError:
+                return False
+        r = math.sqrt(total * (n - 1))
+        return mu + r <= _AS_GIVEN and max(mu, r / 2.0) >= math.sqrt(n * d) / _AS_GIVEN
 
     def _from_units(self, e):
         """Map a fit on X/2^e back to X: μ and σ scale by 2^e, the variances by 2^(2e).
@@ -366,12 +393,15 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         return units if units is not None else (0, self.mean_, self.explained_variance_, self.noise_variance_)
 
     def _fit_full(self, X, k, solver):
+        """Fit from the whole spectrum; returns the total variance Σλ = Σ(x − μ)²/(n − 1)."""
         n, d = X.shape
         ev = None
         if solver == "lapack" and n >= 10 * d:
             # Covariance route: S = X̃ᵀX̃/(n−1), blocked products and a d×d eigh.
             S = centred_gram(X, self.mean_)
             S /= n - 1
+            if not math.isfinite(S.trace()):   # only in _fit_as_given, for X beyond 2^±256
+                raise np.linalg.LinAlgError("the covariance of X overflows")
             lam, V = scipy.linalg.eigh(S, check_finite=False, driver="evd")
             lam, Vt = np.maximum(lam[::-1], 0.0), V[:, ::-1].T
             n_keep = d if not isinstance(k, int) else k
@@ -386,7 +416,7 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             else:
                 _, sigma, Vt = scipy.linalg.svd(Xc, full_matrices=False, check_finite=False)
             ev = sigma**2 / (n - 1)
-        _set_full_spectrum(self, ev, Vt, n, d, k)
+        return _set_full_spectrum(self, ev, Vt, n, d, k)
 
     def _fit_truncated(self, X, k, solver):
         n, d = X.shape
