@@ -105,7 +105,9 @@ def kernel_units(kernel, gamma, X: np.ndarray, ex: int, *, even: bool = False):
     else:
         g = resolve_gamma(gamma, X)
     with np.errstate(over="ignore"):
-        g_scaled = min(float(np.ldexp(g, 2 * ex)), np.finfo(np.float64).max)
+        # capped where γ·2^(2ex) is beyond float64: in these units ‖x − z‖² < 4d, so γ'‖x − z‖²
+        # stays finite (no overflow, in the threads that fill K either) and exp(−γ'‖x − z‖²) is 0
+        g_scaled = min(float(np.ldexp(g, 2 * ex)), np.finfo(np.float64).max / (8.0 * max(X.shape[1], 1)))
     return ex, 0, g_scaled, g
 
 

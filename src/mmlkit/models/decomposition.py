@@ -781,7 +781,9 @@ class KernelPCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
             Z = None if Z is None else rescale(Z, ex)
         with np.errstate(over="ignore", invalid="ignore"):   # γ' saturated: exp(−γ'd) is 0, as it must be
             K = self._kernel(X, Z, gamma=g_scaled)
-        if K.size and not (np.isfinite(K.min()) and np.isfinite(K.max())):
+        # only a polynomial kernel can overflow here (rbf and sigmoid are bounded, the linear kernel
+        # in units is at most d, a precomputed one was checked): its check costs two passes over K
+        if self.kernel == "poly" and K.size and not (np.isfinite(K.min()) and np.isfinite(K.max())):
             raise ValueError(f"the {self.kernel!r} kernel matrix overflows at this scale of X (max |X| = "
                              f"{float(np.max(np.abs(X))) * 2.0**ex:.3g}); standardise X (e.g. with "
                              "StandardScaler) or lower gamma")
