@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["column_norms", "power_of_two_scale", "rescale"]
-
+__all__ = ["UNSCALED_EXPONENT", "column_moments", "column_norms", "merge_moments", "power_of_two_scale",
+           "rescale", "shift", "unit_exponent"]
 
 def power_of_two_scale(a) -> int:
     """The integer ``e`` with ``max |a| / 2**e`` in ``[1/2, 1)`` (0 for all-zero or empty ``a``).

@@ -11,16 +11,22 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from scipy.special import expit, softmax
 
 from mmlkit.exceptions import ConvergenceWarning
 from mmlkit.models import (
+    PCA,
     SVC,
     TSNE,
     BayesianLinearRegression,
     ElasticNet,
+    KernelPCA,
     KernelRidge,
     Lasso,
     LinearRegression,
+    LogisticRegression,
     MLPRegressor,
     Ridge,
 )
@@ -550,3 +556,250 @@ def test_gaussian_nb_large_batch_is_scale_equivariant(s):
         got = GaussianNB().fit(X * s, y)
         np.testing.assert_allclose(got.theta_ / s, ref.theta_, rtol=1e-12, atol=1e-15)
         np.testing.assert_allclose(got.predict_proba(X[:500] * s), ref.predict_proba(X[:500]), rtol=0, atol=1e-11)
+
+def _unit_data(seed, n=40, d=4):
+    """Data with max |X| in [1/2, 1): the fit's own units, so X·2^k rescales to X itself, bit for bit."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, d)) * np.linspace(2.0, 0.3, d)
+    return np.ldexp(X, -int(np.frexp(np.abs(X).max())[1]))
+
+
+_PCA_SOLVERS = [dict(svd_solver="lapack"), dict(svd_solver="lapack", n=20), dict(svd_solver="mmlkit"),
+                dict(svd_solver="randomized", n_components=2), dict(svd_solver="arpack", n_components=2)]
+_PCA_IDS = ["covariance", "svd", "mmlkit", "randomized", "arpack"]
+
+
+def _pca_pair(kw, s, whiten, seed=0):
+    kw = dict(kw)
+    X = _unit_data(seed, n=kw.pop("n", 60))
+    make = lambda: PCA(whiten=whiten, random_state=0, **kw)   # noqa: E731
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        return X, make().fit(X), make().fit(X * s)
+
+
+@pytest.mark.parametrize("whiten", [False, True])
+@pytest.mark.parametrize("s", POW2 + DECIMAL)
+@pytest.mark.parametrize("kw", _PCA_SOLVERS, ids=_PCA_IDS)
+def test_pca_is_scale_equivariant(kw, s, whiten):
+    """PCA of X·s: the same axes, ratios and whitened projections; projections, means and
+    σ scale by s, log-likelihoods shift by −d·log s; inverse_transform maps back."""
+    X, ref, got = _pca_pair(kw, s, whiten)
+    d = X.shape[1]
+    exact = s in POW2
+    tol = dict(rtol=0, atol=0) if exact else dict(rtol=1e-9, atol=1e-12)
+    scale = 1.0 if whiten else s
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        Z = got.transform(X * s)
+        np.testing.assert_allclose(Z / scale, ref.transform(X), **tol)
+        np.testing.assert_allclose(got.inverse_transform(Z) / s, ref.inverse_transform(ref.transform(X)), **tol)
+        # d·log s ≈ ±2763 is added back: its rounding bounds the absolute error
+        np.testing.assert_allclose(got.score_samples(X * s) + d * np.log(s), ref.score_samples(X), rtol=1e-12,
+                                   atol=64 * np.finfo(float).eps * d * abs(np.log(s)))
+    np.testing.assert_allclose(got.components_, ref.components_, **tol)
+    np.testing.assert_allclose(got.explained_variance_ratio_, ref.explained_variance_ratio_, **tol)
+    np.testing.assert_allclose(got.singular_values_ / s, ref.singular_values_, **tol)
+    np.testing.assert_allclose(got.mean_ / s, ref.mean_, **tol)
+    # λ·s² lies beyond float64 here (1e±600): it saturates to inf or 0, as any float64 overflow does
+    assert np.all(got.explained_variance_ == (np.inf if s > 1 else 0.0))
+
+
+@pytest.mark.parametrize("kw", _PCA_SOLVERS, ids=_PCA_IDS)
+@pytest.mark.parametrize("k", [300, -300])
+def test_pca_variances_scale_by_s_squared(kw, k):
+    # 2^±300: λ·2^±600 is a float64, so the public variances are exact
+    s = 2.0**k
+    _, ref, got = _pca_pair(kw, s, False)
+    np.testing.assert_array_equal(got.explained_variance_, np.ldexp(ref.explained_variance_, 2 * k))
+    assert got.noise_variance_ == np.ldexp(ref.noise_variance_, 2 * k)
+
+
+@given(st.integers(257, 1000), st.booleans(), st.integers(0, 50))
+def test_pca_property_power_of_two_scale_is_bit_exact(k, tiny, seed):
+    s = 2.0 ** (-k if tiny else k)
+    X = _unit_data(seed, n=30, d=3)
+    ref, got = PCA(whiten=bool(seed % 2)).fit(X), PCA(whiten=bool(seed % 2)).fit(X * s)
+    np.testing.assert_array_equal(got.components_, ref.components_)
+    np.testing.assert_array_equal(got.transform(X * s), ref.transform(X) * (1.0 if seed % 2 else s))
+
+
+# ------------------------------------------------------------------------ KernelPCA
+@pytest.mark.parametrize("s", POW2 + DECIMAL)
+@pytest.mark.parametrize(("kernel", "kw", "power"), [("linear", {}, 1.0), ("rbf", dict(gamma="scale"), 0.0),
+                                                      ("poly", dict(gamma="scale", degree=2), 0.0),
+                                                      ("precomputed", {}, 0.5)])
+def test_kernel_pca_is_scale_equivariant(kernel, kw, power, s):
+    """linear: λ scales by s², projections by s; rbf/poly with gamma="scale": K itself is unchanged;
+    a precomputed K·s: λ·s, projections ·√s."""
+    X = _unit_data(1, n=30)
+    A = X @ X.T if kernel == "precomputed" else X
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        ref, got = KernelPCA(3, kernel=kernel, **kw).fit(A), KernelPCA(3, kernel=kernel, **kw).fit(A * s)
+        Zg, Zt = got.fit_transform(A * s), got.transform(A[:7] * s)
+    Zr, Zrt = ref.fit_transform(A), ref.transform(A[:7])
+    tol = dict(rtol=0, atol=0) if s in POW2 else dict(rtol=1e-9, atol=1e-12)
+    c = s**power
+    np.testing.assert_allclose(Zg / c, Zr, **tol)
+    np.testing.assert_allclose(Zt / c, Zrt, **tol)
+    np.testing.assert_allclose(got.eigenvectors_, ref.eigenvectors_, **tol)
+    with np.errstate(over="ignore", under="ignore"):
+        lam = ref.eigenvalues_ * np.float64(s) ** (2 * power)   # inf or 0 where λ·s² is beyond float64
+    np.testing.assert_allclose(got.eigenvalues_, lam, **tol)
+
+
+@pytest.mark.parametrize("s", [2.0**990, 1e300])
+def test_kernel_pca_user_gamma_at_large_scale(s):
+    """With the user's γ = 1 an rbf kernel of huge data is exactly the identity (its true value):
+    the centred I − 11ᵀ/n has eigenvalue 1; the poly kernel of huge data overflows: a clear error."""
+    X = _unit_data(2, n=20)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        model = KernelPCA(3, kernel="rbf", gamma=1.0).fit(X * s)
+        np.testing.assert_allclose(model.eigenvalues_, 1.0, rtol=1e-12)
+        # any orthonormal v ⟂ 1 is an eigenvector; a training point projects to (I − 11ᵀ/n)v/1 = v
+        V = model.eigenvectors_
+        np.testing.assert_allclose(V.T @ V, np.eye(3), atol=1e-12)
+        np.testing.assert_allclose(model.fit_transform(X * s), V, atol=1e-12)
+        # a new point is at distance ≈ 1e300 from all: k = 0, k̃ = 1/n·1 and its projection 1ᵀv/n = 0
+        np.testing.assert_allclose(model.transform((X[:4] + 0.25) * s), 0.0, atol=1e-12)
+    with pytest.raises(ValueError, match="overflows.*StandardScaler"):
+        KernelPCA(3, kernel="poly", gamma=1.0).fit(X * s)
+
+
+# ---------------------------------------------------------------------- KernelRidge
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("k", [400, -400])
+def test_kernel_ridge_linear_fixed_alpha_is_the_equivalent_problem(k, weighted):
+    """(X·s, y·s) with α is (X, y) with α/s²: predictions ·s, dual weights a/s (a = S(y − Xw)/α)."""
+    s = 2.0**k
+    X, y, Xq = _data(13)
+    sw = np.random.default_rng(0).uniform(0.5, 2.0, len(y)) if weighted else None
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        got = KernelRidge(alpha=0.5).fit(X * s, y * s, sample_weight=sw)
+        ref = KernelRidge(alpha=0.5 / s / s).fit(X, y, sample_weight=sw)
+    np.testing.assert_allclose(got.predict(Xq * s) / s, ref.predict(Xq), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(got.dual_coef_ * s, ref.dual_coef_, rtol=1e-12)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("s", [2.0**990, 1e300])
+def test_kernel_ridge_linear_huge_data_fixed_alpha_is_least_squares(s, weighted):
+    """α = 1 against K ≈ 1e600: predictions are those of least squares through the origin (the α → 0
+    limit), and a = S(y − Xw)/α, both finite, with no overflow inside (the dual system is singular)."""
+    X, y, Xq = _data(14)
+    sw = np.random.default_rng(1).uniform(0.5, 2.0, len(y)) if weighted else np.ones(len(y))
+    r = np.sqrt(sw)
+    w = np.linalg.lstsq(X * r[:, None], y * r, rcond=None)[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        got = KernelRidge(alpha=1.0).fit(X * s, y * s, sample_weight=None if not weighted else sw)
+        pred = got.predict(Xq * s)
+    np.testing.assert_allclose(pred / s, Xq @ w, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(got.dual_coef_ / s, sw * (y - X @ w), rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("s", [2.0**-990, 1e-300])
+def test_kernel_ridge_linear_tiny_data_fixed_alpha_gives_y_over_alpha(s):
+    # α = 2 against K ≈ 1e-600: K is below α's rounding, so a = y/α exactly and predictions are 0
+    X, y, Xq = _data(15)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        got = KernelRidge(alpha=2.0).fit(X * s, y * s)
+        np.testing.assert_array_equal(got.predict(Xq * s), 0.0)
+    np.testing.assert_allclose(got.dual_coef_, y * s / 2.0, rtol=1e-15)
+
+
+# --------------------------------------------------------------- LogisticRegression
+def _classes(seed, n_classes, n=80, d=3):
+    X = _unit_data(seed, n=n, d=d)
+    rng = np.random.default_rng(seed)
+    scores = X @ rng.normal(size=(d, n_classes)) * 6 + rng.normal(size=(n, n_classes))
+    return X, np.argmax(scores, axis=1)
+
+
+_LR = [("lbfgs", "l2"), ("newton", "l2"), ("gd", "l2"), ("newton", "l1"), ("gd", "l1")]
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+@pytest.mark.parametrize(("solver", "penalty"), _LR)
+@pytest.mark.parametrize("k", [300, 900])
+def test_logistic_large_scale_is_the_equivalent_problem(solver, penalty, n_classes, k):
+    """X·2^k with C is X with C·2^(2k) (C·2^k for L1): coef_·2^k and intercept_ bit for bit where C·2^(2k)
+    is a float64, and the probabilities equal; beyond that (C = inf) the unpenalised fit."""
+    s = 2.0**k
+    X, y = _classes(k + n_classes, n_classes)
+    kw = dict(solver=solver, max_iter=3000, tol=1e-9)
+    C_ref = 0.5 * (s * s if penalty == "l2" else s)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("error", RuntimeWarning)
+        got = LogisticRegression(penalty, C=0.5, **kw).fit(X * s, y)
+        proba = got.predict_proba(X * s)
+        ref = LogisticRegression(penalty if np.isfinite(C_ref) else None, C=C_ref if np.isfinite(C_ref) else 1.0,
+                                 **kw).fit(X, y)
+    if np.isfinite(C_ref):
+        np.testing.assert_array_equal(got.coef_ * s, ref.coef_)
+        np.testing.assert_array_equal(got.intercept_, ref.intercept_)
+    else:   # a penalty 2^-1800 times the loss's: the optimum is the unpenalised one, to the solvers' tol
+        np.testing.assert_allclose(got.coef_ * s, ref.coef_, rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(proba, ref.predict_proba(X), rtol=1e-6, atol=1e-9)
+    np.testing.assert_array_equal(got.predict(X * s), ref.predict(X))
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+@pytest.mark.parametrize("solver", ["lbfgs", "newton", "gd"])
+def test_logistic_decimal_large_scale_matches_the_unpenalised_fit(solver, n_classes):
+    X, y = _classes(7 + n_classes, n_classes)
+    kw = dict(solver=solver, max_iter=5000, tol=1e-10)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("error", RuntimeWarning)
+        got = LogisticRegression(C=1.0, **kw).fit(X * 1e300, y)
+        ref = LogisticRegression(None, **kw).fit(X, y)
+        # X·1e300 is X rounded once per entry; the unpenalised optimum moves by its condition times that
+        np.testing.assert_allclose(got.predict_proba(X * 1e300), ref.predict_proba(X), rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(got.coef_ * 1e300, ref.coef_, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+@pytest.mark.parametrize(("solver", "penalty"), _LR)
+@pytest.mark.parametrize("s", [2.0**-300, 2.0**-900, 1e-300])
+def test_logistic_tiny_scale_satisfies_the_optimality_conditions(solver, penalty, n_classes, s):
+    """Tiny X with C fixed: the penalty dominates, the intercepts are the class log-odds and the weights
+    solve the stationarity condition λw = −s·Xᵀr/n (L2; w = 0 for L1) to float64 precision."""
+    X, y = _classes(3 + n_classes, n_classes)
+    n = len(y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        got = LogisticRegression(penalty, C=0.5, solver=solver).fit(X * s, y)
+    Y = np.eye(n_classes)[y][:, 1:] if n_classes == 2 else np.eye(n_classes)[y]
+    b = got.intercept_
+    P = expit(np.full((n, 1), b[0])) if n_classes == 2 else softmax(np.tile(b, (n, 1)), axis=1)
+    np.testing.assert_allclose(P.mean(axis=0), Y.mean(axis=0), rtol=1e-12)   # Σ r = 0: the class frequencies
+    lam = 1.0 / (0.5 * n)
+    if penalty == "l1":
+        np.testing.assert_array_equal(got.coef_, 0.0)
+    else:
+        g = ((P - Y).T @ X) / n   # ∂/∂w of the mean loss is s·g
+        np.testing.assert_allclose(got.coef_ * lam, -s * g, rtol=1e-12)
+    np.testing.assert_allclose(got.predict_proba(X * s), P if n_classes > 2 else np.column_stack([1 - P, P]),
+                               rtol=4 * np.finfo(float).eps)
+
+
+@pytest.mark.parametrize("k", [-990, -260, -250, 250, 260, 990])
+def test_pca_lapack_fits_as_given_or_refits_in_units(k):
+    """svd_solver="lapack" fits X as given and reads off the fit whether X was within 2^±256 (no pass
+    over X for that); near and beyond that boundary the answer is the same either way, and nothing
+    over- or underflows visibly (the threaded covariance pass included: n = 20,000)."""
+    X = _unit_data(9, n=20_000, d=5)
+    ref = PCA(3, svd_solver="lapack").fit(X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        got = PCA(3, svd_solver="lapack").fit(X * 2.0**k)
+        Z = got.transform(X[:50] * 2.0**k)
+    np.testing.assert_allclose(got.components_, ref.components_, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(got.explained_variance_ratio_, ref.explained_variance_ratio_, rtol=1e-12)
+    np.testing.assert_allclose(np.ldexp(Z, -k), ref.transform(X[:50]), rtol=1e-12, atol=1e-14)

@@ -26,6 +26,7 @@ import numbers
 import numpy as np
 
 from mmlkit._pairwise import squared_distances
+from mmlkit._scaling import rescale
 from mmlkit._threads import map_blocks, row_blocks
 from mmlkit._validation import Interval, Options, validate_params
 from mmlkit.models._init import single_blas_thread
@@ -36,6 +37,7 @@ __all__ = [
     "kernel_block_into",
     "kernel_diagonal",
     "kernel_matrix",
+    "kernel_units",
     "linear_kernel",
     "polynomial_kernel",
     "rbf_kernel",
@@ -72,6 +74,41 @@ def resolve_gamma(gamma, X: np.ndarray) -> float:
         var = float(X.var())
         return 1.0 / (d * var) if var > 0 else 1.0
     return float(gamma)
+
+
+def kernel_units(kernel, gamma, X: np.ndarray, ex: int, *, even: bool = False):
+    """Exact power-of-two units for a kernel fit on X/2^ex: returns ``(ex, kexp, γ', γ)``.
+
+    The named kernels are functions of γ·xᵀz or γ‖x − z‖², so γ' = γ·2^(2ex) on
+    X' = X/2^ex gives the very same kernel values (kexp = 0; γ' saturates at the
+    float maximum, where an rbf kernel is 0 off the diagonal as it must be). The
+    linear kernel has no γ: K = 2^(2ex)·K' (kexp = 2ex). A precomputed Gram matrix
+    is itself scaled, K = 2^ex·K' (kexp = ex, made even with ``even=True``).
+    Callables are used as given (ex = kexp = 0). γ is the user's ``gamma``
+    resolved on X; γ' is None where the kernel has no γ.
+    """
+    if callable(kernel) or kernel not in KERNELS + ("precomputed",):
+        return 0, 0, None, resolve_gamma(gamma, X)
+    if kernel in ("precomputed", "linear"):   # γ unused; reported as given
+        if kernel == "precomputed" and even:
+            ex += ex & 1
+        with np.errstate(over="ignore"):
+            g = resolve_gamma(gamma, X)
+        return ex, ex if kernel == "precomputed" else 2 * ex, None, g
+    if isinstance(gamma, str) and gamma == "scale":
+        var = float((rescale(X, ex) if ex else X).var())
+        if var > 0:
+            g_scaled = 1.0 / (X.shape[1] * var)   # 1/(d·Var X) in the scaled units, then back
+            with np.errstate(over="ignore", under="ignore"):
+                return ex, 0, g_scaled, float(np.ldexp(g_scaled, -2 * ex))
+        g = 1.0
+    else:
+        g = resolve_gamma(gamma, X)
+    with np.errstate(over="ignore"):
+        # capped where γ·2^(2ex) is beyond float64: in these units ‖x − z‖² < 4d, so γ'‖x − z‖²
+        # stays finite (no overflow, in the threads that fill K either) and exp(−γ'‖x − z‖²) is 0
+        g_scaled = min(float(np.ldexp(g, 2 * ex)), np.finfo(np.float64).max / (8.0 * max(X.shape[1], 1)))
+    return ex, 0, g_scaled, g
 
 
 def linear_kernel(X: np.ndarray, Z: np.ndarray | None = None) -> np.ndarray:

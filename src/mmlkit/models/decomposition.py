@@ -7,6 +7,7 @@ eigen-decomposition of the centred Gram matrix.
 
 from __future__ import annotations
 
+import math
 import numbers
 from numbers import Integral, Real
 
@@ -18,6 +19,7 @@ from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, Transfo
 from sklearn.utils.validation import check_is_fitted
 
 from mmlkit._dask import dask_unsupported, is_dask_collection, map_rows
+from mmlkit._scaling import UNSCALED_EXPONENT, power_of_two_scale, rescale, unit_exponent
 from mmlkit._validation import (
     Interval,
     Options,
@@ -28,7 +30,7 @@ from mmlkit._validation import (
     validate_params,
 )
 from mmlkit.models._init import one_blas_thread_when_small
-from mmlkit.models._kernels import KERNEL_PARAMETERS, kernel_matrix, resolve_gamma
+from mmlkit.models._kernels import KERNEL_PARAMETERS, kernel_matrix, kernel_units
 from mmlkit.models._linear_base import centred_gram
 
 __all__ = ["KernelPCA", "PCA"]
@@ -37,6 +39,8 @@ __all__ = ["KernelPCA", "PCA"]
 # lose more than ~1e-9 of its relative accuracy on the covariance route
 # (eigh of XᵀX squares the condition number): such problems go through the SVD.
 _COVARIANCE_RCOND = 1e-7
+# PCA(svd_solver="lapack") fits X as given when max|X| lies within [1/_AS_GIVEN, _AS_GIVEN] (see _fit_as_given)
+_AS_GIVEN = 2.0**UNSCALED_EXPONENT
 
 
 def _flip_rows(Vt: np.ndarray) -> np.ndarray:
@@ -96,9 +100,9 @@ def _power_iteration_settings(est, n: int, d: int, k: int) -> tuple[int, str]:
 
 def _set_full_spectrum(est, ev: np.ndarray, Vt: np.ndarray, n: int, d: int, k) -> None:
     """Set a PCA's fitted attributes from the whole spectrum ``ev`` (variances) and ``Vt``,
-    resolving ``k`` ("mle", a variance fraction, or an int)."""
+    resolving ``k`` ("mle", a variance fraction, or an int); returns the total variance Σλ."""
     Vt = _flip_rows(Vt)
-    total = ev.sum()
+    total = float(ev.sum())
     ratio = ev / total if total > 0 else np.zeros_like(ev)
     if k == "mle":
         k = _infer_dimension(ev, n)
@@ -110,6 +114,7 @@ def _set_full_spectrum(est, ev: np.ndarray, Vt: np.ndarray, n: int, d: int, k) -
     est.explained_variance_ = ev[:k].copy()
     est.explained_variance_ratio_ = ratio[:k].copy()
     est.singular_values_ = np.sqrt(ev[:k] * (n - 1))
+    return total
 
 
 def _set_truncated_spectrum(est, sigma: np.ndarray, Vt: np.ndarray, total_var: float, n: int, d: int,
@@ -223,6 +228,15 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     Cost: covariance route O(n d² + d³); SVD O(n d min(n, d));
     randomized O(q n d (k + p)) for q power iterations.
 
+    Any finite scale of X works: data beyond 2^±256 are fitted as X/2^e (an
+    exact power of two), so for X·s the axes, the ratios and whitened
+    projections are those of X, the projections scale by s and the
+    variances by s². A variance beyond float64's range (λ ≈ 1e600 for data of
+    1e300) reads inf in ``explained_variance_`` and ``noise_variance_`` (0 if it
+    underflows), as any overflowing float64 result does; read
+    ``explained_variance_ratio_`` or ``singular_values_`` there. The transforms
+    and ``score_samples`` use the exact values and stay right.
+
     On a Dask X (tall: n ≥ d): ``"lapack"``/``"mmlkit"`` make one pass, each block
     sending the R factor of its centred rows with its count and means (d² + d + 1
     numbers; a centred TSQR), then the SVD of R; ``"randomized"`` makes one pass for
@@ -304,6 +318,7 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         return self._project(X)
 
     def _fit(self, X):
+        self._units = None
         if is_dask_collection(X):
             from mmlkit.models import _dask_fit
 
@@ -320,22 +335,73 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
                 raise ValueError(f"svd_solver='arpack' needs n_components < min(n_samples, n_features)="
                                  f"{min(n, d)}, got {k}")
         self._fit_svd_solver = solver
-        self.mean_ = X.mean(axis=0)
         self.n_samples_ = n
+        if solver == "lapack" and self._fit_as_given(X, k):
+            self._n_features_out = self.n_components_
+            return X
+        # beyond 2^±256 the fit runs on X/2^e (exact), see _from_units
+        e = power_of_two_scale(X) if solver == "lapack" else unit_exponent(X)
+        Xu = rescale(X, e) if e else X
+        self.mean_ = Xu.mean(axis=0)
         if solver in ("lapack", "mmlkit"):
-            self._fit_full(X, k, solver)
+            self._fit_full(Xu, k, solver)
         else:
-            self._fit_truncated(X, k, solver)
+            self._fit_truncated(Xu, k, solver)
         self._n_features_out = self.n_components_
+        if e:
+            self._from_units(e)
         return X
 
+    def _fit_as_given(self, X, k) -> bool:
+        """The LAPACK fit on X itself, if X lies within 2^±256 (else False, to refit in units).
+
+        Whether it does is read off the fit, at no cost of a pass over X: with ‖μ‖ and
+        r² = Σ(x − μ)² = (n − 1)·Σλ, max|X| lies in [max(‖μ‖/√d, r/(2√(nd))), ‖μ‖ + r].
+        """
+        n, d = X.shape
+        with np.errstate(all="ignore"):   # huge or tiny X: what over- or underflows is refitted
+            self.mean_ = X.mean(axis=0)
+            mu = math.sqrt(float(self.mean_ @ self.mean_))
+            if not mu < _AS_GIVEN:
+                return False
+            try:
+                total = self._fit_full(X, k, "lapack")
+            except np.linalg.LinAlgError:
+                return False
+        r = math.sqrt(total * (n - 1))
+        return mu + r <= _AS_GIVEN and max(mu, r / 2.0) >= math.sqrt(n * d) / _AS_GIVEN
+
+    def _from_units(self, e):
+        """Map a fit on X/2^e back to X: μ and σ scale by 2^e, the variances by 2^(2e).
+
+        The axes and the ratios are unchanged. A variance beyond float64's range
+        (≈ 1e600 for data of 1e300) saturates to inf (or 0) in the public
+        attributes, as any overflowing float64 result does; the exact values
+        stay in the units of the fit (``_units``), which ``transform``,
+        ``inverse_transform`` and ``score_samples`` use, so those stay right.
+        """
+        self._units = (e, self.mean_, self.explained_variance_, self.noise_variance_)
+        with np.errstate(over="ignore", under="ignore"):
+            self.mean_ = np.ldexp(self.mean_, e)
+            self.singular_values_ = np.ldexp(self.singular_values_, e)
+            self.explained_variance_ = np.ldexp(self.explained_variance_, 2 * e)
+            self.noise_variance_ = float(np.ldexp(self.noise_variance_, 2 * e))
+
+    def _in_units(self):
+        """(e, μ, λ, σ²) of the fit's units (e = 0: the public attributes themselves)."""
+        units = getattr(self, "_units", None)
+        return units if units is not None else (0, self.mean_, self.explained_variance_, self.noise_variance_)
+
     def _fit_full(self, X, k, solver):
+        """Fit from the whole spectrum; returns the total variance Σλ = Σ(x − μ)²/(n − 1)."""
         n, d = X.shape
         ev = None
         if solver == "lapack" and n >= 10 * d:
             # Covariance route: S = X̃ᵀX̃/(n−1), blocked products and a d×d eigh.
             S = centred_gram(X, self.mean_)
             S /= n - 1
+            if not math.isfinite(S.trace()):   # only in _fit_as_given, for X beyond 2^±256
+                raise np.linalg.LinAlgError("the covariance of X overflows")
             lam, V = scipy.linalg.eigh(S, check_finite=False, driver="evd")
             lam, Vt = np.maximum(lam[::-1], 0.0), V[:, ::-1].T
             n_keep = d if not isinstance(k, int) else k
@@ -350,7 +416,7 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             else:
                 _, sigma, Vt = scipy.linalg.svd(Xc, full_matrices=False, check_finite=False)
             ev = sigma**2 / (n - 1)
-        _set_full_spectrum(self, ev, Vt, n, d, k)
+        return _set_full_spectrum(self, ev, Vt, n, d, k)
 
     def _fit_truncated(self, X, k, solver):
         n, d = X.shape
@@ -394,10 +460,16 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
 
     # --------------------------------------------------------------- transforms
     def _project(self, X):
+        e, mean, variance, _ = self._in_units()
+        if e:
+            X = rescale(X, e)
         Z = X @ self.components_.T
-        Z -= self.mean_ @ self.components_.T
+        Z -= mean @ self.components_.T
         if self.whiten:
-            Z /= np.maximum(np.sqrt(self.explained_variance_), np.finfo(np.float64).eps)
+            Z /= np.maximum(np.sqrt(variance), np.finfo(np.float64).eps)
+        elif e:
+            with np.errstate(over="ignore", under="ignore"):
+                Z = np.ldexp(Z, e)
         return Z
 
     def transform(self, X):
@@ -433,10 +505,17 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             return map_rows(self.inverse_transform, X)
         check_is_fitted(self)
         Z = _check_projection(X, self.n_components_)
+        e, mean, variance, _ = self._in_units()
         W = self.components_
         if self.whiten:
-            W = W * np.sqrt(self.explained_variance_)[:, None]
-        return Z @ W + self.mean_
+            W = W * np.sqrt(variance)[:, None]
+        elif e:
+            Z = rescale(Z, e)
+        X_original = Z @ W + mean
+        if e:
+            with np.errstate(over="ignore", under="ignore"):
+                X_original = np.ldexp(X_original, e)
+        return X_original
 
     # ------------------------------------------------------ probabilistic PCA
     def get_covariance(self):
@@ -464,10 +543,12 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             P[np.diag_indices(d)] += 1.0 / sigma2
         return P
 
-    def _model_spectrum(self):
-        """Eigenvalues of the model covariance on span(Wₖ), and log det C."""
-        sigma2 = self.noise_variance_
-        lam = np.maximum(self.explained_variance_, sigma2)
+    def _model_spectrum(self, variance=None, sigma2=None):
+        """Eigenvalues of the model covariance on span(Wₖ), and log det C (of the
+        public attributes, or of the given ones)."""
+        if variance is None:
+            variance, sigma2 = self.explained_variance_, self.noise_variance_
+        lam = np.maximum(variance, sigma2)
         d, k = self.components_.shape[1], self.components_.shape[0]
         if (lam <= 0).any() or (k < d and sigma2 <= 0):
             raise np.linalg.LinAlgError(
@@ -492,14 +573,18 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             return map_rows(self.score_samples, X)
         check_is_fitted(self)
         X = validate_data(self, X, dtype=np.float64, reset=False)
-        lam, log_det = self._model_spectrum()
-        W, sigma2 = self.components_, self.noise_variance_
-        R = X - self.mean_
+        # in the fit's units x' = x/2^e: log p(x) = log p'(x') − d·e·log 2 (the Jacobian)
+        e, mean, variance, sigma2 = self._in_units()
+        if e:
+            X = rescale(X, e)
+        lam, log_det = self._model_spectrum(variance, sigma2)
+        W = self.components_
+        R = X - mean
         Z = R @ W.T
         maha = (Z**2 / lam).sum(axis=1)
         if W.shape[0] < W.shape[1]:
             maha += (np.einsum("ij,ij->i", R, R) - np.einsum("ij,ij->i", Z, Z)) / sigma2
-        return -0.5 * (maha + log_det + X.shape[1] * np.log(2 * np.pi))
+        return -0.5 * (maha + log_det + X.shape[1] * np.log(2 * np.pi)) - X.shape[1] * e * np.log(2.0)
 
     def score(self, X, y=None):
         """Average log-likelihood of the samples under probabilistic PCA (a float)."""
@@ -634,6 +719,15 @@ class KernelPCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
     Cost: O(n² d) to build K, O(n²) to centre it, then the eigensolver
     (see ``eigen_solver``); transforming m points costs O(m n (d + k)).
 
+    Any finite scale of X works: data beyond 2^±256 are fitted as X/2^e (an
+    exact power of two) with γ·2^(2e), the very same kernel values. So for
+    X·s the rbf, poly and sigmoid kernels with a numeric γ are the kernels of
+    the user's γ on X·s (an rbf kernel of huge data is the identity, its true
+    value), while for the linear kernel λ scales by s² and the projections by
+    s. An eigenvalue beyond float64's range reads inf (0 if it underflows);
+    the projections use the exact values. A kernel whose own values overflow
+    (poly of huge data) raises ``ValueError``.
+
     Examples
     --------
     >>> from mmlkit.datasets import make_circles
@@ -675,9 +769,25 @@ class KernelPCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
         self.remove_zero_eig = remove_zero_eig
         self.random_state = random_state
 
-    def _kernel(self, X, Z=None):
-        return kernel_matrix(X, Z, kernel=self.kernel, gamma=self.gamma_, degree=self.degree,
-                             coef0=self.coef0, kernel_params=self.kernel_params)
+    def _kernel(self, X, Z=None, gamma=None):
+        return kernel_matrix(X, Z, kernel=self.kernel, gamma=self.gamma_ if gamma is None else gamma,
+                             degree=self.degree, coef0=self.coef0, kernel_params=self.kernel_params)
+
+    def _unit_kernel(self, X, Z=None):
+        """The kernel in the fit's units (see ``fit``): K' = K/2^kexp of X/2^ex (and Z/2^ex)."""
+        ex, _, g_scaled = self._units
+        if ex:
+            X = rescale(X, ex)
+            Z = None if Z is None else rescale(Z, ex)
+        with np.errstate(over="ignore", invalid="ignore"):   # γ' saturated: exp(−γ'd) is 0, as it must be
+            K = self._kernel(X, Z, gamma=g_scaled)
+        # only a polynomial kernel can overflow here (rbf and sigmoid are bounded, the linear kernel
+        # in units is at most d, a precomputed one was checked): its check costs two passes over K
+        if self.kernel == "poly" and K.size and not (np.isfinite(K.min()) and np.isfinite(K.max())):
+            raise ValueError(f"the {self.kernel!r} kernel matrix overflows at this scale of X (max |X| = "
+                             f"{float(np.max(np.abs(X))) * 2.0**ex:.3g}); standardise X (e.g. with "
+                             "StandardScaler) or lower gamma")
+        return K
 
     def _check_params(self):
         validate_params(self)
@@ -703,8 +813,11 @@ class KernelPCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
         n = X.shape[0]
         if self.kernel == "precomputed" and X.shape[1] != n:
             raise ValueError(f"X must be a square Gram matrix when kernel='precomputed', got shape {X.shape}")
-        self.gamma_ = resolve_gamma(self.gamma, X)
-        K = self._kernel(X)
+        # Beyond 2^±256 the fit runs in exact power-of-two units (see kernel_units): X' = X/2^ex and
+        # γ' = γ·2^(2ex) give K = 2^kexp·K', so λ = 2^kexp·λ', the same eigenvectors, projections ·2^(kexp/2).
+        ex, kexp, g_scaled, self.gamma_ = kernel_units(self.kernel, self.gamma, X, unit_exponent(X), even=True)
+        self._units = (ex, kexp, g_scaled)
+        K = self._unit_kernel(X)
         if K is X:
             K = K.copy()
         # Centre in place: K̃ = K − 1K̄ᵀ − K̄1ᵀ + K̄·· (row and column means agree: K is symmetric).
@@ -752,13 +865,15 @@ class KernelPCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
         if self.remove_zero_eig or self.n_components is None:
             keep = lam > 0
             lam, V = lam[keep], V[:, keep]
-        self.eigenvalues_ = lam
+        self._eigenvalues_units = lam
+        with np.errstate(over="ignore", under="ignore"):   # saturates only where λ itself is beyond float64
+            self.eigenvalues_ = np.ldexp(lam, kexp) if kexp else lam
         self.eigenvectors_ = V
         self.X_fit_ = X
         self._n_features_out = lam.size
 
         if self.fit_inverse_transform:
-            Z = V * np.sqrt(lam)
+            Z = self._training_projections()
             self.X_transformed_fit_ = Z
             Kz = self._kernel(Z)
             Kz[np.diag_indices_from(Kz)] += self.alpha
@@ -771,7 +886,19 @@ class KernelPCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
     def fit_transform(self, X, y=None):
         """Fit, then return the training projections √λ v, shape (n_samples, n_components_)."""
         self.fit(X)
-        return self.eigenvectors_ * np.sqrt(self.eigenvalues_)
+        return self._training_projections()
+
+    def _training_projections(self):
+        """√λ v of the training points, from the eigenvalues in the fit's units."""
+        Z = self.eigenvectors_ * np.sqrt(self._eigenvalues_units)
+        return self._from_units(Z)
+
+    def _from_units(self, Z):
+        kexp = self._units[1]
+        if not kexp:
+            return Z
+        with np.errstate(over="ignore", under="ignore"):
+            return np.ldexp(Z, kexp // 2)
 
     def transform(self, X):
         """Project new points with the training centring.
@@ -790,12 +917,13 @@ class KernelPCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
         if self.kernel == "precomputed" and X.shape[1] != self.X_fit_.shape[0]:
             raise ValueError(f"X must have {self.X_fit_.shape[0]} columns (one per training sample) "
                              f"when kernel='precomputed', got {X.shape[1]}")
-        K = self._kernel(X, self.X_fit_)
+        K = self._unit_kernel(X, self.X_fit_)
         K = K - self._K_fit_rows[None, :] - K.mean(axis=1, keepdims=True) + self._K_fit_all
-        nonzero = self.eigenvalues_ > 0
+        lam = self._eigenvalues_units
+        nonzero = lam > 0
         scaled = np.zeros_like(self.eigenvectors_)
-        scaled[:, nonzero] = self.eigenvectors_[:, nonzero] / np.sqrt(self.eigenvalues_[nonzero])
-        return K @ scaled
+        scaled[:, nonzero] = self.eigenvectors_[:, nonzero] / np.sqrt(lam[nonzero])
+        return self._from_units(K @ scaled)
 
     def inverse_transform(self, X):
         """Approximate pre-images x̂(z) = k(z, Z_fit) B of projections (needs ``fit_inverse_transform``).

@@ -14,7 +14,7 @@ from mmlkit._dask import dask_unsupported
 from mmlkit._scaling import power_of_two_scale, rescale
 from mmlkit._validation import Interval, as_float_array, check_sample_weight, validate_data, validate_params
 from mmlkit.models._init import one_blas_thread_when_small
-from mmlkit.models._kernels import KERNEL_PARAMETERS, KERNELS, kernel_matrix, resolve_gamma
+from mmlkit.models._kernels import KERNEL_PARAMETERS, kernel_matrix, kernel_units
 
 __all__ = ["KernelRidge"]
 
@@ -73,7 +73,10 @@ class KernelRidge(RegressorMixin, BaseEstimator):
     X/2^ex and y/2^ey (exact powers of two) with γ·2^(2ex) (the same kernel
     values) and, for the linear kernel, α/2^(2ex) (for a precomputed Gram
     matrix, α/2^ex). A kernel whose own values overflow (a polynomial kernel
-    of huge inputs) raises ``ValueError``.
+    of huge inputs) raises ``ValueError``. Where K + αI is singular to working
+    precision for the linear kernel (α fixed while X is huge, or a tiny α), the
+    same problem is solved in the primal, w = (XᵀSX + αI)⁻¹XᵀSy from the SVD
+    of X (the minimum-norm least-squares limit), with a = S(y − Xw)/α.
 
     Examples
     --------
@@ -100,37 +103,12 @@ class KernelRidge(RegressorMixin, BaseEstimator):
                              degree=self.degree, coef0=self.coef0, kernel_params=self.kernel_params)
 
     def _scales(self, X):
-        """Exact power-of-two units for a fit on X (any finite scale, 1e±300 included).
+        """Exact power-of-two units (ex, kexp, γ', γ) for a fit on X/2^ex (see ``kernel_units``).
 
-        The fit runs on X' = X/2^ex. For the named kernels the kernel is a function of
-        γ·xᵀz or γ‖x − z‖², so γ' = γ·2^(2ex) gives the very same kernel values (c = 1);
-        the linear kernel has no γ and K' = K/2^(2ex) (c = 2^(2ex)); a precomputed Gram
-        matrix is itself scaled, K' = K/2^ex (c = 2^ex). Ridge in the new units:
-        (K + αI)a = y ⇔ (K' + (α/c)I)(c·a/2^ey) = y/2^ey, so α' = α/c and a = a'·2^ey/c.
-        Callables are used as given (ex = 0, c = 1). Returns (ex, log2 c, γ', γ).
+        Ridge in the new units, with K = 2^kexp·K': (K + αI)a = y ⇔
+        (K' + α'I)(2^kexp·a/2^ey) = y/2^ey, so α' = α/2^kexp and a = a'·2^(ey − kexp).
         """
-        if callable(self.kernel) or self.kernel not in KERNELS + ("precomputed",):
-            return 0, 0, None, resolve_gamma(self.gamma, X)
-        ex = power_of_two_scale(X)
-        if self.kernel in ("precomputed", "linear"):   # γ unused; reported as given
-            with np.errstate(over="ignore"):
-                gamma = resolve_gamma(self.gamma, X)
-            return ex, ex if self.kernel == "precomputed" else 2 * ex, None, gamma
-        big = np.finfo(np.float64).max
-        if isinstance(self.gamma, str) and self.gamma == "scale":
-            var = float(rescale(X, ex).var())    # 1/(d·Var X) in the scaled units, then back
-            if var > 0:
-                g_scaled = 1.0 / (X.shape[1] * var)
-                with np.errstate(over="ignore", under="ignore"):
-                    return ex, 0, g_scaled, float(np.ldexp(g_scaled, -2 * ex))
-            gamma = 1.0
-        else:
-            gamma = resolve_gamma(self.gamma, X)
-        with np.errstate(over="ignore"):
-            # past the float range the kernel is 0 off the diagonal either way (rbf) or its
-            # overflow is real (poly), which fit reports
-            g_scaled = min(float(np.ldexp(gamma, 2 * ex)), big)
-        return ex, 0, g_scaled, gamma
+        return kernel_units(self.kernel, self.gamma, X, power_of_two_scale(X))
 
     @one_blas_thread_when_small
     def fit(self, X, y, sample_weight=None):
@@ -170,8 +148,9 @@ class KernelRidge(RegressorMixin, BaseEstimator):
         ey = power_of_two_scale(y)
         y = rescale(y, ey)
         big, tiny = np.finfo(np.float64).max, np.finfo(np.float64).tiny
+        alpha_given = alpha
         with np.errstate(over="ignore", under="ignore"):
-            alpha = np.clip(np.ldexp(alpha, -kexp), tiny, big)   # α' = α/c (see _scales)
+            alpha = np.clip(np.ldexp(alpha, -kexp), tiny, big)   # α' = α/2^kexp (see _scales)
 
         ravel = y.ndim == 1
         Y = y.reshape(-1, 1) if ravel else y
@@ -189,15 +168,61 @@ class KernelRidge(RegressorMixin, BaseEstimator):
         # a Gram matrix of our own may be factorised in place (rebuilt if that fails); a
         # precomputed one (even our rescaled copy, which the rebuild would return) may not
         own = K is not X and K is not Xs
-        dual = _solve_regularised(K, Y, alpha, rebuild=(lambda: self._kernel(Xs, gamma=g_scaled)) if own and
-                                  sqrt_sw is None else None)
+        try:
+            dual = _solve_regularised(K, Y, alpha, rebuild=(lambda: self._kernel(Xs, gamma=g_scaled)) if own and
+                                      sqrt_sw is None else None, strict=self.kernel == "linear")
+        except np.linalg.LinAlgError:
+            # XXᵀ + α'I is positive definite: Cholesky fails only where α' is below the rounding
+            # of K (α fixed while X is huge, or a tiny α), so solve the same problem in the primal
+            return self._fit_primal(X, Xs, Y, alpha, alpha_given, ex, ey, sqrt_sw, ravel)
         if sqrt_sw is not None:
             dual *= sqrt_sw[:, None]
         if ravel:
             dual = dual.ravel()
-        self._scaled_fit = (ex, ey, g_scaled, dual)   # what predict uses: a' in the scaled units
         with np.errstate(over="ignore", under="ignore"):
-            self.dual_coef_ = np.ldexp(dual, ey - kexp)   # a = a'·2^ey/c; saturates only if a does
+            self.dual_coef_ = np.ldexp(dual, ey - kexp)   # a = a'·2^ey/2^kexp; saturates only if a does
+            huge = np.broadcast_to(np.ldexp(alpha_given.ravel(), -kexp) >= big, (Y.shape[1],))
+            if huge.any():
+                # α' beyond float64 (tiny X, α fixed): K is below α's rounding, a = S·y/α exactly
+                self._dominant_alpha(Y, sqrt_sw, alpha_given, ey, huge, ravel)
+                dual = np.ldexp(self.dual_coef_, kexp - ey)
+        self._scaled_fit = (ex, ey, g_scaled, dual, None)   # what predict uses: a' in the scaled units
+        self.X_fit_ = X
+        return self
+
+    def _dominant_alpha(self, Y, sqrt_sw, alpha_given, ey, huge, ravel):
+        """Set the dual weights a = 2^ey·S·y'/α of the targets whose α' overflowed."""
+        SY = Y[:, huge] if sqrt_sw is None else Y[:, huge] * sqrt_sw[:, None]
+        mant, expo = np.frexp(np.broadcast_to(alpha_given.ravel(), huge.shape)[huge])
+        a = np.ldexp(SY / mant, ey - expo)
+        if ravel:
+            self.dual_coef_ = a.ravel()
+        else:
+            self.dual_coef_[:, huge] = a
+
+    def _fit_primal(self, X, Xs, Y, alpha, alpha_given, ex, ey, sqrt_sw, ravel):
+        """The linear kernel's fit through w = (XᵀSX + αI)⁻¹XᵀSy, in the units of ``fit``.
+
+        From the SVD A = S^{1/2}X' = UΣVᵀ, w' = V diag(σ/(σ² + α')) Uᵀ S^{1/2}y' (directions
+        with σ below A's rounding dropped: the α' → 0 limit, the minimum-norm least-squares
+        fit), and the dual weights a = S(y − Xw)/α (the stationarity condition w = XᵀS(y − Xw)/α),
+        computed from the residual in units: a = 2^ey·S(y' − X'w')/α. ``predict`` uses w'.
+        """
+        A = Xs if sqrt_sw is None else Xs * sqrt_sw[:, None]
+        U, sig, Vt = scipy.linalg.svd(A, full_matrices=False, check_finite=False)
+        keep = sig > max(A.shape) * np.finfo(np.float64).eps * (sig[0] if sig.size else 0.0)
+        alphas = np.broadcast_to(alpha.ravel(), (Y.shape[1],))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            shrink = np.where(keep[:, None], sig[:, None] / (sig[:, None] ** 2 + alphas[None, :]), 0.0)
+        W = Vt.T @ (shrink * (U.T @ Y))
+        R = Y - A @ W
+        if sqrt_sw is not None:
+            R *= sqrt_sw[:, None]
+        mant, expo = np.frexp(np.broadcast_to(alpha_given.ravel(), (Y.shape[1],)))
+        with np.errstate(over="ignore", under="ignore"):
+            dual = np.ldexp(R / mant, ey - expo)   # 2^ey·R/α, with no intermediate over- or underflow
+        self._scaled_fit = (ex, ey, None, None, W.ravel() if ravel else W)
+        self.dual_coef_ = dual.ravel() if ravel else dual
         self.X_fit_ = X
         return self
 
@@ -219,7 +244,10 @@ class KernelRidge(RegressorMixin, BaseEstimator):
         if self.kernel == "precomputed" and X.shape[1] != self.X_fit_.shape[0]:
             raise ValueError(f"X must have {self.X_fit_.shape[0]} columns (one per training sample) "
                              f"when kernel='precomputed', got {X.shape[1]}")
-        ex, ey, g_scaled, dual = getattr(self, "_scaled_fit", (0, 0, None, self.dual_coef_))
+        ex, ey, g_scaled, dual, W = getattr(self, "_scaled_fit", (0, 0, None, self.dual_coef_, None))
+        if W is not None:   # the linear kernel's primal fit: f(x) = xᵀw = 2^ey·x'ᵀw'
+            with np.errstate(over="ignore", under="ignore"):
+                return np.ldexp(rescale(X, ex) @ W, ey)
         with np.errstate(over="ignore", invalid="ignore"):
             # γ' saturated at the float maximum: exp(−γ'd) is 0 off the diagonal as it should be
             K = self._kernel(rescale(X, ex) if ex else X, rescale(self.X_fit_, ex) if ex else self.X_fit_,
@@ -243,13 +271,14 @@ def _all_finite(K: np.ndarray) -> bool:
     return K.size == 0 or bool(np.isfinite(K.min()) and np.isfinite(K.max()))
 
 
-def _solve_regularised(K: np.ndarray, Y: np.ndarray, alpha: np.ndarray, rebuild=None) -> np.ndarray:
+def _solve_regularised(K: np.ndarray, Y: np.ndarray, alpha: np.ndarray, rebuild=None, strict=False) -> np.ndarray:
     """Solve (K + αⱼ I) aⱼ = yⱼ for every target column j of Y (n, t); K (n, n) is left intact.
 
     One Cholesky factorisation per distinct α (one in the usual shared-α case).
     With ``rebuild`` (a callable returning K again) and one distinct α, K itself
     is overwritten by the factorisation instead of a copy (no second n×n
-    matrix).
+    matrix). With ``strict``, a failed factorisation raises ``LinAlgError``
+    instead of falling back to least squares with a warning.
     """
     diag = np.diag_indices_from(K)
     alphas = np.broadcast_to(alpha.ravel(), (Y.shape[1],))
@@ -266,6 +295,8 @@ def _solve_regularised(K: np.ndarray, Y: np.ndarray, alpha: np.ndarray, rebuild=
             factor = scipy.linalg.cho_factor(A.T, lower=False, overwrite_a=True, check_finite=False)
             out[:, cols] = scipy.linalg.cho_solve(factor, Y[:, cols], check_finite=False)
         except np.linalg.LinAlgError:
+            if strict:
+                raise
             warnings.warn("K + alpha*I is not positive definite (is the kernel positive semi-definite?); "
                           "using a least-squares solution instead", RuntimeWarning, stacklevel=3)
             A = rebuild() if A is K else K.copy()

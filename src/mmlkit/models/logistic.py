@@ -12,6 +12,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
 from mmlkit._dask import any_dask, is_dask_collection, map_rows
+from mmlkit._scaling import rescale, unit_exponent
 from mmlkit._validation import Interval, Options, check_classification_labels, validate_data, validate_params
 from mmlkit.exceptions import ConvergenceWarning
 from mmlkit.models._linear_base import cd_epochs, soft_threshold
@@ -214,6 +215,11 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     log-softmax, so they never overflow. Cost per gradient O(nKd); per
     Newton step O(nK²d² + K³d³).
 
+    Any finite scale of X works: data beyond 2^±256 are fitted as X/2^e (an
+    exact power of two) with the penalty converted to those units, the same
+    problem. So on X·s with C fixed the weights are those of X with C·s²
+    (C·s for L1), divided by s, and the intercepts and probabilities are equal.
+
     On Dask X, y: the same solvers, with one pass over the data per loss and
     gradient evaluation (K(d + 1) + 1 numbers per block) and for ``"newton"`` one more
     per Hessian ((K(d + 1))² numbers per block); one first pass finds the classes.
@@ -271,7 +277,54 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self.classes_, y_index = np.unique(y, return_inverse=True)
         if self.classes_.size < 2:
             raise ValueError(f"y must contain at least 2 classes, got only one class: {self.classes_[0]!r}")
-        return self._solve(_Problem(X, y_index, self.classes_.size, self.penalty, self.C))
+        e = unit_exponent(X)
+        if not e:
+            return self._solve(_Problem(X, y_index, self.classes_.size, self.penalty, self.C))
+        return self._solve_in_units(rescale(X, e), e, y_index)
+
+    def _solve_in_units(self, X, e, y_index):
+        """Fit on X' = X/2^e (exact) and map back: w = 2^(−e)·u, the intercepts unchanged.
+
+        The scores are z = Xw + b = X'u + b, and the penalty λ·½‖w‖² = λ·2^(−2e)·½‖u‖²
+        (λ‖w‖₁ = λ·2^(−e)‖u‖₁ for L1): the fit on X' with that λ' is the very same
+        problem. Where λ' is so large that the loss's curvature (≤ d/2 in these units)
+        is below its rounding (tiny X: λ' may even exceed float64), the optimum is the
+        intercept-only fit b* and, to first order in 1/λ' (exact in float64),
+        u = −∇ᵤℓ(0, b*)/λ' for L2, u = 0 for L1 when λ' ≥ ‖∇ᵤℓ(0, b*)‖∞.
+        """
+        prob = _Problem(X, y_index, self.classes_.size, self.penalty, self.C)
+        if self.penalty is not None:
+            lam = prob.lam
+            with np.errstate(over="ignore", under="ignore"):
+                prob.lam = float(np.ldexp(lam, -2 * e if self.penalty == "l2" else -e))
+            if prob.lam > 2.0**52 * max(prob.d, 1):
+                return self._penalty_dominates(prob, lam, e)
+        self._solve(prob)
+        with np.errstate(under="ignore", over="ignore"):
+            self.coef_ = np.ldexp(self.coef_, -e)
+        return self
+
+    def _penalty_dominates(self, prob, lam, e):
+        """Set the fit of a penalty λ' ≫ the loss's curvature (see ``_solve_in_units``)."""
+        b = np.zeros(prob.K)
+        if self.fit_intercept:
+            freq = np.mean(prob.y, axis=0)
+            b = np.atleast_1d(np.log(freq) - np.log1p(-freq) if prob.binary else np.log(freq) - np.log(freq).mean())
+        theta = np.zeros(prob.shape)
+        theta[:, -1] = b
+        grad = prob.smooth(theta.ravel(), l2=False)[1].reshape(prob.shape)[:, :-1]
+        with np.errstate(under="ignore", over="ignore"):
+            if self.penalty == "l2":   # w = 2^(−e)·u = −2^(−e)·g/(λ·2^(−2e)) = −2^e·g/λ
+                self.coef_ = np.ldexp(-grad / lam, e)
+            elif prob.lam >= np.max(np.abs(grad)):
+                self.coef_ = np.zeros_like(grad)
+            else:   # an L1 penalty short of zeroing every weight: the solvers handle it
+                self._solve(prob)
+                self.coef_ = np.ldexp(self.coef_, -e)
+                return self
+        self.intercept_ = b
+        self.n_iter_ = np.array([0])
+        return self
 
     def _solve(self, prob):
         """Minimise ``prob`` from zero with the chosen solver and set the fitted attributes."""
