@@ -335,7 +335,7 @@ def test_svc_kernel_beyond_float64_is_a_clear_error():
 SCALES = [2.0**900, 2.0**-900, 1e300, 1e-300]
 
 
-def _classes(seed=0, n=60, d=3):
+def _nb_classes(seed=0, n=60, d=3):
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(n, d)) * [1.0, 2.0, 0.5]
     y = np.where(X[:, 0] + rng.normal(size=n) > 0, 1, 0) + np.where(X[:, 1] > 1.5, 1, 0)
@@ -351,7 +351,7 @@ def test_gaussian_nb_is_scale_equivariant(s, seed):
 
     from mmlkit.models import GaussianNB
 
-    X, y = _classes(seed)
+    X, y = _nb_classes(seed)
     ref = SkGaussianNB().fit(X, y)
     got = GaussianNB().fit(X * s, y)
     np.testing.assert_allclose(got.theta_ / s, ref.theta_, rtol=1e-13, atol=1e-15)
@@ -367,7 +367,7 @@ def test_gaussian_nb_is_scale_equivariant(s, seed):
 def test_gaussian_nb_power_of_two_scales_give_the_same_means(seed):
     from mmlkit.models import GaussianNB
 
-    X, y = _classes(seed)
+    X, y = _nb_classes(seed)
     a, b = GaussianNB().fit(np.ldexp(X, 900), y), GaussianNB().fit(np.ldexp(X, -900), y)
     np.testing.assert_array_equal(a.theta_, np.ldexp(b.theta_, 1800))      # bit for bit: exact units
     np.testing.assert_array_equal(a.predict(np.ldexp(X, 900)), b.predict(np.ldexp(X, -900)))
@@ -380,7 +380,7 @@ def test_gaussian_nb_partial_fit_across_scales_equals_one_fit(s1, s2):
     # The running per-class variances are kept as v·4^E, E the largest batch's units, merged by Chan's update.
     from mmlkit.models import GaussianNB
 
-    X, y = _classes(4, n=90)
+    X, y = _nb_classes(4, n=90)
     X = np.vstack([X[:40] * s1, X[40:] * s2])
     whole = GaussianNB().fit(X, y)
     parts = GaussianNB().partial_fit(X[:40], y[:40], classes=[0, 1, 2]).partial_fit(X[40:70], y[40:70])
@@ -549,7 +549,7 @@ def test_gaussian_nb_large_batch_is_scale_equivariant(s):
 
     from mmlkit.models import GaussianNB
 
-    X, y = _classes(5, n=12_000)
+    X, y = _nb_classes(5, n=12_000)
     ref = SkGaussianNB().fit(X, y)
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
