@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["column_norms", "power_of_two_scale", "rescale"]
+__all__ = ["column_norms", "extreme_scale", "power_of_two_scale", "rescale"]
 
 
 def power_of_two_scale(a) -> int:
@@ -34,6 +34,36 @@ def power_of_two_scale(a) -> int:
     if not np.isfinite(amax) or amax == 0.0:
         return 0
     return int(np.frexp(amax)[1])
+
+
+#: Data whose largest magnitude lies within 2^±UNSCALED_EXPONENT are fit as given: their squares,
+#: sums of squares and Gram matrices stay far from float64's limits.
+UNSCALED_EXPONENT = 256
+
+
+def extreme_scale(*arrays) -> int:
+    """The power-of-two exponent to fit ``arrays`` in: 0 when their largest magnitude lies
+    within 2^±``UNSCALED_EXPONENT`` (ordinary data, fit as given, no copy), else
+    :func:`power_of_two_scale` of all of them together.
+
+    Parameters
+    ----------
+    *arrays : array_like
+        Finite values (the data and, say, given initial centres), all in the same units.
+
+    Returns
+    -------
+    int
+    """
+    top = 0.0
+    for a in arrays:
+        a = np.asarray(a, dtype=np.float64)
+        if a.size:
+            top = max(top, float(a.max()), -float(a.min()))
+    if not np.isfinite(top) or top == 0.0:
+        return 0
+    e = int(np.frexp(top)[1])
+    return e if abs(e) > UNSCALED_EXPONENT else 0
 
 
 def rescale(a, e: int) -> np.ndarray:

@@ -16,6 +16,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from mmlkit._dask import dask_unsupported, is_dask_collection, map_rows
 from mmlkit._pairwise import squared_distances
+from mmlkit._scaling import extreme_scale, rescale
 from mmlkit._threads import map_blocks, row_blocks
 from mmlkit._validation import Interval, Options, as_float_array, check_random_state, validate_data, validate_params
 from mmlkit.exceptions import ConvergenceWarning
@@ -371,7 +372,13 @@ default="k-means++"
     cluster_centers_ : ndarray of shape (n_clusters, n_features)
     labels_ : ndarray of shape (n_samples,)
     inertia_ : float
-        Sum of squared distances of the samples to their closest centre.
+        Sum of squared distances of the samples to their closest centre. It
+        scales as s² with the data: for data near float64's limits (×1e300, say)
+        the true inertia lies beyond float64 and ``inertia_`` is ``inf`` (``0.0``
+        below its smallest number), IEEE's rounding of that true value, while the
+        labels, centres and distances (``transform``, which scale as s) stay
+        exact. Runs are compared on the inertia in the fit's units, so the best
+        run is still the one kept.
     n_iter_ : int
         Lloyd iterations of the kept run.
     n_features_in_ : int
@@ -390,7 +397,12 @@ default="k-means++"
     empty clusters: the farthest point seeds the lowest-numbered one, ties to the
     lower row index).
     The data are centred first (k-means is translation equivariant) to keep
-    the expanded distance formula accurate.
+    the expanded distance formula accurate. Data beyond 2^±256 are fit in
+    exact power-of-two units X' = X / 2^e (with the given ``init``): every step
+    (k-means++'s draws, the iterations, ``tol``, which is relative to the data's
+    variance as in scikit-learn) commutes with that scaling, so the same
+    ``random_state`` gives the same labels at any scale, and the centres come
+    back as 2^e · c' exactly.
 
     Hamerly's acceleration (2010) computes the same iterations with fewer
     distances. With u ≥ ‖x − c_z‖ and l ≤ min_{j≠z} ‖x − c_j‖, the triangle
@@ -489,6 +501,30 @@ default="k-means++"
             return _dask_fit.kmeans(self, X)
         X = validate_data(self, X, dtype=np.float64)
         init, n_init = self._check_params(X)
+        # Data beyond 2^±256 are fit in exact power-of-two units: X = 2^e·X'. Every operation of the
+        # fit commutes with that scaling, so the labels are those of X' and the centres come back exactly.
+        e = extreme_scale(X) if isinstance(init, str) else extreme_scale(X, init)
+        if e:
+            X = rescale(X, e)
+            init = init if isinstance(init, str) else rescale(init, e)
+        labels, inertia, centers, n_iter, converged = self._best_run(X, init, n_init)
+        if not converged:
+            warnings.warn(f"KMeans stopped at max_iter={self.max_iter} before convergence; "
+                          "increase max_iter or tol.", ConvergenceWarning, stacklevel=2)
+        distinct = np.count_nonzero(np.bincount(labels, minlength=self.n_clusters))
+        if distinct < self.n_clusters:
+            warnings.warn(f"Number of distinct clusters ({distinct}) found smaller than "
+                          f"n_clusters ({self.n_clusters}); X may hold duplicate points.",
+                          ConvergenceWarning, stacklevel=2)
+        self.cluster_centers_ = np.ldexp(centers, e) if e else centers
+        with np.errstate(over="ignore"):     # an inertia beyond float64 is inf (see inertia_)
+            self.inertia_ = float(np.ldexp(inertia, 2 * e)) if e else inertia
+        self.labels_ = labels
+        self.n_iter_ = n_iter
+        return self
+
+    def _best_run(self, X, init, n_init):
+        """The ``n_init`` runs on X; the one of lowest inertia as (labels, inertia, centres, n_iter, converged)."""
         rng = check_random_state(self.random_state)
         mean, X1, x2 = _centred_with_ones(X)
         Xc = X1[:, :-1]
@@ -511,57 +547,58 @@ default="k-means++"
                 if best is None or run[1] < best[1]:
                     best = run
         labels, inertia, centers, n_iter, converged = best
-        if not converged:
-            warnings.warn(f"KMeans stopped at max_iter={self.max_iter} before convergence; "
-                          "increase max_iter or tol.", ConvergenceWarning, stacklevel=2)
-        distinct = np.count_nonzero(np.bincount(labels, minlength=self.n_clusters))
-        if distinct < self.n_clusters:
-            warnings.warn(f"Number of distinct clusters ({distinct}) found smaller than "
-                          f"n_clusters ({self.n_clusters}); X may hold duplicate points.",
-                          ConvergenceWarning, stacklevel=2)
-        self.cluster_centers_ = centers + mean
-        self.labels_ = labels
-        self.inertia_ = inertia
-        self.n_iter_ = n_iter
-        return self
+        return labels, inertia, centers + mean, n_iter, converged
 
     def _validated(self, X):
         check_is_fitted(self)
         return validate_data(self, X, dtype=np.float64, reset=False)
 
     def _squared_distances(self, X):
-        """‖x − c_j‖² for each row of X and each centre, on data centred as in ``fit``.
+        """``(D, e)``: ‖x − c_j‖² = 4^e·D[i, j] for each row of X and each centre, on data centred as in ``fit``.
 
         The expanded formula ‖x‖² − 2 x·c + ‖c‖² cancels when the data sit far
         from the origin; distances are translation invariant, so X and the
         centres are first shifted by the centres' mean (which is the training
-        data's mean up to the cluster weights).
+        data's mean up to the cluster weights). Data beyond 2^±256 are measured
+        in exact power-of-two units 2^e, so no square over- or underflows.
         """
         X = self._validated(X)
-        shift = self.cluster_centers_.mean(axis=0)
-        return squared_distances(X - shift, self.cluster_centers_ - shift)
+        C = self.cluster_centers_
+        e = extreme_scale(X, C)
+        if e:
+            X, C = rescale(X, e), rescale(C, e)
+        shift = C.mean(axis=0)
+        return squared_distances(X - shift, C - shift), e
 
     def predict(self, X):
         """Index of the closest centre for each row of X (n_samples, n_features)."""
         if is_dask_collection(X):
             return map_rows(self.predict, X)
-        return self._squared_distances(X).argmin(axis=1)
+        return self._squared_distances(X)[0].argmin(axis=1)
 
     def transform(self, X):
         """Euclidean distances (n_samples, n_clusters) from each row of X to each centre."""
         if is_dask_collection(X):
             return map_rows(self.transform, X)
-        return np.sqrt(self._squared_distances(X))
+        D, e = self._squared_distances(X)
+        np.sqrt(D, out=D)
+        if e:
+            with np.errstate(over="ignore"):   # only a distance beyond float64 itself saturates
+                np.ldexp(D, e, out=D)
+        return D
 
     def fit_transform(self, X, y=None):
         """Fit, then return the distances of X to the centres."""
         return self.fit(X).transform(X)
 
     def score(self, X, y=None):
-        """Opposite of the inertia of X against the fitted centres (higher is better)."""
+        """Opposite of the inertia of X against the fitted centres (higher is better);
+        ``-inf`` when that inertia lies beyond float64 (as ``inertia_``)."""
         if is_dask_collection(X):
             return -float((map_rows(self.transform, X) ** 2).min(axis=1).sum().compute())
-        return -float(self._squared_distances(X).min(axis=1).sum())
+        D, e = self._squared_distances(X)
+        with np.errstate(over="ignore"):
+            return -float(np.ldexp(D.min(axis=1).sum(), 2 * e))
 
 
 # ----------------------------------------------------------------------------- spectral
@@ -639,6 +676,41 @@ def spectral_embedding(affinity, n_components, rng):
     return V / np.where(norms > 0, norms, 1.0)
 
 
+def _rbf_affinity(X, gamma):
+    """Wᵢⱼ = exp(−γ ‖xᵢ − xⱼ‖²) at any scale of X, or a ValueError when W cannot see the data.
+
+    Data beyond 2^±256 are measured in power-of-two units X = 2^e·X' (γ·‖·‖² is then
+    γ·4^e·‖x' − y'‖², with the product formed once γ·4^e is known: an overflow gives
+    exp(−∞) = 0, the rounding of the true value). When every affinity between
+    distinct points rounds to 0 (γ too large for the data's scale: no edges) or
+    every one to 1 (γ too small: a complete graph of equal weights), the spectral
+    embedding is an arbitrary basis of a degenerate eigenspace, so the labels
+    would say nothing about the data: that is an error naming ``gamma``.
+    """
+    e = extreme_scale(X)
+    W = squared_distances(rescale(X, e) if e else X)
+    top = float(W.max())
+    with np.errstate(over="ignore", under="ignore"):
+        g = float(np.ldexp(gamma, 2 * e))           # γ in the units of W (exact unless beyond float64)
+        if np.isinf(g):
+            W = (W == 0).astype(np.float64)           # only coincident points keep an affinity
+        else:
+            np.multiply(W, -g, out=W)
+            np.exp(W, out=W)
+    n = W.shape[0]
+    if top > 0 and np.count_nonzero(W) == n:
+        raise ValueError(f"gamma={gamma!r} is too large for the data's scale: the rbf affinity "
+                         "exp(-gamma*|x-y|^2) is 0 between every pair of distinct points, so the graph "
+                         "has no edges. gamma is in units of 1/|X|^2: use about 1/(typical squared "
+                         "distance), or affinity='nearest_neighbors', which does not depend on scale.")
+    if top > 0 and bool((W == 1.0).all()):
+        raise ValueError(f"gamma={gamma!r} is too small for the data's scale: the rbf affinity "
+                         "exp(-gamma*|x-y|^2) rounds to 1 between every pair of points, so the graph "
+                         "cannot tell them apart. gamma is in units of 1/|X|^2: use about 1/(typical "
+                         "squared distance), or affinity='nearest_neighbors', which does not depend on scale.")
+    return W
+
+
 @dask_unsupported
 class SpectralClustering(ClusterMixin, BaseEstimator):
     """Spectral clustering: k-means on the leading eigenvectors of the normalised Laplacian.
@@ -652,7 +724,11 @@ class SpectralClustering(ClusterMixin, BaseEstimator):
         symmetrised k-nearest-neighbour graph ½(A + Aᵀ); or X itself is the
         (n_samples, n_samples) affinity matrix.
     gamma : float, default=1.0
-        Kernel coefficient γ of the rbf affinity.
+        Kernel coefficient γ of the rbf affinity, in units of 1/X² (data scaled
+        by s need γ/s² for the same graph). The affinity is computed right at
+        any scale of X; a γ for which it is 0 between every pair of distinct
+        points, or 1 between all of them (X×1e300 or ×1e-300 with γ = 1), is a
+        ``ValueError``: the graph would carry no information about the data.
     n_neighbors : int, default=10
         Neighbours per point of the nearest-neighbour graph (the point itself included).
     n_components : int or None, default=None
@@ -740,9 +816,7 @@ class SpectralClustering(ClusterMixin, BaseEstimator):
             raise ValueError(f"n_components must be <= n_samples={n}, got {n_components}")
         rng = check_random_state(self.random_state)
         if self.affinity == "rbf":
-            W = squared_distances(X)
-            np.multiply(W, -self.gamma, out=W)
-            np.exp(W, out=W)
+            W = _rbf_affinity(X, self.gamma)
         elif self.affinity == "nearest_neighbors":
             A = _knn_connectivity(X, min(self.n_neighbors, n))
             W = 0.5 * (A + A.T)
