@@ -68,6 +68,20 @@ def test_kmeans_matches_sklearn_from_same_init(name, seed, algorithm):
     assert ours.n_iter_ == ref.n_iter_
 
 
+@pytest.mark.parametrize("algorithm", ALGORITHMS)
+@pytest.mark.parametrize("tol", [1e-1, 1e-3])
+@pytest.mark.parametrize("seed", [0, 3])
+def test_kmeans_tol_is_relative_to_the_mean_feature_variance_as_sklearn(seed, tol, algorithm):
+    """tol · mean(Var X) on the total squared centre shift: the same n_iter as scikit-learn, also
+    with features of very different spreads (a rule on any other variance stops elsewhere)."""
+    X = make_blobs(500, n_features=4, centers=6, cluster_std=3.0, random_state=seed)[0] * [1.0, 10.0, 100.0, 0.1]
+    init = X[np.random.default_rng(seed).choice(len(X), 6, replace=False)]
+    ours = _kmeans_fit(X, 6, algorithm, init=init, tol=tol)
+    ref = skc.KMeans(6, init=init, n_init=1, tol=tol).fit(X)
+    assert ours.n_iter_ == ref.n_iter_
+    np.testing.assert_array_equal(ours.labels_, ref.labels_)
+
+
 @pytest.mark.parametrize("name", ["iris", "wine", "blobs"])
 @pytest.mark.parametrize("seed", [0, 3])
 def test_kmeans_plusplus_quality_matches_sklearn(name, seed):
