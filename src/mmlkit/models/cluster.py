@@ -898,4 +898,3 @@ class SpectralClustering(ClusterMixin, BaseEstimator):
             warnings.simplefilter("ignore", ConvergenceWarning)  # duplicate embedded rows are harmless
             self.labels_ = km.fit(self.embedding_).labels_
         return self
-
