@@ -445,21 +445,11 @@ def test_estimator_pickle_clone_and_determinism(key, cls):
         np.testing.assert_allclose(out3, out, **tol)
 
 
-# Known defects at ×1e±300, found by the test below and not yet fixed: they fail today (strict xfail), so a
-# fix shows up as an XPASS to remove here. Each overflows inside the fit (x², XᵀX or a kernel) where the
-# answer is representable, rather than fitting in exact power-of-two units or raising a clear error.
-SCALE_DEFECTS = {
-    ("models.KMeans", 1e300), ("models.SpectralClustering", 1e300),
-}
-
-
 def _scaled_estimator_params():
     for s in (1e300, 1e-300):
         for p in _estimator_params():
             key, cls = p.values
-            marks = [pytest.mark.xfail(strict=True, reason="overflows at this scale (SCALE_DEFECTS)")] \
-                if (key, s) in SCALE_DEFECTS else []
-            yield pytest.param(key, cls, s, id=f"{key}-{s:g}", marks=marks)
+            yield pytest.param(key, cls, s, id=f"{key}-{s:g}")
 
 
 @pytest.mark.parametrize(("key", "cls", "s"), list(_scaled_estimator_params()))

@@ -15,6 +15,7 @@ import numpy as np
 __all__ = ["UNSCALED_EXPONENT", "column_moments", "column_norms", "merge_moments", "power_of_two_scale",
            "rescale", "shift", "unit_exponent"]
 
+
 def power_of_two_scale(a) -> int:
     """The integer ``e`` with ``max |a| / 2**e`` in ``[1/2, 1)`` (0 for all-zero or empty ``a``).
 
@@ -134,27 +135,37 @@ def merge_moments(a, b):
     return n, mean, m2, E
 
 
-# Data within 2^±256 are fitted as given: x², n·x² and d·n·x² stay far from float64's limits.
+#: Data whose largest magnitude lies within 2^±UNSCALED_EXPONENT are fitted as given: their squares,
+#: sums of squares and Gram matrices (x², n·x², d·n·x²) stay far from float64's limits.
 UNSCALED_EXPONENT = 256
-
-
-def unit_exponent(a) -> int:
-    """:func:`power_of_two_scale` of ``a`` when ``a`` lies beyond 2^±256, else 0 (fit as given).
-
-    One reduction for ordinary data (|a| temporary only for small ``a``); the exponent itself only
-    when it is needed.
-    """
-    a = np.asarray(a)
-    if not a.size:
-        return 0
-    amax = float(np.abs(a).max()) if a.size <= 1 << 15 else max(float(a.max()), -float(a.min()))
-    if amax == 0.0 or _UNIT_LOW <= amax < _UNIT_HIGH:
-        return 0
-    e = power_of_two_scale(a)
-    return e if abs(e) > UNSCALED_EXPONENT else 0
-
-
 _UNIT_LOW, _UNIT_HIGH = 2.0 ** -(UNSCALED_EXPONENT + 1), 2.0**UNSCALED_EXPONENT
+
+
+def unit_exponent(*arrays) -> int:
+    """The power-of-two exponent ``e`` to fit ``arrays`` in, as ``a / 2**e``.
+
+    0 when their largest magnitude lies within 2^±``UNSCALED_EXPONENT`` (ordinary
+    data, fitted as given, no copy), else :func:`power_of_two_scale` of all of
+    them together. One reduction per array for ordinary data.
+
+    Parameters
+    ----------
+    *arrays : array_like
+        Finite values in the same units (the data and, say, given initial centres).
+
+    Returns
+    -------
+    int
+    """
+    top = 0.0
+    for a in arrays:
+        a = np.asarray(a)
+        if a.size:
+            top = max(top, float(np.abs(a).max()) if a.size <= 1 << 15 else max(float(a.max()), -float(a.min())))
+    if top == 0.0 or not np.isfinite(top) or _UNIT_LOW <= top < _UNIT_HIGH:
+        return 0
+    e = int(np.frexp(top)[1])
+    return e if abs(e) > UNSCALED_EXPONENT else 0
 
 
 def shift(a, e):

@@ -34,7 +34,20 @@ def _data(name, seed):
 
 # ----------------------------------------------------------------------------- KMeans oracle
 
-@pytest.mark.parametrize("algorithm", ["hamerly", "lloyd"])
+def _kmeans_fit(X, k, algorithm, **kw):
+    """``"hamerly"`` runs the dense iterations on small data; ``"hamerly-bounds"`` forces the bounds."""
+    from mmlkit.models import cluster
+
+    with pytest.MonkeyPatch.context() as mp:
+        if algorithm == "hamerly-bounds":
+            mp.setattr(cluster, "_DENSE_MAX_WORK", 0)
+        return KMeans(k, algorithm=algorithm.removesuffix("-bounds"), **kw).fit(X)
+
+
+ALGORITHMS = ["hamerly", "hamerly-bounds", "lloyd"]
+
+
+@pytest.mark.parametrize("algorithm", ALGORITHMS)
 @pytest.mark.parametrize("name", ["iris", "wine", "digits", "blobs", "far"])
 @pytest.mark.parametrize("seed", [0, 1])
 def test_kmeans_matches_sklearn_from_same_init(name, seed, algorithm):
@@ -42,7 +55,7 @@ def test_kmeans_matches_sklearn_from_same_init(name, seed, algorithm):
     X = _data(name, seed)
     k = 3 if name != "digits" else 10
     init = X[np.random.default_rng(seed).choice(len(X), k, replace=False)]
-    ours = KMeans(k, init=init, n_init=1, max_iter=300, algorithm=algorithm).fit(X)
+    ours = _kmeans_fit(X, k, algorithm, init=init, n_init=1, max_iter=300)
     ref = skc.KMeans(k, init=init, n_init=1, max_iter=300).fit(X)
     scale = np.abs(X).max()
     np.testing.assert_allclose(ours.cluster_centers_, ref.cluster_centers_, rtol=1e-8, atol=1e-9 * scale)
@@ -53,6 +66,20 @@ def test_kmeans_matches_sklearn_from_same_init(name, seed, algorithm):
     np.testing.assert_array_equal(ours.labels_, ref.labels_)
     assert ours.inertia_ == pytest.approx(ref.inertia_, rel=1e-8)
     assert ours.n_iter_ == ref.n_iter_
+
+
+@pytest.mark.parametrize("algorithm", ALGORITHMS)
+@pytest.mark.parametrize("tol", [1e-1, 1e-3])
+@pytest.mark.parametrize("seed", [0, 3])
+def test_kmeans_tol_is_relative_to_the_mean_feature_variance_as_sklearn(seed, tol, algorithm):
+    """tol · mean(Var X) on the total squared centre shift: the same n_iter as scikit-learn, also
+    with features of very different spreads (a rule on any other variance stops elsewhere)."""
+    X = make_blobs(500, n_features=4, centers=6, cluster_std=3.0, random_state=seed)[0] * [1.0, 10.0, 100.0, 0.1]
+    init = X[np.random.default_rng(seed).choice(len(X), 6, replace=False)]
+    ours = _kmeans_fit(X, 6, algorithm, init=init, tol=tol)
+    ref = skc.KMeans(6, init=init, n_init=1, tol=tol).fit(X)
+    assert ours.n_iter_ == ref.n_iter_
+    np.testing.assert_array_equal(ours.labels_, ref.labels_)
 
 
 @pytest.mark.parametrize("name", ["iris", "wine", "blobs"])
@@ -78,11 +105,11 @@ def test_kmeans_random_init_and_predict_transform_score():
     np.testing.assert_allclose(km.fit_transform(X), D, rtol=1e-9, atol=1e-9)
 
 
-@pytest.mark.parametrize("algorithm", ["hamerly", "lloyd"])
+@pytest.mark.parametrize("algorithm", ALGORITHMS)
 def test_kmeans_empty_cluster_is_reseeded_like_sklearn(algorithm):
     X, _ = make_blobs(200, centers=3, random_state=0)
     init = np.vstack([X[:2], [[1e3, 1e3]]])         # the third centre attracts nobody
-    ours = KMeans(3, init=init, n_init=1, algorithm=algorithm).fit(X)
+    ours = _kmeans_fit(X, 3, algorithm, init=init, n_init=1)
     ref = skc.KMeans(3, init=init, n_init=1).fit(X)
     assert np.bincount(ours.labels_, minlength=3).min() > 0
     np.testing.assert_allclose(ours.cluster_centers_, ref.cluster_centers_, rtol=1e-8, atol=1e-8)
@@ -137,19 +164,21 @@ def test_hamerly_computes_lloyds_iterations(seed, k, spread):
     init = X[rng.choice(150, k, replace=False)]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        runs = [KMeans(k, init=init, max_iter=50, tol=tol, algorithm=a).fit(X)
-                for tol in (0.0, 1e-4) for a in ("hamerly", "lloyd")]
-    _assert_same_run(runs[0], runs[1])
-    _assert_same_run(runs[2], runs[3])
+        for tol in (0.0, 1e-4):
+            runs = [_kmeans_fit(X, k, a, init=init, max_iter=50, tol=tol) for a in ALGORITHMS]
+            _assert_same_run(runs[0], runs[2])   # the dense iterations (small data)
+            _assert_same_run(runs[1], runs[2])   # the bounds
 
 
 @pytest.mark.parametrize("k", [2, 5])
 def test_hamerly_on_row_blocks_equals_one_block(monkeypatch, k):
     """Split over three threads (tiny blocks forced), the run is the single-block run."""
     import mmlkit._threads as threads
+    from mmlkit.models import cluster
 
     X, _ = make_blobs(3_000, n_features=4, centers=5, cluster_std=3.0, random_state=k)
     init = X[np.random.default_rng(k).choice(3_000, k, replace=False)]
+    monkeypatch.setattr(cluster, "_DENSE_MAX_WORK", 0)     # the bounds, not the small-data iterations
     serial = KMeans(k, init=init, algorithm="hamerly").fit(X)
     monkeypatch.setattr(threads, "MIN_ROWS_PER_THREAD", 64)
     monkeypatch.setattr(threads, "_n_cpus", lambda: 3)
@@ -159,12 +188,12 @@ def test_hamerly_on_row_blocks_equals_one_block(monkeypatch, k):
     _assert_same_run(blocked, KMeans(k, init=init, algorithm="lloyd").fit(X))
 
 
-@pytest.mark.parametrize("algorithm", ["hamerly", "lloyd"])
+@pytest.mark.parametrize("algorithm", ALGORITHMS)
 def test_kmeans_duplicate_centres_and_reseeding_agree(algorithm):
     """Two identical initial centres: one empties, is re-seeded, and both runs end alike."""
     X, _ = make_blobs(300, centers=3, random_state=1)
     init = X[[0, 0, 150]]
-    ours = KMeans(3, init=init, algorithm=algorithm).fit(X)
+    ours = _kmeans_fit(X, 3, algorithm, init=init)
     ref = skc.KMeans(3, init=init, n_init=1).fit(X)
     assert np.bincount(ours.labels_, minlength=3).min() > 0
     assert ours.inertia_ == pytest.approx(ref.inertia_, rel=1e-9)
@@ -331,9 +360,10 @@ def test_hamerly_stopped_at_max_iter_is_lloyd_stopped_there(max_iter):
     init = X[np.random.default_rng(3).choice(2_000, 6, replace=False)]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        runs = [KMeans(6, init=init, max_iter=max_iter, tol=0.0, algorithm=a).fit(X) for a in ("hamerly", "lloyd")]
+        runs = [_kmeans_fit(X, 6, a, init=init, max_iter=max_iter, tol=0.0) for a in ALGORITHMS]
         ref = skc.KMeans(6, init=init, n_init=1, max_iter=max_iter, tol=0.0).fit(X)
-    _assert_same_run(*runs)
+    _assert_same_run(runs[0], runs[2])
+    _assert_same_run(runs[1], runs[2])
     np.testing.assert_allclose(runs[0].cluster_centers_, ref.cluster_centers_, rtol=1e-10, atol=1e-10)
     np.testing.assert_array_equal(runs[0].labels_, ref.labels_)
     assert runs[0].inertia_ == pytest.approx(ref.inertia_, rel=1e-10)

@@ -24,11 +24,13 @@ from mmlkit.models import (
     ElasticNet,
     KernelPCA,
     KernelRidge,
+    KMeans,
     Lasso,
     LinearRegression,
     LogisticRegression,
     MLPRegressor,
     Ridge,
+    SpectralClustering,
 )
 
 POW2 = [2.0**990, 2.0**-990]
@@ -803,3 +805,102 @@ def test_pca_lapack_fits_as_given_or_refits_in_units(k):
     np.testing.assert_allclose(got.components_, ref.components_, rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(got.explained_variance_ratio_, ref.explained_variance_ratio_, rtol=1e-12)
     np.testing.assert_allclose(np.ldexp(Z, -k), ref.transform(X[:50]), rtol=1e-12, atol=1e-14)
+
+
+# ----------------------------------------------------------------------------- clustering
+# k-means and spectral clustering fit in exact power-of-two units: at 2^±900 every rescaled input is
+# bit-identical to the unscaled one up to a power of two, so the runs are the same run; at 1e±300 each
+# input element is rounded once, and the labels must still agree (the blobs have clear margins).
+SCALES_900 = [2.0**900, 2.0**-900]
+
+
+def _blobs(seed=0, n=240, d=3, k=4):
+    from mmlkit.datasets import make_blobs
+
+    return make_blobs(n, n_features=d, centers=k, cluster_std=1.0, random_state=seed)[0]
+
+
+def _kmeans_pair(X, s, init, seed):
+    if init != "array":
+        # several seedings at 2^±900 (the runs are the same runs); one at 1e±300, where two seedings
+        # that find the same partition differ in inertia only by rounding, and either may be kept
+        kw = dict(init=init, n_init=3 if s in SCALES_900 else 1, random_state=seed)
+        return KMeans(4, **kw).fit(X), KMeans(4, **kw).fit(X * s)
+    start = X[np.random.default_rng(seed).choice(len(X), 4, replace=False)]
+    return KMeans(4, init=start).fit(X), KMeans(4, init=start * s).fit(X * s)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+@pytest.mark.parametrize("init", ["k-means++", "k-means||", "random", "array"])
+@pytest.mark.parametrize("s", SCALES_900 + DECIMAL)
+def test_kmeans_is_scale_equivariant(s, init, seed):
+    """Same random_state (or the given centres, scaled): same labels and n_iter, centres times s,
+    distances times s; exact at 2^±900 (k-means++'s draws pick the same rows)."""
+    X = _blobs(seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        ref, got = _kmeans_pair(X, s, init, seed)
+        D = got.transform(X * s)
+        labels = got.predict(X * s)
+    np.testing.assert_array_equal(got.labels_, ref.labels_)
+    np.testing.assert_array_equal(labels, ref.labels_)
+    assert got.n_iter_ == ref.n_iter_
+    if s in SCALES_900:
+        np.testing.assert_array_equal(got.cluster_centers_, ref.cluster_centers_ * s)
+        np.testing.assert_array_equal(D, ref.transform(X) * s)
+    else:
+        np.testing.assert_allclose(got.cluster_centers_ / s, ref.cluster_centers_, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(D / s, ref.transform(X), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("s", [2.0**400, 2.0**-400])
+def test_kmeans_inertia_and_score_scale_by_s_squared(s):
+    """Where s²·inertia is a float64 it is exactly that (the inertia of X·s)."""
+    X = _blobs(2)
+    ref = KMeans(4, random_state=0).fit(X)
+    got = KMeans(4, random_state=0).fit(X * s)
+    assert got.inertia_ == ref.inertia_ * s * s
+    assert got.score(X * s) == ref.score(X) * s * s
+
+
+@pytest.mark.parametrize("s", [1e300, 2.0**900])
+def test_kmeans_inertia_beyond_float64_is_inf(s):
+    """At 1e300 the true inertia (~1e600) is beyond float64: inf, as documented, with the labels right."""
+    X = _blobs(3)
+    got = KMeans(4, random_state=0).fit(X * s)
+    assert got.inertia_ == np.inf and got.score(X * s) == -np.inf
+    np.testing.assert_array_equal(got.labels_, KMeans(4, random_state=0).fit(X).labels_)
+    assert np.all(np.isfinite(got.transform(X * s)))
+
+
+@pytest.mark.parametrize("s", SCALES_900 + DECIMAL)
+def test_spectral_nearest_neighbors_is_scale_invariant(s):
+    X = _blobs(4, n=150, d=2, k=3)
+    kw = dict(n_clusters=3, affinity="nearest_neighbors", n_neighbors=8, random_state=0)
+    ref = SpectralClustering(**kw).fit(X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        got = SpectralClustering(**kw).fit(X * s)
+    np.testing.assert_array_equal(got.labels_, ref.labels_)
+
+
+@pytest.mark.parametrize("s", [2.0**500, 2.0**-500])   # γ/s² stays a normal float64
+def test_spectral_rbf_gamma_in_units_of_one_over_x_squared(s):
+    """(X·s, γ/s²) is the same graph, bit for bit, and so the same labels."""
+    X = _blobs(5, n=120, d=2, k=3)
+    ref = SpectralClustering(3, gamma=0.5, random_state=0).fit(X)
+    got = SpectralClustering(3, gamma=0.5 / (s * s), random_state=0).fit(X * s)
+    np.testing.assert_array_equal(got.affinity_matrix_, ref.affinity_matrix_)
+    np.testing.assert_array_equal(got.labels_, ref.labels_)
+
+
+@pytest.mark.parametrize(("s", "match"), [(1e300, "too large"), (2.0**900, "too large"),
+                                          (1e-300, "too small"), (2.0**-900, "too small")])
+def test_spectral_rbf_graph_without_information_is_a_clear_error(s, match):
+    """γ = 1 at ×1e300: every affinity between distinct points is exp(−1e600) = 0 (no edges); at
+    ×1e-300 every one rounds to 1. Either way the labels would be arbitrary: a ValueError naming gamma."""
+    X = _blobs(6, n=60, d=2, k=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.raises(ValueError, match=f"gamma=1.0 is {match}"):
+            SpectralClustering(3, random_state=0).fit(X * s)

@@ -16,6 +16,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from mmlkit._dask import dask_unsupported, is_dask_collection, map_rows
 from mmlkit._pairwise import squared_distances
+from mmlkit._scaling import rescale, unit_exponent
 from mmlkit._threads import map_blocks, row_blocks
 from mmlkit._validation import Interval, Options, as_float_array, check_random_state, validate_data, validate_params
 from mmlkit.exceptions import ConvergenceWarning
@@ -316,16 +317,66 @@ def _hamerly(X1, x2, centers, max_iter, tol):
     return labels, max(inertia, 0.0), centers, n_iter, converged
 
 
-def _centred_with_ones(X):
+#: Up to this many rows and multiply-adds per iteration (n · k · (d + 1)), the bounds of Hamerly's
+#: algorithm cost more in NumPy calls than the distances they save: :func:`_lloyd_dense` runs.
+#: (Measured: 0.3–0.9× the bounds' time inside these limits; 1.2–2.6× beyond them.)
+_DENSE_MAX_ROWS, _DENSE_MAX_WORK = 5000, 2**20
+
+
+def _lloyd_dense(X1, x2, centers, max_iter, tol):
+    """Lloyd's iterations, every distance every time, in a few whole-array operations each.
+
+    The same iterations as :func:`_lloyd` (and :func:`_hamerly`), for small data,
+    where a NumPy call costs more than its arithmetic. ``X1 = [X, 1]`` is laid out
+    by columns, so ``X1ᵀ`` is contiguous. Each iteration is two products:
+    ``G = [−2C, ‖c‖²] X1ᵀ`` (k × n, ‖c‖² − 2 x·c), whose column minima mark each
+    point's centre in the one-hot matrix ``Z = (G == min G)``, and ``Z X1``, the
+    ``[Σ x, count]`` rows of the update. An exact tie (a column of Z with two ones,
+    seen in the counts) goes to the lowest index, as ``argmin``; the labels
+    themselves are needed only to re-seed an empty cluster and at the end.
+    """
+    k, n = centers.shape[0], X1.shape[0]
+    onehot, previous = np.empty((k, n)), np.empty((k, n))
+    X1T = X1.T
+    strict = False
+    for n_iter in range(1, max_iter + 1):  # noqa: B007 (n_iter is returned)
+        G = _augmented(centers) @ X1T
+        best = G.min(axis=0)
+        np.equal(G, best, out=onehot)
+        S = onehot @ X1
+        if S[:, -1].sum() != n:                   # a tie: to the lowest index
+            np.equal(_argmin_columns(G)[0], np.arange(k)[:, None], out=onehot)
+            S = onehot @ X1
+        if (S[:, -1] == 0).any():
+            _reseed_empty(X1, _argmin_columns(G)[0], np.maximum(best + x2, 0.0), S)
+        new_centers = _means(S)
+        shift = float(np.sum((new_centers - centers) ** 2))
+        centers = new_centers
+        if n_iter > 1 and np.array_equal(onehot, previous):
+            strict = True     # unchanged labels give unchanged means: G is that of the last centres
+            break
+        if shift <= tol:
+            break
+        onehot, previous = previous, onehot
+    labels, partial = _argmin_columns(G if strict else _augmented(centers) @ X1T)
+    inertia = float(np.maximum(partial + x2, 0.0).sum())
+    return labels, inertia, centers, n_iter, strict or shift <= tol
+
+
+def _centred_with_ones(X, order="C"):
     """``mean``, ``X1 = [X − mean, 1]`` and the squared row norms ``x2`` of X − mean.
 
     X1 is a new array (the caller's X is never touched); its column of ones turns
     distances and cluster counts into matrix products. Filled by row blocks on threads.
+    ``order="F"`` lays X1 out by columns: the products with k ≪ d + 1 centres
+    (``C1 @ X1.T``, k-means++'s ``X[candidates] @ X.T``) then read X1ᵀ contiguously,
+    several times faster for few centres than the row-major layout, which the
+    gathers of rows in Hamerly's passes want.
     """
     n, d = X.shape
     blocks = row_blocks(n)
     mean = sum(map_blocks(lambda b: X[b].sum(axis=0), blocks)) / n
-    X1, x2 = np.empty((n, d + 1)), np.empty(n)
+    X1, x2 = np.empty((n, d + 1), order=order), np.empty(n)
 
     def fill(b):
         Xc = np.subtract(X[b], mean, out=X1[b, :-1])
@@ -364,14 +415,23 @@ default="k-means++"
         distances every iteration; ``"hamerly"`` keeps triangle-inequality
         bounds and recomputes only the points whose nearest centre may have
         changed. Both give the same clustering; Hamerly's is much faster once
-        the centres settle.
+        the centres settle. On small data (at most 5,000 rows and 2^20
+        multiply-adds per iteration) ``"hamerly"`` computes every distance
+        anyway, in two matrix products per iteration (see Notes): there the
+        bounds cost more NumPy calls than the distances they would save.
 
     Attributes
     ----------
     cluster_centers_ : ndarray of shape (n_clusters, n_features)
     labels_ : ndarray of shape (n_samples,)
     inertia_ : float
-        Sum of squared distances of the samples to their closest centre.
+        Sum of squared distances of the samples to their closest centre. It
+        scales as s² with the data: for data near float64's limits (×1e300, say)
+        the true inertia lies beyond float64 and ``inertia_`` is ``inf`` (``0.0``
+        below its smallest number), IEEE's rounding of that true value, while the
+        labels, centres and distances (``transform``, which scale as s) stay
+        exact. Runs are compared on the inertia in the fit's units, so the best
+        run is still the one kept.
     n_iter_ : int
         Lloyd iterations of the kept run.
     n_features_in_ : int
@@ -390,7 +450,12 @@ default="k-means++"
     empty clusters: the farthest point seeds the lowest-numbered one, ties to the
     lower row index).
     The data are centred first (k-means is translation equivariant) to keep
-    the expanded distance formula accurate.
+    the expanded distance formula accurate. Data beyond 2^±256 are fit in
+    exact power-of-two units X' = X / 2^e (with the given ``init``): every step
+    (k-means++'s draws, the iterations, ``tol``, which is relative to the data's
+    variance as in scikit-learn) commutes with that scaling, so the same
+    ``random_state`` gives the same labels at any scale, and the centres come
+    back as 2^e · c' exactly.
 
     Hamerly's acceleration (2010) computes the same iterations with fewer
     distances. With u ≥ ‖x − c_z‖ and l ≤ min_{j≠z} ‖x − c_j‖, the triangle
@@ -403,6 +468,10 @@ default="k-means++"
 
     Cost: O(n · k · d) per Lloyd iteration (Hamerly: O(n) for the bounds plus
     O(m · k · d) for the m points that need it); O(n · d · k log k) for k-means++.
+    On small data each iteration is two products with the centred data
+    X₁ = [X − x̄, 1] stored by columns: G = [−2C, ‖c‖²] X₁ᵀ (k × n, the distances
+    up to ‖x‖²), then Z X₁ with Z the one-hot matrix of each column's minimum,
+    which gives every cluster's [Σ x, count] at once.
 
     k-means|| (Bahmani et al. 2012), ``init="k-means||"``, replaces k-means++'s k
     sequential draws by a few rounds that each sample many points at once: from a
@@ -492,11 +561,39 @@ default="k-means++"
             return _dask_fit.kmeans(self, X)
         X = validate_data(self, X, dtype=np.float64)
         init, n_init = self._check_params(X)
+        # Data beyond 2^±256 are fit in exact power-of-two units: X = 2^e·X'. Every operation of the
+        # fit commutes with that scaling, so the labels are those of X' and the centres come back exactly.
+        e = unit_exponent(X) if isinstance(init, str) else unit_exponent(X, init)
+        if e:
+            X = rescale(X, e)
+            init = init if isinstance(init, str) else rescale(init, e)
+        labels, inertia, centers, n_iter, converged = self._best_run(X, init, n_init)
+        if not converged:
+            warnings.warn(f"KMeans stopped at max_iter={self.max_iter} before convergence; "
+                          "increase max_iter or tol.", ConvergenceWarning, stacklevel=2)
+        distinct = np.count_nonzero(np.bincount(labels, minlength=self.n_clusters))
+        if distinct < self.n_clusters:
+            warnings.warn(f"Number of distinct clusters ({distinct}) found smaller than "
+                          f"n_clusters ({self.n_clusters}); X may hold duplicate points.",
+                          ConvergenceWarning, stacklevel=2)
+        self.cluster_centers_ = np.ldexp(centers, e) if e else centers
+        with np.errstate(over="ignore"):     # an inertia beyond float64 is inf (see inertia_)
+            self.inertia_ = float(np.ldexp(inertia, 2 * e)) if e else inertia
+        self.labels_ = labels
+        self.n_iter_ = n_iter
+        return self
+
+    def _best_run(self, X, init, n_init):
+        """The ``n_init`` runs on X; the one of lowest inertia as (labels, inertia, centres, n_iter, converged)."""
         rng = check_random_state(self.random_state)
-        mean, X1, x2 = _centred_with_ones(X)
+        # Hamerly's bounds pay once the distances of an iteration outweigh the NumPy calls.
+        n, d = X.shape
+        dense = (self.algorithm == "hamerly" and n <= _DENSE_MAX_ROWS
+                 and n * (d + 1) * self.n_clusters <= _DENSE_MAX_WORK)
+        iterate = _lloyd_dense if dense else (_hamerly if self.algorithm == "hamerly" else _lloyd)
+        mean, X1, x2 = _centred_with_ones(X, order="F" if dense else "C")
         Xc = X1[:, :-1]
         tol = float(x2.sum()) / Xc.size * self.tol    # mean per-feature variance (Xc is centred)
-        iterate = _hamerly if self.algorithm == "hamerly" else _lloyd
         best = None
         # The products here are tall and skinny (n × d by d × k): BLAS threads cost more
         # in synchronisation than they gain, so run them on one thread (as scikit-learn does).
@@ -514,57 +611,58 @@ default="k-means++"
                 if best is None or run[1] < best[1]:
                     best = run
         labels, inertia, centers, n_iter, converged = best
-        if not converged:
-            warnings.warn(f"KMeans stopped at max_iter={self.max_iter} before convergence; "
-                          "increase max_iter or tol.", ConvergenceWarning, stacklevel=2)
-        distinct = np.count_nonzero(np.bincount(labels, minlength=self.n_clusters))
-        if distinct < self.n_clusters:
-            warnings.warn(f"Number of distinct clusters ({distinct}) found smaller than "
-                          f"n_clusters ({self.n_clusters}); X may hold duplicate points.",
-                          ConvergenceWarning, stacklevel=2)
-        self.cluster_centers_ = centers + mean
-        self.labels_ = labels
-        self.inertia_ = inertia
-        self.n_iter_ = n_iter
-        return self
+        return labels, inertia, centers + mean, n_iter, converged
 
     def _validated(self, X):
         check_is_fitted(self)
         return validate_data(self, X, dtype=np.float64, reset=False)
 
     def _squared_distances(self, X):
-        """‖x − c_j‖² for each row of X and each centre, on data centred as in ``fit``.
+        """``(D, e)``: ‖x − c_j‖² = 4^e·D[i, j] for each row of X and each centre, on data centred as in ``fit``.
 
         The expanded formula ‖x‖² − 2 x·c + ‖c‖² cancels when the data sit far
         from the origin; distances are translation invariant, so X and the
         centres are first shifted by the centres' mean (which is the training
-        data's mean up to the cluster weights).
+        data's mean up to the cluster weights). Data beyond 2^±256 are measured
+        in exact power-of-two units 2^e, so no square over- or underflows.
         """
         X = self._validated(X)
-        shift = self.cluster_centers_.mean(axis=0)
-        return squared_distances(X - shift, self.cluster_centers_ - shift)
+        C = self.cluster_centers_
+        e = unit_exponent(X, C)
+        if e:
+            X, C = rescale(X, e), rescale(C, e)
+        shift = C.mean(axis=0)
+        return squared_distances(X - shift, C - shift), e
 
     def predict(self, X):
         """Index of the closest centre for each row of X (n_samples, n_features)."""
         if is_dask_collection(X):
             return map_rows(self.predict, X)
-        return self._squared_distances(X).argmin(axis=1)
+        return self._squared_distances(X)[0].argmin(axis=1)
 
     def transform(self, X):
         """Euclidean distances (n_samples, n_clusters) from each row of X to each centre."""
         if is_dask_collection(X):
             return map_rows(self.transform, X)
-        return np.sqrt(self._squared_distances(X))
+        D, e = self._squared_distances(X)
+        np.sqrt(D, out=D)
+        if e:
+            with np.errstate(over="ignore"):   # only a distance beyond float64 itself saturates
+                np.ldexp(D, e, out=D)
+        return D
 
     def fit_transform(self, X, y=None):
         """Fit, then return the distances of X to the centres."""
         return self.fit(X).transform(X)
 
     def score(self, X, y=None):
-        """Opposite of the inertia of X against the fitted centres (higher is better)."""
+        """Opposite of the inertia of X against the fitted centres (higher is better);
+        ``-inf`` when that inertia lies beyond float64 (as ``inertia_``)."""
         if is_dask_collection(X):
             return -float((map_rows(self.transform, X) ** 2).min(axis=1).sum().compute())
-        return -float(self._squared_distances(X).min(axis=1).sum())
+        D, e = self._squared_distances(X)
+        with np.errstate(over="ignore"):
+            return -float(np.ldexp(D.min(axis=1).sum(), 2 * e))
 
 
 # ----------------------------------------------------------------------------- spectral
@@ -642,6 +740,41 @@ def spectral_embedding(affinity, n_components, rng):
     return V / np.where(norms > 0, norms, 1.0)
 
 
+def _rbf_affinity(X, gamma):
+    """Wᵢⱼ = exp(−γ ‖xᵢ − xⱼ‖²) at any scale of X, or a ValueError when W cannot see the data.
+
+    Data beyond 2^±256 are measured in power-of-two units X = 2^e·X' (γ·‖·‖² is then
+    γ·4^e·‖x' − y'‖², with the product formed once γ·4^e is known: an overflow gives
+    exp(−∞) = 0, the rounding of the true value). When every affinity between
+    distinct points rounds to 0 (γ too large for the data's scale: no edges) or
+    every one to 1 (γ too small: a complete graph of equal weights), the spectral
+    embedding is an arbitrary basis of a degenerate eigenspace, so the labels
+    would say nothing about the data: that is an error naming ``gamma``.
+    """
+    e = unit_exponent(X)
+    W = squared_distances(rescale(X, e) if e else X)
+    top = float(W.max())
+    with np.errstate(over="ignore", under="ignore"):
+        g = float(np.ldexp(gamma, 2 * e))           # γ in the units of W (exact unless beyond float64)
+        if np.isinf(g):
+            W = (W == 0).astype(np.float64)           # only coincident points keep an affinity
+        else:
+            np.multiply(W, -g, out=W)
+            np.exp(W, out=W)
+    n = W.shape[0]
+    if top > 0 and np.count_nonzero(W) == n:
+        raise ValueError(f"gamma={gamma!r} is too large for the data's scale: the rbf affinity "
+                         "exp(-gamma*|x-y|^2) is 0 between every pair of distinct points, so the graph "
+                         "has no edges. gamma is in units of 1/|X|^2: use about 1/(typical squared "
+                         "distance), or affinity='nearest_neighbors', which does not depend on scale.")
+    if top > 0 and bool((W == 1.0).all()):
+        raise ValueError(f"gamma={gamma!r} is too small for the data's scale: the rbf affinity "
+                         "exp(-gamma*|x-y|^2) rounds to 1 between every pair of points, so the graph "
+                         "cannot tell them apart. gamma is in units of 1/|X|^2: use about 1/(typical "
+                         "squared distance), or affinity='nearest_neighbors', which does not depend on scale.")
+    return W
+
+
 @dask_unsupported
 class SpectralClustering(ClusterMixin, BaseEstimator):
     """Spectral clustering: k-means on the leading eigenvectors of the normalised Laplacian.
@@ -655,7 +788,11 @@ class SpectralClustering(ClusterMixin, BaseEstimator):
         symmetrised k-nearest-neighbour graph ½(A + Aᵀ); or X itself is the
         (n_samples, n_samples) affinity matrix.
     gamma : float, default=1.0
-        Kernel coefficient γ of the rbf affinity.
+        Kernel coefficient γ of the rbf affinity, in units of 1/X² (data scaled
+        by s need γ/s² for the same graph). The affinity is computed right at
+        any scale of X; a γ for which it is 0 between every pair of distinct
+        points, or 1 between all of them (X×1e300 or ×1e-300 with γ = 1), is a
+        ``ValueError``: the graph would carry no information about the data.
     n_neighbors : int, default=10
         Neighbours per point of the nearest-neighbour graph (the point itself included).
     n_components : int or None, default=None
@@ -743,9 +880,7 @@ class SpectralClustering(ClusterMixin, BaseEstimator):
             raise ValueError(f"n_components must be <= n_samples={n}, got {n_components}")
         rng = check_random_state(self.random_state)
         if self.affinity == "rbf":
-            W = squared_distances(X)
-            np.multiply(W, -self.gamma, out=W)
-            np.exp(W, out=W)
+            W = _rbf_affinity(X, self.gamma)
         elif self.affinity == "nearest_neighbors":
             A = _knn_connectivity(X, min(self.n_neighbors, n))
             W = 0.5 * (A + A.T)

@@ -18,7 +18,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from mmlkit import linalg
 from mmlkit._dask import any_dask, dask_unsupported
-from mmlkit._scaling import column_norms, power_of_two_scale, rescale
+from mmlkit._scaling import UNSCALED_EXPONENT, column_norms, power_of_two_scale, rescale
 from mmlkit._validation import Interval, Options, validate_data, validate_params
 from mmlkit.exceptions import ConvergenceWarning, RankWarning
 from mmlkit.models import _dask_fit
@@ -55,10 +55,6 @@ def _means(X, y, fit_intercept: bool):
     return np.zeros(X.shape[1]), np.zeros(y.shape[1:])
 
 
-# Data within 2^±256 are fitted as given: x², n·x² and the Gram matrix stay far from float64's limits.
-_UNSCALED_EXPONENT = 256
-
-
 def _in_units(X, y):
     """``(X', y', ex, ey)`` with X = 2^ex·X', y = 2^ey·y' exact, when X or y lies beyond 2^±256.
 
@@ -68,7 +64,7 @@ def _in_units(X, y):
     (``ex = ey = 0``) are returned as they are, with no copy.
     """
     ex, ey = power_of_two_scale(X), power_of_two_scale(y)
-    if max(abs(ex), abs(ey)) <= _UNSCALED_EXPONENT:
+    if max(abs(ex), abs(ey)) <= UNSCALED_EXPONENT:
         return X, y, 0, 0
     return rescale(X, ex), rescale(y, ey), ex, ey
 
