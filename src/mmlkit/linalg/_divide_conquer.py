@@ -245,50 +245,54 @@ def _middle_way(E0, Z2, LM, rinv, inter, pa, pb, t, lo, hi, dscale, max_iter: in
     the two poles modelled exactly, ``[lo, hi]`` a bracket. Every step is one array operation
     over the rows still held; converged roots keep their τ, and their rows are dropped once
     they are the majority. The step count is what costs at small orders (each array operation
-    has a fixed price), so the per-row arithmetic is kept to as few operations as it allows.
+    has a fixed price, about a microsecond, more than the arithmetic of a level of 4-pole
+    blocks), so the per-row arithmetic is kept to as few operations as it allows (dropping rows
+    is one ``take`` per array). Every step tests convergence first: a converged root that took
+    a model step from rounding-level ``w`` could leave its bracket's good half.
     """
     out = t.copy()
     R, K = E0.shape
     idx = np.arange(R)
     ones = np.ones(K)
     c0 = 2.0 * rinv  # the 1/ρ part of the bound on w's rounding error (as dlaed4's ERRETM)
-    last16 = 16.0 * (~inter)  # the last root's own pole is left of it too: its term counts in Σ|terms|
+    last2 = 2.0 * (~inter)  # the last root's own pole is left of it too: its term counts in Σ|terms|
     last = ~inter
     gapsign = np.where(inter, 1.0, -1.0)
     tiny = _EPS * dscale
     fa, fb = idx * K + pa, idx * K + pb  # the modelled poles' places in the flattened row-by-pole arrays
-    moving = np.ones(R, dtype=bool)
+    moving = None  # the rows not yet converged (None: all held rows)
     # the three row-by-pole work arrays are set up once (views of per-thread scratch, shrunk when rows
     # are dropped): fresh temporaries of this size each step would cost more than the arithmetic
-    Dl, T, T2 = _work_arrays(E0.shape)
+    Dl, T, T2 = _work_arrays(E0.shape)[:3]
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         for it in range(max_iter):
             np.subtract(E0, t[:, None], out=Dl)
             np.divide(Z2, Dl, out=T)
             np.divide(T, Dl, out=T2)
-            tot, dw = T @ ones, T2 @ ones
+            tot, dw = T.dot(ones), T2.dot(ones)
             psi = np.vecdot(LM, T)  # poles left of the root: Δ < 0, terms ≤ 0
             da, db = Dl.take(fa), Dl.take(fb)
             w = rinv + tot
-            # Σ|terms| = tot − 2ψ (and − 2·its own term for the last root); bound 8Σ|terms| + 2/ρ + 3|τ|f'
-            abs_t = np.abs(t)
-            bound = 8.0 * (tot - 2.0 * psi) - last16 * T.take(fb) + c0 + 3.0 * abs_t * dw
-            done = np.abs(w) <= _EPS * bound
             neg = w < 0
             lo, hi = np.where(neg, t, lo), np.where(neg, hi, t)
+            # Σ|terms| = tot − 2ψ (and − 2·its own term for the last root); bound 8Σ|terms| + 2/ρ + 3|τ|f'
+            abs_t = np.abs(t)
+            bound = 8.0 * (tot - 2.0 * psi - last2 * T.take(fb)) + c0 + 3.0 * abs_t * dw
+            done = np.abs(w) <= _EPS * bound
             if it >= 3:  # a bracket at rounding level: no better τ exists
                 done |= (hi - lo) <= 2.0 * _EPS * np.maximum(abs_t, tiny)
-            moving &= ~done
-            if not moving.any():  # every root has converged: out holds their τ; no model step to take
+            moving = ~done if moving is None else moving & ~done  # a converged root stays so
+            if not moving.any():  # every root has converged: t holds their τ; no model step to take
                 break
             dpsi = np.vecdot(LM, T2)
             # the two-pole model: da, db fitted exactly, the other terms by ψ, φ's slopes
             # inside a gap Gragg's model (dlaed6): the two poles' weights and a constant fitted to f, f′
             # and f″ (cubic convergence); beyond the last pole the middle way (ψ, φ fitted separately)
-            h = np.divide(T2, Dl, out=T2) @ ones  # f″/2 (T2 is not needed again this step)
-            C = np.where(last, w - da * dpsi - db * (dw - dpsi), w - (da + db) * dw + da * db * h)
+            h = np.divide(T2, Dl, out=T2).dot(ones)  # f″/2 (T2 is not needed again this step)
             dadb = da * db
-            A = (da + db) * w - dadb * dw
+            dab = da + db
+            C = np.where(last, w - da * dpsi - db * (dw - dpsi), w - dab * dw + dadb * h)
+            A = dab * w - dadb * dw
             B2 = 2.0 * dadb * w
             q = A + np.copysign(np.sqrt(np.abs(A * A - 2.0 * B2 * C)), A)  # no cancellation
             np.abs(C, out=C, where=last)  # beyond the last pole: |C| (dlaed4)
@@ -300,19 +304,21 @@ def _middle_way(E0, Z2, LM, rinv, inter, pa, pb, t, lo, hi, dscale, max_iter: in
                 tN = t - w / dw
                 tN = np.where((tN > lo) & (tN < hi), tN, 0.5 * (lo + hi))
                 tn = np.where(ok, tn, tN)
-            tn = np.where(moving, tn, t)  # a converged root keeps its τ
-            out[idx] = tn
+            t = np.where(moving, tn, t)  # a converged root keeps its τ
             m = np.count_nonzero(moving)
             if 2 * m < idx.size:  # drop the finished rows once they are the majority
+                out[idx] = t
+                keep = np.flatnonzero(moving)
                 shared = Z2.strides[0] == 0  # one block: every row has the same weights (a broadcast view)
-                idx, E0, Z2, LM, rinv, c0, last16, last, gapsign, pa, pb, lo, hi, tiny, tn = (
-                    x[:m] if x is Z2 and shared else x[moving]
-                    for x in (idx, E0, Z2, LM, rinv, c0, last16, last, gapsign, pa, pb, lo, hi, tiny, tn))
+                E0, LM = E0.take(keep, axis=0), LM.take(keep, axis=0)
+                Z2 = Z2[:m] if shared else Z2.take(keep, axis=0)
+                idx, rinv, c0, last2, last, gapsign, pa, pb, lo, hi, tiny, t = (
+                    x.take(keep) for x in (idx, rinv, c0, last2, last, gapsign, pa, pb, lo, hi, tiny, t))
                 r = np.arange(m)
                 fa, fb = r * K + pa, r * K + pb
-                moving = np.ones(m, dtype=bool)
                 Dl, T, T2 = Dl[:m], T[:m], T2[:m]
-            t = tn
+                moving = None
+    out[idx] = t
     return out
 
 
