@@ -139,8 +139,9 @@ def _merge_level(lam: np.ndarray, Q1: np.ndarray, Q2: np.ndarray, beta: np.ndarr
     D = lam
     z = np.concatenate([Q1[:, s - 1, :], sgn[:, None] * Q2[:, 0, :]], axis=1)
     perm = np.argsort(D, axis=1, kind="stable")
-    D = np.take_along_axis(D, perm, axis=1)
-    z = np.take_along_axis(z, perm, axis=1)
+    pflat = perm + (np.arange(B) * K)[:, None]  # places in the flattened (B, K) arrays: one take each
+    D = D.take(pflat)
+    z = z.take(pflat)
     znorm2 = np.einsum("bk,bk->b", z, z)
     z /= np.sqrt(znorm2)[:, None]
     rho = rho * znorm2
@@ -174,8 +175,8 @@ def _deflate_close(D: np.ndarray, z: np.ndarray, defl: np.ndarray, tol: np.ndarr
     B, K = D.shape
     idx = np.where(defl, -1, np.arange(K))
     prev = np.maximum.accumulate(np.concatenate([np.full((B, 1), -1), idx[:, :-1]], axis=1), axis=1)
-    zp = np.take_along_axis(z, np.maximum(prev, 0), axis=1)
-    Dp = np.take_along_axis(D, np.maximum(prev, 0), axis=1)
+    pflat = np.maximum(prev, 0) + (np.arange(B) * K)[:, None]  # flat places of the previous live poles
+    zp, Dp = z.take(pflat), D.take(pflat)
     r2 = zp * zp + z * z
     with np.errstate(invalid="ignore", divide="ignore"):
         close = (~defl) & (prev >= 0) & (np.abs((D - Dp) * zp * z) <= tol[:, None] * r2)
@@ -376,27 +377,31 @@ def _secular_vectors(D: np.ndarray, z: np.ndarray, rho: np.ndarray, defl: np.nda
     nxt = np.minimum.accumulate(np.concatenate([idx_n[:, 1:], np.full((B, 1), K)], axis=1)[:, ::-1], axis=1)[:, ::-1]
     idx_p = np.where(live, kpos, -1)
     prv = np.maximum.accumulate(np.concatenate([np.full((B, 1), -1), idx_p[:, :-1]], axis=1), axis=1)
-    nxt_r, prv_r = nxt[bi, ii], prv[bi, ii]
+    # (block, pole) pairs are read by flat index (one take each: cheaper than a two-array fancy index)
+    bK = bi * K
+    fl = bK + ii
+    nxt_r, prv_r = nxt.take(fl), prv.take(fl)
     zz = np.where(live, z * z, 0.0)
     R = bi.size
-    zzr = np.broadcast_to(zz, (R, K)) if B == 1 else zz[bi]  # (R, K): each root's weights
-    rinv = 1.0 / rho[bi]
-    d_i = D[bi, ii]
+    zzr = np.broadcast_to(zz, (R, K)) if B == 1 else zz.take(bi, axis=0)  # (R, K): each root's weights
+    rho_r = rho.take(bi)
+    rinv = 1.0 / rho_r
+    d_i = D.take(fl)
+    deflr = defl if B == 1 else defl.take(bi, axis=0)  # each root's row of the deflated poles
     interior = nxt_r < K
     single = (~interior) & (prv_r < 0)
     # choose the origin: the pole nearer the root (sign of f at the midpoint of the gap)
     # the neighbour: the next pole inside a gap, the previous one for the last root; gap > 0 to it
     nb = np.where(interior, np.minimum(nxt_r, K - 1), np.maximum(prv_r, 0))
-    d_nb = D[bi, nb]
+    d_nb = D.take(bK + nb)
     gap = np.where(interior, _offsets(d_nb, d_i, squared), _offsets(d_i, d_nb, squared))
-    rho_r = rho[bi]
     half = np.where(interior, 0.5 * gap, 0.5 * rho_r)  # f is evaluated half a gap (or ρ/2) beyond dᵢ
-    DEL0 = _offsets(D if B == 1 else D[bi], d_i[:, None], squared)  # dⱼ − dᵢ, (R, K)
+    DEL0 = _offsets(D if B == 1 else D.take(bi, axis=0), d_i[:, None], squared)  # dⱼ − dᵢ, (R, K)
     with np.errstate(divide="ignore", invalid="ignore"):
         fm = np.subtract(DEL0, half[:, None], out=_work_arrays(DEL0.shape)[0])
         # a deflated pole (zⱼ = 0) contributes nothing, even one exactly at the midpoint (0/0)
-        np.copyto(fm, np.inf, where=defl if B == 1 else defl[bi])
-        fmid = rinv + np.sum(np.divide(zzr, fm, out=fm), axis=1)
+        np.copyto(fm, np.inf, where=deflr)
+        fmid = rinv + np.divide(zzr, fm, out=fm).dot(np.ones(K))  # a row sum (a short-axis np.sum costs more)
         del fm
     left = (~interior) | (fmid >= 0)
     origin = np.where(left, ii, np.minimum(nxt_r, K - 1))
@@ -408,11 +413,13 @@ def _secular_vectors(D: np.ndarray, z: np.ndarray, rho: np.ndarray, defl: np.nda
     pb = np.where(interior, np.minimum(nxt_r, K - 1), ii)
     shifted = np.flatnonzero(~left)  # origin at the next pole: dⱼ − d_o afresh, exact for close poles
     if shifted.size:
-        DEL0[shifted] = _offsets(D if B == 1 else D[bi[shifted]], D[bi[shifted], origin[shifted]][:, None], squared)
-    np.copyto(DEL0, np.inf, where=defl if B == 1 else defl[bi])  # deflated poles: z = 0, no contribution
+        d_sh = D.take(bK[shifted] + origin[shifted])[:, None]
+        DEL0[shifted] = _offsets(D if B == 1 else D.take(bi[shifted], axis=0), d_sh, squared)
+    np.copyto(DEL0, np.inf, where=deflr)  # deflated poles: z = 0, no contribution
     dscale = d_i * d_i if squared else np.abs(d_i)
-    tau = _initial_guess(fmid, gap, zz[bi, ii], zz[bi, nb], left, interior, lo, hi, rho_r)
-    tau[single] = rho_r[single] * zz[bi[single], ii[single]]
+    zz_i = zz.take(fl)
+    tau = _initial_guess(fmid, gap, zz_i, zz.take(bK + nb), left, interior, lo, hi, rho_r)
+    tau[single] = rho_r[single] * zz_i[single]
     leftmask = np.empty((R, K))
     np.less_equal(kpos[None, :], pa[:, None], out=leftmask)
     if single.any():
@@ -421,9 +428,9 @@ def _secular_vectors(D: np.ndarray, z: np.ndarray, rho: np.ndarray, defl: np.nda
                                tau[act], lo[act], hi[act], dscale[act])
     else:  # every root iterates: no copies of the row-by-pole arrays
         tau = _middle_way(DEL0, zzr, leftmask, rinv, interior, pa, pb, tau, lo, hi, dscale)
-    d_o = D[bi, origin]
+    d_o = D.take(bK + origin)
     # σ = d_o + τ / (d_o + √(d_o² + τ)) keeps σ − d_o to working accuracy when τ = σ² − d_o²
-    lam[bi, ii] = d_o + (tau / (d_o + np.sqrt(d_o * d_o + tau)) if squared else tau)
+    lam.ravel()[fl] = d_o + (tau / (d_o + np.sqrt(d_o * d_o + tau)) if squared else tau)
     V, cols, U = _secular_eigenvectors(D, z, defl, DEL0, tau, bi, ii, leftmask, lam, lower, squared)
     if squared:
         return V.transpose(0, 2, 1), lam, cols, U.transpose(0, 2, 1)
