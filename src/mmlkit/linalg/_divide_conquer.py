@@ -147,7 +147,8 @@ def _merge_level(lam: np.ndarray, Q1: np.ndarray, Q2: np.ndarray, beta: np.ndarr
     rho = rho * znorm2
     # deflation tolerance: 8ε‖T‖ (normwise backward stable; LAPACK's dlaed2 uses the block's own norm
     # after scaling it, which the whole matrix's bound keeps clear of under- and overflow in f)
-    tol = 8.0 * _EPS * np.maximum(np.maximum(np.abs(D).max(axis=1), rho), tnorm)
+    dmax = np.maximum(np.abs(D[:, 0]), np.abs(D[:, -1]))  # max |D| of each (sorted) block
+    tol = 8.0 * _EPS * np.maximum(np.maximum(dmax, rho), tnorm)
     defl = rho[:, None] * np.abs(z) <= tol[:, None]
     rotations = _deflate_close(D, z, defl, tol)
     U, lam_new, cols = _secular_vectors(D, z, rho, defl, lower)[:3]
@@ -181,6 +182,8 @@ def _deflate_close(D: np.ndarray, z: np.ndarray, defl: np.ndarray, tol: np.ndarr
     with np.errstate(invalid="ignore", divide="ignore"):
         close = (~defl) & (prev >= 0) & (np.abs((D - Dp) * zp * z) <= tol[:, None] * r2)
     rotations = {}
+    if not close.any():  # the common case: nothing to rotate (no per-block pass)
+        return rotations
     for b in np.flatnonzero(close.any(axis=1)).tolist():
         rotations[b] = _deflate_block(D[b], z[b], defl[b], float(tol[b]))
     return rotations
@@ -447,44 +450,49 @@ def _secular_eigenvectors(D, z, defl, DEL0, tau, bi, ii, leftmask, lam, lower, s
     ``(−1, d₂ẑ₂/(d₂² − σⱼ²), …)`` (``ẑ`` in the units of z, as the recomputed one is).
     """
     B, K = D.shape
-    live = ~defl
     R = bi.size
     # Gu–Eisenstat: ẑᵢ² = |Δᵢᵢ ∏_{j≠i} Δᵢⱼ / (dᵢ − dⱼ)| with Δᵢⱼ = dᵢ − λⱼ. Rows are roots:
     # M[b, j, i] = Δ(pole i, root j) for a live root j (∞ at a deflated pole i), 1 for a deflated j,
     # so the ratio is 1 wherever j is deflated
     DEL0 -= tau[:, None]
-    if R == B * K:  # nothing deflated: the rows of DEL0 are M's, in order
+    nodefl = R == B * K  # nothing deflated (the common case at the small levels): the deflated-pole fixes are skipped
+    if nodefl:  # the rows of DEL0 are M's, in order
         M = DEL0.reshape(B, K, K)
     else:  # scratch, not a fresh array: first touches of new memory cost more than this pass
         M, dif = _work_arrays((B, K, K))[:2]
         M[bi, ii] = DEL0
-    bd, jd = np.nonzero(defl)
-    M[bd, jd] = 1.0
+        bd, jd = np.nonzero(defl)
+        M[bd, jd] = 1.0
     # dᵢ − dⱼ; the poles-left mask is no longer needed and has the right size when nothing deflated
-    dif = np.subtract(D[:, None, :], D[:, :, None], out=leftmask.reshape(B, K, K) if R == B * K else dif)
+    dif = np.subtract(D[:, None, :], D[:, :, None], out=leftmask.reshape(B, K, K) if nodefl else dif)
     if squared:
         dif *= D[:, None, :] + D[:, :, None]
-    np.copyto(dif, 1.0, where=defl[:, :, None])
+    if not nodefl:
+        np.copyto(dif, 1.0, where=defl[:, :, None])
     ar = np.arange(K)
-    dif[:, ar, ar] = 1.0
+    dif.reshape(B, K * K)[:, ::K + 1] = 1.0  # the diagonal of every block
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         ratio = np.divide(M, dif, out=dif)
         zhat = np.sqrt(np.abs(np.prod(ratio, axis=1)))
     del ratio, dif
-    zhat = np.where(live, np.where(z < 0, -zhat, zhat), 0.0)
+    zhat = np.copysign(zhat, z)  # a live z is never 0 (it would have deflated)
+    if not nodefl:
+        np.copyto(zhat, 0.0, where=defl)
     cols = ar if lower is None else np.flatnonzero(lam[0] >= lower)
     Mc = M if lower is None else M[:, cols]
     with np.errstate(divide="ignore", invalid="ignore"):
         V = np.divide(zhat[:, None, :], Mc, out=Mc)  # row j: (D − λⱼ)⁻¹ ẑ
-    dc_, jc = np.nonzero(defl[:, cols])
+    dc_, jc = np.nonzero(defl[:, cols]) if not nodefl else (None, None)
     U = None
     if squared:
         U = V * D[:, None, :]
         U[:, :, 0] = -1.0
-        U[dc_, jc] = 0.0
-        U[dc_, jc, cols[jc]] = 1.0
+        if not nodefl:
+            U[dc_, jc] = 0.0
+            U[dc_, jc, cols[jc]] = 1.0
         U /= np.sqrt(np.einsum("bji,bji->bj", U, U))[:, :, None]
-    V[dc_, jc] = 0.0
-    V[dc_, jc, cols[jc]] = 1.0
+    if not nodefl:  # a deflated value keeps its eⱼ
+        V[dc_, jc] = 0.0
+        V[dc_, jc, cols[jc]] = 1.0
     V /= np.sqrt(np.einsum("bji,bji->bj", V, V))[:, :, None]
     return V, cols, U
