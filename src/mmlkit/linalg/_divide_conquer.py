@@ -375,17 +375,20 @@ def _secular_vectors(D: np.ndarray, z: np.ndarray, rho: np.ndarray, defl: np.nda
         eye = np.broadcast_to(np.eye(K)[:, cols], (B, K, len(cols))).copy()
         return (eye, lam, cols, eye.copy()) if squared else (eye, lam, cols)
     kpos = np.arange(K)
-    # next / previous live pole of each pole, within its block
-    idx_n = np.where(live, kpos, K)
-    nxt = np.minimum.accumulate(np.concatenate([idx_n[:, 1:], np.full((B, 1), K)], axis=1)[:, ::-1], axis=1)[:, ::-1]
-    idx_p = np.where(live, kpos, -1)
-    prv = np.maximum.accumulate(np.concatenate([np.full((B, 1), -1), idx_p[:, :-1]], axis=1), axis=1)
+    R = bi.size
     # (block, pole) pairs are read by flat index (one take each: cheaper than a two-array fancy index)
     bK = bi * K
     fl = bK + ii
-    nxt_r, prv_r = nxt.take(fl), prv.take(fl)
-    zz = np.where(live, z * z, 0.0)
-    R = bi.size
+    if R == B * K:  # nothing deflated: the neighbours are the next and previous poles
+        nxt_r, prv_r = ii + 1, ii - 1
+        zz = z * z
+    else:  # next / previous live pole of each pole, within its block
+        idx_n = np.where(live, kpos, K)
+        nxt = np.minimum.accumulate(np.concatenate([idx_n[:, 1:], np.full((B, 1), K)], axis=1)[:, ::-1], axis=1)
+        idx_p = np.where(live, kpos, -1)
+        prv = np.maximum.accumulate(np.concatenate([np.full((B, 1), -1), idx_p[:, :-1]], axis=1), axis=1)
+        nxt_r, prv_r = nxt[:, ::-1].take(fl), prv.take(fl)
+        zz = np.where(live, z * z, 0.0)
     zzr = np.broadcast_to(zz, (R, K)) if B == 1 else zz.take(bi, axis=0)  # (R, K): each root's weights
     rho_r = rho.take(bi)
     rinv = 1.0 / rho_r
