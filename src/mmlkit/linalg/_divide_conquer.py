@@ -265,15 +265,18 @@ def _middle_way(E0, Z2, LM, rinv, inter, pa, pb, t, lo, hi, dscale, max_iter: in
     tiny = _EPS * dscale
     fa, fb = idx * K + pa, idx * K + pb  # the modelled poles' places in the flattened row-by-pole arrays
     moving = None  # the rows not yet converged (None: all held rows)
-    # the three row-by-pole work arrays are set up once (views of per-thread scratch, shrunk when rows
+    # the four row-by-pole work arrays are set up once (views of per-thread scratch, shrunk when rows
     # are dropped): fresh temporaries of this size each step would cost more than the arithmetic
-    Dl, T, T2 = _work_arrays(E0.shape)[:3]
+    W = _work_arrays(E0.shape)
+    Dl, TT = W[0], W[1:]  # TT: the terms zⱼ²/Δⱼ, zⱼ²/Δⱼ² and zⱼ²/Δⱼ³, contiguous: summed in one product
+    T, T2, T3 = TT
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         for it in range(max_iter):
             np.subtract(E0, t[:, None], out=Dl)
             np.divide(Z2, Dl, out=T)
             np.divide(T, Dl, out=T2)
-            tot, dw = T.dot(ones), T2.dot(ones)
+            np.divide(T2, Dl, out=T3)
+            tot, dw, h = TT.reshape(-1, K).dot(ones).reshape(3, -1)  # f − 1/ρ, f′, f″/2
             psi = np.vecdot(LM, T)  # poles left of the root: Δ < 0, terms ≤ 0
             da, db = Dl.take(fa), Dl.take(fb)
             w = rinv + tot
@@ -292,7 +295,6 @@ def _middle_way(E0, Z2, LM, rinv, inter, pa, pb, t, lo, hi, dscale, max_iter: in
             # the two-pole model: da, db fitted exactly, the other terms by ψ, φ's slopes
             # inside a gap Gragg's model (dlaed6): the two poles' weights and a constant fitted to f, f′
             # and f″ (cubic convergence); beyond the last pole the middle way (ψ, φ fitted separately)
-            h = np.divide(T2, Dl, out=T2).dot(ones)  # f″/2 (T2 is not needed again this step)
             dadb = da * db
             dab = da + db
             C = np.where(last, w - da * dpsi - db * (dw - dpsi), w - dab * dw + dadb * h)
@@ -320,7 +322,9 @@ def _middle_way(E0, Z2, LM, rinv, inter, pa, pb, t, lo, hi, dscale, max_iter: in
                     x.take(keep) for x in (idx, rinv, c0, last2, last, gapsign, pa, pb, lo, hi, tiny, t))
                 r = np.arange(m)
                 fa, fb = r * K + pa, r * K + pb
-                Dl, T, T2 = Dl[:m], T[:m], T2[:m]
+                W = _work_arrays((m, K))  # fresh contiguous views: every entry is recomputed next step
+                Dl, TT = W[0], W[1:]
+                T, T2, T3 = TT
                 moving = None
     out[idx] = t
     return out
@@ -330,8 +334,9 @@ _WORK = threading.local()
 _WORK_CAP = 1 << 18  # elements per work array kept between calls (2 MB): orders up to about 512
 
 
-def _work_arrays(shape) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Three scratch arrays of ``shape`` for the secular iteration, reused between calls in each thread.
+def _work_arrays(shape) -> np.ndarray:
+    """Four scratch arrays of ``shape`` for the secular iteration, reused between calls in each thread,
+    as one contiguous ``(4, *shape)`` array (so that the last three can be summed in one product).
 
     Fresh arrays this size come from newly mapped memory, whose first touch costs about as
     much as a step of the iteration; small enough ones are therefore kept (per thread, so
@@ -341,11 +346,11 @@ def _work_arrays(shape) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """
     size = math.prod(shape)
     if size > _WORK_CAP:
-        return np.empty(shape), np.empty(shape), np.empty(shape)
+        return np.empty((4, *shape))
     buf = getattr(_WORK, "buf", None)
-    if buf is None or buf.shape[1] < size:
-        buf = _WORK.buf = np.empty((3, max(size, 1 << 12)))
-    return tuple(buf[i, :size].reshape(shape) for i in range(3))
+    if buf is None or buf.size < 4 * size:
+        buf = _WORK.buf = np.empty(4 * max(size, 1 << 12))
+    return buf[:4 * size].reshape((4, *shape))
 
 
 def _offsets(a, b, squared: bool):
