@@ -241,25 +241,26 @@ def _initial_guess(fmid, gap, zi, zn, left, interior, lo, hi, rho):
     return np.where(bad, mid, tau)
 
 
-def _middle_way(E0, Z2, LM, rinv, inter, pa, pb, t, lo, hi, dscale, max_iter: int = 60):
+def _middle_way(E0, Z2, rinv, inter, pa, pb, t, lo, hi, dscale, max_iter: int = 60):
     """Solve the secular equations of the given roots to full accuracy; returns their ``τ``.
 
     Row r: ``E0[r]`` the poles' offsets ``dⱼ − d_o`` from the root's origin (∞ for deflated
-    poles), ``Z2[r]`` the weights ``zⱼ²``, ``LM[r]`` 1 for the poles left of the root, ``pa, pb``
-    the two poles modelled exactly, ``[lo, hi]`` a bracket. Every step is one array operation
-    over the rows still held; converged roots keep their τ, and their rows are dropped once
-    they are the majority. The step count is what costs at small orders (each array operation
-    has a fixed price, about a microsecond, more than the arithmetic of a level of 4-pole
-    blocks), so the per-row arithmetic is kept to as few operations as it allows (dropping rows
-    is one ``take`` per array). Every step tests convergence first: a converged root that took
-    a model step from rounding-level ``w`` could leave its bracket's good half.
+    poles), ``Z2[r]`` the weights ``zⱼ²``, ``pa, pb`` the two poles modelled exactly (for the
+    last root ``pb`` is its own pole, the last live one, so ψ′ = f′ − its term), ``[lo, hi]``
+    a bracket. Every step is one array operation over the rows still held; converged roots
+    keep their τ, and their rows are dropped once they are the majority. The step count is
+    what costs at small orders (each array operation has a fixed price, about a microsecond,
+    more than the arithmetic of a level of 4-pole blocks), so the per-row arithmetic is kept
+    to as few operations as it allows: f, f′, f″ and Σ|terms| are row sums (matrix–vector
+    products), no masked sums, and dropping rows is one ``take`` per array. Every step tests
+    convergence first: a converged root that took a model step from rounding-level ``w``
+    could leave its bracket's good half.
     """
     out = t.copy()
     R, K = E0.shape
     idx = np.arange(R)
     ones = np.ones(K)
     c0 = 2.0 * rinv  # the 1/ρ part of the bound on w's rounding error (as dlaed4's ERRETM)
-    last2 = 2.0 * (~inter)  # the last root's own pole is left of it too: its term counts in Σ|terms|
     last = ~inter
     gapsign = np.where(inter, 1.0, -1.0)
     tiny = _EPS * dscale
@@ -277,27 +278,26 @@ def _middle_way(E0, Z2, LM, rinv, inter, pa, pb, t, lo, hi, dscale, max_iter: in
             np.divide(T, Dl, out=T2)
             np.divide(T2, Dl, out=T3)
             tot, dw, h = TT.reshape(-1, K).dot(ones).reshape(3, -1)  # f − 1/ρ, f′, f″/2
-            psi = np.vecdot(LM, T)  # poles left of the root: Δ < 0, terms ≤ 0
             da, db = Dl.take(fa), Dl.take(fb)
             w = rinv + tot
             neg = w < 0
             lo, hi = np.where(neg, t, lo), np.where(neg, hi, t)
-            # Σ|terms| = tot − 2ψ (and − 2·its own term for the last root); bound 8Σ|terms| + 2/ρ + 3|τ|f'
+            # the bound on w's rounding error: 8Σ|terms| + 2/ρ + 3|τ|f′ (T3 is summed already: scratch)
             abs_t = np.abs(t)
-            bound = 8.0 * (tot - 2.0 * psi - last2 * T.take(fb)) + c0 + 3.0 * abs_t * dw
+            bound = 8.0 * np.abs(T, out=T3).dot(ones) + c0 + 3.0 * abs_t * dw
             done = np.abs(w) <= _EPS * bound
             if it >= 3:  # a bracket at rounding level: no better τ exists
                 done |= (hi - lo) <= 2.0 * _EPS * np.maximum(abs_t, tiny)
             moving = ~done if moving is None else moving & ~done  # a converged root stays so
             if not moving.any():  # every root has converged: t holds their τ; no model step to take
                 break
-            dpsi = np.vecdot(LM, T2)
+            t2b = T2.take(fb)  # the last root: ψ′ = f′ − t2b (its poles but its own are left of it), φ′ = t2b
             # the two-pole model: da, db fitted exactly, the other terms by ψ, φ's slopes
             # inside a gap Gragg's model (dlaed6): the two poles' weights and a constant fitted to f, f′
             # and f″ (cubic convergence); beyond the last pole the middle way (ψ, φ fitted separately)
             dadb = da * db
             dab = da + db
-            C = np.where(last, w - da * dpsi - db * (dw - dpsi), w - dab * dw + dadb * h)
+            C = np.where(last, w - da * (dw - t2b) - db * t2b, w - dab * dw + dadb * h)
             A = dab * w - dadb * dw
             B2 = 2.0 * dadb * w
             q = A + np.copysign(np.sqrt(np.abs(A * A - 2.0 * B2 * C)), A)  # no cancellation
@@ -316,10 +316,10 @@ def _middle_way(E0, Z2, LM, rinv, inter, pa, pb, t, lo, hi, dscale, max_iter: in
                 out[idx] = t
                 keep = np.flatnonzero(moving)
                 shared = Z2.strides[0] == 0  # one block: every row has the same weights (a broadcast view)
-                E0, LM = E0.take(keep, axis=0), LM.take(keep, axis=0)
+                E0 = E0.take(keep, axis=0)
                 Z2 = Z2[:m] if shared else Z2.take(keep, axis=0)
-                idx, rinv, c0, last2, last, gapsign, pa, pb, lo, hi, tiny, t = (
-                    x.take(keep) for x in (idx, rinv, c0, last2, last, gapsign, pa, pb, lo, hi, tiny, t))
+                idx, rinv, c0, last, gapsign, pa, pb, lo, hi, tiny, t = (
+                    x.take(keep) for x in (idx, rinv, c0, last, gapsign, pa, pb, lo, hi, tiny, t))
                 r = np.arange(m)
                 fa, fb = r * K + pa, r * K + pb
                 W = _work_arrays((m, K))  # fresh contiguous views: every entry is recomputed next step
@@ -431,18 +431,17 @@ def _secular_vectors(D: np.ndarray, z: np.ndarray, rho: np.ndarray, defl: np.nda
     zz_i = zz.take(fl)
     tau = _initial_guess(fmid, gap, zz_i, zz.take(bK + nb), left, interior, lo, hi, rho_r)
     tau[single] = rho_r[single] * zz_i[single]
-    leftmask = np.empty((R, K))
-    np.less_equal(kpos[None, :], pa[:, None], out=leftmask)
+    scratch = np.empty((R, K))  # for the eigenvector step
     if single.any():
         act = np.flatnonzero(~single)
-        tau[act] = _middle_way(DEL0[act], zzr[act], leftmask[act], rinv[act], interior[act], pa[act], pb[act],
+        tau[act] = _middle_way(DEL0[act], zzr[act], rinv[act], interior[act], pa[act], pb[act],
                                tau[act], lo[act], hi[act], dscale[act])
     else:  # every root iterates: no copies of the row-by-pole arrays
-        tau = _middle_way(DEL0, zzr, leftmask, rinv, interior, pa, pb, tau, lo, hi, dscale)
+        tau = _middle_way(DEL0, zzr, rinv, interior, pa, pb, tau, lo, hi, dscale)
     d_o = D.take(bK + origin)
     # σ = d_o + τ / (d_o + √(d_o² + τ)) keeps σ − d_o to working accuracy when τ = σ² − d_o²
     lam.ravel()[fl] = d_o + (tau / (d_o + np.sqrt(d_o * d_o + tau)) if squared else tau)
-    V, cols, U = _secular_eigenvectors(D, z, defl, DEL0, tau, bi, ii, leftmask, lam, lower, squared)
+    V, cols, U = _secular_eigenvectors(D, z, defl, DEL0, tau, bi, ii, scratch, lam, lower, squared)
     if squared:
         return V.transpose(0, 2, 1), lam, cols, U.transpose(0, 2, 1)
     return V.transpose(0, 2, 1), lam, cols
