@@ -164,7 +164,7 @@ def _merge_level(lam: np.ndarray, Q1: np.ndarray, Q2: np.ndarray, beta: np.ndarr
     Qn = np.empty((B, K, len(cols)))
     np.matmul(Q1, PU[:, :s], out=Qn[:, :s])
     np.matmul(Q2, PU[:, s:], out=Qn[:, s:])
-    return lam_new[:, cols], Qn
+    return (lam_new if lower is None else lam_new[:, cols]), Qn
 
 
 def _deflate_close(D: np.ndarray, z: np.ndarray, defl: np.ndarray, tol: np.ndarray) -> dict:
@@ -257,6 +257,7 @@ def _middle_way(E0, Z2, rinv, inter, pa, pb, t, lo, hi, dscale, max_iter: int = 
     could leave its bracket's good half.
     """
     out = t.copy()
+    t, lo, hi = t.copy(), lo.copy(), hi.copy()  # updated in place (masked copies: cheaper than np.where)
     R, K = E0.shape
     idx = np.arange(R)
     ones = np.ones(K)
@@ -281,7 +282,8 @@ def _middle_way(E0, Z2, rinv, inter, pa, pb, t, lo, hi, dscale, max_iter: int = 
             da, db = Dl.take(fa), Dl.take(fb)
             w = rinv + tot
             neg = w < 0
-            lo, hi = np.where(neg, t, lo), np.where(neg, hi, t)
+            np.copyto(lo, t, where=neg)
+            np.copyto(hi, t, where=~neg)
             # the bound on w's rounding error: 8Σ|terms| + 2/ρ + 3|τ|f′ (T3 is summed already: scratch)
             abs_t = np.abs(t)
             bound = 8.0 * np.abs(T, out=T3).dot(ones) + c0 + 3.0 * abs_t * dw
@@ -310,7 +312,7 @@ def _middle_way(E0, Z2, rinv, inter, pa, pb, t, lo, hi, dscale, max_iter: int = 
                 tN = t - w / dw
                 tN = np.where((tN > lo) & (tN < hi), tN, 0.5 * (lo + hi))
                 tn = np.where(ok, tn, tN)
-            t = np.where(moving, tn, t)  # a converged root keeps its τ
+            np.copyto(t, tn, where=moving)  # a converged root keeps its τ
             m = np.count_nonzero(moving)
             if 2 * m < idx.size:  # drop the finished rows once they are the majority
                 out[idx] = t
