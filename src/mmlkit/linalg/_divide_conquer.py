@@ -182,7 +182,7 @@ def _deflate_close(D: np.ndarray, z: np.ndarray, defl: np.ndarray, tol: np.ndarr
     with np.errstate(invalid="ignore", divide="ignore"):
         close = (~defl) & (prev >= 0) & (np.abs((D - Dp) * zp * z) <= tol[:, None] * r2)
     rotations = {}
-    if not close.any():  # the common case: nothing to rotate (no per-block pass)
+    if not np.count_nonzero(close):  # the common case: nothing to rotate (no per-block pass)
         return rotations
     for b in np.flatnonzero(close.any(axis=1)).tolist():
         rotations[b] = _deflate_block(D[b], z[b], defl[b], float(tol[b]))
@@ -291,7 +291,8 @@ def _middle_way(E0, Z2, rinv, inter, pa, pb, t, lo, hi, dscale, max_iter: int = 
             if it >= 3:  # a bracket at rounding level: no better τ exists
                 done |= (hi - lo) <= 2.0 * _EPS * np.maximum(abs_t, tiny)
             moving = ~done if moving is None else moving & ~done  # a converged root stays so
-            if not moving.any():  # every root has converged: t holds their τ; no model step to take
+            m = np.count_nonzero(moving)  # (cheaper than .any())
+            if m == 0:  # every root has converged: t holds their τ; no model step to take
                 break
             t2b = T2.take(fb)  # the last root: ψ′ = f′ − t2b (its poles but its own are left of it), φ′ = t2b
             # the two-pole model: da, db fitted exactly, the other terms by ψ, φ's slopes
@@ -308,12 +309,11 @@ def _middle_way(E0, Z2, rinv, inter, pa, pb, t, lo, hi, dscale, max_iter: int = 
             eta = np.where(gapsign * A <= 0, q / (2.0 * C), B2 / q)
             tn = t + eta
             ok = ((w * eta < 0) & (tn > lo) & (tn < hi)) | done  # NaN fails every comparison
-            if not ok.all():  # the model failed: Newton's step, or bisection when that leaves the bracket
+            if np.count_nonzero(ok) < ok.size:  # the model failed: Newton, or bisection off the bracket
                 tN = t - w / dw
                 tN = np.where((tN > lo) & (tN < hi), tN, 0.5 * (lo + hi))
                 tn = np.where(ok, tn, tN)
             np.copyto(t, tn, where=moving)  # a converged root keeps its τ
-            m = np.count_nonzero(moving)
             if 2 * m < idx.size:  # drop the finished rows once they are the majority
                 out[idx] = t
                 keep = np.flatnonzero(moving)
