@@ -449,12 +449,12 @@ def _secular_vectors(D: np.ndarray, z: np.ndarray, rho: np.ndarray, defl: np.nda
     return V.transpose(0, 2, 1), lam, cols
 
 
-def _secular_eigenvectors(D, z, defl, DEL0, tau, bi, ii, leftmask, lam, lower, squared=False):
+def _secular_eigenvectors(D, z, defl, DEL0, tau, bi, ii, scratch, lam, lower, squared=False):
     """Eigenvector rows ``V`` (B, len(cols), K) of ``D + ρ ẑ ẑᵀ`` from the roots, ``cols``, and
     (``squared``) the left singular vector rows ``U`` of ``D + e₁ zᵀ``, else None.
 
     ``DEL0`` (R, K) holds dⱼ − d_origin for each live root (∞ at deflated poles) and is
-    overwritten; ``leftmask`` (R, K) is a scratch buffer reused when nothing is deflated.
+    overwritten; ``scratch`` (R, K) is a buffer reused when nothing is deflated.
     In the squared case the right vector of ``σⱼ`` is ``(D² − σⱼ²)⁻¹ ẑ`` and the left one
     ``(−1, d₂ẑ₂/(d₂² − σⱼ²), …)`` (``ẑ`` in the units of z, as the recomputed one is).
     """
@@ -472,8 +472,8 @@ def _secular_eigenvectors(D, z, defl, DEL0, tau, bi, ii, leftmask, lam, lower, s
         M[bi, ii] = DEL0
         bd, jd = np.nonzero(defl)
         M[bd, jd] = 1.0
-    # dᵢ − dⱼ; the poles-left mask is no longer needed and has the right size when nothing deflated
-    dif = np.subtract(D[:, None, :], D[:, :, None], out=leftmask.reshape(B, K, K) if nodefl else dif)
+    # dᵢ − dⱼ; the scratch buffer has the right size when nothing deflated
+    dif = np.subtract(D[:, None, :], D[:, :, None], out=scratch.reshape(B, K, K) if nodefl else dif)
     if squared:
         dif *= D[:, None, :] + D[:, :, None]
     if not nodefl:
