@@ -145,8 +145,9 @@ def _merge_rows(U1, s1, V1, alpha, beta, U2, s2, V2, scale: float):
     z[:, 0] = np.where(np.abs(r) <= tol, tol, r)
     D = np.concatenate([np.zeros((B, 1)), s1, s2], axis=1)
     perm = np.concatenate([np.zeros((B, 1), dtype=np.intp), 1 + np.argsort(D[:, 1:], axis=1, kind="stable")], axis=1)
-    D = np.take_along_axis(D, perm, axis=1)
-    z = np.take_along_axis(z, perm, axis=1)
+    pflat = perm + (np.arange(B) * N)[:, None]  # places in the flattened (B, N) arrays: one take each
+    D = D.take(pflat)
+    z = z.take(pflat)
     # poles within tol/2 of 0 are lifted to tol/2 (LAPACK dlasd2): they then deflate against each other
     np.maximum(D[:, 1:], 0.5 * tol, out=D[:, 1:])
     defl = np.abs(z) <= tol
@@ -181,10 +182,10 @@ def _merge_rows(U1, s1, V1, alpha, beta, U2, s2, V2, scale: float):
         V[:, Nl + 1:, N] = c[:, None] * V2[:, :, Nr]
     # ascending singular values
     order = np.argsort(sig, axis=1, kind="stable")
-    sig = np.take_along_axis(sig, order, axis=1)
-    U = np.take_along_axis(U, order[:, None, :], axis=2)
-    Vs = np.take_along_axis(V[:, :, :N], order[:, None, :], axis=2)
-    V[:, :, :N] = Vs
+    sig = sig.take(order + (np.arange(B) * N)[:, None])
+    U = U.take(order[:, None, :] + (np.arange(B * N) * N).reshape(B, N, 1))  # columns of each block reordered
+    Nv = N + null2
+    V[:, :, :N] = V.take(order[:, None, :] + (np.arange(B * Nv) * Nv).reshape(B, Nv, 1))
     return U, sig, V
 
 

@@ -139,14 +139,16 @@ def _merge_level(lam: np.ndarray, Q1: np.ndarray, Q2: np.ndarray, beta: np.ndarr
     D = lam
     z = np.concatenate([Q1[:, s - 1, :], sgn[:, None] * Q2[:, 0, :]], axis=1)
     perm = np.argsort(D, axis=1, kind="stable")
-    D = np.take_along_axis(D, perm, axis=1)
-    z = np.take_along_axis(z, perm, axis=1)
+    pflat = perm + (np.arange(B) * K)[:, None]  # places in the flattened (B, K) arrays: one take each
+    D = D.take(pflat)
+    z = z.take(pflat)
     znorm2 = np.einsum("bk,bk->b", z, z)
     z /= np.sqrt(znorm2)[:, None]
     rho = rho * znorm2
     # deflation tolerance: 8ε‖T‖ (normwise backward stable; LAPACK's dlaed2 uses the block's own norm
     # after scaling it, which the whole matrix's bound keeps clear of under- and overflow in f)
-    tol = 8.0 * _EPS * np.maximum(np.maximum(np.abs(D).max(axis=1), rho), tnorm)
+    dmax = np.maximum(np.abs(D[:, 0]), np.abs(D[:, -1]))  # max |D| of each (sorted) block
+    tol = 8.0 * _EPS * np.maximum(np.maximum(dmax, rho), tnorm)
     defl = rho[:, None] * np.abs(z) <= tol[:, None]
     rotations = _deflate_close(D, z, defl, tol)
     U, lam_new, cols = _secular_vectors(D, z, rho, defl, lower)[:3]
@@ -162,7 +164,7 @@ def _merge_level(lam: np.ndarray, Q1: np.ndarray, Q2: np.ndarray, beta: np.ndarr
     Qn = np.empty((B, K, len(cols)))
     np.matmul(Q1, PU[:, :s], out=Qn[:, :s])
     np.matmul(Q2, PU[:, s:], out=Qn[:, s:])
-    return lam_new[:, cols], Qn
+    return (lam_new if lower is None else lam_new[:, cols]), Qn
 
 
 def _deflate_close(D: np.ndarray, z: np.ndarray, defl: np.ndarray, tol: np.ndarray) -> dict:
@@ -174,12 +176,14 @@ def _deflate_close(D: np.ndarray, z: np.ndarray, defl: np.ndarray, tol: np.ndarr
     B, K = D.shape
     idx = np.where(defl, -1, np.arange(K))
     prev = np.maximum.accumulate(np.concatenate([np.full((B, 1), -1), idx[:, :-1]], axis=1), axis=1)
-    zp = np.take_along_axis(z, np.maximum(prev, 0), axis=1)
-    Dp = np.take_along_axis(D, np.maximum(prev, 0), axis=1)
+    pflat = np.maximum(prev, 0) + (np.arange(B) * K)[:, None]  # flat places of the previous live poles
+    zp, Dp = z.take(pflat), D.take(pflat)
     r2 = zp * zp + z * z
     with np.errstate(invalid="ignore", divide="ignore"):
         close = (~defl) & (prev >= 0) & (np.abs((D - Dp) * zp * z) <= tol[:, None] * r2)
     rotations = {}
+    if not np.count_nonzero(close):  # the common case: nothing to rotate (no per-block pass)
+        return rotations
     for b in np.flatnonzero(close.any(axis=1)).tolist():
         rotations[b] = _deflate_block(D[b], z[b], defl[b], float(tol[b]))
     return rotations
@@ -237,58 +241,67 @@ def _initial_guess(fmid, gap, zi, zn, left, interior, lo, hi, rho):
     return np.where(bad, mid, tau)
 
 
-def _middle_way(E0, Z2, LM, rinv, inter, pa, pb, t, lo, hi, dscale, max_iter: int = 60):
+def _middle_way(E0, Z2, rinv, inter, pa, pb, t, lo, hi, dscale, max_iter: int = 60):
     """Solve the secular equations of the given roots to full accuracy; returns their ``τ``.
 
     Row r: ``E0[r]`` the poles' offsets ``dⱼ − d_o`` from the root's origin (∞ for deflated
-    poles), ``Z2[r]`` the weights ``zⱼ²``, ``LM[r]`` 1 for the poles left of the root, ``pa, pb``
-    the two poles modelled exactly, ``[lo, hi]`` a bracket. Every step is one array operation
-    over the rows still held; converged roots keep their τ, and their rows are dropped once
-    they are the majority. The step count is what costs at small orders (each array operation
-    has a fixed price), so the per-row arithmetic is kept to as few operations as it allows.
+    poles), ``Z2[r]`` the weights ``zⱼ²``, ``pa, pb`` the two poles modelled exactly (for the
+    last root ``pb`` is its own pole, the last live one, so ψ′ = f′ − its term), ``[lo, hi]``
+    a bracket. Every step is one array operation over the rows still held; converged roots
+    keep their τ, and their rows are dropped once they are the majority. The step count is
+    what costs at small orders (each array operation has a fixed price, about a microsecond,
+    more than the arithmetic of a level of 4-pole blocks), so the per-row arithmetic is kept
+    to as few operations as it allows: f, f′, f″ and Σ|terms| are row sums (matrix–vector
+    products), no masked sums, and dropping rows is one ``take`` per array. Every step tests
+    convergence first: a converged root that took a model step from rounding-level ``w``
+    could leave its bracket's good half.
     """
     out = t.copy()
+    t, lo, hi = t.copy(), lo.copy(), hi.copy()  # updated in place (masked copies: cheaper than np.where)
     R, K = E0.shape
     idx = np.arange(R)
     ones = np.ones(K)
     c0 = 2.0 * rinv  # the 1/ρ part of the bound on w's rounding error (as dlaed4's ERRETM)
-    last16 = 16.0 * (~inter)  # the last root's own pole is left of it too: its term counts in Σ|terms|
     last = ~inter
     gapsign = np.where(inter, 1.0, -1.0)
     tiny = _EPS * dscale
     fa, fb = idx * K + pa, idx * K + pb  # the modelled poles' places in the flattened row-by-pole arrays
-    moving = np.ones(R, dtype=bool)
-    # the three row-by-pole work arrays are set up once (views of per-thread scratch, shrunk when rows
+    moving = None  # the rows not yet converged (None: all held rows)
+    # the four row-by-pole work arrays are set up once (views of per-thread scratch, shrunk when rows
     # are dropped): fresh temporaries of this size each step would cost more than the arithmetic
-    Dl, T, T2 = _work_arrays(E0.shape)
+    W = _work_arrays(E0.shape)
+    Dl, TT = W[0], W[1:]  # TT: the terms zⱼ²/Δⱼ, zⱼ²/Δⱼ² and zⱼ²/Δⱼ³, contiguous: summed in one product
+    T, T2, T3 = TT
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         for it in range(max_iter):
             np.subtract(E0, t[:, None], out=Dl)
             np.divide(Z2, Dl, out=T)
             np.divide(T, Dl, out=T2)
-            tot, dw = T @ ones, T2 @ ones
-            psi = np.vecdot(LM, T)  # poles left of the root: Δ < 0, terms ≤ 0
+            np.divide(T2, Dl, out=T3)
+            tot, dw, h = TT.reshape(-1, K).dot(ones).reshape(3, -1)  # f − 1/ρ, f′, f″/2
             da, db = Dl.take(fa), Dl.take(fb)
             w = rinv + tot
-            # Σ|terms| = tot − 2ψ (and − 2·its own term for the last root); bound 8Σ|terms| + 2/ρ + 3|τ|f'
-            abs_t = np.abs(t)
-            bound = 8.0 * (tot - 2.0 * psi) - last16 * T.take(fb) + c0 + 3.0 * abs_t * dw
-            done = np.abs(w) <= _EPS * bound
             neg = w < 0
-            lo, hi = np.where(neg, t, lo), np.where(neg, hi, t)
+            np.copyto(lo, t, where=neg)
+            np.copyto(hi, t, where=~neg)
+            # the bound on w's rounding error: 8Σ|terms| + 2/ρ + 3|τ|f′ (T3 is summed already: scratch)
+            abs_t = np.abs(t)
+            bound = 8.0 * np.abs(T, out=T3).dot(ones) + c0 + 3.0 * abs_t * dw
+            done = np.abs(w) <= _EPS * bound
             if it >= 3:  # a bracket at rounding level: no better τ exists
                 done |= (hi - lo) <= 2.0 * _EPS * np.maximum(abs_t, tiny)
-            moving &= ~done
-            if not moving.any():  # every root has converged: out holds their τ; no model step to take
+            moving = ~done if moving is None else moving & ~done  # a converged root stays so
+            m = np.count_nonzero(moving)  # (cheaper than .any())
+            if m == 0:  # every root has converged: t holds their τ; no model step to take
                 break
-            dpsi = np.vecdot(LM, T2)
+            t2b = T2.take(fb)  # the last root: ψ′ = f′ − t2b (its poles but its own are left of it), φ′ = t2b
             # the two-pole model: da, db fitted exactly, the other terms by ψ, φ's slopes
             # inside a gap Gragg's model (dlaed6): the two poles' weights and a constant fitted to f, f′
             # and f″ (cubic convergence); beyond the last pole the middle way (ψ, φ fitted separately)
-            h = np.divide(T2, Dl, out=T2) @ ones  # f″/2 (T2 is not needed again this step)
-            C = np.where(last, w - da * dpsi - db * (dw - dpsi), w - (da + db) * dw + da * db * h)
             dadb = da * db
-            A = (da + db) * w - dadb * dw
+            dab = da + db
+            C = np.where(last, w - da * (dw - t2b) - db * t2b, w - dab * dw + dadb * h)
+            A = dab * w - dadb * dw
             B2 = 2.0 * dadb * w
             q = A + np.copysign(np.sqrt(np.abs(A * A - 2.0 * B2 * C)), A)  # no cancellation
             np.abs(C, out=C, where=last)  # beyond the last pole: |C| (dlaed4)
@@ -296,23 +309,26 @@ def _middle_way(E0, Z2, LM, rinv, inter, pa, pb, t, lo, hi, dscale, max_iter: in
             eta = np.where(gapsign * A <= 0, q / (2.0 * C), B2 / q)
             tn = t + eta
             ok = ((w * eta < 0) & (tn > lo) & (tn < hi)) | done  # NaN fails every comparison
-            if not ok.all():  # the model failed: Newton's step, or bisection when that leaves the bracket
+            if np.count_nonzero(ok) < ok.size:  # the model failed: Newton, or bisection off the bracket
                 tN = t - w / dw
                 tN = np.where((tN > lo) & (tN < hi), tN, 0.5 * (lo + hi))
                 tn = np.where(ok, tn, tN)
-            tn = np.where(moving, tn, t)  # a converged root keeps its τ
-            out[idx] = tn
-            m = np.count_nonzero(moving)
+            np.copyto(t, tn, where=moving)  # a converged root keeps its τ
             if 2 * m < idx.size:  # drop the finished rows once they are the majority
+                out[idx] = t
+                keep = np.flatnonzero(moving)
                 shared = Z2.strides[0] == 0  # one block: every row has the same weights (a broadcast view)
-                idx, E0, Z2, LM, rinv, c0, last16, last, gapsign, pa, pb, lo, hi, tiny, tn = (
-                    x[:m] if x is Z2 and shared else x[moving]
-                    for x in (idx, E0, Z2, LM, rinv, c0, last16, last, gapsign, pa, pb, lo, hi, tiny, tn))
+                E0 = E0.take(keep, axis=0)
+                Z2 = Z2[:m] if shared else Z2.take(keep, axis=0)
+                idx, rinv, c0, last, gapsign, pa, pb, lo, hi, tiny, t = (
+                    x.take(keep) for x in (idx, rinv, c0, last, gapsign, pa, pb, lo, hi, tiny, t))
                 r = np.arange(m)
                 fa, fb = r * K + pa, r * K + pb
-                moving = np.ones(m, dtype=bool)
-                Dl, T, T2 = Dl[:m], T[:m], T2[:m]
-            t = tn
+                W = _work_arrays((m, K))  # fresh contiguous views: every entry is recomputed next step
+                Dl, TT = W[0], W[1:]
+                T, T2, T3 = TT
+                moving = None
+    out[idx] = t
     return out
 
 
@@ -320,8 +336,9 @@ _WORK = threading.local()
 _WORK_CAP = 1 << 18  # elements per work array kept between calls (2 MB): orders up to about 512
 
 
-def _work_arrays(shape) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Three scratch arrays of ``shape`` for the secular iteration, reused between calls in each thread.
+def _work_arrays(shape) -> np.ndarray:
+    """Four scratch arrays of ``shape`` for the secular iteration, reused between calls in each thread,
+    as one contiguous ``(4, *shape)`` array (so that the last three can be summed in one product).
 
     Fresh arrays this size come from newly mapped memory, whose first touch costs about as
     much as a step of the iteration; small enough ones are therefore kept (per thread, so
@@ -331,11 +348,11 @@ def _work_arrays(shape) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """
     size = math.prod(shape)
     if size > _WORK_CAP:
-        return np.empty(shape), np.empty(shape), np.empty(shape)
+        return np.empty((4, *shape))
     buf = getattr(_WORK, "buf", None)
-    if buf is None or buf.shape[1] < size:
-        buf = _WORK.buf = np.empty((3, max(size, 1 << 12)))
-    return tuple(buf[i, :size].reshape(shape) for i in range(3))
+    if buf is None or buf.size < 4 * size:
+        buf = _WORK.buf = np.empty(4 * max(size, 1 << 12))
+    return buf[:4 * size].reshape((4, *shape))
 
 
 def _offsets(a, b, squared: bool):
@@ -365,32 +382,39 @@ def _secular_vectors(D: np.ndarray, z: np.ndarray, rho: np.ndarray, defl: np.nda
         eye = np.broadcast_to(np.eye(K)[:, cols], (B, K, len(cols))).copy()
         return (eye, lam, cols, eye.copy()) if squared else (eye, lam, cols)
     kpos = np.arange(K)
-    # next / previous live pole of each pole, within its block
-    idx_n = np.where(live, kpos, K)
-    nxt = np.minimum.accumulate(np.concatenate([idx_n[:, 1:], np.full((B, 1), K)], axis=1)[:, ::-1], axis=1)[:, ::-1]
-    idx_p = np.where(live, kpos, -1)
-    prv = np.maximum.accumulate(np.concatenate([np.full((B, 1), -1), idx_p[:, :-1]], axis=1), axis=1)
-    nxt_r, prv_r = nxt[bi, ii], prv[bi, ii]
-    zz = np.where(live, z * z, 0.0)
     R = bi.size
-    zzr = np.broadcast_to(zz, (R, K)) if B == 1 else zz[bi]  # (R, K): each root's weights
-    rinv = 1.0 / rho[bi]
-    d_i = D[bi, ii]
+    # (block, pole) pairs are read by flat index (one take each: cheaper than a two-array fancy index)
+    bK = bi * K
+    fl = bK + ii
+    if R == B * K:  # nothing deflated: the neighbours are the next and previous poles
+        nxt_r, prv_r = ii + 1, ii - 1
+        zz = z * z
+    else:  # next / previous live pole of each pole, within its block
+        idx_n = np.where(live, kpos, K)
+        nxt = np.minimum.accumulate(np.concatenate([idx_n[:, 1:], np.full((B, 1), K)], axis=1)[:, ::-1], axis=1)
+        idx_p = np.where(live, kpos, -1)
+        prv = np.maximum.accumulate(np.concatenate([np.full((B, 1), -1), idx_p[:, :-1]], axis=1), axis=1)
+        nxt_r, prv_r = nxt[:, ::-1].take(fl), prv.take(fl)
+        zz = np.where(live, z * z, 0.0)
+    zzr = np.broadcast_to(zz, (R, K)) if B == 1 else zz.take(bi, axis=0)  # (R, K): each root's weights
+    rho_r = rho.take(bi)
+    rinv = 1.0 / rho_r
+    d_i = D.take(fl)
+    deflr = defl if B == 1 else defl.take(bi, axis=0)  # each root's row of the deflated poles
     interior = nxt_r < K
     single = (~interior) & (prv_r < 0)
     # choose the origin: the pole nearer the root (sign of f at the midpoint of the gap)
     # the neighbour: the next pole inside a gap, the previous one for the last root; gap > 0 to it
     nb = np.where(interior, np.minimum(nxt_r, K - 1), np.maximum(prv_r, 0))
-    d_nb = D[bi, nb]
+    d_nb = D.take(bK + nb)
     gap = np.where(interior, _offsets(d_nb, d_i, squared), _offsets(d_i, d_nb, squared))
-    rho_r = rho[bi]
     half = np.where(interior, 0.5 * gap, 0.5 * rho_r)  # f is evaluated half a gap (or ρ/2) beyond dᵢ
-    DEL0 = _offsets(D if B == 1 else D[bi], d_i[:, None], squared)  # dⱼ − dᵢ, (R, K)
+    DEL0 = _offsets(D if B == 1 else D.take(bi, axis=0), d_i[:, None], squared)  # dⱼ − dᵢ, (R, K)
     with np.errstate(divide="ignore", invalid="ignore"):
         fm = np.subtract(DEL0, half[:, None], out=_work_arrays(DEL0.shape)[0])
         # a deflated pole (zⱼ = 0) contributes nothing, even one exactly at the midpoint (0/0)
-        np.copyto(fm, np.inf, where=defl if B == 1 else defl[bi])
-        fmid = rinv + np.sum(np.divide(zzr, fm, out=fm), axis=1)
+        np.copyto(fm, np.inf, where=deflr)
+        fmid = rinv + np.divide(zzr, fm, out=fm).dot(np.ones(K))  # a row sum (a short-axis np.sum costs more)
         del fm
     left = (~interior) | (fmid >= 0)
     origin = np.where(left, ii, np.minimum(nxt_r, K - 1))
@@ -402,76 +426,82 @@ def _secular_vectors(D: np.ndarray, z: np.ndarray, rho: np.ndarray, defl: np.nda
     pb = np.where(interior, np.minimum(nxt_r, K - 1), ii)
     shifted = np.flatnonzero(~left)  # origin at the next pole: dⱼ − d_o afresh, exact for close poles
     if shifted.size:
-        DEL0[shifted] = _offsets(D if B == 1 else D[bi[shifted]], D[bi[shifted], origin[shifted]][:, None], squared)
-    np.copyto(DEL0, np.inf, where=defl if B == 1 else defl[bi])  # deflated poles: z = 0, no contribution
+        d_sh = D.take(bK[shifted] + origin[shifted])[:, None]
+        DEL0[shifted] = _offsets(D if B == 1 else D.take(bi[shifted], axis=0), d_sh, squared)
+    np.copyto(DEL0, np.inf, where=deflr)  # deflated poles: z = 0, no contribution
     dscale = d_i * d_i if squared else np.abs(d_i)
-    tau = _initial_guess(fmid, gap, zz[bi, ii], zz[bi, nb], left, interior, lo, hi, rho_r)
-    tau[single] = rho_r[single] * zz[bi[single], ii[single]]
-    leftmask = np.empty((R, K))
-    np.less_equal(kpos[None, :], pa[:, None], out=leftmask)
+    zz_i = zz.take(fl)
+    tau = _initial_guess(fmid, gap, zz_i, zz.take(bK + nb), left, interior, lo, hi, rho_r)
+    tau[single] = rho_r[single] * zz_i[single]
+    scratch = np.empty((R, K))  # for the eigenvector step
     if single.any():
         act = np.flatnonzero(~single)
-        tau[act] = _middle_way(DEL0[act], zzr[act], leftmask[act], rinv[act], interior[act], pa[act], pb[act],
+        tau[act] = _middle_way(DEL0[act], zzr[act], rinv[act], interior[act], pa[act], pb[act],
                                tau[act], lo[act], hi[act], dscale[act])
     else:  # every root iterates: no copies of the row-by-pole arrays
-        tau = _middle_way(DEL0, zzr, leftmask, rinv, interior, pa, pb, tau, lo, hi, dscale)
-    d_o = D[bi, origin]
+        tau = _middle_way(DEL0, zzr, rinv, interior, pa, pb, tau, lo, hi, dscale)
+    d_o = D.take(bK + origin)
     # σ = d_o + τ / (d_o + √(d_o² + τ)) keeps σ − d_o to working accuracy when τ = σ² − d_o²
-    lam[bi, ii] = d_o + (tau / (d_o + np.sqrt(d_o * d_o + tau)) if squared else tau)
-    V, cols, U = _secular_eigenvectors(D, z, defl, DEL0, tau, bi, ii, leftmask, lam, lower, squared)
+    lam.ravel()[fl] = d_o + (tau / (d_o + np.sqrt(d_o * d_o + tau)) if squared else tau)
+    V, cols, U = _secular_eigenvectors(D, z, defl, DEL0, tau, bi, ii, scratch, lam, lower, squared)
     if squared:
         return V.transpose(0, 2, 1), lam, cols, U.transpose(0, 2, 1)
     return V.transpose(0, 2, 1), lam, cols
 
 
-def _secular_eigenvectors(D, z, defl, DEL0, tau, bi, ii, leftmask, lam, lower, squared=False):
+def _secular_eigenvectors(D, z, defl, DEL0, tau, bi, ii, scratch, lam, lower, squared=False):
     """Eigenvector rows ``V`` (B, len(cols), K) of ``D + ρ ẑ ẑᵀ`` from the roots, ``cols``, and
     (``squared``) the left singular vector rows ``U`` of ``D + e₁ zᵀ``, else None.
 
     ``DEL0`` (R, K) holds dⱼ − d_origin for each live root (∞ at deflated poles) and is
-    overwritten; ``leftmask`` (R, K) is a scratch buffer reused when nothing is deflated.
+    overwritten; ``scratch`` (R, K) is a buffer reused when nothing is deflated.
     In the squared case the right vector of ``σⱼ`` is ``(D² − σⱼ²)⁻¹ ẑ`` and the left one
     ``(−1, d₂ẑ₂/(d₂² − σⱼ²), …)`` (``ẑ`` in the units of z, as the recomputed one is).
     """
     B, K = D.shape
-    live = ~defl
     R = bi.size
     # Gu–Eisenstat: ẑᵢ² = |Δᵢᵢ ∏_{j≠i} Δᵢⱼ / (dᵢ − dⱼ)| with Δᵢⱼ = dᵢ − λⱼ. Rows are roots:
     # M[b, j, i] = Δ(pole i, root j) for a live root j (∞ at a deflated pole i), 1 for a deflated j,
     # so the ratio is 1 wherever j is deflated
     DEL0 -= tau[:, None]
-    if R == B * K:  # nothing deflated: the rows of DEL0 are M's, in order
+    nodefl = R == B * K  # nothing deflated (the common case at the small levels): the deflated-pole fixes are skipped
+    if nodefl:  # the rows of DEL0 are M's, in order
         M = DEL0.reshape(B, K, K)
     else:  # scratch, not a fresh array: first touches of new memory cost more than this pass
         M, dif = _work_arrays((B, K, K))[:2]
         M[bi, ii] = DEL0
-    bd, jd = np.nonzero(defl)
-    M[bd, jd] = 1.0
-    # dᵢ − dⱼ; the poles-left mask is no longer needed and has the right size when nothing deflated
-    dif = np.subtract(D[:, None, :], D[:, :, None], out=leftmask.reshape(B, K, K) if R == B * K else dif)
+        bd, jd = np.nonzero(defl)
+        M[bd, jd] = 1.0
+    # dᵢ − dⱼ; the scratch buffer has the right size when nothing deflated
+    dif = np.subtract(D[:, None, :], D[:, :, None], out=scratch.reshape(B, K, K) if nodefl else dif)
     if squared:
         dif *= D[:, None, :] + D[:, :, None]
-    np.copyto(dif, 1.0, where=defl[:, :, None])
+    if not nodefl:
+        np.copyto(dif, 1.0, where=defl[:, :, None])
     ar = np.arange(K)
-    dif[:, ar, ar] = 1.0
+    dif.reshape(B, K * K)[:, ::K + 1] = 1.0  # the diagonal of every block
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         ratio = np.divide(M, dif, out=dif)
         zhat = np.sqrt(np.abs(np.prod(ratio, axis=1)))
     del ratio, dif
-    zhat = np.where(live, np.where(z < 0, -zhat, zhat), 0.0)
+    zhat = np.copysign(zhat, z)  # a live z is never 0 (it would have deflated)
+    if not nodefl:
+        np.copyto(zhat, 0.0, where=defl)
     cols = ar if lower is None else np.flatnonzero(lam[0] >= lower)
     Mc = M if lower is None else M[:, cols]
     with np.errstate(divide="ignore", invalid="ignore"):
         V = np.divide(zhat[:, None, :], Mc, out=Mc)  # row j: (D − λⱼ)⁻¹ ẑ
-    dc_, jc = np.nonzero(defl[:, cols])
+    dc_, jc = np.nonzero(defl[:, cols]) if not nodefl else (None, None)
     U = None
     if squared:
         U = V * D[:, None, :]
         U[:, :, 0] = -1.0
-        U[dc_, jc] = 0.0
-        U[dc_, jc, cols[jc]] = 1.0
+        if not nodefl:
+            U[dc_, jc] = 0.0
+            U[dc_, jc, cols[jc]] = 1.0
         U /= np.sqrt(np.einsum("bji,bji->bj", U, U))[:, :, None]
-    V[dc_, jc] = 0.0
-    V[dc_, jc, cols[jc]] = 1.0
+    if not nodefl:  # a deflated value keeps its eⱼ
+        V[dc_, jc] = 0.0
+        V[dc_, jc, cols[jc]] = 1.0
     V /= np.sqrt(np.einsum("bji,bji->bj", V, V))[:, :, None]
     return V, cols, U
