@@ -43,6 +43,7 @@ _TAU = 1e-12  # curvature floor for non-PSD kernels (libsvm's TAU)
 _WHOLE_MATRIX_ROWS, _WHOLE_MATRIX_FLOPS = 256, 2**20   # a subproblem this small computes its whole K at once
 _BLOCK_ENTRIES = 2**13    # kernel entries per temporary block in matvec (64 KiB)
 _FLOAT64_STORE_BYTES = 2**24   # a row store of all m rows within 16 MiB is float64; a larger one float32
+_ONE_BLOCK_FLOPS = 2**18   # kernel_matrix fills a product this small as one block, BLAS on one thread by itself
 _UNSCALED_EXPONENT = 128   # data within 2^±128 are fitted as given; beyond, in power-of-two units
 _C_EXPONENT = 400          # the box of the problem in units is held within 2^±400 (see SVC._in_units)
 
@@ -784,8 +785,10 @@ class SVC(ClassifierMixin, BaseEstimator):
         if self.kernel == "rbf" and Z is not None:
             # exp(min([x, 1, −γ‖x‖²] · [2γz, −γ‖z‖², 1], 0)) = exp(−γ‖x − z‖²): one product and two passes
             g, sx, sz = self._gamma, np.einsum("ij,ij->i", X, X), np.einsum("ij,ij->i", Z, Z)
-            K = kernel_matrix(np.hstack([X, np.ones((X.shape[0], 1)), -g * sx[:, None]]),
-                              np.hstack([2.0 * g * Z, -g * sz[:, None], np.ones((Z.shape[0], 1))]), kernel="linear")
+            Xa = np.hstack([X, np.ones((X.shape[0], 1)), -g * sx[:, None]])
+            Za = np.hstack([2.0 * g * Z, -g * sz[:, None], np.ones((Z.shape[0], 1))])
+            # small: kernel_matrix's one product itself, without its blocking and threading set-up
+            K = Xa @ Za.T if Xa.size * Za.shape[0] <= _ONE_BLOCK_FLOPS else kernel_matrix(Xa, Za, kernel="linear")
             np.minimum(K, 0.0, out=K)
             return np.exp(K, out=K)
         return kernel_matrix(X, Z, kernel=self.kernel, gamma=self._gamma, degree=self.degree, coef0=self._coef0)
@@ -969,22 +972,22 @@ class SVC(ClassifierMixin, BaseEstimator):
         self.support_ = np.concatenate([ix[is_sv[ix]] for ix in by_class]).astype(np.int32)
         self.n_support_ = np.array([int(is_sv[ix].sum()) for ix in by_class], dtype=np.int32)
         sv_class = y_enc[self.support_]
-        n_sv = self.support_.size
-        dual = np.zeros((n_classes - 1, n_sv))
-        W = np.zeros((n_sv, len(pairs)))  # coefficient of each SV in each pair's decision value
-        for p, (a, b) in enumerate(pairs):
-            coef = alpha_mat[p, self.support_] * np.where(sv_class == a, 1.0, -1.0)
-            in_a, in_b = sv_class == a, sv_class == b
-            dual[b - 1, in_a] = coef[in_a]
-            dual[a, in_b] = coef[in_b]
-            W[in_a | in_b, p] = coef[in_a | in_b]
+        # coefficient of each SV in each pair's decision value: yα, i.e. ±α (+ for the pair's first class);
+        # α is zero off the pair's two classes, where the sign is 0 as well
+        pair_arr = np.array(pairs, dtype=np.intp).reshape(-1, 2)
+        sign_pc = np.zeros((len(pairs), n_classes))
+        sign_pc[np.arange(len(pairs)), pair_arr[:, 0]] = 1.0
+        sign_pc[np.arange(len(pairs)), pair_arr[:, 1]] = -1.0
+        W = np.ascontiguousarray((alpha_mat[:, self.support_] * sign_pc[:, sv_class]).T)
         self._W = W
-        # W is block sparse: class c's vectors (contiguous in support_) count only in the k − 1 pairs of c
+        # W is block sparse: class c's vectors (contiguous in support_) count only in the k − 1 pairs of c,
+        # taken in the order of the other class: libsvm's dual_coef_ for those vectors is that block, transposed
         bounds = np.concatenate([[0], np.cumsum(self.n_support_)])
         self._W_blocks = []
         for c in range(n_classes):
-            cols = np.array([p for p, (a, b) in enumerate(pairs) if c in (a, b)])
+            cols = np.flatnonzero((pair_arr == c).any(axis=1))
             self._W_blocks.append((slice(bounds[c], bounds[c + 1]), cols, W[bounds[c]:bounds[c + 1]][:, cols]))
+        dual = np.concatenate([W_c.T for _, _, W_c in self._W_blocks], axis=1)
         self._intercept_ = -np.array(rhos)
         self.support_vectors_ = (X_orig[self.support_] if self.kernel != "precomputed" else np.empty((0, 0)))
         self._sv_for_kernel = None if self.kernel == "precomputed" else (
