@@ -8,8 +8,14 @@ overflow nor underflow, whatever the scale of the data (1e-300 or 1e300), and
 dividing by a power of two is exact, so nothing is lost: a statistic
 invariant under scaling (t, z, F, r, skewness, kurtosis, z-scores) is read
 off the scaled deviations directly, and a scale-equivariant one (a standard
-deviation) is multiplied back with ``ldexp``, which saturates to ``inf`` or
-``0`` only when the true answer is not representable.
+deviation) is multiplied back by the power of two, which saturates to ``inf``
+or ``0`` only when the true answer is not representable.
+
+Most data need no rescaling at all, and since scaling by a power of two is
+exact, skipping it changes no bit where nothing over- or underflows: the
+mean and deviations are first formed in the data's own units and kept when
+their magnitudes show that nothing did (:func:`centred`, :func:`scaled_var`);
+only data near the ends of the float64 range take the rescaled route.
 """
 
 from __future__ import annotations
