@@ -300,7 +300,9 @@ class MinMaxScaler(_Scaler):
             return map_rows(self.transform, X)
         check_is_fitted(self)
         X = self._validate(X, reset=False)
-        Z = (X * self.scale_ + self.min_).astype(X.dtype, copy=False)
+        Z = np.multiply(X, self.scale_, dtype=np.result_type(X, self.scale_))
+        Z += self.min_                                # in place: one n × d result, no second temporary
+        Z = Z.astype(X.dtype, copy=False)
         if self.clip:
             Z = np.clip(Z, *self._range())
         return Z
