@@ -109,7 +109,7 @@ def centred(x: np.ndarray, axis, name: str = "x"):
     ``2**e₁ ≈ max |x|`` (so the sum for the mean cannot overflow), then by
     ``2**e₂ ≈ max |x/2**e₁ − x̄/2**e₁|``; ``E = e₁ + e₂``. Both routes give the
     same bits where nothing over- or underflows, since a power-of-two scaling
-    is exact. Four passes over the data (seven on the rescaled route), O(n).
+    is exact. Five passes over the data (about twice that on the rescaled route), O(n).
     """
     n = x.size if axis is None else x.shape[axis]
     m, d = _plain(x, axis, n)
