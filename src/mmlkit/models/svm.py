@@ -946,6 +946,7 @@ class SVC(ClassifierMixin, BaseEstimator):
                 prob_a.append(A)
                 prob_b.append(B)
             res = self._binary(cache, Kd, ys, C_sub)
+            del cache   # its rows are freed before the next pair's cache or the model is built
             status |= int(not res.converged)
             full_alpha = np.zeros(n)
             full_alpha[idx] = res.alpha
