@@ -97,7 +97,7 @@ def tsqr_lstsq(a, b, rcond=None, method="svd"):
     """
     import dask.array as da
 
-    from mmlkit.linalg.lstsq import solve_equilibrated
+    from mmlkit.linalg.lstsq import solve_equilibrated, squared_norms
 
     A = as_dask_array(a, "a")
     m, n = A.shape
@@ -114,7 +114,7 @@ def tsqr_lstsq(a, b, rcond=None, method="svd"):
     R11, R12, R22 = R[:n, :n], R[:n, n:], R[n:, n:]
     rcond = _EPS * max(m, n) if rcond is None else float(rcond)
     x, rank, s = solve_equilibrated(R11, R12, rcond, method, stacklevel=4)
-    residuals = np.sum(R22 * R22, axis=0) if rank == n and m > n else np.empty(0)
+    residuals = squared_norms(R22) if rank == n and m > n else np.empty(0)
     return (x[:, 0] if vec else x), residuals, rank, s
 
 

@@ -383,13 +383,17 @@ def merge_sum(a, b):
 
 
 # ------------------------------------------------------------ logistic regression
-def label_stats(X, y):
-    """The distinct labels of a block (the pass that also checks X and y)."""
-    return np.unique(y)
+def label_count_stats(X, y):
+    """The distinct labels of a block and how many rows carry each (the pass that also checks X and y)."""
+    return np.unique(y, return_counts=True)
 
 
-def merge_labels(a, b):
-    return np.union1d(a, b)
+def merge_label_counts(a, b):
+    labels = np.union1d(a[0], b[0])
+    counts = np.zeros(labels.size, dtype=np.int64)
+    for part_labels, part_counts in (a, b):
+        counts[np.searchsorted(labels, part_labels)] += part_counts
+    return labels, counts
 
 
 def _logistic_scores(X, theta, K):

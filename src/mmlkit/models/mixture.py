@@ -432,7 +432,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         if is_dask_collection(X):
             from mmlkit.models import _dask_fit
 
-            return map_rows(_dask_fit.gaussian_mixture(self, X).predict, X)
+            return map_rows(_dask_fit.gaussian_mixture(self, X, e_old).predict, X)
         X = validate_data(self, X, dtype=np.float64, ensure_min_samples=2)
         self._check_params(X)
         e = self._unit_exponent(X)
