@@ -263,3 +263,23 @@ def test_iterative_fits_at_a_power_of_two_add_at_most_the_first_pass(threaded, f
         plain = _count(lambda: fit(as_dask(X), as_dask(labels)))
         scaled = _count(lambda: fit(as_dask(X * 2.0**900), as_dask(labels)))
     assert scaled == plain + extra
+
+
+# ------------------------------------------------------------------------ on the cluster
+@pytest.mark.parametrize("s", [2.0**-900, 1e300])
+def test_at_any_scale_on_the_cluster(on_cluster, s):
+    """Worker processes: blocks divided in units there, KMeans's per-worker passes (data persisted,
+    per-row state kept between k-means|| rounds) included."""
+    X, y, _ = _data(12, n=400)
+    Xd, yd = as_dask(X * s, 100).persist(), as_dask(y * s, 100).persist()
+    a, b = Ridge(alpha=1.0).fit(X * s, y * s), Ridge(alpha=1.0).fit(Xd, yd)
+    _close(b.coef_, a.coef_)
+    init = X[[0, 150, 300]] * s
+    a, b = KMeans(3, init=init).fit(X * s), KMeans(3, init=init).fit(Xd)
+    np.testing.assert_array_equal(b.labels_.compute(), a.labels_)
+    _close(b.cluster_centers_, a.cluster_centers_, rtol=1e-10)
+    if s in POW2:   # k-means|| on the workers: the steps of the unscaled fit (the workers' merge order
+        # follows where the blocks landed, so the sums may differ in their last bit)
+        a, b = KMeans(3, random_state=1).fit(as_dask(X, 100).persist()), KMeans(3, random_state=1).fit(Xd)
+        np.testing.assert_array_equal(b.labels_.compute(), a.labels_.compute())
+        np.testing.assert_allclose(b.cluster_centers_, a.cluster_centers_ * s, rtol=1e-13)
