@@ -24,27 +24,40 @@ one level deeper per factor ``split_every``; what limits scaling is ``s``
 (``d²`` for a Gram matrix) times the number of passes (one for least squares,
 tens for L-BFGS or Lloyd).
 
+Scale: data beyond 2^±256 are fitted in exact power-of-two units, as in memory
+(:mod:`mmlkit._scaling`). The first pass of every fit returns each block's
+max|x| (and max|y|) beside its statistic (one or two numbers more per block);
+only when that calls for units does the fit redo its first statistics pass
+with the blocks divided by 2**e on the workers (the "+1 beyond 2^±256" below),
+and every later pass reads its blocks in those units. Ordinary data pay no
+extra pass. TSQR's R factor is scale-safe and is rescaled instead.
+
 Per estimator (d features, t targets, K classes or clusters; numbers each block
 sends up the tree):
 
 =========================  ==============================  ===========================
 estimator                  passes over X                   numbers per block and pass
 =========================  ==============================  ===========================
-LinearRegression, Ridge    1                               (d + t)² + d + t + 1
+LinearRegression, Ridge    1 (+1 beyond 2^±256 for the     (d + t)² + d + t + 1
+                           Gram solvers; TSQR: none)
 Lasso, ElasticNet          1 (then descent on the client)  (d + t)² + d + t + 1
-StandardScaler             1                               3d
+                           (+1 beyond 2^±256)
+StandardScaler             1                               4d
 MinMaxScaler               1                               2d + 1
-GaussianNB                 1                               K(2d + 1)
+GaussianNB                 1 (+1 beyond 2^±256)            K(2d + 1)
 PCA (full, TSQR)           1                               d² + d + 1
 PCA (randomized)           2 + iterated_power              s² + ds  (s = k + oversamples)
+                           (+1 beyond 2^±256)
 KMeans                     5 rounds (k-means||; the first  2k(d + 2) + 1 a round (+ 3d
-                           with the moments) + 1 for the   in the first); about 10k for
-                           weights + 1 a Lloyd iteration   the weights; k(2d + 5) + 1
-                           + 1 for the final inertia       a Lloyd pass; 1 the last
-GaussianMixture            1 + init + 1 per EM iteration   K(d² + d + 1) + 1 (full);
-                                                           K(2d + 1) + 1 (diag, spherical);
+                           with the moments; +1 beyond     in the first); about 10k for
+                           2^±256) + 1 for the weights     the weights; k(2d + 5) + 1
+                           + 1 a Lloyd iteration + 1 for   a Lloyd pass; 1 the last
+                           the final inertia
+GaussianMixture            1 (+1 beyond 2^±256) + init     K(d² + d + 1) + 1 (full);
+                           + 1 per EM iteration            K(2d + 1) + 1 (diag, spherical);
                                                            K(d + 1) + 1 (tied)
-LogisticRegression         1 per loss+gradient evaluation  K(d + 1) + 1
+LogisticRegression         1 for the labels + 1 per        K + 1 (labels and counts);
+                           loss+gradient evaluation        K(d + 1) + 1
   (newton)                 + 1 per Hessian                 (K(d + 1))²
 linalg.qr / lstsq / svd    1 for R (2 with a lazy Q or U)  n²  (n columns)
 =========================  ==============================  ===========================
