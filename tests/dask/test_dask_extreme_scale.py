@@ -177,7 +177,7 @@ def test_gaussian_mixture_at_any_scale_follows_the_unscaled_fit(threaded, kind, 
     X, _, _ = _data(7)
     X = X / 2.0 ** np.frexp(np.abs(X).max())[1]
     kw = dict(n_components=2, covariance_type=kind, init_params="random", random_state=0, tol=1e-10,
-              reg_covar=0.0, max_iter=50)
+              reg_covar=0.0, max_iter=15)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         a, b = GaussianMixture(**kw).fit(as_dask(X)), GaussianMixture(**kw).fit(as_dask(X * s))
@@ -249,7 +249,7 @@ def test_one_pass_estimators_stay_one_pass(threaded, s, nb, pca):
     (lambda X, labels: LogisticRegression(solver="newton", penalty=None).fit(X, labels), 0),
     (lambda X, labels: PCA(2, svd_solver="randomized", random_state=0).fit(X), 1),
     (lambda X, labels: KMeans(3, random_state=0).fit(X), 1),
-    (lambda X, labels: KMeans(3, init="random", random_state=0).fit(X), 1),
+    (lambda X, labels: KMeans(3, init="random", n_init=2, random_state=0).fit(X), 1),
     (lambda X, labels: GaussianMixture(2, init_params="random", random_state=0).fit(X), 1),
 ], ids=["logistic", "logistic-newton", "pca-randomized", "kmeans", "kmeans-random", "gmm"])
 def test_iterative_fits_at_a_power_of_two_add_at_most_the_first_pass(threaded, fit, extra):
