@@ -194,6 +194,21 @@ def test_gaussian_mixture_at_any_scale_follows_the_unscaled_fit(threaded, kind, 
     np.testing.assert_array_equal(b.predict(as_dask(X * s)).compute(), a.predict(as_dask(X)).compute())
 
 
+@pytest.mark.parametrize("s", [2.0**-900, 1e-300])
+def test_gaussian_mixture_kmeans_init_at_tiny_scale_equals_in_memory(threaded, s):
+    """At 1e-300 reg_covar (1e-6, absolute) dwarfs every variance: after the KMeans start both EM
+    runs put every component at the data mean. The start's responsibilities are KMeans's own labels
+    (computed in its units; in the mixture's, where reg_covar stays finite, the squared distances
+    underflow and every row would go to one component)."""
+    X, _, _ = _data(13)
+    a = GaussianMixture(2, random_state=0).fit(X * s)
+    b = GaussianMixture(2, random_state=0).fit(as_dask(X * s))
+    np.testing.assert_allclose(b.means_, a.means_, rtol=RTOL)
+    np.testing.assert_allclose(b.means_, np.tile(X.mean(axis=0) * s, (2, 1)), rtol=1e-12)
+    np.testing.assert_allclose(b.lower_bound_, a.lower_bound_, rtol=RTOL)
+    assert b.weights_.min() > 0.3
+
+
 # ------------------------------------------------------------------------ linalg (TSQR)
 @pytest.mark.parametrize("s", SCALES)
 def test_tsqr_at_any_scale(threaded, s):

@@ -678,12 +678,14 @@ def gaussian_mixture(est, X, e_old=0):
         if est.init_params == "kmeans":
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ConvergenceWarning)
-                centers = KMeans(k, n_init=1, random_state=rng).fit(X).cluster_centers_
-            stats = reduce_blocks(bw.gmm_init_stats, [X], bw.merge_tuple_sum, args=(centre, centers, k, kind))
+                km = KMeans(k, n_init=1, random_state=rng).fit(X)
+            centers = km.cluster_centers_   # with its lazy labels_: one pass, as before
+            stats = reduce_blocks(bw.gmm_label_stats, [X, km.labels_], bw.merge_tuple_sum,
+                                  args=(centre, centers, k, kind))
             shift = centers if kind == "full" else centre
         else:
             seeds = rng.integers(2**63, size=len(X.chunks[0]))
-            stats = reduce_blocks(bw.gmm_init_stats, [X], bw.merge_tuple_sum, args=(centre, None, k, kind),
+            stats = reduce_blocks(bw.gmm_init_stats, [X], bw.merge_tuple_sum, args=(centre, k, kind),
                                   block_args=seeds)
             shift = centre
         est._set_initial(*_gmm_parameters(stats, shift, centre, G, est._reg_covar_u, kind))
