@@ -176,3 +176,58 @@ def test_bench_small_resident_memory_sees_what_tracemalloc_cannot():
     from mmlkit._bench import peak_memory
 
     assert ref > 2 * peak_memory(lambda: SVC().fit(X, y)) / X.nbytes
+
+
+def test_compare_with_a_budget_takes_between_min_repeat_and_repeat_turns():
+    import mmlkit._bench as bench
+
+    def turns(**kw):
+        calls = []
+        row = bench.compare("x", lambda: calls.append("ours"), lambda: calls.append("ref"), reference_name="r",
+                            warmup=False, **kw)
+        assert calls == ["ours", "ref"] * row.runs
+        return row.runs
+
+    assert turns(repeat=25, budget_s=0.0, min_repeat=3) == 3        # budget spent: the minimum
+    assert turns(repeat=5, budget_s=1e9, min_repeat=3) == 5         # budget left: up to repeat
+    assert turns(repeat=2, budget_s=0.0, min_repeat=3) == 2         # the minimum never exceeds repeat
+    assert turns(repeat=4) == 4                                      # no budget: exactly repeat
+
+
+def test_compare_with_a_budget_stops_once_the_budget_is_spent():
+    import time
+
+    import mmlkit._bench as bench
+
+    row = bench.compare("x", lambda: time.sleep(0.02), lambda: time.sleep(0.02), reference_name="r", warmup=False,
+                        repeat=25, budget_s=0.15, min_repeat=2)
+    assert 2 <= row.runs <= 5          # 40 ms a turn: the fourth turn starts after ≥ 0.12 s, none after 0.15 s
+
+
+def test_bench_small_rows_can_be_selected_by_name():
+    from mmlkit.benchmarks import bench_small
+
+    assert [case[0] for case in bench_small._cases()] == list(bench_small.ESTIMATORS)
+    assert bench_small.selected() == bench_small.ESTIMATORS
+    assert bench_small.selected("KMeans, SVC") == ("SVC", "KMeans")       # table order
+    assert bench_small.selected(["SVC", "KMeans,PCA"]) == ("SVC", "KMeans", "PCA")
+    with pytest.raises(ValueError, match="Foo.*choose from: LinearRegression"):
+        bench_small.selected("SVC,Foo")
+    rows = bench_small.run(smoke=True, only="GaussianNB")
+    assert [r.name for r in rows] == ["GaussianNB", "GaussianNB fit, peak memory"]
+    assert rows[0].ours_peak is not None and rows[0].runs == 1
+
+
+def test_bench_only_is_checked_and_listed(capsys):
+    from mmlkit.benchmarks.bench_small import ESTIMATORS
+
+    with pytest.raises(SystemExit) as info:
+        cli.main(["bench", "small", "--smoke", "--only", "SVC,NoSuchModel"])
+    message = str(info.value.code)
+    assert "NoSuchModel" in message and all(name in message for name in ESTIMATORS)
+    with pytest.raises(SystemExit, match="--only selects rows of small only, not of stats"):
+        cli.main(["bench", "small", "stats", "--only", "SVC"])
+    with pytest.raises(SystemExit) as info:
+        cli.main(["bench", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "--only" in out and all(name in out for name in ESTIMATORS)

@@ -42,6 +42,7 @@ class Comparison:
     ours_peak: float | None = None
     ref_peak: float | None = None
     memory_unit: str = ""
+    runs: int = 0
 
     @property
     def ratio(self) -> float:
@@ -104,11 +105,17 @@ def compare(
     memory_unit: float = 1.0,
     memory_unit_name: str = "bytes",
     warmup: bool = True,
+    budget_s: float | None = None,
+    min_repeat: int = 3,
 ) -> Comparison:
     """Time ``ours`` and ``reference`` alike and score each result with ``quality``.
 
     After one untimed call each, the two take ``repeat`` turns (ours, reference,
-    ours, …); each side's fastest run is its time.
+    ours, …); each side's fastest run is its time. With ``budget_s`` the number
+    of turns adapts: they stop once both ``min_repeat`` turns are done and the
+    turns have taken ``budget_s`` seconds of wall time (both sides together), and
+    at ``repeat`` turns at the latest, so fast calls still take many turns and a
+    slow one takes ``min_repeat``; the figure is the same fastest run.
 
     Parameters
     ----------
@@ -131,20 +138,39 @@ def compare(
     warmup : bool
         Make the untimed first call of each side (when ``repeat > 1``); a caller
         that has warmed both up on smaller data already passes False.
+    budget_s : float, optional
+        Wall-clock seconds of turns after which no new turn starts (once
+        ``min_repeat`` turns are done); None: exactly ``repeat`` turns.
+    min_repeat : int
+        The fewest turns under ``budget_s`` (capped by ``repeat``).
+
+    The row's ``runs`` is the number of turns taken.
     """
     # One untimed call each first, so import and cache warm-up cost is excluded. Then the
     # two sides take turns, so a slow spell of a shared machine falls on both alike.
     if repeat > 1 and warmup:
         ours(), reference()
     t_ours = t_ref = float("inf")
-    for _ in range(max(1, repeat)):
-        t, r_ours = best_time(ours, 1)
-        t_ours = min(t_ours, t)
-        t, r_ref = best_time(reference, 1)
-        t_ref = min(t_ref, t)
-    peaks = (None, None)
-    if memory:
-        peaks = (peak_memory(ours) / memory_unit, peak_memory(reference) / memory_unit)
+    turns, most = 0, max(1, repeat)
+    least = most if budget_s is None else min(max(1, min_repeat), most)
+    # Each timed call starts after a garbage collection. A full one walks every object of the
+    # imported libraries (≈ 0.1 s with scikit-learn loaded: more than the call timed), so the
+    # objects alive now are frozen out of it for this row's calls and handed back after.
+    gc.collect()
+    gc.freeze()
+    try:
+        start = time.perf_counter()
+        while turns < most and (turns < least or time.perf_counter() - start < budget_s):
+            t, r_ours = best_time(ours, 1)
+            t_ours = min(t_ours, t)
+            t, r_ref = best_time(reference, 1)
+            t_ref = min(t_ref, t)
+            turns += 1
+        peaks = (None, None)
+        if memory:
+            peaks = (peak_memory(ours) / memory_unit, peak_memory(reference) / memory_unit)
+    finally:
+        gc.unfreeze()
     return Comparison(
         name=name,
         size=size,
@@ -159,4 +185,5 @@ def compare(
         ours_peak=peaks[0],
         ref_peak=peaks[1],
         memory_unit=memory_unit_name if memory else "",
+        runs=turns,
     )

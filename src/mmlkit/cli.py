@@ -63,6 +63,18 @@ def benchmark_topics(directory: str | Path | None = None) -> list[str]:
                   if m.name.startswith("bench_"))
 
 
+#: The benchmarks whose rows ``mmlkit bench TOPIC --only NAME,...`` can select: the module attribute naming them
+#: (their ``run`` takes ``only=``).
+SELECTABLE_ROWS = {"small": "ESTIMATORS"}
+
+
+def benchmark_rows(topic: str) -> list[str]:
+    """The row names ``mmlkit bench TOPIC --only`` accepts (empty for a benchmark without ``--only``)."""
+    if topic not in SELECTABLE_ROWS:
+        return []
+    return list(getattr(importlib.import_module(f"mmlkit.benchmarks.bench_{topic}"), SELECTABLE_ROWS[topic]))
+
+
 def lab_notebooks() -> list[str]:
     """The lab's notebook names (``mmlkit lab NAME``)."""
     from mmlkit.lab import notebooks
@@ -95,25 +107,42 @@ def _fmt_quality(value) -> str:
     return "" if value is None else f"{value:.6g}"
 
 
-def _run_benchmarks(topics: list[str], directory: Path | None, smoke: bool, status) -> Iterator:
+def _run_benchmarks(topics: list[str], directory: Path | None, smoke: bool, status, only=None) -> Iterator:
     """Yield ``(topic, rows, missing_module)`` per topic: rows, or the reference module that is missing."""
     for topic in topics:
         try:
             with status(f"benchmark {topic}"):
                 module = _load_benchmark(topic, directory)
-                rows = module.run(smoke=smoke)
+                rows = module.run(smoke=smoke) if only is None else module.run(smoke=smoke, only=only)
         except ModuleNotFoundError as exc:  # a reference library of the `bench` extra is not installed
             yield topic, [], _missing_module(exc)
             continue
         yield topic, rows, None
 
 
-def bench(names: list[str], *, smoke: bool = False, directory: str | None = None, cpu_time: bool = False) -> list:
+def _check_only(only: list[str], topics: list[str]) -> list[str]:
+    """``--only``'s names split at commas, checked against the rows of ``topics`` (``SystemExit`` if wrong)."""
+    names = [n.strip() for part in only for n in part.split(",") if n.strip()]
+    cannot = [t for t in topics if t not in SELECTABLE_ROWS]
+    if cannot or not topics:
+        raise SystemExit(f"mmlkit bench: --only selects rows of {_names(list(SELECTABLE_ROWS))} only, "
+                         f"not of {_names(cannot) if topics else 'every benchmark'}")
+    known = [row for topic in topics for row in benchmark_rows(topic)]
+    unknown = [n for n in names if n not in known]
+    if unknown or not names:
+        raise SystemExit(f"mmlkit bench: unknown row(s) {_names(unknown)} for --only; choose from: {_names(known)}")
+    return names
+
+
+def bench(names: list[str], *, smoke: bool = False, directory: str | None = None, cpu_time: bool = False,
+          only: list[str] | None = None) -> list:
     """Run the benchmarks and print the side-by-side table; return the rows.
 
     A benchmark whose reference library is not installed is skipped with one
     line naming the missing module and the ``bench`` extra; the others still run.
-    Raises ``SystemExit`` with the known topics for an unknown name.
+    Raises ``SystemExit`` with the known topics for an unknown name, and with the
+    known rows for an unknown ``only`` name (``only``: row names, commas allowed,
+    for the benchmarks of :data:`SELECTABLE_ROWS`).
     """
     import time
 
@@ -132,6 +161,9 @@ def bench(names: list[str], *, smoke: bool = False, directory: str | None = None
     if unknown:
         raise SystemExit(f"mmlkit bench: unknown benchmark(s) {', '.join(unknown)}; choose from: {_names(known)}")
     topics = list(dict.fromkeys(names)) or known
+    if only is not None:
+        only = _check_only(only, topics if names else list(SELECTABLE_ROWS))
+        topics = topics if names else list(SELECTABLE_ROWS)
 
     _bench.TIMER = time.process_time if cpu_time else time.perf_counter
     console = Console() if sys.stdout.isatty() else Console(width=170)
@@ -139,7 +171,7 @@ def bench(names: list[str], *, smoke: bool = False, directory: str | None = None
     for col in ("benchmark", "size", "mmlkit", "reference", "ratio", "target", "quality (ours / ref)"):
         table.add_column(col, justify="right" if col in ("mmlkit", "ratio", "target") else "left")
     rows, skipped = [], []
-    for topic, results, missing in _run_benchmarks(topics, folder, smoke, console.status):
+    for topic, results, missing in _run_benchmarks(topics, folder, smoke, console.status, only):
         if missing:
             skipped.append((topic, missing))
             continue
@@ -195,12 +227,16 @@ def build_parser() -> argparse.ArgumentParser:
     p_bench = sub.add_parser(
         "bench", help="benchmarks side by side with the reference libraries", formatter_class=raw,
         epilog="benchmarks:\n" + _wrap(_names(topics))
+        + "".join(f"\n\n--only rows of {t}:\n" + _wrap(_names(benchmark_rows(t))) for t in SELECTABLE_ROWS)
         + f"\n\nThe references come with the bench extra: {install_hint('bench')}\n"
         "A benchmark whose reference is missing is skipped with a one-line note.",
     )
     p_bench.add_argument("names", nargs="*", metavar="TOPIC", help="benchmark topics (default: all; listed below)")
     p_bench.add_argument("--smoke", action="store_true", help="tiny sizes, to check the benchmarks run")
     p_bench.add_argument("--dir", help="an external folder of bench_<topic>.py files (default: the package's)")
+    p_bench.add_argument("--only", nargs="+", metavar="NAME",
+                         help="run only these rows (commas or spaces; e.g. mmlkit bench small --only SVC,KMeans); "
+                              "listed below")
     p_bench.add_argument("--cpu-time", action="store_true",
                          help="time with process CPU time (steadier on a loaded machine; sums BLAS threads)")
 
@@ -236,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
         results = run_tour(args.out, quick=args.quick, only=only)
         return 1 if any(r.error for r in results) else 0
     if args.command == "bench":
-        bench(args.names, smoke=args.smoke, directory=args.dir, cpu_time=args.cpu_time)
+        bench(args.names, smoke=args.smoke, directory=args.dir, cpu_time=args.cpu_time, only=args.only)
         return 0
     if args.command == "exercises":
         from mmlkit.exercises.cli import run as _run_exercises

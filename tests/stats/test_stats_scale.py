@@ -106,3 +106,28 @@ def test_non_finite_data_still_rejected(f):
         f(np.array([1.0, np.nan, 2.0]))
     with pytest.raises(ValueError, match="x"):
         f(np.array([1.0, np.inf, 2.0]))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("k", [-1000, -450, 0, 450, 520, 1015])
+def test_plain_and_rescaled_routes_give_the_same_bits(seed, k):
+    """The plain two-pass moments (taken where nothing over- or underflows) equal the power-of-two-rescaled ones.
+
+    At 2**-450 the variance (≈ 2**-900) is below the plain route's floor and at 2**520 it overflows, so those
+    take the rescaled route; at 2**±1000 the mean or the spread do too. Scaling by 2**k is exact, so each
+    result must be the unscaled one times 2**(k·power), bit for bit.
+    """
+    a, b, _ = _samples(seed)
+    s = 2.0**k
+    x, X = a * s, np.c_[a, b[:9]] * s
+    assert stats.std(x) == stats.std(a) * s and stats.sem(x) == stats.sem(a) * s
+    assert stats.mean(x) == stats.mean(a) * s
+    assert stats.skew(x) == stats.skew(a) and stats.kurtosis(x) == stats.kurtosis(a)
+    np.testing.assert_array_equal(stats.zscore(X), stats.zscore(np.c_[a, b[:9]]))
+    np.testing.assert_array_equal(stats.std(X, axis=0, ddof=1), stats.std(np.c_[a, b[:9]], axis=0, ddof=1) * s)
+    ref, got = stats.describe(np.c_[a, b[:9]]), stats.describe(X)
+    np.testing.assert_array_equal(got.skewness, ref.skewness)
+    np.testing.assert_array_equal(got.kurtosis, ref.kurtosis)
+    if abs(k) <= 450:   # the variance itself is a normal float64
+        assert stats.var(x) == stats.var(a) * s * s
+        np.testing.assert_array_equal(got.variance, ref.variance * s * s)

@@ -20,7 +20,7 @@ import numpy as np
 
 from mmlkit._validation import Options, as_float_array, check_finite, validate_args
 from mmlkit.stats._results import DDOF
-from mmlkit.stats._scaled import centred
+from mmlkit.stats._scaled import centred, scaled_var, times_pow2
 
 __all__ = [
     "ModeResult",
@@ -136,16 +136,9 @@ def var(x, axis=None, ddof: int = 0):
     x = _data(x)
     axis = _check_axis(x, axis)
     _check_ddof(x, axis, ddof)
-    v, E = _scaled_var(x, axis, ddof)
+    v, E = scaled_var(x, axis, ddof)
     with np.errstate(over="ignore"):  # inf only where the variance itself exceeds the float64 range
-        return _scalar(np.ldexp(v, 2 * E))
-
-
-def _scaled_var(x, axis, ddof):
-    """``(v, E)`` with the variance ``v · 4**E`` and ``v`` free of over- and underflow."""
-    n = x.size if axis is None else x.shape[axis]
-    _, d, E = centred(x, axis)
-    return _sum_of_squares(d, axis) / (n - ddof), E
+        return _scalar(times_pow2(v, 2 * E))
 
 
 @validate_args(DDOF)
@@ -177,8 +170,8 @@ def std(x, axis=None, ddof: int = 0):
     x = _data(x)
     axis = _check_axis(x, axis)
     _check_ddof(x, axis, ddof)
-    v, E = _scaled_var(x, axis, ddof)
-    return _scalar(np.ldexp(np.sqrt(v), E))
+    v, E = scaled_var(x, axis, ddof)
+    return _scalar(times_pow2(np.sqrt(v), E))
 
 
 @validate_args(DDOF)
@@ -212,8 +205,8 @@ def sem(x, axis: int | None = 0, ddof: int = 1):
     axis = _check_axis(x, axis)
     n = x.size if axis is None else x.shape[axis]
     _check_ddof(x, axis, ddof)
-    v, E = _scaled_var(x, axis, ddof)
-    return _scalar(np.ldexp(np.sqrt(v / n), E))
+    v, E = scaled_var(x, axis, ddof)
+    return _scalar(times_pow2(np.sqrt(v / n), E))
 
 
 @validate_args(DDOF)

@@ -14,15 +14,14 @@ import numpy as np
 
 from mmlkit._validation import validate_args
 from mmlkit.stats._results import DDOF
-from mmlkit.stats._scaled import centred
-from mmlkit.stats.descriptive import _check_axis, _data, _scalar, var
+from mmlkit.stats._scaled import centred, times_pow2
+from mmlkit.stats.descriptive import _check_axis, _check_ddof, _data, _scalar
 
 __all__ = ["DescribeResult", "describe", "kurtosis", "skew"]
 
 
-def _central_moments(x, axis):
-    """Deviations, their squares and m₂, all in the rescaled units of :func:`centred`."""
-    _, d, _ = centred(x, axis)
+def _central_moments(d, axis):
+    """The deviations ``d`` (in the rescaled units of :func:`centred`), their squares and m₂."""
     d2 = d * d
     return d, d2, np.mean(d2, axis=axis)
 
@@ -33,14 +32,30 @@ def _standardised_moment(x, axis, order):
     axis = _check_axis(x, axis)
     if x.ndim == 0:
         x, axis = x.reshape(1), 0
-    d, d2, m2 = _central_moments(x, axis)
+    return x.shape[axis], _ratio(*_central_moments(centred(x, axis)[1], axis), axis, order)
+
+
+def _ratio(d, d2, m2, axis, order):
+    """m_order / m₂^(order/2) from the deviations, their squares and m₂; NaN where m₂ = 0."""
     if order == 3:
         mk, power = np.mean(d2 * d, axis=axis), 1.5
     else:
         mk, power = np.mean(d2 * d2, axis=axis), 2
     with np.errstate(divide="ignore", invalid="ignore"):
-        g = np.where(m2 > 0, mk / np.where(m2 > 0, m2, 1.0) ** power, np.nan)
-    return x.shape[axis], g
+        return np.where(m2 > 0, mk / np.where(m2 > 0, m2, 1.0) ** power, np.nan)
+
+
+def _unbiased_skew(n, g1):
+    if n < 3:
+        raise ValueError("skew with bias=False needs at least 3 observations along axis")
+    return g1 * math.sqrt(n * (n - 1)) / (n - 2)
+
+
+def _unbiased_kurtosis(n, g2):
+    """Pearson's G₂ (not excess) from Pearson's g₂."""
+    if n < 4:
+        raise ValueError("kurtosis with bias=False needs at least 4 observations along axis")
+    return ((n + 1) * (g2 - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)) + 3
 
 
 @validate_args({"bias": ["boolean"]})
@@ -73,11 +88,7 @@ def skew(x, axis: int = 0, bias: bool = True):
     1.018234
     """
     n, g1 = _standardised_moment(x, axis, 3)
-    if not bias:
-        if n < 3:
-            raise ValueError("skew with bias=False needs at least 3 observations along axis")
-        g1 = g1 * math.sqrt(n * (n - 1)) / (n - 2)
-    return _scalar(g1)
+    return _scalar(g1 if bias else _unbiased_skew(n, g1))
 
 
 @validate_args({"fisher": ["boolean"], "bias": ["boolean"]})
@@ -113,9 +124,7 @@ def kurtosis(x, axis: int = 0, fisher: bool = True, bias: bool = True):
     """
     n, g2 = _standardised_moment(x, axis, 4)
     if not bias:
-        if n < 4:
-            raise ValueError("kurtosis with bias=False needs at least 4 observations along axis")
-        g2 = ((n + 1) * (g2 - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)) + 3
+        g2 = _unbiased_kurtosis(n, g2)
     return _scalar(g2 - 3 if fisher else g2)
 
 
@@ -152,7 +161,7 @@ def describe(x, axis: int = 0, ddof: int = 1, bias: bool = True) -> DescribeResu
 
     Notes
     -----
-    One pass for the extremes and three for the moments: O(n).
+    Two passes for the extremes and one set of deviations for every moment: O(n).
 
     Examples
     --------
@@ -164,11 +173,17 @@ def describe(x, axis: int = 0, ddof: int = 1, bias: bool = True) -> DescribeResu
     if x.ndim == 0:
         x, axis = x.reshape(1), 0
     n = x.shape[axis]
+    _check_ddof(x, axis, ddof)
+    m, d, E = centred(x, axis)   # one set of deviations for every moment
+    d, d2, m2 = _central_moments(d, axis)
+    with np.errstate(over="ignore"):  # inf only where the variance itself exceeds the float64 range
+        variance = times_pow2(np.add.reduce(d2, axis=axis) / (n - ddof), 2 * E)
+    g1, g2 = _ratio(d, d2, m2, axis, 3), _ratio(d, d2, m2, axis, 4)
     return DescribeResult(
         nobs=n,
         minmax=(_scalar(np.min(x, axis=axis)), _scalar(np.max(x, axis=axis))),
-        mean=_scalar(centred(x, axis)[0]),
-        variance=var(x, axis=axis, ddof=ddof),
-        skewness=skew(x, axis=axis, bias=bias),
-        kurtosis=kurtosis(x, axis=axis, bias=bias),
+        mean=_scalar(m),
+        variance=_scalar(variance),
+        skewness=_scalar(g1 if bias else _unbiased_skew(n, g1)),
+        kurtosis=_scalar((g2 if bias else _unbiased_kurtosis(n, g2)) - 3),
     )
