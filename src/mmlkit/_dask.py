@@ -27,10 +27,12 @@ tens for L-BFGS or Lloyd).
 Scale: data beyond 2^±256 are fitted in exact power-of-two units, as in memory
 (:mod:`mmlkit._scaling`). The first pass of every fit returns each block's
 max|x| (and max|y|) beside its statistic (one or two numbers more per block);
-only when that calls for units does the fit redo its first statistics pass
-with the blocks divided by 2**e on the workers (the "+1 beyond 2^±256" below),
-and every later pass reads its blocks in those units. Ordinary data pay no
-extra pass. TSQR's R factor is scale-safe and is rescaled instead.
+when that calls for units, statistics that lost nothing to over- or underflow
+(data within about 2^±450; TSQR's R factor, which is scale-safe; a mixture's
+data mean) are rescaled exactly, and only the others (squares beyond float64:
+data at 1e±300) are recomputed with the blocks divided by 2**e on the workers,
+one more pass (the "+1 beyond 2^±256" below). Every later pass reads its
+blocks in those units. Ordinary data pay no extra pass.
 
 Per estimator (d features, t targets, K classes or clusters; numbers each block
 sends up the tree):
@@ -53,8 +55,8 @@ KMeans                     5 rounds (k-means||; the first  2k(d + 2) + 1 a round
                            2^±256) + 1 for the weights     the weights; k(2d + 5) + 1
                            + 1 a Lloyd iteration + 1 for   a Lloyd pass; 1 the last
                            the final inertia
-GaussianMixture            1 (+1 beyond 2^±256) + init     K(d² + d + 1) + 1 (full);
-                           + 1 per EM iteration            K(2d + 1) + 1 (diag, spherical);
+GaussianMixture            1 (+1 beyond 2^±256, tied)      K(d² + d + 1) + 1 (full);
+                           + init + 1 per EM iteration     K(2d + 1) + 1 (diag, spherical);
                                                            K(d + 1) + 1 (tied)
 LogisticRegression         1 for the labels + 1 per        K + 1 (labels and counts);
                            loss+gradient evaluation        K(d + 1) + 1

@@ -11,8 +11,10 @@ same iteration counts, parameters scaled exactly).
 
 Ordinary data pay no extra pass: the passes of each fit are counted as Dask
 computations (a scheduler callback) and stay what the cost table of
-:mod:`mmlkit._dask` states; at an extreme scale a Gram or moment pass is
-redone once in units, while TSQR's R factor (scale-safe) is rescaled instead.
+:mod:`mmlkit._dask` states; at 1e±300 a Gram or moment pass (squares beyond
+float64) is redone once in units, while TSQR's R factor (scale-safe), a
+mixture's data mean and, within about 2^±450, Gram matrices and moments are
+rescaled exactly instead.
 """
 
 import contextlib
@@ -265,12 +267,14 @@ def test_one_pass_estimators_stay_one_pass(threaded, s, nb, pca):
     (lambda X, labels: PCA(2, svd_solver="randomized", random_state=0).fit(X), 1),
     (lambda X, labels: KMeans(3, random_state=0).fit(X), 1),
     (lambda X, labels: KMeans(3, init="random", n_init=2, random_state=0).fit(X), 1),
-    (lambda X, labels: GaussianMixture(2, init_params="random", random_state=0).fit(X), 1),
-], ids=["logistic", "logistic-newton", "pca-randomized", "kmeans", "kmeans-random", "gmm"])
+    (lambda X, labels: GaussianMixture(2, init_params="random", random_state=0).fit(X), 0),
+    (lambda X, labels: GaussianMixture(2, covariance_type="tied", init_params="random", random_state=0).fit(X), 1),
+], ids=["logistic", "logistic-newton", "pca-randomized", "kmeans", "kmeans-random", "gmm", "gmm-tied"])
 def test_iterative_fits_at_a_power_of_two_add_at_most_the_first_pass(threaded, fit, extra):
     """At 2^900 the iterations are those of X itself (X's largest magnitude in [1/2, 1): the units are
-    X, and without a penalty, which does not scale, the very same problem); only the first statistics
-    pass is redone (logistic regression's first pass, its labels, is scale-free: no pass is added)."""
+    X, and without a penalty, which does not scale, the very same problem); only a first pass whose
+    squares overflowed is redone (logistic regression's first pass, its labels, is scale-free, and
+    a mixture's data mean is rescaled: no pass is added)."""
     X, _, labels = _data(11)
     X = X / 2.0 ** np.frexp(np.abs(X).max())[1]
     with warnings.catch_warnings():
@@ -298,3 +302,36 @@ def test_at_any_scale_on_the_cluster(on_cluster, s):
         a, b = KMeans(3, random_state=1).fit(as_dask(X, 100).persist()), KMeans(3, random_state=1).fit(Xd)
         np.testing.assert_array_equal(b.labels_.compute(), a.labels_.compute())
         np.testing.assert_allclose(b.cluster_centers_, a.cluster_centers_ * s, rtol=1e-13)
+
+
+@pytest.mark.parametrize("s", [2.0**300, 2.0**-300])
+def test_beyond_the_unit_limit_but_squares_safe_no_pass_is_added(threaded, s):
+    """Between 2^±256 and about 2^±450 the fits run in units, but the first pass's Gram matrix and
+    moments lost nothing to over- or underflow: they are rescaled exactly, no pass redone."""
+    X, y, labels = _data(14)
+    for cls, kw in [(Ridge, dict(alpha=1.0)), (Lasso, dict(alpha=0.01, tol=1e-12))]:
+        Xd, yd = as_dask(X * s), as_dask(y * s)
+        with passes() as count:
+            b = cls(**kw).fit(Xd, yd)
+        assert count[0] == 1
+        a = cls(**kw).fit(X * s, y * s)
+        _close(b.coef_, a.coef_, rtol=1e-7)
+        _close(b.intercept_, a.intercept_)
+    assert _count(lambda: GaussianNB().fit(as_dask(X * s), as_dask(labels))) == 1
+    a, b = GaussianNB().fit(X * s, labels), GaussianNB().fit(as_dask(X * s), as_dask(labels))
+    _close(b.theta_, a.theta_)
+    _close(b.var_, a.var_)
+    kw = dict(n_components=2, svd_solver="randomized", random_state=0)
+    assert _count(lambda: PCA(**kw).fit(as_dask(X * s))) == _count(lambda: PCA(**kw).fit(as_dask(X)))
+    a, b = PCA(**kw).fit(X * s), PCA(**kw).fit(as_dask(X * s))
+    _close(b.explained_variance_, a.explained_variance_)
+    kw = dict(n_components=2, covariance_type="tied", init_params="random", random_state=0, max_iter=5,
+              reg_covar=0.0)   # an absolute variance: it does not scale
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        plain = _count(lambda: GaussianMixture(**kw).fit(as_dask(X)))
+        scaled = _count(lambda: GaussianMixture(**kw).fit(as_dask(X * s)))
+        b = GaussianMixture(**kw).fit(as_dask(X * s))
+        a = GaussianMixture(**kw).fit(as_dask(X))
+    assert scaled == plain
+    np.testing.assert_allclose(b.means_ / s, a.means_, rtol=1e-10)

@@ -69,12 +69,30 @@ def _r_rescaled(mean, R, tops, e):
     return np.ldexp(mean, -e), np.ldexp(R, -np.asarray(e)[None, :] if np.ndim(e) else -e)
 
 
+# Sums of squares in [2^-900, 2^1000] lost nothing to over- or underflow (as in _scaling.column_moments):
+# such statistics are rescaled exactly, the others recomputed in units.
+_M2_LOW, _M2_HIGH = 2.0**-900, 2.0**1000
+
+
+def _gram_rescaled(mean, M, e):
+    """The mean and centred cross-products (a d × d Gram matrix or per-column sums of squares)
+    rescaled to units 2**e (e per column, or one for all), or None where a square may have over-
+    or underflowed (a sum of squares outside [2^-900, 2^1000], or anything non-finite)."""
+    diag = np.diagonal(M) if np.ndim(M) == 2 else M
+    if not (np.all(np.isfinite(M)) and np.all(np.isfinite(mean)) and np.all(diag >= _M2_LOW)
+            and np.all(diag <= _M2_HIGH)):
+        return None
+    e = np.broadcast_to(np.asarray(e), np.shape(mean))
+    return np.ldexp(mean, -e), np.ldexp(M, -(e[:, None] + e[None, :]) if np.ndim(M) == 2 else -2 * e)
+
+
 def _centred_statistics(X, y, center, kind):
     """(n, mean of [X, y], Gram or R of the centred [X, y], ex, ey) in one pass, in the units
     X/2**ex, y/2**ey of the in-memory fit.
 
     The pass also returns max|x| and max|y|. Beyond 2^±256 the Gram matrix
-    (squares) is recomputed in units, a second pass; the R factor of TSQR is
+    is rescaled exactly where no square over- or underflowed (data within
+    about 2^±450), else recomputed in units, a second pass; the R factor of TSQR is
     scale-safe (Householder norms are computed scaled), so its columns and the
     means are rescaled exactly instead, with no second pass, unless R did not
     come out finite or the data lie so low that it may have lost digits to underflow.
@@ -84,7 +102,7 @@ def _centred_statistics(X, y, center, kind):
     ex, ey = _xy_exponents(tops)
     if ex or ey:
         e = np.repeat([ex, ey], [X.shape[1], mean.shape[0] - X.shape[1]])
-        rescaled = _r_rescaled(mean, M, tops, e) if kind == "r" else None
+        rescaled = _r_rescaled(mean, M, tops, e) if kind == "r" else _gram_rescaled(mean, M, e)
         if rescaled is not None:
             mean, M = rescaled
         else:
@@ -214,7 +232,7 @@ def min_max_scaler(est, X):
 # ------------------------------------------------------------------ naive Bayes
 def gaussian_nb(est, X, y):
     """GaussianNB.fit on Dask: per-class (count, mean, M₂), one pass, K(2d + 1) numbers per block
-    (a second in units x/2**e when X lies beyond 2^±256)."""
+    (a second in units x/2**e when X lies beyond 2^±256 and a square over- or underflowed)."""
     from mmlkit._validation import check_classification_labels, validate_params
 
     validate_params(est)
@@ -223,8 +241,12 @@ def gaussian_nb(est, X, y):
     stats, tops = reduce_blocks(bw.class_moment_stats, [X, y], bw.merge_class_moments, check_finite=True,
                                 with_max=True)
     e = unit_exponent(tops[0])
-    if e:
-        stats = reduce_blocks(bw.class_moment_stats, [X, y], bw.merge_class_moments, units=(e, 0))
+    if e:   # in units x/2**e: rescaled where no square over- or underflowed, else recomputed
+        rescaled = {c: (m, *(_gram_rescaled(mean, M2, e) or (None,))) for c, (m, mean, M2) in stats.items()}
+        if any(len(v) < 3 for v in rescaled.values()):
+            stats = reduce_blocks(bw.class_moment_stats, [X, y], bw.merge_class_moments, units=(e, 0))
+        else:
+            stats = rescaled
     classes = np.unique(np.asarray(list(stats), dtype=y.dtype))
     check_classification_labels(classes)
     est.classes_ = classes
@@ -288,8 +310,11 @@ def pca(est, X):
                          f"n_features)={min(n, d)}], got {est.n_components!r}")
     (counts, mu, M2), (top,) = reduce_blocks(bw.nan_moment_stats, [X], bw.merge_nan_moments, check_finite=True,
                                              with_max=True)
-    e = unit_exponent(top)
-    if e:   # the moments again in units x/2**e, and every later pass reads its blocks in those units
+    e = unit_exponent(top)   # beyond 2^±256 every later pass reads its blocks in units x/2**e
+    rescaled = _gram_rescaled(mu, M2, e) if e else None
+    if rescaled is not None:
+        mu, M2 = rescaled
+    elif e:   # the moments again, in units (squares that over- or underflowed)
         counts, mu, M2 = reduce_blocks(bw.nan_moment_stats, [X], bw.merge_nan_moments, units=(e,))
     est.mean_ = mu
     rng = check_random_state(est.random_state)
@@ -663,13 +688,16 @@ def gaussian_mixture(est, X, e_old=0):
         raise ValueError('init_params="k-means++" is not available for Dask input (its seeding visits the '
                          'rows one by one); use "kmeans" (k-means|| seeding on the workers) or "random"')
     # Pass 1: the finiteness check and the data mean (and, for "tied", the pooled scatter about it),
-    # with max|x|: again in units x/2**e where that lies beyond 2^±256 (est._unit_exponent, as in memory).
+    # with max|x|; beyond 2^±256 (est._unit_exponent, as in memory) these are rescaled to units x/2**e,
+    # or (a scatter whose squares over- or underflowed) recomputed in them.
     first = (bw.gram_stats, bw.merge_gram) if kind == "tied" else (bw.mean_stats, bw.merge_mean)
     stats, (top,) = reduce_blocks(first[0], [X], first[1], check_finite=True, with_max=True)
     e = est._unit_exponent(np.array([top]))
     X = est._into_units(X, e, e_old)     # lazily: X/2**e block by block on the workers
-    if e:
-        stats = reduce_blocks(first[0], [X], first[1])
+    if e:   # the mean (a shift: any finite one serves) and G rescaled, or recomputed in units
+        rescaled = (_gram_rescaled(stats[1], stats[2], e) if kind == "tied"
+                    else (np.ldexp(stats[1], -e), None) if np.all(np.isfinite(stats[1])) else None)
+        stats = (stats[0], *rescaled) if rescaled is not None else reduce_blocks(first[0], [X], first[1])
     centre, G = stats[1], (stats[2] if kind == "tied" else None)
 
     def initialize(X, rng):

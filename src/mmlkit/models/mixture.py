@@ -248,8 +248,9 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     scikit-learn computes it. ``means_init`` and ``precisions_init`` are in
     X's units and converted with it (a ``ValueError`` if precisions·4**e
     leaves float64's range); a warm start converts the last fit's parameters.
-    On Dask the first pass also returns max|x|; beyond 2^±256 it is redone in
-    the same units and every later pass divides its blocks on the workers.
+    On Dask the first pass also returns max|x|; beyond 2^±256 its data mean is
+    rescaled to the same units (the "tied" scatter too, or else recomputed in
+    them) and every later pass divides its blocks on the workers.
 
     Cost per EM iteration: O(n K d²) for full covariances (O(n K d) for diag
     and spherical), plus O(K d³) for the Cholesky factorisations.
