@@ -232,6 +232,21 @@ def test_tsqr_at_any_scale(threaded, s):
     np.testing.assert_allclose((U.compute() * (sv / s)) @ Vt, A, atol=1e-11)
 
 
+def test_tsqr_r_near_the_largest_float(threaded):
+    """Block updates that overflow on the way to a representable R (data within a factor of the
+    block's row count of float64's largest) are redone in units from the max|a| of the same pass."""
+    rng = np.random.default_rng(0)
+    A = rng.normal(size=(200, 4)) + 1.0
+    A = np.column_stack([A, A @ [1.0, 2.0, 3.0, 4.0] + rng.normal(size=200)])   # a column near 3e307
+    As = as_dask(A * 1e306, 45)
+    with passes() as count:
+        R = linalg.qr(As, mode="r")
+    assert count[0] == 2
+    np.testing.assert_allclose(np.abs(R), np.abs(np.linalg.qr(A, mode="r")) * 1e306, rtol=1e-10)
+    np.testing.assert_allclose(linalg.svd(As, compute_uv=False), np.linalg.svd(A, compute_uv=False) * 1e306,
+                               rtol=1e-10)
+
+
 # ------------------------------------------------------------------------ passes
 def _count(fit):
     with passes() as count:
