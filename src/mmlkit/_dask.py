@@ -61,7 +61,9 @@ GaussianMixture            1 (+1 beyond 2^±256, tied)      K(d² + d + 1) + 1 (
 LogisticRegression         1 for the labels + 1 per        K + 1 (labels and counts);
                            loss+gradient evaluation        K(d + 1) + 1
   (newton)                 + 1 per Hessian                 (K(d + 1))²
-linalg.qr / lstsq / svd    1 for R (2 with a lazy Q or U)  n²  (n columns)
+linalg.qr / lstsq / svd    1 for R (2 with a lazy Q or U;  n²  (n columns)
+                           +1 if R overflowed on the way,
+                           data near float64's largest)
 =========================  ==============================  ===========================
 
 A fit that makes many passes over data persisted on a ``distributed`` cluster
