@@ -9,10 +9,12 @@ targets, K of classes or clusters.
 
 Scale: as in memory, data whose largest magnitude lies beyond 2^±256 are fitted
 in exact power-of-two units (:mod:`mmlkit._scaling`). The first pass of each
-fit returns max|x| (and max|y|) beside its statistic; only when those call for
-units (rare) are the scale-sensitive statistics recomputed from blocks divided
-by 2**e on the workers (one more pass), and every later pass reads its blocks
-in those units. Ordinary data pay no extra pass.
+fit returns max|x| (and max|y|) beside its statistic. When those call for
+units (rare), statistics that lost nothing to over- or underflow (TSQR's R,
+a data mean, Gram matrices and moments of data within about 2^±450) are
+rescaled exactly; only the others (squares beyond float64) are recomputed from
+blocks divided by 2**e on the workers, one more pass. Every later pass reads
+its blocks in those units. Ordinary data pay no extra pass.
 """
 
 from __future__ import annotations
