@@ -24,29 +24,46 @@ one level deeper per factor ``split_every``; what limits scaling is ``s``
 (``d²`` for a Gram matrix) times the number of passes (one for least squares,
 tens for L-BFGS or Lloyd).
 
+Scale: data beyond 2^±256 are fitted in exact power-of-two units, as in memory
+(:mod:`mmlkit._scaling`). The first pass of every fit returns each block's
+max|x| (and max|y|) beside its statistic (one or two numbers more per block);
+when that calls for units, statistics that lost nothing to over- or underflow
+(data within about 2^±450; TSQR's R factor, which is scale-safe; a mixture's
+data mean) are rescaled exactly, and only the others (squares beyond float64:
+data at 1e±300) are recomputed with the blocks divided by 2**e on the workers,
+one more pass (the "+1 beyond 2^±256" below). Every later pass reads its
+blocks in those units. Ordinary data pay no extra pass.
+
 Per estimator (d features, t targets, K classes or clusters; numbers each block
 sends up the tree):
 
 =========================  ==============================  ===========================
 estimator                  passes over X                   numbers per block and pass
 =========================  ==============================  ===========================
-LinearRegression, Ridge    1                               (d + t)² + d + t + 1
+LinearRegression, Ridge    1 (+1 beyond 2^±256 for the     (d + t)² + d + t + 1
+                           Gram solvers; TSQR: none)
 Lasso, ElasticNet          1 (then descent on the client)  (d + t)² + d + t + 1
-StandardScaler             1                               3d
+                           (+1 beyond 2^±256)
+StandardScaler             1                               4d
 MinMaxScaler               1                               2d + 1
-GaussianNB                 1                               K(2d + 1)
+GaussianNB                 1 (+1 beyond 2^±256)            K(2d + 1)
 PCA (full, TSQR)           1                               d² + d + 1
 PCA (randomized)           2 + iterated_power              s² + ds  (s = k + oversamples)
+                           (+1 beyond 2^±256)
 KMeans                     5 rounds (k-means||; the first  2k(d + 2) + 1 a round (+ 3d
-                           with the moments) + 1 for the   in the first); about 10k for
-                           weights + 1 a Lloyd iteration   the weights; k(2d + 5) + 1
-                           + 1 for the final inertia       a Lloyd pass; 1 the last
-GaussianMixture            1 + init + 1 per EM iteration   K(d² + d + 1) + 1 (full);
-                                                           K(2d + 1) + 1 (diag, spherical);
+                           with the moments; +1 beyond     in the first); about 10k for
+                           2^±256) + 1 for the weights     the weights; k(2d + 5) + 1
+                           + 1 a Lloyd iteration + 1 for   a Lloyd pass; 1 the last
+                           the final inertia
+GaussianMixture            1 (+1 beyond 2^±256, tied)      K(d² + d + 1) + 1 (full);
+                           + init + 1 per EM iteration     K(2d + 1) + 1 (diag, spherical);
                                                            K(d + 1) + 1 (tied)
-LogisticRegression         1 per loss+gradient evaluation  K(d + 1) + 1
+LogisticRegression         1 for the labels + 1 per        K + 1 (labels and counts);
+                           loss+gradient evaluation        K(d + 1) + 1
   (newton)                 + 1 per Hessian                 (K(d + 1))²
-linalg.qr / lstsq / svd    1 for R (2 with a lazy Q or U)  n²  (n columns)
+linalg.qr / lstsq / svd    1 for R (2 with a lazy Q or U;  n²  (n columns)
+                           +1 if R overflowed on the way,
+                           data near float64's largest)
 =========================  ==============================  ===========================
 
 A fit that makes many passes over data persisted on a ``distributed`` cluster
@@ -73,6 +90,7 @@ import sys
 import numpy as np
 
 __all__ = [
+    "abs_max",
     "as_dask_array",
     "dask_unsupported",
     "is_dask_collection",
@@ -178,6 +196,44 @@ def _finite_then(fn, names, allow_nan=False):
     return checked
 
 
+def _in_units(fn, units, *blocks_and_args):
+    """``fn`` on the first ``len(units)`` arguments divided by ``2**e`` (exact), the rest as given."""
+    k = len(units)
+    blocks = [np.ldexp(b, -e) if e else b for b, e in zip(blocks_and_args[:k], units)]
+    return fn(*blocks, *blocks_and_args[k:])
+
+
+def _scaled(fn, units):
+    if units is None or not any(units):
+        return fn
+    return functools.partial(_in_units, fn, tuple(int(e) for e in units))
+
+
+def abs_max(block) -> float:
+    """max |block| of a float array, without a temporary (0 for an empty or non-float one)."""
+    if not (isinstance(block, np.ndarray) and block.dtype.kind == "f" and block.size):
+        return 0.0
+    return max(float(block.max()), -float(block.min()))
+
+
+def _with_max(fn, k, keeping, *blocks_and_args):
+    tops = np.array([abs_max(b) for b in blocks_and_args[:k]])
+    with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+        out = fn(*blocks_and_args)
+    return ((out[0], tops), out[1]) if keeping else (out, tops)
+
+
+def _merge_with_max(combine, a, b):
+    with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+        return combine(a[0], b[0]), np.maximum(a[1], b[1])
+
+
+def _maxed(fn, combine, k, with_max, keeping=False):
+    if not with_max:
+        return fn, combine
+    return functools.partial(_with_max, fn, k, keeping), functools.partial(_merge_with_max, combine)
+
+
 def _fold(combine, *parts):
     out = parts[0]
     for part in parts[1:]:
@@ -186,7 +242,7 @@ def _fold(combine, *parts):
 
 
 def reduce_blocks(fn, arrays, combine, *, args=(), block_args=None, names=None, check_finite=False,
-                  split_every=_SPLIT_EVERY, by_worker=False):
+                  split_every=_SPLIT_EVERY, by_worker=False, units=None, with_max=False):
     """``combine``-reduce ``fn(x_block, y_block, ..., *args)`` over aligned row blocks; computed.
 
     ``arrays`` are Dask arrays with the same row chunks (and a single column
@@ -208,9 +264,20 @@ def reduce_blocks(fn, arrays, combine, *, args=(), block_args=None, names=None, 
     ``True`` looks the blocks up now; a fit making many passes looks them up
     once with :func:`block_placement` and passes its result. Otherwise (no
     client, or data not persisted: a placement of None) the tree is used.
+
+    Scale: ``units`` (one int per array) has each block divided by ``2**e``
+    (exactly) on the worker before ``fn`` sees it, so a fit at an extreme
+    scale runs in power-of-two units without a rescaled copy of the data.
+    ``with_max`` returns ``(result, tops)`` instead, ``tops`` the largest
+    magnitude of each float array (0 for the others), merged beside the
+    statistic: a fit's first pass learns the data's scale at no extra pass.
+    Over- and underflow in that pass are silent (a statistic at an extreme
+    scale is recomputed in units).
     """
     import dask
 
+    fn = _scaled(fn, units)
+    fn, combine = _maxed(fn, combine, len(arrays), with_max)
     if check_finite:
         names = names or ["X", "y", "sample_weight"][: len(arrays)]
         fn = _finite_then(fn, names, allow_nan=check_finite == "allow-nan")
@@ -285,7 +352,7 @@ def _reduce_by_worker(client, groups, futures, fn, combine, args, extra):
 
 
 def reduce_blocks_keeping(fn, arrays, combine, token, *, args=(), block_args=None, check_finite=False,
-                          by_worker=False):
+                          by_worker=False, units=None, with_max=False):
     """:func:`reduce_blocks` of ``fn(x_block, ..., *args, *block_arg, state) -> (statistic, new state)``
     for a fit whose passes can reuse per-row state of the pass before (a k-means|| row's nearest
     candidate so far), kept where the rows are.
@@ -298,13 +365,15 @@ def reduce_blocks_keeping(fn, arrays, combine, token, *, args=(), block_args=Non
     worker, a task run elsewhere) starts from None. Only the merged statistic
     reaches the client, in one task per worker and pass. :func:`forget_kept`
     drops a token's states. Otherwise (the threaded scheduler, data not
-    persisted) every block starts from None and nothing is kept.
+    persisted) every block starts from None and nothing is kept. ``units`` and
+    ``with_max`` as in :func:`reduce_blocks`.
     """
     placement = block_placement(arrays) if by_worker is True else by_worker
     if not placement:
         return reduce_blocks(functools.partial(_stateless, fn), arrays, combine, args=args,
-                             block_args=block_args, check_finite=check_finite)
+                             block_args=block_args, check_finite=check_finite, units=units, with_max=with_max)
     client, groups, futures = placement
+    fn, combine = _maxed(_scaled(fn, units), combine, len(arrays), with_max, keeping=True)
     if check_finite:
         fn = _finite_then(fn, ["X", "y", "sample_weight"][: len(arrays)])
     extra = [()] * len(arrays[0].chunks[0]) if block_args is None else [(a,) for a in block_args]

@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from mmlkit._dask import as_dask_array, reduce_blocks
+from mmlkit._scaling import power_of_two_scale, shift
 
 __all__ = ["tsqr_lstsq", "tsqr_qr", "tsqr_svd"]
 
@@ -35,6 +36,8 @@ def _r(block):
 
 
 def _merge(a, b):
+    if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):   # an R that overflowed: passed up
+        return a if not np.all(np.isfinite(a)) else b
     return _r(np.vstack([a, b]))
 
 
@@ -43,9 +46,20 @@ def _square(R, n):
 
 
 def tsqr_r(A, name="A"):
-    """A's R factor (min(m, n) × n) in one pass, by a tree of R merges."""
+    """A's R factor (min(m, n) × n) in one pass, by a tree of R merges.
+
+    Householder's norms are computed scaled, so R is right at any scale where
+    the products of the block updates stay finite: everywhere but data within
+    a factor of about the block's row count of float64's largest number. There
+    (an R that came out non-finite) the pass is redone on A/2**e, e from the
+    max|a| the first pass also returned, and R scaled back exactly.
+    """
     A = as_dask_array(A, name)
-    return A, reduce_blocks(_r, [A], _merge, names=[name], check_finite=True)
+    R, (top,) = reduce_blocks(_r, [A], _merge, names=[name], check_finite=True, with_max=True)
+    if not np.all(np.isfinite(R)):
+        e = power_of_two_scale(top)
+        R = shift(reduce_blocks(_r, [A], _merge, units=(e,)), e)
+    return A, R
 
 
 def _block_q(block):
@@ -97,7 +111,7 @@ def tsqr_lstsq(a, b, rcond=None, method="svd"):
     """
     import dask.array as da
 
-    from mmlkit.linalg.lstsq import solve_equilibrated
+    from mmlkit.linalg.lstsq import solve_equilibrated, squared_norms
 
     A = as_dask_array(a, "a")
     m, n = A.shape
@@ -114,7 +128,7 @@ def tsqr_lstsq(a, b, rcond=None, method="svd"):
     R11, R12, R22 = R[:n, :n], R[:n, n:], R[n:, n:]
     rcond = _EPS * max(m, n) if rcond is None else float(rcond)
     x, rank, s = solve_equilibrated(R11, R12, rcond, method, stacklevel=4)
-    residuals = np.sum(R22 * R22, axis=0) if rank == n and m > n else np.empty(0)
+    residuals = squared_norms(R22) if rank == n and m > n else np.empty(0)
     return (x[:, 0] if vec else x), residuals, rank, s
 
 

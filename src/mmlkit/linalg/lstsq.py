@@ -106,11 +106,17 @@ def lstsq(a, b, rcond=None, method: str = "svd"):
     rcond = _EPS * max(m, n) if rcond is None else float(rcond)
     x, rank, s = solve_equilibrated(A, B2, rcond, method, stacklevel=4)  # lstsq, its validate_args wrapper
     if rank == n and m > n:
-        r = B2 - A @ x
-        residuals = np.sum(r * r, axis=0)
+        residuals = squared_norms(B2 - A @ x)
     else:
         residuals = np.empty(0)
     return (x[:, 0] if vec else x), residuals, rank, s
+
+
+def squared_norms(r):
+    """‖rⱼ‖² of each column, computed scaled: inf or 0 only where the square itself leaves float64."""
+    norms = column_norms(r)
+    with np.errstate(over="ignore", under="ignore"):
+        return norms * norms
 
 
 def solve_equilibrated(A, B, rcond, method, stacklevel):

@@ -30,6 +30,7 @@ __all__ = [
     "class_moment_stats",
     "gmm_em_stats",
     "gmm_init_stats",
+    "gmm_label_stats",
     "gram_stats",
     "merge_class_moments",
     "merge_gram",
@@ -383,13 +384,17 @@ def merge_sum(a, b):
 
 
 # ------------------------------------------------------------ logistic regression
-def label_stats(X, y):
-    """The distinct labels of a block (the pass that also checks X and y)."""
-    return np.unique(y)
+def label_count_stats(X, y):
+    """The distinct labels of a block and how many rows carry each (the pass that also checks X and y)."""
+    return np.unique(y, return_counts=True)
 
 
-def merge_labels(a, b):
-    return np.union1d(a, b)
+def merge_label_counts(a, b):
+    labels = np.union1d(a[0], b[0])
+    counts = np.zeros(labels.size, dtype=np.int64)
+    for part_labels, part_counts in (a, b):
+        counts[np.searchsorted(labels, part_labels)] += part_counts
+    return labels, counts
 
 
 def _logistic_scores(X, theta, K):
@@ -487,16 +492,19 @@ def gmm_em_stats(X, weights, means, prec_chol, centre, covariance_type):
     return (float(log_norm.sum()), *_gmm_resp_stats(X, resp, means, covariance_type, centre))
 
 
-def gmm_init_stats(X, centre, centers, n_components, covariance_type, seed=None):
-    """The initial M-step's statistics of a block: responsibilities one-hot to the nearest of
-    ``centers`` (KMeans' labels), or uniform random and normalised when ``centers`` is None."""
-    if centers is not None:
-        labels = kmeans_labels(X, centre, centers - centre)
-        resp = np.zeros((X.shape[0], n_components))
-        resp[np.arange(X.shape[0]), labels] = 1.0
-        shift = centers
-    else:
-        resp = np.random.default_rng(seed).uniform(size=(X.shape[0], n_components))
-        resp /= resp.sum(axis=1, keepdims=True)
-        shift = np.broadcast_to(centre, (n_components, X.shape[1]))
+def gmm_init_stats(X, centre, n_components, covariance_type, seed):
+    """The initial M-step's statistics of a block from uniform random responsibilities, normalised
+    (the block's own ``seed``)."""
+    resp = np.random.default_rng(seed).uniform(size=(X.shape[0], n_components))
+    resp /= resp.sum(axis=1, keepdims=True)
+    shift = np.broadcast_to(centre, (n_components, X.shape[1]))
     return (0.0, *_gmm_resp_stats(X, resp, shift, covariance_type, centre))
+
+
+def gmm_label_stats(X, labels, centre, centers, n_components, covariance_type):
+    """The initial M-step's statistics of a block from responsibilities one-hot to its KMeans
+    ``labels`` (KMeans' own, computed in its units: at an extreme scale the squared distances
+    of the mixture's units may underflow), about the KMeans ``centers``."""
+    resp = np.zeros((X.shape[0], n_components))
+    resp[np.arange(X.shape[0]), labels] = 1.0
+    return (0.0, *_gmm_resp_stats(X, resp, centers, covariance_type, centre))

@@ -6,6 +6,15 @@ the lazy input, runs its passes through :func:`mmlkit._dask.reduce_blocks`
 the in-memory fit does from the same statistic. Passes and bytes per pass are
 stated in each estimator's docstring; d is the number of features, t of
 targets, K of classes or clusters.
+
+Scale: as in memory, data whose largest magnitude lies beyond 2^±256 are fitted
+in exact power-of-two units (:mod:`mmlkit._scaling`). The first pass of each
+fit returns max|x| (and max|y|) beside its statistic. When those call for
+units (rare), statistics that lost nothing to over- or underflow (TSQR's R,
+a data mean, Gram matrices and moments of data within about 2^±450) are
+rescaled exactly; only the others (squares beyond float64) are recomputed from
+blocks divided by 2**e on the workers, one more pass. Every later pass reads
+its blocks in those units. Ordinary data pay no extra pass.
 """
 
 from __future__ import annotations
@@ -14,6 +23,7 @@ import numpy as np
 import scipy.linalg as sla
 
 from mmlkit._dask import (
+    abs_max,
     as_dask_array,
     block_placement,
     check_dask_xy,
@@ -21,6 +31,7 @@ from mmlkit._dask import (
     reduce_blocks,
     reduce_blocks_keeping,
 )
+from mmlkit._scaling import UNSCALED_EXPONENT, power_of_two_scale, shift, unit_exponent
 from mmlkit.models import _blockwise as bw
 
 _EPS = np.finfo(np.float64).eps
@@ -35,14 +46,72 @@ def _check_features(est, d, reset):
                          "features as input.")
 
 
+def _lazy_units(a, e):
+    """The Dask array ``a / 2**e``, block by block on the workers (``a`` itself for e = 0)."""
+    return a if not e else a.map_blocks(np.ldexp, -int(e), dtype=np.float64)
+
+
 # ---------------------------------------------------------------- least squares
+def _xy_exponents(tops):
+    """The in-memory fits' units for X and y (``linear._in_units``): both 0 unless either lies beyond 2^±256."""
+    ex, ey = power_of_two_scale(tops[0]), power_of_two_scale(tops[1])
+    return (0, 0) if max(abs(ex), abs(ey)) <= UNSCALED_EXPONENT else (ex, ey)
+
+
+# TSQR's R of data above 2^-1000 lost nothing to underflow (an entry below 2^-1022 errs by at most
+# 2^-1074, against a column norm of at least 2^-1000); an overflow shows as a non-finite R.
+_R_LOW = 2.0**-1000
+
+
+def _r_rescaled(mean, R, tops, e):
+    """The centred R factor and mean of X's columns rescaled by 2**-e (exact), or None where R
+    or the mean may have over- or underflowed (then the pass is redone in units)."""
+    if not (np.all(np.isfinite(R)) and np.all(np.isfinite(mean)) and all(t == 0.0 or t >= _R_LOW for t in tops)):
+        return None
+    return np.ldexp(mean, -e), np.ldexp(R, -np.asarray(e)[None, :] if np.ndim(e) else -e)
+
+
+# Sums of squares in [2^-900, 2^1000] lost nothing to over- or underflow (as in _scaling.column_moments):
+# such statistics are rescaled exactly, the others recomputed in units.
+_M2_LOW, _M2_HIGH = 2.0**-900, 2.0**1000
+
+
+def _gram_rescaled(mean, M, e):
+    """The mean and centred cross-products (a d × d Gram matrix or per-column sums of squares)
+    rescaled to units 2**e (e per column, or one for all), or None where a square may have over-
+    or underflowed (a sum of squares outside [2^-900, 2^1000], or anything non-finite)."""
+    diag = np.diagonal(M) if np.ndim(M) == 2 else M
+    if not (np.all(np.isfinite(M)) and np.all(np.isfinite(mean)) and np.all(diag >= _M2_LOW)
+            and np.all(diag <= _M2_HIGH)):
+        return None
+    e = np.broadcast_to(np.asarray(e), np.shape(mean))
+    return np.ldexp(mean, -e), np.ldexp(M, -(e[:, None] + e[None, :]) if np.ndim(M) == 2 else -2 * e)
+
+
 def _centred_statistics(X, y, center, kind):
-    """(n, mean of [X, y], Gram or R of the centred [X, y]) in one pass."""
+    """(n, mean of [X, y], Gram or R of the centred [X, y], ex, ey) in one pass, in the units
+    X/2**ex, y/2**ey of the in-memory fit.
+
+    The pass also returns max|x| and max|y|. Beyond 2^±256 the Gram matrix
+    is rescaled exactly where no square over- or underflowed (data within
+    about 2^±450), else recomputed in units, a second pass; the R factor of TSQR is
+    scale-safe (Householder norms are computed scaled), so its columns and the
+    means are rescaled exactly instead, with no second pass, unless R did not
+    come out finite or the data lie so low that it may have lost digits to underflow.
+    """
     stats, merge = (bw.gram_stats, bw.merge_gram) if kind == "gram" else (bw.r_stats, bw.merge_r)
-    n, mean, M = reduce_blocks(stats, [X, y], merge, args=(center,), check_finite=True)
+    (n, mean, M), tops = reduce_blocks(stats, [X, y], merge, args=(center,), check_finite=True, with_max=True)
+    ex, ey = _xy_exponents(tops)
+    if ex or ey:
+        e = np.repeat([ex, ey], [X.shape[1], mean.shape[0] - X.shape[1]])
+        rescaled = _r_rescaled(mean, M, tops, e) if kind == "r" else _gram_rescaled(mean, M, e)
+        if rescaled is not None:
+            mean, M = rescaled
+        else:
+            n, mean, M = reduce_blocks(stats, [X, y], merge, args=(center,), units=(ex, ey))
     if kind == "r":
         M = bw.square_r(M, mean.shape[0])
-    return n, mean, M
+    return n, mean, M, ex, ey
 
 
 def _split_mean(mean, d, y_ndim):
@@ -51,7 +120,7 @@ def _split_mean(mean, d, y_ndim):
 
 def linear_regression(est, X, y):
     """LinearRegression.fit on Dask: Gram (normal, gd) or centred TSQR (qr, svd), one pass."""
-    from mmlkit.models.linear import _cholesky_solve, _solve_from_r, _store_solution
+    from mmlkit.models.linear import _back_from_units, _cholesky_solve, _solve_from_r, _store_solution
 
     X, y = check_dask_xy(X, y, multi_output=True)
     n, d = X.shape
@@ -59,13 +128,14 @@ def linear_regression(est, X, y):
     est.n_iter_, est.rank_ = 1, d
     est.__dict__.pop("singular_values_", None)
     if est.solver in ("normal", "gd"):
-        n, mean, M = _centred_statistics(X, y, est.fit_intercept, "gram")
+        n, mean, M, ex, ey = _centred_statistics(X, y, est.fit_intercept, "gram")
         G, rhs = M[:d, :d], M[:d, d:]
         W = _cholesky_solve(G, rhs, "XᵀX", (n, d)) if est.solver == "normal" else _gram_descent(est, G, rhs, n)
     else:
-        n, mean, R = _centred_statistics(X, y, est.fit_intercept, "r")
+        n, mean, R, ex, ey = _centred_statistics(X, y, est.fit_intercept, "r")
         W = _solve_from_r(est, R[:d, :d], R[:d, d:], n, stacklevel=5)
     _store_solution(est, W, *_split_mean(mean, d, y.ndim), y.ndim)
+    _back_from_units(est, ex, ey)
     return est
 
 
@@ -95,31 +165,41 @@ def _gram_descent(est, G, rhs, n):
     return W
 
 
+def _ridge_alpha(alpha, ex):
+    """α in the units of the fit: α‖w‖² = 2^(2ey)·α·2^(−2ex)‖w'‖² (inf: beyond float64 against X's scale)."""
+    with np.errstate(over="ignore", under="ignore"):
+        return float(np.ldexp(float(alpha), -2 * ex))
+
+
 def ridge(est, X, y):
     """Ridge.fit on Dask: centred Gram + αI by Cholesky (auto, cholesky) or TSQR + SVD (svd), one pass."""
-    from mmlkit.models.linear import _cholesky_solve, _store_solution
+    from mmlkit.models.linear import _back_from_units, _cholesky_solve, _store_solution
 
     X, y = check_dask_xy(X, y, multi_output=True)
     n, d = X.shape
     _check_features(est, d, reset=True)
-    alpha = float(est.alpha)
     if est.solver != "svd":
-        n, mean, M = _centred_statistics(X, y, est.fit_intercept, "gram")
+        n, mean, M, ex, ey = _centred_statistics(X, y, est.fit_intercept, "gram")
+        alpha = _ridge_alpha(est.alpha, ex)
         G = M[:d, :d].copy()
         G.flat[:: d + 1] += alpha
         try:
-            W = _cholesky_solve(G, M[:d, d:], "XᵀX + αI", (n, d))
+            W = (np.zeros_like(M[:d, d:]) if alpha == np.inf
+                 else _cholesky_solve(G, M[:d, d:], "XᵀX + αI", (n, d)))
             _store_solution(est, W, *_split_mean(mean, d, y.ndim), y.ndim)
+            _back_from_units(est, ex, ey)
             return est
         except np.linalg.LinAlgError:
             if est.solver == "cholesky":
                 raise
-    n, mean, R = _centred_statistics(X, y, est.fit_intercept, "r")
+    n, mean, R, ex, ey = _centred_statistics(X, y, est.fit_intercept, "r")
+    alpha = _ridge_alpha(est.alpha, ex)
     U, s, Vt = sla.svd(R[:d, :d], full_matrices=False, check_finite=False)
     with np.errstate(divide="ignore", invalid="ignore"):
         shrink = np.where(s > max(n, d) * _EPS * (s[0] if s.size else 0.0), s / (s**2 + alpha), 0.0)
     W = Vt.T @ (shrink[:, None] * (U.T @ R[:d, d:]))
     _store_solution(est, W, *_split_mean(mean, d, y.ndim), y.ndim)
+    _back_from_units(est, ex, ey)
     return est
 
 
@@ -153,21 +233,30 @@ def min_max_scaler(est, X):
 
 # ------------------------------------------------------------------ naive Bayes
 def gaussian_nb(est, X, y):
-    """GaussianNB.fit on Dask: per-class (count, mean, M₂), one pass, K(2d + 1) numbers per block."""
+    """GaussianNB.fit on Dask: per-class (count, mean, M₂), one pass, K(2d + 1) numbers per block
+    (a second in units x/2**e when X lies beyond 2^±256 and a square over- or underflowed)."""
     from mmlkit._validation import check_classification_labels, validate_params
 
     validate_params(est)
     X, y = check_dask_xy(X, y, y_numeric=False)
     _check_features(est, X.shape[1], reset=True)
-    stats = reduce_blocks(bw.class_moment_stats, [X, y], bw.merge_class_moments, check_finite=True)
+    stats, tops = reduce_blocks(bw.class_moment_stats, [X, y], bw.merge_class_moments, check_finite=True,
+                                with_max=True)
+    e = unit_exponent(tops[0])
+    if e:   # in units x/2**e: rescaled where no square over- or underflowed, else recomputed
+        rescaled = {c: (m, *(_gram_rescaled(mean, M2, e) or (None,))) for c, (m, mean, M2) in stats.items()}
+        if any(len(v) < 3 for v in rescaled.values()):
+            stats = reduce_blocks(bw.class_moment_stats, [X, y], bw.merge_class_moments, units=(e, 0))
+        else:
+            stats = rescaled
     classes = np.unique(np.asarray(list(stats), dtype=y.dtype))
     check_classification_labels(classes)
     est.classes_ = classes
     counts = np.array([stats[c.item() if hasattr(c, "item") else c][0] for c in classes], dtype=np.float64)
-    est.theta_ = np.array([stats[c.item() if hasattr(c, "item") else c][1] for c in classes])
+    est.theta_ = shift(np.array([stats[c.item() if hasattr(c, "item") else c][1] for c in classes]), e)
     raw_var = np.array([stats[c.item() if hasattr(c, "item") else c][2] for c in classes]) / counts[:, None]
     est.class_count_ = counts
-    return est._set_variance_and_priors(raw_var)
+    return est._set_variance_and_priors(raw_var, e)
 
 
 # ------------------------------------------------------------------------- PCA
@@ -198,7 +287,14 @@ def pca(est, X):
     est._fit_svd_solver = solver
     est.n_samples_ = n
     if solver in ("lapack", "mmlkit"):
-        n, est.mean_, R = reduce_blocks(bw.r_stats, [X], bw.merge_r, args=(None, True), check_finite=True)
+        (n, est.mean_, R), (top,) = reduce_blocks(bw.r_stats, [X], bw.merge_r, args=(None, True),
+                                                  check_finite=True, with_max=True)
+        e = unit_exponent(top)   # R is scale-safe: beyond 2^±256 it is rescaled, as in _centred_statistics
+        rescaled = _r_rescaled(est.mean_, R, [top], e) if e else None
+        if rescaled is not None:
+            est.mean_, R = rescaled
+        elif e:
+            n, est.mean_, R = reduce_blocks(bw.r_stats, [X], bw.merge_r, args=(None, True), units=(e,))
         R = bw.square_r(R, d)
         if solver == "mmlkit":
             from mmlkit.linalg import svd as mmlkit_svd
@@ -208,11 +304,20 @@ def pca(est, X):
             _, sigma, Vt = sla.svd(R, full_matrices=False, check_finite=False)
         _set_full_spectrum(est, sigma**2 / (n - 1), Vt, n, d, k)
         est._n_features_out = est.n_components_
+        if e:
+            est._from_units(e)
         return X
     if not isinstance(k, int) or not 1 <= k <= min(n, d):
         raise ValueError(f"svd_solver='randomized' needs an int n_components in [1, min(n_samples, "
                          f"n_features)={min(n, d)}], got {est.n_components!r}")
-    counts, mu, M2 = reduce_blocks(bw.nan_moment_stats, [X], bw.merge_nan_moments, check_finite=True)
+    (counts, mu, M2), (top,) = reduce_blocks(bw.nan_moment_stats, [X], bw.merge_nan_moments, check_finite=True,
+                                             with_max=True)
+    e = unit_exponent(top)   # beyond 2^±256 every later pass reads its blocks in units x/2**e
+    rescaled = _gram_rescaled(mu, M2, e) if e else None
+    if rescaled is not None:
+        mu, M2 = rescaled
+    elif e:   # the moments again, in units (squares that over- or underflowed)
+        counts, mu, M2 = reduce_blocks(bw.nan_moment_stats, [X], bw.merge_nan_moments, units=(e,))
     est.mean_ = mu
     rng = check_random_state(est.random_state)
     n_iter, normaliser = _power_iteration_settings(est, n, d, k)
@@ -222,13 +327,15 @@ def pca(est, X):
     for it in range(n_iter + 1):
         # One pass: Y = A M stays on the workers; its R factor and S = AᵀY come back, and
         # AᵀQ = S R⁻¹ for the orthonormal Q = Y R⁻¹ spanning the same range as Y.
-        R, S = reduce_blocks(bw.sketch_stats, [X], bw.merge_sketch, args=(mu, M))
+        R, S = reduce_blocks(bw.sketch_stats, [X], bw.merge_sketch, args=(mu, M), units=(e,))
         Z = sla.solve_triangular(bw.square_r(R, size), S.T, trans="T", check_finite=False).T
         if it < n_iter:
             M = normalise(Z)
     _, sigma, Vt = sla.svd(Z.T, full_matrices=False, check_finite=False)  # B = QᵀA = (AᵀQ)ᵀ
     _set_truncated_spectrum(est, sigma[:k], Vt[:k], float(M2.sum()) / (n - 1), n, d, k)
     est._n_features_out = est.n_components_
+    if e:
+        est._from_units(e)
     return X
 
 
@@ -241,26 +348,43 @@ def _passes_over(X):
     per worker (:func:`mmlkit._dask.reduce_blocks`, ``by_worker``). With
     ``keep=True``, ``fn`` also takes and returns a per-block state, kept on the
     workers from one such pass to the next (:func:`mmlkit._dask.reduce_blocks_keeping`);
-    ``run.forget()`` drops it.
+    ``run.forget()`` drops it. Every pass reads the blocks in units of
+    ``2**run.units`` (0, X as given, until the first pass finds X beyond 2^±256).
     """
     import uuid
 
     placement = block_placement([X])
     token = f"mmlkit-kmeans-{uuid.uuid4().hex}"
 
-    def run(fn, combine, *, args=(), block_args=None, check_finite=False, keep=False):
+    def run(fn, combine, *, args=(), block_args=None, check_finite=False, keep=False, with_max=False):
+        scale = dict(units=(run.units,), with_max=with_max)
         if keep:
             return reduce_blocks_keeping(fn, [X], combine, token, args=args, block_args=block_args,
-                                         check_finite=check_finite, by_worker=placement or False)
+                                         check_finite=check_finite, by_worker=placement or False, **scale)
         return reduce_blocks(fn, [X], combine, args=args, block_args=block_args, check_finite=check_finite,
-                             by_worker=placement or False)
+                             by_worker=placement or False, **scale)
 
     def forget():
         if placement:
             forget_kept(token)
 
     run.forget = forget
+    run.units = 0
     return run
+
+
+def _first_pass(passes, fn, combine, fixed=(), **kwargs):
+    """The fit's first pass, with max|x|; beyond 2^±256 (with the ``fixed`` arrays given in X's units,
+    the init centres) again in units x/2**e, from which on every pass reads its blocks in those units."""
+    out, (top,) = passes(fn, combine, check_finite=True, with_max=True, **kwargs)
+    e = unit_exponent(np.array([top, *(abs_max(np.asarray(a, dtype=np.float64)) for a in fixed)]))
+    if e:
+        passes.forget()
+        passes.units = e
+        args = tuple(shift(a, -e) if isinstance(a, np.ndarray) and a.dtype.kind == "f" else a
+                     for a in kwargs.pop("args", ()))
+        out = passes(fn, combine, args=args, **kwargs)
+    return out
 
 
 def _row(X, i):
@@ -281,7 +405,7 @@ def _kmeans_parallel(X, passes, k, rng, offsets, *, mean=None):
     from mmlkit.models._kmeans_parallel import OVERSAMPLING, seed_by_rounds
 
     ell = float(OVERSAMPLING * k)
-    first = _row(X, int(rng.integers(X.shape[0])))
+    first = shift(_row(X, int(rng.integers(X.shape[0]))), -passes.units)
 
     def block_args():
         return list(zip(rng.integers(2**63, size=len(offsets)).tolist(), offsets))
@@ -302,9 +426,10 @@ def _kmeans_parallel(X, passes, k, rng, offsets, *, mean=None):
 
     moments, first_round = None, []
     try:
-        if mean is None:  # pass 1: the moments + round 1 (the rows against `first`)
-            moments, out = passes(bw.kmeans_first_stats, bw.merge_kmeans_first, args=(first, ell),
-                                  block_args=block_args(), check_finite=True, keep=True)
+        if mean is None:  # pass 1: the moments + round 1 (the rows against `first`), in units if need be
+            moments, out = _first_pass(passes, bw.kmeans_first_stats, bw.merge_kmeans_first, args=(first, ell),
+                                       block_args=block_args(), keep=True)
+            first = shift(first, -passes.units)
             mean = moments[1]
             first_round.append(out)
         centers = seed_by_rounds(first - mean, k, rng, sample, weigh)
@@ -333,7 +458,9 @@ def kmeans(est, X):
     if by_rounds:
         seeded, (counts, mean, M2) = _kmeans_parallel(X, passes, k, rng, offsets)
     else:
-        counts, mean, M2 = passes(bw.nan_moment_stats, bw.merge_nan_moments, check_finite=True)
+        counts, mean, M2 = _first_pass(passes, bw.nan_moment_stats, bw.merge_nan_moments,
+                                       fixed=() if isinstance(init, str) else (init,))
+    e = passes.units   # X beyond 2^±256: the fit runs on X/2**e (exact), as in memory
     tol = float(M2.sum()) / (n * d) * est.tol     # the mean per-feature variance, as in memory
     best = None
     for run_number in range(n_init):
@@ -341,9 +468,9 @@ def kmeans(est, X):
             centers = seeded if run_number == 0 else _kmeans_parallel(X, passes, k, rng, offsets, mean=mean)[0]
         elif isinstance(init, str):
             rows = np.sort(rng.choice(n, k, replace=False))
-            centers = np.asarray(X[rows].compute()) - mean
+            centers = shift(np.asarray(X[rows].compute()), -e) - mean
         else:
-            centers = init - mean
+            centers = shift(init, -e) - mean
         run = _lloyd_dask(passes, mean, centers, est.max_iter, tol, offsets)
         if best is None or run[0] < best[0]:
             best = run
@@ -351,10 +478,11 @@ def kmeans(est, X):
     if not converged:
         warnings.warn(f"KMeans stopped at max_iter={est.max_iter} before convergence; increase max_iter or tol.",
                       ConvergenceWarning, stacklevel=3)
-    est.cluster_centers_ = centers + mean
-    est.labels_ = X.map_blocks(bw.kmeans_labels, mean, centers, dtype=np.intp, drop_axis=1,
-                               chunks=(X.chunks[0],), meta=np.empty((0,), np.intp))
-    est.inertia_ = inertia
+    est.cluster_centers_ = shift(centers + mean, e)
+    est.labels_ = _lazy_units(X, e).map_blocks(bw.kmeans_labels, mean, centers, dtype=np.intp, drop_axis=1,
+                                               chunks=(X.chunks[0],), meta=np.empty((0,), np.intp))
+    with np.errstate(over="ignore"):     # an inertia beyond float64 is inf, as in memory
+        est.inertia_ = float(shift(inertia, 2 * e))
     est.n_iter_ = n_iter
     return est
 
@@ -402,8 +530,8 @@ def _logistic_problem_class():
         numbers per block); Newton one more per Hessian ((K(d + 1))² numbers).
         """
 
-        def __init__(self, X, y_index, n_classes, penalty, C):
-            self.X, self.y_index = X, y_index
+        def __init__(self, X, y_index, n_classes, penalty, C, counts):
+            self.X, self.y_index, self.counts = X, y_index, counts
             self.n, self.d = X.shape
             self.binary = n_classes == 2
             self.K = 1 if self.binary else n_classes
@@ -413,6 +541,10 @@ def _logistic_problem_class():
             mask = np.ones(self.shape, dtype=bool)
             mask[:, -1] = False
             self.penalised = mask.ravel()
+
+        def frequencies(self):
+            freq = self.counts / self.counts.sum()
+            return freq[1] if self.binary else freq
 
         def smooth(self, theta, *, l2=True):
             loss, grad = reduce_blocks(bw.logistic_stats, [self.X, self.y_index], bw.merge_tuple_sum,
@@ -454,39 +586,53 @@ def _class_index(block, classes):
 
 
 def logistic_regression(est, X, y):
-    """LogisticRegression.fit on Dask: the in-memory solvers on a problem whose passes run on the workers."""
+    """LogisticRegression.fit on Dask: the in-memory solvers on a problem whose passes run on the workers.
+
+    The first pass (labels, their counts and max|x|) tells the scale: X beyond 2^±256 is read by every
+    later pass as X/2**e (divided on the workers), and the fit mapped back as in memory; no extra pass."""
     from mmlkit._validation import check_classification_labels
 
     X, y = check_dask_xy(X, y, y_numeric=False)
     _check_features(est, X.shape[1], reset=True)
-    classes = reduce_blocks(bw.label_stats, [X, y], bw.merge_labels, check_finite=True)
+    (classes, counts), (top, _) = reduce_blocks(bw.label_count_stats, [X, y], bw.merge_label_counts,
+                                                check_finite=True, with_max=True)
     check_classification_labels(classes)
     if classes.size < 2:
         raise ValueError(f"y must contain at least 2 classes, got only one class: {classes[0]!r}")
     est.classes_ = classes
     y_index = y.map_blocks(_class_index, classes, dtype=np.intp, meta=np.empty((0,), np.intp))
-    prob = _logistic_problem_class()(X, y_index, classes.size, est.penalty, est.C)
-    return est._solve(prob)
+    e = unit_exponent(top)
+    prob = _logistic_problem_class()(_lazy_units(X, e), y_index, classes.size, est.penalty, est.C, counts)
+    return est._solve_scaled(prob, e) if e else est._solve(prob)
 
 
 # ---------------------------------------------------------------- Lasso / ElasticNet
 def elastic_net(est, X, y):
     """ElasticNet.fit (and Lasso's) on Dask: the centred Gram matrix of [X, y] in one pass, then the
     in-memory solver on it (``precompute=True``'s path) on the client, with no further pass."""
-    from mmlkit.models.coordinate_descent import _FullGram, enet_solve
+    from mmlkit.models.coordinate_descent import _TINY, _FullGram, _times_pow2, enet_solve
 
     rho = est._l1_ratio()
     X, y = check_dask_xy(X, y, multi_output=True)
     n, d = X.shape
     _check_features(est, d, reset=True)
-    n, mean, M = _centred_statistics(X, y, est.fit_intercept, "gram")
+    n, mean, M, ex, ey = _centred_statistics(X, y, est.fit_intercept, "gram")
     X_mean, y_mean = _split_mean(mean, d, y.ndim)
-    l1, l2 = n * est.alpha * rho, n * est.alpha * (1.0 - rho)
-    W0 = est._start(M.shape[0] - d, d)
-    fits = [enet_solve(_FullGram(M[:d, :d], M[:d, d + k]), float(M[d + k, d + k]), l1, l2, W0[k],
-                       max_iter=est.max_iter, tol=est.tol) for k in range(W0.shape[0])]
+    # the penalties in the units X/2**ex, y/2**ey, as in memory (see ElasticNet.fit)
+    l1 = float(_times_pow2(n * est.alpha * rho, -ex - ey))
+    l2 = float(_times_pow2(n * est.alpha * (1.0 - rho), -2 * ex))
+    l1 = max(l1, _TINY) if rho > 0 else l1
+    l2 = max(l2, _TINY) if rho < 1 else l2
+    W0 = est._start(M.shape[0] - d, d, ex - ey)
+    if not (np.isfinite(l1) and np.isfinite(l2)):
+        fits = [(np.zeros(d), 0.0, 0)] * W0.shape[0]
+    else:
+        fits = [enet_solve(_FullGram(M[:d, :d], M[:d, d + k]), float(M[d + k, d + k]), l1, l2, W0[k],
+                           max_iter=est.max_iter, tol=est.tol) for k in range(W0.shape[0])]
     coef = np.array([f[0] for f in fits])
-    est._store(coef, np.atleast_1d(y_mean - coef @ X_mean), [f[1] for f in fits], [f[2] for f in fits], y.ndim)
+    gaps = [float(_times_pow2(f[1], 2 * ey)) for f in fits]
+    est._store(_times_pow2(coef, ey - ex), _times_pow2(np.atleast_1d(y_mean - coef @ X_mean), ey), gaps,
+               [f[2] for f in fits], y.ndim)
     return est
 
 
@@ -520,8 +666,11 @@ def _gmm_parameters(stats, shift, centre, G, reg_covar, covariance_type):
     return nk, means, (cov.mean(axis=1) if covariance_type == "spherical" else cov)
 
 
-def gaussian_mixture(est, X):
-    """GaussianMixture.fit on Dask: blockwise EM sufficient statistics; the EM loop of the in-memory fit."""
+def gaussian_mixture(est, X, e_old=0):
+    """GaussianMixture.fit on Dask: blockwise EM sufficient statistics; the EM loop of the in-memory fit.
+
+    ``e_old``: the units of a previous fit (for a warm start). X beyond 2^±256: EM runs on X/2**e, the
+    blocks divided on the workers, and the parameters are mapped back as in memory."""
     import warnings
 
     from mmlkit.exceptions import ConvergenceWarning
@@ -540,11 +689,18 @@ def gaussian_mixture(est, X):
     if est.init_params == "k-means++" and not given_all:
         raise ValueError('init_params="k-means++" is not available for Dask input (its seeding visits the '
                          'rows one by one); use "kmeans" (k-means|| seeding on the workers) or "random"')
-    # Pass 1: the finiteness check and the data mean (and, for "tied", the pooled scatter about it).
-    if kind == "tied":
-        _, centre, G = reduce_blocks(bw.gram_stats, [X], bw.merge_gram, check_finite=True)
-    else:
-        (_, centre), G = reduce_blocks(bw.mean_stats, [X], bw.merge_mean, check_finite=True), None
+    # Pass 1: the finiteness check and the data mean (and, for "tied", the pooled scatter about it),
+    # with max|x|; beyond 2^±256 (est._unit_exponent, as in memory) these are rescaled to units x/2**e,
+    # or (a scatter whose squares over- or underflowed) recomputed in them.
+    first = (bw.gram_stats, bw.merge_gram) if kind == "tied" else (bw.mean_stats, bw.merge_mean)
+    stats, (top,) = reduce_blocks(first[0], [X], first[1], check_finite=True, with_max=True)
+    e = est._unit_exponent(np.array([top]))
+    X = est._into_units(X, e, e_old)     # lazily: X/2**e block by block on the workers
+    if e:   # the mean (a shift: any finite one serves) and G rescaled, or recomputed in units
+        rescaled = (_gram_rescaled(stats[1], stats[2], e) if kind == "tied"
+                    else (np.ldexp(stats[1], -e), None) if np.all(np.isfinite(stats[1])) else None)
+        stats = (stats[0], *rescaled) if rescaled is not None else reduce_blocks(first[0], [X], first[1])
+    centre, G = stats[1], (stats[2] if kind == "tied" else None)
 
     def initialize(X, rng):
         if given_all:
@@ -552,24 +708,27 @@ def gaussian_mixture(est, X):
         if est.init_params == "kmeans":
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ConvergenceWarning)
-                centers = KMeans(k, n_init=1, random_state=rng).fit(X).cluster_centers_
-            stats = reduce_blocks(bw.gmm_init_stats, [X], bw.merge_tuple_sum, args=(centre, centers, k, kind))
+                km = KMeans(k, n_init=1, random_state=rng).fit(X)
+            centers = km.cluster_centers_   # with its lazy labels_: one pass, as before
+            stats = reduce_blocks(bw.gmm_label_stats, [X, km.labels_], bw.merge_tuple_sum,
+                                  args=(centre, centers, k, kind))
             shift = centers if kind == "full" else centre
         else:
             seeds = rng.integers(2**63, size=len(X.chunks[0]))
-            stats = reduce_blocks(bw.gmm_init_stats, [X], bw.merge_tuple_sum, args=(centre, None, k, kind),
+            stats = reduce_blocks(bw.gmm_init_stats, [X], bw.merge_tuple_sum, args=(centre, k, kind),
                                   block_args=seeds)
             shift = centre
-        est._set_initial(*_gmm_parameters(stats, shift, centre, G, est.reg_covar, kind))
+        est._set_initial(*_gmm_parameters(stats, shift, centre, G, est._reg_covar_u, kind))
 
     def em_step(X):
         stats = reduce_blocks(bw.gmm_em_stats, [X], bw.merge_tuple_sum,
                               args=(est.weights_, est.means_, est.precisions_cholesky_, centre, kind))
         shift = est.means_ if kind == "full" else centre
-        nk, est.means_, est.covariances_ = _gmm_parameters(stats, shift, centre, G, est.reg_covar, kind)
+        nk, est.means_, est.covariances_ = _gmm_parameters(stats, shift, centre, G, est._reg_covar_u, kind)
         est.weights_ = nk / nk.sum()
         est.precisions_cholesky_ = _precision_cholesky(est.covariances_, kind)
         return stats[0] / n
 
     est._fit_loop(X, initialize, em_step)
+    est._out_of_units(e)
     return est

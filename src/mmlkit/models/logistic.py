@@ -69,6 +69,10 @@ class _Problem:
         mask[:, -1] = False  # intercept column
         self.penalised = mask.ravel()
 
+    def frequencies(self):
+        """The class frequencies (of class 1 for a binary problem)."""
+        return np.mean(self.y, axis=0)
+
     def split(self, theta):
         T = theta.reshape(self.shape)
         return T[:, :-1], T[:, -1]
@@ -292,7 +296,10 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         intercept-only fit b* and, to first order in 1/λ' (exact in float64),
         u = −∇ᵤℓ(0, b*)/λ' for L2, u = 0 for L1 when λ' ≥ ‖∇ᵤℓ(0, b*)‖∞.
         """
-        prob = _Problem(X, y_index, self.classes_.size, self.penalty, self.C)
+        return self._solve_scaled(_Problem(X, y_index, self.classes_.size, self.penalty, self.C), e)
+
+    def _solve_scaled(self, prob, e):
+        """:meth:`_solve_in_units` of a problem already posed on X/2^e."""
         if self.penalty is not None:
             lam = prob.lam
             with np.errstate(over="ignore", under="ignore"):
@@ -308,7 +315,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         """Set the fit of a penalty λ' ≫ the loss's curvature (see ``_solve_in_units``)."""
         b = np.zeros(prob.K)
         if self.fit_intercept:
-            freq = np.mean(prob.y, axis=0)
+            freq = prob.frequencies()
             b = np.atleast_1d(np.log(freq) - np.log1p(-freq) if prob.binary else np.log(freq) - np.log(freq).mean())
         theta = np.zeros(prob.shape)
         theta[:, -1] = b

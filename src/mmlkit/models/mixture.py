@@ -248,7 +248,9 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     scikit-learn computes it. ``means_init`` and ``precisions_init`` are in
     X's units and converted with it (a ``ValueError`` if precisions·4**e
     leaves float64's range); a warm start converts the last fit's parameters.
-    The Dask path fits as given.
+    On Dask the first pass also returns max|x|; beyond 2^±256 its data mean is
+    rescaled to the same units (the "tied" scatter too, or else recomputed in
+    them) and every later pass divides its blocks on the workers.
 
     Cost per EM iteration: O(n K d²) for full covariances (O(n K d) for diag
     and spherical), plus O(K d³) for the Cholesky factorisations.
@@ -432,7 +434,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         if is_dask_collection(X):
             from mmlkit.models import _dask_fit
 
-            return map_rows(_dask_fit.gaussian_mixture(self, X).predict, X)
+            return map_rows(_dask_fit.gaussian_mixture(self, X, e_old).predict, X)
         X = validate_data(self, X, dtype=np.float64, ensure_min_samples=2)
         self._check_params(X)
         e = self._unit_exponent(X)

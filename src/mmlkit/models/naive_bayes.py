@@ -250,7 +250,10 @@ class GaussianNB(_BaseNB):
     ``inf`` or 0 where the variance itself is beyond float64's range, and
     ``predict_joint_log_proba`` stays the density at the data's own scale (X·s
     lowers it by d·log s). A large batch's plain moments are checked
-    afterwards, so ordinary data pay no extra pass. The Dask path fits as given.
+    afterwards, so ordinary data pay no extra pass. On Dask the first pass
+    also returns max|x|; beyond 2^±256 its moments are rescaled to the same
+    units, or, where squares over- or underflowed, recomputed in them (blocks
+    divided on the workers, one more pass).
 
     On Dask X, y: one pass; each block sends its per-class counts, means and centred
     sums of squares, K(2d + 1) numbers, merged by the update above.
