@@ -7,12 +7,13 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
+from scipy import special
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from mmlkit._dask import dask_unsupported
 from mmlkit._validation import Interval, Options, check_classification_labels, check_random_state, validate_params
-from mmlkit.autodiff import no_grad, tensor
+from mmlkit.autodiff import as_tensor, no_grad
 from mmlkit.exceptions import ConvergenceWarning
 from mmlkit.nn import functional as F
 from mmlkit.nn.layers import Identity, Linear, ReLU, Sigmoid, Tanh
@@ -22,6 +23,9 @@ from mmlkit.optim import SGD, Adam
 __all__ = ["MLPClassifier", "MLPRegressor"]
 
 _ACTIVATIONS = {"relu": ReLU, "tanh": Tanh, "logistic": Sigmoid, "identity": Identity}
+#: Each activation's forward ufunc, written into its input (prediction only: nothing is recorded).
+_IN_PLACE = {ReLU: lambda a: np.maximum(a, 0, out=a), Tanh: lambda a: np.tanh(a, out=a),
+             Sigmoid: lambda a: special.expit(a, out=a), Identity: lambda a: a}
 
 
 class _BaseMLP(BaseEstimator):
@@ -180,6 +184,7 @@ class _BaseMLP(BaseEstimator):
                 converged = True
                 break
         self.n_iter_ = epoch + 1
+        opt.zero_grad()   # the trained network keeps no gradient arrays (a copy of every weight)
         if self.early_stopping:
             self.best_validation_score_ = best_score
             self.best_loss_ = None
@@ -209,7 +214,7 @@ class _BaseMLP(BaseEstimator):
         for start in range(0, X.shape[0], batch):
             idx = order[start:start + batch]
             opt.zero_grad()
-            loss = self._loss(self.model_(tensor(X[idx])), target[idx])
+            loss = self._loss(self.model_(as_tensor(X[idx])), target[idx])   # X[idx] is a new array
             loss.backward()
             penalty = 0.0
             if self.alpha:
@@ -223,9 +228,21 @@ class _BaseMLP(BaseEstimator):
         return total
 
     def _raw(self, X):
-        """The network's output on already-validated X, without recording a graph."""
+        """The network's output on already-validated X, without recording a graph.
+
+        X is shared, not copied, and each hidden activation is applied in place to
+        its layer's new pre-activation array (the same ufunc, so the same values as
+        the layer's own forward): one (n, width) array per layer instead of two.
+        """
         with no_grad():
-            return self.model_(tensor(X)).data
+            h, fresh = as_tensor(X), False
+            for layer in self.model_:
+                in_place = _IN_PLACE.get(type(layer))
+                if fresh and in_place is not None:
+                    in_place(h.data)
+                else:
+                    h, fresh = layer(h), isinstance(layer, Linear)
+            return h.data
 
     def _forward(self, X):
         check_is_fitted(self, "model_")
