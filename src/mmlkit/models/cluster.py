@@ -336,17 +336,19 @@ def _lloyd_dense(X1, x2, centers, max_iter, tol):
     themselves are needed only to re-seed an empty cluster and at the end.
     """
     k, n = centers.shape[0], X1.shape[0]
-    onehot, previous = np.empty((k, n)), np.empty((k, n))
+    # Z as booleans (an eighth of float64's memory), made float64 just for its product: exact 0.0 / 1.0,
+    # the same GEMM as before; only that one float64 Z exists, and only for the product.
+    onehot, previous = np.empty((k, n), dtype=bool), np.empty((k, n), dtype=bool)
     X1T = X1.T
     strict = False
     for n_iter in range(1, max_iter + 1):  # noqa: B007 (n_iter is returned)
         G = _augmented(centers) @ X1T
         best = G.min(axis=0)
         np.equal(G, best, out=onehot)
-        S = onehot @ X1
+        S = onehot.astype(np.float64) @ X1
         if S[:, -1].sum() != n:                   # a tie: to the lowest index
             np.equal(_argmin_columns(G)[0], np.arange(k)[:, None], out=onehot)
-            S = onehot @ X1
+            S = onehot.astype(np.float64) @ X1
         if (S[:, -1] == 0).any():
             _reseed_empty(X1, _argmin_columns(G)[0], np.maximum(best + x2, 0.0), S)
         new_centers = _means(S)
@@ -383,8 +385,22 @@ def _centred_with_ones(X, order="C"):
         X1[b, -1] = 1.0
         x2[b] = np.einsum("ij,ij->i", Xc, Xc)
 
-    map_blocks(fill, blocks)
+    if order == "F" and X.size <= _SMALL_BUFFER_BELOW:
+        # X (by rows) into X1 (by columns) goes through the ufunc's buffers, up to 2 × 8192 values:
+        # on a small X that is twice X itself. Smaller buffers here: the same values, a fraction of it.
+        old = np.setbufsize(256)
+        try:
+            map_blocks(fill, blocks)
+        finally:
+            np.setbufsize(old)
+    else:
+        map_blocks(fill, blocks)
     return mean, X1, x2
+
+
+#: Up to this many values (where the default buffers outweigh X), :func:`_centred_with_ones` fills a
+#: column-major X1 with small ufunc buffers.
+_SMALL_BUFFER_BELOW = 1 << 13
 
 
 class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
