@@ -142,11 +142,21 @@ def _estimate_log_gaussian_prob(X, means, prec_chol, covariance_type):
         U = prec_chol.transpose(1, 0, 2).reshape(d, k * d)
         shift = np.einsum("kd,kde->ke", means, prec_chol)
         maha = np.empty((n, k))
+        # Row blocks of at most ⌈n/k⌉ rows, so that a block's product holds no more values than X. But
+        # ``Y -= shift`` broadcasts, and NumPy buffers that with 8192 values, a second Y when Y is smaller:
+        # a small problem is done in one block with small buffers (the same values; no per-block overhead).
+        small = n * k * d <= 1 << 13
         step = max(1, _ROW_BLOCK_ELEMENTS // max(1, k * d))
-        for a in range(0, n, step):
-            Y = ((X[a:a + step] - centre) @ U).reshape(-1, k, d)
-            Y -= shift
-            np.einsum("nkd,nkd->nk", Y, Y, out=maha[a:a + step])
+        step = step if small else max(1, min(step, -(-n // k)))
+        old = np.setbufsize(1024) if small else None
+        try:
+            for a in range(0, n, step):
+                Y = ((X[a:a + step] - centre) @ U).reshape(-1, k, d)
+                Y -= shift
+                np.einsum("nkd,nkd->nk", Y, Y, out=maha[a:a + step])
+        finally:
+            if old is not None:
+                np.setbufsize(old)
     elif covariance_type == "tied":
         log_det = np.log(np.diag(prec_chol)).sum()
         Y = (X @ prec_chol)[:, None, :] - (means @ prec_chol)[None]   # differences: no cancellation
