@@ -580,9 +580,13 @@ class BayesianLinearRegression(RegressorMixin, BaseEstimator):
                            else float(np.clip(np.ldexp(self.lambda_init, 2 * ey - 2 * ex), tiny, big)))
             tol = float(np.ldexp(self.tol, ex - ey))   # the stopping rule is on w's change, in w's units
         self._hyper_rates = (a2, l2)
-        Xc, yc, X_mean, y_mean = center_data(X, y, self.fit_intercept)
+        # Centred straight into LAPACK's column-major layout, the scaled copy dropped before the SVD,
+        # which may then overwrite Xc (ours alone): SciPy's own copy of it is not made.
+        Xc, yc, X_mean, y_mean = center_data(X, y, self.fit_intercept, order="F")
+        del X
         n, d = Xc.shape
-        U, s, Vt = sla.svd(Xc, full_matrices=False, check_finite=False)
+        U, s, Vt = sla.svd(Xc, full_matrices=False, check_finite=False, overwrite_a=True)
+        del Xc
         s2 = s**2
         Uty = U.T @ yc
         yy = float(yc @ yc)
