@@ -14,6 +14,7 @@ import scipy.sparse.linalg
 from sklearn.base import BaseEstimator, ClusterMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from mmlkit._buffers import small_buffers
 from mmlkit._dask import dask_unsupported, is_dask_collection, map_rows
 from mmlkit._pairwise import squared_distances
 from mmlkit._scaling import rescale, unit_exponent
@@ -385,22 +386,10 @@ def _centred_with_ones(X, order="C"):
         X1[b, -1] = 1.0
         x2[b] = np.einsum("ij,ij->i", Xc, Xc)
 
-    if order == "F" and X.size <= _SMALL_BUFFER_BELOW:
-        # X (by rows) into X1 (by columns) goes through the ufunc's buffers, up to 2 × 8192 values:
-        # on a small X that is twice X itself. Smaller buffers here: the same values, a fraction of it.
-        old = np.setbufsize(256)
-        try:
-            map_blocks(fill, blocks)
-        finally:
-            np.setbufsize(old)
-    else:
+    # X (by rows) into X1 (by columns) goes through the ufunc's buffers: on a small X, twice X itself.
+    with small_buffers(X.size if order == "F" else np.inf):
         map_blocks(fill, blocks)
     return mean, X1, x2
-
-
-#: Up to this many values (where the default buffers outweigh X), :func:`_centred_with_ones` fills a
-#: column-major X1 with small ufunc buffers.
-_SMALL_BUFFER_BELOW = 1 << 13
 
 
 class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
