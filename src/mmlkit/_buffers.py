@@ -3,37 +3,36 @@
 A NumPy ufunc that broadcasts an operand, or reads and writes in different
 memory layouts, runs through buffers of ``np.getbufsize()`` values (8192) per
 buffered operand, allocated whole even when the array is smaller. On a small
-array that is one or two more copies of it. ``small_buffers(size)`` lowers the
-buffer size for the ``with`` block when ``size`` values would fit in the
-default buffer: the same arithmetic and the same values, in smaller pieces.
+array that is one or two more copies of it. :func:`with_small_buffers` runs a
+function with a smaller buffer size when its arrays would fit in the default
+buffer: the same arithmetic and the same values, in smaller pieces.
 """
 
 from __future__ import annotations
 
+import contextvars
+
 import numpy as np
 
-__all__ = ["small_buffers"]
+__all__ = ["with_small_buffers"]
 
 #: The buffer size (values) used for small arrays: a fraction of them, a few chunks per operation.
-SMALL_BUFSIZE = 1024
+SMALL_BUFFER = 1024
 
 
-class small_buffers:
-    """``with small_buffers(size):`` NumPy's ufunc buffers at :data:`SMALL_BUFSIZE` values while
-    ``size`` (the number of values of the arrays the block works on) is at most the default 8192;
-    unchanged otherwise."""
+def _run(fn, args):
+    np.setbufsize(SMALL_BUFFER)
+    return fn(*args)
 
-    __slots__ = ("_on", "_old")
 
-    def __init__(self, size: int):
-        self._on = size <= 8192
+def with_small_buffers(size, fn, *args):
+    """``fn(*args)``, with NumPy's ufunc buffers at :data:`SMALL_BUFFER` values when ``size`` (the
+    number of values of the arrays ``fn`` works on) is at most the default 8192.
 
-    def __enter__(self):
-        if self._on:
-            self._old = np.setbufsize(SMALL_BUFSIZE)
-        return self
-
-    def __exit__(self, *exc):
-        if self._on:
-            np.setbufsize(self._old)
-        return False
+    The buffer size is set in a copy of the current context, which is then dropped: the caller's
+    context is never written (NumPy's ufuncs take a slower path for the rest of a context once its
+    buffer size has been set, even back to the default).
+    """
+    if size > 8192:
+        return fn(*args)
+    return contextvars.copy_context().run(_run, fn, args)

@@ -14,7 +14,7 @@ import scipy.sparse.linalg
 from sklearn.base import BaseEstimator, ClusterMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from mmlkit._buffers import small_buffers
+from mmlkit._buffers import with_small_buffers
 from mmlkit._dask import dask_unsupported, is_dask_collection, map_rows
 from mmlkit._pairwise import squared_distances
 from mmlkit._scaling import rescale, unit_exponent
@@ -387,8 +387,7 @@ def _centred_with_ones(X, order="C"):
         x2[b] = np.einsum("ij,ij->i", Xc, Xc)
 
     # X (by rows) into X1 (by columns) goes through the ufunc's buffers: on a small X, twice X itself.
-    with small_buffers(X.size if order == "F" else np.inf):
-        map_blocks(fill, blocks)
+    with_small_buffers(X.size if order == "F" else np.inf, map_blocks, fill, blocks)
     return mean, X1, x2
 
 
