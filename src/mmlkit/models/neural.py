@@ -11,6 +11,7 @@ from scipy import special
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from mmlkit._buffers import with_small_buffers
 from mmlkit._dask import dask_unsupported
 from mmlkit._validation import Interval, Options, check_classification_labels, check_random_state, validate_params
 from mmlkit.autodiff import as_tensor, no_grad
@@ -194,8 +195,10 @@ class _BaseMLP(BaseEstimator):
             warnings.warn(f"{type(self).__name__}: stochastic optimizer stopped at max_iter={self.max_iter} "
                           "without converging", ConvergenceWarning, stacklevel=3)
         linears = [m for m in self.model_ if isinstance(m, Linear)]
-        self.coefs_ = [m.weight.data.T.copy() for m in linears]
-        self.intercepts_ = [m.bias.data.copy() for m in linears]
+        # Views of the trained network's own arrays, not copies (as in scikit-learn, the parameters
+        # predict uses): one set of weights in memory.
+        self.coefs_ = [m.weight.data.T for m in linears]
+        self.intercepts_ = [m.bias.data for m in linears]
         self.n_layers_ = len(linears) + 1
         return self
 
@@ -235,14 +238,19 @@ class _BaseMLP(BaseEstimator):
         the layer's own forward): one (n, width) array per layer instead of two.
         """
         with no_grad():
-            h, fresh = as_tensor(X), False
-            for layer in self.model_:
-                in_place = _IN_PLACE.get(type(layer))
-                if fresh and in_place is not None:
-                    in_place(h.data)
-                else:
-                    h, fresh = layer(h), isinstance(layer, Linear)
-            return h.data
+            # Each layer's ``+= bias`` broadcasts through NumPy's buffer (8192 values, allocated whole):
+            # small buffers keep that transient a fraction of the layer's output.
+            return with_small_buffers(0, self._forward_in_place, X)
+
+    def _forward_in_place(self, X):
+        h, fresh = as_tensor(X), False
+        for layer in self.model_:
+            in_place = _IN_PLACE.get(type(layer))
+            if fresh and in_place is not None:
+                in_place(h.data)
+            else:
+                h, fresh = layer(h), isinstance(layer, Linear)
+        return h.data
 
     def _forward(self, X):
         check_is_fitted(self, "model_")
