@@ -194,9 +194,15 @@ class _BaseMLP(BaseEstimator):
         if not converged:
             warnings.warn(f"{type(self).__name__}: stochastic optimizer stopped at max_iter={self.max_iter} "
                           "without converging", ConvergenceWarning, stacklevel=3)
+        return self._set_layer_attributes()
+
+    def _set_layer_attributes(self):
+        """``coefs_``, ``intercepts_``, ``n_layers_`` from the trained network; returns self.
+
+        Views of the network's own arrays, not copies (as in scikit-learn, the parameters
+        predict uses): one set of weights in memory.
+        """
         linears = [m for m in self.model_ if isinstance(m, Linear)]
-        # Views of the trained network's own arrays, not copies (as in scikit-learn, the parameters
-        # predict uses): one set of weights in memory.
         self.coefs_ = [m.weight.data.T for m in linears]
         self.intercepts_ = [m.bias.data for m in linears]
         self.n_layers_ = len(linears) + 1
