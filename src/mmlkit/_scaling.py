@@ -161,7 +161,8 @@ def unit_exponent(*arrays) -> int:
     for a in arrays:
         a = np.asarray(a)
         if a.size:
-            top = max(top, float(np.abs(a).max()) if a.size <= 1 << 15 else max(float(a.max()), -float(a.min())))
+            # max |a| as max(max a, −min a): no temporary |a| (one more copy of X, at any size)
+            top = max(top, float(np.maximum.reduce(a, axis=None)), -float(np.minimum.reduce(a, axis=None)))
     if top == 0.0 or not np.isfinite(top) or _UNIT_LOW <= top < _UNIT_HIGH:
         return 0
     e = int(np.frexp(top)[1])

@@ -152,3 +152,29 @@ def test_line_searches_satisfy_their_conditions(a, x0, alpha0):
     assert alpha is not None
     assert f1 <= f0 + 1e-4 * alpha * (g0 @ p) + 1e-12
     assert abs(g1 @ p) <= 0.9 * abs(g0 @ p) + 1e-12
+
+
+@pytest.mark.parametrize("method", ["gd", "adam", "newton", "bfgs", "lbfgs", "cg"])
+def test_keep_path_false_same_result_last_iterate_only(method):
+    """keep_path=False changes nothing but ``path``: the last iterate alone, shape (1, n)."""
+    x0 = rosen_start(4)
+    kw = dict(jac=True, tol=1e-5, max_iter=300)
+    with pytest.warns(ConvergenceWarning) if method in ("gd", "adam") else _no_warning():
+        full = minimize(rosen_fg, x0, method, **kw)
+    with pytest.warns(ConvergenceWarning) if method in ("gd", "adam") else _no_warning():
+        last = minimize(rosen_fg, x0, method, keep_path=False, **kw)
+    np.testing.assert_array_equal(last.x, full.x)
+    assert (last.fun, last.nit, last.nfev) == (full.fun, full.nit, full.nfev)
+    assert last.path.shape == (1, 4)
+    np.testing.assert_array_equal(last.path[0], full.path[-1])
+    assert not np.shares_memory(last.path, last.x)
+
+
+def test_keep_path_must_be_boolean():
+    with pytest.raises(ValueError, match="keep_path"):
+        minimize(rosen_fg, rosen_start(2), jac=True, keep_path="no")
+
+
+def _no_warning():
+    import contextlib
+    return contextlib.nullcontext()

@@ -14,6 +14,7 @@ import scipy.sparse.linalg
 from sklearn.base import BaseEstimator, ClusterMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from mmlkit._buffers import with_small_buffers
 from mmlkit._dask import dask_unsupported, is_dask_collection, map_rows
 from mmlkit._pairwise import squared_distances
 from mmlkit._scaling import rescale, unit_exponent
@@ -336,17 +337,19 @@ def _lloyd_dense(X1, x2, centers, max_iter, tol):
     themselves are needed only to re-seed an empty cluster and at the end.
     """
     k, n = centers.shape[0], X1.shape[0]
-    onehot, previous = np.empty((k, n)), np.empty((k, n))
+    # Z as booleans (an eighth of float64's memory), made float64 just for its product: exact 0.0 / 1.0,
+    # the same GEMM as before; only that one float64 Z exists, and only for the product.
+    onehot, previous = np.empty((k, n), dtype=bool), np.empty((k, n), dtype=bool)
     X1T = X1.T
     strict = False
     for n_iter in range(1, max_iter + 1):  # noqa: B007 (n_iter is returned)
         G = _augmented(centers) @ X1T
         best = G.min(axis=0)
         np.equal(G, best, out=onehot)
-        S = onehot @ X1
+        S = onehot.astype(np.float64) @ X1
         if S[:, -1].sum() != n:                   # a tie: to the lowest index
             np.equal(_argmin_columns(G)[0], np.arange(k)[:, None], out=onehot)
-            S = onehot @ X1
+            S = onehot.astype(np.float64) @ X1
         if (S[:, -1] == 0).any():
             _reseed_empty(X1, _argmin_columns(G)[0], np.maximum(best + x2, 0.0), S)
         new_centers = _means(S)
@@ -383,7 +386,8 @@ def _centred_with_ones(X, order="C"):
         X1[b, -1] = 1.0
         x2[b] = np.einsum("ij,ij->i", Xc, Xc)
 
-    map_blocks(fill, blocks)
+    # X (by rows) into X1 (by columns) goes through the ufunc's buffers: on a small X, twice X itself.
+    with_small_buffers(X.size if order == "F" else np.inf, map_blocks, fill, blocks)
     return mean, X1, x2
 
 

@@ -17,6 +17,7 @@ from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
 from mmlkit import linalg
+from mmlkit._buffers import with_small_buffers
 from mmlkit._dask import any_dask, dask_unsupported
 from mmlkit._scaling import UNSCALED_EXPONENT, column_norms, power_of_two_scale, rescale
 from mmlkit._validation import Interval, Options, validate_data, validate_params
@@ -580,9 +581,14 @@ class BayesianLinearRegression(RegressorMixin, BaseEstimator):
                            else float(np.clip(np.ldexp(self.lambda_init, 2 * ey - 2 * ex), tiny, big)))
             tol = float(np.ldexp(self.tol, ex - ey))   # the stopping rule is on w's change, in w's units
         self._hyper_rates = (a2, l2)
-        Xc, yc, X_mean, y_mean = center_data(X, y, self.fit_intercept)
+        # Centred straight into LAPACK's column-major layout, the scaled copy dropped before the SVD,
+        # which may then overwrite Xc (ours alone): SciPy's own copy of it is not made.
+        # (X by rows into Xc by columns is buffered: twice a small X without small buffers)
+        Xc, yc, X_mean, y_mean = with_small_buffers(X.size, center_data, X, y, self.fit_intercept, "F")
+        del X
         n, d = Xc.shape
-        U, s, Vt = sla.svd(Xc, full_matrices=False, check_finite=False)
+        U, s, Vt = sla.svd(Xc, full_matrices=False, check_finite=False, overwrite_a=True)
+        del Xc
         s2 = s**2
         Uty = U.T @ yc
         yy = float(yc @ yc)

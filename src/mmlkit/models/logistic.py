@@ -61,7 +61,9 @@ class _Problem:
         self.n, self.d = X.shape
         self.binary = n_classes == 2
         self.K = 1 if self.binary else n_classes
-        self.y = y_index.astype(np.float64) if self.binary else np.eye(n_classes)[y_index]
+        # Multinomial: the one-hot targets as booleans (an eighth of float64's memory); Z * y and R − y
+        # cast them to exactly 1.0 / 0.0, so the arithmetic is that of float64 targets.
+        self.y = y_index.astype(np.float64) if self.binary else np.eye(n_classes, dtype=bool)[y_index]
         self.penalty = penalty
         self.lam = 0.0 if penalty is None else 1.0 / (C * self.n)
         self.shape = (self.K, self.d + 1)
@@ -79,7 +81,8 @@ class _Problem:
 
     def scores(self, theta):
         W, b = self.split(theta)
-        Z = self.X @ W.T + b
+        Z = self.X @ W.T
+        Z += b                      # in place: one (n, K) array, not two
         return Z[:, 0] if self.binary else Z
 
     def smooth(self, theta, *, l2=True):
@@ -92,7 +95,10 @@ class _Problem:
         else:
             lse = _logsumexp_rows(Z)
             loss = float(np.sum(lse) - np.sum(Z * self.y)) / self.n
-            R = (np.exp(Z - lse[:, None]) - self.y) / self.n  # (n, K)
+            R = np.subtract(Z, lse[:, None])  # (n, K), then in place: one array, no temporaries
+            np.exp(R, out=R)
+            R -= self.y
+            R /= self.n
         grad = np.empty(self.shape)
         grad[:, :-1] = (self.X.T @ R).T  # XᵀR keeps both GEMM operands contiguous
         grad[:, -1] = R.sum(axis=0)
@@ -368,7 +374,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", ConvergenceWarning)
             res = minimize(fun, theta, method="lbfgs", jac=True, tol=self.tol, max_iter=self.max_iter,
-                           ftol=64 * _EPS)
+                           ftol=64 * _EPS, keep_path=False)
         for w in caught:
             if issubclass(w.category, ConvergenceWarning):
                 self._warn(f"gradient ∞-norm {np.max(np.abs(res.grad)):.3g} > tol={self.tol:g}")

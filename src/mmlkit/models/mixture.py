@@ -10,6 +10,7 @@ import scipy.linalg
 from sklearn.base import BaseEstimator, DensityMixin
 from sklearn.utils.validation import check_is_fitted
 
+from mmlkit._buffers import with_small_buffers
 from mmlkit._dask import is_dask_collection, map_rows
 from mmlkit._scaling import UNSCALED_EXPONENT, power_of_two_scale, shift
 from mmlkit._validation import (
@@ -142,11 +143,18 @@ def _estimate_log_gaussian_prob(X, means, prec_chol, covariance_type):
         U = prec_chol.transpose(1, 0, 2).reshape(d, k * d)
         shift = np.einsum("kd,kde->ke", means, prec_chol)
         maha = np.empty((n, k))
+        # Row blocks of at most ⌈n/k⌉ rows, so that a block's product holds no more values than X. But
+        # ``Y -= shift`` broadcasts, and NumPy buffers that with 8192 values, a second Y when Y is smaller:
+        # a small problem is done in one block with small buffers (the same values; no per-block overhead).
         step = max(1, _ROW_BLOCK_ELEMENTS // max(1, k * d))
-        for a in range(0, n, step):
-            Y = ((X[a:a + step] - centre) @ U).reshape(-1, k, d)
-            Y -= shift
-            np.einsum("nkd,nkd->nk", Y, Y, out=maha[a:a + step])
+        step = step if n * k * d <= 8192 else max(1, min(step, -(-n // k)))
+        def blocks():
+            for a in range(0, n, step):
+                Y = ((X[a:a + step] - centre) @ U).reshape(-1, k, d)
+                Y -= shift
+                np.einsum("nkd,nkd->nk", Y, Y, out=maha[a:a + step])
+
+        with_small_buffers(n * k * d, blocks)
     elif covariance_type == "tied":
         log_det = np.log(np.diag(prec_chol)).sum()
         Y = (X @ prec_chol)[:, None, :] - (means @ prec_chol)[None]   # differences: no cancellation

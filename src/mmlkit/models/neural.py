@@ -7,12 +7,14 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
+from scipy import special
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from mmlkit._buffers import with_small_buffers
 from mmlkit._dask import dask_unsupported
 from mmlkit._validation import Interval, Options, check_classification_labels, check_random_state, validate_params
-from mmlkit.autodiff import no_grad, tensor
+from mmlkit.autodiff import as_tensor, no_grad
 from mmlkit.exceptions import ConvergenceWarning
 from mmlkit.nn import functional as F
 from mmlkit.nn.layers import Identity, Linear, ReLU, Sigmoid, Tanh
@@ -22,6 +24,9 @@ from mmlkit.optim import SGD, Adam
 __all__ = ["MLPClassifier", "MLPRegressor"]
 
 _ACTIVATIONS = {"relu": ReLU, "tanh": Tanh, "logistic": Sigmoid, "identity": Identity}
+#: Each activation's forward ufunc, written into its input (prediction only: nothing is recorded).
+_IN_PLACE = {ReLU: lambda a: np.maximum(a, 0, out=a), Tanh: lambda a: np.tanh(a, out=a),
+             Sigmoid: lambda a: special.expit(a, out=a), Identity: lambda a: a}
 
 
 class _BaseMLP(BaseEstimator):
@@ -180,6 +185,7 @@ class _BaseMLP(BaseEstimator):
                 converged = True
                 break
         self.n_iter_ = epoch + 1
+        opt.zero_grad()   # the trained network keeps no gradient arrays (a copy of every weight)
         if self.early_stopping:
             self.best_validation_score_ = best_score
             self.best_loss_ = None
@@ -188,9 +194,17 @@ class _BaseMLP(BaseEstimator):
         if not converged:
             warnings.warn(f"{type(self).__name__}: stochastic optimizer stopped at max_iter={self.max_iter} "
                           "without converging", ConvergenceWarning, stacklevel=3)
+        return self._set_layer_attributes()
+
+    def _set_layer_attributes(self):
+        """``coefs_``, ``intercepts_``, ``n_layers_`` from the trained network; returns self.
+
+        Views of the network's own arrays, not copies (as in scikit-learn, the parameters
+        predict uses): one set of weights in memory.
+        """
         linears = [m for m in self.model_ if isinstance(m, Linear)]
-        self.coefs_ = [m.weight.data.T.copy() for m in linears]
-        self.intercepts_ = [m.bias.data.copy() for m in linears]
+        self.coefs_ = [m.weight.data.T for m in linears]
+        self.intercepts_ = [m.bias.data for m in linears]
         self.n_layers_ = len(linears) + 1
         return self
 
@@ -209,7 +223,7 @@ class _BaseMLP(BaseEstimator):
         for start in range(0, X.shape[0], batch):
             idx = order[start:start + batch]
             opt.zero_grad()
-            loss = self._loss(self.model_(tensor(X[idx])), target[idx])
+            loss = self._loss(self.model_(as_tensor(X[idx])), target[idx])   # X[idx] is a new array
             loss.backward()
             penalty = 0.0
             if self.alpha:
@@ -223,9 +237,26 @@ class _BaseMLP(BaseEstimator):
         return total
 
     def _raw(self, X):
-        """The network's output on already-validated X, without recording a graph."""
+        """The network's output on already-validated X, without recording a graph.
+
+        X is shared, not copied, and each hidden activation is applied in place to
+        its layer's new pre-activation array (the same ufunc, so the same values as
+        the layer's own forward): one (n, width) array per layer instead of two.
+        """
         with no_grad():
-            return self.model_(tensor(X)).data
+            # Each layer's ``+= bias`` broadcasts through NumPy's buffer (8192 values, allocated whole):
+            # small buffers keep that transient a fraction of the layer's output.
+            return with_small_buffers(0, self._forward_in_place, X)
+
+    def _forward_in_place(self, X):
+        h, fresh = as_tensor(X), False
+        for layer in self.model_:
+            in_place = _IN_PLACE.get(type(layer))
+            if fresh and in_place is not None:
+                in_place(h.data)
+            else:
+                h, fresh = layer(h), isinstance(layer, Linear)
+        return h.data
 
     def _forward(self, X):
         check_is_fitted(self, "model_")

@@ -28,7 +28,8 @@ class OptimizeResult:
     message : str
         Why the method stopped.
     path : ndarray (nit + 1, n)
-        Every iterate, x₀ first: draw it on a contour plot with ``mmlkit.viz.optimization_paths``.
+        Every iterate, x₀ first: draw it on a contour plot with ``mmlkit.viz.optimization_paths``
+        (``minimize(..., keep_path=False)``: the last iterate alone, shape (1, n)).
     multipliers : dict or None
         Constrained problems only: ``{"eq": λ, "ineq": μ}`` with ∇f = Σ λᵢ∇hᵢ + Σ μⱼ∇gⱼ, μ ≥ 0.
     kkt_residual : float or None

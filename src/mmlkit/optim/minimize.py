@@ -69,11 +69,11 @@ _BETA = Interval(numbers.Real, 0, 1, closed="left")  # a decay rate in [0, 1)
     "method": [Options(METHODS)], "line_search": [Options(("wolfe", "armijo"))],
     "tol": [NON_NEGATIVE], "max_iter": [NON_NEGATIVE_INT, None], "lr": [POSITIVE, None],
     "momentum": [_BETA], "betas": [TupleOf(_BETA, _BETA)],
-    "eps": [POSITIVE], "memory": [POSITIVE_INT], "ftol": [NON_NEGATIVE],
+    "eps": [POSITIVE], "memory": [POSITIVE_INT], "ftol": [NON_NEGATIVE], "keep_path": ["boolean"],
 })
 def minimize(fun, x0, method="lbfgs", *, jac=None, hess=None, args=(), tol=1e-6, max_iter=None,
              callback=None, lr=None, momentum=0.9, betas=(0.9, 0.999), eps=1e-8, memory=10,
-             ftol=0.0, line_search="wolfe"):
+             ftol=0.0, line_search="wolfe", keep_path=True):
     r"""Minimise a smooth function f: ℝⁿ → ℝ from ``x0``.
 
     Parameters
@@ -115,6 +115,10 @@ def minimize(fun, x0, method="lbfgs", *, jac=None, hess=None, args=(), tol=1e-6,
         iteration falls below ``ftol`` (SciPy's L-BFGS-B uses 2.2e-9).
     line_search : {"wolfe", "armijo"}, default="wolfe"
         Step rule for bfgs, lbfgs and cg (Newton and gd always use Armijo).
+    keep_path : bool, default=True
+        Record every iterate in ``path``. False keeps only the last one
+        (``path`` of shape (1, n)): a solver called inside a fit needs no
+        history, which would otherwise grow to (nit + 1)·n floats.
 
     Returns
     -------
@@ -160,7 +164,7 @@ def minimize(fun, x0, method="lbfgs", *, jac=None, hess=None, args=(), tol=1e-6,
         lr=lr, momentum=momentum, betas=betas, eps=eps, memory=memory, hess=hess, args=args,
         line_search=line_search,
     ))
-    path = [x.copy()]
+    path = [x.copy()] if keep_path else None
     nit, success, message = 0, False, ""
     while True:
         if np.max(np.abs(g), initial=0.0) <= tol:
@@ -178,7 +182,8 @@ def minimize(fun, x0, method="lbfgs", *, jac=None, hess=None, args=(), tol=1e-6,
         nit += 1
         decrease = f - f_new
         x, f, g = x_new, f_new, g_new
-        path.append(x.copy())
+        if keep_path:
+            path.append(x.copy())
         if not np.isfinite(f):
             message = "f diverged to a non-finite value; lower the learning rate"
             break
@@ -189,7 +194,7 @@ def minimize(fun, x0, method="lbfgs", *, jac=None, hess=None, args=(), tol=1e-6,
             success, message = True, "relative decrease of f below ftol"
             break
     return OptimizeResult(x=x, fun=f, grad=g, nit=nit, nfev=obj.nfev, njev=obj.njev, success=bool(success),
-                          message=message, path=np.array(path))
+                          message=message, path=np.array(path) if keep_path else x[None].copy())
 
 
 # --- steppers: each returns step(x, f, g) -> (x_new, f_new, g_new), or (None, f, g) to stop ---------
