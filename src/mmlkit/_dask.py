@@ -89,8 +89,9 @@ import sys
 
 import numpy as np
 
+from mmlkit._scaling import abs_max
+
 __all__ = [
-    "abs_max",
     "as_dask_array",
     "dask_unsupported",
     "is_dask_collection",
@@ -207,13 +208,6 @@ def _scaled(fn, units):
     if units is None or not any(units):
         return fn
     return functools.partial(_in_units, fn, tuple(int(e) for e in units))
-
-
-def abs_max(block) -> float:
-    """max |block| of a float array, without a temporary (0 for an empty or non-float one)."""
-    if not (isinstance(block, np.ndarray) and block.dtype.kind == "f" and block.size):
-        return 0.0
-    return max(float(block.max()), -float(block.min()))
 
 
 def _with_max(fn, k, keeping, *blocks_and_args):

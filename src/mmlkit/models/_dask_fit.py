@@ -23,7 +23,6 @@ import numpy as np
 import scipy.linalg as sla
 
 from mmlkit._dask import (
-    abs_max,
     as_dask_array,
     block_placement,
     check_dask_xy,
@@ -31,7 +30,7 @@ from mmlkit._dask import (
     reduce_blocks,
     reduce_blocks_keeping,
 )
-from mmlkit._scaling import UNSCALED_EXPONENT, power_of_two_scale, shift, unit_exponent
+from mmlkit._scaling import UNSCALED_EXPONENT, abs_max, power_of_two_scale, shift, unit_exponent
 from mmlkit.models import _blockwise as bw
 
 _EPS = np.finfo(np.float64).eps
@@ -610,7 +609,7 @@ def logistic_regression(est, X, y):
 def elastic_net(est, X, y):
     """ElasticNet.fit (and Lasso's) on Dask: the centred Gram matrix of [X, y] in one pass, then the
     in-memory solver on it (``precompute=True``'s path) on the client, with no further pass."""
-    from mmlkit.models.coordinate_descent import _TINY, _FullGram, _times_pow2, enet_solve
+    from mmlkit.models.coordinate_descent import _TINY, _FullGram, enet_solve
 
     rho = est._l1_ratio()
     X, y = check_dask_xy(X, y, multi_output=True)
@@ -619,8 +618,8 @@ def elastic_net(est, X, y):
     n, mean, M, ex, ey = _centred_statistics(X, y, est.fit_intercept, "gram")
     X_mean, y_mean = _split_mean(mean, d, y.ndim)
     # the penalties in the units X/2**ex, y/2**ey, as in memory (see ElasticNet.fit)
-    l1 = float(_times_pow2(n * est.alpha * rho, -ex - ey))
-    l2 = float(_times_pow2(n * est.alpha * (1.0 - rho), -2 * ex))
+    l1 = float(shift(n * est.alpha * rho, -ex - ey))
+    l2 = float(shift(n * est.alpha * (1.0 - rho), -2 * ex))
     l1 = max(l1, _TINY) if rho > 0 else l1
     l2 = max(l2, _TINY) if rho < 1 else l2
     W0 = est._start(M.shape[0] - d, d, ex - ey)
@@ -630,8 +629,8 @@ def elastic_net(est, X, y):
         fits = [enet_solve(_FullGram(M[:d, :d], M[:d, d + k]), float(M[d + k, d + k]), l1, l2, W0[k],
                            max_iter=est.max_iter, tol=est.tol) for k in range(W0.shape[0])]
     coef = np.array([f[0] for f in fits])
-    gaps = [float(_times_pow2(f[1], 2 * ey)) for f in fits]
-    est._store(_times_pow2(coef, ey - ex), _times_pow2(np.atleast_1d(y_mean - coef @ X_mean), ey), gaps,
+    gaps = [float(shift(f[1], 2 * ey)) for f in fits]
+    est._store(shift(coef, ey - ex), shift(np.atleast_1d(y_mean - coef @ X_mean), ey), gaps,
                [f[2] for f in fits], y.ndim)
     return est
 

@@ -23,7 +23,7 @@ from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
 from sklearn.utils.validation import validate_data
 
 from mmlkit._dask import any_dask
-from mmlkit._scaling import power_of_two_scale, rescale
+from mmlkit._scaling import power_of_two_scale, rescale, shift
 from mmlkit._validation import Interval, Options, validate_params
 from mmlkit.exceptions import ConvergenceWarning
 from mmlkit.models import _dask_fit
@@ -43,14 +43,6 @@ def enet_objective(X, y, coef, intercept, alpha, l1_ratio):
     r = np.asarray(y, dtype=float) - np.asarray(X, dtype=float) @ coef - intercept
     return float(0.5 * (r @ r) / len(r) + alpha * l1_ratio * np.abs(coef).sum()
                  + 0.5 * alpha * (1 - l1_ratio) * (coef @ coef))
-
-
-def _times_pow2(x, e):
-    """``x·2^e`` exactly (saturating to ±inf or 0 past the float range); ``x`` itself when e = 0."""
-    if e == 0:
-        return x
-    with np.errstate(over="ignore"):
-        return np.ldexp(x, e)
 
 
 def _duality_gap(w, c, rr, ry, l1, l2):
@@ -488,8 +480,8 @@ class ElasticNet(MultiOutputMixin, LinearPredictMixin, RegressorMixin, BaseEstim
         else:
             X_mean, y_mean = np.zeros(d), np.zeros(Y.shape[1])
         gram = (n > 2 * d and d <= 100) if self.precompute == "auto" else bool(self.precompute)
-        l1 = float(_times_pow2(n * self.alpha * rho, -ex - ey))
-        l2 = float(_times_pow2(n * self.alpha * (1.0 - rho), -2 * ex))
+        l1 = float(shift(n * self.alpha * rho, -ex - ey))
+        l2 = float(shift(n * self.alpha * (1.0 - rho), -2 * ex))
         # a positive penalty that underflows in these units is kept at the smallest normal
         # float: negligible against the O(1) loss, and the solver's formulas stay defined
         l1 = max(l1, _TINY) if rho > 0 else l1
@@ -504,16 +496,16 @@ class ElasticNet(MultiOutputMixin, LinearPredictMixin, RegressorMixin, BaseEstim
                                float(Y[:, k] @ Y[:, k]), l1, l2, W0[k], max_iter=self.max_iter, tol=self.tol)
                     for k in range(Y.shape[1])]
         coef = np.array([f[0] for f in fits])
-        gaps = [float(_times_pow2(f[1], 2 * ey)) for f in fits]   # in y² units: saturates when y² does
-        self._store(_times_pow2(coef, ey - ex), _times_pow2(y_mean - coef @ X_mean, ey), gaps,
+        gaps = [float(shift(f[1], 2 * ey)) for f in fits]   # in y² units: saturates when y² does
+        self._store(shift(coef, ey - ex), shift(y_mean - coef @ X_mean, ey), gaps,
                     [f[2] for f in fits], y.ndim)
         return self
 
-    def _start(self, t, d, shift=0):
-        """The starting coefficients, (t, d): the previous ``coef_`` (times 2^shift) under warm_start."""
+    def _start(self, t, d, e=0):
+        """The starting coefficients, (t, d): the previous ``coef_`` (times 2^e) under warm_start."""
         W0 = np.zeros((t, d))
         if self.warm_start and hasattr(self, "coef_") and np.atleast_2d(self.coef_).shape == W0.shape:
-            W0 = _times_pow2(np.atleast_2d(self.coef_), shift).astype(np.float64)   # a copy: w is updated in place
+            W0 = shift(np.atleast_2d(self.coef_), e).astype(np.float64)   # a copy: w is updated in place
         return W0
 
     def _store(self, coef, intercept, gaps, iters, y_ndim):

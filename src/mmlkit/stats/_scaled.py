@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from mmlkit._scaling import times_pow2
 from mmlkit._validation import check_finite
 
-__all__ = ["centred", "common", "exponent", "scaled_var", "times_pow2"]
+__all__ = ["centred", "common", "exponent", "scaled_var"]
 
 
 def exponent(amax):
@@ -40,24 +41,6 @@ def exponent(amax):
     int or ndarray of int
     """
     return np.frexp(amax)[1]
-
-
-def times_pow2(a, k, out=None):
-    """``a · 2**k``, exactly as :func:`numpy.ldexp` (``k`` an int or an int array broadcasting with ``a``).
-
-    A float multiply by the power of two is correctly rounded, so it equals
-    ``ldexp`` wherever ``2**k`` is itself a float64 (``-1074 ≤ k ≤ 1023``), and
-    it is several times faster; other ``k`` go through ``ldexp``.
-    """
-    if np.ndim(k) == 0:
-        if k == 0 and out is None:
-            return a
-        lo = hi = int(k)
-    else:
-        lo, hi = int(np.min(k)), int(np.max(k))
-    if -1074 <= lo and hi <= 1023:
-        return np.multiply(a, np.ldexp(1.0, k), out=out)
-    return np.ldexp(a, k, out=out)
 
 
 #: A spread (largest deviation from the mean) at or above this, with a finite mean, means that the

@@ -18,9 +18,10 @@ from typing import NamedTuple
 
 import numpy as np
 
+from mmlkit._scaling import times_pow2
 from mmlkit._validation import Options, as_float_array, check_finite, validate_args
 from mmlkit.stats._results import DDOF
-from mmlkit.stats._scaled import centred, scaled_var, times_pow2
+from mmlkit.stats._scaled import centred, scaled_var
 
 __all__ = [
     "ModeResult",

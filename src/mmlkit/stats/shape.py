@@ -12,9 +12,10 @@ from typing import NamedTuple
 
 import numpy as np
 
+from mmlkit._scaling import times_pow2
 from mmlkit._validation import validate_args
 from mmlkit.stats._results import DDOF
-from mmlkit.stats._scaled import centred, times_pow2
+from mmlkit.stats._scaled import centred
 from mmlkit.stats.descriptive import _check_axis, _check_ddof, _data, _scalar
 
 __all__ = ["DescribeResult", "describe", "kurtosis", "skew"]
