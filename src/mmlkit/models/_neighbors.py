@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from mmlkit._buffers import with_small_buffers
+from mmlkit._scaling import rescale, unit_exponent
 from mmlkit._threads import map_blocks, row_blocks
+from mmlkit.models._init import single_blas_thread
 
 __all__ = ["kneighbors", "kneighbors_brute", "kneighbors_kd_tree"]
 
@@ -23,6 +26,8 @@ _LEAF_SIZE = 48
 _TREE_MAX_DIM = 16     # above this many features boxes barely prune: brute force by matrix products
 _MIN_WORK = 2**20     # keys ranked per thread, at least, in the matrix-product search
 _BRUTE_BLOCK = 2**18  # entries of one (rows × n) key block in the brute-force search
+_TREE_BLOCK = 512     # entries of a KD-tree query chunk's (rows × candidates) key block: this many, or 2n if more
+_GEMM_BLOCK = 2**14   # entries of one (rows × n) key block of the matrix-product search, per thread
 _SLACK = 1.0 + 1e-9   # box bounds compared with computed keys: room for the keys' rounding (≪ 1e-9)
 
 
@@ -121,12 +126,17 @@ def _build(X, leaf_size):
 def kneighbors_kd_tree(X, k, leaf_size=_LEAF_SIZE):
     """Indices (n, k) of the k nearest rows of X to each row (itself first), with a KD-tree.
 
-    All the points of one leaf are queried together. A first block of keys to the
-    leaves nearest by bounding box (enough of them to hold k points) bounds every
-    query's k-th key by r; only leaves whose box lies within √r of the query
-    leaf's box are then looked at. Equal to :func:`kneighbors_brute`.
+    The points of one leaf are queried together, in chunks of rows small enough
+    that a chunk's keys hold about max(:data:`_TREE_BLOCK`, 2n) entries (memory
+    in proportion to the output's). A first block of
+    keys to the leaves nearest by bounding box (enough of them to hold k points)
+    bounds every query's k-th key by r; only leaves whose box lies within √r of
+    the query leaf's box are then looked at. Equal to :func:`kneighbors_brute`.
     """
-    X = _rescaled(X)
+    return with_small_buffers(0, _kd_tree, _rescaled(X), k, leaf_size)   # the key blocks are small
+
+
+def _kd_tree(X, k, leaf_size):
     n = X.shape[0]
     perm, leaves = _build(X, leaf_size)
     Xp = X[perm]
@@ -139,43 +149,64 @@ def kneighbors_kd_tree(X, k, leaf_size=_LEAF_SIZE):
         box = np.einsum("ij,ij->i", gap, gap)                  # min key between this leaf's box and each box
         near = np.argsort(box, kind="stable")
         first = near[:np.searchsorted(np.cumsum(sizes[near]), k) + 1]
-        Q = Xp[a:b]
         cand = np.concatenate([np.arange(*leaves[m]) for m in first])
-        K = _keys(Q, Xp[cand])
-        r = float(np.partition(K, k - 1, axis=1)[:, k - 1].max())   # every query's k-th key is at most r
-        more = box <= r * _SLACK
-        more[first] = False
-        if more.any():
-            extra = np.concatenate([np.arange(*leaves[m]) for m in np.flatnonzero(more)])
-            cand = np.concatenate((cand, extra))
-            K = np.hstack((K, _keys(Q, Xp[extra])))
-        own = np.arange(b - a)
-        K[own, own + np.flatnonzero(cand == a)[0]] = -1.0   # the leaf's own rows lie together in cand
-        out[perm[a:b]] = _select(K, k, perm[cand])
+        C = Xp[cand]
+        rows = max(1, max(_TREE_BLOCK, 2 * n) // len(cand))
+        for start in range(a, b, rows):
+            stop = min(b, start + rows)
+            out[perm[start:stop]] = _query_chunk(Xp, start, stop, a, k, C, cand, box, first, leaves, perm)
     return out
+
+
+def _query_chunk(Xp, start, stop, a, k, C, cand, box, first, leaves, perm):
+    """The k nearest (original row ids) of the rows start:stop of Xp, in the leaf starting at row a:
+    keys to the candidates C (rows ``cand`` of Xp), then to every leaf the bound admits."""
+    Q = Xp[start:stop]
+    K = _keys(Q, C)
+    r = float(np.partition(K, k - 1, axis=1)[:, k - 1].max())   # every query's k-th key is at most r
+    more = box <= r * _SLACK
+    more[first] = False
+    ids = cand
+    if more.any():
+        extra = np.concatenate([np.arange(*leaves[m]) for m in np.flatnonzero(more)])
+        ids = np.concatenate((cand, extra))
+        K = np.hstack((K, _keys(Q, Xp[extra])))
+    i = np.arange(stop - start)
+    own = np.flatnonzero(ids == a)[0] + start - a           # the leaf's own rows lie together in ids
+    K[i, own + i] = -1.0                                   # itself first, whatever its duplicates
+    return _select(K, k, perm[ids])
 
 
 def _kneighbors_gemm(X, k):
     """Brute force with keys ‖xⱼ‖² − 2 xᵢ·xⱼ (‖xᵢ‖² is common to the row): one matrix
-    product per row block, blocks spread over threads. For many features, where
-    it is the fast method; its keys round differently from :func:`_keys`, so
-    near-ties may resolve differently from the two exact methods."""
-    X = _rescaled(X)
+    product per row block, blocks spread over threads (BLAS itself on one thread
+    inside them). For many features, where it is the fast method; its keys round
+    differently from :func:`_keys`, so near-ties may resolve differently from the
+    two exact methods (not on data whose products are exact, such as small integers).
+
+    Ordinary data are used as given (no copy); data beyond 2^±256 in exact
+    power-of-two units, so no key over- or underflows. Each thread holds one
+    (rows × n) key block of about :data:`_GEMM_BLOCK` entries.
+    """
+    e = unit_exponent(X)
+    X = rescale(X, e) if e else X
     n = X.shape[0]
     x2 = np.einsum("ij,ij->i", X, X)
-    block = max(1, min(n, 2**17 // n))
+    block = max(1, min(n, _GEMM_BLOCK // n))
     out = np.empty((n, k), dtype=np.intp)
     ids = np.arange(n)
 
     def rank(rows):
         for start in range(rows.start, rows.stop, block):
             stop = min(rows.stop, start + block)
-            G = X[start:stop] @ (-2.0 * X.T)
+            G = X[start:stop] @ X.T
+            G *= -2.0                     # exact: the same keys as X @ (−2 Xᵀ)
             G += x2
             G[np.arange(stop - start), np.arange(start, stop)] = -np.inf   # itself first
             out[start:stop] = _select(G, k, ids)
 
-    map_blocks(rank, row_blocks(n, work=n * n, min_work=_MIN_WORK))
+    with single_blas_thread():
+        map_blocks(rank, row_blocks(n, work=n * n, min_work=_MIN_WORK))
     return out
 
 
