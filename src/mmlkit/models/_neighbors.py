@@ -26,7 +26,7 @@ _LEAF_SIZE = 48
 _TREE_MAX_DIM = 16     # above this many features boxes barely prune: brute force by matrix products
 _MIN_WORK = 2**20     # keys ranked per thread, at least, in the matrix-product search
 _BRUTE_BLOCK = 2**18  # entries of one (rows × n) key block in the brute-force search
-_TREE_BLOCK = 512     # entries of a KD-tree query chunk's (rows × candidates) key block: this many, or 2n if more
+_TREE_BLOCK = 1024     # entries of a KD-tree query chunk's (rows × candidates) key block: this many, or 2n if more
 _GEMM_BLOCK = 2**14   # entries of one (rows × n) key block of the matrix-product search, per thread
 _SLACK = 1.0 + 1e-9   # box bounds compared with computed keys: room for the keys' rounding (≪ 1e-9)
 
@@ -133,13 +133,15 @@ def kneighbors_kd_tree(X, k, leaf_size=_LEAF_SIZE):
     bounds every query's k-th key by r; only leaves whose box lies within √r of
     the query leaf's box are then looked at. Equal to :func:`kneighbors_brute`.
     """
-    return with_small_buffers(0, _kd_tree, _rescaled(X), k, leaf_size)   # the key blocks are small
+    return with_small_buffers(0, _kd_tree, X, k, leaf_size)   # the key blocks are small
 
 
 def _kd_tree(X, k, leaf_size):
+    X = _rescaled(X)
     n = X.shape[0]
     perm, leaves = _build(X, leaf_size)
     Xp = X[perm]
+    del X           # the rescaled copy: Xp holds the same rows
     sizes = leaves[:, 1] - leaves[:, 0]
     lo = np.array([Xp[a:b].min(axis=0) for a, b in leaves])
     hi = np.array([Xp[a:b].max(axis=0) for a, b in leaves])

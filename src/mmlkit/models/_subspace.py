@@ -4,7 +4,9 @@ Spectral clustering needs the few largest eigenvalues of the normalised
 affinity M = D^{-1/2} W D^{-1/2} of a sparse graph, whose spectrum lies in
 [−1, 1]; M is never formed as a dense matrix, only multiplied with a block of
 vectors. :func:`chebyshev_top` is subspace iteration accelerated by Chebyshev
-polynomials, with a Rayleigh–Ritz step after each filter.
+polynomials, with a Rayleigh–Ritz step after each filter; :func:`lanczos_ritz`
+gives it a start block where one product costs as much for one vector as for
+a block (a dense operator, read from memory on each product).
 """
 
 from __future__ import annotations
@@ -15,31 +17,23 @@ import numpy as np
 
 from mmlkit.exceptions import ConvergenceWarning
 
-__all__ = ["chebyshev_top"]
+__all__ = ["chebyshev_top", "lanczos_ritz"]
 
-_DROP = 1e-8   # a direction kept must have at least this relative size after orthogonalisation
-
-
-def _svqb(Z):
-    """Orthonormal basis of span(Z) (n, b) by SVQB: Z D U S^{-1/2}, with D scaling Z's columns to
-    unit norm and U S Uᵀ the eigen-decomposition of the Gram matrix (ZD)ᵀ(ZD) (Stathopoulos and
-    Wu, 2002). Directions with S below _DROP² of its largest are dropped: Z's near-dependent
-    combinations, which could only add rounding noise. One pass leaves an orthogonality error of
-    about eps·cond(Z)²; called twice, about eps."""
-    norms = np.sqrt(np.einsum("ij,ij->j", Z, Z))
-    Z = Z[:, norms > 0] / norms[norms > 0]
-    s, U = np.linalg.eigh(Z.T @ Z)
-    keep = s > _DROP**2 * s[-1] if s.size else s > 0
-    return Z @ (U[:, keep] / np.sqrt(s[keep]))
-
+_FIRST_DEGREE = 2   # the filter's degree doubles from 4 up to ``degree``: easy problems stop early
 
 def orthonormal_complement(Z, B):
-    """An orthonormal basis of span(Z) (n, b) projected orthogonally to the orthonormal columns
-    of B (n, c), by projection and SVQB, each done twice ("twice is enough": Kahan, Parlett)."""
+    """An orthonormal basis (n, b) of span(Z) projected orthogonally to the orthonormal columns of B.
+
+    Z (n, b) must have full column rank outside span(B) (b + c ≤ n). Projection
+    then Householder QR, both twice ("twice is enough": Kahan, Parlett). QR,
+    unlike an orthogonalisation through the Gram matrix ZᵀZ, keeps the weak
+    directions of an ill-conditioned Z, such as the guard vectors of a block
+    that a polynomial filter has bent towards its leading eigenvector.
+    """
     for _ in range(2):
         if B.shape[1]:
             Z = Z - B @ (B.T @ Z)
-        Z = _svqb(Z)
+        Z = np.linalg.qr(Z)[0]
     return Z
 
 
@@ -100,6 +94,7 @@ def chebyshev_top(matmat, X, r, *, lower=-1.0, constraints=None, degree=16, tol=
     B = np.empty((X.shape[0], 0)) if constraints is None else constraints
     X = orthonormal_complement(X, B)
     AX = matmat(X)
+    q = _FIRST_DEGREE
     for _ in range(max_iter):
         theta, C = np.linalg.eigh(X.T @ AX)        # Rayleigh–Ritz, ascending
         theta, C = theta[::-1], C[:, ::-1]
@@ -111,7 +106,8 @@ def chebyshev_top(matmat, X, r, *, lower=-1.0, constraints=None, degree=16, tol=
         b = max(float(theta[-1]), lower + 0.1 * (float(theta[0]) - lower))   # an empty interval would divide by 0
         c, e = (lower + b) / 2.0, (b - lower) / 2.0
         Y0, Y1 = X, (AX - c * X) / e                 # T_0 and T_1 of the mapped A, applied to X
-        for _ in range(degree - 1):
+        q = min(q * 2, degree)
+        for _ in range(q - 1):
             Y2 = matmat(Y1)
             Y2 -= c * Y1
             Y2 *= 2.0 / e
@@ -123,3 +119,75 @@ def chebyshev_top(matmat, X, r, *, lower=-1.0, constraints=None, degree=16, tol=
         warnings.warn(f"the eigensolver stopped at max_iter={max_iter} with residual {res[:r].max():.2e} > "
                       f"tol={tol:g}; the eigenvectors are approximate.", ConvergenceWarning, stacklevel=2)
     return theta[:r], X[:, :r]
+
+
+def lanczos_ritz(matvec, v0, m, *, constraints=None, steps=60, tol=1e-8):
+    """The ``m`` leading Ritz vectors (n, m) of a symmetric A from a Krylov space of ``v0``.
+
+    Parameters
+    ----------
+    matvec : callable
+        ``matvec(v)`` returns A v for a vector v of shape (n,).
+    v0 : ndarray of shape (n,)
+        Start vector.
+    m : int
+        Number of Ritz vectors returned (the wanted ones and some guards).
+    constraints : ndarray of shape (n, c) or None, default=None
+        Orthonormal columns spanning an invariant subspace of A kept out of
+        the Krylov space.
+    steps : int, default=60
+        Largest dimension of the Krylov space.
+    tol : float, default=1e-8
+        Stop early once the first ``m`` Ritz pairs have residuals at most ``tol``.
+
+    Returns
+    -------
+    ndarray of shape (n, m)
+        Orthonormal Ritz vectors, largest Ritz value first (fewer columns if
+        the Krylov space is exhausted first).
+
+    Notes
+    -----
+    Lanczos' three-term recurrence A qⱼ = βⱼ₋₁ qⱼ₋₁ + αⱼ qⱼ + βⱼ qⱼ₊₁ builds
+    an orthonormal basis Q of span{v0, A v0, …, A^{j} v0} in which A is the
+    tridiagonal T = QᵀAQ; the eigenvectors s of T give the Ritz vectors Q s,
+    with residual ‖A Qs − θ Qs‖ = βⱼ |s_j|. In floating point the basis loses
+    orthogonality as Ritz values converge, so each new vector is
+    re-orthogonalised against all the previous ones, twice (full
+    reorthogonalisation, O(n j) per step). The result is a start block for
+    :func:`chebyshev_top`, which checks and, if need be, finishes the
+    convergence.
+    """
+    n = v0.shape[0]
+    B = np.empty((n, 0)) if constraints is None else constraints
+    steps = max(1, min(steps, n - B.shape[1]))
+    Q = np.empty((steps + 1, n))                  # the basis, one vector per row
+    alpha, beta = np.zeros(steps), np.zeros(steps)
+    q = orthonormal_complement(v0[:, None], B)[:, 0] if v0.any() else v0
+    Q[0] = q
+    j = 0
+    for j in range(steps):
+        w = matvec(Q[j])
+        if B.shape[1]:
+            w -= B @ (B.T @ w)
+        for _ in range(2):                         # full reorthogonalisation, twice
+            h = Q[:j + 1] @ w
+            w -= h @ Q[:j + 1]
+            alpha[j] += h[j]
+        beta[j] = np.sqrt(w @ w)
+        done = beta[j] <= tol or j + 1 == steps
+        if not done and j + 1 >= m and (j + 1) % 10 == 0:
+            theta, S = _tridiagonal_eigh(alpha[:j + 1], beta[:j])
+            done = bool(np.all(beta[j] * np.abs(S[-1, -m:]) <= tol))
+        if done:
+            break
+        Q[j + 1] = w / beta[j]
+    theta, S = _tridiagonal_eigh(alpha[:j + 1], beta[:j])
+    top = S[:, ::-1][:, :m]
+    return Q[:j + 1].T @ top
+
+
+def _tridiagonal_eigh(alpha, beta):
+    """Eigenvalues (ascending) and eigenvectors of the symmetric tridiagonal matrix (α, β)."""
+    T = np.diag(alpha) + np.diag(beta, 1) + np.diag(beta, -1)
+    return np.linalg.eigh(T)

@@ -22,7 +22,7 @@ from mmlkit._validation import Interval, Options, as_float_array, check_random_s
 from mmlkit.exceptions import ConvergenceWarning
 from mmlkit.models._init import kmeans_plusplus, single_blas_thread
 from mmlkit.models._kmeans_parallel import kmeans_parallel
-from mmlkit.models._subspace import chebyshev_top
+from mmlkit.models._subspace import chebyshev_top, lanczos_ritz
 
 __all__ = ["KMeans", "SpectralClustering"]
 
@@ -705,7 +705,7 @@ def _component_eigenvectors(graph, degree, k):
     return Y
 
 
-def _top_eigenvectors(matmat, graph, degree, k, rng):
+def _top_eigenvectors(matmat, graph, degree, k, rng, krylov=False):
     """k leading eigenvectors of the normalised affinity M (seen through ``matmat``).
 
     A graph with c connected components has eigenvalue 1 with multiplicity c,
@@ -720,7 +720,12 @@ def _top_eigenvectors(matmat, graph, degree, k, rng):
     if remaining == 0:
         return Y
     m = min(n - Y.shape[1], remaining + _GUARDS)
-    _, V = chebyshev_top(matmat, rng.uniform(-1.0, 1.0, (n, m)), remaining, constraints=Y, tol=_EIGEN_TOL)
+    if krylov:   # a dense M: one product reads all of it, for one vector as for a block
+        X = lanczos_ritz(matmat, rng.uniform(-1.0, 1.0, n), m, constraints=Y, tol=_EIGEN_TOL)
+        X = np.hstack([X, rng.uniform(-1.0, 1.0, (n, m - X.shape[1]))]) if X.shape[1] < m else X
+    else:
+        X = rng.uniform(-1.0, 1.0, (n, m))
+    _, V = chebyshev_top(matmat, X, remaining, constraints=Y, tol=_EIGEN_TOL)
     return np.hstack([Y, V])
 
 
@@ -760,7 +765,7 @@ def spectral_embedding(affinity, n_components, rng):
     else:
         M = d_isqrt[:, None] * affinity * d_isqrt[None, :]
         graph = sp.csr_matrix(M) if (M == 0).any() else None   # no zero: one component
-        V = _top_eigenvectors(M.__matmul__, graph, degree, n_components, rng)
+        V = _top_eigenvectors(M.__matmul__, graph, degree, n_components, rng, krylov=True)
     norms = np.linalg.norm(V, axis=1, keepdims=True)
     return V / np.where(norms > 0, norms, 1.0)
 
