@@ -235,9 +235,12 @@ def kneighbors(X, k, algorithm="auto"):
     Notes
     -----
     Brute force costs O(n² d). The KD-tree splits at the median of the widest
-    coordinate down to leaves of at most 48 points and queries a whole leaf at a
-    time; for low d its cost is about O(n log n + n · c · d) with c the few
-    hundred candidates left by the box bounds.
+    coordinate down to leaves of at most 48 points and queries the points of a
+    leaf together, in chunks whose keys hold max(1024, 2n) entries; for low d
+    its cost is about O(n log n + n · c · d) with c the few hundred candidates
+    left by the box bounds, its memory O(n (d + k)) beside the input. The
+    matrix-product search holds one (rows × n) key block of about 2¹⁴ entries
+    per thread and uses X as given (ordinary scales: no copy).
 
     Examples
     --------
