@@ -89,6 +89,23 @@ def test_pca_centred_scatter_equals_the_textbook_product(seed, n, d, offset):
     np.testing.assert_array_equal(X, before)
 
 
+def test_pca_centred_scatter_on_threads_equals_one_thread(monkeypatch):
+    import mmlkit._threads as threads
+    from mmlkit.models import decomposition
+
+    X = np.random.default_rng(7).normal(size=(3001, 12)) + 50.0
+    mean = X.mean(axis=0)
+    serial = decomposition._centred_scatter(X, mean)
+    monkeypatch.setattr(decomposition, "_SCATTER_MIN_WORK", 1_000)
+    monkeypatch.setattr(threads, "_n_cpus", lambda: 3)
+    threaded = decomposition._centred_scatter(X, mean)
+    np.testing.assert_allclose(np.triu(threaded), np.triu(serial), rtol=1e-13, atol=1e-13 * np.abs(serial).max())
+    np.testing.assert_array_equal(threaded, decomposition._centred_scatter(X, mean))   # the same order every time
+    ref = PCA(3, svd_solver="mmlkit").fit(X)
+    got = PCA(3).fit(X)
+    np.testing.assert_allclose(got.explained_variance_, ref.explained_variance_, rtol=1e-9)
+
+
 @pytest.mark.parametrize(("seed", "n", "d", "offset"), [(0, 1000, 8, 0.0), (1, 2000, 40, 1e4), (2, 650, 64, 12.0)])
 def test_pca_covariance_route_equals_the_svd_route(seed, n, d, offset):
     # tall data: the default takes eigh of the centred covariance; the textbook SVD of X̃ agrees

@@ -20,6 +20,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from mmlkit._dask import dask_unsupported, is_dask_collection, map_rows
 from mmlkit._scaling import UNSCALED_EXPONENT, power_of_two_scale, rescale, unit_exponent
+from mmlkit._threads import map_blocks, row_blocks
 from mmlkit._validation import (
     Interval,
     Options,
@@ -29,7 +30,7 @@ from mmlkit._validation import (
     validate_data,
     validate_params,
 )
-from mmlkit.models._init import one_blas_thread_when_small
+from mmlkit.models._init import one_blas_thread_when_small, single_blas_thread
 from mmlkit.models._kernels import KERNEL_PARAMETERS, kernel_matrix, kernel_units
 
 __all__ = ["KernelPCA", "PCA"]
@@ -38,6 +39,8 @@ __all__ = ["KernelPCA", "PCA"]
 # lose more than ~1e-9 of its relative accuracy on the covariance route
 # (eigh of XᵀX squares the condition number): such problems go through the SVD.
 _COVARIANCE_RCOND = 1e-7
+# values of X per thread, at least, when the covariance route's scatter runs on the thread pool
+_SCATTER_MIN_WORK = 2**19
 # PCA(svd_solver="lapack") fits X as given when max|X| lies within [1/_AS_GIVEN, _AS_GIVEN] (see _fit_as_given)
 _AS_GIVEN = 2.0**UNSCALED_EXPONENT
 
@@ -76,19 +79,32 @@ def _centred_scatter(X: np.ndarray, mean: np.ndarray) -> np.ndarray:
     buffer a broadcasting ufunc allocates) and added to S by a symmetric
     rank-k update (``syrk``: half a matrix product, no temporary). Centring
     before multiplying loses nothing to cancellation, unlike XᵀX − n·μμᵀ when
-    |μ| is large against the spread. Cost O(n d²), one pass over X.
+    |μ| is large against the spread. Cost O(n d²), one pass over X; large X
+    is cut into one range of rows per CPU (each with its own buffer and
+    partial S, BLAS on one thread each, the partial sums added in order).
     """
     n, d = X.shape
-    rows = min(n, max(64, 2 * d))
-    S = np.zeros((d, d), order="F")
-    buf = np.empty((rows, d))
-    ones = np.ones(rows)
-    for start in range(0, n, rows):
-        m = min(rows, n - start)
-        R = buf[:m]
-        np.copyto(R, X[start:start + m])
-        dger(-1.0, mean, ones[:m], a=R.T, overwrite_a=True)     # R.T is F-ordered: updated in place
-        S = dsyrk(1.0, R.T, beta=1.0, c=S, overwrite_c=True)
+
+    def scatter(span):
+        rows = min(span.stop - span.start, max(64, 2 * d))
+        S = np.zeros((d, d), order="F")
+        buf, ones = np.empty((rows, d)), np.ones(rows)
+        for start in range(span.start, span.stop, rows):
+            m = min(rows, span.stop - start)
+            R = buf[:m]
+            np.copyto(R, X[start:start + m])
+            dger(-1.0, mean, ones[:m], a=R.T, overwrite_a=True)     # R.T is F-ordered: updated in place
+            S = dsyrk(1.0, R.T, beta=1.0, c=S, overwrite_c=True)
+        return S
+
+    spans = row_blocks(n, work=n * d, min_work=_SCATTER_MIN_WORK)
+    if len(spans) == 1:
+        return scatter(spans[0])
+    with single_blas_thread():
+        parts = map_blocks(scatter, spans)
+    S = parts[0]
+    for part in parts[1:]:
+        S += part
     return S
 
 
