@@ -203,7 +203,14 @@ def centred_moments(X, Y, *, block: int | None = None):
     The column sums come from the same pass as XᵀX and XᵀY (:func:`gram_pass`),
     so the means cost no pass of their own. Returns ``(μ, G, X̃ᵀY)``.
     """
-    n = X.shape[0]
+    n, d = X.shape
+    if n * d < _GRAM_MIN_WORK:
+        # Small X (one thread, per-call costs dominate): the cancellation test first, from the column
+        # sums and sums of squares, so that no product is formed twice.
+        mean = X.sum(axis=0) / n
+        if not np.all(n * np.square(mean) <= 0.5 * np.einsum("ij,ij->j", X, X)):
+            G, XtY = centred_gram_blocks(X, mean, Y, block=block)
+            return mean, G, XtY
     G, s, XtY = gram_pass(X, Y, sums=True)
     mean = s / n
     G, XtY = _centre_gram(G, XtY, mean, n, X, Y, block)
@@ -223,13 +230,13 @@ def centred_gram_blocks(X, mean, Y=None, *, block: int | None = None):
     cost is that of XᵀX plus one pass, and no digits are lost to the
     cancellation of the shortcut XᵀX − n·μμᵀ when |μ| is large against the
     spread. ``block`` rows at a time: by default as many as fill
-    :data:`_CENTRED_BLOCK_ELEMENTS` numbers, and at most an eighth of X (at
-    least 16 rows), so the buffer stays a small fraction of X. Returns ``G``
-    (d, d), or ``(G, X̃ᵀY)`` when ``Y`` (n, t) is given.
+    :data:`_CENTRED_BLOCK_ELEMENTS` numbers, and at most half of X (at least
+    16 rows), so the buffer stays a fraction of X. Returns ``G`` (d, d), or
+    ``(G, X̃ᵀY)`` when ``Y`` (n, t) is given.
     """
     n, d = X.shape
     if block is None:
-        block = max(16, min(_CENTRED_BLOCK_ELEMENTS // max(d, 1), -(-n // 8)))
+        block = max(16, min(_CENTRED_BLOCK_ELEMENTS // max(d, 1), -(-n // 2)))
     G = np.zeros((d, d))
     XtY = None if Y is None else np.zeros((d, Y.shape[1]))
     buf = np.empty((min(block, n), d))
