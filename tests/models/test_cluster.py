@@ -311,9 +311,10 @@ def test_spectral_sparse_graph_embedding_equals_the_dense_eigh_route(maker, n, s
     W = 0.5 * (A + A.T)
     fast = spectral_embedding(W, 3, np.random.default_rng(seed))
     slow = spectral_embedding(W.toarray(), 3, np.random.default_rng(seed))
+    # eigenvector residuals ≤ 1e-6 (the solver's tolerance) over spectral gaps ≥ 1e-2 here: 1e-4
     R = np.linalg.lstsq(slow, fast, rcond=None)[0]
-    np.testing.assert_allclose(R.T @ R, np.eye(3), atol=1e-6)
-    np.testing.assert_allclose(slow @ R, fast, atol=1e-6)
+    np.testing.assert_allclose(R.T @ R, np.eye(3), atol=1e-4)
+    np.testing.assert_allclose(slow @ R, fast, atol=1e-4)
     labels = [KMeans(3, n_init=10, random_state=0).fit(E).labels_ for E in (fast, slow @ R)]
     np.testing.assert_array_equal(labels[0], labels[1])
 
@@ -325,7 +326,7 @@ def test_spectral_large_dense_affinity_uses_krylov_start_and_matches_eigh():
     d = W.sum(1)
     top = np.linalg.eigh(W / np.sqrt(np.outer(d, d)))[1][:, -3:]
     U = fast * np.linalg.norm(top, axis=1, keepdims=True)
-    np.testing.assert_allclose(top @ (top.T @ U), U, atol=1e-7)
+    np.testing.assert_allclose(top @ (top.T @ U), U, atol=1e-5)      # residuals ≤ 1e-6 over the gap
 
 
 @pytest.mark.parametrize("kwargs, X, match", [

@@ -27,7 +27,7 @@ _TREE_MAX_DIM = 16     # above this many features boxes barely prune: brute forc
 _MIN_WORK = 2**20     # keys ranked per thread, at least, in the matrix-product search
 _BRUTE_BLOCK = 2**18  # entries of one (rows × n) key block in the brute-force search
 _TREE_BLOCK = 1024     # entries of a KD-tree query chunk's (rows × candidates) key block: this many, or 2n if more
-_GEMM_BLOCK = 2**14   # entries of one (rows × n) key block of the matrix-product search, per thread
+_GEMM_BLOCK = 2**14   # entries of the matrix-product search's key blocks (all threads): this, or ½ of X's if more
 _SLACK = 1.0 + 1e-9   # box bounds compared with computed keys: room for the keys' rounding (≪ 1e-9)
 
 
@@ -57,7 +57,8 @@ def _keys(Q, C):
 
 def _select(K, k, ids):
     """For each row of keys K (rows, m), the ids (rows, k) of its k smallest keys, in
-    increasing (key, id) order: ties go to the lower id.
+    increasing (key, id) order: ties go to the lower id. ``ids``: (m,), the same for
+    every row, or (rows, m).
 
     A partition finds each row's k-th key and every key up to it is taken; only
     rows where the k-th key is tied (more than k keys up to it, rare) sort their
@@ -70,15 +71,43 @@ def _select(K, k, ids):
         tied = np.flatnonzero(np.count_nonzero(take, axis=1) != k)
         for i in tied:
             c = np.flatnonzero(take[i])
-            c = c[np.lexsort((ids[c], K[i, c]))[:k]]
+            c = c[np.lexsort(((ids if ids.ndim == 1 else ids[i])[c], K[i, c]))[:k]]
             take[i] = False
             take[i, c] = True
         cols = np.nonzero(take)[1].reshape(rows, k)
     else:
         cols = np.broadcast_to(np.arange(m), K.shape)
-    out = ids[cols]
+    out = ids[cols] if ids.ndim == 1 else np.take_along_axis(ids, cols, axis=1)
     order = np.lexsort((out, np.take_along_axis(K, cols, axis=1)), axis=1)
     return np.take_along_axis(out, order, axis=1)
+
+
+def _select_bounded(K, k, ids):
+    """:func:`_select` on a wide block of keys K (rows, n), after discarding what cannot be among
+    the k smallest: the k-th smallest key of every s-th column bounds each row's k-th key from
+    above, so only the keys up to that bound (ties included) are gathered, into a (rows, c)
+    block padded with +inf, and ranked there. Same result as ``_select(K, k, ids)``; the
+    full-width work is one comparison and one scan instead of a partition.
+    """
+    rows, n = K.shape
+    stride = max(1, n // max(8 * k, 128))
+    if stride < 4:
+        return _select(K, k, ids)
+    bound = np.partition(K[:, ::stride], k - 1, axis=1)[:, k - 1:k]
+    keep = K <= bound
+    counts = np.count_nonzero(keep, axis=1)
+    width = int(counts.max())
+    if 4 * width > n:
+        return _select(K, k, ids)
+    flat = np.flatnonzero(keep)                     # row-major: grouped by row, ids increasing
+    r = flat // n
+    c = flat - r * n
+    pos = np.arange(r.size) - np.repeat(np.cumsum(counts) - counts, counts)
+    Kc = np.full((rows, width), np.inf)
+    Kc[r, pos] = K[r, c]
+    Ic = np.full((rows, width), n, dtype=np.intp)   # padding: +inf keys, never among the k
+    Ic[r, pos] = ids[c]
+    return _select(Kc, k, Ic)
 
 
 def kneighbors_brute(X, k):
@@ -187,28 +216,30 @@ def _kneighbors_gemm(X, k):
     two exact methods (not on data whose products are exact, such as small integers).
 
     Ordinary data are used as given (no copy); data beyond 2^±256 in exact
-    power-of-two units, so no key over- or underflows. Each thread holds one
-    (rows × n) key block of about :data:`_GEMM_BLOCK` entries.
+    power-of-two units, so no key over- or underflows. The threads' (rows × n)
+    key blocks hold max(:data:`_GEMM_BLOCK`, ½ X.size) entries together: less
+    memory than X itself, and rows enough for an efficient matrix product. Each
+    block is ranked by :func:`_select_bounded`.
     """
     e = unit_exponent(X)
     X = rescale(X, e) if e else X
     n = X.shape[0]
     x2 = np.einsum("ij,ij->i", X, X)
-    block = max(1, min(n, _GEMM_BLOCK // n))
+    spans = row_blocks(n, work=n * n, min_work=_MIN_WORK)
+    block = max(1, min(n, max(_GEMM_BLOCK, X.size // 2) // (n * len(spans))))
     out = np.empty((n, k), dtype=np.intp)
     ids = np.arange(n)
 
     def rank(rows):
         for start in range(rows.start, rows.stop, block):
             stop = min(rows.stop, start + block)
-            G = X[start:stop] @ X.T
-            G *= -2.0                     # exact: the same keys as X @ (−2 Xᵀ)
+            G = (-2.0 * X[start:stop]) @ X.T   # exact: the same keys as X @ (−2 Xᵀ)
             G += x2
             G[np.arange(stop - start), np.arange(start, stop)] = -np.inf   # itself first
-            out[start:stop] = _select(G, k, ids)
+            out[start:stop] = _select_bounded(G, k, ids)
 
     with single_blas_thread():
-        map_blocks(rank, row_blocks(n, work=n * n, min_work=_MIN_WORK))
+        map_blocks(rank, spans)
     return out
 
 
@@ -239,8 +270,8 @@ def kneighbors(X, k, algorithm="auto"):
     leaf together, in chunks whose keys hold max(1024, 2n) entries; for low d
     its cost is about O(n log n + n · c · d) with c the few hundred candidates
     left by the box bounds, its memory O(n (d + k)) beside the input. The
-    matrix-product search holds one (rows × n) key block of about 2¹⁴ entries
-    per thread and uses X as given (ordinary scales: no copy).
+    matrix-product search holds key blocks of max(2¹⁴, ½ n d) entries (all
+    threads together) and uses X as given (ordinary scales: no copy).
 
     Examples
     --------

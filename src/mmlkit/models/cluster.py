@@ -730,7 +730,7 @@ def _top_eigenvectors(matmat, graph, degree, k, rng, krylov=False):
 
 
 _GUARDS = 4         # extra vectors: convergence then depends on the gap to the (k + 5)-th eigenvalue
-_EIGEN_TOL = 1e-8   # residual ‖Mv − θv‖ of each eigenvector (‖M‖ = 1)
+_EIGEN_TOL = 1e-6   # residual ‖Mv − θv‖ of each eigenvector (‖M‖ = 1; ARPACK's tol=1e-6 of the Ritz values before)
 
 
 def spectral_embedding(affinity, n_components, rng):
