@@ -167,6 +167,9 @@ class _BaseMLP(BaseEstimator):
         n = X.shape[0]
         batch = min(200, n) if self.batch_size == "auto" else min(self.batch_size, n)
         params, run_epoch = self._trainer(net, batch)
+        # the bias and softmax broadcasts run through NumPy's ufunc buffer, 8192 values allocated whole:
+        # for batches smaller than that, small buffers keep it a fraction of the batch's arrays
+        buffer_size = batch * max(net.widths)
         opt = self._optimizer(params)
         step = self._stepper(opt)
         self.loss_curve_, self.validation_scores_ = [], [] if self.early_stopping else None
@@ -176,7 +179,7 @@ class _BaseMLP(BaseEstimator):
         for epoch in range(self.max_iter):
             order = rng.permutation(n) if self.shuffle else None
             with np.errstate(over="ignore", invalid="ignore"):   # overflow is reported just below
-                total = run_epoch(X, target, order, batch, step)
+                total = with_small_buffers(buffer_size, run_epoch, X, target, order, batch, step)
             if self.solver == "sgd" and self.learning_rate == "invscaling":  # per epoch, as scikit-learn
                 _set_sgd_lr(opt, self.learning_rate_init / (self.t_ + 1) ** self.power_t)
             self.loss_ = total / n
