@@ -28,30 +28,34 @@ from scipy import special
 
 __all__ = ["FlatNetwork", "FusedEpoch", "FORWARD", "clip_bounds"]
 
+#: The L2 term's gradient α C is added in pieces of this many values (a scratch that size, not a copy of C).
+_CHUNK = 8192
+
 #: Each hidden activation, applied in place to its pre-activation array.
 FORWARD = {"relu": lambda a: np.maximum(a, 0, out=a), "tanh": lambda a: np.tanh(a, out=a),
            "logistic": lambda a: special.expit(a, out=a), "identity": lambda a: a}
 
 
-def _relu_back(delta, a):
+def _relu_back(g, a):
     np.sign(a, out=a)      # a = relu(z) ≥ 0: sign(a) = 1[z > 0] (NaN stays NaN)
-    delta *= a
+    a *= g
 
 
-def _tanh_back(delta, a):
+def _tanh_back(g, a):
     np.square(a, out=a)    # 1 − tanh²
     np.subtract(1, a, out=a)
-    delta *= a
+    a *= g
 
 
-def _logistic_back(delta, a):
-    delta *= a             # σ (1 − σ), in two in-place passes
+def _logistic_back(g, a):
+    g *= a                 # σ (1 − σ), in three in-place passes
     np.subtract(1, a, out=a)
-    delta *= a
+    a *= g
 
 
-#: δ ← δ ⊙ f′, f′ computed from the activation's output ``a`` (which is overwritten).
-BACKWARD = {"relu": _relu_back, "tanh": _tanh_back, "logistic": _logistic_back, "identity": lambda delta, a: None}
+#: a ← g ⊙ f′, f′ computed from the activation's output ``a``, which it overwrites (g may be overwritten too).
+BACKWARD = {"relu": _relu_back, "tanh": _tanh_back, "logistic": _logistic_back,
+            "identity": lambda g, a: np.copyto(a, g)}
 
 
 def clip_bounds(dtype):
@@ -112,10 +116,11 @@ class FusedEpoch:
         dtype = net.theta.dtype
         self.grad = grad
         self.gcoefs, self.gintercepts = net.views(grad)
+        # each layer's output, then (backward) its δ, written over it; one scratch for δ C_ℓᵀ
         self.acts = [np.empty((batch, w), dtype=dtype) for w in net.widths[1:]]
-        self.deltas = [np.empty((batch, w), dtype=dtype) for w in net.widths[1:]]
+        self.scratch = np.empty(batch * max(net.widths[1:-1], default=0), dtype=dtype)
         self.rows = np.empty((batch, net.widths[0]), dtype=dtype)
-        self.penalty = np.empty(net.n_coef, dtype=dtype)
+        self.penalty = np.empty(min(net.n_coef, _CHUNK), dtype=dtype)
         self.clip = clip_bounds(dtype)
 
     def run(self, X, target, order, batch, step):
@@ -135,10 +140,13 @@ class FusedEpoch:
         return total
 
     def _batch(self, Xb, tb):
-        """Forward, loss, backward on one batch; the gradient lands in ``grad``. Returns the batch loss."""
+        """Forward, loss, backward on one batch; the gradient lands in ``grad``. Returns the batch loss.
+
+        Memory: one (b, width) array per layer, holding A_ℓ on the way forward and δ_ℓ on the way
+        back (δ_ℓ is computed from f′(A_ℓ) once A_ℓ has served in ∂C_{ℓ+1}), and one scratch.
+        """
         b, net = Xb.shape[0], self.net
         acts = [a[:b] for a in self.acts]
-        deltas = [d[:b] for d in self.deltas]
         h = Xb
         for k, (C, c0, a) in enumerate(zip(net.coefs, net.intercepts, acts)):
             np.matmul(h, C, out=a)
@@ -146,44 +154,46 @@ class FusedEpoch:
             if k < len(acts) - 1:
                 self.forward(a)
             h = a
-        data_term = self._output(acts[-1], tb, deltas[-1])
+        data_term = self._output(acts[-1], tb)
         for k in range(len(acts) - 1, -1, -1):
-            below = Xb if k == 0 else acts[k - 1]
-            np.matmul(below.T, deltas[k], out=self.gcoefs[k])
-            np.sum(deltas[k], axis=0, out=self.gintercepts[k])
+            below, delta = (Xb if k == 0 else acts[k - 1]), acts[k]
+            np.matmul(below.T, delta, out=self.gcoefs[k])
+            np.sum(delta, axis=0, out=self.gintercepts[k])
             if k:
-                np.matmul(deltas[k], net.coefs[k].T, out=deltas[k - 1])
-                self.backward(deltas[k - 1], acts[k - 1])
+                g = self.scratch[:below.size].reshape(below.shape)
+                np.matmul(delta, net.coefs[k].T, out=g)
+                self.backward(g, below)   # δ_{k−1} = (δ_k C_kᵀ) ⊙ f′(A_{k−1}), over A_{k−1}
         W = net.theta[:net.n_coef]
         penalty = 0.0
-        if self.alpha:
-            np.multiply(W, self.alpha, out=self.penalty)
-            self.grad[:net.n_coef] += self.penalty
+        if self.alpha:   # ∂C += α C, through a scratch of at most _CHUNK values
+            for i in range(0, net.n_coef, _CHUNK):
+                Wi = W[i:i + _CHUNK]
+                self.grad[i:i + len(Wi)] += np.multiply(Wi, self.alpha, out=self.penalty[:len(Wi)])
             penalty = 0.5 * self.alpha * float(np.dot(W, W)) / b
         self.grad /= b
         return data_term + penalty
 
-    def _output(self, z, t, delta):
-        """δ_L = ∂(Σ loss)/∂z into ``delta``; returns the batch's reported mean data loss."""
+    def _output(self, z, t):
+        """δ_L = ∂(Σ loss)/∂z, written over z; returns the batch's reported mean data loss."""
         b = z.shape[0]
         if self.loss == "squared":   # ½‖z − y‖², reported per output as scikit-learn does
-            np.subtract(z, t, out=delta)
-            flat = delta.reshape(-1)
-            return 0.5 * float(np.dot(flat, flat)) / delta.size
+            np.subtract(z, t, out=z)
+            flat = z.reshape(-1)
+            return 0.5 * float(np.dot(flat, flat)) / z.size
         if self.loss == "logistic":  # ℓ = log(1 + e^z) − y z, δ = σ(z) − y
-            zf, tf = z[:, 0], t
+            zf = z[:, 0]
             per = np.logaddexp(0, zf)
-            per -= tf * zf
-            special.expit(z, out=delta)
-            delta[:, 0] -= tf
+            per -= t * zf
+            special.expit(z, out=z)
+            zf -= t
         else:                        # ℓ = logsumexp(z) − z_y, δ = softmax(z) − onehot(y)
             rows = np.arange(b)
-            np.subtract(z, z.max(axis=1, keepdims=True), out=delta)
-            zy = delta[rows, t]
-            np.exp(delta, out=delta)
-            s = delta.sum(axis=1)
-            delta /= s[:, None]
-            delta[rows, t] -= 1
+            z -= z.max(axis=1, keepdims=True)
+            zy = z[rows, t]
+            np.exp(z, out=z)
+            s = z.sum(axis=1)
+            z /= s[:, None]
+            z[rows, t] -= 1
             per = np.log(s)
             per -= zy
         np.clip(per, *self.clip, out=per)
