@@ -6,8 +6,9 @@ path (the network built from ``mmlkit.nn`` layers, differentiated by
 Linear → activation → … → Linear → loss, in NumPy, into arrays allocated once
 per fit and reused by every batch. On the small batches MLPs are trained with,
 the cost of a step is the number of NumPy calls, not their arithmetic: this
-path makes about 25 per batch where the recorded graph makes hundreds of
-Python-level operations. The two paths give the same weights to rounding
+path makes about 30 per batch (and the optimizer about a dozen, over all the
+parameters at once) where the recorded graph makes hundreds of Python-level
+operations. The two paths give the same weights to rounding
 (tests/models/test_neural.py compares them).
 
 Backpropagation, for hidden layers A_ℓ = f(A_{ℓ−1} C_ℓ + b_ℓ), A_0 = X_batch,
@@ -105,9 +106,16 @@ class FusedEpoch:
         L2 penalty strength.
     batch : int
         The largest batch (buffers are this many rows).
-    n_features : int
     grad : ndarray
         The flat gradient array (``net.theta``'s layout) the optimizer reads.
+
+    Notes
+    -----
+    Memory, allocated once: one (batch, width) array per layer (A_ℓ forward,
+    then δ_ℓ written over it backward), a (batch, widest hidden) scratch for
+    δ C_ℓᵀ, a (batch, n_features) array for the gathered rows when shuffling,
+    and a scratch of at most 8192 values for the L2 term. Cost per batch of b
+    rows: three matrix products per layer, O(b Σ_ℓ d_ℓ d_{ℓ+1}).
     """
 
     def __init__(self, net, activation, loss, alpha, batch, grad):
@@ -119,7 +127,7 @@ class FusedEpoch:
         # each layer's output, then (backward) its δ, written over it; one scratch for δ C_ℓᵀ
         self.acts = [np.empty((batch, w), dtype=dtype) for w in net.widths[1:]]
         self.scratch = np.empty(batch * max(net.widths[1:-1], default=0), dtype=dtype)
-        self.rows = np.empty((batch, net.widths[0]), dtype=dtype)
+        self.rows = None   # the gathered rows of a shuffled batch, allocated on first use
         self.penalty = np.empty(min(net.n_coef, _CHUNK), dtype=dtype)
         self.clip = clip_bounds(dtype)
 
@@ -132,7 +140,9 @@ class FusedEpoch:
                 Xb, tb = X[start:start + batch], target[start:start + batch]
             else:
                 idx = order[start:start + batch]
-                Xb = np.take(X, idx, axis=0, out=self.rows[:len(idx)], mode="clip")
+                if self.rows is None:
+                    self.rows = np.empty((batch, X.shape[1]), dtype=X.dtype)
+                Xb = np.take(X, idx, axis=0, out=self.rows[:len(idx)], mode="clip")   # clip: no buffered copy
                 tb = target[idx]
             b = Xb.shape[0]
             total += self._batch(Xb, tb) * b
