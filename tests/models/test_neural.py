@@ -4,6 +4,8 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sklearn.exceptions import ConvergenceWarning as SkConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier as SkMLPClassifier
@@ -162,6 +164,38 @@ def test_fused_step_equals_the_autodiff_path_with_early_stopping_and_no_shuffle(
         np.testing.assert_allclose(fused.loss_curve_, graph.loss_curve_, rtol=1e-10)
         for a, b in zip(fused.coefs_, graph.coefs_):
             np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
+def _fit_engine(engine, cls, X, y, **kw):
+    saved = cls._engine
+    cls._engine = engine
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            return cls(**kw).fit(X, y)
+    finally:
+        cls._engine = saved
+
+
+@given(seed=st.integers(0, 2**16), activation=st.sampled_from(["relu", "tanh", "logistic", "identity"]),
+       solver=st.sampled_from(["adam", "sgd"]), hidden=st.lists(st.integers(1, 9), min_size=0, max_size=3),
+       batch_size=st.integers(1, 90), kind=st.sampled_from(["binary", "multiclass", "regression", "multioutput"]),
+       alpha=st.sampled_from([0.0, 1e-4, 1.0]), shuffle=st.booleans())
+def test_fused_step_equals_the_autodiff_path_property(seed, activation, solver, hidden, batch_size, kind, alpha,
+                                                      shuffle):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(2, 80))
+    X = rng.normal(size=(n, int(rng.integers(1, 6))))
+    y = {"binary": np.arange(n) % 2, "multiclass": np.arange(n) % 3, "regression": rng.normal(size=n),
+         "multioutput": rng.normal(size=(n, 2))}[kind]
+    cls = MLPClassifier if kind in ("binary", "multiclass") else MLPRegressor
+    kw = dict(hidden_layer_sizes=tuple(hidden), activation=activation, solver=solver, batch_size=batch_size,
+              alpha=alpha, shuffle=shuffle, max_iter=3, random_state=seed)
+    fused, graph = _fit_engine("fused", cls, X, y, **kw), _fit_engine("autodiff", cls, X, y, **kw)
+    np.testing.assert_allclose(fused.loss_curve_, graph.loss_curve_, rtol=1e-9)
+    for a, b in zip(fused.coefs_ + fused.intercepts_, graph.coefs_ + graph.intercepts_):
+        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(fused.predict(X), graph.predict(X), rtol=1e-9, atol=1e-12)
 
 
 def _our_start(monkeypatch, cls):
