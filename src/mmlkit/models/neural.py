@@ -250,12 +250,13 @@ class _BaseMLP(BaseEstimator):
         scikit-learn's Adam adds ε to √vₜ before the bias correction, torch's (mmlkit.optim's)
         after it: ε/√(1 − β₂ᵗ) in torch's form is ε in scikit-learn's, so it is set each step.
         """
-        group, t = opt.param_groups[0], [0]
+        group, t = opt.param_groups[0], 0
 
         def step(b):
+            nonlocal t
             if self.solver == "adam":
-                t[0] += 1
-                group["eps"] = self.epsilon / math.sqrt(1.0 - self.beta_2 ** t[0])
+                t += 1
+                group["eps"] = self.epsilon / math.sqrt(1.0 - self.beta_2 ** t)
             opt.step()
             self.t_ += b
         return step
