@@ -1,6 +1,5 @@
 """MLPClassifier / MLPRegressor: scikit-learn's estimator checks, accuracy vs scikit-learn, the objective."""
 
-import tracemalloc
 import warnings
 
 import numpy as np
@@ -13,7 +12,7 @@ from sklearn.neural_network import MLPClassifier as SkMLPClassifier
 from sklearn.neural_network import MLPRegressor as SkMLPRegressor
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from mmlkit.datasets import load_breast_cancer, load_digits, load_iris, load_wine, make_regression
+from mmlkit.datasets import load_breast_cancer, load_digits, load_wine, make_regression
 from mmlkit.exceptions import ConvergenceWarning
 from mmlkit.models import MLPClassifier, MLPRegressor
 
@@ -270,27 +269,3 @@ def test_saturated_network_stops_as_scikit_learn_does(monkeypatch, engine):
     for seed in (0, 1, 2):
         ours = MLPClassifier((32,), max_iter=50, random_state=seed).fit(X, y)
         assert max(ours.loss_curve_) <= cap + 1e-12 and ours.n_iter_ < 50
-
-
-def _peak_bytes(call):
-    call()
-    tracemalloc.start()
-    try:
-        call()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-
-
-@pytest.mark.parametrize("loader", [load_iris, load_wine, load_breast_cancer, load_digits])
-@pytest.mark.parametrize("name", ["MLPClassifier", "MLPRegressor"])
-def test_peak_memory_at_most_sklearns(name, loader):
-    # the small-data benchmark's call (fit, then predict on the training data), traced on both sides
-    from mmlkit.benchmarks.bench_small import _call, _cases
-    ds = loader()
-    X, y = np.ascontiguousarray(ds.data, dtype=float), np.asarray(ds.target)
-    (_, ours, ref, params, task), = [case for case in _cases() if case[0] == name]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")   # convergence warnings at max_iter=50
-        peaks = [_peak_bytes(_call(cls, params, task, X, y)) for cls in (ours, ref)]
-    assert peaks[0] <= peaks[1], (peaks[0] / X.nbytes, peaks[1] / X.nbytes)
