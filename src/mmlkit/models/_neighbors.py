@@ -90,8 +90,8 @@ def _select_bounded(K, k, ids):
     full-width work is one comparison and one scan instead of a partition.
     """
     rows, n = K.shape
-    stride = max(1, n // max(8 * k, 128))
-    if stride < 4:
+    stride = max(4, n // max(8 * k, 256))           # a subset of 256 columns or so, every 4th at least
+    if n < stride * max(8 * k, 128):                 # too few columns for a useful bound
         return _select(K, k, ids)
     bound = np.partition(K[:, ::stride], k - 1, axis=1)[:, k - 1:k]
     keep = K <= bound
