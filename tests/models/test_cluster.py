@@ -411,30 +411,3 @@ def test_predict_and_score_centre_like_fit_far_from_the_origin():
     near = KMeans(4, init=km.cluster_centers_ - 1e8).fit(X)
     assert km.inertia_ == pytest.approx(near.inertia_, rel=1e-6)
     np.testing.assert_allclose(km.transform(far), near.transform(X), atol=1e-6)
-
-
-@pytest.mark.parametrize("dataset", ["iris", "wine", "breast_cancer", "digits"])
-def test_spectralclustering_peak_memory_on_the_shipped_datasets_at_most_sklearns(dataset):
-    # the bench's call (``mmlkit bench small --only SpectralClustering``), both sides warmed up, peaks by tracemalloc
-    import tracemalloc
-
-    from mmlkit.benchmarks.bench_small import _call, _cases
-    from mmlkit.datasets import load_breast_cancer
-
-    ds = {"iris": load_iris, "wine": load_wine, "breast_cancer": load_breast_cancer,
-          "digits": load_digits}[dataset]()
-    X, y = np.ascontiguousarray(ds.data, dtype=float), np.asarray(ds.target)
-    (_, ours, ref, params, task), = [case for case in _cases() if case[0] == "SpectralClustering"]
-    peaks = []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for cls in (ours, ref):
-            call = _call(cls, params, task, X, y)
-            call()
-            tracemalloc.start()
-            try:
-                call()
-                peaks.append(tracemalloc.get_traced_memory()[1])
-            finally:
-                tracemalloc.stop()
-    assert peaks[0] <= peaks[1], f"peak {peaks[0] / X.nbytes:.3f} × X, scikit-learn's {peaks[1] / X.nbytes:.3f} × X"

@@ -1,6 +1,5 @@
 """PCA and KernelPCA against scikit-learn, their defining identities, and bad input."""
 
-import warnings
 
 import numpy as np
 import pytest
@@ -303,30 +302,3 @@ def test_kernel_pca_bad_input():
         KernelPCA(2).fit(X).inverse_transform(np.ones((2, 2)))
     with pytest.raises(ValueError, match="negative eigenvalues"):
         KernelPCA(kernel="sigmoid", gamma=5.0, coef0=-3.0).fit(X)
-
-
-@pytest.mark.parametrize("dataset", ["iris", "wine", "breast_cancer", "digits"])
-def test_pca_peak_memory_on_the_shipped_datasets_at_most_sklearns(dataset):
-    # the bench's call (``mmlkit bench small --only PCA``), both sides warmed up, peaks by tracemalloc
-    import tracemalloc
-
-    from mmlkit.benchmarks.bench_small import _call, _cases
-    from mmlkit.datasets import load_breast_cancer
-
-    ds = {"iris": load_iris, "wine": load_wine, "breast_cancer": load_breast_cancer,
-          "digits": load_digits}[dataset]()
-    X, y = np.ascontiguousarray(ds.data, dtype=float), np.asarray(ds.target)
-    (_, ours, ref, params, task), = [case for case in _cases() if case[0] == "PCA"]
-    peaks = []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for cls in (ours, ref):
-            call = _call(cls, params, task, X, y)
-            call()
-            tracemalloc.start()
-            try:
-                call()
-                peaks.append(tracemalloc.get_traced_memory()[1])
-            finally:
-                tracemalloc.stop()
-    assert peaks[0] <= peaks[1], f"peak {peaks[0] / X.nbytes:.3f} × X, scikit-learn's {peaks[1] / X.nbytes:.3f} × X"
