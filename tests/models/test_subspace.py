@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mmlkit.exceptions import ConvergenceWarning
-from mmlkit.models._subspace import chebyshev_top, lanczos_ritz, orthonormal_complement
+from mmlkit.models._subspace import chebyshev_top, lanczos_bottom, lanczos_ritz, orthonormal_complement
 
 
 def _normalised_graph(seed, n, k):
@@ -120,3 +120,31 @@ def test_orthonormal_complement_is_orthonormal_orthogonal_and_spans_z(seed, n, b
         np.testing.assert_allclose(B.T @ Q, 0.0, atol=1e-12)
     Zp = Z - B @ (B.T @ Z) if c else Z
     np.testing.assert_allclose(Q @ (Q.T @ Zp), Zp, atol=1e-12 * np.abs(Zp).max())
+
+
+@pytest.mark.parametrize(("seed", "n", "k"), [(0, 300, 6), (1, 800, 10), (2, 150, 4), (3, 1500, 12)])
+def test_lanczos_bottom_lies_just_below_the_spectrum(seed, n, k):
+    # the estimate lies below λ_min (by the margin, 0.05, and the residual), and not far below it
+    M = _normalised_graph(seed, n, k)
+    lam_min = np.linalg.eigvalsh(M.toarray())[0]
+    v0 = np.random.default_rng(seed).uniform(-1, 1, n)
+    lower = lanczos_bottom(M.__matmul__, v0)
+    assert lam_min - 0.15 <= lower <= lam_min
+    assert lanczos_bottom(M.__matmul__, v0, margin=0.0) >= lam_min - 0.1
+
+
+def test_lanczos_bottom_on_an_invariant_start_vector():
+    # v0 an eigenvector: the Krylov space is exhausted at once (β = 0), the estimate is its eigenvalue − margin
+    A = np.diag(np.arange(1.0, 6.0))
+    assert lanczos_bottom(A.__matmul__, np.eye(5)[2], margin=0.05) == pytest.approx(2.95, abs=1e-12)
+
+
+@given(seed=st.integers(0, 2**16), n=st.integers(20, 200))
+def test_chebyshev_top_with_the_lanczos_lower_end_matches_dense_eigh(seed, n):
+    M = _normalised_graph(seed, n, 5)
+    rng = np.random.default_rng(seed)
+    lower = max(-1.0, lanczos_bottom(M.__matmul__, rng.uniform(-1, 1, n)))
+    theta, V = chebyshev_top(M.__matmul__, rng.uniform(-1, 1, (n, 8)), 2, lower=lower, tol=1e-9)
+    w, U = _top_dense(M, 2)
+    np.testing.assert_allclose(theta, w, atol=1e-10)
+    np.testing.assert_allclose(np.linalg.norm(M @ V - V * theta, axis=0), 0.0, atol=1e-9)

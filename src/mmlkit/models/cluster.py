@@ -22,7 +22,7 @@ from mmlkit._validation import Interval, Options, as_float_array, check_random_s
 from mmlkit.exceptions import ConvergenceWarning
 from mmlkit.models._init import kmeans_plusplus, single_blas_thread
 from mmlkit.models._kmeans_parallel import kmeans_parallel
-from mmlkit.models._subspace import chebyshev_top, lanczos_ritz
+from mmlkit.models._subspace import chebyshev_top, lanczos_bottom, lanczos_ritz
 
 __all__ = ["KMeans", "SpectralClustering"]
 
@@ -723,13 +723,22 @@ def _top_eigenvectors(matmat, graph, degree, k, rng, krylov=False):
     if krylov:   # a dense M: one product reads all of it, for one vector as for a block
         X = lanczos_ritz(matmat, rng.uniform(-1.0, 1.0, n), m, constraints=Y, tol=_EIGEN_TOL)
         X = np.hstack([X, rng.uniform(-1.0, 1.0, (n, m - X.shape[1]))]) if X.shape[1] < m else X
+        lower = -1.0
     else:
         X = rng.uniform(-1.0, 1.0, (n, m))
-    _, V = chebyshev_top(matmat, X, remaining, constraints=Y, tol=_EIGEN_TOL)
+        extra = min(n - Y.shape[1], m + _MORE_GUARDS) - m
+        if extra > 0:   # from a generator seeded by the block: rng's stream, which seeds k-means, is unchanged
+            more = np.random.default_rng(X[:4, 0].view(np.uint64)).uniform(-1.0, 1.0, (n, extra))
+            X = np.hstack([X, more])
+        # M's spectrum lies in [−1, 1], but a graph's rarely reaches far down: a filter on the
+        # spectrum's true lower end grows faster at the wanted end.
+        lower = max(-1.0, lanczos_bottom(lambda v: matmat(v[:, None])[:, 0], X[:, 0]))   # no new draw from rng
+    _, V = chebyshev_top(matmat, X, remaining, lower=lower, constraints=Y, tol=_EIGEN_TOL)
     return np.hstack([Y, V])
 
 
 _GUARDS = 4         # extra vectors: convergence then depends on the gap to the (k + 5)-th eigenvalue
+_MORE_GUARDS = 2    # and 2 more for a sparse graph (k + 7-th), whose products are cheap beside the filter's steps
 _EIGEN_TOL = 1e-6   # residual ‖Mv − θv‖ of each eigenvector (‖M‖ = 1; ARPACK's tol=1e-6 of the Ritz values before)
 
 
@@ -861,7 +870,8 @@ class SpectralClustering(ClusterMixin, BaseEstimator):
     indices, n ≤ 500) or O(nnz · k · products) by Chebyshev-filtered subspace
     iteration (the graph, and a larger dense W; nnz = n² for rbf,
     ≈ n · n_neighbors for the graph), which only multiplies W with a block of
-    k + 4 vectors; a disconnected graph's eigenvalue-1 eigenvectors (one
+    k + 4 vectors (k + 6 for the graph, its filter set on the spectrum's lower
+    end as a few Lanczos steps estimate it); a disconnected graph's eigenvalue-1 eigenvectors (one
     indicator per connected component) are written down exactly rather than
     searched for.
     k-means on the embedding costs O(n k² · iterations).
