@@ -86,8 +86,10 @@ def _select_bounded(K, k, ids):
     """:func:`_select` on a wide block of keys K (rows, n), after discarding what cannot be among
     the k smallest: the k-th smallest key of every s-th column bounds each row's k-th key from
     above, so only the keys up to that bound (ties included) are gathered, into a (rows, c)
-    block padded with +inf, and ranked there. Same result as ``_select(K, k, ids)``; the
-    full-width work is one comparison and one scan instead of a partition.
+    block padded with +inf in which each row's columns keep their order, and a stable sort of
+    each row of that block ranks them by (key, column). Same result as ``_select(K, k, ids)``
+    for increasing ``ids`` (such as ``np.arange(n)``);
+    the full-width work is one comparison and one scan instead of a partition.
     """
     rows, n = K.shape
     stride = max(4, n // max(8 * k, 256))           # a subset of 256 columns or so, every 4th at least
@@ -95,19 +97,20 @@ def _select_bounded(K, k, ids):
         return _select(K, k, ids)
     bound = np.partition(K[:, ::stride], k - 1, axis=1)[:, k - 1:k]
     keep = K <= bound
-    counts = np.count_nonzero(keep, axis=1)
+    counts = np.count_nonzero(keep, axis=1)         # at least k per row: the bound is some k keys' largest
     width = int(counts.max())
     if 4 * width > n:
         return _select(K, k, ids)
-    flat = np.flatnonzero(keep)                     # row-major: grouped by row, ids increasing
+    flat = np.flatnonzero(keep)                     # row-major: grouped by row, columns increasing
+    del keep
     r = flat // n
-    c = flat - r * n
-    pos = np.arange(r.size) - np.repeat(np.cumsum(counts) - counts, counts)
-    Kc = np.full((rows, width), np.inf)
-    Kc[r, pos] = K[r, c]
-    Ic = np.full((rows, width), n, dtype=np.intp)   # padding: +inf keys, never among the k
-    Ic[r, pos] = ids[c]
-    return _select(Kc, k, Ic)
+    dest = r * width + (np.arange(flat.size) - np.repeat(np.cumsum(counts) - counts, counts))
+    Kc = np.full(rows * width, np.inf)
+    Kc[dest] = K.ravel()[flat]
+    Ic = np.full(rows * width, n, dtype=np.intp)    # padding: +inf keys, never among the k
+    Ic[dest] = flat - r * n
+    first = np.argsort(Kc.reshape(rows, width), axis=1, kind="stable")[:, :k]
+    return ids[np.take_along_axis(Ic.reshape(rows, width), first, axis=1)]
 
 
 def kneighbors_brute(X, k):
