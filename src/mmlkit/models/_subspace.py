@@ -19,6 +19,8 @@ from mmlkit.exceptions import ConvergenceWarning
 
 __all__ = ["chebyshev_top", "lanczos_bottom", "lanczos_ritz"]
 
+_ADAPTIVE = 0
+_EXTRA = 1
 _FIRST_DEGREE = 2   # the filter's degree doubles from 4 up to ``degree``: easy problems stop early
 
 def orthonormal_complement(Z, B):
@@ -114,6 +116,11 @@ def chebyshev_top(matmat, X, r, *, lower=-1.0, constraints=None, degree=16, tol=
         Y1 /= e
         X = AX = None
         q = min(q * 2, degree)
+        if _ADAPTIVE:
+            x = (float(theta[r - 1]) - c) / e          # the r-th wanted Ritz value on the filter's scale
+            if x > 1.0:   # unwanted components shrink by 1/T_q(x) = e^{-q·acosh(x)} against it
+                need = int(np.ceil(np.arccosh(max(res.max() / tol, 1.0)) / np.arccosh(x))) + _EXTRA
+                q = max(q, min(need, _ADAPTIVE))
         for _ in range(q - 1):
             Y2 = matmat(Y1)
             Y2 -= c * Y1

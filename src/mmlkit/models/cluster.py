@@ -751,8 +751,8 @@ def spectral_embedding(affinity, n_components, rng):
     indices (O(n³), the textbook route); a sparse W, or a larger one,
     Chebyshev-filtered subspace iteration on M, whose spectrum lies in [−1, 1]
     (:func:`mmlkit.models._subspace.chebyshev_top`, O(nnz · k) per product,
-    nnz = n² for a dense W), where a sparse W is only multiplied, never scaled
-    into a copy: M V = D^{-1/2} (W (D^{-1/2} V)).
+    nnz = n² for a dense W), where a sparse W's columns are scaled once, into
+    W D^{-1/2} sharing W's index arrays, and M V = D^{-1/2} ((W D^{-1/2}) V).
     """
     n = affinity.shape[0]
     degree = np.asarray(affinity.sum(axis=1)).ravel()
@@ -763,14 +763,18 @@ def spectral_embedding(affinity, n_components, rng):
         M = d_isqrt[:, None] * W * d_isqrt[None, :]
         _, V = scipy.linalg.eigh(M, subset_by_index=[n - n_components, n - 1], check_finite=False)
     elif sparse:
+        W = affinity.tocsr()          # no copy for a CSR graph
+        data = d_isqrt[W.indices]
+        data *= W.data
+        WD = sp.csr_matrix((data, W.indices, W.indptr), shape=W.shape)   # W D^{-1/2}: W's structure, shared
         scale = d_isqrt[:, None]
 
         def matmat(B):
-            out = affinity @ (scale * B)
+            out = WD @ B
             out *= scale
             return out
 
-        V = _top_eigenvectors(matmat, affinity, degree, n_components, rng)
+        V = _top_eigenvectors(matmat, W, degree, n_components, rng)
     else:
         M = d_isqrt[:, None] * affinity * d_isqrt[None, :]
         graph = sp.csr_matrix(M) if (M == 0).any() else None   # no zero: one component
