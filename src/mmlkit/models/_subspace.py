@@ -19,23 +19,27 @@ from mmlkit.exceptions import ConvergenceWarning
 
 __all__ = ["chebyshev_top", "lanczos_bottom", "lanczos_ritz"]
 
-_ADAPTIVE = 0
-_EXTRA = 1
+_ORTHO_TOL = 1e-14   # |Bᵀq| below which a basis counts as outside span(B)
 _FIRST_DEGREE = 2   # the filter's degree doubles from 4 up to ``degree``: easy problems stop early
 
 def orthonormal_complement(Z, B):
     """An orthonormal basis (n, b) of span(Z) projected orthogonally to the orthonormal columns of B.
 
     Z (n, b) must have full column rank outside span(B) (b + c ≤ n). Projection
-    then Householder QR, both twice ("twice is enough": Kahan, Parlett). QR,
+    then Householder QR, both twice ("twice is enough": Kahan, Parlett), the
+    second pass skipped when the first already leaves every |Bᵀq| ≤ 1e-14
+    (Householder's Q is orthonormal to working accuracy; only the projection
+    can need repeating, when Z is ill-conditioned). QR,
     unlike an orthogonalisation through the Gram matrix ZᵀZ, keeps the weak
     directions of an ill-conditioned Z, such as the guard vectors of a block
     that a polynomial filter has bent towards its leading eigenvector.
     """
-    for _ in range(2):
+    for again in range(2):
         if B.shape[1]:
             Z = Z - B @ (B.T @ Z)
         Z = np.linalg.qr(Z)[0]
+        if not again and (not B.shape[1] or np.abs(B.T @ Z).max() <= _ORTHO_TOL):
+            break   # already orthonormal and outside span(B) to working accuracy: no second pass
     return Z
 
 
@@ -116,11 +120,6 @@ def chebyshev_top(matmat, X, r, *, lower=-1.0, constraints=None, degree=16, tol=
         Y1 /= e
         X = AX = None
         q = min(q * 2, degree)
-        if _ADAPTIVE:
-            x = (float(theta[r - 1]) - c) / e          # the r-th wanted Ritz value on the filter's scale
-            if x > 1.0:   # unwanted components shrink by 1/T_q(x) = e^{-q·acosh(x)} against it
-                need = int(np.ceil(np.arccosh(max(res.max() / tol, 1.0)) / np.arccosh(x))) + _EXTRA
-                q = max(q, min(need, _ADAPTIVE))
         for _ in range(q - 1):
             Y2 = matmat(Y1)
             Y2 -= c * Y1
