@@ -14,7 +14,7 @@ from mmlkit._scaling import power_of_two_scale, rescale
 from mmlkit._validation import Interval, Options, check_random_state, validate_params
 from mmlkit.models._init import single_blas_thread
 from mmlkit.models._neighbors import kneighbors
-from mmlkit.models._quadtree import direct_repulsion, repulsion
+from mmlkit.models._quadtree import repulsion
 
 __all__ = ["TSNE", "joint_probabilities", "joint_probabilities_nn"]
 
@@ -24,7 +24,7 @@ _CHECK_EVERY = 50         # how often the KL divergence and the gradient norm ar
 _WORK_DTYPE = np.float32  # dtype of the n × n arrays in the optimisation loop (see _kl_gradient)
 _BH_DTYPE = np.float32    # dtype of the per-pair arithmetic of the Barnes–Hut gradient
 _BH_LEAF_SIZE = 8         # tree cells of at most this many points interact point by point when not accepted
-_BH_DIRECT_MAX = 700      # up to this many points the repulsive sums run over all pairs: cheaper than the tree
+_BH_DIRECT_MAX = 700      # up to this many points the sparse-P gradient runs over all pairs: cheaper than the tree
 _NN_BLOCK = 2**20         # entries of one (rows × k × d) block of neighbour differences
 
 
@@ -168,23 +168,18 @@ def _upper_edges(P):
     return coo.row[up].astype(np.intp), coo.col[up].astype(np.intp), coo.data[up].astype(np.float64)
 
 
-def _kl_gradient_bh(Y, edges, dof, compute_error, angle, dtype=_BH_DTYPE, direct_max=_BH_DIRECT_MAX):
+def _kl_gradient_bh(Y, edges, dof, compute_error, angle, dtype=_BH_DTYPE):
     """KL(P ‖ Q) and its gradient for a sparse P given by its edges (i, j, pᵢⱼ), i < j, repulsion by Barnes–Hut.
 
     ∂KL/∂yᵢ = (2(ν+1)/ν) [Σⱼ pᵢⱼ uᵢⱼ (yᵢ − yⱼ) − Σⱼ wᵢⱼ uᵢⱼ (yᵢ − yⱼ) / Z], uᵢⱼ = 1/(1 + ‖yᵢ − yⱼ‖²/ν),
     wᵢⱼ = uᵢⱼ^{(ν+1)/2}, Z = Σ_{k≠l} w_kl: the attractive sum runs over the edges of P
     (each once, applied to both ends), the repulsive sum and Z come from the
-    tree (:func:`mmlkit.models._quadtree.repulsion`, exact when ``angle`` is 0),
-    or for at most ``direct_max`` points from all pairs directly (the tree's
-    result at angle 0, and cheaper there). KL = Σ_{i≠j} pᵢⱼ log(pᵢⱼ Z / wᵢⱼ)
-    needs only the edges and Z.
+    tree (:func:`mmlkit.models._quadtree.repulsion`, exact when ``angle`` is 0).
+    KL = Σ_{i≠j} pᵢⱼ log(pᵢⱼ Z / wᵢⱼ) needs only the edges and Z.
     """
     i, j, p = edges
     n, c = Y.shape
-    if n <= direct_max:
-        Z, F = direct_repulsion(Y, dof, dtype)
-    else:
-        Z, F = repulsion(Y, angle, dof, dtype, _BH_LEAF_SIZE)
+    Z, F = repulsion(Y, angle, dof, dtype, _BH_LEAF_SIZE)
     Z = max(Z, _EPS)
     Yd = Y.astype(dtype)
     diff = np.take(Yd, i, axis=0)
@@ -331,8 +326,9 @@ class TSNE(TransformerMixin, BaseEstimator):
     centre of mass on the points that see them under an angle below
     ``angle``; cells of at most 8 points that are too close interact point
     by point. KL divergence then needs only the edges and Z. Up to 700
-    points the repulsive sums run over all pairs instead (exact, as the tree
-    with angle 0), which costs less there than walking a tree.
+    points the gradient of the same sparse-P objective is summed over all
+    pairs instead (the tree's result with angle 0, and cheaper there than
+    walking a tree).
 
     Cost: ``"exact"``: O(n² d) for the distances, O(n² · steps) for the
     bisection and O(n² c) per iteration (memory O(n²)); it suits a few
@@ -444,12 +440,19 @@ class TSNE(TransformerMixin, BaseEstimator):
     def _objective(self, X, dof):
         """The affinities' values P (scaled in place for the exaggeration) and objective(Y, compute_error)."""
         if self.method == "exact":
-            P = joint_probabilities(squared_distances(X), self.perplexity).astype(_WORK_DTYPE)
-            work = (np.empty_like(P), np.empty_like(P))
-            return P, lambda Y, check: _kl_gradient(Y, P, dof, check, work)
-        edges = _upper_edges(joint_probabilities_nn(X, self.perplexity))
+            return self._objective_dense(
+                joint_probabilities(squared_distances(X), self.perplexity).astype(_WORK_DTYPE), dof)
+        P = joint_probabilities_nn(X, self.perplexity)
+        if X.shape[0] <= _BH_DIRECT_MAX:        # the tree at angle 0, as n × n arrays: cheaper for small n
+            return self._objective_dense(P.toarray().astype(_WORK_DTYPE), dof)
+        edges = _upper_edges(P)
         angle = float(self.angle)
         return edges[2], lambda Y, check: _kl_gradient_bh(Y, edges, dof, check, angle)
+
+    @staticmethod
+    def _objective_dense(P, dof):
+        work = (np.empty_like(P), np.empty_like(P))
+        return P, lambda Y, check: _kl_gradient(Y, P, dof, check, work)
 
     def fit_transform(self, X, y=None):
         """Embed X (n_samples, n_features); returns the embedding (n_samples, n_components)."""
