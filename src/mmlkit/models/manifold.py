@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from numbers import Integral, Real
+from typing import NamedTuple
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -11,6 +12,7 @@ from sklearn.utils.validation import validate_data
 from mmlkit._dask import dask_unsupported
 from mmlkit._pairwise import squared_distances
 from mmlkit._scaling import power_of_two_scale, rescale
+from mmlkit._threads import map_blocks, row_blocks
 from mmlkit._validation import Interval, Options, check_random_state, validate_params
 from mmlkit.models._init import single_blas_thread
 from mmlkit.models._neighbors import kneighbors
@@ -24,6 +26,7 @@ _CHECK_EVERY = 50         # how often the KL divergence and the gradient norm ar
 _WORK_DTYPE = np.float32  # dtype of the n × n arrays in the optimisation loop (see _kl_gradient)
 _BH_DTYPE = np.float32    # dtype of the per-pair arithmetic of the Barnes–Hut gradient
 _BH_LEAF_SIZE = 8         # tree cells of at most this many points interact point by point when not accepted
+_BH_THREADS_MIN = 1000    # from this many points the attractive and repulsive halves run on two threads
 _BH_DIRECT_MAX = 700      # up to this many points the sparse-P gradient runs over all pairs: cheaper than the tree
 _NN_BLOCK = 2**20         # entries of one (rows × k × d) block of neighbour differences
 
@@ -161,26 +164,37 @@ def joint_probabilities_nn(X, perplexity):
     return P
 
 
-def _upper_edges(P):
-    """The edges i < j of a symmetric sparse P as (i, j, pᵢⱼ) arrays."""
-    coo = P.tocoo()
-    up = coo.row < coo.col
-    return coo.row[up].astype(np.intp), coo.col[up].astype(np.intp), coo.data[up].astype(np.float64)
+class _Edges(NamedTuple):
+    """A symmetric sparse P for the Barnes–Hut gradient.
 
-
-def _kl_gradient_bh(Y, edges, dof, compute_error, angle, dtype=_BH_DTYPE):
-    """KL(P ‖ Q) and its gradient for a sparse P given by its edges (i, j, pᵢⱼ), i < j, repulsion by Barnes–Hut.
-
-    ∂KL/∂yᵢ = (2(ν+1)/ν) [Σⱼ pᵢⱼ uᵢⱼ (yᵢ − yⱼ) − Σⱼ wᵢⱼ uᵢⱼ (yᵢ − yⱼ) / Z], uᵢⱼ = 1/(1 + ‖yᵢ − yⱼ‖²/ν),
-    wᵢⱼ = uᵢⱼ^{(ν+1)/2}, Z = Σ_{k≠l} w_kl: the attractive sum runs over the edges of P
-    (each once, applied to both ends), the repulsive sum and Z come from the
-    tree (:func:`mmlkit.models._quadtree.repulsion`, exact when ``angle`` is 0).
-    KL = Σ_{i≠j} pᵢⱼ log(pᵢⱼ Z / wᵢⱼ) needs only the edges and Z.
+    i, j, p : its edges i < j and their pᵢⱼ (p is scaled in place for the exaggeration);
+    PU : the full matrix (both triangles, CSR), whose ``data`` each gradient overwrites with pᵢⱼ uᵢⱼ;
+    pick : (nnz,) the edge index of each of PU's entries.
     """
-    i, j, p = edges
-    n, c = Y.shape
-    Z, F = repulsion(Y, angle, dof, dtype, _BH_LEAF_SIZE)
-    Z = max(Z, _EPS)
+
+    i: np.ndarray
+    j: np.ndarray
+    p: np.ndarray
+    PU: object
+    pick: np.ndarray
+
+
+def _upper_edges(P):
+    """The :class:`_Edges` of a symmetric sparse P with zero diagonal."""
+    P = P.tocsr().astype(np.float64)
+    P.sort_indices()
+    n = P.shape[0]
+    rows = np.repeat(np.arange(n), np.diff(P.indptr))
+    cols = P.indices.astype(np.intp)
+    up = rows < cols
+    key = np.minimum(rows, cols) * n + np.maximum(rows, cols)
+    pick = np.searchsorted(key[up], key)          # the upper keys are sorted (row-major)
+    return _Edges(rows[up], cols[up], P.data[up].copy(), P, pick)
+
+
+def _attraction(Y, edges, dof, compute_error, dtype):
+    """Σⱼ pᵢⱼ uᵢⱼ (yᵢ − yⱼ) (n, c) over the edges of P and, if asked, Σ pᵢⱼ log(pᵢⱼ / wᵢⱼ) and Σ pᵢⱼ (i ≠ j)."""
+    i, j, p, PU, pick = edges
     Yd = Y.astype(dtype)
     diff = np.take(Yd, i, axis=0)
     diff -= np.take(Yd, j, axis=0)
@@ -189,17 +203,37 @@ def _kl_gradient_bh(Y, edges, dof, compute_error, angle, dtype=_BH_DTYPE):
         u /= dtype(dof)
     u += 1
     np.reciprocal(u, out=u)
-    error = None
-    if compute_error:
+    terms = None
+    if compute_error:   # each edge stands for (i, j) and (j, i): factors 2
         logw = np.log(u) * ((dof + 1.0) / 2.0)
-        error = float(2.0 * np.sum(p * (np.log(np.maximum(p, _EPS) * Z) - logw)))
-    pu = p.astype(dtype) * u
-    grad = F
-    grad /= -Z
-    for axis in range(c):                  # a loop over the c axes, not over points
-        f = pu * diff[:, axis]
-        grad[:, axis] += np.bincount(i, weights=f, minlength=n)
-        grad[:, axis] -= np.bincount(j, weights=f, minlength=n)
+        terms = (2.0 * float(np.sum(p * (np.log(np.maximum(p, _EPS)) - logw))), 2.0 * float(p.sum()))
+    np.take(p * u, pick, out=PU.data)
+    A = PU @ np.column_stack((Y, np.ones(len(Y))))          # (PU Y, rowsum PU)
+    F = A[:, -1:] * Y
+    F -= A[:, :-1]
+    return F, terms
+
+
+def _kl_gradient_bh(Y, edges, dof, compute_error, angle, dtype=_BH_DTYPE):
+    """KL(P ‖ Q) and its gradient for a sparse P (:class:`_Edges`), repulsion by Barnes–Hut.
+
+    ∂KL/∂yᵢ = (2(ν+1)/ν) [Σⱼ pᵢⱼ uᵢⱼ (yᵢ − yⱼ) − Σⱼ wᵢⱼ uᵢⱼ (yᵢ − yⱼ) / Z], uᵢⱼ = 1/(1 + ‖yᵢ − yⱼ‖²/ν),
+    wᵢⱼ = uᵢⱼ^{(ν+1)/2}, Z = Σ_{k≠l} w_kl: uᵢⱼ is computed once per edge of P and the
+    attractive sum is rowsum(PU) ⊙ Y − PU Y (a sparse product); the repulsive sum and Z come from the
+    tree (:func:`mmlkit.models._quadtree.repulsion`, exact when ``angle`` is 0).
+    KL = Σ_{i≠j} pᵢⱼ log(pᵢⱼ / wᵢⱼ) + log Z · Σ_{i≠j} pᵢⱼ needs only the edges and Z.
+    The two halves are independent: with two cores they run side by side.
+    """
+    tasks = (lambda: repulsion(Y, angle, dof, dtype, _BH_LEAF_SIZE),
+             lambda: _attraction(Y, edges, dof, compute_error, dtype))
+    blocks = row_blocks(2, min_work=1) if len(Y) >= _BH_THREADS_MIN else [slice(0, 2)]
+    results = [r for part in map_blocks(lambda b: [tasks[k]() for k in range(b.start, b.stop)], blocks)
+               for r in part]
+    (Z, F), (grad, terms) = results
+    Z = max(Z, _EPS)
+    error = None if terms is None else terms[0] + np.log(Z) * terms[1]
+    F /= Z
+    grad -= F
     grad *= 2.0 * (dof + 1.0) / dof
     return error, grad
 
