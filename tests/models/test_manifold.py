@@ -325,3 +325,27 @@ def test_barnes_hut_kl_divergence_attribute_is_the_final_objective():
     err, _ = _kl_gradient_bh(ts.embedding_, edges, 1, True, 0.5)
     assert ts.kl_divergence_ == pytest.approx(err, rel=1e-6)
     assert ts.n_iter_ == 299
+
+
+def test_barnes_hut_gradient_threaded_equals_serial(monkeypatch):
+    """The walk beside the attractive forces, then the two halves of the pair list, on two threads or
+    one: the same arithmetic in the same order, so the same bits."""
+    import mmlkit.models.manifold as manifold
+    from mmlkit._threads import limit
+
+    X = _jitter_digits(800)
+    edges = _upper_edges(joint_probabilities_nn(X, 30.0))
+    Y = np.random.default_rng(1).normal(size=(800, 2)) * 5
+    monkeypatch.setattr(manifold, "_BH_THREADS_MIN", 0)
+    err, grad = _kl_gradient_bh(Y, edges, 1, True, 0.5)
+    with limit(1):
+        err1, grad1 = _kl_gradient_bh(Y, edges, 1, True, 0.5)
+    monkeypatch.setattr(manifold, "_BH_THREADS_MIN", 10**9)
+    err2, grad2 = _kl_gradient_bh(Y, edges, 1, True, 0.5)
+    assert err == err1 == err2
+    np.testing.assert_array_equal(grad, grad1)
+    np.testing.assert_array_equal(grad, grad2)
+    Z2, F2 = repulsion(Y, 0.5, 1, np.float64, 16, n_parts=2)
+    Z1, F1 = repulsion(Y, 0.5, 1, np.float64, 16)
+    assert Z2 == pytest.approx(Z1, rel=1e-13)
+    np.testing.assert_allclose(F2, F1, rtol=1e-12, atol=1e-15 * np.abs(F1).max())

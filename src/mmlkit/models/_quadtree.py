@@ -35,7 +35,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["SpaceTree", "build", "interactions", "repulsion"]
+__all__ = ["Plan", "SpaceTree", "build", "direct_repulsion", "forces", "interactions", "plan", "repulsion"]
 
 #: Bits per coordinate of the Morton codes: c · bits ≤ 62, so a code fits an int64.
 _BITS = {1: 52, 2: 31, 3: 20}
@@ -202,22 +202,38 @@ def _runs(first, size):
     return out
 
 
-def repulsion(Y, angle, dof=1, dtype=np.float64, leaf_size=1):
-    """Barnes–Hut estimates of t-SNE's normaliser and repulsive forces for the embedding Y (n, c).
+class Plan(NamedTuple):
+    """The interactions of one walk: target cells T, with their point counts' running sum ``reach``, paired
+    with sources S (cells, or m + sorted position for a single point); and the tree."""
 
-    Returns ``Z ≈ Σ_{i≠j} wᵢⱼ`` and ``F`` (n, c) with ``Fᵢ ≈ Σ_{j≠i} wᵢⱼ uᵢⱼ (yᵢ − yⱼ)``, where
-    uᵢⱼ = 1 / (1 + ‖yᵢ − yⱼ‖²/ν) and wᵢⱼ = uᵢⱼ^{(ν+1)/2}; an accepted source cell
-    contributes its point count times the same terms at its centre of mass.
-    The per-pair arithmetic runs in ``dtype``; the sums are float64.
-    """
-    n, c = Y.shape
+    tree: SpaceTree
+    T: np.ndarray
+    S: np.ndarray
+    reach: np.ndarray
+
+
+def plan(Y, angle, leaf_size=1):
+    """Build the tree of Y (n, c) and walk it: the :class:`Plan` that :func:`forces` evaluates."""
     tree = build(Y, leaf_size)
     far_T, far_S, near_T, near_S = interactions(tree, angle)
     # A leaf pair is a far pair of T with each point of S, as a cell of mass 1 (numbered m + position).
-    # It includes every point paired with itself once: weight 1, no force, taken out of Z below.
+    # It includes every point paired with itself once: weight 1, no force (taken out of Z by the caller).
     size_S = tree.end[near_S] - tree.start[near_S]
     T = np.concatenate((far_T, np.repeat(near_T, size_S)))
     S = np.concatenate((far_S, tree.start.size + _runs(tree.start[near_S], size_S)))
+    return Plan(tree, T, S, np.cumsum(tree.end[T] - tree.start[T]))
+
+
+def forces(Y, plan, part=0, n_parts=1, dof=1, dtype=np.float64):
+    """The sums of :func:`repulsion` over part ``part`` of ``n_parts`` (about equal shares of the pair list).
+
+    Returns (Σ wᵢⱼ, F (n, c)) over that part's pairs, self-pairs included (weight 1 each).
+    """
+    tree = plan.tree
+    n, c = Y.shape
+    total = int(plan.reach[-1]) if plan.reach.size else 0
+    lo, hi = np.searchsorted(plan.reach, [total * part // n_parts, total * (part + 1) // n_parts], side="right")
+    T, S = plan.T[lo:hi], plan.S[lo:hi]
     size_T = tree.end[T] - tree.start[T]
     pos = _runs(tree.start[T], size_T)
     S = np.repeat(S, size_T)
@@ -237,13 +253,30 @@ def repulsion(Y, angle, dof=1, dtype=np.float64, leaf_size=1):
     u += 1
     np.reciprocal(u, out=u)
     mw *= u if dof == 1 else u ** ((dof + 1.0) / 2.0)
-    Z = float(mw.sum(dtype=np.float64)) - n
+    Z = float(mw.sum(dtype=np.float64))
     mw *= u
     F = np.empty((n, c))
     for axis in range(c):
         diff[axis] *= mw
         F[tree.order, axis] = np.bincount(pos, weights=diff[axis], minlength=n)
     return Z, F
+
+
+def repulsion(Y, angle, dof=1, dtype=np.float64, leaf_size=1, n_parts=1):
+    """Barnes–Hut estimates of t-SNE's normaliser and repulsive forces for the embedding Y (n, c).
+
+    Returns ``Z ≈ Σ_{i≠j} wᵢⱼ`` and ``F`` (n, c) with ``Fᵢ ≈ Σ_{j≠i} wᵢⱼ uᵢⱼ (yᵢ − yⱼ)``, where
+    uᵢⱼ = 1 / (1 + ‖yᵢ − yⱼ‖²/ν) and wᵢⱼ = uᵢⱼ^{(ν+1)/2}; an accepted source cell
+    contributes its point count times the same terms at its centre of mass.
+    The per-pair arithmetic runs in ``dtype``; the sums are float64, added part by part.
+    """
+    p = plan(Y, angle, leaf_size)
+    Z, F = 0.0, np.zeros(Y.shape)
+    for k in range(n_parts):
+        Zk, Fk = forces(Y, p, k, n_parts, dof, dtype)
+        Z += Zk
+        F += Fk
+    return Z - len(Y), F
 
 
 def direct_repulsion(Y, dof=1, dtype=np.float64):

@@ -14,9 +14,9 @@ from mmlkit._pairwise import squared_distances
 from mmlkit._scaling import power_of_two_scale, rescale
 from mmlkit._threads import map_blocks, row_blocks
 from mmlkit._validation import Interval, Options, check_random_state, validate_params
+from mmlkit.models import _quadtree as quadtree
 from mmlkit.models._init import single_blas_thread
 from mmlkit.models._neighbors import kneighbors
-from mmlkit.models._quadtree import repulsion
 
 __all__ = ["TSNE", "joint_probabilities", "joint_probabilities_nn"]
 
@@ -25,7 +25,7 @@ _EXPLORATION_ITER = 250   # iterations with early exaggeration and momentum 0.5
 _CHECK_EVERY = 50         # how often the KL divergence and the gradient norm are checked
 _WORK_DTYPE = np.float32  # dtype of the n × n arrays in the optimisation loop (see _kl_gradient)
 _BH_DTYPE = np.float32    # dtype of the per-pair arithmetic of the Barnes–Hut gradient
-_BH_LEAF_SIZE = 8         # tree cells of at most this many points interact point by point when not accepted
+_BH_LEAF_SIZE = 16        # tree cells of at most this many points interact point by point when not accepted
 _BH_THREADS_MIN = 1000    # from this many points the attractive and repulsive halves run on two threads
 _BH_DIRECT_MAX = 700      # up to this many points the sparse-P gradient runs over all pairs: cheaper than the tree
 _NN_BLOCK = 2**20         # entries of one (rows × k × d) block of neighbour differences
@@ -214,6 +214,12 @@ def _attraction(Y, edges, dof, compute_error, dtype):
     return F, terms
 
 
+def _both(blocks, first, second):
+    """(first(), second()), the two run by :func:`mmlkit._threads.map_blocks` over ``blocks`` of range(2)."""
+    tasks = (first, second)
+    return [r for part in map_blocks(lambda b: [tasks[k]() for k in range(b.start, b.stop)], blocks) for r in part]
+
+
 def _kl_gradient_bh(Y, edges, dof, compute_error, angle, dtype=_BH_DTYPE):
     """KL(P ‖ Q) and its gradient for a sparse P (:class:`_Edges`), repulsion by Barnes–Hut.
 
@@ -224,12 +230,15 @@ def _kl_gradient_bh(Y, edges, dof, compute_error, angle, dtype=_BH_DTYPE):
     KL = Σ_{i≠j} pᵢⱼ log(pᵢⱼ / wᵢⱼ) + log Z · Σ_{i≠j} pᵢⱼ needs only the edges and Z.
     The two halves are independent: with two cores they run side by side.
     """
-    tasks = (lambda: repulsion(Y, angle, dof, dtype, _BH_LEAF_SIZE),
-             lambda: _attraction(Y, edges, dof, compute_error, dtype))
+    # Two rounds of two independent tasks, on two threads when there are two cores (the same
+    # arithmetic either way): the tree and its walk beside the attractive forces, then the
+    # repulsive sums over the two halves of the walk's pair list.
     blocks = row_blocks(2, min_work=1) if len(Y) >= _BH_THREADS_MIN else [slice(0, 2)]
-    results = [r for part in map_blocks(lambda b: [tasks[k]() for k in range(b.start, b.stop)], blocks)
-               for r in part]
-    (Z, F), (grad, terms) = results
+    walk, (grad, terms) = _both(blocks, lambda: quadtree.plan(Y, angle, _BH_LEAF_SIZE),
+                                lambda: _attraction(Y, edges, dof, compute_error, dtype))
+    (Z0, F), (Z1, F1) = _both(blocks, *(lambda k=k: quadtree.forces(Y, walk, k, 2, dof, dtype) for k in (0, 1)))
+    F += F1
+    Z = Z0 + Z1 - len(Y)               # less the n self-pairs
     Z = max(Z, _EPS)
     error = None if terms is None else terms[0] + np.log(Z) * terms[1]
     F /= Z
@@ -358,7 +367,7 @@ class TSNE(TransformerMixin, BaseEstimator):
     into attractive forces over the O(n k) edges of P and repulsive forces
     and Z from a quadtree (octree for c = 3) whose cells act through their
     centre of mass on the points that see them under an angle below
-    ``angle``; cells of at most 8 points that are too close interact point
+    ``angle``; cells of at most 16 points that are too close interact point
     by point. KL divergence then needs only the edges and Z. Up to 700
     points the gradient of the same sparse-P objective is summed over all
     pairs instead (the tree's result with angle 0, and cheaper there than
