@@ -21,12 +21,18 @@ cells (or cell pairs) of that level at once:
   meets scikit-learn's per-point opening criterion ``width / distance < angle``
   (van der Maaten 2014), and each point of T interacts with S's centre of
   mass. Otherwise the larger of the two cells is opened (replaced by its
-  children). Two leaves (single points) always interact exactly. Grouping the
-  targets this way (Barnes 1990) decides for many points at once; the forces
-  are then evaluated point by point.
+  children; both when they are the same size). Two leaves that are not
+  accepted interact point by point, exactly. Grouping the targets this way
+  (Barnes 1990) decides for many points at once; the forces are then
+  evaluated point by point.
+- **Leaves.** A cell is a leaf when it holds at most ``leaf_size`` points (or
+  all its points share one finest cell); scikit-learn's tree stops at single
+  points. Larger leaves mean fewer levels to walk and more exact pairs.
 
 With ``angle = 0`` no cell is ever accepted whole, every pair of points
-interacts exactly, and the sums equal the O(n²) ones.
+interacts exactly, and the sums equal the O(n²) ones (:func:`direct_repulsion`).
+:func:`plan` (build and walk) and :func:`forces` (evaluate a share of the
+pairs) are separate so that a caller can run them beside other work.
 """
 
 from __future__ import annotations
@@ -204,12 +210,13 @@ def _runs(first, size):
 
 class Plan(NamedTuple):
     """The interactions of one walk: target cells T, with their point counts' running sum ``reach``, paired
-    with sources S (cells, or m + sorted position for a single point); and the tree."""
+    with sources S: cells (the first ``n_far`` pairs), then single points (m + sorted position); and the tree."""
 
     tree: SpaceTree
     T: np.ndarray
     S: np.ndarray
     reach: np.ndarray
+    n_far: int
 
 
 def plan(Y, angle, leaf_size=1):
@@ -221,7 +228,7 @@ def plan(Y, angle, leaf_size=1):
     size_S = tree.end[near_S] - tree.start[near_S]
     T = np.concatenate((far_T, np.repeat(near_T, size_S)))
     S = np.concatenate((far_S, tree.start.size + _runs(tree.start[near_S], size_S)))
-    return Plan(tree, T, S, np.cumsum(tree.end[T] - tree.start[T]))
+    return Plan(tree, T, S, np.cumsum(tree.end[T] - tree.start[T]), far_T.size)
 
 
 def forces(Y, plan, part=0, n_parts=1, dof=1, dtype=np.float64):
@@ -237,8 +244,9 @@ def forces(Y, plan, part=0, n_parts=1, dof=1, dtype=np.float64):
     size_T = tree.end[T] - tree.start[T]
     pos = _runs(tree.start[T], size_T)
     S = np.repeat(S, size_T)
-    mass = np.concatenate(((tree.end - tree.start).astype(dtype), np.ones(n, dtype=dtype)))
-    mw = np.take(mass, S)
+    far = int(size_T[:max(plan.n_far - lo, 0)].sum())       # entries whose source is a cell, not a point
+    mw = np.ones(pos.size, dtype=dtype)
+    np.take((tree.end - tree.start).astype(dtype), S[:far], out=mw[:far])
     Ys = np.take(Y, tree.order, axis=0).astype(dtype).T      # (c, n): one contiguous row per axis
     centre = np.concatenate((tree.com.astype(dtype).T, Ys), axis=1)
     diff = []
@@ -256,9 +264,8 @@ def forces(Y, plan, part=0, n_parts=1, dof=1, dtype=np.float64):
     Z = float(mw.sum(dtype=np.float64))
     mw *= u
     F = np.empty((n, c))
-    for axis in range(c):
-        diff[axis] *= mw
-        F[tree.order, axis] = np.bincount(pos, weights=diff[axis], minlength=n)
+    for axis in range(c):                   # (float64 weights: bincount would convert float32 ones)
+        F[tree.order, axis] = np.bincount(pos, weights=np.multiply(diff[axis], mw, dtype=np.float64), minlength=n)
     return Z, F
 
 
