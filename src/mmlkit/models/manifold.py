@@ -165,36 +165,34 @@ def joint_probabilities_nn(X, perplexity):
 
 
 class _Edges(NamedTuple):
-    """A symmetric sparse P for the Barnes–Hut gradient.
-
-    i, j, p : its edges i < j and their pᵢⱼ (p is scaled in place for the exaggeration);
-    PU : the full matrix (both triangles, CSR), whose ``data`` each gradient overwrites with pᵢⱼ uᵢⱼ;
-    pick : (nnz,) the edge index of each of PU's entries.
-    """
+    """A symmetric sparse P for the Barnes–Hut gradient: its edges i < j (sorted by i, then j) and their
+    pᵢⱼ (scaled in place for the exaggeration); ``rows`` are the i that have edges, ``starts`` where each
+    one's edges begin."""
 
     i: np.ndarray
     j: np.ndarray
     p: np.ndarray
-    PU: object
-    pick: np.ndarray
+    rows: np.ndarray
+    starts: np.ndarray
 
 
 def _upper_edges(P):
     """The :class:`_Edges` of a symmetric sparse P with zero diagonal."""
-    P = P.tocsr().astype(np.float64)
-    P.sort_indices()
-    n = P.shape[0]
-    rows = np.repeat(np.arange(n), np.diff(P.indptr))
-    cols = P.indices.astype(np.intp)
-    up = rows < cols
-    key = np.minimum(rows, cols) * n + np.maximum(rows, cols)
-    pick = np.searchsorted(key[up], key)          # the upper keys are sorted (row-major)
-    return _Edges(rows[up], cols[up], P.data[up].copy(), P, pick)
+    coo = P.tocsr().tocoo()                 # row-major, sorted columns
+    up = coo.row < coo.col
+    i, j = coo.row[up].astype(np.intp), coo.col[up].astype(np.intp)
+    counts = np.bincount(i, minlength=P.shape[0])
+    rows = np.flatnonzero(counts)
+    return _Edges(i, j, coo.data[up].astype(np.float64), rows, (np.cumsum(counts) - counts)[rows])
 
 
 def _attraction(Y, edges, dof, compute_error, dtype):
-    """Σⱼ pᵢⱼ uᵢⱼ (yᵢ − yⱼ) (n, c) over the edges of P and, if asked, Σ pᵢⱼ log(pᵢⱼ / wᵢⱼ) and Σ pᵢⱼ (i ≠ j)."""
-    i, j, p, PU, pick = edges
+    """Σⱼ pᵢⱼ uᵢⱼ (yᵢ − yⱼ) (n, c) over the edges of P and, if asked, Σ pᵢⱼ log(pᵢⱼ / wᵢⱼ) and Σ pᵢⱼ (i ≠ j).
+
+    Each edge's term is added to i (its edges are contiguous: a segment sum) and subtracted from j.
+    """
+    i, j, p, rows, starts = edges
+    n, c = Y.shape
     Yd = Y.astype(dtype)
     diff = np.take(Yd, i, axis=0)
     diff -= np.take(Yd, j, axis=0)
@@ -207,10 +205,13 @@ def _attraction(Y, edges, dof, compute_error, dtype):
     if compute_error:   # each edge stands for (i, j) and (j, i): factors 2
         logw = np.log(u) * ((dof + 1.0) / 2.0)
         terms = (2.0 * float(np.sum(p * (np.log(np.maximum(p, _EPS)) - logw))), 2.0 * float(p.sum()))
-    np.take(p * u, pick, out=PU.data)
-    A = PU @ np.column_stack((Y, np.ones(len(Y))))          # (PU Y, rowsum PU)
-    F = A[:, -1:] * Y
-    F -= A[:, :-1]
+    pu = p * u
+    F = np.zeros((n, c))
+    for axis in range(c):                  # a loop over the c axes, not over points
+        f = pu * diff[:, axis]
+        if f.size:
+            F[rows, axis] = np.add.reduceat(f, starts)
+        F[:, axis] -= np.bincount(j, weights=f, minlength=n)
     return F, terms
 
 
@@ -224,8 +225,8 @@ def _kl_gradient_bh(Y, edges, dof, compute_error, angle, dtype=_BH_DTYPE):
     """KL(P ‖ Q) and its gradient for a sparse P (:class:`_Edges`), repulsion by Barnes–Hut.
 
     ∂KL/∂yᵢ = (2(ν+1)/ν) [Σⱼ pᵢⱼ uᵢⱼ (yᵢ − yⱼ) − Σⱼ wᵢⱼ uᵢⱼ (yᵢ − yⱼ) / Z], uᵢⱼ = 1/(1 + ‖yᵢ − yⱼ‖²/ν),
-    wᵢⱼ = uᵢⱼ^{(ν+1)/2}, Z = Σ_{k≠l} w_kl: uᵢⱼ is computed once per edge of P and the
-    attractive sum is rowsum(PU) ⊙ Y − PU Y (a sparse product); the repulsive sum and Z come from the
+    wᵢⱼ = uᵢⱼ^{(ν+1)/2}, Z = Σ_{k≠l} w_kl: uᵢⱼ is computed once per edge i < j of P and its
+    attractive term applied to both ends (:func:`_attraction`); the repulsive sum and Z come from the
     tree (:func:`mmlkit.models._quadtree.repulsion`, exact when ``angle`` is 0).
     KL = Σ_{i≠j} pᵢⱼ log(pᵢⱼ / wᵢⱼ) + log Z · Σ_{i≠j} pᵢⱼ needs only the edges and Z.
     The two halves are independent: with two cores they run side by side.
