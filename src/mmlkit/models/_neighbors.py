@@ -96,14 +96,12 @@ def _select_bounded(K, k, ids):
     if n < stride * max(8 * k, 128):                 # too few columns for a useful bound
         return _select(K, k, ids)
     bound = np.partition(K[:, ::stride], k - 1, axis=1)[:, k - 1:k]
-    keep = K <= bound
-    counts = np.count_nonzero(keep, axis=1)         # at least k per row: the bound is some k keys' largest
+    flat = np.flatnonzero(K <= bound)               # row-major: grouped by row, columns increasing
+    r = flat // n
+    counts = np.bincount(r, minlength=rows)         # at least k per row: the bound is some k keys' largest
     width = int(counts.max())
     if 4 * width > n:
         return _select(K, k, ids)
-    flat = np.flatnonzero(keep)                     # row-major: grouped by row, columns increasing
-    del keep
-    r = flat // n
     dest = r * width + (np.arange(flat.size) - np.repeat(np.cumsum(counts) - counts, counts))
     Kc = np.full(rows * width, np.inf)
     Kc[dest] = K.ravel()[flat]
