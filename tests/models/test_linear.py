@@ -187,6 +187,30 @@ def test_bayesian_matches_bayesian_ridge(seed, n, d, fit_intercept):
         _close(model.predict(X, return_std=True)[1], ref.predict(X, return_std=True)[1])
 
 
+@pytest.mark.parametrize("x_scale, y_scale", [(1.0, 1.0), (1e3, 1.0), (1e-2, 10.0), (1.0, 1e4)])
+def test_bayesian_default_start_is_in_the_callers_units(x_scale, y_scale):
+    """The default start (α = 1/Var y, λ = 1) is that of scikit-learn in the caller's units at any data scale:
+    the same iterates, so the same iteration count and weights at scikit-learn's default tol."""
+    X, y = _data(6, 120, 5, 1.0)
+    X, y = X * x_scale * np.geomspace(1, 100, 5), y * y_scale
+    ref = sk.BayesianRidge().fit(X, y)
+    model = BayesianLinearRegression().fit(X, y)
+    assert model.n_iter_ == ref.n_iter_
+    _close(model.coef_ / np.abs(ref.coef_).max(), ref.coef_ / np.abs(ref.coef_).max(), 1e-9)
+    _close(model.alpha_, ref.alpha_, 1e-9)
+    _close(model.lambda_, ref.lambda_, 1e-9)
+
+
+@pytest.mark.parametrize("x_scale, y_scale", [(1.0, 1.0), (100.0, 0.01), (0.001, 1000.0)])
+def test_bayesian_fixed_priors_default_to_one(x_scale, y_scale):
+    X, y = _data(7, 30, 3)
+    model = BayesianLinearRegression(fit_evidence=False).fit(X * x_scale, y * y_scale)
+    assert (model.alpha_, model.lambda_) == (1.0, 1.0)
+    explicit = BayesianLinearRegression(alpha_init=1.0, lambda_init=1.0, fit_evidence=False).fit(X * x_scale,
+                                                                                             y * y_scale)
+    np.testing.assert_array_equal(model.coef_, explicit.coef_)
+
+
 def test_bayesian_fixed_priors_closed_form():
     X, y = _data(3, 25, 3, 2.0)
     alpha, lam = 4.0, 0.5

@@ -577,8 +577,11 @@ class BayesianLinearRegression(RegressorMixin, BaseEstimator):
             l2 = float(np.ldexp(self.lambda_2, 2 * ex - 2 * ey))
             alpha_init = (None if self.alpha_init is None
                           else float(np.clip(np.ldexp(self.alpha_init, 2 * ey), tiny, big)))
-            lambda_init = (None if self.lambda_init is None
-                           else float(np.clip(np.ldexp(self.lambda_init, 2 * ey - 2 * ex), tiny, big)))
+            # the defaults too are precisions in the caller's units (α = 1/y², λ = 1 x²/y²), converted like
+            # alpha_init and lambda_init: in the scaled units the start would otherwise depend on X's and
+            # y's magnitudes (on unscaled data a λ 2^26 times too large, and 53 iterations where 7 do)
+            lambda_init = float(np.clip(np.ldexp(1.0 if self.lambda_init is None else self.lambda_init,
+                                                 2 * ey - 2 * ex), tiny, big))
             tol = float(np.ldexp(self.tol, ex - ey))   # the stopping rule is on w's change, in w's units
         self._hyper_rates = (a2, l2)
         # Centred straight into LAPACK's column-major layout, the scaled copy dropped before the SVD,
@@ -597,8 +600,9 @@ class BayesianLinearRegression(RegressorMixin, BaseEstimator):
         elif self.fit_evidence:
             alpha = 1.0 / (np.var(y) + _EPS)
         else:
-            alpha = 1.0
-        lam = 1.0 if lambda_init is None else lambda_init
+            with np.errstate(over="ignore", under="ignore"):
+                alpha = float(np.clip(np.ldexp(1.0, 2 * ey), tiny, big))   # α = 1 in 1/y²
+        lam = lambda_init
         scores = []
         self.n_iter_ = 0
         if self.fit_evidence:
