@@ -7,6 +7,7 @@ curvature information), choose a step, move, record the iterate, and stop when
 
 from __future__ import annotations
 
+import math
 import numbers
 import warnings
 
@@ -169,7 +170,7 @@ def minimize(fun, x0, method="lbfgs", *, jac=None, hess=None, args=(), tol=1e-6,
     path = [x.copy()] if keep_path else None
     nit, success, message = 0, False, ""
     while True:
-        if np.max(np.abs(g), initial=0.0) <= tol:
+        if np.abs(g).max(initial=0.0) <= tol:
             success, message = True, "gradient norm below tol"
             break
         if nit >= max_iter:
@@ -375,7 +376,7 @@ def _lbfgs(obj, x0, opt):
             return step(x, f, g)
         s, y = a * p, g_new - g
         sy = float(s @ y)
-        if sy > 1e-10 * float(np.linalg.norm(s) * np.linalg.norm(y)):
+        if sy > 1e-10 * (math.sqrt(float(s @ s)) * math.sqrt(float(y @ y))):   # ‖s‖·‖y‖
             memory.push(s, y, sy)
         return x + s, f_new, g_new
 
