@@ -61,12 +61,13 @@ class _Problem:
         self.n, self.d = X.shape
         self.binary = n_classes == 2
         self.K = 1 if self.binary else n_classes
-        # Multinomial: the one-hot targets as booleans (an eighth of float64's memory); Z * y and R − y
-        # cast them to exactly 1.0 / 0.0, so the arithmetic is that of float64 targets.
-        self.y = y_index.astype(np.float64) if self.binary else np.eye(n_classes, dtype=bool)[y_index]
-        if not self.binary:   # for the loss and gradient, laid out class by sample: the one-hot targets and
-            self.yT = np.ascontiguousarray(self.y.T)           # the flat index of each sample's own score
-            self.own = y_index * self.n + np.arange(self.n)
+        # Multinomial: the one-hot targets Yᵀ (K, n), class by sample as the scores are formed, as booleans
+        # (an eighth of float64's memory); R − Y casts them to exactly 1.0 / 0.0, the arithmetic of float64.
+        if self.binary:
+            self.y = y_index.astype(np.float64)
+        else:
+            self.yT = np.arange(n_classes)[:, None] == y_index
+            self.own = y_index * self.n + np.arange(self.n)   # flat index of each sample's own score in Zᵀ
         self.penalty = penalty
         self.lam = 0.0 if penalty is None else 1.0 / (C * self.n)
         self.shape = (self.K, self.d + 1)
@@ -77,7 +78,7 @@ class _Problem:
 
     def frequencies(self):
         """The class frequencies (of class 1 for a binary problem)."""
-        return np.mean(self.y, axis=0)
+        return np.mean(self.y) if self.binary else np.mean(self.yT, axis=1)
 
     def split(self, theta):
         T = theta.reshape(self.shape)
@@ -94,8 +95,8 @@ class _Problem:
 
         The scores are formed class by sample, Zᵀ = W Xᵀ + b (K, n), so every
         reduction over the classes runs along the long axis; the softmax is
-        that of the row maxima split off, ℓᵢ = log Σₖ e^{zᵢₖ − mᵢ} + mᵢ − z_{i,yᵢ},
-        and P = e^{Z − m} / Σₖ reuses the same exponentials.
+        that of the row maxima split off, ℓᵢ = log Σₖ e^{zᵢₖ − mᵢ} − (z_{i,yᵢ} − mᵢ),
+        and P = e^{Z − m} / Σₖ reuses the same exponentials, computed in the scores' own array.
         """
         T = theta.reshape(self.shape)
         n, X = self.n, self.X
@@ -111,13 +112,12 @@ class _Problem:
         else:
             Z = T[:, :-1] @ X.T                            # (K, n)
             Z += T[:, -1:]
-            z_max = Z.max(axis=0)
-            E = np.subtract(Z, z_max)
-            np.exp(E, out=E)
+            Z -= Z.max(axis=0)                             # z − m, in place: the exponentials overwrite it
+            own = Z.take(self.own)                         # z_{i,yᵢ} − mᵢ
+            E = np.exp(Z, out=Z)
             total = E.sum(axis=0)
             per_sample = np.log(total)
-            per_sample += z_max
-            per_sample -= Z.take(self.own)
+            per_sample -= own
             loss = float(per_sample.sum())
             E /= total                                     # P, then the residual P − Y in place
             E -= self.yT
