@@ -16,8 +16,7 @@ from mmlkit.benchmarks.bench_small import _call, _cases
 from mmlkit.datasets import load_breast_cancer, load_digits, load_iris, load_wine
 
 ESTIMATORS = ("LinearRegression", "Ridge", "Lasso", "ElasticNet", "BayesianLinearRegression", "LogisticRegression",
-              "GaussianNB", "BernoulliNB", "KernelRidge", "MLPClassifier",
-              "MLPRegressor")
+              "GaussianNB", "BernoulliNB", "KernelRidge", "MLPClassifier", "MLPRegressor", "SpectralClustering", "PCA")
 DATASETS = {"iris": load_iris, "wine": load_wine, "breast_cancer": load_breast_cancer, "digits": load_digits}
 
 
