@@ -421,11 +421,18 @@ def kmeans_first_stats(X, first, oversampling, where, state=None):
     moments = np.full(d, float(n)), first + s1 / n, np.maximum(s2 - s1 * s1 / n, 0.0)
     state = (0, D2, np.zeros(n, dtype=np.intp), None)   # what nearest_candidate(X, ·, first, []) gives
     stats, state = kmeans_parallel_stats(X, None, first, [], oversampling, where, state)
-    return (moments, stats), state
+    return (moments, stats, first), state
 
 
 def merge_kmeans_first(a, b):
-    return merge_nan_moments(a[0], b[0]), merge_kmeans_parallel(a[1], b[1])
+    """Moments and round merged; ``first`` (the same in both) passed on, so that a client that
+    handed the pass a reference to it (a future) gets its value back with the statistics."""
+    return merge_nan_moments(a[0], b[0]), merge_kmeans_parallel(a[1], b[1]), a[2]
+
+
+def take_row(block, j):
+    """Row ``j`` of a block, as float64 (k-means||'s first centre, taken where the block lives)."""
+    return np.array(block[j], dtype=np.float64)
 
 
 def candidate_weights(X, shift, first, batches, state=None):

@@ -369,26 +369,34 @@ def _passes_over(X):
 
     run.forget = forget
     run.units = 0
+    run.placement = placement
     return run
 
 
-def _first_pass(passes, fn, combine, fixed=(), **kwargs):
+def _first_pass(passes, fn, combine, fixed=(), again=None, **kwargs):
     """The fit's first pass, with max|x|; beyond 2^±256 (with the ``fixed`` arrays given in X's units,
-    the init centres) again in units x/2**e, from which on every pass reads its blocks in those units."""
-    out, (top,) = passes(fn, combine, check_finite=True, with_max=True, **kwargs)
+    the init centres) again in units x/2**e, from which on every pass reads its blocks in those units.
+    ``again(out)`` gives the arguments of that second pass from the first's result (default: the same)."""
+    args = kwargs.pop("args", ())
+    out, (top,) = passes(fn, combine, check_finite=True, with_max=True, args=args, **kwargs)
     e = unit_exponent(np.array([top, *(abs_max(np.asarray(a, dtype=np.float64)) for a in fixed)]))
     if e:
         passes.forget()
         passes.units = e
         args = tuple(shift(a, -e) if isinstance(a, np.ndarray) and a.dtype.kind == "f" else a
-                     for a in kwargs.pop("args", ()))
+                     for a in (again(out) if again else args))
         out = passes(fn, combine, args=args, **kwargs)
     return out
 
 
-def _row(X, i):
-    """Row i of the Dask X, fetched from its block alone."""
-    return np.asarray(X[i].compute(), dtype=np.float64)
+def _row(X, i, passes, offsets):
+    """Row i of the Dask X, from its block alone: on a cluster holding X, a future of it (the first
+    pass reads it where it lands, and gives its value back); otherwise its value."""
+    if not passes.placement:
+        return np.asarray(X[i].compute(), dtype=np.float64)
+    client, _, futures = passes.placement
+    b = int(np.searchsorted(offsets, i, side="right")) - 1
+    return client.submit(bw.take_row, futures[0][b], i - offsets[b], pure=False)
 
 
 def _kmeans_parallel(X, passes, k, rng, offsets, *, mean=None):
@@ -404,7 +412,9 @@ def _kmeans_parallel(X, passes, k, rng, offsets, *, mean=None):
     from mmlkit.models._kmeans_parallel import OVERSAMPLING, seed_by_rounds
 
     ell = float(OVERSAMPLING * k)
-    first = shift(_row(X, int(rng.integers(X.shape[0]))), -passes.units)
+    first = _row(X, int(rng.integers(X.shape[0])), passes, offsets)
+    if mean is not None:
+        first = shift(np.asarray(first.result() if hasattr(first, "result") else first), -passes.units)
 
     def block_args():
         return list(zip(rng.integers(2**63, size=len(offsets)).tolist(), offsets))
@@ -426,9 +436,9 @@ def _kmeans_parallel(X, passes, k, rng, offsets, *, mean=None):
     moments, first_round = None, []
     try:
         if mean is None:  # pass 1: the moments + round 1 (the rows against `first`), in units if need be
-            moments, out = _first_pass(passes, bw.kmeans_first_stats, bw.merge_kmeans_first, args=(first, ell),
-                                       block_args=block_args(), keep=True)
-            first = shift(first, -passes.units)
+            moments, out, first = _first_pass(passes, bw.kmeans_first_stats, bw.merge_kmeans_first,
+                                              args=(first, ell), block_args=block_args(), keep=True,
+                                              again=lambda out: (out[2], ell))
             mean = moments[1]
             first_round.append(out)
         centers = seed_by_rounds(first - mean, k, rng, sample, weigh)
