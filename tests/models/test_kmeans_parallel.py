@@ -120,6 +120,18 @@ def test_farthest_is_largest_first_ties_to_lower_index(dist, m):
     np.testing.assert_array_equal(_farthest(dist, m), expected)
 
 
+@given(hnp.arrays(np.float64, st.integers(2, 600), elements=st.integers(0, 9).map(float)
+                  | st.floats(-1e6, 1e6, allow_nan=False)), st.integers(1, 599))
+def test_smallest_entries_and_the_bound_on_the_rest(v, m):
+    """The m smallest entries (ties anywhere among the equal ones) and the next value, which bounds
+    every entry left out (the near-tie rows of a Lloyd pass; -v: the farthest rows' superset)."""
+    m = min(m, v.size - 1)
+    rows, above = bw._smallest(v, m)
+    assert rows.size == np.unique(rows).size == m
+    assert above == np.sort(v)[m]
+    assert np.all(v[rows] <= above) and np.all(np.delete(v, rows) >= above)
+
+
 def test_two_empty_clusters_are_reseeded_farthest_first():
     """Two centres that attract nobody: the farthest point seeds the lower-numbered one, the next
     farthest the other, in both in-memory algorithms."""

@@ -276,13 +276,25 @@ def _near_ties(X, mean, centers, labels, dist, second, x2, offset):
     err = 8.0 * (d + 3) * np.finfo(np.float64).eps * (x2 + float(np.einsum("ij,ij->i", centers, centers).max()))
     gap = np.sqrt(np.maximum(second - err, 0.0))
     gap -= np.sqrt(dist + err)
-    m = min(NEAR_TIE_ROWS, n)
-    if m < n:
-        part = np.argpartition(gap, m)
-        rows, above = part[:m], float(gap[part[m]])
+    if NEAR_TIE_ROWS < n:
+        rows, above = _smallest(gap, NEAR_TIE_ROWS)
     else:
         rows, above = np.arange(n), np.inf
     return sse, float(x2.max()), gap[rows], rows + offset, X[rows] - mean, labels[rows], above
+
+
+def _smallest(v, m):
+    """Indices of ``m`` smallest entries of ``v`` (m < v.size), in no order, and the next smallest value
+    (every other entry is at least that). Partitions a cheap superset first: the entries below a
+    quantile of every 16th entry, the whole of ``v`` only if that superset is too small."""
+    sub = v[::16]
+    step = min(sub.size - 1, 4 * (m // 16) + 8)
+    cut = np.partition(sub, step)[step]
+    pool = np.flatnonzero(v <= cut)
+    if pool.size <= m:
+        pool = np.arange(v.size)
+    part = np.argpartition(v[pool], m)
+    return pool[part[:m]], float(v[pool[part[m]]])
 
 
 def lloyd_stats(X, mean, centers, offset=0):
@@ -297,7 +309,9 @@ def lloyd_stats(X, mean, centers, offset=0):
     labels, dist, second, x2, S = _assigned(X, mean, centers)
     # The in-memory fit ranks the points by _own_sq_dist; those distances agree with
     # `dist` to rounding, so its k farthest are among the 2k farthest by `dist`.
-    near_top = _farthest(dist, min(2 * k, dist.size))
+    m = min(2 * k, dist.size)
+    pool = np.flatnonzero(dist >= dist[_smallest(-dist, m)[0]].min()) if m < dist.size else np.arange(m)
+    near_top = pool[_farthest(dist[pool], m)]     # the m farthest (ties included in the pool, in row order)
     X1, _ = _with_ones(X[near_top], mean)
     own = _own_sq_dist(X1, x2[near_top], centers, labels[near_top])
     top = _farthest(own, k)
