@@ -176,8 +176,12 @@ def test_mlp_regressor_predict_overflow_is_a_clear_error():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         model = MLPRegressor((8,), max_iter=20, random_state=0).fit(X, y)
+    # the hidden unit with the largest Σ|wᵢ|: ±1.7e308 along its weights' signs overflows its input
+    W = model.coefs_[0]
+    j = int(np.argmax(np.abs(W).sum(axis=0)))
+    assert np.abs(W[:, j]).sum() > 1.1
     with pytest.raises(ValueError, match="overflows"):
-        model.predict(np.full((2, X.shape[1]), 1.7e308) * np.sign(model.coefs_[0][:, :1].T))
+        model.predict(np.full((2, X.shape[1]), 1.7e308) * np.sign(W[:, j]))
 
 
 def test_mlp_regressor_tiny_data_gives_finite_predictions():

@@ -460,9 +460,10 @@ def test_gram_pass_on_row_ranges_equals_the_products(four_cpus, n, dtype):
     np.testing.assert_allclose(G3, X[::2].T.astype(float) @ X[::2], rtol=float(8 * np.sqrt(n) * eps))
 
 
+@pytest.mark.parametrize("n", [40_000, 501])   # the threaded Gram pass, and small X (the test first)
 @pytest.mark.parametrize("order", ["C", "F"])
 @pytest.mark.parametrize("offset", [0.0, 3.0, 1e6, 3e8])
-def test_centred_moments_equal_the_textbook_centring(four_cpus, offset, order):
+def test_centred_moments_equal_the_textbook_centring(four_cpus, offset, order, n):
     """μ, X̃ᵀX̃ and X̃ᵀY from one pass equal centring X by its exact means and multiplying; the means ride
     along with XᵀY and are at least as accurate as NumPy's mean (here: against exactly rounded sums)."""
     import math
@@ -470,7 +471,6 @@ def test_centred_moments_equal_the_textbook_centring(four_cpus, offset, order):
     from mmlkit.models._linear_base import centred_moments
 
     rng = np.random.default_rng(7)
-    n = 40_000
     X = np.asarray(rng.standard_normal((n, 30)) * rng.uniform(0.5, 2.0, 30) + offset, order=order)
     Y = rng.standard_normal((n, 2))
     Y -= Y.mean(axis=0)

@@ -182,7 +182,7 @@ def _centre_gram(G, XtY, mean, n, X, Y, block):
     return G, XtY - np.outer(mean, Y.sum(axis=0))
 
 
-def centred_gram(X, mean, Y=None, *, block: int = 2048):
+def centred_gram(X, mean, Y=None, *, block: int | None = None):
     """X̃ᵀX̃ (and X̃ᵀY) with X̃ = X − 1μᵀ: one pass of BLAS-3 products when that is exact enough.
 
     The one-product form X̃ᵀX̃ = XᵀX − n·μμᵀ cancels: entry (j, k) loses about
@@ -197,29 +197,46 @@ def centred_gram(X, mean, Y=None, *, block: int = 2048):
     return _centre_gram(G, XtY, mean, X.shape[0], X, Y, block)
 
 
-def centred_moments(X, Y, *, block: int = 2048):
+def centred_moments(X, Y, *, block: int | None = None):
     """The column means μ of ``X`` with X̃ᵀX̃ and X̃ᵀY (as :func:`centred_gram`), from one pass over X.
 
     The column sums come from the same pass as XᵀX and XᵀY (:func:`gram_pass`),
     so the means cost no pass of their own. Returns ``(μ, G, X̃ᵀY)``.
     """
-    n = X.shape[0]
+    n, d = X.shape
+    if n * d < _GRAM_MIN_WORK:
+        # Small X (one thread, per-call costs dominate): the cancellation test first, from the column
+        # sums and sums of squares, so that no product is formed twice.
+        mean = X.sum(axis=0) / n
+        if not np.all(n * np.square(mean) <= 0.5 * np.einsum("ij,ij->j", X, X)):
+            G, XtY = centred_gram_blocks(X, mean, Y, block=block)
+            return mean, G, XtY
     G, s, XtY = gram_pass(X, Y, sums=True)
     mean = s / n
     G, XtY = _centre_gram(G, XtY, mean, n, X, Y, block)
     return mean, G, XtY
 
 
-def centred_gram_blocks(X, mean, Y=None, *, block: int = 2048):
+#: Numbers in one centred row block of :func:`centred_gram_blocks` (256 KiB of float64): big enough for
+#: BLAS-3 products at full speed, small against X.
+_CENTRED_BLOCK_ELEMENTS = 2**15
+
+
+def centred_gram_blocks(X, mean, Y=None, *, block: int | None = None):
     """X̃ᵀX̃ (and X̃ᵀY) with X̃ = X − 1μᵀ, accumulated over row blocks.
 
     The textbook way (centre, then multiply) without a centred copy of X: each
     block of rows is centred into a small buffer and its products added, so the
     cost is that of XᵀX plus one pass, and no digits are lost to the
     cancellation of the shortcut XᵀX − n·μμᵀ when |μ| is large against the
-    spread. Returns ``G`` (d, d), or ``(G, X̃ᵀY)`` when ``Y`` (n, t) is given.
+    spread. ``block`` rows at a time: by default as many as fill
+    :data:`_CENTRED_BLOCK_ELEMENTS` numbers, and at most half of X (at least
+    16 rows), so the buffer stays a fraction of X. Returns ``G`` (d, d), or
+    ``(G, X̃ᵀY)`` when ``Y`` (n, t) is given.
     """
     n, d = X.shape
+    if block is None:
+        block = max(16, min(_CENTRED_BLOCK_ELEMENTS // max(d, 1), -(-n // 2)))
     G = np.zeros((d, d))
     XtY = None if Y is None else np.zeros((d, Y.shape[1]))
     buf = np.empty((min(block, n), d))

@@ -27,7 +27,7 @@ from mmlkit._scaling import power_of_two_scale, rescale, shift
 from mmlkit._validation import Interval, Options, validate_params
 from mmlkit.exceptions import ConvergenceWarning
 from mmlkit.models import _dask_fit
-from mmlkit.models._linear_base import LinearPredictMixin, cd_epochs, cd_sweeps
+from mmlkit.models._linear_base import LinearPredictMixin, cd_epochs, cd_sweeps, centred_moments
 
 _TINY = float(np.finfo(np.float64).tiny)
 _posv = scipy.linalg.lapack.dposv   # Cholesky factor and solve in one LAPACK call
@@ -474,12 +474,18 @@ class ElasticNet(MultiOutputMixin, LinearPredictMixin, RegressorMixin, BaseEstim
             X, y = rescale(X, ex), rescale(y, ey)
         n, d = X.shape
         Y = y[:, None] if y.ndim == 1 else y
-        if self.fit_intercept:
+        gram = (n > 2 * d and d <= 100) if self.precompute == "auto" else bool(self.precompute)
+        G = XtY = None
+        if gram and self.fit_intercept:
+            # X̃ᵀX̃ and X̃ᵀỹ from one pass over X, without a centred copy of X: all the Gram route reads
+            y_mean = Y.sum(axis=0) / n
+            Y = Y - y_mean
+            X_mean, G, XtY = centred_moments(X, Y)
+        elif self.fit_intercept:
             X_mean, y_mean = X.sum(axis=0) / n, Y.sum(axis=0) / n   # = mean(axis=0), without its wrapper
             X, Y = X - X_mean, Y - y_mean   # new arrays (the caller's are never modified)
         else:
             X_mean, y_mean = np.zeros(d), np.zeros(Y.shape[1])
-        gram = (n > 2 * d and d <= 100) if self.precompute == "auto" else bool(self.precompute)
         l1 = float(shift(n * self.alpha * rho, -ex - ey))
         l2 = float(shift(n * self.alpha * (1.0 - rho), -2 * ex))
         # a positive penalty that underflows in these units is kept at the smallest normal
@@ -491,8 +497,9 @@ class ElasticNet(MultiOutputMixin, LinearPredictMixin, RegressorMixin, BaseEstim
             # a penalty past the float range in these units: any w ≠ 0 costs more than w = 0
             fits = [(np.zeros(d), 0.0, 0)] * Y.shape[1]
         else:
-            G = X.T @ X if gram else None
-            fits = [enet_solve(_FullGram(G, X.T @ Y[:, k]) if gram else _ColumnGram(X, Y[:, k]),
+            if gram and G is None:
+                G, XtY = X.T @ X, X.T @ Y
+            fits = [enet_solve(_FullGram(G, XtY[:, k]) if gram else _ColumnGram(X, Y[:, k]),
                                float(Y[:, k] @ Y[:, k]), l1, l2, W0[k], max_iter=self.max_iter, tol=self.tol)
                     for k in range(Y.shape[1])]
         coef = np.array([f[0] for f in fits])

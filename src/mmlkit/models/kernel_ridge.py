@@ -11,7 +11,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
 from mmlkit._dask import dask_unsupported
-from mmlkit._scaling import power_of_two_scale, rescale
+from mmlkit._scaling import shift, unit_exponent
 from mmlkit._validation import Interval, as_float_array, check_sample_weight, validate_data, validate_params
 from mmlkit.models._init import one_blas_thread_when_small
 from mmlkit.models._kernels import KERNEL_PARAMETERS, kernel_matrix, kernel_units
@@ -72,7 +72,8 @@ class KernelRidge(RegressorMixin, BaseEstimator):
     Any finite scale of X and y works (1e±300 included): the fit runs on
     X/2^ex and y/2^ey (exact powers of two) with γ·2^(2ex) (the same kernel
     values) and, for the linear kernel, α/2^(2ex) (for a precomputed Gram
-    matrix, α/2^ex). A kernel whose own values overflow (a polynomial kernel
+    matrix, α/2^ex); data within 2^±256 are fitted as given (ex = ey = 0: no
+    copy, and the same bits, since the scaling is exact). A kernel whose own values overflow (a polynomial kernel
     of huge inputs) raises ``ValueError``. Where K + αI is singular to working
     precision for the linear kernel (α fixed while X is huge, or a tiny α), the
     same problem is solved in the primal, w = (XᵀSX + αI)⁻¹XᵀSy from the SVD
@@ -108,7 +109,7 @@ class KernelRidge(RegressorMixin, BaseEstimator):
         Ridge in the new units, with K = 2^kexp·K': (K + αI)a = y ⇔
         (K' + α'I)(2^kexp·a/2^ey) = y/2^ey, so α' = α/2^kexp and a = a'·2^(ey − kexp).
         """
-        return kernel_units(self.kernel, self.gamma, X, power_of_two_scale(X))
+        return kernel_units(self.kernel, self.gamma, X, unit_exponent(X))
 
     @one_blas_thread_when_small
     def fit(self, X, y, sample_weight=None):
@@ -136,7 +137,7 @@ class KernelRidge(RegressorMixin, BaseEstimator):
         if self.kernel == "precomputed" and X.shape[0] != X.shape[1]:
             raise ValueError(f"X must be a square Gram matrix when kernel='precomputed', got shape {X.shape}")
         ex, kexp, g_scaled, self.gamma_ = self._scales(X)
-        Xs = rescale(X, ex) if ex else X
+        Xs = shift(X, -ex)
         with np.errstate(over="ignore", invalid="ignore"):   # overflow is reported just below
             K = self._kernel(Xs, gamma=g_scaled)
         if K is X and sample_weight is not None:
@@ -145,8 +146,8 @@ class KernelRidge(RegressorMixin, BaseEstimator):
             raise ValueError(f"the {self.kernel!r} kernel matrix of X overflows at this scale of X "
                              f"(max |X| = {float(np.max(np.abs(X))):.3g}); standardise X (e.g. with "
                              "StandardScaler) or lower gamma")
-        ey = power_of_two_scale(y)
-        y = rescale(y, ey)
+        ey = unit_exponent(y)
+        y = shift(y, -ey)
         big, tiny = np.finfo(np.float64).max, np.finfo(np.float64).tiny
         alpha_given = alpha
         with np.errstate(over="ignore", under="ignore"):
@@ -247,10 +248,10 @@ class KernelRidge(RegressorMixin, BaseEstimator):
         ex, ey, g_scaled, dual, W = getattr(self, "_scaled_fit", (0, 0, None, self.dual_coef_, None))
         if W is not None:   # the linear kernel's primal fit: f(x) = xᵀw = 2^ey·x'ᵀw'
             with np.errstate(over="ignore", under="ignore"):
-                return np.ldexp(rescale(X, ex) @ W, ey)
+                return np.ldexp(shift(X, -ex) @ W, ey)
         with np.errstate(over="ignore", invalid="ignore"):
             # γ' saturated at the float maximum: exp(−γ'd) is 0 off the diagonal as it should be
-            K = self._kernel(rescale(X, ex) if ex else X, rescale(self.X_fit_, ex) if ex else self.X_fit_,
+            K = self._kernel(shift(X, -ex), shift(self.X_fit_, -ex),
                              gamma=g_scaled)
         if not _all_finite(K):
             raise ValueError(f"the {self.kernel!r} kernel between X and the training data overflows "

@@ -344,12 +344,20 @@ class GaussianNB(_BaseNB):
         Xs = X - centre
         theta = theta - centre
         # (x − θ)ᵀP(x − θ) expanded; einsum's direct loop beats a GEMM for a handful of classes.
-        quad = (np.einsum("ij,kj->ik", Xs * Xs, precision) - 2.0 * np.einsum("ij,kj->ik", Xs, theta * precision)
-                + np.sum(theta**2 * precision, axis=1))
+        # Xs is our own array, squared in place; the (n, K) terms are combined in place too.
+        cross = np.einsum("ij,kj->ik", Xs, theta * precision)
+        cross *= 2.0
+        np.square(Xs, out=Xs)
+        quad = np.einsum("ij,kj->ik", Xs, precision)
+        quad -= cross
+        del cross
+        quad += np.sum(theta**2 * precision, axis=1)
         with np.errstate(divide="ignore"):
             log_prior = np.log(self.class_prior_)
         log_det = np.sum(np.log(2.0 * np.pi * var), axis=1) + 2.0 * X.shape[1] * E * np.log(2.0)
-        return log_prior - 0.5 * log_det - 0.5 * quad
+        quad *= -0.5
+        quad += log_prior - 0.5 * log_det    # log π_k − ½ log det(2πΣ_k) − ½ (x − θ_k)ᵀΣ_k⁻¹(x − θ_k)
+        return quad
 
 
 class _BaseDiscreteNB(_BaseNB):
@@ -367,6 +375,11 @@ class _BaseDiscreteNB(_BaseNB):
     def _count_input(self, X):
         return X
 
+    def _count_blocks(self, X):
+        """The model's input (X as counted) as ``(rows, block)`` pairs: X whole, unless a subclass
+        transforms it (then in row blocks of bounded size, so no transformed copy of X is held)."""
+        yield slice(None), self._count_input(X)
+
     _parameter_constraints = {
         "alpha": [Interval(Real, 0, None)],
         "fit_prior": ["boolean"],
@@ -378,11 +391,13 @@ class _BaseDiscreteNB(_BaseNB):
     def _partial_fit(self, X, y, classes, *, first_call, validated=False):
         validate_params(self)
         X, Y, _ = self._prepare(X, y, classes, first_call=first_call, validated=validated)
-        X = self._count_input(X)
+        counts = np.zeros((Y.shape[1], X.shape[1]))
+        for rows, Xc in self._count_blocks(X):
+            counts += (Xc.T @ Y[rows]).T
         if first_call:
             self.feature_count_ = np.zeros((Y.shape[1], X.shape[1]))
             self.class_count_ = np.zeros(Y.shape[1])
-        self.feature_count_ = self.feature_count_ + (X.T @ Y).T
+        self.feature_count_ = self.feature_count_ + counts
         self.class_count_ = self.class_count_ + Y.sum(axis=0)
         self._update_log_probabilities()
         self._update_class_log_prior()
@@ -523,10 +538,14 @@ class BernoulliNB(_BaseDiscreteNB):
         self.fit_prior = fit_prior
         self.class_prior = class_prior
 
-    def _count_input(self, X):
+    def _count_blocks(self, X):
         if self.binarize is None:
-            return X
-        return (X > self.binarize).astype(np.float64)
+            yield slice(None), X
+            return
+        step = max(1, _SQ_DEV_ELEMENTS // max(1, X.shape[1]))
+        for start in range(0, X.shape[0], step):
+            rows = slice(start, start + step)
+            yield rows, (X[rows] > self.binarize).astype(np.float64)
 
     def _update_log_probabilities(self):
         alpha = self._alpha()
@@ -535,8 +554,13 @@ class BernoulliNB(_BaseDiscreteNB):
                                       - np.log(self.class_count_ + 2 * alpha)[:, None])
 
     def _joint_log_likelihood(self, X):
-        X = self._count_input(X)
         log_p = self.feature_log_prob_
         with np.errstate(divide="ignore"):
             log_q = np.log1p(-np.exp(log_p))
-        return X @ (log_p - log_q).T + log_q.sum(axis=1) + self.class_log_prior_
+        W = (log_p - log_q).T
+        jll = np.empty((X.shape[0], W.shape[1]))
+        for rows, Xb in self._count_blocks(X):
+            np.matmul(Xb, W, out=jll[rows])
+        jll += log_q.sum(axis=1)
+        jll += self.class_log_prior_
+        return jll

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import numbers
 import warnings
 from numbers import Integral, Real
 
 import numpy as np
-from scipy import special
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -16,21 +16,25 @@ from mmlkit._dask import dask_unsupported
 from mmlkit._validation import Interval, Options, check_classification_labels, check_random_state, validate_params
 from mmlkit.autodiff import as_tensor, no_grad
 from mmlkit.exceptions import ConvergenceWarning
+from mmlkit.models._neural_fused import FORWARD, FlatNetwork, FusedEpoch, clip_bounds
 from mmlkit.nn import functional as F
 from mmlkit.nn.layers import Identity, Linear, ReLU, Sigmoid, Tanh
-from mmlkit.nn.module import Sequential
+from mmlkit.nn.module import Parameter, Sequential
 from mmlkit.optim import SGD, Adam
 
 __all__ = ["MLPClassifier", "MLPRegressor"]
 
 _ACTIVATIONS = {"relu": ReLU, "tanh": Tanh, "logistic": Sigmoid, "identity": Identity}
 #: Each activation's forward ufunc, written into its input (prediction only: nothing is recorded).
-_IN_PLACE = {ReLU: lambda a: np.maximum(a, 0, out=a), Tanh: lambda a: np.tanh(a, out=a),
-             Sigmoid: lambda a: special.expit(a, out=a), Identity: lambda a: a}
+_IN_PLACE = {layer: FORWARD[name] for name, layer in _ACTIVATIONS.items()}
 
 
 class _BaseMLP(BaseEstimator):
     """Shared training loop: mini-batches, L2 penalty, Adam or SGD, early stopping."""
+
+    #: "fused": the hand-derived training step (``_neural_fused``); "autodiff": the recorded graph.
+    #: The same weights to rounding; the textbook path is kept beside the fast one and tested equal to it.
+    _engine = "fused"
 
     _parameter_constraints = {
         "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None)],
@@ -89,6 +93,11 @@ class _BaseMLP(BaseEstimator):
         raise NotImplementedError
 
     def _loss(self, out, target):
+        """(loss Tensor to differentiate, the batch's reported data loss as scikit-learn reports it)."""
+        raise NotImplementedError
+
+    def _fused_loss(self):
+        """The output layer and loss, as :class:`FusedEpoch` names them."""
         raise NotImplementedError
 
     def _validation_score(self, X, target):
@@ -105,48 +114,72 @@ class _BaseMLP(BaseEstimator):
         return sizes
 
     def _build(self, n_features, n_outputs, sizes, dtype, rng):
-        """Linear layers Glorot-initialised as scikit-learn does: U(−b, b), b = √(k / (fan_in + fan_out))."""
-        widths = [n_features, *sizes, n_outputs]
-        layers = []
+        """The network, Glorot-initialised as scikit-learn does: U(−b, b), b = √(k / (fan_in + fan_out)).
+
+        Returns the :class:`FlatNetwork` holding every weight and bias in one array and
+        the ``mmlkit.nn`` Sequential whose Linear layers hold views of it (a weight
+        W = Cᵀ is the (out, in) view of the (in, out) block C).
+        """
+        net = FlatNetwork([n_features, *sizes, n_outputs], dtype)
         factor = 2.0 if self.activation == "logistic" else 6.0
-        for i, (a, b) in enumerate(zip(widths[:-1], widths[1:])):
-            lin = Linear(a, b, dtype=dtype, random_state=rng)
+        layers = []
+        for i, ((a, b), C, c0) in enumerate(zip(net.shapes, net.coefs, net.intercepts)):
             bound = np.sqrt(factor / (a + b))
-            lin.weight.data[...] = rng.uniform(-bound, bound, (b, a))
-            lin.bias.data[...] = rng.uniform(-bound, bound, b)
+            C[...] = rng.uniform(-bound, bound, (a, b))
+            c0[...] = rng.uniform(-bound, bound, b)
+            lin = Linear(a, b, dtype=dtype, random_state=0)
+            lin.weight.data, lin.bias.data = C.T, c0
             layers.append(lin)
-            if i < len(widths) - 2:
+            if i < len(net.shapes) - 1:
                 layers.append(_ACTIVATIONS[self.activation]())
-        return Sequential(*layers)
+        return net, Sequential(*layers)
+
+    def _split(self, X, target, rng):
+        """(X, target, X_val, target_val): the validation split of ``early_stopping`` (else no split)."""
+        if not self.early_stopping:
+            return X, target, None, None
+        n = X.shape[0]
+        order = rng.permutation(n)
+        n_val = max(1, int(self.validation_fraction * n))
+        if n - n_val < 1:
+            raise ValueError("validation_fraction leaves no training samples")
+        val, train = order[:n_val], order[n_val:]
+        return X[train], target[train], X[val], target[val]
+
+    def _trainer(self, net, batch):
+        """(parameters for the optimizer, epoch function): the fused path or the textbook one."""
+        if self._engine == "fused":
+            theta = Parameter(np.empty(0, dtype=net.theta.dtype))
+            theta.data = net.theta   # the optimizer updates the flat array itself
+            theta.grad = np.empty_like(net.theta)
+            epoch = FusedEpoch(net, self.activation, self._fused_loss(), self.alpha, batch, theta.grad)
+            return [theta], epoch.run
+        params = list(self.model_.parameters())
+        weights = [m.weight for m in self.model_ if isinstance(m, Linear)]
+        return params, lambda *args: self._autodiff_epoch(*args, params, weights)
 
     def _fit(self, X, y):
         sizes = self._check_params()
         rng = check_random_state(self.random_state)
         target = self._encode_targets(y)
-        dtype = X.dtype
+        net, self.model_ = self._build(X.shape[1], self._n_outputs, sizes, X.dtype, rng)
+        X, target, X_val, t_val = self._split(X, target, rng)
         n = X.shape[0]
-        X_val = t_val = None
-        if self.early_stopping:
-            order = rng.permutation(n)
-            n_val = max(1, int(self.validation_fraction * n))
-            if n - n_val < 1:
-                raise ValueError("validation_fraction leaves no training samples")
-            val, train = order[:n_val], order[n_val:]
-            X, X_val, t_val, target = X[train], X[val], target[val], target[train]
-            n = X.shape[0]
-        n_outputs = self._n_outputs
-        self.model_ = self._build(X.shape[1], n_outputs, sizes, dtype, rng)
-        weights = [m.weight for m in self.model_ if isinstance(m, Linear)]
-        opt = self._optimizer(list(self.model_.parameters()))
         batch = min(200, n) if self.batch_size == "auto" else min(self.batch_size, n)
+        params, run_epoch = self._trainer(net, batch)
+        # the bias and softmax broadcasts run through NumPy's ufunc buffer, 8192 values allocated whole:
+        # for batches smaller than that, small buffers keep it a fraction of the batch's arrays
+        buffer_size = batch * max(net.widths)
+        opt = self._optimizer(params)
+        step = self._stepper(opt)
         self.loss_curve_, self.validation_scores_ = [], [] if self.early_stopping else None
         self.best_loss_, best_score, best_state = np.inf, -np.inf, None
         no_improve, self.t_ = 0, 0
         converged = False
         for epoch in range(self.max_iter):
-            order = rng.permutation(n) if self.shuffle else np.arange(n)
+            order = rng.permutation(n) if self.shuffle else None
             with np.errstate(over="ignore", invalid="ignore"):   # overflow is reported just below
-                total = self._epoch(X, target, order, batch, opt, weights)
+                total = with_small_buffers(buffer_size, run_epoch, X, target, order, batch, step)
             if self.solver == "sgd" and self.learning_rate == "invscaling":  # per epoch, as scikit-learn
                 _set_sgd_lr(opt, self.learning_rate_init / (self.t_ + 1) ** self.power_t)
             self.loss_ = total / n
@@ -166,16 +199,10 @@ class _BaseMLP(BaseEstimator):
                 self.validation_scores_.append(score)
                 if score > best_score:
                     best_state = self.model_.state_dict()
-                if score < best_score + self.tol:
-                    no_improve += 1
-                else:
-                    no_improve = 0
+                no_improve = no_improve + 1 if score < best_score + self.tol else 0
                 best_score = max(best_score, score)
             else:
-                if self.loss_ > self.best_loss_ - self.tol:
-                    no_improve += 1
-                else:
-                    no_improve = 0
+                no_improve = no_improve + 1 if self.loss_ > self.best_loss_ - self.tol else 0
                 self.best_loss_ = min(self.best_loss_, self.loss_)
             if no_improve > self.n_iter_no_change:
                 if self.solver == "sgd" and self.learning_rate == "adaptive" and opt.param_groups[0]["lr"] > 1e-6:
@@ -217,23 +244,42 @@ class _BaseMLP(BaseEstimator):
         return SGD(params, lr=self.learning_rate_init, momentum=self.momentum,
                    nesterov=self.nesterovs_momentum and self.momentum > 0)
 
-    def _epoch(self, X, target, order, batch, opt, weights):
-        """One pass over the mini-batches in ``order``; returns the summed penalised loss."""
+    def _stepper(self, opt):
+        """``step(b)``: the optimizer's update after a batch of b rows, with scikit-learn's Adam.
+
+        scikit-learn's Adam adds ε to √vₜ before the bias correction, torch's (mmlkit.optim's)
+        after it: ε/√(1 − β₂ᵗ) in torch's form is ε in scikit-learn's, so it is set each step.
+        """
+        group, t = opt.param_groups[0], 0
+
+        def step(b):
+            nonlocal t
+            if self.solver == "adam":
+                t += 1
+                group["eps"] = self.epsilon / math.sqrt(1.0 - self.beta_2 ** t)
+            opt.step()
+            self.t_ += b
+        return step
+
+    def _autodiff_epoch(self, X, target, order, batch, step, params, weights):
+        """One pass over the mini-batches in ``order`` (None: in order) through the recorded graph
+        (the textbook path: ``mmlkit.nn`` layers, ``backward``); returns Σ b · (batch loss)."""
         total = 0.0
         for start in range(0, X.shape[0], batch):
-            idx = order[start:start + batch]
-            opt.zero_grad()
-            loss = self._loss(self.model_(as_tensor(X[idx])), target[idx])   # X[idx] is a new array
+            idx = slice(start, start + batch) if order is None else order[start:start + batch]
+            Xb, tb = X[idx], target[idx]
+            for p in params:
+                p.grad = None
+            loss, reported = self._loss(self.model_(as_tensor(Xb)), tb)
             loss.backward()
-            penalty = 0.0
+            penalty, b = 0.0, Xb.shape[0]
             if self.alpha:
-                scale = self.alpha / len(idx)
+                scale = self.alpha / b
                 for W in weights:  # ∂/∂W of (α / 2b)‖W‖²
                     W.grad.data += scale * W.data
                     penalty += 0.5 * scale * float(np.vdot(W.data, W.data))
-            opt.step()
-            self.t_ += len(idx)
-            total += (float(loss.data) + penalty) * len(idx)
+            step(b)
+            total += (reported + penalty) * b
         return total
 
     def _raw(self, X):
@@ -304,12 +350,10 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         L(W) = −(1/b) Σᵢ log softmax(f(xᵢ))_{yᵢ} + (α / 2b) Σ_ℓ ‖W_ℓ‖²_F,
 
     with a single sigmoid output for two classes. f is Linear → activation → …
-    → Linear, initialised Glorot-uniform. Gradients come from mmlkit.autodiff
-    (fused affine and softmax-cross-entropy nodes), updates from mmlkit.optim.
-    Training stops when the training loss (or, with ``early_stopping``, the
-    validation accuracy) fails to improve by ``tol`` for ``n_iter_no_change``
-    epochs; otherwise a ConvergenceWarning at ``max_iter`` epochs.
-    Cost per epoch: O(n Σ_ℓ d_ℓ d_{ℓ+1}).
+    → Linear, initialised Glorot-uniform. Training stops when the training loss
+    (or, with ``early_stopping``, the validation accuracy) fails to improve by
+    ``tol`` for ``n_iter_no_change`` epochs; otherwise a ConvergenceWarning at
+    ``max_iter`` epochs. Cost per epoch: O(n Σ_ℓ d_ℓ d_{ℓ+1}).
 
     Parameters
     ----------
@@ -336,6 +380,25 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
     model_ : mmlkit.nn.Sequential
         The trained network itself.
 
+    Notes
+    -----
+    The loss recorded in ``loss_curve_`` (and compared with ``tol``) is
+    scikit-learn's: each sample's log-loss with its probability clipped to
+    [ε, 1 − ε], ε the machine epsilon of X's dtype, so that a saturated,
+    misclassified sample counts −log ε ≈ 36 and not more; the gradient is that of
+    the unclipped loss, δ = softmax(z) − onehot(y). Adam is scikit-learn's too:
+    w ← w − η √(1 − β₂ᵗ)/(1 − β₁ᵗ) · mₜ / (√vₜ + ε), ε added before the bias
+    correction (mmlkit.optim.Adam, PyTorch's form, with ε/√(1 − β₂ᵗ) in its place).
+    From the same initial weights the training trajectory is scikit-learn's to
+    rounding (tests/models/test_neural.py).
+
+    Each mini-batch step is backpropagation written out by hand
+    (``mmlkit.models._neural_fused``: two matrix products per layer, into
+    buffers reused by every batch, one optimizer update over all the parameters
+    held in one flat array); the same step through the ``mmlkit.nn`` network
+    ``model_`` and ``mmlkit.autodiff`` (the textbook path) gives the same
+    weights to rounding.
+
     Examples
     --------
     >>> from mmlkit.datasets import load_iris
@@ -361,10 +424,16 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         codes = np.searchsorted(self.classes_, y)
         return codes.astype(np.float64) if self._n_outputs == 1 else codes
 
+    def _fused_loss(self):
+        return "logistic" if self._n_outputs == 1 else "softmax"
+
     def _loss(self, out, target):
         if self._n_outputs == 1:
-            return F.binary_cross_entropy_with_logits(out.reshape(-1), target.astype(out.dtype))
-        return F.cross_entropy(out, target)
+            per = F.binary_cross_entropy_with_logits(out.reshape(-1), target.astype(out.dtype), reduction="none")
+        else:
+            per = F.cross_entropy(out, target, reduction="none")
+        # the gradient is the unclipped loss's (scikit-learn's too); the report clips as its log-loss does
+        return per.mean(), float(np.clip(per.data, *clip_bounds(out.dtype)).mean())
 
     def _validation_score(self, X, target):
         out = self._raw(X)
@@ -406,7 +475,10 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
         L(W) = (1/2b) Σᵢ ‖f(xᵢ) − yᵢ‖² + (α / 2b) Σ_ℓ ‖W_ℓ‖²_F,
 
     with an identity output layer. Parameters, attributes and stopping rules as
-    :class:`MLPClassifier` (the validation score is R²).
+    :class:`MLPClassifier` (the validation score is R²). The loss recorded in
+    ``loss_curve_`` is scikit-learn's, the squared error averaged over the
+    outputs as well: (1/2bk) Σᵢ ‖f(xᵢ) − yᵢ‖² for k outputs (the gradient is that
+    of the objective above, as in scikit-learn).
 
     A network is not scale-equivariant: where X or y are so large that its
     float arithmetic overflows, ``fit`` (or ``predict``) raises ``ValueError``
@@ -442,8 +514,13 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
     def _target_scale(self, target):
         return f", max |y| = {_amax(target):.3g}"
 
+    def _fused_loss(self):
+        return "squared"
+
     def _loss(self, out, target):
-        return 0.5 * F.mse_loss(out, target) * float(self._n_outputs)
+        # the gradient is that of ½‖f(x) − y‖² per row (scikit-learn's); the report averages over the outputs too
+        loss = 0.5 * F.mse_loss(out, target) * float(self._n_outputs)
+        return loss, float(loss.data) / self._n_outputs
 
     def _validation_score(self, X, target):
         pred = self._raw(X)
