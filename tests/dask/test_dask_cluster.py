@@ -332,3 +332,14 @@ def test_kmeans_parallel_state_is_dropped_on_the_workers(on_cluster):
     with pytest.raises(ValueError, match="X must be finite"):
         KMeans(5, random_state=2).fit(as_dask(X, 250).persist())
     assert set(on_cluster.run(_n_kept).values()) == {0}
+
+
+def test_kmeans_parallel_n_init_on_cluster(on_cluster):
+    """Further k-means|| seedings on the workers (their first centre taken where its block lives):
+    the first run is the one-seeding fit, the best run no worse; no state left behind."""
+    X = make_blobs(2000, n_features=3, centers=5, cluster_std=2.0, random_state=6)[0]
+    Xd = as_dask(X, 250).persist()
+    one, two = KMeans(5, random_state=1).fit(Xd), KMeans(5, n_init=2, random_state=1).fit(Xd)
+    assert two.inertia_ <= one.inertia_
+    np.testing.assert_allclose(one.inertia_, KMeans(5, random_state=1).fit(as_dask(X, 250)).inertia_, rtol=1e-10)
+    assert set(on_cluster.run(_n_kept).values()) == {0}
