@@ -1,5 +1,6 @@
 """PCA and KernelPCA against scikit-learn, their defining identities, and bad input."""
 
+
 import numpy as np
 import pytest
 import scipy.linalg
@@ -71,6 +72,49 @@ def test_pca_covariance_route_falls_back_on_ill_conditioned_data():
     ours, ref = PCA(svd_solver="lapack").fit(X), SkPCA(svd_solver="full").fit(X)
     np.testing.assert_allclose(ours.singular_values_, ref.singular_values_, rtol=1e-8)
     np.testing.assert_allclose(ours.components_, ref.components_, atol=1e-8)
+
+
+@given(seed=st.integers(0, 2**16), n=st.integers(2, 700), d=st.integers(1, 40),
+       offset=st.sampled_from([0.0, 1.0, 1e6]))
+def test_pca_centred_scatter_equals_the_textbook_product(seed, n, d, offset):
+    # the blocked, centred scatter (rank-one centring, rank-k updates) equals (X − 1μᵀ)ᵀ(X − 1μᵀ)
+    # on its upper triangle, far from the origin too, and leaves X alone
+    from mmlkit.models.decomposition import _centred_scatter
+
+    X = np.random.default_rng(seed).normal(size=(n, d)) + offset
+    before, mean = X.copy(), X.mean(axis=0)
+    Xc = X - mean
+    ref = Xc.T @ Xc
+    got = _centred_scatter(X, mean)
+    np.testing.assert_allclose(np.triu(got), np.triu(ref), rtol=1e-12, atol=1e-12 * np.abs(ref).max())
+    np.testing.assert_array_equal(X, before)
+
+
+def test_pca_centred_scatter_on_threads_equals_one_thread(monkeypatch):
+    import mmlkit._threads as threads
+    from mmlkit.models import decomposition
+
+    X = np.random.default_rng(7).normal(size=(3001, 12)) + 50.0
+    mean = X.mean(axis=0)
+    serial = decomposition._centred_scatter(X, mean)
+    monkeypatch.setattr(decomposition, "_SCATTER_MIN_WORK", 1_000)
+    monkeypatch.setattr(threads, "_n_cpus", lambda: 3)
+    threaded = decomposition._centred_scatter(X, mean)
+    np.testing.assert_allclose(np.triu(threaded), np.triu(serial), rtol=1e-13, atol=1e-13 * np.abs(serial).max())
+    np.testing.assert_array_equal(threaded, decomposition._centred_scatter(X, mean))   # the same order every time
+    ref = PCA(3, svd_solver="mmlkit").fit(X)
+    got = PCA(3).fit(X)
+    np.testing.assert_allclose(got.explained_variance_, ref.explained_variance_, rtol=1e-9)
+
+
+@pytest.mark.parametrize(("seed", "n", "d", "offset"), [(0, 1000, 8, 0.0), (1, 2000, 40, 1e4), (2, 650, 64, 12.0)])
+def test_pca_covariance_route_equals_the_svd_route(seed, n, d, offset):
+    # tall data: the default takes eigh of the centred covariance; the textbook SVD of X̃ agrees
+    X = _data(seed, n, d) + offset
+    cov, svd = PCA(5).fit(X), PCA(5, svd_solver="mmlkit").fit(X)
+    assert cov._fit_svd_solver == "lapack"
+    np.testing.assert_allclose(cov.explained_variance_, svd.explained_variance_, rtol=1e-9)
+    np.testing.assert_allclose(cov.components_, svd.components_, atol=1e-8)
 
 
 @pytest.mark.parametrize("whiten", [False, True])

@@ -7,12 +7,21 @@ from hypothesis import strategies as st
 from scipy.spatial.distance import squareform
 from sklearn.manifold import TSNE as SkTSNE
 from sklearn.manifold import trustworthiness
-from sklearn.manifold._t_sne import _joint_probabilities, _kl_divergence
+from sklearn.manifold._t_sne import _joint_probabilities, _joint_probabilities_nn, _kl_divergence
+from sklearn.neighbors import NearestNeighbors
 
 from mmlkit._pairwise import squared_distances
 from mmlkit.datasets import load_digits, load_iris, make_blobs
 from mmlkit.models import TSNE
-from mmlkit.models.manifold import _kl_gradient, conditional_probabilities, joint_probabilities
+from mmlkit.models._quadtree import build, direct_repulsion, interactions, repulsion
+from mmlkit.models.manifold import (
+    _kl_gradient,
+    _kl_gradient_bh,
+    _upper_edges,
+    conditional_probabilities,
+    joint_probabilities,
+    joint_probabilities_nn,
+)
 
 
 def _digits(n=250):
@@ -83,14 +92,17 @@ def test_gradient_matches_finite_differences(seed, c):
     np.testing.assert_allclose(grad, fd, rtol=1e-5, atol=1e-8)
 
 
+@pytest.mark.parametrize("method", ["exact", "barnes_hut"])
 @pytest.mark.parametrize("name, perplexity", [("iris", 30.0), ("digits", 20.0)])
-def test_trustworthiness_close_to_sklearn(name, perplexity):
+def test_trustworthiness_close_to_sklearn(name, perplexity, method):
     X = load_iris().data if name == "iris" else _digits(250)
-    ours = TSNE(perplexity=perplexity, max_iter=500, random_state=0).fit(X)
-    ref = SkTSNE(perplexity=perplexity, max_iter=500, method="exact", random_state=0).fit(X)
+    ours = TSNE(perplexity=perplexity, max_iter=500, method=method, random_state=0).fit(X)
+    ref = SkTSNE(perplexity=perplexity, max_iter=500, method=method, random_state=0).fit(X)
     t_ours = trustworthiness(X, ours.embedding_, n_neighbors=5)
     t_ref = trustworthiness(X, ref.embedding_, n_neighbors=5)
     assert t_ours >= t_ref - 0.01
+    # The same objective on both sides (dense P for exact, the k-NN P for Barnes-Hut); two runs of a
+    # non-convex descent from the same PCA start land within a few per cent of each other.
     assert ours.kl_divergence_ <= ref.kl_divergence_ * 1.1
     assert ours.embedding_.shape == (len(X), 2) and ours.n_iter_ == 499
 
@@ -115,10 +127,13 @@ def test_separated_blobs_stay_separated_and_input_untouched():
     assert gaps.min() > spread
 
 
-def test_kl_divergence_attribute_is_the_final_objective():
+@pytest.mark.parametrize("method", ["exact", "barnes_hut"])
+def test_kl_divergence_attribute_is_the_final_objective(method):
+    """Up to 700 points Barnes-Hut sums its sparse P's gradient over all pairs, as exact does its dense P's."""
     X = load_iris().data
-    ts = TSNE(perplexity=20, max_iter=300, random_state=0).fit(X)
-    P = joint_probabilities(squared_distances(X), 20).astype(np.float32)
+    ts = TSNE(perplexity=20, max_iter=300, method=method, random_state=0).fit(X)
+    P = (joint_probabilities(squared_distances(X), 20) if method == "exact"
+         else joint_probabilities_nn(X, 20).toarray()).astype(np.float32)
     # rel=1e-6: inside fit P went through × and ÷ by the exaggeration in float32.
     assert ts.kl_divergence_ == pytest.approx(_kl_gradient(ts.embedding_, P, 1, True)[0], rel=1e-6)
     assert ts.learning_rate_ == 50.0
@@ -133,7 +148,10 @@ def test_kl_divergence_attribute_is_the_final_objective():
     (dict(learning_rate="fast"), "learning_rate"),
     (dict(max_iter=0), "max_iter"),
     (dict(init="spectral"), "init"),
-    (dict(method="barnes_hut"), "method"),
+    (dict(method="fast"), "method"),
+    (dict(angle=-0.1), "angle"),
+    (dict(angle=1.5), "angle"),
+    (dict(n_components=4), "n_components must be at most 3 for method='barnes_hut'"),
     (dict(min_grad_norm=-1.0), "min_grad_norm"),
 ])
 def test_bad_parameters(kwargs, match):
@@ -147,3 +165,186 @@ def test_bad_input_data():
         TSNE(perplexity=1).fit([[0.0, np.nan], [1.0, 1.0], [2.0, 0.0]])
     with pytest.raises(ValueError, match="2-D|2D"):
         TSNE(perplexity=1).fit(np.arange(5.0))
+
+
+# ---------------------------------------------------------------- Barnes-Hut
+
+
+def test_n_components_four_works_with_the_exact_method():
+    X = np.random.default_rng(0).normal(size=(20, 5))
+    assert TSNE(4, perplexity=5.0, method="exact", max_iter=250, random_state=0).fit_transform(X).shape == (20, 4)
+
+
+def _jitter_digits(n, seed=0):
+    """Digits with tiny noise: integer pixels tie distances, and ties make the k-NN graphs of two libraries differ."""
+    return _digits(n) + np.random.default_rng(seed).normal(scale=1e-3, size=(n, 64))
+
+
+@pytest.mark.parametrize("name, perplexity", [("blobs", 5.0), ("blobs", 30.0), ("digits", 10.0), ("digits", 40.0)])
+def test_sparse_joint_probabilities_match_sklearn(name, perplexity):
+    X = make_blobs(300, n_features=5, random_state=1)[0] if name == "blobs" else _jitter_digits(400)
+    k = min(len(X) - 1, int(3 * perplexity + 1))
+    graph = NearestNeighbors(n_neighbors=k).fit(X).kneighbors_graph(mode="distance")
+    graph.data **= 2
+    ref = _joint_probabilities_nn(graph, perplexity, 0).toarray()
+    ours = joint_probabilities_nn(X, perplexity)
+    # Same neighbour graph; both bisect to an entropy tolerance of 1e-5 nats (scikit-learn in float32 distances).
+    np.testing.assert_array_equal(ours.toarray() > 0, ref > 0)
+    np.testing.assert_allclose(ours.toarray(), ref, rtol=2e-4, atol=1e-12)
+    assert (ours != ours.T).nnz == 0 and ours.sum() == pytest.approx(1.0, abs=1e-12)
+
+
+@settings(max_examples=15)
+@given(seed=st.integers(0, 2**16), n=st.integers(8, 60), perplexity=st.floats(1.0, 15.0))
+def test_sparse_p_is_the_dense_p_restricted_to_the_knn_graph(seed, n, perplexity):
+    """Dense affinities from distances that are infinite off the k-NN graph equal the sparse ones."""
+    X = np.random.default_rng(seed).normal(size=(n, 3))
+    perplexity = min(perplexity, n - 1.0)
+    P = joint_probabilities_nn(X, perplexity).toarray()
+    k = min(n - 1, int(3 * perplexity + 1))
+    D = squared_distances(X)
+    far = np.argsort(D + np.diag(np.full(n, -1.0)), axis=1, kind="stable")[:, k + 1:]
+    D_far = D.copy()
+    np.put_along_axis(D_far, far, 1e6 * D.max(), axis=1)   # exp(−β · 1e6 · max D) underflows to exactly 0
+    graph = np.ones((n, n), dtype=bool)
+    np.put_along_axis(graph, far, False, axis=1)
+    on_graph = graph | graph.T
+    assert np.all(P[~on_graph] == 0)
+    # Off the graph the dense P is floored at eps; on it, the two bisections stop within 1e-5 nats
+    # of the target from different brackets: 2e-4 relative on the entries that carry the mass, more
+    # on the tails exp(−βᵢ Dᵢⱼ) < 1e-6 where a small change of βᵢ is a large relative one.
+    np.testing.assert_allclose(P, joint_probabilities(D_far, perplexity), rtol=2e-4, atol=1e-6)
+
+
+def _tree_data(seed, n, c, duplicates):
+    rng = np.random.default_rng(seed)
+    Y = rng.normal(size=(n, c)) * rng.uniform(0.01, 100)
+    if duplicates:
+        Y = np.concatenate([Y, Y[: n // 2]])
+    return Y
+
+
+@settings(max_examples=20)
+@given(seed=st.integers(0, 2**16), n=st.integers(1, 80), c=st.integers(1, 3), duplicates=st.booleans(),
+       leaf_size=st.sampled_from([1, 3, 8]))
+def test_tree_cells_hold_brute_force_sums(seed, n, c, duplicates, leaf_size):
+    Y = _tree_data(seed, n, c, duplicates)
+    t = build(Y, leaf_size)
+    assert np.array_equal(np.sort(t.order), np.arange(len(Y)))
+    for k in range(t.start.size):          # a test may loop: each cell against its own brute-force sums
+        pts = Y[t.order[t.start[k]:t.end[k]]]
+        np.testing.assert_allclose(t.com[k], pts.mean(axis=0), rtol=1e-10, atol=1e-12 * np.abs(Y).max())
+        np.testing.assert_array_equal(t.lo[k], pts.min(axis=0))
+        np.testing.assert_array_equal(t.hi[k], pts.max(axis=0))
+        kids = np.arange(t.child_lo[k], t.child_hi[k])
+        if kids.size:                      # the children partition the cell's run, in order
+            assert t.start[kids[0]] == t.start[k] and t.end[kids[-1]] == t.end[k]
+            np.testing.assert_array_equal(t.start[kids[1:]], t.end[kids[:-1]])
+        else:                              # a leaf: few points, or all in one finest cell
+            assert len(pts) <= leaf_size or np.all(pts == pts[0])
+    assert t.start[0] == 0 and t.end[0] == len(Y)
+
+
+@settings(max_examples=20)
+@given(seed=st.integers(0, 2**16), n=st.integers(2, 80), c=st.integers(1, 3), duplicates=st.booleans(),
+       leaf_size=st.sampled_from([1, 3, 8]))
+def test_tree_at_angle_zero_sums_every_pair_once(seed, n, c, duplicates, leaf_size):
+    Y = _tree_data(seed, n, c, duplicates)
+    dof = max(c - 1, 1)
+    Z, F = repulsion(Y, 0.0, dof, np.float64, leaf_size)
+    Zd, Fd = direct_repulsion(Y, dof, np.float64)
+    assert Z == pytest.approx(Zd, rel=1e-12)
+    # Direct sums cancel (Σⱼ aᵢⱼ yᵢ − Σⱼ aᵢⱼ yⱼ): rounding of order eps · max|y| · Z / n per entry.
+    np.testing.assert_allclose(F, Fd, rtol=1e-9, atol=1e-12 * (np.abs(Y).max() * Zd / len(Y) + np.abs(Fd).max()))
+    t = build(Y, leaf_size)
+    far_T, far_S, near_T, near_S = interactions(t, 0.0)
+    assert far_T.size == 0                 # angle 0 accepts no cell whole
+    size = t.end - t.start
+    assert np.sum(size[near_T] * size[near_S]) == len(Y) ** 2   # every ordered pair once, itself included
+
+
+@settings(max_examples=15)
+@given(seed=st.integers(0, 2**16), n=st.integers(5, 120), c=st.integers(1, 3))
+def test_barnes_hut_at_angle_zero_is_the_exact_gradient(seed, n, c):
+    """On the same sparse P, the tree at angle 0 gives the exact gradient and KL (what TSNE uses up to 700 points)."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 4))
+    P = joint_probabilities_nn(X, min(5.0, n - 1.0))
+    Y = rng.normal(size=(n, c)) * 3
+    dof = max(c - 1, 1)
+    err, grad = _kl_gradient(Y, P.toarray(), dof, True)
+    err_bh, grad_bh = _kl_gradient_bh(Y, _upper_edges(P), dof, True, 0.0, np.float64)
+    assert err_bh == pytest.approx(err, rel=1e-10)
+    np.testing.assert_allclose(grad_bh, grad, rtol=1e-8, atol=1e-12 * np.abs(grad).max())
+
+
+def test_barnes_hut_gradient_close_to_sklearn():
+    """At angle 0.5 our tree and scikit-learn's differ in which cells they accept; both approximate the
+    exact gradient to a few per cent (relative norm; here 1.2% and 2.5%)."""
+    from sklearn.manifold._t_sne import _kl_divergence_bh
+
+    X = _jitter_digits(1000)
+    P = joint_probabilities_nn(X, 30.0)
+    Y = np.random.default_rng(0).normal(size=(1000, 2)) * 10
+    _, exact = _kl_gradient(Y, P.toarray(), 1, False)
+    _, ours = _kl_gradient_bh(Y, _upper_edges(P), 1, False, 0.5, np.float32)
+    _, ref = _kl_divergence_bh(Y.ravel().astype(np.float32), P.astype(np.float32), 1, 1000, 2, angle=0.5,
+                               compute_error=False)
+    ref = ref.reshape(-1, 2)
+    rel = lambda a: np.linalg.norm(a - exact) / np.linalg.norm(exact)  # noqa: E731
+    assert rel(ours) < 0.03 and rel(ref) < 0.05
+    assert rel(ours) <= 1.5 * rel(ref)      # ours no coarser (its group test is the stricter)
+
+
+@pytest.mark.parametrize("c", [1, 3])
+def test_barnes_hut_in_one_and_three_dimensions(c):
+    X, y = make_blobs(800, n_features=8, centers=3, cluster_std=0.5, random_state=0)
+    E = TSNE(c, perplexity=20, max_iter=300, random_state=0).fit_transform(X)
+    assert E.shape == (800, c) and np.all(np.isfinite(E))
+    assert trustworthiness(X, E, n_neighbors=5) > 0.85
+
+
+def test_barnes_hut_digits_against_sklearn():
+    """Beyond 700 points the tree runs (below, all pairs: the iris/digits cases above). KL of the same
+    sparse objective within 10% of scikit-learn's (two descents of a non-convex objective, each with its
+    own approximation of the repulsion), trustworthiness within 0.02."""
+    X = load_digits().data[:1000]
+    ours = TSNE(max_iter=500, random_state=0).fit(X)
+    ref = SkTSNE(max_iter=500, random_state=0).fit(X)
+    assert ours.kl_divergence_ <= 1.1 * ref.kl_divergence_
+    t_ours, t_ref = (trustworthiness(X, E, n_neighbors=5) for E in (ours.embedding_, ref.embedding_))
+    assert t_ours >= t_ref - 0.02
+
+
+def test_barnes_hut_kl_divergence_attribute_is_the_final_objective():
+    X = _digits(900)
+    ts = TSNE(max_iter=300, random_state=0).fit(X)
+    edges = _upper_edges(joint_probabilities_nn(X, 30.0))
+    assert len(X) > 700                                             # the tree's path
+    err, _ = _kl_gradient_bh(ts.embedding_, edges, 1, True, 0.5)
+    assert ts.kl_divergence_ == pytest.approx(err, rel=1e-6)
+    assert ts.n_iter_ == 299
+
+
+def test_barnes_hut_gradient_threaded_equals_serial(monkeypatch):
+    """The walk beside the attractive forces, then the two halves of the pair list, on two threads or
+    one: the same arithmetic in the same order, so the same bits."""
+    import mmlkit.models.manifold as manifold
+    from mmlkit._threads import limit
+
+    X = _jitter_digits(800)
+    edges = _upper_edges(joint_probabilities_nn(X, 30.0))
+    Y = np.random.default_rng(1).normal(size=(800, 2)) * 5
+    monkeypatch.setattr(manifold, "_BH_THREADS_MIN", 0)
+    err, grad = _kl_gradient_bh(Y, edges, 1, True, 0.5)
+    with limit(1):
+        err1, grad1 = _kl_gradient_bh(Y, edges, 1, True, 0.5)
+    monkeypatch.setattr(manifold, "_BH_THREADS_MIN", 10**9)
+    err2, grad2 = _kl_gradient_bh(Y, edges, 1, True, 0.5)
+    assert err == err1 == err2
+    np.testing.assert_array_equal(grad, grad1)
+    np.testing.assert_array_equal(grad, grad2)
+    Z2, F2 = repulsion(Y, 0.5, 1, np.float64, 16, n_parts=2)
+    Z1, F1 = repulsion(Y, 0.5, 1, np.float64, 16)
+    assert Z2 == pytest.approx(Z1, rel=1e-13)
+    np.testing.assert_allclose(F2, F1, rtol=1e-12, atol=1e-15 * np.abs(F1).max())

@@ -16,7 +16,7 @@ from mmlkit.benchmarks.bench_small import _call, _cases
 from mmlkit.datasets import load_breast_cancer, load_digits, load_iris, load_wine
 
 ESTIMATORS = ("Ridge", "Lasso", "ElasticNet", "GaussianNB", "BernoulliNB", "KernelRidge", "MLPClassifier",
-              "MLPRegressor")
+              "MLPRegressor", "SpectralClustering", "PCA")
 DATASETS = {"iris": load_iris, "wine": load_wine, "breast_cancer": load_breast_cancer, "digits": load_digits}
 
 

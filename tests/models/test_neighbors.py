@@ -95,3 +95,18 @@ def test_gemm_path_breaks_exact_ties_by_index(monkeypatch):
     monkeypatch.setattr(_neighbors, "_TREE_MAX_DIM", 0)
     X = np.random.default_rng(6).integers(0, 2, (300, 3)).astype(float)
     np.testing.assert_array_equal(kneighbors(X, 30), _textbook(X, 30))
+
+
+@given(seed=st.integers(0, 2**16), n=st.integers(512, 2500), k=st.integers(1, 40), levels=st.integers(2, 50))
+def test_bounded_selection_equals_full_selection(seed, n, k, levels):
+    # integer keys: many exact ties at every row's k-th key, which must still go to the lower id
+    K = np.random.default_rng(seed).integers(0, levels, (7, n)).astype(float)
+    K[np.arange(7), np.arange(7)] = -np.inf
+    ids = np.arange(n)
+    np.testing.assert_array_equal(_neighbors._select_bounded(K, k, ids), _neighbors._select(K, k, ids))
+
+
+def test_gemm_path_on_integer_data_equals_brute_force():
+    # digits-like data: small integers, so the matrix-product keys are exact and every tie is real
+    X = np.random.default_rng(8).integers(0, 17, (1500, 24)).astype(float)
+    np.testing.assert_array_equal(kneighbors(X, 10), kneighbors_brute(X, 10))

@@ -124,10 +124,18 @@ def _call(cls, params, task, X, y):
     return lambda: cls(**params).fit_transform(X)
 
 
-def _quality(task, y):
+def _trustworthiness(X):
+    """TSNE's quality: how well each embedding keeps X's 5 nearest neighbours (1 = all kept), scored by
+    scikit-learn's ``trustworthiness`` for both sides (the same ruler; neither library's own KL, which
+    scikit-learn leaves unset at max_iter=250 and which each side measures against its own P)."""
+    from sklearn.manifold import trustworthiness
+    return lambda out: float(trustworthiness(X, out, n_neighbors=5))
+
+
+def _quality(task, y, X=None):
     return {"reg": (_r2(y), "training R²"), "clf": (_accuracy(y), "training accuracy"),
             "cluster": (_ari(y), "ARI"), "transform": (_abs_sum, "Σ|output|"),
-            "embed": (lambda out: float(np.isfinite(out).mean()), "finite")}[task]
+            "embed": (_trustworthiness(X), "trustworthiness(5)")}[task]
 
 
 def _memory_data(n):
@@ -279,7 +287,7 @@ def _row(name, ours, ref, params, task, X, y, size, smoke, warmup):
     """One estimator on one dataset: adaptive alternating turns, then one traced call each for the peak."""
     import dataclasses
 
-    quality, quality_name = _quality(task, y)
+    quality, quality_name = _quality(task, y, X)
     row = compare(name, _call(ours, params, task, X, y), _call(ref, params, task, X, y),
                   reference_name=f"sklearn {ref.__name__}", size=size, quality=quality, quality_name=quality_name,
                   repeat=1 if smoke else MAX_TURNS, budget_s=None if smoke else BUDGET_S, min_repeat=MIN_TURNS,

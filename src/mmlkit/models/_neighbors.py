@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from mmlkit._buffers import with_small_buffers
+from mmlkit._scaling import rescale, unit_exponent
 from mmlkit._threads import map_blocks, row_blocks
+from mmlkit.models._init import single_blas_thread
 
 __all__ = ["kneighbors", "kneighbors_brute", "kneighbors_kd_tree"]
 
@@ -23,6 +26,8 @@ _LEAF_SIZE = 48
 _TREE_MAX_DIM = 16     # above this many features boxes barely prune: brute force by matrix products
 _MIN_WORK = 2**20     # keys ranked per thread, at least, in the matrix-product search
 _BRUTE_BLOCK = 2**18  # entries of one (rows × n) key block in the brute-force search
+_TREE_BLOCK = 1024     # entries of a KD-tree query chunk's (rows × candidates) key block: this many, or 2n if more
+_GEMM_BLOCK = 2**14   # entries of the matrix-product search's key blocks (all threads): this, or ½ of X's if more
 _SLACK = 1.0 + 1e-9   # box bounds compared with computed keys: room for the keys' rounding (≪ 1e-9)
 
 
@@ -52,7 +57,8 @@ def _keys(Q, C):
 
 def _select(K, k, ids):
     """For each row of keys K (rows, m), the ids (rows, k) of its k smallest keys, in
-    increasing (key, id) order: ties go to the lower id.
+    increasing (key, id) order: ties go to the lower id. ``ids``: (m,), the same for
+    every row, or (rows, m).
 
     A partition finds each row's k-th key and every key up to it is taken; only
     rows where the k-th key is tied (more than k keys up to it, rare) sort their
@@ -65,15 +71,43 @@ def _select(K, k, ids):
         tied = np.flatnonzero(np.count_nonzero(take, axis=1) != k)
         for i in tied:
             c = np.flatnonzero(take[i])
-            c = c[np.lexsort((ids[c], K[i, c]))[:k]]
+            c = c[np.lexsort(((ids if ids.ndim == 1 else ids[i])[c], K[i, c]))[:k]]
             take[i] = False
             take[i, c] = True
         cols = np.nonzero(take)[1].reshape(rows, k)
     else:
         cols = np.broadcast_to(np.arange(m), K.shape)
-    out = ids[cols]
+    out = ids[cols] if ids.ndim == 1 else np.take_along_axis(ids, cols, axis=1)
     order = np.lexsort((out, np.take_along_axis(K, cols, axis=1)), axis=1)
     return np.take_along_axis(out, order, axis=1)
+
+
+def _select_bounded(K, k, ids):
+    """:func:`_select` on a wide block of keys K (rows, n), after discarding what cannot be among
+    the k smallest: the k-th smallest key of every s-th column bounds each row's k-th key from
+    above, so only the keys up to that bound (ties included) are gathered, into a (rows, c)
+    block padded with +inf, and ranked there. Same result as ``_select(K, k, ids)``; the
+    full-width work is one comparison and one scan instead of a partition.
+    """
+    rows, n = K.shape
+    stride = max(4, n // max(8 * k, 256))           # a subset of 256 columns or so, every 4th at least
+    if n < stride * max(8 * k, 128):                 # too few columns for a useful bound
+        return _select(K, k, ids)
+    bound = np.partition(K[:, ::stride], k - 1, axis=1)[:, k - 1:k]
+    keep = K <= bound
+    counts = np.count_nonzero(keep, axis=1)
+    width = int(counts.max())
+    if 4 * width > n:
+        return _select(K, k, ids)
+    flat = np.flatnonzero(keep)                     # row-major: grouped by row, ids increasing
+    r = flat // n
+    c = flat - r * n
+    pos = np.arange(r.size) - np.repeat(np.cumsum(counts) - counts, counts)
+    Kc = np.full((rows, width), np.inf)
+    Kc[r, pos] = K[r, c]
+    Ic = np.full((rows, width), n, dtype=np.intp)   # padding: +inf keys, never among the k
+    Ic[r, pos] = ids[c]
+    return _select(Kc, k, Ic)
 
 
 def kneighbors_brute(X, k):
@@ -121,15 +155,22 @@ def _build(X, leaf_size):
 def kneighbors_kd_tree(X, k, leaf_size=_LEAF_SIZE):
     """Indices (n, k) of the k nearest rows of X to each row (itself first), with a KD-tree.
 
-    All the points of one leaf are queried together. A first block of keys to the
-    leaves nearest by bounding box (enough of them to hold k points) bounds every
-    query's k-th key by r; only leaves whose box lies within √r of the query
-    leaf's box are then looked at. Equal to :func:`kneighbors_brute`.
+    The points of one leaf are queried together, in chunks of rows small enough
+    that a chunk's keys hold about max(:data:`_TREE_BLOCK`, 2n) entries (memory
+    in proportion to the output's). A first block of
+    keys to the leaves nearest by bounding box (enough of them to hold k points)
+    bounds every query's k-th key by r; only leaves whose box lies within √r of
+    the query leaf's box are then looked at. Equal to :func:`kneighbors_brute`.
     """
+    return with_small_buffers(0, _kd_tree, X, k, leaf_size)   # the key blocks are small
+
+
+def _kd_tree(X, k, leaf_size):
     X = _rescaled(X)
     n = X.shape[0]
     perm, leaves = _build(X, leaf_size)
     Xp = X[perm]
+    del X           # the rescaled copy: Xp holds the same rows
     sizes = leaves[:, 1] - leaves[:, 0]
     lo = np.array([Xp[a:b].min(axis=0) for a, b in leaves])
     hi = np.array([Xp[a:b].max(axis=0) for a, b in leaves])
@@ -139,43 +180,66 @@ def kneighbors_kd_tree(X, k, leaf_size=_LEAF_SIZE):
         box = np.einsum("ij,ij->i", gap, gap)                  # min key between this leaf's box and each box
         near = np.argsort(box, kind="stable")
         first = near[:np.searchsorted(np.cumsum(sizes[near]), k) + 1]
-        Q = Xp[a:b]
         cand = np.concatenate([np.arange(*leaves[m]) for m in first])
-        K = _keys(Q, Xp[cand])
-        r = float(np.partition(K, k - 1, axis=1)[:, k - 1].max())   # every query's k-th key is at most r
-        more = box <= r * _SLACK
-        more[first] = False
-        if more.any():
-            extra = np.concatenate([np.arange(*leaves[m]) for m in np.flatnonzero(more)])
-            cand = np.concatenate((cand, extra))
-            K = np.hstack((K, _keys(Q, Xp[extra])))
-        own = np.arange(b - a)
-        K[own, own + np.flatnonzero(cand == a)[0]] = -1.0   # the leaf's own rows lie together in cand
-        out[perm[a:b]] = _select(K, k, perm[cand])
+        C = Xp[cand]
+        rows = max(1, max(_TREE_BLOCK, 2 * n) // len(cand))
+        for start in range(a, b, rows):
+            stop = min(b, start + rows)
+            out[perm[start:stop]] = _query_chunk(Xp, start, stop, a, k, C, cand, box, first, leaves, perm)
     return out
+
+
+def _query_chunk(Xp, start, stop, a, k, C, cand, box, first, leaves, perm):
+    """The k nearest (original row ids) of the rows start:stop of Xp, in the leaf starting at row a:
+    keys to the candidates C (rows ``cand`` of Xp), then to every leaf the bound admits."""
+    Q = Xp[start:stop]
+    K = _keys(Q, C)
+    r = float(np.partition(K, k - 1, axis=1)[:, k - 1].max())   # every query's k-th key is at most r
+    more = box <= r * _SLACK
+    more[first] = False
+    ids = cand
+    if more.any():
+        extra = np.concatenate([np.arange(*leaves[m]) for m in np.flatnonzero(more)])
+        ids = np.concatenate((cand, extra))
+        K = np.hstack((K, _keys(Q, Xp[extra])))
+    i = np.arange(stop - start)
+    own = np.flatnonzero(ids == a)[0] + start - a           # the leaf's own rows lie together in ids
+    K[i, own + i] = -1.0                                   # itself first, whatever its duplicates
+    return _select(K, k, perm[ids])
 
 
 def _kneighbors_gemm(X, k):
     """Brute force with keys ‖xⱼ‖² − 2 xᵢ·xⱼ (‖xᵢ‖² is common to the row): one matrix
-    product per row block, blocks spread over threads. For many features, where
-    it is the fast method; its keys round differently from :func:`_keys`, so
-    near-ties may resolve differently from the two exact methods."""
-    X = _rescaled(X)
+    product per row block, blocks spread over threads (BLAS itself on one thread
+    inside them). For many features, where it is the fast method; its keys round
+    differently from :func:`_keys`, so near-ties may resolve differently from the
+    two exact methods (not on data whose products are exact, such as small integers).
+
+    Ordinary data are used as given (no copy); data beyond 2^±256 in exact
+    power-of-two units, so no key over- or underflows. The threads' (rows × n)
+    key blocks hold max(:data:`_GEMM_BLOCK`, ½ X.size) entries together: less
+    memory than X itself, and rows enough for an efficient matrix product. Each
+    block is ranked by :func:`_select_bounded`.
+    """
+    e = unit_exponent(X)
+    X = rescale(X, e) if e else X
     n = X.shape[0]
     x2 = np.einsum("ij,ij->i", X, X)
-    block = max(1, min(n, 2**17 // n))
+    spans = row_blocks(n, work=n * n, min_work=_MIN_WORK)
+    block = max(1, min(n, max(_GEMM_BLOCK, X.size // 2) // (n * len(spans))))
     out = np.empty((n, k), dtype=np.intp)
     ids = np.arange(n)
 
     def rank(rows):
         for start in range(rows.start, rows.stop, block):
             stop = min(rows.stop, start + block)
-            G = X[start:stop] @ (-2.0 * X.T)
+            G = (-2.0 * X[start:stop]) @ X.T   # exact: the same keys as X @ (−2 Xᵀ)
             G += x2
             G[np.arange(stop - start), np.arange(start, stop)] = -np.inf   # itself first
-            out[start:stop] = _select(G, k, ids)
+            out[start:stop] = _select_bounded(G, k, ids)
 
-    map_blocks(rank, row_blocks(n, work=n * n, min_work=_MIN_WORK))
+    with single_blas_thread():
+        map_blocks(rank, spans)
     return out
 
 
@@ -202,9 +266,12 @@ def kneighbors(X, k, algorithm="auto"):
     Notes
     -----
     Brute force costs O(n² d). The KD-tree splits at the median of the widest
-    coordinate down to leaves of at most 48 points and queries a whole leaf at a
-    time; for low d its cost is about O(n log n + n · c · d) with c the few
-    hundred candidates left by the box bounds.
+    coordinate down to leaves of at most 48 points and queries the points of a
+    leaf together, in chunks whose keys hold max(1024, 2n) entries; for low d
+    its cost is about O(n log n + n · c · d) with c the few hundred candidates
+    left by the box bounds, its memory O(n (d + k)) beside the input. The
+    matrix-product search holds key blocks of max(2¹⁴, ½ n d) entries (all
+    threads together) and uses X as given (ordinary scales: no copy).
 
     Examples
     --------

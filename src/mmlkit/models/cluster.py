@@ -10,7 +10,6 @@ import numpy as np
 import scipy.linalg
 import scipy.sparse as sp
 import scipy.sparse.csgraph
-import scipy.sparse.linalg
 from sklearn.base import BaseEstimator, ClusterMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
@@ -23,6 +22,7 @@ from mmlkit._validation import Interval, Options, as_float_array, check_random_s
 from mmlkit.exceptions import ConvergenceWarning
 from mmlkit.models._init import kmeans_plusplus, single_blas_thread
 from mmlkit.models._kmeans_parallel import kmeans_parallel
+from mmlkit.models._subspace import chebyshev_top, lanczos_ritz
 
 __all__ = ["KMeans", "SpectralClustering"]
 
@@ -697,37 +697,51 @@ def _knn_connectivity(X, n_neighbors):
     return sp.csr_matrix((np.ones(n * n_neighbors), cols.ravel(), indptr), shape=(n, n))
 
 
-_DENSE_EIGH_MAX = 500  # below this size LAPACK's full eigh beats Lanczos
+_DENSE_EIGH_MAX = 500  # a dense affinity up to this size: LAPACK's eigh on the wanted indices
 
 
-def _top_eigenvectors_lanczos(M, degree, k, rng):
-    """k leading eigenvectors of the normalised affinity M by Lanczos (``eigsh``).
+def _component_eigenvectors(graph, degree, k):
+    """The eigenvalue-1 eigenvectors of D^{-1/2} W D^{-1/2} known in closed form, (n, c): one per
+    connected component C of the graph (at most k, largest degree mass first), D^{1/2} 1_C normalised.
+    ``graph`` None: a graph known to be connected."""
+    if graph is None:
+        n_comp, comp = 1, np.zeros(degree.shape[0], dtype=np.intp)
+    else:
+        n_comp, comp = scipy.sparse.csgraph.connected_components(graph, directed=False)
+    mass = np.bincount(comp, weights=degree, minlength=n_comp)
+    chosen = np.argsort(-mass, kind="stable")[:k]
+    chosen = chosen[mass[chosen] > 0]
+    Y = np.where(comp[:, None] == chosen[None, :], np.sqrt(degree)[:, None], 0.0)
+    Y /= np.linalg.norm(Y, axis=0)
+    return Y
+
+
+def _top_eigenvectors(matmat, graph, degree, k, rng, krylov=False):
+    """k leading eigenvectors of the normalised affinity M (seen through ``matmat``).
 
     A graph with c connected components has eigenvalue 1 with multiplicity c,
-    which single-vector Lanczos cannot resolve; those eigenvectors are known in
-    closed form, D^{1/2} 1_C for each component C, so they are taken directly
-    (largest components first) and deflated from M before Lanczos looks for the rest.
+    whose eigenvectors are known in closed form (D^{1/2} 1_C for each component
+    C): those are taken directly, largest components first, and
+    Chebyshev-filtered subspace iteration looks for the rest in their
+    orthogonal complement, with a few guard vectors.
     """
-    n = M.shape[0]
-    graph = M if sp.issparse(M) else (sp.csr_matrix(M) if (M == 0).any() else None)
-    blocks = np.empty((n, 0))
-    if graph is not None:
-        n_comp, comp = scipy.sparse.csgraph.connected_components(graph, directed=False)
-        if n_comp > 1:
-            mass = np.bincount(comp, weights=degree, minlength=n_comp)
-            chosen = np.argsort(-mass, kind="stable")[:k]
-            chosen = chosen[mass[chosen] > 0]
-            blocks = np.where(comp[:, None] == chosen[None, :], np.sqrt(degree)[:, None], 0.0)
-            blocks /= np.linalg.norm(blocks, axis=0)
-    remaining = k - blocks.shape[1]
+    n = degree.shape[0]
+    Y = _component_eigenvectors(graph, degree, k)
+    remaining = k - Y.shape[1]
     if remaining == 0:
-        return blocks
-    op = scipy.sparse.linalg.LinearOperator(
-        (n, n), matvec=lambda x: M @ x - blocks @ (blocks.T @ x), dtype=np.float64)
-    # Largest algebraic eigenvalues; each Lanczos step is one product with M.
-    _, V = scipy.sparse.linalg.eigsh(op, k=remaining, which="LA", v0=rng.uniform(-1.0, 1.0, n), tol=1e-6,
-                                     ncv=min(n, max(2 * remaining + 1, 40)))
-    return np.hstack([blocks, V])
+        return Y
+    m = min(n - Y.shape[1], remaining + _GUARDS)
+    if krylov:   # a dense M: one product reads all of it, for one vector as for a block
+        X = lanczos_ritz(matmat, rng.uniform(-1.0, 1.0, n), m, constraints=Y, tol=_EIGEN_TOL)
+        X = np.hstack([X, rng.uniform(-1.0, 1.0, (n, m - X.shape[1]))]) if X.shape[1] < m else X
+    else:
+        X = rng.uniform(-1.0, 1.0, (n, m))
+    _, V = chebyshev_top(matmat, X, remaining, constraints=Y, tol=_EIGEN_TOL)
+    return np.hstack([Y, V])
+
+
+_GUARDS = 4         # extra vectors: convergence then depends on the gap to the (k + 5)-th eigenvalue
+_EIGEN_TOL = 1e-6   # residual ‖Mv − θv‖ of each eigenvector (‖M‖ = 1; ARPACK's tol=1e-6 of the Ritz values before)
 
 
 def spectral_embedding(affinity, n_components, rng):
@@ -735,22 +749,34 @@ def spectral_embedding(affinity, n_components, rng):
 
     These are the eigenvectors of the smallest eigenvalues of the normalised
     Laplacian L = I − D^{-1/2} W D^{-1/2} (Ng, Jordan and Weiss, 2001).
-    Small problems use LAPACK's ``eigh`` restricted to the wanted indices
-    (O(n³)); larger ones use Lanczos (``eigsh``, O(nnz · iterations), nnz = n²
-    for a dense affinity).
+    A dense W of up to 500 rows uses LAPACK's ``eigh`` restricted to the wanted
+    indices (O(n³), the textbook route); a sparse W, or a larger one,
+    Chebyshev-filtered subspace iteration on M, whose spectrum lies in [−1, 1]
+    (:func:`mmlkit.models._subspace.chebyshev_top`, O(nnz · k) per product,
+    nnz = n² for a dense W), where a sparse W is only multiplied, never scaled
+    into a copy: M V = D^{-1/2} (W (D^{-1/2} V)).
     """
     n = affinity.shape[0]
     degree = np.asarray(affinity.sum(axis=1)).ravel()
     d_isqrt = np.where(degree > 0, 1.0 / np.sqrt(np.where(degree > 0, degree, 1.0)), 0.0)
-    if sp.issparse(affinity):
-        M = (sp.diags(d_isqrt) @ affinity @ sp.diags(d_isqrt)).tocsr()
+    sparse = sp.issparse(affinity)
+    if n_components >= n - 1 or n <= (4 * (n_components + _GUARDS) if sparse else _DENSE_EIGH_MAX):
+        W = affinity.toarray() if sparse else affinity
+        M = d_isqrt[:, None] * W * d_isqrt[None, :]
+        _, V = scipy.linalg.eigh(M, subset_by_index=[n - n_components, n - 1], check_finite=False)
+    elif sparse:
+        scale = d_isqrt[:, None]
+
+        def matmat(B):
+            out = affinity @ (scale * B)
+            out *= scale
+            return out
+
+        V = _top_eigenvectors(matmat, affinity, degree, n_components, rng)
     else:
         M = d_isqrt[:, None] * affinity * d_isqrt[None, :]
-    if n <= _DENSE_EIGH_MAX or n_components >= n - 1:
-        M = M.toarray() if sp.issparse(M) else M
-        _, V = scipy.linalg.eigh(M, subset_by_index=[n - n_components, n - 1], check_finite=False)
-    else:
-        V = _top_eigenvectors_lanczos(M, degree, n_components, rng)
+        graph = sp.csr_matrix(M) if (M == 0).any() else None   # no zero: one component
+        V = _top_eigenvectors(M.__matmul__, graph, degree, n_components, rng, krylov=True)
     norms = np.linalg.norm(V, axis=1, keepdims=True)
     return V / np.where(norms > 0, norms, 1.0)
 
@@ -839,11 +865,16 @@ class SpectralClustering(ClusterMixin, BaseEstimator):
     Following Ng, Jordan and Weiss, the n × k eigenvector matrix has its rows
     scaled to unit length and those rows are clustered with k-means.
 
-    Cost: building W is O(n² d); the eigenproblem is O(n³) for a dense W
-    (LAPACK ``eigh`` on the wanted indices, n ≤ 500) or O(nnz · iterations)
-    by Lanczos (larger n; nnz = n² for rbf, ≈ n · n_neighbors for the graph);
-    a disconnected graph's eigenvalue-1 eigenvectors (one indicator per
-    connected component) are written down exactly rather than searched for.
+    Cost: building the rbf W is O(n² d), the nearest-neighbour graph (kept
+    sparse, as ``affinity_matrix_``) O(n log n · d) by a KD-tree for few
+    features and O(n² d) by blocked matrix products otherwise; the
+    eigenproblem is O(n³) for a dense W (LAPACK ``eigh`` on the wanted
+    indices, n ≤ 500) or O(nnz · k · products) by Chebyshev-filtered subspace
+    iteration (the graph, and a larger dense W; nnz = n² for rbf,
+    ≈ n · n_neighbors for the graph), which only multiplies W with a block of
+    k + 4 vectors; a disconnected graph's eigenvalue-1 eigenvectors (one
+    indicator per connected component) are written down exactly rather than
+    searched for.
     k-means on the embedding costs O(n k² · iterations).
 
     Examples
@@ -898,7 +929,9 @@ class SpectralClustering(ClusterMixin, BaseEstimator):
             W = _rbf_affinity(X, self.gamma)
         elif self.affinity == "nearest_neighbors":
             A = _knn_connectivity(X, min(self.n_neighbors, n))
-            W = 0.5 * (A + A.T)
+            W = A + A.T
+            del A
+            W.data *= 0.5      # ½(A + Aᵀ), without a third copy
         else:
             if X.shape[0] != X.shape[1]:
                 raise ValueError(f"X must be a square affinity matrix when affinity='precomputed', "
@@ -907,8 +940,8 @@ class SpectralClustering(ClusterMixin, BaseEstimator):
                 raise ValueError("X must hold non-negative affinities when affinity='precomputed'")
             W = 0.5 * (X + X.T)
         self.affinity_matrix_ = W
-        # Lanczos' products with W are memory bound and the small dense eigenproblems are
-        # quick: BLAS/LAPACK threads only add synchronisation.
+        # The eigensolver's products with W are memory bound and its small dense eigenproblems
+        # are quick: BLAS/LAPACK threads only add synchronisation.
         with single_blas_thread():
             self.embedding_ = spectral_embedding(W, n_components, rng)
         km = KMeans(self.n_clusters, n_init=self.n_init, random_state=rng)

@@ -13,13 +13,14 @@ from numbers import Integral, Real
 
 import numpy as np
 import scipy.linalg
-from scipy.linalg.blas import dsymv
+from scipy.linalg.blas import dger, dsymv, dsyrk
 from scipy.special import gammaln
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from mmlkit._dask import dask_unsupported, is_dask_collection, map_rows
 from mmlkit._scaling import UNSCALED_EXPONENT, power_of_two_scale, rescale, unit_exponent
+from mmlkit._threads import map_blocks, row_blocks
 from mmlkit._validation import (
     Interval,
     Options,
@@ -29,9 +30,8 @@ from mmlkit._validation import (
     validate_data,
     validate_params,
 )
-from mmlkit.models._init import one_blas_thread_when_small
+from mmlkit.models._init import one_blas_thread_when_small, single_blas_thread
 from mmlkit.models._kernels import KERNEL_PARAMETERS, kernel_matrix, kernel_units
-from mmlkit.models._linear_base import centred_gram
 
 __all__ = ["KernelPCA", "PCA"]
 
@@ -39,6 +39,8 @@ __all__ = ["KernelPCA", "PCA"]
 # lose more than ~1e-9 of its relative accuracy on the covariance route
 # (eigh of XᵀX squares the condition number): such problems go through the SVD.
 _COVARIANCE_RCOND = 1e-7
+# values of X per thread, at least, when the covariance route's scatter runs on the thread pool
+_SCATTER_MIN_WORK = 2**19
 # PCA(svd_solver="lapack") fits X as given when max|X| lies within [1/_AS_GIVEN, _AS_GIVEN] (see _fit_as_given)
 _AS_GIVEN = 2.0**UNSCALED_EXPONENT
 
@@ -65,6 +67,45 @@ def _centred_sum_of_squares(X: np.ndarray, mean: np.ndarray, block: int = 1024) 
         R = np.subtract(X[start:start + block], mean, out=buf[:min(block, X.shape[0] - start)])
         total += float(np.vdot(R, R))
     return total
+
+
+def _centred_scatter(X: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    """The upper triangle of X̃ᵀX̃ (d, d), X̃ = X − 1μᵀ, accumulated over small centred row blocks.
+
+    Each block of rows is copied into a buffer of at most max(64, 2d) rows
+    (about the size of the d × d eigen-decomposition's own workspace, so it
+    adds nothing to the fit's peak memory), centred there by a rank-one update
+    R ← R − 1μᵀ (``ger``: exactly the subtraction, without the temporary
+    buffer a broadcasting ufunc allocates) and added to S by a symmetric
+    rank-k update (``syrk``: half a matrix product, no temporary). Centring
+    before multiplying loses nothing to cancellation, unlike XᵀX − n·μμᵀ when
+    |μ| is large against the spread. Cost O(n d²), one pass over X; large X
+    is cut into one range of rows per CPU (each with its own buffer and
+    partial S, BLAS on one thread each, the partial sums added in order).
+    """
+    n, d = X.shape
+
+    def scatter(span):
+        rows = min(span.stop - span.start, max(64, 2 * d))
+        S = np.zeros((d, d), order="F")
+        buf, ones = np.empty((rows, d)), np.ones(rows)
+        for start in range(span.start, span.stop, rows):
+            m = min(rows, span.stop - start)
+            R = buf[:m]
+            np.copyto(R, X[start:start + m])
+            dger(-1.0, mean, ones[:m], a=R.T, overwrite_a=True)     # R.T is F-ordered: updated in place
+            S = dsyrk(1.0, R.T, beta=1.0, c=S, overwrite_c=True)
+        return S
+
+    spans = row_blocks(n, work=n * d, min_work=_SCATTER_MIN_WORK)
+    if len(spans) == 1:
+        return scatter(spans[0])
+    with single_blas_thread():
+        parts = map_blocks(scatter, spans)
+    S = parts[0]
+    for part in parts[1:]:
+        S += part
+    return S
 
 
 def _lu_normalise(Y: np.ndarray) -> np.ndarray:
@@ -225,8 +266,10 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         C⁻¹ = Wₖᵀ diag(1/λ) Wₖ + (I − WₖᵀWₖ) / σ²,
         log det C = Σₖ log λₖ + (d − k) log σ².
 
-    Cost: covariance route O(n d² + d³); SVD O(n d min(n, d));
-    randomized O(q n d (k + p)) for q power iterations.
+    Cost: covariance route O(n d² + d³), its scatter X̃ᵀX̃ accumulated over
+    small centred row blocks (no centred copy of X; the textbook centring
+    keeps the digits that XᵀX − n·μμᵀ would cancel); SVD O(n d min(n, d)),
+    with a centred copy of X; randomized O(q n d (k + p)) for q power iterations.
 
     Any finite scale of X works: data beyond 2^±256 are fitted as X/2^e (an
     exact power of two), so for X·s the axes, the ratios and whitened
@@ -397,12 +440,12 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         n, d = X.shape
         ev = None
         if solver == "lapack" and n >= 10 * d:
-            # Covariance route: S = X̃ᵀX̃/(n−1), blocked products and a d×d eigh.
-            S = centred_gram(X, self.mean_)
+            # Covariance route: S = X̃ᵀX̃/(n−1) (its upper triangle), centred row blocks and a d×d eigh.
+            S = _centred_scatter(X, self.mean_)
             S /= n - 1
             if not math.isfinite(S.trace()):   # only in _fit_as_given, for X beyond 2^±256
                 raise np.linalg.LinAlgError("the covariance of X overflows")
-            lam, V = scipy.linalg.eigh(S, check_finite=False, driver="evd")
+            lam, V = scipy.linalg.eigh(S, lower=False, overwrite_a=True, check_finite=False, driver="evd")
             lam, Vt = np.maximum(lam[::-1], 0.0), V[:, ::-1].T
             n_keep = d if not isinstance(k, int) else k
             if n_keep == 0 or lam[n_keep - 1] > _COVARIANCE_RCOND * lam[0]:
