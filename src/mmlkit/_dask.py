@@ -51,10 +51,12 @@ PCA (full, TSQR)           1                               d² + d + 1
 PCA (randomized)           2 + iterated_power              s² + ds  (s = k + oversamples)
                            (+1 beyond 2^±256)
 KMeans                     5 rounds (k-means||; the first  2k(d + 2) + 1 a round (+ 3d
-                           with the moments; +1 beyond     in the first); about 10k for
-                           2^±256) + 1 for the weights     the weights; k(2d + 5) + 1
-                           + 1 a Lloyd iteration + 1 for   a Lloyd pass; 1 the last
-                           the final inertia
+                           with the moments; +1 beyond     in the first); about
+                           2^±256) + 1 for the weights     10k(d + 1) for the weights;
+                           + 1 a Lloyd iteration + 1 for   k(2d + 6) + 256(d + 3) + 3
+                           the final inertia (the last     a Lloyd pass; 1 the last
+                           two often settled on the
+                           client, see below)
 GaussianMixture            1 (+1 beyond 2^±256, tied)      K(d² + d + 1) + 1 (full);
                            + init + 1 per EM iteration     K(2d + 1) + 1 (diag, spherical);
                                                            K(d + 1) + 1 (tied)
@@ -75,6 +77,14 @@ There KMeans's k-means|| rounds also keep per-row state on the workers from
 one pass to the next (each row's nearest candidate so far and its distance): a
 round measures the rows against only the 2k or so candidates the round before
 added, not against all of them, and none of that state travels.
+
+A KMeans Lloyd pass also sends the 256 rows nearest to a tie between two
+centres, and a bound that every other row's gap exceeds. When the centres move
+by less than half that bound no other row can change cluster: the client
+relabels those rows itself and ends the run without another pass, taking the
+final inertia from each cluster's sum and Σ D², and skipping an iteration that
+could only confirm the labels (the same labels, iterations and inertia). On
+well-separated clusters this saves one or two of the Lloyd passes.
 
 Chunking: X must be chunked along rows only. An X chunked across columns is
 rechunked to whole rows (``X.rechunk({1: -1})``), which moves data once; chunk

@@ -7,9 +7,12 @@ boundary on these data. The k-means|| seeding is random: it is checked to reach
 the same optimum as in-memory k-means++ on well-separated blobs.
 """
 
+import dask
 import dask.array as da
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mmlkit.datasets import load_iris, make_blobs
 from mmlkit.models import KMeans
@@ -87,6 +90,138 @@ def test_kmeans_parallel_by_name_is_the_dask_default(threaded):
     b = KMeans(5, random_state=3).fit(as_dask(X, 300))
     np.testing.assert_array_equal(a.cluster_centers_, b.cluster_centers_)
     assert a.inertia_ == b.inertia_
+
+
+def _near_tie_truth(X, mean, centers):
+    """Exact (direct-difference) nearest-two gaps ‖x − c₂‖ − ‖x − c₁‖, labels and D² to the nearest."""
+    D = np.sum(((X - mean)[:, None, :] - centers[None]) ** 2, axis=2)
+    two = np.sort(D, axis=1)[:, :2]
+    return np.sqrt(two[:, 1]) - np.sqrt(two[:, 0]), D.argmin(axis=1), two[:, 0]
+
+
+def test_lloyd_near_tie_rows_bound_every_other_row(monkeypatch):
+    """Each Lloyd pass sends the rows nearest to a tie between two centres, with a lower bound on
+    their gap ‖x − c₂‖ − ‖x − c₁‖ and a bound every other row's gap exceeds: the rows of smallest
+    exact gap, whatever the blocks and the merge order, per-cluster Σ D² beside them."""
+    from mmlkit.models import _blockwise as bw
+
+    monkeypatch.setattr(bw, "NEAR_TIE_ROWS", 7)
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(500, 3)) * 2.0 + 50.0
+    mean, centers = X.mean(axis=0), rng.normal(size=(4, 3)) * 2.0
+    true_gap, labels, d1 = _near_tie_truth(X, mean, centers)
+    parts = [bw.lloyd_stats(X[a:b], mean, centers, a) for a, b in [(0, 230), (230, 231), (231, 500)]]
+    for merged in (bw.merge_lloyd(bw.merge_lloyd(parts[0], parts[1]), parts[2]),
+                   bw.merge_lloyd(parts[2], bw.merge_lloyd(parts[1], parts[0]))):
+        sse, x2max, gap, index, rows, near_labels, above = merged[3]
+        np.testing.assert_array_equal(np.sort(index), np.sort(np.argsort(true_gap)[:7]))
+        assert np.all(gap <= true_gap[index]) and np.allclose(gap, true_gap[index], rtol=1e-9)
+        assert np.all(np.delete(true_gap, index) >= above) and above == pytest.approx(np.sort(true_gap)[7])
+        np.testing.assert_allclose(rows, (X - mean)[index], rtol=1e-15)
+        np.testing.assert_array_equal(near_labels, labels[index])
+        np.testing.assert_allclose(sse, np.bincount(labels, weights=d1, minlength=4), rtol=1e-11)
+        assert x2max == pytest.approx(np.max(np.sum((X - mean) ** 2, axis=1)), rel=1e-14)
+    one = bw.lloyd_stats(X[:5], mean, centers, 0)[3]             # fewer rows than sent: all, bound inf
+    assert one[-1] == np.inf and np.array_equal(np.sort(one[3]), np.arange(5))
+
+
+def _mirrored_with_ties():
+    """Two blobs mirrored through the origin (the centres stay mirrored) and rows on the bisector."""
+    A = np.random.default_rng(3).normal(size=(300, 2)) + [4.0, 0.0]
+    return np.vstack([A, -A, [[0.0, 1.0], [0.0, -2.0], [0.0, 0.5]]])
+
+
+@pytest.mark.parametrize(("name", "tol"), [("blobs", 0.0), ("blobs", 1e-4), ("iris", 0.0), ("iris", 1e-4),
+                                           ("far", 1e-4), ("ties", 0.0), ("ties", 1e-4)])
+@pytest.mark.parametrize("n_sent", [3, 256])
+def test_lloyd_run_ended_from_the_near_tie_rows_equals_the_full_run(threaded, monkeypatch, name, tol, n_sent):
+    """The client ends a run from what the last pass sent (the final inertia, or a last iteration that
+    only confirms the labels) when every row not sent provably keeps its centre: the same labels,
+    iterations, centres and inertia as in memory and as the run that makes every pass, in no more
+    passes. Rows exactly on a tie are never decided there: with them the run is the one that makes
+    every pass (whose blockwise sums may break such a tie unlike the in-memory sums: a tie has no
+    nearest centre to agree on)."""
+    from mmlkit.models import _blockwise as bw
+    from mmlkit.models import _dask_fit
+
+    monkeypatch.setattr(bw, "NEAR_TIE_ROWS", n_sent)         # 256: every row of a block of 97 is sent
+    X = _mirrored_with_ties() if name == "ties" else _data(name, 3)
+    init = np.array([[1.0, 0.5], [-1.0, 0.5]]) if name == "ties" else X[[0, 50, 100, 149]]
+    b, settled = _count_passes(lambda: KMeans(init.shape[0], init=init, tol=tol).fit(as_dask(X, 97)))
+    monkeypatch.setattr(_dask_fit, "_near_labels", lambda *args: None)
+    c, every = _count_passes(lambda: KMeans(init.shape[0], init=init, tol=tol).fit(as_dask(X, 97)))
+    a = c if name == "ties" else KMeans(init.shape[0], init=init, tol=tol).fit(X)
+    want = a.labels_.compute() if name == "ties" else a.labels_
+    for fit in (b, c):
+        np.testing.assert_array_equal(fit.labels_.compute(), want)
+        np.testing.assert_allclose(fit.inertia_, a.inertia_, rtol=1e-10)
+        np.testing.assert_allclose(fit.cluster_centers_, a.cluster_centers_, rtol=1e-10, atol=1e-12)
+        assert fit.n_iter_ == a.n_iter_
+    assert settled <= every
+
+
+def test_near_labels_decide_only_what_is_proved():
+    """The sent rows are relabelled only if every other row's gap exceeds twice the largest centre
+    move (with a little room for rounding), and none of theirs sits on a tie at the new centres."""
+    from mmlkit.models._dask_fit import _near_labels
+
+    old = np.array([[-2.0, 0.0], [2.0, 0.0]])
+    rows = np.array([[0.5, 0.0], [-3.0, 1.0]])                     # gaps 1 and 4 at `old`
+    for move, bound, want in [(0.1, 0.2 + 1e-6, [1, 0]), (0.1, 0.2 - 1e-6, None), (0.0, 1e-3, [1, 0]),
+                              (-0.5, np.inf, [1, 0]), (0.5, np.inf, None)]:
+        new = old + [[move, 0.0], [move, 0.0]]            # (0.5: row 0 lands on the tie at x = 0.5)
+        near = (np.zeros(2), 16.0, np.array([1.0, 4.0]), np.array([3, 9]), rows, np.array([1, 0]), bound)
+        got = _near_labels(near, np.zeros(2), old, new)
+        assert (got is None) if want is None else np.array_equal(got, want)
+
+
+@settings(max_examples=15)
+@given(st.integers(0, 2**32 - 1), st.integers(2, 5), st.sampled_from([1, 4, 256]))
+def test_lloyd_run_ended_on_the_client_is_the_full_run(seed, k, n_sent):
+    """Any data, any start, any number of rows sent: the run that may end on the client is the run
+    that makes every pass (labels, iterations, centres, inertia)."""
+    from mmlkit.models import _blockwise as bw
+    from mmlkit.models import _dask_fit
+
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(int(rng.integers(k, 300)), int(rng.integers(1, 4)))) * rng.uniform(0.1, 10.0)
+    X[: X.shape[0] // 3] += rng.normal(size=X.shape[1]) * 3.0
+    init = X[rng.choice(X.shape[0], k, replace=False)]
+    saved = bw.NEAR_TIE_ROWS, _dask_fit._near_labels
+    fits = []
+    with dask.config.set(scheduler="threads"):
+        try:
+            bw.NEAR_TIE_ROWS = n_sent
+            fits.append(KMeans(k, init=init, tol=float(rng.choice([0.0, 1e-4]))).fit(as_dask(X, 37)))
+            _dask_fit._near_labels = lambda *args: None
+            fits.append(KMeans(k, init=init, tol=fits[0].tol).fit(as_dask(X, 37)))
+        finally:
+            bw.NEAR_TIE_ROWS, _dask_fit._near_labels = saved
+    b, c = fits
+    np.testing.assert_array_equal(b.labels_.compute(), c.labels_.compute())
+    assert b.n_iter_ == c.n_iter_
+    np.testing.assert_allclose(b.cluster_centers_, c.cluster_centers_, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(b.inertia_, c.inertia_, rtol=1e-10, atol=1e-300)
+
+
+def test_lloyd_ends_without_a_pass_on_separated_blobs(threaded):
+    """Started near the optimum of separated blobs: the moments pass and one Lloyd pass, where the run
+    makes two iterations (the second only confirms the labels) and would read X three times."""
+    X = make_blobs(3000, n_features=4, centers=4, cluster_std=0.5, center_box=(-20, 20), random_state=1)[0]
+    init = KMeans(4, random_state=0).fit(X).cluster_centers_ + 0.05
+    a = KMeans(4, init=init, tol=0.0).fit(X)
+    b, n_passes = _count_passes(lambda: KMeans(4, init=init, tol=0.0).fit(as_dask(X, 500)))
+    assert a.n_iter_ == b.n_iter_ == 2 and n_passes == 2
+    np.testing.assert_allclose(b.inertia_, a.inertia_, rtol=1e-10)
+
+
+def _count_passes(fit):
+    from dask.callbacks import Callback
+
+    count = [0]
+    with Callback(start=lambda dsk: count.__setitem__(0, count[0] + 1)):
+        out = fit()
+    return out, count[0]
 
 
 def _with_far_points():
@@ -196,4 +331,15 @@ def test_kmeans_parallel_state_is_dropped_on_the_workers(on_cluster):
     X[2900, 1] = np.nan                                    # the last blocks fail after the first ones kept state
     with pytest.raises(ValueError, match="X must be finite"):
         KMeans(5, random_state=2).fit(as_dask(X, 250).persist())
+    assert set(on_cluster.run(_n_kept).values()) == {0}
+
+
+def test_kmeans_parallel_n_init_on_cluster(on_cluster):
+    """Further k-means|| seedings on the workers (their first centre taken where its block lives):
+    the first run is the one-seeding fit, the best run no worse; no state left behind."""
+    X = make_blobs(2000, n_features=3, centers=5, cluster_std=2.0, random_state=6)[0]
+    Xd = as_dask(X, 250).persist()
+    one, two = KMeans(5, random_state=1).fit(Xd), KMeans(5, n_init=2, random_state=1).fit(Xd)
+    assert two.inertia_ <= one.inertia_
+    np.testing.assert_allclose(one.inertia_, KMeans(5, random_state=1).fit(as_dask(X, 250)).inertia_, rtol=1e-10)
     assert set(on_cluster.run(_n_kept).values()) == {0}

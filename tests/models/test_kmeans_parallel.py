@@ -17,7 +17,7 @@ from sklearn import cluster as skc
 from mmlkit.datasets import make_blobs
 from mmlkit.models import KMeans
 from mmlkit.models import _blockwise as bw
-from mmlkit.models._kmeans_parallel import OVERSAMPLING, kmeans_parallel
+from mmlkit.models._kmeans_parallel import OVERSAMPLING, kmeans_parallel, seed_by_rounds
 from mmlkit.models.cluster import _centred_with_ones, _farthest
 
 
@@ -65,6 +65,36 @@ def test_weighted_recluster_finds_k_distinct_points(seed):
     assert fit.inertia_ <= 1e-12 * np.sum((X - X.mean(axis=0)) ** 2)  # zero up to rounding
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_recluster_centres_are_the_means_of_whole_cells(seed):
+    """The weighted recluster runs on each candidate's cell mean (the mean of the points nearest to
+    it, summed in the weights pass): every centre is the exact mean of the points of the cells it
+    gathers, as a Lloyd step on those cells would place it."""
+    X = make_blobs(900, n_features=3, centers=4, cluster_std=1.5, random_state=seed)[0]
+    rng = np.random.default_rng(seed)
+    found = [X[rng.choice(900, 9, replace=False)], X[rng.choice(900, 6, replace=False)]]
+
+    def sample(batches, ell):
+        return 1.0, found[len(batches)] if len(batches) < len(found) else X[:0]
+
+    def weigh(batches):
+        C = np.vstack([X[0], *batches])
+        nearest = np.argmin(np.sum((X[:, None, :] - C[None]) ** 2, axis=2), axis=1)
+        return np.column_stack([np.bincount(nearest, weights=x, minlength=len(C)) for x in (*X.T, np.ones(900))])
+
+    centers = seed_by_rounds(X[0], 4, rng, sample, weigh)
+    cells = weigh(found)
+    C = np.vstack([X[0], *found])
+    nearest = np.argmin(np.sum((X[:, None, :] - C[None]) ** 2, axis=2), axis=1)
+    filled = np.flatnonzero(cells[:, -1] > 0)
+    means = cells[filled, :-1] / cells[filled, -1:]
+    group = np.argmin(np.sum((means[:, None, :] - centers[None]) ** 2, axis=2), axis=1)
+    for j in range(4):
+        members = np.isin(nearest, filled[group == j])
+        assert members.any()
+        np.testing.assert_allclose(centers[j], X[members].mean(axis=0), rtol=1e-10, atol=1e-12)
+
+
 def test_one_round_samples_each_point_with_probability_ell_d2_over_phi():
     """E[number sampled] = Σ min(1, ℓ D²/φ); the mean over 400 rounds is within 4 standard errors."""
     X = make_blobs(500, n_features=2, centers=4, random_state=0)[0]
@@ -88,6 +118,18 @@ def test_farthest_is_largest_first_ties_to_lower_index(dist, m):
     m = min(m, dist.size)
     expected = sorted(range(dist.size), key=lambda i: (-dist[i], i))[:m]
     np.testing.assert_array_equal(_farthest(dist, m), expected)
+
+
+@given(hnp.arrays(np.float64, st.integers(2, 600), elements=st.integers(0, 9).map(float)
+                  | st.floats(-1e6, 1e6, allow_nan=False)), st.integers(1, 599))
+def test_smallest_entries_and_the_bound_on_the_rest(v, m):
+    """The m smallest entries (ties anywhere among the equal ones) and the next value, which bounds
+    every entry left out (the near-tie rows of a Lloyd pass; -v: the farthest rows' superset)."""
+    m = min(m, v.size - 1)
+    rows, above = bw._smallest(v, m)
+    assert rows.size == np.unique(rows).size == m
+    assert above == np.sort(v)[m]
+    assert np.all(v[rows] <= above) and np.all(np.delete(v, rows) >= above)
 
 
 def test_two_empty_clusters_are_reseeded_farthest_first():
@@ -131,5 +173,9 @@ def test_kept_nearest_candidate_equals_measuring_every_batch(seed):
     D2 = D2.sum(axis=2)
     np.testing.assert_allclose(state[1], D2.min(axis=1), rtol=1e-9, atol=1e-12 * D2.mean())  # candidates: 0
     assert not np.isin(state[2], np.arange(C.shape[0] - 3, C.shape[0])).any()   # the copies win no row
-    counts, _ = bw.candidate_weights(X, shift, first, batches, state)
-    np.testing.assert_array_equal(counts, np.bincount(state[2], minlength=C.shape[0]))
+    cells, _ = bw.candidate_weights(X, shift, first, batches, state)      # each candidate's [Σ (x − shift), count]
+    np.testing.assert_array_equal(cells[:, -1], np.bincount(state[2], minlength=C.shape[0]))
+    sums = np.array([(X - shift)[state[2] == j].sum(axis=0) for j in range(C.shape[0])])
+    np.testing.assert_allclose(cells[:, :-1], sums, rtol=1e-12, atol=1e-9)
+    again, _ = bw.candidate_weights(X, shift, first, batches)                 # from no state: the same cells
+    np.testing.assert_array_equal(again, cells)

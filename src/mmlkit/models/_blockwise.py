@@ -234,37 +234,90 @@ def kmeans_labels(X, mean, centers):
 
 
 def _assigned(X, mean, centers):
-    """Per row of a block: label, squared distance to its centre (as KMeans.fit: ``max(partial + x2, 0)``)
-    and ‖x − mean‖²; with the per-cluster ``[Σ (x − mean), count]`` of the block."""
-    from mmlkit.models.cluster import _cluster_sums
+    """Per row of a block: label, squared distance to its centre (as KMeans.fit: ``max(partial + x2, 0)``),
+    to the runner-up centre (``inf`` for k = 1) and ‖x − mean‖²; with the per-cluster
+    ``[Σ (x − mean), count]`` of the block. The labels and distances are KMeans' ``_assign``'s, to the
+    bit (the same products over the same rows)."""
+    from mmlkit.models.cluster import _BLOCK_ELEMENTS, _argmin_columns, _augmented, _cluster_sums
 
     n, k = X.shape[0], centers.shape[0]
-    labels, dist, x2 = np.empty(n, dtype=np.intp), np.empty(n), np.empty(n)
+    C1 = _augmented(centers)
+    step = max(256, _BLOCK_ELEMENTS // k)
+    labels, dist, second, x2 = np.empty(n, dtype=np.intp), np.empty(n), np.full(n, np.inf), np.empty(n)
     S = np.zeros((k, X.shape[1] + 1))
     for rows, X1, x2_rows in _centred_chunks(X, mean):
-        labels[rows], partial = _assign_here(X1, centers)
-        np.maximum(partial + x2_rows, 0.0, out=dist[rows])
+        for start in range(0, X1.shape[0], step):
+            part = slice(start, min(start + step, X1.shape[0]))
+            at = slice(rows.start + part.start, rows.start + part.stop)
+            GT = C1 @ X1[part].T
+            labels[at], partial = _argmin_columns(GT)
+            np.maximum(partial + x2_rows[part], 0.0, out=dist[at])
+            if k > 1:
+                GT[labels[at], np.arange(GT.shape[1])] = np.inf      # hide the nearest: the runner-up
+                np.maximum(GT.min(axis=0) + x2_rows[part], 0.0, out=second[at])
         x2[rows] = x2_rows
         S += _cluster_sums(X1, labels[rows], k)
-    return labels, dist, x2, S
+    return labels, dist, second, x2, S
+
+
+# The rows of a block nearest to a tie between two centres, sent with each Lloyd pass, and how
+# much a computed D² may be off: 2(d + 3)·eps·(‖x‖² + ‖c‖²) bounds the rounding of the expanded
+# formula ‖c‖² − 2x·c + ‖x‖² (a dot product of d + 1 terms plus two norms); 4× that is used.
+NEAR_TIE_ROWS = 256
+
+
+def _near_ties(X, mean, centers, labels, dist, second, x2, offset):
+    """Per-cluster Σ D², max ‖x − mean‖², and the block's ``NEAR_TIE_ROWS`` rows of smallest gap
+    g = ‖x − c₂‖ − ‖x − c₁‖ between their nearest two centres (a lower bound, net of rounding),
+    with g of the next row: every row not sent has a larger gap (``inf``: all rows sent)."""
+    n, d = X.shape
+    k = centers.shape[0]
+    sse = np.bincount(labels, weights=dist, minlength=k)
+    err = 8.0 * (d + 3) * np.finfo(np.float64).eps * (x2 + float(np.einsum("ij,ij->i", centers, centers).max()))
+    gap = np.sqrt(np.maximum(second - err, 0.0))
+    gap -= np.sqrt(dist + err)
+    if NEAR_TIE_ROWS < n:
+        rows, above = _smallest(gap, NEAR_TIE_ROWS)
+    else:
+        rows, above = np.arange(n), np.inf
+    return sse, float(x2.max()), gap[rows], rows + offset, X[rows] - mean, labels[rows], above
+
+
+def _smallest(v, m):
+    """Indices of ``m`` smallest entries of ``v`` (m < v.size), in no order, and the next smallest value
+    (every other entry is at least that). Partitions a cheap superset first: the entries below a
+    quantile of every 16th entry, the whole of ``v`` only if that superset is too small."""
+    sub = v[::16]
+    step = min(sub.size - 1, 4 * (m // 16) + 8)
+    cut = np.partition(sub, step)[step]
+    pool = np.flatnonzero(v <= cut)
+    if pool.size <= m:
+        pool = np.arange(v.size)
+    part = np.argpartition(v[pool], m)
+    return pool[part[:m]], float(v[pool[part[m]]])
 
 
 def lloyd_stats(X, mean, centers, offset=0):
     """One Lloyd step on a block: per-cluster [Σx, count] (k(d + 1) numbers), Σ D² (the inertia),
-    and the block's k points farthest from their centres, for re-seeding an empty cluster
-    (D², row index, [x, 1], label: k(d + 4) numbers). ``offset`` is the block's first row."""
+    the block's k points farthest from their centres, for re-seeding an empty cluster
+    (D², row index, [x, 1], label: k(d + 4) numbers), and what lets the client end the fit without
+    a further pass (:func:`_near_ties`: k + 2 + ``NEAR_TIE_ROWS``·(d + 3) numbers). ``offset`` is
+    the block's first row."""
     from mmlkit.models.cluster import _farthest, _own_sq_dist
 
     k = centers.shape[0]
-    labels, dist, x2, S = _assigned(X, mean, centers)
+    labels, dist, second, x2, S = _assigned(X, mean, centers)
     # The in-memory fit ranks the points by _own_sq_dist; those distances agree with
     # `dist` to rounding, so its k farthest are among the 2k farthest by `dist`.
-    near_top = _farthest(dist, min(2 * k, dist.size))
+    m = min(2 * k, dist.size)
+    pool = np.flatnonzero(dist >= dist[_smallest(-dist, m)[0]].min()) if m < dist.size else np.arange(m)
+    near_top = pool[_farthest(dist[pool], m)]     # the m farthest (ties included in the pool, in row order)
     X1, _ = _with_ones(X[near_top], mean)
     own = _own_sq_dist(X1, x2[near_top], centers, labels[near_top])
     top = _farthest(own, k)
     far = near_top[top]
-    return S, float(dist.sum()), (own[top], far + offset, X1[top], labels[far])
+    return (S, float(dist.sum()), (own[top], far + offset, X1[top], labels[far]),
+            _near_ties(X, mean, centers, labels, dist, second, x2, offset))
 
 
 def inertia_stats(X, mean, centers):
@@ -276,14 +329,26 @@ def inertia_stats(X, mean, centers):
 
 
 def merge_lloyd(a, b):
-    """Sums add; the k farthest of the union, farthest first, ties to the lower row index."""
+    """Sums add; the k farthest of the union, farthest first, ties to the lower row index; the
+    ``NEAR_TIE_ROWS`` rows of smallest gap of the union (ties to the lower row index)."""
     k = a[0].shape[0]
     dist, index, rows, labels = (np.concatenate([x, y]) for x, y in zip(a[2], b[2]))
     top = np.lexsort((index, -dist))[:k]
-    return a[0] + b[0], a[1] + b[1], (dist[top], index[top], rows[top], labels[top])
+    return a[0] + b[0], a[1] + b[1], (dist[top], index[top], rows[top], labels[top]), _merge_near(a[3], b[3])
 
 
-def nearest_candidate(X, shift, first, batches, state=None):
+def _merge_near(a, b):
+    gap, index, rows, labels = (np.concatenate([x, y]) for x, y in zip(a[2:6], b[2:6]))
+    above = min(a[6], b[6])
+    if gap.size > NEAR_TIE_ROWS:
+        order = np.lexsort((index, gap))
+        above = min(above, float(gap[order[NEAR_TIE_ROWS]]))
+        keep = order[:NEAR_TIE_ROWS]
+        gap, index, rows, labels = gap[keep], index[keep], rows[keep], labels[keep]
+    return a[0] + b[0], max(a[1], b[1]), gap, index, rows, labels, above
+
+
+def nearest_candidate(X, shift, first, batches, state=None, sums=None):
     """Each row's squared distance D² to the nearest k-means|| candidate so far, and that candidate.
 
     The candidates are the row ``first`` (number 0, in X's own coordinates) and
@@ -294,8 +359,10 @@ def nearest_candidate(X, shift, first, batches, state=None):
     ‖c‖² − 2 x·c, and a row moves to a new candidate only when strictly nearer,
     so ties go to the lowest number. Without a state every batch is measured in
     the same order with the same products: the same numbers. Returns the new state.
+    ``sums`` (an (m, d + 1) array, m candidates in all) has each candidate's
+    ``[Σ (x − shift), count]`` over its nearest rows added to it, in the same walk.
     """
-    from mmlkit.models.cluster import _argmin_columns, _augmented
+    from mmlkit.models.cluster import _argmin_columns, _augmented, _cluster_sums
 
     n = X.shape[0]
     if state is None:
@@ -306,7 +373,7 @@ def nearest_candidate(X, shift, first, batches, state=None):
     else:
         done, D2, index, x2 = state[0], state[1].copy(), state[2].copy(), state[3]
     todo = [(1 + sum(b.shape[0] for b in batches[:j]), _augmented(batches[j])) for j in range(done, len(batches))]
-    if todo:
+    if todo or sums is not None:
         fresh = x2 is None
         x2 = np.empty(n) if fresh else x2
         for rows, X1, x2_rows in _centred_chunks(X, shift, norms=fresh):
@@ -325,6 +392,8 @@ def nearest_candidate(X, shift, first, batches, state=None):
                     nearest = _argmin_columns(GT)[0][nearer]
                 best[nearer] = dist[nearer]
                 label[nearer] = nearest + number
+            if sums is not None:
+                sums += _cluster_sums(X1, label, sums.shape[0])
     return len(batches), D2, index, x2
 
 
@@ -366,17 +435,26 @@ def kmeans_first_stats(X, first, oversampling, where, state=None):
     moments = np.full(d, float(n)), first + s1 / n, np.maximum(s2 - s1 * s1 / n, 0.0)
     state = (0, D2, np.zeros(n, dtype=np.intp), None)   # what nearest_candidate(X, ·, first, []) gives
     stats, state = kmeans_parallel_stats(X, None, first, [], oversampling, where, state)
-    return (moments, stats), state
+    return (moments, stats, first), state
 
 
 def merge_kmeans_first(a, b):
-    return merge_nan_moments(a[0], b[0]), merge_kmeans_parallel(a[1], b[1])
+    """Moments and round merged; ``first`` (the same in both) passed on, so that a client that
+    handed the pass a reference to it (a future) gets its value back with the statistics."""
+    return merge_nan_moments(a[0], b[0]), merge_kmeans_parallel(a[1], b[1]), a[2]
+
+
+def take_row(block, j):
+    """Row ``j`` of a block, as float64 (k-means||'s first centre, taken where the block lives)."""
+    return np.array(block[j], dtype=np.float64)
 
 
 def candidate_weights(X, shift, first, batches, state=None):
-    """How many rows of a block are nearest to each candidate (ties to the lowest number); no state after."""
-    index = nearest_candidate(X, shift, first, batches, state)[2]
-    return np.bincount(index, minlength=1 + sum(b.shape[0] for b in batches)).astype(np.float64), None
+    """Each candidate's cell in a block, the rows nearest to it (ties to the lowest number): its
+    ``[Σ (x − shift), count]``, one (m, d + 1) array for the m candidates; no state after."""
+    sums = np.zeros((1 + sum(b.shape[0] for b in batches), X.shape[1] + 1))
+    nearest_candidate(X, shift, first, batches, state, sums=sums)
+    return sums, None
 
 
 def merge_sum(a, b):

@@ -369,26 +369,34 @@ def _passes_over(X):
 
     run.forget = forget
     run.units = 0
+    run.placement = placement
     return run
 
 
-def _first_pass(passes, fn, combine, fixed=(), **kwargs):
+def _first_pass(passes, fn, combine, fixed=(), again=None, **kwargs):
     """The fit's first pass, with max|x|; beyond 2^±256 (with the ``fixed`` arrays given in X's units,
-    the init centres) again in units x/2**e, from which on every pass reads its blocks in those units."""
-    out, (top,) = passes(fn, combine, check_finite=True, with_max=True, **kwargs)
+    the init centres) again in units x/2**e, from which on every pass reads its blocks in those units.
+    ``again(out)`` gives the arguments of that second pass from the first's result (default: the same)."""
+    args = kwargs.pop("args", ())
+    out, (top,) = passes(fn, combine, check_finite=True, with_max=True, args=args, **kwargs)
     e = unit_exponent(np.array([top, *(abs_max(np.asarray(a, dtype=np.float64)) for a in fixed)]))
     if e:
         passes.forget()
         passes.units = e
         args = tuple(shift(a, -e) if isinstance(a, np.ndarray) and a.dtype.kind == "f" else a
-                     for a in kwargs.pop("args", ()))
+                     for a in (again(out) if again else args))
         out = passes(fn, combine, args=args, **kwargs)
     return out
 
 
-def _row(X, i):
-    """Row i of the Dask X, fetched from its block alone."""
-    return np.asarray(X[i].compute(), dtype=np.float64)
+def _row(X, i, passes, offsets):
+    """Row i of the Dask X, from its block alone: on a cluster holding X, a future of it (the first
+    pass reads it where it lands, and gives its value back); otherwise its value."""
+    if not passes.placement:
+        return np.asarray(X[i].compute(), dtype=np.float64)
+    client, _, futures = passes.placement
+    b = int(np.searchsorted(offsets, i, side="right")) - 1
+    return client.submit(bw.take_row, futures[0][b], i - offsets[b], pure=False)
 
 
 def _kmeans_parallel(X, passes, k, rng, offsets, *, mean=None):
@@ -404,7 +412,9 @@ def _kmeans_parallel(X, passes, k, rng, offsets, *, mean=None):
     from mmlkit.models._kmeans_parallel import OVERSAMPLING, seed_by_rounds
 
     ell = float(OVERSAMPLING * k)
-    first = shift(_row(X, int(rng.integers(X.shape[0]))), -passes.units)
+    first = _row(X, int(rng.integers(X.shape[0])), passes, offsets)
+    if mean is not None:
+        first = shift(np.asarray(first.result() if hasattr(first, "result") else first), -passes.units)
 
     def block_args():
         return list(zip(rng.integers(2**63, size=len(offsets)).tolist(), offsets))
@@ -426,9 +436,9 @@ def _kmeans_parallel(X, passes, k, rng, offsets, *, mean=None):
     moments, first_round = None, []
     try:
         if mean is None:  # pass 1: the moments + round 1 (the rows against `first`), in units if need be
-            moments, out = _first_pass(passes, bw.kmeans_first_stats, bw.merge_kmeans_first, args=(first, ell),
-                                       block_args=block_args(), keep=True)
-            first = shift(first, -passes.units)
+            moments, out, first = _first_pass(passes, bw.kmeans_first_stats, bw.merge_kmeans_first,
+                                              args=(first, ell), block_args=block_args(), keep=True,
+                                              again=lambda out: (out[2], ell))
             mean = moments[1]
             first_round.append(out)
         centers = seed_by_rounds(first - mean, k, rng, sample, weigh)
@@ -496,26 +506,112 @@ def _lloyd_dask(passes, mean, centers, max_iter, tol, offsets):
     block sends its k farthest, the merge keeps the k farthest of the union,
     ties to the lower row index) seed the empty clusters in order and leave
     their own.
+
+    Each pass also sends the rows nearest to a tie between two centres, which
+    often lets the client end the run without one more pass (:func:`_settle`):
+    the final inertia, or the next iteration when it can only confirm the labels.
     """
-    strict = False
     for n_iter in range(1, max_iter + 1):  # noqa: B007 (n_iter is returned)
-        S, inertia, (_, _, far_rows, far_labels) = passes(bw.lloyd_stats, bw.merge_lloyd, args=(mean, centers),
-                                                          block_args=offsets)
+        S, inertia, (_, _, far_rows, far_labels), near = passes(bw.lloyd_stats, bw.merge_lloyd,
+                                                                args=(mean, centers), block_args=offsets)
         empty = np.flatnonzero(S[:, -1] == 0)
         if empty.size:
             np.subtract.at(S, far_labels[: empty.size], far_rows[: empty.size])
             S[empty] = far_rows[: empty.size]
         new_centers = S[:, :-1] / S[:, -1:]
         shift = float(np.sum((new_centers - centers) ** 2))
-        centers = new_centers
         if shift == 0.0 and not empty.size:
-            strict = True
-            break
+            return inertia, new_centers, n_iter, True
+        settled = None if empty.size else _settle(near, S, mean, centers, new_centers, shift, tol,
+                                                  n_iter == max_iter)
+        if settled is not None:
+            inertia, centers, n_done, converged = settled
+            if inertia is None:
+                inertia = passes(bw.inertia_stats, bw.merge_sum, args=(mean, centers))
+            return inertia, centers, n_iter + n_done, converged
+        centers = new_centers
         if shift <= tol:
             break
-    if not strict:
-        inertia = passes(bw.inertia_stats, bw.merge_sum, args=(mean, centers))
-    return inertia, centers, n_iter, strict or shift <= tol
+    return passes(bw.inertia_stats, bw.merge_sum, args=(mean, centers)), centers, n_iter, shift <= tol
+
+
+def _settle(near, S, mean, old, new, shift, tol, last):
+    """The end of a Lloyd run from what its last pass sent, when it can be proved, else None.
+
+    The pass assigned every row to its nearest centre in ``old`` and gives the
+    centres ``new``, having sent its ``NEAR_TIE_ROWS`` rows of smallest gap
+    g = ‖x − c₂‖ − ‖x − c₁‖ between their two nearest centres, and a bound g₀
+    on the gap of every other row. When the centres move by at most δ, a row
+    with ‖x − c₂‖ − ‖x − c₁‖ > 2δ keeps its centre (triangle inequality), so
+    if g₀ > 2δ (with room for rounding) only the sent rows can change label,
+    and they are relabelled here. Then the inertia at ``new`` follows without
+    a pass: for each cluster of the pass, with sum s_j of its n_j rows,
+
+        Σ ‖x − c'‖² = Σ ‖x − c‖² + 2 (c − c')·(s_j − n_j c) + n_j ‖c − c'‖²,
+
+    corrected for the sent rows that change cluster. Returns (inertia or None
+    (one more pass for it), centres, iterations beyond this one (0 or 1),
+    converged):
+
+    * ``shift`` ≤ ``tol`` or the last iteration: the run ends here, as in memory;
+    * otherwise, if no row changes label the next iteration would find the same
+      labels and stop, the centres unchanged (strict convergence);
+    * if only sent rows change, the next iteration's sums are these sums with
+      them moved; when its shift is within ``tol`` the run ends there.
+    """
+    labels = _near_labels(near, mean, old, new)
+    if labels is None:
+        return None
+    if shift <= tol or last:
+        return _inertia_from(near, S, old, new, labels), new, 0, shift <= tol
+    moved = np.flatnonzero(labels != near[5])
+    if not moved.size:
+        return _inertia_from(near, S, old, new, labels), new, 1, True
+    rows = np.hstack([near[4][moved], np.ones((moved.size, 1))])
+    S_next = S.copy()
+    np.subtract.at(S_next, near[5][moved], rows)
+    np.add.at(S_next, labels[moved], rows)
+    if np.any(S_next[:, -1] == 0):
+        return None
+    newer = S_next[:, :-1] / S_next[:, -1:]
+    if not np.sum((newer - new) ** 2) <= tol:
+        return None
+    later = _near_labels(near, mean, old, newer)
+    return (None if later is None else _inertia_from(near, S, old, newer, later)), newer, 1, True
+
+
+def _near_labels(near, mean, old, new):
+    """The sent rows' nearest centres in ``new`` if no other row can change label from ``old`` to
+    ``new`` and none of theirs is within rounding of a tie; else None."""
+    from mmlkit._pairwise import squared_distances
+
+    x2max, rows, above = near[1], near[4], near[6]
+    scale = np.sqrt(x2max) + np.sqrt(np.max(np.einsum("ij,ij->i", new, new))) + np.sqrt(np.dot(mean, mean))
+    slack = 1e-9 * scale          # far above rounding (about 1e-16·d relative), far below a gap that matters
+    room = above - 2.0 * np.sqrt(np.max(np.sum((new - old) ** 2, axis=1)))
+    if not (room > slack and room * above > slack * scale):
+        return None
+    D = squared_distances(rows, new)
+    labels = D.argmin(axis=1)
+    if new.shape[0] > 1 and rows.shape[0]:
+        nearest = D[np.arange(rows.shape[0]), labels]
+        D[np.arange(rows.shape[0]), labels] = np.inf
+        if np.any(D.min(axis=1) - nearest <= slack * scale):
+            return None
+    return labels
+
+
+def _inertia_from(near, S, old, new, labels):
+    """Σ ‖x − c'_{label}‖² over all rows at centres ``new`` from the pass's per-cluster Σ‖x − c‖² at
+    ``old`` and sums, the sent rows relabelled to ``labels`` (see :func:`_settle`)."""
+    sse, rows, was = near[0], near[4], near[5]
+    counts = S[:, -1]
+    diff = old - new
+    within = sse + 2.0 * np.einsum("ij,ij->i", diff, S[:, :-1] - counts[:, None] * old) \
+        + counts * np.einsum("ij,ij->i", diff, diff)
+    m = labels != was
+    moved = float(np.sum((rows[m] - new[labels[m]]) ** 2) - np.sum((rows[m] - new[was[m]]) ** 2))
+    return max(float(within.sum()) + moved, 0.0)
 
 
 # --------------------------------------------------------------- logistic regression

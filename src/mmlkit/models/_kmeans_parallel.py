@@ -4,8 +4,8 @@ One driver, :func:`seed_by_rounds`, serves both kinds of data: a NumPy X (one
 block, :func:`kmeans_parallel`, the distances on threads) and a Dask X (row
 blocks on the workers, ``mmlkit.models._dask_fit``). It only sees two
 callbacks: ``sample(batches)``, one round over the data against the candidates
-so far, and ``weigh(batches)``, the number of points nearest to each candidate. Both are
-built from the per-block statistics of :mod:`mmlkit.models._blockwise`.
+so far, and ``weigh(batches)``, the sum and number of the points nearest to each
+candidate. Both are built from the per-block statistics of :mod:`mmlkit.models._blockwise`.
 
 Algorithm (the paper's Algorithm 2 with its Step 8, the weighted recluster):
 
@@ -13,9 +13,20 @@ Algorithm (the paper's Algorithm 2 with its Step 8, the weighted recluster):
 2. For ``ROUNDS`` rounds: keep each x independently with probability
    min(1, ℓ D(x)²/φ), ℓ = ``OVERSAMPLING`` · k, and add the kept points to C
    (about ℓ a round; more rounds while fewer than k candidates were found).
-3. Weight each c ∈ C by the number of points nearest to it.
-4. Recluster the weighted C into k centres: weighted greedy k-means++, then
-   weighted Lloyd; the best (lowest weighted inertia) of ``RECLUSTER_TRIALS``.
+3. Weight each c ∈ C by the number w_c of points nearest to it (its cell), and
+   take the cell's mean m_c (the same pass sums the cell's points).
+4. Recluster the weighted cell means into k centres: weighted greedy k-means++,
+   then weighted Lloyd; the best (lowest weighted inertia) of ``RECLUSTER_TRIALS``.
+
+Step 4 reclusters the cells' means where the paper reclusters the candidates
+themselves, at no extra pass. For a grouping g of the cells into k clusters,
+the inertia of the data partitioned by cells is
+
+    Σ_c Σ_{x ∈ cell c} ‖x − μ_{g(c)}‖² = Σ_c Σ_{x ∈ cell c} ‖x − m_c‖² + Σ_c w_c ‖m_c − μ_{g(c)}‖²,
+
+the first term fixed by the cells: the weighted k-means of the (m_c, w_c) minimises
+the data's own inertia over the partitions made of whole cells, and its centres
+are the exact means of their clusters' points, as one Lloyd step would place them.
 
 The per-row draw uses keys D(x)²/u with u ~ U(0, 1): x is kept when its key
 exceeds φ/ℓ. A block knows only its own share φ_b ≤ φ of the cost, so it sends
@@ -43,8 +54,9 @@ def seed_by_rounds(first, k, rng, sample, weigh):
 
     ``sample(batches, ell)`` runs one round against the candidates ``first``
     and ``batches`` (the rows each earlier round added) and returns (φ, the
-    sampled rows); ``weigh(batches)`` returns each candidate's count of nearest
-    points, ``first`` first. Each round only measures the rows against the
+    sampled rows); ``weigh(batches)`` returns each candidate's cell
+    ``[Σ x, count]`` (the points nearest to it), ``first`` first, one
+    (m, d + 1) array. Each round only measures the rows against the
     batch the round before added: the callbacks keep every row's nearest
     candidate so far where the rows are.
     """
@@ -59,8 +71,11 @@ def seed_by_rounds(first, k, rng, sample, weigh):
             break
         if rows.shape[0]:
             batches.append(rows)
-    weights = weigh(batches)
+    cells = weigh(batches)
     C = np.vstack([first[None, :], *batches])
+    weights = cells[:, -1]
+    filled = weights > 0          # an empty cell (no nearest point) keeps its candidate, at weight 0
+    C[filled] = cells[filled, :-1] / weights[filled, None]
     if C.shape[0] <= k:
         return np.vstack([C, np.repeat(C[:1], k - C.shape[0], axis=0)])
     return weighted_kmeans(C, weights, k, rng)
@@ -96,7 +111,10 @@ def kmeans_parallel(X1, x2, k, rng):
         return psi, Xc[keys > psi / ell]
 
     def weigh(batches):
-        return np.bincount(measure(batches)[1], minlength=1 + sum(b.shape[0] for b in batches)).astype(np.float64)
+        from mmlkit.models.cluster import _cluster_sums
+
+        index = measure(batches)[1]
+        return _cluster_sums(X1, index, 1 + sum(b.shape[0] for b in batches))
 
     return seed_by_rounds(first, k, rng, sample, weigh)
 

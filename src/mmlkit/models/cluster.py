@@ -482,9 +482,13 @@ default="k-means++"
     uniformly drawn first centre, each of five rounds keeps every point x
     independently with probability min(1, ℓ D(x)²/φ), ℓ = 2k and φ = Σ D² the
     current cost, and adds the kept points to the candidates (about ℓ per round).
-    Each candidate is weighted by the number of points nearest to it, and the
-    weighted candidates (about 10k of them) are reclustered into k centres by
-    weighted greedy k-means++ and weighted Lloyd (the best of 10). Each point
+    Each candidate is weighted by the number of points nearest to it (its cell)
+    and stands for the mean of those points, summed in the same pass: the weighted
+    cell means (about 10k of them) are reclustered into k centres by weighted
+    greedy k-means++ and weighted Lloyd (the best of 10), so that each seeded
+    centre is the exact mean of the points of the cells it gathers (Bahmani et
+    al. recluster the candidates themselves; the cell means cost no pass and
+    minimise the data's own inertia over unions of cells). Each point
     keeps its nearest candidate so far, so round r measures it against the ℓ
     candidates round r − 1 added only: the cost is O(n · d · ℓ · rounds) in six
     passes over the data (five rounds, then the weights), where k-means++ needs
@@ -498,11 +502,18 @@ default="k-means++"
     first round shares its pass with the data mean and spread, each later round is
     one pass with about ℓ(d + 2) numbers per block (on a cluster each row's
     nearest candidate stays on its worker between rounds), then one pass for the
-    candidates' weights (one count per candidate); then one pass per Lloyd
+    candidates' cells (a sum and a count per candidate); then one pass per Lloyd
     iteration (and one for the final inertia, one number per block, unless the
     labels stopped changing),
     each block sending its cluster sums and counts, inertia and its k farthest
-    points with their row numbers (k(2d + 5) + 1 numbers). Hamerly's bounds are
+    points with their row numbers (k(2d + 5) + 1 numbers), and its 256 rows
+    nearest to a tie between two centres, with a bound g₀ on every other row's
+    gap ‖x − c₂‖ − ‖x − c₁‖ and each cluster's Σ D² (k + 256(d + 3) + 2 numbers).
+    A row moves to another centre only if the centres move by at least half its
+    gap (triangle inequality), so when they move by less than g₀/2 the client
+    relabels the rows sent and ends the run without another pass: the final
+    inertia follows from the clusters' sums and Σ D², and an iteration that could
+    only confirm the labels is not made. Hamerly's bounds are
     per-point state and are not kept: the iterations are Lloyd's, with the same
     results (the same labels and inertia from the same ``init`` array, an emptied
     cluster re-seeded by the same rule). ``labels_`` is then a lazy Dask array.

@@ -138,16 +138,22 @@ def _solve_from_r(est, R11, R12, n, stacklevel):
     return sla.solve_triangular(R11, R12, check_finite=False)
 
 
-def _min_norm_svd(est, A, B, n, stacklevel):
+def _min_norm_svd(est, A, B, n, stacklevel, rebuild=None):
     """:meth:`LinearRegression._svd_solve` on ``A`` with right-hand sides ``B``: ``A`` is the
     centred X (n rows) or the R factor of its QR (whose column norms, singular values and right
     singular vectors are X's, with Uᵀ of the R factor standing for Xc's on ``B = Q₁ᵀyc``).
-    ``A`` is consumed (the fit's own copy). Sets ``rank_`` and ``singular_values_``;
-    ``stacklevel`` is that of the RankWarning."""
+    ``A`` is consumed (the fit's own copy). Given ``rebuild`` (which writes the original ``A``
+    back into it), a column-major ``A`` with no zero column is equilibrated and factored in
+    place, with no copy; otherwise the equilibrated copy is. Sets ``rank_`` and
+    ``singular_values_``; ``stacklevel`` is that of the RankWarning."""
     d = A.shape[1]
     norms = column_norms(A)
     live = norms > 0
-    U, s, Vt = sla.svd(A[:, live] / norms[live], full_matrices=False, check_finite=False, overwrite_a=True)
+    in_place = rebuild is not None and A.flags.f_contiguous and live.all()
+    if in_place:
+        A /= norms                 # the same quotients as the copy's, in A's own memory
+    scaled = A if in_place else A[:, live] / norms[live]
+    U, s, Vt = sla.svd(scaled, full_matrices=False, check_finite=False, overwrite_a=True)
     s = s[: min(n, d)]
     keep = s > max(n, d) * _EPS * (s[0] if s.size else 0.0)
     est.rank_ = r = int(keep.sum())
@@ -162,7 +168,9 @@ def _min_norm_svd(est, A, B, n, stacklevel):
             f"LinearRegression(solver='svd'): X (centred, columns scaled to unit norm) has rank {r} of "
             f"{s.size}; {s.size - r} direction(s) with singular value <= {max(n, d) * _EPS:.2g}·s₁ were "
             "treated as zero (the minimum-norm solution is returned)", RankWarning, stacklevel=stacklevel)
-    del U, Vt
+    del U, Vt, scaled
+    if in_place:
+        rebuild()                  # the SVD overwrote A
     U, s, Vt = sla.svd(A, full_matrices=False, check_finite=False, overwrite_a=True)
     return Vt[:r].T @ ((U[:, :r].T @ B) / s[:r, None])
 
@@ -273,7 +281,8 @@ class LinearRegression(MultiOutputMixin, LinearPredictMixin, RegressorMixin, Bas
         if self.solver in ("qr", "svd"):
             if self.solver == "qr":
                 _check_tall(n, d)
-            XY, X_mean, y_mean = centred_stack(X, _as_2d(y), self.fit_intercept)  # the fit's one copy of X
+            # the fit's one copy of X (X by rows into XY by columns is buffered: small buffers for a small X)
+            XY, X_mean, y_mean = with_small_buffers(X.size, centred_stack, X, _as_2d(y), self.fit_intercept)
             if self.solver == "qr" or (n >= d and n * d > _SMALL):
                 # Householder QR of [Xc, Y] in place: R = [[R₁₁, Q₁ᵀY], [0, ·]], so Qᵀy comes without forming
                 # Q. "qr" runs mmlkit's; "svd" LAPACK's (as gelsd does: QR, then the SVD of the small R)
@@ -284,7 +293,7 @@ class LinearRegression(MultiOutputMixin, LinearPredictMixin, RegressorMixin, Bas
                 del XY
                 W = _solve_from_r(self, R[:d, :d], R[:d, d:], n, stacklevel=4)
             else:
-                W = self._svd_solve(XY[:, :d], XY[:, d:])
+                W = self._svd_solve(XY[:, :d], XY[:, d:], lambda: np.subtract(X, X_mean, out=XY[:, :d]))
         elif self.solver == "normal":
             X_mean, y_mean = _means(X, y, self.fit_intercept)
             G, rhs = centred_gram(X, X_mean, _as_2d(y - y_mean))  # (X − x̄)ᵀ(X − x̄), (X − x̄)ᵀ(y − ȳ)
@@ -296,7 +305,7 @@ class LinearRegression(MultiOutputMixin, LinearPredictMixin, RegressorMixin, Bas
         _back_from_units(self, ex, ey)
         return self
 
-    def _svd_solve(self, Xc, Y):
+    def _svd_solve(self, Xc, Y, rebuild):
         """Minimum-norm least squares by the SVD, the rank decided on equilibrated columns.
 
         Scaling each column of Xc to unit norm (D = diag(‖xⱼ‖)) makes the cutoff
@@ -308,9 +317,10 @@ class LinearRegression(MultiOutputMixin, LinearPredictMixin, RegressorMixin, Bas
         directions were dropped, and the minimum-norm solution of the original
         problem is returned on the remaining ones. For n ≥ d this runs on the
         R factor of the QR of [Xc, Y] (see :func:`_solve_from_r`); here on Xc itself
-        (n < d), the fit's own copy, which it consumes.
+        (n < d), the fit's own copy, which it consumes; ``rebuild()`` writes the centred X back
+        into ``Xc``.
         """
-        return _min_norm_svd(self, Xc, Y, Xc.shape[0], stacklevel=4)
+        return _min_norm_svd(self, Xc, Y, Xc.shape[0], stacklevel=4, rebuild=rebuild)
 
     def _gradient_descent(self, Xc, Y):
         n = Xc.shape[0]
@@ -577,8 +587,11 @@ class BayesianLinearRegression(RegressorMixin, BaseEstimator):
             l2 = float(np.ldexp(self.lambda_2, 2 * ex - 2 * ey))
             alpha_init = (None if self.alpha_init is None
                           else float(np.clip(np.ldexp(self.alpha_init, 2 * ey), tiny, big)))
-            lambda_init = (None if self.lambda_init is None
-                           else float(np.clip(np.ldexp(self.lambda_init, 2 * ey - 2 * ex), tiny, big)))
+            # the defaults too are precisions in the caller's units (α = 1/y², λ = 1 x²/y²), converted like
+            # alpha_init and lambda_init: in the scaled units the start would otherwise depend on X's and
+            # y's magnitudes (on unscaled data a λ 2^26 times too large, and 53 iterations where 7 do)
+            lambda_init = float(np.clip(np.ldexp(1.0 if self.lambda_init is None else self.lambda_init,
+                                                 2 * ey - 2 * ex), tiny, big))
             tol = float(np.ldexp(self.tol, ex - ey))   # the stopping rule is on w's change, in w's units
         self._hyper_rates = (a2, l2)
         # Centred straight into LAPACK's column-major layout, the scaled copy dropped before the SVD,
@@ -597,8 +610,9 @@ class BayesianLinearRegression(RegressorMixin, BaseEstimator):
         elif self.fit_evidence:
             alpha = 1.0 / (np.var(y) + _EPS)
         else:
-            alpha = 1.0
-        lam = 1.0 if lambda_init is None else lambda_init
+            with np.errstate(over="ignore", under="ignore"):
+                alpha = float(np.clip(np.ldexp(1.0, 2 * ey), tiny, big))   # α = 1 in 1/y²
+        lam = lambda_init
         scores = []
         self.n_iter_ = 0
         if self.fit_evidence:

@@ -61,19 +61,24 @@ class _Problem:
         self.n, self.d = X.shape
         self.binary = n_classes == 2
         self.K = 1 if self.binary else n_classes
-        # Multinomial: the one-hot targets as booleans (an eighth of float64's memory); Z * y and R − y
-        # cast them to exactly 1.0 / 0.0, so the arithmetic is that of float64 targets.
-        self.y = y_index.astype(np.float64) if self.binary else np.eye(n_classes, dtype=bool)[y_index]
+        # Multinomial: the one-hot targets Yᵀ (K, n), class by sample as the scores are formed, as booleans
+        # (an eighth of float64's memory); R − Y casts them to exactly 1.0 / 0.0, the arithmetic of float64.
+        if self.binary:
+            self.y = y_index.astype(np.float64)
+        else:
+            self.yT = np.arange(n_classes)[:, None] == y_index
+            self.own = y_index * self.n + np.arange(self.n)   # flat index of each sample's own score in Zᵀ
         self.penalty = penalty
         self.lam = 0.0 if penalty is None else 1.0 / (C * self.n)
         self.shape = (self.K, self.d + 1)
         mask = np.ones(self.shape, dtype=bool)
         mask[:, -1] = False  # intercept column
         self.penalised = mask.ravel()
+        self._l2_weights = (None, None)   # (λ, λ·penalised): λ changes when the fit moves to X/2^e
 
     def frequencies(self):
         """The class frequencies (of class 1 for a binary problem)."""
-        return np.mean(self.y, axis=0)
+        return np.mean(self.y) if self.binary else np.mean(self.yT, axis=1)
 
     def split(self, theta):
         T = theta.reshape(self.shape)
@@ -86,26 +91,48 @@ class _Problem:
         return Z[:, 0] if self.binary else Z
 
     def smooth(self, theta, *, l2=True):
-        """Loss (+ L2 term) and its gradient, as a flat vector."""
-        W, _ = self.split(theta)
-        Z = self.scores(theta)
-        if self.binary:
-            loss = float(np.sum(np.logaddexp(0.0, Z) - self.y * Z)) / self.n
-            R = (expit(Z) - self.y)[:, None] / self.n  # residual, (n, 1)
-        else:
-            lse = _logsumexp_rows(Z)
-            loss = float(np.sum(lse) - np.sum(Z * self.y)) / self.n
-            R = np.subtract(Z, lse[:, None])  # (n, K), then in place: one array, no temporaries
-            np.exp(R, out=R)
-            R -= self.y
-            R /= self.n
+        """Loss (+ L2 term) and its gradient, as a flat vector.
+
+        The scores are formed class by sample, Zᵀ = W Xᵀ + b (K, n), so every
+        reduction over the classes runs along the long axis; the softmax is
+        that of the row maxima split off, ℓᵢ = log Σₖ e^{zᵢₖ − mᵢ} − (z_{i,yᵢ} − mᵢ),
+        and P = e^{Z − m} / Σₖ reuses the same exponentials, computed in the scores' own array.
+        """
+        T = theta.reshape(self.shape)
+        n, X = self.n, self.X
         grad = np.empty(self.shape)
-        grad[:, :-1] = (self.X.T @ R).T  # XᵀR keeps both GEMM operands contiguous
-        grad[:, -1] = R.sum(axis=0)
+        if self.binary:
+            z = X @ T[0, :-1]
+            z += T[0, -1]
+            loss = float(np.sum(np.logaddexp(0.0, z) - self.y * z))
+            R = expit(z)
+            R -= self.y                                    # residual p − y, (n,)
+            np.matmul(R, X, out=grad[0, :-1])
+            grad[0, -1] = R.sum()
+        else:
+            Z = T[:, :-1] @ X.T                            # (K, n)
+            Z += T[:, -1:]
+            Z -= Z.max(axis=0)                             # z − m, in place: the exponentials overwrite it
+            own = Z.take(self.own)                         # z_{i,yᵢ} − mᵢ
+            E = np.exp(Z, out=Z)
+            total = E.sum(axis=0)
+            per_sample = np.log(total)
+            per_sample -= own
+            loss = float(per_sample.sum())
+            E /= total                                     # P, then the residual P − Y in place
+            E -= self.yT
+            np.matmul(E, X, out=grad[:, :-1])
+            E.sum(axis=1, out=grad[:, -1])
+        loss /= n
+        grad /= n
+        grad = grad.ravel()
         if l2 and self.penalty == "l2":
-            loss += 0.5 * self.lam * float(np.sum(W * W))
-            grad[:, :-1] += self.lam * W
-        return loss, grad.ravel()
+            if self._l2_weights[0] != self.lam:
+                self._l2_weights = (self.lam, self.lam * self.penalised)
+            lam_theta = self._l2_weights[1] * theta       # λW, zero on the intercepts
+            loss += 0.5 * float(lam_theta @ theta)
+            grad += lam_theta
+        return loss, grad
 
     def l1(self, theta):
         return self.lam * float(np.abs(theta[self.penalised]).sum()) if self.penalty == "l1" else 0.0

@@ -73,12 +73,14 @@ class _RowCache:
     def __init__(self, X: np.ndarray | None, capacity_bytes: float, *, kernel: str = "rbf", gamma: float = 1.0,
                  degree: float = 3, coef0: float = 0.0, matrix: np.ndarray | None = None):
         self.X, self.matrix = X, matrix
+        self.reversed = None   # a whole matrix computed here: K[:, ::-1], contiguous (``matrix`` views it)
         self.m = matrix.shape[0] if matrix is not None else X.shape[0]
         self.params = dict(kernel=kernel, gamma=gamma, degree=degree, coef0=coef0)
         if matrix is None and self.m <= _WHOLE_MATRIX_ROWS and self.m**2 * X.shape[1] <= _WHOLE_MATRIX_FLOPS \
                 and 8 * self.m**2 <= capacity_bytes:
             # stored with its columns reversed (see row_reversed); ``matrix`` is the view of K itself
-            self.matrix = np.ascontiguousarray(self._whole_matrix(X)[:, ::-1])[:, ::-1]
+            self.reversed = np.ascontiguousarray(self._whole_matrix(X)[:, ::-1])
+            self.matrix = self.reversed[:, ::-1]
         if self.matrix is None:
             self.sq = np.einsum("ij,ij->i", X, X)
             # float64 rows while the whole store stays small (exact, and no widening per iteration)
@@ -142,11 +144,10 @@ class _RowCache:
         if self.params["kernel"] != "rbf":
             return kernel_matrix(X, **self.params)
         gamma, sq = self.params["gamma"], np.einsum("ij,ij->i", X, X)
-        K = np.hstack([2.0 * gamma * X, -gamma * sq[:, None], np.ones((self.m, 1))]) @ np.hstack(
-            [X, np.ones((self.m, 1)), -gamma * sq[:, None]]).T
+        K = _augmented(X, 2.0 * gamma, -gamma * sq, 1.0) @ _augmented(X, 1.0, 1.0, -gamma * sq).T
         np.minimum(K, 0.0, out=K)
         np.exp(K, out=K)
-        np.fill_diagonal(K, 1.0)
+        K.flat[::self.m + 1] = 1.0   # the diagonal
         return K
 
     def _slot(self, s: int) -> np.ndarray:
@@ -168,6 +169,8 @@ class _RowCache:
         SMO works on its variables in reverse order, so that NumPy's argmax (the first
         maximum, and fast only forwards) breaks ties to the last index as libsvm does.
         """
+        if self.reversed is not None:
+            return self.reversed[t]
         if self.matrix is not None:
             return self.matrix[t, ::-1]
         slot = self.slots.get(t)
@@ -239,6 +242,20 @@ class _RowCache:
         if self.X is None:
             return _RowCache(None, capacity_bytes, matrix=self.matrix[np.ix_(idx, idx)])
         return _RowCache(self.X[idx], capacity_bytes, **self.params)
+
+
+def _augmented(X, scale, second_last, last):
+    """[scale·X, second_last, last] (m, d + 2), the two extra columns given as arrays or numbers:
+    an operand of the rbf kernel's one product (the values ``np.hstack`` would give, in one array)."""
+    m, d = X.shape
+    out = np.empty((m, d + 2))
+    if scale == 1.0:
+        out[:, :d] = X
+    else:
+        np.multiply(X, scale, out=out[:, :d])
+    out[:, d] = second_last
+    out[:, d + 1] = last
+    return out
 
 
 def _subset_cache(X, capacity_bytes, params, idx):
@@ -471,8 +488,9 @@ class _SMO:
         yg = -F
         upper, lower = alpha >= C, alpha <= 0
         free = ~upper & ~lower
-        if free.any():
-            rho = float(yg[free].mean())
+        n_free = np.count_nonzero(free)
+        if n_free:
+            rho = float(yg[free].sum() / n_free)   # the mean (its arithmetic: pairwise sum, one division)
         else:
             ub_set = (upper & (y < 0)) | (lower & (y > 0))
             lb_set = (upper & (y > 0)) | (lower & (y < 0))
@@ -776,6 +794,10 @@ class SVC(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     # ----------------------------------------------------------------- helpers
+    def __sklearn_is_fitted__(self):
+        # what check_is_fitted asks, answered directly (else it scans every attribute's name per call)
+        return hasattr(self, "_W")
+
     def _check_params(self):
         validate_params(self)
         if self.break_ties and self.decision_function_shape == "ovo":
@@ -785,8 +807,8 @@ class SVC(ClassifierMixin, BaseEstimator):
         if self.kernel == "rbf" and Z is not None:
             # exp(min([x, 1, −γ‖x‖²] · [2γz, −γ‖z‖², 1], 0)) = exp(−γ‖x − z‖²): one product and two passes
             g, sx, sz = self._gamma, np.einsum("ij,ij->i", X, X), np.einsum("ij,ij->i", Z, Z)
-            Xa = np.hstack([X, np.ones((X.shape[0], 1)), -g * sx[:, None]])
-            Za = np.hstack([2.0 * g * Z, -g * sz[:, None], np.ones((Z.shape[0], 1))])
+            Xa = _augmented(X, 1.0, 1.0, -g * sx)
+            Za = _augmented(Z, 2.0 * g, -g * sz, 1.0)
             # small: kernel_matrix's one product itself, without its blocking and threading set-up
             K = Xa @ Za.T if Xa.size * Za.shape[0] <= _ONE_BLOCK_FLOPS else kernel_matrix(Xa, Za, kernel="linear")
             np.minimum(K, 0.0, out=K)
@@ -983,10 +1005,11 @@ class SVC(ClassifierMixin, BaseEstimator):
         self._W = W
         # W is block sparse: class c's vectors (contiguous in support_) count only in the k − 1 pairs of c,
         # taken in the order of the other class: libsvm's dual_coef_ for those vectors is that block, transposed
-        bounds = np.concatenate([[0], np.cumsum(self.n_support_)])
+        bounds = np.zeros(n_classes + 1, dtype=np.intp)
+        np.cumsum(self.n_support_, out=bounds[1:])
         self._W_blocks = []
         for c in range(n_classes):
-            cols = np.flatnonzero((pair_arr == c).any(axis=1))
+            cols = np.array([p for p, pair in enumerate(pairs) if c in pair], dtype=np.intp)
             self._W_blocks.append((slice(bounds[c], bounds[c + 1]), cols, W[bounds[c]:bounds[c + 1]][:, cols]))
         dual = np.concatenate([W_c.T for _, _, W_c in self._W_blocks], axis=1)
         self._intercept_ = -np.array(rhos)

@@ -249,7 +249,7 @@ def minimize_constrained(fun, x0, eq=(), ineq=(), *, jac=None, tol=1e-8, max_ite
     >>> import numpy as np
     >>> res = minimize_constrained(lambda x: (x[0] - 2) ** 2 + (x[1] - 1) ** 2, np.zeros(2),
     ...                            ineq=[lambda x: 1 - x[0] - x[1]])
-    >>> np.round(res.x, 5), np.round(res.multipliers["ineq"], 5)
+    >>> np.round(res.x, 5) + 0.0, np.round(res.multipliers["ineq"], 5)   # + 0.0: no sign on a rounded zero
     (array([1., 0.]), array([2.]))
     """
     x = as_float_array(x0, "x0", ndim=1, copy=True)

@@ -7,9 +7,9 @@ curvature information), choose a step, move, record the iterate, and stop when
 
 from __future__ import annotations
 
+import math
 import numbers
 import warnings
-from collections import deque
 
 import numpy as np
 
@@ -25,6 +25,7 @@ from mmlkit._validation import (
     as_float_array,
     validate_args,
 )
+from mmlkit.optim._lbfgs import LBFGSMemory
 from mmlkit.optim._result import OptimizeResult
 from mmlkit.optim.line_search import _armijo, _strong_wolfe
 
@@ -136,8 +137,10 @@ def minimize(fun, x0, method="lbfgs", *, jac=None, hess=None, args=(), tol=1e-6,
       towards gradient descent); Armijo step from α = 1; O(n³) per iteration;
     - bfgs: pₖ = −Bₖ⁻¹gₖ with the inverse-Hessian update
       Bₖ₊₁⁻¹ = (I − ρsyᵀ)Bₖ⁻¹(I − ρysᵀ) + ρssᵀ, ρ = 1/yᵀs; O(n²) per iteration;
-    - lbfgs: the same product from the last m pairs (s, y) by the two-loop
-      recursion, H₀ = (sᵀy / yᵀy) I; O(mn) per iteration;
+    - lbfgs: the same product from the last m pairs (s, y), H₀ = (sᵀy / yᵀy) I,
+      by the compact representation Hₖg = γg + Sp − γYu (Byrd, Nocedal &
+      Schnabel 1994; equal to the two-loop recursion to rounding, see
+      ``mmlkit.optim._lbfgs``); O(mn) per iteration;
     - cg: pₖ = −gₖ + βₖpₖ₋₁ with βₖ = max(0, gₖᵀ(gₖ − gₖ₋₁)/‖gₖ₋₁‖²) (Polak–Ribière+).
 
     Quasi-Newton and CG steps satisfy the strong Wolfe conditions
@@ -167,7 +170,7 @@ def minimize(fun, x0, method="lbfgs", *, jac=None, hess=None, args=(), tol=1e-6,
     path = [x.copy()] if keep_path else None
     nit, success, message = 0, False, ""
     while True:
-        if np.max(np.abs(g), initial=0.0) <= tol:
+        if np.abs(g).max(initial=0.0) <= tol:
             success, message = True, "gradient norm below tol"
             break
         if nit >= max_iter:
@@ -358,39 +361,23 @@ def _bfgs(obj, x0, opt):
 
 
 def _lbfgs(obj, x0, opt):
-    m = opt["memory"]
-    pairs: deque = deque(maxlen=m)
-
-    def direction(g):
-        q = g.copy()
-        alphas = []
-        for s, y, rho in reversed(pairs):
-            a = rho * float(s @ q)
-            q -= a * y
-            alphas.append(a)
-        if pairs:
-            s, y, _ = pairs[-1]
-            q *= float(s @ y) / float(y @ y)
-        for (s, y, rho), a in zip(pairs, reversed(alphas)):
-            b = rho * float(y @ q)
-            q += (a - b) * s
-        return -q
+    memory = LBFGSMemory(opt["memory"], x0.size)
 
     def step(x, f, g):
-        p = direction(g)
+        p = -memory.times(g)
         if g @ p >= 0:
-            pairs.clear()
+            memory.clear()
             p = -g
-        a, f_new, g_new = _quasi_newton_step(obj, x, f, g, p, 1.0 if pairs else _first_alpha(g), opt)
+        a, f_new, g_new = _quasi_newton_step(obj, x, f, g, p, 1.0 if len(memory) else _first_alpha(g), opt)
         if a is None:
-            if not pairs:
+            if not len(memory):
                 return None, f, g
-            pairs.clear()
+            memory.clear()
             return step(x, f, g)
         s, y = a * p, g_new - g
         sy = float(s @ y)
-        if sy > 1e-10 * float(np.linalg.norm(s) * np.linalg.norm(y)):
-            pairs.append((s, y, 1.0 / sy))
+        if sy > 1e-10 * (math.sqrt(float(s @ s)) * math.sqrt(float(y @ y))):   # ‖s‖·‖y‖
+            memory.push(s, y, sy)
         return x + s, f_new, g_new
 
     return step
