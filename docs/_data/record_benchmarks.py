@@ -6,7 +6,7 @@ quiet machine with the references installed (``pip install -e ".[bench]"``)::
     python docs/_data/record_benchmarks.py            # full sizes (minutes)
     python docs/_data/record_benchmarks.py --smoke    # tiny sizes: checks the format, not the speed
 
-Each row is one :func:`mmlkit._bench.compare` of ``benchmarks/bench_<topic>.py``: mmlkit and its
+Each row is one :func:`mmlkit._bench.compare` of ``src/mmlkit/benchmarks/bench_<topic>.py``: mmlkit and its
 reference on the same data in one process (the fastest of the repeats, wall time, or process CPU
 time with ``--cpu-time``).
 """
@@ -16,7 +16,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime
-import importlib.util
+import importlib
 import os
 import platform
 import sys
@@ -39,15 +39,18 @@ def main(argv=None) -> int:
     from mmlkit import _bench
 
     _bench.TIMER = time.process_time if args.cpu_time else time.perf_counter
-    files = sorted((ROOT / "benchmarks").glob("bench_*.py"))
+    from mmlkit import benchmarks
+
+    files = sorted(Path(benchmarks.__file__).parent.glob("bench_*.py"))
+    unknown = set(args.topics) - {path.stem.removeprefix("bench_") for path in files}
+    if not files or unknown:
+        parser.error(f"no benchmark module for {sorted(unknown) or 'any topic'} in {Path(benchmarks.__file__).parent}")
     rows = []
     for path in files:
         topic = path.stem.removeprefix("bench_")
         if args.topics and topic not in args.topics:
             continue
-        spec = importlib.util.spec_from_file_location(f"mmlkit_bench_{topic}", path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
+        module = importlib.import_module(f"mmlkit.benchmarks.{path.stem}")
         print(f"{topic} ...", flush=True)
         for c in module.run(smoke=args.smoke):
             rows.append({"topic": topic, "name": c.name, "size": c.size, "reference": c.reference,
