@@ -27,7 +27,7 @@ _WORK_DTYPE = np.float32  # dtype of the n × n arrays in the optimisation loop 
 _BH_DTYPE = np.float32    # dtype of the per-pair arithmetic of the Barnes–Hut gradient
 _BH_LEAF_SIZE = 16        # tree cells of at most this many points interact point by point when not accepted
 _BH_THREADS_MIN = 1000    # from this many points the attractive and repulsive halves run on two threads
-_BH_DIRECT_MAX = 700      # up to this many points the sparse-P gradient runs over all pairs: cheaper than the tree
+_BH_DIRECT_MAX = 1000     # up to this many points the sparse-P gradient runs over all pairs: cheaper than the tree
 _NN_BLOCK = 2**20         # entries of one (rows × k × d) block of neighbour differences
 
 
@@ -369,10 +369,10 @@ class TSNE(TransformerMixin, BaseEstimator):
     and Z from a quadtree (octree for c = 3) whose cells act through their
     centre of mass on the points that see them under an angle below
     ``angle``; cells of at most 16 points that are too close interact point
-    by point. KL divergence then needs only the edges and Z. Up to 700
+    by point. KL divergence then needs only the edges and Z. Up to 1,000
     points the gradient of the same sparse-P objective is summed over all
     pairs instead (the tree's result with angle 0, and cheaper there than
-    walking a tree). From 1,000 points, on a machine with two cores, the
+    walking a tree). Beyond that, on a machine with two cores, the
     tree's construction and walk run beside the attractive sum, then the
     repulsive sum's two halves run side by side (the same arithmetic as on
     one core, so the same embedding).
