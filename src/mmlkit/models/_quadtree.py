@@ -156,9 +156,7 @@ def _open(cells, mask, child_lo, child_hi):
     """Replace the cells where ``mask`` holds by their children: (index of the source entry, new cell) per entry."""
     lo = child_lo[cells]
     k = np.where(mask, child_hi[cells] - lo, 1)
-    entry = np.repeat(np.arange(cells.size), k)
-    first = np.where(mask, lo, cells) - np.cumsum(k) + k
-    return entry, np.repeat(first, k) + np.arange(entry.size)
+    return np.repeat(np.arange(cells.size), k), _runs(np.where(mask, lo, cells), k)
 
 
 def interactions(tree, angle):
