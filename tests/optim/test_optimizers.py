@@ -307,3 +307,114 @@ def test_large_updates_from_several_threads_at_once_equal_the_serial_updates(mon
     monkeypatch.setattr(optimizers, "_PARALLEL_MIN", 10**9)
     for i, got in enumerate(threaded):
         np.testing.assert_array_equal(got, run(i))
+
+
+ADAM_CONFIGS = [dict(lr=0.01), dict(lr=0.02, betas=(0.8, 0.99), eps=1e-6), dict(lr=0.01, amsgrad=True),
+                dict(lr=0.01, weight_decay=0.1, maximize=True), dict(lr=0.0, betas=(0.0, 0.5))]
+
+
+@pytest.mark.parametrize("kwargs", ADAM_CONFIGS)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_adam_in_place_update_equals_the_textbook_formula(kwargs, dtype, seed):
+    """The in-place update (bias corrections folded into two scalars, one scratch array) gives what
+    Kingma & Ba's formula gives, m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ), w − η m̂/(√v̂ + ε), to rounding."""
+    from mmlkit.optim.optimizers import _adam_textbook
+
+    rng = np.random.default_rng(seed)
+    shapes = [(7, 5), (5,), (3, 4, 2), (1,)]
+    params = [Param(rng.standard_normal(s)) for s in shapes]
+    for p in params:
+        p.data = p.data.astype(dtype)
+    opt = optim.Adam(params, **kwargs)
+    b1, b2 = kwargs.get("betas", (0.9, 0.999))
+    eps, lr, wd = kwargs.get("eps", 1e-8), kwargs["lr"], kwargs.get("weight_decay", 0.0)
+    ref = [[p.data.astype(np.float64), 0.0, 0.0, 0.0 if kwargs.get("amsgrad") else None] for p in params]
+    scales = 10.0 ** rng.integers(-3, 2, len(params))   # a gradient scale per parameter, from 1e-3 to 10
+    for t in range(1, 8):
+        grads = [(rng.standard_normal(p.shape) * c).astype(dtype) for p, c in zip(params, scales)]
+        for p, g, r in zip(params, grads, ref):
+            p.grad = g
+            g64 = -g.astype(np.float64) if kwargs.get("maximize") else g.astype(np.float64)
+            r[:] = _adam_textbook(r[0], g64 + wd * r[0], r[1], r[2], t, lr, b1, b2, eps, r[3])
+        opt.step()
+        # a few roundings of the operands per step: relative to each quantity's own scale (w is O(1))
+        u = 1e-14 if dtype == np.float64 else 1e-6
+        for p, r, c in zip(params, ref, scales):
+            assert p.data.dtype == dtype
+            np.testing.assert_allclose(p.data, r[0], rtol=u, atol=u)
+            np.testing.assert_allclose(opt.state[id(p)]["exp_avg"], r[1], rtol=u, atol=u * c)
+            np.testing.assert_allclose(opt.state[id(p)]["exp_avg_sq"], r[2], rtol=u, atol=u * c * c)
+
+
+def _mixed_params(rng, dtype=np.float64):
+    """Small parameters (updated as one flat array), F- and C-ordered, and one large (updated alone)."""
+    arrays = [rng.standard_normal((6, 4)).T, rng.standard_normal(4), rng.standard_normal((3, 2, 2)),
+              rng.standard_normal((300, 301)).T, rng.standard_normal(1)]
+    params = []
+    for a in arrays:
+        p = Param(a)
+        p.data = np.array(a, dtype=dtype)   # keeps a's memory order
+        params.append(p)
+    assert params[0].data.flags.f_contiguous and not params[0].data.flags.c_contiguous
+    return params
+
+
+@pytest.mark.parametrize("name, kwargs", [("Adam", dict(lr=0.01)), ("AdamW", dict(lr=0.01, amsgrad=True)),
+                                          ("Adam", dict(lr=0.01, weight_decay=0.1, maximize=True))])
+def test_adam_packed_small_parameters_equal_one_by_one_updates_bit_for_bit(monkeypatch, name, kwargs):
+    """The small parameters of a group, updated together as one flat array, follow exactly the trajectory of
+    updating them one at a time (the same elementwise operations), whatever their memory order and that of
+    their gradients; their state entries are views of the flat moments, shaped like the parameters."""
+    from mmlkit.optim import optimizers
+
+    rng = np.random.default_rng(3)
+    w0 = _mixed_params(rng)
+    grads = [[rng.standard_normal(p.shape) for p in w0] for _ in range(5)]
+    grads[1][2] = np.asfortranarray(grads[1][2])   # a gradient laid out unlike its parameter
+
+    def run(packed):
+        monkeypatch.setattr(optimizers, "_PACK_BELOW", 1 << 16 if packed else 0)
+        params = [Param(p.data) for p in w0]
+        opt = getattr(optim, name)(params, **kwargs)
+        for gs in grads:
+            for p, g in zip(params, gs):
+                p.grad = g
+            opt.step()
+        return params, opt
+
+    (packed, opt), (single, _) = run(True), run(False)
+    assert len(opt._packs) == 1
+    for a, b in zip(packed, single):
+        np.testing.assert_array_equal(a.data, b.data)
+    state = opt.state[id(packed[0])]["exp_avg"]
+    assert state.shape == packed[0].shape and state.flags.f_contiguous and np.shares_memory(state, opt._packs[0].m)
+
+
+def test_adam_packed_state_survives_state_dict_missing_grads_and_replaced_state():
+    """load_state_dict (new arrays), a step where one parameter has no gradient (its own step count then
+    differs), and a moment estimate replaced by hand are all taken into account: the trajectory is
+    torch's throughout."""
+    rng = np.random.default_rng(4)
+    shapes = [(4, 3), (3,), (2, 5)]
+    init = [rng.standard_normal(s) for s in shapes]
+    ours = [Param(a) for a in init]
+    theirs = [torch.tensor(a, requires_grad=True) for a in init]
+    opt, topt = optim.Adam(ours, lr=0.05), torch.optim.Adam(theirs, lr=0.05)
+    for step in range(12):
+        skip = 1 if step in (4, 5) else None
+        for i, (p, tp) in enumerate(zip(ours, theirs)):
+            g = rng.standard_normal(p.shape)
+            p.grad = None if i == skip else g
+            tp.grad = None if i == skip else torch.tensor(g)
+        opt.step()
+        topt.step()
+        if step == 7:   # a fresh optimizer from the saved state
+            saved = opt.state_dict()
+            opt = optim.Adam(ours, lr=0.05)
+            opt.load_state_dict(saved)
+        if step == 9:   # a moment estimate replaced by a new array, in both
+            opt.state[id(ours[2])]["exp_avg"] = opt.state[id(ours[2])]["exp_avg"] * 0.5
+            topt.state[theirs[2]]["exp_avg"].mul_(0.5)
+        for p, tp in zip(ours, theirs):
+            np.testing.assert_allclose(p.data, tp.detach().numpy(), rtol=1e-10, atol=1e-13)

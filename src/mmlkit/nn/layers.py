@@ -41,7 +41,9 @@ class Linear(Module):
         super().__init__()
         rng = check_random_state(random_state)
         self.in_features, self.out_features = in_features, out_features
-        self.weight = Parameter(np.zeros((out_features, in_features)), dtype=dtype)
+        # stored as the transpose of a C-ordered (in, out) array: x Wᵀ then multiplies by a C-ordered
+        # matrix, the layout BLAS runs fastest (the values and the (out, in) shape are torch's)
+        self.weight = Parameter(np.zeros((in_features, out_features)).T, dtype=dtype)
         init.kaiming_uniform_(self.weight, a=math.sqrt(5), random_state=rng)
         if bias:
             bound = 1 / math.sqrt(in_features)

@@ -37,6 +37,9 @@ def _grad_array(p):
 
 #: Below this many entries an elementwise update runs on the calling thread (a hand-off costs ~30 µs).
 _PARALLEL_MIN = 1 << 16
+#: Adam updates a group's parameters under this many entries together, as one flat array (per-call
+#: overhead, not arithmetic, is what a small parameter costs).
+_PACK_BELOW = 1 << 16
 
 
 def _elementwise(math_fn, arrays, coefs):
@@ -46,13 +49,14 @@ def _elementwise(math_fn, arrays, coefs):
     one-thread result (PyTorch's CPU kernels split their elementwise loops over threads the same way).
     """
     w = arrays[0]
-    if w.size < _PARALLEL_MIN or not all(x is None or (x.flags.c_contiguous and x.shape == w.shape)
-                                         for x in arrays):
+    if w.size < _PARALLEL_MIN or not (w.flags.c_contiguous or w.flags.f_contiguous) or not all(
+            x is None or (x.shape == w.shape and x.strides == w.strides) for x in arrays):
         math_fn(*arrays, *coefs)
         return
     from mmlkit._threads import map_blocks, row_blocks
 
-    flat = [None if x is None else x.reshape(-1) for x in arrays]
+    # every array laid out as w (C- or F-ordered): the same element at the same offset in each
+    flat = [None if x is None else x.reshape(-1, order="A") for x in arrays]
     blocks = row_blocks(w.size, min_work=_PARALLEL_MIN // 2)
     map_blocks(lambda sl: math_fn(*[None if x is None else x[sl] for x in flat], *coefs), blocks)
 
@@ -146,13 +150,15 @@ class Optimizer:
         raise NotImplementedError
 
     def _work(self, like: np.ndarray, k: int = 1) -> list[np.ndarray]:
-        """``k`` scratch arrays shaped like ``like``: views into one buffer per dtype, kept between
-        steps, so an update writes its intermediate results with ``out=`` and allocates nothing."""
+        """``k`` scratch arrays shaped and ordered like ``like``: views into one buffer per dtype, kept
+        between steps, so an update writes its intermediate results with ``out=`` and allocates nothing."""
         size = like.size
         buf = self._scratch.get(like.dtype)
         if buf is None or buf.size < k * size:
             buf = self._scratch[like.dtype] = np.empty(k * size, dtype=like.dtype)
-        return [buf[i * size:(i + 1) * size].reshape(like.shape) for i in range(k)]
+        # in like's memory order (an F-ordered weight gets F-ordered scratch): passes over matching strides
+        order = "F" if like.flags.f_contiguous and not like.flags.c_contiguous else "C"
+        return [buf[i * size:(i + 1) * size].reshape(like.shape, order=order) for i in range(k)]
 
     def state_dict(self) -> dict:
         """The optimizer's state and hyperparameters (parameters referred to by position)."""
@@ -350,14 +356,15 @@ class Adam(Optimizer):
     AMSGrad uses max(v₁, …, vₜ) in place of vₜ. ``weight_decay`` adds λw to the
     gradient (L2 regularisation); see :class:`AdamW` for decoupled decay.
 
-    Cost per step: 11 elementwise passes over each parameter, in place (two
-    scratch arrays are reused, nothing is allocated); a parameter of 65,536
+    Cost per step: 11 elementwise passes over each parameter, in place (one
+    scratch array is reused, nothing is allocated); a parameter of 65,536
     entries or more is updated in slices on the thread pool.
     """
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False,
                  maximize=False):
         betas = tuple(betas) if isinstance(betas, (list, tuple)) else betas  # anything else: rejected by the table
+        self._packs: dict[int, _AdamPack] = {}  # group index -> its small parameters' flat moments
         super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                                       amsgrad=amsgrad, maximize=maximize))
 
@@ -365,6 +372,20 @@ class Adam(Optimizer):
                               "weight_decay": [NON_NEGATIVE], "amsgrad": ["boolean"], "maximize": ["boolean"]}
 
     _decoupled = False
+
+    def step(self) -> None:
+        """Update every parameter that has a gradient.
+
+        The small parameters of a group (under 65,536 entries each: biases, narrow layers) are updated
+        together, as one flat array whose slices are their moment estimates (``state`` holds those
+        slices): 11 passes in all instead of 11 per parameter. The arithmetic is the same.
+        """
+        for index, group in enumerate(self.param_groups):
+            small = self._packed(index, group)
+            for p in group["params"]:
+                g = _grad_array(p)
+                if g is not None and id(p) not in small:
+                    self._update(p.data, g, self.state.setdefault(id(p), {}), group)
 
     def _update(self, w, g, state, group):
         if not state:
@@ -374,7 +395,13 @@ class Adam(Optimizer):
             if group["amsgrad"]:
                 state["max_exp_avg_sq"] = np.zeros_like(w)
         state["step"] += 1
-        t = state["step"]
+        g = self._decayed(w, g, group)
+        arrays = (w, g, state["exp_avg"], state["exp_avg_sq"], self._work(w, 1)[0],
+                  state["max_exp_avg_sq"] if group["amsgrad"] else None)
+        _elementwise(_adam_math, arrays, self._coefs(group, state["step"]))
+
+    def _decayed(self, w, g, group):
+        """The gradient after ``maximize`` and L2 decay (decoupled decay shrinks ``w`` itself)."""
         if group["maximize"]:
             g = -g
         lr, wd = group["lr"], group["weight_decay"]
@@ -383,32 +410,152 @@ class Adam(Optimizer):
                 w *= 1 - lr * wd
             else:
                 g = g + wd * w
+        return g
+
+    @staticmethod
+    def _coefs(group, t):
         b1, b2 = group["betas"]
-        arrays = (w, g, state["exp_avg"], state["exp_avg_sq"], *self._work(w, 2),
-                  state["max_exp_avg_sq"] if group["amsgrad"] else None)
-        coefs = (b1, b2, -lr / (1 - b1**t), math.sqrt(1 - b2**t), group["eps"])
-        _elementwise(_adam_math, arrays, coefs)
+        bias2_sqrt = math.sqrt(1 - b2**t)
+        return b1, b2, -group["lr"] / (1 - b1**t) * bias2_sqrt, group["eps"] * bias2_sqrt
+
+    def _packed(self, index, group) -> set:
+        """Update the group's small parameters as one flat array; the ids of those updated (none when
+        they cannot be: a missing gradient, mixed dtypes, unequal step counts)."""
+        members = [p for p in group["params"] if p.data.size < _PACK_BELOW]
+        if len(members) < 2:
+            return set()
+        grads = [_grad_array(p) for p in members]
+        dtype = members[0].data.dtype
+        if any(g is None for g in grads) or any(p.data.dtype != dtype for p in members):
+            return set()
+        pack = self._packs.get(index)
+        if pack is None or not pack.holds(members, self.state, group["amsgrad"]):
+            pack = _AdamPack.build(members, self.state, group["amsgrad"])
+            if pack is None:
+                return set()
+            self._packs[index] = pack
+        t = self.state[id(members[0])]["step"] + 1
+        for p in members:
+            self.state[id(p)]["step"] = t
+        pack.update(members, grads, self, group, t)
+        return {id(p) for p in members}
 
 
-def _adam_math(w, g, m, v, a, b, vmax, b1, b2, step, bias2_sqrt, eps):
-    """torch's single-tensor Adam, operation for operation, each written in place into the two
-    scratch arrays ``a``, ``b`` (nothing is allocated): 11 passes over the parameter."""
+class _AdamPack:
+    """The moment estimates of several parameters as slices of flat arrays (``m``, ``v``, ``vmax``).
+
+    Each parameter's ``state`` entries are views of its slice, shaped and ordered like the parameter,
+    so ``state_dict``, ``load_state_dict`` and the one-parameter update see ordinary arrays. Built
+    from whatever state the parameters already have; rebuilt whenever a ``state`` entry is no
+    longer its view (``load_state_dict``) or the parameters changed.
+    """
+
+    __slots__ = ("params", "shapes", "orders", "slices", "m", "v", "vmax", "views", "g", "a")
+
+    @classmethod
+    def build(cls, members, state, amsgrad):
+        states = [state.get(id(p)) for p in members]
+        keys = ("exp_avg", "exp_avg_sq") + (("max_exp_avg_sq",) if amsgrad else ())
+        if any(states) and not all(st and all(k in st for k in keys) for st in states):
+            return None   # partly initialised: the one-parameter update does it
+        if states[0] and len({st["step"] for st in states}) != 1:
+            return None   # different step counts: different bias corrections
+        pack = cls()
+        pack.params = list(members)
+        pack.shapes = [p.data.shape for p in members]
+        pack.orders = ["F" if p.data.flags.f_contiguous and not p.data.flags.c_contiguous else "C"
+                       for p in members]
+        edges = np.cumsum([0] + [p.data.size for p in members])
+        pack.slices = [slice(a, b) for a, b in zip(edges[:-1], edges[1:])]
+        dtype = members[0].data.dtype
+        n = int(edges[-1])
+        pack.m, pack.v = np.zeros(n, dtype), np.zeros(n, dtype)
+        pack.vmax = np.zeros(n, dtype) if amsgrad else None
+        pack.g, pack.a = np.empty(n, dtype), np.empty(n, dtype)
+        flats = [("exp_avg", pack.m), ("exp_avg_sq", pack.v)] + ([("max_exp_avg_sq", pack.vmax)] if amsgrad else [])
+        pack.views = []
+        for p, st, sl, order in zip(members, states, pack.slices, pack.orders):
+            views = {k: flat[sl].reshape(p.data.shape, order=order) for k, flat in flats}
+            if st:
+                for k, view in views.items():
+                    view[...] = st[k]
+            else:
+                st = state[id(p)] = {"step": 0}
+            st.update(views)
+            pack.views.append(views)
+        return pack
+
+    def holds(self, members, state, amsgrad) -> bool:
+        """Whether the pack still holds exactly these parameters' state (views, shapes, step counts)."""
+        if len(members) != len(self.params) or (self.vmax is not None) != amsgrad:
+            return False
+        step = None
+        for p, q, shape, order, views in zip(members, self.params, self.shapes, self.orders, self.views):
+            st = state.get(id(p))
+            if p is not q or st is None or p.data.shape != shape or any(st.get(k) is not v for k, v in views.items()):
+                return False
+            if order == "F" and not p.data.flags.f_contiguous:
+                return False
+            if step is None:
+                step = st["step"]
+            elif st["step"] != step:
+                return False
+        return True
+
+    def update(self, members, grads, opt, group, t):
+        slices, shapes, orders = self.slices, self.shapes, self.orders
+        for p, g, sl, shape, order in zip(members, grads, slices, shapes, orders):
+            np.copyto(self.g[sl].reshape(shape, order=order), opt._decayed(p.data, g, group))
+        _elementwise(_adam_direction, (self.g, self.m, self.v, self.a, self.vmax), opt._coefs(group, t))
+        for p, sl, shape, order in zip(members, slices, shapes, orders):
+            p.data += self.a[sl].reshape(shape, order=order)
+
+
+def _adam_math(w, g, m, v, a, vmax, b1, b2, step, eps):
+    """torch's single-tensor Adam in place, with one scratch array ``a`` (nothing is allocated):
+    11 passes over the parameter (12 with AMSGrad). See :func:`_adam_direction`."""
+    _adam_direction(g, m, v, a, vmax, b1, b2, step, eps)
+    w += a
+
+
+def _adam_direction(g, m, v, a, vmax, b1, b2, step, eps):
+    """Update the moments ``m``, ``v`` (and ``vmax``) in place and write the step into ``a``.
+
+    torch divides by the bias correction √(1 − β₂ᵗ) inside the denominator; here it multiplies
+    out of it, ``step`` = −η√(1 − β₂ᵗ)/(1 − β₁ᵗ) and ``eps`` = ε√(1 − β₂ᵗ):
+
+        η/(1 − β₁ᵗ) · m / (√v/√(1 − β₂ᵗ) + ε) = η√(1 − β₂ᵗ)/(1 − β₁ᵗ) · m / (√v + ε√(1 − β₂ᵗ)),
+
+    the same value, without a division pass. :func:`_adam_textbook` is the formula as written.
+    """
     np.subtract(g, m, out=a)      # m.lerp_(g, 1 − β₁) = m + (1 − β₁)(g − m)
     a *= 1 - b1
     m += a
     v *= b2                       # v.mul_(β₂).addcmul_(g, g, value=1 − β₂)
-    np.multiply(g, 1 - b2, out=a)
-    a *= g
+    np.multiply(g, g, out=a)
+    a *= 1 - b2
     v += a
     if vmax is not None:          # AMSGrad: the running maximum of v
         np.maximum(vmax, v, out=vmax)
         v = vmax
-    np.sqrt(v, out=a)             # denom = √v / √(1 − β₂ᵗ) + ε
-    a /= bias2_sqrt
+    np.sqrt(v, out=a)             # √v + ε√(1 − β₂ᵗ)
     a += eps
-    np.multiply(m, step, out=b)   # w.addcdiv_(m, denom, value=−η/(1 − β₁ᵗ))
-    b /= a
-    w += b
+    np.divide(m, a, out=a)        # step · m / (√v + ε√(1 − β₂ᵗ))
+    a *= step
+
+
+def _adam_textbook(w, g, m, v, t, lr, b1, b2, eps, vmax=None):
+    """One Adam step as Kingma & Ba write it, on new arrays: (w, m, v, vmax) after step ``t``.
+
+    The reference :func:`_adam_math` is tested against (same values to rounding).
+    """
+    m = b1 * m + (1 - b1) * g
+    v = b2 * v + (1 - b2) * g * g
+    if vmax is not None:
+        vmax = np.maximum(vmax, v)
+    m_hat = m / (1 - b1**t)
+    v_hat = (v if vmax is None else vmax) / (1 - b2**t)
+    return w - lr * m_hat / (np.sqrt(v_hat) + eps), m, v, vmax
 
 
 class AdamW(Adam):
