@@ -70,3 +70,25 @@ def test_binary_cross_entropy_clamps_like_torch_at_0_and_1():
 def test_loss_errors(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+@pytest.mark.parametrize("shape", [(1, 3), (4, 1), (1, 1), (5, 3)])
+@pytest.mark.parametrize("layout", ["C", "F"])
+def test_cross_entropy_fused_node_leaves_logits_alone_and_matches_torch_twice(shape, layout):
+    """The fused node works on a copy (one row or one column is both C- and F-ordered: a view would be
+    shifted in place), and the probabilities it keeps for the rule serve a second backward
+    (retain_graph) unchanged; with a single class every gradient is 0."""
+    rng = np.random.default_rng(sum(shape))
+    x = np.asarray(rng.standard_normal(shape) * 30, order=layout)
+    target = rng.integers(0, shape[1], shape[0])
+    xo, xt = tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    before = xo.data.copy()
+    lo, lt = nn.cross_entropy(xo, target), TF.cross_entropy(xt, torch.from_numpy(target))
+    np.testing.assert_array_equal(xo.data, before)
+    np.testing.assert_allclose(lo.data, lt.detach().numpy(), rtol=1e-12)
+    lo.backward(retain_graph=True)
+    lo.backward()
+    lt.backward(retain_graph=True)
+    lt.backward()
+    np.testing.assert_allclose(xo.grad.data, xt.grad.numpy(), rtol=1e-10, atol=1e-15)
+    np.testing.assert_array_equal(xo.data, before)

@@ -142,25 +142,33 @@ def _targets(target, n_classes):
 
 
 @primitive
-def _softmax_xent(logits, target, weight_sum):
-    z = logits - logits.max(axis=1, keepdims=True)
-    lse = np.log(np.exp(z).sum(axis=1))
-    return np.asarray((lse - z[np.arange(len(target)), target]).sum() / weight_sum, dtype=logits.dtype)
+def _softmax_xent(logits, target, weight_sum, saved):
+    """Σᵢ (logsumexp(zᵢ) − z_{i,yᵢ}) / weight_sum, keeping e^{z − max} and its row sums in ``saved``
+    for the rule (the softmax is then one division away, not recomputed).
+
+    Worked on the transpose (classes × samples, C-ordered): the max and the sum over a row of a
+    few classes become reductions over the leading axis, which NumPy runs as vector passes.
+    """
+    zT = logits.T.copy()  # always a new C-ordered array (shifted and exponentiated in place below)
+    zT -= zT.max(axis=0)
+    picked = zT[target, np.arange(len(target))]
+    e = np.exp(zT, out=zT)
+    total = e.sum(axis=0)
+    saved["e"], saved["total"] = e, total
+    return np.asarray((np.log(total) - picked).sum() / weight_sum, dtype=logits.dtype)
 
 
 @_softmax_xent.defvjp
-def _softmax_xent_vjp(g, ans, logits, target, weight_sum):
+def _softmax_xent_vjp(g, ans, logits, target, weight_sum, saved):
     if is_grad_enabled():
         p = ad.softmax(logits, axis=1)
         onehot = np.zeros(logits.shape, dtype=logits.dtype)
         onehot[np.arange(len(target)), target] = 1
-        return (p - onehot) * (g / weight_sum), None, None
-    L = logits.data
-    p = np.exp(L - L.max(axis=1, keepdims=True))
-    p /= p.sum(axis=1, keepdims=True)
-    p[np.arange(len(target)), target] -= 1
-    p *= g.data / weight_sum
-    return p, None, None
+        return (p - onehot) * (g / weight_sum), None, None, None
+    pT = saved["e"] / saved["total"]  # softmax(z)ᵀ, a new array
+    pT[target, np.arange(len(target))] -= 1
+    pT *= g.data / weight_sum
+    return pT.T, None, None, None
 
 
 @validate_args({**_REDUCTION, "label_smoothing": [Interval(numbers.Real, 0.0, 1.0, closed="left")]})
@@ -190,7 +198,7 @@ def cross_entropy(logits, target, reduction="mean", label_smoothing=0.0) -> Tens
     if len(t) != logits.shape[0]:
         raise ValueError(f"target has {len(t)} entries but logits has {logits.shape[0]} rows")
     if reduction != "none" and label_smoothing == 0.0:
-        return _softmax_xent(logits, t, float(len(t)) if reduction == "mean" else 1.0)
+        return _softmax_xent(logits, t, float(len(t)) if reduction == "mean" else 1.0, {})
     logp = ad.log_softmax(logits, axis=1)
     per = -logp[np.arange(len(t)), t]
     if label_smoothing:
