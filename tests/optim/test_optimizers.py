@@ -287,6 +287,7 @@ def test_large_updates_from_several_threads_at_once_equal_the_serial_updates(mon
     from mmlkit.optim import optimizers
 
     monkeypatch.setattr(_threads, "_n_cpus", lambda: 4)
+    monkeypatch.setattr(optimizers, "_PARALLEL_MIN", 1 << 16)
     rng = np.random.default_rng(1)
     w0 = rng.standard_normal((4, 70_000)).astype(np.float32)
     grads = rng.standard_normal((5, 4, 70_000)).astype(np.float32)
