@@ -401,10 +401,10 @@ class TSNE(TransformerMixin, BaseEstimator):
     into attractive forces over the O(n k) edges of P and repulsive forces
     and Z, which come, whichever is cheapest at the current embedding, from
 
-    - a grid, while the embedding is compact (the exaggerated phase, at most
-      4 grid nodes per point, from 600 points): the kernels are interpolated by quadratics in
-      boxes θ·√ν/2 wide and the box-to-box sums are a convolution, done by FFT
-      (FIt-SNE, Linderman et al. 2019; :mod:`mmlkit.models._interpolation`),
+    - a grid, while the embedding is compact (the exaggerated phase; from
+      600 points, at most 4 grid nodes per point): the kernels are
+      interpolated by quadratics in boxes θ·√ν/2 wide and the box-to-box
+      sums are a convolution, done by FFT (FIt-SNE, Linderman et al. 2019),
       about an order more accurate than the tree at the same θ;
     - all pairs, up to 1,000 points (the tree's result with angle 0, and
       cheaper there than walking a tree);
