@@ -13,9 +13,11 @@ from sklearn.neighbors import NearestNeighbors
 from mmlkit._pairwise import squared_distances
 from mmlkit.datasets import load_digits, load_iris, make_blobs
 from mmlkit.models import TSNE
+from mmlkit.models import _interpolation as interpolation
 from mmlkit.models._quadtree import build, direct_repulsion, interactions, repulsion
 from mmlkit.models.manifold import (
     _BH_DIRECT_MAX,
+    _grid_width,
     _kl_gradient,
     _kl_gradient_bh,
     _upper_edges,
@@ -327,15 +329,17 @@ def test_barnes_hut_kl_divergence_attribute_is_the_final_objective():
     assert ts.n_iter_ == 299
 
 
-def test_barnes_hut_gradient_threaded_equals_serial(monkeypatch):
-    """The walk beside the attractive forces, then the two halves of the pair list, on two threads or
-    one: the same arithmetic in the same order, so the same bits."""
+@pytest.mark.parametrize("n, scale, path", [(800, 0.5, "grid"), (800, 5.0, "all pairs"), (1200, 5.0, "tree")])
+def test_barnes_hut_gradient_threaded_equals_serial(monkeypatch, n, scale, path):
+    """Each repulsion (grid, all pairs in two row halves, the tree's walk then the two halves of its pair
+    list) beside the attractive forces on two threads or one: the same arithmetic, so the same bits."""
     import mmlkit.models.manifold as manifold
     from mmlkit._threads import limit
 
-    X = _jitter_digits(800)
+    X = _jitter_digits(n)
     edges = _upper_edges(joint_probabilities_nn(X, 30.0))
-    Y = np.random.default_rng(1).normal(size=(800, 2)) * 5
+    Y = np.random.default_rng(1).normal(size=(n, 2)) * scale
+    assert (_grid_width(Y, 0.5, 1) is not None) == (path == "grid") and (n <= _BH_DIRECT_MAX) == (path != "tree")
     monkeypatch.setattr(manifold, "_BH_THREADS_MIN", 0)
     err, grad = _kl_gradient_bh(Y, edges, 1, True, 0.5)
     with limit(1):
@@ -345,7 +349,71 @@ def test_barnes_hut_gradient_threaded_equals_serial(monkeypatch):
     assert err == err1 == err2
     np.testing.assert_array_equal(grad, grad1)
     np.testing.assert_array_equal(grad, grad2)
+
+
+def test_tree_in_parts_equals_the_whole():
+    Y = np.random.default_rng(1).normal(size=(800, 2)) * 5
     Z2, F2 = repulsion(Y, 0.5, 1, np.float64, 16, n_parts=2)
     Z1, F1 = repulsion(Y, 0.5, 1, np.float64, 16)
     assert Z2 == pytest.approx(Z1, rel=1e-13)
     np.testing.assert_allclose(F2, F1, rtol=1e-12, atol=1e-15 * np.abs(F1).max())
+
+
+@settings(max_examples=25)
+@given(seed=st.integers(0, 2**16), n=st.integers(2, 300), c=st.integers(1, 3),
+       spread=st.sampled_from([0.0, 1e-6, 0.3, 1.0, 2.0]))
+def test_interpolated_repulsion_close_to_all_pairs(seed, n, c, spread):
+    """Boxes of width √ν/4 (TSNE's at angle ½), 3 nodes each: Z within 0.2% and the forces within 1% of
+    the exact sums (the tree's error at angle ½ is a few tenths of a per cent,
+    :func:`test_barnes_hut_gradient_close_to_sklearn`), for points anywhere."""
+    rng = np.random.default_rng(seed)
+    Y = rng.normal(size=(n, c)) * spread + rng.normal(size=c) * 100
+    dof = max(c - 1, 1)
+    Z, F = direct_repulsion(Y, dof)
+    Zi, Fi = interpolation.repulsion(Y, 0.25 * np.sqrt(dof), dof)
+    assert Zi == pytest.approx(Z, rel=2e-3)
+    assert np.linalg.norm(Fi - F) <= 1e-2 * np.linalg.norm(F) + 1e-12 * np.abs(Y).max() * Z
+
+
+def test_interpolated_repulsion_converges_with_the_box_width():
+    """Quadratic interpolation in each box: halving the box width divides the error by about 2³."""
+    Y = np.random.default_rng(0).normal(size=(400, 2)) * 3
+    Z, F = direct_repulsion(Y)
+    errors = [np.linalg.norm(interpolation.repulsion(Y, h)[1] - F) / np.linalg.norm(F) for h in (1.0, 0.5, 0.25)]
+    assert errors[0] < 0.05
+    assert errors[1] < errors[0] / 4 and errors[2] < errors[1] / 4
+
+
+def test_interpolated_repulsion_of_coincident_points_is_exact():
+    """All points on one spot sit on the centre node of a single box: every wᵢⱼ = 1, no force."""
+    Y = np.full((50, 2), 3.25)
+    Z, F = interpolation.repulsion(Y, 0.5)
+    assert Z == pytest.approx(50 * 49, rel=1e-12)
+    np.testing.assert_allclose(F, 0.0, atol=1e-12)
+    assert interpolation.grid(Y, 0.5)[0].tolist() == [1, 1]
+
+
+def test_grid_serves_compact_embeddings_only():
+    """The grid while the embedding is compact, the tree (or all pairs) once it has spread; never at angle 0."""
+    Y = np.random.default_rng(0).normal(size=(2000, 2))
+    assert _grid_width(Y, 0.5, 1) == 0.25
+    assert _grid_width(Y * 50, 0.5, 1) is None
+    assert _grid_width(Y, 0.0, 1) is None
+    boxes, width, corner = interpolation.grid(Y * 4, 0.25)
+    np.testing.assert_array_equal(boxes, np.ceil(np.ptp(Y * 4, axis=0) / 0.25))   # the fewest boxes ≤ 0.25 wide
+    np.testing.assert_allclose(corner, (Y * 4).min(axis=0))
+    np.testing.assert_allclose(corner + boxes * width, (Y * 4).max(axis=0))
+    assert [interpolation._smooth(m) for m in (1, 7, 97, 121, 625)] == [1, 8, 100, 125, 625]
+
+
+def test_barnes_hut_on_the_grid_matches_the_exact_gradient():
+    """An embedding as compact as in the exaggerated phase: the gradient by interpolation within 0.5% of
+    the exact gradient of the same sparse objective, KL within 1e-5."""
+    X = _jitter_digits(1200)
+    P = joint_probabilities_nn(X, 30.0)
+    Y = np.random.default_rng(2).normal(size=(1200, 2))
+    assert _grid_width(Y, 0.5, 1) is not None
+    err, exact = _kl_gradient(Y, P.toarray(), 1, True)
+    err_grid, grad = _kl_gradient_bh(Y, _upper_edges(P), 1, True, 0.5, np.float64)
+    assert err_grid == pytest.approx(err, rel=1e-5)
+    assert np.linalg.norm(grad - exact) < 5e-3 * np.linalg.norm(exact)

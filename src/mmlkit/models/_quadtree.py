@@ -284,25 +284,40 @@ def repulsion(Y, angle, dof=1, dtype=np.float64, leaf_size=1, n_parts=1):
     return Z - len(Y), F
 
 
-def direct_repulsion(Y, dof=1, dtype=np.float64):
+#: Entries of one block of target rows × all points in :func:`direct_repulsion`: small enough to stay in
+#: cache (and to reuse its allocation) rather than stream n × n arrays through memory.
+_DIRECT_BLOCK = 2**16
+
+
+def direct_repulsion(Y, dof=1, dtype=np.float64, rows=slice(None)):
     """The sums of :func:`repulsion` over all n² pairs: what the tree gives with ``angle = 0``, in O(n² c).
 
-    For small n, where n × n arrays cost less than the walk.
+    For small n, where n × n arrays cost less than the walk. With ``rows`` (a slice), only the targets
+    Y[rows] against every point: Z's share from those rows and their forces (len(rows), c).
     """
     n, c = Y.shape
+    first, last, _ = rows.indices(n)
     Yd = Y.astype(dtype)
-    u = np.zeros((n, n), dtype=dtype)
-    for axis in range(c):                   # a loop over the c axes, not over points
-        d = np.subtract.outer(Yd[:, axis], Yd[:, axis])
-        d *= d
-        u += d
-    if dof != 1:
-        u /= dtype(dof)
-    u += 1
-    np.reciprocal(u, out=u)
-    w = u if dof == 1 else u ** ((dof + 1.0) / 2.0)
-    np.fill_diagonal(w, 0.0)
-    Z = float(w.sum(dtype=np.float64))
-    wu = np.multiply(w, u, out=w if dof != 1 else None)
-    F = wu.sum(axis=1, dtype=np.float64)[:, None] * Y - (wu @ Yd).astype(np.float64)
+    Y1 = np.column_stack((Yd, np.ones(n, dtype=dtype)))     # [Y 1]: one product gives Σⱼ aᵢⱼ yⱼ and Σⱼ aᵢⱼ
+    Z, F = 0.0, np.empty((max(last - first, 0), c))
+    step = max(1, _DIRECT_BLOCK // n)
+    for a in range(first, last, step):      # a loop over blocks of target rows, not over points
+        b = min(a + step, last)
+        u = np.subtract.outer(Yd[a:b, 0], Yd[:, 0])
+        u *= u
+        d = np.empty_like(u)
+        for axis in range(1, c):            # a loop over the c axes
+            np.subtract.outer(Yd[a:b, axis], Yd[:, axis], out=d)
+            d *= d
+            u += d
+        if dof != 1:
+            u /= dtype(dof)
+        u += 1
+        np.reciprocal(u, out=u)
+        w = u if dof == 1 else np.power(u, (dof + 1.0) / 2.0, out=d)
+        np.fill_diagonal(w[:, a:], 0.0)     # the self-pairs (target i is column a + i)
+        Z += float(w.sum(axis=1).sum(dtype=np.float64))    # pairwise sums of at most n terms per row
+        wu = np.multiply(w, u, out=d)
+        sums = (wu @ Y1).astype(np.float64)
+        F[a - first:b - first] = sums[:, c:] * Y[a:b] - sums[:, :c]
     return Z, F

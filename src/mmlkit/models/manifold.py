@@ -14,6 +14,7 @@ from mmlkit._pairwise import squared_distances
 from mmlkit._scaling import power_of_two_scale, rescale
 from mmlkit._threads import map_blocks, row_blocks
 from mmlkit._validation import Interval, Options, check_random_state, validate_params
+from mmlkit.models import _interpolation as interpolation
 from mmlkit.models import _quadtree as quadtree
 from mmlkit.models._init import single_blas_thread
 from mmlkit.models._neighbors import kneighbors
@@ -28,6 +29,8 @@ _BH_DTYPE = np.float32    # dtype of the per-pair arithmetic of the Barnes–Hut
 _BH_LEAF_SIZE = 16        # tree cells of at most this many points interact point by point when not accepted
 _BH_THREADS_MIN = 1000    # from this many points the attractive and repulsive halves run on two threads
 _BH_DIRECT_MAX = 1000     # up to this many points the sparse-P gradient runs over all pairs: cheaper than the tree
+_GRID_NODES_PER_POINT = 4  # the repulsion is interpolated on a grid of at most this many nodes per point,
+_GRID_MIN_POINTS = 600     # and of at least this many points (fewer: all pairs cost less than the grid's FFTs)
 _NN_BLOCK = 2**20         # entries of one (rows × k × d) block of neighbour differences
 
 
@@ -221,25 +224,54 @@ def _both(blocks, first, second):
     return [r for part in map_blocks(lambda b: [tasks[k]() for k in range(b.start, b.stop)], blocks) for r in part]
 
 
+def _grid_width(Y, angle, dof):
+    """The interpolation box width for the repulsion at Y, or None when the tree (or all pairs) is cheaper.
+
+    The box width is angle·√ν / 2 (the kernel's length scale is √ν): an interpolation error
+    about an order below the tree's at the same angle (digits, angle ½: 8·10⁻⁴ against 4·10⁻³
+    in the forces). The grid's cost grows with the embedding's volume, so it serves while the
+    embedding is compact (the exaggerated phase) and has at most ``_GRID_NODES_PER_POINT``
+    nodes per point; for fewer than ``_GRID_MIN_POINTS`` points or at angle 0 (exact sums) never.
+    """
+    width = angle * np.sqrt(dof) / 2
+    if width == 0 or len(Y) < _GRID_MIN_POINTS:
+        return None
+    boxes = interpolation.grid(Y, width)[0]
+    nodes = np.prod(boxes * (interpolation.NODES - 1) + 1.0)
+    return width if nodes <= _GRID_NODES_PER_POINT * len(Y) else None
+
+
 def _kl_gradient_bh(Y, edges, dof, compute_error, angle, dtype=_BH_DTYPE):
-    """KL(P ‖ Q) and its gradient for a sparse P (:class:`_Edges`), repulsion by Barnes–Hut.
+    """KL(P ‖ Q) and its gradient for a sparse P (:class:`_Edges`), repulsion by interpolation or Barnes–Hut.
 
     ∂KL/∂yᵢ = (2(ν+1)/ν) [Σⱼ pᵢⱼ uᵢⱼ (yᵢ − yⱼ) − Σⱼ wᵢⱼ uᵢⱼ (yᵢ − yⱼ) / Z], uᵢⱼ = 1/(1 + ‖yᵢ − yⱼ‖²/ν),
     wᵢⱼ = uᵢⱼ^{(ν+1)/2}, Z = Σ_{k≠l} w_kl: uᵢⱼ is computed once per edge i < j of P and its
-    attractive term applied to both ends (:func:`_attraction`); the repulsive sum and Z come from the
-    tree (:func:`mmlkit.models._quadtree.repulsion`, exact when ``angle`` is 0).
-    KL = Σ_{i≠j} pᵢⱼ log(pᵢⱼ / wᵢⱼ) + log Z · Σ_{i≠j} pᵢⱼ needs only the edges and Z.
+    attractive term applied to both ends (:func:`_attraction`); the repulsive sum and Z come from
+    grid interpolation while the embedding is compact (:func:`mmlkit.models._interpolation.repulsion`,
+    :func:`_grid_width`), else from the tree (:func:`mmlkit.models._quadtree.repulsion`, exact when
+    ``angle`` is 0). KL = Σ_{i≠j} pᵢⱼ log(pᵢⱼ / wᵢⱼ) + log Z · Σ_{i≠j} pᵢⱼ needs only the edges and Z.
     The two halves are independent: with two cores they run side by side.
     """
-    # Two rounds of two independent tasks, on two threads when there are two cores (the same
-    # arithmetic either way): the tree and its walk beside the attractive forces, then the
-    # repulsive sums over the two halves of the walk's pair list.
-    blocks = row_blocks(2, min_work=1) if len(Y) >= _BH_THREADS_MIN else [slice(0, 2)]
-    walk, (grad, terms) = _both(blocks, lambda: quadtree.plan(Y, angle, _BH_LEAF_SIZE),
-                                lambda: _attraction(Y, edges, dof, compute_error, dtype))
-    (Z0, F), (Z1, F1) = _both(blocks, *(lambda k=k: quadtree.forces(Y, walk, k, 2, dof, dtype) for k in (0, 1)))
-    F += F1
-    Z = Z0 + Z1 - len(Y)               # less the n self-pairs
+    n = len(Y)
+    blocks = row_blocks(2, min_work=1) if n >= _BH_THREADS_MIN else [slice(0, 2)]
+    attract = lambda: _attraction(Y, edges, dof, compute_error, dtype)  # noqa: E731
+    width = _grid_width(Y, angle, dof)
+    # Independent tasks, two at a time: on two threads when there are two cores, the same
+    # arithmetic (so the same bits) either way.
+    if width is not None:           # a compact embedding: interpolation on a grid beside the attraction
+        (Z, F), (grad, terms) = _both(blocks, lambda: interpolation.repulsion(Y, width, dof), attract)
+    elif n <= _BH_DIRECT_MAX:       # few points: all pairs, in two row halves, the first with the attraction
+        first, second = slice(0, n // 2), slice(n // 2, n)
+        ((Z, F0), (grad, terms)), (Z1, F1) = _both(
+            blocks, lambda: (quadtree.direct_repulsion(Y, dof, dtype, first), attract()),
+            lambda: quadtree.direct_repulsion(Y, dof, dtype, second))
+        F = np.concatenate((F0, F1))
+        Z += Z1
+    else:                           # the tree and its walk beside the attraction, then the pair list's halves
+        walk, (grad, terms) = _both(blocks, lambda: quadtree.plan(Y, angle, _BH_LEAF_SIZE), attract)
+        (Z0, F), (Z1, F1) = _both(blocks, *(lambda k=k: quadtree.forces(Y, walk, k, 2, dof, dtype) for k in (0, 1)))
+        F += F1
+        Z = Z0 + Z1 - n             # less the n self-pairs
     Z = max(Z, _EPS)
     error = None if terms is None else terms[0] + np.log(Z) * terms[1]
     F /= Z
@@ -326,9 +358,10 @@ class TSNE(TransformerMixin, BaseEstimator):
         affinities and the O(n²) gradient (the textbook method).
     angle : float, default=0.5
         Barnes–Hut opening angle θ in [0, 1]: a tree cell acts through its
-        centre of mass on a point when cell width / distance < θ. 0 gives
-        the exact repulsive forces; larger is faster and coarser. Unused by
-        ``method="exact"``.
+        centre of mass on a point when cell width / distance < θ; while the
+        repulsion is interpolated on a grid instead, the boxes are θ·√ν/2
+        wide. 0 gives the exact repulsive forces; larger is faster and
+        coarser. Unused by ``method="exact"``.
     verbose : int, default=0
         Print the KL divergence at each check when positive.
 
@@ -366,21 +399,29 @@ class TSNE(TransformerMixin, BaseEstimator):
         ∂KL/∂yᵢ = 4 [Σⱼ pᵢⱼ wᵢⱼ (yᵢ − yⱼ) − (1/Z) Σⱼ wᵢⱼ² (yᵢ − yⱼ)],  Z = Σ_{k≠l} w_kl,
 
     into attractive forces over the O(n k) edges of P and repulsive forces
-    and Z from a quadtree (octree for c = 3) whose cells act through their
-    centre of mass on the points that see them under an angle below
-    ``angle``; cells of at most 16 points that are too close interact point
-    by point. KL divergence then needs only the edges and Z. Up to 1,000
-    points the gradient of the same sparse-P objective is summed over all
-    pairs instead (the tree's result with angle 0, and cheaper there than
-    walking a tree). Beyond that, on a machine with two cores, the
-    tree's construction and walk run beside the attractive sum, then the
-    repulsive sum's two halves run side by side (the same arithmetic as on
-    one core, so the same embedding).
+    and Z, which come, whichever is cheapest at the current embedding, from
+
+    - a grid, while the embedding is compact (the exaggerated phase; from
+      600 points, at most 4 grid nodes per point): the kernels are
+      interpolated by quadratics in boxes θ·√ν/2 wide and the box-to-box
+      sums are a convolution, done by FFT (FIt-SNE, Linderman et al. 2019),
+      about an order more accurate than the tree at the same θ;
+    - all pairs, up to 1,000 points (the tree's result with angle 0, and
+      cheaper there than walking a tree);
+    - a quadtree (octree for c = 3) whose cells act through their centre of
+      mass on the points that see them under an angle below ``angle``;
+      cells of at most 16 points that are too close interact point by point.
+
+    KL divergence then needs only the edges and Z. From 1,000 points, on a
+    machine with two cores, the repulsion runs beside the attractive sum, in
+    halves where it can be split (the same arithmetic as on one core, so the
+    same embedding).
 
     Cost: ``"exact"``: O(n² d) for the distances, O(n² · steps) for the
     bisection and O(n² c) per iteration (memory O(n²)); it suits a few
     thousand points. ``"barnes_hut"``: the k-NN search, O(n k · steps), then
-    O(n log n + n k) per iteration (memory O(n k)).
+    O(n log n + n k) per iteration with the tree, O(n + M log M) on a grid of
+    M nodes (memory O(n k + M)).
 
     The embedding is invariant to the scale of X (the affinities are
     perplexity-calibrated and the PCA start is normalised): X is embedded as
@@ -489,10 +530,7 @@ class TSNE(TransformerMixin, BaseEstimator):
         if self.method == "exact":
             return self._objective_dense(
                 joint_probabilities(squared_distances(X), self.perplexity).astype(_WORK_DTYPE), dof)
-        P = joint_probabilities_nn(X, self.perplexity)
-        if X.shape[0] <= _BH_DIRECT_MAX:        # the tree at angle 0, as n × n arrays: cheaper for small n
-            return self._objective_dense(P.toarray().astype(_WORK_DTYPE), dof)
-        edges = _upper_edges(P)
+        edges = _upper_edges(joint_probabilities_nn(X, self.perplexity))
         angle = float(self.angle)
         return edges[2], lambda Y, check: _kl_gradient_bh(Y, edges, dof, check, angle)
 
