@@ -417,3 +417,24 @@ def test_barnes_hut_on_the_grid_matches_the_exact_gradient():
     err_grid, grad = _kl_gradient_bh(Y, _upper_edges(P), 1, True, 0.5, np.float64)
     assert err_grid == pytest.approx(err, rel=1e-5)
     assert np.linalg.norm(grad - exact) < 5e-3 * np.linalg.norm(exact)
+
+
+@pytest.mark.parametrize("c", [1, 2, 3])
+@pytest.mark.parametrize("n", [257, 700])
+def test_direct_repulsion_by_block_pairs_is_the_full_double_sum(n, c):
+    """Each pair of blocks once, its transpose applied to the second block: the n × n double sum
+    (written out here in full), whole or in shares."""
+    Y = np.random.default_rng(n + c).normal(size=(n, c)) * 4
+    dof = max(c - 1, 1)
+    diff = Y[:, None, :] - Y[None, :, :]
+    u = 1.0 / (1.0 + np.einsum("ijk,ijk->ij", diff, diff) / dof)
+    w = u ** ((dof + 1.0) / 2.0)
+    np.fill_diagonal(w, 0.0)
+    Z_full, F_full = w.sum(), np.einsum("ij,ijk->ik", w * u, diff)
+    Z, F = direct_repulsion(Y, dof)
+    assert Z == pytest.approx(Z_full, rel=1e-12)
+    np.testing.assert_allclose(F, F_full, rtol=1e-10, atol=1e-12 * np.abs(F_full).max())
+    for n_parts in (2, 3):
+        shares = [direct_repulsion(Y, dof, np.float64, k, n_parts) for k in range(n_parts)]
+        assert sum(s[0] for s in shares) == pytest.approx(Z_full, rel=1e-12)
+        np.testing.assert_allclose(sum(s[1] for s in shares), F_full, rtol=1e-10, atol=1e-12 * np.abs(F_full).max())

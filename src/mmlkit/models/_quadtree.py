@@ -284,30 +284,32 @@ def repulsion(Y, angle, dof=1, dtype=np.float64, leaf_size=1, n_parts=1):
     return Z - len(Y), F
 
 
-#: Entries of one block of target rows × all points in :func:`direct_repulsion`: small enough to stay in
-#: cache (and to reuse its allocation) rather than stream n × n arrays through memory.
-_DIRECT_BLOCK = 2**16
+#: Points per block of :func:`direct_repulsion`: a block pair's arrays (256² float32, 256 KiB) stay in cache.
+_DIRECT_BLOCK = 256
 
 
-def direct_repulsion(Y, dof=1, dtype=np.float64, rows=slice(None)):
+def direct_repulsion(Y, dof=1, dtype=np.float64, part=0, n_parts=1):
     """The sums of :func:`repulsion` over all n² pairs: what the tree gives with ``angle = 0``, in O(n² c).
 
-    For small n, where n × n arrays cost less than the walk. With ``rows`` (a slice), only the targets
-    Y[rows] against every point: Z's share from those rows and their forces (len(rows), c).
+    For small n, where pair arrays cost less than the walk. The points are cut into blocks of
+    ``_DIRECT_BLOCK``; each pair of blocks I ≤ J is evaluated once, its terms added to the rows
+    of I and, transposed, with the opposite sign to those of J (wᵢⱼ is symmetric): half the
+    pairwise work. With ``n_parts`` > 1, only the block pairs part, part + n_parts, … : the
+    partial (Z, F) of one share, which add up to the whole.
     """
     n, c = Y.shape
-    first, last, _ = rows.indices(n)
     Yd = Y.astype(dtype)
     Y1 = np.column_stack((Yd, np.ones(n, dtype=dtype)))     # [Y 1]: one product gives Σⱼ aᵢⱼ yⱼ and Σⱼ aᵢⱼ
-    Z, F = 0.0, np.empty((max(last - first, 0), c))
-    step = max(1, _DIRECT_BLOCK // n)
-    for a in range(first, last, step):      # a loop over blocks of target rows, not over points
-        b = min(a + step, last)
-        u = np.subtract.outer(Yd[a:b, 0], Yd[:, 0])
+    starts = range(0, n, _DIRECT_BLOCK)
+    pairs = [(a, b) for a in starts for b in starts if b >= a][part::n_parts]
+    Z, F = 0.0, np.zeros((n, c))
+    for a, b in pairs:                      # a loop over pairs of blocks of points, not over points
+        I, J = slice(a, a + _DIRECT_BLOCK), slice(b, b + _DIRECT_BLOCK)
+        u = np.subtract.outer(Yd[I, 0], Yd[J, 0])
         u *= u
         d = np.empty_like(u)
         for axis in range(1, c):            # a loop over the c axes
-            np.subtract.outer(Yd[a:b, axis], Yd[:, axis], out=d)
+            np.subtract.outer(Yd[I, axis], Yd[J, axis], out=d)
             d *= d
             u += d
         if dof != 1:
@@ -315,9 +317,13 @@ def direct_repulsion(Y, dof=1, dtype=np.float64, rows=slice(None)):
         u += 1
         np.reciprocal(u, out=u)
         w = u if dof == 1 else np.power(u, (dof + 1.0) / 2.0, out=d)
-        np.fill_diagonal(w[:, a:], 0.0)     # the self-pairs (target i is column a + i)
-        Z += float(w.sum(axis=1).sum(dtype=np.float64))    # pairwise sums of at most n terms per row
+        if a == b:
+            np.fill_diagonal(w, 0.0)        # the self-pairs
+        Z += (1.0 if a == b else 2.0) * float(w.sum(axis=1).sum(dtype=np.float64))
         wu = np.multiply(w, u, out=d)
-        sums = (wu @ Y1).astype(np.float64)
-        F[a - first:b - first] = sums[:, c:] * Y[a:b] - sums[:, :c]
+        rows = (wu @ Y1[J]).astype(np.float64)
+        F[I] += rows[:, c:] * Y[I] - rows[:, :c]
+        if a != b:                          # the same pairs seen from J: wⱼᵢ = wᵢⱼ, yⱼ − yᵢ = −(yᵢ − yⱼ)
+            cols = (wu.T @ Y1[I]).astype(np.float64)
+            F[J] += cols[:, c:] * Y[J] - cols[:, :c]
     return Z, F

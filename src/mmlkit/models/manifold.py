@@ -260,12 +260,11 @@ def _kl_gradient_bh(Y, edges, dof, compute_error, angle, dtype=_BH_DTYPE):
     # arithmetic (so the same bits) either way.
     if width is not None:           # a compact embedding: interpolation on a grid beside the attraction
         (Z, F), (grad, terms) = _both(blocks, lambda: interpolation.repulsion(Y, width, dof), attract)
-    elif n <= _BH_DIRECT_MAX:       # few points: all pairs, in two row halves, the first with the attraction
-        first, second = slice(0, n // 2), slice(n // 2, n)
-        ((Z, F0), (grad, terms)), (Z1, F1) = _both(
-            blocks, lambda: (quadtree.direct_repulsion(Y, dof, dtype, first), attract()),
-            lambda: quadtree.direct_repulsion(Y, dof, dtype, second))
-        F = np.concatenate((F0, F1))
+    elif n <= _BH_DIRECT_MAX:       # few points: all pairs, in two shares, the first with the attraction
+        ((Z, F), (grad, terms)), (Z1, F1) = _both(
+            blocks, lambda: (quadtree.direct_repulsion(Y, dof, dtype, 0, 2), attract()),
+            lambda: quadtree.direct_repulsion(Y, dof, dtype, 1, 2))
+        F += F1
         Z += Z1
     else:                           # the tree and its walk beside the attraction, then the pair list's halves
         walk, (grad, terms) = _both(blocks, lambda: quadtree.plan(Y, angle, _BH_LEAF_SIZE), attract)
@@ -407,7 +406,7 @@ class TSNE(TransformerMixin, BaseEstimator):
       sums are a convolution, done by FFT (FIt-SNE, Linderman et al. 2019),
       about an order more accurate than the tree at the same θ;
     - all pairs, up to 1,000 points (the tree's result with angle 0, and
-      cheaper there than walking a tree);
+      cheaper there than walking a tree; below 600 points as n × n arrays);
     - a quadtree (octree for c = 3) whose cells act through their centre of
       mass on the points that see them under an angle below ``angle``;
       cells of at most 16 points that are too close interact point by point.
@@ -530,7 +529,10 @@ class TSNE(TransformerMixin, BaseEstimator):
         if self.method == "exact":
             return self._objective_dense(
                 joint_probabilities(squared_distances(X), self.perplexity).astype(_WORK_DTYPE), dof)
-        edges = _upper_edges(joint_probabilities_nn(X, self.perplexity))
+        P = joint_probabilities_nn(X, self.perplexity)
+        if X.shape[0] < _GRID_MIN_POINTS:       # all pairs as n × n arrays: the fewest calls for small n
+            return self._objective_dense(P.toarray().astype(_WORK_DTYPE), dof)
+        edges = _upper_edges(P)
         angle = float(self.angle)
         return edges[2], lambda Y, check: _kl_gradient_bh(Y, edges, dof, check, angle)
 
