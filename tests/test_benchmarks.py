@@ -231,3 +231,18 @@ def test_bench_only_is_checked_and_listed(capsys):
         cli.main(["bench", "--help"])
     out = " ".join(capsys.readouterr().out.split())
     assert "--only" in out and all(name in out for name in ESTIMATORS)
+
+
+def test_compare_settle_sleeps_untimed_before_every_timed_call(monkeypatch):
+    """settle_s: a pause before each timed call (the other side's BLAS threads go idle), outside the timing."""
+    import mmlkit._bench as bench
+
+    events = []
+    monkeypatch.setattr(bench.time, "sleep", lambda s: events.append(("sleep", s)))
+    row = bench.compare("x", lambda: events.append("ours"), lambda: events.append("ref"), reference_name="r",
+                        repeat=2, settle_s=0.25)
+    assert events == ["ours", "ref"] + [("sleep", 0.25), "ours", ("sleep", 0.25), "ref"] * 2
+    assert row.ours_s < 0.25 and row.ref_s < 0.25
+    events.clear()
+    bench.compare("x", lambda: events.append("ours"), lambda: events.append("ref"), reference_name="r", repeat=2)
+    assert events == ["ours", "ref"] * 3                 # no pause by default

@@ -89,6 +89,11 @@ def peak_memory(fn: Callable[[], Any]) -> int:
     return max(0, peak - base)
 
 
+def _settle(seconds: float) -> None:
+    if seconds > 0:
+        time.sleep(seconds)
+
+
 def compare(
     name: str,
     ours: Callable[[], Any],
@@ -107,6 +112,7 @@ def compare(
     warmup: bool = True,
     budget_s: float | None = None,
     min_repeat: int = 3,
+    settle_s: float = 0.0,
 ) -> Comparison:
     """Time ``ours`` and ``reference`` alike and score each result with ``quality``.
 
@@ -143,6 +149,13 @@ def compare(
         ``min_repeat`` turns are done); None: exactly ``repeat`` turns.
     min_repeat : int
         The fewest turns under ``budget_s`` (capped by ``repeat``).
+    settle_s : float
+        Untimed seconds of sleep before every timed call. NumPy's OpenBLAS keeps
+        its worker threads spinning for about a tenth of a second after its last
+        product, so a call timed straight after a multi-threaded BLAS call of the
+        other side shares a core with them; a library with its own thread pool
+        (torch's OpenMP) pays for that (W1: torch's epoch 250–265 ms alone,
+        305–360 ms right after mmlkit's, 253–278 ms after a 0.2 s pause).
 
     The row's ``runs`` is the number of turns taken.
     """
@@ -161,8 +174,10 @@ def compare(
     try:
         start = time.perf_counter()
         while turns < most and (turns < least or time.perf_counter() - start < budget_s):
+            _settle(settle_s)
             t, r_ours = best_time(ours, 1)
             t_ours = min(t_ours, t)
+            _settle(settle_s)
             t, r_ref = best_time(reference, 1)
             t_ref = min(t_ref, t)
             turns += 1

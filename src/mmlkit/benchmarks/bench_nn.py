@@ -15,19 +15,18 @@ millisecond, so mmlkit's epoch after torch's is hardly affected). On the shared
 mmlkit's, 253-278 ms after a 0.2 s pause.
 """
 
-import gc
 import time
 
 import numpy as np
 import torch
 
-from mmlkit import _bench, nn, optim
+from mmlkit import nn, optim
 from mmlkit._bench import Comparison, compare
 from mmlkit.autodiff import as_tensor, no_grad, tensor
 
 SIZES = (784, 256, 128, 10)
 
-#: untimed seconds before each timed epoch, for the other side's BLAS threads to go idle (see above)
+#: untimed seconds before each timed epoch (``compare``'s ``settle_s``), for the other side's BLAS threads to go idle
 SETTLE_S = 0.3
 
 
@@ -64,28 +63,6 @@ def _blas_threads():
 
     counts = [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
     return max(counts) if counts else 1
-
-
-def _settled_turns(ours, reference, repeat):
-    """Each side's fastest time over ``repeat`` turns (ours, reference, ours, …), as
-    :func:`mmlkit._bench.compare` takes them, but with an untimed ``SETTLE_S`` pause before
-    every timed call; one untimed call each first when ``repeat`` > 1."""
-    if repeat > 1:
-        ours(), reference()
-    best = [float("inf"), float("inf")]
-    gc.collect()
-    gc.freeze()
-    try:
-        for _ in range(repeat):
-            for i, fn in enumerate((ours, reference)):
-                gc.collect()
-                time.sleep(SETTLE_S)
-                start = _bench.TIMER()
-                fn()
-                best[i] = min(best[i], _bench.TIMER() - start)
-    finally:
-        gc.unfreeze()
-    return best
 
 
 def run(smoke=False):
@@ -135,9 +112,9 @@ def run(smoke=False):
             return float((model(tX).argmax(1) == ty).float().mean())
 
     # both sides have trained `repeat` (+1 warm-up) epochs before the accuracy is read; top up to 3 in total
-    ours_s, ref_s = _settled_turns(ours_epoch, torch_epoch, repeat)
-    row = Comparison(name="W1 MLP epoch (float32, Adam, batch 128)", size=f"{n}×784", ours_s=ours_s, ref_s=ref_s,
-                     reference=f"torch eager ({threads} threads)", target=0.6, runs=repeat)
+    row = compare("W1 MLP epoch (float32, Adam, batch 128)", ours_epoch, torch_epoch,
+                  reference_name=f"torch eager ({threads} threads)", size=f"{n}×784", repeat=repeat,
+                  target=0.6, settle_s=0.0 if smoke else SETTLE_S)
     done = repeat + (1 if repeat > 1 else 0)
     for _ in range(max(0, 3 - done)):
         ours_epoch(), torch_epoch()
