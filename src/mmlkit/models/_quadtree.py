@@ -296,25 +296,30 @@ def direct_repulsion(Y, dof=1, dtype=np.float64, part=0, n_parts=1):
     of I and, transposed, with the opposite sign to those of J (wᵢⱼ is symmetric): half the
     pairwise work. With ``n_parts`` > 1, only the block pairs part, part + n_parts, … : the
     partial (Z, F) of one share, which add up to the whole.
+
+    A block's 1 + ‖yᵢ − yⱼ‖²/ν is one matrix product, aᵢ·bⱼ with aᵢ = (−2yᵢ/ν, 1 + ‖yᵢ‖²/ν, 1/ν)
+    and bⱼ = (yⱼ, 1, ‖yⱼ‖²), of Y centred on its bounding box (the sums are translation
+    invariant): its rounding, of order eps·max‖y‖², is far below the sums' own scale for the
+    compact embeddings t-SNE makes (relative error 2·10⁻⁴ in float32 on digits; the tree at
+    angle ½ is off by 4·10⁻³).
     """
     n, c = Y.shape
-    Yd = Y.astype(dtype)
-    Y1 = np.column_stack((Yd, np.ones(n, dtype=dtype)))     # [Y 1]: one product gives Σⱼ aᵢⱼ yⱼ and Σⱼ aᵢⱼ
+    Yc = Y - (Y.min(axis=0) + Y.max(axis=0)) / 2
+    sq = np.einsum("ij,ij->i", Yc, Yc)
+    A = np.column_stack((-2.0 / dof * Yc, 1.0 + sq / dof, np.full(n, 1.0 / dof))).astype(dtype)
+    B = np.column_stack((Yc, np.ones(n), sq)).astype(dtype)
+    Y1 = B[:, :c + 1]                       # [Y 1]: one product gives Σⱼ aᵢⱼ yⱼ and Σⱼ aᵢⱼ
     starts = range(0, n, _DIRECT_BLOCK)
     pairs = [(a, b) for a in starts for b in starts if b >= a][part::n_parts]
     Z, F = 0.0, np.zeros((n, c))
+    # Two work arrays for every block pair (fresh ones each time would be page-faulted in anew).
+    work = np.empty((2, min(n, _DIRECT_BLOCK) ** 2), dtype=dtype)
     for a, b in pairs:                      # a loop over pairs of blocks of points, not over points
         I, J = slice(a, a + _DIRECT_BLOCK), slice(b, b + _DIRECT_BLOCK)
-        u = np.subtract.outer(Yd[I, 0], Yd[J, 0])
-        u *= u
-        d = np.empty_like(u)
-        for axis in range(1, c):            # a loop over the c axes
-            np.subtract.outer(Yd[I, axis], Yd[J, axis], out=d)
-            d *= d
-            u += d
-        if dof != 1:
-            u /= dtype(dof)
-        u += 1
+        shape = (len(A[I]), len(A[J]))
+        u, d = (buf[:shape[0] * shape[1]].reshape(shape) for buf in work)
+        np.matmul(A[I], B[J].T, out=u)      # 1 + ‖yᵢ − yⱼ‖²/ν
+        np.maximum(u, 1.0, out=u)           # rounding must not take it below 1
         np.reciprocal(u, out=u)
         w = u if dof == 1 else np.power(u, (dof + 1.0) / 2.0, out=d)
         if a == b:
@@ -322,8 +327,8 @@ def direct_repulsion(Y, dof=1, dtype=np.float64, part=0, n_parts=1):
         Z += (1.0 if a == b else 2.0) * float(w.sum(axis=1).sum(dtype=np.float64))
         wu = np.multiply(w, u, out=d)
         rows = (wu @ Y1[J]).astype(np.float64)
-        F[I] += rows[:, c:] * Y[I] - rows[:, :c]
+        F[I] += rows[:, c:] * Yc[I] - rows[:, :c]
         if a != b:                          # the same pairs seen from J: wⱼᵢ = wᵢⱼ, yⱼ − yᵢ = −(yᵢ − yⱼ)
             cols = (wu.T @ Y1[I]).astype(np.float64)
-            F[J] += cols[:, c:] * Y[J] - cols[:, :c]
+            F[J] += cols[:, c:] * Yc[J] - cols[:, :c]
     return Z, F
