@@ -349,7 +349,7 @@ def test_adam_in_place_update_equals_the_textbook_formula(kwargs, dtype, seed):
 
 
 def _mixed_params(rng, dtype=np.float64):
-    """Small parameters (updated as one flat array), F- and C-ordered, and one large (updated alone)."""
+    """Parameters F- and C-ordered (a transposed weight, as Linear stores its W), small and large."""
     arrays = [rng.standard_normal((6, 4)).T, rng.standard_normal(4), rng.standard_normal((3, 2, 2)),
               rng.standard_normal((300, 301)).T, rng.standard_normal(1)]
     params = []
@@ -363,36 +363,37 @@ def _mixed_params(rng, dtype=np.float64):
 
 @pytest.mark.parametrize("name, kwargs", [("Adam", dict(lr=0.01)), ("AdamW", dict(lr=0.01, amsgrad=True)),
                                           ("Adam", dict(lr=0.01, weight_decay=0.1, maximize=True))])
-def test_adam_packed_small_parameters_equal_one_by_one_updates_bit_for_bit(monkeypatch, name, kwargs):
-    """The small parameters of a group, updated together as one flat array, follow exactly the trajectory of
-    updating them one at a time (the same elementwise operations), whatever their memory order and that of
-    their gradients; their state entries are views of the flat moments, shaped like the parameters."""
+def test_adam_memory_order_does_not_change_the_trajectory(monkeypatch, name, kwargs):
+    """F-ordered parameters (scratch in their order) and gradients laid out unlike their parameter (copied
+    into its order first) follow, bit for bit, the trajectory of C-ordered copies with C-ordered gradients;
+    the state entries keep each parameter's shape and order. The large one is also updated on threads."""
     from mmlkit.optim import optimizers
 
+    monkeypatch.setattr(optimizers, "_PARALLEL_MIN", 1 << 16)
     rng = np.random.default_rng(3)
     w0 = _mixed_params(rng)
     grads = [[rng.standard_normal(p.shape) for p in w0] for _ in range(5)]
-    grads[1][2] = np.asfortranarray(grads[1][2])   # a gradient laid out unlike its parameter
+    grads[1][0] = np.ascontiguousarray(grads[1][0])   # a C-ordered gradient for an F-ordered parameter
+    grads[2][2] = np.asfortranarray(grads[2][2])       # an F-ordered gradient for a C-ordered parameter
 
-    def run(packed):
-        monkeypatch.setattr(optimizers, "_PACK_BELOW", 1 << 16 if packed else 0)
-        params = [Param(p.data) for p in w0]
+    def run(as_given):
+        params = [Param(p.data if as_given else np.ascontiguousarray(p.data)) for p in w0]
         opt = getattr(optim, name)(params, **kwargs)
         for gs in grads:
             for p, g in zip(params, gs):
-                p.grad = g
+                p.grad = g if as_given else np.ascontiguousarray(g)
             opt.step()
         return params, opt
 
-    (packed, opt), (single, _) = run(True), run(False)
-    assert len(opt._packs) == 1
-    for a, b in zip(packed, single):
+    (mixed, opt), (plain, _) = run(True), run(False)
+    assert mixed[0].data.flags.f_contiguous and not mixed[0].data.flags.c_contiguous
+    for a, b in zip(mixed, plain):
         np.testing.assert_array_equal(a.data, b.data)
-    state = opt.state[id(packed[0])]["exp_avg"]
-    assert state.shape == packed[0].shape and state.flags.f_contiguous and np.shares_memory(state, opt._packs[0].m)
+    state = opt.state[id(mixed[0])]["exp_avg"]
+    assert state.shape == mixed[0].shape and state.flags.f_contiguous
 
 
-def test_adam_packed_state_survives_state_dict_missing_grads_and_replaced_state():
+def test_adam_state_survives_state_dict_missing_grads_and_replaced_state():
     """load_state_dict (new arrays), a step where one parameter has no gradient (its own step count then
     differs), and a moment estimate replaced by hand are all taken into account: the trajectory is
     torch's throughout."""

@@ -40,9 +40,6 @@ def _grad_array(p):
 #: 200,000 float32 entries took 260 µs on one thread and 380 µs on two, of 500,000 entries 620 µs against
 #: 400 µs (medians of many steps).
 _PARALLEL_MIN = 1 << 18
-#: Adam updates a group's parameters under this many entries together, as one flat array (per-call
-#: overhead, not arithmetic, is what a small parameter costs).
-_PACK_BELOW = 1 << 16
 
 
 def _elementwise(math_fn, arrays, coefs):
@@ -367,7 +364,6 @@ class Adam(Optimizer):
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False,
                  maximize=False):
         betas = tuple(betas) if isinstance(betas, (list, tuple)) else betas  # anything else: rejected by the table
-        self._packs: dict[int, _AdamPack] = {}  # group index -> its small parameters' flat moments
         super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                                       amsgrad=amsgrad, maximize=maximize))
 
@@ -375,20 +371,6 @@ class Adam(Optimizer):
                               "weight_decay": [NON_NEGATIVE], "amsgrad": ["boolean"], "maximize": ["boolean"]}
 
     _decoupled = False
-
-    def step(self) -> None:
-        """Update every parameter that has a gradient.
-
-        The small parameters of a group (under 65,536 entries each: biases, narrow layers) are updated
-        together, as one flat array whose slices are their moment estimates (``state`` holds those
-        slices): 11 passes in all instead of 11 per parameter. The arithmetic is the same.
-        """
-        for index, group in enumerate(self.param_groups):
-            small = self._packed(index, group)
-            for p in group["params"]:
-                g = _grad_array(p)
-                if g is not None and id(p) not in small:
-                    self._update(p.data, g, self.state.setdefault(id(p), {}), group)
 
     def _update(self, w, g, state, group):
         if not state:
@@ -425,108 +407,10 @@ class Adam(Optimizer):
         bias2_sqrt = math.sqrt(1 - b2**t)
         return b1, b2, -group["lr"] / (1 - b1**t) * bias2_sqrt, group["eps"] * bias2_sqrt
 
-    def _packed(self, index, group) -> set:
-        """Update the group's small parameters as one flat array; the ids of those updated (none when
-        they cannot be: a missing gradient, mixed dtypes, unequal step counts)."""
-        members = [p for p in group["params"] if p.data.size < _PACK_BELOW]
-        if len(members) < 2:
-            return set()
-        grads = [_grad_array(p) for p in members]
-        dtype = members[0].data.dtype
-        if any(g is None for g in grads) or any(p.data.dtype != dtype for p in members):
-            return set()
-        pack = self._packs.get(index)
-        if pack is None or not pack.holds(members, self.state, group["amsgrad"]):
-            pack = _AdamPack.build(members, self.state, group["amsgrad"])
-            if pack is None:
-                return set()
-            self._packs[index] = pack
-        t = self.state[id(members[0])]["step"] + 1
-        for p in members:
-            self.state[id(p)]["step"] = t
-        pack.update(members, grads, self, group, t)
-        return {id(p) for p in members}
-
-
-class _AdamPack:
-    """The moment estimates of several parameters as slices of flat arrays (``m``, ``v``, ``vmax``).
-
-    Each parameter's ``state`` entries are views of its slice, shaped and ordered like the parameter,
-    so ``state_dict``, ``load_state_dict`` and the one-parameter update see ordinary arrays. Built
-    from whatever state the parameters already have; rebuilt whenever a ``state`` entry is no
-    longer its view (``load_state_dict``) or the parameters changed.
-    """
-
-    __slots__ = ("params", "shapes", "orders", "slices", "m", "v", "vmax", "views", "g", "a")
-
-    @classmethod
-    def build(cls, members, state, amsgrad):
-        states = [state.get(id(p)) for p in members]
-        keys = ("exp_avg", "exp_avg_sq") + (("max_exp_avg_sq",) if amsgrad else ())
-        if any(states) and not all(st and all(k in st for k in keys) for st in states):
-            return None   # partly initialised: the one-parameter update does it
-        if states[0] and len({st["step"] for st in states}) != 1:
-            return None   # different step counts: different bias corrections
-        pack = cls()
-        pack.params = list(members)
-        pack.shapes = [p.data.shape for p in members]
-        pack.orders = ["F" if p.data.flags.f_contiguous and not p.data.flags.c_contiguous else "C"
-                       for p in members]
-        edges = np.cumsum([0] + [p.data.size for p in members])
-        pack.slices = [slice(a, b) for a, b in zip(edges[:-1], edges[1:])]
-        dtype = members[0].data.dtype
-        n = int(edges[-1])
-        pack.m, pack.v = np.zeros(n, dtype), np.zeros(n, dtype)
-        pack.vmax = np.zeros(n, dtype) if amsgrad else None
-        pack.g, pack.a = np.empty(n, dtype), np.empty(n, dtype)
-        flats = [("exp_avg", pack.m), ("exp_avg_sq", pack.v)] + ([("max_exp_avg_sq", pack.vmax)] if amsgrad else [])
-        pack.views = []
-        for p, st, sl, order in zip(members, states, pack.slices, pack.orders):
-            views = {k: flat[sl].reshape(p.data.shape, order=order) for k, flat in flats}
-            if st:
-                for k, view in views.items():
-                    view[...] = st[k]
-            else:
-                st = state[id(p)] = {"step": 0}
-            st.update(views)
-            pack.views.append(views)
-        return pack
-
-    def holds(self, members, state, amsgrad) -> bool:
-        """Whether the pack still holds exactly these parameters' state (views, shapes, step counts)."""
-        if len(members) != len(self.params) or (self.vmax is not None) != amsgrad:
-            return False
-        step = None
-        for p, q, shape, order, views in zip(members, self.params, self.shapes, self.orders, self.views):
-            st = state.get(id(p))
-            if p is not q or st is None or p.data.shape != shape or any(st.get(k) is not v for k, v in views.items()):
-                return False
-            if order == "F" and not p.data.flags.f_contiguous:
-                return False
-            if step is None:
-                step = st["step"]
-            elif st["step"] != step:
-                return False
-        return True
-
-    def update(self, members, grads, opt, group, t):
-        slices, shapes, orders = self.slices, self.shapes, self.orders
-        for p, g, sl, shape, order in zip(members, grads, slices, shapes, orders):
-            np.copyto(self.g[sl].reshape(shape, order=order), opt._decayed(p.data, g, group))
-        _elementwise(_adam_direction, (self.g, self.m, self.v, self.a, self.vmax), opt._coefs(group, t))
-        for p, sl, shape, order in zip(members, slices, shapes, orders):
-            p.data += self.a[sl].reshape(shape, order=order)
-
 
 def _adam_math(w, g, m, v, a, vmax, b1, b2, step, eps):
     """torch's single-tensor Adam in place, with one scratch array ``a`` (nothing is allocated):
-    11 passes over the parameter (12 with AMSGrad). See :func:`_adam_direction`."""
-    _adam_direction(g, m, v, a, vmax, b1, b2, step, eps)
-    w += a
-
-
-def _adam_direction(g, m, v, a, vmax, b1, b2, step, eps):
-    """Update the moments ``m``, ``v`` (and ``vmax``) in place and write the step into ``a``.
+    11 passes over the parameter (12 with AMSGrad).
 
     torch divides by the bias correction √(1 − β₂ᵗ) inside the denominator; here it multiplies
     out of it, ``step`` = −η√(1 − β₂ᵗ)/(1 − β₁ᵗ) and ``eps`` = ε√(1 − β₂ᵗ):
@@ -547,8 +431,9 @@ def _adam_direction(g, m, v, a, vmax, b1, b2, step, eps):
         v = vmax
     np.sqrt(v, out=a)             # √v + ε√(1 − β₂ᵗ)
     a += eps
-    np.divide(m, a, out=a)        # step · m / (√v + ε√(1 − β₂ᵗ))
+    np.divide(m, a, out=a)        # w.addcdiv_(m, denom, value=step)
     a *= step
+    w += a
 
 
 def _adam_textbook(w, g, m, v, t, lr, b1, b2, eps, vmax=None):
